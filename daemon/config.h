@@ -1,0 +1,54 @@
+/* config.h: motcuad's INI configuration, driven by one key table (see
+ * config.c). Parsing is pure apart from reading the file; a parsed config
+ * is a plain value that owns its strings (config_cleanup frees them). */
+#ifndef CONFIG_H
+#define CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+	/* [server] */
+	char *listen;               /* "127.0.0.1:8080"; restart-only */
+	char *admin_socket;         /* path; restart-only */
+	unsigned admin_socket_mode; /* octal, e.g. 0660; restart-only */
+	char *public_url;           /* base of printed lookup URLs */
+	int max_connections;        /* per listener */
+	int connection_timeout_s;
+	/* [store] */
+	char *db_path; /* restart-only */
+	int busy_timeout_ms;
+	/* [office] */
+	char *office_name;
+	char *agency_code; /* default receiving agency for intake */
+	char *agency_name;
+	char *hotline;
+	int open_min, close_min; /* "07:30" -> 450 */
+	bool due_end_of_day;     /* due_time = end_of_day | same_clock */
+	/* [lookup] */
+	int miss_per_minute; /* misses allowed per client address */
+	int miss_burst;
+	int max_tracked_clients; /* bound of the rate-limit table */
+	/* [log] */
+	bool verbose;
+};
+
+/* Parses the file at path into *out (fully initialised, defaults for keys
+ * not given). Returns 0, or -1 with every problem in *errors, one per line,
+ * "file:line: section.key: problem" (caller frees *errors; NULL on success).
+ * Unknown keys, duplicate keys, bad values and lines over 200 bytes are
+ * errors; so are cross-field rules (close after open, ...). Each line of
+ * *errors ends in '\n'; errors may be NULL. On failure *out is zeroed, so
+ * config_cleanup() on it is safe and not needed. */
+int config_load(const char *path, struct config *out, char **errors);
+/* The same on an in-memory buffer; name is used in messages. */
+int config_parse_mem(const char *buf, size_t len, const char *name,
+    struct config *out, char **errors);
+void config_cleanup(struct config *); /* frees owned strings; idempotent */
+/* Names of restart-only keys whose value differs, as "a.b, c.d" in buf;
+ * returns the count. */
+int config_restart_diff(const struct config *old, const struct config *new,
+    char *buf, size_t size);
+/* The key table, for the example-file test: "section.key" names. */
+size_t config_key_count(void);
+const char *config_key_name(size_t i);
+#endif

@@ -1,0 +1,2767 @@
+/* store.c: the local SQLite store (see store.h). The only file that
+ * includes sqlite3.h. Every statement is prepared once at open
+ * (SQLITE_PREPARE_PERSISTENT) and reused; each use resets it first and
+ * resets it again when done, so no statement keeps a read snapshot open
+ * between calls (that would stall WAL checkpoints). */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "calendar.h"
+#include "dcode.h"
+#include "importrec.h"
+#include "status.h"
+#include "store.h"
+#include "textfold.h"
+#include "token.h"
+
+/* Bounds on what staff may type (bytes). Outside data is refused past
+ * them, never truncated. */
+#define OWNER_NAME_MAX 200
+#define ID_NO_MAX      32
+#define PHONE_MAX      32
+#define ADDRESS_MAX    500
+#define EMAIL_MAX      254
+#define SUMMARY_MAX    2000
+#define REASON_MAX     2000
+#define ACTOR_MAX      64
+#define PROC_CODE_MAX  64
+#define CAT_NAME_MAX   (IMPORT_TEXT_MAX - 1) /* agency, procedure, field */
+#define DOCUMENTS_MAX  16384
+#define FOLD_MAX       (4 * IMPORT_TEXT_MAX) /* fold never grows 4x */
+#define SUPP_SEEN_MAX  64 /* stored supplement events compared on import */
+#define TOKEN_TRIES    4  /* a collision of 80 random bits: never, but */
+
+/* The schema, one entry per version: migrations[i] takes user_version i
+ * to i + 1 inside one transaction. Append only; never edit a shipped one.
+ *
+ * Size budget (10 million dossiers, well under 1 KB each): integer times,
+ * no redundant indexes. dossiers has its rowid, the UNIQUE code index
+ * (lookup by code), owner_fold (name prefix search) and (received_at,
+ * channel), which serves date ranges, newest-first ordering and the
+ * channel counts without touching the table. Events and tokens are found
+ * through one index on dossier_id each. Outbox rows carry only the code
+ * and the status: the sync module builds the upstream message from the
+ * dossier and event rows at send time, so personal data is not copied
+ * twice. Measured (tests' bench): about 380 bytes per imported dossier;
+ * a counter dossier taken through 2 -> 4 -> 9 -> 10 carries 4 events, 4
+ * audit rows and 4 outbox rows, and sent outbox rows are the part that
+ * the sync module should prune after a retention period. */
+static const char *const migrations[] = {
+	/* 1: the initial schema */
+	"CREATE TABLE agencies ("
+	" code TEXT PRIMARY KEY NOT NULL,"
+	" name TEXT NOT NULL DEFAULT '',"
+	" closed_on INTEGER," /* local day number; NULL while open */
+	" successor TEXT"
+	") WITHOUT ROWID;"
+	"CREATE TABLE procedures ("
+	" code TEXT PRIMARY KEY NOT NULL,"
+	" name TEXT NOT NULL,"
+	" name_fold TEXT NOT NULL," /* text_fold(name), for the filter */
+	" field TEXT NOT NULL DEFAULT '',"
+	" days INTEGER NOT NULL DEFAULT 0 CHECK (days >= 0)," /* 0: unknown */
+	" documents TEXT," /* JSON array text */
+	" fee INTEGER NOT NULL DEFAULT 0 CHECK (fee >= 0)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE dossiers ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL UNIQUE,"
+	" agency_code TEXT NOT NULL REFERENCES agencies(code),"
+	" procedure_code TEXT NOT NULL REFERENCES procedures(code),"
+	" channel INTEGER NOT NULL CHECK (channel BETWEEN 1 AND 3),"
+	" delivery INTEGER NOT NULL CHECK (delivery IN (0, 1)),"
+	" status INTEGER NOT NULL CHECK (status BETWEEN 1 AND 10),"
+	" owner_name TEXT NOT NULL,"
+	" owner_fold TEXT NOT NULL,"
+	" owner_id_no TEXT,"
+	" phone TEXT,"
+	" address TEXT,"
+	" email TEXT,"
+	" summary TEXT,"
+	" received_at INTEGER NOT NULL,"
+	" submitted_at INTEGER,"
+	" due_at INTEGER,"
+	" finished_at INTEGER,"
+	" returned_at INTEGER,"
+	" rating INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 3),"
+	" supplement_count INTEGER NOT NULL DEFAULT 0,"
+	" provisional INTEGER NOT NULL DEFAULT 0," /* due used no holidays */
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX dossiers_owner ON dossiers(owner_fold);"
+	"CREATE INDEX dossiers_received ON dossiers(received_at, channel);"
+	/* The control slip (Mẫu 05) as a log: append only. */
+	"CREATE TABLE dossier_events ("
+	" id INTEGER PRIMARY KEY,"
+	" dossier_id INTEGER NOT NULL REFERENCES dossiers(id),"
+	" at INTEGER NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('intake', 'status',"
+	"  'supplement_request', 'supplement_complete', 'apology',"
+	"  'handoff', 'import')),"
+	" old_status INTEGER,"
+	" new_status INTEGER,"
+	" due_before INTEGER,"
+	" due_after INTEGER,"
+	" actor TEXT,"
+	" reason TEXT,"
+	" detail TEXT" /* JSON object text */
+	");"
+	"CREATE INDEX dossier_events_dossier ON dossier_events(dossier_id);"
+	"CREATE TABLE lookup_tokens ("
+	" token TEXT PRIMARY KEY NOT NULL,"
+	" dossier_id INTEGER NOT NULL REFERENCES dossiers(id),"
+	" created_at INTEGER NOT NULL,"
+	" revoked_at INTEGER"
+	") WITHOUT ROWID;"
+	"CREATE INDEX lookup_tokens_dossier ON lookup_tokens(dossier_id);"
+	"CREATE TABLE holidays ("
+	" day INTEGER PRIMARY KEY," /* local day number */
+	" kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 3),"
+	" name TEXT NOT NULL DEFAULT '',"
+	" source TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE TABLE code_counters ("
+	" agency_code TEXT NOT NULL,"
+	" day INTEGER NOT NULL,"
+	" last_seq INTEGER NOT NULL CHECK (last_seq >= 0),"
+	" PRIMARY KEY (agency_code, day)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE audit_log ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" object TEXT,"
+	" detail TEXT" /* never personal data */
+	");"
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	/* 16 random bytes, immutable: upstream sees them on every retry
+	 * (hex-encoded when sent); a BLOB is half the size of its hex */
+	" idempotency_key BLOB NOT NULL UNIQUE"
+	"  CHECK (length(idempotency_key) = 16),"
+	" dossier_id INTEGER REFERENCES dossiers(id),"
+	" event_id INTEGER REFERENCES dossier_events(id)," /* what to send */
+	" kind TEXT NOT NULL,"
+	" payload TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" sent_at INTEGER,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_attempt_at INTEGER,"
+	" parked_reason TEXT"
+	");"
+	"CREATE INDEX outbox_pending ON outbox(id)"
+	" WHERE sent_at IS NULL AND parked_reason IS NULL;",
+};
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+#define DOSSIER_COLS                                                      \
+	"d.id, d.code, d.agency_code, d.procedure_code, d.channel,"       \
+	" d.delivery, d.status, d.owner_name, d.owner_id_no, d.phone,"    \
+	" d.address, d.email, d.summary, d.received_at, d.submitted_at,"  \
+	" d.due_at, d.finished_at, d.returned_at, d.rating,"              \
+	" d.supplement_count, d.provisional, d.created_at, d.updated_at," \
+	" p.name, a.name"
+
+/* Search statements share one parameter layout: ?1 code, ?2 received_at
+ * lower bound, ?3 upper bound (exclusive), ?4 folded name, ?5 the name's
+ * prefix upper bound, ?6 LIKE pattern for a later word, ?7 limit. */
+#define SEARCH_COLS                                                       \
+	"SELECT d.id, d.code, p.name, d.owner_name, d.status, d.channel," \
+	" d.received_at, d.due_at FROM dossiers d "
+
+enum qid {
+	Q_BEGIN,
+	Q_COMMIT,
+	Q_ROLLBACK,
+	Q_SAVEPOINT,
+	Q_RELEASE,
+	Q_ROLLBACK_TO,
+	Q_PROC_GET,
+	Q_PROC_PUT,
+	Q_PROC_IMPORT,
+	Q_PROC_LIST,
+	Q_AGENCY_GET,
+	Q_AGENCY_PUT,
+	Q_COUNTER_NEXT,
+	Q_COUNTER_SET,
+	Q_DOSSIER_INSERT,
+	Q_DOSSIER_STATE,
+	Q_DOSSIER_FULL,
+	Q_STATUS_UPDATE,
+	Q_DUE_UPDATE,
+	Q_EVENT_INSERT,
+	Q_EVENTS_OF,
+	Q_SUPP_EVENTS,
+	Q_TOKEN_INSERT,
+	Q_TOKEN_OF,
+	Q_AUDIT_INSERT,
+	Q_OUTBOX_INSERT,
+	Q_LOOKUP,
+	Q_SEARCH_CODE,
+	Q_SEARCH_PREFIX,
+	Q_SEARCH_WORD,
+	Q_SEARCH_RANGE,
+	Q_COUNTS,
+	Q_IMPORT_GET,
+	Q_IMPORT_UPDATE,
+	Q_HOL_DELETE,
+	Q_HOL_INSERT,
+	Q_HOL_ALL,
+	Q_HOL_RANGE,
+	Q_STATS,
+	Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_SAVEPOINT] = "SAVEPOINT rec",
+	[Q_RELEASE] = "RELEASE rec",
+	[Q_ROLLBACK_TO] = "ROLLBACK TO rec",
+	[Q_PROC_GET] = "SELECT name, days FROM procedures WHERE code = ?1",
+	[Q_PROC_PUT] = "INSERT INTO procedures(code, name, name_fold, field,"
+	               " days, documents, fee) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	               " ?7) ON CONFLICT(code) DO UPDATE SET"
+	               " name = excluded.name, name_fold = excluded.name_fold,"
+	               " field = excluded.field, days = excluded.days,"
+	               " documents = excluded.documents, fee = excluded.fee",
+	/* Import keeps what the record does not say (empty name or field,
+	 * days 0) and writes nothing when nothing differs. */
+	[Q_PROC_IMPORT] =
+	    "INSERT INTO procedures(code, name, name_fold, field, days)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(code) DO UPDATE SET"
+	    " name = CASE WHEN excluded.name <> '' THEN excluded.name"
+	    "  ELSE procedures.name END,"
+	    " name_fold = CASE WHEN excluded.name <> '' THEN excluded.name_fold"
+	    "  ELSE procedures.name_fold END,"
+	    " field = CASE WHEN excluded.field <> '' THEN excluded.field"
+	    "  ELSE procedures.field END,"
+	    " days = CASE WHEN excluded.days > 0 THEN excluded.days"
+	    "  ELSE procedures.days END"
+	    " WHERE (excluded.name <> '' AND excluded.name <> procedures.name)"
+	    " OR (excluded.field <> '' AND excluded.field <> procedures.field)"
+	    " OR (excluded.days > 0 AND excluded.days <> procedures.days)",
+	[Q_PROC_LIST] =
+	    "SELECT code, name, field, days, documents, fee"
+	    " FROM procedures WHERE ?1 IS NULL"
+	    " OR instr(name_fold, ?1) > 0 OR instr(lower(code), ?1) > 0"
+	    " ORDER BY code",
+	[Q_AGENCY_GET] = "SELECT closed_on FROM agencies WHERE code = ?1",
+	/* An empty name never overwrites a known one. */
+	[Q_AGENCY_PUT] = "INSERT INTO agencies(code, name) VALUES (?1, ?2)"
+	                 " ON CONFLICT(code) DO UPDATE SET name = excluded.name"
+	                 " WHERE excluded.name <> ''"
+	                 " AND excluded.name <> agencies.name",
+	[Q_COUNTER_NEXT] = "INSERT INTO code_counters(agency_code, day,"
+	                   " last_seq) VALUES (?1, ?2, 1)"
+	                   " ON CONFLICT(agency_code, day) DO UPDATE SET"
+	                   " last_seq = last_seq + 1 RETURNING last_seq",
+	[Q_COUNTER_SET] = "INSERT INTO code_counters(agency_code, day,"
+	                  " last_seq) VALUES (?1, ?2, ?3)"
+	                  " ON CONFLICT(agency_code, day) DO UPDATE SET"
+	                  " last_seq = excluded.last_seq",
+	[Q_DOSSIER_INSERT] =
+	    "INSERT INTO dossiers(code, agency_code, procedure_code, channel,"
+	    " delivery, status, owner_name, owner_fold, owner_id_no, phone,"
+	    " address, email, summary, received_at, submitted_at, due_at,"
+	    " finished_at, returned_at, rating, supplement_count, provisional,"
+	    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+	    " ?22, ?23)",
+	[Q_DOSSIER_STATE] = "SELECT id, status, due_at, received_at"
+	                    " FROM dossiers WHERE code = ?1",
+	[Q_DOSSIER_FULL] =
+	    "SELECT " DOSSIER_COLS " FROM dossiers d"
+	    " LEFT JOIN procedures p ON p.code = d.procedure_code"
+	    " LEFT JOIN agencies a ON a.code = d.agency_code"
+	    " WHERE d.code = ?1",
+	[Q_STATUS_UPDATE] = "UPDATE dossiers SET status = ?2,"
+	                    " finished_at = coalesce(?3, finished_at),"
+	                    " returned_at = coalesce(?4, returned_at),"
+	                    " updated_at = ?5 WHERE id = ?1",
+	[Q_DUE_UPDATE] = "UPDATE dossiers SET status = ?2, due_at = ?3,"
+	                 " supplement_count = supplement_count + ?4,"
+	                 " updated_at = ?5 WHERE id = ?1",
+	[Q_EVENT_INSERT] = "INSERT INTO dossier_events(dossier_id, at, kind,"
+	                   " old_status, new_status, due_before, due_after,"
+	                   " actor, reason, detail) VALUES (?1, ?2, ?3, ?4,"
+	                   " ?5, ?6, ?7, ?8, ?9, ?10)",
+	[Q_EVENTS_OF] = "SELECT at, kind, old_status, new_status, due_before,"
+	                " due_after, actor, reason, detail FROM dossier_events"
+	                " WHERE dossier_id = ?1 ORDER BY at, id",
+	[Q_SUPP_EVENTS] = "SELECT kind, at FROM dossier_events"
+	                  " WHERE dossier_id = ?1 AND kind IN"
+	                  " ('supplement_request', 'supplement_complete')",
+	[Q_TOKEN_INSERT] = "INSERT INTO lookup_tokens(token, dossier_id,"
+	                   " created_at) VALUES (?1, ?2, ?3)",
+	[Q_TOKEN_OF] = "SELECT token FROM lookup_tokens WHERE dossier_id = ?1"
+	               " AND revoked_at IS NULL ORDER BY created_at DESC"
+	               " LIMIT 1",
+	[Q_AUDIT_INSERT] = "INSERT INTO audit_log(at, actor, action, object,"
+	                   " detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_OUTBOX_INSERT] = "INSERT INTO outbox(idempotency_key, dossier_id,"
+	                    " event_id, kind, payload, created_at)"
+	                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* One probe of the token primary key, then rowid and primary-key
+	 * probes: a miss costs the same first step as a hit. */
+	[Q_LOOKUP] =
+	    "SELECT d.code, d.status, d.delivery, d.received_at,"
+	    " d.due_at, d.updated_at, d.owner_name, p.name,"
+	    " coalesce(nullif(a.name, ''), d.agency_code),"
+	    " (SELECT e.due_after FROM dossier_events e"
+	    "  WHERE e.dossier_id = d.id AND e.kind = 'apology'"
+	    "  ORDER BY e.id DESC LIMIT 1)"
+	    " FROM lookup_tokens t JOIN dossiers d ON d.id = t.dossier_id"
+	    " LEFT JOIN procedures p ON p.code = d.procedure_code"
+	    " LEFT JOIN agencies a ON a.code = d.agency_code"
+	    " WHERE t.token = ?1 AND t.revoked_at IS NULL",
+	[Q_SEARCH_CODE] = SEARCH_COLS
+	"LEFT JOIN procedures p ON p.code = d.procedure_code"
+	" WHERE d.code = ?1 AND d.received_at >= ?2 AND d.received_at < ?3"
+	" AND (?4 IS NULL OR (d.owner_fold >= ?4 AND d.owner_fold < ?5)"
+	"  OR d.owner_fold LIKE ?6 ESCAPE '\\') LIMIT ?7",
+	[Q_SEARCH_PREFIX] =
+	    SEARCH_COLS "INDEXED BY dossiers_owner"
+	                " LEFT JOIN procedures p ON p.code = d.procedure_code"
+	                " WHERE d.owner_fold >= ?4 AND d.owner_fold < ?5"
+	                " AND d.received_at >= ?2 AND d.received_at < ?3"
+	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",
+	/* A later word: a scan newest first that stops at the limit. */
+	[Q_SEARCH_WORD] =
+	    SEARCH_COLS "INDEXED BY dossiers_received"
+	                " LEFT JOIN procedures p ON p.code = d.procedure_code"
+	                " WHERE d.received_at >= ?2 AND d.received_at < ?3"
+	                " AND d.owner_fold LIKE ?6 ESCAPE '\\'"
+	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",
+	[Q_SEARCH_RANGE] =
+	    SEARCH_COLS "INDEXED BY dossiers_received"
+	                " LEFT JOIN procedures p ON p.code = d.procedure_code"
+	                " WHERE d.received_at >= ?2 AND d.received_at < ?3"
+	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",
+	[Q_COUNTS] = "SELECT channel, count(*) FROM dossiers"
+	             " WHERE received_at >= ?1 AND received_at < ?2"
+	             " GROUP BY channel",
+	[Q_IMPORT_GET] = "SELECT id, agency_code, procedure_code, channel,"
+	                 " delivery, status, owner_name, owner_id_no, phone,"
+	                 " received_at, due_at, finished_at, returned_at,"
+	                 " rating, supplement_count FROM dossiers"
+	                 " WHERE code = ?1",
+	[Q_IMPORT_UPDATE] =
+	    "UPDATE dossiers SET agency_code = ?2, procedure_code = ?3,"
+	    " channel = ?4, delivery = ?5, status = ?6, owner_name = ?7,"
+	    " owner_fold = coalesce(?8, owner_fold),"
+	    " owner_id_no = coalesce(?9, owner_id_no),"
+	    " phone = coalesce(?10, phone),"
+	    " received_at = ?11, due_at = ?12, finished_at = ?13,"
+	    " returned_at = ?14, rating = ?15, supplement_count = ?16,"
+	    " updated_at = ?17 WHERE id = ?1",
+	[Q_HOL_DELETE] = "DELETE FROM holidays WHERE day >= ?1 AND day < ?2",
+	[Q_HOL_INSERT] = "INSERT INTO holidays(day, kind, name, source)"
+	                 " VALUES (?1, ?2, ?3, ?4)",
+	[Q_HOL_ALL] = "SELECT day, kind FROM holidays ORDER BY day",
+	[Q_HOL_RANGE] = "SELECT day, kind, name, source FROM holidays"
+	                " WHERE day >= ?1 AND day < ?2 ORDER BY day",
+	/* Dossiers and events are never deleted (kept by law; the log is
+	 * append only) and rowids are max + 1, so max(id) is the count at
+	 * the price of one B-tree descent instead of a full index scan. */
+	[Q_STATS] = "SELECT (SELECT coalesce(max(id), 0) FROM dossiers),"
+	            " (SELECT count(*) FROM outbox INDEXED BY outbox_pending"
+	            "  WHERE sent_at IS NULL AND parked_reason IS NULL),"
+	            " (SELECT coalesce(max(id), 0) FROM dossier_events)",
+};
+
+/* Catalogue rows this import batch has already written, so a batch of
+ * records over a few agencies and procedures upserts each once. Small,
+ * replaced round robin; cleared whenever a savepoint or the batch rolls
+ * back, since the rows may be gone. */
+#define CACHE_AGENCIES   16
+#define CACHE_PROCEDURES 32
+struct import_cache {
+	struct {
+		char code[sizeof(((struct import_rec *)0)->agency_code)];
+		char name[IMPORT_TEXT_MAX];
+	} agency[CACHE_AGENCIES];
+	struct {
+		char code[sizeof(((struct import_rec *)0)->procedure_code)];
+		char name[IMPORT_TEXT_MAX];
+		char field[IMPORT_TEXT_MAX];
+		int days;
+	} proc[CACHE_PROCEDURES];
+	size_t nagency, nproc;         /* filled entries */
+	size_t next_agency, next_proc; /* next to replace when full */
+};
+
+struct store {
+	sqlite3 *db;               /* owned */
+	sqlite3_stmt *st[Q_COUNT]; /* owned; all prepared at open */
+	struct calendar cal;       /* cal.entries points into entries */
+	struct cal_entry *entries; /* owned; sorted by day */
+	bool in_import;            /* between import_begin and commit */
+	int64_t import_now;        /* wall clock at import_begin */
+	long n_imported, n_updated, n_unchanged, n_failed;
+	struct import_cache cache; /* 44 KiB: why struct store is on the heap */
+};
+
+static void
+cache_clear(struct import_cache *c)
+{
+	c->nagency = c->nproc = 0;
+	c->next_agency = c->next_proc = 0;
+}
+
+/* ---- small helpers ---- */
+
+static void seterr(char *err, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 2, 3)));
+
+static void
+seterr(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, STORE_ERR_MAX, fmt, ap);
+	va_end(ap);
+}
+
+static enum store_rc
+dberr(struct store *s, char *err)
+{
+	seterr(err, "database: %s", sqlite3_errmsg(s->db));
+	return STORE_ERROR;
+}
+
+static int64_t
+wall_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* The statement, reset and with every parameter NULL. */
+static sqlite3_stmt *
+q(struct store *s, enum qid id)
+{
+	sqlite3_stmt *st = s->st[id];
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+/* Steps a statement that returns no row and resets it. */
+static int
+run(struct store *s, enum qid id)
+{
+	sqlite3_stmt *st = s->st[id];
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Text bound without a copy: the caller keeps it alive until the step. */
+static void
+b_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, (int)strlen(v), SQLITE_STATIC);
+}
+
+/* Optional text: NULL or "" is stored as NULL. */
+static void
+b_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	b_text(st, i, v != NULL && *v != '\0' ? v : NULL);
+}
+
+/* Optional time or status: 0 is stored as NULL. */
+static void
+b_opt64(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v == 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+static const char *
+c_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* "" for NULL, for comparisons. */
+static const char *
+c_str(sqlite3_stmt *st, int i)
+{
+	const char *v = c_text(st, i);
+
+	return v != NULL ? v : "";
+}
+
+static json_t *
+j_text(const char *v)
+{
+	json_t *j = v != NULL ? json_string(v) : NULL;
+
+	return j != NULL ? j : json_null();
+}
+
+static json_t *
+j_col_text(sqlite3_stmt *st, int i)
+{
+	return j_text(c_text(st, i));
+}
+
+static json_t *
+j_time(int64_t t)
+{
+	char buf[32];
+
+	if (t == 0)
+		return json_null();
+	cal_format_iso(t, buf);
+	return json_string(buf);
+}
+
+static json_t *
+j_col_time(sqlite3_stmt *st, int i)
+{
+	return j_time(sqlite3_column_int64(st, i));
+}
+
+/* Checks an optional (min 0) or required (min 1) text field. */
+static bool
+check_text(const char *field, const char *v, size_t min, size_t max, char *err)
+{
+	size_t len = v != NULL ? strlen(v) : 0;
+
+	if (len < min) {
+		seterr(err, "%s: required", field);
+		return false;
+	}
+	if (len > max) {
+		seterr(err, "%s: longer than %zu bytes", field, max);
+		return false;
+	}
+	if (len > 0 && !text_valid(v, len)) {
+		seterr(err, "%s: not valid UTF-8 text", field);
+		return false;
+	}
+	return true;
+}
+
+static enum store_rc
+begin(struct store *s, char *err)
+{
+	if (run(s, Q_BEGIN) != SQLITE_OK)
+		return dberr(s, err);
+	return STORE_OK;
+}
+
+static enum store_rc
+commit(struct store *s, char *err)
+{
+	if (run(s, Q_COMMIT) != SQLITE_OK) {
+		dberr(s, err);
+		if (!sqlite3_get_autocommit(s->db))
+			run(s, Q_ROLLBACK);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+static void
+rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		run(s, Q_ROLLBACK);
+}
+
+/* Ends a write transaction by rc: commit on STORE_OK, else roll back. */
+static enum store_rc
+finish(struct store *s, enum store_rc rc, char *err)
+{
+	if (rc != STORE_OK) {
+		rollback(s);
+		return rc;
+	}
+	return commit(s, err);
+}
+
+/* Canonical code text from untrusted input. */
+static enum store_rc
+norm_code(const char *code, char out[DCODE_TEXT_MAX + 1], char *err)
+{
+	struct dcode d;
+	enum dcode_err e;
+
+	if (code == NULL || *code == '\0') {
+		seterr(err, "code: required");
+		return STORE_INVALID;
+	}
+	e = dcode_parse(code, strnlen(code, DCODE_TEXT_MAX + 1), &d, NULL);
+	if (e != DCODE_OK) {
+		seterr(err, "%s", dcode_strerror(e));
+		return STORE_INVALID;
+	}
+	if (dcode_format(&d, out, DCODE_TEXT_MAX + 1) < 0) {
+		seterr(err, "code: not a dossier code");
+		return STORE_INVALID;
+	}
+	return STORE_OK;
+}
+
+/* ---- open, migrate, close ---- */
+
+static int
+pragma_text(sqlite3 *db, const char *stmt, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, stmt, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(out, size, "%s", c_str(st, 0));
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		*out = '\0';
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+user_version(sqlite3 *db)
+{
+	char buf[32];
+
+	if (pragma_text(db, "PRAGMA user_version", buf, sizeof buf) !=
+	    SQLITE_OK)
+		return -1;
+	return atoi(buf); /* SQLite's own integer text: no range issue */
+}
+
+/* Applies each missing migration in its own transaction. */
+static int
+migrate(sqlite3 *db, char *err)
+{
+	char setv[64], *msg = NULL;
+	int v = user_version(db);
+
+	if (v < 0) {
+		seterr(err, "database: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (v > SCHEMA_VERSION) {
+		seterr(err,
+		    "database: schema version %d is newer than this motcuad "
+		    "(%d)",
+		    v, SCHEMA_VERSION);
+		return -1;
+	}
+	for (; v < SCHEMA_VERSION; v++) {
+		snprintf(setv, sizeof setv, "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) ||
+		    sqlite3_exec(db, migrations[v], NULL, NULL, &msg) ||
+		    sqlite3_exec(db, setv, NULL, NULL, &msg) ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg)) {
+			seterr(err, "database: migration %d: %s", v + 1,
+			    msg != NULL ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			if (!sqlite3_get_autocommit(db))
+				sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Reloads the holiday table into the calendar. */
+static int
+load_calendar(struct store *s)
+{
+	sqlite3_stmt *st = q(s, Q_HOL_ALL);
+	struct cal_entry *v = NULL, *nv;
+	size_t n = 0, cap = 0;
+	int rc, y, m, d;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap != 0 ? 2 * cap : 64;
+			nv = reallocarray(v, cap, sizeof(*v));
+			if (nv == NULL) {
+				sqlite3_reset(st);
+				free(v);
+				return -1;
+			}
+			v = nv;
+		}
+		v[n].day = sqlite3_column_int(st, 0);
+		v[n].kind = sqlite3_column_int(st, 1);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return -1;
+	}
+	free(s->entries);
+	s->entries = v;
+	s->cal.entries = v;
+	s->cal.count = n;
+	if (n == 0) { /* no table: every year is provisional */
+		s->cal.first_year = 1;
+		s->cal.last_year = 0;
+	} else {
+		cal_ymd_from_day(v[0].day, &y, &m, &d);
+		s->cal.first_year = y;
+		cal_ymd_from_day(v[n - 1].day, &y, &m, &d);
+		s->cal.last_year = y;
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, int busy_timeout_ms, char err[STORE_ERR_MAX])
+{
+	struct store *s;
+	char mode[32];
+	int rc, i;
+
+	if (sodium_init() < 0) {
+		seterr(err, "random: libsodium failed to initialise");
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		seterr(err, "store: out of memory");
+		return NULL;
+	}
+	s->cal.open_min = 450;   /* 07:30 */
+	s->cal.close_min = 1020; /* 17:00 */
+	s->cal.due_end_of_day = false;
+	s->cal.first_year = 1;
+	s->cal.last_year = 0;
+	rc = sqlite3_open_v2(path, &s->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		seterr(err, "database: %s: %s", path,
+		    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, busy_timeout_ms);
+	if (pragma_text(s->db, "PRAGMA journal_mode = WAL", mode,
+	        sizeof mode) != SQLITE_OK ||
+	    strcmp(mode, "wal") != 0) {
+		seterr(err, "database: %s: cannot switch to WAL (%s)", path,
+		    sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	/* FULL: a commit survives power loss, so a printed code is never
+	 * issued twice. The WAL makes that one fsync per commit.
+	 * temp_store MEMORY keeps the savepoint sub-journal of an import
+	 * record in memory, where RELEASE truncates it: on a file it is
+	 * written for every record and grows for the whole batch. */
+	if (sqlite3_exec(s->db,
+	        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+	        " PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
+	        NULL, NULL, NULL) != SQLITE_OK) {
+		dberr(s, err);
+		goto fail;
+	}
+	if (migrate(s->db, err) < 0)
+		goto fail;
+	for (i = 0; i < Q_COUNT; i++) {
+		rc = sqlite3_prepare_v3(s->db, sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
+		if (rc != SQLITE_OK) {
+			seterr(err, "database: statement %d: %s", i,
+			    sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	}
+	if (load_calendar(s) < 0) {
+		dberr(s, err);
+		goto fail;
+	}
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	if (s->db != NULL) {
+		rollback(s);
+		for (i = 0; i < Q_COUNT; i++)
+			sqlite3_finalize(s->st[i]);
+		sqlite3_close_v2(s->db);
+	}
+	free(s->entries);
+	free(s);
+}
+
+int
+store_schema_version(struct store *s)
+{
+	return user_version(s->db);
+}
+
+void
+store_set_office(struct store *s, int open_min, int close_min,
+    bool due_end_of_day)
+{
+	s->cal.open_min = open_min;
+	s->cal.close_min = close_min;
+	s->cal.due_end_of_day = due_end_of_day;
+}
+
+const struct calendar *
+store_calendar(struct store *s)
+{
+	return &s->cal;
+}
+
+/* ---- rows every write shares ---- */
+
+struct event {
+	int64_t dossier_id, at;
+	const char *kind;
+	int old_status, new_status;    /* 0: none */
+	int64_t due_before, due_after; /* 0: none */
+	const char *actor, *reason, *detail;
+};
+
+static int
+add_event(struct store *s, const struct event *e)
+{
+	sqlite3_stmt *st = q(s, Q_EVENT_INSERT);
+
+	sqlite3_bind_int64(st, 1, e->dossier_id);
+	sqlite3_bind_int64(st, 2, e->at);
+	b_text(st, 3, e->kind);
+	b_opt64(st, 4, e->old_status);
+	b_opt64(st, 5, e->new_status);
+	b_opt64(st, 6, e->due_before);
+	b_opt64(st, 7, e->due_after);
+	b_opt(st, 8, e->actor);
+	b_opt(st, 9, e->reason);
+	b_opt(st, 10, e->detail);
+	return run(s, Q_EVENT_INSERT);
+}
+
+static int
+add_audit(struct store *s, int64_t at, const char *actor, const char *action,
+    const char *object, const char *detail)
+{
+	sqlite3_stmt *st = q(s, Q_AUDIT_INSERT);
+
+	sqlite3_bind_int64(st, 1, at);
+	b_text(st, 2, actor != NULL && *actor != '\0' ? actor : "system");
+	b_text(st, 3, action);
+	b_opt(st, 4, object);
+	b_opt(st, 5, detail);
+	return run(s, Q_AUDIT_INSERT);
+}
+
+/* The outbox row of the event just inserted: a random idempotency key
+ * and a payload with the new status only; the sync module reads the
+ * dossier and the event when it sends. */
+static int
+add_outbox(struct store *s, int64_t dossier_id, const char *kind, int status,
+    int64_t at)
+{
+	int64_t event_id = sqlite3_last_insert_rowid(s->db);
+	unsigned char key[16];
+	char payload[32];
+	sqlite3_stmt *st = q(s, Q_OUTBOX_INSERT);
+
+	randombytes_buf(key, sizeof key);
+	snprintf(payload, sizeof payload, "{\"status\":%d}", status);
+	sqlite3_bind_blob(st, 1, key, (int)sizeof key, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, dossier_id);
+	sqlite3_bind_int64(st, 3, event_id);
+	b_text(st, 4, kind);
+	b_text(st, 5, payload);
+	sqlite3_bind_int64(st, 6, at);
+	return run(s, Q_OUTBOX_INSERT);
+}
+
+/* A new token for the dossier, retried on a primary-key collision. */
+static int
+add_token(struct store *s, int64_t dossier_id, int64_t at,
+    char out[TOKEN_LEN + 1])
+{
+	sqlite3_stmt *st;
+	int i, rc = SQLITE_ERROR;
+
+	for (i = 0; i < TOKEN_TRIES; i++) {
+		token_new(out);
+		st = q(s, Q_TOKEN_INSERT);
+		b_text(st, 1, out);
+		sqlite3_bind_int64(st, 2, dossier_id);
+		sqlite3_bind_int64(st, 3, at);
+		rc = run(s, Q_TOKEN_INSERT);
+		if (rc != SQLITE_CONSTRAINT_PRIMARYKEY)
+			break;
+	}
+	return rc;
+}
+
+/* ---- catalogue ---- */
+
+enum store_rc
+store_put_agency(struct store *s, const char *code, const char *name,
+    char err[STORE_ERR_MAX])
+{
+	sqlite3_stmt *st;
+	enum store_rc rc;
+
+	if (code == NULL || !dcode_agency_valid(code)) {
+		seterr(err, "code: not an agency code (A-Z, 0-9 and '.')");
+		return STORE_INVALID;
+	}
+	if (!check_text("name", name, 1, CAT_NAME_MAX, err))
+		return STORE_INVALID;
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	st = q(s, Q_AGENCY_PUT);
+	b_text(st, 1, code);
+	b_text(st, 2, name);
+	if (run(s, Q_AGENCY_PUT) != SQLITE_OK ||
+	    add_audit(s, wall_now(), NULL, "agency_put", code, NULL) !=
+	        SQLITE_OK)
+		rc = dberr(s, err);
+	return finish(s, rc, err);
+}
+
+static bool
+documents_valid(const char *doc)
+{
+	json_t *j, *v;
+	size_t i;
+	bool ok;
+
+	j = json_loads(doc, JSON_REJECT_DUPLICATES, NULL);
+	ok = json_is_array(j);
+	json_array_foreach(j, i, v) {
+		if (!json_is_string(v))
+			ok = false;
+	}
+	json_decref(j);
+	return ok;
+}
+
+enum store_rc
+store_put_procedure(struct store *s, const struct store_procedure *p,
+    char err[STORE_ERR_MAX])
+{
+	char fold[FOLD_MAX];
+	sqlite3_stmt *st;
+	enum store_rc rc;
+
+	if (!check_text("code", p->code, 1, PROC_CODE_MAX, err) ||
+	    !check_text("name", p->name, 1, CAT_NAME_MAX, err) ||
+	    !check_text("field", p->field, 0, CAT_NAME_MAX, err) ||
+	    !check_text("documents", p->documents, 0, DOCUMENTS_MAX, err))
+		return STORE_INVALID;
+	if (p->days < 1 || p->days > 3650) {
+		seterr(err, "days: must be 1..3650 working days");
+		return STORE_INVALID;
+	}
+	if (p->fee < 0) {
+		seterr(err, "fee: must not be negative");
+		return STORE_INVALID;
+	}
+	if (p->documents != NULL && *p->documents != '\0' &&
+	    !documents_valid(p->documents)) {
+		seterr(err, "documents: not a JSON array of strings");
+		return STORE_INVALID;
+	}
+	if (text_fold(p->name, strlen(p->name), fold, sizeof fold) < 0) {
+		seterr(err, "name: cannot be folded");
+		return STORE_INVALID;
+	}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	st = q(s, Q_PROC_PUT);
+	b_text(st, 1, p->code);
+	b_text(st, 2, p->name);
+	b_text(st, 3, fold);
+	b_text(st, 4, p->field != NULL ? p->field : "");
+	sqlite3_bind_int(st, 5, p->days);
+	b_opt(st, 6, p->documents);
+	sqlite3_bind_int64(st, 7, p->fee);
+	if (run(s, Q_PROC_PUT) != SQLITE_OK ||
+	    add_audit(s, wall_now(), NULL, "procedure_put", p->code, NULL) !=
+	        SQLITE_OK)
+		rc = dberr(s, err);
+	return finish(s, rc, err);
+}
+
+json_t *
+store_procedures(struct store *s, const char *qtext)
+{
+	char fold[FOLD_MAX];
+	sqlite3_stmt *st = q(s, Q_PROC_LIST);
+	json_t *arr, *o, *docs;
+	int rc;
+
+	if (qtext != NULL && *qtext != '\0') {
+		if (text_fold(qtext, strnlen(qtext, IMPORT_TEXT_MAX), fold,
+		        sizeof fold) < 0)
+			return NULL;
+		if (fold[0] != '\0')
+			b_text(st, 1, fold);
+	}
+	arr = json_array();
+	while (arr != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		docs = NULL;
+		if (c_text(st, 4) != NULL)
+			docs = json_loads(c_text(st, 4), 0, NULL);
+		o = json_object();
+		json_object_set_new(o, "code", j_col_text(st, 0));
+		json_object_set_new(o, "name", j_col_text(st, 1));
+		json_object_set_new(o, "field", j_col_text(st, 2));
+		json_object_set_new(o, "days",
+		    json_integer(sqlite3_column_int(st, 3)));
+		json_object_set_new(o, "documents",
+		    docs != NULL ? docs : json_array());
+		json_object_set_new(o, "fee",
+		    json_integer(sqlite3_column_int64(st, 5)));
+		json_array_append_new(arr, o);
+	}
+	sqlite3_reset(st);
+	return arr;
+}
+
+/* ---- intake ---- */
+
+static bool
+check_intake(const struct store_intake *in, char *err)
+{
+	if (!check_text("procedure_code", in->procedure_code, 1, PROC_CODE_MAX,
+	        err))
+		return false;
+	if (in->agency_code == NULL || *in->agency_code == '\0') {
+		seterr(err, "agency_code: required");
+		return false;
+	}
+	if (strlen(in->agency_code) > DCODE_AGENCY_MAX ||
+	    !dcode_agency_valid(in->agency_code)) {
+		seterr(err,
+		    "agency_code: not an agency code for dossier codes");
+		return false;
+	}
+	if (!check_text("owner_name", in->owner_name, 1, OWNER_NAME_MAX, err) ||
+	    !check_text("owner_id_no", in->owner_id_no, 0, ID_NO_MAX, err) ||
+	    !check_text("phone", in->phone, 0, PHONE_MAX, err) ||
+	    !check_text("address", in->address, 0, ADDRESS_MAX, err) ||
+	    !check_text("email", in->email, 0, EMAIL_MAX, err) ||
+	    !check_text("summary", in->summary, 0, SUMMARY_MAX, err) ||
+	    !check_text("actor", in->actor, 1, ACTOR_MAX, err))
+		return false;
+	if (in->channel < CHANNEL_COUNTER || in->channel > CHANNEL_POSTAL) {
+		seterr(err,
+		    "channel: must be 1 (in person), 2 (online) or 3 "
+		    "(postal)");
+		return false;
+	}
+	if (in->delivery != DELIVERY_COUNTER && in->delivery != DELIVERY_POST) {
+		seterr(err, "delivery: must be 0 (counter) or 1 (post)");
+		return false;
+	}
+	if (in->received_at <= 0) {
+		seterr(err, "received_at: required");
+		return false;
+	}
+	return true;
+}
+
+/* Everything between BEGIN and COMMIT; the caller rolls back on error. */
+static enum store_rc
+intake_tx(struct store *s, const struct store_intake *in, const char *name,
+    const char *fold, struct store_intake_result *res, char *err)
+{
+	char date[16];
+	sqlite3_stmt *st;
+	struct dcode dc;
+	struct event ev;
+	int64_t seq, id, now = wall_now();
+	int days, day, y, m, d, rc;
+	bool prov = false;
+
+	st = q(s, Q_PROC_GET);
+	b_text(st, 1, in->procedure_code);
+	rc = sqlite3_step(st);
+	days = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		seterr(err, "procedure_code: unknown procedure %s",
+		    in->procedure_code);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return dberr(s, err);
+	if (days < 1) {
+		seterr(err,
+		    "procedure_code: procedure %s has no statutory days set",
+		    in->procedure_code);
+		return STORE_INVALID;
+	}
+
+	day = cal_local_day(in->received_at);
+	st = q(s, Q_AGENCY_GET);
+	b_text(st, 1, in->agency_code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
+	    day >= sqlite3_column_int(st, 0)) {
+		cal_format_date(sqlite3_column_int(st, 0), date);
+		sqlite3_reset(st);
+		seterr(err, "agency_code: agency %s closed on %s",
+		    in->agency_code, date);
+		return STORE_INVALID;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		st = q(s, Q_AGENCY_PUT);
+		b_text(st, 1, in->agency_code);
+		b_text(st, 2, "");
+		if (run(s, Q_AGENCY_PUT) != SQLITE_OK)
+			return dberr(s, err);
+	} else if (rc != SQLITE_ROW) {
+		return dberr(s, err);
+	}
+
+	st = q(s, Q_COUNTER_NEXT);
+	b_text(st, 1, in->agency_code);
+	sqlite3_bind_int(st, 2, day);
+	rc = sqlite3_step(st);
+	seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return dberr(s, err);
+	if (seq > DCODE_SEQ_MAX) {
+		cal_format_date(day, date);
+		seterr(err,
+		    "code: agency %s has issued %d dossiers on %s; intake "
+		    "refused",
+		    in->agency_code, DCODE_SEQ_MAX, date);
+		return STORE_FULL;
+	}
+
+	memset(&dc, 0, sizeof dc);
+	snprintf(dc.agency, sizeof dc.agency, "%s", in->agency_code);
+	cal_ymd_from_day(day, &y, &m, &d);
+	dc.yy = y % 100;
+	dc.mm = m;
+	dc.dd = d;
+	dc.seq = (unsigned)seq;
+	dc.strict = true;
+	if (dcode_format(&dc, res->code, sizeof res->code) < 0) {
+		seterr(err, "received_at: outside the years a code can name");
+		return STORE_INVALID;
+	}
+	res->due_at = cal_due(&s->cal, in->received_at, days, &prov);
+	res->provisional = prov;
+
+	st = q(s, Q_DOSSIER_INSERT);
+	b_text(st, 1, res->code);
+	b_text(st, 2, in->agency_code);
+	b_text(st, 3, in->procedure_code);
+	sqlite3_bind_int(st, 4, in->channel);
+	sqlite3_bind_int(st, 5, in->delivery);
+	sqlite3_bind_int(st, 6, ST_RECEIVED);
+	b_text(st, 7, name);
+	b_text(st, 8, fold);
+	b_opt(st, 9, in->owner_id_no);
+	b_opt(st, 10, in->phone);
+	b_opt(st, 11, in->address);
+	b_opt(st, 12, in->email);
+	b_opt(st, 13, in->summary);
+	sqlite3_bind_int64(st, 14, in->received_at);
+	sqlite3_bind_int64(st, 15, in->received_at);
+	sqlite3_bind_int64(st, 16, res->due_at);
+	sqlite3_bind_int(st, 19, RATING_NONE);
+	sqlite3_bind_int(st, 20, 0);
+	sqlite3_bind_int(st, 21, prov);
+	sqlite3_bind_int64(st, 22, now);
+	sqlite3_bind_int64(st, 23, now);
+	if (run(s, Q_DOSSIER_INSERT) != SQLITE_OK)
+		return dberr(s, err);
+	id = sqlite3_last_insert_rowid(s->db);
+
+	/* An in-person dossier is accepted at once: its first state is 2. */
+	memset(&ev, 0, sizeof ev);
+	ev.dossier_id = id;
+	ev.at = in->received_at;
+	ev.kind = "intake";
+	ev.new_status = ST_RECEIVED;
+	ev.due_after = res->due_at;
+	ev.actor = in->actor;
+	/* The event carries the detail; the audit row says who and when.
+	 * The outbox row must follow the event (it takes its rowid). */
+	if (add_event(s, &ev) != SQLITE_OK ||
+	    add_outbox(s, id, "dossier_new", ST_RECEIVED, now) != SQLITE_OK ||
+	    add_token(s, id, now, res->token) != SQLITE_OK ||
+	    add_audit(s, now, in->actor, "intake", res->code, NULL) !=
+	        SQLITE_OK)
+		return dberr(s, err);
+	return STORE_OK;
+}
+
+enum store_rc
+store_intake(struct store *s, const struct store_intake *in,
+    struct store_intake_result *res, char err[STORE_ERR_MAX])
+{
+	char name[4 * OWNER_NAME_MAX + 1], fold[FOLD_MAX];
+	enum store_rc rc;
+
+	memset(res, 0, sizeof(*res));
+	if (!check_intake(in, err))
+		return STORE_INVALID;
+	if (text_nfc(in->owner_name, strlen(in->owner_name), name,
+	        sizeof name) < 0 ||
+	    text_fold(name, strlen(name), fold, sizeof fold) < 0) {
+		seterr(err, "owner_name: not valid UTF-8 text");
+		return STORE_INVALID;
+	}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	rc = intake_tx(s, in, name, fold, res, err);
+	rc = finish(s, rc, err);
+	if (rc != STORE_OK) {
+		res->code[0] = '\0';
+		res->token[0] = '\0';
+	}
+	return rc;
+}
+
+enum store_rc
+store_counter_set(struct store *s, const char *agency, int day,
+    unsigned last_seq, char err[STORE_ERR_MAX])
+{
+	char detail[64];
+	sqlite3_stmt *st;
+	enum store_rc rc;
+
+	if (agency == NULL || strlen(agency) > DCODE_AGENCY_MAX ||
+	    !dcode_agency_valid(agency)) {
+		seterr(err, "agency: not an agency code for dossier codes");
+		return STORE_INVALID;
+	}
+	if (last_seq > DCODE_SEQ_MAX) {
+		seterr(err, "last_seq: must be 0..%d", DCODE_SEQ_MAX);
+		return STORE_INVALID;
+	}
+	if (day < 0) {
+		seterr(err, "day: not a day");
+		return STORE_INVALID;
+	}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	st = q(s, Q_COUNTER_SET);
+	b_text(st, 1, agency);
+	sqlite3_bind_int(st, 2, day);
+	sqlite3_bind_int64(st, 3, last_seq);
+	cal_format_date(day, detail);
+	snprintf(detail + strlen(detail), sizeof detail - strlen(detail),
+	    " last_seq=%u", last_seq);
+	if (run(s, Q_COUNTER_SET) != SQLITE_OK ||
+	    add_audit(s, wall_now(), NULL, "counter_set", agency, detail) !=
+	        SQLITE_OK)
+		rc = dberr(s, err);
+	return finish(s, rc, err);
+}
+
+/* ---- status changes ---- */
+
+struct dstate {
+	int64_t id, due_at, received_at;
+	int status;
+};
+
+static enum store_rc
+load_state(struct store *s, const char *code, struct dstate *ds, char *err)
+{
+	sqlite3_stmt *st = q(s, Q_DOSSIER_STATE);
+	int rc;
+
+	b_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		ds->id = sqlite3_column_int64(st, 0);
+		ds->status = sqlite3_column_int(st, 1);
+		ds->due_at = sqlite3_column_int64(st, 2);
+		ds->received_at = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		seterr(err, "code: no dossier %s", code);
+		return STORE_NOTFOUND;
+	}
+	return rc == SQLITE_ROW ? STORE_OK : dberr(s, err);
+}
+
+/* The event, audit and outbox rows of a change, after the UPDATE. */
+static enum store_rc
+log_change(struct store *s, const char *code, const struct event *ev,
+    const char *outbox_kind, char *err)
+{
+	/* the outbox row takes the event's rowid: keep this order */
+	if (add_event(s, ev) != SQLITE_OK ||
+	    add_outbox(s, ev->dossier_id, outbox_kind, ev->new_status,
+	        ev->at) != SQLITE_OK ||
+	    add_audit(s, ev->at, ev->actor, ev->kind, code, NULL) != SQLITE_OK)
+		return dberr(s, err);
+	return STORE_OK;
+}
+
+static enum store_rc
+update_due(struct store *s, const struct dstate *ds, int status, int64_t due,
+    int supp_inc, int64_t now, char *err)
+{
+	sqlite3_stmt *st = q(s, Q_DUE_UPDATE);
+
+	sqlite3_bind_int64(st, 1, ds->id);
+	sqlite3_bind_int(st, 2, status);
+	b_opt64(st, 3, due);
+	sqlite3_bind_int(st, 4, supp_inc);
+	sqlite3_bind_int64(st, 5, now);
+	return run(s, Q_DUE_UPDATE) == SQLITE_OK ? STORE_OK : dberr(s, err);
+}
+
+static bool
+check_actor_reason(const char *actor, const char *reason, bool need_reason,
+    char *err)
+{
+	return check_text("actor", actor, 1, ACTOR_MAX, err) &&
+	    check_text("reason", reason, need_reason ? 1 : 0, REASON_MAX, err);
+}
+
+/* JSON object text {"key": value} with value escaped by jansson. */
+static char *
+detail_json(const char *key, const char *value)
+{
+	json_t *o;
+	char *text;
+
+	if (value == NULL || *value == '\0')
+		return NULL;
+	o = json_object();
+	json_object_set_new(o, key, j_text(value));
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return text;
+}
+
+static enum store_rc
+supplement_request_tx(struct store *s, const char *code, const char *reason,
+    const char *items, const char *actor, int64_t now, char *err)
+{
+	char buf[STORE_ERR_MAX];
+	struct dstate ds;
+	struct event ev;
+	enum store_rc rc;
+	char *detail;
+
+	if ((rc = load_state(s, code, &ds, err)) != STORE_OK)
+		return rc;
+	if (!status_check_move(ds.status, ST_SUPPLEMENT, buf, sizeof buf)) {
+		seterr(err, "%s", buf);
+		return STORE_CONFLICT;
+	}
+	if ((rc = update_due(s, &ds, ST_SUPPLEMENT, ds.due_at, 1, now, err)) !=
+	    STORE_OK)
+		return rc;
+	memset(&ev, 0, sizeof ev);
+	ev.dossier_id = ds.id;
+	ev.at = now;
+	ev.kind = "supplement_request";
+	ev.old_status = ds.status;
+	ev.new_status = ST_SUPPLEMENT;
+	ev.due_before = ds.due_at;
+	ev.due_after = ds.due_at;
+	ev.actor = actor;
+	ev.reason = reason;
+	detail = detail_json("items", items);
+	ev.detail = detail;
+	if (items != NULL && *items != '\0' && detail == NULL) {
+		seterr(err, "items: out of memory");
+		return STORE_ERROR;
+	}
+	rc = log_change(s, code, &ev, "status", err);
+	free(detail);
+	return rc;
+}
+
+static enum store_rc
+supplement_complete_tx(struct store *s, const char *code, int64_t new_due,
+    const char *actor, int64_t now, char *err)
+{
+	char buf[STORE_ERR_MAX];
+	struct dstate ds;
+	struct event ev;
+	enum store_rc rc;
+	int64_t due;
+
+	if ((rc = load_state(s, code, &ds, err)) != STORE_OK)
+		return rc;
+	if (!status_check_move(ds.status, ST_PROCESSING, buf, sizeof buf) ||
+	    ds.status != ST_SUPPLEMENT) {
+		if (ds.status != ST_SUPPLEMENT)
+			seterr(err,
+			    "status: dossier is in state %d (%s), not waiting "
+			    "for a supplement",
+			    ds.status, status_label_en(ds.status));
+		else
+			seterr(err, "%s", buf);
+		return STORE_CONFLICT;
+	}
+	if (new_due != 0 && new_due < ds.received_at) {
+		seterr(err, "new_due_at: before the dossier was received");
+		return STORE_INVALID;
+	}
+	due = new_due != 0 ? new_due : ds.due_at;
+	if ((rc = update_due(s, &ds, ST_PROCESSING, due, 0, now, err)) !=
+	    STORE_OK)
+		return rc;
+	memset(&ev, 0, sizeof ev);
+	ev.dossier_id = ds.id;
+	ev.at = now;
+	ev.kind = "supplement_complete";
+	ev.old_status = ds.status;
+	ev.new_status = ST_PROCESSING;
+	ev.due_before = ds.due_at;
+	ev.due_after = due;
+	ev.actor = actor;
+	return log_change(s, code, &ev, "status", err);
+}
+
+enum store_rc
+store_supplement_request(struct store *s, const char *code, const char *reason,
+    const char *items, const char *actor, int64_t now, char err[STORE_ERR_MAX])
+{
+	char c[DCODE_TEXT_MAX + 1];
+	enum store_rc rc;
+
+	if ((rc = norm_code(code, c, err)) != STORE_OK)
+		return rc;
+	if (!check_actor_reason(actor, reason, false, err) ||
+	    !check_text("items", items, 0, REASON_MAX, err))
+		return STORE_INVALID;
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	rc = supplement_request_tx(s, c, reason, items, actor, now, err);
+	return finish(s, rc, err);
+}
+
+enum store_rc
+store_supplement_complete(struct store *s, const char *code, int64_t new_due_at,
+    const char *actor, int64_t now, char err[STORE_ERR_MAX])
+{
+	char c[DCODE_TEXT_MAX + 1];
+	enum store_rc rc;
+
+	if ((rc = norm_code(code, c, err)) != STORE_OK)
+		return rc;
+	if (!check_text("actor", actor, 1, ACTOR_MAX, err))
+		return STORE_INVALID;
+	if (new_due_at < 0) {
+		seterr(err, "new_due_at: not a time");
+		return STORE_INVALID;
+	}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	rc = supplement_complete_tx(s, c, new_due_at, actor, now, err);
+	return finish(s, rc, err);
+}
+
+static enum store_rc
+set_status_tx(struct store *s, const char *code, int to, const char *reason,
+    const char *actor, int64_t now, char *err)
+{
+	char buf[STORE_ERR_MAX];
+	sqlite3_stmt *st;
+	struct dstate ds;
+	struct event ev;
+	enum store_rc rc;
+
+	if ((rc = load_state(s, code, &ds, err)) != STORE_OK)
+		return rc;
+	/* The supplement edges carry their own events (Mẫu 02). */
+	if (ds.status == ST_PROCESSING && to == ST_SUPPLEMENT)
+		return supplement_request_tx(s, code, reason, NULL, actor, now,
+		    err);
+	if (ds.status == ST_SUPPLEMENT && to == ST_PROCESSING)
+		return supplement_complete_tx(s, code, 0, actor, now, err);
+	if (!status_check_move(ds.status, to, buf, sizeof buf)) {
+		seterr(err, "%s", buf);
+		return STORE_CONFLICT;
+	}
+	st = q(s, Q_STATUS_UPDATE);
+	sqlite3_bind_int64(st, 1, ds.id);
+	sqlite3_bind_int(st, 2, to);
+	if (to == ST_RESULT_READY || to == ST_REFUSED || to == ST_WITHDRAWN ||
+	    to == ST_STOPPED)
+		sqlite3_bind_int64(st, 3, now);
+	if (to == ST_RETURNED)
+		sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, now);
+	if (run(s, Q_STATUS_UPDATE) != SQLITE_OK)
+		return dberr(s, err);
+	memset(&ev, 0, sizeof ev);
+	ev.dossier_id = ds.id;
+	ev.at = now;
+	ev.kind = "status";
+	ev.old_status = ds.status;
+	ev.new_status = to;
+	ev.due_before = ds.due_at;
+	ev.due_after = ds.due_at;
+	ev.actor = actor;
+	ev.reason = reason;
+	return log_change(s, code, &ev, "status", err);
+}
+
+enum store_rc
+store_set_status(struct store *s, const char *code, int new_status,
+    const char *reason, const char *actor, int64_t now, char err[STORE_ERR_MAX])
+{
+	char c[DCODE_TEXT_MAX + 1];
+	enum store_rc rc;
+
+	if ((rc = norm_code(code, c, err)) != STORE_OK)
+		return rc;
+	if (!status_valid(new_status)) {
+		seterr(err, "status: %d is not a status (1..10)", new_status);
+		return STORE_INVALID;
+	}
+	if (!check_actor_reason(actor, reason, false, err))
+		return STORE_INVALID;
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	rc = set_status_tx(s, c, new_status, reason, actor, now, err);
+	return finish(s, rc, err);
+}
+
+static enum store_rc
+apology_tx(struct store *s, const char *code, const char *reason,
+    const char *unit, int64_t new_due, const char *actor, int64_t now,
+    char *err)
+{
+	char iso[32], *detail;
+	struct dstate ds;
+	struct event ev;
+	enum store_rc rc;
+
+	if ((rc = load_state(s, code, &ds, err)) != STORE_OK)
+		return rc;
+	if (!status_open(ds.status)) {
+		seterr(err, "status: no apology for a dossier in state %d (%s)",
+		    ds.status, status_label_en(ds.status));
+		return STORE_CONFLICT;
+	}
+	if (new_due <= ds.due_at) {
+		cal_format_iso(ds.due_at, iso);
+		seterr(err, "new_due_at: must be after the current due date %s",
+		    iso);
+		return STORE_INVALID;
+	}
+	if ((rc = update_due(s, &ds, ds.status, new_due, 0, now, err)) !=
+	    STORE_OK)
+		return rc;
+	memset(&ev, 0, sizeof ev);
+	ev.dossier_id = ds.id;
+	ev.at = now;
+	ev.kind = "apology";
+	ev.old_status = ds.status;
+	ev.new_status = ds.status;
+	ev.due_before = ds.due_at;
+	ev.due_after = new_due;
+	ev.actor = actor;
+	ev.reason = reason;
+	detail = detail_json("unit", unit);
+	if (unit != NULL && *unit != '\0' && detail == NULL) {
+		seterr(err, "unit: out of memory");
+		return STORE_ERROR;
+	}
+	ev.detail = detail;
+	rc = log_change(s, code, &ev, "apology", err);
+	free(detail);
+	return rc;
+}
+
+enum store_rc
+store_apology(struct store *s, const char *code, const char *reason,
+    const char *unit, int64_t new_due_at, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX])
+{
+	char c[DCODE_TEXT_MAX + 1];
+	enum store_rc rc;
+
+	if ((rc = norm_code(code, c, err)) != STORE_OK)
+		return rc;
+	if (!check_actor_reason(actor, reason, true, err) ||
+	    !check_text("unit", unit, 0, CAT_NAME_MAX, err))
+		return STORE_INVALID;
+	if (new_due_at <= 0) {
+		seterr(err, "new_due_at: required");
+		return STORE_INVALID;
+	}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	rc = apology_tx(s, c, reason, unit, new_due_at, actor, now, err);
+	return finish(s, rc, err);
+}
+
+/* ---- reads ---- */
+
+static json_t *
+status_json(json_t *o, int status)
+{
+	json_object_set_new(o, "status", json_integer(status));
+	json_object_set_new(o, "status_name", j_text(status_name(status)));
+	json_object_set_new(o, "status_label_vi",
+	    j_text(status_label_vi(status)));
+	json_object_set_new(o, "status_label_en",
+	    j_text(status_label_en(status)));
+	return o;
+}
+
+static json_t *
+events_json(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st = q(s, Q_EVENTS_OF);
+	json_t *arr = json_array(), *e, *detail;
+	const char *dt;
+
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		e = json_object();
+		json_object_set_new(e, "at", j_col_time(st, 0));
+		json_object_set_new(e, "kind", j_col_text(st, 1));
+		json_object_set_new(e, "old_status",
+		    sqlite3_column_type(st, 2) == SQLITE_NULL
+		        ? json_null()
+		        : json_integer(sqlite3_column_int(st, 2)));
+		json_object_set_new(e, "new_status",
+		    sqlite3_column_type(st, 3) == SQLITE_NULL
+		        ? json_null()
+		        : json_integer(sqlite3_column_int(st, 3)));
+		json_object_set_new(e, "due_before", j_col_time(st, 4));
+		json_object_set_new(e, "due_after", j_col_time(st, 5));
+		json_object_set_new(e, "actor", j_col_text(st, 6));
+		json_object_set_new(e, "reason", j_col_text(st, 7));
+		dt = c_text(st, 8);
+		detail = NULL;
+		if (dt != NULL && dt[0] == '{')
+			detail = json_loads(dt, 0, NULL);
+		json_object_set_new(e, "detail",
+		    detail != NULL ? detail : j_text(dt));
+		json_array_append_new(arr, e);
+	}
+	sqlite3_reset(st);
+	return arr;
+}
+
+json_t *
+store_dossier(struct store *s, const char *code, int64_t now,
+    enum store_rc *rcp)
+{
+	char c[DCODE_TEXT_MAX + 1], tok[TOKEN_LEN + 1];
+	sqlite3_stmt *st;
+	json_t *o;
+	int64_t id, due;
+	int rc, status, rating;
+
+	if (norm_code(code, c, NULL) != STORE_OK) {
+		*rcp = STORE_NOTFOUND;
+		return NULL;
+	}
+	st = q(s, Q_DOSSIER_FULL);
+	b_text(st, 1, c);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		*rcp = rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+		return NULL;
+	}
+	o = json_object();
+	id = sqlite3_column_int64(st, 0);
+	status = sqlite3_column_int(st, 6);
+	due = sqlite3_column_int64(st, 15);
+	rating = sqlite3_column_int(st, 18);
+	json_object_set_new(o, "code", j_col_text(st, 1));
+	json_object_set_new(o, "agency_code", j_col_text(st, 2));
+	json_object_set_new(o, "agency_name", j_col_text(st, 24));
+	json_object_set_new(o, "procedure_code", j_col_text(st, 3));
+	json_object_set_new(o, "procedure_name", j_col_text(st, 23));
+	json_object_set_new(o, "channel",
+	    json_integer(sqlite3_column_int(st, 4)));
+	json_object_set_new(o, "channel_name",
+	    j_text(channel_name(sqlite3_column_int(st, 4))));
+	json_object_set_new(o, "delivery",
+	    json_integer(sqlite3_column_int(st, 5)));
+	json_object_set_new(o, "delivery_name",
+	    j_text(delivery_name(sqlite3_column_int(st, 5))));
+	status_json(o, status);
+	json_object_set_new(o, "owner_name", j_col_text(st, 7));
+	json_object_set_new(o, "owner_id_no", j_col_text(st, 8));
+	json_object_set_new(o, "phone", j_col_text(st, 9));
+	json_object_set_new(o, "address", j_col_text(st, 10));
+	json_object_set_new(o, "email", j_col_text(st, 11));
+	json_object_set_new(o, "summary", j_col_text(st, 12));
+	json_object_set_new(o, "received_at", j_col_time(st, 13));
+	json_object_set_new(o, "submitted_at", j_col_time(st, 14));
+	json_object_set_new(o, "due_at", j_col_time(st, 15));
+	json_object_set_new(o, "finished_at", j_col_time(st, 16));
+	json_object_set_new(o, "returned_at", j_col_time(st, 17));
+	json_object_set_new(o, "rating", json_integer(rating));
+	json_object_set_new(o, "rating_name", j_text(rating_name(rating)));
+	json_object_set_new(o, "supplement_count",
+	    json_integer(sqlite3_column_int(st, 19)));
+	json_object_set_new(o, "provisional",
+	    json_boolean(sqlite3_column_int(st, 20)));
+	json_object_set_new(o, "created_at", j_col_time(st, 21));
+	json_object_set_new(o, "updated_at", j_col_time(st, 22));
+	json_object_set_new(o, "overdue",
+	    json_boolean(due != 0 && status_overdue(status, due, now)));
+	sqlite3_reset(st);
+
+	json_object_set_new(o, "events", events_json(s, id));
+	st = q(s, Q_TOKEN_OF);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(tok, sizeof tok, "%s", c_str(st, 0));
+		json_object_set_new(o, "token", json_string(tok));
+	} else {
+		json_object_set_new(o, "token", json_null());
+	}
+	sqlite3_reset(st);
+	*rcp = STORE_OK;
+	return o;
+}
+
+enum store_rc
+store_lookup_token(struct store *s, const char *token, struct store_lookup *out)
+{
+	sqlite3_stmt *st = q(s, Q_LOOKUP);
+	const char *name;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	b_text(st, 1, token != NULL ? token : "");
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+	}
+	snprintf(out->code, sizeof out->code, "%s", c_str(st, 0));
+	out->status = sqlite3_column_int(st, 1);
+	out->delivery = sqlite3_column_int(st, 2);
+	out->received_at = sqlite3_column_int64(st, 3);
+	out->due_at = sqlite3_column_int64(st, 4);
+	out->updated_at = sqlite3_column_int64(st, 5);
+	name = c_str(st, 6);
+	if (text_mask_name(name, strlen(name), out->masked_name,
+	        sizeof out->masked_name) < 0)
+		snprintf(out->masked_name, sizeof out->masked_name, "***");
+	snprintf(out->procedure_name, sizeof out->procedure_name, "%s",
+	    c_str(st, 7));
+	snprintf(out->collect_at, sizeof out->collect_at, "%s", c_str(st, 8));
+	out->apology_due_at = sqlite3_column_int64(st, 9);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
+store_token(struct store *s, const char *code, char token[TOKEN_LEN + 1])
+{
+	char c[DCODE_TEXT_MAX + 1];
+	sqlite3_stmt *st;
+	struct dstate ds;
+	enum store_rc rc;
+	int src;
+
+	token[0] = '\0';
+	if (norm_code(code, c, NULL) != STORE_OK)
+		return STORE_NOTFOUND;
+	if ((rc = load_state(s, c, &ds, NULL)) != STORE_OK)
+		return rc;
+	st = q(s, Q_TOKEN_OF);
+	sqlite3_bind_int64(st, 1, ds.id);
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW)
+		snprintf(token, TOKEN_LEN + 1, "%s", c_str(st, 0));
+	sqlite3_reset(st);
+	if (src == SQLITE_ROW)
+		return STORE_OK;
+	if (src != SQLITE_DONE)
+		return STORE_ERROR;
+	if (begin(s, NULL) != STORE_OK)
+		return STORE_ERROR;
+	rc = add_token(s, ds.id, wall_now(), token) == SQLITE_OK ? STORE_OK
+	                                                         : STORE_ERROR;
+	rc = finish(s, rc, NULL);
+	if (rc != STORE_OK)
+		token[0] = '\0';
+	return rc;
+}
+
+/* ---- search ---- */
+
+struct hit {
+	int64_t id, received_at;
+	json_t *row; /* owned */
+};
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->received_at != y->received_at)
+		return x->received_at > y->received_at ? -1 : 1;
+	return x->id > y->id ? -1 : x->id < y->id;
+}
+
+/* Runs one search statement, appending rows not already in hits. */
+static int
+collect(struct store *s, sqlite3_stmt *st, int64_t now, struct hit *hits,
+    size_t *n, size_t cap)
+{
+	json_t *o;
+	int64_t id, due;
+	size_t i;
+	int rc = SQLITE_DONE, status, channel;
+
+	while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		for (i = 0; i < *n && hits[i].id != id; i++)
+			;
+		if (i < *n)
+			continue;
+		status = sqlite3_column_int(st, 4);
+		channel = sqlite3_column_int(st, 5);
+		due = sqlite3_column_int64(st, 7);
+		o = json_object();
+		json_object_set_new(o, "code", j_col_text(st, 1));
+		json_object_set_new(o, "procedure_name", j_col_text(st, 2));
+		json_object_set_new(o, "owner_name", j_col_text(st, 3));
+		json_object_set_new(o, "status", json_integer(status));
+		json_object_set_new(o, "status_name",
+		    j_text(status_name(status)));
+		json_object_set_new(o, "channel", json_integer(channel));
+		json_object_set_new(o, "channel_name",
+		    j_text(channel_name(channel)));
+		json_object_set_new(o, "received_at", j_col_time(st, 6));
+		json_object_set_new(o, "due_at", j_col_time(st, 7));
+		json_object_set_new(o, "overdue",
+		    json_boolean(due != 0 && status_overdue(status, due, now)));
+		hits[*n].id = id;
+		hits[*n].received_at = sqlite3_column_int64(st, 6);
+		hits[*n].row = o;
+		(*n)++;
+	}
+	if (*n < cap && rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return dberr(s, NULL);
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* LIKE pattern "% <q>%" with %, _ and \ escaped. */
+static void
+word_pattern(const char *fold, char *out, size_t size)
+{
+	size_t j = 0;
+
+	out[j++] = '%';
+	out[j++] = ' ';
+	for (; *fold != '\0' && j + 3 < size; fold++) {
+		if (*fold == '%' || *fold == '_' || *fold == '\\')
+			out[j++] = '\\';
+		out[j++] = *fold;
+	}
+	out[j++] = '%';
+	out[j] = '\0';
+}
+
+static void
+bind_search(sqlite3_stmt *st, const char *code, int64_t lo, int64_t hi,
+    const char *fold, const char *upper, const char *like, int limit)
+{
+	b_text(st, 1, code);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	b_text(st, 4, fold);
+	b_text(st, 5, upper);
+	b_text(st, 6, like);
+	sqlite3_bind_int(st, 7, limit);
+}
+
+json_t *
+store_search(struct store *s, const struct store_query *qr, int64_t now,
+    char err[STORE_ERR_MAX])
+{
+	char code[DCODE_TEXT_MAX + 1], fold[FOLD_MAX], upper[FOLD_MAX + 8];
+	char like[2 * FOLD_MAX + 8];
+	const char *c = NULL, *f = NULL, *u = NULL, *l = NULL;
+	int64_t lo = INT64_MIN, hi = INT64_MAX;
+	struct hit *hits;
+	size_t n = 0, i, cap;
+	json_t *arr;
+	int bad = 0;
+
+	if (qr->limit < 1 || qr->limit > 1000) {
+		seterr(err, "limit: must be 1..1000");
+		return NULL;
+	}
+	if (qr->from_day < -1 || qr->to_day < -1 ||
+	    (qr->from_day >= 0 && qr->to_day >= 0 &&
+	        qr->from_day > qr->to_day)) {
+		seterr(err, "from: must not be after to");
+		return NULL;
+	}
+	if (qr->code != NULL && *qr->code != '\0') {
+		if (norm_code(qr->code, code, err) != STORE_OK)
+			return NULL;
+		c = code;
+	}
+	if (qr->name != NULL && *qr->name != '\0') {
+		if (!check_text("name", qr->name, 1, OWNER_NAME_MAX, err))
+			return NULL;
+		if (text_fold(qr->name, strlen(qr->name), fold, sizeof fold) <
+		    0) {
+			seterr(err, "name: not valid UTF-8 text");
+			return NULL;
+		}
+		if (fold[0] == '\0') {
+			seterr(err, "name: no letters to search for");
+			return NULL;
+		}
+		/* The largest code point: every name with this prefix sorts
+		 * below q || U+10FFFF under the BINARY collation. */
+		snprintf(upper, sizeof upper, "%s\xf4\x8f\xbf\xbf", fold);
+		word_pattern(fold, like, sizeof like);
+		f = fold;
+		u = upper;
+		l = like;
+	}
+	if (qr->from_day >= 0)
+		lo = cal_instant(qr->from_day, 0);
+	if (qr->to_day >= 0)
+		hi = cal_instant(qr->to_day + 1, 0);
+
+	cap = (size_t)qr->limit;
+	hits = calloc(cap, sizeof(*hits));
+	if (hits == NULL) {
+		seterr(err, "search: out of memory");
+		return NULL;
+	}
+	if (c != NULL) {
+		bind_search(q(s, Q_SEARCH_CODE), c, lo, hi, f, u, l, qr->limit);
+		bad = collect(s, s->st[Q_SEARCH_CODE], now, hits, &n, cap);
+	} else if (f != NULL) {
+		/* Name prefix through the index, then later words by a scan
+		 * that stops once the page is full. A page holds the newest
+		 * prefix matches first, then the newest word matches. */
+		bind_search(q(s, Q_SEARCH_PREFIX), c, lo, hi, f, u, l,
+		    qr->limit);
+		bad = collect(s, s->st[Q_SEARCH_PREFIX], now, hits, &n, cap);
+		if (!bad && n < cap) {
+			bind_search(q(s, Q_SEARCH_WORD), c, lo, hi, f, u, l,
+			    qr->limit);
+			bad = collect(s, s->st[Q_SEARCH_WORD], now, hits, &n,
+			    cap);
+		}
+	} else {
+		bind_search(q(s, Q_SEARCH_RANGE), c, lo, hi, f, u, l,
+		    qr->limit);
+		bad = collect(s, s->st[Q_SEARCH_RANGE], now, hits, &n, cap);
+	}
+	if (bad) {
+		dberr(s, err);
+		for (i = 0; i < n; i++)
+			json_decref(hits[i].row);
+		free(hits);
+		return NULL;
+	}
+	qsort(hits, n, sizeof(*hits), hit_cmp);
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, hits[i].row);
+	free(hits);
+	return arr;
+}
+
+/* ---- counts ---- */
+
+/* Shares of total in hundredths of a percent that sum to exactly 10000:
+ * floors first, then the leftover hundredths go to the largest
+ * remainders (ties to the lower index). All 0 when total is 0. */
+static void
+shares(const int64_t *counts, size_t n, int64_t total, int *out)
+{
+	int64_t rem[8];
+	int left = 10000;
+	size_t i, best;
+
+	for (i = 0; i < n; i++) {
+		out[i] = 0;
+		rem[i] = -1;
+	}
+	if (total <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		out[i] = (int)(counts[i] * 10000 / total);
+		rem[i] = counts[i] * 10000 % total;
+		left -= out[i];
+	}
+	while (left-- > 0) {
+		best = 0;
+		for (i = 1; i < n; i++)
+			if (rem[i] > rem[best])
+				best = i;
+		out[best]++;
+		rem[best] = -1; /* at most one extra each: left < n */
+	}
+}
+
+json_t *
+store_counts(struct store *s, int from_day, int to_day)
+{
+	static const char *const keys[3] = { "in_person", "online", "postal" };
+	char from[16], to[16];
+	sqlite3_stmt *st = q(s, Q_COUNTS);
+	int64_t counts[3] = { 0, 0, 0 }, total = 0;
+	int pct[3], rc, ch;
+	json_t *o, *rec, *p, *period;
+	size_t i;
+
+	sqlite3_bind_int64(st, 1, cal_instant(from_day, 0));
+	sqlite3_bind_int64(st, 2, cal_instant(to_day + 1, 0));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ch = sqlite3_column_int(st, 0);
+		/* the KPI counts a missing channel as in person */
+		i = ch == CHANNEL_ONLINE ? 1 : ch == CHANNEL_POSTAL ? 2 : 0;
+		counts[i] += sqlite3_column_int64(st, 1);
+		total += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return NULL;
+	shares(counts, 3, total, pct);
+	cal_format_date(from_day, from);
+	cal_format_date(to_day, to);
+	period = json_object();
+	json_object_set_new(period, "from", json_string(from));
+	json_object_set_new(period, "to", json_string(to));
+	rec = json_object();
+	p = json_object();
+	json_object_set_new(rec, "total", json_integer(total));
+	for (i = 0; i < 3; i++) {
+		json_object_set_new(rec, keys[i], json_integer(counts[i]));
+		json_object_set_new(p, keys[i], json_real(pct[i] / 100.0));
+	}
+	json_object_set_new(rec, "pct", p);
+	o = json_object();
+	json_object_set_new(o, "period", period);
+	json_object_set_new(o, "received", rec);
+	return o;
+}
+
+/* ---- import ----
+ *
+ * Imports come from upstream (the DVCQG export), so they write no outbox
+ * rows: upstream already holds that state, and echoing it back would
+ * only race with newer changes made there. Events record that the row
+ * came from an import; one audit row per batch counts the outcomes.
+ *
+ * Procedure days: statutory_days > 0 sets the procedure's days; 0 keeps
+ * what the catalogue has, and a procedure first seen without days gets
+ * 0, "unknown", which intake refuses until an operator sets the days
+ * (store_put_procedure). Imported dossiers keep their own due_at.
+ *
+ * Empty optional text in a record (agency name, ID number, phone) means
+ * "not said" and never erases what is stored. Times and status are
+ * upstream's and replace ours. */
+
+enum store_rc
+store_import_begin(struct store *s, char err[STORE_ERR_MAX])
+{
+	enum store_rc rc;
+
+	if (s->in_import) {
+		seterr(err, "import: a batch is already open");
+		return STORE_INVALID;
+	}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	s->in_import = true;
+	s->import_now = wall_now();
+	s->n_imported = s->n_updated = s->n_unchanged = s->n_failed = 0;
+	cache_clear(&s->cache);
+	return STORE_OK;
+}
+
+static bool
+check_rec(const struct import_rec *r, char *err)
+{
+	struct dcode d;
+
+	if (dcode_parse(r->code, strlen(r->code), &d, NULL) != DCODE_OK) {
+		seterr(err, "code: not a dossier code");
+		return false;
+	}
+	if (r->procedure_code[0] == '\0') {
+		seterr(err, "procedure_code: required");
+		return false;
+	}
+	if (r->agency_code[0] == '\0' ||
+	    strlen(r->agency_code) > DCODE_AGENCY_MAX) {
+		seterr(err, "agency_code: required, at most %d characters",
+		    DCODE_AGENCY_MAX);
+		return false;
+	}
+	if (r->applicant_name[0] == '\0') {
+		seterr(err, "applicant_name: required");
+		return false;
+	}
+	if (!status_valid(r->status)) {
+		seterr(err, "status: must be 1..10");
+		return false;
+	}
+	if (r->channel < CHANNEL_COUNTER || r->channel > CHANNEL_POSTAL) {
+		seterr(err, "channel: must be 1, 2 or 3");
+		return false;
+	}
+	if (r->delivery != DELIVERY_COUNTER && r->delivery != DELIVERY_POST) {
+		seterr(err, "delivery: must be 0 or 1");
+		return false;
+	}
+	if (r->rating < RATING_NONE || r->rating > RATING_UNSATISFIED) {
+		seterr(err, "rating: unknown rating");
+		return false;
+	}
+	if (r->received_at <= 0) {
+		seterr(err, "received_at: required");
+		return false;
+	}
+	if (r->nsupplements > IMPORT_SUPPLEMENT_MAX) {
+		seterr(err, "supplements: more than %d", IMPORT_SUPPLEMENT_MAX);
+		return false;
+	}
+	return true;
+}
+
+static bool
+cached_agency(const struct import_cache *c, const struct import_rec *r)
+{
+	size_t i;
+
+	for (i = 0; i < c->nagency; i++)
+		if (strcmp(c->agency[i].code, r->agency_code) == 0 &&
+		    strcmp(c->agency[i].name, r->agency_name) == 0)
+			return true;
+	return false;
+}
+
+static bool
+cached_proc(const struct import_cache *c, const struct import_rec *r)
+{
+	size_t i;
+
+	for (i = 0; i < c->nproc; i++)
+		if (strcmp(c->proc[i].code, r->procedure_code) == 0 &&
+		    c->proc[i].days == r->statutory_days &&
+		    strcmp(c->proc[i].name, r->procedure_name) == 0 &&
+		    strcmp(c->proc[i].field, r->field) == 0)
+			return true;
+	return false;
+}
+
+static void
+cache_agency(struct import_cache *c, const struct import_rec *r)
+{
+	size_t i = c->nagency < CACHE_AGENCIES
+	    ? c->nagency++
+	    : c->next_agency++ % CACHE_AGENCIES;
+
+	snprintf(c->agency[i].code, sizeof c->agency[i].code, "%s",
+	    r->agency_code);
+	snprintf(c->agency[i].name, sizeof c->agency[i].name, "%s",
+	    r->agency_name);
+}
+
+static void
+cache_proc(struct import_cache *c, const struct import_rec *r)
+{
+	size_t i = c->nproc < CACHE_PROCEDURES
+	    ? c->nproc++
+	    : c->next_proc++ % CACHE_PROCEDURES;
+
+	snprintf(c->proc[i].code, sizeof c->proc[i].code, "%s",
+	    r->procedure_code);
+	snprintf(c->proc[i].name, sizeof c->proc[i].name, "%s",
+	    r->procedure_name);
+	snprintf(c->proc[i].field, sizeof c->proc[i].field, "%s", r->field);
+	c->proc[i].days = r->statutory_days;
+}
+
+/* Upserts the record's agency and procedure unless this batch already
+ * wrote the same values. *wrote is set when a row changed. */
+static enum store_rc
+import_catalogue(struct store *s, const struct import_rec *r, bool *wrote,
+    char *err)
+{
+	char fold[FOLD_MAX];
+	sqlite3_stmt *st;
+
+	if (!cached_agency(&s->cache, r)) {
+		st = q(s, Q_AGENCY_PUT);
+		b_text(st, 1, r->agency_code);
+		b_text(st, 2, r->agency_name);
+		if (run(s, Q_AGENCY_PUT) != SQLITE_OK)
+			return dberr(s, err);
+		*wrote |= sqlite3_changes(s->db) > 0;
+		cache_agency(&s->cache, r);
+	}
+	if (!cached_proc(&s->cache, r)) {
+		if (text_fold(r->procedure_name, strlen(r->procedure_name),
+		        fold, sizeof fold) < 0) {
+			seterr(err, "procedure_name: not valid UTF-8 text");
+			return STORE_INVALID;
+		}
+		st = q(s, Q_PROC_IMPORT);
+		b_text(st, 1, r->procedure_code);
+		b_text(st, 2, r->procedure_name);
+		b_text(st, 3, fold);
+		b_text(st, 4, r->field);
+		sqlite3_bind_int(st, 5,
+		    r->statutory_days > 0 ? r->statutory_days : 0);
+		if (run(s, Q_PROC_IMPORT) != SQLITE_OK)
+			return dberr(s, err);
+		*wrote |= sqlite3_changes(s->db) > 0;
+		cache_proc(&s->cache, r);
+	}
+	return STORE_OK;
+}
+
+static bool
+seen(const int64_t *v, size_t n, int64_t t)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == t)
+			return true;
+	return false;
+}
+
+/* The record's supplements that the dossier's events lack (all of them
+ * for a new dossier): *nreq new requests and *ndone new completions.
+ * With write set they are added as events. Stored supplement events are
+ * never removed: a record that lists fewer is not a change. */
+static enum store_rc
+import_supplements(struct store *s, const struct import_rec *r, int64_t id,
+    bool fresh, const char *actor, bool write, int *nreq, int *ndone, char *err)
+{
+	int64_t req[SUPP_SEEN_MAX], done[SUPP_SEEN_MAX];
+	size_t sreq = 0, sdone = 0, i;
+	const struct import_supplement *sp;
+	sqlite3_stmt *st;
+	struct event ev;
+	bool is_req;
+	int rc;
+
+	*nreq = *ndone = 0;
+	if (r->nsupplements == 0)
+		return STORE_OK;
+	if (!fresh) {
+		st = q(s, Q_SUPP_EVENTS);
+		sqlite3_bind_int64(st, 1, id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			is_req =
+			    strcmp(c_str(st, 0), "supplement_request") == 0;
+			if (is_req && sreq < SUPP_SEEN_MAX)
+				req[sreq++] = sqlite3_column_int64(st, 1);
+			else if (!is_req && sdone < SUPP_SEEN_MAX)
+				done[sdone++] = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return dberr(s, err);
+	}
+	memset(&ev, 0, sizeof ev);
+	ev.dossier_id = id;
+	ev.actor = actor;
+	ev.detail = "{\"source\":\"import\"}";
+	for (i = 0; i < r->nsupplements; i++) {
+		sp = &r->supplements[i];
+		if (!seen(req, sreq, sp->requested_at)) {
+			++*nreq;
+			ev.kind = "supplement_request";
+			ev.at = sp->requested_at;
+			if (write && add_event(s, &ev) != SQLITE_OK)
+				return dberr(s, err);
+		}
+		if (sp->completed_at != 0 &&
+		    !seen(done, sdone, sp->completed_at)) {
+			++*ndone;
+			ev.kind = "supplement_complete";
+			ev.at = sp->completed_at;
+			if (write && add_event(s, &ev) != SQLITE_OK)
+				return dberr(s, err);
+		}
+	}
+	return STORE_OK;
+}
+
+static enum store_rc
+import_insert(struct store *s, const struct import_rec *r, const char *actor,
+    char *err)
+{
+	char fold[FOLD_MAX], tok[TOKEN_LEN + 1];
+	sqlite3_stmt *st;
+	struct event ev;
+	enum store_rc rc;
+	int64_t id;
+	int nreq, ndone;
+
+	if (text_fold(r->applicant_name, strlen(r->applicant_name), fold,
+	        sizeof fold) < 0) {
+		seterr(err, "applicant_name: not valid UTF-8 text");
+		return STORE_INVALID;
+	}
+	st = q(s, Q_DOSSIER_INSERT);
+	b_text(st, 1, r->code);
+	b_text(st, 2, r->agency_code);
+	b_text(st, 3, r->procedure_code);
+	sqlite3_bind_int(st, 4, r->channel);
+	sqlite3_bind_int(st, 5, r->delivery);
+	sqlite3_bind_int(st, 6, r->status);
+	b_text(st, 7, r->applicant_name);
+	b_text(st, 8, fold);
+	b_opt(st, 9, r->applicant_id_no);
+	b_opt(st, 10, r->phone);
+	sqlite3_bind_int64(st, 14, r->received_at);
+	b_opt64(st, 16, r->due_at);
+	b_opt64(st, 17, r->finished_at);
+	b_opt64(st, 18, r->returned_at);
+	sqlite3_bind_int(st, 19, r->rating);
+	sqlite3_bind_int64(st, 20, (int64_t)r->nsupplements);
+	sqlite3_bind_int(st, 21, 0);
+	sqlite3_bind_int64(st, 22, s->import_now);
+	sqlite3_bind_int64(st, 23, s->import_now);
+	if (run(s, Q_DOSSIER_INSERT) != SQLITE_OK)
+		return dberr(s, err);
+	id = sqlite3_last_insert_rowid(s->db);
+	memset(&ev, 0, sizeof ev);
+	ev.dossier_id = id;
+	ev.at = r->received_at;
+	ev.kind = "import";
+	ev.new_status = r->status;
+	ev.due_after = r->due_at;
+	ev.actor = actor;
+	if (add_event(s, &ev) != SQLITE_OK)
+		return dberr(s, err);
+	rc =
+	    import_supplements(s, r, id, true, actor, true, &nreq, &ndone, err);
+	if (rc != STORE_OK)
+		return rc;
+	if (add_token(s, id, s->import_now, tok) != SQLITE_OK)
+		return dberr(s, err);
+	return STORE_OK;
+}
+
+/* Compares the stored row (Q_IMPORT_GET, on a row) with the record and
+ * writes {"changed":[names of the fields that differ]} into changed.
+ * Field names only: never the values, which may be personal data.
+ * Returns the number of differences. */
+static int
+import_diff(sqlite3_stmt *st, const struct import_rec *r, char *changed,
+    size_t size)
+{
+	static const char *const names[] = { "agency_code", "procedure_code",
+		"channel", "delivery", "status", "applicant_name",
+		"applicant_id_no", "phone", "received_at", "due_at",
+		"finished_at", "returned_at", "rating" };
+	bool diff[sizeof(names) / sizeof(names[0])];
+	size_t i, j;
+	int n = 0;
+
+	diff[0] = strcmp(c_str(st, 1), r->agency_code) != 0;
+	diff[1] = strcmp(c_str(st, 2), r->procedure_code) != 0;
+	diff[2] = sqlite3_column_int(st, 3) != r->channel;
+	diff[3] = sqlite3_column_int(st, 4) != r->delivery;
+	diff[4] = sqlite3_column_int(st, 5) != r->status;
+	diff[5] = strcmp(c_str(st, 6), r->applicant_name) != 0;
+	diff[6] = r->applicant_id_no[0] != '\0' &&
+	    strcmp(c_str(st, 7), r->applicant_id_no) != 0;
+	diff[7] = r->phone[0] != '\0' && strcmp(c_str(st, 8), r->phone) != 0;
+	diff[8] = sqlite3_column_int64(st, 9) != r->received_at;
+	diff[9] = sqlite3_column_int64(st, 10) != r->due_at;
+	diff[10] = sqlite3_column_int64(st, 11) != r->finished_at;
+	diff[11] = sqlite3_column_int64(st, 12) != r->returned_at;
+	diff[12] = sqlite3_column_int(st, 13) != r->rating;
+	j = (size_t)snprintf(changed, size, "{\"changed\":[");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!diff[i])
+			continue;
+		/* size holds every name: no truncation */
+		j += (size_t)snprintf(changed + j, size - j, "%s\"%s\"",
+		    n > 0 ? "," : "", names[i]);
+		n++;
+	}
+	snprintf(changed + j, size - j, "]}");
+	return n;
+}
+
+static enum store_rc
+import_apply(struct store *s, const struct import_rec *r, const char *actor,
+    enum import_outcome *out, char *err)
+{
+	char changed[512], fold[FOLD_MAX];
+	sqlite3_stmt *st;
+	struct event ev;
+	enum store_rc rc;
+	int64_t id, old_due, supp;
+	int ndiff, nreq, ndone, old_status, src;
+	bool wrote = false, renamed;
+
+	if ((rc = import_catalogue(s, r, &wrote, err)) != STORE_OK)
+		return rc;
+	st = q(s, Q_IMPORT_GET);
+	b_text(st, 1, r->code);
+	src = sqlite3_step(st);
+	if (src != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (src != SQLITE_DONE)
+			return dberr(s, err);
+		*out = IMPORT_IMPORTED;
+		return import_insert(s, r, actor, err);
+	}
+	id = sqlite3_column_int64(st, 0);
+	old_status = sqlite3_column_int(st, 5);
+	old_due = sqlite3_column_int64(st, 10);
+	supp = sqlite3_column_int64(st, 14);
+	renamed = strcmp(c_str(st, 6), r->applicant_name) != 0;
+	ndiff = import_diff(st, r, changed, sizeof changed);
+	sqlite3_reset(st);
+
+	rc = import_supplements(s, r, id, false, actor, false, &nreq, &ndone,
+	    err);
+	if (rc != STORE_OK)
+		return rc;
+	if (ndiff == 0 && nreq == 0 && ndone == 0) {
+		/* a catalogue row that changed is still an update */
+		*out = wrote ? IMPORT_UPDATED : IMPORT_UNCHANGED;
+		return STORE_OK;
+	}
+	*out = IMPORT_UPDATED;
+	if (renamed &&
+	    text_fold(r->applicant_name, strlen(r->applicant_name), fold,
+	        sizeof fold) < 0) {
+		seterr(err, "applicant_name: not valid UTF-8 text");
+		return STORE_INVALID;
+	}
+	if (nreq > 0 || ndone > 0) {
+		rc = import_supplements(s, r, id, false, actor, true, &nreq,
+		    &ndone, err);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	st = q(s, Q_IMPORT_UPDATE);
+	sqlite3_bind_int64(st, 1, id);
+	b_text(st, 2, r->agency_code);
+	b_text(st, 3, r->procedure_code);
+	sqlite3_bind_int(st, 4, r->channel);
+	sqlite3_bind_int(st, 5, r->delivery);
+	sqlite3_bind_int(st, 6, r->status);
+	b_text(st, 7, r->applicant_name);
+	b_text(st, 8, renamed ? fold : NULL); /* NULL keeps the stored one */
+	b_opt(st, 9, r->applicant_id_no);     /* "not said": keep */
+	b_opt(st, 10, r->phone);
+	sqlite3_bind_int64(st, 11, r->received_at);
+	b_opt64(st, 12, r->due_at);
+	b_opt64(st, 13, r->finished_at);
+	b_opt64(st, 14, r->returned_at);
+	sqlite3_bind_int(st, 15, r->rating);
+	sqlite3_bind_int64(st, 16, supp + nreq);
+	sqlite3_bind_int64(st, 17, s->import_now);
+	if (run(s, Q_IMPORT_UPDATE) != SQLITE_OK)
+		return dberr(s, err);
+	memset(&ev, 0, sizeof ev);
+	ev.dossier_id = id;
+	ev.at = s->import_now;
+	ev.kind = "import";
+	ev.old_status = old_status;
+	ev.new_status = r->status;
+	ev.due_before = old_due;
+	ev.due_after = r->due_at;
+	ev.actor = actor;
+	ev.detail = ndiff > 0 ? changed : "{\"changed\":[\"supplements\"]}";
+	if (add_event(s, &ev) != SQLITE_OK)
+		return dberr(s, err);
+	return STORE_OK;
+}
+
+enum store_rc
+store_import_rec(struct store *s, const struct import_rec *r, const char *actor,
+    enum import_outcome *out, char err[STORE_ERR_MAX])
+{
+	enum store_rc rc;
+
+	if (!s->in_import) {
+		seterr(err, "import: no batch open (store_import_begin)");
+		return STORE_INVALID;
+	}
+	if (!check_rec(r, err) ||
+	    !check_text("actor", actor, 1, ACTOR_MAX, err)) {
+		s->n_failed++;
+		return STORE_INVALID;
+	}
+	if (run(s, Q_SAVEPOINT) != SQLITE_OK)
+		return dberr(s, err);
+	rc = import_apply(s, r, actor, out, err);
+	if (rc != STORE_OK) {
+		run(s, Q_ROLLBACK_TO);
+		cache_clear(&s->cache);
+		s->n_failed++;
+	}
+	if (run(s, Q_RELEASE) != SQLITE_OK) {
+		cache_clear(&s->cache);
+		return rc != STORE_OK ? rc : dberr(s, err);
+	}
+	if (rc == STORE_OK) {
+		if (*out == IMPORT_IMPORTED)
+			s->n_imported++;
+		else if (*out == IMPORT_UPDATED)
+			s->n_updated++;
+		else
+			s->n_unchanged++;
+	}
+	return rc;
+}
+
+enum store_rc
+store_import_commit(struct store *s, char err[STORE_ERR_MAX])
+{
+	char detail[128];
+	enum store_rc rc;
+
+	if (!s->in_import) {
+		seterr(err, "import: no batch open");
+		return STORE_INVALID;
+	}
+	s->in_import = false;
+	cache_clear(&s->cache);
+	snprintf(detail, sizeof detail,
+	    "imported=%ld updated=%ld unchanged=%ld failed=%ld", s->n_imported,
+	    s->n_updated, s->n_unchanged, s->n_failed);
+	rc = STORE_OK;
+	if (add_audit(s, wall_now(), NULL, "import", NULL, detail) != SQLITE_OK)
+		rc = dberr(s, err);
+	return finish(s, rc, err);
+}
+
+void
+store_import_rollback(struct store *s)
+{
+	if (!s->in_import)
+		return;
+	s->in_import = false;
+	cache_clear(&s->cache);
+	rollback(s);
+}
+
+/* ---- holidays ---- */
+
+static const char *
+kind_name(int kind)
+{
+	switch (kind) {
+	case CAL_HOLIDAY:
+		return "holiday";
+	case CAL_DAY_OFF:
+		return "day_off";
+	case CAL_MAKE_UP:
+		return "make_up";
+	}
+	return NULL;
+}
+
+static enum store_rc
+holidays_tx(struct store *s, const struct store_holiday *h, size_t count,
+    const char *actor, char *err)
+{
+	char date[16], detail[160];
+	sqlite3_stmt *st;
+	size_t i, j, dlen;
+	int y, m, d, years[64], ny = 0, k, rc;
+
+	for (i = 0; i < count; i++) {
+		cal_ymd_from_day(h[i].day, &y, &m, &d);
+		for (k = 0; k < ny && years[k] != y; k++)
+			;
+		if (k < ny)
+			continue;
+		if (ny == (int)(sizeof years / sizeof years[0])) {
+			seterr(err, "day: more than %d years in one import",
+			    ny);
+			return STORE_INVALID;
+		}
+		years[ny++] = y;
+		st = q(s, Q_HOL_DELETE);
+		sqlite3_bind_int(st, 1, cal_day_from_ymd(y, 1, 1));
+		sqlite3_bind_int(st, 2, cal_day_from_ymd(y + 1, 1, 1));
+		if (run(s, Q_HOL_DELETE) != SQLITE_OK)
+			return dberr(s, err);
+	}
+	for (i = 0; i < count; i++) {
+		st = q(s, Q_HOL_INSERT);
+		sqlite3_bind_int(st, 1, h[i].day);
+		sqlite3_bind_int(st, 2, h[i].kind);
+		b_text(st, 3, h[i].name != NULL ? h[i].name : "");
+		b_text(st, 4, h[i].source != NULL ? h[i].source : "");
+		rc = run(s, Q_HOL_INSERT);
+		if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+			cal_format_date(h[i].day, date);
+			seterr(err, "day: %s is listed twice", date);
+			return STORE_INVALID;
+		}
+		if (rc != SQLITE_OK)
+			return dberr(s, err);
+	}
+	dlen =
+	    (size_t)snprintf(detail, sizeof detail, "rows=%zu years=", count);
+	for (j = 0; j < (size_t)ny && dlen < sizeof detail; j++)
+		dlen += (size_t)snprintf(detail + dlen, sizeof detail - dlen,
+		    "%s%d", j > 0 ? "," : "", years[j]);
+	if (add_audit(s, wall_now(), actor, "holidays_import", NULL, detail) !=
+	    SQLITE_OK)
+		return dberr(s, err);
+	return STORE_OK;
+}
+
+enum store_rc
+store_holidays_import(struct store *s, const struct store_holiday *h,
+    size_t count, const char *actor, char err[STORE_ERR_MAX])
+{
+	char date[16];
+	enum store_rc rc;
+	size_t i;
+	int y, m, d;
+
+	for (i = 0; i < count; i++) {
+		cal_ymd_from_day(h[i].day, &y, &m, &d);
+		cal_format_date(h[i].day, date);
+		if (h[i].day < 0 || y > 9999) {
+			seterr(err, "day: row %zu is not a date", i + 1);
+			return STORE_INVALID;
+		}
+		if (kind_name(h[i].kind) == NULL) {
+			seterr(err,
+			    "kind: %s: must be holiday, day_off or make_up",
+			    date);
+			return STORE_INVALID;
+		}
+		if (!check_text("name", h[i].name, 0, 127, err) ||
+		    !check_text("source", h[i].source, 0, 255, err))
+			return STORE_INVALID;
+	}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	rc = holidays_tx(s, h, count, actor, err);
+	rc = finish(s, rc, err);
+	if (rc == STORE_OK && load_calendar(s) < 0) {
+		seterr(err, "holidays: saved, but the calendar did not reload");
+		return STORE_ERROR;
+	}
+	return rc;
+}
+
+json_t *
+store_holidays(struct store *s, int year)
+{
+	char date[16];
+	sqlite3_stmt *st = q(s, Q_HOL_RANGE);
+	json_t *arr = json_array(), *o;
+
+	sqlite3_bind_int(st, 1, cal_day_from_ymd(year, 1, 1));
+	sqlite3_bind_int(st, 2, cal_day_from_ymd(year + 1, 1, 1));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		cal_format_date(sqlite3_column_int(st, 0), date);
+		o = json_object();
+		json_object_set_new(o, "date", json_string(date));
+		json_object_set_new(o, "kind",
+		    j_text(kind_name(sqlite3_column_int(st, 1))));
+		json_object_set_new(o, "name", j_col_text(st, 2));
+		json_object_set_new(o, "source", j_col_text(st, 3));
+		json_array_append_new(arr, o);
+	}
+	sqlite3_reset(st);
+	return arr;
+}
+
+/* ---- audit and stats ---- */
+
+enum store_rc
+store_audit(struct store *s, const char *actor, const char *action,
+    const char *object, const char *detail)
+{
+	if (!check_text("actor", actor, 1, ACTOR_MAX, NULL) ||
+	    !check_text("action", action, 1, 64, NULL) ||
+	    !check_text("object", object, 0, 256, NULL) ||
+	    !check_text("detail", detail, 0, 1024, NULL))
+		return STORE_INVALID;
+	if (add_audit(s, wall_now(), actor, action, object, detail) !=
+	    SQLITE_OK)
+		return STORE_ERROR;
+	return STORE_OK;
+}
+
+enum store_rc
+store_stats(struct store *s, struct store_stats *out)
+{
+	sqlite3_stmt *st = q(s, Q_STATS);
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		out->dossiers = sqlite3_column_int64(st, 0);
+		out->outbox_pending = sqlite3_column_int64(st, 1);
+		out->events = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
+}

@@ -1,0 +1,111 @@
+# motcua: one non-recursive Makefile. See README.md for the targets.
+# make SAN=1 ... builds everything with ASan+UBSan into build/san/.
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3
+
+WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
+	-Wcast-qual -Wwrite-strings -Wformat=2 -Wvla -Wimplicit-fallthrough
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE $(WARN) -g -Idaemon
+
+ifeq ($(SAN),1)
+BUILD := build/san
+OPT := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+LDSAN := -fsanitize=address,undefined
+else
+BUILD := build
+OPT := -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
+LDSAN :=
+endif
+
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lm
+
+# The library every program and test links: everything but the mains.
+CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
+	daemon/textfold.c daemon/token.c daemon/importrec.c daemon/config.c \
+	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c
+DAEMON_SRC := daemon/main.c
+CLI_SRC := daemon/motcua.c
+UNIT_TESTS := dcode status calendar textfold token importrec config store \
+	ratelimit
+FUZZ_TARGETS := dcode importrec config holiday
+
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
+LIBCORE := $(BUILD)/libmotcua.a
+
+.PHONY: all deps check unit-check system-check run fuzz bench clean format \
+	format-check
+all: $(BUILD)/motcuad $(BUILD)/motcua
+
+deps:
+	@sh packaging/deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The kiosk page is embedded with .incbin: no files to install.
+$(BUILD)/obj/daemon/assets.o: daemon/assets.S lookup-ui/index.html
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ daemon/assets.S
+
+$(LIBCORE): $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/motcuad: $(DAEMON_OBJ) $(LIBCORE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/motcua: $(CLI_OBJ) $(LIBCORE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS) -lcmocka
+
+# make check: every unit test binary, then the system test against the
+# real daemon; tests/run prints the one summary line.
+check: deps all $(UNIT_BIN)
+	@sh tests/run $(BUILD)
+
+run: deps all
+	@sh packaging/run-demo.sh $(BUILD)
+
+# Fuzzers are clang-only (libFuzzer). FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 20
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon \
+	-fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
+FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c,$(CORE_SRC)) $(LIBS)
+fuzz: deps $(FUZZ_BIN)
+	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+$(BUILD)/bench_lookup: tests/bench/bench_lookup.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
+
+bench: deps all $(BUILD)/bench_lookup
+	@sh tests/bench/run $(BUILD)
+
+FORMAT_SRC = $(wildcard daemon/*.[ch] scanner/*.[ch] postal/*.[ch] \
+	tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c)
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_SRC)
+
+clean:
+	rm -rf build
+
+-include $(CORE_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

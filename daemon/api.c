@@ -1,0 +1,1164 @@
+/* api.c: routes and JSON bodies of the HTTP API v1. See api.h and
+ * docs/api.md. Every outside input is checked here or in the pure parsers
+ * before the store sees it; every error names the field. */
+#include <ctype.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "calendar.h"
+#include "dcode.h"
+#include "importrec.h"
+#include "log.h"
+#include "status.h"
+#include "textfold.h"
+#include "token.h"
+
+#define ACTOR_MAX           96
+#define REJECTED_LIST_MAX   1000 /* rejected lines listed in one reply */
+#define PERIOD_DAYS_MAX     3660
+#define STAFF_BODY_TEXT_MAX 2000 /* reason, items, summary ... */
+
+struct api {
+	struct store *store;      /* borrowed */
+	struct ratelimit *rl;     /* borrowed */
+	const struct config *cfg; /* borrowed; swapped on reload */
+	/* counters for /metrics */
+	uint64_t requests, errors_4xx, errors_5xx;
+	uint64_t lookup_hit, lookup_miss, lookup_limited;
+	uint64_t intakes, status_changes, import_lines, import_rejected;
+};
+
+/* Embedded assets from lookup-ui/ (daemon/assets.S). */
+extern const char ui_index_html[], ui_index_html_end[];
+
+struct api *
+api_new(struct store *st, struct ratelimit *rl, const struct config *cfg)
+{
+	struct api *a = calloc(1, sizeof *a);
+
+	if (a == NULL)
+		return NULL;
+	a->store = st;
+	a->rl = rl;
+	a->cfg = cfg;
+	return a;
+}
+
+void
+api_set_config(struct api *a, const struct config *cfg)
+{
+	a->cfg = cfg;
+}
+
+void
+api_free(struct api *a)
+{
+	free(a);
+}
+
+static int64_t
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Takes ownership of j. */
+static void
+reply_json(struct http_response *r, int status, json_t *j)
+{
+	r->status = status;
+	r->body = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	r->len = r->body ? strlen(r->body) : 0;
+	json_decref(j);
+	if (r->body == NULL) {
+		r->status = 500;
+		r->static_body =
+		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
+		r->len = strlen(r->static_body);
+	}
+}
+
+static void
+reply_error(struct http_response *r, int status, const char *field,
+    const char *message)
+{
+	reply_json(r, status,
+	    json_pack("{s:{s:s,s:s}}", "error", "field", field ? field : "",
+	        "message", message ? message : ""));
+}
+
+/* Splits a store message "field: problem" into its two parts. */
+static void
+reply_store_error(struct http_response *r, enum store_rc rc, const char *err)
+{
+	static const int status[] = { [STORE_OK] = 200,
+		[STORE_NOTFOUND] = 404,
+		[STORE_INVALID] = 400,
+		[STORE_CONFLICT] = 409,
+		[STORE_FULL] = 507,
+		[STORE_ERROR] = 500 };
+	char field[64] = "";
+	const char *colon = strstr(err, ": ");
+	const char *msg = err;
+
+	if (colon != NULL && (size_t)(colon - err) < sizeof field &&
+	    memchr(err, ' ', (size_t)(colon - err)) == NULL) {
+		memcpy(field, err, (size_t)(colon - err));
+		field[colon - err] = '\0';
+		msg = colon + 2;
+	}
+	if (rc == STORE_ERROR)
+		log_warnx("store: %s", err);
+	reply_error(r, status[rc], field, msg);
+}
+
+/* --- request bodies ------------------------------------------------- */
+
+struct body {
+	json_t *root; /* owned */
+	char err_field[64];
+	char err[256];
+};
+
+static int
+body_parse(struct body *b, const struct http_request *hr)
+{
+	json_error_t je;
+
+	b->root = NULL;
+	if (hr->body_len == 0) {
+		snprintf(b->err_field, sizeof b->err_field, "body");
+		snprintf(b->err, sizeof b->err, "a JSON object is required");
+		return -1;
+	}
+	b->root =
+	    json_loadb(hr->body, hr->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (b->root == NULL || !json_is_object(b->root)) {
+		snprintf(b->err_field, sizeof b->err_field, "body");
+		if (b->root == NULL)
+			snprintf(b->err, sizeof b->err,
+			    "not valid JSON: %s at column %d", je.text,
+			    je.column);
+		else
+			snprintf(b->err, sizeof b->err,
+			    "must be a JSON object");
+		json_decref(b->root);
+		b->root = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* A string member: NULL when absent (or an error when required). */
+static int
+body_str(struct body *b, const char *key, bool required, size_t max,
+    const char **out)
+{
+	json_t *v = json_object_get(b->root, key);
+	const char *s;
+	size_t len;
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (!required)
+			return 0;
+		snprintf(b->err_field, sizeof b->err_field, "%s", key);
+		snprintf(b->err, sizeof b->err, "is required");
+		return -1;
+	}
+	if (!json_is_string(v)) {
+		snprintf(b->err_field, sizeof b->err_field, "%s", key);
+		snprintf(b->err, sizeof b->err, "must be a string");
+		return -1;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (len > max || strlen(s) != len || !text_valid(s, len)) {
+		snprintf(b->err_field, sizeof b->err_field, "%s", key);
+		snprintf(b->err, sizeof b->err,
+		    len > max ? "longer than %zu bytes"
+		              : "must be text without control characters",
+		    max);
+		return -1;
+	}
+	if (required && len == 0) {
+		snprintf(b->err_field, sizeof b->err_field, "%s", key);
+		snprintf(b->err, sizeof b->err, "must not be empty");
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+/* An ISO 8601 time member; 0 when absent and not required. */
+static int
+body_time(struct body *b, const char *key, bool required, int64_t *out)
+{
+	const char *s, *why = NULL;
+
+	*out = 0;
+	if (body_str(b, key, required, 64, &s) == -1)
+		return -1;
+	if (s == NULL)
+		return 0;
+	if (cal_parse_iso(s, strlen(s), out, &why) == -1) {
+		snprintf(b->err_field, sizeof b->err_field, "%s", key);
+		snprintf(b->err, sizeof b->err, "%s", why);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+reply_body_error(struct http_response *r, struct body *b)
+{
+	reply_error(r, 400, b->err_field, b->err);
+	json_decref(b->root);
+	b->root = NULL;
+}
+
+/* "name (uid N)": the staff member named in the request and the Unix user
+ * behind the socket, for events and the audit log. */
+static void
+actor_of(const struct http_request *hr, const char *named, char *buf,
+    size_t size)
+{
+	char name[ACTOR_MAX / 2];
+	size_t n = 0;
+
+	if (named == NULL)
+		named = http_query(hr, "actor");
+	if (named == NULL || *named == '\0')
+		named = "unknown";
+	/* keep the name printable ASCII-or-UTF-8 and short */
+	for (const char *p = named; *p && n < sizeof name - 1; p++)
+		name[n++] = (unsigned char)*p < 0x20 ? '?' : *p;
+	name[n] = '\0';
+	if (!text_valid(name, n))
+		snprintf(name, sizeof name, "invalid");
+	snprintf(buf, size, "%s (uid %ld)", name, hr->peer_uid);
+}
+
+/* --- routes ----------------------------------------------------------- */
+
+static void
+lookup_url(const struct api *a, const char *token, char *buf, size_t size)
+{
+	const char *base = a->cfg->public_url;
+	size_t bl = strlen(base);
+
+	while (bl > 0 && base[bl - 1] == '/')
+		bl--;
+	snprintf(buf, size, "%.*s/l/%s", (int)bl, base, token);
+}
+
+static json_t *
+lookup_view(const struct store_lookup *v, int64_t now)
+{
+	char rec[32], due[32], upd[32], day[16], apo[32];
+	bool ready = v->status == ST_RESULT_READY;
+	json_t *j;
+
+	cal_format_iso(v->received_at, rec);
+	cal_format_iso(v->due_at, due);
+	cal_format_iso(v->updated_at, upd);
+	cal_format_date(cal_local_day(v->received_at), day);
+	j = json_pack("{s:s,s:s,s:s,s:s,s:{s:i,s:s,s:s,s:s,s:s,s:s},s:b,s:b,"
+	              "s:b,s:{s:s,s:s},s:s,s:s}",
+	    "procedure", v->procedure_name, "received_on", day, "received_at",
+	    rec, "due_at", due, "status", "code", v->status, "name",
+	    status_name(v->status), "label_vi", status_label_vi(v->status),
+	    "label_en", status_label_en(v->status), "kiosk_vi",
+	    status_kiosk_vi(v->status), "kiosk_en", status_kiosk_en(v->status),
+	    "overdue", status_overdue(v->status, v->due_at, now),
+	    "result_ready", ready, "result_returned", v->status == ST_RETURNED,
+	    "collect", "delivery", delivery_name(v->delivery), "place",
+	    v->collect_at, "applicant", v->masked_name, "updated_at", upd);
+	if (j != NULL && v->apology_due_at != 0) {
+		cal_format_iso(v->apology_due_at, apo);
+		json_object_set_new(j, "apology",
+		    json_pack("{s:s}", "new_due_at", apo));
+	} else if (j != NULL) {
+		json_object_set_new(j, "apology", json_null());
+	}
+	return j;
+}
+
+static void
+route_lookup(struct api *a, const struct http_request *hr,
+    struct http_response *r, const char *seg)
+{
+	char token[TOKEN_LEN + 1];
+	struct store_lookup v;
+	enum store_rc rc = STORE_NOTFOUND;
+	unsigned retry = 0;
+	uint64_t ms = mono_ms();
+
+	if (!ratelimit_check(a->rl, hr->addr, hr->addr_len, ms, &retry)) {
+		a->lookup_limited++;
+		r->retry_after_s = retry;
+		reply_error(r, 429, "token",
+		    "too many unknown tokens from this address; try again later");
+		return;
+	}
+	if (token_normalise(seg, strlen(seg), token))
+		rc = store_lookup_token(a->store, token, &v);
+	if (rc == STORE_OK) {
+		a->lookup_hit++;
+		reply_json(r, 200, lookup_view(&v, now_s()));
+		return;
+	}
+	if (rc != STORE_NOTFOUND) {
+		reply_error(r, 500, "", "lookup failed");
+		return;
+	}
+	a->lookup_miss++;
+	ratelimit_take(a->rl, hr->addr, hr->addr_len, ms, NULL);
+	reply_error(r, 404, "token", "no dossier has this token");
+}
+
+static void
+route_health(struct api *a, struct http_response *r)
+{
+	(void)a;
+	r->static_body = "{\"status\":\"ok\"}";
+	r->len = strlen(r->static_body);
+}
+
+static void
+route_metrics(struct api *a, struct http_response *r)
+{
+	struct store_stats ss = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL) {
+		reply_error(r, 500, "", "out of memory");
+		return;
+	}
+	store_stats(a->store, &ss);
+#define COUNTER(name, help, v)                                               \
+	fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, \
+	    name, name, (unsigned long long)(v))
+#define GAUGE(name, help, v)                                               \
+	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name, help, \
+	    name, name, (long long)(v))
+	COUNTER("motcua_http_requests_total", "HTTP requests answered.",
+	    a->requests);
+	COUNTER("motcua_http_client_errors_total", "Replies with a 4xx status.",
+	    a->errors_4xx);
+	COUNTER("motcua_http_server_errors_total", "Replies with a 5xx status.",
+	    a->errors_5xx);
+	fprintf(f,
+	    "# HELP motcua_lookups_total Kiosk lookups by outcome.\n"
+	    "# TYPE motcua_lookups_total counter\n"
+	    "motcua_lookups_total{outcome=\"hit\"} %llu\n"
+	    "motcua_lookups_total{outcome=\"miss\"} %llu\n"
+	    "motcua_lookups_total{outcome=\"rate_limited\"} %llu\n",
+	    (unsigned long long)a->lookup_hit,
+	    (unsigned long long)a->lookup_miss,
+	    (unsigned long long)a->lookup_limited);
+	COUNTER("motcua_intakes_total", "Dossiers registered at the counter.",
+	    a->intakes);
+	COUNTER("motcua_status_changes_total", "Status changes by staff.",
+	    a->status_changes);
+	COUNTER("motcua_import_lines_total", "Import lines processed.",
+	    a->import_lines);
+	COUNTER("motcua_import_rejected_total", "Import lines rejected.",
+	    a->import_rejected);
+	GAUGE("motcua_dossiers", "Dossiers in the local store.", ss.dossiers);
+	GAUGE("motcua_outbox_pending", "Outbox rows not yet sent upstream.",
+	    ss.outbox_pending);
+	GAUGE("motcua_ratelimit_clients", "Client addresses tracked.",
+	    ratelimit_tracked(a->rl));
+#undef COUNTER
+#undef GAUGE
+	fclose(f);
+	r->body = buf;
+	r->len = len;
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+static void
+route_intake(struct api *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	struct body b;
+	struct store_intake in = { 0 };
+	struct store_intake_result res;
+	const char *delivery = NULL, *actor_name = NULL;
+	char actor[ACTOR_MAX], err[STORE_ERR_MAX], due[32], url[512];
+	enum store_rc rc;
+
+	if (body_parse(&b, hr) == -1 ||
+	    body_str(&b, "procedure_code", true, 64, &in.procedure_code) ||
+	    body_str(&b, "agency_code", false, 35, &in.agency_code) ||
+	    body_str(&b, "owner_name", true, 200, &in.owner_name) ||
+	    body_str(&b, "owner_id_no", false, 32, &in.owner_id_no) ||
+	    body_str(&b, "phone", false, 32, &in.phone) ||
+	    body_str(&b, "address", false, 500, &in.address) ||
+	    body_str(&b, "email", false, 254, &in.email) ||
+	    body_str(&b, "summary", false, STAFF_BODY_TEXT_MAX, &in.summary) ||
+	    body_str(&b, "delivery", false, 16, &delivery) ||
+	    body_str(&b, "actor", false, 64, &actor_name) ||
+	    body_time(&b, "received_at", false, &in.received_at)) {
+		reply_body_error(r, &b);
+		return;
+	}
+	in.channel = CHANNEL_COUNTER;
+	in.delivery = DELIVERY_COUNTER;
+	if (delivery != NULL &&
+	    (in.delivery = delivery_from_name(delivery)) < 0) {
+		snprintf(b.err_field, sizeof b.err_field, "delivery");
+		snprintf(b.err, sizeof b.err,
+		    "must be \"counter\" or \"post\"");
+		reply_body_error(r, &b);
+		return;
+	}
+	if (in.agency_code == NULL || *in.agency_code == '\0')
+		in.agency_code = a->cfg->agency_code;
+	if (in.received_at == 0)
+		in.received_at = now_s();
+	actor_of(hr, actor_name, actor, sizeof actor);
+	in.actor = actor;
+	rc = store_intake(a->store, &in, &res, err);
+	json_decref(b.root);
+	if (rc != STORE_OK) {
+		if (rc == STORE_FULL)
+			log_warnx("ALERT: %s", err);
+		reply_store_error(r, rc, err);
+		return;
+	}
+	a->intakes++;
+	log_info("intake %s by %s", res.code, actor);
+	cal_format_iso(res.due_at, due);
+	lookup_url(a, res.token, url, sizeof url);
+	reply_json(r, 201,
+	    json_pack("{s:s,s:s,s:s,s:s,s:b}", "code", res.code, "token",
+	        res.token, "lookup_url", url, "due_at", due, "provisional",
+	        res.provisional));
+}
+
+/* Canonical code from a path segment, or a 400. */
+static int
+path_code(const char *seg, size_t len, char code[DCODE_TEXT_MAX + 1],
+    struct http_response *r)
+{
+	struct dcode d;
+	enum dcode_err e = dcode_parse(seg, len, &d, NULL);
+
+	if (e != DCODE_OK) {
+		reply_error(r, 400, "code", dcode_strerror(e));
+		return -1;
+	}
+	dcode_format(&d, code, DCODE_TEXT_MAX + 1);
+	return 0;
+}
+
+static void
+reply_dossier(struct api *a, struct http_response *r, const char *code,
+    int status)
+{
+	enum store_rc rc = STORE_OK;
+	json_t *j = store_dossier(a->store, code, now_s(), &rc);
+
+	if (j == NULL) {
+		reply_store_error(r, rc,
+		    rc == STORE_NOTFOUND ? "code: no such dossier"
+		                         : "dossier: cannot read it");
+		return;
+	}
+	reply_json(r, status, j);
+}
+
+static void
+route_status(struct api *a, const struct http_request *hr,
+    struct http_response *r, const char *code)
+{
+	struct body b;
+	const char *reason, *actor_name;
+	char actor[ACTOR_MAX], err[STORE_ERR_MAX];
+	json_t *st;
+	int status;
+	enum store_rc rc;
+
+	if (body_parse(&b, hr) == -1 ||
+	    body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX, &reason) ||
+	    body_str(&b, "actor", false, 64, &actor_name)) {
+		reply_body_error(r, &b);
+		return;
+	}
+	st = json_object_get(b.root, "status");
+	if (!json_is_integer(st) ||
+	    !status_valid((int)json_integer_value(st))) {
+		snprintf(b.err_field, sizeof b.err_field, "status");
+		snprintf(b.err, sizeof b.err,
+		    "must be an integer from 1 to 10");
+		reply_body_error(r, &b);
+		return;
+	}
+	status = (int)json_integer_value(st);
+	actor_of(hr, actor_name, actor, sizeof actor);
+	rc = store_set_status(a->store, code, status, reason, actor, now_s(),
+	    err);
+	json_decref(b.root);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, err);
+		return;
+	}
+	a->status_changes++;
+	log_info("status %s -> %d by %s", code, status, actor);
+	reply_dossier(a, r, code, 200);
+}
+
+static void
+route_supplement(struct api *a, const struct http_request *hr,
+    struct http_response *r, const char *code)
+{
+	struct body b;
+	const char *action, *reason, *items, *actor_name;
+	char actor[ACTOR_MAX], err[STORE_ERR_MAX];
+	int64_t new_due;
+	enum store_rc rc;
+
+	if (body_parse(&b, hr) == -1 ||
+	    body_str(&b, "action", true, 16, &action) ||
+	    body_str(&b, "reason", false, STAFF_BODY_TEXT_MAX, &reason) ||
+	    body_str(&b, "items", false, STAFF_BODY_TEXT_MAX, &items) ||
+	    body_str(&b, "actor", false, 64, &actor_name) ||
+	    body_time(&b, "new_due_at", false, &new_due)) {
+		reply_body_error(r, &b);
+		return;
+	}
+	actor_of(hr, actor_name, actor, sizeof actor);
+	if (strcmp(action, "request") == 0) {
+		if (reason == NULL || *reason == '\0') {
+			snprintf(b.err_field, sizeof b.err_field, "reason");
+			snprintf(b.err, sizeof b.err,
+			    "is required for a supplement request");
+			reply_body_error(r, &b);
+			return;
+		}
+		rc = store_supplement_request(a->store, code, reason, items,
+		    actor, now_s(), err);
+	} else if (strcmp(action, "complete") == 0) {
+		rc = store_supplement_complete(a->store, code, new_due, actor,
+		    now_s(), err);
+	} else {
+		snprintf(b.err_field, sizeof b.err_field, "action");
+		snprintf(b.err, sizeof b.err,
+		    "must be \"request\" or \"complete\"");
+		reply_body_error(r, &b);
+		return;
+	}
+	if (rc == STORE_OK) /* action belongs to b.root */
+		log_info("supplement %s %s by %s", action, code, actor);
+	json_decref(b.root);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, err);
+		return;
+	}
+	reply_dossier(a, r, code, 200);
+}
+
+static void
+route_apology(struct api *a, const struct http_request *hr,
+    struct http_response *r, const char *code)
+{
+	struct body b;
+	const char *reason, *unit, *actor_name;
+	char actor[ACTOR_MAX], err[STORE_ERR_MAX];
+	int64_t new_due;
+	enum store_rc rc;
+
+	if (body_parse(&b, hr) == -1 ||
+	    body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX, &reason) ||
+	    body_str(&b, "unit", false, 200, &unit) ||
+	    body_str(&b, "actor", false, 64, &actor_name) ||
+	    body_time(&b, "new_due_at", true, &new_due)) {
+		reply_body_error(r, &b);
+		return;
+	}
+	actor_of(hr, actor_name, actor, sizeof actor);
+	rc = store_apology(a->store, code, reason, unit, new_due, actor,
+	    now_s(), err);
+	json_decref(b.root);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, err);
+		return;
+	}
+	log_info("apology %s by %s", code, actor);
+	reply_dossier(a, r, code, 200);
+}
+
+static void
+route_token(struct api *a, struct http_response *r, const char *code)
+{
+	char token[TOKEN_LEN + 1], url[512];
+	enum store_rc rc = store_token(a->store, code, token);
+
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc,
+		    rc == STORE_NOTFOUND ? "code: no such dossier"
+		                         : "token: cannot issue one");
+		return;
+	}
+	lookup_url(a, token, url, sizeof url);
+	reply_json(r, 200,
+	    json_pack("{s:s,s:s,s:s}", "code", code, "token", token,
+	        "lookup_url", url));
+}
+
+/* A YYYY-MM-DD query argument; -1 when absent. */
+static int
+query_day(const struct http_request *hr, const char *key, bool required,
+    int *day, struct http_response *r)
+{
+	const char *v = http_query(hr, key);
+
+	*day = -1;
+	if (v == NULL || *v == '\0') {
+		if (!required)
+			return 0;
+		reply_error(r, 400, key, "is required (YYYY-MM-DD)");
+		return -1;
+	}
+	if (cal_parse_date(v, strlen(v), day) == -1) {
+		reply_error(r, 400, key, "expected a date as YYYY-MM-DD");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+route_search(struct api *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	struct store_query q = { 0 };
+	const char *lim = http_query(hr, "limit");
+	char err[STORE_ERR_MAX], *end;
+	json_t *res;
+
+	q.code = http_query(hr, "code");
+	q.name = http_query(hr, "name");
+	q.limit = 50;
+	if (query_day(hr, "from", false, &q.from_day, r) ||
+	    query_day(hr, "to", false, &q.to_day, r))
+		return;
+	if (lim != NULL) {
+		long l = strtol(lim, &end, 10);
+
+		if (*lim == '\0' || *end != '\0' || l < 1 || l > 1000) {
+			reply_error(r, 400, "limit",
+			    "must be an integer from 1 to 1000");
+			return;
+		}
+		q.limit = (int)l;
+	}
+	if (q.name != NULL &&
+	    (strlen(q.name) > 200 || !text_valid(q.name, strlen(q.name)))) {
+		reply_error(r, 400, "name",
+		    "must be text of at most 200 bytes");
+		return;
+	}
+	if (q.from_day >= 0 && q.to_day >= 0 && q.from_day > q.to_day) {
+		reply_error(r, 400, "to", "is before from");
+		return;
+	}
+	if ((res = store_search(a->store, &q, now_s(), err)) == NULL) {
+		reply_store_error(r, STORE_INVALID, err);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o}", "results", res));
+}
+
+static void
+route_counts(struct api *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	int from, to;
+	json_t *j;
+
+	if (query_day(hr, "from", true, &from, r) ||
+	    query_day(hr, "to", true, &to, r))
+		return;
+	if (from > to) {
+		reply_error(r, 400, "to", "is before from");
+		return;
+	}
+	if (to - from >= PERIOD_DAYS_MAX) {
+		reply_error(r, 400, "to", "the period is longer than 10 years");
+		return;
+	}
+	if ((j = store_counts(a->store, from, to)) == NULL) {
+		reply_error(r, 500, "", "counting failed");
+		return;
+	}
+	reply_json(r, 200, j);
+}
+
+/* Walks the lines of a body: calls fn for each non-blank line with its
+ * 1-based number (offset by first_line - 1). */
+struct lines {
+	const char *p, *end;
+	long no;
+};
+
+static bool
+next_line(struct lines *ls, const char **line, size_t *len)
+{
+	while (ls->p < ls->end) {
+		const char *nl = memchr(ls->p, '\n', (size_t)(ls->end - ls->p));
+		const char *e = nl ? nl : ls->end;
+		const char *s = ls->p;
+
+		ls->p = nl ? nl + 1 : ls->end;
+		ls->no++;
+		if (e > s && e[-1] == '\r')
+			e--;
+		*line = s;
+		*len = (size_t)(e - s);
+		return true;
+	}
+	return false;
+}
+
+static bool
+blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!isspace((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static long
+first_line_of(const struct http_request *hr, struct http_response *r)
+{
+	const char *v = http_query(hr, "first_line");
+	char *end;
+	long n;
+
+	if (v == NULL)
+		return 1;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || n < 1 || n > 1000000000L) {
+		reply_error(r, 400, "first_line",
+		    "must be an integer from 1 to 1000000000");
+		return -1;
+	}
+	return n;
+}
+
+static void
+reject(json_t *list, long line, const char *msg, size_t *total)
+{
+	if (json_array_size(list) < REJECTED_LIST_MAX)
+		json_array_append_new(list,
+		    json_pack("{s:I,s:s}", "line", (json_int_t)line, "error",
+		        msg));
+	(*total)++;
+}
+
+static void
+route_import(struct api *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	struct lines ls = { hr->body, hr->body + hr->body_len, 0 };
+	struct import_rec *rec;
+	char actor[ACTOR_MAX], err[STORE_ERR_MAX];
+	size_t counts[3] = { 0 }, rejected = 0, len;
+	const char *line;
+	enum import_outcome out;
+	json_t *rej;
+	long first = first_line_of(hr, r);
+
+	if (first < 0)
+		return;
+	ls.no = first - 1;
+	if ((rec = malloc(sizeof *rec)) == NULL ||
+	    (rej = json_array()) == NULL) {
+		free(rec);
+		reply_error(r, 500, "", "out of memory");
+		return;
+	}
+	actor_of(hr, NULL, actor, sizeof actor);
+	if (store_import_begin(a->store, err) != STORE_OK) {
+		free(rec);
+		json_decref(rej);
+		reply_store_error(r, STORE_ERROR, err);
+		return;
+	}
+	while (next_line(&ls, &line, &len)) {
+		if (blank(line, len))
+			continue;
+		a->import_lines++;
+		if (len > IMPORT_LINE_MAX) {
+			reject(rej, ls.no, "line: longer than 65536 bytes",
+			    &rejected);
+			continue;
+		}
+		if (importrec_parse(line, len, rec, err, sizeof err) == -1 ||
+		    store_import_rec(a->store, rec, actor, &out, err) !=
+		        STORE_OK) {
+			reject(rej, ls.no, err, &rejected);
+			continue;
+		}
+		counts[out]++;
+	}
+	free(rec);
+	if (store_import_commit(a->store, err) != STORE_OK) {
+		store_import_rollback(a->store);
+		json_decref(rej);
+		reply_store_error(r, STORE_ERROR, err);
+		return;
+	}
+	a->import_rejected += rejected;
+	log_info("import by %s: %zu imported, %zu updated, %zu unchanged, "
+	         "%zu rejected",
+	    actor, counts[IMPORT_IMPORTED], counts[IMPORT_UPDATED],
+	    counts[IMPORT_UNCHANGED], rejected);
+	reply_json(r, 200,
+	    json_pack("{s:I,s:I,s:I,s:I,s:o}", "imported",
+	        (json_int_t)counts[IMPORT_IMPORTED], "updated",
+	        (json_int_t)counts[IMPORT_UPDATED], "unchanged",
+	        (json_int_t)counts[IMPORT_UNCHANGED], "rejected_total",
+	        (json_int_t)rejected, "rejected", rej));
+}
+
+/* The holiday file is all or nothing: a calendar half-imported would give
+ * wrong due dates without anyone noticing. */
+static void
+route_holidays_import(struct api *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	struct lines ls = { hr->body, hr->body + hr->body_len, 0 };
+	struct cal_holiday_line *hl = NULL;
+	struct store_holiday *sh = NULL;
+	size_t n = 0, cap = 0, bad = 0, len;
+	char err[STORE_ERR_MAX], actor[ACTOR_MAX];
+	const char *line;
+	json_t *errs = json_array();
+	enum store_rc rc;
+
+	actor_of(hr, NULL, actor, sizeof actor);
+	while (errs != NULL && next_line(&ls, &line, &len)) {
+		struct cal_holiday_line one;
+		int k =
+		    cal_parse_holiday_line(line, len, &one, err, sizeof err);
+
+		if (k == 1)
+			continue;
+		if (k == -1) {
+			reject(errs, ls.no, err, &bad);
+			continue;
+		}
+		if (n == cap) {
+			void *p =
+			    reallocarray(hl, cap ? cap * 2 : 64, sizeof *hl);
+			if (p == NULL)
+				break;
+			hl = p;
+			cap = cap ? cap * 2 : 64;
+		}
+		hl[n++] = one;
+		if (n > 10000) {
+			reject(errs, ls.no, "file: more than 10000 entries",
+			    &bad);
+			break;
+		}
+	}
+	if (errs == NULL || bad > 0 || n == 0) {
+		if (errs != NULL && bad == 0)
+			reply_json(r, 400,
+			    json_pack("{s:{s:s,s:s},s:o}", "error", "field",
+			        "file", "message", "no holiday lines found",
+			        "errors", errs));
+		else if (errs != NULL)
+			reply_json(r, 400,
+			    json_pack("{s:{s:s,s:s},s:o}", "error", "field",
+			        "file", "message",
+			        "the file has errors; nothing was imported",
+			        "errors", errs));
+		else
+			reply_error(r, 500, "", "out of memory");
+		free(hl);
+		return;
+	}
+	json_decref(errs);
+	if ((sh = calloc(n, sizeof *sh)) == NULL) {
+		free(hl);
+		reply_error(r, 500, "", "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sh[i].day = hl[i].day;
+		sh[i].kind = hl[i].kind;
+		sh[i].name = hl[i].name;
+		sh[i].source = hl[i].source;
+	}
+	rc = store_holidays_import(a->store, sh, n, actor, err);
+	free(sh);
+	free(hl);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, err);
+		return;
+	}
+	log_info("holidays: %zu entries imported by %s", n, actor);
+	reply_json(r, 200, json_pack("{s:I}", "imported", (json_int_t)n));
+}
+
+static void
+route_holidays_get(struct api *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	const char *y = http_query(hr, "year");
+	char *end;
+	long year;
+	json_t *j;
+
+	year = y ? strtol(y, &end, 10) : 0;
+	if (y == NULL || *y == '\0' || *end != '\0' || year < 1970 ||
+	    year > 2199) {
+		reply_error(r, 400, "year", "must be a year from 1970 to 2199");
+		return;
+	}
+	if ((j = store_holidays(a->store, (int)year)) == NULL) {
+		reply_error(r, 500, "", "cannot read the holiday table");
+		return;
+	}
+	reply_json(r, 200,
+	    json_pack("{s:i,s:o}", "year", (int)year, "holidays", j));
+}
+
+/* One catalogue line: {code, name, field, days, documents:[..], fee}. */
+static int
+procedure_line(const char *line, size_t len, struct store *st, char *err,
+    size_t errlen)
+{
+	json_error_t je;
+	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *docs;
+	struct store_procedure p = { 0 };
+	char *docs_text = NULL;
+	char serr[STORE_ERR_MAX];
+	json_int_t days = 0, fee = 0;
+	int rc = -1;
+
+	if (o == NULL || !json_is_object(o)) {
+		snprintf(err, errlen, "line: not a JSON object%s%s",
+		    o ? "" : ": ", o ? "" : je.text);
+		goto out;
+	}
+	if (json_unpack_ex(o, &je, 0, "{s:s,s:s,s:s,s:I,s?I}", "code", &p.code,
+	        "name", &p.name, "field", &p.field, "days", &days, "fee",
+	        &fee) != 0) {
+		snprintf(err, errlen, "%s", je.text);
+		goto out;
+	}
+	if (days < 1 || days > 3650) {
+		snprintf(err, errlen, "days: must be from 1 to 3650");
+		goto out;
+	}
+	if (fee < 0) {
+		snprintf(err, errlen, "fee: must not be negative");
+		goto out;
+	}
+	docs = json_object_get(o, "documents");
+	if (docs != NULL && !json_is_array(docs)) {
+		snprintf(err, errlen, "documents: must be an array of names");
+		goto out;
+	}
+	if (docs != NULL)
+		docs_text = json_dumps(docs, JSON_COMPACT);
+	p.days = (int)days;
+	p.fee = fee;
+	p.documents = docs_text;
+	if (store_put_procedure(st, &p, serr) != STORE_OK) {
+		snprintf(err, errlen, "%s", serr);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(docs_text);
+	json_decref(o);
+	return rc;
+}
+
+static void
+route_procedures_import(struct api *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	struct lines ls = { hr->body, hr->body + hr->body_len, 0 };
+	size_t ok = 0, rejected = 0, len;
+	const char *line;
+	char err[STORE_ERR_MAX];
+	json_t *rej = json_array();
+	long first = first_line_of(hr, r);
+
+	if (first < 0 || rej == NULL) {
+		json_decref(rej);
+		return;
+	}
+	ls.no = first - 1;
+	while (next_line(&ls, &line, &len)) {
+		if (blank(line, len))
+			continue;
+		if (procedure_line(line, len, a->store, err, sizeof err) == 0)
+			ok++;
+		else
+			reject(rej, ls.no, err, &rejected);
+	}
+	reply_json(r, 200,
+	    json_pack("{s:I,s:I,s:I,s:I,s:o}", "imported", (json_int_t)ok,
+	        "updated", (json_int_t)0, "unchanged", (json_int_t)0,
+	        "rejected_total", (json_int_t)rejected, "rejected", rej));
+}
+
+static void
+route_procedures_get(struct api *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	const char *q = http_query(hr, "q");
+	json_t *j;
+
+	if (q != NULL && (strlen(q) > 200 || !text_valid(q, strlen(q)))) {
+		reply_error(r, 400, "q", "must be text of at most 200 bytes");
+		return;
+	}
+	if ((j = store_procedures(a->store, q)) == NULL) {
+		reply_error(r, 500, "", "cannot read the catalogue");
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o}", "procedures", j));
+}
+
+static void
+route_page(struct http_response *r)
+{
+	r->static_body = ui_index_html;
+	r->len = (size_t)(ui_index_html_end - ui_index_html);
+	r->content_type = "text/html; charset=utf-8";
+}
+
+/* Is path "/prefix/<seg>[/<rest>]"? Sets seg (NUL-terminated copy). */
+static bool
+match(const char *path, const char *prefix, char *seg, size_t segsize,
+    const char **rest)
+{
+	size_t pl = strlen(prefix), sl;
+	const char *s, *slash;
+
+	if (strncmp(path, prefix, pl) != 0)
+		return false;
+	s = path + pl;
+	slash = strchr(s, '/');
+	sl = slash ? (size_t)(slash - s) : strlen(s);
+	if (sl == 0 || sl >= segsize)
+		return false;
+	memcpy(seg, s, sl);
+	seg[sl] = '\0';
+	*rest = slash ? slash : "";
+	return true;
+}
+
+static void
+route_staff(struct api *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	const char *m = hr->method, *p = hr->path, *rest;
+	char seg[256], code[DCODE_TEXT_MAX + 1];
+	bool get = strcmp(m, "GET") == 0, post = strcmp(m, "POST") == 0;
+
+	if (strcmp(p, "/api/v1/dossiers") == 0) {
+		if (post)
+			route_intake(a, hr, r);
+		else if (get)
+			route_search(a, hr, r);
+		else
+			reply_error(r, 405, "method", "use GET or POST");
+		return;
+	}
+	if (match(p, "/api/v1/dossiers/", seg, sizeof seg, &rest)) {
+		if (path_code(seg, strlen(seg), code, r) == -1)
+			return;
+		if (get && *rest == '\0')
+			reply_dossier(a, r, code, 200);
+		else if (get && strcmp(rest, "/token") == 0)
+			route_token(a, r, code);
+		else if (post && strcmp(rest, "/status") == 0)
+			route_status(a, hr, r, code);
+		else if (post && strcmp(rest, "/supplement") == 0)
+			route_supplement(a, hr, r, code);
+		else if (post && strcmp(rest, "/apology") == 0)
+			route_apology(a, hr, r, code);
+		else
+			reply_error(r, 404, "path", "no such resource");
+		return;
+	}
+	if (strcmp(p, "/api/v1/import") == 0 && post)
+		route_import(a, hr, r);
+	else if (strcmp(p, "/api/v1/counts") == 0 && get)
+		route_counts(a, hr, r);
+	else if (strcmp(p, "/api/v1/holidays") == 0 && post)
+		route_holidays_import(a, hr, r);
+	else if (strcmp(p, "/api/v1/holidays") == 0 && get)
+		route_holidays_get(a, hr, r);
+	else if (strcmp(p, "/api/v1/procedures") == 0 && post)
+		route_procedures_import(a, hr, r);
+	else if (strcmp(p, "/api/v1/procedures") == 0 && get)
+		route_procedures_get(a, hr, r);
+	else
+		reply_error(r, 404, "path", "no such resource");
+}
+
+void
+api_handle(void *arg, const struct http_request *hr, struct http_response *r)
+{
+	struct api *a = arg;
+	const char *p = hr->path, *rest;
+	char seg[64];
+	bool get =
+	    strcmp(hr->method, "GET") == 0 || strcmp(hr->method, "HEAD") == 0;
+
+	a->requests++;
+	if (get && match(p, "/api/v1/lookup/", seg, sizeof seg, &rest) &&
+	    *rest == '\0')
+		route_lookup(a, hr, r, seg);
+	else if (get && strcmp(p, "/healthz") == 0)
+		route_health(a, r);
+	else if (get && strcmp(p, "/metrics") == 0)
+		route_metrics(a, r);
+	else if (get && (strcmp(p, "/") == 0 || strncmp(p, "/l/", 3) == 0))
+		route_page(r);
+	else if (hr->admin && strncmp(p, "/api/v1/", 8) == 0)
+		route_staff(a, hr, r);
+	else
+		/* The public listener does not reveal that staff routes
+		 * exist. */
+		reply_error(r, 404, "path", "no such resource");
+	if (r->status >= 500)
+		a->errors_5xx++;
+	else if (r->status >= 400)
+		a->errors_4xx++;
+}

@@ -1,0 +1,21 @@
+/* api.h: the HTTP API v1 (docs/api.md) and the pages motcuad serves. It
+ * routes requests from both listeners: the public one answers the kiosk
+ * lookup, health and metrics only; the admin Unix socket also answers the
+ * staff calls. Loop thread only. */
+#ifndef API_H
+#define API_H
+#include "config.h"
+#include "http.h"
+#include "ratelimit.h"
+#include "store.h"
+
+struct api;
+
+/* Borrows store, rl and cfg (see api_set_config) for its life. */
+struct api *api_new(struct store *, struct ratelimit *, const struct config *);
+/* Points the API at a new config after a reload (borrowed). */
+void api_set_config(struct api *, const struct config *);
+void api_free(struct api *); /* NULL is a no-op */
+/* The http_handler: arg is the struct api. */
+void api_handle(void *arg, const struct http_request *, struct http_response *);
+#endif

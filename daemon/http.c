@@ -1,0 +1,407 @@
+/* http.c: libmicrohttpd on the libuv loop. See http.h. */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <uv.h>
+
+#include "http.h"
+#include "log.h"
+
+struct http_server {
+	struct MHD_Daemon *mhd; /* owned */
+	uv_poll_t poll;         /* MHD's epoll fd readable: MHD_run */
+	uv_timer_t timer;       /* MHD_get_timeout deadline */
+	int closing;            /* handles still to close before free */
+	http_handler *handler;  /* borrowed */
+	void *arg;              /* borrowed */
+	bool admin;
+	size_t max_body;
+};
+
+struct req {        /* one request's state, from the first call to completion */
+	char *body; /* owned; len < cap <= max_body + 1 */
+	size_t len, cap;
+	bool too_big;
+};
+
+static void
+set_status_body(struct http_response *r, int status, const char *json)
+{
+	r->status = status;
+	r->static_body = json;
+	r->len = strlen(json);
+}
+
+static enum MHD_Result
+queue(struct MHD_Connection *c, struct http_response *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char num[16];
+
+	if (r->body != NULL)
+		resp = MHD_create_response_from_buffer(r->len, r->body,
+		    MHD_RESPMEM_MUST_FREE);
+	else
+		resp = MHD_create_response_from_buffer(r->len,
+		    (void *)(uintptr_t)(r->static_body ? r->static_body : ""),
+		    MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		free(r->body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    r->content_type ? r->content_type
+	                    : "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    r->cacheable ? "public, max-age=300" : "no-store");
+	if (r->retry_after_s > 0) {
+		snprintf(num, sizeof num, "%u", r->retry_after_s);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, num);
+	}
+	ret = MHD_queue_response(c, (unsigned)(r->status ? r->status : 200),
+	    resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void
+client_of(struct MHD_Connection *c, struct http_request *hr)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+	struct ucred cred;
+	socklen_t clen = sizeof cred;
+
+	hr->addr_len = 0;
+	hr->peer_uid = -1;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci != NULL && (sa = ci->client_addr) != NULL) {
+		if (sa->sa_family == AF_INET) {
+			const struct sockaddr_in *in = (const void *)sa;
+			memcpy(hr->addr, &in->sin_addr, 4);
+			hr->addr_len = 4;
+		} else if (sa->sa_family == AF_INET6) {
+			const struct sockaddr_in6 *in6 = (const void *)sa;
+			memcpy(hr->addr, &in6->sin6_addr, 16);
+			hr->addr_len = 16;
+		}
+	}
+	if (!hr->admin)
+		return;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci != NULL &&
+	    getsockopt(ci->connect_fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) ==
+	        0)
+		hr->peer_uid = (long)cred.uid;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_len, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct req *rq = *con_cls;
+	struct http_request hr = { 0 };
+	struct http_response r = { 0 };
+	const char *cl;
+
+	(void)version;
+	if (rq == NULL) { /* headers only: check the declared size first */
+		if ((rq = calloc(1, sizeof *rq)) == NULL)
+			return MHD_NO;
+		*con_cls = rq;
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > s->max_body) {
+			rq->too_big = true;
+			set_status_body(&r, 413,
+			    "{\"error\":{\"field\":\"body\",\"message\":\"request body too large\"}}");
+			return queue(c, &r);
+		}
+		return MHD_YES;
+	}
+	if (*upload_len > 0) {
+		size_t n = *upload_len;
+
+		*upload_len = 0; /* consumed, or dropped when too big */
+		if (rq->too_big)
+			return MHD_YES;
+		if (n > s->max_body - rq->len) {
+			rq->too_big = true;
+			free(rq->body);
+			rq->body = NULL;
+			rq->len = rq->cap = 0;
+			return MHD_YES;
+		}
+		if (rq->len + n + 1 > rq->cap) {
+			size_t cap = rq->cap ? rq->cap : 4096;
+			char *nb;
+
+			while (cap < rq->len + n + 1)
+				cap *= 2;
+			if (cap > s->max_body + 1)
+				cap = s->max_body + 1;
+			if ((nb = realloc(rq->body, cap)) == NULL)
+				return MHD_NO;
+			rq->body = nb;
+			rq->cap = cap;
+		}
+		memcpy(rq->body + rq->len, upload, n);
+		rq->len += n;
+		rq->body[rq->len] = '\0';
+		return MHD_YES;
+	}
+	if (rq->too_big) {
+		set_status_body(&r, 413,
+		    "{\"error\":{\"field\":\"body\",\"message\":\"request body too large\"}}");
+		return queue(c, &r);
+	}
+	hr.method = method;
+	hr.path = url;
+	hr.body = rq->body ? rq->body : "";
+	hr.body_len = rq->len;
+	hr.admin = s->admin;
+	hr.conn_ = c;
+	client_of(c, &hr);
+	s->handler(s->arg, &hr, &r);
+	return queue(c, &r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct req *rq = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (rq != NULL) {
+		free(rq->body);
+		free(rq);
+		*con_cls = NULL;
+	}
+}
+
+/* MHD hands us its own format strings. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((__format__(__printf__, 2, 0)));
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	n = strlen(msg);
+	if (n > 0 && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+	log_debug("http: %s", msg);
+}
+
+static void run_mhd(struct http_server *);
+
+static void
+on_timer(uv_timer_t *t)
+{
+	run_mhd(t->data);
+}
+
+static void
+on_poll(uv_poll_t *p, int status, int events)
+{
+	(void)status;
+	(void)events;
+	run_mhd(p->data);
+}
+
+/* Lets MHD do all the work it has, then arms the timer for its next
+ * deadline (connection timeouts, or 0 when it has buffered work left). */
+static void
+run_mhd(struct http_server *s)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	MHD_run(s->mhd);
+	if (MHD_get_timeout(s->mhd, &ms) == MHD_YES)
+		uv_timer_start(&s->timer, on_timer, ms, 0);
+	else
+		uv_timer_stop(&s->timer);
+}
+
+struct http_server *
+http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
+    void *arg)
+{
+	struct http_server *s;
+	const union MHD_DaemonInfo *di;
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+
+	if ((s = calloc(1, sizeof *s)) == NULL) {
+		log_warn("http: allocating the server");
+		close(o->listen_fd);
+		return NULL;
+	}
+	s->handler = handler;
+	s->arg = arg;
+	s->admin = o->admin;
+	s->max_body = o->max_body;
+	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)o->listen_fd,
+	    MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
+	    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
+	if (s->mhd == NULL) {
+		log_warnx("http: cannot start libmicrohttpd");
+		close(o->listen_fd);
+		free(s);
+		return NULL;
+	}
+	di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	uv_poll_init(loop, &s->poll, di->epoll_fd);
+	uv_timer_init(loop, &s->timer);
+	s->poll.data = s->timer.data = s;
+	uv_poll_start(&s->poll, UV_READABLE, on_poll);
+	run_mhd(s);
+	return s;
+}
+
+static void
+on_close(uv_handle_t *h)
+{
+	struct http_server *s = h->data;
+
+	if (--s->closing == 0)
+		free(s);
+}
+
+void
+http_free(struct http_server *s)
+{
+	if (s == NULL)
+		return;
+	/* Stop watching MHD's epoll fd before MHD closes it. */
+	uv_poll_stop(&s->poll);
+	uv_timer_stop(&s->timer);
+	MHD_stop_daemon(s->mhd);
+	s->closing = 2;
+	uv_close((uv_handle_t *)&s->poll, on_close);
+	uv_close((uv_handle_t *)&s->timer, on_close);
+}
+
+const char *
+http_query(const struct http_request *hr, const char *key)
+{
+	return MHD_lookup_connection_value(hr->conn_, MHD_GET_ARGUMENT_KIND,
+	    key);
+}
+
+const char *
+http_header(const struct http_request *hr, const char *name)
+{
+	return MHD_lookup_connection_value(hr->conn_, MHD_HEADER_KIND, name);
+}
+
+int
+http_listen_tcp(const char *hostport)
+{
+	char host[256];
+	const char *colon = strrchr(hostport, ':');
+	struct addrinfo hints = { 0 }, *ai = NULL;
+	int fd, one = 1, rc;
+	size_t hl;
+
+	if (colon == NULL || (hl = (size_t)(colon - hostport)) >= sizeof host) {
+		errno = EINVAL;
+		log_warnx("listen %s: expected host:port", hostport);
+		return -1;
+	}
+	memcpy(host, hostport, hl);
+	host[hl] = '\0';
+	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+		memmove(host, host + 1, hl - 2);
+		host[hl - 2] = '\0';
+	}
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &ai)) !=
+	    0) {
+		log_warnx("listen %s: %s", hostport, gai_strerror(rc));
+		errno = EINVAL;
+		return -1;
+	}
+	fd = socket(ai->ai_family,
+	    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 511)) {
+		log_warn("listen %s", hostport);
+		if (fd != -1)
+			close(fd);
+		freeaddrinfo(ai);
+		return -1;
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
+int
+http_listen_unix(const char *path, unsigned mode)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct stat st;
+	mode_t old;
+	int fd;
+
+	if (strlen(path) >= sizeof sun.sun_path) {
+		errno = ENAMETOOLONG;
+		log_warn("admin socket %s", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	/* A stale socket from an earlier run is removed; anything else at
+	 * that path is left alone. */
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	         0)) == -1) {
+		log_warn("admin socket %s", path);
+		return -1;
+	}
+	/* Create it with no access at all, then open it up to mode: there is
+	 * no window where it is wider than configured. */
+	old = umask(0777);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		umask(old);
+		log_warn("admin socket %s", path);
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	if (chmod(path, mode) == -1 || listen(fd, 64) == -1) {
+		log_warn("admin socket %s", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# deps.sh: install the Debian 12 packages that building, running and testing
+# motcua need, when they are missing. Called by `make run` and `make check`.
+set -eu
+pkgs="build-essential pkg-config clang libclang-rt-14-dev clang-format
+libuv1-dev libmicrohttpd-dev libjansson-dev libinih-dev libsodium-dev
+libutf8proc-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 libcmocka-dev
+python3 curl socat wrk nginx tzdata"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+	    grep -q '^install ok installed$' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: run as root, or install these packages first:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -786,7 +786,8 @@ store_open(const char *path, int busy_timeout_ms, char err[STORE_ERR_MAX])
 	 * written for every record and grows for the whole batch. */
 	if (sqlite3_exec(s->db,
 	        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-	        " PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
+	        " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+	        " PRAGMA mmap_size = 1073741824;",
 	        NULL, NULL, NULL) != SQLITE_OK) {
 		dberr(s, err);
 		goto fail;

@@ -5,13 +5,22 @@ set -eu
 pkgs="build-essential pkg-config clang libclang-rt-14-dev clang-format
 libuv1-dev libmicrohttpd-dev libjansson-dev libinih-dev libsodium-dev
 libutf8proc-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 libcmocka-dev
-python3 curl socat wrk nginx tzdata"
+python3 curl socat wrk nginx tzdata chromium"
+command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	    grep -q '^install ok installed$' || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+npm_deps() { # the browser tests' playwright-core, pinned by package-lock.json
+	[ -d tests/browser/node_modules/playwright-core ] && return 0
+	echo "deps: npm ci in tests/browser"
+	(cd tests/browser && npm ci --no-audit --no-fund >/dev/null)
+}
+if [ -z "$missing" ]; then
+	npm_deps
+	exit 0
+fi
 echo "deps: installing:$missing"
 if [ "$(id -u)" != 0 ]; then
 	echo "deps: run as root, or install these packages first:$missing" >&2
@@ -21,3 +30,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+npm_deps

@@ -1,0 +1,115 @@
+// lib.mjs: shared harness for the browser tests. Starts the real motcuad on
+// a temporary directory with ephemeral loopback ports, drives Debian's
+// Chromium through playwright-core (no browser download), and ends with the
+// line "N passed, N failed" that tests/run sums.
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+export const BUILD = path.resolve(ROOT, process.env.BUILD || "build");
+export const SHOTS = path.join(ROOT, "build", "screenshots");
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.on("error", reject);
+  });
+}
+
+export async function waitFor(cond, timeoutMs = 10000, what = "condition") {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try { if (await cond()) return; } catch { /* not yet */ }
+    if (Date.now() > end) throw new Error("timed out waiting for " + what);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// A motcuad on a temp dir. extraConf is appended to the config (INI text).
+export class Daemon {
+  constructor(extraConf = "") { this.extraConf = extraConf; }
+
+  async init() {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-browser-"));
+    this.port = await freePort();
+    this.sock = path.join(this.dir, "admin.sock");
+    this.conf = path.join(this.dir, "motcuad.conf");
+    this.url = `http://127.0.0.1:${this.port}`;
+    fs.writeFileSync(this.conf, `[server]
+listen = 127.0.0.1:${this.port}
+admin_socket = ${this.sock}
+admin_socket_mode = 0600
+public_url = ${this.url}
+[store]
+db_path = ${this.dir}/motcua.db
+[office]
+name = Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh
+agency_code = 000.00.19.H49
+agency_name = UBND tỉnh Quảng Ninh
+${this.extraConf}
+`);
+    return this;
+  }
+
+  async start() {
+    this.log = fs.openSync(path.join(this.dir, "motcuad.log"), "a");
+    this.proc = spawn(path.join(BUILD, "motcuad"), ["-d", "-c", this.conf],
+      { stdio: ["ignore", this.log, this.log] });
+    await waitFor(async () => (await fetch(this.url + "/healthz")).ok, 10000, "motcuad");
+  }
+
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    const done = new Promise((r) => this.proc.once("exit", r));
+    this.proc.kill("SIGTERM");
+    await done;
+  }
+
+  cli(...args) {
+    return execFileSync(path.join(BUILD, "motcua"), ["--actor", "browser.test", ...args],
+      { env: { ...process.env, MOTCUA_SOCKET: this.sock }, encoding: "utf8" });
+  }
+
+  cleanup() { fs.rmSync(this.dir, { recursive: true, force: true }); }
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+const tests = [];
+export function test(name, fn) { tests.push({ name, fn }); }
+
+export function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+// Runs the registered tests in order with a fresh page each; screenshots go
+// to build/screenshots/<name>.png via the shot(page, name) helper.
+export async function run(ctx) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  let passed = 0, failed = 0;
+  for (const t of tests) {
+    try {
+      await t.fn(ctx);
+      console.log("ok  ", t.name);
+      passed++;
+    } catch (e) {
+      console.log("FAIL", t.name + ":", e && e.stack ? e.stack : e);
+      failed++;
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed;
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, name + ".png") });
+}

@@ -30,14 +30,16 @@ LIBS = $(PKG_LIBS) -lm
 # The library every program and test links: everything but the mains.
 CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/textfold.c daemon/token.c daemon/importrec.c daemon/config.c \
-	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c
+	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
+	daemon/kiosk.c daemon/kiosk_api.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	ratelimit
-FUZZ_TARGETS := dcode importrec config holiday
+	ratelimit kiosk
+FUZZ_TARGETS := dcode importrec config holiday kiosk
 
-CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
+	$(BUILD)/obj/daemon/kiosk_assets.o
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
@@ -58,6 +60,15 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/obj/daemon/assets.o: daemon/assets.S lookup-ui/index.html
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ daemon/assets.S
+
+# The kiosk's scripts, styles and fonts, the same way. The fonts come from
+# Debian's fonts-dejavu-core (full Vietnamese coverage), read at build time.
+FONT_DIR ?= /usr/share/fonts/truetype/dejavu
+KIOSK_ASSETS := lookup-ui/kiosk.js lookup-ui/kiosk.css \
+	$(FONT_DIR)/DejaVuSans.ttf $(FONT_DIR)/DejaVuSans-Bold.ttf
+$(BUILD)/obj/daemon/kiosk_assets.o: daemon/kiosk_assets.S $(KIOSK_ASSETS)
+	@mkdir -p $(dir $@)
+	$(CC) -c -Wa,-I$(FONT_DIR) -o $@ daemon/kiosk_assets.S
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
@@ -88,7 +99,7 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon \
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c,$(CORE_SRC)) $(LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c daemon/kiosk_api.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
@@ -97,6 +108,7 @@ $(BUILD)/bench_lookup: tests/bench/bench_lookup.c $(LIBCORE)
 
 bench: deps all $(BUILD)/bench_lookup
 	@sh tests/bench/run $(BUILD)
+	@BUILD=$(BUILD) node tests/bench/kiosk.mjs
 
 FORMAT_SRC = $(wildcard daemon/*.[ch] scanner/*.[ch] postal/*.[ch] \
 	tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c)

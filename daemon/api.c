@@ -15,6 +15,7 @@
 #include "calendar.h"
 #include "dcode.h"
 #include "importrec.h"
+#include "kiosk_api.h"
 #include "log.h"
 #include "status.h"
 #include "textfold.h"
@@ -29,6 +30,7 @@ struct api {
 	struct store *store;      /* borrowed */
 	struct ratelimit *rl;     /* borrowed */
 	const struct config *cfg; /* borrowed; swapped on reload */
+	struct kiosk *kiosk;      /* borrowed; NULL: no kiosk routes */
 	/* counters for /metrics */
 	uint64_t requests, errors_4xx, errors_5xx;
 	uint64_t lookup_hit, lookup_miss, lookup_limited;
@@ -55,6 +57,12 @@ void
 api_set_config(struct api *a, const struct config *cfg)
 {
 	a->cfg = cfg;
+}
+
+void
+api_set_kiosk(struct api *a, struct kiosk *k)
+{
+	a->kiosk = k;
 }
 
 void
@@ -271,8 +279,8 @@ lookup_url(const struct api *a, const char *token, char *buf, size_t size)
 	snprintf(buf, size, "%.*s/l/%s", (int)bl, base, token);
 }
 
-static json_t *
-lookup_view(const struct store_lookup *v, int64_t now)
+json_t *
+api_lookup_view(const struct store_lookup *v, int64_t now)
 {
 	char rec[32], due[32], upd[32], day[16], apo[32];
 	bool ready = v->status == ST_RESULT_READY;
@@ -324,7 +332,7 @@ route_lookup(struct api *a, const struct http_request *hr,
 		rc = store_lookup_token(a->store, token, &v);
 	if (rc == STORE_OK) {
 		a->lookup_hit++;
-		reply_json(r, 200, lookup_view(&v, now_s()));
+		reply_json(r, 200, api_lookup_view(&v, now_s()));
 		return;
 	}
 	if (rc != STORE_NOTFOUND) {
@@ -391,6 +399,8 @@ route_metrics(struct api *a, struct http_response *r)
 	    ss.outbox_pending);
 	GAUGE("motcua_ratelimit_clients", "Client addresses tracked.",
 	    ratelimit_tracked(a->rl));
+	if (a->kiosk != NULL)
+		kiosk_metrics(a->kiosk, f);
 #undef COUNTER
 #undef GAUGE
 	fclose(f);
@@ -960,6 +970,7 @@ procedure_line(const char *line, size_t len, struct store *st, char *err,
 	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
 	json_t *docs;
 	struct store_procedure p = { 0 };
+	const char *counter = NULL;
 	char *docs_text = NULL;
 	char serr[STORE_ERR_MAX];
 	json_int_t days = 0, fee = 0;
@@ -970,9 +981,9 @@ procedure_line(const char *line, size_t len, struct store *st, char *err,
 		    o ? "" : ": ", o ? "" : je.text);
 		goto out;
 	}
-	if (json_unpack_ex(o, &je, 0, "{s:s,s:s,s:s,s:I,s?I}", "code", &p.code,
-	        "name", &p.name, "field", &p.field, "days", &days, "fee",
-	        &fee) != 0) {
+	if (json_unpack_ex(o, &je, 0, "{s:s,s:s,s:s,s:I,s?I,s?s}", "code",
+	        &p.code, "name", &p.name, "field", &p.field, "days", &days,
+	        "fee", &fee, "counter", &counter) != 0) {
 		snprintf(err, errlen, "%s", je.text);
 		goto out;
 	}
@@ -994,7 +1005,15 @@ procedure_line(const char *line, size_t len, struct store *st, char *err,
 	p.days = (int)days;
 	p.fee = fee;
 	p.documents = docs_text;
-	if (store_put_procedure(st, &p, serr) != STORE_OK) {
+	if (counter != NULL &&
+	    (strlen(counter) > 200 || !text_valid(counter, strlen(counter)))) {
+		snprintf(err, errlen, "counter: text of at most 200 bytes");
+		goto out;
+	}
+	if (store_put_procedure(st, &p, serr) != STORE_OK ||
+	    (counter != NULL &&
+	        store_procedure_counter(st, p.code, counter, serr) !=
+	            STORE_OK)) {
 		snprintf(err, errlen, "%s", serr);
 		goto out;
 	}
@@ -1142,7 +1161,9 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 	    strcmp(hr->method, "GET") == 0 || strcmp(hr->method, "HEAD") == 0;
 
 	a->requests++;
-	if (get && match(p, "/api/v1/lookup/", seg, sizeof seg, &rest) &&
+	if (a->kiosk != NULL && kiosk_handle(a->kiosk, hr, r))
+		; /* the kiosk's routes: kiosk_api.c */
+	else if (get && match(p, "/api/v1/lookup/", seg, sizeof seg, &rest) &&
 	    *rest == '\0')
 		route_lookup(a, hr, r, seg);
 	else if (get && strcmp(p, "/healthz") == 0)

@@ -16,6 +16,12 @@ struct api *api_new(struct store *, struct ratelimit *, const struct config *);
 /* Points the API at a new config after a reload (borrowed). */
 void api_set_config(struct api *, const struct config *);
 void api_free(struct api *); /* NULL is a no-op */
+struct kiosk;
+/* Routes the kiosk's requests to k (borrowed) first. */
+void api_set_kiosk(struct api *, struct kiosk *);
+/* The kiosk view of a dossier (GET /api/v1/lookup/{token}); the caller
+ * owns the result. NULL when out of memory. */
+json_t *api_lookup_view(const struct store_lookup *, int64_t now);
 /* The http_handler: arg is the struct api. */
 void api_handle(void *arg, const struct http_request *, struct http_response *);
 #endif

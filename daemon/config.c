@@ -25,6 +25,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "kiosk.h"
 
 #define LINE_MAX_BYTES  200   /* with the newline: what inih r55 keeps */
 #define FILE_MAX_BYTES  65536 /* a config is a page or two; refuse more */
@@ -63,6 +64,8 @@ static const char *check_url(const char *);
 static const char *check_agency_code(const char *);
 
 static const char *const due_words[] = { "same_clock", "end_of_day" };
+static const char *const factor_words[] = { "id_last4", "phone_last4" };
+static const char *check_terminals(const char *);
 
 #define KEY(s, k) .section = s, .key = k, .name = s "." k
 #define AT(field) .off = offsetof(struct config, field)
@@ -126,6 +129,34 @@ static const struct key keys[] = {
 	    .help = "client addresses the rate limiter remembers" },
 	{ KEY("log", "verbose"), .type = T_BOOL, AT(verbose), .def = "false",
 	    .help = "also log debug messages" },
+	{ KEY("kiosk", "terminals"), .type = T_STR, AT(kiosk_terminals),
+	    .def = "", .check = check_terminals,
+	    .help =
+	        "kiosk terminals: id[@address][/failures_per_minute], ..." },
+	{ KEY("kiosk", "second_factor"), .type = T_ENUM, AT(kiosk_factor_phone),
+	    .words = factor_words, .def = "id_last4",
+	    .help = "asked with a plain code: last 4 digits of ID or phone" },
+	{ KEY("kiosk", "failures_per_minute"), .type = T_INT,
+	    AT(kiosk_failures_per_minute), .min = 1, .max = 600, .def = "3",
+	    .help = "wrong code or digits allowed per terminal per minute" },
+	{ KEY("kiosk", "failure_burst"), .type = T_INT, AT(kiosk_failure_burst),
+	    .min = 1, .max = 600, .def = "5",
+	    .help = "wrong code or digits a terminal may make at once" },
+	{ KEY("kiosk", "code_failures_per_hour"), .type = T_INT,
+	    AT(kiosk_code_failures_per_hour), .min = 1, .max = 600, .def = "5",
+	    .help = "wrong digits allowed per dossier code per hour" },
+	{ KEY("kiosk", "clear_after_s"), .type = T_INT, AT(kiosk_clear_after_s),
+	    .min = 5, .max = 600, .def = "30",
+	    .help = "seconds before a status card clears itself" },
+	{ KEY("kiosk", "max_stream_clients"), .type = T_INT,
+	    AT(kiosk_max_stream_clients), .min = 1, .max = 256, .def = "16",
+	    .help = "terminal event streams open at once" },
+	{ KEY("kiosk", "heartbeat_s"), .type = T_INT, AT(kiosk_heartbeat_s),
+	    .min = 1, .max = 300, .def = "15",
+	    .help = "seconds between event stream pings" },
+	{ KEY("kiosk", "test_endpoints"), .type = T_BOOL,
+	    AT(kiosk_test_endpoints), .def = "false", .restart = true,
+	    .help = "TEST ONLY: scan injection endpoint; never in production" },
 };
 
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
@@ -351,6 +382,16 @@ check_agency_code(const char *v)
 	if (group == 0 || groups < 2)
 		return bad;
 	return NULL;
+}
+
+/* The terminal list: the parser lives in kiosk.c; config only asks it. */
+static const char *
+check_terminals(const char *v)
+{
+	struct kiosk_terminal t[KIOSK_TERMINALS_MAX];
+	size_t n;
+
+	return kiosk_terminals_parse(v, t, &n);
 }
 
 static void *

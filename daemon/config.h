@@ -30,6 +30,16 @@ struct config {
 	int max_tracked_clients; /* bound of the rate-limit table */
 	/* [log] */
 	bool verbose;
+	/* [kiosk] (docs/kiosk.md) */
+	char *kiosk_terminals;   /* "hall-1@127.0.0.1/3, hall-2"; kiosk.h */
+	bool kiosk_factor_phone; /* second factor: ID (false) or phone */
+	int kiosk_failures_per_minute; /* per terminal, unless overridden */
+	int kiosk_failure_burst;
+	int kiosk_code_failures_per_hour; /* per dossier code */
+	int kiosk_clear_after_s;          /* the card clears itself */
+	int kiosk_max_stream_clients;     /* event streams open at once */
+	int kiosk_heartbeat_s;            /* event stream ping interval */
+	bool kiosk_test_endpoints;        /* test-only scan injection */
 };
 
 /* Parses the file at path into *out (fully initialised, defaults for keys

@@ -29,6 +29,15 @@ struct http_server {
 	void *arg;              /* borrowed */
 	bool admin;
 	size_t max_body;
+	bool rerun; /* a stream woke during MHD_run: run again at once */
+};
+
+struct http_stream {
+	struct http_server *server; /* borrowed: its timer runs MHD */
+	struct MHD_Connection *conn;
+	const struct http_stream_ops *ops; /* static */
+	void *arg;                         /* the owner's */
+	bool suspended;
 };
 
 struct req {        /* one request's state, from the first call to completion */
@@ -45,14 +54,85 @@ set_status_body(struct http_response *r, int status, const char *json)
 	r->len = strlen(json);
 }
 
+static void on_timer(uv_timer_t *);
+
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct http_stream *hs = cls;
+	ssize_t n;
+
+	(void)pos;
+	n = hs->ops->read(hs->arg, buf, max);
+	if (n < 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n == 0 && !hs->suspended) {
+		/* Nothing now: park the connection until the owner wakes
+		 * it, rather than have MHD ask again on every run. */
+		hs->suspended = true;
+		MHD_suspend_connection(hs->conn);
+	}
+	return n;
+}
+
+static void
+stream_free(void *cls)
+{
+	struct http_stream *hs = cls;
+
+	hs->ops->done(hs->arg);
+	free(hs);
+}
+
+void
+http_stream_wake(struct http_stream *hs)
+{
+	if (hs != NULL && hs->suspended) {
+		hs->suspended = false;
+		MHD_resume_connection(hs->conn);
+		/* MHD's own wake-up pipe does not reach its epoll set in
+		 * external mode on every version: run it on the next loop
+		 * turn ourselves. Inside MHD_run, run_mhd sees the flag. */
+		hs->server->rerun = true;
+		uv_timer_start(&hs->server->timer, on_timer, 0, 0);
+	}
+}
+
+static struct MHD_Response *
+stream_response(struct http_server *s, struct MHD_Connection *c,
+    struct http_response *r)
+{
+	struct http_stream *hs = calloc(1, sizeof *hs);
+	struct MHD_Response *resp;
+
+	if (hs == NULL) {
+		r->stream->done(r->stream_arg);
+		return NULL;
+	}
+	hs->server = s;
+	hs->conn = c;
+	hs->ops = r->stream;
+	hs->arg = r->stream_arg;
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+	    stream_read, hs, stream_free);
+	if (resp == NULL) {
+		stream_free(hs);
+		return NULL;
+	}
+	hs->ops->open(hs->arg, hs);
+	return resp;
+}
+
 static enum MHD_Result
-queue(struct MHD_Connection *c, struct http_response *r)
+queue(struct http_server *s, struct MHD_Connection *c, struct http_response *r)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	char num[16];
 
-	if (r->body != NULL)
+	if (r->stream != NULL)
+		resp = stream_response(s, c, r);
+	else if (r->body != NULL)
 		resp = MHD_create_response_from_buffer(r->len, r->body,
 		    MHD_RESPMEM_MUST_FREE);
 	else
@@ -69,6 +149,14 @@ queue(struct MHD_Connection *c, struct http_response *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 	    r->cacheable ? "public, max-age=300" : "no-store");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* Pages may load only what this daemon serves: no CDN, no other
+	 * host, no inline script. */
+	if (r->content_type != NULL &&
+	    strncmp(r->content_type, "text/html", 9) == 0)
+		MHD_add_response_header(resp, "Content-Security-Policy",
+		    "default-src 'self'; img-src 'self' data:; "
+		    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
 	if (r->retry_after_s > 0) {
 		snprintf(num, sizeof num, "%u", r->retry_after_s);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, num);
@@ -132,7 +220,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			rq->too_big = true;
 			set_status_body(&r, 413,
 			    "{\"error\":{\"field\":\"body\",\"message\":\"request body too large\"}}");
-			return queue(c, &r);
+			return queue(s, c, &r);
 		}
 		return MHD_YES;
 	}
@@ -170,7 +258,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (rq->too_big) {
 		set_status_body(&r, 413,
 		    "{\"error\":{\"field\":\"body\",\"message\":\"request body too large\"}}");
-		return queue(c, &r);
+		return queue(s, c, &r);
 	}
 	hr.method = method;
 	hr.path = url;
@@ -180,7 +268,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	hr.conn_ = c;
 	client_of(c, &hr);
 	s->handler(s->arg, &hr, &r);
-	return queue(c, &r);
+	return queue(s, c, &r);
 }
 
 static void
@@ -240,8 +328,11 @@ run_mhd(struct http_server *s)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
 
+	s->rerun = false;
 	MHD_run(s->mhd);
-	if (MHD_get_timeout(s->mhd, &ms) == MHD_YES)
+	if (s->rerun)
+		uv_timer_start(&s->timer, on_timer, 0, 0);
+	else if (MHD_get_timeout(s->mhd, &ms) == MHD_YES)
 		uv_timer_start(&s->timer, on_timer, ms, 0);
 	else
 		uv_timer_stop(&s->timer);
@@ -253,7 +344,8 @@ http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
 {
 	struct http_server *s;
 	const union MHD_DaemonInfo *di;
-	unsigned flags = MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
+	    MHD_ALLOW_SUSPEND_RESUME;
 
 	if ((s = calloc(1, sizeof *s)) == NULL) {
 		log_warn("http: allocating the server");

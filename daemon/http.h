@@ -3,8 +3,11 @@
  * libmicrohttpd runs in external-epoll mode (MHD_USE_EPOLL, no internal
  * thread): the loop watches MHD's epoll descriptor and its timeout and calls
  * MHD_run(), so every handler runs on the loop thread and may call the store
- * directly. Request bodies are collected into a buffer bounded by max_body
- * (413 beyond it) before the handler sees the request. */
+ * directly. Streaming responses suspend their connection while they have
+ * nothing to send (MHD_ALLOW_SUSPEND_RESUME; MHD's inter-thread pipe is in
+ * its epoll set, so a resume wakes the loop). Request bodies are collected into
+ * a buffer bounded by max_body (413 beyond it) before the handler sees the
+ * request. */
 #ifndef HTTP_H
 #define HTTP_H
 #include <stdbool.h>
@@ -14,6 +17,21 @@
 #include <uv.h>
 
 struct http_server;
+struct http_stream; /* one open streaming response (event streams) */
+
+/* A streaming response (Server-Sent Events): the body is read through
+ * these, on the loop thread, for as long as the client stays. */
+struct http_stream_ops {
+	/* The handle for http_stream_wake, once the response is queued. */
+	void (*open)(void *arg, struct http_stream *);
+	/* Copies up to max bytes into buf: the count; 0 when there is
+	 * nothing to send now (the connection is suspended until
+	 * http_stream_wake); -1 to end the response. */
+	ssize_t (*read)(void *arg, char *buf, size_t max);
+	/* The connection is gone (or the stream never opened): the owner
+	 * frees arg and must not call http_stream_wake again. */
+	void (*done)(void *arg);
+};
 
 struct http_request {       /* borrowed by the handler for the call only */
 	const char *method; /* "GET", "POST", ... */
@@ -35,6 +53,9 @@ struct http_response {            /* filled by the handler */
 	const char *static_body; /* a static body, not freed */
 	unsigned retry_after_s;  /* Retry-After header when > 0 */
 	bool cacheable;          /* static assets; API replies are no-store */
+	/* A stream instead of a body when set (content_type applies). */
+	const struct http_stream_ops *stream; /* static */
+	void *stream_arg; /* the owner's; given back to every op */
 };
 
 typedef void http_handler(void *arg, const struct http_request *,
@@ -55,6 +76,9 @@ struct http_server *http_new(uv_loop_t *loop, const struct http_opts *o,
 /* Stops serving and closes the listener and connections. The memory is
  * freed once the loop has run the handle close callbacks. NULL: no-op. */
 void http_free(struct http_server *);
+/* There is more to read on this stream: resumes its connection. Loop
+ * thread; may be called from inside a handler. */
+void http_stream_wake(struct http_stream *);
 /* The value of a query argument, or NULL. Borrowed for the call. */
 const char *http_query(const struct http_request *, const char *key);
 /* The value of a request header, or NULL. */

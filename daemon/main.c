@@ -13,6 +13,7 @@
 #include "api.h"
 #include "config.h"
 #include "http.h"
+#include "kiosk_api.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "store.h"
@@ -27,6 +28,7 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct store *store;
 	struct ratelimit *rl;
 	struct api *api;
+	struct kiosk *kiosk;
 	struct http_server *pub, *admin;
 	uv_signal_t sighup, sigterm, sigint;
 };
@@ -97,9 +99,12 @@ on_sighup(uv_signal_t *h, int sig)
 	swap_str(&next.admin_socket, &m->cfg.admin_socket);
 	swap_str(&next.db_path, &m->cfg.db_path);
 	next.admin_socket_mode = m->cfg.admin_socket_mode;
+	next.kiosk_test_endpoints = m->cfg.kiosk_test_endpoints;
 	config_cleanup(&m->cfg);
 	m->cfg = next;
 	api_set_config(m->api, &m->cfg);
+	if (kiosk_set_config(m->kiosk, &m->cfg) == -1)
+		log_warnx("reload: kiosk.terminals kept as they were");
 	apply_reloadable(m);
 	store_audit(m->store, "operator (SIGHUP)", "config_reload",
 	    m->config_path, "");
@@ -112,7 +117,9 @@ on_stop(uv_signal_t *h, int sig)
 	struct motcuad *m = h->data;
 
 	log_info("%s: stopping", strsignal(sig));
-	/* Stop taking requests; in-flight ones finish inside MHD_stop. */
+	/* Stop taking requests; in-flight ones finish inside MHD_stop.
+	 * Event streams end first, so no connection stays suspended. */
+	kiosk_shutdown(m->kiosk);
 	http_free(m->pub);
 	http_free(m->admin);
 	m->pub = m->admin = NULL;
@@ -180,6 +187,9 @@ main(int argc, char *argv[])
 	apply_reloadable(&m);
 
 	m.loop = uv_default_loop();
+	if ((m.kiosk = kiosk_new(m.loop, m.store, &m.cfg)) == NULL)
+		fatalx("kiosk: cannot start");
+	api_set_kiosk(m.api, m.kiosk);
 	m.pub = http_new(m.loop,
 	    &(struct http_opts){ .listen_fd = pub_fd,
 	        .max_body = PUBLIC_BODY_MAX,
@@ -209,6 +219,8 @@ main(int argc, char *argv[])
 	uv_run(m.loop, UV_RUN_DEFAULT);
 
 	/* Reverse order of the start. */
+	kiosk_free(m.kiosk);
+	uv_run(m.loop, UV_RUN_NOWAIT); /* its timer's close callback */
 	api_free(m.api);
 	ratelimit_free(m.rl);
 	store_close(m.store);

@@ -190,4 +190,34 @@ struct store_stats {
 	int64_t dossiers, outbox_pending, events;
 };
 enum store_rc store_stats(struct store *, struct store_stats *);
+
+/* ---- kiosk (docs/kiosk.md) ---- */
+enum store_factor { STORE_FACTOR_ID, STORE_FACTOR_PHONE };
+/* The kiosk view of a canonical code, only when digits (4 ASCII digits,
+ * borrowed) are the last 4 digits of the owner's ID number or phone, as
+ * factor says. An unknown code, wrong digits and a dossier without that
+ * number are all STORE_NOTFOUND, after the same work: the caller cannot
+ * tell them apart. The digits are compared in constant time, wiped from
+ * the stack after, and never stored or logged. */
+enum store_rc store_lookup_code(struct store *, const char *code,
+    enum store_factor factor, const char *digits, struct store_lookup *out);
+/* The satisfaction rating of a dossier (enum rating; RATING_NONE when it
+ * has none) into *rating. STORE_NOTFOUND for an unknown code. */
+enum store_rc store_rating(struct store *, const char *code, int *rating);
+/* Records a kiosk rating (RATING_VERY_SATISFIED..RATING_UNSATISFIED) for a
+ * canonical code: one per dossier, only once its result was returned
+ * (status 10). source names the terminal ("kiosk:hall-1") or "web", never
+ * a person. STORE_INVALID (err "status: ...") before status 10,
+ * STORE_CONFLICT when it already has a rating (from a kiosk or an import),
+ * STORE_NOTFOUND for an unknown code. */
+enum store_rc store_rate(struct store *, const char *code, int rating,
+    const char *source, int64_t now, char err[STORE_ERR_MAX]);
+/* Sets the counter (where to go in the office) of a procedure. */
+enum store_rc store_procedure_counter(struct store *, const char *code,
+    const char *counter, char err[STORE_ERR_MAX]);
+/* The public catalogue for the kiosk: an array of at most limit
+ * {code,name,field,days,documents,fee,counter}, by name; with q, only
+ * procedures whose folded name or code contains every folded word of q
+ * ("dang ky khai sinh" finds "Đăng ký khai sinh"). NULL on error. */
+json_t *store_kiosk_procedures(struct store *, const char *q, int limit);
 #endif

@@ -57,6 +57,8 @@ cat <<EOT
 
   motcuad is running on the demo config ($conf).
     Lookup page:        http://127.0.0.1:8080/
+    Kiosk (terminal):   http://127.0.0.1:8080/?terminal=hall-1
+                        (type $code, then 7890: the last 4 ID digits)
     A demo dossier:     $url   ($code)
     Health, metrics:    http://127.0.0.1:8080/healthz  http://127.0.0.1:8080/metrics
     Staff CLI:          MOTCUA_SOCKET=$sock $build/motcua show $code

@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+"""System test of the kiosk API (docs/kiosk.md, docs/api.md): the real
+motcuad with kiosk terminals, driven over loopback HTTP, raw event-stream
+sockets and the motcua CLI. Ends with "N passed, N failed".
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_daemon import ROOT, Daemon, eq, ok, wait_for  # noqa: E402
+
+KIOSK = """[kiosk]
+terminals = hall-1, hall-2, pinned@127.0.0.9, gone
+failure_burst = 4
+failures_per_minute = 1
+code_failures_per_hour = 3
+max_stream_clients = 3
+heartbeat_s = 1
+test_endpoints = true
+"""
+
+
+class Stream:
+    """A raw event-stream client: reads events with a deadline."""
+
+    def __init__(self, d, terminal):
+        self.s = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+        self.s.sendall(f"GET /api/v1/terminals/{terminal}/events HTTP/1.1\r\n"
+                       f"Host: x\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n".encode())
+        self.buf = b""
+        self.head = self._until(b"\r\n\r\n").decode()
+        self.status = int(self.head.split()[1])
+
+    def _until(self, sep, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while sep not in self.buf:
+            if time.monotonic() > deadline:
+                raise AssertionError("no data on the event stream")
+            chunk = self.s.recv(4096)
+            if not chunk:
+                raise AssertionError("event stream closed")
+            self.buf += chunk
+        i = self.buf.index(sep)
+        out, self.buf = self.buf[:i], self.buf[i + len(sep):]
+        return out
+
+    def event(self, name, timeout=5.0):
+        """The data of the next event called name (others are skipped)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            block = self._until(b"\n\n", deadline - time.monotonic())
+            lines = [ln.split(b"\r\n")[-1] for ln in block.split(b"\n")]
+            ev = [ln[7:].decode() for ln in lines if ln.startswith(b"event: ")]
+            data = [ln[6:].decode() for ln in lines if ln.startswith(b"data: ")]
+            if ev and ev[0] == name:
+                return json.loads(data[0])
+        raise AssertionError("no " + name + " event")
+
+    def close(self):
+        self.s.close()
+
+
+RESULTS = []
+
+
+def test(fn):
+    RESULTS.append(fn)
+    return fn
+
+
+def setup(d):
+    cat = os.path.join(d.tmp, "p.jsonl")
+    with open(cat, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"code": "1.001193.000.00.00.H49", "name": "Đăng ký khai sinh", "field": "Hộ tịch",
+                            "days": 1, "documents": ["Tờ khai"], "counter": "Quầy số 3"}, ensure_ascii=False) + "\n")
+    d.cli("catalogue", "import", cat, check=0)
+    d.people = []
+    for name, id_no, phone in (("Nguyễn Văn An", "001203004567", "0912345678"),
+                               ("Trần Thị Bình", "001203009876", "0987000111"),
+                               ("Lê Văn Cường", "001203001111", "0911222333")):
+        p = d.cli("intake", "--procedure", "1.001193.000.00.00.H49", "--name", name,
+                  "--id-no", id_no, "--phone", phone, "--json", check=0)
+        d.people.append(json.loads(p.stdout))
+
+
+def lookup(d, code, factor, terminal="hall-1"):
+    body = {"code": code, "factor": factor}
+    if terminal:
+        body["terminal"] = terminal
+    return d.request("POST", "/api/v1/lookup", body, admin=False)
+
+
+@test
+def code_and_factor(d):
+    a = d.people[0]
+    s, j, _ = lookup(d, a["code"].lower().replace("-", " - "), " 4567")
+    eq(s, 200, "the right digits open the card")
+    s2, view, _ = d.request("GET", "/api/v1/lookup/" + a["token"], admin=False)
+    eq(s2, 200, "token view")
+    eq({k: v for k, v in j.items() if k not in ("ticket", "rating")}, view, "the same view as the token lookup")
+    ok(len(j["ticket"]) > 40 and a["code"] not in json.dumps(j), "an opaque ticket, no code in the reply")
+    eq(j["rating"], None, "no rating before the result is returned")
+    s, j, _ = lookup(d, "not a code", "4567")
+    eq((s, j["error"]["field"]), (400, "code"), "a malformed code names the field")
+    s, j, _ = lookup(d, a["code"], "45a7")
+    eq((s, j["error"]["field"]), (400, "factor"), "malformed digits name the field")
+    s, j, _ = d.request("POST", "/api/v1/lookup", "[1]", admin=False)
+    eq(s, 400, "a body that is not an object")
+    s, j, _ = lookup(d, a["code"], "4567", terminal="nope")
+    eq((s, j["error"]["field"]), (400, "terminal"), "an unknown terminal")
+    s, j, _ = lookup(d, a["code"], "4567", terminal="pinned")
+    eq(s, 400, "a terminal pinned to another address")
+
+
+@test
+def wrong_digits_look_like_unknown_codes(d):
+    b = d.people[1]
+    wrong = lookup(d, b["code"], "0000", terminal="hall-2")
+    unknown = lookup(d, "000.00.19.H49-250101-0999", "9876", terminal="hall-2")
+    eq(wrong[0], 404, "wrong digits")
+    eq((unknown[0], unknown[1]), (wrong[0], wrong[1]), "the same reply for an unknown code")
+    phone = lookup(d, b["code"], "0111", terminal="hall-2")
+    eq(phone[0], 404, "phone digits when the office asks for the ID")
+
+
+@test
+def rate_limits(d):
+    c = d.people[2]
+    for i in range(2):  # hall-2 has 2 failures from the test before
+        eq(lookup(d, c["code"], "000%d" % i, terminal="hall-1")[0], 404, "wrong digits")
+    eq(lookup(d, c["code"], "0009", terminal="hall-1")[0], 404, "third wrong")
+    s, j, r = lookup(d, c["code"], "1111", terminal="hall-1")
+    eq(s, 429, "the code is locked after 3 failures, even with the right digits")
+    ok(int(r.getheader("Retry-After")) > 0, "Retry-After")
+    # hall-1 made 3 of its 4: another dossier still opens from it
+    eq(lookup(d, d.people[0]["code"], "4567", terminal="hall-1")[0], 200, "other codes go on")
+    # hall-2: its 4th failure empties its bucket
+    eq(lookup(d, "000.00.19.H49-250101-0998", "1234", terminal="hall-2")[0], 404, "hall-2 4th failure")
+    s, _, _ = lookup(d, d.people[0]["code"], "4567", terminal="hall-2")
+    eq(s, 429, "the terminal is locked after its burst")
+    text = d.logtext()
+    ok("rate limited" in text and c["code"] in text, "the limit is logged with the code")
+    for secret in ("0000", "0001", "0009", "1234", "4567", "Lê Văn Cường", "001203001111"):
+        ok(secret not in text.replace(c["code"], "").replace(d.people[0]["code"], "")
+           .replace(d.people[1]["code"], ""), "digits or names in the log: " + secret)
+
+
+@test
+def event_streams(d):
+    s1, s2 = Stream(d, "hall-1"), Stream(d, "hall-1")
+    eq(s1.status, 200, "stream opens")
+    ok("text/event-stream" in s1.head and "no-store" in s1.head, "SSE headers: " + s1.head)
+    eq(s1.event("hello")["terminal"], "hall-1", "hello")
+    s2.event("hello")
+    s3 = Stream(d, "hall-2")
+    eq(s3.status, 200, "third stream")
+    s4 = Stream(d, "hall-2")
+    eq(s4.status, 503, "a fourth stream is refused (max_stream_clients = 3)")
+    ok("Retry-After" in s4.head, "with Retry-After")
+    s4.close()
+    eq(Stream(d, "pinned").status, 403, "a pinned terminal's stream from another address")
+    eq(Stream(d, "nope").status, 404, "unknown terminal")
+    a = d.people[0]
+    for payload, kind, value in ((f"http://x/l/{a['token'].lower()}\r\n", "token", a["token"]),
+                                 (a["code"].lower(), "code", a["code"]),
+                                 ("<b>hi</b>\n\x00\xff", "unknown", "")):
+        s, j, _ = d.request("POST", "/api/v1/test/terminals/hall-1/scan", payload.encode("latin-1"), admin=False)
+        eq(s, 202, "scan injected")
+        for st in (s1, s2):
+            ev = st.event("scan")
+            eq((ev["kind"], ev["value"]), (kind, value), "classified scan")
+            ok(abs(ev["at_ms"] - time.time() * 1000) < 60000, "at_ms is the wall clock")
+    s, _, _ = d.request("POST", "/api/v1/test/terminals/hall-1/scan", b"x" * 513, admin=False)
+    eq(s, 413, "a huge scan is refused")
+    eq(s3.event("ping", timeout=4)["at_ms"] > 0, True, "pings on a quiet stream")
+    for st in (s1, s2, s3):
+        st.close()
+    # closed clients are found at the next ping, and their places free up
+    wait_for(lambda: "motcua_kiosk_streams 0" in d.request("GET", "/metrics", admin=False)[1],
+             timeout=10, what="streams released")
+
+
+@test
+def slow_client_dropped(d):
+    """A client that stops reading fills its bounded buffer and is dropped
+    with one log line; the daemon and the other clients go on."""
+    import http.client
+    slow = socket.socket()
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    slow.connect(("127.0.0.1", d.port))
+    slow.sendall(b"GET /api/v1/terminals/hall-2/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    c = http.client.HTTPConnection("127.0.0.1", d.port, timeout=10)
+    dropped = False
+    for i in range(60000):
+        c.request("POST", "/api/v1/test/terminals/hall-2/scan", body=b"000.00.19.H49-261125-0003")
+        c.getresponse().read()
+        if i % 500 == 499 and "motcua_kiosk_stream_dropped_total 1" in d.request("GET", "/metrics", admin=False)[1]:
+            dropped = True
+            break
+    c.close()
+    slow.close()
+    ok(dropped, "the slow client was dropped")
+    eq(d.logtext().count("event stream client too slow, dropped"), 1, "one log line")
+    fresh = Stream(d, "hall-2")
+    eq(fresh.status, 200, "a new client gets a stream")
+    fresh.event("hello")
+    fresh.close()
+
+
+@test
+def ratings(d):
+    a = d.people[0]
+    s, view, _ = lookup(d, a["code"], "4567", terminal="hall-1")
+    eq(s, 200, "lookup")
+    rate = lambda ticket, r="satisfied": d.request(  # noqa: E731
+        "POST", "/api/v1/kiosk/rating", {"ticket": ticket, "rating": r, "terminal": "hall-1"}, admin=False)
+    eq(rate(view["ticket"])[0], 409, "no rating before the result is returned")
+    eq(rate(view["ticket"][:-2] + "AA")[0], 400, "a forged ticket")
+    eq(rate(view["ticket"], "great")[0], 400, "an unknown rating")
+    for st in ("processing", "result_ready", "returned"):
+        d.cli("status", a["code"], st, "--reason", "test", check=0)
+    s, view, _ = d.request("GET", "/api/v1/kiosk/token/" + a["token"], admin=False)
+    eq(view["rating"], {"open": True, "given": None}, "a returned dossier may be rated")
+    s, j, _ = rate(view["ticket"], "unsatisfied")
+    eq((s, j), (201, {"rating": "unsatisfied"}), "rated")
+    eq(rate(view["ticket"], "very_satisfied")[0], 409, "one rating per dossier")
+    s, view, _ = d.request("GET", "/api/v1/kiosk/token/" + a["token"], admin=False)
+    eq(view["rating"], {"open": False, "given": "unsatisfied"}, "the rating shows")
+    full = json.loads(d.cli("show", a["code"], "--json", check=0).stdout)
+    eq(full["rating_name"], "unsatisfied", "counted on the dossier (reports)")
+
+
+@test
+def catalogue_and_printer(d):
+    s, j, _ = d.request("GET", "/api/v1/kiosk/procedures?q=DANG%20KY%20khai", admin=False)
+    eq(s, 200, "catalogue")
+    eq([p["name"] for p in j["procedures"]], ["Đăng ký khai sinh"], "accent-insensitive")
+    eq(j["procedures"][0]["counter"], "Quầy số 3", "the counter")
+    s, j, _ = d.request("GET", "/api/v1/kiosk?terminal=hall-1", admin=False)
+    eq(j["printer"], {"configured": False, "available": False}, "no printer")
+    s, view, _ = d.request("GET", "/api/v1/kiosk/token/" + d.people[1]["token"], admin=False)
+    eq(d.request("POST", "/api/v1/kiosk/print", {"ticket": view["ticket"]}, admin=False)[0], 404,
+       "no printer configured")
+    d.request("POST", "/api/v1/test/printer", {"configured": True, "available": False}, admin=False)
+    s, _, r = d.request("POST", "/api/v1/kiosk/print", {"ticket": view["ticket"]}, admin=False)
+    eq(s, 503, "printer down")
+    d.request("POST", "/api/v1/test/printer", {"configured": True, "available": True}, admin=False)
+    eq(d.request("POST", "/api/v1/kiosk/print", {"ticket": view["ticket"]}, admin=False)[0], 202, "queued")
+    d.request("POST", "/api/v1/test/printer", {"configured": False, "available": False}, admin=False)
+
+
+@test
+def page_headers(d):
+    for path in ("/", "/l/7K3M9Q2X1B4R8T6V", "/kiosk.js", "/kiosk.css", "/fonts/DejaVuSans-Bold.ttf"):
+        s, _, r = d.request("GET", path, admin=False)
+        eq(s, 200, path)
+        eq(r.getheader("Cache-Control"), "no-store", path + " no-store")
+    _, _, r = d.request("GET", "/", admin=False)
+    ok("default-src 'self'" in (r.getheader("Content-Security-Policy") or ""), "CSP on the page")
+
+
+@test
+def reload_terminals(d):
+    st = Stream(d, "gone")
+    st.event("hello")
+    with open(d.conf, encoding="utf-8") as f:
+        conf = f.read()
+    with open(d.conf, "w", encoding="utf-8") as f:
+        f.write(conf.replace("pinned@127.0.0.9, gone", "pinned@127.0.0.9, lobby"))
+    d.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: Stream(d, "lobby").status == 200, what="the new terminal")
+    try:
+        st.event("never", timeout=3)
+        raise AssertionError("the removed terminal's stream stayed open")
+    except AssertionError as e:
+        ok("closed" in str(e), "the removed terminal's stream ends: " + str(e))
+    with open(d.conf, "w", encoding="utf-8") as f:
+        f.write(conf.replace("terminals = ", "terminals = Bad Id, "))
+    d.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    eq(Stream(d, "lobby").status, 200, "a bad list is not applied")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    args = ap.parse_args()
+    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+    tmp = tempfile.mkdtemp(prefix="motcua-kiosk-")
+    d = Daemon(build, tmp)
+    d.write_conf(extra=KIOSK)
+    passed = failed = 0
+    try:
+        d.start()
+        setup(d)
+        for fn in RESULTS:
+            try:
+                fn(d)
+                print("ok  ", fn.__name__)
+                passed += 1
+            except Exception as e:  # noqa: BLE001 - report and go on
+                print("FAIL", fn.__name__ + ":", e)
+                failed += 1
+    except Exception as e:  # noqa: BLE001
+        print("FAIL start:", e)
+        failed += 1
+    finally:
+        if d.proc and d.proc.poll() is None:
+            d.stop()
+        if failed:
+            print("--- motcuad log ---")
+            print(d.logtext()[-4000:])
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -14,14 +14,19 @@
 #include "api.h"
 #include "calendar.h"
 #include "dcode.h"
+#include "importpipe.h"
 #include "importrec.h"
+#include "jsonw.h"
+#include "lines.h"
 #include "log.h"
 #include "status.h"
 #include "textfold.h"
 #include "token.h"
 
-#define ACTOR_MAX           96
-#define REJECTED_LIST_MAX   1000 /* rejected lines listed in one reply */
+#define ACTOR_MAX         96
+#define REJECTED_LIST_MAX 1000 /* rejected lines listed in one reply */
+/* store_lookup's strings escaped at worst 6x, plus the frame */
+#define LOOKUP_REPLY_MAX    16384
 #define PERIOD_DAYS_MAX     3660
 #define STAFF_BODY_TEXT_MAX 2000 /* reason, items, summary ... */
 
@@ -271,36 +276,83 @@ lookup_url(const struct api *a, const char *token, char *buf, size_t size)
 	snprintf(buf, size, "%.*s/l/%s", (int)bl, base, token);
 }
 
-static json_t *
-lookup_view(const struct store_lookup *v, int64_t now)
+/* The kiosk view, written straight into a buffer (see jsonw.h for why).
+ * Returns the length or -1 when it did not fit. */
+static long
+lookup_view(const struct store_lookup *v, int64_t now, char *buf, size_t size)
 {
 	char rec[32], due[32], upd[32], day[16], apo[32];
-	bool ready = v->status == ST_RESULT_READY;
-	json_t *j;
+	struct jsonw w;
 
 	cal_format_iso(v->received_at, rec);
 	cal_format_iso(v->due_at, due);
 	cal_format_iso(v->updated_at, upd);
 	cal_format_date(cal_local_day(v->received_at), day);
-	j = json_pack("{s:s,s:s,s:s,s:s,s:{s:i,s:s,s:s,s:s,s:s,s:s},s:b,s:b,"
-	              "s:b,s:{s:s,s:s},s:s,s:s}",
-	    "procedure", v->procedure_name, "received_on", day, "received_at",
-	    rec, "due_at", due, "status", "code", v->status, "name",
-	    status_name(v->status), "label_vi", status_label_vi(v->status),
-	    "label_en", status_label_en(v->status), "kiosk_vi",
-	    status_kiosk_vi(v->status), "kiosk_en", status_kiosk_en(v->status),
-	    "overdue", status_overdue(v->status, v->due_at, now),
-	    "result_ready", ready, "result_returned", v->status == ST_RETURNED,
-	    "collect", "delivery", delivery_name(v->delivery), "place",
-	    v->collect_at, "applicant", v->masked_name, "updated_at", upd);
-	if (j != NULL && v->apology_due_at != 0) {
+	jsonw_init(&w, buf, size);
+	jsonw_open(&w, NULL);
+	jsonw_str(&w, "procedure", v->procedure_name);
+	jsonw_str(&w, "received_on", day);
+	jsonw_str(&w, "received_at", rec);
+	jsonw_str(&w, "due_at", due);
+	jsonw_open(&w, "status");
+	jsonw_int(&w, "code", v->status);
+	jsonw_str(&w, "name", status_name(v->status));
+	jsonw_str(&w, "label_vi", status_label_vi(v->status));
+	jsonw_str(&w, "label_en", status_label_en(v->status));
+	jsonw_str(&w, "kiosk_vi", status_kiosk_vi(v->status));
+	jsonw_str(&w, "kiosk_en", status_kiosk_en(v->status));
+	jsonw_close(&w);
+	jsonw_bool(&w, "overdue", status_overdue(v->status, v->due_at, now));
+	jsonw_bool(&w, "result_ready", v->status == ST_RESULT_READY);
+	jsonw_bool(&w, "result_returned", v->status == ST_RETURNED);
+	jsonw_open(&w, "collect");
+	jsonw_str(&w, "delivery", delivery_name(v->delivery));
+	jsonw_str(&w, "place", v->collect_at);
+	jsonw_close(&w);
+	jsonw_str(&w, "applicant", v->masked_name);
+	jsonw_str(&w, "updated_at", upd);
+	if (v->apology_due_at != 0) {
 		cal_format_iso(v->apology_due_at, apo);
-		json_object_set_new(j, "apology",
-		    json_pack("{s:s}", "new_due_at", apo));
-	} else if (j != NULL) {
-		json_object_set_new(j, "apology", json_null());
+		jsonw_open(&w, "apology");
+		jsonw_str(&w, "new_due_at", apo);
+		jsonw_close(&w);
+	} else {
+		jsonw_null(&w, "apology");
 	}
-	return j;
+	jsonw_close(&w);
+	return jsonw_finish(&w);
+}
+
+/* The reply to a lookup, on the loop thread. A miss costs the client
+ * address a token of its rate-limit bucket. */
+static void
+answer_lookup(struct api *a, struct http_response *r, enum store_rc rc,
+    const struct store_lookup *v, const unsigned char *addr, size_t addr_len)
+{
+	char *buf;
+	long n;
+
+	if (rc == STORE_NOTFOUND) {
+		a->lookup_miss++;
+		ratelimit_take(a->rl, addr, addr_len, mono_ms(), NULL);
+		reply_error(r, 404, "token", "no dossier has this token");
+		return;
+	}
+	if (rc != STORE_OK) {
+		reply_error(r, 500, "", "lookup failed");
+		return;
+	}
+	a->lookup_hit++;
+	buf = malloc(LOOKUP_REPLY_MAX);
+	n = buf ? lookup_view(v, now_s(), buf, LOOKUP_REPLY_MAX) : -1;
+	if (n < 0) { /* cannot happen with the store's field bounds */
+		free(buf);
+		reply_error(r, 500, "", "lookup reply too large");
+		return;
+	}
+	r->status = 200;
+	r->body = buf;
+	r->len = (size_t)n;
 }
 
 static void
@@ -309,31 +361,24 @@ route_lookup(struct api *a, const struct http_request *hr,
 {
 	char token[TOKEN_LEN + 1];
 	struct store_lookup v;
-	enum store_rc rc = STORE_NOTFOUND;
+	enum store_rc rc;
 	unsigned retry = 0;
-	uint64_t ms = mono_ms();
 
-	if (!ratelimit_check(a->rl, hr->addr, hr->addr_len, ms, &retry)) {
+	if (!ratelimit_check(a->rl, hr->addr, hr->addr_len, mono_ms(),
+	        &retry)) {
 		a->lookup_limited++;
 		r->retry_after_s = retry;
 		reply_error(r, 429, "token",
 		    "too many unknown tokens from this address; try again later");
 		return;
 	}
-	if (token_normalise(seg, strlen(seg), token))
-		rc = store_lookup_token(a->store, token, &v);
-	if (rc == STORE_OK) {
-		a->lookup_hit++;
-		reply_json(r, 200, lookup_view(&v, now_s()));
+	if (!token_normalise(seg, strlen(seg), token)) {
+		answer_lookup(a, r, STORE_NOTFOUND, NULL, hr->addr,
+		    hr->addr_len);
 		return;
 	}
-	if (rc != STORE_NOTFOUND) {
-		reply_error(r, 500, "", "lookup failed");
-		return;
-	}
-	a->lookup_miss++;
-	ratelimit_take(a->rl, hr->addr, hr->addr_len, ms, NULL);
-	reply_error(r, 404, "token", "no dossier has this token");
+	rc = store_lookup_token(a->store, token, &v);
+	answer_lookup(a, r, rc, &v, hr->addr, hr->addr_len);
 }
 
 static void
@@ -717,41 +762,6 @@ route_counts(struct api *a, const struct http_request *hr,
 	reply_json(r, 200, j);
 }
 
-/* Walks the lines of a body: calls fn for each non-blank line with its
- * 1-based number (offset by first_line - 1). */
-struct lines {
-	const char *p, *end;
-	long no;
-};
-
-static bool
-next_line(struct lines *ls, const char **line, size_t *len)
-{
-	while (ls->p < ls->end) {
-		const char *nl = memchr(ls->p, '\n', (size_t)(ls->end - ls->p));
-		const char *e = nl ? nl : ls->end;
-		const char *s = ls->p;
-
-		ls->p = nl ? nl + 1 : ls->end;
-		ls->no++;
-		if (e > s && e[-1] == '\r')
-			e--;
-		*line = s;
-		*len = (size_t)(e - s);
-		return true;
-	}
-	return false;
-}
-
-static bool
-blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!isspace((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
 static long
 first_line_of(const struct http_request *hr, struct http_response *r)
 {
@@ -784,49 +794,47 @@ static void
 route_import(struct api *a, const struct http_request *hr,
     struct http_response *r)
 {
-	struct lines ls = { hr->body, hr->body + hr->body_len, 0 };
-	struct import_rec *rec;
+	const struct importpipe_item *it;
+	struct importpipe *pipe;
 	char actor[ACTOR_MAX], err[STORE_ERR_MAX];
-	size_t counts[3] = { 0 }, rejected = 0, len;
-	const char *line;
+	size_t counts[3] = { 0 }, rejected = 0;
 	enum import_outcome out;
+	enum store_rc rc;
 	json_t *rej;
 	long first = first_line_of(hr, r);
 
 	if (first < 0)
 		return;
-	ls.no = first - 1;
-	if ((rec = malloc(sizeof *rec)) == NULL ||
-	    (rej = json_array()) == NULL) {
-		free(rec);
+	if ((rej = json_array()) == NULL ||
+	    (pipe = importpipe_start(hr->body, hr->body_len, first)) == NULL) {
+		json_decref(rej);
 		reply_error(r, 500, "", "out of memory");
 		return;
 	}
 	actor_of(hr, NULL, actor, sizeof actor);
 	if (store_import_begin(a->store, err) != STORE_OK) {
-		free(rec);
+		importpipe_free(pipe);
 		json_decref(rej);
 		reply_store_error(r, STORE_ERROR, err);
 		return;
 	}
-	while (next_line(&ls, &line, &len)) {
-		if (blank(line, len))
-			continue;
+	/* Lines are parsed on the pipe's thread while this one writes. */
+	while ((it = importpipe_next(pipe)) != NULL) {
 		a->import_lines++;
-		if (len > IMPORT_LINE_MAX) {
-			reject(rej, ls.no, "line: longer than 65536 bytes",
-			    &rejected);
+		if (!it->ok) {
+			reject(rej, it->line, it->err, &rejected);
 			continue;
 		}
-		if (importrec_parse(line, len, rec, err, sizeof err) == -1 ||
-		    store_import_rec(a->store, rec, actor, &out, err) !=
-		        STORE_OK) {
-			reject(rej, ls.no, err, &rejected);
+		rc = store_import_rec(a->store, &it->rec, actor, &out, err);
+		if (rc == STORE_ERROR)
+			break; /* the batch is lost: rolled back below */
+		if (rc != STORE_OK) {
+			reject(rej, it->line, err, &rejected);
 			continue;
 		}
 		counts[out]++;
 	}
-	free(rec);
+	importpipe_free(pipe);
 	if (store_import_commit(a->store, err) != STORE_OK) {
 		store_import_rollback(a->store);
 		json_decref(rej);
@@ -862,7 +870,7 @@ route_holidays_import(struct api *a, const struct http_request *hr,
 	enum store_rc rc;
 
 	actor_of(hr, NULL, actor, sizeof actor);
-	while (errs != NULL && next_line(&ls, &line, &len)) {
+	while (errs != NULL && lines_next(&ls, &line, &len)) {
 		struct cal_holiday_line one;
 		int k =
 		    cal_parse_holiday_line(line, len, &one, err, sizeof err);
@@ -1021,8 +1029,8 @@ route_procedures_import(struct api *a, const struct http_request *hr,
 		return;
 	}
 	ls.no = first - 1;
-	while (next_line(&ls, &line, &len)) {
-		if (blank(line, len))
+	while (lines_next(&ls, &line, &len)) {
+		if (lines_blank(line, len))
 			continue;
 		if (procedure_line(line, len, a->store, err, sizeof err) == 0)
 			ok++;

@@ -268,7 +268,9 @@ http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)o->listen_fd,
 	    MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
 	    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+	    /* MHD clears its per-connection pool for every request: keep it
+	     * small, bodies go to our own buffer anyway. */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16 * 1024,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
 	if (s->mhd == NULL) {

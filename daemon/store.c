@@ -161,6 +161,14 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX outbox_pending ON outbox(id)"
 	" WHERE sent_at IS NULL AND parked_reason IS NULL;",
+	/* 2: the latest apology's new due date on the dossier row, so a
+	 * kiosk lookup reads one row instead of searching the events */
+	"ALTER TABLE dossiers ADD COLUMN apology_due_at INTEGER;"
+	"UPDATE dossiers SET apology_due_at = (SELECT e.due_after"
+	" FROM dossier_events e WHERE e.dossier_id = dossiers.id"
+	" AND e.kind = 'apology' ORDER BY e.id DESC LIMIT 1)"
+	" WHERE id IN (SELECT dossier_id FROM dossier_events"
+	" WHERE kind = 'apology');",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -183,9 +191,6 @@ enum qid {
 	Q_BEGIN,
 	Q_COMMIT,
 	Q_ROLLBACK,
-	Q_SAVEPOINT,
-	Q_RELEASE,
-	Q_ROLLBACK_TO,
 	Q_PROC_GET,
 	Q_PROC_PUT,
 	Q_PROC_IMPORT,
@@ -219,6 +224,9 @@ enum qid {
 	Q_HOL_ALL,
 	Q_HOL_RANGE,
 	Q_STATS,
+	Q_APOLOGY_SET,
+	Q_PROC_NAME,
+	Q_AGENCY_NAME,
 	Q_COUNT
 };
 
@@ -226,9 +234,6 @@ static const char *const sql[Q_COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
-	[Q_SAVEPOINT] = "SAVEPOINT rec",
-	[Q_RELEASE] = "RELEASE rec",
-	[Q_ROLLBACK_TO] = "ROLLBACK TO rec",
 	[Q_PROC_GET] = "SELECT name, days FROM procedures WHERE code = ?1",
 	[Q_PROC_PUT] = "INSERT INTO procedures(code, name, name_fold, field,"
 	               " days, documents, fee) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
@@ -317,14 +322,9 @@ static const char *const sql[Q_COUNT] = {
 	 * probes: a miss costs the same first step as a hit. */
 	[Q_LOOKUP] =
 	    "SELECT d.code, d.status, d.delivery, d.received_at,"
-	    " d.due_at, d.updated_at, d.owner_name, p.name,"
-	    " coalesce(nullif(a.name, ''), d.agency_code),"
-	    " (SELECT e.due_after FROM dossier_events e"
-	    "  WHERE e.dossier_id = d.id AND e.kind = 'apology'"
-	    "  ORDER BY e.id DESC LIMIT 1)"
+	    " d.due_at, d.updated_at, d.owner_name, d.procedure_code,"
+	    " d.agency_code, d.apology_due_at"
 	    " FROM lookup_tokens t JOIN dossiers d ON d.id = t.dossier_id"
-	    " LEFT JOIN procedures p ON p.code = d.procedure_code"
-	    " LEFT JOIN agencies a ON a.code = d.agency_code"
 	    " WHERE t.token = ?1 AND t.revoked_at IS NULL",
 	[Q_SEARCH_CODE] = SEARCH_COLS
 	"LEFT JOIN procedures p ON p.code = d.procedure_code"
@@ -379,6 +379,12 @@ static const char *const sql[Q_COUNT] = {
 	            " (SELECT count(*) FROM outbox INDEXED BY outbox_pending"
 	            "  WHERE sent_at IS NULL AND parked_reason IS NULL),"
 	            " (SELECT coalesce(max(id), 0) FROM dossier_events)",
+	[Q_APOLOGY_SET] =
+	    "UPDATE dossiers SET apology_due_at = ?2 WHERE id = ?1",
+	[Q_PROC_NAME] = "SELECT name FROM procedures WHERE code = ?1",
+	[Q_AGENCY_NAME] =
+	    "SELECT coalesce(nullif(name, ''), code) FROM agencies"
+	    " WHERE code = ?1",
 };
 
 /* Catalogue rows this import batch has already written, so a batch of
@@ -402,15 +408,76 @@ struct import_cache {
 	size_t next_agency, next_proc; /* next to replace when full */
 };
 
+/* Display names of procedures and agencies by code, for kiosk lookups:
+ * two small tables read on every lookup, kept here so the lookup is one
+ * row read. Filled on demand from the tables, emptied whenever either
+ * table is written or a transaction rolls back. Bounded: when full it is
+ * emptied and refilled. */
+#define NAMES_CAP 4096 /* slots; a power of two */
+struct names {
+	struct name_slot {
+		char *code, *name; /* owned; code NULL: slot free */
+	} * slot;                  /* owned; NAMES_CAP slots, or NULL */
+	size_t used;
+};
+
+static void
+names_clear(struct names *n)
+{
+	if (n->slot == NULL)
+		return;
+	for (size_t i = 0; i < NAMES_CAP; i++) {
+		free(n->slot[i].code);
+		free(n->slot[i].name);
+	}
+	memset(n->slot, 0, NAMES_CAP * sizeof *n->slot);
+	n->used = 0;
+}
+
+static void
+names_free(struct names *n)
+{
+	names_clear(n);
+	free(n->slot);
+	n->slot = NULL;
+}
+
+static size_t
+names_hash(const char *code)
+{
+	size_t h = 5381;
+
+	while (*code)
+		h = h * 33 + (unsigned char)*code++;
+	return h & (NAMES_CAP - 1);
+}
+
+/* The slot holding code, or the free slot where it would go. */
+static struct name_slot *
+names_find(struct names *n, const char *code)
+{
+	size_t i = names_hash(code);
+
+	for (;;) {
+		struct name_slot *sl = &n->slot[i];
+
+		if (sl->code == NULL || strcmp(sl->code, code) == 0)
+			return sl;
+		i = (i + 1) & (NAMES_CAP - 1);
+	}
+}
+
 struct store {
 	sqlite3 *db;               /* owned */
 	sqlite3_stmt *st[Q_COUNT]; /* owned; all prepared at open */
 	struct calendar cal;       /* cal.entries points into entries */
 	struct cal_entry *entries; /* owned; sorted by day */
 	bool in_import;            /* between import_begin and commit */
+	bool import_broken;        /* a write failed: commit rolls back */
 	int64_t import_now;        /* wall clock at import_begin */
 	long n_imported, n_updated, n_unchanged, n_failed;
 	struct import_cache cache; /* 44 KiB: why struct store is on the heap */
+	struct names proc_names, agency_names; /* lookup display names */
 };
 
 static void
@@ -468,6 +535,11 @@ run(struct store *s, enum qid id)
 	sqlite3_stmt *st = s->st[id];
 	int rc = sqlite3_step(st);
 
+	if (id == Q_PROC_PUT || id == Q_PROC_IMPORT || id == Q_AGENCY_PUT ||
+	    id == Q_ROLLBACK) {
+		names_clear(&s->proc_names);
+		names_clear(&s->agency_names);
+	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
@@ -826,6 +898,8 @@ store_close(struct store *s)
 			sqlite3_finalize(s->st[i]);
 		sqlite3_close_v2(s->db);
 	}
+	names_free(&s->proc_names);
+	names_free(&s->agency_names);
 	free(s->entries);
 	free(s);
 }
@@ -1617,6 +1691,14 @@ apology_tx(struct store *s, const char *code, const char *reason,
 	ev.detail = detail;
 	rc = log_change(s, code, &ev, "apology", err);
 	free(detail);
+	if (rc == STORE_OK) {
+		sqlite3_stmt *st = q(s, Q_APOLOGY_SET);
+
+		sqlite3_bind_int64(st, 1, ds.id);
+		sqlite3_bind_int64(st, 2, new_due);
+		if (run(s, Q_APOLOGY_SET) != SQLITE_OK)
+			rc = dberr(s, err);
+	}
 	return rc;
 }
 
@@ -1771,6 +1853,46 @@ store_dossier(struct store *s, const char *code, int64_t now,
 	return o;
 }
 
+/* Copies the display name of code (a procedure or an agency, by qid) into
+ * buf, through the cache; the code itself when the row is missing. */
+static int
+display_name(struct store *s, struct names *n, enum qid id, const char *code,
+    char *buf, size_t size)
+{
+	struct name_slot *sl;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (n->slot == NULL &&
+	    (n->slot = calloc(NAMES_CAP, sizeof *n->slot)) == NULL)
+		return SQLITE_NOMEM;
+	sl = names_find(n, code);
+	if (sl->code != NULL) {
+		snprintf(buf, size, "%s", sl->name);
+		return SQLITE_OK;
+	}
+	st = q(s, id);
+	b_text(st, 1, code);
+	rc = sqlite3_step(st);
+	snprintf(buf, size, "%s", rc == SQLITE_ROW ? c_str(st, 0) : code);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc;
+	if (n->used >= NAMES_CAP / 2) /* keep probes short */
+		names_clear(n);
+	sl = names_find(n, code);
+	sl->code = strdup(code);
+	sl->name = strdup(buf);
+	if (sl->code == NULL || sl->name == NULL) {
+		free(sl->code);
+		free(sl->name);
+		sl->code = sl->name = NULL;
+	} else {
+		n->used++;
+	}
+	return SQLITE_OK;
+}
+
 enum store_rc
 store_lookup_token(struct store *s, const char *token, struct store_lookup *out)
 {
@@ -1795,12 +1917,14 @@ store_lookup_token(struct store *s, const char *token, struct store_lookup *out)
 	if (text_mask_name(name, strlen(name), out->masked_name,
 	        sizeof out->masked_name) < 0)
 		snprintf(out->masked_name, sizeof out->masked_name, "***");
-	snprintf(out->procedure_name, sizeof out->procedure_name, "%s",
-	    c_str(st, 7));
-	snprintf(out->collect_at, sizeof out->collect_at, "%s", c_str(st, 8));
 	out->apology_due_at = sqlite3_column_int64(st, 9);
+	rc = display_name(s, &s->proc_names, Q_PROC_NAME, c_str(st, 7),
+	    out->procedure_name, sizeof out->procedure_name);
+	if (rc == SQLITE_OK)
+		rc = display_name(s, &s->agency_names, Q_AGENCY_NAME,
+		    c_str(st, 8), out->collect_at, sizeof out->collect_at);
 	sqlite3_reset(st);
-	return STORE_OK;
+	return rc == SQLITE_OK ? STORE_OK : STORE_ERROR;
 }
 
 enum store_rc
@@ -2129,6 +2253,7 @@ store_import_begin(struct store *s, char err[STORE_ERR_MAX])
 	if ((rc = begin(s, err)) != STORE_OK)
 		return rc;
 	s->in_import = true;
+	s->import_broken = false;
 	s->import_now = wall_now();
 	s->n_imported = s->n_updated = s->n_unchanged = s->n_failed = 0;
 	cache_clear(&s->cache);
@@ -2242,10 +2367,9 @@ cache_proc(struct import_cache *c, const struct import_rec *r)
 /* Upserts the record's agency and procedure unless this batch already
  * wrote the same values. *wrote is set when a row changed. */
 static enum store_rc
-import_catalogue(struct store *s, const struct import_rec *r, bool *wrote,
-    char *err)
+import_catalogue(struct store *s, const struct import_rec *r,
+    const char *proc_fold, bool *wrote, char *err)
 {
-	char fold[FOLD_MAX];
 	sqlite3_stmt *st;
 
 	if (!cached_agency(&s->cache, r)) {
@@ -2258,15 +2382,10 @@ import_catalogue(struct store *s, const struct import_rec *r, bool *wrote,
 		cache_agency(&s->cache, r);
 	}
 	if (!cached_proc(&s->cache, r)) {
-		if (text_fold(r->procedure_name, strlen(r->procedure_name),
-		        fold, sizeof fold) < 0) {
-			seterr(err, "procedure_name: not valid UTF-8 text");
-			return STORE_INVALID;
-		}
 		st = q(s, Q_PROC_IMPORT);
 		b_text(st, 1, r->procedure_code);
 		b_text(st, 2, r->procedure_name);
-		b_text(st, 3, fold);
+		b_text(st, 3, proc_fold);
 		b_text(st, 4, r->field);
 		sqlite3_bind_int(st, 5,
 		    r->statutory_days > 0 ? r->statutory_days : 0);
@@ -2349,21 +2468,16 @@ import_supplements(struct store *s, const struct import_rec *r, int64_t id,
 }
 
 static enum store_rc
-import_insert(struct store *s, const struct import_rec *r, const char *actor,
-    char *err)
+import_insert(struct store *s, const struct import_rec *r, const char *fold,
+    const char *actor, char *err)
 {
-	char fold[FOLD_MAX], tok[TOKEN_LEN + 1];
+	char tok[TOKEN_LEN + 1];
 	sqlite3_stmt *st;
 	struct event ev;
 	enum store_rc rc;
 	int64_t id;
 	int nreq, ndone;
 
-	if (text_fold(r->applicant_name, strlen(r->applicant_name), fold,
-	        sizeof fold) < 0) {
-		seterr(err, "applicant_name: not valid UTF-8 text");
-		return STORE_INVALID;
-	}
 	st = q(s, Q_DOSSIER_INSERT);
 	b_text(st, 1, r->code);
 	b_text(st, 2, r->agency_code);
@@ -2449,10 +2563,11 @@ import_diff(sqlite3_stmt *st, const struct import_rec *r, char *changed,
 }
 
 static enum store_rc
-import_apply(struct store *s, const struct import_rec *r, const char *actor,
-    enum import_outcome *out, char *err)
+import_apply(struct store *s, const struct import_rec *r, const char *name_fold,
+    const char *proc_fold, const char *actor, enum import_outcome *out,
+    char *err)
 {
-	char changed[512], fold[FOLD_MAX];
+	char changed[512];
 	sqlite3_stmt *st;
 	struct event ev;
 	enum store_rc rc;
@@ -2460,7 +2575,7 @@ import_apply(struct store *s, const struct import_rec *r, const char *actor,
 	int ndiff, nreq, ndone, old_status, src;
 	bool wrote = false, renamed;
 
-	if ((rc = import_catalogue(s, r, &wrote, err)) != STORE_OK)
+	if ((rc = import_catalogue(s, r, proc_fold, &wrote, err)) != STORE_OK)
 		return rc;
 	st = q(s, Q_IMPORT_GET);
 	b_text(st, 1, r->code);
@@ -2470,7 +2585,7 @@ import_apply(struct store *s, const struct import_rec *r, const char *actor,
 		if (src != SQLITE_DONE)
 			return dberr(s, err);
 		*out = IMPORT_IMPORTED;
-		return import_insert(s, r, actor, err);
+		return import_insert(s, r, name_fold, actor, err);
 	}
 	id = sqlite3_column_int64(st, 0);
 	old_status = sqlite3_column_int(st, 5);
@@ -2490,12 +2605,6 @@ import_apply(struct store *s, const struct import_rec *r, const char *actor,
 		return STORE_OK;
 	}
 	*out = IMPORT_UPDATED;
-	if (renamed &&
-	    text_fold(r->applicant_name, strlen(r->applicant_name), fold,
-	        sizeof fold) < 0) {
-		seterr(err, "applicant_name: not valid UTF-8 text");
-		return STORE_INVALID;
-	}
 	if (nreq > 0 || ndone > 0) {
 		rc = import_supplements(s, r, id, false, actor, true, &nreq,
 		    &ndone, err);
@@ -2510,8 +2619,9 @@ import_apply(struct store *s, const struct import_rec *r, const char *actor,
 	sqlite3_bind_int(st, 5, r->delivery);
 	sqlite3_bind_int(st, 6, r->status);
 	b_text(st, 7, r->applicant_name);
-	b_text(st, 8, renamed ? fold : NULL); /* NULL keeps the stored one */
-	b_opt(st, 9, r->applicant_id_no);     /* "not said": keep */
+	b_text(st, 8,
+	    renamed ? name_fold : NULL);  /* NULL keeps the stored one */
+	b_opt(st, 9, r->applicant_id_no); /* "not said": keep */
 	b_opt(st, 10, r->phone);
 	sqlite3_bind_int64(st, 11, r->received_at);
 	b_opt64(st, 12, r->due_at);
@@ -2541,6 +2651,7 @@ enum store_rc
 store_import_rec(struct store *s, const struct import_rec *r, const char *actor,
     enum import_outcome *out, char err[STORE_ERR_MAX])
 {
+	char name_fold[FOLD_MAX], proc_fold[FOLD_MAX];
 	enum store_rc rc;
 
 	if (!s->in_import) {
@@ -2552,17 +2663,33 @@ store_import_rec(struct store *s, const struct import_rec *r, const char *actor,
 		s->n_failed++;
 		return STORE_INVALID;
 	}
-	if (run(s, Q_SAVEPOINT) != SQLITE_OK)
-		return dberr(s, err);
-	rc = import_apply(s, r, actor, out, err);
-	if (rc != STORE_OK) {
-		run(s, Q_ROLLBACK_TO);
-		cache_clear(&s->cache);
+	/* Everything that can reject a record is checked above and here,
+	 * before the first write: a rejected record writes nothing without
+	 * the cost of a savepoint per record (which journalled every page it
+	 * touched: a fifth of the import's time). A write that fails after
+	 * this point is a database failure; it poisons the batch, which
+	 * store_import_commit then rolls back whole. */
+	if (text_fold(r->applicant_name, strlen(r->applicant_name), name_fold,
+	        sizeof name_fold) < 0) {
+		seterr(err, "applicant_name: not valid UTF-8 text");
 		s->n_failed++;
+		return STORE_INVALID;
 	}
-	if (run(s, Q_RELEASE) != SQLITE_OK) {
+	if (text_fold(r->procedure_name, strlen(r->procedure_name), proc_fold,
+	        sizeof proc_fold) < 0) {
+		seterr(err, "procedure_name: not valid UTF-8 text");
+		s->n_failed++;
+		return STORE_INVALID;
+	}
+	if (s->import_broken) {
+		seterr(err, "database: an earlier write of this batch failed");
+		return STORE_ERROR;
+	}
+	rc = import_apply(s, r, name_fold, proc_fold, actor, out, err);
+	if (rc != STORE_OK) {
+		s->import_broken = true;
 		cache_clear(&s->cache);
-		return rc != STORE_OK ? rc : dberr(s, err);
+		return STORE_ERROR;
 	}
 	if (rc == STORE_OK) {
 		if (*out == IMPORT_IMPORTED)
@@ -2591,8 +2718,15 @@ store_import_commit(struct store *s, char err[STORE_ERR_MAX])
 	    "imported=%ld updated=%ld unchanged=%ld failed=%ld", s->n_imported,
 	    s->n_updated, s->n_unchanged, s->n_failed);
 	rc = STORE_OK;
-	if (add_audit(s, wall_now(), NULL, "import", NULL, detail) != SQLITE_OK)
+	if (s->import_broken) {
+		seterr(err,
+		    "database: a write of this batch failed; nothing "
+		    "of it was kept");
+		rc = STORE_ERROR;
+	} else if (add_audit(s, wall_now(), NULL, "import", NULL, detail) !=
+	    SQLITE_OK) {
 		rc = dberr(s, err);
+	}
 	return finish(s, rc, err);
 }
 

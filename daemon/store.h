@@ -158,9 +158,12 @@ json_t *store_search(struct store *, const struct store_query *, int64_t now,
  * exactly 100.00 (largest remainder). */
 json_t *store_counts(struct store *, int from_day, int to_day);
 
-/* Import. begin/commit bracket a batch (one transaction); each record is
- * applied under its own savepoint, so a bad record writes nothing and
- * the rest go on. Re-importing an identical record is IMPORT_UNCHANGED. */
+/* Import. begin/commit bracket a batch (one transaction). Each record is
+ * checked whole before its first write, so a bad record (STORE_INVALID)
+ * writes nothing and the rest go on. A write that fails after that
+ * (STORE_ERROR: disk full, I/O) poisons the batch: later records fail too
+ * and commit rolls the whole batch back, so nothing is half-written.
+ * Re-importing an identical record is IMPORT_UNCHANGED. */
 enum import_outcome { IMPORT_IMPORTED, IMPORT_UPDATED, IMPORT_UNCHANGED };
 enum store_rc store_import_begin(struct store *, char err[STORE_ERR_MAX]);
 enum store_rc store_import_rec(struct store *, const struct import_rec *,

@@ -1,6 +1,8 @@
 /* importpipe.c: see importpipe.h. A single-producer, single-consumer ring
- * under one mutex. Either side sleeps only when the ring is full or empty,
- * and is woken only if it sleeps, so a balanced pipe makes no syscalls. */
+ * under one mutex. Either side sleeps only when the ring is full or empty
+ * and is woken only if it sleeps; a full ring's parser is woken when half
+ * of it is free, so the threads switch once per half ring, not per
+ * record. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -111,7 +113,9 @@ importpipe_next(struct importpipe *p)
 	if (p->held) { /* the caller is done with the previous item */
 		p->tail++;
 		p->held = false;
-		if (p->producer_waits)
+		/* Wake a waiting parser only once half the ring is free, so
+		 * the two threads do not switch for every record. */
+		if (p->producer_waits && p->head - p->tail <= RING / 2)
 			pthread_cond_signal(&p->cv);
 	}
 	while (p->head == p->tail && !p->done) {

@@ -43,9 +43,9 @@ enum {
 #define DEFAULT_SOCKET     "/run/motcuad/admin.sock"
 #define CONNECT_TIMEOUT_MS 2000L
 #define REQUEST_TIMEOUT_MS 60000L
-#define IMPORT_TIMEOUT_MS  600000L     /* one chunk of 10000 lines */
+#define IMPORT_TIMEOUT_MS  600000L     /* one chunk of 20000 lines */
 #define REPLY_MAX          (32u << 20) /* bytes of one reply body */
-#define CHUNK_LINES        10000       /* lines per import request */
+#define CHUNK_LINES        20000       /* lines per import request */
 #define CHUNK_BYTES        (16u << 20) /* bytes per import request */
 #define HOLIDAY_FILE_MAX   (1u << 20)
 #define REJECT_SHOW        50   /* rejected lines listed by import */
@@ -2084,7 +2084,7 @@ static const struct command commands[] = {
 	    "Usage: motcua import FILE\n"
 	    "\n"
 	    "Sends FILE (one dossier a line, the upstream export format) in\n"
-	    "chunks of up to 10000 lines, then prints how many dossiers were\n"
+	    "chunks of up to 20000 lines, then prints how many dossiers were\n"
 	    "imported, updated, unchanged and rejected, and the first 50\n"
 	    "rejected lines with the reason. Blank lines are skipped; a line\n"
 	    "over 64 KiB is rejected. A progress bar shows on a terminal.\n"
@@ -2137,7 +2137,7 @@ static const struct command commands[] = {
 	    "  {\"code\",\"name\",\"field\",\"days\",\"documents\":[...],"
 	    "\"fee\"}\n"
 	    "and prints imported, updated, unchanged and rejected like\n"
-	    "'motcua import'. At most 10000 lines.\n"
+	    "'motcua import'. At most 20000 lines.\n"
 	    "\n"
 	    "Example:\n"
 	    "  motcua catalogue import procedures.jsonl\n" },

@@ -824,6 +824,9 @@ store_open(const char *path, int busy_timeout_ms, char err[STORE_ERR_MAX])
 		seterr(err, "random: libsodium failed to initialise");
 		return NULL;
 	}
+	/* No allocation statistics: they take a global mutex on every
+	 * SQLite malloc. Refused (harmlessly) once SQLite has started. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		seterr(err, "store: out of memory");
@@ -2669,14 +2672,18 @@ store_import_rec(struct store *s, const struct import_rec *r, const char *actor,
 	 * touched: a fifth of the import's time). A write that fails after
 	 * this point is a database failure; it poisons the batch, which
 	 * store_import_commit then rolls back whole. */
-	if (text_fold(r->applicant_name, strlen(r->applicant_name), name_fold,
-	        sizeof name_fold) < 0) {
+	if (r->applicant_fold[0] != '\0')
+		snprintf(name_fold, sizeof name_fold, "%s", r->applicant_fold);
+	else if (text_fold(r->applicant_name, strlen(r->applicant_name),
+	             name_fold, sizeof name_fold) < 0) {
 		seterr(err, "applicant_name: not valid UTF-8 text");
 		s->n_failed++;
 		return STORE_INVALID;
 	}
-	if (text_fold(r->procedure_name, strlen(r->procedure_name), proc_fold,
-	        sizeof proc_fold) < 0) {
+	if (r->procedure_fold[0] != '\0')
+		snprintf(proc_fold, sizeof proc_fold, "%s", r->procedure_fold);
+	else if (text_fold(r->procedure_name, strlen(r->procedure_name),
+	             proc_fold, sizeof proc_fold) < 0) {
 		seterr(err, "procedure_name: not valid UTF-8 text");
 		s->n_failed++;
 		return STORE_INVALID;

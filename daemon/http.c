@@ -266,15 +266,13 @@ http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
 	s->max_body = o->max_body;
 	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 	    /* first, so that MHD logs nothing through its own logger */
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)o->listen_fd,
-	    MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_LISTEN_SOCKET,
+	    (MHD_socket)o->listen_fd, MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
 	    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
 	    /* MHD clears its per-connection pool for every request: keep it
 	     * small, bodies go to our own buffer anyway. */
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16 * 1024,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
 	if (s->mhd == NULL) {
 		log_warnx("http: cannot start libmicrohttpd");
 		close(o->listen_fd);

@@ -2650,6 +2650,23 @@ import_apply(struct store *s, const struct import_rec *r, const char *name_fold,
 	return STORE_OK;
 }
 
+/* The search fold of text into out (FOLD_MAX bytes): the one importrec
+ * made on its thread, or made here for records built by other code. */
+static bool
+import_fold(const char *field, const char *text, const char *given, char *out,
+    char *err)
+{
+	if (given[0] != '\0') {
+		snprintf(out, FOLD_MAX, "%s", given);
+		return true;
+	}
+	if (text_fold(text, strlen(text), out, FOLD_MAX) < 0) {
+		seterr(err, "%s: not valid UTF-8 text", field);
+		return false;
+	}
+	return true;
+}
+
 enum store_rc
 store_import_rec(struct store *s, const struct import_rec *r, const char *actor,
     enum import_outcome *out, char err[STORE_ERR_MAX])
@@ -2672,19 +2689,10 @@ store_import_rec(struct store *s, const struct import_rec *r, const char *actor,
 	 * touched: a fifth of the import's time). A write that fails after
 	 * this point is a database failure; it poisons the batch, which
 	 * store_import_commit then rolls back whole. */
-	if (r->applicant_fold[0] != '\0')
-		snprintf(name_fold, sizeof name_fold, "%s", r->applicant_fold);
-	else if (text_fold(r->applicant_name, strlen(r->applicant_name),
-	             name_fold, sizeof name_fold) < 0) {
-		seterr(err, "applicant_name: not valid UTF-8 text");
-		s->n_failed++;
-		return STORE_INVALID;
-	}
-	if (r->procedure_fold[0] != '\0')
-		snprintf(proc_fold, sizeof proc_fold, "%s", r->procedure_fold);
-	else if (text_fold(r->procedure_name, strlen(r->procedure_name),
-	             proc_fold, sizeof proc_fold) < 0) {
-		seterr(err, "procedure_name: not valid UTF-8 text");
+	if (!import_fold("applicant_name", r->applicant_name, r->applicant_fold,
+	        name_fold, err) ||
+	    !import_fold("procedure_name", r->procedure_name, r->procedure_fold,
+	        proc_fold, err)) {
 		s->n_failed++;
 		return STORE_INVALID;
 	}

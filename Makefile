@@ -3,7 +3,8 @@
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3
+PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
+	xlsxwriter
 
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
@@ -30,7 +31,8 @@ LIBS = $(PKG_LIBS) -lm
 # The library every program and test links: everything but the mains.
 CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/textfold.c daemon/token.c daemon/importrec.c daemon/config.c \
-	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c
+	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
+	daemon/report.c daemon/api_report.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \

@@ -161,6 +161,17 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX outbox_pending ON outbox(id)"
 	" WHERE sent_at IS NULL AND parked_reason IS NULL;",
+	/* 2: report indexes (docs/reports.md). The report reads three
+	 * disjoint slices: received in the period (dossiers_received),
+	 * still open and received before it (dossiers_open, small), and
+	 * ended in or after it but received before it (dossiers_end). The
+	 * returned-by-post count reads dossiers_post. */
+	"CREATE INDEX dossiers_open ON dossiers(received_at)"
+	" WHERE finished_at IS NULL AND returned_at IS NULL;"
+	"CREATE INDEX dossiers_end ON dossiers("
+	" coalesce(finished_at, returned_at), received_at);"
+	"CREATE INDEX dossiers_post ON dossiers(returned_at)"
+	" WHERE delivery = 1;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -2765,4 +2776,499 @@ store_stats(struct store *s, struct store_stats *out)
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
+}
+
+/* ---- reports ----
+ *
+ * docs/reports.md defines every number; DOMAIN.md §10 gives the rules.
+ * The statement is built from fixed pieces (never from input) and
+ * prepared per call: its cost is nothing next to the scan. Parameters:
+ * ?1 period start (instant), ?2 period end (exclusive instant), ?3 agency,
+ * ?4 field, ?5 procedure (each NULL when not filtered), ?6 bucket unit,
+ * ?7 first day of the period. */
+
+#define REPORT_FILTER                                                     \
+	" AND status NOT IN (1, 3)"                                       \
+	" AND (?3 IS NULL OR agency_code = ?3)"                           \
+	" AND (?5 IS NULL OR procedure_code = ?5)"                        \
+	" AND (?4 IS NULL OR procedure_code IN"                           \
+	"  (SELECT code FROM procedures WHERE field = ?4))"
+#define REPORT_COLS                                                       \
+	"SELECT id, channel, status, delivery, rating, received_at AS recv," \
+	" due_at AS due, coalesce(finished_at, returned_at) AS fin,"      \
+	" returned_at AS ret, supplement_count AS sc, agency_code AS ag,"  \
+	" procedure_code AS pc FROM dossiers "
+
+/* c: the candidate rows, four disjoint slices, each through its index.
+ * s: supplement requests and completions up to the period's end, only
+ * for dossiers that have any. k: the effective due date (a missing one
+ * is the statutory time from the catalogue) and the supplement time to
+ * subtract. r: cls, the resolved bucket (1 early, 2 on time, 3 late, 0
+ * not ended in the period), and os, the instant from which the dossier
+ * counts as overdue while open (NULL: never). */
+static const char report_cte[] =
+    "WITH c AS MATERIALIZED ("
+    REPORT_COLS "INDEXED BY dossiers_received"
+    " WHERE received_at >= ?1 AND received_at < ?2" REPORT_FILTER
+    " UNION ALL " REPORT_COLS "INDEXED BY dossiers_open"
+    " WHERE finished_at IS NULL AND returned_at IS NULL"
+    " AND received_at < ?1" REPORT_FILTER
+    " UNION ALL " REPORT_COLS "INDEXED BY dossiers_end"
+    " WHERE coalesce(finished_at, returned_at) >= ?1"
+    " AND received_at < ?1" REPORT_FILTER
+    " UNION ALL " REPORT_COLS "INDEXED BY dossiers_post"
+    " WHERE delivery = 1 AND returned_at >= ?1 AND returned_at < ?2"
+    " AND coalesce(finished_at, returned_at) < ?1"
+    " AND received_at < ?1" REPORT_FILTER
+    "), s AS ("
+    " SELECT e.dossier_id AS id,"
+    "  sum(e.kind = 'supplement_request') AS nreq,"
+    "  sum(e.kind = 'supplement_complete') AS ncomp,"
+    "  sum(CASE WHEN e.kind = 'supplement_complete' THEN e.at"
+    "   ELSE -e.at END) AS net,"
+    "  max(CASE WHEN e.kind = 'supplement_request' THEN e.at END)"
+    "   AS lastreq"
+    " FROM c JOIN dossier_events e ON e.dossier_id = c.id"
+    " WHERE c.sc > 0 AND e.at < ?2"
+    " AND e.kind IN ('supplement_request', 'supplement_complete')"
+    " GROUP BY e.dossier_id"
+    "), k AS ("
+    " SELECT c.*, coalesce(s.nreq, 0) AS nreq,"
+    "  coalesce(s.nreq > s.ncomp, 0) AS sopen, s.lastreq,"
+    "  CASE WHEN s.id IS NULL THEN 0 WHEN s.nreq > s.ncomp"
+    "   THEN s.net + s.lastreq ELSE s.net END AS suppd,"
+    "  CASE WHEN c.due IS NOT NULL THEN c.due ELSE mc_due(c.recv,"
+    "   (SELECT days FROM procedures WHERE code = c.pc)) END AS edue"
+    " FROM c LEFT JOIN s ON s.id = c.id"
+    "), r AS ("
+    " SELECT k.*,"
+    "  CASE WHEN fin IS NULL OR fin < ?1 OR fin >= ?2 THEN 0"
+    "   WHEN status = 7 THEN 2"
+    "   WHEN nreq > 1 THEN 3"
+    "   WHEN edue IS NULL THEN 2"
+    "   WHEN fin - suppd > edue THEN 3"
+    "   WHEN (fin - suppd + 25200) / 86400 < (edue + 25200) / 86400"
+    "    THEN 1"
+    "   ELSE 2 END AS cls,"
+    "  CASE WHEN nreq > 1 THEN lastreq"
+    "   WHEN edue IS NULL THEN NULL"
+    "   WHEN sopen THEN CASE WHEN lastreq > edue THEN edue END"
+    "   ELSE edue + suppd END AS os,"
+    "  (fin IS NULL OR fin >= ?1) AS live"
+    " FROM k) ";
+
+/* The sums of one group, in store_report_row order after the key. */
+static const char report_sums[] =
+    " sum(recv >= ?1 AND channel = 1), sum(recv >= ?1 AND channel = 2),"
+    " sum(recv >= ?1 AND channel = 3), sum(recv < ?1 AND live),"
+    " sum(cls = 1), sum(cls = 2), sum(cls = 3),"
+    " sum((fin IS NULL OR fin >= ?2) AND (os IS NULL OR os >= ?2)),"
+    " sum((fin IS NULL OR fin >= ?2) AND os < ?2),"
+    " sum(delivery = 1 AND ret >= ?1 AND ret < ?2),"
+    " sum(cls > 0 AND rating = 1), sum(cls > 0 AND rating = 2),"
+    " sum(cls > 0 AND rating = 3) FROM r";
+
+/* Group keys by enum store_report_by (the non-time ones). */
+static const char *const report_keys[] = {
+	[SR_BY_NONE] = "''",
+	[SR_BY_CHANNEL] = "channel",
+	[SR_BY_AGENCY] = "ag",
+	[SR_BY_FIELD] = "(SELECT field FROM procedures WHERE code = pc)",
+	[SR_BY_PROCEDURE] = "pc",
+};
+
+/* Time series: one row per (measure, bucket, value) with a count; the
+ * pending and overdue levels are running sums of arrivals and leavings
+ * (see report_series). */
+static const char report_series_sql[] =
+    "SELECT 0, mc_bucket(recv, ?6, ?7) AS b, channel, count(*) FROM r"
+    " WHERE recv >= ?1 GROUP BY 2, 3"
+    " UNION ALL SELECT 1, mc_bucket(fin, ?6, ?7), cls, count(*) FROM r"
+    " WHERE cls > 0 GROUP BY 2, 3"
+    " UNION ALL SELECT 2, mc_bucket(fin, ?6, ?7), rating, count(*) FROM r"
+    " WHERE cls > 0 AND rating > 0 GROUP BY 2, 3"
+    " UNION ALL SELECT 3, mc_bucket(ret, ?6, ?7), 0, count(*) FROM r"
+    " WHERE delivery = 1 AND ret >= ?1 AND ret < ?2 GROUP BY 2"
+    " UNION ALL SELECT 4, mc_bucket(fin, ?6, ?7), 0, count(*) FROM r"
+    " WHERE fin >= ?1 AND fin < ?2 AND live GROUP BY 2"
+    " UNION ALL SELECT 5, mc_bucket(os, ?6, ?7), 0, count(*) FROM r"
+    " WHERE live AND os < ?2 AND (fin IS NULL OR os < fin) GROUP BY 2"
+    " UNION ALL SELECT 6, mc_bucket(fin, ?6, ?7), 0, count(*) FROM r"
+    " WHERE fin >= ?1 AND fin < ?2 AND os < fin GROUP BY 2";
+
+enum { UNIT_DAY = 1, UNIT_WEEK = 2, UNIT_MONTH = 3 };
+
+/* The index of a local day in a unit's own numbering: weeks start on
+ * Monday (day 4 was Monday 5 January 1970), months are y * 12 + m - 1. */
+static int64_t
+unit_index(int day, int unit)
+{
+	int y, m, d;
+
+	if (unit == UNIT_WEEK)
+		return day >= -3 ? (day + 3) / 7 : -((3 - day) / 7) - 1;
+	if (unit == UNIT_MONTH) {
+		cal_ymd_from_day(day, &y, &m, &d);
+		return (int64_t)y * 12 + m - 1;
+	}
+	return day;
+}
+
+/* mc_bucket(t, unit, first_day): the bucket of instant t counted from
+ * the period's first; earlier instants fall in bucket 0. */
+static void
+sql_bucket(sqlite3_context *ctx, int argc, sqlite3_value **v)
+{
+	int unit = sqlite3_value_int(v[1]), first = sqlite3_value_int(v[2]);
+	int64_t b;
+
+	(void)argc;
+	if (sqlite3_value_type(v[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	b = unit_index(cal_local_day(sqlite3_value_int64(v[0])), unit) -
+	    unit_index(first, unit);
+	sqlite3_result_int64(ctx, b < 0 ? 0 : b);
+}
+
+/* mc_due(received_at, days): the statutory due time from the working-day
+ * calendar, for dossiers stored without one; NULL when days is unknown. */
+static void
+sql_due(sqlite3_context *ctx, int argc, sqlite3_value **v)
+{
+	struct store *s = sqlite3_user_data(ctx);
+	bool prov;
+	int days;
+
+	(void)argc;
+	if (sqlite3_value_type(v[0]) == SQLITE_NULL ||
+	    sqlite3_value_type(v[1]) == SQLITE_NULL ||
+	    (days = sqlite3_value_int(v[1])) <= 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_int64(ctx,
+	    cal_due(&s->cal, sqlite3_value_int64(v[0]), days, &prov));
+}
+
+static int
+report_functions(struct store *s)
+{
+	int rc = sqlite3_create_function(s->db, "mc_bucket", 3,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_bucket, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(s->db, "mc_due", 2, SQLITE_UTF8,
+		    s, sql_due, NULL, NULL);
+	return rc;
+}
+
+static bool
+is_time_by(int by)
+{
+	return by == SR_BY_DAY || by == SR_BY_WEEK || by == SR_BY_MONTH;
+}
+
+/* The statement text for q: the summary grouped by q->by (time groups
+ * use the series statement). The caller frees it with sqlite3_free. */
+static char *
+report_sql(int by)
+{
+	if (is_time_by(by))
+		return sqlite3_mprintf("%s%s", report_cte, report_series_sql);
+	return sqlite3_mprintf("%sSELECT %s AS key,%s GROUP BY 1 ORDER BY 1",
+	    report_cte, report_keys[by], report_sums);
+}
+
+static sqlite3_stmt *
+report_prepare(struct store *s, const struct store_report_q *q, int by,
+    const char *prefix, char *err)
+{
+	char *text = report_sql(by), *full;
+	sqlite3_stmt *st = NULL;
+	int unit = by == SR_BY_WEEK ? UNIT_WEEK
+	    : by == SR_BY_MONTH     ? UNIT_MONTH
+	                            : UNIT_DAY;
+
+	if (text == NULL) {
+		seterr(err, "report: out of memory");
+		return NULL;
+	}
+	full = sqlite3_mprintf("%s%s", prefix, text);
+	sqlite3_free(text);
+	if (full == NULL || report_functions(s) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, full, -1, &st, NULL) != SQLITE_OK) {
+		dberr(s, err);
+		sqlite3_free(full);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	sqlite3_free(full);
+	sqlite3_bind_int64(st, 1, cal_instant(q->from_day, 0));
+	sqlite3_bind_int64(st, 2, cal_instant(q->to_day + 1, 0));
+	b_opt(st, 3, q->agency);
+	b_opt(st, 4, q->field);
+	b_opt(st, 5, q->procedure);
+	sqlite3_bind_int(st, 6, unit);
+	sqlite3_bind_int(st, 7, q->from_day);
+	return st;
+}
+
+/* STORE_NOTFOUND naming the argument when a filter names nothing the
+ * store knows. */
+static enum store_rc
+report_check_filters(struct store *s, const struct store_report_q *q,
+    char *err)
+{
+	static const struct {
+		const char *name, *sql;
+	} checks[] = {
+		{ "agency", "SELECT 1 FROM agencies WHERE code = ?1" },
+		{ "field", "SELECT 1 FROM procedures WHERE field = ?1 LIMIT 1" },
+		{ "procedure", "SELECT 1 FROM procedures WHERE code = ?1" },
+	};
+	const char *vals[3] = { q->agency, q->field, q->procedure };
+	sqlite3_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < 3; i++) {
+		if (vals[i] == NULL || vals[i][0] == '\0')
+			continue;
+		if (sqlite3_prepare_v2(s->db, checks[i].sql, -1, &st, NULL) !=
+		    SQLITE_OK)
+			return dberr(s, err);
+		b_text(st, 1, vals[i]);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE) {
+			seterr(err, "%s: no such %s", checks[i].name,
+			    checks[i].name);
+			return STORE_NOTFOUND;
+		}
+		if (rc != SQLITE_ROW)
+			return dberr(s, err);
+	}
+	return STORE_OK;
+}
+
+static void
+report_row_read(sqlite3_stmt *st, struct store_report_row *row)
+{
+	int64_t *f[] = { &row->received[0], &row->received[1],
+		&row->received[2], &row->carried_over, &row->early,
+		&row->on_time, &row->late, &row->within_due, &row->overdue,
+		&row->returned_by_post, &row->rating[0], &row->rating[1],
+		&row->rating[2] };
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		*f[i] = sqlite3_column_int64(st, (int)i + 1);
+}
+
+static void
+report_key(sqlite3_stmt *st, int by, char *key)
+{
+	static const char *const channels[] = { "", "in_person", "online",
+		"postal" };
+	const char *v = c_str(st, 0);
+	int ch;
+
+	if (by == SR_BY_CHANNEL) {
+		ch = sqlite3_column_int(st, 0);
+		v = ch >= 1 && ch <= 3 ? channels[ch] : "in_person";
+	}
+	snprintf(key, STORE_REPORT_KEY_MAX, "%s", v);
+}
+
+/* The label of bucket b: its first day inside the period ("2021-04-05"),
+ * or "2021-04" for months. */
+static void
+bucket_label(int first_day, int unit, int64_t b, char *key)
+{
+	int64_t idx = unit_index(first_day, unit) + b;
+	char date[16];
+	int day;
+
+	if (unit == UNIT_MONTH) {
+		snprintf(key, STORE_REPORT_KEY_MAX, "%04d-%02d",
+		    (int)(idx / 12), (int)(idx % 12) + 1);
+		return;
+	}
+	day = unit == UNIT_WEEK ? (int)(idx * 7 - 3) : (int)idx;
+	if (day < first_day)
+		day = first_day;
+	cal_format_date(day, date);
+	snprintf(key, STORE_REPORT_KEY_MAX, "%s", date);
+}
+
+/* Time groups: reads the per-bucket counts, then turns the pending
+ * arrivals and leavings into levels at each bucket's end, starting from
+ * the whole period's carried-over count. */
+static enum store_rc
+report_series(struct store *s, const struct store_report_q *q,
+    const struct store_report_row *total, store_report_fn *fn, void *arg,
+    char *err)
+{
+	int unit = q->by == SR_BY_WEEK ? UNIT_WEEK
+	    : q->by == SR_BY_MONTH     ? UNIT_MONTH
+	                               : UNIT_DAY;
+	int64_t nb = unit_index(q->to_day, unit) -
+	    unit_index(q->from_day, unit) + 1;
+	struct store_report_row *rows;
+	int64_t *leave, *obecome, *oleave, pending, overdue, b, n;
+	sqlite3_stmt *st;
+	int rc, measure, v;
+	enum store_rc out = STORE_OK;
+
+	rows = calloc((size_t)nb, sizeof(*rows));
+	leave = calloc((size_t)nb * 3, sizeof(*leave));
+	if (rows == NULL || leave == NULL) {
+		free(rows);
+		free(leave);
+		seterr(err, "report: out of memory");
+		return STORE_ERROR;
+	}
+	obecome = leave + nb;
+	oleave = obecome + nb;
+	if ((st = report_prepare(s, q, q->by, "", err)) == NULL) {
+		free(rows);
+		free(leave);
+		return STORE_ERROR;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		measure = sqlite3_column_int(st, 0);
+		b = sqlite3_column_int64(st, 1);
+		v = sqlite3_column_int(st, 2);
+		n = sqlite3_column_int64(st, 3);
+		if (b < 0 || b >= nb)
+			continue; /* cannot happen: bucketed inside */
+		switch (measure) {
+		case 0:
+			rows[b].received[v == 2 ? 1 : v == 3 ? 2 : 0] += n;
+			break;
+		case 1:
+			*(v == 1 ? &rows[b].early
+			        : v == 2 ? &rows[b].on_time
+			                 : &rows[b].late) += n;
+			break;
+		case 2:
+			if (v >= 1 && v <= 3)
+				rows[b].rating[v - 1] += n;
+			break;
+		case 3:
+			rows[b].returned_by_post += n;
+			break;
+		case 4:
+			leave[b] += n;
+			break;
+		case 5:
+			obecome[b] += n;
+			break;
+		default:
+			oleave[b] += n;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		out = dberr(s, err);
+	sqlite3_finalize(st);
+	pending = total->carried_over;
+	overdue = 0;
+	for (b = 0; out == STORE_OK && b < nb; b++) {
+		rows[b].carried_over = pending;
+		pending += rows[b].received[0] + rows[b].received[1] +
+		    rows[b].received[2] - leave[b];
+		overdue += obecome[b] - oleave[b];
+		rows[b].overdue = overdue;
+		rows[b].within_due = pending - overdue;
+		bucket_label(q->from_day, unit, b, rows[b].key);
+		if (fn != NULL && fn(arg, &rows[b]) != 0)
+			break;
+	}
+	free(rows);
+	free(leave);
+	return out;
+}
+
+enum store_rc
+store_report(struct store *s, const struct store_report_q *q,
+    struct store_report_row *total, store_report_fn *fn, void *arg,
+    char err[STORE_ERR_MAX])
+{
+	struct store_report_row row;
+	sqlite3_stmt *st;
+	enum store_rc out;
+	int rc;
+
+	memset(total, 0, sizeof(*total));
+	if (q->from_day > q->to_day) {
+		seterr(err, "to: before from");
+		return STORE_INVALID;
+	}
+	if (q->by < SR_BY_NONE || q->by > SR_BY_MONTH) {
+		seterr(err, "by: unknown grouping");
+		return STORE_INVALID;
+	}
+	if ((out = report_check_filters(s, q, err)) != STORE_OK)
+		return out;
+	/* the whole first: time groups start from its carried-over count */
+	if ((st = report_prepare(s, q, SR_BY_NONE, "", err)) == NULL)
+		return STORE_ERROR;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		report_row_read(st, total);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return dberr(s, err);
+	if (q->by == SR_BY_NONE)
+		return STORE_OK;
+	if (is_time_by(q->by))
+		return report_series(s, q, total, fn, arg, err);
+	if ((st = report_prepare(s, q, q->by, "", err)) == NULL)
+		return STORE_ERROR;
+	out = STORE_OK;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		report_key(st, q->by, row.key);
+		report_row_read(st, &row);
+		if (fn != NULL && fn(arg, &row) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		out = dberr(s, err);
+	sqlite3_finalize(st);
+	return out;
+}
+
+enum store_rc
+store_report_plan(struct store *s, const struct store_report_q *q, char *buf,
+    size_t size)
+{
+	char err[STORE_ERR_MAX];
+	sqlite3_stmt *st = report_prepare(s, q, q->by, "EXPLAIN QUERY PLAN ",
+	    err);
+	size_t len = 0;
+	int n;
+
+	if (size > 0)
+		buf[0] = '\0';
+	if (st == NULL)
+		return STORE_ERROR;
+	/* columns: id, parent, notused, detail */
+	while (sqlite3_step(st) == SQLITE_ROW && len < size) {
+		n = snprintf(buf + len, size - len, "%d %d %s\n",
+		    sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+		    c_str(st, 3));
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	sqlite3_finalize(st);
+	return STORE_OK;
+}
+
+void
+store_shares(const int64_t *counts, size_t n, int64_t total, int *out)
+{
+	shares(counts, n > 8 ? 8 : n, total, out);
 }

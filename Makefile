@@ -34,7 +34,7 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
 	daemon/report.c daemon/api_report.c
 DAEMON_SRC := daemon/main.c
-CLI_SRC := daemon/motcua.c
+CLI_SRC := daemon/motcua.c daemon/cli_report.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit
 FUZZ_TARGETS := dcode importrec config holiday

@@ -213,6 +213,7 @@ route_page(struct store *st, const struct config *cfg,
 	enum store_rc rc;
 	int today, y, m, d;
 	size_t len = 0;
+	char *page;
 
 	if (a.agency != NULL && a.agency[0] == '\0')
 		a.agency = NULL;
@@ -243,9 +244,8 @@ route_page(struct store *st, const struct config *cfg,
 	/* the series already carries the whole in its total */
 	sum = ser;
 	sum.p.by = SR_BY_NONE;
-	reply_body(r, ctype_html, report_page(&sum, &ser, cfg->office_name,
-	                              &len),
-	    len);
+	page = report_page(&sum, &ser, cfg->office_name, &len);
+	reply_body(r, ctype_html, page, len);
 	report_free(&ser);
 }
 

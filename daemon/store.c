@@ -2977,6 +2977,9 @@ report_sql(int by)
 {
 	if (is_time_by(by))
 		return sqlite3_mprintf("%s%s", report_cte, report_series_sql);
+	if (by == SR_BY_NONE) /* one row, even when nothing matches */
+		return sqlite3_mprintf("%sSELECT '',%s", report_cte,
+		    report_sums);
 	return sqlite3_mprintf("%sSELECT %s AS key,%s GROUP BY 1 ORDER BY 1",
 	    report_cte, report_keys[by], report_sums);
 }

@@ -36,8 +36,8 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	ratelimit
-FUZZ_TARGETS := dcode importrec config holiday
+	ratelimit report
+FUZZ_TARGETS := dcode importrec config holiday report
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
@@ -90,14 +90,17 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon \
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c,$(CORE_SRC)) $(LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c daemon/api_report.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 $(BUILD)/bench_lookup: tests/bench/bench_lookup.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
-bench: deps all $(BUILD)/bench_lookup
+$(BUILD)/bench_report: tests/bench/bench_report.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
+
+bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report
 	@sh tests/bench/run $(BUILD)
 
 FORMAT_SRC = $(wildcard daemon/*.[ch] scanner/*.[ch] postal/*.[ch] \

@@ -14,7 +14,7 @@
 #include "report.h"
 
 #define FORMATS_REPORT ((1u << RF_JSON) | (1u << RF_CSV) | (1u << RF_XLSX))
-#define FORMATS_06A                                                    \
+#define FORMATS_06A \
 	((1u << RF_JSON) | (1u << RF_CSV) | (1u << RF_XLSX) | (1u << RF_HTML))
 
 static const char ctype_csv[] = "text/csv; charset=utf-8";
@@ -26,8 +26,8 @@ static void
 reply_json(struct http_response *r, int status, json_t *j)
 {
 	r->status = status;
-	r->body = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15))
-	            : NULL;
+	r->body =
+	    j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(j);
 	if (r->body == NULL) {
 		r->status = 500;
@@ -64,8 +64,7 @@ reply_err_text(struct http_response *r, int status, const char *err)
 }
 
 static void
-reply_body(struct http_response *r, const char *ctype, char *body,
-    size_t len)
+reply_body(struct http_response *r, const char *ctype, char *body, size_t len)
 {
 	if (body == NULL) {
 		reply_error(r, 500, "", "the report is too large to render");
@@ -142,8 +141,8 @@ route_report(struct store *st, const struct config *cfg,
 		body = report_csv(&rep, &len);
 		reply_body(r, ctype_csv, body, len);
 	} else if (p.format == RF_XLSX) {
-		body = report_xlsx(&rep, false, cfg->office_name, tmpdir(), &len,
-		    err, sizeof(err));
+		body = report_xlsx(&rep, false, cfg->office_name, tmpdir(),
+		    &len, err, sizeof(err));
 		if (body == NULL)
 			log_warnx("report: %s", err);
 		reply_body(r, ctype_xlsx, body, len);

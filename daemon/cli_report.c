@@ -59,8 +59,8 @@ on_data(char *d, size_t size, size_t n, void *arg)
 	char *p;
 
 	(void)size;
-	if (b->len + n > REPLY_MAX || (p = realloc(b->p, b->len + n + 1)) ==
-	        NULL)
+	if (b->len + n > REPLY_MAX ||
+	    (p = realloc(b->p, b->len + n + 1)) == NULL)
 		return 0;
 	memcpy(p + b->len, d, n);
 	b->len += n;
@@ -272,16 +272,16 @@ table_groups(json_t *o)
 	    json_string_value(json_object_get(o, "by")), "received", "person",
 	    "online", "postal", "carried", "resolved", "early", "on_time",
 	    "late", "pending", "overdue");
-	json_array_foreach(g, i, row)
-	{
-		printf("%-24.24s", json_string_value(json_object_get(row,
-		                       "key")));
+	json_array_foreach(g, i, row) {
+		printf("%-24.24s",
+		    json_string_value(json_object_get(row, "key")));
 		printf(" %8" JSON_INTEGER_FORMAT " %8" JSON_INTEGER_FORMAT
 		       " %8" JSON_INTEGER_FORMAT " %8" JSON_INTEGER_FORMAT
 		       " %8" JSON_INTEGER_FORMAT,
 		    ji(row, "received", "total"),
 		    ji(row, "received", "in_person"),
-		    ji(row, "received", "online"), ji(row, "received", "postal"),
+		    ji(row, "received", "online"),
+		    ji(row, "received", "postal"),
 		    ji(row, "received", "carried_over"));
 		printf(" %8" JSON_INTEGER_FORMAT " %8" JSON_INTEGER_FORMAT
 		       " %8" JSON_INTEGER_FORMAT " %8" JSON_INTEGER_FORMAT
@@ -376,9 +376,11 @@ cli_report_main(const char *socket, int argc, char **argv)
 		return usage2("--out", "empty");
 	if (f06a) {
 		if (format == NULL)
-			return usage2("--format", "required (csv, xlsx or html)");
+			return usage2("--format",
+			    "required (csv, xlsx or html)");
 		if (a.by != NULL)
-			return usage2("--by", "not used by 06a (always by field)");
+			return usage2("--by",
+			    "not used by 06a (always by field)");
 		a.format = format;
 		if (report_parse(&a, REPORT_DAYS_LIMIT,
 		        (1u << RF_CSV) | (1u << RF_XLSX) | (1u << RF_HTML), &p,
@@ -396,8 +398,8 @@ cli_report_main(const char *socket, int argc, char **argv)
 	}
 	if (p.format == RF_XLSX && out == NULL && isatty(STDOUT_FILENO))
 		return usage2("--out", "required for xlsx on a terminal");
-	rc = fetch(socket, f06a ? "/api/v1/reports/06a" : "/api/v1/reports",
-	    &a, &b, &http);
+	rc = fetch(socket, f06a ? "/api/v1/reports/06a" : "/api/v1/reports", &a,
+	    &b, &http);
 	if (rc != CR_OK)
 		goto done;
 	if (http != 200) {

@@ -44,8 +44,7 @@ report_by_name(int by)
 	return by >= 0 && (size_t)by < NBY ? by_names[by] : NULL;
 }
 
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
+static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((__format__(__printf__, 3, 4)));
 
 static int
@@ -62,8 +61,7 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 static int
-parse_day(const char *name, const char *v, int *day, char *err,
-    size_t errlen)
+parse_day(const char *name, const char *v, int *day, char *err, size_t errlen)
 {
 	if (v == NULL || v[0] == '\0')
 		return fail(err, errlen, "%s: required (YYYY-MM-DD)", name);
@@ -75,8 +73,8 @@ parse_day(const char *name, const char *v, int *day, char *err,
 
 /* Free text for a filter: valid UTF-8, no control characters, bounded. */
 static int
-parse_text(const char *name, const char *v, char *out, size_t size,
-    char *err, size_t errlen)
+parse_text(const char *name, const char *v, char *out, size_t size, char *err,
+    size_t errlen)
 {
 	size_t len;
 
@@ -98,9 +96,8 @@ parse_text(const char *name, const char *v, char *out, size_t size,
 }
 
 int
-report_parse(const struct report_args *a, int max_days,
-    unsigned allow_formats, struct report_params *out, char *err,
-    size_t errlen)
+report_parse(const struct report_args *a, int max_days, unsigned allow_formats,
+    struct report_params *out, char *err, size_t errlen)
 {
 	size_t i;
 
@@ -121,8 +118,8 @@ report_parse(const struct report_args *a, int max_days,
 		size_t len = strlen(a->agency);
 
 		if (len == 0 || len > 35 ||
-		    strspn(a->agency, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.") !=
-		        len)
+		    strspn(a->agency,
+		        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.") != len)
 			return fail(err, errlen,
 			    "agency: must be 1-35 of A-Z, 0-9 and '.'");
 		memcpy(out->agency, a->agency, len + 1);
@@ -313,8 +310,8 @@ report_json(const struct report *r)
 
 	cal_format_date(r->p.from_day, from);
 	cal_format_date(r->p.to_day, to);
-	json_object_set_new(o, "period", json_pack("{s:s,s:s}", "from", from,
-	                                     "to", to));
+	json_object_set_new(o, "period",
+	    json_pack("{s:s,s:s}", "from", from, "to", to));
 	json_object_set_new(f, "agency",
 	    r->p.agency[0] ? json_string(r->p.agency) : json_null());
 	json_object_set_new(f, "field",
@@ -359,7 +356,8 @@ sb_add(struct sb *b, const char *s, size_t n)
 		cap = b->cap ? b->cap : 4096;
 		while (cap < b->len + n + 1)
 			cap *= 2;
-		if (cap > REPORT_OUTPUT_MAX || (p = realloc(b->p, cap)) == NULL) {
+		if (cap > REPORT_OUTPUT_MAX ||
+		    (p = realloc(b->p, cap)) == NULL) {
 			b->failed = true;
 			return;
 		}
@@ -598,12 +596,13 @@ f06a_table_html(struct sb *b, const struct report *r)
 	int64_t v[F06A_COLS - 2];
 	int c;
 
-	sb_puts(b, "<table class=\"f06a\"><thead><tr>"
-	           "<th rowspan=\"2\">STT</th>"
-	           "<th rowspan=\"2\">Lĩnh vực giải quyết</th>"
-	           "<th colspan=\"4\">Số hồ sơ nhận giải quyết</th>"
-	           "<th colspan=\"4\">Kết quả giải quyết: đã giải quyết</th>"
-	           "<th colspan=\"3\">Đang giải quyết</th></tr><tr>");
+	sb_puts(b,
+	    "<table class=\"f06a\"><thead><tr>"
+	    "<th rowspan=\"2\">STT</th>"
+	    "<th rowspan=\"2\">Lĩnh vực giải quyết</th>"
+	    "<th colspan=\"4\">Số hồ sơ nhận giải quyết</th>"
+	    "<th colspan=\"4\">Kết quả giải quyết: đã giải quyết</th>"
+	    "<th colspan=\"3\">Đang giải quyết</th></tr><tr>");
 	for (c = 2; c < F06A_COLS; c++) {
 		sb_puts(b, "<th>");
 		sb_html(b, f06a_head[c]);
@@ -622,8 +621,8 @@ f06a_table_html(struct sb *b, const struct report *r)
 			sb_printf(b, "<td>%" PRId64 "</td>", v[c]);
 		sb_puts(b, "</tr>");
 	}
-	sb_puts(b, "<tr class=\"sum\"><td></td><td class=\"l\">" F06A_TOTAL
-	           "</td>");
+	sb_puts(b,
+	    "<tr class=\"sum\"><td></td><td class=\"l\">" F06A_TOTAL "</td>");
 	f06a_values(&r->total, v);
 	for (c = 0; c < F06A_COLS - 2; c++)
 		sb_printf(b, "<td>%" PRId64 "</td>", v[c]);
@@ -654,8 +653,9 @@ report_06a_html(const struct report *r, const char *unit, size_t *len)
 	    "</style></head><body><p class=\"form\">Biểu số "
 	    "II.06a/VPCP/KSTT</p><p>");
 	sb_html(&b, unit != NULL && unit[0] ? unit : "Đơn vị báo cáo");
-	sb_puts(&b, "</p><h1>KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI "
-	            "BỘ PHẬN MỘT CỬA</h1><p>Kỳ báo cáo: ");
+	sb_puts(&b,
+	    "</p><h1>KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI "
+	    "BỘ PHẬN MỘT CỬA</h1><p>Kỳ báo cáo: ");
 	sb_html(&b, period);
 	sb_puts(&b, "</p><p class=\"form\">Đơn vị tính: số hồ sơ TTHC</p>");
 	f06a_table_html(&b, r);
@@ -770,7 +770,7 @@ xlsx_plain(lxw_workbook *wb, const struct report *r)
 	format_set_bold(head);
 	format_set_num_format(pct, "0.00");
 	for (tok = hdr ? strtok_r(hdr, ",\n", &save) : NULL; tok != NULL;
-	    tok = strtok_r(NULL, ",\n", &save))
+	     tok = strtok_r(NULL, ",\n", &save))
 		worksheet_write_string(ws, 0, c++, tok, head);
 	free(hdr);
 	for (size_t i = 0; i <= r->n; i++) {
@@ -848,11 +848,11 @@ static const char *const channel_colours[3] = { "#3b6ea5", "#2e9d5b",
 static const char *const result_colours[3] = { "#2e9d5b", "#3b6ea5",
 	"#c0392b" };
 
-#define CH_W  720
-#define CH_H  240
-#define CH_L  48 /* left margin for the axis labels */
-#define CH_B  40 /* bottom margin for the bucket labels */
-#define CH_T  28
+#define CH_W 720
+#define CH_H 240
+#define CH_L 48 /* left margin for the axis labels */
+#define CH_B 40 /* bottom margin for the bucket labels */
+#define CH_T 28
 
 static int64_t
 nice_max(int64_t m)
@@ -871,8 +871,7 @@ svg_axes(struct sb *b, int64_t max, const char *title)
 {
 	int plot_h = CH_H - CH_T - CH_B;
 
-	sb_printf(b,
-	    "<text x=\"%d\" y=\"16\" class=\"t\">", CH_L);
+	sb_printf(b, "<text x=\"%d\" y=\"16\" class=\"t\">", CH_L);
 	sb_html(b, title);
 	sb_puts(b, "</text>");
 	for (int i = 0; i <= 4; i++) {
@@ -903,8 +902,8 @@ svg_labels(struct sb *b, const struct report *s, double slot)
 }
 
 static void
-svg_legend(struct sb *b, const char *const *names,
-    const char *const *colours, size_t n)
+svg_legend(struct sb *b, const char *const *names, const char *const *colours,
+    size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		int x = CH_L + (int)i * 150;
@@ -985,8 +984,7 @@ svg_stacked(struct sb *b, const char *id, const char *title,
 static void
 svg_trend(struct sb *b, const struct report *s)
 {
-	static const char *const names[2] = { "Đang giải quyết",
-		"Quá hạn" };
+	static const char *const names[2] = { "Đang giải quyết", "Quá hạn" };
 	static const char *const colours[2] = { "#3b6ea5", "#c0392b" };
 	int plot_h = CH_H - CH_T - CH_B;
 	double slot = s->n ? (double)(CH_W - CH_L - 8) / (double)s->n : 1;
@@ -1000,8 +998,7 @@ svg_trend(struct sb *b, const struct report *s)
 	    "<svg id=\"chart-pending\" xmlns=\"http://www.w3.org/2000/svg\" "
 	    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
 	    CH_W, CH_H, CH_W, CH_H);
-	svg_axes(b, max,
-	    "Hồ sơ đang giải quyết và quá hạn (cuối mỗi kỳ)");
+	svg_axes(b, max, "Hồ sơ đang giải quyết và quá hạn (cuối mỗi kỳ)");
 	for (int k = 0; k < 2; k++) {
 		sb_printf(b,
 		    "<polyline class=\"line s%d\" fill=\"none\" "
@@ -1064,8 +1061,7 @@ page_summary(struct sb *b, const struct store_report_row *w)
 	pct3(w->rating, 3, vp);
 	sb_puts(b, "<table id=\"summary\" class=\"sum\"><tbody>");
 	summary_line(b, "Tiếp nhận mới (received)", recv_total(w), 0, false);
-	summary_line(b, "· trực tiếp (in person)", w->received[0], rp[0],
-	    true);
+	summary_line(b, "· trực tiếp (in person)", w->received[0], rp[0], true);
 	summary_line(b, "· trực tuyến (online)", w->received[1], rp[1], true);
 	summary_line(b, "· bưu chính (postal)", w->received[2], rp[2], true);
 	summary_line(b, "Kỳ trước chuyển qua (carried over)", w->carried_over,
@@ -1077,8 +1073,7 @@ page_summary(struct sb *b, const struct store_report_row *w)
 	summary_line(b, "· quá hạn (late)", w->late, sp[2], true);
 	summary_line(b, "Đang giải quyết (pending)", pending_total(w), 0,
 	    false);
-	summary_line(b, "· trong hạn (within due)", w->within_due, pp[0],
-	    true);
+	summary_line(b, "· trong hạn (within due)", w->within_due, pp[0], true);
 	summary_line(b, "· quá hạn (overdue)", w->overdue, pp[1], true);
 	summary_line(b, "Trả kết quả qua bưu chính (returned by post)",
 	    w->returned_by_post, 0, false);
@@ -1132,8 +1127,9 @@ report_page(const struct report *sum, const struct report *ser,
 		sb_puts(&b, " – ");
 		sb_html(&b, office);
 	}
-	sb_puts(&b, "</h1><form id=\"period\" method=\"get\" "
-	            "action=\"/staff/reports\">");
+	sb_puts(&b,
+	    "</h1><form id=\"period\" method=\"get\" "
+	    "action=\"/staff/reports\">");
 	sb_printf(&b,
 	    "<label>Từ ngày (from)<input type=\"date\" name=\"from\" "
 	    "value=\"%s\" required></label><label>Đến ngày (to)<input "
@@ -1141,32 +1137,38 @@ report_page(const struct report *sum, const struct report *ser,
 	    from, to);
 	sb_puts(&b, "<label>Cơ quan (agency)<input name=\"agency\" value=\"");
 	sb_html(&b, sum->p.agency);
-	sb_puts(&b, "\" size=\"16\"></label><label>Biểu đồ theo (by)"
-	            "<select name=\"by\">");
+	sb_puts(&b,
+	    "\" size=\"16\"></label><label>Biểu đồ theo (by)"
+	    "<select name=\"by\">");
 	for (int by = SR_BY_DAY; by <= SR_BY_MONTH; by++)
 		sb_printf(&b, "<option value=\"%s\"%s>%s</option>",
 		    by_names[by], ser->p.by == by ? " selected" : "",
-		    by == SR_BY_DAY ? "ngày (day)"
-		    : by == SR_BY_WEEK ? "tuần (week)"
-		                       : "tháng (month)");
-	sb_puts(&b, "</select></label><button type=\"submit\">Xem</button>"
-	            "</form><div class=\"cols\"><div><h2>Tổng hợp (summary)"
-	            "</h2>");
+		    by == SR_BY_DAY        ? "ngày (day)"
+		        : by == SR_BY_WEEK ? "tuần (week)"
+		                           : "tháng (month)");
+	sb_puts(&b,
+	    "</select></label><button type=\"submit\">Xem</button>"
+	    "</form><div class=\"cols\"><div><h2>Tổng hợp (summary)"
+	    "</h2>");
 	page_summary(&b, &sum->total);
 	sb_puts(&b, "<h2>Xuất dữ liệu (export)</h2><div class=\"exports\">");
 	sb_puts(&b, "<a id=\"x-csv\" href=\"/api/v1/reports?");
 	page_query(&b, sum, by_names[ser->p.by]);
-	sb_puts(&b, "&amp;format=csv\">CSV</a><a id=\"x-xlsx\" "
-	            "href=\"/api/v1/reports?");
+	sb_puts(&b,
+	    "&amp;format=csv\">CSV</a><a id=\"x-xlsx\" "
+	    "href=\"/api/v1/reports?");
 	page_query(&b, sum, by_names[ser->p.by]);
-	sb_puts(&b, "&amp;format=xlsx\">XLSX</a><a id=\"x-06a-csv\" "
-	            "href=\"/api/v1/reports/06a?");
+	sb_puts(&b,
+	    "&amp;format=xlsx\">XLSX</a><a id=\"x-06a-csv\" "
+	    "href=\"/api/v1/reports/06a?");
 	page_query(&b, sum, NULL);
-	sb_puts(&b, "&amp;format=csv\">II.06a CSV</a><a id=\"x-06a-xlsx\" "
-	            "href=\"/api/v1/reports/06a?");
+	sb_puts(&b,
+	    "&amp;format=csv\">II.06a CSV</a><a id=\"x-06a-xlsx\" "
+	    "href=\"/api/v1/reports/06a?");
 	page_query(&b, sum, NULL);
-	sb_puts(&b, "&amp;format=xlsx\">II.06a XLSX</a><a id=\"x-06a-html\" "
-	            "href=\"/api/v1/reports/06a?");
+	sb_puts(&b,
+	    "&amp;format=xlsx\">II.06a XLSX</a><a id=\"x-06a-html\" "
+	    "href=\"/api/v1/reports/06a?");
 	page_query(&b, sum, NULL);
 	sb_puts(&b, "&amp;format=html\">II.06a A4</a></div></div><div>");
 	svg_stacked(&b, "chart-channel", "Tiếp nhận theo kênh", ser,

@@ -14,10 +14,10 @@
 
 #include "store.h"
 
-#define REPORT_GROUPS_MAX  20000      /* groups of one report */
-#define REPORT_OUTPUT_MAX  (32u << 20) /* bytes of any one output */
-#define REPORT_DAYS_LIMIT  3660       /* the largest max_days allowed */
-#define REPORT_ARG_MAX     IMPORT_TEXT_MAX
+#define REPORT_GROUPS_MAX 20000       /* groups of one report */
+#define REPORT_OUTPUT_MAX (32u << 20) /* bytes of any one output */
+#define REPORT_DAYS_LIMIT 3660        /* the largest max_days allowed */
+#define REPORT_ARG_MAX    IMPORT_TEXT_MAX
 
 enum report_format {
 	RF_JSON = 0,

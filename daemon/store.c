@@ -2801,9 +2801,9 @@ store_stats(struct store *s, struct store_stats *out)
 
 /* c: the candidate rows, four disjoint slices, each through its index.
  * s: supplement requests and completions up to the period's end, only
- * for dossiers that have any. k: the effective due date (a missing one
- * is the statutory time from the catalogue) and the supplement time to
- * subtract. r: cls, the resolved bucket (1 early, 2 on time, 3 late, 0
+ * for dossiers that have any. k: the effective due date (the one from
+ * before a supplement moved it; a missing one is the statutory time from
+ * the catalogue) and the supplement time to subtract. r: cls, the resolved bucket (1 early, 2 on time, 3 late, 0
  * not ended in the period), and os, the instant from which the dossier
  * counts as overdue while open (NULL: never). */
 static const char report_cte[] =
@@ -2827,7 +2827,11 @@ static const char report_cte[] =
     "  sum(CASE WHEN e.kind = 'supplement_complete' THEN e.at"
     "   ELSE -e.at END) AS net,"
     "  max(CASE WHEN e.kind = 'supplement_request' THEN e.at END)"
-    "   AS lastreq"
+    "   AS lastreq,"
+    /* a completion that moved the due date: the time is subtracted
+     * below, so the due date from before it is the one to compare */
+    "  min(CASE WHEN e.kind = 'supplement_complete'"
+    "   AND e.due_after <> e.due_before THEN e.due_before END) AS due0"
     " FROM c JOIN dossier_events e ON e.dossier_id = c.id"
     " WHERE c.sc > 0 AND e.at < ?2"
     " AND e.kind IN ('supplement_request', 'supplement_complete')"
@@ -2837,7 +2841,8 @@ static const char report_cte[] =
     "  coalesce(s.nreq > s.ncomp, 0) AS sopen, s.lastreq,"
     "  CASE WHEN s.id IS NULL THEN 0 WHEN s.nreq > s.ncomp"
     "   THEN s.net + s.lastreq ELSE s.net END AS suppd,"
-    "  CASE WHEN c.due IS NOT NULL THEN c.due ELSE mc_due(c.recv,"
+    "  CASE WHEN s.due0 IS NOT NULL THEN s.due0"
+    "   WHEN c.due IS NOT NULL THEN c.due ELSE mc_due(c.recv,"
     "   (SELECT days FROM procedures WHERE code = c.pc)) END AS edue"
     " FROM c LEFT JOIN s ON s.id = c.id"
     "), r AS ("

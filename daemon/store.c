@@ -2787,40 +2787,38 @@ store_stats(struct store *s, struct store_stats *out)
  * ?4 field, ?5 procedure (each NULL when not filtered), ?6 bucket unit,
  * ?7 first day of the period. */
 
-#define REPORT_FILTER                                                     \
-	" AND status NOT IN (1, 3)"                                       \
-	" AND (?3 IS NULL OR agency_code = ?3)"                           \
-	" AND (?5 IS NULL OR procedure_code = ?5)"                        \
-	" AND (?4 IS NULL OR procedure_code IN"                           \
+#define REPORT_FILTER                              \
+	" AND status NOT IN (1, 3)"                \
+	" AND (?3 IS NULL OR agency_code = ?3)"    \
+	" AND (?5 IS NULL OR procedure_code = ?5)" \
+	" AND (?4 IS NULL OR procedure_code IN"    \
 	"  (SELECT code FROM procedures WHERE field = ?4))"
-#define REPORT_COLS                                                       \
+#define REPORT_COLS                                                          \
 	"SELECT id, channel, status, delivery, rating, received_at AS recv," \
-	" due_at AS due, coalesce(finished_at, returned_at) AS fin,"      \
-	" returned_at AS ret, supplement_count AS sc, agency_code AS ag,"  \
+	" due_at AS due, coalesce(finished_at, returned_at) AS fin,"         \
+	" returned_at AS ret, supplement_count AS sc, agency_code AS ag,"    \
 	" procedure_code AS pc FROM dossiers "
 
 /* c: the candidate rows, four disjoint slices, each through its index.
  * s: supplement requests and completions up to the period's end, only
  * for dossiers that have any. k: the effective due date (the one from
  * before a supplement moved it; a missing one is the statutory time from
- * the catalogue) and the supplement time to subtract. r: cls, the resolved bucket (1 early, 2 on time, 3 late, 0
- * not ended in the period), and os, the instant from which the dossier
- * counts as overdue while open (NULL: never). */
+ * the catalogue) and the supplement time to subtract. r: cls, the resolved
+ * bucket (1 early, 2 on time, 3 late, 0 not ended in the period), and os, the
+ * instant from which the dossier counts as overdue while open (NULL: never). */
 static const char report_cte[] =
-    "WITH c AS MATERIALIZED ("
-    REPORT_COLS "INDEXED BY dossiers_received"
+    "WITH c AS MATERIALIZED (" REPORT_COLS "INDEXED BY dossiers_received"
     " WHERE received_at >= ?1 AND received_at < ?2" REPORT_FILTER
     " UNION ALL " REPORT_COLS "INDEXED BY dossiers_open"
     " WHERE finished_at IS NULL AND returned_at IS NULL"
-    " AND received_at < ?1" REPORT_FILTER
-    " UNION ALL " REPORT_COLS "INDEXED BY dossiers_end"
+    " AND received_at < ?1" REPORT_FILTER " UNION ALL " REPORT_COLS
+    "INDEXED BY dossiers_end"
     " WHERE coalesce(finished_at, returned_at) >= ?1"
-    " AND received_at < ?1" REPORT_FILTER
-    " UNION ALL " REPORT_COLS "INDEXED BY dossiers_post"
+    " AND received_at < ?1" REPORT_FILTER " UNION ALL " REPORT_COLS
+    "INDEXED BY dossiers_post"
     " WHERE delivery = 1 AND returned_at >= ?1 AND returned_at < ?2"
     " AND coalesce(finished_at, returned_at) < ?1"
-    " AND received_at < ?1" REPORT_FILTER
-    "), s AS ("
+    " AND received_at < ?1" REPORT_FILTER "), s AS ("
     " SELECT e.dossier_id AS id,"
     "  sum(e.kind = 'supplement_request') AS nreq,"
     "  sum(e.kind = 'supplement_complete') AS ncomp,"
@@ -2964,8 +2962,8 @@ report_functions(struct store *s)
 	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_bucket, NULL, NULL);
 
 	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(s->db, "mc_due", 2, SQLITE_UTF8,
-		    s, sql_due, NULL, NULL);
+		rc = sqlite3_create_function(s->db, "mc_due", 2, SQLITE_UTF8, s,
+		    sql_due, NULL, NULL);
 	return rc;
 }
 
@@ -3026,14 +3024,14 @@ report_prepare(struct store *s, const struct store_report_q *q, int by,
 /* STORE_NOTFOUND naming the argument when a filter names nothing the
  * store knows. */
 static enum store_rc
-report_check_filters(struct store *s, const struct store_report_q *q,
-    char *err)
+report_check_filters(struct store *s, const struct store_report_q *q, char *err)
 {
 	static const struct {
 		const char *name, *sql;
 	} checks[] = {
 		{ "agency", "SELECT 1 FROM agencies WHERE code = ?1" },
-		{ "field", "SELECT 1 FROM procedures WHERE field = ?1 LIMIT 1" },
+		{ "field",
+		    "SELECT 1 FROM procedures WHERE field = ?1 LIMIT 1" },
 		{ "procedure", "SELECT 1 FROM procedures WHERE code = ?1" },
 	};
 	const char *vals[3] = { q->agency, q->field, q->procedure };
@@ -3120,8 +3118,8 @@ report_series(struct store *s, const struct store_report_q *q,
 	int unit = q->by == SR_BY_WEEK ? UNIT_WEEK
 	    : q->by == SR_BY_MONTH     ? UNIT_MONTH
 	                               : UNIT_DAY;
-	int64_t nb = unit_index(q->to_day, unit) -
-	    unit_index(q->from_day, unit) + 1;
+	int64_t nb =
+	    unit_index(q->to_day, unit) - unit_index(q->from_day, unit) + 1;
 	struct store_report_row *rows;
 	int64_t *leave, *obecome, *oleave, pending, overdue, b, n;
 	sqlite3_stmt *st;
@@ -3155,7 +3153,7 @@ report_series(struct store *s, const struct store_report_q *q,
 			rows[b].received[v == 2 ? 1 : v == 3 ? 2 : 0] += n;
 			break;
 		case 1:
-			*(v == 1 ? &rows[b].early
+			*(v == 1         ? &rows[b].early
 			        : v == 2 ? &rows[b].on_time
 			                 : &rows[b].late) += n;
 			break;
@@ -3253,8 +3251,8 @@ store_report_plan(struct store *s, const struct store_report_q *q, char *buf,
     size_t size)
 {
 	char err[STORE_ERR_MAX];
-	sqlite3_stmt *st = report_prepare(s, q, q->by, "EXPLAIN QUERY PLAN ",
-	    err);
+	sqlite3_stmt *st =
+	    report_prepare(s, q, q->by, "EXPLAIN QUERY PLAN ", err);
 	size_t len = 0;
 	int n;
 

@@ -208,7 +208,7 @@ enum store_report_by {
 };
 #define STORE_REPORT_KEY_MAX IMPORT_TEXT_MAX
 struct store_report_q {
-	int from_day, to_day; /* local days, inclusive */
+	int from_day, to_day;  /* local days, inclusive */
 	const char *agency;    /* agency code or NULL */
 	const char *field;     /* field name or NULL */
 	const char *procedure; /* procedure code or NULL */

@@ -161,17 +161,26 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX outbox_pending ON outbox(id)"
 	" WHERE sent_at IS NULL AND parked_reason IS NULL;",
-	/* 2: report indexes (docs/reports.md). The report reads three
-	 * disjoint slices: received in the period (dossiers_received),
-	 * still open and received before it (dossiers_open, small), and
-	 * ended in or after it but received before it (dossiers_end). The
-	 * returned-by-post count reads dossiers_post. */
+	/* 2: report indexes (docs/reports.md). The report reads four
+	 * disjoint slices: received in the period (dossiers_report, which
+	 * covers every column read: about 70 bytes a dossier, the price of
+	 * an index-only scan of a year), still open and received before it
+	 * (dossiers_open, small), ended in or after it but received before
+	 * it (dossiers_end), returned by post in it (dossiers_post); and
+	 * the supplement events of the few dossiers that have any. */
 	"CREATE INDEX dossiers_open ON dossiers(received_at)"
 	" WHERE finished_at IS NULL AND returned_at IS NULL;"
 	"CREATE INDEX dossiers_end ON dossiers("
 	" coalesce(finished_at, returned_at), received_at);"
 	"CREATE INDEX dossiers_post ON dossiers(returned_at)"
-	" WHERE delivery = 1;",
+	" WHERE delivery = 1;"
+	/* the big slice, index-only: every column the report reads */
+	"CREATE INDEX dossiers_report ON dossiers(received_at, channel,"
+	" status, delivery, rating, due_at, finished_at, returned_at,"
+	" supplement_count, agency_code, procedure_code);"
+	"CREATE INDEX dossier_events_supp ON dossier_events(dossier_id, at,"
+	" kind, due_before, due_after)"
+	" WHERE kind IN ('supplement_request', 'supplement_complete');",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -2781,11 +2790,14 @@ store_stats(struct store *s, struct store_stats *out)
 /* ---- reports ----
  *
  * docs/reports.md defines every number; DOMAIN.md §10 gives the rules.
- * The statement is built from fixed pieces (never from input) and
- * prepared per call: its cost is nothing next to the scan. Parameters:
- * ?1 period start (instant), ?2 period end (exclusive instant), ?3 agency,
- * ?4 field, ?5 procedure (each NULL when not filtered), ?6 bucket unit,
- * ?7 first day of the period. */
+ * One SQL statement reads the candidate rows (four disjoint slices, each
+ * through its own index, the big one index-only); a second reads the
+ * supplement events of the few candidates that have any. The rules are
+ * applied here in C, in one pass, and counted into groups: summing
+ * thirteen conditional expressions per row in SQL cost more than the
+ * scan itself. Statements are built from fixed pieces, never from input.
+ * Parameters: ?1 period start (instant), ?2 period end (exclusive
+ * instant), ?3 agency, ?4 field, ?5 procedure (NULL when not filtered). */
 
 #define REPORT_FILTER                              \
 	" AND status NOT IN (1, 3)"                \
@@ -2793,113 +2805,76 @@ store_stats(struct store *s, struct store_stats *out)
 	" AND (?5 IS NULL OR procedure_code = ?5)" \
 	" AND (?4 IS NULL OR procedure_code IN"    \
 	"  (SELECT code FROM procedures WHERE field = ?4))"
-#define REPORT_COLS                                                          \
-	"SELECT id, channel, status, delivery, rating, received_at AS recv," \
-	" due_at AS due, coalesce(finished_at, returned_at) AS fin,"         \
-	" returned_at AS ret, supplement_count AS sc, agency_code AS ag,"    \
-	" procedure_code AS pc FROM dossiers "
+#define REPORT_COLS                                                  \
+	"SELECT id, channel, status, delivery, rating, received_at," \
+	" due_at, coalesce(finished_at, returned_at), returned_at,"  \
+	" supplement_count, agency_code, procedure_code FROM dossiers "
 
-/* c: the candidate rows, four disjoint slices, each through its index.
- * s: supplement requests and completions up to the period's end, only
- * for dossiers that have any. k: the effective due date (the one from
- * before a supplement moved it; a missing one is the statutory time from
- * the catalogue) and the supplement time to subtract. r: cls, the resolved
- * bucket (1 early, 2 on time, 3 late, 0 not ended in the period), and os, the
- * instant from which the dossier counts as overdue while open (NULL: never). */
-static const char report_cte[] =
-    "WITH c AS MATERIALIZED (" REPORT_COLS "INDEXED BY dossiers_received"
-    " WHERE received_at >= ?1 AND received_at < ?2" REPORT_FILTER
-    " UNION ALL " REPORT_COLS "INDEXED BY dossiers_open"
-    " WHERE finished_at IS NULL AND returned_at IS NULL"
-    " AND received_at < ?1" REPORT_FILTER " UNION ALL " REPORT_COLS
-    "INDEXED BY dossiers_end"
-    " WHERE coalesce(finished_at, returned_at) >= ?1"
-    " AND received_at < ?1" REPORT_FILTER " UNION ALL " REPORT_COLS
-    "INDEXED BY dossiers_post"
-    " WHERE delivery = 1 AND returned_at >= ?1 AND returned_at < ?2"
-    " AND coalesce(finished_at, returned_at) < ?1"
-    " AND received_at < ?1" REPORT_FILTER "), s AS ("
-    " SELECT e.dossier_id AS id,"
-    "  sum(e.kind = 'supplement_request') AS nreq,"
-    "  sum(e.kind = 'supplement_complete') AS ncomp,"
-    "  sum(CASE WHEN e.kind = 'supplement_complete' THEN e.at"
-    "   ELSE -e.at END) AS net,"
-    "  max(CASE WHEN e.kind = 'supplement_request' THEN e.at END)"
-    "   AS lastreq,"
-    /* a completion that moved the due date: the time is subtracted
-     * below, so the due date from before it is the one to compare */
-    "  min(CASE WHEN e.kind = 'supplement_complete'"
-    "   AND e.due_after <> e.due_before THEN e.due_before END) AS due0"
-    " FROM c JOIN dossier_events e ON e.dossier_id = c.id"
-    " WHERE c.sc > 0 AND e.at < ?2"
-    " AND e.kind IN ('supplement_request', 'supplement_complete')"
-    " GROUP BY e.dossier_id"
-    "), k AS ("
-    " SELECT c.*, coalesce(s.nreq, 0) AS nreq,"
-    "  coalesce(s.nreq > s.ncomp, 0) AS sopen, s.lastreq,"
-    "  CASE WHEN s.id IS NULL THEN 0 WHEN s.nreq > s.ncomp"
-    "   THEN s.net + s.lastreq ELSE s.net END AS suppd,"
-    "  CASE WHEN s.due0 IS NOT NULL THEN s.due0"
-    "   WHEN c.due IS NOT NULL THEN c.due ELSE mc_due(c.recv,"
-    "   (SELECT days FROM procedures WHERE code = c.pc)) END AS edue"
-    " FROM c LEFT JOIN s ON s.id = c.id"
-    "), r AS ("
-    " SELECT k.*,"
-    "  CASE WHEN fin IS NULL OR fin < ?1 OR fin >= ?2 THEN 0"
-    "   WHEN status = 7 THEN 2"
-    "   WHEN nreq > 1 THEN 3"
-    "   WHEN edue IS NULL THEN 2"
-    "   WHEN fin - suppd > edue THEN 3"
-    "   WHEN (fin - suppd + 25200) / 86400 < (edue + 25200) / 86400"
-    "    THEN 1"
-    "   ELSE 2 END AS cls,"
-    "  CASE WHEN nreq > 1 THEN lastreq"
-    "   WHEN edue IS NULL THEN NULL"
-    "   WHEN sopen THEN CASE WHEN lastreq > edue THEN edue END"
-    "   ELSE edue + suppd END AS os,"
-    "  (fin IS NULL OR fin >= ?1) AS live"
-    " FROM k) ";
+/* received in the period; received before it and still open; ended in
+ * or after it; returned by post in it but ended before it */
+static const char report_scan_sql[] =
+    REPORT_COLS "INDEXED BY dossiers_report"
+                " WHERE received_at >= ?1 AND received_at < ?2" REPORT_FILTER
+                " UNION ALL " REPORT_COLS "INDEXED BY dossiers_open"
+                " WHERE finished_at IS NULL AND returned_at IS NULL"
+                " AND received_at < ?1" REPORT_FILTER " UNION ALL " REPORT_COLS
+                "INDEXED BY dossiers_end"
+                " WHERE coalesce(finished_at, returned_at) >= ?1"
+                " AND received_at < ?1" REPORT_FILTER " UNION ALL " REPORT_COLS
+                "INDEXED BY dossiers_post"
+                " WHERE delivery = 1 AND returned_at >= ?1 AND returned_at < ?2"
+                " AND coalesce(finished_at, returned_at) < ?1"
+                " AND received_at < ?1" REPORT_FILTER;
 
-/* The sums of one group, in store_report_row order after the key. */
-static const char report_sums[] =
-    " sum(recv >= ?1 AND channel = 1), sum(recv >= ?1 AND channel = 2),"
-    " sum(recv >= ?1 AND channel = 3), sum(recv < ?1 AND live),"
-    " sum(cls = 1), sum(cls = 2), sum(cls = 3),"
-    " sum((fin IS NULL OR fin >= ?2) AND (os IS NULL OR os >= ?2)),"
-    " sum((fin IS NULL OR fin >= ?2) AND os < ?2),"
-    " sum(delivery = 1 AND ret >= ?1 AND ret < ?2),"
-    " sum(cls > 0 AND rating = 1), sum(cls > 0 AND rating = 2),"
-    " sum(cls > 0 AND rating = 3) FROM r";
+/* Supplement events of dossier ids in [?1, ?2] up to the period's end
+ * ?3, in id order (index-only through dossier_events_supp). */
+static const char report_supp_sql[] =
+    "SELECT dossier_id, kind = 'supplement_request', at, due_before,"
+    " due_after FROM dossier_events INDEXED BY dossier_events_supp"
+    " WHERE dossier_id BETWEEN ?1 AND ?2 AND at < ?3"
+    " AND kind IN ('supplement_request', 'supplement_complete')"
+    " ORDER BY dossier_id";
 
-/* Group keys by enum store_report_by (the non-time ones). */
-static const char *const report_keys[] = {
-	[SR_BY_NONE] = "''",
-	[SR_BY_CHANNEL] = "channel",
-	[SR_BY_AGENCY] = "ag",
-	[SR_BY_FIELD] = "(SELECT field FROM procedures WHERE code = pc)",
-	[SR_BY_PROCEDURE] = "pc",
-};
-
-/* Time series: one row per (measure, bucket, value) with a count; the
- * pending and overdue levels are running sums of arrivals and leavings
- * (see report_series). */
-static const char report_series_sql[] =
-    "SELECT 0, mc_bucket(recv, ?6, ?7) AS b, channel, count(*) FROM r"
-    " WHERE recv >= ?1 GROUP BY 2, 3"
-    " UNION ALL SELECT 1, mc_bucket(fin, ?6, ?7), cls, count(*) FROM r"
-    " WHERE cls > 0 GROUP BY 2, 3"
-    " UNION ALL SELECT 2, mc_bucket(fin, ?6, ?7), rating, count(*) FROM r"
-    " WHERE cls > 0 AND rating > 0 GROUP BY 2, 3"
-    " UNION ALL SELECT 3, mc_bucket(ret, ?6, ?7), 0, count(*) FROM r"
-    " WHERE delivery = 1 AND ret >= ?1 AND ret < ?2 GROUP BY 2"
-    " UNION ALL SELECT 4, mc_bucket(fin, ?6, ?7), 0, count(*) FROM r"
-    " WHERE fin >= ?1 AND fin < ?2 AND live GROUP BY 2"
-    " UNION ALL SELECT 5, mc_bucket(os, ?6, ?7), 0, count(*) FROM r"
-    " WHERE live AND os < ?2 AND (fin IS NULL OR os < fin) GROUP BY 2"
-    " UNION ALL SELECT 6, mc_bucket(fin, ?6, ?7), 0, count(*) FROM r"
-    " WHERE fin >= ?1 AND fin < ?2 AND os < fin GROUP BY 2";
+#define REPORT_NEVER       INT64_MAX
+#define REPORT_GROUPS_CAP  100000  /* distinct groups of one report */
+#define REPORT_DEFER_CAP   4000000 /* candidates with supplements */
+#define REPORT_BUCKETS_CAP 4000    /* days in the longest period + 1 */
 
 enum { UNIT_DAY = 1, UNIT_WEEK = 2, UNIT_MONTH = 3 };
+
+/* One candidate row and, once read, its supplement summary. */
+struct rrow {
+	int64_t id, recv, due, fin, ret; /* due, fin, ret: 0 = NULL */
+	int channel, status, delivery, rating;
+	uint32_t group;
+	int nreq, ncomp; /* supplement requests and completions */
+	int64_t net;     /* sum of completion times - request times */
+	int64_t lastreq; /* the latest request, 0 when none */
+	int64_t due0;    /* due before a completion moved it, or 0 */
+	char proc[PROC_CODE_MAX + 1];
+};
+
+struct rgroups { /* groups by key: rows plus an open-addressing index */
+	struct store_report_row *rows;
+	size_t n, cap;
+	uint32_t *slot; /* index + 1; 0 empty */
+	size_t nslot;
+};
+
+struct rstate {
+	struct store *s;
+	const struct store_report_q *q;
+	int64_t from, to; /* the period: [from, to) */
+	int unit;         /* time series: UNIT_*, else 0 */
+	int64_t nb;       /* buckets */
+	struct store_report_row *total;
+	struct rgroups g;
+	struct store_report_row *bucket;   /* nb rows */
+	int64_t *leave, *obecome, *oleave; /* nb each */
+	struct rrow *defer;
+	size_t ndefer, capdefer;
+	char *err;
+};
 
 /* The index of a local day in a unit's own numbering: weeks start on
  * Monday (day 4 was Monday 5 January 1970), months are y * 12 + m - 1. */
@@ -2917,54 +2892,14 @@ unit_index(int day, int unit)
 	return day;
 }
 
-/* mc_bucket(t, unit, first_day): the bucket of instant t counted from
- * the period's first; earlier instants fall in bucket 0. */
-static void
-sql_bucket(sqlite3_context *ctx, int argc, sqlite3_value **v)
+/* The bucket of instant t: earlier than the period is bucket 0. */
+static int64_t
+bucket_of(const struct rstate *r, int64_t t)
 {
-	int unit = sqlite3_value_int(v[1]), first = sqlite3_value_int(v[2]);
-	int64_t b;
+	int64_t b = unit_index(cal_local_day(t), r->unit) -
+	    unit_index(r->q->from_day, r->unit);
 
-	(void)argc;
-	if (sqlite3_value_type(v[0]) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	b = unit_index(cal_local_day(sqlite3_value_int64(v[0])), unit) -
-	    unit_index(first, unit);
-	sqlite3_result_int64(ctx, b < 0 ? 0 : b);
-}
-
-/* mc_due(received_at, days): the statutory due time from the working-day
- * calendar, for dossiers stored without one; NULL when days is unknown. */
-static void
-sql_due(sqlite3_context *ctx, int argc, sqlite3_value **v)
-{
-	struct store *s = sqlite3_user_data(ctx);
-	bool prov;
-	int days;
-
-	(void)argc;
-	if (sqlite3_value_type(v[0]) == SQLITE_NULL ||
-	    sqlite3_value_type(v[1]) == SQLITE_NULL ||
-	    (days = sqlite3_value_int(v[1])) <= 0) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	sqlite3_result_int64(ctx,
-	    cal_due(&s->cal, sqlite3_value_int64(v[0]), days, &prov));
-}
-
-static int
-report_functions(struct store *s)
-{
-	int rc = sqlite3_create_function(s->db, "mc_bucket", 3,
-	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_bucket, NULL, NULL);
-
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(s->db, "mc_due", 2, SQLITE_UTF8, s,
-		    sql_due, NULL, NULL);
-	return rc;
+	return b < 0 ? 0 : b >= r->nb ? r->nb - 1 : b;
 }
 
 static bool
@@ -2973,37 +2908,305 @@ is_time_by(int by)
 	return by == SR_BY_DAY || by == SR_BY_WEEK || by == SR_BY_MONTH;
 }
 
-/* The statement text for q: the summary grouped by q->by (time groups
- * use the series statement). The caller frees it with sqlite3_free. */
-static char *
-report_sql(int by)
+static uint64_t
+key_hash(const char *k)
 {
-	if (is_time_by(by))
-		return sqlite3_mprintf("%s%s", report_cte, report_series_sql);
-	if (by == SR_BY_NONE) /* one row, even when nothing matches */
-		return sqlite3_mprintf("%sSELECT '',%s", report_cte,
-		    report_sums);
-	return sqlite3_mprintf("%sSELECT %s AS key,%s GROUP BY 1 ORDER BY 1",
-	    report_cte, report_keys[by], report_sums);
+	uint64_t h = 1469598103934665603u; /* FNV-1a */
+
+	for (; *k != '\0'; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211u;
+	return h;
+}
+
+/* The group of key, created when new; UINT32_MAX past the cap or when
+ * out of memory. */
+static uint32_t
+group_of(struct rgroups *g, const char *key)
+{
+	size_t i, mask;
+	uint32_t *ns;
+	void *nr;
+
+	if (g->n * 2 >= g->nslot) { /* grow the index, rehash */
+		size_t n = g->nslot ? g->nslot * 2 : 64;
+
+		if ((ns = calloc(n, sizeof(*ns))) == NULL)
+			return UINT32_MAX;
+		for (size_t k = 0; k < g->n; k++) {
+			i = key_hash(g->rows[k].key) & (n - 1);
+			while (ns[i] != 0)
+				i = (i + 1) & (n - 1);
+			ns[i] = (uint32_t)k + 1;
+		}
+		free(g->slot);
+		g->slot = ns;
+		g->nslot = n;
+	}
+	mask = g->nslot - 1;
+	for (i = key_hash(key) & mask; g->slot[i] != 0; i = (i + 1) & mask)
+		if (strcmp(g->rows[g->slot[i] - 1].key, key) == 0)
+			return g->slot[i] - 1;
+	if (g->n >= REPORT_GROUPS_CAP)
+		return UINT32_MAX;
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 16;
+
+		if ((nr = realloc(g->rows, cap * sizeof(*g->rows))) == NULL)
+			return UINT32_MAX;
+		g->rows = nr;
+		g->cap = cap;
+	}
+	memset(&g->rows[g->n], 0, sizeof(g->rows[0]));
+	snprintf(g->rows[g->n].key, STORE_REPORT_KEY_MAX, "%s", key);
+	g->slot[i] = (uint32_t)g->n + 1;
+	return (uint32_t)g->n++;
+}
+
+static void
+groups_free(struct rgroups *g)
+{
+	free(g->rows);
+	free(g->slot);
+	memset(g, 0, sizeof(*g));
+}
+
+/* The statutory due time for a dossier stored without one: the
+ * procedure's working days on the calendar; 0 when unknown. */
+static int64_t
+statutory_due(struct store *s, const char *proc, int64_t recv)
+{
+	sqlite3_stmt *st = q(s, Q_PROC_GET);
+	int days = 0;
+	bool prov;
+
+	b_text(st, 1, proc);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		days = sqlite3_column_int(st, 1);
+	sqlite3_reset(st);
+	return days > 0 ? cal_due(&s->cal, recv, days, &prov) : 0;
+}
+
+static void
+report_row_add(struct store_report_row *t, const struct store_report_row *r)
+{
+	for (int i = 0; i < 3; i++) {
+		t->received[i] += r->received[i];
+		t->rating[i] += r->rating[i];
+	}
+	t->carried_over += r->carried_over;
+	t->early += r->early;
+	t->on_time += r->on_time;
+	t->late += r->late;
+	t->within_due += r->within_due;
+	t->overdue += r->overdue;
+	t->returned_by_post += r->returned_by_post;
+}
+
+/* Applies the rules to one candidate (its supplements read) and counts
+ * it into its group (or the whole) and the time buckets. */
+static void
+classify(struct rstate *r, const struct rrow *w)
+{
+	struct store_report_row *g = r->unit ? r->total : &r->g.rows[w->group];
+	bool sopen = w->nreq > w->ncomp,
+	     live = w->fin == 0 || w->fin >= r->from;
+	int64_t suppd = sopen ? w->net + w->lastreq : w->net;
+	int64_t edue = w->due0 ? w->due0 : w->due, eff, os;
+	int cls = 0;
+
+	if (edue == 0)
+		edue = statutory_due(r->s, w->proc, w->recv);
+	if (w->fin != 0 && w->fin >= r->from && w->fin < r->to) {
+		eff = w->fin - suppd;
+		if (w->status == ST_WITHDRAWN)
+			cls = 2;
+		else if (w->nreq > 1)
+			cls = 3;
+		else if (edue == 0)
+			cls = 2;
+		else if (eff > edue)
+			cls = 3;
+		else if (cal_local_day(eff) < cal_local_day(edue))
+			cls = 1;
+		else
+			cls = 2;
+	}
+	if (w->nreq > 1)
+		os = w->lastreq;
+	else if (edue == 0)
+		os = REPORT_NEVER;
+	else if (sopen)
+		os = w->lastreq > edue ? edue : REPORT_NEVER;
+	else
+		os = edue + suppd;
+
+	if (w->recv >= r->from)
+		g->received[w->channel == CHANNEL_ONLINE ? 1
+		        : w->channel == CHANNEL_POSTAL   ? 2
+		                                         : 0]++;
+	else if (live)
+		g->carried_over++;
+	if (cls == 1)
+		g->early++;
+	else if (cls == 2)
+		g->on_time++;
+	else if (cls == 3)
+		g->late++;
+	if (w->fin == 0 || w->fin >= r->to) {
+		if (os < r->to)
+			g->overdue++;
+		else
+			g->within_due++;
+	}
+	if (w->delivery == DELIVERY_POST && w->ret >= r->from && w->ret < r->to)
+		g->returned_by_post++;
+	if (cls > 0 && w->rating >= 1 && w->rating <= 3)
+		g->rating[w->rating - 1]++;
+	if (!r->unit)
+		return;
+	/* the series: counts by the bucket of their instant; the pending
+	 * and overdue levels from arrivals and leavings */
+	if (w->recv >= r->from)
+		r->bucket[bucket_of(r, w->recv)]
+		    .received[w->channel == CHANNEL_ONLINE ? 1
+		            : w->channel == CHANNEL_POSTAL ? 2
+		                                           : 0]++;
+	if (cls > 0) {
+		struct store_report_row *b = &r->bucket[bucket_of(r, w->fin)];
+
+		*(cls == 1         ? &b->early
+		        : cls == 2 ? &b->on_time
+		                   : &b->late) += 1;
+		if (w->rating >= 1 && w->rating <= 3)
+			b->rating[w->rating - 1]++;
+	}
+	if (w->delivery == DELIVERY_POST && w->ret >= r->from && w->ret < r->to)
+		r->bucket[bucket_of(r, w->ret)].returned_by_post++;
+	if (live && w->fin != 0 && w->fin < r->to)
+		r->leave[bucket_of(r, w->fin)]++;
+	if (live && os < r->to && (w->fin == 0 || os < w->fin))
+		r->obecome[bucket_of(r, os)]++;
+	if (live && w->fin != 0 && w->fin < r->to && os < w->fin)
+		r->oleave[bucket_of(r, w->fin)]++;
+}
+
+static int
+defer_row(struct rstate *r, const struct rrow *w)
+{
+	struct rrow *n;
+	size_t cap;
+
+	if (r->ndefer == r->capdefer) {
+		if (r->capdefer >= REPORT_DEFER_CAP) {
+			seterr(r->err,
+			    "to: more than %d dossiers with supplements in "
+			    "the period; shorten it",
+			    REPORT_DEFER_CAP);
+			return -1;
+		}
+		cap = r->capdefer ? r->capdefer * 2 : 1024;
+		if ((n = realloc(r->defer, cap * sizeof(*n))) == NULL) {
+			seterr(r->err, "report: out of memory");
+			return -1;
+		}
+		r->defer = n;
+		r->capdefer = cap;
+	}
+	r->defer[r->ndefer++] = *w;
+	return 0;
+}
+
+static int
+rrow_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const struct rrow *)a)->id,
+	        y = ((const struct rrow *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct rrow *
+find_deferred(struct rstate *r, int64_t id)
+{
+	size_t lo = 0, hi = r->ndefer;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->defer[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->ndefer && r->defer[lo].id == id ? &r->defer[lo] : NULL;
+}
+
+/* Reads the supplement events of the deferred rows, then counts them. */
+static enum store_rc
+report_supplements(struct rstate *r)
+{
+	sqlite3_stmt *st;
+	struct rrow *w;
+	int rc, req;
+	int64_t at;
+
+	if (r->ndefer == 0)
+		return STORE_OK;
+	qsort(r->defer, r->ndefer, sizeof(*r->defer), rrow_cmp);
+	if (sqlite3_prepare_v2(r->s->db, report_supp_sql, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return dberr(r->s, r->err);
+	sqlite3_bind_int64(st, 1, r->defer[0].id);
+	sqlite3_bind_int64(st, 2, r->defer[r->ndefer - 1].id);
+	sqlite3_bind_int64(st, 3, r->to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((w = find_deferred(r, sqlite3_column_int64(st, 0))) == NULL)
+			continue;
+		req = sqlite3_column_int(st, 1);
+		at = sqlite3_column_int64(st, 2);
+		if (req) {
+			w->nreq++;
+			w->net -= at;
+			if (at > w->lastreq)
+				w->lastreq = at;
+		} else {
+			w->ncomp++;
+			w->net += at;
+			/* a completion that moved the due date: the time is
+			 * subtracted, so compare with the due from before */
+			if (sqlite3_column_type(st, 3) != SQLITE_NULL &&
+			    sqlite3_column_type(st, 4) != SQLITE_NULL &&
+			    sqlite3_column_int64(st, 3) !=
+			        sqlite3_column_int64(st, 4) &&
+			    (w->due0 == 0 ||
+			        sqlite3_column_int64(st, 3) < w->due0))
+				w->due0 = sqlite3_column_int64(st, 3);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dberr(r->s, r->err);
+	for (size_t i = 0; i < r->ndefer; i++)
+		classify(r, &r->defer[i]);
+	return STORE_OK;
+}
+
+static const char *
+channel_key(int ch)
+{
+	return ch == CHANNEL_ONLINE ? "online"
+	    : ch == CHANNEL_POSTAL  ? "postal"
+	                            : "in_person";
 }
 
 static sqlite3_stmt *
-report_prepare(struct store *s, const struct store_report_q *q, int by,
+report_prepare(struct store *s, const struct store_report_q *q,
     const char *prefix, char *err)
 {
-	char *text = report_sql(by), *full;
 	sqlite3_stmt *st = NULL;
-	int unit = by == SR_BY_WEEK ? UNIT_WEEK
-	    : by == SR_BY_MONTH     ? UNIT_MONTH
-	                            : UNIT_DAY;
+	char *full = sqlite3_mprintf("%s%s", prefix, report_scan_sql);
 
-	if (text == NULL) {
-		seterr(err, "report: out of memory");
-		return NULL;
-	}
-	full = sqlite3_mprintf("%s%s", prefix, text);
-	sqlite3_free(text);
-	if (full == NULL || report_functions(s) != SQLITE_OK ||
+	if (full == NULL ||
 	    sqlite3_prepare_v2(s->db, full, -1, &st, NULL) != SQLITE_OK) {
 		dberr(s, err);
 		sqlite3_free(full);
@@ -3016,9 +3219,143 @@ report_prepare(struct store *s, const struct store_report_q *q, int by,
 	b_opt(st, 3, q->agency);
 	b_opt(st, 4, q->field);
 	b_opt(st, 5, q->procedure);
-	sqlite3_bind_int(st, 6, unit);
-	sqlite3_bind_int(st, 7, q->from_day);
 	return st;
+}
+
+/* Reads every candidate: rows without supplements are counted at once,
+ * the others after their events are read. */
+static enum store_rc
+report_scan(struct rstate *r)
+{
+	sqlite3_stmt *st = report_prepare(r->s, r->q, "", r->err);
+	struct rrow w;
+	const char *key;
+	int rc;
+
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&w, 0, sizeof(w));
+		w.id = sqlite3_column_int64(st, 0);
+		w.channel = sqlite3_column_int(st, 1);
+		w.status = sqlite3_column_int(st, 2);
+		w.delivery = sqlite3_column_int(st, 3);
+		w.rating = sqlite3_column_int(st, 4);
+		w.recv = sqlite3_column_int64(st, 5);
+		w.due = sqlite3_column_int64(st, 6);
+		w.fin = sqlite3_column_int64(st, 7);
+		w.ret = sqlite3_column_int64(st, 8);
+		snprintf(w.proc, sizeof(w.proc), "%s", c_str(st, 11));
+		if (!r->unit) {
+			key = r->q->by == SR_BY_CHANNEL ? channel_key(w.channel)
+			    : r->q->by == SR_BY_AGENCY  ? c_str(st, 10)
+			    : r->q->by == SR_BY_NONE    ? ""
+			                                : w.proc;
+			if ((w.group = group_of(&r->g, key)) == UINT32_MAX) {
+				seterr(r->err, "by: more than %d groups",
+				    REPORT_GROUPS_CAP);
+				sqlite3_finalize(st);
+				return STORE_INVALID;
+			}
+		}
+		if (sqlite3_column_int(st, 9) > 0) {
+			if (defer_row(r, &w) < 0) {
+				sqlite3_finalize(st);
+				return STORE_INVALID;
+			}
+		} else {
+			classify(r, &w);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dberr(r->s, r->err);
+	return report_supplements(r);
+}
+
+/* Fields: the counts were kept per procedure; fold them into the
+ * procedures' fields. */
+static enum store_rc
+fold_fields(struct rstate *r)
+{
+	struct rgroups f = { 0 };
+	sqlite3_stmt *st;
+	uint32_t k;
+	char field[STORE_REPORT_KEY_MAX];
+
+	if (sqlite3_prepare_v2(r->s->db,
+	        "SELECT field FROM procedures WHERE code = ?1", -1, &st,
+	        NULL) != SQLITE_OK)
+		return dberr(r->s, r->err);
+	for (size_t i = 0; i < r->g.n; i++) {
+		sqlite3_reset(st);
+		b_text(st, 1, r->g.rows[i].key);
+		field[0] = '\0';
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(field, sizeof(field), "%s", c_str(st, 0));
+		if ((k = group_of(&f, field)) == UINT32_MAX) {
+			sqlite3_finalize(st);
+			groups_free(&f);
+			seterr(r->err, "report: out of memory");
+			return STORE_ERROR;
+		}
+		report_row_add(&f.rows[k], &r->g.rows[i]);
+	}
+	sqlite3_finalize(st);
+	groups_free(&r->g);
+	r->g = f;
+	return STORE_OK;
+}
+
+static int
+row_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct store_report_row *)a)->key,
+	    ((const struct store_report_row *)b)->key);
+}
+
+/* The label of bucket b: its first day inside the period ("2021-04-05"),
+ * or "2021-04" for months. */
+static void
+bucket_label(int first_day, int unit, int64_t b, char *key)
+{
+	int64_t idx = unit_index(first_day, unit) + b;
+	char date[16];
+	int day;
+
+	if (unit == UNIT_MONTH) {
+		snprintf(key, STORE_REPORT_KEY_MAX, "%04d-%02d",
+		    (int)(idx / 12), (int)(idx % 12) + 1);
+		return;
+	}
+	day = unit == UNIT_WEEK ? (int)(idx * 7 - 3) : (int)idx;
+	if (day < first_day)
+		day = first_day;
+	cal_format_date(day, date);
+	snprintf(key, STORE_REPORT_KEY_MAX, "%s", date);
+}
+
+/* Turns the per-bucket arrivals and leavings into levels at each
+ * bucket's end, from the whole period's carried-over count, and hands
+ * the buckets to fn. */
+static void
+emit_series(struct rstate *r, store_report_fn *fn, void *arg)
+{
+	int64_t pending = r->total->carried_over, overdue = 0;
+	struct store_report_row *b;
+
+	for (int64_t i = 0; i < r->nb; i++) {
+		b = &r->bucket[i];
+		b->carried_over = pending;
+		pending += b->received[0] + b->received[1] + b->received[2] -
+		    r->leave[i];
+		overdue += r->obecome[i] - r->oleave[i];
+		b->overdue = overdue;
+		b->within_due = pending - overdue;
+		bucket_label(r->q->from_day, r->unit, i, b->key);
+		if (fn != NULL && fn(arg, b) != 0)
+			break;
+	}
 }
 
 /* STORE_NOTFOUND naming the argument when a filter names nothing the
@@ -3058,198 +3395,13 @@ report_check_filters(struct store *s, const struct store_report_q *q, char *err)
 	return STORE_OK;
 }
 
-static void
-report_row_read(sqlite3_stmt *st, struct store_report_row *row)
-{
-	int64_t *f[] = { &row->received[0], &row->received[1],
-		&row->received[2], &row->carried_over, &row->early,
-		&row->on_time, &row->late, &row->within_due, &row->overdue,
-		&row->returned_by_post, &row->rating[0], &row->rating[1],
-		&row->rating[2] };
-
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		*f[i] = sqlite3_column_int64(st, (int)i + 1);
-}
-
-static void
-report_key(sqlite3_stmt *st, int by, char *key)
-{
-	static const char *const channels[] = { "", "in_person", "online",
-		"postal" };
-	const char *v = c_str(st, 0);
-	int ch;
-
-	if (by == SR_BY_CHANNEL) {
-		ch = sqlite3_column_int(st, 0);
-		v = ch >= 1 && ch <= 3 ? channels[ch] : "in_person";
-	}
-	snprintf(key, STORE_REPORT_KEY_MAX, "%s", v);
-}
-
-/* The label of bucket b: its first day inside the period ("2021-04-05"),
- * or "2021-04" for months. */
-static void
-bucket_label(int first_day, int unit, int64_t b, char *key)
-{
-	int64_t idx = unit_index(first_day, unit) + b;
-	char date[16];
-	int day;
-
-	if (unit == UNIT_MONTH) {
-		snprintf(key, STORE_REPORT_KEY_MAX, "%04d-%02d",
-		    (int)(idx / 12), (int)(idx % 12) + 1);
-		return;
-	}
-	day = unit == UNIT_WEEK ? (int)(idx * 7 - 3) : (int)idx;
-	if (day < first_day)
-		day = first_day;
-	cal_format_date(day, date);
-	snprintf(key, STORE_REPORT_KEY_MAX, "%s", date);
-}
-
-/* Time groups: reads the per-bucket counts, then turns the pending
- * arrivals and leavings into levels at each bucket's end, starting from
- * the whole period's carried-over count. */
-static enum store_rc
-report_series(struct store *s, const struct store_report_q *q,
-    const struct store_report_row *total, store_report_fn *fn, void *arg,
-    char *err)
-{
-	int unit = q->by == SR_BY_WEEK ? UNIT_WEEK
-	    : q->by == SR_BY_MONTH     ? UNIT_MONTH
-	                               : UNIT_DAY;
-	int64_t nb =
-	    unit_index(q->to_day, unit) - unit_index(q->from_day, unit) + 1;
-	struct store_report_row *rows;
-	int64_t *leave, *obecome, *oleave, pending, overdue, b, n;
-	sqlite3_stmt *st;
-	int rc, measure, v;
-	enum store_rc out = STORE_OK;
-
-	rows = calloc((size_t)nb, sizeof(*rows));
-	leave = calloc((size_t)nb * 3, sizeof(*leave));
-	if (rows == NULL || leave == NULL) {
-		free(rows);
-		free(leave);
-		seterr(err, "report: out of memory");
-		return STORE_ERROR;
-	}
-	obecome = leave + nb;
-	oleave = obecome + nb;
-	if ((st = report_prepare(s, q, q->by, "", err)) == NULL) {
-		free(rows);
-		free(leave);
-		return STORE_ERROR;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		measure = sqlite3_column_int(st, 0);
-		b = sqlite3_column_int64(st, 1);
-		v = sqlite3_column_int(st, 2);
-		n = sqlite3_column_int64(st, 3);
-		if (b < 0 || b >= nb)
-			continue; /* cannot happen: bucketed inside */
-		switch (measure) {
-		case 0:
-			rows[b].received[v == 2 ? 1 : v == 3 ? 2 : 0] += n;
-			break;
-		case 1:
-			*(v == 1         ? &rows[b].early
-			        : v == 2 ? &rows[b].on_time
-			                 : &rows[b].late) += n;
-			break;
-		case 2:
-			if (v >= 1 && v <= 3)
-				rows[b].rating[v - 1] += n;
-			break;
-		case 3:
-			rows[b].returned_by_post += n;
-			break;
-		case 4:
-			leave[b] += n;
-			break;
-		case 5:
-			obecome[b] += n;
-			break;
-		default:
-			oleave[b] += n;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		out = dberr(s, err);
-	sqlite3_finalize(st);
-	pending = total->carried_over;
-	overdue = 0;
-	for (b = 0; out == STORE_OK && b < nb; b++) {
-		rows[b].carried_over = pending;
-		pending += rows[b].received[0] + rows[b].received[1] +
-		    rows[b].received[2] - leave[b];
-		overdue += obecome[b] - oleave[b];
-		rows[b].overdue = overdue;
-		rows[b].within_due = pending - overdue;
-		bucket_label(q->from_day, unit, b, rows[b].key);
-		if (fn != NULL && fn(arg, &rows[b]) != 0)
-			break;
-	}
-	free(rows);
-	free(leave);
-	return out;
-}
-
-static void
-report_row_add(struct store_report_row *t, const struct store_report_row *r)
-{
-	for (int i = 0; i < 3; i++) {
-		t->received[i] += r->received[i];
-		t->rating[i] += r->rating[i];
-	}
-	t->carried_over += r->carried_over;
-	t->early += r->early;
-	t->on_time += r->on_time;
-	t->late += r->late;
-	t->within_due += r->within_due;
-	t->overdue += r->overdue;
-	t->returned_by_post += r->returned_by_post;
-}
-
-/* Channel, agency, field, procedure: one row per group, summed into
- * *total. Every row is read even after fn asks to stop, so the total
- * stays whole. */
-static enum store_rc
-report_groups(struct store *s, const struct store_report_q *q,
-    struct store_report_row *total, store_report_fn *fn, void *arg,
-    char *err)
-{
-	struct store_report_row row;
-	enum store_rc out = STORE_OK;
-	sqlite3_stmt *st;
-	bool more = true;
-	int rc;
-
-	if ((st = report_prepare(s, q, q->by, "", err)) == NULL)
-		return STORE_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&row, 0, sizeof(row));
-		report_key(st, q->by, row.key);
-		report_row_read(st, &row);
-		report_row_add(total, &row);
-		if (more && fn != NULL && fn(arg, &row) != 0)
-			more = false;
-	}
-	if (rc != SQLITE_DONE)
-		out = dberr(s, err);
-	sqlite3_finalize(st);
-	return out;
-}
-
 enum store_rc
 store_report(struct store *s, const struct store_report_q *q,
     struct store_report_row *total, store_report_fn *fn, void *arg,
     char err[STORE_ERR_MAX])
 {
-	sqlite3_stmt *st;
+	struct rstate r = { .s = s, .q = q, .total = total, .err = err };
 	enum store_rc out;
-	int rc;
 
 	memset(total, 0, sizeof(*total));
 	if (q->from_day > q->to_day) {
@@ -3262,22 +3414,51 @@ store_report(struct store *s, const struct store_report_q *q,
 	}
 	if ((out = report_check_filters(s, q, err)) != STORE_OK)
 		return out;
-	/* Other groups partition the rows and every number is a count of
-	 * rows, so the whole is their sum: one pass, not two. */
-	if (q->by != SR_BY_NONE && !is_time_by(q->by))
-		return report_groups(s, q, total, fn, arg, err);
-	/* the whole first: time groups start from its carried-over count */
-	if ((st = report_prepare(s, q, SR_BY_NONE, "", err)) == NULL)
-		return STORE_ERROR;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		report_row_read(st, total);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return dberr(s, err);
-	if (q->by == SR_BY_NONE)
-		return STORE_OK;
-	return report_series(s, q, total, fn, arg, err);
+	r.from = cal_instant(q->from_day, 0);
+	r.to = cal_instant(q->to_day + 1, 0);
+	if (is_time_by(q->by)) {
+		r.unit = q->by == SR_BY_WEEK ? UNIT_WEEK
+		    : q->by == SR_BY_MONTH   ? UNIT_MONTH
+		                             : UNIT_DAY;
+		r.nb = unit_index(q->to_day, r.unit) -
+		    unit_index(q->from_day, r.unit) + 1;
+		if (r.nb < 1 || r.nb > REPORT_BUCKETS_CAP) {
+			seterr(err, "to: more than %d buckets",
+			    REPORT_BUCKETS_CAP);
+			return STORE_INVALID;
+		}
+		r.bucket = calloc((size_t)r.nb, sizeof(*r.bucket));
+		r.leave = calloc((size_t)r.nb * 3, sizeof(*r.leave));
+		if (r.bucket == NULL || r.leave == NULL) {
+			free(r.bucket);
+			free(r.leave);
+			seterr(err, "report: out of memory");
+			return STORE_ERROR;
+		}
+		r.obecome = r.leave + r.nb;
+		r.oleave = r.obecome + r.nb;
+	}
+	out = report_scan(&r);
+	if (out == STORE_OK && q->by == SR_BY_FIELD)
+		out = fold_fields(&r);
+	if (out == STORE_OK && r.unit) {
+		emit_series(&r, fn, arg);
+	} else if (out == STORE_OK) {
+		/* the groups partition the rows: the whole is their sum */
+		for (size_t i = 0; i < r.g.n; i++)
+			report_row_add(total, &r.g.rows[i]);
+		qsort(r.g.rows, r.g.n, sizeof(*r.g.rows), row_key_cmp);
+		for (size_t i = 0; q->by != SR_BY_NONE && i < r.g.n; i++)
+			if (fn != NULL && fn(arg, &r.g.rows[i]) != 0)
+				break;
+	}
+	if (out != STORE_OK)
+		memset(total, 0, sizeof(*total));
+	groups_free(&r.g);
+	free(r.defer);
+	free(r.bucket);
+	free(r.leave);
+	return out;
 }
 
 enum store_rc
@@ -3285,8 +3466,7 @@ store_report_plan(struct store *s, const struct store_report_q *q, char *buf,
     size_t size)
 {
 	char err[STORE_ERR_MAX];
-	sqlite3_stmt *st =
-	    report_prepare(s, q, q->by, "EXPLAIN QUERY PLAN ", err);
+	sqlite3_stmt *st = report_prepare(s, q, "EXPLAIN QUERY PLAN ", err);
 	size_t len = 0;
 	int n;
 
@@ -3296,14 +3476,32 @@ store_report_plan(struct store *s, const struct store_report_q *q, char *buf,
 		return STORE_ERROR;
 	/* columns: id, parent, notused, detail */
 	while (sqlite3_step(st) == SQLITE_ROW && len < size) {
-		n = snprintf(buf + len, size - len, "%d %d %s\n",
-		    sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
-		    c_str(st, 3));
+		n = snprintf(buf + len, size - len, "%s\n", c_str(st, 3));
 		if (n < 0)
 			break;
 		len += (size_t)n;
 	}
 	sqlite3_finalize(st);
+	if (len < size) {
+		char *t =
+		    sqlite3_mprintf("EXPLAIN QUERY PLAN %s", report_supp_sql);
+
+		if (t != NULL &&
+		    sqlite3_prepare_v2(s->db, t, -1, &st, NULL) == SQLITE_OK) {
+			n = snprintf(buf + len, size - len,
+			    "-- supplement events:\n");
+			len += n > 0 ? (size_t)n : 0;
+			while (sqlite3_step(st) == SQLITE_ROW && len < size) {
+				n = snprintf(buf + len, size - len, "%s\n",
+				    c_str(st, 3));
+				if (n < 0)
+					break;
+				len += (size_t)n;
+			}
+			sqlite3_finalize(st);
+		}
+		sqlite3_free(t);
+	}
 	return STORE_OK;
 }
 

@@ -733,7 +733,7 @@ xlsx_06a(lxw_workbook *wb, const struct report *r, const char *unit)
 	worksheet_write_blank(ws, 5, 1, head);
 	worksheet_set_row(ws, 6, 60, NULL);
 	for (c = 0; c < F06A_COLS; c++) {
-		char no[8];
+		char no[16];
 
 		worksheet_write_string(ws, 6, (lxw_col_t)c, f06a_head[c], head);
 		snprintf(no, sizeof(no), "(%d)", c + 1);

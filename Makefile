@@ -3,7 +3,8 @@
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3
+PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
+	xlsxwriter
 
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
@@ -31,12 +32,12 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/textfold.c daemon/token.c daemon/importrec.c daemon/config.c \
 	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
-	daemon/jsonw.c daemon/importpipe.c
+	daemon/jsonw.c daemon/importpipe.c daemon/report.c daemon/api_report.c
 DAEMON_SRC := daemon/main.c
-CLI_SRC := daemon/motcua.c
+CLI_SRC := daemon/motcua.c daemon/cli_report.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	ratelimit jsonw
-FUZZ_TARGETS := dcode importrec config holiday
+	ratelimit jsonw report
+FUZZ_TARGETS := dcode importrec config holiday report
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
@@ -89,14 +90,17 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon \
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c,$(CORE_SRC)) $(LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c daemon/api_report.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 $(BUILD)/bench_lookup: tests/bench/bench_lookup.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
-bench: deps all $(BUILD)/bench_lookup
+$(BUILD)/bench_report: tests/bench/bench_report.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
+
+bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report
 	@sh tests/bench/run $(BUILD)
 
 FORMAT_SRC = $(wildcard daemon/*.[ch] scanner/*.[ch] postal/*.[ch] \

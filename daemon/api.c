@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "api_report.h"
 #include "calendar.h"
 #include "dcode.h"
 #include "importpipe.h"
@@ -1159,6 +1160,8 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 		route_metrics(a, r);
 	else if (get && (strcmp(p, "/") == 0 || strncmp(p, "/l/", 3) == 0))
 		route_page(r);
+	else if (hr->admin && api_report_handle(a->store, a->cfg, hr, r))
+		; /* reports: admin socket only (api_report.c) */
 	else if (hr->admin && strncmp(p, "/api/v1/", 8) == 0)
 		route_staff(a, hr, r);
 	else

@@ -126,6 +126,9 @@ static const struct key keys[] = {
 	    .help = "client addresses the rate limiter remembers" },
 	{ KEY("log", "verbose"), .type = T_BOOL, AT(verbose), .def = "false",
 	    .help = "also log debug messages" },
+	{ KEY("report", "max_days"), .type = T_INT, AT(report_max_days),
+	    .min = 1, .max = 3660, .def = "366",
+	    .help = "longest report period in days" },
 };
 
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))

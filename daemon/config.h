@@ -30,6 +30,8 @@ struct config {
 	int max_tracked_clients; /* bound of the rate-limit table */
 	/* [log] */
 	bool verbose;
+	/* [report] */
+	int report_max_days; /* longest report period, days */
 };
 
 /* Parses the file at path into *out (fully initialised, defaults for keys

@@ -24,6 +24,7 @@
 #include <utf8proc.h>
 
 #include "calendar.h"
+#include "cli_report.h"
 #include "dcode.h"
 #include "importrec.h"
 #include "status.h"
@@ -1982,6 +1983,14 @@ cmd_holidays(struct cli *cli, const struct command *cmd, int argc, char **argv)
 
 static int cmd_help(struct cli *, const struct command *, int, char **);
 
+/* report: in cli_report.c */
+static int
+cmd_report(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_report_main(cli->socket, argc, argv);
+}
+
 static const struct command commands[] = {
 	{ "intake", cmd_intake, "register a new dossier at the counter",
 	    "Usage: motcua intake --procedure CODE --name NAME [options]\n"
@@ -2103,6 +2112,8 @@ static const struct command commands[] = {
 	    "\n"
 	    "Example:\n"
 	    "  motcua counts --from 2026-01-01 --to 2026-03-31 --format csv\n" },
+	{ "report", cmd_report, "period reports and Biểu II.06a",
+	    cli_report_usage },
 	{ "code", cmd_code, "check a dossier code (no daemon needed)",
 	    "Usage: motcua code check CODE\n"
 	    "\n"

@@ -193,4 +193,56 @@ struct store_stats {
 	int64_t dossiers, outbox_pending, events;
 };
 enum store_rc store_stats(struct store *, struct store_stats *);
+/* ---- reports (docs/reports.md has every definition) ----
+ *
+ * One report reads the dossiers that matter to [from_day, to_day]: those
+ * received in it, those received before it and still open at its start,
+ * and those ended in it or later; refused (3) and never-accepted (1)
+ * dossiers are not counted anywhere. */
+enum store_report_by {
+	SR_BY_NONE = 0,
+	SR_BY_CHANNEL,
+	SR_BY_AGENCY,
+	SR_BY_FIELD,
+	SR_BY_PROCEDURE,
+	SR_BY_DAY,
+	SR_BY_WEEK,
+	SR_BY_MONTH,
+};
+#define STORE_REPORT_KEY_MAX IMPORT_TEXT_MAX
+struct store_report_q {
+	int from_day, to_day;  /* local days, inclusive */
+	const char *agency;    /* agency code or NULL */
+	const char *field;     /* field name or NULL */
+	const char *procedure; /* procedure code or NULL */
+	int by;                /* enum store_report_by */
+};
+/* The counts of one group (or of the whole). */
+struct store_report_row {
+	char key[STORE_REPORT_KEY_MAX]; /* group: "" for the whole */
+	int64_t received[3];  /* in person, online, postal; new in period */
+	int64_t carried_over; /* received before, open at the start */
+	int64_t early, on_time, late; /* resolved (ended) in the period */
+	int64_t within_due, overdue;  /* open at the period's end */
+	int64_t returned_by_post;     /* result sent by post in period */
+	int64_t rating[3]; /* very satisfied, satisfied, unsatisfied */
+};
+/* Called once per group, in key order (time order for SR_BY_DAY..). The
+ * row is borrowed for the call; return non-zero to stop. */
+typedef int store_report_fn(void *arg, const struct store_report_row *);
+/* Fills *total with the whole and, when q->by is not SR_BY_NONE, calls
+ * fn per group. STORE_INVALID (err names the argument) for a bad period;
+ * STORE_NOTFOUND for an agency, field or procedure the store does not
+ * know ("agency: no such agency"). Reads only. */
+enum store_rc store_report(struct store *, const struct store_report_q *,
+    struct store_report_row *total, store_report_fn *fn, void *arg,
+    char err[STORE_ERR_MAX]);
+/* The EXPLAIN QUERY PLAN of the report statement for q (by none or by
+ * q->by), one step a line, into buf. For docs/benchmarks.md. */
+enum store_rc store_report_plan(struct store *, const struct store_report_q *,
+    char *buf, size_t size);
+/* Shares of total in hundredths of a percent (out[i] / 100.0 is the
+ * percentage) that sum to exactly 10000 when total > 0: floors, then the
+ * leftover hundredths go to the largest remainders. n <= 8. */
+void store_shares(const int64_t *counts, size_t n, int64_t total, int *out);
 #endif

@@ -362,13 +362,13 @@ static const char *const sql[Q_COUNT] = {
 	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",
 	/* A later word: a scan newest first that stops at the limit. */
 	[Q_SEARCH_WORD] =
-	    SEARCH_COLS "INDEXED BY dossiers_received"
+	    SEARCH_COLS "INDEXED BY dossiers_report"
 	                " LEFT JOIN procedures p ON p.code = d.procedure_code"
 	                " WHERE d.received_at >= ?2 AND d.received_at < ?3"
 	                " AND d.owner_fold LIKE ?6 ESCAPE '\\'"
 	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",
 	[Q_SEARCH_RANGE] =
-	    SEARCH_COLS "INDEXED BY dossiers_received"
+	    SEARCH_COLS "INDEXED BY dossiers_report"
 	                " LEFT JOIN procedures p ON p.code = d.procedure_code"
 	                " WHERE d.received_at >= ?2 AND d.received_at < ?3"
 	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",

@@ -166,7 +166,7 @@ static const struct key keys[] = {
 	    AT(lookup_timeout_ms), .min = 100, .max = 10000, .def = "1500",
 	    .help = "a kiosk lookup asks upstream for at most this long" },
 	{ KEY("sync", "stall_warn_s"), .type = T_INT, AT(stall_warn_s),
-	    .min = 60, .max = 604800, .def = "3600",
+	    .min = 1, .max = 604800, .def = "3600",
 	    .help = "warn when the oldest unsent item is older" },
 	{ KEY("hub", "listen"), .type = T_STR, AT(hub_listen),
 	    .def = "127.0.0.1:8443", .restart = true, .nonempty = true,

@@ -176,6 +176,7 @@ start_hub(struct motcuad *m)
 {
 	char err[HUBSTORE_ERR_MAX], *cert = NULL, *key = NULL;
 	const struct config *c = &m->cfg;
+	bool tls = c->hub_tls_cert[0] != '\0';
 	int fd;
 
 	if ((c->hub_tls_cert[0] == '\0') != (c->hub_tls_key[0] == '\0'))
@@ -210,7 +211,7 @@ start_hub(struct motcuad *m)
 	if (m->hubsrv == NULL)
 		fatalx("cannot start the hub listener");
 	api_set_hub(m->api, m->hub);
-	log_info("hub: sync listener on %s://%s", cert ? "https" : "http",
+	log_info("hub: sync listener on %s://%s", tls ? "https" : "http",
 	    c->hub_listen);
 }
 

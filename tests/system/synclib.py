@@ -447,3 +447,51 @@ def new_run_dir(prefix):
 def cleanup(tmp, keep):
     if not keep:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bulk_backlog(db, n, agency, created_at, first_day_back=1):
+    """Writes n dossiers taken "earlier" straight into a stopped terminal's
+    database, each with its intake event, token, audit and outbox row,
+    exactly as an intake writes them: hours of backlog built in seconds.
+    Codes go back day by day from first_day_back days ago, 9000 a day.
+    Returns the codes."""
+    import sqlite3
+    rnd = random.Random(n)
+    con = sqlite3.connect(db)
+    cur = con.cursor()
+    cur.execute("INSERT OR IGNORE INTO agencies(code, name) VALUES (?, ?)", (agency, ""))
+    proc = cur.execute("SELECT code FROM procedures LIMIT 1").fetchone()[0]
+    codes = []
+    now = int(time.time())
+    base_day = (now + 7 * 3600) // 86400 - first_day_back
+    per_day = 9000
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    for i in range(n):
+        day = base_day - i // per_day
+        seq = i % per_day + 1
+        t = day * 86400 - 7 * 3600 + 8 * 3600 + seq  # 08:00 local + seq s
+        ymd = time.strftime("%y%m%d", time.gmtime(day * 86400))
+        code = f"{agency}-{ymd}-{seq:04d}"
+        name = f"Nguyen Van Backlog {i}"
+        cur.execute("INSERT INTO dossiers(code, agency_code, procedure_code, channel, delivery, status,"
+                    " owner_name, owner_fold, received_at, submitted_at, due_at, created_at, updated_at)"
+                    " VALUES (?, ?, ?, 1, 0, 2, ?, ?, ?, ?, ?, ?, ?)",
+                    (code, agency, proc, name, name.lower(), t, t, t + 3 * 86400, created_at, created_at))
+        did = cur.lastrowid
+        cur.execute("INSERT INTO dossier_events(dossier_id, at, kind, new_status, due_after, actor)"
+                    " VALUES (?, ?, 'intake', 2, ?, 'backlog')", (did, t, t + 3 * 86400))
+        eid = cur.lastrowid
+        cur.execute("INSERT INTO outbox(idempotency_key, dossier_id, event_id, kind, payload, created_at)"
+                    " VALUES (?, ?, ?, 'dossier_new', '{\"status\":2,\"base\":0}', ?)",
+                    (rnd.randbytes(16), did, eid, created_at))
+        cur.execute("INSERT INTO lookup_tokens(token, dossier_id, created_at) VALUES (?, ?, ?)",
+                    ("".join(rnd.choice(alphabet) for _ in range(16)), did, created_at))
+        cur.execute("INSERT INTO audit_log(at, actor, action, object) VALUES (?, 'backlog', 'intake', ?)",
+                    (created_at, code))
+        cur.execute("INSERT INTO code_counters(agency_code, day, last_seq) VALUES (?, ?, ?)"
+                    " ON CONFLICT(agency_code, day) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+                    (agency, day, seq))
+        codes.append(code)
+    con.commit()
+    con.close()
+    return codes

@@ -277,6 +277,7 @@ def clock_skew_one_day(w):
         # the terminal's day is not the hub's: codes carry the terminal's
         real = time.strftime("%y%m%d", time.gmtime(time.time() + 7 * 3600))
         ok(codes[0].split("-")[1] != real, f"{skew}: the terminal's clock is skewed ({codes[0]})")
+        check_convergence(t, w.hub, codes, t.name)
         s, r = w.hub.request("POST", f"/api/v1/hub/dossiers/{codes[0]}/status", {"status": 4})
         eq(s, 200, f"upstream change: {r}")
         wait_for(lambda: t.dossier(codes[0])[1]["status"] == 4, 20, "the pull despite the skew")

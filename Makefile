@@ -31,7 +31,7 @@ LIBS = $(PKG_LIBS) -lm
 CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/textfold.c daemon/token.c daemon/importrec.c daemon/config.c \
 	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
-	daemon/syncproto.c daemon/hubstore_sqlite.c daemon/hub.c daemon/sync.c
+	daemon/syncproto.c daemon/hubstore_sqlite.c daemon/hub.c daemon/sync.c daemon/lgsp.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \

@@ -1288,8 +1288,16 @@ route_sync(struct api *a, const struct http_request *hr,
 		pv->a = a;
 		pv->from = from;
 		pv->to = to;
-		if (sync_verify(a->sync, from, to, on_upstream_verify, pv) ==
-		    -1) {
+		switch (sync_verify(a->sync, from, to, on_upstream_verify,
+		    pv)) {
+		case 0:
+			break;
+		case -2:
+			free(pv);
+			reply_error(r, 409, "sync.protocol",
+			    "verify needs an upstream that speaks motcua");
+			return;
+		default:
 			free(pv);
 			r->retry_after_s = 5;
 			reply_error(r, 503, "", "a verify is already running");

@@ -65,6 +65,7 @@ static const char *check_upstream(const char *);
 
 static const char *const due_words[] = { "same_clock", "end_of_day" };
 static const char *const role_words[] = { "terminal", "hub" };
+static const char *const protocol_words[] = { "motcua", "lgsp" };
 
 #define KEY(s, k) .section = s, .key = k, .name = s "." k
 #define AT(field) .off = offsetof(struct config, field)
@@ -132,6 +133,17 @@ static const struct key keys[] = {
 	{ KEY("sync", "upstream_url"), .type = T_STR, AT(upstream_url),
 	    .def = "", .check = check_upstream,
 	    .help = "base URL of the hub; empty: sync off" },
+	{ KEY("sync", "protocol"), .type = T_ENUM, AT(lgsp), .words = protocol_words,
+	    .def = "motcua",
+	    .help = "motcua (our hub) or lgsp (a DVCQG adapter on the LGSP)" },
+	{ KEY("sync", "lgsp_auth_url"), .type = T_STR, AT(lgsp_auth_url),
+	    .def = "", .check = check_upstream,
+	    .help = "lgsp: the adapter's login endpoint" },
+	{ KEY("sync", "lgsp_username"), .type = T_STR, AT(lgsp_username),
+	    .def = "", .help = "lgsp: the account name" },
+	{ KEY("sync", "lgsp_password_file"), .type = T_STR,
+	    AT(lgsp_password_file), .def = "",
+	    .help = "lgsp: file holding the account's password" },
 	{ KEY("sync", "token_file"), .type = T_STR, AT(token_file), .def = "",
 	    .help = "file holding this terminal's bearer token" },
 	{ KEY("sync", "ca_file"), .type = T_STR, AT(ca_file), .def = "",
@@ -770,25 +782,38 @@ check_whole(struct parse *p)
 		errs_add(&p->errs,
 		    "%s: sync.backoff_max_ms: less than sync.backoff_min_ms",
 		    p->name);
-	if (c->upstream_url != NULL &&
-	    strncmp(c->upstream_url, "http://", 7) == 0) {
-		const char *h = c->upstream_url + 7;
+	for (int u = 0; u < 2; u++) {
+		const char *url = u == 0 ? c->upstream_url : c->lgsp_auth_url;
+		const char *h;
+
+		if (url == NULL || strncmp(url, "http://", 7) != 0)
+			continue;
+		h = url + 7;
 
 		/* plain http is for tests on this machine only */
 		if (!c->insecure_http_loopback)
 			errs_add(&p->errs,
-			    "%s: sync.upstream_url: http:// needs "
+			    "%s: sync.%s: http:// needs "
 			    "sync.insecure_http_loopback = true (tests only);"
 			    " use https://",
-			    p->name);
+			    p->name, u == 0 ? "upstream_url" : "lgsp_auth_url");
 		else if (strncmp(h, "127.", 4) != 0 &&
 		    strncmp(h, "localhost", 9) != 0 &&
 		    strncmp(h, "[::1]", 5) != 0)
 			errs_add(&p->errs,
-			    "%s: sync.upstream_url: http:// is allowed only to"
+			    "%s: sync.%s: http:// is allowed only to"
 			    " a loopback address",
-			    p->name);
+			    p->name, u == 0 ? "upstream_url" : "lgsp_auth_url");
 	}
+	if (c->lgsp && c->upstream_url != NULL && c->upstream_url[0] != '\0' &&
+	    (c->lgsp_auth_url == NULL || c->lgsp_auth_url[0] == '\0' ||
+	        c->lgsp_username == NULL || c->lgsp_username[0] == '\0' ||
+	        c->lgsp_password_file == NULL ||
+	        c->lgsp_password_file[0] == '\0'))
+		errs_add(&p->errs,
+		    "%s: sync.protocol: lgsp needs sync.lgsp_auth_url, "
+		    "sync.lgsp_username and sync.lgsp_password_file",
+		    p->name);
 	for (i = 0; i < KEY_COUNT; i++)
 		if (keys[i].def == NULL && p->line[i] == 0)
 			errs_add(&p->errs, "%s: %s: required key is missing",

@@ -31,6 +31,8 @@ struct config {
 	/* [sync] (docs/sync.md) */
 	bool hub_role; /* role = hub; restart-only */
 	char *upstream_url; /* "" : sync off */
+	bool lgsp; /* protocol = lgsp: the national-portal adapter */
+	char *lgsp_auth_url, *lgsp_username, *lgsp_password_file;
 	char *token_file, *ca_file;
 	bool insecure_http_loopback;
 	int batch_size, connect_timeout_ms, timeout_ms;

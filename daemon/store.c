@@ -419,7 +419,7 @@ static const char *const sql[Q_COUNT] = {
 	    " WHERE o.sent_at IS NULL AND o.parked_reason IS NULL"
 	    " ORDER BY o.id LIMIT ?1",
 	[Q_EVENT_GET] = "SELECT at, kind, old_status, new_status, due_before,"
-	                " due_after, reason, detail FROM dossier_events"
+	                " due_after, reason, detail, actor FROM dossier_events"
 	                " WHERE id = ?1",
 	[Q_SYNC_DOSSIER] =
 	    "SELECT " DOSSIER_COLS ", p.field,"
@@ -2981,6 +2981,7 @@ sync_item(struct store *s, int64_t oid, const void *key, int keylen,
 	json_object_set_new(ev, "old_status", j_int_or_null(st, 2));
 	json_object_set_new(ev, "due_before", j_int_or_null(st, 4));
 	json_object_set_new(ev, "reason", j_col_text(st, 6));
+	json_object_set_new(ev, "actor", j_col_text(st, 8));
 	json_object_set_new(ev, "detail",
 	    sqlite3_column_type(st, 7) == SQLITE_NULL
 	        ? json_null()

@@ -28,6 +28,7 @@
 #include <uv.h>
 
 #include "calendar.h"
+#include "lgsp.h"
 #include "log.h"
 #include "sync.h"
 #include "syncproto.h"
@@ -44,7 +45,7 @@
 #define PARKED_SHOWN     50
 #define ERROR_MAX        256
 
-enum xkind { X_PUSH, X_PULL, X_LOOKUP, X_VERIFY };
+enum xkind { X_PUSH, X_PULL, X_LOOKUP, X_VERIFY, X_LOGIN };
 
 struct xfer {
 	enum xkind kind;
@@ -79,6 +80,10 @@ struct sync {
 	const struct config *cfg;
 	char token[TOKEN_MAX + 1];
 	char auth[TOKEN_MAX + 32]; /* "Authorization: Bearer ..." */
+	/* protocol = lgsp */
+	char password[TOKEN_MAX + 1];
+	char session[512];      /* from the adapter's login; "" until then */
+	bool lgsp_updating;     /* resend the head row as an update */
 	bool enabled, stopping;
 	CURLM *multi;
 	uv_timer_t curl_timer, push_timer, pull_timer, stall_timer;
@@ -148,29 +153,41 @@ read_token(struct sync *s)
 	char buf[TOKEN_MAX + 2];
 	size_t n;
 
+	const char *path = s->cfg->lgsp ? s->cfg->lgsp_password_file
+	                                : s->cfg->token_file;
+	size_t min = s->cfg->lgsp ? 1 : TOKEN_MIN;
+
 	s->token[0] = '\0';
-	if (s->cfg->token_file[0] == '\0') {
-		log_warnx("sync: sync.token_file is not set");
+	if (path[0] == '\0') {
+		log_warnx("sync: sync.%s is not set",
+		    s->cfg->lgsp ? "lgsp_password_file" : "token_file");
 		return -1;
 	}
-	if ((f = fopen(s->cfg->token_file, "r")) == NULL) {
-		log_warn("sync: sync.token_file %s", s->cfg->token_file);
+	if ((f = fopen(path, "r")) == NULL) {
+		log_warn("sync: %s", path);
 		return -1;
 	}
 	if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 07) != 0)
-		log_warnx("sync: %s is readable by others; chmod o-rwx",
-		    s->cfg->token_file);
+		log_warnx("sync: %s is readable by others; chmod o-rwx", path);
 	if (fgets(buf, sizeof buf, f) == NULL)
 		buf[0] = '\0';
 	fclose(f);
 	n = strcspn(buf, "\r\n");
 	buf[n] = '\0';
-	if (n < TOKEN_MIN || n > TOKEN_MAX || strpbrk(buf, " \t") != NULL) {
-		log_warnx("sync: %s: the token must be one line of %d..%d "
-		          "printable characters",
-		    s->cfg->token_file, TOKEN_MIN, TOKEN_MAX);
+	if (n < min || n > TOKEN_MAX ||
+	    (!s->cfg->lgsp && strpbrk(buf, " \t") != NULL)) {
+		log_warnx("sync: %s: expected one line of %zu..%d printable "
+		          "characters",
+		    path, min, TOKEN_MAX);
 		sodium_memzero(buf, sizeof buf);
 		return -1;
+	}
+	if (s->cfg->lgsp) {
+		memcpy(s->password, buf, n + 1);
+		s->auth[0] = '\0';
+		s->session[0] = '\0';
+		sodium_memzero(buf, sizeof buf);
+		return 0;
 	}
 	memcpy(s->token, buf, n + 1);
 	snprintf(s->auth, sizeof s->auth, "Authorization: Bearer %s", s->token);
@@ -321,7 +338,10 @@ xfer_new(struct sync *s, enum xkind kind, const char *path, long timeout_ms)
 	}
 	x->kind = kind;
 	x->s = s;
-	snprintf(url, sizeof url, "%s%s", c->upstream_url, path);
+	if (strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0)
+		snprintf(url, sizeof url, "%s", path); /* lgsp endpoints */
+	else
+		snprintf(url, sizeof url, "%s%s", c->upstream_url, path);
 	curl_easy_setopt(x->easy, CURLOPT_URL, url);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
@@ -345,10 +365,11 @@ xfer_new(struct sync *s, enum xkind kind, const char *path, long timeout_ms)
 	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(x->easy, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)SP_REPLY_MAX);
-	x->hdrs = curl_slist_append(NULL, s->auth);
+	if (s->auth[0] != '\0')
+		x->hdrs = curl_slist_append(x->hdrs, s->auth);
 	x->hdrs = curl_slist_append(x->hdrs, "Accept: application/json");
 	x->hdrs = curl_slist_append(x->hdrs, "Expect:");
-	if (kind == X_PUSH)
+	if (kind == X_PUSH || kind == X_LOGIN)
 		x->hdrs = curl_slist_append(x->hdrs,
 		    "Content-Type: application/json");
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
@@ -423,6 +444,8 @@ push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 	}
 	if (code != 200) {
 		set_error(s, "push: upstream answered HTTP %ld", code);
+		if (s->cfg->lgsp && (code == 401 || code == 403))
+			s->session[0] = '\0'; /* log in again */
 		push_failed(s, x, retry_after);
 		return;
 	}
@@ -433,7 +456,34 @@ push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 		push_failed(s, x, 0);
 		goto out;
 	}
-	if (sp_push_reply(x->reply, x->len, (const char(*)[SP_KEY_HEX + 1])
+	if (s->cfg->lgsp) {
+		char msg[LGSP_MSG_MAX];
+
+		/* one dossier per call: the reply is about that one */
+		switch (lgsp_reply(x->reply, x->len, msg)) {
+		case LGSP_OK:
+			break;
+		case LGSP_EXISTS:
+			if (!s->lgsp_updating) {
+				/* resend the same row as an update */
+				s->lgsp_updating = true;
+				schedule_push(s, 0);
+				goto out;
+			}
+			break; /* exists even as an update: counts as synced */
+		case LGSP_REFUSED:
+			res[0].result = SP_REJECTED;
+			snprintf(res[0].reason, sizeof res[0].reason, "%s", msg);
+			break;
+		case LGSP_BAD:
+			s->bad_replies++;
+			set_error(s, "push: bad reply, nothing marked sent: %s",
+			    msg);
+			push_failed(s, x, 0);
+			goto out;
+		}
+		s->lgsp_updating = false;
+	} else if (sp_push_reply(x->reply, x->len, (const char(*)[SP_KEY_HEX + 1])
 	                                        x->keys,
 	        x->n, res, err) == -1) {
 		s->bad_replies++;
@@ -470,6 +520,59 @@ out:
 	free(acks);
 }
 
+/* protocol = lgsp: POST {username, password} to the auth endpoint. */
+static void
+lgsp_login(struct sync *s)
+{
+	struct xfer *x;
+	json_t *body;
+
+	x = xfer_new(s, X_LOGIN, s->cfg->lgsp_auth_url, s->cfg->timeout_ms);
+	body = json_pack("{s:s,s:s}", "username", s->cfg->lgsp_username,
+	    "password", s->password);
+	if (x == NULL || body == NULL ||
+	    (x->body = json_dumps(body, JSON_COMPACT)) == NULL) {
+		json_decref(body);
+		xfer_free(x);
+		schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+		return;
+	}
+	json_decref(body);
+	x->body_len = strlen(x->body);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->body);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)x->body_len);
+	if (xfer_start(s, x) == -1) {
+		xfer_free(x);
+		schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+		return;
+	}
+	s->push = x; /* one thing at a time on the push path */
+}
+
+static void
+login_done(struct sync *s, struct xfer *x, CURLcode cc, long code)
+{
+	char msg[LGSP_MSG_MAX];
+
+	s->push = NULL;
+	if (x->body != NULL)
+		sodium_memzero(x->body, x->body_len);
+	if (cc != CURLE_OK || code != 200 ||
+	    lgsp_login_reply(x->reply, x->len, s->session, sizeof s->session,
+	        msg) == -1) {
+		set_error(s, "lgsp login: %s",
+		    cc != CURLE_OK ? curl_easy_strerror(cc)
+		    : code != 200  ? "HTTP error"
+		                   : msg);
+		s->push_errors++;
+		schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+		return;
+	}
+	log_info("sync: logged in to the LGSP adapter");
+	schedule_push(s, 0);
+}
+
 static void
 do_push(uv_timer_t *t)
 {
@@ -482,7 +585,12 @@ do_push(uv_timer_t *t)
 	s->next_push_at = 0;
 	if (s->push != NULL || s->stopping)
 		return;
-	if ((items = store_outbox_next(s->store, s->cfg->batch_size, err)) ==
+	if (s->cfg->lgsp && s->session[0] == '\0') {
+		lgsp_login(s);
+		return;
+	}
+	if ((items = store_outbox_next(s->store,
+	         s->cfg->lgsp ? 1 : s->cfg->batch_size, err)) ==
 	    NULL) {
 		set_error(s, "push: reading the outbox: %s", err);
 		s->push_failures++;
@@ -494,7 +602,10 @@ do_push(uv_timer_t *t)
 		schedule_push(s, POLL_IDLE_MS);
 		return;
 	}
-	x = xfer_new(s, X_PUSH, "/sync/v1/push", s->cfg->timeout_ms);
+	/* lgsp: the integration endpoint itself; motcua: the hub's push */
+	x = xfer_new(s, X_PUSH,
+	    s->cfg->lgsp ? s->cfg->upstream_url : "/sync/v1/push",
+	    s->cfg->timeout_ms);
 	if (x == NULL) {
 		json_decref(items);
 		schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
@@ -511,7 +622,24 @@ do_push(uv_timer_t *t)
 		    json_string_value(json_object_get(it, "key")));
 		json_object_del(it, "id"); /* local only */
 	}
-	{
+	if (s->cfg->lgsp) {
+		char lerr[LGSP_MSG_MAX];
+		json_t *req = lgsp_request(json_array_get(items, 0), s->session,
+		    s->cfg->agency_code, s->lgsp_updating, lerr);
+		struct store_outbox_ack ack = { x->ids[0], lerr };
+		char serr[STORE_ERR_MAX];
+
+		json_decref(items);
+		items = NULL;
+		if (req == NULL) { /* nothing the adapter can say: park it */
+			store_outbox_done(s->store, &ack, 1, now_s(), serr);
+			xfer_free(x);
+			schedule_push(s, 0);
+			return;
+		}
+		x->body = json_dumps(req, JSON_COMPACT);
+		json_decref(req);
+	} else {
 		json_t *root = json_pack("{s:o}", "items", items);
 
 		items = NULL; /* root has it */
@@ -542,7 +670,7 @@ static void do_pull(uv_timer_t *);
 static void
 schedule_pull(struct sync *s, uint64_t ms)
 {
-	if (!s->stopping && s->enabled)
+	if (!s->stopping && s->enabled && !s->cfg->lgsp)
 		uv_timer_start(&s->pull_timer, do_pull, ms, 0);
 }
 
@@ -626,7 +754,8 @@ sync_lookup(struct sync *s, const char *token, sync_lookup_done *cb,
 	char path[128], hex[2 * crypto_hash_sha256_BYTES + 1];
 	struct xfer *x;
 
-	if (!s->enabled || s->stopping || s->lookups >= LOOKUPS_MAX)
+	if (!s->enabled || s->cfg->lgsp || s->stopping ||
+	    s->lookups >= LOOKUPS_MAX)
 		return -1;
 	/* upstream is asked by the token's hash: it never sees the token */
 	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
@@ -676,6 +805,8 @@ sync_verify(struct sync *s, int from_day, int to_day, sync_verify_done *cb,
 	char path[128];
 	struct xfer *x;
 
+	if (s->cfg->lgsp)
+		return -2;
 	if (!s->enabled || s->stopping || s->verifies >= VERIFIES_MAX)
 		return -1;
 	snprintf(path, sizeof path, "/sync/v1/verify?from=%" PRId64
@@ -745,6 +876,9 @@ finish(struct sync *s, struct xfer *x, CURLcode cc)
 		break;
 	case X_VERIFY:
 		verify_done(s, x, cc, code);
+		break;
+	case X_LOGIN:
+		login_done(s, x, cc, code);
 		break;
 	}
 	xfer_free(x);
@@ -911,6 +1045,8 @@ sync_free(struct sync *s)
 		curl_multi_cleanup(s->multi);
 	sodium_memzero(s->token, sizeof s->token);
 	sodium_memzero(s->auth, sizeof s->auth);
+	sodium_memzero(s->password, sizeof s->password);
+	sodium_memzero(s->session, sizeof s->session);
 	free(s);
 	curl_global_cleanup();
 }
@@ -930,6 +1066,8 @@ sync_status(struct sync *s)
 	json_object_set_new(j, "enabled", json_boolean(s->enabled));
 	json_object_set_new(j, "upstream",
 	    json_string(s->cfg->upstream_url));
+	json_object_set_new(j, "protocol",
+	    json_string(s->cfg->lgsp ? "lgsp" : "motcua"));
 	o = json_object_get(j, "oldest_unsent_at");
 	json_object_set_new(j, "oldest_unsent_age_s",
 	    json_is_integer(o) ? json_integer(now_s() - json_integer_value(o))

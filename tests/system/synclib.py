@@ -143,6 +143,9 @@ verbose = true
             raise AssertionError(f"{self.name} did not stop on {sig}")
         finally:
             self.logf.close()
+        if sig == signal.SIGTERM and rc != 0:
+            # e.g. a sanitizer report at exit
+            raise AssertionError(f"{self.name} exited {rc} on SIGTERM:\n" + self.logtext()[-3000:])
         return rc
 
     def kill9(self):

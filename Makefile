@@ -35,7 +35,7 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	ratelimit
+	ratelimit lgsp syncproto hubstore storesync
 FUZZ_TARGETS := dcode importrec config holiday
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o

@@ -36,7 +36,7 @@ DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit lgsp syncproto hubstore storesync
-FUZZ_TARGETS := dcode importrec config holiday
+FUZZ_TARGETS := dcode importrec config holiday syncreply syncpush lgspreply
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
@@ -89,7 +89,7 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon \
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c,$(CORE_SRC)) $(LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c daemon/hub.c daemon/sync.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

@@ -32,12 +32,15 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/textfold.c daemon/token.c daemon/importrec.c daemon/config.c \
 	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
-	daemon/jsonw.c daemon/importpipe.c daemon/report.c daemon/api_report.c
+	daemon/jsonw.c daemon/importpipe.c daemon/report.c daemon/api_report.c \
+	daemon/syncproto.c daemon/hubstore_sqlite.c daemon/hub.c daemon/sync.c \
+	daemon/lgsp.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	ratelimit jsonw report
-FUZZ_TARGETS := dcode importrec config holiday report
+	ratelimit jsonw report lgsp syncproto hubstore storesync
+FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
+	lgspreply
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
@@ -90,7 +93,8 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon \
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c daemon/api_report.c,$(CORE_SRC)) $(LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
+	    daemon/api_report.c daemon/hub.c daemon/sync.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

@@ -15,12 +15,14 @@
 #include "api_report.h"
 #include "calendar.h"
 #include "dcode.h"
+#include "hub.h"
 #include "importpipe.h"
 #include "importrec.h"
 #include "jsonw.h"
 #include "lines.h"
 #include "log.h"
 #include "status.h"
+#include "sync.h"
 #include "textfold.h"
 #include "token.h"
 
@@ -35,6 +37,8 @@ struct api {
 	struct store *store;      /* borrowed */
 	struct ratelimit *rl;     /* borrowed */
 	const struct config *cfg; /* borrowed; swapped on reload */
+	struct sync *sync;        /* borrowed; NULL: no sync */
+	struct hub *hub;          /* borrowed; hub role only */
 	/* counters for /metrics */
 	uint64_t requests, errors_4xx, errors_5xx;
 	uint64_t lookup_hit, lookup_miss, lookup_limited;
@@ -61,6 +65,18 @@ void
 api_set_config(struct api *a, const struct config *cfg)
 {
 	a->cfg = cfg;
+}
+
+void
+api_set_sync(struct api *a, struct sync *s)
+{
+	a->sync = s;
+}
+
+void
+api_set_hub(struct api *a, struct hub *h)
+{
+	a->hub = h;
 }
 
 void
@@ -356,11 +372,55 @@ answer_lookup(struct api *a, struct http_response *r, enum store_rc rc,
 	r->len = (size_t)n;
 }
 
+/* A kiosk lookup waiting for upstream (the live fallback). */
+struct pending_lookup {
+	struct api *a;
+	struct http_pending *p;
+	unsigned char addr[16];
+	size_t addr_len;
+};
+
+static void
+on_upstream_lookup(void *arg, bool found, const struct store_lookup *v,
+    const char *error)
+{
+	struct pending_lookup *pl = arg;
+	struct api *a = pl->a;
+	struct http_response r = { 0 };
+
+	/* unreachable upstream answers as a miss: the kiosk must answer
+	 * within its timeout either way */
+	if (!found && error != NULL)
+		log_debug("lookup fallback: %s", error);
+	answer_lookup(a, &r, found ? STORE_OK : STORE_NOTFOUND, v, pl->addr,
+	    pl->addr_len);
+	http_pending_reply(pl->p, &r);
+	free(pl);
+}
+
+static int
+lookup_upstream(struct api *a, const struct http_request *hr, const char *token)
+{
+	struct pending_lookup *pl = calloc(1, sizeof *pl);
+
+	if (pl == NULL)
+		return -1;
+	pl->a = a;
+	memcpy(pl->addr, hr->addr, sizeof pl->addr);
+	pl->addr_len = hr->addr_len;
+	if (sync_lookup(a->sync, token, on_upstream_lookup, pl) == -1) {
+		free(pl);
+		return -1;
+	}
+	pl->p = http_defer(hr);
+	return 0;
+}
+
 static void
 route_lookup(struct api *a, const struct http_request *hr,
     struct http_response *r, const char *seg)
 {
-	char token[TOKEN_LEN + 1];
+	char token[TOKEN_LEN + 1] = "";
 	struct store_lookup v;
 	enum store_rc rc;
 	unsigned retry = 0;
@@ -379,6 +439,10 @@ route_lookup(struct api *a, const struct http_request *hr,
 		return;
 	}
 	rc = store_lookup_token(a->store, token, &v);
+	/* Not known here: ask upstream (a deferred reply), if sync is on. */
+	if (rc == STORE_NOTFOUND && sync_enabled(a->sync) &&
+	    lookup_upstream(a, hr, token) == 0)
+		return;
 	answer_lookup(a, r, rc, &v, hr->addr, hr->addr_len);
 }
 
@@ -437,6 +501,8 @@ route_metrics(struct api *a, struct http_response *r)
 	    ss.outbox_pending);
 	GAUGE("motcua_ratelimit_clients", "Client addresses tracked.",
 	    ratelimit_tracked(a->rl));
+	if (a->sync != NULL)
+		sync_metrics(a->sync, f);
 #undef COUNTER
 #undef GAUGE
 	fclose(f);
@@ -1091,6 +1157,178 @@ match(const char *path, const char *prefix, char *seg, size_t segsize,
 	return true;
 }
 
+/* --- sync (docs/sync.md) ------------------------------------------- */
+
+struct pending_verify {
+	struct api *a;
+	struct http_pending *p;
+	int from, to;
+};
+
+/* Both lists sorted: one merge finds every code on one side only. */
+static void
+diff_codes(json_t *local, json_t *up, json_t *only_local, json_t *only_up)
+{
+	size_t i = 0, j = 0, nl = json_array_size(local),
+	       nu = json_array_size(up);
+
+	while (i < nl || j < nu) {
+		const char *l =
+		    i < nl ? json_string_value(json_array_get(local, i)) : NULL;
+		const char *u =
+		    j < nu ? json_string_value(json_array_get(up, j)) : NULL;
+		int c = l == NULL ? 1 : u == NULL ? -1 : strcmp(l, u);
+
+		if (c == 0) {
+			i++;
+			j++;
+		} else if (c < 0) {
+			json_array_append_new(only_local, json_string(l));
+			i++;
+		} else {
+			json_array_append_new(only_up, json_string(u));
+			j++;
+		}
+	}
+}
+
+static void
+on_upstream_verify(void *arg, const int64_t counts[4], json_t *codes,
+    const char *error)
+{
+	struct pending_verify *pv = arg;
+	struct http_response r = { 0 };
+	json_t *local, *only_local, *only_up, *cdiff, *lc;
+	char from[16], to[16], ch[2] = "1";
+	bool ok;
+
+	if (error != NULL) {
+		reply_error(&r, 502, "upstream", error);
+		goto out;
+	}
+	if ((local = store_sync_codes(pv->a->store, pv->from, pv->to)) ==
+	    NULL) {
+		json_decref(codes);
+		reply_error(&r, 500, "", "reading local dossiers failed");
+		goto out;
+	}
+	only_local = json_array();
+	only_up = json_array();
+	cdiff = json_array();
+	diff_codes(json_object_get(local, "codes"), codes, only_local, only_up);
+	lc = json_object_get(local, "counts");
+	for (int c = 1; c <= 3; c++) {
+		json_int_t l;
+
+		ch[0] = (char)('0' + c);
+		l = json_integer_value(json_object_get(lc, ch));
+		if (l != counts[c])
+			json_array_append_new(cdiff,
+			    json_pack("{s:s,s:s,s:I,s:I}", "channel", ch,
+			        "name", channel_name(c), "local", l, "upstream",
+			        (json_int_t)counts[c]));
+	}
+	ok = json_array_size(only_local) == 0 &&
+	    json_array_size(only_up) == 0 && json_array_size(cdiff) == 0;
+	cal_format_date(pv->from, from);
+	cal_format_date(pv->to, to);
+	reply_json(&r, 200,
+	    json_pack("{s:s,s:s,s:b,s:O,s:{s:I,s:I,s:I},s:o,s:o,s:o}", "from",
+	        from, "to", to, "ok", ok, "local", lc, "upstream", "1",
+	        (json_int_t)counts[1], "2", (json_int_t)counts[2], "3",
+	        (json_int_t)counts[3], "count_differences", cdiff,
+	        "missing_upstream", only_local, "unknown_locally", only_up));
+	json_decref(local);
+	json_decref(codes);
+out:
+	http_pending_reply(pv->p, &r);
+	free(pv);
+}
+
+static void
+route_sync(struct api *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	const char *p = hr->path + strlen("/api/v1/sync/");
+	bool get = strcmp(hr->method, "GET") == 0;
+
+	if (get && strcmp(p, "status") == 0) {
+		json_t *j = a->sync ? sync_status(a->sync)
+		                    : store_sync_summary(a->store, 50);
+
+		if (j == NULL) {
+			reply_error(r, 500, "", "reading the outbox failed");
+			return;
+		}
+		if (a->sync == NULL)
+			json_object_set_new(j, "enabled", json_false());
+		reply_json(r, 200, j);
+	} else if (get && strcmp(p, "verify") == 0) {
+		struct pending_verify *pv;
+		int from, to;
+
+		if (query_day(hr, "from", true, &from, r) ||
+		    query_day(hr, "to", true, &to, r))
+			return;
+		if (from > to || to - from >= PERIOD_DAYS_MAX) {
+			reply_error(r, 400, "to",
+			    "must be on or after from, within 10 years");
+			return;
+		}
+		if (!sync_enabled(a->sync)) {
+			reply_error(r, 409, "sync.upstream_url",
+			    "sync is not configured");
+			return;
+		}
+		if ((pv = calloc(1, sizeof *pv)) == NULL) {
+			reply_error(r, 500, "", "out of memory");
+			return;
+		}
+		pv->a = a;
+		pv->from = from;
+		pv->to = to;
+		switch (
+		    sync_verify(a->sync, from, to, on_upstream_verify, pv)) {
+		case 0:
+			break;
+		case -2:
+			free(pv);
+			reply_error(r, 409, "sync.protocol",
+			    "verify needs an upstream that speaks motcua");
+			return;
+		default:
+			free(pv);
+			r->retry_after_s = 5;
+			reply_error(r, 503, "", "a verify is already running");
+			return;
+		}
+		pv->p = http_defer(hr);
+	} else if (strcmp(hr->method, "POST") == 0 &&
+	    strcmp(p, "unpark") == 0) {
+		struct body b;
+		const char *code;
+		char err[STORE_ERR_MAX];
+		int n;
+		enum store_rc rc;
+
+		if (body_parse(&b, hr) == -1 ||
+		    body_str(&b, "code", false, DCODE_TEXT_MAX, &code)) {
+			reply_body_error(r, &b);
+			return;
+		}
+		rc = store_outbox_unpark(a->store, code, &n, err);
+		json_decref(b.root);
+		if (rc != STORE_OK) {
+			reply_store_error(r, rc, err);
+			return;
+		}
+		log_info("sync: %d parked item(s) back in the queue", n);
+		reply_json(r, 200, json_pack("{s:i}", "released", n));
+	} else {
+		reply_error(r, 404, "path", "no such resource");
+	}
+}
+
 static void
 route_staff(struct api *a, const struct http_request *hr,
     struct http_response *r)
@@ -1125,7 +1363,11 @@ route_staff(struct api *a, const struct http_request *hr,
 			reply_error(r, 404, "path", "no such resource");
 		return;
 	}
-	if (strcmp(p, "/api/v1/import") == 0 && post)
+	if (strncmp(p, "/api/v1/sync/", 13) == 0)
+		route_sync(a, hr, r);
+	else if (a->hub != NULL && hub_admin(a->hub, hr, r))
+		; /* the hub's staff routes */
+	else if (strcmp(p, "/api/v1/import") == 0 && post)
 		route_import(a, hr, r);
 	else if (strcmp(p, "/api/v1/counts") == 0 && get)
 		route_counts(a, hr, r);
@@ -1168,6 +1410,10 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 		/* The public listener does not reveal that staff routes
 		 * exist. */
 		reply_error(r, 404, "path", "no such resource");
+	/* a staff write committed outbox rows: push them soon */
+	if (hr->admin && strcmp(hr->method, "POST") == 0 && r->status < 300 &&
+	    a->sync != NULL)
+		sync_kick(a->sync);
 	if (r->status >= 500)
 		a->errors_5xx++;
 	else if (r->status >= 400)

@@ -16,6 +16,13 @@ struct api *api_new(struct store *, struct ratelimit *, const struct config *);
 /* Points the API at a new config after a reload (borrowed). */
 void api_set_config(struct api *, const struct config *);
 void api_free(struct api *); /* NULL is a no-op */
+struct sync;
+struct hub;
+/* Upstream sync (borrowed; NULL: none): live lookup fallback, the
+ * /api/v1/sync/ routes, sync gauges in /metrics, a push after writes. */
+void api_set_sync(struct api *, struct sync *);
+/* Hub role: its staff routes under /api/v1/hub/ (borrowed). */
+void api_set_hub(struct api *, struct hub *);
 /* The http_handler: arg is the struct api. */
 void api_handle(void *arg, const struct http_request *, struct http_response *);
 #endif

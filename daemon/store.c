@@ -192,6 +192,22 @@ static const char *const migrations[] = {
 	/* dossiers_report starts with (received_at, channel): the index of
 	 * migration 1 on those two is redundant, and costs every import */
 	"DROP INDEX dossiers_received;",
+	/* 4: upstream sync. sync_state holds the pull cursor; sync_upstream
+	 * the count of upstream status changes applied to a dossier (its
+	 * "rev"), which every later outbox row carries as its base so the
+	 * hub can tell a local change made before an upstream one (the
+	 * upstream one wins for status; docs/sync.md). Parked rows are few:
+	 * a partial index lists them without scanning the outbox. */
+	"CREATE TABLE sync_state ("
+	" name TEXT PRIMARY KEY NOT NULL,"
+	" value TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE sync_upstream ("
+	" dossier_id INTEGER PRIMARY KEY REFERENCES dossiers(id),"
+	" rev INTEGER NOT NULL CHECK (rev >= 0)"
+	");"
+	"CREATE INDEX outbox_parked ON outbox(id)"
+	" WHERE sent_at IS NULL AND parked_reason IS NOT NULL;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -250,6 +266,20 @@ enum qid {
 	Q_APOLOGY_SET,
 	Q_PROC_NAME,
 	Q_AGENCY_NAME,
+	Q_UPSTREAM_REV,
+	Q_UPSTREAM_SET,
+	Q_OUTBOX_NEXT,
+	Q_EVENT_GET,
+	Q_SYNC_DOSSIER,
+	Q_OUTBOX_SENT,
+	Q_OUTBOX_PARK,
+	Q_OUTBOX_TRIED,
+	Q_OUTBOX_UNPARK,
+	Q_OUTBOX_OLDEST,
+	Q_OUTBOX_PARKED,
+	Q_SYNC_STATE_GET,
+	Q_SYNC_STATE_SET,
+	Q_SYNC_CODES,
 	Q_COUNT
 };
 
@@ -408,6 +438,63 @@ static const char *const sql[Q_COUNT] = {
 	[Q_AGENCY_NAME] =
 	    "SELECT coalesce(nullif(name, ''), code) FROM agencies"
 	    " WHERE code = ?1",
+	[Q_UPSTREAM_REV] =
+	    "SELECT rev FROM sync_upstream WHERE dossier_id = ?1",
+	[Q_UPSTREAM_SET] = "INSERT INTO sync_upstream(dossier_id, rev)"
+	                   " VALUES (?1, ?2) ON CONFLICT(dossier_id)"
+	                   " DO UPDATE SET rev = excluded.rev",
+	[Q_OUTBOX_NEXT] =
+	    "SELECT o.id, o.idempotency_key, o.kind, o.payload, o.event_id,"
+	    " o.dossier_id, o.created_at FROM outbox o INDEXED BY outbox_pending"
+	    " WHERE o.sent_at IS NULL AND o.parked_reason IS NULL"
+	    " ORDER BY o.id LIMIT ?1",
+	[Q_EVENT_GET] = "SELECT at, kind, old_status, new_status, due_before,"
+	                " due_after, reason, detail, actor FROM dossier_events"
+	                " WHERE id = ?1",
+	[Q_SYNC_DOSSIER] =
+	    "SELECT " DOSSIER_COLS ", p.field,"
+	    " (SELECT token FROM lookup_tokens t WHERE t.dossier_id = d.id"
+	    "  AND t.revoked_at IS NULL ORDER BY created_at DESC LIMIT 1)"
+	    " FROM dossiers d"
+	    " LEFT JOIN procedures p ON p.code = d.procedure_code"
+	    " LEFT JOIN agencies a ON a.code = d.agency_code"
+	    " WHERE d.id = ?1",
+	[Q_OUTBOX_SENT] = "UPDATE outbox SET sent_at = ?2,"
+	                  " attempts = attempts + 1 WHERE id = ?1"
+	                  " AND sent_at IS NULL",
+	[Q_OUTBOX_PARK] = "UPDATE outbox SET parked_reason = ?2,"
+	                  " attempts = attempts + 1 WHERE id = ?1"
+	                  " AND sent_at IS NULL",
+	[Q_OUTBOX_TRIED] = "UPDATE outbox SET attempts = attempts + 1"
+	                   " WHERE id >= ?1 AND id <= ?2 AND sent_at IS NULL"
+	                   " AND parked_reason IS NULL",
+	[Q_OUTBOX_UNPARK] =
+	    "UPDATE outbox SET parked_reason = NULL WHERE id IN"
+	    " (SELECT o.id FROM outbox o INDEXED BY outbox_parked"
+	    "  JOIN dossiers d ON d.id = o.dossier_id"
+	    "  WHERE o.sent_at IS NULL AND o.parked_reason IS NOT NULL"
+	    "  AND (?1 IS NULL OR d.code = ?1))",
+	[Q_OUTBOX_OLDEST] = "SELECT created_at FROM outbox"
+	                    " INDEXED BY outbox_pending WHERE sent_at IS NULL"
+	                    " AND parked_reason IS NULL ORDER BY id LIMIT 1",
+	[Q_OUTBOX_PARKED] =
+	    "SELECT d.code, o.kind, o.parked_reason, o.created_at,"
+	    " o.idempotency_key, o.attempts FROM outbox o INDEXED BY outbox_parked"
+	    " JOIN dossiers d ON d.id = o.dossier_id"
+	    " WHERE o.sent_at IS NULL AND o.parked_reason IS NOT NULL"
+	    " ORDER BY o.id",
+	[Q_SYNC_STATE_GET] = "SELECT value FROM sync_state WHERE name = ?1",
+	[Q_SYNC_STATE_SET] = "INSERT INTO sync_state(name, value)"
+	                     " VALUES (?1, ?2) ON CONFLICT(name)"
+	                     " DO UPDATE SET value = excluded.value",
+	/* Dossiers taken on this box (they have an intake event; imports
+	 * came from upstream and are not ours to sync). */
+	[Q_SYNC_CODES] = "SELECT d.code, d.channel FROM dossiers d"
+	                 " INDEXED BY dossiers_received"
+	                 " WHERE d.received_at >= ?1 AND d.received_at < ?2"
+	                 " AND EXISTS (SELECT 1 FROM dossier_events e"
+	                 "  WHERE e.dossier_id = d.id AND e.kind = 'intake')"
+	                 " ORDER BY d.code",
 };
 
 /* Catalogue rows this import batch has already written, so a batch of
@@ -1000,13 +1087,21 @@ static int
 add_outbox(struct store *s, int64_t dossier_id, const char *kind, int status,
     int64_t at)
 {
-	int64_t event_id = sqlite3_last_insert_rowid(s->db);
+	int64_t event_id = sqlite3_last_insert_rowid(s->db), base = 0;
 	unsigned char key[16];
-	char payload[32];
-	sqlite3_stmt *st = q(s, Q_OUTBOX_INSERT);
+	char payload[64];
+	sqlite3_stmt *st = q(s, Q_UPSTREAM_REV);
 
+	/* base: the upstream changes this box had seen when it made the
+	 * change (docs/sync.md, conflicts) */
+	sqlite3_bind_int64(st, 1, dossier_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		base = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	st = q(s, Q_OUTBOX_INSERT);
 	randombytes_buf(key, sizeof key);
-	snprintf(payload, sizeof payload, "{\"status\":%d}", status);
+	snprintf(payload, sizeof payload,
+	    "{\"status\":%d,\"base\":%" PRId64 "}", status, base);
 	sqlite3_bind_blob(st, 1, key, (int)sizeof key, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, dossier_id);
 	sqlite3_bind_int64(st, 3, event_id);
@@ -3661,4 +3756,455 @@ void
 store_shares(const int64_t *counts, size_t n, int64_t total, int *out)
 {
 	shares(counts, n > 8 ? 8 : n, total, out);
+}
+
+/* ---- upstream sync ---- */
+
+static void
+hex_encode(const unsigned char *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static json_t *
+j_int_or_null(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+	    ? json_null()
+	    : json_integer(sqlite3_column_int64(st, i));
+}
+
+/* The intake record of a dossier as the hub stores it. The token is sent
+ * as its SHA-256 only: the hub answers lookups by it without holding the
+ * secret printed on the receipt. */
+static json_t *
+sync_dossier(struct store *s, int64_t id, char code[DCODE_TEXT_MAX + 1])
+{
+	sqlite3_stmt *st = q(s, Q_SYNC_DOSSIER);
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+	const char *tok;
+	json_t *d = NULL;
+
+	sqlite3_bind_int64(st, 1, id);
+	code[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(code, DCODE_TEXT_MAX + 1, "%s", c_str(st, 1));
+		d = json_object();
+		json_object_set_new(d, "agency_code", j_col_text(st, 2));
+		json_object_set_new(d, "agency_name", j_col_text(st, 24));
+		json_object_set_new(d, "procedure_code", j_col_text(st, 3));
+		json_object_set_new(d, "procedure_name", j_col_text(st, 23));
+		json_object_set_new(d, "field", j_col_text(st, 25));
+		json_object_set_new(d, "channel",
+		    json_integer(sqlite3_column_int(st, 4)));
+		json_object_set_new(d, "delivery",
+		    json_integer(sqlite3_column_int(st, 5)));
+		json_object_set_new(d, "owner_name", j_col_text(st, 7));
+		json_object_set_new(d, "owner_id_no", j_col_text(st, 8));
+		json_object_set_new(d, "phone", j_col_text(st, 9));
+		json_object_set_new(d, "address", j_col_text(st, 10));
+		json_object_set_new(d, "email", j_col_text(st, 11));
+		json_object_set_new(d, "summary", j_col_text(st, 12));
+		json_object_set_new(d, "received_at",
+		    json_integer(sqlite3_column_int64(st, 13)));
+		json_object_set_new(d, "submitted_at", j_int_or_null(st, 14));
+		if ((tok = c_text(st, 26)) != NULL) {
+			crypto_hash_sha256(h, (const unsigned char *)tok,
+			    strlen(tok));
+			hex_encode(h, sizeof h, hex);
+			json_object_set_new(d, "token_sha256",
+			    json_string(hex));
+		} else {
+			json_object_set_new(d, "token_sha256", json_null());
+		}
+	}
+	sqlite3_reset(st);
+	return d;
+}
+
+/* One wire item from an outbox row: the event it points at, and for a
+ * new dossier its intake record. NULL when the rows are gone (never:
+ * dossiers and events are not deleted). */
+static json_t *
+sync_item(struct store *s, int64_t oid, const void *key, int keylen,
+    const char *kind, const char *payload, int64_t event_id, int64_t dossier_id)
+{
+	sqlite3_stmt *st;
+	json_t *it, *ev, *pl, *d;
+	char hex[33], code[DCODE_TEXT_MAX + 1];
+	int64_t base = 0;
+
+	if (keylen != 16)
+		return NULL;
+	hex_encode(key, 16, hex);
+	if ((pl = json_loads(payload, 0, NULL)) != NULL) {
+		base = json_integer_value(json_object_get(pl, "base"));
+		json_decref(pl);
+	}
+	if ((d = sync_dossier(s, dossier_id, code)) == NULL)
+		return NULL;
+
+	it = json_object();
+	json_object_set_new(it, "id", json_integer(oid));
+	json_object_set_new(it, "key", json_string(hex));
+	json_object_set_new(it, "kind", json_string(kind));
+	json_object_set_new(it, "code", json_string(code));
+	json_object_set_new(it, "seq", json_integer(event_id));
+	json_object_set_new(it, "base", json_integer(base));
+	st = q(s, Q_EVENT_GET);
+	sqlite3_bind_int64(st, 1, event_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		json_decref(it);
+		json_decref(d);
+		return NULL;
+	}
+	json_object_set_new(it, "at",
+	    json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(it, "status",
+	    json_integer(sqlite3_column_int(st, 3)));
+	json_object_set_new(it, "due_at", j_int_or_null(st, 5));
+	ev = json_object();
+	json_object_set_new(ev, "kind", j_col_text(st, 1));
+	json_object_set_new(ev, "old_status", j_int_or_null(st, 2));
+	json_object_set_new(ev, "due_before", j_int_or_null(st, 4));
+	json_object_set_new(ev, "reason", j_col_text(st, 6));
+	json_object_set_new(ev, "actor", j_col_text(st, 8));
+	json_object_set_new(ev, "detail",
+	    sqlite3_column_type(st, 7) == SQLITE_NULL
+	        ? json_null()
+	        : json_loads(c_str(st, 7), 0, NULL));
+	if (json_object_get(ev, "detail") == NULL)
+		json_object_set_new(ev, "detail", json_null());
+	sqlite3_reset(st);
+	json_object_set_new(it, "event", ev);
+	if (strcmp(kind, "dossier_new") == 0)
+		json_object_set_new(it, "dossier", d);
+	else
+		json_decref(d);
+	return it;
+}
+
+json_t *
+store_outbox_next(struct store *s, int limit, char err[STORE_ERR_MAX])
+{
+	sqlite3_stmt *st;
+	json_t *arr = json_array(), *it;
+	struct row {
+		int64_t id, event_id, dossier_id;
+		unsigned char key[16];
+		int keylen;
+		char kind[32], payload[64];
+	} * rows;
+	int n = 0, rc;
+
+	if (limit < 1 || limit > 10000) {
+		seterr(err, "limit: must be 1..10000");
+		json_decref(arr);
+		return NULL;
+	}
+	if ((rows = calloc((size_t)limit, sizeof *rows)) == NULL) {
+		seterr(err, "out of memory");
+		json_decref(arr);
+		return NULL;
+	}
+	/* Copy the rows out first: sync_item runs other statements. */
+	st = q(s, Q_OUTBOX_NEXT);
+	sqlite3_bind_int(st, 1, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
+		struct row *r = &rows[n++];
+
+		r->id = sqlite3_column_int64(st, 0);
+		r->keylen = sqlite3_column_bytes(st, 1);
+		if (r->keylen == 16)
+			memcpy(r->key, sqlite3_column_blob(st, 1), 16);
+		snprintf(r->kind, sizeof r->kind, "%s", c_str(st, 2));
+		snprintf(r->payload, sizeof r->payload, "%s", c_str(st, 3));
+		r->event_id = sqlite3_column_int64(st, 4);
+		r->dossier_id = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		dberr(s, err);
+		free(rows);
+		json_decref(arr);
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		it = sync_item(s, rows[i].id, rows[i].key, rows[i].keylen,
+		    rows[i].kind, rows[i].payload, rows[i].event_id,
+		    rows[i].dossier_id);
+		if (it == NULL) {
+			seterr(err,
+			    "outbox row %" PRId64 ": its dossier or"
+			    " event is missing",
+			    rows[i].id);
+			free(rows);
+			json_decref(arr);
+			return NULL;
+		}
+		json_array_append_new(arr, it);
+	}
+	free(rows);
+	return arr;
+}
+
+enum store_rc
+store_outbox_done(struct store *s, const struct store_outbox_ack *acks,
+    size_t n, int64_t now, char err[STORE_ERR_MAX])
+{
+	enum store_rc rc;
+	sqlite3_stmt *st;
+
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+		if (acks[i].parked_reason == NULL) {
+			st = q(s, Q_OUTBOX_SENT);
+			sqlite3_bind_int64(st, 1, acks[i].id);
+			sqlite3_bind_int64(st, 2, now);
+			if (run(s, Q_OUTBOX_SENT) != SQLITE_OK)
+				rc = dberr(s, err);
+		} else {
+			st = q(s, Q_OUTBOX_PARK);
+			sqlite3_bind_int64(st, 1, acks[i].id);
+			b_text(st, 2, acks[i].parked_reason);
+			if (run(s, Q_OUTBOX_PARK) != SQLITE_OK)
+				rc = dberr(s, err);
+		}
+	}
+	return finish(s, rc, err);
+}
+
+enum store_rc
+store_outbox_tried(struct store *s, int64_t first_id, int64_t last_id)
+{
+	sqlite3_stmt *st = q(s, Q_OUTBOX_TRIED);
+
+	sqlite3_bind_int64(st, 1, first_id);
+	sqlite3_bind_int64(st, 2, last_id);
+	return run(s, Q_OUTBOX_TRIED) == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc
+store_outbox_unpark(struct store *s, const char *code, int *count,
+    char err[STORE_ERR_MAX])
+{
+	char c[DCODE_TEXT_MAX + 1];
+	sqlite3_stmt *st;
+	enum store_rc rc;
+
+	*count = 0;
+	if (code != NULL && (rc = norm_code(code, c, err)) != STORE_OK)
+		return rc;
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	st = q(s, Q_OUTBOX_UNPARK);
+	b_text(st, 1, code != NULL ? c : NULL);
+	if (run(s, Q_OUTBOX_UNPARK) != SQLITE_OK)
+		rc = dberr(s, err);
+	else
+		*count = sqlite3_changes(s->db);
+	if (rc == STORE_OK &&
+	    add_audit(s, wall_now(), NULL, "sync_unpark",
+	        code != NULL ? c : "all", NULL) != SQLITE_OK)
+		rc = dberr(s, err);
+	return finish(s, rc, err);
+}
+
+json_t *
+store_sync_summary(struct store *s, int parked_max)
+{
+	struct store_stats ss;
+	sqlite3_stmt *st;
+	json_t *j, *parked;
+	char hex[33];
+	int64_t nparked = 0;
+
+	if (store_stats(s, &ss) != STORE_OK)
+		return NULL;
+	j = json_object();
+	json_object_set_new(j, "pending", json_integer(ss.outbox_pending));
+	st = q(s, Q_OUTBOX_OLDEST);
+	json_object_set_new(j, "oldest_unsent_at",
+	    sqlite3_step(st) == SQLITE_ROW
+	        ? json_integer(sqlite3_column_int64(st, 0))
+	        : json_null());
+	sqlite3_reset(st);
+	parked = json_array();
+	st = q(s, Q_OUTBOX_PARKED);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (nparked++ >= parked_max)
+			continue; /* counted, not listed */
+		if (sqlite3_column_bytes(st, 4) == 16)
+			hex_encode(sqlite3_column_blob(st, 4), 16, hex);
+		else
+			hex[0] = '\0';
+		json_array_append_new(parked,
+		    json_pack("{s:o,s:o,s:o,s:I,s:s,s:I}", "code",
+		        j_col_text(st, 0), "kind", j_col_text(st, 1), "reason",
+		        j_col_text(st, 2), "created_at",
+		        (json_int_t)sqlite3_column_int64(st, 3), "key", hex,
+		        "attempts", (json_int_t)sqlite3_column_int64(st, 5)));
+	}
+	sqlite3_reset(st);
+	json_object_set_new(j, "parked_count", json_integer(nparked));
+	json_object_set_new(j, "parked", parked);
+	return j;
+}
+
+enum store_rc
+store_sync_state_get(struct store *s, const char *name, char *buf, size_t size)
+{
+	sqlite3_stmt *st = q(s, Q_SYNC_STATE_GET);
+	int rc;
+
+	b_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(buf, size, "%s", c_str(st, 0));
+	else if (size > 0)
+		buf[0] = '\0';
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+/* One upstream change inside the apply transaction. Upstream is
+ * authoritative for status: the status is set even where the local graph
+ * would not move that way, with an event that says where it came from.
+ * Intake data is never touched: a change carries no intake fields. */
+static enum store_rc
+apply_one(struct store *s, const struct store_upstream_change *c, bool *applied,
+    char *err)
+{
+	struct dstate ds;
+	struct event ev;
+	sqlite3_stmt *st;
+	char detail[96];
+	int64_t rev = 0;
+	enum store_rc rc;
+	int status = c->status;
+	bool fin = status == ST_RESULT_READY || status == ST_REFUSED ||
+	    status == ST_WITHDRAWN || status == ST_STOPPED;
+
+	*applied = false;
+	if ((rc = load_state(s, c->code, &ds, err)) == STORE_NOTFOUND)
+		return STORE_OK; /* not a dossier of this box: nothing to do */
+	if (rc != STORE_OK)
+		return rc;
+	st = q(s, Q_UPSTREAM_REV);
+	sqlite3_bind_int64(st, 1, ds.id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rev = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (c->rev <= rev)
+		return STORE_OK; /* seen already (a replayed page) */
+	if (c->due_at > 0 && c->due_at != ds.due_at) {
+		if ((rc = update_due(s, &ds, ds.status, c->due_at, 0, c->at,
+		         err)) != STORE_OK)
+			return rc;
+	}
+	st = q(s, Q_STATUS_UPDATE);
+	sqlite3_bind_int64(st, 1, ds.id);
+	sqlite3_bind_int(st, 2, status);
+	b_opt64(st, 3, fin ? c->at : 0);
+	b_opt64(st, 4, status == ST_RETURNED ? c->at : 0);
+	sqlite3_bind_int64(st, 5, c->at);
+	if (run(s, Q_STATUS_UPDATE) != SQLITE_OK)
+		return dberr(s, err);
+	memset(&ev, 0, sizeof ev);
+	ev.dossier_id = ds.id;
+	ev.at = c->at;
+	ev.kind = "status";
+	ev.old_status = ds.status;
+	ev.new_status = status;
+	if (c->due_at > 0 && c->due_at != ds.due_at) {
+		ev.due_before = ds.due_at;
+		ev.due_after = c->due_at;
+	}
+	ev.actor = "upstream";
+	ev.reason = c->reason;
+	snprintf(detail, sizeof detail,
+	    "{\"source\":\"upstream\",\"rev\":%" PRId64 "}", c->rev);
+	ev.detail = detail;
+	/* no outbox row: the change came from upstream */
+	if (add_event(s, &ev) != SQLITE_OK)
+		return dberr(s, err);
+	st = q(s, Q_UPSTREAM_SET);
+	sqlite3_bind_int64(st, 1, ds.id);
+	sqlite3_bind_int64(st, 2, c->rev);
+	if (run(s, Q_UPSTREAM_SET) != SQLITE_OK ||
+	    add_audit(s, c->at, "upstream", "status", c->code, NULL) !=
+	        SQLITE_OK)
+		return dberr(s, err);
+	*applied = true;
+	return STORE_OK;
+}
+
+enum store_rc
+store_sync_apply(struct store *s, const struct store_upstream_change *ch,
+    size_t n, const char *cursor, int *applied, char err[STORE_ERR_MAX])
+{
+	enum store_rc rc;
+	sqlite3_stmt *st;
+	bool one;
+
+	*applied = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!status_valid(ch[i].status)) {
+			seterr(err, "items[%zu].status: not a status code", i);
+			return STORE_INVALID;
+		}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+		rc = apply_one(s, &ch[i], &one, err);
+		*applied += one;
+	}
+	/* the cursor moves in the same transaction as the changes */
+	if (rc == STORE_OK && cursor != NULL) {
+		st = q(s, Q_SYNC_STATE_SET);
+		b_text(st, 1, "pull_cursor");
+		b_text(st, 2, cursor);
+		if (run(s, Q_SYNC_STATE_SET) != SQLITE_OK)
+			rc = dberr(s, err);
+	}
+	rc = finish(s, rc, err);
+	if (rc != STORE_OK)
+		*applied = 0;
+	return rc;
+}
+
+json_t *
+store_sync_codes(struct store *s, int from_day, int to_day)
+{
+	sqlite3_stmt *st = q(s, Q_SYNC_CODES);
+	json_t *codes = json_array();
+	json_int_t counts[4] = { 0 };
+	int ch, rc;
+
+	sqlite3_bind_int64(st, 1, cal_instant(from_day, 0));
+	sqlite3_bind_int64(st, 2, cal_instant(to_day + 1, 0));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_array_append_new(codes, j_col_text(st, 0));
+		ch = sqlite3_column_int(st, 1);
+		if (ch >= 1 && ch <= 3)
+			counts[ch]++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(codes);
+		return NULL;
+	}
+	return json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1], "2",
+	    counts[2], "3", counts[3], "codes", codes);
 }

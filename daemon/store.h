@@ -245,4 +245,50 @@ enum store_rc store_report_plan(struct store *, const struct store_report_q *,
  * percentage) that sum to exactly 10000 when total > 0: floors, then the
  * leftover hundredths go to the largest remainders. n <= 8. */
 void store_shares(const int64_t *counts, size_t n, int64_t total, int *out);
+
+/* ---- upstream sync (daemon/sync.c; docs/sync.md) ---- */
+
+/* The next unsent, unparked outbox rows in order (at most limit,
+ * 1..10000) as wire items: {"id" (local rowid, not sent), "key" (32 hex),
+ * "kind", "code", "seq", "base", "at", "status", "due_at", "event",
+ * "dossier" (new dossiers only)}. An empty array when none; NULL on error.
+ */
+json_t *store_outbox_next(struct store *, int limit, char err[STORE_ERR_MAX]);
+/* Upstream acknowledged these rows: each is marked sent, or parked with
+ * the reason upstream gave. One transaction. Already-sent rows stay. */
+struct store_outbox_ack {
+	int64_t id;
+	const char *parked_reason; /* NULL: sent */
+};
+enum store_rc store_outbox_done(struct store *, const struct store_outbox_ack *,
+    size_t n, int64_t now, char err[STORE_ERR_MAX]);
+/* A failed attempt on rows first..last: counts it in their attempts. */
+enum store_rc store_outbox_tried(struct store *, int64_t first_id,
+    int64_t last_id);
+/* Operator: parked rows of the dossier code (NULL: all) go back to the
+ * queue. *count: rows released. Audited. */
+enum store_rc store_outbox_unpark(struct store *, const char *code, int *count,
+    char err[STORE_ERR_MAX]);
+/* {"pending", "oldest_unsent_at" (created_at or null), "parked_count",
+ * "parked": [{code, kind, reason, created_at, key, attempts}] (the first
+ * parked_max)}. NULL on error. */
+json_t *store_sync_summary(struct store *, int parked_max);
+/* A named sync value (e.g. "pull_cursor"). STORE_NOTFOUND: never set. */
+enum store_rc store_sync_state_get(struct store *, const char *name, char *buf,
+    size_t size);
+/* Changes pulled from upstream, applied with the new cursor in one
+ * transaction. Unknown codes and revs already applied are skipped.
+ * *applied: changes that changed something. */
+struct store_upstream_change {
+	char code[DCODE_TEXT_MAX + 1];
+	int status;
+	int64_t rev, at, due_at; /* due_at 0: unchanged */
+	const char *reason;      /* borrowed; may be NULL */
+};
+enum store_rc store_sync_apply(struct store *,
+    const struct store_upstream_change *, size_t n, const char *cursor,
+    int *applied, char err[STORE_ERR_MAX]);
+/* Dossiers taken on this box and received in [from_day, to_day]:
+ * {"counts": {"1","2","3"}, "codes": [sorted]}. NULL on error. */
+json_t *store_sync_codes(struct store *, int from_day, int to_day);
 #endif

@@ -490,7 +490,7 @@ static const char *const sql[Q_COUNT] = {
 	/* Dossiers taken on this box (they have an intake event; imports
 	 * came from upstream and are not ours to sync). */
 	[Q_SYNC_CODES] = "SELECT d.code, d.channel FROM dossiers d"
-	                 " INDEXED BY dossiers_received"
+	                 " INDEXED BY dossiers_report"
 	                 " WHERE d.received_at >= ?1 AND d.received_at < ?2"
 	                 " AND EXISTS (SELECT 1 FROM dossier_events e"
 	                 "  WHERE e.dossier_id = d.id AND e.kind = 'intake')"

@@ -742,7 +742,7 @@ test_key_table(void **state)
 	size_t i, j, n = config_key_count();
 
 	(void)state;
-	assert_int_equal(n, 43);
+	assert_int_equal(n, 44);
 	assert_string_equal(config_key_name(0), "server.listen");
 	assert_string_equal(config_key_name(n - 1), "report.max_days");
 	assert_null(config_key_name(n));

@@ -2805,26 +2805,35 @@ store_stats(struct store *s, struct store_stats *out)
 	" AND (?5 IS NULL OR procedure_code = ?5)" \
 	" AND (?4 IS NULL OR procedure_code IN"    \
 	"  (SELECT code FROM procedures WHERE field = ?4))"
-#define REPORT_COLS                                                  \
+#define REPORT_COLS(extra)                                           \
 	"SELECT id, channel, status, delivery, rating, received_at," \
 	" due_at, coalesce(finished_at, returned_at), returned_at,"  \
-	" supplement_count, agency_code, procedure_code FROM dossiers "
+	" supplement_count, agency_code, procedure_code" extra       \
+	" FROM dossiers "
 
 /* received in the period; received before it and still open; ended in
  * or after it; returned by post in it but ended before it */
-static const char report_scan_sql[] =
-    REPORT_COLS "INDEXED BY dossiers_report"
-                " WHERE received_at >= ?1 AND received_at < ?2" REPORT_FILTER
-                " UNION ALL " REPORT_COLS "INDEXED BY dossiers_open"
-                " WHERE finished_at IS NULL AND returned_at IS NULL"
-                " AND received_at < ?1" REPORT_FILTER " UNION ALL " REPORT_COLS
-                "INDEXED BY dossiers_end"
-                " WHERE coalesce(finished_at, returned_at) >= ?1"
-                " AND received_at < ?1" REPORT_FILTER " UNION ALL " REPORT_COLS
-                "INDEXED BY dossiers_post"
-                " WHERE delivery = 1 AND returned_at >= ?1 AND returned_at < ?2"
-                " AND coalesce(finished_at, returned_at) < ?1"
-                " AND received_at < ?1" REPORT_FILTER;
+#define REPORT_SCAN(extra)                                                                                \
+	REPORT_COLS(extra)                                                                                \
+	"INDEXED BY dossiers_report"                                                                      \
+	" WHERE received_at >= ?1 AND received_at < ?2" REPORT_FILTER                                     \
+	" UNION ALL " REPORT_COLS(                                                                        \
+	    extra) "INDEXED BY dossiers_open"                                                             \
+	           " WHERE finished_at IS NULL AND returned_at IS NULL"                                   \
+	           " AND received_at < ?1" REPORT_FILTER                                                  \
+	           " UNION ALL " REPORT_COLS(                                                             \
+	               extra) "INDEXED BY dossiers_end"                                                   \
+	                      " WHERE coalesce(finished_at, returned_at) >= ?1"                           \
+	                      " AND received_at < ?1" REPORT_FILTER                                       \
+	                      " UNION ALL " REPORT_COLS(                                                  \
+	                          extra) "INDEXED BY dossiers_post"                                       \
+	                                 " WHERE delivery = 1 AND returned_at >= ?1 AND returned_at < ?2" \
+	                                 " AND coalesce(finished_at, returned_at) < ?1"                   \
+	                                 " AND received_at < ?1" REPORT_FILTER
+
+static const char report_scan_sql[] = REPORT_SCAN("");
+/* The drill-down: the same rows with their codes (not index-only). */
+static const char report_codes_sql[] = REPORT_SCAN(", code");
 
 /* Supplement events of dossier ids in [?1, ?2] up to the period's end
  * ?3, in id order (index-only through dossier_events_supp). */
@@ -2852,6 +2861,7 @@ struct rrow {
 	int64_t lastreq; /* the latest request, 0 when none */
 	int64_t due0;    /* due before a completion moved it, or 0 */
 	char proc[PROC_CODE_MAX + 1];
+	char code[DCODE_TEXT_MAX + 1]; /* drill-down only */
 };
 
 struct rgroups { /* groups by key: rows plus an open-addressing index */
@@ -2874,6 +2884,10 @@ struct rstate {
 	struct rrow *defer;
 	size_t ndefer, capdefer;
 	char *err;
+	/* drill-down: codes of the rows in one cell go to code_fn */
+	int cell, channel;
+	store_code_fn *code_fn;
+	void *code_arg;
 };
 
 /* The index of a local day in a unit's own numbering: weeks start on
@@ -3002,6 +3016,36 @@ report_row_add(struct store_report_row *t, const struct store_report_row *r)
 	t->returned_by_post += r->returned_by_post;
 }
 
+/* Whether a classified row belongs to the drill-down cell. */
+static bool
+in_cell(const struct rstate *r, const struct rrow *w, int cls, int64_t os,
+    bool live)
+{
+	bool pending = w->fin == 0 || w->fin >= r->to;
+
+	switch (r->cell) {
+	case SRC_RECEIVED:
+		return w->recv >= r->from;
+	case SRC_CARRIED:
+		return w->recv < r->from && live;
+	case SRC_EARLY:
+		return cls == 1;
+	case SRC_ON_TIME:
+		return cls == 2;
+	case SRC_LATE:
+		return cls == 3;
+	case SRC_WITHIN_DUE:
+		return pending && os >= r->to;
+	case SRC_OVERDUE:
+		return pending && os < r->to;
+	case SRC_RETURNED_POST:
+		return w->delivery == DELIVERY_POST && w->ret >= r->from &&
+		    w->ret < r->to;
+	default:
+		return false;
+	}
+}
+
 /* Applies the rules to one candidate (its supplements read) and counts
  * it into its group (or the whole) and the time buckets. */
 static void
@@ -3062,6 +3106,9 @@ classify(struct rstate *r, const struct rrow *w)
 		g->returned_by_post++;
 	if (cls > 0 && w->rating >= 1 && w->rating <= 3)
 		g->rating[w->rating - 1]++;
+	if (r->cell != 0 && (r->channel == 0 || r->channel == w->channel) &&
+	    in_cell(r, w, cls, os, live))
+		r->code_fn(r->code_arg, w->code);
 	if (!r->unit)
 		return;
 	/* the series: counts by the bucket of their instant; the pending
@@ -3201,10 +3248,11 @@ channel_key(int ch)
 
 static sqlite3_stmt *
 report_prepare(struct store *s, const struct store_report_q *q,
-    const char *prefix, char *err)
+    const char *prefix, bool codes, char *err)
 {
 	sqlite3_stmt *st = NULL;
-	char *full = sqlite3_mprintf("%s%s", prefix, report_scan_sql);
+	char *full = sqlite3_mprintf("%s%s", prefix,
+	    codes ? report_codes_sql : report_scan_sql);
 
 	if (full == NULL ||
 	    sqlite3_prepare_v2(s->db, full, -1, &st, NULL) != SQLITE_OK) {
@@ -3227,7 +3275,7 @@ report_prepare(struct store *s, const struct store_report_q *q,
 static enum store_rc
 report_scan(struct rstate *r)
 {
-	sqlite3_stmt *st = report_prepare(r->s, r->q, "", r->err);
+	sqlite3_stmt *st = report_prepare(r->s, r->q, "", r->cell != 0, r->err);
 	struct rrow w;
 	const char *key;
 	int rc;
@@ -3246,6 +3294,8 @@ report_scan(struct rstate *r)
 		w.fin = sqlite3_column_int64(st, 7);
 		w.ret = sqlite3_column_int64(st, 8);
 		snprintf(w.proc, sizeof(w.proc), "%s", c_str(st, 11));
+		if (r->cell != 0)
+			snprintf(w.code, sizeof(w.code), "%s", c_str(st, 12));
 		if (!r->unit) {
 			key = r->q->by == SR_BY_CHANNEL ? channel_key(w.channel)
 			    : r->q->by == SR_BY_AGENCY  ? c_str(st, 10)
@@ -3395,12 +3445,54 @@ report_check_filters(struct store *s, const struct store_report_q *q, char *err)
 	return STORE_OK;
 }
 
+static enum store_rc report_run_state(struct rstate *r, store_report_fn *fn,
+    void *arg);
+
 enum store_rc
 store_report(struct store *s, const struct store_report_q *q,
     struct store_report_row *total, store_report_fn *fn, void *arg,
     char err[STORE_ERR_MAX])
 {
 	struct rstate r = { .s = s, .q = q, .total = total, .err = err };
+
+	return report_run_state(&r, fn, arg);
+}
+
+enum store_rc
+store_report_codes(struct store *s, const struct store_report_q *q, int cell,
+    int channel, store_code_fn *fn, void *arg, char err[STORE_ERR_MAX])
+{
+	struct store_report_row total;
+	struct store_report_q whole = *q;
+	struct rstate r = { .s = s,
+		.q = &whole,
+		.total = &total,
+		.err = err,
+		.cell = cell,
+		.channel = channel,
+		.code_fn = fn,
+		.code_arg = arg };
+
+	if (cell < SRC_RECEIVED || cell > SRC_RETURNED_POST) {
+		seterr(err, "cell: unknown");
+		return STORE_INVALID;
+	}
+	if (channel < 0 || channel > CHANNEL_POSTAL) {
+		seterr(err, "channel: unknown");
+		return STORE_INVALID;
+	}
+	whole.by = SR_BY_NONE;
+	return report_run_state(&r, NULL, NULL);
+}
+
+static enum store_rc
+report_run_state(struct rstate *rs, store_report_fn *fn, void *arg)
+{
+	struct rstate r = *rs;
+	const struct store_report_q *q = r.q;
+	struct store_report_row *total = r.total;
+	char *err = r.err;
+	struct store *s = r.s;
 	enum store_rc out;
 
 	memset(total, 0, sizeof(*total));
@@ -3466,7 +3558,8 @@ store_report_plan(struct store *s, const struct store_report_q *q, char *buf,
     size_t size)
 {
 	char err[STORE_ERR_MAX];
-	sqlite3_stmt *st = report_prepare(s, q, "EXPLAIN QUERY PLAN ", err);
+	sqlite3_stmt *st =
+	    report_prepare(s, q, "EXPLAIN QUERY PLAN ", false, err);
 	size_t len = 0;
 	int n;
 

@@ -408,6 +408,8 @@ cli_report_main(const char *socket, int argc, char **argv)
 	}
 	if (p.format != RF_TABLE) {
 		rc = emit(out, b.p ? b.p : "", b.len);
+		if (rc == CR_OK && out == NULL && p.format == RF_JSON)
+			putchar('\n'); /* the daemon's JSON has no newline */
 		goto done;
 	}
 	if ((j = json_loadb(b.p ? b.p : "", b.len, 0, NULL)) == NULL) {

@@ -3270,6 +3270,20 @@ report_prepare(struct store *s, const struct store_report_q *q,
 	return st;
 }
 
+/* Copies text column i into buf (truncated to size - 1 bytes). */
+static void
+copy_col(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+	size_t n = v != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	if (n >= size)
+		n = size - 1;
+	if (n > 0)
+		memcpy(buf, v, n);
+	buf[n] = '\0';
+}
+
 /* Reads every candidate: rows without supplements are counted at once,
  * the others after their events are read. */
 static enum store_rc
@@ -3283,7 +3297,8 @@ report_scan(struct rstate *r)
 	if (st == NULL)
 		return STORE_ERROR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&w, 0, sizeof(w));
+		int sc = sqlite3_column_int(st, 9);
+
 		w.id = sqlite3_column_int64(st, 0);
 		w.channel = sqlite3_column_int(st, 1);
 		w.status = sqlite3_column_int(st, 2);
@@ -3293,13 +3308,19 @@ report_scan(struct rstate *r)
 		w.due = sqlite3_column_int64(st, 6);
 		w.fin = sqlite3_column_int64(st, 7);
 		w.ret = sqlite3_column_int64(st, 8);
-		snprintf(w.proc, sizeof(w.proc), "%s", c_str(st, 11));
+		w.nreq = w.ncomp = 0;
+		w.net = w.lastreq = w.due0 = 0;
+		w.group = 0;
+		w.proc[0] = w.code[0] = '\0';
+		/* a million rows: copy the texts only where they are read */
+		if (w.due == 0 || sc > 0 || r->q->by == SR_BY_PROCEDURE ||
+		    r->q->by == SR_BY_FIELD)
+			copy_col(st, 11, w.proc, sizeof(w.proc));
 		if (r->cell != 0)
-			snprintf(w.code, sizeof(w.code), "%s", c_str(st, 12));
-		if (!r->unit) {
+			copy_col(st, 12, w.code, sizeof(w.code));
+		if (!r->unit && r->q->by != SR_BY_NONE) {
 			key = r->q->by == SR_BY_CHANNEL ? channel_key(w.channel)
 			    : r->q->by == SR_BY_AGENCY  ? c_str(st, 10)
-			    : r->q->by == SR_BY_NONE    ? ""
 			                                : w.proc;
 			if ((w.group = group_of(&r->g, key)) == UINT32_MAX) {
 				seterr(r->err, "by: more than %d groups",
@@ -3307,8 +3328,13 @@ report_scan(struct rstate *r)
 				sqlite3_finalize(st);
 				return STORE_INVALID;
 			}
+		} else if (!r->unit && r->g.n == 0 &&
+		    group_of(&r->g, "") == UINT32_MAX) {
+			seterr(r->err, "report: out of memory");
+			sqlite3_finalize(st);
+			return STORE_ERROR;
 		}
-		if (sqlite3_column_int(st, 9) > 0) {
+		if (sc > 0) {
 			if (defer_row(r, &w) < 0) {
 				sqlite3_finalize(st);
 				return STORE_INVALID;

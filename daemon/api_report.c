@@ -96,6 +96,8 @@ params_of(const struct http_request *hr, const struct config *cfg,
 		.procedure = http_query(hr, "procedure"),
 		.by = http_query(hr, "by"),
 		.format = http_query(hr, "format"),
+		.cell = http_query(hr, "cell"),
+		.channel = http_query(hr, "channel"),
 	};
 	char err[256];
 
@@ -194,6 +196,91 @@ route_06a(struct store *st, const struct config *cfg,
 	report_free(&rep);
 }
 
+#define CODES_MAX 10000 /* codes listed in one drill-down reply */
+
+struct codes {
+	char (*v)[49];
+	size_t n, total;
+};
+
+static void
+add_code(void *arg, const char *code)
+{
+	struct codes *c = arg;
+
+	if (c->n < CODES_MAX && c->v != NULL)
+		snprintf(c->v[c->n++], sizeof(c->v[0]), "%s", code);
+	c->total++;
+}
+
+static int
+code_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The drill-down: the dossier codes behind one number of the report
+ * (only codes: never names or other personal data). */
+static void
+route_codes(struct store *st, const struct config *cfg,
+    const struct http_request *hr, struct http_response *r, bool page)
+{
+	struct report_params p;
+	struct store_report_q q;
+	struct codes c = { 0 };
+	char err[STORE_ERR_MAX];
+	enum store_rc rc;
+	size_t len = 0;
+	json_t *arr;
+
+	if (params_of(hr, cfg, (1u << RF_JSON) | (1u << RF_HTML), &p, r) < 0)
+		return;
+	if (p.cell == 0) {
+		reply_error(r, 400, "cell", "required");
+		return;
+	}
+	if (page && http_query(hr, "format") == NULL)
+		p.format = RF_HTML;
+	q = (struct store_report_q){ .from_day = p.from_day,
+		.to_day = p.to_day,
+		.agency = p.agency[0] ? p.agency : NULL,
+		.field = p.field[0] ? p.field : NULL,
+		.procedure = p.procedure[0] ? p.procedure : NULL };
+	if ((c.v = calloc(CODES_MAX, sizeof(*c.v))) == NULL) {
+		reply_error(r, 500, "", "out of memory");
+		return;
+	}
+	rc = store_report_codes(st, &q, p.cell, p.channel, add_code, &c, err);
+	if (rc != STORE_OK) {
+		if (rc == STORE_ERROR)
+			log_warnx("report: %s", err);
+		free(c.v);
+		reply_err_text(r, store_status(rc), err);
+		return;
+	}
+	qsort(c.v, c.n, sizeof(c.v[0]), code_cmp);
+	if (p.format == RF_HTML) {
+		char *body = report_codes_html(&p, c.v, c.n, c.total, &len);
+
+		free(c.v);
+		reply_body(r, ctype_html, body, len);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < c.n; i++)
+		json_array_append_new(arr, json_string(c.v[i]));
+	free(c.v);
+	reply_json(r, 200,
+	    json_pack("{s:s,s:s?,s:I,s:b,s:o}", "cell",
+	        report_cell_name(p.cell), "channel",
+	        p.channel == 1       ? "in_person"
+	            : p.channel == 2 ? "online"
+	            : p.channel == 3 ? "postal"
+	                             : NULL,
+	        "total", (json_int_t)c.total, "truncated", c.n < c.total,
+	        "codes", arr));
+}
+
 /* The staff page. Without a period it shows the current month so far;
  * the charts are by day up to 62 days, else by week, unless by says. */
 static void
@@ -260,7 +347,9 @@ api_report_handle(struct store *st, const struct config *cfg,
 		return false; /* never on the public listener */
 	if (strcmp(p, "/api/v1/reports") != 0 &&
 	    strcmp(p, "/api/v1/reports/06a") != 0 &&
-	    strcmp(p, "/staff/reports") != 0)
+	    strcmp(p, "/api/v1/reports/dossiers") != 0 &&
+	    strcmp(p, "/staff/reports") != 0 &&
+	    strcmp(p, "/staff/reports/dossiers") != 0)
 		return false;
 	if (!get)
 		reply_error(r, 405, "method", "use GET");
@@ -268,6 +357,10 @@ api_report_handle(struct store *st, const struct config *cfg,
 		route_report(st, cfg, hr, r);
 	else if (strcmp(p, "/api/v1/reports/06a") == 0)
 		route_06a(st, cfg, hr, r);
+	else if (strcmp(p, "/api/v1/reports/dossiers") == 0)
+		route_codes(st, cfg, hr, r, false);
+	else if (strcmp(p, "/staff/reports/dossiers") == 0)
+		route_codes(st, cfg, hr, r, true);
 	else
 		route_page(st, cfg, hr, r);
 	return true;

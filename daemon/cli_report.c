@@ -110,6 +110,7 @@ fetch(const char *socket, const char *path, const struct report_args *a,
     struct body *b, long *http)
 {
 	char url[8192], errbuf[CURL_ERROR_SIZE] = "";
+	long oserr = 0;
 	CURL *c;
 	CURLcode cc;
 
@@ -142,11 +143,17 @@ fetch(const char *socket, const char *path, const struct report_args *a,
 	cc = curl_easy_perform(c);
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, http);
+	else
+		curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
 	curl_easy_cleanup(c);
 	curl_global_cleanup();
 	if (cc != CURLE_OK) {
+		/* curl's own text speaks of "localhost port 80" */
 		fprintf(stderr, "motcua: cannot reach the daemon at %s: %s\n",
-		    socket, errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		    socket,
+		    oserr != 0      ? strerror((int)oserr)
+		        : errbuf[0] ? errbuf
+		                    : curl_easy_strerror(cc));
 		return CR_DAEMON;
 	}
 	return CR_OK;
@@ -408,6 +415,8 @@ cli_report_main(const char *socket, int argc, char **argv)
 	}
 	if (p.format != RF_TABLE) {
 		rc = emit(out, b.p ? b.p : "", b.len);
+		if (rc == CR_OK && out == NULL && p.format == RF_JSON)
+			putchar('\n'); /* the daemon's JSON has no newline */
 		goto done;
 	}
 	if ((j = json_loadb(b.p ? b.p : "", b.len, 0, NULL)) == NULL) {

@@ -35,6 +35,17 @@ static const char *const format_names[] = {
 	[RF_HTML] = "html",
 	[RF_TABLE] = "table",
 };
+static const char *const cell_names[] = {
+	[SRC_RECEIVED] = "received",
+	[SRC_CARRIED] = "carried_over",
+	[SRC_EARLY] = "early",
+	[SRC_ON_TIME] = "on_time",
+	[SRC_LATE] = "late",
+	[SRC_WITHIN_DUE] = "within_due",
+	[SRC_OVERDUE] = "overdue",
+	[SRC_RETURNED_POST] = "returned_by_post",
+};
+#define NCELLS   (sizeof(cell_names) / sizeof(cell_names[0]))
 #define NBY      (sizeof(by_names) / sizeof(by_names[0]))
 #define NFORMATS (sizeof(format_names) / sizeof(format_names[0]))
 
@@ -42,6 +53,13 @@ const char *
 report_by_name(int by)
 {
 	return by >= 0 && (size_t)by < NBY ? by_names[by] : NULL;
+}
+
+const char *
+report_cell_name(int cell)
+{
+	return cell >= SRC_RECEIVED && (size_t)cell < NCELLS ? cell_names[cell]
+	                                                     : NULL;
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -139,6 +157,26 @@ report_parse(const struct report_args *a, int max_days, unsigned allow_formats,
 			    "by: must be channel, agency, field, procedure, "
 			    "day, week or month");
 		out->by = (int)i;
+	}
+	if (a->cell != NULL) {
+		for (i = SRC_RECEIVED; i < NCELLS; i++)
+			if (strcmp(a->cell, cell_names[i]) == 0)
+				break;
+		if (i == NCELLS)
+			return fail(err, errlen,
+			    "cell: must be received, carried_over, early, "
+			    "on_time, late, within_due, overdue or "
+			    "returned_by_post");
+		out->cell = (int)i;
+	}
+	if (a->channel != NULL) {
+		out->channel = strcmp(a->channel, "in_person") == 0 ? 1
+		    : strcmp(a->channel, "online") == 0             ? 2
+		    : strcmp(a->channel, "postal") == 0             ? 3
+		                                                    : 0;
+		if (out->channel == 0)
+			return fail(err, errlen,
+			    "channel: must be in_person, online or postal");
 	}
 	out->format = RF_JSON;
 	if (a->format != NULL) {
@@ -1033,13 +1071,39 @@ page_query(struct sb *b, const struct report *r, const char *by)
 		sb_printf(b, "&amp;by=%s", by);
 }
 
+/* The link to the drill-down list of one cell (channel 0: all). */
 static void
-summary_line(struct sb *b, const char *label, int64_t n, int pct_h,
-    bool with_pct)
+cell_link(struct sb *b, const struct report *r, int from_day, int to_day,
+    int cell, int channel, int64_t n)
+{
+	static const char *const ch[] = { "", "in_person", "online", "postal" };
+	char from[16], to[16];
+
+	cal_format_date(from_day, from);
+	cal_format_date(to_day, to);
+	sb_printf(b,
+	    "<a class=\"cell\" href=\"/staff/reports/dossiers?from=%s&amp;"
+	    "to=%s&amp;cell=%s",
+	    from, to, cell_names[cell]);
+	if (r->p.agency[0])
+		sb_printf(b, "&amp;agency=%s", r->p.agency);
+	if (channel > 0)
+		sb_printf(b, "&amp;channel=%s", ch[channel]);
+	sb_printf(b, "\">%" PRId64 "</a>", n);
+}
+
+static void
+summary_line(struct sb *b, const struct report *r, const char *label, int64_t n,
+    int pct_h, bool with_pct, int cell, int channel)
 {
 	sb_puts(b, "<tr><th>");
 	sb_html(b, label);
-	sb_printf(b, "</th><td class=\"n\">%" PRId64 "</td>", n);
+	sb_puts(b, "</th><td class=\"n\">");
+	if (cell > 0)
+		cell_link(b, r, r->p.from_day, r->p.to_day, cell, channel, n);
+	else
+		sb_printf(b, "%" PRId64, n);
+	sb_puts(b, "</td>");
 	if (with_pct)
 		sb_printf(b, "<td class=\"n\">%d.%02d%%</td>", pct_h / 100,
 		    pct_h % 100);
@@ -1049,8 +1113,9 @@ summary_line(struct sb *b, const char *label, int64_t n, int pct_h,
 }
 
 static void
-page_summary(struct sb *b, const struct store_report_row *w)
+page_summary(struct sb *b, const struct report *r)
 {
+	const struct store_report_row *w = &r->total;
 	int64_t res[3] = { w->early, w->on_time, w->late };
 	int64_t pend[2] = { w->within_due, w->overdue };
 	int rp[3], sp[3], pp[2], vp[3];
@@ -1060,30 +1125,128 @@ page_summary(struct sb *b, const struct store_report_row *w)
 	pct3(pend, 2, pp);
 	pct3(w->rating, 3, vp);
 	sb_puts(b, "<table id=\"summary\" class=\"sum\"><tbody>");
-	summary_line(b, "Tiếp nhận mới (received)", recv_total(w), 0, false);
-	summary_line(b, "· trực tiếp (in person)", w->received[0], rp[0], true);
-	summary_line(b, "· trực tuyến (online)", w->received[1], rp[1], true);
-	summary_line(b, "· bưu chính (postal)", w->received[2], rp[2], true);
-	summary_line(b, "Kỳ trước chuyển qua (carried over)", w->carried_over,
-	    0, false);
-	summary_line(b, "Đã giải quyết (resolved)", resolved_total(w), 0,
-	    false);
-	summary_line(b, "· trước hạn (early)", w->early, sp[0], true);
-	summary_line(b, "· đúng hạn (on time)", w->on_time, sp[1], true);
-	summary_line(b, "· quá hạn (late)", w->late, sp[2], true);
-	summary_line(b, "Đang giải quyết (pending)", pending_total(w), 0,
-	    false);
-	summary_line(b, "· trong hạn (within due)", w->within_due, pp[0], true);
-	summary_line(b, "· quá hạn (overdue)", w->overdue, pp[1], true);
-	summary_line(b, "Trả kết quả qua bưu chính (returned by post)",
-	    w->returned_by_post, 0, false);
-	summary_line(b, "Đánh giá (ratings)", rated_total(w), 0, false);
-	summary_line(b, "· rất hài lòng (very satisfied)", w->rating[0], vp[0],
-	    true);
-	summary_line(b, "· hài lòng (satisfied)", w->rating[1], vp[1], true);
-	summary_line(b, "· không hài lòng (unsatisfied)", w->rating[2], vp[2],
-	    true);
+	summary_line(b, r, "Tiếp nhận mới (received)", recv_total(w), 0, false,
+	    SRC_RECEIVED, 0);
+	summary_line(b, r, "· trực tiếp (in person)", w->received[0], rp[0],
+	    true, SRC_RECEIVED, 1);
+	summary_line(b, r, "· trực tuyến (online)", w->received[1], rp[1], true,
+	    SRC_RECEIVED, 2);
+	summary_line(b, r, "· bưu chính (postal)", w->received[2], rp[2], true,
+	    SRC_RECEIVED, 3);
+	summary_line(b, r, "Kỳ trước chuyển qua (carried over)",
+	    w->carried_over, 0, false, SRC_CARRIED, 0);
+	summary_line(b, r, "Đã giải quyết (resolved)", resolved_total(w), 0,
+	    false, 0, 0);
+	summary_line(b, r, "· trước hạn (early)", w->early, sp[0], true,
+	    SRC_EARLY, 0);
+	summary_line(b, r, "· đúng hạn (on time)", w->on_time, sp[1], true,
+	    SRC_ON_TIME, 0);
+	summary_line(b, r, "· quá hạn (late)", w->late, sp[2], true, SRC_LATE,
+	    0);
+	summary_line(b, r, "Đang giải quyết (pending)", pending_total(w), 0,
+	    false, 0, 0);
+	summary_line(b, r, "· trong hạn (within due)", w->within_due, pp[0],
+	    true, SRC_WITHIN_DUE, 0);
+	summary_line(b, r, "· quá hạn (overdue)", w->overdue, pp[1], true,
+	    SRC_OVERDUE, 0);
+	summary_line(b, r, "Trả kết quả qua bưu chính (returned by post)",
+	    w->returned_by_post, 0, false, SRC_RETURNED_POST, 0);
+	summary_line(b, r, "Đánh giá (ratings)", rated_total(w), 0, false, 0,
+	    0);
+	summary_line(b, r, "· rất hài lòng (very satisfied)", w->rating[0],
+	    vp[0], true, 0, 0);
+	summary_line(b, r, "· hài lòng (satisfied)", w->rating[1], vp[1], true,
+	    0, 0);
+	summary_line(b, r, "· không hài lòng (unsatisfied)", w->rating[2],
+	    vp[2], true, 0, 0);
 	sb_puts(b, "</tbody></table>");
+}
+
+/* The first local day of series bucket i (its key is a date, or YYYY-MM
+ * for months), clipped to the period. */
+static int
+bucket_first_day(const struct report *s, size_t i)
+{
+	const char *k = s->rows[i].key;
+	int day = s->p.from_day, y, m;
+
+	if (strlen(k) == 10)
+		cal_parse_date(k, 10, &day);
+	else if (sscanf(k, "%4d-%2d", &y, &m) == 2 && cal_valid_ymd(y, m, 1))
+		day = cal_day_from_ymd(y, m, 1);
+	return day < s->p.from_day ? s->p.from_day : day;
+}
+
+/* Local counts per channel and bucket, each drilling down to its codes,
+ * beside the upstream column that the sync module will fill. */
+static void
+page_reconcile(struct sb *b, const struct report *s)
+{
+	static const char *const ch[3] = { "Trực tiếp", "Trực tuyến",
+		"Bưu chính" };
+
+	sb_puts(b,
+	    "<table id=\"recon-local\" class=\"sum\"><thead><tr>"
+	    "<th>Kỳ</th>");
+	for (int c = 0; c < 3; c++) {
+		sb_puts(b, "<th>");
+		sb_html(b, ch[c]);
+		sb_puts(b, " (local)</th><th>upstream</th>");
+	}
+	sb_puts(b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < s->n; i++) {
+		int first = bucket_first_day(s, i);
+		int last =
+		    i + 1 < s->n ? bucket_first_day(s, i + 1) - 1 : s->p.to_day;
+
+		sb_puts(b, "<tr><th>");
+		sb_html(b, s->rows[i].key);
+		sb_puts(b, "</th>");
+		for (int c = 0; c < 3; c++) {
+			sb_puts(b, "<td class=\"n\">");
+			cell_link(b, s, first, last, SRC_RECEIVED, c + 1,
+			    s->rows[i].received[c]);
+			sb_puts(b, "</td><td class=\"na\">n/a</td>");
+		}
+		sb_puts(b, "</tr>");
+	}
+	sb_puts(b, "</tbody></table>");
+}
+
+char *
+report_codes_html(const struct report_params *p, char (*codes)[49], size_t n,
+    size_t total, size_t *len)
+{
+	struct sb b = { 0 };
+	char from[16], to[16];
+
+	cal_format_date(p->from_day, from);
+	cal_format_date(p->to_day, to);
+	sb_puts(&b,
+	    "<!doctype html><html lang=\"vi\"><head><meta "
+	    "charset=\"utf-8\"><title>Danh sách hồ sơ</title><style>"
+	    "body{font-family:'DejaVu Sans',sans-serif;margin:16px}"
+	    "ol{columns:3;font-family:monospace}</style></head><body>"
+	    "<h1>Danh sách hồ sơ (dossier codes)</h1><p id=\"what\">");
+	sb_html(&b, report_cell_name(p->cell) ? report_cell_name(p->cell) : "");
+	if (p->channel > 0)
+		sb_printf(&b, ", %s",
+		    p->channel == 2       ? "online"
+		        : p->channel == 3 ? "postal"
+		                          : "in_person");
+	sb_printf(&b, ", %s – %s: %zu", from, to, total);
+	if (n < total)
+		sb_printf(&b, " (the first %zu shown)", n);
+	sb_puts(&b, "</p><ol id=\"codes\">");
+	for (size_t i = 0; i < n; i++) {
+		sb_puts(&b, "<li>");
+		sb_html(&b, codes[i]);
+		sb_puts(&b, "</li>");
+	}
+	sb_puts(&b,
+	    "</ol><p><a href=\"javascript:history.back()\">←</a>"
+	    "</p></body></html>\n");
+	return sb_done(&b, len);
 }
 
 char *
@@ -1150,7 +1313,7 @@ report_page(const struct report *sum, const struct report *ser,
 	    "</select></label><button type=\"submit\">Xem</button>"
 	    "</form><div class=\"cols\"><div><h2>Tổng hợp (summary)"
 	    "</h2>");
-	page_summary(&b, &sum->total);
+	page_summary(&b, sum);
 	sb_puts(&b, "<h2>Xuất dữ liệu (export)</h2><div class=\"exports\">");
 	sb_puts(&b, "<a id=\"x-csv\" href=\"/api/v1/reports?");
 	page_query(&b, sum, by_names[ser->p.by]);
@@ -1180,7 +1343,11 @@ report_page(const struct report *sum, const struct report *ser,
 	    "</div></div><h2>Đối soát (reconciliation)</h2>"
 	    "<h3>Với hệ thống cấp trên (local against upstream)</h3>"
 	    "<p id=\"recon-upstream\" class=\"na\">Not available: the "
-	    "upstream sync module is not installed in this build.</p>"
+	    "upstream sync module is not installed in this build. The local "
+	    "counts per channel are below; each opens its list of dossier "
+	    "codes.</p>");
+	page_reconcile(&b, ser);
+	sb_puts(&b,
 	    "<h3>Bảng kê bưu chính (postal manifests against registered "
 	    "items)</h3><p id=\"recon-postal\" class=\"na\">Not available: "
 	    "the postal module is not installed in this build.</p>"

@@ -31,6 +31,7 @@ enum report_format {
  * absent. */
 struct report_args {
 	const char *from, *to, *agency, *field, *procedure, *by, *format;
+	const char *cell, *channel; /* drill-down only */
 };
 
 struct report_params {
@@ -38,21 +39,28 @@ struct report_params {
 	char agency[36];
 	char field[REPORT_ARG_MAX];
 	char procedure[65];
-	int by;     /* enum store_report_by */
-	int format; /* enum report_format */
+	int by;      /* enum store_report_by */
+	int format;  /* enum report_format */
+	int cell;    /* enum store_report_cell; 0 when not given */
+	int channel; /* enum channel; 0 when not given */
 };
 
 /* Checks every argument: from and to required as YYYY-MM-DD real dates,
  * to not before from, at most max_days days; agency a well-formed code;
  * field and procedure bounded UTF-8; by one of channel, agency, field,
  * procedure, day, week, month; format one of the names in enum
- * report_format ("json" when absent). allow_formats is a bit mask of
- * (1 << RF_...). Returns 0, or -1 with "argument: problem" in err. */
+ * report_format ("json" when absent); cell one of report_cell_name's
+ * names and channel in_person, online or postal (both optional).
+ * allow_formats is a bit mask of (1 << RF_...). Returns 0, or -1 with
+ * "argument: problem" in err. */
 int report_parse(const struct report_args *, int max_days,
     unsigned allow_formats, struct report_params *out, char *err,
     size_t errlen);
 /* "channel", ... or NULL; the inverse parse. */
 const char *report_by_name(int by);
+/* "received", "carried_over", "early", "on_time", "late", "within_due",
+ * "overdue", "returned_by_post" for enum store_report_cell, or NULL. */
+const char *report_cell_name(int cell);
 
 struct report {
 	struct report_params p;
@@ -80,6 +88,11 @@ char *report_06a_html(const struct report *, const char *unit, size_t *len);
  * through a temporary file under tmpdir. NULL with err on failure. */
 char *report_xlsx(const struct report *, bool form06a, const char *unit,
     const char *tmpdir, size_t *len, char *err, size_t errlen);
+
+/* The drill-down list page: the codes (n of total, sorted) of one cell,
+ * each a link to nothing but text (no personal data on it). */
+char *report_codes_html(const struct report_params *, char (*codes)[49],
+    size_t n, size_t total, size_t *len);
 
 /* The staff page: period picker, summary, charts from series (run with
  * a time grouping), export links and the reconciliation sections. */

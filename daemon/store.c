@@ -3052,26 +3052,35 @@ store_stats(struct store *s, struct store_stats *out)
 	" AND (?5 IS NULL OR procedure_code = ?5)" \
 	" AND (?4 IS NULL OR procedure_code IN"    \
 	"  (SELECT code FROM procedures WHERE field = ?4))"
-#define REPORT_COLS                                                  \
+#define REPORT_COLS(extra)                                           \
 	"SELECT id, channel, status, delivery, rating, received_at," \
 	" due_at, coalesce(finished_at, returned_at), returned_at,"  \
-	" supplement_count, agency_code, procedure_code FROM dossiers "
+	" supplement_count, agency_code, procedure_code" extra       \
+	" FROM dossiers "
 
 /* received in the period; received before it and still open; ended in
  * or after it; returned by post in it but ended before it */
-static const char report_scan_sql[] =
-    REPORT_COLS "INDEXED BY dossiers_report"
-                " WHERE received_at >= ?1 AND received_at < ?2" REPORT_FILTER
-                " UNION ALL " REPORT_COLS "INDEXED BY dossiers_open"
-                " WHERE finished_at IS NULL AND returned_at IS NULL"
-                " AND received_at < ?1" REPORT_FILTER " UNION ALL " REPORT_COLS
-                "INDEXED BY dossiers_end"
-                " WHERE coalesce(finished_at, returned_at) >= ?1"
-                " AND received_at < ?1" REPORT_FILTER " UNION ALL " REPORT_COLS
-                "INDEXED BY dossiers_post"
-                " WHERE delivery = 1 AND returned_at >= ?1 AND returned_at < ?2"
-                " AND coalesce(finished_at, returned_at) < ?1"
-                " AND received_at < ?1" REPORT_FILTER;
+#define REPORT_SCAN(extra)                                                                                \
+	REPORT_COLS(extra)                                                                                \
+	"INDEXED BY dossiers_report"                                                                      \
+	" WHERE received_at >= ?1 AND received_at < ?2" REPORT_FILTER                                     \
+	" UNION ALL " REPORT_COLS(                                                                        \
+	    extra) "INDEXED BY dossiers_open"                                                             \
+	           " WHERE finished_at IS NULL AND returned_at IS NULL"                                   \
+	           " AND received_at < ?1" REPORT_FILTER                                                  \
+	           " UNION ALL " REPORT_COLS(                                                             \
+	               extra) "INDEXED BY dossiers_end"                                                   \
+	                      " WHERE coalesce(finished_at, returned_at) >= ?1"                           \
+	                      " AND received_at < ?1" REPORT_FILTER                                       \
+	                      " UNION ALL " REPORT_COLS(                                                  \
+	                          extra) "INDEXED BY dossiers_post"                                       \
+	                                 " WHERE delivery = 1 AND returned_at >= ?1 AND returned_at < ?2" \
+	                                 " AND coalesce(finished_at, returned_at) < ?1"                   \
+	                                 " AND received_at < ?1" REPORT_FILTER
+
+static const char report_scan_sql[] = REPORT_SCAN("");
+/* The drill-down: the same rows with their codes (not index-only). */
+static const char report_codes_sql[] = REPORT_SCAN(", code");
 
 /* Supplement events of dossier ids in [?1, ?2] up to the period's end
  * ?3, in id order (index-only through dossier_events_supp). */
@@ -3099,6 +3108,7 @@ struct rrow {
 	int64_t lastreq; /* the latest request, 0 when none */
 	int64_t due0;    /* due before a completion moved it, or 0 */
 	char proc[PROC_CODE_MAX + 1];
+	char code[DCODE_TEXT_MAX + 1]; /* drill-down only */
 };
 
 struct rgroups { /* groups by key: rows plus an open-addressing index */
@@ -3121,6 +3131,10 @@ struct rstate {
 	struct rrow *defer;
 	size_t ndefer, capdefer;
 	char *err;
+	/* drill-down: codes of the rows in one cell go to code_fn */
+	int cell, channel;
+	store_code_fn *code_fn;
+	void *code_arg;
 };
 
 /* The index of a local day in a unit's own numbering: weeks start on
@@ -3249,6 +3263,36 @@ report_row_add(struct store_report_row *t, const struct store_report_row *r)
 	t->returned_by_post += r->returned_by_post;
 }
 
+/* Whether a classified row belongs to the drill-down cell. */
+static bool
+in_cell(const struct rstate *r, const struct rrow *w, int cls, int64_t os,
+    bool live)
+{
+	bool pending = w->fin == 0 || w->fin >= r->to;
+
+	switch (r->cell) {
+	case SRC_RECEIVED:
+		return w->recv >= r->from;
+	case SRC_CARRIED:
+		return w->recv < r->from && live;
+	case SRC_EARLY:
+		return cls == 1;
+	case SRC_ON_TIME:
+		return cls == 2;
+	case SRC_LATE:
+		return cls == 3;
+	case SRC_WITHIN_DUE:
+		return pending && os >= r->to;
+	case SRC_OVERDUE:
+		return pending && os < r->to;
+	case SRC_RETURNED_POST:
+		return w->delivery == DELIVERY_POST && w->ret >= r->from &&
+		    w->ret < r->to;
+	default:
+		return false;
+	}
+}
+
 /* Applies the rules to one candidate (its supplements read) and counts
  * it into its group (or the whole) and the time buckets. */
 static void
@@ -3309,6 +3353,9 @@ classify(struct rstate *r, const struct rrow *w)
 		g->returned_by_post++;
 	if (cls > 0 && w->rating >= 1 && w->rating <= 3)
 		g->rating[w->rating - 1]++;
+	if (r->cell != 0 && (r->channel == 0 || r->channel == w->channel) &&
+	    in_cell(r, w, cls, os, live))
+		r->code_fn(r->code_arg, w->code);
 	if (!r->unit)
 		return;
 	/* the series: counts by the bucket of their instant; the pending
@@ -3448,10 +3495,11 @@ channel_key(int ch)
 
 static sqlite3_stmt *
 report_prepare(struct store *s, const struct store_report_q *q,
-    const char *prefix, char *err)
+    const char *prefix, bool codes, char *err)
 {
 	sqlite3_stmt *st = NULL;
-	char *full = sqlite3_mprintf("%s%s", prefix, report_scan_sql);
+	char *full = sqlite3_mprintf("%s%s", prefix,
+	    codes ? report_codes_sql : report_scan_sql);
 
 	if (full == NULL ||
 	    sqlite3_prepare_v2(s->db, full, -1, &st, NULL) != SQLITE_OK) {
@@ -3469,12 +3517,26 @@ report_prepare(struct store *s, const struct store_report_q *q,
 	return st;
 }
 
+/* Copies text column i into buf (truncated to size - 1 bytes). */
+static void
+copy_col(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+	size_t n = v != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	if (n >= size)
+		n = size - 1;
+	if (n > 0)
+		memcpy(buf, v, n);
+	buf[n] = '\0';
+}
+
 /* Reads every candidate: rows without supplements are counted at once,
  * the others after their events are read. */
 static enum store_rc
 report_scan(struct rstate *r)
 {
-	sqlite3_stmt *st = report_prepare(r->s, r->q, "", r->err);
+	sqlite3_stmt *st = report_prepare(r->s, r->q, "", r->cell != 0, r->err);
 	struct rrow w;
 	const char *key;
 	int rc;
@@ -3482,7 +3544,8 @@ report_scan(struct rstate *r)
 	if (st == NULL)
 		return STORE_ERROR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&w, 0, sizeof(w));
+		int sc = sqlite3_column_int(st, 9);
+
 		w.id = sqlite3_column_int64(st, 0);
 		w.channel = sqlite3_column_int(st, 1);
 		w.status = sqlite3_column_int(st, 2);
@@ -3492,11 +3555,19 @@ report_scan(struct rstate *r)
 		w.due = sqlite3_column_int64(st, 6);
 		w.fin = sqlite3_column_int64(st, 7);
 		w.ret = sqlite3_column_int64(st, 8);
-		snprintf(w.proc, sizeof(w.proc), "%s", c_str(st, 11));
-		if (!r->unit) {
+		w.nreq = w.ncomp = 0;
+		w.net = w.lastreq = w.due0 = 0;
+		w.group = 0;
+		w.proc[0] = w.code[0] = '\0';
+		/* a million rows: copy the texts only where they are read */
+		if (w.due == 0 || sc > 0 || r->q->by == SR_BY_PROCEDURE ||
+		    r->q->by == SR_BY_FIELD)
+			copy_col(st, 11, w.proc, sizeof(w.proc));
+		if (r->cell != 0)
+			copy_col(st, 12, w.code, sizeof(w.code));
+		if (!r->unit && r->q->by != SR_BY_NONE) {
 			key = r->q->by == SR_BY_CHANNEL ? channel_key(w.channel)
 			    : r->q->by == SR_BY_AGENCY  ? c_str(st, 10)
-			    : r->q->by == SR_BY_NONE    ? ""
 			                                : w.proc;
 			if ((w.group = group_of(&r->g, key)) == UINT32_MAX) {
 				seterr(r->err, "by: more than %d groups",
@@ -3504,8 +3575,13 @@ report_scan(struct rstate *r)
 				sqlite3_finalize(st);
 				return STORE_INVALID;
 			}
+		} else if (!r->unit && r->g.n == 0 &&
+		    group_of(&r->g, "") == UINT32_MAX) {
+			seterr(r->err, "report: out of memory");
+			sqlite3_finalize(st);
+			return STORE_ERROR;
 		}
-		if (sqlite3_column_int(st, 9) > 0) {
+		if (sc > 0) {
 			if (defer_row(r, &w) < 0) {
 				sqlite3_finalize(st);
 				return STORE_INVALID;
@@ -3642,12 +3718,54 @@ report_check_filters(struct store *s, const struct store_report_q *q, char *err)
 	return STORE_OK;
 }
 
+static enum store_rc report_run_state(struct rstate *r, store_report_fn *fn,
+    void *arg);
+
 enum store_rc
 store_report(struct store *s, const struct store_report_q *q,
     struct store_report_row *total, store_report_fn *fn, void *arg,
     char err[STORE_ERR_MAX])
 {
 	struct rstate r = { .s = s, .q = q, .total = total, .err = err };
+
+	return report_run_state(&r, fn, arg);
+}
+
+enum store_rc
+store_report_codes(struct store *s, const struct store_report_q *q, int cell,
+    int channel, store_code_fn *fn, void *arg, char err[STORE_ERR_MAX])
+{
+	struct store_report_row total;
+	struct store_report_q whole = *q;
+	struct rstate r = { .s = s,
+		.q = &whole,
+		.total = &total,
+		.err = err,
+		.cell = cell,
+		.channel = channel,
+		.code_fn = fn,
+		.code_arg = arg };
+
+	if (cell < SRC_RECEIVED || cell > SRC_RETURNED_POST) {
+		seterr(err, "cell: unknown");
+		return STORE_INVALID;
+	}
+	if (channel < 0 || channel > CHANNEL_POSTAL) {
+		seterr(err, "channel: unknown");
+		return STORE_INVALID;
+	}
+	whole.by = SR_BY_NONE;
+	return report_run_state(&r, NULL, NULL);
+}
+
+static enum store_rc
+report_run_state(struct rstate *rs, store_report_fn *fn, void *arg)
+{
+	struct rstate r = *rs;
+	const struct store_report_q *q = r.q;
+	struct store_report_row *total = r.total;
+	char *err = r.err;
+	struct store *s = r.s;
 	enum store_rc out;
 
 	memset(total, 0, sizeof(*total));
@@ -3713,7 +3831,8 @@ store_report_plan(struct store *s, const struct store_report_q *q, char *buf,
     size_t size)
 {
 	char err[STORE_ERR_MAX];
-	sqlite3_stmt *st = report_prepare(s, q, "EXPLAIN QUERY PLAN ", err);
+	sqlite3_stmt *st =
+	    report_prepare(s, q, "EXPLAIN QUERY PLAN ", false, err);
 	size_t len = 0;
 	int n;
 

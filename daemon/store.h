@@ -237,6 +237,23 @@ typedef int store_report_fn(void *arg, const struct store_report_row *);
 enum store_rc store_report(struct store *, const struct store_report_q *,
     struct store_report_row *total, store_report_fn *fn, void *arg,
     char err[STORE_ERR_MAX]);
+/* Drill-down: the codes of the dossiers counted in one cell of the
+ * report for q (q->by is ignored), optionally of one channel (0 = all),
+ * each passed to fn (borrowed for the call), in no particular order. */
+enum store_report_cell {
+	SRC_RECEIVED = 1,
+	SRC_CARRIED,
+	SRC_EARLY,
+	SRC_ON_TIME,
+	SRC_LATE,
+	SRC_WITHIN_DUE,
+	SRC_OVERDUE,
+	SRC_RETURNED_POST,
+};
+typedef void store_code_fn(void *arg, const char *code);
+enum store_rc store_report_codes(struct store *, const struct store_report_q *,
+    int cell, int channel, store_code_fn *fn, void *arg,
+    char err[STORE_ERR_MAX]);
 /* The EXPLAIN QUERY PLAN of the report statement for q (by none or by
  * q->by), one step a line, into buf. For docs/benchmarks.md. */
 enum store_rc store_report_plan(struct store *, const struct store_report_q *,

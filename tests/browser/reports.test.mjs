@@ -66,6 +66,22 @@ test("the period picker reloads the page for the new period", async () => {
   await page.close();
 });
 
+test("a number drills down to its dossier codes", async () => {
+  const page = await browser.newPage();
+  await page.goto(base + "/staff/reports?from=2021-04-01&to=2021-04-30&by=week");
+  await Promise.all([page.waitForURL(/cell=late/), page.click("#summary a[href*='cell=late']")]);
+  const codes = await page.locator("#codes li").allTextContents();
+  assert(codes.length === 2 && codes[0] === "000.00.19.H49-210402-0002", "late codes: " + codes);
+  await page.goBack();
+  // reconciliation: local postal count of the first week, then its codes
+  const link = page.locator("#recon-local tbody tr").first().locator("a").nth(2);
+  assert((await link.textContent()) === "1", "postal in week 1");
+  await Promise.all([page.waitForURL(/channel=postal/), link.click()]);
+  assert((await page.locator("#codes li").allTextContents()).join() === "000.00.19.H49-210401-0002",
+    "the postal dossier accepted on 1 April");
+  await page.close();
+});
+
 test("export links answer CSV, XLSX and the A4 form", async () => {
   const page = await browser.newPage();
   await page.goto(base + "/staff/reports?from=2021-04-01&to=2021-04-30");

@@ -300,8 +300,37 @@ def bad_input(d):
 
 
 @test
+def drill_down(d):
+    def codes(**args):
+        j = get_json(d, "/api/v1/reports/dossiers", **APRIL, **args)
+        eq(j["total"], len(j["codes"]), "total")
+        eq(j["truncated"], False, "truncated")
+        return [c.split("-", 1)[1] for c in j["codes"]]
+    # every number above drills down to the dossiers behind it
+    eq(codes(cell="late"), ["210402-0002", "210405-0002", "210406-0001"], "late")
+    eq(codes(cell="early"), ["210325-0001", "210401-0001"], "early")
+    eq(codes(cell="on_time"), ["210402-0001", "210405-0001", "210412-0001"], "on time")
+    eq(codes(cell="overdue"), ["210322-0001", "210401-0002", "210420-0001"], "overdue")
+    eq(codes(cell="within_due"), ["210415-0001", "210428-0001"], "within due")
+    eq(codes(cell="carried_over"), ["210322-0001", "210325-0001"], "carried over")
+    eq(codes(cell="received", channel="postal"), ["210401-0002", "210428-0001"], "postal")
+    eq(codes(cell="returned_by_post"), ["210325-0001"], "returned by post")
+    eq(len(codes(cell="received")), 11, "received")
+    for args, field in [({}, "cell"), ({"cell": "bad"}, "cell"),
+                        ({"cell": "late", "channel": "fax"}, "channel")]:
+        st, j, _ = get_raw(d, q("/api/v1/reports/dossiers", **APRIL, **args))
+        eq(st, 400, f"{args}")
+        eq(j["error"]["field"], field, f"{args}")
+    st, ctype, body = get_bytes(d, "/staff/reports/dossiers", cell="late", **APRIL)
+    eq(st, 200, "html list")
+    t = body.decode()
+    ok("000.00.19.H49-210405-0002" in t and "Người" not in t, "codes only, no names")
+
+
+@test
 def public_listener_hides_reports(d):
-    for path in ("/api/v1/reports", "/api/v1/reports/06a", "/staff/reports"):
+    for path in ("/api/v1/reports", "/api/v1/reports/06a", "/staff/reports",
+                 "/api/v1/reports/dossiers", "/staff/reports/dossiers"):
         st, _, _ = d.request("GET", q(path, format="csv", **APRIL), admin=False)
         eq(st, 404, "public " + path)
 
@@ -314,6 +343,7 @@ def staff_page(d):
     t = body.decode()
     for needle in ('id="chart-channel"', 'id="chart-result"', 'id="chart-pending"',
                    'id="recon-upstream"', 'id="recon-postal"', "Not available",
+                   'id="recon-local"', "cell=late",
                    'id="x-06a-xlsx"', 'type="date"'):
         ok(needle in t, "page has " + needle)
     ok("http://" not in t.replace('xmlns="http://www.w3.org/2000/svg"', ""),

@@ -57,6 +57,13 @@ test_parse_good(void **state)
 	assert_int_equal(p.format, RF_CSV);
 	assert_string_equal(p.field, "Hộ tịch");
 	assert_string_equal(report_by_name(p.by), "week");
+	assert_int_equal(p.cell, 0);
+	a.cell = "overdue";
+	a.channel = "postal";
+	assert_int_equal(report_parse(&a, 366, 0x1f, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.cell, SRC_OVERDUE);
+	assert_string_equal(report_cell_name(p.cell), "overdue");
+	assert_int_equal(p.channel, CHANNEL_POSTAL);
 	/* a leap year of 366 days is allowed at max_days 366 */
 	a = (struct report_args){ .from = "2020-01-01", .to = "2020-12-31" };
 	assert_int_equal(report_parse(&a, 366, 1, &p, err, sizeof(err)), 0);
@@ -109,6 +116,14 @@ test_parse_bad(void **state)
 	                 .to = "2021-01-31",
 	                 .format = "pdf" },
 	    "format: must be one of");
+	expect_error((struct report_args){ .from = "2021-01-01",
+	                 .to = "2021-01-31",
+	                 .cell = "lateish" },
+	    "cell: must be");
+	expect_error((struct report_args){ .from = "2021-01-01",
+	                 .to = "2021-01-31",
+	                 .channel = "fax" },
+	    "channel: must be in_person, online or postal");
 }
 
 static void

@@ -12,17 +12,25 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "api_report.h"
 #include "calendar.h"
 #include "dcode.h"
+#include "hub.h"
+#include "importpipe.h"
 #include "importrec.h"
 #include "kiosk_api.h"
+#include "jsonw.h"
+#include "lines.h"
 #include "log.h"
 #include "status.h"
+#include "sync.h"
 #include "textfold.h"
 #include "token.h"
 
-#define ACTOR_MAX           96
-#define REJECTED_LIST_MAX   1000 /* rejected lines listed in one reply */
+#define ACTOR_MAX         96
+#define REJECTED_LIST_MAX 1000 /* rejected lines listed in one reply */
+/* store_lookup's strings escaped at worst 6x, plus the frame */
+#define LOOKUP_REPLY_MAX    16384
 #define PERIOD_DAYS_MAX     3660
 #define STAFF_BODY_TEXT_MAX 2000 /* reason, items, summary ... */
 
@@ -31,6 +39,8 @@ struct api {
 	struct ratelimit *rl;     /* borrowed */
 	const struct config *cfg; /* borrowed; swapped on reload */
 	struct kiosk *kiosk;      /* borrowed; NULL: no kiosk routes */
+	struct sync *sync;        /* borrowed; NULL: no sync */
+	struct hub *hub;          /* borrowed; hub role only */
 	/* counters for /metrics */
 	uint64_t requests, errors_4xx, errors_5xx;
 	uint64_t lookup_hit, lookup_miss, lookup_limited;
@@ -63,6 +73,18 @@ void
 api_set_kiosk(struct api *a, struct kiosk *k)
 {
 	a->kiosk = k;
+}
+
+void
+api_set_sync(struct api *a, struct sync *s)
+{
+	a->sync = s;
+}
+
+void
+api_set_hub(struct api *a, struct hub *h)
+{
+	a->hub = h;
 }
 
 void
@@ -279,69 +301,168 @@ lookup_url(const struct api *a, const char *token, char *buf, size_t size)
 	snprintf(buf, size, "%.*s/l/%s", (int)bl, base, token);
 }
 
-json_t *
-api_lookup_view(const struct store_lookup *v, int64_t now)
+/* The kiosk view, written straight into a buffer (see jsonw.h for why).
+ * Returns the length or -1 when it did not fit. */
+static long
+lookup_view(const struct store_lookup *v, int64_t now, char *buf, size_t size)
 {
 	char rec[32], due[32], upd[32], day[16], apo[32];
-	bool ready = v->status == ST_RESULT_READY;
-	json_t *j;
+	struct jsonw w;
 
 	cal_format_iso(v->received_at, rec);
 	cal_format_iso(v->due_at, due);
 	cal_format_iso(v->updated_at, upd);
 	cal_format_date(cal_local_day(v->received_at), day);
-	j = json_pack("{s:s,s:s,s:s,s:s,s:{s:i,s:s,s:s,s:s,s:s,s:s},s:b,s:b,"
-	              "s:b,s:{s:s,s:s},s:s,s:s}",
-	    "procedure", v->procedure_name, "received_on", day, "received_at",
-	    rec, "due_at", due, "status", "code", v->status, "name",
-	    status_name(v->status), "label_vi", status_label_vi(v->status),
-	    "label_en", status_label_en(v->status), "kiosk_vi",
-	    status_kiosk_vi(v->status), "kiosk_en", status_kiosk_en(v->status),
-	    "overdue", status_overdue(v->status, v->due_at, now),
-	    "result_ready", ready, "result_returned", v->status == ST_RETURNED,
-	    "collect", "delivery", delivery_name(v->delivery), "place",
-	    v->collect_at, "applicant", v->masked_name, "updated_at", upd);
-	if (j != NULL && v->apology_due_at != 0) {
+	jsonw_init(&w, buf, size);
+	jsonw_open(&w, NULL);
+	jsonw_str(&w, "procedure", v->procedure_name);
+	jsonw_str(&w, "received_on", day);
+	jsonw_str(&w, "received_at", rec);
+	jsonw_str(&w, "due_at", due);
+	jsonw_open(&w, "status");
+	jsonw_int(&w, "code", v->status);
+	jsonw_str(&w, "name", status_name(v->status));
+	jsonw_str(&w, "label_vi", status_label_vi(v->status));
+	jsonw_str(&w, "label_en", status_label_en(v->status));
+	jsonw_str(&w, "kiosk_vi", status_kiosk_vi(v->status));
+	jsonw_str(&w, "kiosk_en", status_kiosk_en(v->status));
+	jsonw_close(&w);
+	jsonw_bool(&w, "overdue", status_overdue(v->status, v->due_at, now));
+	jsonw_bool(&w, "result_ready", v->status == ST_RESULT_READY);
+	jsonw_bool(&w, "result_returned", v->status == ST_RETURNED);
+	jsonw_open(&w, "collect");
+	jsonw_str(&w, "delivery", delivery_name(v->delivery));
+	jsonw_str(&w, "place", v->collect_at);
+	jsonw_close(&w);
+	jsonw_str(&w, "applicant", v->masked_name);
+	jsonw_str(&w, "updated_at", upd);
+	if (v->apology_due_at != 0) {
 		cal_format_iso(v->apology_due_at, apo);
-		json_object_set_new(j, "apology",
-		    json_pack("{s:s}", "new_due_at", apo));
-	} else if (j != NULL) {
-		json_object_set_new(j, "apology", json_null());
+		jsonw_open(&w, "apology");
+		jsonw_str(&w, "new_due_at", apo);
+		jsonw_close(&w);
+	} else {
+		jsonw_null(&w, "apology");
 	}
+	jsonw_close(&w);
+	return jsonw_finish(&w);
+}
+
+json_t *
+api_lookup_view(const struct store_lookup *v, int64_t now)
+{
+	char *buf = malloc(LOOKUP_REPLY_MAX);
+	long n = buf ? lookup_view(v, now, buf, LOOKUP_REPLY_MAX) : -1;
+	json_t *j = n >= 0 ? json_loadb(buf, (size_t)n, 0, NULL) : NULL;
+
+	free(buf);
 	return j;
+}
+
+/* The reply to a lookup, on the loop thread. A miss costs the client
+ * address a token of its rate-limit bucket. */
+static void
+answer_lookup(struct api *a, struct http_response *r, enum store_rc rc,
+    const struct store_lookup *v, const unsigned char *addr, size_t addr_len)
+{
+	char *buf;
+	long n;
+
+	if (rc == STORE_NOTFOUND) {
+		a->lookup_miss++;
+		ratelimit_take(a->rl, addr, addr_len, mono_ms(), NULL);
+		reply_error(r, 404, "token", "no dossier has this token");
+		return;
+	}
+	if (rc != STORE_OK) {
+		reply_error(r, 500, "", "lookup failed");
+		return;
+	}
+	a->lookup_hit++;
+	buf = malloc(LOOKUP_REPLY_MAX);
+	n = buf ? lookup_view(v, now_s(), buf, LOOKUP_REPLY_MAX) : -1;
+	if (n < 0) { /* cannot happen with the store's field bounds */
+		free(buf);
+		reply_error(r, 500, "", "lookup reply too large");
+		return;
+	}
+	r->status = 200;
+	r->body = buf;
+	r->len = (size_t)n;
+}
+
+/* A kiosk lookup waiting for upstream (the live fallback). */
+struct pending_lookup {
+	struct api *a;
+	struct http_pending *p;
+	unsigned char addr[16];
+	size_t addr_len;
+};
+
+static void
+on_upstream_lookup(void *arg, bool found, const struct store_lookup *v,
+    const char *error)
+{
+	struct pending_lookup *pl = arg;
+	struct api *a = pl->a;
+	struct http_response r = { 0 };
+
+	/* unreachable upstream answers as a miss: the kiosk must answer
+	 * within its timeout either way */
+	if (!found && error != NULL)
+		log_debug("lookup fallback: %s", error);
+	answer_lookup(a, &r, found ? STORE_OK : STORE_NOTFOUND, v, pl->addr,
+	    pl->addr_len);
+	http_pending_reply(pl->p, &r);
+	free(pl);
+}
+
+static int
+lookup_upstream(struct api *a, const struct http_request *hr, const char *token)
+{
+	struct pending_lookup *pl = calloc(1, sizeof *pl);
+
+	if (pl == NULL)
+		return -1;
+	pl->a = a;
+	memcpy(pl->addr, hr->addr, sizeof pl->addr);
+	pl->addr_len = hr->addr_len;
+	if (sync_lookup(a->sync, token, on_upstream_lookup, pl) == -1) {
+		free(pl);
+		return -1;
+	}
+	pl->p = http_defer(hr);
+	return 0;
 }
 
 static void
 route_lookup(struct api *a, const struct http_request *hr,
     struct http_response *r, const char *seg)
 {
-	char token[TOKEN_LEN + 1];
+	char token[TOKEN_LEN + 1] = "";
 	struct store_lookup v;
-	enum store_rc rc = STORE_NOTFOUND;
+	enum store_rc rc;
 	unsigned retry = 0;
-	uint64_t ms = mono_ms();
 
-	if (!ratelimit_check(a->rl, hr->addr, hr->addr_len, ms, &retry)) {
+	if (!ratelimit_check(a->rl, hr->addr, hr->addr_len, mono_ms(),
+	        &retry)) {
 		a->lookup_limited++;
 		r->retry_after_s = retry;
 		reply_error(r, 429, "token",
 		    "too many unknown tokens from this address; try again later");
 		return;
 	}
-	if (token_normalise(seg, strlen(seg), token))
-		rc = store_lookup_token(a->store, token, &v);
-	if (rc == STORE_OK) {
-		a->lookup_hit++;
-		reply_json(r, 200, api_lookup_view(&v, now_s()));
+	if (!token_normalise(seg, strlen(seg), token)) {
+		answer_lookup(a, r, STORE_NOTFOUND, NULL, hr->addr,
+		    hr->addr_len);
 		return;
 	}
-	if (rc != STORE_NOTFOUND) {
-		reply_error(r, 500, "", "lookup failed");
+	rc = store_lookup_token(a->store, token, &v);
+	/* Not known here: ask upstream (a deferred reply), if sync is on. */
+	if (rc == STORE_NOTFOUND && sync_enabled(a->sync) &&
+	    lookup_upstream(a, hr, token) == 0)
 		return;
-	}
-	a->lookup_miss++;
-	ratelimit_take(a->rl, hr->addr, hr->addr_len, ms, NULL);
-	reply_error(r, 404, "token", "no dossier has this token");
+	answer_lookup(a, r, rc, &v, hr->addr, hr->addr_len);
 }
 
 static void
@@ -401,6 +522,8 @@ route_metrics(struct api *a, struct http_response *r)
 	    ratelimit_tracked(a->rl));
 	if (a->kiosk != NULL)
 		kiosk_metrics(a->kiosk, f);
+	if (a->sync != NULL)
+		sync_metrics(a->sync, f);
 #undef COUNTER
 #undef GAUGE
 	fclose(f);
@@ -727,41 +850,6 @@ route_counts(struct api *a, const struct http_request *hr,
 	reply_json(r, 200, j);
 }
 
-/* Walks the lines of a body: calls fn for each non-blank line with its
- * 1-based number (offset by first_line - 1). */
-struct lines {
-	const char *p, *end;
-	long no;
-};
-
-static bool
-next_line(struct lines *ls, const char **line, size_t *len)
-{
-	while (ls->p < ls->end) {
-		const char *nl = memchr(ls->p, '\n', (size_t)(ls->end - ls->p));
-		const char *e = nl ? nl : ls->end;
-		const char *s = ls->p;
-
-		ls->p = nl ? nl + 1 : ls->end;
-		ls->no++;
-		if (e > s && e[-1] == '\r')
-			e--;
-		*line = s;
-		*len = (size_t)(e - s);
-		return true;
-	}
-	return false;
-}
-
-static bool
-blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!isspace((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
 static long
 first_line_of(const struct http_request *hr, struct http_response *r)
 {
@@ -794,49 +882,47 @@ static void
 route_import(struct api *a, const struct http_request *hr,
     struct http_response *r)
 {
-	struct lines ls = { hr->body, hr->body + hr->body_len, 0 };
-	struct import_rec *rec;
+	const struct importpipe_item *it;
+	struct importpipe *pipe;
 	char actor[ACTOR_MAX], err[STORE_ERR_MAX];
-	size_t counts[3] = { 0 }, rejected = 0, len;
-	const char *line;
+	size_t counts[3] = { 0 }, rejected = 0;
 	enum import_outcome out;
+	enum store_rc rc;
 	json_t *rej;
 	long first = first_line_of(hr, r);
 
 	if (first < 0)
 		return;
-	ls.no = first - 1;
-	if ((rec = malloc(sizeof *rec)) == NULL ||
-	    (rej = json_array()) == NULL) {
-		free(rec);
+	if ((rej = json_array()) == NULL ||
+	    (pipe = importpipe_start(hr->body, hr->body_len, first)) == NULL) {
+		json_decref(rej);
 		reply_error(r, 500, "", "out of memory");
 		return;
 	}
 	actor_of(hr, NULL, actor, sizeof actor);
 	if (store_import_begin(a->store, err) != STORE_OK) {
-		free(rec);
+		importpipe_free(pipe);
 		json_decref(rej);
 		reply_store_error(r, STORE_ERROR, err);
 		return;
 	}
-	while (next_line(&ls, &line, &len)) {
-		if (blank(line, len))
-			continue;
+	/* Lines are parsed on the pipe's thread while this one writes. */
+	while ((it = importpipe_next(pipe)) != NULL) {
 		a->import_lines++;
-		if (len > IMPORT_LINE_MAX) {
-			reject(rej, ls.no, "line: longer than 65536 bytes",
-			    &rejected);
+		if (!it->ok) {
+			reject(rej, it->line, it->err, &rejected);
 			continue;
 		}
-		if (importrec_parse(line, len, rec, err, sizeof err) == -1 ||
-		    store_import_rec(a->store, rec, actor, &out, err) !=
-		        STORE_OK) {
-			reject(rej, ls.no, err, &rejected);
+		rc = store_import_rec(a->store, &it->rec, actor, &out, err);
+		if (rc == STORE_ERROR)
+			break; /* the batch is lost: rolled back below */
+		if (rc != STORE_OK) {
+			reject(rej, it->line, err, &rejected);
 			continue;
 		}
 		counts[out]++;
 	}
-	free(rec);
+	importpipe_free(pipe);
 	if (store_import_commit(a->store, err) != STORE_OK) {
 		store_import_rollback(a->store);
 		json_decref(rej);
@@ -872,7 +958,7 @@ route_holidays_import(struct api *a, const struct http_request *hr,
 	enum store_rc rc;
 
 	actor_of(hr, NULL, actor, sizeof actor);
-	while (errs != NULL && next_line(&ls, &line, &len)) {
+	while (errs != NULL && lines_next(&ls, &line, &len)) {
 		struct cal_holiday_line one;
 		int k =
 		    cal_parse_holiday_line(line, len, &one, err, sizeof err);
@@ -1040,8 +1126,8 @@ route_procedures_import(struct api *a, const struct http_request *hr,
 		return;
 	}
 	ls.no = first - 1;
-	while (next_line(&ls, &line, &len)) {
-		if (blank(line, len))
+	while (lines_next(&ls, &line, &len)) {
+		if (lines_blank(line, len))
 			continue;
 		if (procedure_line(line, len, a->store, err, sizeof err) == 0)
 			ok++;
@@ -1101,6 +1187,178 @@ match(const char *path, const char *prefix, char *seg, size_t segsize,
 	return true;
 }
 
+/* --- sync (docs/sync.md) ------------------------------------------- */
+
+struct pending_verify {
+	struct api *a;
+	struct http_pending *p;
+	int from, to;
+};
+
+/* Both lists sorted: one merge finds every code on one side only. */
+static void
+diff_codes(json_t *local, json_t *up, json_t *only_local, json_t *only_up)
+{
+	size_t i = 0, j = 0, nl = json_array_size(local),
+	       nu = json_array_size(up);
+
+	while (i < nl || j < nu) {
+		const char *l =
+		    i < nl ? json_string_value(json_array_get(local, i)) : NULL;
+		const char *u =
+		    j < nu ? json_string_value(json_array_get(up, j)) : NULL;
+		int c = l == NULL ? 1 : u == NULL ? -1 : strcmp(l, u);
+
+		if (c == 0) {
+			i++;
+			j++;
+		} else if (c < 0) {
+			json_array_append_new(only_local, json_string(l));
+			i++;
+		} else {
+			json_array_append_new(only_up, json_string(u));
+			j++;
+		}
+	}
+}
+
+static void
+on_upstream_verify(void *arg, const int64_t counts[4], json_t *codes,
+    const char *error)
+{
+	struct pending_verify *pv = arg;
+	struct http_response r = { 0 };
+	json_t *local, *only_local, *only_up, *cdiff, *lc;
+	char from[16], to[16], ch[2] = "1";
+	bool ok;
+
+	if (error != NULL) {
+		reply_error(&r, 502, "upstream", error);
+		goto out;
+	}
+	if ((local = store_sync_codes(pv->a->store, pv->from, pv->to)) ==
+	    NULL) {
+		json_decref(codes);
+		reply_error(&r, 500, "", "reading local dossiers failed");
+		goto out;
+	}
+	only_local = json_array();
+	only_up = json_array();
+	cdiff = json_array();
+	diff_codes(json_object_get(local, "codes"), codes, only_local, only_up);
+	lc = json_object_get(local, "counts");
+	for (int c = 1; c <= 3; c++) {
+		json_int_t l;
+
+		ch[0] = (char)('0' + c);
+		l = json_integer_value(json_object_get(lc, ch));
+		if (l != counts[c])
+			json_array_append_new(cdiff,
+			    json_pack("{s:s,s:s,s:I,s:I}", "channel", ch,
+			        "name", channel_name(c), "local", l, "upstream",
+			        (json_int_t)counts[c]));
+	}
+	ok = json_array_size(only_local) == 0 &&
+	    json_array_size(only_up) == 0 && json_array_size(cdiff) == 0;
+	cal_format_date(pv->from, from);
+	cal_format_date(pv->to, to);
+	reply_json(&r, 200,
+	    json_pack("{s:s,s:s,s:b,s:O,s:{s:I,s:I,s:I},s:o,s:o,s:o}", "from",
+	        from, "to", to, "ok", ok, "local", lc, "upstream", "1",
+	        (json_int_t)counts[1], "2", (json_int_t)counts[2], "3",
+	        (json_int_t)counts[3], "count_differences", cdiff,
+	        "missing_upstream", only_local, "unknown_locally", only_up));
+	json_decref(local);
+	json_decref(codes);
+out:
+	http_pending_reply(pv->p, &r);
+	free(pv);
+}
+
+static void
+route_sync(struct api *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	const char *p = hr->path + strlen("/api/v1/sync/");
+	bool get = strcmp(hr->method, "GET") == 0;
+
+	if (get && strcmp(p, "status") == 0) {
+		json_t *j = a->sync ? sync_status(a->sync)
+		                    : store_sync_summary(a->store, 50);
+
+		if (j == NULL) {
+			reply_error(r, 500, "", "reading the outbox failed");
+			return;
+		}
+		if (a->sync == NULL)
+			json_object_set_new(j, "enabled", json_false());
+		reply_json(r, 200, j);
+	} else if (get && strcmp(p, "verify") == 0) {
+		struct pending_verify *pv;
+		int from, to;
+
+		if (query_day(hr, "from", true, &from, r) ||
+		    query_day(hr, "to", true, &to, r))
+			return;
+		if (from > to || to - from >= PERIOD_DAYS_MAX) {
+			reply_error(r, 400, "to",
+			    "must be on or after from, within 10 years");
+			return;
+		}
+		if (!sync_enabled(a->sync)) {
+			reply_error(r, 409, "sync.upstream_url",
+			    "sync is not configured");
+			return;
+		}
+		if ((pv = calloc(1, sizeof *pv)) == NULL) {
+			reply_error(r, 500, "", "out of memory");
+			return;
+		}
+		pv->a = a;
+		pv->from = from;
+		pv->to = to;
+		switch (
+		    sync_verify(a->sync, from, to, on_upstream_verify, pv)) {
+		case 0:
+			break;
+		case -2:
+			free(pv);
+			reply_error(r, 409, "sync.protocol",
+			    "verify needs an upstream that speaks motcua");
+			return;
+		default:
+			free(pv);
+			r->retry_after_s = 5;
+			reply_error(r, 503, "", "a verify is already running");
+			return;
+		}
+		pv->p = http_defer(hr);
+	} else if (strcmp(hr->method, "POST") == 0 &&
+	    strcmp(p, "unpark") == 0) {
+		struct body b;
+		const char *code;
+		char err[STORE_ERR_MAX];
+		int n;
+		enum store_rc rc;
+
+		if (body_parse(&b, hr) == -1 ||
+		    body_str(&b, "code", false, DCODE_TEXT_MAX, &code)) {
+			reply_body_error(r, &b);
+			return;
+		}
+		rc = store_outbox_unpark(a->store, code, &n, err);
+		json_decref(b.root);
+		if (rc != STORE_OK) {
+			reply_store_error(r, rc, err);
+			return;
+		}
+		log_info("sync: %d parked item(s) back in the queue", n);
+		reply_json(r, 200, json_pack("{s:i}", "released", n));
+	} else {
+		reply_error(r, 404, "path", "no such resource");
+	}
+}
+
 static void
 route_staff(struct api *a, const struct http_request *hr,
     struct http_response *r)
@@ -1135,7 +1393,11 @@ route_staff(struct api *a, const struct http_request *hr,
 			reply_error(r, 404, "path", "no such resource");
 		return;
 	}
-	if (strcmp(p, "/api/v1/import") == 0 && post)
+	if (strncmp(p, "/api/v1/sync/", 13) == 0)
+		route_sync(a, hr, r);
+	else if (a->hub != NULL && hub_admin(a->hub, hr, r))
+		; /* the hub's staff routes */
+	else if (strcmp(p, "/api/v1/import") == 0 && post)
 		route_import(a, hr, r);
 	else if (strcmp(p, "/api/v1/counts") == 0 && get)
 		route_counts(a, hr, r);
@@ -1172,12 +1434,18 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 		route_metrics(a, r);
 	else if (get && (strcmp(p, "/") == 0 || strncmp(p, "/l/", 3) == 0))
 		route_page(r);
+	else if (hr->admin && api_report_handle(a->store, a->cfg, hr, r))
+		; /* reports: admin socket only (api_report.c) */
 	else if (hr->admin && strncmp(p, "/api/v1/", 8) == 0)
 		route_staff(a, hr, r);
 	else
 		/* The public listener does not reveal that staff routes
 		 * exist. */
 		reply_error(r, 404, "path", "no such resource");
+	/* a staff write committed outbox rows: push them soon */
+	if (hr->admin && strcmp(hr->method, "POST") == 0 && r->status < 300 &&
+	    a->sync != NULL)
+		sync_kick(a->sync);
 	if (r->status >= 500)
 		a->errors_5xx++;
 	else if (r->status >= 400)

@@ -19,9 +19,17 @@ void api_free(struct api *); /* NULL is a no-op */
 struct kiosk;
 /* Routes the kiosk's requests to k (borrowed) first. */
 void api_set_kiosk(struct api *, struct kiosk *);
-/* The kiosk view of a dossier (GET /api/v1/lookup/{token}); the caller
- * owns the result. NULL when out of memory. */
+/* The kiosk view of a dossier (GET /api/v1/lookup/{token}) as a tree, for
+ * replies that add to it; the caller owns the result. NULL when out of
+ * memory. The token route itself writes the same text without a tree. */
 json_t *api_lookup_view(const struct store_lookup *, int64_t now);
+struct sync;
+struct hub;
+/* Upstream sync (borrowed; NULL: none): live lookup fallback, the
+ * /api/v1/sync/ routes, sync gauges in /metrics, a push after writes. */
+void api_set_sync(struct api *, struct sync *);
+/* Hub role: its staff routes under /api/v1/hub/ (borrowed). */
+void api_set_hub(struct api *, struct hub *);
 /* The http_handler: arg is the struct api. */
 void api_handle(void *arg, const struct http_request *, struct http_response *);
 #endif

@@ -62,10 +62,13 @@ struct key {
 static const char *check_listen(const char *);
 static const char *check_url(const char *);
 static const char *check_agency_code(const char *);
+static const char *check_upstream(const char *);
 
 static const char *const due_words[] = { "same_clock", "end_of_day" };
 static const char *const factor_words[] = { "id_last4", "phone_last4" };
 static const char *check_terminals(const char *);
+static const char *const role_words[] = { "terminal", "hub" };
+static const char *const protocol_words[] = { "motcua", "lgsp" };
 
 #define KEY(s, k) .section = s, .key = k, .name = s "." k
 #define AT(field) .off = offsetof(struct config, field)
@@ -127,8 +130,78 @@ static const struct key keys[] = {
 	{ KEY("lookup", "max_tracked_clients"), .type = T_INT,
 	    AT(max_tracked_clients), .min = 64, .max = 1000000, .def = "4096",
 	    .help = "client addresses the rate limiter remembers" },
+	{ KEY("sync", "role"), .type = T_ENUM, AT(hub_role),
+	    .words = role_words, .def = "terminal", .restart = true,
+	    .help =
+	        "terminal (an office box) or hub (what terminals sync to)" },
+	{ KEY("sync", "upstream_url"), .type = T_STR, AT(upstream_url),
+	    .def = "", .check = check_upstream,
+	    .help = "base URL of the hub; empty: sync off" },
+	{ KEY("sync", "protocol"), .type = T_ENUM, AT(lgsp),
+	    .words = protocol_words, .def = "motcua",
+	    .help = "motcua (our hub) or lgsp (a DVCQG adapter on the LGSP)" },
+	{ KEY("sync", "lgsp_auth_url"), .type = T_STR, AT(lgsp_auth_url),
+	    .def = "", .check = check_upstream,
+	    .help = "lgsp: the adapter's login endpoint" },
+	{ KEY("sync", "lgsp_username"), .type = T_STR, AT(lgsp_username),
+	    .def = "", .help = "lgsp: the account name" },
+	{ KEY("sync", "lgsp_password_file"), .type = T_STR,
+	    AT(lgsp_password_file), .def = "",
+	    .help = "lgsp: file holding the account's password" },
+	{ KEY("sync", "token_file"), .type = T_STR, AT(token_file), .def = "",
+	    .help = "file holding this terminal's bearer token" },
+	{ KEY("sync", "ca_file"), .type = T_STR, AT(ca_file), .def = "",
+	    .help = "CA bundle that signs the hub's certificate" },
+	{ KEY("sync", "insecure_http_loopback"), .type = T_BOOL,
+	    AT(insecure_http_loopback), .def = "false",
+	    .help = "tests only: allow http:// to a loopback upstream" },
+	{ KEY("sync", "batch_size"), .type = T_INT, AT(batch_size), .min = 1,
+	    .max = 1000, .def = "500", .help = "outbox items per push" },
+	{ KEY("sync", "connect_timeout_ms"), .type = T_INT,
+	    AT(connect_timeout_ms), .min = 100, .max = 60000, .def = "5000",
+	    .help = "connect timeout of every upstream transfer" },
+	{ KEY("sync", "timeout_ms"), .type = T_INT, AT(timeout_ms), .min = 500,
+	    .max = 600000, .def = "30000",
+	    .help = "total timeout of a push or a pull" },
+	{ KEY("sync", "low_speed_bytes"), .type = T_INT, AT(low_speed_bytes),
+	    .min = 1, .max = 1000000, .def = "100",
+	    .help = "a transfer slower than this (bytes/s) ... " },
+	{ KEY("sync", "low_speed_s"), .type = T_INT, AT(low_speed_s), .min = 1,
+	    .max = 600, .def = "20",
+	    .help = "... for this many seconds is abandoned" },
+	{ KEY("sync", "backoff_min_ms"), .type = T_INT, AT(backoff_min_ms),
+	    .min = 10, .max = 60000, .def = "1000",
+	    .help = "first retry delay bound after a failure" },
+	{ KEY("sync", "backoff_max_ms"), .type = T_INT, AT(backoff_max_ms),
+	    .min = 100, .max = 3600000, .def = "300000",
+	    .help = "cap of the exponential backoff" },
+	{ KEY("sync", "pull_interval_s"), .type = T_INT, AT(pull_interval_s),
+	    .min = 1, .max = 3600, .def = "30",
+	    .help = "seconds between pulls of upstream changes" },
+	{ KEY("sync", "lookup_timeout_ms"), .type = T_INT,
+	    AT(lookup_timeout_ms), .min = 100, .max = 10000, .def = "1500",
+	    .help = "a kiosk lookup asks upstream for at most this long" },
+	{ KEY("sync", "stall_warn_s"), .type = T_INT, AT(stall_warn_s),
+	    .min = 1, .max = 604800, .def = "3600",
+	    .help = "warn when the oldest unsent item is older" },
+	{ KEY("hub", "listen"), .type = T_STR, AT(hub_listen),
+	    .def = "127.0.0.1:8443", .restart = true, .nonempty = true,
+	    .check = check_listen, .help = "hub role: the sync listener" },
+	{ KEY("hub", "db_path"), .type = T_STR, AT(hub_db_path),
+	    .def = "/var/lib/motcuad/hub.db", .restart = true, .nonempty = true,
+	    .help = "hub role: the hub's SQLite database" },
+	{ KEY("hub", "tokens_file"), .type = T_STR, AT(hub_tokens_file),
+	    .def = "/etc/motcuad/hub-tokens", .restart = true, .nonempty = true,
+	    .help = "hub role: terminal names and tokens" },
+	{ KEY("hub", "tls_cert"), .type = T_STR, AT(hub_tls_cert), .def = "",
+	    .restart = true, .help = "hub role: PEM certificate chain" },
+	{ KEY("hub", "tls_key"), .type = T_STR, AT(hub_tls_key), .def = "",
+	    .restart = true, .help = "hub role: PEM private key" },
 	{ KEY("log", "verbose"), .type = T_BOOL, AT(verbose), .def = "false",
 	    .help = "also log debug messages" },
+	{ KEY("report", "max_days"), .type = T_INT, AT(report_max_days),
+	    .min = 1, .max = 3660, .def = "366",
+	    .help = "longest report period in days" },
 	{ KEY("kiosk", "terminals"), .type = T_STR, AT(kiosk_terminals),
 	    .def = "", .check = check_terminals,
 	    .help =
@@ -348,6 +421,16 @@ check_url(const char *v)
 		if (is_blank(*s))
 			return "must not contain spaces";
 	return NULL;
+}
+
+/* Empty (sync off), or an http(s) URL without a trailing path slash
+ * problem: the sender appends /sync/v1/... */
+static const char *
+check_upstream(const char *v)
+{
+	if (*v == '\0')
+		return NULL;
+	return check_url(v);
 }
 
 /* QD 20/2020/QD-TTg agency codes, e.g. "000.00.19.H49": groups of 1 to 4
@@ -740,6 +823,42 @@ check_whole(struct parse *p)
 	size_t i;
 
 	assert(o >= 0 && cl >= 0);
+	if (c->backoff_max_ms < c->backoff_min_ms)
+		errs_add(&p->errs,
+		    "%s: sync.backoff_max_ms: less than sync.backoff_min_ms",
+		    p->name);
+	for (int u = 0; u < 2; u++) {
+		const char *url = u == 0 ? c->upstream_url : c->lgsp_auth_url;
+		const char *h;
+
+		if (url == NULL || strncmp(url, "http://", 7) != 0)
+			continue;
+		h = url + 7;
+
+		/* plain http is for tests on this machine only */
+		if (!c->insecure_http_loopback)
+			errs_add(&p->errs,
+			    "%s: sync.%s: http:// needs "
+			    "sync.insecure_http_loopback = true (tests only);"
+			    " use https://",
+			    p->name, u == 0 ? "upstream_url" : "lgsp_auth_url");
+		else if (strncmp(h, "127.", 4) != 0 &&
+		    strncmp(h, "localhost", 9) != 0 &&
+		    strncmp(h, "[::1]", 5) != 0)
+			errs_add(&p->errs,
+			    "%s: sync.%s: http:// is allowed only to"
+			    " a loopback address",
+			    p->name, u == 0 ? "upstream_url" : "lgsp_auth_url");
+	}
+	if (c->lgsp && c->upstream_url != NULL && c->upstream_url[0] != '\0' &&
+	    (c->lgsp_auth_url == NULL || c->lgsp_auth_url[0] == '\0' ||
+	        c->lgsp_username == NULL || c->lgsp_username[0] == '\0' ||
+	        c->lgsp_password_file == NULL ||
+	        c->lgsp_password_file[0] == '\0'))
+		errs_add(&p->errs,
+		    "%s: sync.protocol: lgsp needs sync.lgsp_auth_url, "
+		    "sync.lgsp_username and sync.lgsp_password_file",
+		    p->name);
 	for (i = 0; i < KEY_COUNT; i++)
 		if (keys[i].def == NULL && p->line[i] == 0)
 			errs_add(&p->errs, "%s: %s: required key is missing",

@@ -28,8 +28,24 @@ struct config {
 	int miss_per_minute; /* misses allowed per client address */
 	int miss_burst;
 	int max_tracked_clients; /* bound of the rate-limit table */
+	/* [sync] (docs/sync.md) */
+	bool hub_role;      /* role = hub; restart-only */
+	char *upstream_url; /* "" : sync off */
+	bool lgsp;          /* protocol = lgsp: the national-portal adapter */
+	char *lgsp_auth_url, *lgsp_username, *lgsp_password_file;
+	char *token_file, *ca_file;
+	bool insecure_http_loopback;
+	int batch_size, connect_timeout_ms, timeout_ms;
+	int low_speed_bytes, low_speed_s;
+	int backoff_min_ms, backoff_max_ms;
+	int pull_interval_s, lookup_timeout_ms, stall_warn_s;
+	/* [hub] restart-only */
+	char *hub_listen, *hub_db_path, *hub_tokens_file;
+	char *hub_tls_cert, *hub_tls_key;
 	/* [log] */
 	bool verbose;
+	/* [report] */
+	int report_max_days; /* longest report period, days */
 	/* [kiosk] (docs/kiosk.md) */
 	char *kiosk_terminals;   /* "hall-1@127.0.0.1/3, hall-2"; kiosk.h */
 	bool kiosk_factor_phone; /* second factor: ID (false) or phone */

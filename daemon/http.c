@@ -29,7 +29,8 @@ struct http_server {
 	void *arg;              /* borrowed */
 	bool admin;
 	size_t max_body;
-	bool rerun; /* a stream woke during MHD_run: run again at once */
+	bool rerun;       /* a stream woke during MHD_run: run again at once */
+	char *cert, *key; /* owned PEM copies, or NULL */
 };
 
 struct http_stream {
@@ -44,6 +45,11 @@ struct req {        /* one request's state, from the first call to completion */
 	char *body; /* owned; len < cap <= max_body + 1 */
 	size_t len, cap;
 	bool too_big;
+	/* deferred replies (http_defer) */
+	struct http_server *srv;
+	struct MHD_Connection *conn;
+	bool deferred, ready;
+	struct http_response reply;
 };
 
 static void
@@ -255,6 +261,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		rq->body[rq->len] = '\0';
 		return MHD_YES;
 	}
+	if (rq->ready) { /* resumed: the deferred reply is here */
+		rq->ready = false;
+		return queue(s, c, &rq->reply);
+	}
+	if (rq->deferred) /* woken before the reply: keep waiting */
+		return MHD_YES;
 	if (rq->too_big) {
 		set_status_body(&r, 413,
 		    "{\"error\":{\"field\":\"body\",\"message\":\"request body too large\"}}");
@@ -266,8 +278,15 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	hr.body_len = rq->len;
 	hr.admin = s->admin;
 	hr.conn_ = c;
+	hr.req_ = rq;
+	rq->srv = s;
+	rq->conn = c;
 	client_of(c, &hr);
 	s->handler(s->arg, &hr, &r);
+	if (rq->deferred) {
+		MHD_suspend_connection(c);
+		return MHD_YES;
+	}
 	return queue(s, c, &r);
 }
 
@@ -356,16 +375,39 @@ http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
 	s->arg = arg;
 	s->admin = o->admin;
 	s->max_body = o->max_body;
+	if (o->tls_cert_pem != NULL && o->tls_key_pem != NULL) {
+		s->cert = strdup(o->tls_cert_pem);
+		s->key = strdup(o->tls_key_pem);
+		if (s->cert == NULL || s->key == NULL) {
+			log_warn("http: copying the TLS key");
+			close(o->listen_fd);
+			free(s->cert);
+			free(s->key);
+			free(s);
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, s->key },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)o->listen_fd,
-	    MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
+	    /* first, so that MHD logs nothing through its own logger */
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY,
+	    s->cert != NULL ? tls : tls + 2, MHD_OPTION_LISTEN_SOCKET,
+	    (MHD_socket)o->listen_fd, MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
 	    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
+	    /* MHD clears its per-connection pool for every request: keep it
+	     * small, bodies go to our own buffer anyway. */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16 * 1024,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
 	if (s->mhd == NULL) {
 		log_warnx("http: cannot start libmicrohttpd");
 		close(o->listen_fd);
+		free(s->cert);
+		free(s->key);
 		free(s);
 		return NULL;
 	}
@@ -383,8 +425,11 @@ on_close(uv_handle_t *h)
 {
 	struct http_server *s = h->data;
 
-	if (--s->closing == 0)
+	if (--s->closing == 0) {
+		free(s->cert);
+		free(s->key);
 		free(s);
+	}
 }
 
 void
@@ -399,6 +444,28 @@ http_free(struct http_server *s)
 	s->closing = 2;
 	uv_close((uv_handle_t *)&s->poll, on_close);
 	uv_close((uv_handle_t *)&s->timer, on_close);
+}
+
+struct http_pending *
+http_defer(const struct http_request *hr)
+{
+	struct req *rq = hr->req_;
+
+	rq->deferred = true;
+	return (struct http_pending *)rq;
+}
+
+void
+http_pending_reply(struct http_pending *p, struct http_response *r)
+{
+	struct req *rq = (struct req *)p;
+
+	rq->reply = *r;
+	rq->deferred = false;
+	rq->ready = true;
+	MHD_resume_connection(rq->conn);
+	/* let MHD see the resumed connection on the next loop turn */
+	uv_timer_start(&rq->srv->timer, on_timer, 0, 0);
 }
 
 const char *

@@ -43,6 +43,7 @@ struct http_request {       /* borrowed by the handler for the call only */
 	bool admin;             /* arrived on the admin socket */
 	long peer_uid; /* admin: the peer's uid (SO_PEERCRED), else -1 */
 	void *conn_;   /* private: for http_query */
+	void *req_;    /* private: for http_defer */
 };
 
 struct http_response {            /* filled by the handler */
@@ -67,7 +68,21 @@ struct http_opts {
 	size_t max_body; /* bytes */
 	unsigned max_conns;
 	unsigned timeout_s; /* idle connection timeout */
+	/* Both set: serve HTTPS with this PEM certificate chain and key
+	 * (copied). Both NULL: plain HTTP. */
+	const char *tls_cert_pem, *tls_key_pem;
 };
+
+/* A reply that comes later (e.g. after asking upstream). A handler calls
+ * http_defer and leaves the response unset; the request's fields are
+ * invalid once the handler returns, so it copies what it needs. The
+ * owner must answer every pending request exactly once, soon (it bounds
+ * its own wait), and before the server is freed: the connection is
+ * suspended until then. */
+struct http_pending;
+struct http_pending *http_defer(const struct http_request *);
+/* Sends the reply (its body is taken as in a handler's response). */
+void http_pending_reply(struct http_pending *, struct http_response *);
 
 /* Starts serving on o->listen_fd from loop. The handler and arg are
  * borrowed for the server's life. NULL (with a logged reason) on error. */

@@ -293,6 +293,18 @@ parse_texts(json_t *obj, struct import_rec *r, char *err, size_t errlen)
 	if (get_text(obj, "phone", false, r->phone, sizeof(r->phone), err,
 	        errlen) < 0)
 		return -1;
+	if (text_fold(r->applicant_name, strlen(r->applicant_name),
+	        r->applicant_fold, sizeof r->applicant_fold) < 0) {
+		fail(err, errlen,
+		    "applicant_name: cannot be folded for search");
+		return -1;
+	}
+	if (text_fold(r->procedure_name, strlen(r->procedure_name),
+	        r->procedure_fold, sizeof r->procedure_fold) < 0) {
+		fail(err, errlen,
+		    "procedure_name: cannot be folded for search");
+		return -1;
+	}
 	if (r->phone[0] != '\0' && check_phone(r->phone, err, errlen) < 0)
 		return -1;
 	return 0;

@@ -8,6 +8,7 @@
 #define IMPORT_LINE_MAX       (64 * 1024) /* longer lines are refused */
 #define IMPORT_SUPPLEMENT_MAX 16
 #define IMPORT_TEXT_MAX       512 /* any one string field, in bytes */
+#define IMPORT_FOLD_MAX       (4 * IMPORT_TEXT_MAX) /* folding may grow text */
 
 enum rating {
 	RATING_NONE = 0,
@@ -30,6 +31,11 @@ struct import_rec {
 	char agency_code[36];
 	char agency_name[IMPORT_TEXT_MAX]; /* optional */
 	char applicant_name[IMPORT_TEXT_MAX];
+	/* text_fold of applicant_name and procedure_name, for search: done
+	 * here, on the parsing thread, not by the store's writer. "" when
+	 * the record was not made by importrec_parse. */
+	char applicant_fold[IMPORT_FOLD_MAX];
+	char procedure_fold[IMPORT_FOLD_MAX];
 	char applicant_id_no[33]; /* optional; sensitive */
 	char phone[33];           /* optional; sensitive */
 	int channel;              /* enum channel */

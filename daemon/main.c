@@ -8,17 +8,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <uv.h>
 
 #include "api.h"
 #include "config.h"
 #include "http.h"
 #include "kiosk_api.h"
+#include "hub.h"
+#include "hubstore.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "store.h"
+#include "sync.h"
 
 #define PUBLIC_BODY_MAX (16 * 1024)
+#define HUB_BODY_MAX    (8 * 1024 * 1024) /* a push of 1000 items */
+#define PEM_MAX         (256 * 1024)
 #define ADMIN_BODY_MAX  (16 * 1024 * 1024)
 
 struct motcuad { /* built in main(); each module gets only what it uses */
@@ -30,6 +36,10 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct api *api;
 	struct kiosk *kiosk;
 	struct http_server *pub, *admin;
+	struct sync *sync;          /* terminal role */
+	struct hubstore *hs;        /* hub role */
+	struct hub *hub;            /* hub role */
+	struct http_server *hubsrv; /* hub role: the sync listener */
 	uv_signal_t sighup, sigterm, sigint;
 };
 
@@ -105,6 +115,8 @@ on_sighup(uv_signal_t *h, int sig)
 	api_set_config(m->api, &m->cfg);
 	if (kiosk_set_config(m->kiosk, &m->cfg) == -1)
 		log_warnx("reload: kiosk.terminals kept as they were");
+	if (m->sync != NULL)
+		sync_set_config(m->sync, &m->cfg);
 	apply_reloadable(m);
 	store_audit(m->store, "operator (SIGHUP)", "config_reload",
 	    m->config_path, "");
@@ -117,6 +129,11 @@ on_stop(uv_signal_t *h, int sig)
 	struct motcuad *m = h->data;
 
 	log_info("%s: stopping", strsignal(sig));
+	/* Answer requests waiting on upstream, then stop taking requests;
+	 * in-flight ones finish inside MHD_stop. */
+	sync_stop(m->sync);
+	http_free(m->hubsrv);
+	m->hubsrv = NULL;
 	/* Stop taking requests; in-flight ones finish inside MHD_stop.
 	 * Event streams end first, so no connection stays suspended. */
 	kiosk_shutdown(m->kiosk);
@@ -126,6 +143,85 @@ on_stop(uv_signal_t *h, int sig)
 	uv_close((uv_handle_t *)&m->sighup, NULL);
 	uv_close((uv_handle_t *)&m->sigterm, NULL);
 	uv_close((uv_handle_t *)&m->sigint, NULL);
+}
+
+/* A whole small file (a PEM), NUL-terminated; NULL with errno. */
+static char *
+read_small(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	if ((buf = malloc(PEM_MAX + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, PEM_MAX + 1, f);
+	fclose(f);
+	if (n > PEM_MAX) {
+		free(buf);
+		errno = EFBIG;
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static bool
+loopback(const char *hostport)
+{
+	return strncmp(hostport, "127.", 4) == 0 ||
+	    strncmp(hostport, "localhost:", 10) == 0 ||
+	    strncmp(hostport, "[::1]:", 6) == 0;
+}
+
+/* role = hub: the hub's store and its sync listener. */
+static void
+start_hub(struct motcuad *m)
+{
+	char err[HUBSTORE_ERR_MAX], *cert = NULL, *key = NULL;
+	const struct config *c = &m->cfg;
+	bool tls = c->hub_tls_cert[0] != '\0';
+	int fd;
+
+	if ((c->hub_tls_cert[0] == '\0') != (c->hub_tls_key[0] == '\0'))
+		fatalx("hub.tls_cert and hub.tls_key: set both or neither");
+	if (c->hub_tls_cert[0] == '\0' && !loopback(c->hub_listen))
+		fatalx("hub.listen %s: plain http is for loopback tests only;"
+		       " set hub.tls_cert and hub.tls_key",
+		    c->hub_listen);
+	if (c->hub_tls_cert[0] != '\0' &&
+	    ((cert = read_small(c->hub_tls_cert)) == NULL ||
+	        (key = read_small(c->hub_tls_key)) == NULL))
+		fatal("hub: reading %s",
+		    cert ? c->hub_tls_key : c->hub_tls_cert);
+	if ((m->hs = hubstore_open(c->hub_db_path, c->busy_timeout_ms, err)) ==
+	    NULL)
+		fatalx("hub store %s: %s", c->hub_db_path, err);
+	if ((m->hub = hub_new(m->hs, c->hub_tokens_file, err)) == NULL)
+		fatalx("hub: %s", err);
+	if ((fd = http_listen_tcp(c->hub_listen)) == -1)
+		fatalx("cannot listen on %s", c->hub_listen);
+	m->hubsrv = http_new(m->loop,
+	    &(struct http_opts){ .listen_fd = fd,
+	        .max_body = HUB_BODY_MAX,
+	        .max_conns = (unsigned)c->max_connections,
+	        .timeout_s = (unsigned)c->connection_timeout_s,
+	        .tls_cert_pem = cert,
+	        .tls_key_pem = key },
+	    hub_handle, m->hub);
+	if (key != NULL)
+		sodium_memzero(key, strlen(key));
+	free(cert);
+	free(key);
+	if (m->hubsrv == NULL)
+		fatalx("cannot start the hub listener");
+	api_set_hub(m->api, m->hub);
+	log_info("hub: sync listener on %s://%s", tls ? "https" : "http",
+	    c->hub_listen);
 }
 
 int
@@ -205,6 +301,13 @@ main(int argc, char *argv[])
 	    api_handle, m.api);
 	if (m.pub == NULL || m.admin == NULL)
 		fatalx("cannot start the HTTP listeners");
+	if (m.cfg.hub_role) {
+		start_hub(&m);
+	} else {
+		if ((m.sync = sync_new(m.loop, m.store, &m.cfg)) == NULL)
+			fatalx("sync: cannot start (see above)");
+		api_set_sync(m.api, m.sync);
+	}
 
 	uv_signal_init(m.loop, &m.sighup);
 	uv_signal_init(m.loop, &m.sigterm);
@@ -221,6 +324,9 @@ main(int argc, char *argv[])
 	/* Reverse order of the start. */
 	kiosk_free(m.kiosk);
 	uv_run(m.loop, UV_RUN_NOWAIT); /* its timer's close callback */
+	sync_free(m.sync);
+	hub_free(m.hub);
+	hubstore_close(m.hs);
 	api_free(m.api);
 	ratelimit_free(m.rl);
 	store_close(m.store);

@@ -24,6 +24,7 @@
 #include <utf8proc.h>
 
 #include "calendar.h"
+#include "cli_report.h"
 #include "dcode.h"
 #include "importrec.h"
 #include "status.h"
@@ -43,9 +44,9 @@ enum {
 #define DEFAULT_SOCKET     "/run/motcuad/admin.sock"
 #define CONNECT_TIMEOUT_MS 2000L
 #define REQUEST_TIMEOUT_MS 60000L
-#define IMPORT_TIMEOUT_MS  600000L     /* one chunk of 5000 lines */
+#define IMPORT_TIMEOUT_MS  600000L     /* one chunk of 20000 lines */
 #define REPLY_MAX          (32u << 20) /* bytes of one reply body */
-#define CHUNK_LINES        5000        /* lines per import request */
+#define CHUNK_LINES        20000       /* lines per import request */
 #define CHUNK_BYTES        (16u << 20) /* bytes per import request */
 #define HOLIDAY_FILE_MAX   (1u << 20)
 #define REJECT_SHOW        50   /* rejected lines listed by import */
@@ -1408,6 +1409,263 @@ cmd_token(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	return rc;
 }
 
+/* ---- sync ---- */
+
+static void
+print_age(const char *label, json_t *t)
+{
+	char iso[32], when[40];
+	int64_t v, ago;
+
+	if (!json_is_integer(t)) {
+		printf("%-22s never\n", label);
+		return;
+	}
+	v = json_integer_value(t);
+	ago = (int64_t)time(NULL) - v;
+	cal_format_iso(v, iso);
+	fmt_time(iso, when);
+	if (ago < 120)
+		printf("%-22s %s (%lld s ago)\n", label, when, (long long)ago);
+	else if (ago < 7200)
+		printf("%-22s %s (%lld min ago)\n", label, when,
+		    (long long)(ago / 60));
+	else
+		printf("%-22s %s (%lld h ago)\n", label, when,
+		    (long long)(ago / 3600));
+}
+
+static int
+sync_status_cmd(struct cli *cli, bool as_json)
+{
+	struct reply r;
+	json_t *j, *parked, *e;
+	size_t i;
+	int rc;
+
+	rc = request(cli, "GET", "/api/v1/sync/status", NULL, NULL, 0,
+	    REQUEST_TIMEOUT_MS, &r);
+	if (rc != EXIT_OK)
+		goto out;
+	j = r.json;
+	if (!json_is_integer(json_object_get(j, "pending"))) {
+		cli_warn("bad reply from the daemon: no \"pending\"");
+		rc = EXIT_DAEMON;
+		goto out;
+	}
+	if (as_json) {
+		print_compact(&r);
+		goto out;
+	}
+	printf("%-22s %s\n", "Upstream",
+	    json_is_true(json_object_get(j, "enabled"))
+	        ? jstr(j, "upstream")
+	        : "(sync off: sync.upstream_url is empty)");
+	printf("%-22s %lld\n", "Queue (unsent items)", jint(j, "pending"));
+	if (json_is_integer(json_object_get(j, "oldest_unsent_age_s")))
+		printf("%-22s %lld s%s\n", "Oldest unsent age",
+		    jint(j, "oldest_unsent_age_s"),
+		    json_is_true(json_object_get(j, "stalled"))
+		        ? "  STALLED: older than sync.stall_warn_s"
+		        : "");
+	else
+		printf("%-22s -\n", "Oldest unsent age");
+	print_age("Last success", json_object_get(j, "last_success_at"));
+	if (jstr(j, "last_error") != NULL) {
+		print_age("Last error", json_object_get(j, "last_error_at"));
+		printf("%-22s %s\n", "", jstr(j, "last_error"));
+	} else {
+		printf("%-22s none\n", "Last error");
+	}
+	if (jint(j, "next_attempt_in_ms") > 0 && jint(j, "failures") > 0)
+		printf("%-22s in %.1f s (%lld failure(s) in a row)\n",
+		    "Next attempt",
+		    (double)jint(j, "next_attempt_in_ms") / 1000,
+		    jint(j, "failures"));
+	print_age("Last pull", json_object_get(j, "last_pull_at"));
+	printf("%-22s %lld\n", "Parked items", jint(j, "parked_count"));
+	parked = json_object_get(j, "parked");
+	json_array_foreach(parked, i, e) {
+		printf("  %s  %-12s %s\n",
+		    jstr(e, "code") ? jstr(e, "code") : "?",
+		    jstr(e, "kind") ? jstr(e, "kind") : "?",
+		    jstr(e, "reason") ? jstr(e, "reason") : "");
+	}
+	if (jint(j, "parked_count") > (long long)json_array_size(parked))
+		printf("  ... and %lld more\n",
+		    jint(j, "parked_count") -
+		        (long long)json_array_size(parked));
+	if (jint(j, "parked_count") > 0)
+		printf("Fix the cause, then: motcua sync retry [CODE]\n");
+out:
+	reply_free(&r);
+	return rc;
+}
+
+static void
+print_codes(const char *title, json_t *arr)
+{
+	size_t i;
+	json_t *e;
+
+	if (json_array_size(arr) == 0)
+		return;
+	printf("%s (%zu):\n", title, json_array_size(arr));
+	json_array_foreach(arr, i, e)
+		printf("  %s\n", json_string_value(e));
+}
+
+static int
+sync_verify_cmd(struct cli *cli, const char *from, const char *to, bool as_json)
+{
+	struct buf path = { .max = 512 };
+	struct reply r;
+	json_t *j, *cd, *e;
+	size_t i;
+	CURL *curl;
+	int rc;
+
+	if ((curl = cli_curl(cli)) == NULL ||
+	    buf_adds(&path, "/api/v1/sync/verify") < 0 ||
+	    buf_add_query(&path, curl, "from", from) < 0 ||
+	    buf_add_query(&path, curl, "to", to) < 0) {
+		buf_free(&path);
+		cli_warn("out of memory");
+		return EXIT_DAEMON;
+	}
+	rc = request(cli, "GET", path.p, NULL, NULL, 0, REQUEST_TIMEOUT_MS, &r);
+	buf_free(&path);
+	if (rc != EXIT_OK)
+		goto out;
+	j = r.json;
+	if (!json_is_boolean(json_object_get(j, "ok"))) {
+		cli_warn("bad reply from the daemon: no \"ok\"");
+		rc = EXIT_DAEMON;
+		goto out;
+	}
+	if (as_json) {
+		print_compact(&r);
+	} else {
+		json_t *l = json_object_get(j, "local"),
+		       *u = json_object_get(j, "upstream");
+
+		printf("Period %s to %s\n", jstr(j, "from"), jstr(j, "to"));
+		printf("%-10s %8s %8s %8s\n", "", "in_person", "online",
+		    "postal");
+		printf("%-10s %8lld %8lld %8lld\n", "local", jint(l, "1"),
+		    jint(l, "2"), jint(l, "3"));
+		printf("%-10s %8lld %8lld %8lld\n", "upstream", jint(u, "1"),
+		    jint(u, "2"), jint(u, "3"));
+		cd = json_object_get(j, "count_differences");
+		json_array_foreach(cd, i, e)
+			printf("count differs: %s local %lld, upstream %lld\n",
+			    jstr(e, "name"), jint(e, "local"),
+			    jint(e, "upstream"));
+		print_codes("Here but not upstream",
+		    json_object_get(j, "missing_upstream"));
+		print_codes("Upstream but not here",
+		    json_object_get(j, "unknown_locally"));
+		printf("%s\n",
+		    json_is_true(json_object_get(j, "ok"))
+		        ? "OK: local and upstream agree"
+		        : "DIFFERENCES found");
+	}
+	if (!json_is_true(json_object_get(j, "ok")))
+		rc = EXIT_FAIL;
+out:
+	reply_free(&r);
+	return rc;
+}
+
+static int
+sync_retry_cmd(struct cli *cli, const char *code)
+{
+	char canon[DCODE_TEXT_MAX + 1];
+	json_t *body = json_object();
+	struct reply r;
+	int rc;
+
+	if (code != NULL) {
+		if (arg_code(code, canon) < 0) {
+			json_decref(body);
+			return EXIT_USAGE;
+		}
+		json_object_set_new(body, "code", json_string(canon));
+	}
+	rc = request_json(cli, "/api/v1/sync/unpark", body, &r);
+	json_decref(body);
+	if (rc == EXIT_OK)
+		printf("%lld parked item(s) back in the queue\n",
+		    jint(r.json, "released"));
+	reply_free(&r);
+	return rc;
+}
+
+/* sync status | sync verify --from D --to D | sync retry [CODE] */
+static int
+cmd_sync(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *from = NULL, *to = NULL, *sub;
+	bool as_json = false;
+	int c, dfrom, dto;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			from = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case 'j':
+			as_json = true;
+			break;
+		case 'h':
+			return show_usage(cmd);
+		default:
+			return bad_option(cmd, c, argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error(cmd,
+		    "sync: expected status, verify or retry");
+	sub = argv[optind++];
+	if (strcmp(sub, "status") == 0) {
+		if (optind != argc || from || to)
+			return usage_error(cmd, "sync status: no arguments");
+		return sync_status_cmd(cli, as_json);
+	}
+	if (strcmp(sub, "verify") == 0) {
+		if (optind != argc)
+			return usage_error(cmd,
+			    "sync verify: unexpected argument '%s'",
+			    argv[optind]);
+		if (from == NULL || to == NULL)
+			return usage_error(cmd,
+			    "sync verify: --from and --to are required");
+		if (arg_date("--from", from, &dfrom) < 0 ||
+		    arg_date("--to", to, &dto) < 0)
+			return EXIT_USAGE;
+		if (dto < dfrom)
+			return usage_error(cmd, "--to: before --from");
+		return sync_verify_cmd(cli, from, to, as_json);
+	}
+	if (strcmp(sub, "retry") == 0) {
+		if (argc - optind > 1 || from || to || as_json)
+			return usage_error(cmd, "sync retry: at most one CODE");
+		return sync_retry_cmd(cli, optind < argc ? argv[optind] : NULL);
+	}
+	return usage_error(cmd, "sync: unknown subcommand '%s'", sub);
+}
+
 /* counts: the channel shares of received dossiers over a period. */
 static int
 cmd_counts(struct cli *cli, const struct command *cmd, int argc, char **argv)
@@ -1866,9 +2124,10 @@ run_import(struct cli *cli, const char *file, const char *endpoint, bool single)
 	progress(im, true);
 	import_summary(im);
 	if (rc != EXIT_OK)
-		cli_warn("%s: stopped at line %ld; the lines before it were "
-		         "sent",
-		    file, im->lineno);
+		cli_warn("%s: stopped: the lines before line %ld were "
+		         "imported, none from it on; importing the file again "
+		         "is safe",
+		    file, im->nbody > 0 ? im->first_line : im->lineno);
 	else if (im->rejected > 0)
 		rc = EXIT_FAIL;
 out:
@@ -1981,6 +2240,14 @@ cmd_holidays(struct cli *cli, const struct command *cmd, int argc, char **argv)
 
 static int cmd_help(struct cli *, const struct command *, int, char **);
 
+/* report: in cli_report.c */
+static int
+cmd_report(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_report_main(cli->socket, argc, argv);
+}
+
 static const struct command commands[] = {
 	{ "intake", cmd_intake, "register a new dossier at the counter",
 	    "Usage: motcua intake --procedure CODE --name NAME [options]\n"
@@ -2083,7 +2350,7 @@ static const struct command commands[] = {
 	    "Usage: motcua import FILE\n"
 	    "\n"
 	    "Sends FILE (one dossier a line, the upstream export format) in\n"
-	    "chunks of up to 5000 lines, then prints how many dossiers were\n"
+	    "chunks of up to 20000 lines, then prints how many dossiers were\n"
 	    "imported, updated, unchanged and rejected, and the first 50\n"
 	    "rejected lines with the reason. Blank lines are skipped; a line\n"
 	    "over 64 KiB is rejected. A progress bar shows on a terminal.\n"
@@ -2102,6 +2369,25 @@ static const struct command commands[] = {
 	    "\n"
 	    "Example:\n"
 	    "  motcua counts --from 2026-01-01 --to 2026-03-31 --format csv\n" },
+	{ "report", cmd_report, "period reports and Biểu II.06a",
+	    cli_report_usage },
+	{ "sync", cmd_sync, "upstream sync: status, verify, retry",
+	    "Usage: motcua sync status [--json]\n"
+	    "       motcua sync verify --from DATE --to DATE [--json]\n"
+	    "       motcua sync retry [CODE]\n"
+	    "\n"
+	    "status: the queue of items not yet sent upstream, the age of the\n"
+	    "oldest, the last success and the last error, and the items\n"
+	    "upstream refused (parked) with its reason.\n"
+	    "verify: compares the dossiers taken here and received in the\n"
+	    "period (dates inclusive, YYYY-MM-DD) with upstream's: counts per\n"
+	    "channel and the code lists; lists every difference. Exit status\n"
+	    "0 when they agree, 1 when they differ.\n"
+	    "retry: puts parked items (of CODE, or all) back in the queue,\n"
+	    "once the cause is fixed upstream.\n"
+	    "\n"
+	    "Example:\n"
+	    "  motcua sync verify --from 2026-01-01 --to 2026-01-31\n" },
 	{ "code", cmd_code, "check a dossier code (no daemon needed)",
 	    "Usage: motcua code check CODE\n"
 	    "\n"
@@ -2136,7 +2422,7 @@ static const struct command commands[] = {
 	    "  {\"code\",\"name\",\"field\",\"days\",\"documents\":[...],"
 	    "\"fee\"}\n"
 	    "and prints imported, updated, unchanged and rejected like\n"
-	    "'motcua import'. At most 5000 lines.\n"
+	    "'motcua import'. At most 20000 lines.\n"
 	    "\n"
 	    "Example:\n"
 	    "  motcua catalogue import procedures.jsonl\n" },

@@ -162,7 +162,54 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX outbox_pending ON outbox(id)"
 	" WHERE sent_at IS NULL AND parked_reason IS NULL;",
-	/* 2: kiosk satisfaction ratings and the counter of a procedure.
+	/* 2: the latest apology's new due date on the dossier row, so a
+	 * kiosk lookup reads one row instead of searching the events */
+	"ALTER TABLE dossiers ADD COLUMN apology_due_at INTEGER;"
+	"UPDATE dossiers SET apology_due_at = (SELECT e.due_after"
+	" FROM dossier_events e WHERE e.dossier_id = dossiers.id"
+	" AND e.kind = 'apology' ORDER BY e.id DESC LIMIT 1)"
+	" WHERE id IN (SELECT dossier_id FROM dossier_events"
+	" WHERE kind = 'apology');",
+	/* 3: report indexes (docs/reports.md). The report reads four
+	 * disjoint slices: received in the period (dossiers_report, which
+	 * covers every column read: about 70 bytes a dossier, the price of
+	 * an index-only scan of a year), still open and received before it
+	 * (dossiers_open, small), ended in or after it but received before
+	 * it (dossiers_end), returned by post in it (dossiers_post); and
+	 * the supplement events of the few dossiers that have any. */
+	"CREATE INDEX dossiers_open ON dossiers(received_at)"
+	" WHERE finished_at IS NULL AND returned_at IS NULL;"
+	"CREATE INDEX dossiers_end ON dossiers("
+	" coalesce(finished_at, returned_at), received_at);"
+	"CREATE INDEX dossiers_post ON dossiers(returned_at)"
+	" WHERE delivery = 1;"
+	/* the big slice, index-only: every column the report reads */
+	"CREATE INDEX dossiers_report ON dossiers(received_at, channel,"
+	" status, delivery, rating, due_at, finished_at, returned_at,"
+	" supplement_count, agency_code, procedure_code);"
+	"CREATE INDEX dossier_events_supp ON dossier_events(dossier_id, at,"
+	" kind, due_before, due_after)"
+	" WHERE kind IN ('supplement_request', 'supplement_complete');"
+	/* dossiers_report starts with (received_at, channel): the index of
+	 * migration 1 on those two is redundant, and costs every import */
+	"DROP INDEX dossiers_received;",
+	/* 4: upstream sync. sync_state holds the pull cursor; sync_upstream
+	 * the count of upstream status changes applied to a dossier (its
+	 * "rev"), which every later outbox row carries as its base so the
+	 * hub can tell a local change made before an upstream one (the
+	 * upstream one wins for status; docs/sync.md). Parked rows are few:
+	 * a partial index lists them without scanning the outbox. */
+	"CREATE TABLE sync_state ("
+	" name TEXT PRIMARY KEY NOT NULL,"
+	" value TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE sync_upstream ("
+	" dossier_id INTEGER PRIMARY KEY REFERENCES dossiers(id),"
+	" rev INTEGER NOT NULL CHECK (rev >= 0)"
+	");"
+	"CREATE INDEX outbox_parked ON outbox(id)"
+	" WHERE sent_at IS NULL AND parked_reason IS NOT NULL;",
+	/* 5: kiosk satisfaction ratings and the counter of a procedure.
 	 * One rating per dossier (the primary key); dossiers.rating keeps
 	 * the value too, so the reports count kiosk and imported ratings
 	 * alike. source is "kiosk:<terminal>" or "web": never a person. */
@@ -195,9 +242,6 @@ enum qid {
 	Q_BEGIN,
 	Q_COMMIT,
 	Q_ROLLBACK,
-	Q_SAVEPOINT,
-	Q_RELEASE,
-	Q_ROLLBACK_TO,
 	Q_PROC_GET,
 	Q_PROC_PUT,
 	Q_PROC_IMPORT,
@@ -231,6 +275,23 @@ enum qid {
 	Q_HOL_ALL,
 	Q_HOL_RANGE,
 	Q_STATS,
+	Q_APOLOGY_SET,
+	Q_PROC_NAME,
+	Q_AGENCY_NAME,
+	Q_UPSTREAM_REV,
+	Q_UPSTREAM_SET,
+	Q_OUTBOX_NEXT,
+	Q_EVENT_GET,
+	Q_SYNC_DOSSIER,
+	Q_OUTBOX_SENT,
+	Q_OUTBOX_PARK,
+	Q_OUTBOX_TRIED,
+	Q_OUTBOX_UNPARK,
+	Q_OUTBOX_OLDEST,
+	Q_OUTBOX_PARKED,
+	Q_SYNC_STATE_GET,
+	Q_SYNC_STATE_SET,
+	Q_SYNC_CODES,
 	Q_COUNT
 };
 
@@ -238,9 +299,6 @@ static const char *const sql[Q_COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
-	[Q_SAVEPOINT] = "SAVEPOINT rec",
-	[Q_RELEASE] = "RELEASE rec",
-	[Q_ROLLBACK_TO] = "ROLLBACK TO rec",
 	[Q_PROC_GET] = "SELECT name, days FROM procedures WHERE code = ?1",
 	[Q_PROC_PUT] = "INSERT INTO procedures(code, name, name_fold, field,"
 	               " days, documents, fee) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
@@ -329,14 +387,9 @@ static const char *const sql[Q_COUNT] = {
 	 * probes: a miss costs the same first step as a hit. */
 	[Q_LOOKUP] =
 	    "SELECT d.code, d.status, d.delivery, d.received_at,"
-	    " d.due_at, d.updated_at, d.owner_name, p.name,"
-	    " coalesce(nullif(a.name, ''), d.agency_code),"
-	    " (SELECT e.due_after FROM dossier_events e"
-	    "  WHERE e.dossier_id = d.id AND e.kind = 'apology'"
-	    "  ORDER BY e.id DESC LIMIT 1)"
+	    " d.due_at, d.updated_at, d.owner_name, d.procedure_code,"
+	    " d.agency_code, d.apology_due_at"
 	    " FROM lookup_tokens t JOIN dossiers d ON d.id = t.dossier_id"
-	    " LEFT JOIN procedures p ON p.code = d.procedure_code"
-	    " LEFT JOIN agencies a ON a.code = d.agency_code"
 	    " WHERE t.token = ?1 AND t.revoked_at IS NULL",
 	[Q_SEARCH_CODE] = SEARCH_COLS
 	"LEFT JOIN procedures p ON p.code = d.procedure_code"
@@ -351,13 +404,13 @@ static const char *const sql[Q_COUNT] = {
 	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",
 	/* A later word: a scan newest first that stops at the limit. */
 	[Q_SEARCH_WORD] =
-	    SEARCH_COLS "INDEXED BY dossiers_received"
+	    SEARCH_COLS "INDEXED BY dossiers_report"
 	                " LEFT JOIN procedures p ON p.code = d.procedure_code"
 	                " WHERE d.received_at >= ?2 AND d.received_at < ?3"
 	                " AND d.owner_fold LIKE ?6 ESCAPE '\\'"
 	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",
 	[Q_SEARCH_RANGE] =
-	    SEARCH_COLS "INDEXED BY dossiers_received"
+	    SEARCH_COLS "INDEXED BY dossiers_report"
 	                " LEFT JOIN procedures p ON p.code = d.procedure_code"
 	                " WHERE d.received_at >= ?2 AND d.received_at < ?3"
 	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",
@@ -391,6 +444,69 @@ static const char *const sql[Q_COUNT] = {
 	            " (SELECT count(*) FROM outbox INDEXED BY outbox_pending"
 	            "  WHERE sent_at IS NULL AND parked_reason IS NULL),"
 	            " (SELECT coalesce(max(id), 0) FROM dossier_events)",
+	[Q_APOLOGY_SET] =
+	    "UPDATE dossiers SET apology_due_at = ?2 WHERE id = ?1",
+	[Q_PROC_NAME] = "SELECT name FROM procedures WHERE code = ?1",
+	[Q_AGENCY_NAME] =
+	    "SELECT coalesce(nullif(name, ''), code) FROM agencies"
+	    " WHERE code = ?1",
+	[Q_UPSTREAM_REV] =
+	    "SELECT rev FROM sync_upstream WHERE dossier_id = ?1",
+	[Q_UPSTREAM_SET] = "INSERT INTO sync_upstream(dossier_id, rev)"
+	                   " VALUES (?1, ?2) ON CONFLICT(dossier_id)"
+	                   " DO UPDATE SET rev = excluded.rev",
+	[Q_OUTBOX_NEXT] =
+	    "SELECT o.id, o.idempotency_key, o.kind, o.payload, o.event_id,"
+	    " o.dossier_id, o.created_at FROM outbox o INDEXED BY outbox_pending"
+	    " WHERE o.sent_at IS NULL AND o.parked_reason IS NULL"
+	    " ORDER BY o.id LIMIT ?1",
+	[Q_EVENT_GET] = "SELECT at, kind, old_status, new_status, due_before,"
+	                " due_after, reason, detail, actor FROM dossier_events"
+	                " WHERE id = ?1",
+	[Q_SYNC_DOSSIER] =
+	    "SELECT " DOSSIER_COLS ", p.field,"
+	    " (SELECT token FROM lookup_tokens t WHERE t.dossier_id = d.id"
+	    "  AND t.revoked_at IS NULL ORDER BY created_at DESC LIMIT 1)"
+	    " FROM dossiers d"
+	    " LEFT JOIN procedures p ON p.code = d.procedure_code"
+	    " LEFT JOIN agencies a ON a.code = d.agency_code"
+	    " WHERE d.id = ?1",
+	[Q_OUTBOX_SENT] = "UPDATE outbox SET sent_at = ?2,"
+	                  " attempts = attempts + 1 WHERE id = ?1"
+	                  " AND sent_at IS NULL",
+	[Q_OUTBOX_PARK] = "UPDATE outbox SET parked_reason = ?2,"
+	                  " attempts = attempts + 1 WHERE id = ?1"
+	                  " AND sent_at IS NULL",
+	[Q_OUTBOX_TRIED] = "UPDATE outbox SET attempts = attempts + 1"
+	                   " WHERE id >= ?1 AND id <= ?2 AND sent_at IS NULL"
+	                   " AND parked_reason IS NULL",
+	[Q_OUTBOX_UNPARK] =
+	    "UPDATE outbox SET parked_reason = NULL WHERE id IN"
+	    " (SELECT o.id FROM outbox o INDEXED BY outbox_parked"
+	    "  JOIN dossiers d ON d.id = o.dossier_id"
+	    "  WHERE o.sent_at IS NULL AND o.parked_reason IS NOT NULL"
+	    "  AND (?1 IS NULL OR d.code = ?1))",
+	[Q_OUTBOX_OLDEST] = "SELECT created_at FROM outbox"
+	                    " INDEXED BY outbox_pending WHERE sent_at IS NULL"
+	                    " AND parked_reason IS NULL ORDER BY id LIMIT 1",
+	[Q_OUTBOX_PARKED] =
+	    "SELECT d.code, o.kind, o.parked_reason, o.created_at,"
+	    " o.idempotency_key, o.attempts FROM outbox o INDEXED BY outbox_parked"
+	    " JOIN dossiers d ON d.id = o.dossier_id"
+	    " WHERE o.sent_at IS NULL AND o.parked_reason IS NOT NULL"
+	    " ORDER BY o.id",
+	[Q_SYNC_STATE_GET] = "SELECT value FROM sync_state WHERE name = ?1",
+	[Q_SYNC_STATE_SET] = "INSERT INTO sync_state(name, value)"
+	                     " VALUES (?1, ?2) ON CONFLICT(name)"
+	                     " DO UPDATE SET value = excluded.value",
+	/* Dossiers taken on this box (they have an intake event; imports
+	 * came from upstream and are not ours to sync). */
+	[Q_SYNC_CODES] = "SELECT d.code, d.channel FROM dossiers d"
+	                 " INDEXED BY dossiers_report"
+	                 " WHERE d.received_at >= ?1 AND d.received_at < ?2"
+	                 " AND EXISTS (SELECT 1 FROM dossier_events e"
+	                 "  WHERE e.dossier_id = d.id AND e.kind = 'intake')"
+	                 " ORDER BY d.code",
 };
 
 /* Catalogue rows this import batch has already written, so a batch of
@@ -414,15 +530,76 @@ struct import_cache {
 	size_t next_agency, next_proc; /* next to replace when full */
 };
 
+/* Display names of procedures and agencies by code, for kiosk lookups:
+ * two small tables read on every lookup, kept here so the lookup is one
+ * row read. Filled on demand from the tables, emptied whenever either
+ * table is written or a transaction rolls back. Bounded: when full it is
+ * emptied and refilled. */
+#define NAMES_CAP 4096 /* slots; a power of two */
+struct names {
+	struct name_slot {
+		char *code, *name; /* owned; code NULL: slot free */
+	} * slot;                  /* owned; NAMES_CAP slots, or NULL */
+	size_t used;
+};
+
+static void
+names_clear(struct names *n)
+{
+	if (n->slot == NULL)
+		return;
+	for (size_t i = 0; i < NAMES_CAP; i++) {
+		free(n->slot[i].code);
+		free(n->slot[i].name);
+	}
+	memset(n->slot, 0, NAMES_CAP * sizeof *n->slot);
+	n->used = 0;
+}
+
+static void
+names_free(struct names *n)
+{
+	names_clear(n);
+	free(n->slot);
+	n->slot = NULL;
+}
+
+static size_t
+names_hash(const char *code)
+{
+	size_t h = 5381;
+
+	while (*code)
+		h = h * 33 + (unsigned char)*code++;
+	return h & (NAMES_CAP - 1);
+}
+
+/* The slot holding code, or the free slot where it would go. */
+static struct name_slot *
+names_find(struct names *n, const char *code)
+{
+	size_t i = names_hash(code);
+
+	for (;;) {
+		struct name_slot *sl = &n->slot[i];
+
+		if (sl->code == NULL || strcmp(sl->code, code) == 0)
+			return sl;
+		i = (i + 1) & (NAMES_CAP - 1);
+	}
+}
+
 struct store {
 	sqlite3 *db;               /* owned */
 	sqlite3_stmt *st[Q_COUNT]; /* owned; all prepared at open */
 	struct calendar cal;       /* cal.entries points into entries */
 	struct cal_entry *entries; /* owned; sorted by day */
 	bool in_import;            /* between import_begin and commit */
+	bool import_broken;        /* a write failed: commit rolls back */
 	int64_t import_now;        /* wall clock at import_begin */
 	long n_imported, n_updated, n_unchanged, n_failed;
 	struct import_cache cache; /* 44 KiB: why struct store is on the heap */
+	struct names proc_names, agency_names; /* lookup display names */
 };
 
 static void
@@ -480,6 +657,11 @@ run(struct store *s, enum qid id)
 	sqlite3_stmt *st = s->st[id];
 	int rc = sqlite3_step(st);
 
+	if (id == Q_PROC_PUT || id == Q_PROC_IMPORT || id == Q_AGENCY_PUT ||
+	    id == Q_ROLLBACK) {
+		names_clear(&s->proc_names);
+		names_clear(&s->agency_names);
+	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
@@ -764,6 +946,9 @@ store_open(const char *path, int busy_timeout_ms, char err[STORE_ERR_MAX])
 		seterr(err, "random: libsodium failed to initialise");
 		return NULL;
 	}
+	/* No allocation statistics: they take a global mutex on every
+	 * SQLite malloc. Refused (harmlessly) once SQLite has started. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		seterr(err, "store: out of memory");
@@ -838,6 +1023,8 @@ store_close(struct store *s)
 			sqlite3_finalize(s->st[i]);
 		sqlite3_close_v2(s->db);
 	}
+	names_free(&s->proc_names);
+	names_free(&s->agency_names);
 	free(s->entries);
 	free(s);
 }
@@ -912,13 +1099,21 @@ static int
 add_outbox(struct store *s, int64_t dossier_id, const char *kind, int status,
     int64_t at)
 {
-	int64_t event_id = sqlite3_last_insert_rowid(s->db);
+	int64_t event_id = sqlite3_last_insert_rowid(s->db), base = 0;
 	unsigned char key[16];
-	char payload[32];
-	sqlite3_stmt *st = q(s, Q_OUTBOX_INSERT);
+	char payload[64];
+	sqlite3_stmt *st = q(s, Q_UPSTREAM_REV);
 
+	/* base: the upstream changes this box had seen when it made the
+	 * change (docs/sync.md, conflicts) */
+	sqlite3_bind_int64(st, 1, dossier_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		base = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	st = q(s, Q_OUTBOX_INSERT);
 	randombytes_buf(key, sizeof key);
-	snprintf(payload, sizeof payload, "{\"status\":%d}", status);
+	snprintf(payload, sizeof payload,
+	    "{\"status\":%d,\"base\":%" PRId64 "}", status, base);
 	sqlite3_bind_blob(st, 1, key, (int)sizeof key, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, dossier_id);
 	sqlite3_bind_int64(st, 3, event_id);
@@ -1629,6 +1824,14 @@ apology_tx(struct store *s, const char *code, const char *reason,
 	ev.detail = detail;
 	rc = log_change(s, code, &ev, "apology", err);
 	free(detail);
+	if (rc == STORE_OK) {
+		sqlite3_stmt *st = q(s, Q_APOLOGY_SET);
+
+		sqlite3_bind_int64(st, 1, ds.id);
+		sqlite3_bind_int64(st, 2, new_due);
+		if (run(s, Q_APOLOGY_SET) != SQLITE_OK)
+			rc = dberr(s, err);
+	}
 	return rc;
 }
 
@@ -1783,6 +1986,46 @@ store_dossier(struct store *s, const char *code, int64_t now,
 	return o;
 }
 
+/* Copies the display name of code (a procedure or an agency, by qid) into
+ * buf, through the cache; the code itself when the row is missing. */
+static int
+display_name(struct store *s, struct names *n, enum qid id, const char *code,
+    char *buf, size_t size)
+{
+	struct name_slot *sl;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (n->slot == NULL &&
+	    (n->slot = calloc(NAMES_CAP, sizeof *n->slot)) == NULL)
+		return SQLITE_NOMEM;
+	sl = names_find(n, code);
+	if (sl->code != NULL) {
+		snprintf(buf, size, "%s", sl->name);
+		return SQLITE_OK;
+	}
+	st = q(s, id);
+	b_text(st, 1, code);
+	rc = sqlite3_step(st);
+	snprintf(buf, size, "%s", rc == SQLITE_ROW ? c_str(st, 0) : code);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc;
+	if (n->used >= NAMES_CAP / 2) /* keep probes short */
+		names_clear(n);
+	sl = names_find(n, code);
+	sl->code = strdup(code);
+	sl->name = strdup(buf);
+	if (sl->code == NULL || sl->name == NULL) {
+		free(sl->code);
+		free(sl->name);
+		sl->code = sl->name = NULL;
+	} else {
+		n->used++;
+	}
+	return SQLITE_OK;
+}
+
 enum store_rc
 store_lookup_token(struct store *s, const char *token, struct store_lookup *out)
 {
@@ -1807,12 +2050,14 @@ store_lookup_token(struct store *s, const char *token, struct store_lookup *out)
 	if (text_mask_name(name, strlen(name), out->masked_name,
 	        sizeof out->masked_name) < 0)
 		snprintf(out->masked_name, sizeof out->masked_name, "***");
-	snprintf(out->procedure_name, sizeof out->procedure_name, "%s",
-	    c_str(st, 7));
-	snprintf(out->collect_at, sizeof out->collect_at, "%s", c_str(st, 8));
 	out->apology_due_at = sqlite3_column_int64(st, 9);
+	rc = display_name(s, &s->proc_names, Q_PROC_NAME, c_str(st, 7),
+	    out->procedure_name, sizeof out->procedure_name);
+	if (rc == SQLITE_OK)
+		rc = display_name(s, &s->agency_names, Q_AGENCY_NAME,
+		    c_str(st, 8), out->collect_at, sizeof out->collect_at);
 	sqlite3_reset(st);
-	return STORE_OK;
+	return rc == SQLITE_OK ? STORE_OK : STORE_ERROR;
 }
 
 enum store_rc
@@ -2141,6 +2386,7 @@ store_import_begin(struct store *s, char err[STORE_ERR_MAX])
 	if ((rc = begin(s, err)) != STORE_OK)
 		return rc;
 	s->in_import = true;
+	s->import_broken = false;
 	s->import_now = wall_now();
 	s->n_imported = s->n_updated = s->n_unchanged = s->n_failed = 0;
 	cache_clear(&s->cache);
@@ -2254,10 +2500,9 @@ cache_proc(struct import_cache *c, const struct import_rec *r)
 /* Upserts the record's agency and procedure unless this batch already
  * wrote the same values. *wrote is set when a row changed. */
 static enum store_rc
-import_catalogue(struct store *s, const struct import_rec *r, bool *wrote,
-    char *err)
+import_catalogue(struct store *s, const struct import_rec *r,
+    const char *proc_fold, bool *wrote, char *err)
 {
-	char fold[FOLD_MAX];
 	sqlite3_stmt *st;
 
 	if (!cached_agency(&s->cache, r)) {
@@ -2270,15 +2515,10 @@ import_catalogue(struct store *s, const struct import_rec *r, bool *wrote,
 		cache_agency(&s->cache, r);
 	}
 	if (!cached_proc(&s->cache, r)) {
-		if (text_fold(r->procedure_name, strlen(r->procedure_name),
-		        fold, sizeof fold) < 0) {
-			seterr(err, "procedure_name: not valid UTF-8 text");
-			return STORE_INVALID;
-		}
 		st = q(s, Q_PROC_IMPORT);
 		b_text(st, 1, r->procedure_code);
 		b_text(st, 2, r->procedure_name);
-		b_text(st, 3, fold);
+		b_text(st, 3, proc_fold);
 		b_text(st, 4, r->field);
 		sqlite3_bind_int(st, 5,
 		    r->statutory_days > 0 ? r->statutory_days : 0);
@@ -2361,21 +2601,16 @@ import_supplements(struct store *s, const struct import_rec *r, int64_t id,
 }
 
 static enum store_rc
-import_insert(struct store *s, const struct import_rec *r, const char *actor,
-    char *err)
+import_insert(struct store *s, const struct import_rec *r, const char *fold,
+    const char *actor, char *err)
 {
-	char fold[FOLD_MAX], tok[TOKEN_LEN + 1];
+	char tok[TOKEN_LEN + 1];
 	sqlite3_stmt *st;
 	struct event ev;
 	enum store_rc rc;
 	int64_t id;
 	int nreq, ndone;
 
-	if (text_fold(r->applicant_name, strlen(r->applicant_name), fold,
-	        sizeof fold) < 0) {
-		seterr(err, "applicant_name: not valid UTF-8 text");
-		return STORE_INVALID;
-	}
 	st = q(s, Q_DOSSIER_INSERT);
 	b_text(st, 1, r->code);
 	b_text(st, 2, r->agency_code);
@@ -2461,10 +2696,11 @@ import_diff(sqlite3_stmt *st, const struct import_rec *r, char *changed,
 }
 
 static enum store_rc
-import_apply(struct store *s, const struct import_rec *r, const char *actor,
-    enum import_outcome *out, char *err)
+import_apply(struct store *s, const struct import_rec *r, const char *name_fold,
+    const char *proc_fold, const char *actor, enum import_outcome *out,
+    char *err)
 {
-	char changed[512], fold[FOLD_MAX];
+	char changed[512];
 	sqlite3_stmt *st;
 	struct event ev;
 	enum store_rc rc;
@@ -2472,7 +2708,7 @@ import_apply(struct store *s, const struct import_rec *r, const char *actor,
 	int ndiff, nreq, ndone, old_status, src;
 	bool wrote = false, renamed;
 
-	if ((rc = import_catalogue(s, r, &wrote, err)) != STORE_OK)
+	if ((rc = import_catalogue(s, r, proc_fold, &wrote, err)) != STORE_OK)
 		return rc;
 	st = q(s, Q_IMPORT_GET);
 	b_text(st, 1, r->code);
@@ -2482,7 +2718,7 @@ import_apply(struct store *s, const struct import_rec *r, const char *actor,
 		if (src != SQLITE_DONE)
 			return dberr(s, err);
 		*out = IMPORT_IMPORTED;
-		return import_insert(s, r, actor, err);
+		return import_insert(s, r, name_fold, actor, err);
 	}
 	id = sqlite3_column_int64(st, 0);
 	old_status = sqlite3_column_int(st, 5);
@@ -2502,12 +2738,6 @@ import_apply(struct store *s, const struct import_rec *r, const char *actor,
 		return STORE_OK;
 	}
 	*out = IMPORT_UPDATED;
-	if (renamed &&
-	    text_fold(r->applicant_name, strlen(r->applicant_name), fold,
-	        sizeof fold) < 0) {
-		seterr(err, "applicant_name: not valid UTF-8 text");
-		return STORE_INVALID;
-	}
 	if (nreq > 0 || ndone > 0) {
 		rc = import_supplements(s, r, id, false, actor, true, &nreq,
 		    &ndone, err);
@@ -2522,8 +2752,9 @@ import_apply(struct store *s, const struct import_rec *r, const char *actor,
 	sqlite3_bind_int(st, 5, r->delivery);
 	sqlite3_bind_int(st, 6, r->status);
 	b_text(st, 7, r->applicant_name);
-	b_text(st, 8, renamed ? fold : NULL); /* NULL keeps the stored one */
-	b_opt(st, 9, r->applicant_id_no);     /* "not said": keep */
+	b_text(st, 8,
+	    renamed ? name_fold : NULL);  /* NULL keeps the stored one */
+	b_opt(st, 9, r->applicant_id_no); /* "not said": keep */
 	b_opt(st, 10, r->phone);
 	sqlite3_bind_int64(st, 11, r->received_at);
 	b_opt64(st, 12, r->due_at);
@@ -2549,10 +2780,28 @@ import_apply(struct store *s, const struct import_rec *r, const char *actor,
 	return STORE_OK;
 }
 
+/* The search fold of text into out (FOLD_MAX bytes): the one importrec
+ * made on its thread, or made here for records built by other code. */
+static bool
+import_fold(const char *field, const char *text, const char *given, char *out,
+    char *err)
+{
+	if (given[0] != '\0') {
+		snprintf(out, FOLD_MAX, "%s", given);
+		return true;
+	}
+	if (text_fold(text, strlen(text), out, FOLD_MAX) < 0) {
+		seterr(err, "%s: not valid UTF-8 text", field);
+		return false;
+	}
+	return true;
+}
+
 enum store_rc
 store_import_rec(struct store *s, const struct import_rec *r, const char *actor,
     enum import_outcome *out, char err[STORE_ERR_MAX])
 {
+	char name_fold[FOLD_MAX], proc_fold[FOLD_MAX];
 	enum store_rc rc;
 
 	if (!s->in_import) {
@@ -2564,17 +2813,28 @@ store_import_rec(struct store *s, const struct import_rec *r, const char *actor,
 		s->n_failed++;
 		return STORE_INVALID;
 	}
-	if (run(s, Q_SAVEPOINT) != SQLITE_OK)
-		return dberr(s, err);
-	rc = import_apply(s, r, actor, out, err);
-	if (rc != STORE_OK) {
-		run(s, Q_ROLLBACK_TO);
-		cache_clear(&s->cache);
+	/* Everything that can reject a record is checked above and here,
+	 * before the first write: a rejected record writes nothing without
+	 * the cost of a savepoint per record (which journalled every page it
+	 * touched: a fifth of the import's time). A write that fails after
+	 * this point is a database failure; it poisons the batch, which
+	 * store_import_commit then rolls back whole. */
+	if (!import_fold("applicant_name", r->applicant_name, r->applicant_fold,
+	        name_fold, err) ||
+	    !import_fold("procedure_name", r->procedure_name, r->procedure_fold,
+	        proc_fold, err)) {
 		s->n_failed++;
+		return STORE_INVALID;
 	}
-	if (run(s, Q_RELEASE) != SQLITE_OK) {
+	if (s->import_broken) {
+		seterr(err, "database: an earlier write of this batch failed");
+		return STORE_ERROR;
+	}
+	rc = import_apply(s, r, name_fold, proc_fold, actor, out, err);
+	if (rc != STORE_OK) {
+		s->import_broken = true;
 		cache_clear(&s->cache);
-		return rc != STORE_OK ? rc : dberr(s, err);
+		return STORE_ERROR;
 	}
 	if (rc == STORE_OK) {
 		if (*out == IMPORT_IMPORTED)
@@ -2603,8 +2863,15 @@ store_import_commit(struct store *s, char err[STORE_ERR_MAX])
 	    "imported=%ld updated=%ld unchanged=%ld failed=%ld", s->n_imported,
 	    s->n_updated, s->n_unchanged, s->n_failed);
 	rc = STORE_OK;
-	if (add_audit(s, wall_now(), NULL, "import", NULL, detail) != SQLITE_OK)
+	if (s->import_broken) {
+		seterr(err,
+		    "database: a write of this batch failed; nothing "
+		    "of it was kept");
+		rc = STORE_ERROR;
+	} else if (add_audit(s, wall_now(), NULL, "import", NULL, detail) !=
+	    SQLITE_OK) {
 		rc = dberr(s, err);
+	}
 	return finish(s, rc, err);
 }
 
@@ -2777,6 +3044,1300 @@ store_stats(struct store *s, struct store_stats *out)
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
+}
+
+/* ---- reports ----
+ *
+ * docs/reports.md defines every number; DOMAIN.md §10 gives the rules.
+ * One SQL statement reads the candidate rows (four disjoint slices, each
+ * through its own index, the big one index-only); a second reads the
+ * supplement events of the few candidates that have any. The rules are
+ * applied here in C, in one pass, and counted into groups: summing
+ * thirteen conditional expressions per row in SQL cost more than the
+ * scan itself. Statements are built from fixed pieces, never from input.
+ * Parameters: ?1 period start (instant), ?2 period end (exclusive
+ * instant), ?3 agency, ?4 field, ?5 procedure (NULL when not filtered). */
+
+#define REPORT_FILTER                              \
+	" AND status NOT IN (1, 3)"                \
+	" AND (?3 IS NULL OR agency_code = ?3)"    \
+	" AND (?5 IS NULL OR procedure_code = ?5)" \
+	" AND (?4 IS NULL OR procedure_code IN"    \
+	"  (SELECT code FROM procedures WHERE field = ?4))"
+#define REPORT_COLS(extra)                                           \
+	"SELECT id, channel, status, delivery, rating, received_at," \
+	" due_at, coalesce(finished_at, returned_at), returned_at,"  \
+	" supplement_count, agency_code, procedure_code" extra       \
+	" FROM dossiers "
+
+/* received in the period; received before it and still open; ended in
+ * or after it; returned by post in it but ended before it */
+#define REPORT_SCAN(extra)                                                                                \
+	REPORT_COLS(extra)                                                                                \
+	"INDEXED BY dossiers_report"                                                                      \
+	" WHERE received_at >= ?1 AND received_at < ?2" REPORT_FILTER                                     \
+	" UNION ALL " REPORT_COLS(                                                                        \
+	    extra) "INDEXED BY dossiers_open"                                                             \
+	           " WHERE finished_at IS NULL AND returned_at IS NULL"                                   \
+	           " AND received_at < ?1" REPORT_FILTER                                                  \
+	           " UNION ALL " REPORT_COLS(                                                             \
+	               extra) "INDEXED BY dossiers_end"                                                   \
+	                      " WHERE coalesce(finished_at, returned_at) >= ?1"                           \
+	                      " AND received_at < ?1" REPORT_FILTER                                       \
+	                      " UNION ALL " REPORT_COLS(                                                  \
+	                          extra) "INDEXED BY dossiers_post"                                       \
+	                                 " WHERE delivery = 1 AND returned_at >= ?1 AND returned_at < ?2" \
+	                                 " AND coalesce(finished_at, returned_at) < ?1"                   \
+	                                 " AND received_at < ?1" REPORT_FILTER
+
+static const char report_scan_sql[] = REPORT_SCAN("");
+/* The drill-down: the same rows with their codes (not index-only). */
+static const char report_codes_sql[] = REPORT_SCAN(", code");
+
+/* Supplement events of dossier ids in [?1, ?2] up to the period's end
+ * ?3, in id order (index-only through dossier_events_supp). */
+static const char report_supp_sql[] =
+    "SELECT dossier_id, kind = 'supplement_request', at, due_before,"
+    " due_after FROM dossier_events INDEXED BY dossier_events_supp"
+    " WHERE dossier_id BETWEEN ?1 AND ?2 AND at < ?3"
+    " AND kind IN ('supplement_request', 'supplement_complete')"
+    " ORDER BY dossier_id";
+
+#define REPORT_NEVER       INT64_MAX
+#define REPORT_GROUPS_CAP  100000  /* distinct groups of one report */
+#define REPORT_DEFER_CAP   4000000 /* candidates with supplements */
+#define REPORT_BUCKETS_CAP 4000    /* days in the longest period + 1 */
+
+enum { UNIT_DAY = 1, UNIT_WEEK = 2, UNIT_MONTH = 3 };
+
+/* One candidate row and, once read, its supplement summary. */
+struct rrow {
+	int64_t id, recv, due, fin, ret; /* due, fin, ret: 0 = NULL */
+	int channel, status, delivery, rating;
+	uint32_t group;
+	int nreq, ncomp; /* supplement requests and completions */
+	int64_t net;     /* sum of completion times - request times */
+	int64_t lastreq; /* the latest request, 0 when none */
+	int64_t due0;    /* due before a completion moved it, or 0 */
+	char proc[PROC_CODE_MAX + 1];
+	char code[DCODE_TEXT_MAX + 1]; /* drill-down only */
+};
+
+struct rgroups { /* groups by key: rows plus an open-addressing index */
+	struct store_report_row *rows;
+	size_t n, cap;
+	uint32_t *slot; /* index + 1; 0 empty */
+	size_t nslot;
+};
+
+struct rstate {
+	struct store *s;
+	const struct store_report_q *q;
+	int64_t from, to; /* the period: [from, to) */
+	int unit;         /* time series: UNIT_*, else 0 */
+	int64_t nb;       /* buckets */
+	struct store_report_row *total;
+	struct rgroups g;
+	struct store_report_row *bucket;   /* nb rows */
+	int64_t *leave, *obecome, *oleave; /* nb each */
+	struct rrow *defer;
+	size_t ndefer, capdefer;
+	char *err;
+	/* drill-down: codes of the rows in one cell go to code_fn */
+	int cell, channel;
+	store_code_fn *code_fn;
+	void *code_arg;
+};
+
+/* The index of a local day in a unit's own numbering: weeks start on
+ * Monday (day 4 was Monday 5 January 1970), months are y * 12 + m - 1. */
+static int64_t
+unit_index(int day, int unit)
+{
+	int y, m, d;
+
+	if (unit == UNIT_WEEK)
+		return day >= -3 ? (day + 3) / 7 : -((3 - day) / 7) - 1;
+	if (unit == UNIT_MONTH) {
+		cal_ymd_from_day(day, &y, &m, &d);
+		return (int64_t)y * 12 + m - 1;
+	}
+	return day;
+}
+
+/* The bucket of instant t: earlier than the period is bucket 0. */
+static int64_t
+bucket_of(const struct rstate *r, int64_t t)
+{
+	int64_t b = unit_index(cal_local_day(t), r->unit) -
+	    unit_index(r->q->from_day, r->unit);
+
+	return b < 0 ? 0 : b >= r->nb ? r->nb - 1 : b;
+}
+
+static bool
+is_time_by(int by)
+{
+	return by == SR_BY_DAY || by == SR_BY_WEEK || by == SR_BY_MONTH;
+}
+
+static uint64_t
+key_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603u; /* FNV-1a */
+
+	for (; *k != '\0'; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211u;
+	return h;
+}
+
+/* The group of key, created when new; UINT32_MAX past the cap or when
+ * out of memory. */
+static uint32_t
+group_of(struct rgroups *g, const char *key)
+{
+	size_t i, mask;
+	uint32_t *ns;
+	void *nr;
+
+	if (g->n * 2 >= g->nslot) { /* grow the index, rehash */
+		size_t n = g->nslot ? g->nslot * 2 : 64;
+
+		if ((ns = calloc(n, sizeof(*ns))) == NULL)
+			return UINT32_MAX;
+		for (size_t k = 0; k < g->n; k++) {
+			i = key_hash(g->rows[k].key) & (n - 1);
+			while (ns[i] != 0)
+				i = (i + 1) & (n - 1);
+			ns[i] = (uint32_t)k + 1;
+		}
+		free(g->slot);
+		g->slot = ns;
+		g->nslot = n;
+	}
+	mask = g->nslot - 1;
+	for (i = key_hash(key) & mask; g->slot[i] != 0; i = (i + 1) & mask)
+		if (strcmp(g->rows[g->slot[i] - 1].key, key) == 0)
+			return g->slot[i] - 1;
+	if (g->n >= REPORT_GROUPS_CAP)
+		return UINT32_MAX;
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 16;
+
+		if ((nr = realloc(g->rows, cap * sizeof(*g->rows))) == NULL)
+			return UINT32_MAX;
+		g->rows = nr;
+		g->cap = cap;
+	}
+	memset(&g->rows[g->n], 0, sizeof(g->rows[0]));
+	snprintf(g->rows[g->n].key, STORE_REPORT_KEY_MAX, "%s", key);
+	g->slot[i] = (uint32_t)g->n + 1;
+	return (uint32_t)g->n++;
+}
+
+static void
+groups_free(struct rgroups *g)
+{
+	free(g->rows);
+	free(g->slot);
+	memset(g, 0, sizeof(*g));
+}
+
+/* The statutory due time for a dossier stored without one: the
+ * procedure's working days on the calendar; 0 when unknown. */
+static int64_t
+statutory_due(struct store *s, const char *proc, int64_t recv)
+{
+	sqlite3_stmt *st = q(s, Q_PROC_GET);
+	int days = 0;
+	bool prov;
+
+	b_text(st, 1, proc);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		days = sqlite3_column_int(st, 1);
+	sqlite3_reset(st);
+	return days > 0 ? cal_due(&s->cal, recv, days, &prov) : 0;
+}
+
+static void
+report_row_add(struct store_report_row *t, const struct store_report_row *r)
+{
+	for (int i = 0; i < 3; i++) {
+		t->received[i] += r->received[i];
+		t->rating[i] += r->rating[i];
+	}
+	t->carried_over += r->carried_over;
+	t->early += r->early;
+	t->on_time += r->on_time;
+	t->late += r->late;
+	t->within_due += r->within_due;
+	t->overdue += r->overdue;
+	t->returned_by_post += r->returned_by_post;
+}
+
+/* Whether a classified row belongs to the drill-down cell. */
+static bool
+in_cell(const struct rstate *r, const struct rrow *w, int cls, int64_t os,
+    bool live)
+{
+	bool pending = w->fin == 0 || w->fin >= r->to;
+
+	switch (r->cell) {
+	case SRC_RECEIVED:
+		return w->recv >= r->from;
+	case SRC_CARRIED:
+		return w->recv < r->from && live;
+	case SRC_EARLY:
+		return cls == 1;
+	case SRC_ON_TIME:
+		return cls == 2;
+	case SRC_LATE:
+		return cls == 3;
+	case SRC_WITHIN_DUE:
+		return pending && os >= r->to;
+	case SRC_OVERDUE:
+		return pending && os < r->to;
+	case SRC_RETURNED_POST:
+		return w->delivery == DELIVERY_POST && w->ret >= r->from &&
+		    w->ret < r->to;
+	default:
+		return false;
+	}
+}
+
+/* Applies the rules to one candidate (its supplements read) and counts
+ * it into its group (or the whole) and the time buckets. */
+static void
+classify(struct rstate *r, const struct rrow *w)
+{
+	struct store_report_row *g = r->unit ? r->total : &r->g.rows[w->group];
+	bool sopen = w->nreq > w->ncomp,
+	     live = w->fin == 0 || w->fin >= r->from;
+	int64_t suppd = sopen ? w->net + w->lastreq : w->net;
+	int64_t edue = w->due0 ? w->due0 : w->due, eff, os;
+	int cls = 0;
+
+	if (edue == 0)
+		edue = statutory_due(r->s, w->proc, w->recv);
+	if (w->fin != 0 && w->fin >= r->from && w->fin < r->to) {
+		eff = w->fin - suppd;
+		if (w->status == ST_WITHDRAWN)
+			cls = 2;
+		else if (w->nreq > 1)
+			cls = 3;
+		else if (edue == 0)
+			cls = 2;
+		else if (eff > edue)
+			cls = 3;
+		else if (cal_local_day(eff) < cal_local_day(edue))
+			cls = 1;
+		else
+			cls = 2;
+	}
+	if (w->nreq > 1)
+		os = w->lastreq;
+	else if (edue == 0)
+		os = REPORT_NEVER;
+	else if (sopen)
+		os = w->lastreq > edue ? edue : REPORT_NEVER;
+	else
+		os = edue + suppd;
+
+	if (w->recv >= r->from)
+		g->received[w->channel == CHANNEL_ONLINE ? 1
+		        : w->channel == CHANNEL_POSTAL   ? 2
+		                                         : 0]++;
+	else if (live)
+		g->carried_over++;
+	if (cls == 1)
+		g->early++;
+	else if (cls == 2)
+		g->on_time++;
+	else if (cls == 3)
+		g->late++;
+	if (w->fin == 0 || w->fin >= r->to) {
+		if (os < r->to)
+			g->overdue++;
+		else
+			g->within_due++;
+	}
+	if (w->delivery == DELIVERY_POST && w->ret >= r->from && w->ret < r->to)
+		g->returned_by_post++;
+	if (cls > 0 && w->rating >= 1 && w->rating <= 3)
+		g->rating[w->rating - 1]++;
+	if (r->cell != 0 && (r->channel == 0 || r->channel == w->channel) &&
+	    in_cell(r, w, cls, os, live))
+		r->code_fn(r->code_arg, w->code);
+	if (!r->unit)
+		return;
+	/* the series: counts by the bucket of their instant; the pending
+	 * and overdue levels from arrivals and leavings */
+	if (w->recv >= r->from)
+		r->bucket[bucket_of(r, w->recv)]
+		    .received[w->channel == CHANNEL_ONLINE ? 1
+		            : w->channel == CHANNEL_POSTAL ? 2
+		                                           : 0]++;
+	if (cls > 0) {
+		struct store_report_row *b = &r->bucket[bucket_of(r, w->fin)];
+
+		*(cls == 1         ? &b->early
+		        : cls == 2 ? &b->on_time
+		                   : &b->late) += 1;
+		if (w->rating >= 1 && w->rating <= 3)
+			b->rating[w->rating - 1]++;
+	}
+	if (w->delivery == DELIVERY_POST && w->ret >= r->from && w->ret < r->to)
+		r->bucket[bucket_of(r, w->ret)].returned_by_post++;
+	if (live && w->fin != 0 && w->fin < r->to)
+		r->leave[bucket_of(r, w->fin)]++;
+	if (live && os < r->to && (w->fin == 0 || os < w->fin))
+		r->obecome[bucket_of(r, os)]++;
+	if (live && w->fin != 0 && w->fin < r->to && os < w->fin)
+		r->oleave[bucket_of(r, w->fin)]++;
+}
+
+static int
+defer_row(struct rstate *r, const struct rrow *w)
+{
+	struct rrow *n;
+	size_t cap;
+
+	if (r->ndefer == r->capdefer) {
+		if (r->capdefer >= REPORT_DEFER_CAP) {
+			seterr(r->err,
+			    "to: more than %d dossiers with supplements in "
+			    "the period; shorten it",
+			    REPORT_DEFER_CAP);
+			return -1;
+		}
+		cap = r->capdefer ? r->capdefer * 2 : 1024;
+		if ((n = realloc(r->defer, cap * sizeof(*n))) == NULL) {
+			seterr(r->err, "report: out of memory");
+			return -1;
+		}
+		r->defer = n;
+		r->capdefer = cap;
+	}
+	r->defer[r->ndefer++] = *w;
+	return 0;
+}
+
+static int
+rrow_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const struct rrow *)a)->id,
+	        y = ((const struct rrow *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct rrow *
+find_deferred(struct rstate *r, int64_t id)
+{
+	size_t lo = 0, hi = r->ndefer;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->defer[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->ndefer && r->defer[lo].id == id ? &r->defer[lo] : NULL;
+}
+
+/* Reads the supplement events of the deferred rows, then counts them. */
+static enum store_rc
+report_supplements(struct rstate *r)
+{
+	sqlite3_stmt *st;
+	struct rrow *w;
+	int rc, req;
+	int64_t at;
+
+	if (r->ndefer == 0)
+		return STORE_OK;
+	qsort(r->defer, r->ndefer, sizeof(*r->defer), rrow_cmp);
+	if (sqlite3_prepare_v2(r->s->db, report_supp_sql, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return dberr(r->s, r->err);
+	sqlite3_bind_int64(st, 1, r->defer[0].id);
+	sqlite3_bind_int64(st, 2, r->defer[r->ndefer - 1].id);
+	sqlite3_bind_int64(st, 3, r->to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((w = find_deferred(r, sqlite3_column_int64(st, 0))) == NULL)
+			continue;
+		req = sqlite3_column_int(st, 1);
+		at = sqlite3_column_int64(st, 2);
+		if (req) {
+			w->nreq++;
+			w->net -= at;
+			if (at > w->lastreq)
+				w->lastreq = at;
+		} else {
+			w->ncomp++;
+			w->net += at;
+			/* a completion that moved the due date: the time is
+			 * subtracted, so compare with the due from before */
+			if (sqlite3_column_type(st, 3) != SQLITE_NULL &&
+			    sqlite3_column_type(st, 4) != SQLITE_NULL &&
+			    sqlite3_column_int64(st, 3) !=
+			        sqlite3_column_int64(st, 4) &&
+			    (w->due0 == 0 ||
+			        sqlite3_column_int64(st, 3) < w->due0))
+				w->due0 = sqlite3_column_int64(st, 3);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dberr(r->s, r->err);
+	for (size_t i = 0; i < r->ndefer; i++)
+		classify(r, &r->defer[i]);
+	return STORE_OK;
+}
+
+static const char *
+channel_key(int ch)
+{
+	return ch == CHANNEL_ONLINE ? "online"
+	    : ch == CHANNEL_POSTAL  ? "postal"
+	                            : "in_person";
+}
+
+static sqlite3_stmt *
+report_prepare(struct store *s, const struct store_report_q *q,
+    const char *prefix, bool codes, char *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *full = sqlite3_mprintf("%s%s", prefix,
+	    codes ? report_codes_sql : report_scan_sql);
+
+	if (full == NULL ||
+	    sqlite3_prepare_v2(s->db, full, -1, &st, NULL) != SQLITE_OK) {
+		dberr(s, err);
+		sqlite3_free(full);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	sqlite3_free(full);
+	sqlite3_bind_int64(st, 1, cal_instant(q->from_day, 0));
+	sqlite3_bind_int64(st, 2, cal_instant(q->to_day + 1, 0));
+	b_opt(st, 3, q->agency);
+	b_opt(st, 4, q->field);
+	b_opt(st, 5, q->procedure);
+	return st;
+}
+
+/* Copies text column i into buf (truncated to size - 1 bytes). */
+static void
+copy_col(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+	size_t n = v != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	if (n >= size)
+		n = size - 1;
+	if (n > 0)
+		memcpy(buf, v, n);
+	buf[n] = '\0';
+}
+
+/* Reads every candidate: rows without supplements are counted at once,
+ * the others after their events are read. */
+static enum store_rc
+report_scan(struct rstate *r)
+{
+	sqlite3_stmt *st = report_prepare(r->s, r->q, "", r->cell != 0, r->err);
+	struct rrow w;
+	const char *key;
+	int rc;
+
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int sc = sqlite3_column_int(st, 9);
+
+		w.id = sqlite3_column_int64(st, 0);
+		w.channel = sqlite3_column_int(st, 1);
+		w.status = sqlite3_column_int(st, 2);
+		w.delivery = sqlite3_column_int(st, 3);
+		w.rating = sqlite3_column_int(st, 4);
+		w.recv = sqlite3_column_int64(st, 5);
+		w.due = sqlite3_column_int64(st, 6);
+		w.fin = sqlite3_column_int64(st, 7);
+		w.ret = sqlite3_column_int64(st, 8);
+		w.nreq = w.ncomp = 0;
+		w.net = w.lastreq = w.due0 = 0;
+		w.group = 0;
+		w.proc[0] = w.code[0] = '\0';
+		/* a million rows: copy the texts only where they are read */
+		if (w.due == 0 || sc > 0 || r->q->by == SR_BY_PROCEDURE ||
+		    r->q->by == SR_BY_FIELD)
+			copy_col(st, 11, w.proc, sizeof(w.proc));
+		if (r->cell != 0)
+			copy_col(st, 12, w.code, sizeof(w.code));
+		if (!r->unit && r->q->by != SR_BY_NONE) {
+			key = r->q->by == SR_BY_CHANNEL ? channel_key(w.channel)
+			    : r->q->by == SR_BY_AGENCY  ? c_str(st, 10)
+			                                : w.proc;
+			if ((w.group = group_of(&r->g, key)) == UINT32_MAX) {
+				seterr(r->err, "by: more than %d groups",
+				    REPORT_GROUPS_CAP);
+				sqlite3_finalize(st);
+				return STORE_INVALID;
+			}
+		} else if (!r->unit && r->g.n == 0 &&
+		    group_of(&r->g, "") == UINT32_MAX) {
+			seterr(r->err, "report: out of memory");
+			sqlite3_finalize(st);
+			return STORE_ERROR;
+		}
+		if (sc > 0) {
+			if (defer_row(r, &w) < 0) {
+				sqlite3_finalize(st);
+				return STORE_INVALID;
+			}
+		} else {
+			classify(r, &w);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dberr(r->s, r->err);
+	return report_supplements(r);
+}
+
+/* Fields: the counts were kept per procedure; fold them into the
+ * procedures' fields. */
+static enum store_rc
+fold_fields(struct rstate *r)
+{
+	struct rgroups f = { 0 };
+	sqlite3_stmt *st;
+	uint32_t k;
+	char field[STORE_REPORT_KEY_MAX];
+
+	if (sqlite3_prepare_v2(r->s->db,
+	        "SELECT field FROM procedures WHERE code = ?1", -1, &st,
+	        NULL) != SQLITE_OK)
+		return dberr(r->s, r->err);
+	for (size_t i = 0; i < r->g.n; i++) {
+		sqlite3_reset(st);
+		b_text(st, 1, r->g.rows[i].key);
+		field[0] = '\0';
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(field, sizeof(field), "%s", c_str(st, 0));
+		if ((k = group_of(&f, field)) == UINT32_MAX) {
+			sqlite3_finalize(st);
+			groups_free(&f);
+			seterr(r->err, "report: out of memory");
+			return STORE_ERROR;
+		}
+		report_row_add(&f.rows[k], &r->g.rows[i]);
+	}
+	sqlite3_finalize(st);
+	groups_free(&r->g);
+	r->g = f;
+	return STORE_OK;
+}
+
+static int
+row_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct store_report_row *)a)->key,
+	    ((const struct store_report_row *)b)->key);
+}
+
+/* The label of bucket b: its first day inside the period ("2021-04-05"),
+ * or "2021-04" for months. */
+static void
+bucket_label(int first_day, int unit, int64_t b, char *key)
+{
+	int64_t idx = unit_index(first_day, unit) + b;
+	char date[16];
+	int day;
+
+	if (unit == UNIT_MONTH) {
+		snprintf(key, STORE_REPORT_KEY_MAX, "%04d-%02d",
+		    (int)(idx / 12), (int)(idx % 12) + 1);
+		return;
+	}
+	day = unit == UNIT_WEEK ? (int)(idx * 7 - 3) : (int)idx;
+	if (day < first_day)
+		day = first_day;
+	cal_format_date(day, date);
+	snprintf(key, STORE_REPORT_KEY_MAX, "%s", date);
+}
+
+/* Turns the per-bucket arrivals and leavings into levels at each
+ * bucket's end, from the whole period's carried-over count, and hands
+ * the buckets to fn. */
+static void
+emit_series(struct rstate *r, store_report_fn *fn, void *arg)
+{
+	int64_t pending = r->total->carried_over, overdue = 0;
+	struct store_report_row *b;
+
+	for (int64_t i = 0; i < r->nb; i++) {
+		b = &r->bucket[i];
+		b->carried_over = pending;
+		pending += b->received[0] + b->received[1] + b->received[2] -
+		    r->leave[i];
+		overdue += r->obecome[i] - r->oleave[i];
+		b->overdue = overdue;
+		b->within_due = pending - overdue;
+		bucket_label(r->q->from_day, r->unit, i, b->key);
+		if (fn != NULL && fn(arg, b) != 0)
+			break;
+	}
+}
+
+/* STORE_NOTFOUND naming the argument when a filter names nothing the
+ * store knows. */
+static enum store_rc
+report_check_filters(struct store *s, const struct store_report_q *q, char *err)
+{
+	static const struct {
+		const char *name, *sql;
+	} checks[] = {
+		{ "agency", "SELECT 1 FROM agencies WHERE code = ?1" },
+		{ "field",
+		    "SELECT 1 FROM procedures WHERE field = ?1 LIMIT 1" },
+		{ "procedure", "SELECT 1 FROM procedures WHERE code = ?1" },
+	};
+	const char *vals[3] = { q->agency, q->field, q->procedure };
+	sqlite3_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < 3; i++) {
+		if (vals[i] == NULL || vals[i][0] == '\0')
+			continue;
+		if (sqlite3_prepare_v2(s->db, checks[i].sql, -1, &st, NULL) !=
+		    SQLITE_OK)
+			return dberr(s, err);
+		b_text(st, 1, vals[i]);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE) {
+			seterr(err, "%s: no such %s", checks[i].name,
+			    checks[i].name);
+			return STORE_NOTFOUND;
+		}
+		if (rc != SQLITE_ROW)
+			return dberr(s, err);
+	}
+	return STORE_OK;
+}
+
+static enum store_rc report_run_state(struct rstate *r, store_report_fn *fn,
+    void *arg);
+
+enum store_rc
+store_report(struct store *s, const struct store_report_q *q,
+    struct store_report_row *total, store_report_fn *fn, void *arg,
+    char err[STORE_ERR_MAX])
+{
+	struct rstate r = { .s = s, .q = q, .total = total, .err = err };
+
+	return report_run_state(&r, fn, arg);
+}
+
+enum store_rc
+store_report_codes(struct store *s, const struct store_report_q *q, int cell,
+    int channel, store_code_fn *fn, void *arg, char err[STORE_ERR_MAX])
+{
+	struct store_report_row total;
+	struct store_report_q whole = *q;
+	struct rstate r = { .s = s,
+		.q = &whole,
+		.total = &total,
+		.err = err,
+		.cell = cell,
+		.channel = channel,
+		.code_fn = fn,
+		.code_arg = arg };
+
+	if (cell < SRC_RECEIVED || cell > SRC_RETURNED_POST) {
+		seterr(err, "cell: unknown");
+		return STORE_INVALID;
+	}
+	if (channel < 0 || channel > CHANNEL_POSTAL) {
+		seterr(err, "channel: unknown");
+		return STORE_INVALID;
+	}
+	whole.by = SR_BY_NONE;
+	return report_run_state(&r, NULL, NULL);
+}
+
+static enum store_rc
+report_run_state(struct rstate *rs, store_report_fn *fn, void *arg)
+{
+	struct rstate r = *rs;
+	const struct store_report_q *q = r.q;
+	struct store_report_row *total = r.total;
+	char *err = r.err;
+	struct store *s = r.s;
+	enum store_rc out;
+
+	memset(total, 0, sizeof(*total));
+	if (q->from_day > q->to_day) {
+		seterr(err, "to: before from");
+		return STORE_INVALID;
+	}
+	if (q->by < SR_BY_NONE || q->by > SR_BY_MONTH) {
+		seterr(err, "by: unknown grouping");
+		return STORE_INVALID;
+	}
+	if ((out = report_check_filters(s, q, err)) != STORE_OK)
+		return out;
+	r.from = cal_instant(q->from_day, 0);
+	r.to = cal_instant(q->to_day + 1, 0);
+	if (is_time_by(q->by)) {
+		r.unit = q->by == SR_BY_WEEK ? UNIT_WEEK
+		    : q->by == SR_BY_MONTH   ? UNIT_MONTH
+		                             : UNIT_DAY;
+		r.nb = unit_index(q->to_day, r.unit) -
+		    unit_index(q->from_day, r.unit) + 1;
+		if (r.nb < 1 || r.nb > REPORT_BUCKETS_CAP) {
+			seterr(err, "to: more than %d buckets",
+			    REPORT_BUCKETS_CAP);
+			return STORE_INVALID;
+		}
+		r.bucket = calloc((size_t)r.nb, sizeof(*r.bucket));
+		r.leave = calloc((size_t)r.nb * 3, sizeof(*r.leave));
+		if (r.bucket == NULL || r.leave == NULL) {
+			free(r.bucket);
+			free(r.leave);
+			seterr(err, "report: out of memory");
+			return STORE_ERROR;
+		}
+		r.obecome = r.leave + r.nb;
+		r.oleave = r.obecome + r.nb;
+	}
+	out = report_scan(&r);
+	if (out == STORE_OK && q->by == SR_BY_FIELD)
+		out = fold_fields(&r);
+	if (out == STORE_OK && r.unit) {
+		emit_series(&r, fn, arg);
+	} else if (out == STORE_OK) {
+		/* the groups partition the rows: the whole is their sum */
+		for (size_t i = 0; i < r.g.n; i++)
+			report_row_add(total, &r.g.rows[i]);
+		qsort(r.g.rows, r.g.n, sizeof(*r.g.rows), row_key_cmp);
+		for (size_t i = 0; q->by != SR_BY_NONE && i < r.g.n; i++)
+			if (fn != NULL && fn(arg, &r.g.rows[i]) != 0)
+				break;
+	}
+	if (out != STORE_OK)
+		memset(total, 0, sizeof(*total));
+	groups_free(&r.g);
+	free(r.defer);
+	free(r.bucket);
+	free(r.leave);
+	return out;
+}
+
+enum store_rc
+store_report_plan(struct store *s, const struct store_report_q *q, char *buf,
+    size_t size)
+{
+	char err[STORE_ERR_MAX];
+	sqlite3_stmt *st =
+	    report_prepare(s, q, "EXPLAIN QUERY PLAN ", false, err);
+	size_t len = 0;
+	int n;
+
+	if (size > 0)
+		buf[0] = '\0';
+	if (st == NULL)
+		return STORE_ERROR;
+	/* columns: id, parent, notused, detail */
+	while (sqlite3_step(st) == SQLITE_ROW && len < size) {
+		n = snprintf(buf + len, size - len, "%s\n", c_str(st, 3));
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	sqlite3_finalize(st);
+	if (len < size) {
+		char *t =
+		    sqlite3_mprintf("EXPLAIN QUERY PLAN %s", report_supp_sql);
+
+		if (t != NULL &&
+		    sqlite3_prepare_v2(s->db, t, -1, &st, NULL) == SQLITE_OK) {
+			n = snprintf(buf + len, size - len,
+			    "-- supplement events:\n");
+			len += n > 0 ? (size_t)n : 0;
+			while (sqlite3_step(st) == SQLITE_ROW && len < size) {
+				n = snprintf(buf + len, size - len, "%s\n",
+				    c_str(st, 3));
+				if (n < 0)
+					break;
+				len += (size_t)n;
+			}
+			sqlite3_finalize(st);
+		}
+		sqlite3_free(t);
+	}
+	return STORE_OK;
+}
+
+void
+store_shares(const int64_t *counts, size_t n, int64_t total, int *out)
+{
+	shares(counts, n > 8 ? 8 : n, total, out);
+}
+
+/* ---- upstream sync ---- */
+
+static void
+hex_encode(const unsigned char *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static json_t *
+j_int_or_null(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+	    ? json_null()
+	    : json_integer(sqlite3_column_int64(st, i));
+}
+
+/* The intake record of a dossier as the hub stores it. The token is sent
+ * as its SHA-256 only: the hub answers lookups by it without holding the
+ * secret printed on the receipt. */
+static json_t *
+sync_dossier(struct store *s, int64_t id, char code[DCODE_TEXT_MAX + 1])
+{
+	sqlite3_stmt *st = q(s, Q_SYNC_DOSSIER);
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+	const char *tok;
+	json_t *d = NULL;
+
+	sqlite3_bind_int64(st, 1, id);
+	code[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(code, DCODE_TEXT_MAX + 1, "%s", c_str(st, 1));
+		d = json_object();
+		json_object_set_new(d, "agency_code", j_col_text(st, 2));
+		json_object_set_new(d, "agency_name", j_col_text(st, 24));
+		json_object_set_new(d, "procedure_code", j_col_text(st, 3));
+		json_object_set_new(d, "procedure_name", j_col_text(st, 23));
+		json_object_set_new(d, "field", j_col_text(st, 25));
+		json_object_set_new(d, "channel",
+		    json_integer(sqlite3_column_int(st, 4)));
+		json_object_set_new(d, "delivery",
+		    json_integer(sqlite3_column_int(st, 5)));
+		json_object_set_new(d, "owner_name", j_col_text(st, 7));
+		json_object_set_new(d, "owner_id_no", j_col_text(st, 8));
+		json_object_set_new(d, "phone", j_col_text(st, 9));
+		json_object_set_new(d, "address", j_col_text(st, 10));
+		json_object_set_new(d, "email", j_col_text(st, 11));
+		json_object_set_new(d, "summary", j_col_text(st, 12));
+		json_object_set_new(d, "received_at",
+		    json_integer(sqlite3_column_int64(st, 13)));
+		json_object_set_new(d, "submitted_at", j_int_or_null(st, 14));
+		if ((tok = c_text(st, 26)) != NULL) {
+			crypto_hash_sha256(h, (const unsigned char *)tok,
+			    strlen(tok));
+			hex_encode(h, sizeof h, hex);
+			json_object_set_new(d, "token_sha256",
+			    json_string(hex));
+		} else {
+			json_object_set_new(d, "token_sha256", json_null());
+		}
+	}
+	sqlite3_reset(st);
+	return d;
+}
+
+/* One wire item from an outbox row: the event it points at, and for a
+ * new dossier its intake record. NULL when the rows are gone (never:
+ * dossiers and events are not deleted). */
+static json_t *
+sync_item(struct store *s, int64_t oid, const void *key, int keylen,
+    const char *kind, const char *payload, int64_t event_id, int64_t dossier_id)
+{
+	sqlite3_stmt *st;
+	json_t *it, *ev, *pl, *d;
+	char hex[33], code[DCODE_TEXT_MAX + 1];
+	int64_t base = 0;
+
+	if (keylen != 16)
+		return NULL;
+	hex_encode(key, 16, hex);
+	if ((pl = json_loads(payload, 0, NULL)) != NULL) {
+		base = json_integer_value(json_object_get(pl, "base"));
+		json_decref(pl);
+	}
+	if ((d = sync_dossier(s, dossier_id, code)) == NULL)
+		return NULL;
+
+	it = json_object();
+	json_object_set_new(it, "id", json_integer(oid));
+	json_object_set_new(it, "key", json_string(hex));
+	json_object_set_new(it, "kind", json_string(kind));
+	json_object_set_new(it, "code", json_string(code));
+	json_object_set_new(it, "seq", json_integer(event_id));
+	json_object_set_new(it, "base", json_integer(base));
+	st = q(s, Q_EVENT_GET);
+	sqlite3_bind_int64(st, 1, event_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		json_decref(it);
+		json_decref(d);
+		return NULL;
+	}
+	json_object_set_new(it, "at",
+	    json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(it, "status",
+	    json_integer(sqlite3_column_int(st, 3)));
+	json_object_set_new(it, "due_at", j_int_or_null(st, 5));
+	ev = json_object();
+	json_object_set_new(ev, "kind", j_col_text(st, 1));
+	json_object_set_new(ev, "old_status", j_int_or_null(st, 2));
+	json_object_set_new(ev, "due_before", j_int_or_null(st, 4));
+	json_object_set_new(ev, "reason", j_col_text(st, 6));
+	json_object_set_new(ev, "actor", j_col_text(st, 8));
+	json_object_set_new(ev, "detail",
+	    sqlite3_column_type(st, 7) == SQLITE_NULL
+	        ? json_null()
+	        : json_loads(c_str(st, 7), 0, NULL));
+	if (json_object_get(ev, "detail") == NULL)
+		json_object_set_new(ev, "detail", json_null());
+	sqlite3_reset(st);
+	json_object_set_new(it, "event", ev);
+	if (strcmp(kind, "dossier_new") == 0)
+		json_object_set_new(it, "dossier", d);
+	else
+		json_decref(d);
+	return it;
+}
+
+json_t *
+store_outbox_next(struct store *s, int limit, char err[STORE_ERR_MAX])
+{
+	sqlite3_stmt *st;
+	json_t *arr = json_array(), *it;
+	struct row {
+		int64_t id, event_id, dossier_id;
+		unsigned char key[16];
+		int keylen;
+		char kind[32], payload[64];
+	} * rows;
+	int n = 0, rc;
+
+	if (limit < 1 || limit > 10000) {
+		seterr(err, "limit: must be 1..10000");
+		json_decref(arr);
+		return NULL;
+	}
+	if ((rows = calloc((size_t)limit, sizeof *rows)) == NULL) {
+		seterr(err, "out of memory");
+		json_decref(arr);
+		return NULL;
+	}
+	/* Copy the rows out first: sync_item runs other statements. */
+	st = q(s, Q_OUTBOX_NEXT);
+	sqlite3_bind_int(st, 1, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
+		struct row *r = &rows[n++];
+
+		r->id = sqlite3_column_int64(st, 0);
+		r->keylen = sqlite3_column_bytes(st, 1);
+		if (r->keylen == 16)
+			memcpy(r->key, sqlite3_column_blob(st, 1), 16);
+		snprintf(r->kind, sizeof r->kind, "%s", c_str(st, 2));
+		snprintf(r->payload, sizeof r->payload, "%s", c_str(st, 3));
+		r->event_id = sqlite3_column_int64(st, 4);
+		r->dossier_id = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		dberr(s, err);
+		free(rows);
+		json_decref(arr);
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		it = sync_item(s, rows[i].id, rows[i].key, rows[i].keylen,
+		    rows[i].kind, rows[i].payload, rows[i].event_id,
+		    rows[i].dossier_id);
+		if (it == NULL) {
+			seterr(err,
+			    "outbox row %" PRId64 ": its dossier or"
+			    " event is missing",
+			    rows[i].id);
+			free(rows);
+			json_decref(arr);
+			return NULL;
+		}
+		json_array_append_new(arr, it);
+	}
+	free(rows);
+	return arr;
+}
+
+enum store_rc
+store_outbox_done(struct store *s, const struct store_outbox_ack *acks,
+    size_t n, int64_t now, char err[STORE_ERR_MAX])
+{
+	enum store_rc rc;
+	sqlite3_stmt *st;
+
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+		if (acks[i].parked_reason == NULL) {
+			st = q(s, Q_OUTBOX_SENT);
+			sqlite3_bind_int64(st, 1, acks[i].id);
+			sqlite3_bind_int64(st, 2, now);
+			if (run(s, Q_OUTBOX_SENT) != SQLITE_OK)
+				rc = dberr(s, err);
+		} else {
+			st = q(s, Q_OUTBOX_PARK);
+			sqlite3_bind_int64(st, 1, acks[i].id);
+			b_text(st, 2, acks[i].parked_reason);
+			if (run(s, Q_OUTBOX_PARK) != SQLITE_OK)
+				rc = dberr(s, err);
+		}
+	}
+	return finish(s, rc, err);
+}
+
+enum store_rc
+store_outbox_tried(struct store *s, int64_t first_id, int64_t last_id)
+{
+	sqlite3_stmt *st = q(s, Q_OUTBOX_TRIED);
+
+	sqlite3_bind_int64(st, 1, first_id);
+	sqlite3_bind_int64(st, 2, last_id);
+	return run(s, Q_OUTBOX_TRIED) == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc
+store_outbox_unpark(struct store *s, const char *code, int *count,
+    char err[STORE_ERR_MAX])
+{
+	char c[DCODE_TEXT_MAX + 1];
+	sqlite3_stmt *st;
+	enum store_rc rc;
+
+	*count = 0;
+	if (code != NULL && (rc = norm_code(code, c, err)) != STORE_OK)
+		return rc;
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	st = q(s, Q_OUTBOX_UNPARK);
+	b_text(st, 1, code != NULL ? c : NULL);
+	if (run(s, Q_OUTBOX_UNPARK) != SQLITE_OK)
+		rc = dberr(s, err);
+	else
+		*count = sqlite3_changes(s->db);
+	if (rc == STORE_OK &&
+	    add_audit(s, wall_now(), NULL, "sync_unpark",
+	        code != NULL ? c : "all", NULL) != SQLITE_OK)
+		rc = dberr(s, err);
+	return finish(s, rc, err);
+}
+
+json_t *
+store_sync_summary(struct store *s, int parked_max)
+{
+	struct store_stats ss;
+	sqlite3_stmt *st;
+	json_t *j, *parked;
+	char hex[33];
+	int64_t nparked = 0;
+
+	if (store_stats(s, &ss) != STORE_OK)
+		return NULL;
+	j = json_object();
+	json_object_set_new(j, "pending", json_integer(ss.outbox_pending));
+	st = q(s, Q_OUTBOX_OLDEST);
+	json_object_set_new(j, "oldest_unsent_at",
+	    sqlite3_step(st) == SQLITE_ROW
+	        ? json_integer(sqlite3_column_int64(st, 0))
+	        : json_null());
+	sqlite3_reset(st);
+	parked = json_array();
+	st = q(s, Q_OUTBOX_PARKED);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (nparked++ >= parked_max)
+			continue; /* counted, not listed */
+		if (sqlite3_column_bytes(st, 4) == 16)
+			hex_encode(sqlite3_column_blob(st, 4), 16, hex);
+		else
+			hex[0] = '\0';
+		json_array_append_new(parked,
+		    json_pack("{s:o,s:o,s:o,s:I,s:s,s:I}", "code",
+		        j_col_text(st, 0), "kind", j_col_text(st, 1), "reason",
+		        j_col_text(st, 2), "created_at",
+		        (json_int_t)sqlite3_column_int64(st, 3), "key", hex,
+		        "attempts", (json_int_t)sqlite3_column_int64(st, 5)));
+	}
+	sqlite3_reset(st);
+	json_object_set_new(j, "parked_count", json_integer(nparked));
+	json_object_set_new(j, "parked", parked);
+	return j;
+}
+
+enum store_rc
+store_sync_state_get(struct store *s, const char *name, char *buf, size_t size)
+{
+	sqlite3_stmt *st = q(s, Q_SYNC_STATE_GET);
+	int rc;
+
+	b_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(buf, size, "%s", c_str(st, 0));
+	else if (size > 0)
+		buf[0] = '\0';
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+/* One upstream change inside the apply transaction. Upstream is
+ * authoritative for status: the status is set even where the local graph
+ * would not move that way, with an event that says where it came from.
+ * Intake data is never touched: a change carries no intake fields. */
+static enum store_rc
+apply_one(struct store *s, const struct store_upstream_change *c, bool *applied,
+    char *err)
+{
+	struct dstate ds;
+	struct event ev;
+	sqlite3_stmt *st;
+	char detail[96];
+	int64_t rev = 0;
+	enum store_rc rc;
+	int status = c->status;
+	bool fin = status == ST_RESULT_READY || status == ST_REFUSED ||
+	    status == ST_WITHDRAWN || status == ST_STOPPED;
+
+	*applied = false;
+	if ((rc = load_state(s, c->code, &ds, err)) == STORE_NOTFOUND)
+		return STORE_OK; /* not a dossier of this box: nothing to do */
+	if (rc != STORE_OK)
+		return rc;
+	st = q(s, Q_UPSTREAM_REV);
+	sqlite3_bind_int64(st, 1, ds.id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rev = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (c->rev <= rev)
+		return STORE_OK; /* seen already (a replayed page) */
+	if (c->due_at > 0 && c->due_at != ds.due_at) {
+		if ((rc = update_due(s, &ds, ds.status, c->due_at, 0, c->at,
+		         err)) != STORE_OK)
+			return rc;
+	}
+	st = q(s, Q_STATUS_UPDATE);
+	sqlite3_bind_int64(st, 1, ds.id);
+	sqlite3_bind_int(st, 2, status);
+	b_opt64(st, 3, fin ? c->at : 0);
+	b_opt64(st, 4, status == ST_RETURNED ? c->at : 0);
+	sqlite3_bind_int64(st, 5, c->at);
+	if (run(s, Q_STATUS_UPDATE) != SQLITE_OK)
+		return dberr(s, err);
+	memset(&ev, 0, sizeof ev);
+	ev.dossier_id = ds.id;
+	ev.at = c->at;
+	ev.kind = "status";
+	ev.old_status = ds.status;
+	ev.new_status = status;
+	if (c->due_at > 0 && c->due_at != ds.due_at) {
+		ev.due_before = ds.due_at;
+		ev.due_after = c->due_at;
+	}
+	ev.actor = "upstream";
+	ev.reason = c->reason;
+	snprintf(detail, sizeof detail,
+	    "{\"source\":\"upstream\",\"rev\":%" PRId64 "}", c->rev);
+	ev.detail = detail;
+	/* no outbox row: the change came from upstream */
+	if (add_event(s, &ev) != SQLITE_OK)
+		return dberr(s, err);
+	st = q(s, Q_UPSTREAM_SET);
+	sqlite3_bind_int64(st, 1, ds.id);
+	sqlite3_bind_int64(st, 2, c->rev);
+	if (run(s, Q_UPSTREAM_SET) != SQLITE_OK ||
+	    add_audit(s, c->at, "upstream", "status", c->code, NULL) !=
+	        SQLITE_OK)
+		return dberr(s, err);
+	*applied = true;
+	return STORE_OK;
+}
+
+enum store_rc
+store_sync_apply(struct store *s, const struct store_upstream_change *ch,
+    size_t n, const char *cursor, int *applied, char err[STORE_ERR_MAX])
+{
+	enum store_rc rc;
+	sqlite3_stmt *st;
+	bool one;
+
+	*applied = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!status_valid(ch[i].status)) {
+			seterr(err, "items[%zu].status: not a status code", i);
+			return STORE_INVALID;
+		}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+		rc = apply_one(s, &ch[i], &one, err);
+		*applied += one;
+	}
+	/* the cursor moves in the same transaction as the changes */
+	if (rc == STORE_OK && cursor != NULL) {
+		st = q(s, Q_SYNC_STATE_SET);
+		b_text(st, 1, "pull_cursor");
+		b_text(st, 2, cursor);
+		if (run(s, Q_SYNC_STATE_SET) != SQLITE_OK)
+			rc = dberr(s, err);
+	}
+	rc = finish(s, rc, err);
+	if (rc != STORE_OK)
+		*applied = 0;
+	return rc;
+}
+
+json_t *
+store_sync_codes(struct store *s, int from_day, int to_day)
+{
+	sqlite3_stmt *st = q(s, Q_SYNC_CODES);
+	json_t *codes = json_array();
+	json_int_t counts[4] = { 0 };
+	int ch, rc;
+
+	sqlite3_bind_int64(st, 1, cal_instant(from_day, 0));
+	sqlite3_bind_int64(st, 2, cal_instant(to_day + 1, 0));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_array_append_new(codes, j_col_text(st, 0));
+		ch = sqlite3_column_int(st, 1);
+		if (ch >= 1 && ch <= 3)
+			counts[ch]++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(codes);
+		return NULL;
+	}
+	return json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1], "2",
+	    counts[2], "3", counts[3], "codes", codes);
 }
 
 /* ---- kiosk (docs/kiosk.md) ----

@@ -158,9 +158,12 @@ json_t *store_search(struct store *, const struct store_query *, int64_t now,
  * exactly 100.00 (largest remainder). */
 json_t *store_counts(struct store *, int from_day, int to_day);
 
-/* Import. begin/commit bracket a batch (one transaction); each record is
- * applied under its own savepoint, so a bad record writes nothing and
- * the rest go on. Re-importing an identical record is IMPORT_UNCHANGED. */
+/* Import. begin/commit bracket a batch (one transaction). Each record is
+ * checked whole before its first write, so a bad record (STORE_INVALID)
+ * writes nothing and the rest go on. A write that fails after that
+ * (STORE_ERROR: disk full, I/O) poisons the batch: later records fail too
+ * and commit rolls the whole batch back, so nothing is half-written.
+ * Re-importing an identical record is IMPORT_UNCHANGED. */
 enum import_outcome { IMPORT_IMPORTED, IMPORT_UPDATED, IMPORT_UNCHANGED };
 enum store_rc store_import_begin(struct store *, char err[STORE_ERR_MAX]);
 enum store_rc store_import_rec(struct store *, const struct import_rec *,
@@ -220,4 +223,119 @@ enum store_rc store_procedure_counter(struct store *, const char *code,
  * procedures whose folded name or code contains every folded word of q
  * ("dang ky khai sinh" finds "Đăng ký khai sinh"). NULL on error. */
 json_t *store_kiosk_procedures(struct store *, const char *q, int limit);
+/* ---- reports (docs/reports.md has every definition) ----
+ *
+ * One report reads the dossiers that matter to [from_day, to_day]: those
+ * received in it, those received before it and still open at its start,
+ * and those ended in it or later; refused (3) and never-accepted (1)
+ * dossiers are not counted anywhere. */
+enum store_report_by {
+	SR_BY_NONE = 0,
+	SR_BY_CHANNEL,
+	SR_BY_AGENCY,
+	SR_BY_FIELD,
+	SR_BY_PROCEDURE,
+	SR_BY_DAY,
+	SR_BY_WEEK,
+	SR_BY_MONTH,
+};
+#define STORE_REPORT_KEY_MAX IMPORT_TEXT_MAX
+struct store_report_q {
+	int from_day, to_day;  /* local days, inclusive */
+	const char *agency;    /* agency code or NULL */
+	const char *field;     /* field name or NULL */
+	const char *procedure; /* procedure code or NULL */
+	int by;                /* enum store_report_by */
+};
+/* The counts of one group (or of the whole). */
+struct store_report_row {
+	char key[STORE_REPORT_KEY_MAX]; /* group: "" for the whole */
+	int64_t received[3];  /* in person, online, postal; new in period */
+	int64_t carried_over; /* received before, open at the start */
+	int64_t early, on_time, late; /* resolved (ended) in the period */
+	int64_t within_due, overdue;  /* open at the period's end */
+	int64_t returned_by_post;     /* result sent by post in period */
+	int64_t rating[3]; /* very satisfied, satisfied, unsatisfied */
+};
+/* Called once per group, in key order (time order for SR_BY_DAY..). The
+ * row is borrowed for the call; return non-zero to stop. */
+typedef int store_report_fn(void *arg, const struct store_report_row *);
+/* Fills *total with the whole and, when q->by is not SR_BY_NONE, calls
+ * fn per group. STORE_INVALID (err names the argument) for a bad period;
+ * STORE_NOTFOUND for an agency, field or procedure the store does not
+ * know ("agency: no such agency"). Reads only. */
+enum store_rc store_report(struct store *, const struct store_report_q *,
+    struct store_report_row *total, store_report_fn *fn, void *arg,
+    char err[STORE_ERR_MAX]);
+/* Drill-down: the codes of the dossiers counted in one cell of the
+ * report for q (q->by is ignored), optionally of one channel (0 = all),
+ * each passed to fn (borrowed for the call), in no particular order. */
+enum store_report_cell {
+	SRC_RECEIVED = 1,
+	SRC_CARRIED,
+	SRC_EARLY,
+	SRC_ON_TIME,
+	SRC_LATE,
+	SRC_WITHIN_DUE,
+	SRC_OVERDUE,
+	SRC_RETURNED_POST,
+};
+typedef void store_code_fn(void *arg, const char *code);
+enum store_rc store_report_codes(struct store *, const struct store_report_q *,
+    int cell, int channel, store_code_fn *fn, void *arg,
+    char err[STORE_ERR_MAX]);
+/* The EXPLAIN QUERY PLAN of the report statement for q (by none or by
+ * q->by), one step a line, into buf. For docs/benchmarks.md. */
+enum store_rc store_report_plan(struct store *, const struct store_report_q *,
+    char *buf, size_t size);
+/* Shares of total in hundredths of a percent (out[i] / 100.0 is the
+ * percentage) that sum to exactly 10000 when total > 0: floors, then the
+ * leftover hundredths go to the largest remainders. n <= 8. */
+void store_shares(const int64_t *counts, size_t n, int64_t total, int *out);
+
+/* ---- upstream sync (daemon/sync.c; docs/sync.md) ---- */
+
+/* The next unsent, unparked outbox rows in order (at most limit,
+ * 1..10000) as wire items: {"id" (local rowid, not sent), "key" (32 hex),
+ * "kind", "code", "seq", "base", "at", "status", "due_at", "event",
+ * "dossier" (new dossiers only)}. An empty array when none; NULL on error.
+ */
+json_t *store_outbox_next(struct store *, int limit, char err[STORE_ERR_MAX]);
+/* Upstream acknowledged these rows: each is marked sent, or parked with
+ * the reason upstream gave. One transaction. Already-sent rows stay. */
+struct store_outbox_ack {
+	int64_t id;
+	const char *parked_reason; /* NULL: sent */
+};
+enum store_rc store_outbox_done(struct store *, const struct store_outbox_ack *,
+    size_t n, int64_t now, char err[STORE_ERR_MAX]);
+/* A failed attempt on rows first..last: counts it in their attempts. */
+enum store_rc store_outbox_tried(struct store *, int64_t first_id,
+    int64_t last_id);
+/* Operator: parked rows of the dossier code (NULL: all) go back to the
+ * queue. *count: rows released. Audited. */
+enum store_rc store_outbox_unpark(struct store *, const char *code, int *count,
+    char err[STORE_ERR_MAX]);
+/* {"pending", "oldest_unsent_at" (created_at or null), "parked_count",
+ * "parked": [{code, kind, reason, created_at, key, attempts}] (the first
+ * parked_max)}. NULL on error. */
+json_t *store_sync_summary(struct store *, int parked_max);
+/* A named sync value (e.g. "pull_cursor"). STORE_NOTFOUND: never set. */
+enum store_rc store_sync_state_get(struct store *, const char *name, char *buf,
+    size_t size);
+/* Changes pulled from upstream, applied with the new cursor in one
+ * transaction. Unknown codes and revs already applied are skipped.
+ * *applied: changes that changed something. */
+struct store_upstream_change {
+	char code[DCODE_TEXT_MAX + 1];
+	int status;
+	int64_t rev, at, due_at; /* due_at 0: unchanged */
+	const char *reason;      /* borrowed; may be NULL */
+};
+enum store_rc store_sync_apply(struct store *,
+    const struct store_upstream_change *, size_t n, const char *cursor,
+    int *applied, char err[STORE_ERR_MAX]);
+/* Dossiers taken on this box and received in [from_day, to_day]:
+ * {"counts": {"1","2","3"}, "codes": [sorted]}. NULL on error. */
+json_t *store_sync_codes(struct store *, int from_day, int to_day);
 #endif

@@ -69,12 +69,48 @@ map(const char *s, size_t len, utf8proc_option_t opts, utf8proc_uint8_t **out)
 	return n;
 }
 
+/* True when s is valid UTF-8 (no NUL) made only of code points below
+ * U+0300 or in Latin Extended Additional (U+1E00-U+1EFF, the precomposed
+ * Vietnamese letters): all of those are unchanged by NFC, since the
+ * combining marks start at U+0300 and no composition exclusion or
+ * singleton lies in either range. Anything else takes the full map. */
+static bool
+plainly_nfc(const char *s, size_t len)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t i = 0, n = (utf8proc_ssize_t)len, k;
+	utf8proc_int32_t cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			if (p[i] == 0)
+				return false;
+			i++;
+			continue;
+		}
+		k = utf8proc_iterate(p + i, n - i, &cp);
+		if (k <= 0 || (cp >= 0x300 && (cp < 0x1E00 || cp > 0x1EFF)))
+			return false;
+		i += k;
+	}
+	return true;
+}
+
 int
 text_nfc(const char *s, size_t len, char *buf, size_t size)
 {
 	utf8proc_uint8_t *nfc;
 	utf8proc_ssize_t n;
 
+	/* Import lines are almost always NFC already; checking is a sixth
+	 * of the cost of normalising. */
+	if (len <= TEXT_IN_MAX && plainly_nfc(s, len)) {
+		if (buf == NULL || len >= size)
+			return -1;
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		return (int)len;
+	}
 	n = map(s, len, UTF8PROC_COMPOSE | UTF8PROC_STABLE, &nfc);
 	if (n < 0)
 		return -1;
@@ -188,16 +224,50 @@ graphemes(const utf8proc_uint8_t *p, utf8proc_ssize_t b, utf8proc_ssize_t e)
 	return count;
 }
 
+/* True when s is not plain valid UTF-8 without combining marks (or has a
+ * NUL): such text needs the full NFC map first. */
+static bool
+has_marks(const char *s, size_t len)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t i = 0, n = (utf8proc_ssize_t)len, k;
+	utf8proc_int32_t cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) { /* ASCII: never a mark */
+			if (p[i] == 0)
+				return true;
+			i++;
+			continue;
+		}
+		k = utf8proc_iterate(p + i, n - i, &cp);
+		if (k <= 0 || utf8proc_get_property(cp)->combining_class != 0)
+			return true;
+		i += k;
+	}
+	return false;
+}
+
 int
 text_mask_name(const char *s, size_t len, char *buf, size_t size)
 {
 	utf8proc_uint8_t *m;
 	utf8proc_ssize_t n, i = 0;
 	size_t at = 0, word = 0;
+	bool owned = true;
 
 	if (buf == NULL || size == 0)
 		return -1;
-	n = map(s, len, UTF8PROC_COMPOSE | UTF8PROC_STABLE, &m);
+	/* Stored names are NFC already; normalising again on every kiosk
+	 * lookup was a tenth of its CPU. Text without combining marks is
+	 * read as it is. */
+	if (len <= TEXT_IN_MAX && !has_marks(s, len)) {
+		m = (utf8proc_uint8_t *)(uintptr_t)s;
+		n = (utf8proc_ssize_t)len;
+		owned = false;
+	} else {
+		n = map(s, len, UTF8PROC_COMPOSE | UTF8PROC_STABLE, &m);
+	}
 	if (n < 0)
 		return -1;
 	while (i < n) {
@@ -247,11 +317,13 @@ text_mask_name(const char *s, size_t len, char *buf, size_t size)
 		i = e;
 		word++;
 	}
-	free(m);
+	if (owned)
+		free(m);
 	buf[at] = '\0';
 	return (int)at;
 toolong:
-	free(m);
+	if (owned)
+		free(m);
 	buf[0] = '\0';
 	return -1;
 }

@@ -87,7 +87,9 @@ def main():
     for i in range(a.count):
         agency, agency_name = AGENCIES[i % len(AGENCIES)]
         code_p, pname, field, days, _, _ = PROCEDURES[rnd.randrange(len(PROCEDURES))]
-        day = now - dt.timedelta(days=rnd.randrange(a.days))
+        # Upstream exports come in order of receipt: spread the count over
+        # the days, oldest first, as an export file would list them.
+        day = now - dt.timedelta(days=a.days - 1 - (i * a.days) // a.count)
         while day.weekday() >= 5:
             day -= dt.timedelta(days=1)
         received = day.replace(hour=7 + rnd.randrange(9), minute=rnd.randrange(60))

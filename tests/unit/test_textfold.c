@@ -239,12 +239,63 @@ test_mask_hides(void **state)
 	}
 }
 
+/* The fast paths (text already NFC, names without marks) must give
+ * exactly what the full normalisation gives, at the edges of the ranges
+ * they trust. */
+static void
+test_nfc_fast_path_edges(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "Nguyễn Văn An", "Nguyễn Văn An" },   /* U+1EC5: trusted */
+		{ "Nguye\xcc\x82\xcc\x83n", "Nguyễn" }, /* marks: composed */
+		{ "\xe2\x84\xab", "\xc3\x85" },         /* U+212B -> U+00C5 */
+		{ "\xe1\xb8\x80", "\xe1\xb8\x80" },     /* U+1E00 kept */
+		{ "\xe1\xbd\xb1", "\xce\xac" },         /* U+1F71: singleton */
+		{ "A\xcd\x80", "\xc3\x80" }, /* A + U+0340 -> U+00C0 */
+		{ "\xc3\xbf", "\xc3\xbf" },  /* U+00FF below U+0300 */
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int n =
+		    text_nfc(cases[i].in, strlen(cases[i].in), buf, sizeof buf);
+
+		assert_int_equal(n, (int)strlen(cases[i].out));
+		assert_string_equal(buf, cases[i].out);
+	}
+	/* invalid UTF-8 and NUL are refused by both paths */
+	assert_int_equal(text_nfc("a\xc3", 2, buf, sizeof buf), -1);
+	assert_int_equal(text_nfc("a\0b", 3, buf, sizeof buf), -1);
+	/* the exact size: len + NUL must fit */
+	assert_int_equal(text_nfc("abc", 3, buf, 3), -1);
+	assert_int_equal(text_nfc("abc", 3, buf, 4), 3);
+}
+
+static void
+test_mask_decomposed(void **state)
+{
+	const char *nfd = "Nguye\xcc\x82\xcc\x83n Va\xcc\x86n An";
+	char a[64], b[64];
+
+	(void)state;
+	assert_true(text_mask_name(nfd, strlen(nfd), a, sizeof a) > 0);
+	assert_true(text_mask_name("Nguyễn Văn An", strlen("Nguyễn Văn An"), b,
+	                sizeof b) > 0);
+	assert_string_equal(a, b);
+	assert_string_equal(b, "Ng**** V** A*");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_nfc),
+		cmocka_unit_test(test_nfc_fast_path_edges),
+		cmocka_unit_test(test_mask_decomposed),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_fold_alphabet),
 		cmocka_unit_test(test_mask),

@@ -1,0 +1,305 @@
+/* test_hubstore.c: the hub's storage: dedup by key, per-item results,
+ * upstream authority for status, pull paging, lookups, verify lists, and
+ * a push stored whole or not at all. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "harness.h"
+
+#include "hubstore.h"
+
+static char dbpath[64];
+
+static int
+setup(void **state)
+{
+	char err[HUBSTORE_ERR_MAX];
+
+	snprintf(dbpath, sizeof dbpath, "/tmp/test_hubstore_%d.db", getpid());
+	unlink(dbpath);
+	*state = hubstore_open(dbpath, 1000, err);
+	return *state == NULL;
+}
+
+static int
+teardown(void **state)
+{
+	char wal[80];
+
+	hubstore_close(*state);
+	unlink(dbpath);
+	snprintf(wal, sizeof wal, "%s-wal", dbpath);
+	unlink(wal);
+	snprintf(wal, sizeof wal, "%s-shm", dbpath);
+	unlink(wal);
+	return 0;
+}
+
+/* A new-dossier item, n its number. */
+static void
+item_new(char *buf, size_t size, int n, const char *owner)
+{
+	snprintf(buf, size,
+	    "{\"key\":\"%032x\",\"kind\":\"dossier_new\",\"code\":"
+	    "\"000.00.19.H49-260105-%04d\",\"seq\":%d,\"base\":0,\"at\":"
+	    "1767580320,\"status\":2,\"due_at\":1767839520,\"dossier\":{"
+	    "\"agency_code\":\"000.00.19.H49\",\"procedure_code\":\"P\","
+	    "\"owner_name\":\"%s\",\"channel\":%d,\"delivery\":0,"
+	    "\"received_at\":1767580320,\"token_sha256\":\"%064x\"}}",
+	    n, n, n, owner, 1 + n % 3, n);
+}
+
+static void
+item_status(char *buf, size_t size, int key, int n, int seq, int base,
+    int status)
+{
+	snprintf(buf, size,
+	    "{\"key\":\"%032x\",\"kind\":\"status\",\"code\":"
+	    "\"000.00.19.H49-260105-%04d\",\"seq\":%d,\"base\":%d,\"at\":"
+	    "1767590000,\"status\":%d}",
+	    key, n, seq, base, status);
+}
+
+/* Pushes the items (JSON texts) as terminal; results into res. */
+static int
+push(struct hubstore *h, const char *terminal, const char *const *items,
+    size_t n, struct sp_push_result *res)
+{
+	char body[65536] = "{\"items\":[", err[SP_ERR_MAX];
+	struct sp_push p;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		strcat(body, items[i]);
+		strcat(body, i + 1 < n ? "," : "]}");
+	}
+	assert_int_equal(sp_push_req(body, strlen(body), &p, err), 0);
+	rc = hubstore_push(h, terminal, &p, 1767600000, res, err);
+	sp_push_free(&p);
+	return rc;
+}
+
+static int
+status_of(struct hubstore *h, const char *code, int *events)
+{
+	json_t *all = hubstore_dump(h, NULL), *d = json_object_get(all, code);
+	int st = d ? (int)json_integer_value(json_object_get(d, "status")) : -1;
+
+	if (events)
+		*events = d
+		    ? (int)json_integer_value(json_object_get(d, "events"))
+		    : 0;
+	json_decref(all);
+	return st;
+}
+
+static void
+test_push_dedup_and_results(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024], b[1024], c[1024];
+	const char *items[3] = { a, b, c };
+	struct sp_push_result r[3];
+	int ev;
+
+	item_new(a, sizeof a, 1, "Nguyễn Văn An");
+	item_status(b, sizeof b, 100, 1, 5, 0, 4);
+	item_status(c, sizeof c, 101, 2, 6, 0, 4); /* unknown dossier */
+	assert_int_equal(push(h, "t1", items, 3, r), 0);
+	assert_int_equal(r[0].result, SP_OK);
+	assert_int_equal(r[1].result, SP_OK);
+	assert_int_equal(r[2].result, SP_REJECTED);
+	assert_non_null(strstr(r[2].reason, "unknown upstream"));
+	assert_int_equal(status_of(h, "000.00.19.H49-260105-0001", &ev), 4);
+	assert_int_equal(ev, 2);
+	/* the same keys again: duplicates, nothing stored twice */
+	assert_int_equal(push(h, "t1", items, 2, r), 0);
+	assert_int_equal(r[0].result, SP_DUPLICATE);
+	assert_int_equal(r[1].result, SP_DUPLICATE);
+	assert_int_equal(status_of(h, "000.00.19.H49-260105-0001", &ev), 4);
+	assert_int_equal(ev, 2);
+	/* another terminal cannot touch it */
+	item_status(b, sizeof b, 102, 1, 7, 0, 9);
+	assert_int_equal(push(h, "t2", items + 1, 1, r), 0);
+	assert_int_equal(r[0].result, SP_REJECTED);
+	assert_non_null(strstr(r[0].reason, "another terminal"));
+}
+
+static void
+test_intake_never_overwritten(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024];
+	const char *items[1] = { a };
+	struct sp_push_result r[1];
+
+	item_new(a, sizeof a, 3, "Trần Thị Bình");
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	assert_int_equal(r[0].result, SP_OK);
+	/* same code, new key, other intake data: refused, not merged */
+	item_new(a, sizeof a, 3, "Someone Else");
+	memcpy(a + 8, "ffff", 4); /* a different key */
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	assert_int_equal(r[0].result, SP_REJECTED);
+	assert_non_null(strstr(r[0].reason, "different intake data"));
+}
+
+static void
+test_upstream_wins_and_pull(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024], err[HUBSTORE_ERR_MAX];
+	const char *items[1] = { a };
+	struct sp_push_result r[1];
+	json_t *page;
+
+	item_new(a, sizeof a, 4, "Lê Văn Cường");
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	assert_int_equal(hubstore_set_status(h, "000.00.19.H49-260105-0004", 8,
+	                     0, "dừng", 1767600000, err),
+	    STORE_OK);
+	/* a terminal change made before it saw rev 1: kept, not applied */
+	item_status(a, sizeof a, 200, 4, 9, 0, 4);
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	assert_int_equal(r[0].result, SP_OK);
+	assert_false(r[0].applied);
+	assert_int_equal(status_of(h, "000.00.19.H49-260105-0004", NULL), 8);
+	/* one made after it saw rev 1 applies */
+	item_status(a, sizeof a, 201, 4, 10, 1, 4);
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	assert_true(r[0].applied);
+	assert_int_equal(status_of(h, "000.00.19.H49-260105-0004", NULL), 4);
+	/* the upstream change is a pull item for t1 only */
+	page = hubstore_pull(h, "t1", 0, 10);
+	assert_int_equal(json_array_size(json_object_get(page, "items")), 1);
+	assert_false(json_is_true(json_object_get(page, "more")));
+	json_decref(page);
+	page = hubstore_pull(h, "t2", 0, 10);
+	assert_int_equal(json_array_size(json_object_get(page, "items")), 0);
+	json_decref(page);
+	assert_int_equal(hubstore_set_status(h, "000.00.19.H49-260105-0099", 8,
+	                     0, NULL, 1767600000, err),
+	    STORE_NOTFOUND);
+	assert_int_equal(hubstore_set_status(h, "000.00.19.H49-260105-0004", 11,
+	                     0, NULL, 1767600000, err),
+	    STORE_INVALID);
+}
+
+static void
+test_pull_paging(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024], err[HUBSTORE_ERR_MAX];
+	const char *items[1] = { a };
+	struct sp_push_result r[1];
+	int64_t after = 0, seen = 0;
+	json_t *page;
+
+	item_new(a, sizeof a, 5, "X Y");
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(hubstore_set_status(h,
+		                     "000.00.19.H49-260105-0005", 4 + i % 2, 0,
+		                     NULL, 1767600000, err),
+		    STORE_OK);
+	do {
+		page = hubstore_pull(h, "t1", after, 3);
+		seen +=
+		    (int64_t)json_array_size(json_object_get(page, "items"));
+		after = json_integer_value(json_object_get(page, "last"));
+		if (!json_is_true(json_object_get(page, "more"))) {
+			json_decref(page);
+			break;
+		}
+		json_decref(page);
+	} while (1);
+	assert_int_equal(seen, 7);
+}
+
+static void
+test_lookup_and_codes(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024], b[1024], hash[65];
+	const char *items[2] = { a, b };
+	struct sp_push_result r[2];
+	struct store_lookup v;
+	json_t *j;
+
+	item_new(a, sizeof a, 6, "Nguyễn Văn An");
+	item_new(b, sizeof b, 7, "Phạm Thị Dung");
+	assert_int_equal(push(h, "t3", items, 2, r), 0);
+	snprintf(hash, sizeof hash, "%064x", 6);
+	assert_int_equal(hubstore_lookup(h, hash, &v), STORE_OK);
+	assert_string_equal(v.code, "000.00.19.H49-260105-0006");
+	assert_string_equal(v.masked_name, "Ng**** V** A*");
+	snprintf(hash, sizeof hash, "%064x", 999);
+	assert_int_equal(hubstore_lookup(h, hash, &v), STORE_NOTFOUND);
+	j = hubstore_codes(h, "t3", 1767580000, 1767590000);
+	assert_int_equal(json_array_size(json_object_get(j, "codes")), 2);
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(j, "codes"), 0)),
+	    "000.00.19.H49-260105-0006");
+	json_decref(j);
+}
+
+/* A failure in the middle of a push leaves nothing of it: a trigger makes
+ * the second dossier's insert fail. */
+static void
+test_push_whole_or_nothing(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024], b[1024], c[1024], *msg = NULL;
+	const char *items[3] = { a, b, c };
+	struct sp_push_result r[3];
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                     "CREATE TRIGGER fail_one BEFORE INSERT ON "
+	                     "hub_dossiers WHEN NEW.code LIKE '%-0011' BEGIN "
+	                     "SELECT RAISE(ABORT, 'injected'); END;",
+	                     NULL, NULL, &msg),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	item_new(a, sizeof a, 10, "A B");
+	item_new(b, sizeof b, 11, "C D");
+	item_new(c, sizeof c, 12, "E F");
+	assert_int_equal(push(h, "t1", items, 3, r), -1);
+	assert_int_equal(status_of(h, "000.00.19.H49-260105-0010", NULL), -1);
+	assert_int_equal(status_of(h, "000.00.19.H49-260105-0012", NULL), -1);
+	/* and the keys were not remembered: the retry stores them */
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	sqlite3_exec(db, "DROP TRIGGER fail_one", NULL, NULL, NULL);
+	sqlite3_close(db);
+	assert_int_equal(push(h, "t1", items, 3, r), 0);
+	assert_int_equal(r[0].result, SP_OK);
+	assert_int_equal(r[1].result, SP_OK);
+	assert_int_equal(status_of(h, "000.00.19.H49-260105-0011", NULL), 2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_push_dedup_and_results,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_intake_never_overwritten,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upstream_wins_and_pull,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pull_paging, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_and_codes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_push_whole_or_nothing,
+		    setup, teardown),
+	};
+
+	HARNESS_RUN(tests);
+}

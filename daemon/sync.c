@@ -514,7 +514,10 @@ push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 	s->push_failures = 0;
 	s->last_success_at = now_s();
 	/* a full batch: more may wait */
-	schedule_push(s, x->n >= (size_t)s->cfg->batch_size ? 0 : POLL_IDLE_MS);
+	schedule_push(s,
+	    x->n >= (s->cfg->lgsp ? 1 : (size_t)s->cfg->batch_size)
+	        ? 0
+	        : POLL_IDLE_MS);
 out:
 	free(res);
 	free(acks);

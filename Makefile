@@ -44,7 +44,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 LIBCORE := $(BUILD)/libmotcua.a
 
-.PHONY: all deps check unit-check system-check run fuzz bench clean format \
+.PHONY: all deps check unit-check system-check run fuzz bench bench-sync clean format \
 	format-check
 all: $(BUILD)/motcuad $(BUILD)/motcua
 
@@ -97,7 +97,12 @@ $(BUILD)/bench_lookup: tests/bench/bench_lookup.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
 bench: deps all $(BUILD)/bench_lookup
+	@python3 tests/bench/sync_bench.py --build $(BUILD)
 	@sh tests/bench/run $(BUILD)
+
+# The sync part alone (docs/benchmarks.md, "Upstream sync").
+bench-sync: deps all
+	@python3 tests/bench/sync_bench.py --build $(BUILD)
 
 FORMAT_SRC = $(wildcard daemon/*.[ch] scanner/*.[ch] postal/*.[ch] \
 	tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c)

@@ -90,6 +90,7 @@ struct sync {
 	int handles; /* loop handles not yet closed after sync_stop */
 	struct xfer *xfers; /* in flight */
 	struct xfer *push, *pull;
+	struct xfer *next; /* the push after s->push, read ahead */
 	int lookups, verifies;
 	unsigned push_failures, pull_failures;
 	uint64_t next_push_at; /* loop ms; 0 when not backing off */
@@ -401,6 +402,7 @@ xfer_unlink(struct sync *s, struct xfer *x)
 /* ---- push ---- */
 
 static void do_push(uv_timer_t *);
+static void drop_next(struct sync *);
 
 static void
 schedule_push(struct sync *s, uint64_t ms)
@@ -418,6 +420,7 @@ push_failed(struct sync *s, struct xfer *x, long retry_after)
 
 	s->push_errors++;
 	s->push_failures++;
+	drop_next(s); /* the same rows go again first */
 	if (x->n > 0)
 		store_outbox_tried(s->store, x->ids[0], x->ids[x->n - 1]);
 	d = backoff_ms(s, s->push_failures, retry_after);
@@ -576,44 +579,37 @@ login_done(struct sync *s, struct xfer *x, CURLcode cc, long code)
 	schedule_push(s, 0);
 }
 
-static void
-do_push(uv_timer_t *t)
+enum build { B_READY, B_EMPTY, B_AGAIN, B_ERROR };
+
+/* A push of the next rows after after_id, ready to start; else NULL and
+ * *why: B_EMPTY (none), B_AGAIN (a row was parked on the spot: look
+ * again) or B_ERROR (set_error done). */
+static struct xfer *
+build_push(struct sync *s, int64_t after_id, enum build *why)
 {
-	struct sync *s = t->data;
 	char err[STORE_ERR_MAX];
 	json_t *items, *it;
 	struct xfer *x;
 	size_t i;
 
-	s->next_push_at = 0;
-	if (s->push != NULL || s->stopping)
-		return;
-	if (s->cfg->lgsp && s->session[0] == '\0') {
-		lgsp_login(s);
-		return;
-	}
+	*why = B_ERROR;
 	if ((items = store_outbox_next(s->store,
-	         s->cfg->lgsp ? 1 : s->cfg->batch_size, err)) ==
+	         s->cfg->lgsp ? 1 : s->cfg->batch_size, after_id, err)) ==
 	    NULL) {
 		set_error(s, "push: reading the outbox: %s", err);
-		s->push_failures++;
-		schedule_push(s, backoff_ms(s, s->push_failures, 0));
-		return;
+		return NULL;
 	}
 	if (json_array_size(items) == 0) {
 		json_decref(items);
-		schedule_push(s, POLL_IDLE_MS);
-		return;
+		*why = B_EMPTY;
+		return NULL;
 	}
 	/* lgsp: the integration endpoint itself; motcua: the hub's push */
 	x = xfer_new(s, X_PUSH,
 	    s->cfg->lgsp ? s->cfg->upstream_url : "/sync/v1/push",
 	    s->cfg->timeout_ms);
-	if (x == NULL) {
-		json_decref(items);
-		schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
-		return;
-	}
+	if (x == NULL)
+		goto fail;
 	x->n = json_array_size(items);
 	x->ids = calloc(x->n, sizeof *x->ids);
 	x->keys = calloc(x->n, sizeof *x->keys);
@@ -635,10 +631,12 @@ do_push(uv_timer_t *t)
 		json_decref(items);
 		items = NULL;
 		if (req == NULL) { /* nothing the adapter can say: park it */
+			log_warnx("sync: %s parked: %s",
+			    x->keys[0], lerr);
 			store_outbox_done(s->store, &ack, 1, now_s(), serr);
 			xfer_free(x);
-			schedule_push(s, 0);
-			return;
+			*why = B_AGAIN;
+			return NULL;
 		}
 		x->body = json_dumps(req, JSON_COMPACT);
 		json_decref(req);
@@ -655,15 +653,73 @@ do_push(uv_timer_t *t)
 	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->body);
 	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)x->body_len);
-	if (xfer_start(s, x) == -1)
-		goto fail;
-	s->push = x;
-	return;
+	*why = B_READY;
+	return x;
 fail:
 	json_decref(items);
 	xfer_free(x);
-	set_error(s, "push: cannot start a transfer");
-	schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+	set_error(s, "push: out of memory");
+	return NULL;
+}
+
+/* Starts push x. While upstream works on a full batch, the next one is
+ * read and encoded (s->next), so a long backlog drains without the
+ * terminal's share of the work in between: still one batch in flight,
+ * so the order of a dossier's changes holds. */
+static void
+start_push(struct sync *s, struct xfer *x)
+{
+	enum build why;
+
+	if (xfer_start(s, x) == -1) {
+		xfer_free(x);
+		set_error(s, "push: cannot start a transfer");
+		schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+		return;
+	}
+	s->push = x;
+	if (!s->cfg->lgsp && s->next == NULL &&
+	    x->n >= (size_t)s->cfg->batch_size)
+		s->next = build_push(s, x->ids[x->n - 1], &why);
+}
+
+static void
+drop_next(struct sync *s)
+{
+	xfer_free(s->next);
+	s->next = NULL;
+}
+
+static void
+do_push(uv_timer_t *t)
+{
+	struct sync *s = t->data;
+	struct xfer *x;
+	enum build why;
+
+	s->next_push_at = 0;
+	if (s->push != NULL || s->stopping)
+		return;
+	if (s->cfg->lgsp && s->session[0] == '\0') {
+		lgsp_login(s);
+		return;
+	}
+	if (s->next != NULL) { /* read ahead while the last batch flew */
+		x = s->next;
+		s->next = NULL;
+		start_push(s, x);
+		return;
+	}
+	if ((x = build_push(s, 0, &why)) == NULL) {
+		if (why == B_EMPTY)
+			schedule_push(s, POLL_IDLE_MS);
+		else if (why == B_AGAIN)
+			schedule_push(s, 0);
+		else
+			schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+		return;
+	}
+	start_push(s, x);
 }
 
 /* ---- pull ---- */
@@ -1030,6 +1086,7 @@ sync_stop(struct sync *s)
 		xfer_free(x);
 	}
 	s->push = s->pull = NULL;
+	drop_next(s);
 	/* removes curl's sockets (their uv_polls close) while the loop runs */
 	curl_multi_cleanup(s->multi);
 	s->multi = NULL;

@@ -352,8 +352,7 @@ on_upstream_lookup(void *arg, bool found, const struct store_lookup *v,
 }
 
 static int
-lookup_upstream(struct api *a, const struct http_request *hr,
-    const char *token)
+lookup_upstream(struct api *a, const struct http_request *hr, const char *token)
 {
 	struct pending_lookup *pl = calloc(1, sizeof *pl);
 
@@ -1172,11 +1171,10 @@ diff_codes(json_t *local, json_t *up, json_t *only_local, json_t *only_up)
 	       nu = json_array_size(up);
 
 	while (i < nl || j < nu) {
-		const char *l = i < nl ? json_string_value(json_array_get(local,
-		                             i))
-		                       : NULL;
-		const char *u = j < nu ? json_string_value(json_array_get(up, j))
-		                       : NULL;
+		const char *l =
+		    i < nl ? json_string_value(json_array_get(local, i)) : NULL;
+		const char *u =
+		    j < nu ? json_string_value(json_array_get(up, j)) : NULL;
 		int c = l == NULL ? 1 : u == NULL ? -1 : strcmp(l, u);
 
 		if (c == 0) {
@@ -1215,8 +1213,7 @@ on_upstream_verify(void *arg, const int64_t counts[4], json_t *codes,
 	only_local = json_array();
 	only_up = json_array();
 	cdiff = json_array();
-	diff_codes(json_object_get(local, "codes"), codes, only_local,
-	    only_up);
+	diff_codes(json_object_get(local, "codes"), codes, only_local, only_up);
 	lc = json_object_get(local, "counts");
 	for (int c = 1; c <= 3; c++) {
 		json_int_t l;
@@ -1225,12 +1222,12 @@ on_upstream_verify(void *arg, const int64_t counts[4], json_t *codes,
 		l = json_integer_value(json_object_get(lc, ch));
 		if (l != counts[c])
 			json_array_append_new(cdiff,
-			    json_pack("{s:s,s:s,s:I,s:I}", "channel", ch, "name",
-			        channel_name(c), "local", l, "upstream",
+			    json_pack("{s:s,s:s,s:I,s:I}", "channel", ch,
+			        "name", channel_name(c), "local", l, "upstream",
 			        (json_int_t)counts[c]));
 	}
-	ok = json_array_size(only_local) == 0 && json_array_size(only_up) == 0 &&
-	    json_array_size(cdiff) == 0;
+	ok = json_array_size(only_local) == 0 &&
+	    json_array_size(only_up) == 0 && json_array_size(cdiff) == 0;
 	cal_format_date(pv->from, from);
 	cal_format_date(pv->to, to);
 	reply_json(&r, 200,
@@ -1288,8 +1285,8 @@ route_sync(struct api *a, const struct http_request *hr,
 		pv->a = a;
 		pv->from = from;
 		pv->to = to;
-		switch (sync_verify(a->sync, from, to, on_upstream_verify,
-		    pv)) {
+		switch (
+		    sync_verify(a->sync, from, to, on_upstream_verify, pv)) {
 		case 0:
 			break;
 		case -2:

@@ -29,9 +29,9 @@ struct config {
 	int miss_burst;
 	int max_tracked_clients; /* bound of the rate-limit table */
 	/* [sync] (docs/sync.md) */
-	bool hub_role; /* role = hub; restart-only */
+	bool hub_role;      /* role = hub; restart-only */
 	char *upstream_url; /* "" : sync off */
-	bool lgsp; /* protocol = lgsp: the national-portal adapter */
+	bool lgsp;          /* protocol = lgsp: the national-portal adapter */
 	char *lgsp_auth_url, *lgsp_username, *lgsp_password_file;
 	char *token_file, *ca_file;
 	bool insecure_http_loopback;

@@ -59,8 +59,8 @@ load_tokens(struct hub *h, const char *path, char *err)
 	int lineno = 0, rc = 0;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, HUBSTORE_ERR_MAX, "hub.tokens_file %.150s: %.80s", path,
-		    strerror(errno));
+		snprintf(err, HUBSTORE_ERR_MAX, "hub.tokens_file %.150s: %.80s",
+		    path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 07) != 0) {
@@ -88,8 +88,10 @@ load_tokens(struct hub *h, const char *path, char *err)
 			break;
 		}
 		if (h->nterms == TERMINALS_MAX) {
-			snprintf(err, HUBSTORE_ERR_MAX, "%.200s: more than %d "
-			         "terminals", path, TERMINALS_MAX);
+			snprintf(err, HUBSTORE_ERR_MAX,
+			    "%.200s: more than %d "
+			    "terminals",
+			    path, TERMINALS_MAX);
 			rc = -1;
 			break;
 		}
@@ -224,16 +226,15 @@ route_push(struct hub *h, const char *term, const struct http_request *hr,
 	} else {
 		out = json_array();
 		for (size_t i = 0; i < p.n; i++) {
-			json_t *e = json_pack("{s:s,s:s}", "key",
-			    p.items[i].key, "result",
-			    result_names[res[i].result]);
+			json_t *e =
+			    json_pack("{s:s,s:s}", "key", p.items[i].key,
+			        "result", result_names[res[i].result]);
 
 			if (res[i].result == SP_REJECTED)
 				json_object_set_new(e, "reason",
 				    json_string(res[i].reason));
 			else if (!res[i].applied)
-				json_object_set_new(e, "applied",
-				    json_false());
+				json_object_set_new(e, "applied", json_false());
 			json_array_append_new(out, e);
 		}
 		reply_json(r, 200, json_pack("{s:o}", "results", out));
@@ -387,12 +388,12 @@ route_metrics(struct hub *h, struct http_response *r)
 	    "\n# TYPE motcua_hub_events gauge\nmotcua_hub_events %" PRId64
 	    "\n# TYPE motcua_hub_changes gauge\nmotcua_hub_changes %" PRId64
 	    "\n# TYPE motcua_hub_pushes counter\nmotcua_hub_pushes %" PRId64
-	    "\n# TYPE motcua_hub_duplicates counter\nmotcua_hub_duplicates %"
-	    PRId64 "\n# TYPE motcua_hub_rejected counter\nmotcua_hub_rejected %"
-	    PRId64 "\n# TYPE motcua_hub_unauthorized counter\n"
+	    "\n# TYPE motcua_hub_duplicates counter\nmotcua_hub_duplicates %" PRId64
+	    "\n# TYPE motcua_hub_rejected counter\nmotcua_hub_rejected %" PRId64
+	    "\n# TYPE motcua_hub_unauthorized counter\n"
 	    "motcua_hub_unauthorized %" PRIu64 "\n",
-	    s.dossiers, s.events, s.changes, s.pushes, s.duplicates,
-	    s.rejected, h->unauthorized);
+	    s.dossiers, s.events, s.changes, s.pushes, s.duplicates, s.rejected,
+	    h->unauthorized);
 	if (n < 0) {
 		reply_error(r, 500, "", "out of memory");
 		return;
@@ -446,8 +447,7 @@ hub_handle(void *arg, const struct http_request *hr, struct http_response *r)
  * a change made upstream. GET /api/v1/hub/dossiers[?terminal=NAME]: every
  * dossier's status and event count, for reconciliation. */
 bool
-hub_admin(struct hub *h, const struct http_request *hr,
-    struct http_response *r)
+hub_admin(struct hub *h, const struct http_request *hr, struct http_response *r)
 {
 	const char *p = hr->path;
 	char code[DCODE_TEXT_MAX + 1], err[HUBSTORE_ERR_MAX];
@@ -494,12 +494,12 @@ hub_admin(struct hub *h, const struct http_request *hr,
 			reason = json_string_value(rs);
 		rc = hubstore_set_status(h->hs, code,
 		    (int)json_integer_value(st),
-		    due ? (int64_t)json_integer_value(due) : 0, reason,
-		    now_s(), err);
+		    due ? (int64_t)json_integer_value(due) : 0, reason, now_s(),
+		    err);
 		json_decref(body);
 		if (rc != STORE_OK) {
 			reply_error(r,
-			    rc == STORE_NOTFOUND  ? 404
+			    rc == STORE_NOTFOUND      ? 404
 			        : rc == STORE_INVALID ? 400
 			                              : 503,
 			    "status", err);

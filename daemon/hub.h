@@ -14,8 +14,7 @@ struct hub *hub_new(struct hubstore *hs, const char *tokens_file,
     char err[HUBSTORE_ERR_MAX]);
 void hub_free(struct hub *); /* NULL: no-op */
 /* The sync listener's http_handler (arg: the hub). */
-void hub_handle(void *arg, const struct http_request *,
-    struct http_response *);
+void hub_handle(void *arg, const struct http_request *, struct http_response *);
 /* Hub staff routes on the admin socket under /api/v1/hub/: returns false
  * when the path is not one of them. */
 bool hub_admin(struct hub *, const struct http_request *,

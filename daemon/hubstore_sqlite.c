@@ -98,11 +98,10 @@ static const char *const hsql[H_COUNT] = {
 	    " token_sha256, procedure_name, masked_name, collect_at, record)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
 	    " ?14)",
-	[H_DOSSIER_STATUS] =
-	    "UPDATE hub_dossiers SET status = ?2,"
-	    " due_at = coalesce(?3, due_at),"
-	    " apology_due_at = coalesce(?4, apology_due_at),"
-	    " updated_at = ?5, last_seq = ?6 WHERE code = ?1",
+	[H_DOSSIER_STATUS] = "UPDATE hub_dossiers SET status = ?2,"
+	                     " due_at = coalesce(?3, due_at),"
+	                     " apology_due_at = coalesce(?4, apology_due_at),"
+	                     " updated_at = ?5, last_seq = ?6 WHERE code = ?1",
 	[H_DOSSIER_UPSTREAM] =
 	    "UPDATE hub_dossiers SET status = ?2, due_at = coalesce(?3,"
 	    " due_at), updated_at = ?4, rev = rev + 1 WHERE code = ?1"
@@ -131,8 +130,8 @@ static const char *const hsql[H_COUNT] = {
 };
 
 struct hubstore {
-	sqlite3 *db;                 /* owned */
-	sqlite3_stmt *st[H_COUNT];   /* owned */
+	sqlite3 *db;               /* owned */
+	sqlite3_stmt *st[H_COUNT]; /* owned */
 	int64_t pushes, duplicates, rejected;
 };
 
@@ -187,8 +186,7 @@ bi(sqlite3_stmt *st, int i, int64_t v) /* 0: NULL */
 }
 
 struct hubstore *
-hubstore_open(const char *path, int busy_timeout_ms,
-    char err[HUBSTORE_ERR_MAX])
+hubstore_open(const char *path, int busy_timeout_ms, char err[HUBSTORE_ERR_MAX])
 {
 	struct hubstore *h = calloc(1, sizeof *h);
 	char *msg = NULL;
@@ -239,8 +237,8 @@ hubstore_close(struct hubstore *h)
 }
 
 static int
-add_event(struct hubstore *h, const char *code, const char *source,
-    int64_t at, int status, bool applied, json_t *body)
+add_event(struct hubstore *h, const char *code, const char *source, int64_t at,
+    int status, bool applied, json_t *body)
 {
 	sqlite3_stmt *st = hq(h, H_EVENT_PUT);
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
@@ -314,8 +312,8 @@ push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
 		return SQLITE_OK;
 	}
 	if (strcmp(it->kind, "dossier_new") == 0) {
-		char *mine = json_dumps(it->dossier,
-		    JSON_COMPACT | JSON_SORT_KEYS);
+		char *mine =
+		    json_dumps(it->dossier, JSON_COMPACT | JSON_SORT_KEYS);
 		const char *owner = json_string_value(
 		    json_object_get(it->dossier, "owner_name"));
 		const char *an = json_string_value(
@@ -347,20 +345,25 @@ push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
 		st = hq(h, H_DOSSIER_PUT);
 		bt(st, 1, it->code);
 		bt(st, 2, terminal);
-		sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(
-		                              it->dossier, "channel")));
-		sqlite3_bind_int64(st, 4, json_integer_value(json_object_get(
-		                              it->dossier, "delivery")));
+		sqlite3_bind_int64(st, 3,
+		    json_integer_value(
+		        json_object_get(it->dossier, "channel")));
+		sqlite3_bind_int64(st, 4,
+		    json_integer_value(
+		        json_object_get(it->dossier, "delivery")));
 		sqlite3_bind_int(st, 5, it->status);
-		sqlite3_bind_int64(st, 6, json_integer_value(json_object_get(
-		                              it->dossier, "received_at")));
+		sqlite3_bind_int64(st, 6,
+		    json_integer_value(
+		        json_object_get(it->dossier, "received_at")));
 		bi(st, 7, it->due_at);
 		sqlite3_bind_int64(st, 8, it->at);
 		sqlite3_bind_int64(st, 9, it->seq);
-		bt(st, 10, json_string_value(json_object_get(it->dossier,
-		               "token_sha256")));
-		bt(st, 11, json_string_value(json_object_get(it->dossier,
-		               "procedure_name")));
+		bt(st, 10,
+		    json_string_value(
+		        json_object_get(it->dossier, "token_sha256")));
+		bt(st, 11,
+		    json_string_value(
+		        json_object_get(it->dossier, "procedure_name")));
 		bt(st, 12, masked);
 		bt(st, 13,
 		    an != NULL && *an != '\0'
@@ -414,9 +417,8 @@ key:
 }
 
 int
-hubstore_push(struct hubstore *h, const char *terminal,
-    const struct sp_push *p, int64_t now, struct sp_push_result *res,
-    char err[HUBSTORE_ERR_MAX])
+hubstore_push(struct hubstore *h, const char *terminal, const struct sp_push *p,
+    int64_t now, struct sp_push_result *res, char err[HUBSTORE_ERR_MAX])
 {
 	int rc;
 
@@ -477,8 +479,8 @@ hubstore_pull(struct hubstore *h, const char *terminal, int64_t after,
 			    json_integer(sqlite3_column_int64(st, 5)));
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 			json_object_set_new(it, "reason",
-			    json_string((const char *)sqlite3_column_text(st,
-			        6)));
+			    json_string(
+			        (const char *)sqlite3_column_text(st, 6)));
 		json_array_append_new(items, it);
 	}
 	sqlite3_reset(st);
@@ -501,8 +503,9 @@ hubstore_lookup(struct hubstore *h, const char *token_sha256,
 	bt(st, 1, token_sha256);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-#define TXT(i) \
-	(sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "")
+#define TXT(i)                                                                 \
+	(sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) \
+	                            : "")
 		snprintf(out->code, sizeof out->code, "%s", TXT(0));
 		out->status = sqlite3_column_int(st, 1);
 		out->delivery = sqlite3_column_int(st, 2);
@@ -514,8 +517,7 @@ hubstore_lookup(struct hubstore *h, const char *token_sha256,
 		    TXT(7));
 		snprintf(out->masked_name, sizeof out->masked_name, "%s",
 		    TXT(8));
-		snprintf(out->collect_at, sizeof out->collect_at, "%s",
-		    TXT(9));
+		snprintf(out->collect_at, sizeof out->collect_at, "%s", TXT(9));
 #undef TXT
 	}
 	sqlite3_reset(st);
@@ -548,14 +550,13 @@ hubstore_codes(struct hubstore *h, const char *terminal, int64_t from,
 		json_decref(codes);
 		return NULL;
 	}
-	return json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1],
-	    "2", counts[2], "3", counts[3], "codes", codes);
+	return json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1], "2",
+	    counts[2], "3", counts[3], "codes", codes);
 }
 
 enum store_rc
 hubstore_set_status(struct hubstore *h, const char *code, int status,
-    int64_t due_at, const char *reason, int64_t now,
-    char err[HUBSTORE_ERR_MAX])
+    int64_t due_at, const char *reason, int64_t now, char err[HUBSTORE_ERR_MAX])
 {
 	sqlite3_stmt *st;
 	char terminal[128] = "";

@@ -18,7 +18,8 @@ lgsp_date(int64_t t, char out[15])
 	time_t local = (time_t)(t + UTC7);
 	struct tm tm;
 
-	if (t <= 0 || gmtime_r(&local, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
+	if (t <= 0 || gmtime_r(&local, &tm) == NULL ||
+	    tm.tm_year + 1900 > 9999 ||
 	    strftime(out, 15, "%Y%m%d%H%M%S", &tm) != 14)
 		out[0] = '\0';
 }
@@ -90,7 +91,8 @@ dossier_entry(const json_t *it, const json_t *d)
 
 	json_object_set_new(e, "MaHoSo", json_string(str(it, "code")));
 	json_object_set_new(e, "MaTTHC", json_string(str(d, "procedure_code")));
-	json_object_set_new(e, "TenTTHC", json_string(str(d, "procedure_name")));
+	json_object_set_new(e, "TenTTHC",
+	    json_string(str(d, "procedure_name")));
 	json_object_set_new(e, "MaLinhVuc", json_string(""));
 	json_object_set_new(e, "TenLinhVuc", json_string(str(d, "field")));
 	set_int_str(e, "KenhThucHien", num(d, "channel"));
@@ -210,8 +212,8 @@ lgsp_request(const json_t *item, const char *session, const char *madonvi,
 		entry = progress_entry(item, ev);
 		service = "CapNhatTienDoHoSoMC";
 	} else {
-		snprintf(err, LGSP_MSG_MAX, "item.kind: %s has no DVCQG service",
-		    kind);
+		snprintf(err, LGSP_MSG_MAX,
+		    "item.kind: %s has no DVCQG service", kind);
 		return NULL;
 	}
 	req = json_pack("{s:s,s:s,s:s,s:[o]}", "session", session, "madonvi",
@@ -244,8 +246,8 @@ load(const char *buf, size_t len, char *msg)
 	json_t *j;
 
 	if (buf == NULL || len == 0 || len > LGSP_REPLY_MAX) {
-		snprintf(msg, LGSP_MSG_MAX, "reply: empty or larger than %d bytes",
-		    LGSP_REPLY_MAX);
+		snprintf(msg, LGSP_MSG_MAX,
+		    "reply: empty or larger than %d bytes", LGSP_REPLY_MAX);
 		return NULL;
 	}
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL);
@@ -269,8 +271,9 @@ lgsp_reply(const char *buf, size_t len, char msg[LGSP_MSG_MAX])
 	if ((j = load(buf, len, msg)) == NULL)
 		return LGSP_BAD;
 	if (!code_text(json_object_get(j, "error_code"), code, sizeof code)) {
-		snprintf(msg, LGSP_MSG_MAX, "reply.error_code: missing or not "
-		                            "a short string or number");
+		snprintf(msg, LGSP_MSG_MAX,
+		    "reply.error_code: missing or not "
+		    "a short string or number");
 		json_decref(j);
 		return LGSP_BAD;
 	}
@@ -314,7 +317,8 @@ lgsp_login_reply(const char *buf, size_t len, char *session,
 	s = json_string_value(json_object_get(j, "session"));
 	if (s == NULL || *s == '\0' || strlen(s) >= session_size ||
 	    strpbrk(s, "\r\n") != NULL) {
-		snprintf(msg, LGSP_MSG_MAX, "reply.session: missing or too long");
+		snprintf(msg, LGSP_MSG_MAX,
+		    "reply.session: missing or too long");
 		goto out;
 	}
 	snprintf(session, session_size, "%s", s);

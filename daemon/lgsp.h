@@ -11,8 +11,8 @@
 
 #include <jansson.h>
 
-#define LGSP_REPLY_MAX (64 * 1024)
-#define LGSP_MSG_MAX   512
+#define LGSP_REPLY_MAX   (64 * 1024)
+#define LGSP_MSG_MAX     512
 #define LGSP_SUMMARY_MAX 1000 /* characters of TrichYeuHoSo */
 
 /* 20260105093200 for 2026-01-05 09:32:00 +07:00; "" for t == 0. */

@@ -34,9 +34,9 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct ratelimit *rl;
 	struct api *api;
 	struct http_server *pub, *admin;
-	struct sync *sync;        /* terminal role */
-	struct hubstore *hs;      /* hub role */
-	struct hub *hub;          /* hub role */
+	struct sync *sync;          /* terminal role */
+	struct hubstore *hs;        /* hub role */
+	struct hub *hub;            /* hub role */
 	struct http_server *hubsrv; /* hub role: the sync listener */
 	uv_signal_t sighup, sigterm, sigint;
 };
@@ -188,7 +188,8 @@ start_hub(struct motcuad *m)
 	if (c->hub_tls_cert[0] != '\0' &&
 	    ((cert = read_small(c->hub_tls_cert)) == NULL ||
 	        (key = read_small(c->hub_tls_key)) == NULL))
-		fatal("hub: reading %s", cert ? c->hub_tls_key : c->hub_tls_cert);
+		fatal("hub: reading %s",
+		    cert ? c->hub_tls_key : c->hub_tls_cert);
 	if ((m->hs = hubstore_open(c->hub_db_path, c->busy_timeout_ms, err)) ==
 	    NULL)
 		fatalx("hub store %s: %s", c->hub_db_path, err);

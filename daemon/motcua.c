@@ -1408,7 +1408,6 @@ cmd_token(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	return rc;
 }
 
-
 /* ---- sync ---- */
 
 static void
@@ -1479,19 +1478,22 @@ sync_status_cmd(struct cli *cli, bool as_json)
 	}
 	if (jint(j, "next_attempt_in_ms") > 0 && jint(j, "failures") > 0)
 		printf("%-22s in %.1f s (%lld failure(s) in a row)\n",
-		    "Next attempt", (double)jint(j, "next_attempt_in_ms") / 1000,
+		    "Next attempt",
+		    (double)jint(j, "next_attempt_in_ms") / 1000,
 		    jint(j, "failures"));
 	print_age("Last pull", json_object_get(j, "last_pull_at"));
 	printf("%-22s %lld\n", "Parked items", jint(j, "parked_count"));
 	parked = json_object_get(j, "parked");
 	json_array_foreach(parked, i, e) {
-		printf("  %s  %-12s %s\n", jstr(e, "code") ? jstr(e, "code") : "?",
+		printf("  %s  %-12s %s\n",
+		    jstr(e, "code") ? jstr(e, "code") : "?",
 		    jstr(e, "kind") ? jstr(e, "kind") : "?",
 		    jstr(e, "reason") ? jstr(e, "reason") : "");
 	}
 	if (jint(j, "parked_count") > (long long)json_array_size(parked))
 		printf("  ... and %lld more\n",
-		    jint(j, "parked_count") - (long long)json_array_size(parked));
+		    jint(j, "parked_count") -
+		        (long long)json_array_size(parked));
 	if (jint(j, "parked_count") > 0)
 		printf("Fix the cause, then: motcua sync retry [CODE]\n");
 out:
@@ -1513,8 +1515,7 @@ print_codes(const char *title, json_t *arr)
 }
 
 static int
-sync_verify_cmd(struct cli *cli, const char *from, const char *to,
-    bool as_json)
+sync_verify_cmd(struct cli *cli, const char *from, const char *to, bool as_json)
 {
 	struct buf path = { .max = 512 };
 	struct reply r;
@@ -1563,9 +1564,10 @@ sync_verify_cmd(struct cli *cli, const char *from, const char *to,
 		    json_object_get(j, "missing_upstream"));
 		print_codes("Upstream but not here",
 		    json_object_get(j, "unknown_locally"));
-		printf("%s\n", json_is_true(json_object_get(j, "ok"))
-		                   ? "OK: local and upstream agree"
-		                   : "DIFFERENCES found");
+		printf("%s\n",
+		    json_is_true(json_object_get(j, "ok"))
+		        ? "OK: local and upstream agree"
+		        : "DIFFERENCES found");
 	}
 	if (!json_is_true(json_object_get(j, "ok")))
 		rc = EXIT_FAIL;
@@ -1632,7 +1634,8 @@ cmd_sync(struct cli *cli, const struct command *cmd, int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error(cmd, "sync: expected status, verify or retry");
+		return usage_error(cmd,
+		    "sync: expected status, verify or retry");
 	sub = argv[optind++];
 	if (strcmp(sub, "status") == 0) {
 		if (optind != argc || from || to)

@@ -407,7 +407,8 @@ static const char *const sql[Q_COUNT] = {
 	            " (SELECT count(*) FROM outbox INDEXED BY outbox_pending"
 	            "  WHERE sent_at IS NULL AND parked_reason IS NULL),"
 	            " (SELECT coalesce(max(id), 0) FROM dossier_events)",
-	[Q_UPSTREAM_REV] = "SELECT rev FROM sync_upstream WHERE dossier_id = ?1",
+	[Q_UPSTREAM_REV] =
+	    "SELECT rev FROM sync_upstream WHERE dossier_id = ?1",
 	[Q_UPSTREAM_SET] = "INSERT INTO sync_upstream(dossier_id, rev)"
 	                   " VALUES (?1, ?2) ON CONFLICT(dossier_id)"
 	                   " DO UPDATE SET rev = excluded.rev",
@@ -461,13 +462,12 @@ static const char *const sql[Q_COUNT] = {
 	                     " DO UPDATE SET value = excluded.value",
 	/* Dossiers taken on this box (they have an intake event; imports
 	 * came from upstream and are not ours to sync). */
-	[Q_SYNC_CODES] =
-	    "SELECT d.code, d.channel FROM dossiers d"
-	    " INDEXED BY dossiers_received"
-	    " WHERE d.received_at >= ?1 AND d.received_at < ?2"
-	    " AND EXISTS (SELECT 1 FROM dossier_events e"
-	    "  WHERE e.dossier_id = d.id AND e.kind = 'intake')"
-	    " ORDER BY d.code",
+	[Q_SYNC_CODES] = "SELECT d.code, d.channel FROM dossiers d"
+	                 " INDEXED BY dossiers_received"
+	                 " WHERE d.received_at >= ?1 AND d.received_at < ?2"
+	                 " AND EXISTS (SELECT 1 FROM dossier_events e"
+	                 "  WHERE e.dossier_id = d.id AND e.kind = 'intake')"
+	                 " ORDER BY d.code",
 };
 
 /* Catalogue rows this import batch has already written, so a batch of
@@ -1002,8 +1002,8 @@ add_outbox(struct store *s, int64_t dossier_id, const char *kind, int status,
 	sqlite3_reset(st);
 	st = q(s, Q_OUTBOX_INSERT);
 	randombytes_buf(key, sizeof key);
-	snprintf(payload, sizeof payload, "{\"status\":%d,\"base\":%" PRId64 "}",
-	    status, base);
+	snprintf(payload, sizeof payload,
+	    "{\"status\":%d,\"base\":%" PRId64 "}", status, base);
 	sqlite3_bind_blob(st, 1, key, (int)sizeof key, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, dossier_id);
 	sqlite3_bind_int64(st, 3, event_id);
@@ -2906,14 +2906,18 @@ sync_item(sqlite3_stmt *st)
 		json_decref(pl);
 	}
 	it = json_object();
-	json_object_set_new(it, "id", json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(it, "id",
+	    json_integer(sqlite3_column_int64(st, 0)));
 	json_object_set_new(it, "key", json_string(hex));
 	json_object_set_new(it, "kind", json_string(kind));
 	json_object_set_new(it, "code", j_col_text(st, 14));
-	json_object_set_new(it, "seq", json_integer(sqlite3_column_int64(st, 4)));
+	json_object_set_new(it, "seq",
+	    json_integer(sqlite3_column_int64(st, 4)));
 	json_object_set_new(it, "base", json_integer(base));
-	json_object_set_new(it, "at", json_integer(sqlite3_column_int64(st, 5)));
-	json_object_set_new(it, "status", json_integer(sqlite3_column_int(st, 8)));
+	json_object_set_new(it, "at",
+	    json_integer(sqlite3_column_int64(st, 5)));
+	json_object_set_new(it, "status",
+	    json_integer(sqlite3_column_int(st, 8)));
 	json_object_set_new(it, "due_at", j_int_or_null(st, 10));
 	ev = json_object();
 	json_object_set_new(ev, "kind", j_col_text(st, 6));
@@ -2934,7 +2938,8 @@ sync_item(sqlite3_stmt *st)
 	json_object_set_new(d, "procedure_code", j_col_text(st, 17));
 	json_object_set_new(d, "procedure_name", j_col_text(st, 18));
 	json_object_set_new(d, "field", j_col_text(st, 19));
-	json_object_set_new(d, "channel", json_integer(sqlite3_column_int(st, 20)));
+	json_object_set_new(d, "channel",
+	    json_integer(sqlite3_column_int(st, 20)));
 	json_object_set_new(d, "delivery",
 	    json_integer(sqlite3_column_int(st, 21)));
 	json_object_set_new(d, "owner_name", j_col_text(st, 22));
@@ -3097,8 +3102,7 @@ store_sync_summary(struct store *s, int parked_max)
 }
 
 enum store_rc
-store_sync_state_get(struct store *s, const char *name, char *buf,
-    size_t size)
+store_sync_state_get(struct store *s, const char *name, char *buf, size_t size)
 {
 	sqlite3_stmt *st = q(s, Q_SYNC_STATE_GET);
 	int rc;
@@ -3120,8 +3124,8 @@ store_sync_state_get(struct store *s, const char *name, char *buf,
  * would not move that way, with an event that says where it came from.
  * Intake data is never touched: a change carries no intake fields. */
 static enum store_rc
-apply_one(struct store *s, const struct store_upstream_change *c,
-    bool *applied, char *err)
+apply_one(struct store *s, const struct store_upstream_change *c, bool *applied,
+    char *err)
 {
 	struct dstate ds;
 	struct event ev;
@@ -3242,6 +3246,6 @@ store_sync_codes(struct store *s, int from_day, int to_day)
 		json_decref(codes);
 		return NULL;
 	}
-	return json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1],
-	    "2", counts[2], "3", counts[3], "codes", codes);
+	return json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1], "2",
+	    counts[2], "3", counts[3], "codes", codes);
 }

@@ -194,9 +194,10 @@ enum store_rc store_stats(struct store *, struct store_stats *);
 /* ---- upstream sync (daemon/sync.c; docs/sync.md) ---- */
 
 /* The next unsent, unparked outbox rows after rowid after_id (0: from
- * the start) in order (at most limit, 1..10000) as wire items: {"id" (local rowid, not sent), "key" (32 hex),
- * "kind", "code", "seq", "base", "at", "status", "due_at", "event",
- * "dossier" (new dossiers only)}. An empty array when none; NULL on error.
+ * the start) in order (at most limit, 1..10000) as wire items: {"id" (local
+ * rowid, not sent), "key" (32 hex), "kind", "code", "seq", "base", "at",
+ * "status", "due_at", "event", "dossier" (new dossiers only)}. An empty array
+ * when none; NULL on error.
  */
 json_t *store_outbox_next(struct store *, int limit, int64_t after_id,
     char err[STORE_ERR_MAX]);
@@ -206,23 +207,22 @@ struct store_outbox_ack {
 	int64_t id;
 	const char *parked_reason; /* NULL: sent */
 };
-enum store_rc store_outbox_done(struct store *,
-    const struct store_outbox_ack *, size_t n, int64_t now,
-    char err[STORE_ERR_MAX]);
+enum store_rc store_outbox_done(struct store *, const struct store_outbox_ack *,
+    size_t n, int64_t now, char err[STORE_ERR_MAX]);
 /* A failed attempt on rows first..last: counts it in their attempts. */
 enum store_rc store_outbox_tried(struct store *, int64_t first_id,
     int64_t last_id);
 /* Operator: parked rows of the dossier code (NULL: all) go back to the
  * queue. *count: rows released. Audited. */
-enum store_rc store_outbox_unpark(struct store *, const char *code,
-    int *count, char err[STORE_ERR_MAX]);
+enum store_rc store_outbox_unpark(struct store *, const char *code, int *count,
+    char err[STORE_ERR_MAX]);
 /* {"pending", "oldest_unsent_at" (created_at or null), "parked_count",
  * "parked": [{code, kind, reason, created_at, key, attempts}] (the first
  * parked_max)}. NULL on error. */
 json_t *store_sync_summary(struct store *, int parked_max);
 /* A named sync value (e.g. "pull_cursor"). STORE_NOTFOUND: never set. */
-enum store_rc store_sync_state_get(struct store *, const char *name,
-    char *buf, size_t size);
+enum store_rc store_sync_state_get(struct store *, const char *name, char *buf,
+    size_t size);
 /* Changes pulled from upstream, applied with the new cursor in one
  * transaction. Unknown codes and revs already applied are skipped.
  * *applied: changes that changed something. */

@@ -34,16 +34,16 @@
 #include "syncproto.h"
 #include "token.h"
 
-#define TOKEN_MIN        32
-#define TOKEN_MAX        256
-#define POLL_IDLE_MS     5000 /* look at the outbox this often anyway */
-#define KICK_DELAY_MS    20   /* gather a burst of intakes into a batch */
-#define LOOKUPS_MAX      32   /* live lookups in flight */
-#define VERIFIES_MAX     2
-#define STALL_EVERY_MS   1000
-#define STALL_REPEAT_S   600 /* repeat the stall warning this often */
-#define PARKED_SHOWN     50
-#define ERROR_MAX        256
+#define TOKEN_MIN      32
+#define TOKEN_MAX      256
+#define POLL_IDLE_MS   5000 /* look at the outbox this often anyway */
+#define KICK_DELAY_MS  20   /* gather a burst of intakes into a batch */
+#define LOOKUPS_MAX    32   /* live lookups in flight */
+#define VERIFIES_MAX   2
+#define STALL_EVERY_MS 1000
+#define STALL_REPEAT_S 600 /* repeat the stall warning this often */
+#define PARKED_SHOWN   50
+#define ERROR_MAX      256
 
 enum xkind { X_PUSH, X_PULL, X_LOOKUP, X_VERIFY, X_LOGIN };
 
@@ -52,9 +52,9 @@ struct xfer {
 	struct sync *s;
 	CURL *easy;
 	struct curl_slist *hdrs;
-	char *body;   /* request body, owned */
+	char *body; /* request body, owned */
 	size_t body_len;
-	char *reply;  /* owned; bounded by SP_REPLY_MAX */
+	char *reply; /* owned; bounded by SP_REPLY_MAX */
 	size_t len, cap;
 	bool too_big;
 	/* push */
@@ -82,12 +82,12 @@ struct sync {
 	char auth[TOKEN_MAX + 32]; /* "Authorization: Bearer ..." */
 	/* protocol = lgsp */
 	char password[TOKEN_MAX + 1];
-	char session[512];      /* from the adapter's login; "" until then */
-	bool lgsp_updating;     /* resend the head row as an update */
+	char session[512];  /* from the adapter's login; "" until then */
+	bool lgsp_updating; /* resend the head row as an update */
 	bool enabled, stopping;
 	CURLM *multi;
 	uv_timer_t curl_timer, push_timer, pull_timer, stall_timer;
-	int handles; /* loop handles not yet closed after sync_stop */
+	int handles;        /* loop handles not yet closed after sync_stop */
 	struct xfer *xfers; /* in flight */
 	struct xfer *push, *pull;
 	struct xfer *next; /* the push after s->push, read ahead */
@@ -154,8 +154,8 @@ read_token(struct sync *s)
 	char buf[TOKEN_MAX + 2];
 	size_t n;
 
-	const char *path = s->cfg->lgsp ? s->cfg->lgsp_password_file
-	                                : s->cfg->token_file;
+	const char *path =
+	    s->cfg->lgsp ? s->cfg->lgsp_password_file : s->cfg->token_file;
 	size_t min = s->cfg->lgsp ? 1 : TOKEN_MIN;
 
 	s->token[0] = '\0';
@@ -339,7 +339,8 @@ xfer_new(struct sync *s, enum xkind kind, const char *path, long timeout_ms)
 	}
 	x->kind = kind;
 	x->s = s;
-	if (strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0)
+	if (strncmp(path, "http://", 7) == 0 ||
+	    strncmp(path, "https://", 8) == 0)
 		snprintf(url, sizeof url, "%s", path); /* lgsp endpoints */
 	else
 		snprintf(url, sizeof url, "%s%s", c->upstream_url, path);
@@ -439,9 +440,9 @@ push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 
 	s->push = NULL;
 	if (cc != CURLE_OK) {
-		set_error(s, "push: %s", x->too_big
-		                             ? "reply larger than the bound"
-		                             : curl_easy_strerror(cc));
+		set_error(s, "push: %s",
+		    x->too_big ? "reply larger than the bound"
+		               : curl_easy_strerror(cc));
 		push_failed(s, x, 0);
 		return;
 	}
@@ -476,7 +477,8 @@ push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 			break; /* exists even as an update: counts as synced */
 		case LGSP_REFUSED:
 			res[0].result = SP_REJECTED;
-			snprintf(res[0].reason, sizeof res[0].reason, "%s", msg);
+			snprintf(res[0].reason, sizeof res[0].reason, "%s",
+			    msg);
 			break;
 		case LGSP_BAD:
 			s->bad_replies++;
@@ -486,9 +488,9 @@ push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 			goto out;
 		}
 		s->lgsp_updating = false;
-	} else if (sp_push_reply(x->reply, x->len, (const char(*)[SP_KEY_HEX + 1])
-	                                        x->keys,
-	        x->n, res, err) == -1) {
+	} else if (sp_push_reply(x->reply, x->len,
+	               (const char(*)[SP_KEY_HEX + 1]) x->keys, x->n, res,
+	               err) == -1) {
 		s->bad_replies++;
 		set_error(s, "push: bad reply, nothing marked sent: %s", err);
 		push_failed(s, x, 0);
@@ -568,9 +570,9 @@ login_done(struct sync *s, struct xfer *x, CURLcode cc, long code)
 	    lgsp_login_reply(x->reply, x->len, s->session, sizeof s->session,
 	        msg) == -1) {
 		set_error(s, "lgsp login: %s",
-		    cc != CURLE_OK ? curl_easy_strerror(cc)
-		    : code != 200  ? "HTTP error"
-		                   : msg);
+		    cc != CURLE_OK    ? curl_easy_strerror(cc)
+		        : code != 200 ? "HTTP error"
+		                      : msg);
 		s->push_errors++;
 		schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
 		return;
@@ -631,8 +633,7 @@ build_push(struct sync *s, int64_t after_id, enum build *why)
 		json_decref(items);
 		items = NULL;
 		if (req == NULL) { /* nothing the adapter can say: park it */
-			log_warnx("sync: %s parked: %s",
-			    x->keys[0], lerr);
+			log_warnx("sync: %s parked: %s", x->keys[0], lerr);
 			store_outbox_done(s->store, &ack, 1, now_s(), serr);
 			xfer_free(x);
 			*why = B_AGAIN;
@@ -768,8 +769,8 @@ pull_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 	s->pulled += (uint64_t)applied;
 	s->pull_failures = 0;
 	s->last_pull_at = now_s();
-	schedule_pull(s, page->more ? 0 : (uint64_t)s->cfg->pull_interval_s *
-	                                       1000);
+	schedule_pull(s,
+	    page->more ? 0 : (uint64_t)s->cfg->pull_interval_s * 1000);
 	free(page);
 	return;
 fail:
@@ -806,8 +807,7 @@ do_pull(uv_timer_t *t)
 /* ---- lookups and verify ---- */
 
 int
-sync_lookup(struct sync *s, const char *token, sync_lookup_done *cb,
-    void *arg)
+sync_lookup(struct sync *s, const char *token, sync_lookup_done *cb, void *arg)
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char path[128], hex[2 * crypto_hash_sha256_BYTES + 1];
@@ -868,8 +868,8 @@ sync_verify(struct sync *s, int from_day, int to_day, sync_verify_done *cb,
 		return -2;
 	if (!s->enabled || s->stopping || s->verifies >= VERIFIES_MAX)
 		return -1;
-	snprintf(path, sizeof path, "/sync/v1/verify?from=%" PRId64
-	                            "&to=%" PRId64,
+	snprintf(path, sizeof path,
+	    "/sync/v1/verify?from=%" PRId64 "&to=%" PRId64,
 	    cal_instant(from_day, 0), cal_instant(to_day + 1, 0));
 	if ((x = xfer_new(s, X_VERIFY, path, s->cfg->timeout_ms)) == NULL)
 		return -1;
@@ -975,9 +975,10 @@ on_stall_timer(uv_timer_t *t)
 		if (age > s->cfg->stall_warn_s &&
 		    now - s->last_stall_warn >= STALL_REPEAT_S) {
 			s->last_stall_warn = now;
-			log_warnx("sync: STALLED: the oldest unsent item is %"
-			          PRId64 " s old (sync.stall_warn_s = %d); last "
-			          "error: %s",
+			log_warnx(
+			    "sync: STALLED: the oldest unsent item is %" PRId64
+			    " s old (sync.stall_warn_s = %d); last "
+			    "error: %s",
 			    age, s->cfg->stall_warn_s,
 			    s->last_error[0] ? s->last_error : "none");
 		}
@@ -1124,8 +1125,7 @@ sync_status(struct sync *s)
 	if (j == NULL)
 		return NULL;
 	json_object_set_new(j, "enabled", json_boolean(s->enabled));
-	json_object_set_new(j, "upstream",
-	    json_string(s->cfg->upstream_url));
+	json_object_set_new(j, "upstream", json_string(s->cfg->upstream_url));
 	json_object_set_new(j, "protocol",
 	    json_string(s->cfg->lgsp ? "lgsp" : "motcua"));
 	o = json_object_get(j, "oldest_unsent_at");
@@ -1152,7 +1152,8 @@ sync_status(struct sync *s)
 	    cursor[0] ? json_string(cursor) : json_null());
 	json_object_set_new(j, "last_pull_at",
 	    s->last_pull_at ? json_integer(s->last_pull_at) : json_null());
-	json_object_set_new(j, "requests", json_integer((json_int_t)s->requests));
+	json_object_set_new(j, "requests",
+	    json_integer((json_int_t)s->requests));
 	json_object_set_new(j, "items_acked",
 	    json_integer((json_int_t)s->items_acked));
 	json_object_set_new(j, "bytes_sent",
@@ -1173,10 +1174,10 @@ sync_metrics(struct sync *s, FILE *f)
 	o = json_object_get(j, "oldest_unsent_at");
 	if (json_is_integer(o))
 		age = now_s() - json_integer_value(o);
-#define G(name, help, v)                                                     \
+#define G(name, help, v)                                                   \
 	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name, help, \
 	    name, name, (long long)(v))
-#define C(name, help, v)                                                       \
+#define C(name, help, v)                                                     \
 	fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, \
 	    name, name, (unsigned long long)(v))
 	G("motcua_sync_enabled", "1 when an upstream is configured.",
@@ -1195,8 +1196,7 @@ sync_metrics(struct sync *s, FILE *f)
 	    "Unix time of the last sync error.", s->last_error_at);
 	G("motcua_sync_consecutive_failures", "Push failures since a success.",
 	    s->push_failures);
-	C("motcua_sync_requests_total", "Requests sent upstream.",
-	    s->requests);
+	C("motcua_sync_requests_total", "Requests sent upstream.", s->requests);
 	C("motcua_sync_items_acked_total", "Items upstream acknowledged.",
 	    s->items_acked);
 	C("motcua_sync_items_parked_total", "Items upstream refused.",

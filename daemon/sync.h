@@ -53,8 +53,8 @@ int sync_lookup(struct sync *, const char *token, sync_lookup_done *,
 /* Upstream's counts and codes for local days [from_day, to_day]; done()
  * gets them (owned by the callee) or an error. -1: busy or stopping; -2:
  * the protocol has no such call (lgsp). */
-typedef void sync_verify_done(void *arg, const int64_t counts[4],
-    json_t *codes, const char *error);
+typedef void sync_verify_done(void *arg, const int64_t counts[4], json_t *codes,
+    const char *error);
 int sync_verify(struct sync *, int from_day, int to_day, sync_verify_done *,
     void *arg);
 #endif

@@ -58,8 +58,7 @@ load(const char *buf, size_t len, size_t max, char *err)
 
 /* Every member of o is one of the names (NULL-terminated list). */
 static bool
-only_fields(json_t *o, const char *const *names, const char *where,
-    char *err)
+only_fields(json_t *o, const char *const *names, const char *where, char *err)
 {
 	const char *k;
 	json_t *v;
@@ -184,9 +183,8 @@ get_code(json_t *o, const char *key, char out[DCODE_TEXT_MAX + 1],
 }
 
 int
-sp_push_reply(const char *buf, size_t len,
-    const char (*keys)[SP_KEY_HEX + 1], size_t nkeys,
-    struct sp_push_result *out, char err[SP_ERR_MAX])
+sp_push_reply(const char *buf, size_t len, const char (*keys)[SP_KEY_HEX + 1],
+    size_t nkeys, struct sp_push_result *out, char err[SP_ERR_MAX])
 {
 	static const char *const top[] = { "results", NULL };
 	static const char *const fields[] = { "key", "result", "reason",
@@ -255,7 +253,8 @@ sp_push_reply(const char *buf, size_t len,
 		else if (strcmp(res, "rejected") == 0)
 			tmp[j].result = SP_REJECTED;
 		else {
-			ferr(err, "%s.result: must be ok, duplicate or rejected",
+			ferr(err,
+			    "%s.result: must be ok, duplicate or rejected",
 			    where);
 			goto out;
 		}
@@ -425,8 +424,8 @@ out:
 }
 
 int
-sp_verify_reply(const char *buf, size_t len, int64_t counts[4],
-    json_t **codes, char err[SP_ERR_MAX])
+sp_verify_reply(const char *buf, size_t len, int64_t counts[4], json_t **codes,
+    char err[SP_ERR_MAX])
 {
 	static const char *const top[] = { "counts", "codes", NULL };
 	static const char *const chans[] = { "1", "2", "3", NULL };
@@ -511,8 +510,8 @@ check_dossier(json_t *d, char *err)
 	    !get_int(d, "submitted_at", true, TIME_MIN, TIME_MAX, &v, w, err))
 		return false;
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-		if (!get_str(d, texts[i][0], true,
-		        (size_t)atoi(texts[i][1]), &s, w, err))
+		if (!get_str(d, texts[i][0], true, (size_t)atoi(texts[i][1]),
+		        &s, w, err))
 			return false;
 	if (!get_str(d, "token_sha256", true, 64, &s, w, err))
 		return false;
@@ -524,8 +523,9 @@ check_dossier(json_t *d, char *err)
 			        (s[i] >= 'a' && s[i] <= 'f')))
 				break;
 		if (i != 64 || s[i] != '\0') {
-			ferr(err, "item.dossier.token_sha256: must be 64 "
-			          "lowercase hex digits");
+			ferr(err,
+			    "item.dossier.token_sha256: must be 64 "
+			    "lowercase hex digits");
 			return false;
 		}
 	}

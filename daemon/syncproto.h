@@ -15,13 +15,13 @@
 #include "dcode.h"
 #include "store.h"
 
-#define SP_REPLY_MAX   (1u << 20) /* bytes of any reply the terminal reads */
-#define SP_PUSH_MAX    1000       /* items in one push */
-#define SP_PULL_MAX    1000       /* changes in one pull page */
-#define SP_REASON_MAX  512        /* bytes of a reason, with the NUL */
-#define SP_CURSOR_MAX  64         /* characters of a pull cursor */
-#define SP_KEY_HEX     32         /* an idempotency key in hex */
-#define SP_ERR_MAX     256
+#define SP_REPLY_MAX  (1u << 20) /* bytes of any reply the terminal reads */
+#define SP_PUSH_MAX   1000       /* items in one push */
+#define SP_PULL_MAX   1000       /* changes in one pull page */
+#define SP_REASON_MAX 512        /* bytes of a reason, with the NUL */
+#define SP_CURSOR_MAX 64         /* characters of a pull cursor */
+#define SP_KEY_HEX    32         /* an idempotency key in hex */
+#define SP_ERR_MAX    256
 
 enum sp_result { SP_OK, SP_DUPLICATE, SP_REJECTED };
 
@@ -34,8 +34,9 @@ struct sp_push_result {
 /* The hub's answer to a push of nkeys items (keys[i]: the sent keys, 32
  * lowercase hex). Fills out[i] for keys[i]. The reply must answer every
  * sent key exactly once and no other: -1 otherwise, nothing filled. */
-int sp_push_reply(const char *buf, size_t len, const char (*keys)[SP_KEY_HEX + 1],
-    size_t nkeys, struct sp_push_result *out, char err[SP_ERR_MAX]);
+int sp_push_reply(const char *buf, size_t len,
+    const char (*keys)[SP_KEY_HEX + 1], size_t nkeys,
+    struct sp_push_result *out, char err[SP_ERR_MAX]);
 
 /* One pull page. reasons are copied into the page. */
 struct sp_pull_page {
@@ -66,9 +67,9 @@ bool sp_key_valid(const char *s); /* 32 lowercase hex */
 /* Hub side: one parsed push. The items borrow from root. */
 struct sp_item {
 	char key[SP_KEY_HEX + 1];
-	bool valid;             /* false: reject with why */
+	bool valid; /* false: reject with why */
 	char why[SP_REASON_MAX];
-	const char *kind;       /* "dossier_new", "status", "apology" */
+	const char *kind; /* "dossier_new", "status", "apology" */
 	char code[DCODE_TEXT_MAX + 1];
 	int64_t seq, base, at, due_at; /* due_at 0: none */
 	int status;
@@ -76,7 +77,7 @@ struct sp_item {
 	json_t *item;    /* the whole item, for the hub's event log */
 };
 struct sp_push {
-	json_t *root; /* owned */
+	json_t *root;          /* owned */
 	struct sp_item *items; /* owned */
 	size_t n;
 };

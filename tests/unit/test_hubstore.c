@@ -91,8 +91,9 @@ status_of(struct hubstore *h, const char *code, int *events)
 	int st = d ? (int)json_integer_value(json_object_get(d, "status")) : -1;
 
 	if (events)
-		*events = d ? (int)json_integer_value(json_object_get(d, "events"))
-		            : 0;
+		*events = d
+		    ? (int)json_integer_value(json_object_get(d, "events"))
+		    : 0;
 	json_decref(all);
 	return st;
 }
@@ -208,7 +209,8 @@ test_pull_paging(void **state)
 		    STORE_OK);
 	do {
 		page = hubstore_pull(h, "t1", after, 3);
-		seen += (int64_t)json_array_size(json_object_get(page, "items"));
+		seen +=
+		    (int64_t)json_array_size(json_object_get(page, "items"));
 		after = json_integer_value(json_object_get(page, "last"));
 		if (!json_is_true(json_object_get(page, "more"))) {
 			json_decref(page);
@@ -240,9 +242,8 @@ test_lookup_and_codes(void **state)
 	assert_int_equal(hubstore_lookup(h, hash, &v), STORE_NOTFOUND);
 	j = hubstore_codes(h, "t3", 1767580000, 1767590000);
 	assert_int_equal(json_array_size(json_object_get(j, "codes")), 2);
-	assert_string_equal(json_string_value(json_array_get(json_object_get(j,
-	                        "codes"),
-	                        0)),
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(j, "codes"), 0)),
 	    "000.00.19.H49-260105-0006");
 	json_decref(j);
 }

@@ -32,8 +32,8 @@ golden(const char *name)
 {
 	char err[LGSP_MSG_MAX];
 	json_t *item = load(name, "item"), *want = load(name, "expected");
-	json_t *got = lgsp_request(item, "SESSION-TEST", "000.00.19.H49", false,
-	    err);
+	json_t *got =
+	    lgsp_request(item, "SESSION-TEST", "000.00.19.H49", false, err);
 
 	assert_non_null(got);
 	if (!json_equal(got, want)) {
@@ -106,9 +106,10 @@ test_updating_and_ids(void **state)
 	json_object_set_new(d, "owner_id_no", json_string("123456789"));
 	r = lgsp_request(item, "S", "X", false, err);
 	e = json_array_get(json_object_get(r, "data"), 0);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(
-	                        json_object_get(e, "DinhDanhCHS"), 0),
-	                        "LoaiDinhDanh")),
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_array_get(json_object_get(e, "DinhDanhCHS"), 0),
+	        "LoaiDinhDanh")),
 	    "2");
 	json_decref(r);
 	json_object_set_new(d, "owner_id_no", json_string("AB12"));

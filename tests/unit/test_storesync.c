@@ -28,8 +28,10 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	struct store_procedure p = { .code = PROC, .name = "Chứng thực",
-		.field = "Chứng thực", .days = 3 };
+	struct store_procedure p = { .code = PROC,
+		.name = "Chứng thực",
+		.field = "Chứng thực",
+		.days = 3 };
 	char err[STORE_ERR_MAX];
 
 	snprintf(f->dir, sizeof f->dir, "/tmp/test_storesync.XXXXXX");
@@ -60,9 +62,12 @@ static void
 intake(struct store *s, struct store_intake_result *res)
 {
 	struct store_intake in = { .procedure_code = PROC,
-		.agency_code = AGENCY, .owner_name = "Nguyễn Văn An",
-		.owner_id_no = "031234567890", .channel = 1,
-		.received_at = T0, .actor = "cb" };
+		.agency_code = AGENCY,
+		.owner_name = "Nguyễn Văn An",
+		.owner_id_no = "031234567890",
+		.channel = 1,
+		.received_at = T0,
+		.actor = "cb" };
 	char err[STORE_ERR_MAX];
 
 	assert_int_equal(store_intake(s, &in, res, err), STORE_OK);
@@ -77,8 +82,8 @@ test_outbox_items(void **state)
 	json_t *items, *it, *d;
 
 	intake(f->s, &res);
-	assert_int_equal(store_set_status(f->s, res.code, 4, "r", "cb", T0 + 60,
-	                     err),
+	assert_int_equal(
+	    store_set_status(f->s, res.code, 4, "r", "cb", T0 + 60, err),
 	    STORE_OK);
 	items = store_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(json_array_size(items), 2);
@@ -93,9 +98,8 @@ test_outbox_items(void **state)
 	assert_string_equal(json_string_value(json_object_get(d, "owner_name")),
 	    "Nguyễn Văn An");
 	/* the token travels as its hash only */
-	assert_int_equal(strlen(json_string_value(json_object_get(d,
-	                     "token_sha256"))),
-	    64);
+	assert_int_equal(
+	    strlen(json_string_value(json_object_get(d, "token_sha256"))), 64);
 	{
 		char *text = json_dumps(d, 0);
 
@@ -108,8 +112,8 @@ test_outbox_items(void **state)
 	assert_int_equal(json_integer_value(json_object_get(it, "status")), 4);
 	assert_null(json_object_get(it, "dossier"));
 	assert_true(json_integer_value(json_object_get(it, "seq")) >
-	    json_integer_value(json_object_get(json_array_get(items, 0),
-	        "seq")));
+	    json_integer_value(
+	        json_object_get(json_array_get(items, 0), "seq")));
 	json_decref(items);
 	assert_null(store_outbox_next(f->s, 0, 0, err));
 }
@@ -127,22 +131,22 @@ test_ack_park_unpark(void **state)
 	intake(f->s, &a);
 	intake(f->s, &b);
 	items = store_outbox_next(f->s, 10, 0, err);
-	acks[0].id = json_integer_value(json_object_get(json_array_get(items, 0),
-	    "id"));
+	acks[0].id =
+	    json_integer_value(json_object_get(json_array_get(items, 0), "id"));
 	acks[0].parked_reason = NULL;
-	acks[1].id = json_integer_value(json_object_get(json_array_get(items, 1),
-	    "id"));
+	acks[1].id =
+	    json_integer_value(json_object_get(json_array_get(items, 1), "id"));
 	acks[1].parked_reason = "MaTTHC: unknown";
 	json_decref(items);
 	assert_int_equal(store_outbox_done(f->s, acks, 2, T0, err), STORE_OK);
 	sum = store_sync_summary(f->s, 10);
-	assert_int_equal(json_integer_value(json_object_get(sum, "pending")), 0);
-	assert_int_equal(json_integer_value(json_object_get(sum,
-	                     "parked_count")),
-	    1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(
-	                        json_object_get(sum, "parked"), 0),
-	                        "code")),
+	assert_int_equal(json_integer_value(json_object_get(sum, "pending")),
+	    0);
+	assert_int_equal(
+	    json_integer_value(json_object_get(sum, "parked_count")), 1);
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_array_get(json_object_get(sum, "parked"), 0), "code")),
 	    b.code);
 	json_decref(sum);
 	items = store_outbox_next(f->s, 10, 0, err);
@@ -162,8 +166,10 @@ test_apply_upstream(void **state)
 {
 	struct fixture *f = *state;
 	struct store_intake_result a;
-	struct store_upstream_change ch = { .status = 9, .rev = 1,
-		.at = T0 + 3600, .reason = "xong" };
+	struct store_upstream_change ch = { .status = 9,
+		.rev = 1,
+		.at = T0 + 3600,
+		.reason = "xong" };
 	struct store_stats before, after;
 	char err[STORE_ERR_MAX], cursor[64];
 	json_t *d, *items;
@@ -178,8 +184,8 @@ test_apply_upstream(void **state)
 	assert_int_equal(applied, 1);
 	store_stats(f->s, &after);
 	assert_int_equal(after.outbox_pending, before.outbox_pending);
-	assert_int_equal(store_sync_state_get(f->s, "pull_cursor", cursor,
-	                     sizeof cursor),
+	assert_int_equal(
+	    store_sync_state_get(f->s, "pull_cursor", cursor, sizeof cursor),
 	    STORE_OK);
 	assert_string_equal(cursor, "p7");
 	d = store_dossier(f->s, a.code, T0, &rc);
@@ -202,13 +208,13 @@ test_apply_upstream(void **state)
 	store_sync_state_get(f->s, "pull_cursor", cursor, sizeof cursor);
 	assert_string_equal(cursor, "p8");
 	/* a later local change carries base = rev 1 */
-	assert_int_equal(store_set_status(f->s, a.code, 10, "trả", "cb",
-	                     T0 + 7200, err),
+	assert_int_equal(
+	    store_set_status(f->s, a.code, 10, "trả", "cb", T0 + 7200, err),
 	    STORE_OK);
 	items = store_outbox_next(f->s, 10, 0, err);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(items,
-	                     json_array_size(items) - 1),
-	                     "base")),
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+	        json_array_get(items, json_array_size(items) - 1), "base")),
 	    1);
 	json_decref(items);
 }
@@ -224,13 +230,11 @@ test_sync_codes(void **state)
 	intake(f->s, &a);
 	intake(f->s, &b);
 	j = store_sync_codes(f->s, day, day);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(j,
-	                     "counts"),
-	                     "1")),
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_object_get(j, "counts"), "1")),
 	    2);
-	assert_string_equal(json_string_value(json_array_get(json_object_get(j,
-	                        "codes"),
-	                        0)),
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(j, "codes"), 0)),
 	    a.code);
 	json_decref(j);
 	j = store_sync_codes(f->s, day + 1, day + 1);

@@ -175,15 +175,15 @@ test_lookup_and_verify_replies(void **state)
 	    0);
 	assert_false(f);
 	assert_int_equal(sp_lookup_reply("{\"found\":1}", 11, &f, &v, err), -1);
-	assert_int_equal(sp_verify_reply(verify, strlen(verify), counts, &codes,
-	                     err),
-	    0);
+	assert_int_equal(
+	    sp_verify_reply(verify, strlen(verify), counts, &codes, err), 0);
 	assert_int_equal(counts[1], 1);
 	assert_int_equal(json_array_size(codes), 1);
 	json_decref(codes);
-	assert_int_equal(sp_verify_reply("{\"counts\":{\"1\":1,\"2\":0,\"3\":0},"
-	                                 "\"codes\":[7]}",
-	                     43, counts, &codes, err),
+	assert_int_equal(
+	    sp_verify_reply("{\"counts\":{\"1\":1,\"2\":0,\"3\":0},"
+	                    "\"codes\":[7]}",
+	        43, counts, &codes, err),
 	    -1);
 }
 

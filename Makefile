@@ -3,7 +3,8 @@
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3
+PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
+	zlib
 
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
@@ -31,12 +32,13 @@ LIBS = $(PKG_LIBS) -lm
 CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/textfold.c daemon/token.c daemon/importrec.c daemon/config.c \
 	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
-	daemon/syncproto.c daemon/hubstore_sqlite.c daemon/hub.c daemon/sync.c daemon/lgsp.c
+	daemon/syncproto.c daemon/hubstore_sqlite.c daemon/hub.c daemon/sync.c daemon/lgsp.c daemon/gz.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	ratelimit lgsp syncproto hubstore storesync
-FUZZ_TARGETS := dcode importrec config holiday syncreply syncpush lgspreply
+	ratelimit lgsp syncproto hubstore storesync gz
+FUZZ_TARGETS := dcode importrec config holiday syncreply syncpush lgspreply \
+	gzip
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)

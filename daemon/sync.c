@@ -28,22 +28,24 @@
 #include <uv.h>
 
 #include "calendar.h"
+#include "gz.h"
 #include "lgsp.h"
 #include "log.h"
 #include "sync.h"
 #include "syncproto.h"
 #include "token.h"
 
-#define TOKEN_MIN      32
-#define TOKEN_MAX      256
-#define POLL_IDLE_MS   5000 /* look at the outbox this often anyway */
-#define KICK_DELAY_MS  20   /* gather a burst of intakes into a batch */
-#define LOOKUPS_MAX    32   /* live lookups in flight */
-#define VERIFIES_MAX   2
-#define STALL_EVERY_MS 1000
-#define STALL_REPEAT_S 600 /* repeat the stall warning this often */
-#define PARKED_SHOWN   50
-#define ERROR_MAX      256
+#define TOKEN_MIN         32
+#define TOKEN_MAX         256
+#define POLL_IDLE_MS      5000 /* look at the outbox this often anyway */
+#define KICK_DELAY_MS     20   /* gather a burst of intakes into a batch */
+#define LOOKUPS_MAX       32   /* live lookups in flight */
+#define VERIFIES_MAX      2
+#define STALL_EVERY_MS    1000
+#define STALL_REPEAT_S    600 /* repeat the stall warning this often */
+#define PARKED_SHOWN      50
+#define ERROR_MAX         256
+#define RETRY_AFTER_MAX_S 3600 /* the longest Retry-After obeyed */
 
 enum xkind { X_PUSH, X_PULL, X_LOOKUP, X_VERIFY, X_LOGIN };
 
@@ -125,8 +127,10 @@ set_error(struct sync *s, const char *fmt, ...)
 	log_warnx("sync: %s", s->last_error);
 }
 
-/* Full jitter: uniform in [0, min(cap, base * 2^failures)], and at
- * least what upstream asked for (Retry-After), within the cap. */
+/* Full jitter: uniform in [0, min(cap, base * 2^failures)]. A
+ * Retry-After from upstream is waited in full even past the cap (upstream
+ * knows its own load), but never past RETRY_AFTER_MAX_S, so that a wrong
+ * header cannot stall the queue for days. */
 static uint64_t
 backoff_ms(const struct sync *s, unsigned failures, long retry_after_s)
 {
@@ -139,9 +143,11 @@ backoff_ms(const struct sync *s, unsigned failures, long retry_after_s)
 	if (ceil > cap)
 		ceil = cap;
 	d = randombytes_uniform((uint32_t)ceil + 1);
+	if (retry_after_s > RETRY_AFTER_MAX_S)
+		retry_after_s = RETRY_AFTER_MAX_S;
 	if (retry_after_s > 0 && (uint64_t)retry_after_s * 1000 > d)
 		d = (uint64_t)retry_after_s * 1000;
-	return d > cap ? cap : d;
+	return d;
 }
 
 /* ---- token ---- */
@@ -643,14 +649,27 @@ build_push(struct sync *s, int64_t after_id, enum build *why)
 		json_decref(req);
 	} else {
 		json_t *root = json_pack("{s:o}", "items", items);
+		char *gz;
+		size_t gzlen;
 
 		items = NULL; /* root has it */
 		x->body = root ? json_dumps(root, JSON_COMPACT) : NULL;
 		json_decref(root);
+		/* our hub takes gzip bodies: a fraction of the bytes on a
+		 * slow link */
+		if (x->body != NULL &&
+		    gz_compress(x->body, strlen(x->body), &gz, &gzlen) == 0) {
+			free(x->body);
+			x->body = gz;
+			x->body_len = gzlen;
+			x->hdrs = curl_slist_append(x->hdrs,
+			    "Content-Encoding: gzip");
+		}
 	}
 	if (x->body == NULL)
 		goto fail;
-	x->body_len = strlen(x->body);
+	if (x->body_len == 0)
+		x->body_len = strlen(x->body);
 	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->body);
 	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)x->body_len);

@@ -59,6 +59,7 @@ struct xfer {
 	char *reply; /* owned; bounded by SP_REPLY_MAX */
 	size_t len, cap;
 	bool too_big;
+	uint64_t wire_out, wire_in; /* HTTP bytes, headers and bodies */
 	/* push */
 	int64_t *ids;
 	char (*keys)[SP_KEY_HEX + 1];
@@ -315,6 +316,22 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Counts HTTP bytes as they go out and come in (headers and bodies as on
+ * the wire, before TLS framing and before decompression). */
+static int
+on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct xfer *x = arg;
+
+	(void)e;
+	(void)data;
+	if (type == CURLINFO_HEADER_OUT || type == CURLINFO_DATA_OUT)
+		x->wire_out += size;
+	else if (type == CURLINFO_HEADER_IN || type == CURLINFO_DATA_IN)
+		x->wire_in += size;
+	return 0;
+}
+
 static void
 xfer_free(struct xfer *x)
 {
@@ -355,6 +372,11 @@ xfer_new(struct sync *s, enum xkind kind, const char *path, long timeout_ms)
 	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
+	/* "verbose" only feeds on_debug, which counts bytes; nothing is
+	 * printed */
+	curl_easy_setopt(x->easy, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(x->easy, CURLOPT_DEBUGDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR,
 	    c->insecure_http_loopback ? "http,https" : "https");
 	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 0L);
@@ -931,16 +953,12 @@ static void
 finish(struct sync *s, struct xfer *x, CURLcode cc)
 {
 	long code = 0;
-	curl_off_t ra = 0, hs = 0, rs = 0;
+	curl_off_t ra = 0;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &ra);
-	if (curl_easy_getinfo(x->easy, CURLINFO_HEADER_SIZE, &hs) == CURLE_OK)
-		s->bytes_received += (uint64_t)hs;
-	if (curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &rs) == CURLE_OK)
-		s->bytes_sent += (uint64_t)rs;
-	s->bytes_sent += x->body_len;
-	s->bytes_received += x->len;
+	s->bytes_sent += x->wire_out;
+	s->bytes_received += x->wire_in;
 	xfer_unlink(s, x);
 	switch (x->kind) {
 	case X_PUSH:

@@ -2866,6 +2866,20 @@ store_stats(struct store *s, struct store_stats *out)
 
 /* ---- upstream sync ---- */
 
+/* Marking rows sent and applying a pulled page may be lost in a power cut
+ * without harm: the rows are sent again and answered "duplicate", the page
+ * is pulled again with its cursor. So those commits skip the fsync
+ * (synchronous NORMAL: WAL order is kept, the next FULL commit syncs
+ * them), which keeps them from stalling intakes that wait on the disk. */
+static void
+sync_relaxed(struct store *s, bool relaxed)
+{
+	sqlite3_exec(s->db,
+	    relaxed ? "PRAGMA synchronous = NORMAL"
+	            : "PRAGMA synchronous = FULL",
+	    NULL, NULL, NULL);
+}
+
 static void
 hex_encode(const unsigned char *b, size_t n, char *out)
 {
@@ -3004,8 +3018,11 @@ store_outbox_done(struct store *s, const struct store_outbox_ack *acks,
 	enum store_rc rc;
 	sqlite3_stmt *st;
 
-	if ((rc = begin(s, err)) != STORE_OK)
+	sync_relaxed(s, true);
+	if ((rc = begin(s, err)) != STORE_OK) {
+		sync_relaxed(s, false);
 		return rc;
+	}
 	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
 		if (acks[i].parked_reason == NULL) {
 			st = q(s, Q_OUTBOX_SENT);
@@ -3021,7 +3038,9 @@ store_outbox_done(struct store *s, const struct store_outbox_ack *acks,
 				rc = dberr(s, err);
 		}
 	}
-	return finish(s, rc, err);
+	rc = finish(s, rc, err);
+	sync_relaxed(s, false);
+	return rc;
 }
 
 enum store_rc
@@ -3205,8 +3224,11 @@ store_sync_apply(struct store *s, const struct store_upstream_change *ch,
 			seterr(err, "items[%zu].status: not a status code", i);
 			return STORE_INVALID;
 		}
-	if ((rc = begin(s, err)) != STORE_OK)
+	sync_relaxed(s, true);
+	if ((rc = begin(s, err)) != STORE_OK) {
+		sync_relaxed(s, false);
 		return rc;
+	}
 	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
 		rc = apply_one(s, &ch[i], &one, err);
 		*applied += one;
@@ -3220,6 +3242,7 @@ store_sync_apply(struct store *s, const struct store_upstream_change *ch,
 			rc = dberr(s, err);
 	}
 	rc = finish(s, rc, err);
+	sync_relaxed(s, false);
 	if (rc != STORE_OK)
 		*applied = 0;
 	return rc;

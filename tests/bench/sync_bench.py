@@ -157,7 +157,8 @@ are HTTP bytes on the wire as libcurl sends and receives them (request and
 reply headers and bodies, push bodies gzip-compressed, before TLS
 framing); replies are JSON, one result per item. The backlog's records
 are alike (one procedure, similar names), so they compress better than a
-real office's would: expect several hundred bytes up per item there.
+real office's would: expect more bytes per item there (uncompressed, a
+new dossier's item is about 750 bytes).
 
 | batch size | items | seconds | items/s | requests/item | bytes up/item | bytes down/item |
 |---:|---:|---:|---:|---:|---:|---:|

@@ -934,8 +934,10 @@ verify_done(struct sync *s, struct xfer *x, CURLcode cc, long code)
 
 	s->verifies--;
 	if (cc != CURLE_OK || code != 200) {
-		snprintf(err, sizeof err, "upstream: %s",
-		    cc != CURLE_OK ? curl_easy_strerror(cc) : "HTTP error");
+		if (cc != CURLE_OK)
+			snprintf(err, sizeof err, "%s", curl_easy_strerror(cc));
+		else
+			snprintf(err, sizeof err, "answered HTTP %ld", code);
 		x->verify_cb(x->arg, NULL, NULL, err);
 		return;
 	}

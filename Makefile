@@ -4,7 +4,7 @@
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
-	xlsxwriter
+	xlsxwriter zlib
 
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
@@ -34,13 +34,14 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
 	daemon/jsonw.c daemon/importpipe.c daemon/report.c daemon/api_report.c \
 	daemon/syncproto.c daemon/hubstore_sqlite.c daemon/hub.c daemon/sync.c \
-	daemon/lgsp.c daemon/kiosk.c daemon/kiosk_api.c
+	daemon/lgsp.c daemon/kiosk.c daemon/kiosk_api.c \
+	daemon/gz.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk
+	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
-	lgspreply kiosk
+	lgspreply kiosk gzip
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
 	$(BUILD)/obj/daemon/kiosk_assets.o
@@ -49,7 +50,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 LIBCORE := $(BUILD)/libmotcua.a
 
-.PHONY: all deps check unit-check system-check run fuzz bench clean format \
+.PHONY: all deps check unit-check system-check run fuzz bench bench-sync clean format \
 	format-check
 all: $(BUILD)/motcuad $(BUILD)/motcua
 
@@ -116,8 +117,13 @@ $(BUILD)/bench_report: tests/bench/bench_report.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
 bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report
+	@python3 tests/bench/sync_bench.py --build $(BUILD)
 	@sh tests/bench/run $(BUILD)
 	@BUILD=$(BUILD) node tests/bench/kiosk.mjs
+
+# The sync part alone (docs/benchmarks.md, "Upstream sync").
+bench-sync: deps all
+	@python3 tests/bench/sync_bench.py --build $(BUILD)
 
 FORMAT_SRC = $(wildcard daemon/*.[ch] scanner/*.[ch] postal/*.[ch] \
 	tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c)

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "dcode.h"
+#include "gz.h"
 #include "hub.h"
 #include "log.h"
 #include "syncproto.h"
@@ -23,6 +24,7 @@
 #define TOKEN_MIN     32
 #define TOKEN_MAX     256
 #define PULL_LIMIT    500
+#define INFLATED_MAX  (64u << 20) /* a gzip push inflates to at most */
 
 struct terminal {
 	char name[NAME_MAX_LEN + 1];
@@ -204,12 +206,33 @@ static void
 route_push(struct hub *h, const char *term, const struct http_request *hr,
     struct http_response *r)
 {
+	const char *enc = http_header(hr, "Content-Encoding");
+	const char *body = hr->body;
+	size_t len = hr->body_len;
 	struct sp_push p;
 	struct sp_push_result *res;
-	char err[HUBSTORE_ERR_MAX];
+	char err[HUBSTORE_ERR_MAX], *inflated = NULL;
 	json_t *out;
+	int rc;
 
-	if (sp_push_req(hr->body, hr->body_len, &p, err) == -1) {
+	if (enc != NULL && strcmp(enc, "identity") != 0) {
+		if (strcmp(enc, "gzip") != 0) {
+			reply_error(r, 415, "Content-Encoding",
+			    "only gzip or identity");
+			return;
+		}
+		if (gz_inflate(hr->body, hr->body_len, INFLATED_MAX, &inflated,
+		        &len) == -1) {
+			h->bad_pushes++;
+			reply_error(r, 400, "body",
+			    "not a whole gzip stream, or over 64 MiB inflated");
+			return;
+		}
+		body = inflated;
+	}
+	rc = sp_push_req(body, len, &p, err);
+	free(inflated);
+	if (rc == -1) {
 		h->bad_pushes++;
 		reply_error(r, 400, "body", err);
 		return;

@@ -375,8 +375,9 @@ push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
 		free(mine);
 		if (rc != SQLITE_OK)
 			return rc;
+		/* the record is in hub_dossiers: the event needs no copy */
 		if ((rc = add_event(h, it->code, terminal, it->at, it->status,
-		         true, it->item)) != SQLITE_OK)
+		         true, NULL)) != SQLITE_OK)
 			return rc;
 		goto key;
 	}

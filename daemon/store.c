@@ -281,8 +281,6 @@ enum qid {
 	Q_UPSTREAM_REV,
 	Q_UPSTREAM_SET,
 	Q_OUTBOX_NEXT,
-	Q_EVENT_GET,
-	Q_SYNC_DOSSIER,
 	Q_OUTBOX_SENT,
 	Q_OUTBOX_PARK,
 	Q_OUTBOX_TRIED,
@@ -455,22 +453,26 @@ static const char *const sql[Q_COUNT] = {
 	[Q_UPSTREAM_SET] = "INSERT INTO sync_upstream(dossier_id, rev)"
 	                   " VALUES (?1, ?2) ON CONFLICT(dossier_id)"
 	                   " DO UPDATE SET rev = excluded.rev",
+	/* One statement per batch: the row, its event and, for a new
+	 * dossier, the intake record with names and the current token. */
 	[Q_OUTBOX_NEXT] =
 	    "SELECT o.id, o.idempotency_key, o.kind, o.payload, o.event_id,"
-	    " o.dossier_id, o.created_at FROM outbox o INDEXED BY outbox_pending"
-	    " WHERE o.sent_at IS NULL AND o.parked_reason IS NULL"
-	    " ORDER BY o.id LIMIT ?1",
-	[Q_EVENT_GET] = "SELECT at, kind, old_status, new_status, due_before,"
-	                " due_after, reason, detail, actor FROM dossier_events"
-	                " WHERE id = ?1",
-	[Q_SYNC_DOSSIER] =
-	    "SELECT " DOSSIER_COLS ", p.field,"
-	    " (SELECT token FROM lookup_tokens t WHERE t.dossier_id = d.id"
-	    "  AND t.revoked_at IS NULL ORDER BY created_at DESC LIMIT 1)"
-	    " FROM dossiers d"
+	    " e.at, e.kind, e.old_status, e.new_status, e.due_before,"
+	    " e.due_after, e.reason, e.detail, e.actor,"
+	    " d.code, d.agency_code, a.name, d.procedure_code, p.name,"
+	    " p.field, d.channel, d.delivery, d.owner_name, d.owner_id_no,"
+	    " d.phone, d.address, d.email, d.summary, d.received_at,"
+	    " d.submitted_at,"
+	    " CASE WHEN o.kind = 'dossier_new' THEN (SELECT token FROM"
+	    "  lookup_tokens t WHERE t.dossier_id = d.id AND t.revoked_at IS"
+	    "  NULL ORDER BY created_at DESC LIMIT 1) END"
+	    " FROM outbox o INDEXED BY outbox_pending"
+	    " JOIN dossier_events e ON e.id = o.event_id"
+	    " JOIN dossiers d ON d.id = o.dossier_id"
 	    " LEFT JOIN procedures p ON p.code = d.procedure_code"
 	    " LEFT JOIN agencies a ON a.code = d.agency_code"
-	    " WHERE d.id = ?1",
+	    " WHERE o.sent_at IS NULL AND o.parked_reason IS NULL"
+	    " AND o.id > ?2 ORDER BY o.id LIMIT ?1",
 	[Q_OUTBOX_SENT] = "UPDATE outbox SET sent_at = ?2,"
 	                  " attempts = attempts + 1 WHERE id = ?1"
 	                  " AND sent_at IS NULL",
@@ -3891,6 +3893,20 @@ store_shares(const int64_t *counts, size_t n, int64_t total, int *out)
 
 /* ---- upstream sync ---- */
 
+/* Marking rows sent and applying a pulled page may be lost in a power cut
+ * without harm: the rows are sent again and answered "duplicate", the page
+ * is pulled again with its cursor. So those commits skip the fsync
+ * (synchronous NORMAL: WAL order is kept, the next FULL commit syncs
+ * them), which keeps them from stalling intakes that wait on the disk. */
+static void
+sync_relaxed(struct store *s, bool relaxed)
+{
+	sqlite3_exec(s->db,
+	    relaxed ? "PRAGMA synchronous = NORMAL"
+	            : "PRAGMA synchronous = FULL",
+	    NULL, NULL, NULL);
+}
+
 static void
 hex_encode(const unsigned char *b, size_t n, char *out)
 {
@@ -3911,179 +3927,114 @@ j_int_or_null(sqlite3_stmt *st, int i)
 	    : json_integer(sqlite3_column_int64(st, i));
 }
 
-/* The intake record of a dossier as the hub stores it. The token is sent
- * as its SHA-256 only: the hub answers lookups by it without holding the
- * secret printed on the receipt. */
+/* One wire item from a row of Q_OUTBOX_NEXT. The token is sent as its
+ * SHA-256 only: the hub answers lookups by it without holding the secret
+ * printed on the receipt. */
 static json_t *
-sync_dossier(struct store *s, int64_t id, char code[DCODE_TEXT_MAX + 1])
+sync_item(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = q(s, Q_SYNC_DOSSIER);
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char hex[2 * crypto_hash_sha256_BYTES + 1];
-	const char *tok;
-	json_t *d = NULL;
-
-	sqlite3_bind_int64(st, 1, id);
-	code[0] = '\0';
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(code, DCODE_TEXT_MAX + 1, "%s", c_str(st, 1));
-		d = json_object();
-		json_object_set_new(d, "agency_code", j_col_text(st, 2));
-		json_object_set_new(d, "agency_name", j_col_text(st, 24));
-		json_object_set_new(d, "procedure_code", j_col_text(st, 3));
-		json_object_set_new(d, "procedure_name", j_col_text(st, 23));
-		json_object_set_new(d, "field", j_col_text(st, 25));
-		json_object_set_new(d, "channel",
-		    json_integer(sqlite3_column_int(st, 4)));
-		json_object_set_new(d, "delivery",
-		    json_integer(sqlite3_column_int(st, 5)));
-		json_object_set_new(d, "owner_name", j_col_text(st, 7));
-		json_object_set_new(d, "owner_id_no", j_col_text(st, 8));
-		json_object_set_new(d, "phone", j_col_text(st, 9));
-		json_object_set_new(d, "address", j_col_text(st, 10));
-		json_object_set_new(d, "email", j_col_text(st, 11));
-		json_object_set_new(d, "summary", j_col_text(st, 12));
-		json_object_set_new(d, "received_at",
-		    json_integer(sqlite3_column_int64(st, 13)));
-		json_object_set_new(d, "submitted_at", j_int_or_null(st, 14));
-		if ((tok = c_text(st, 26)) != NULL) {
-			crypto_hash_sha256(h, (const unsigned char *)tok,
-			    strlen(tok));
-			hex_encode(h, sizeof h, hex);
-			json_object_set_new(d, "token_sha256",
-			    json_string(hex));
-		} else {
-			json_object_set_new(d, "token_sha256", json_null());
-		}
-	}
-	sqlite3_reset(st);
-	return d;
-}
-
-/* One wire item from an outbox row: the event it points at, and for a
- * new dossier its intake record. NULL when the rows are gone (never:
- * dossiers and events are not deleted). */
-static json_t *
-sync_item(struct store *s, int64_t oid, const void *key, int keylen,
-    const char *kind, const char *payload, int64_t event_id, int64_t dossier_id)
-{
-	sqlite3_stmt *st;
+	const char *kind = c_str(st, 2), *tok;
 	json_t *it, *ev, *pl, *d;
-	char hex[33], code[DCODE_TEXT_MAX + 1];
 	int64_t base = 0;
 
-	if (keylen != 16)
+	if (sqlite3_column_bytes(st, 1) != 16)
 		return NULL;
-	hex_encode(key, 16, hex);
-	if ((pl = json_loads(payload, 0, NULL)) != NULL) {
+	hex_encode(sqlite3_column_blob(st, 1), 16, hex);
+	if ((pl = json_loads(c_str(st, 3), 0, NULL)) != NULL) {
 		base = json_integer_value(json_object_get(pl, "base"));
 		json_decref(pl);
 	}
-	if ((d = sync_dossier(s, dossier_id, code)) == NULL)
-		return NULL;
-
 	it = json_object();
-	json_object_set_new(it, "id", json_integer(oid));
+	json_object_set_new(it, "id",
+	    json_integer(sqlite3_column_int64(st, 0)));
 	json_object_set_new(it, "key", json_string(hex));
 	json_object_set_new(it, "kind", json_string(kind));
-	json_object_set_new(it, "code", json_string(code));
-	json_object_set_new(it, "seq", json_integer(event_id));
+	json_object_set_new(it, "code", j_col_text(st, 14));
+	json_object_set_new(it, "seq",
+	    json_integer(sqlite3_column_int64(st, 4)));
 	json_object_set_new(it, "base", json_integer(base));
-	st = q(s, Q_EVENT_GET);
-	sqlite3_bind_int64(st, 1, event_id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		json_decref(it);
-		json_decref(d);
-		return NULL;
-	}
 	json_object_set_new(it, "at",
-	    json_integer(sqlite3_column_int64(st, 0)));
+	    json_integer(sqlite3_column_int64(st, 5)));
 	json_object_set_new(it, "status",
-	    json_integer(sqlite3_column_int(st, 3)));
-	json_object_set_new(it, "due_at", j_int_or_null(st, 5));
+	    json_integer(sqlite3_column_int(st, 8)));
+	json_object_set_new(it, "due_at", j_int_or_null(st, 10));
 	ev = json_object();
-	json_object_set_new(ev, "kind", j_col_text(st, 1));
-	json_object_set_new(ev, "old_status", j_int_or_null(st, 2));
-	json_object_set_new(ev, "due_before", j_int_or_null(st, 4));
-	json_object_set_new(ev, "reason", j_col_text(st, 6));
-	json_object_set_new(ev, "actor", j_col_text(st, 8));
-	json_object_set_new(ev, "detail",
-	    sqlite3_column_type(st, 7) == SQLITE_NULL
-	        ? json_null()
-	        : json_loads(c_str(st, 7), 0, NULL));
-	if (json_object_get(ev, "detail") == NULL)
-		json_object_set_new(ev, "detail", json_null());
-	sqlite3_reset(st);
+	json_object_set_new(ev, "kind", j_col_text(st, 6));
+	json_object_set_new(ev, "old_status", j_int_or_null(st, 7));
+	json_object_set_new(ev, "due_before", j_int_or_null(st, 9));
+	json_object_set_new(ev, "reason", j_col_text(st, 11));
+	json_object_set_new(ev, "actor", j_col_text(st, 13));
+	pl = sqlite3_column_type(st, 12) == SQLITE_NULL
+	    ? NULL
+	    : json_loads(c_str(st, 12), 0, NULL);
+	json_object_set_new(ev, "detail", pl != NULL ? pl : json_null());
 	json_object_set_new(it, "event", ev);
-	if (strcmp(kind, "dossier_new") == 0)
-		json_object_set_new(it, "dossier", d);
-	else
-		json_decref(d);
+	if (strcmp(kind, "dossier_new") != 0)
+		return it;
+	d = json_object();
+	json_object_set_new(d, "agency_code", j_col_text(st, 15));
+	json_object_set_new(d, "agency_name", j_col_text(st, 16));
+	json_object_set_new(d, "procedure_code", j_col_text(st, 17));
+	json_object_set_new(d, "procedure_name", j_col_text(st, 18));
+	json_object_set_new(d, "field", j_col_text(st, 19));
+	json_object_set_new(d, "channel",
+	    json_integer(sqlite3_column_int(st, 20)));
+	json_object_set_new(d, "delivery",
+	    json_integer(sqlite3_column_int(st, 21)));
+	json_object_set_new(d, "owner_name", j_col_text(st, 22));
+	json_object_set_new(d, "owner_id_no", j_col_text(st, 23));
+	json_object_set_new(d, "phone", j_col_text(st, 24));
+	json_object_set_new(d, "address", j_col_text(st, 25));
+	json_object_set_new(d, "email", j_col_text(st, 26));
+	json_object_set_new(d, "summary", j_col_text(st, 27));
+	json_object_set_new(d, "received_at",
+	    json_integer(sqlite3_column_int64(st, 28)));
+	json_object_set_new(d, "submitted_at", j_int_or_null(st, 29));
+	if ((tok = c_text(st, 30)) != NULL) {
+		crypto_hash_sha256(h, (const unsigned char *)tok, strlen(tok));
+		hex_encode(h, sizeof h, hex);
+		json_object_set_new(d, "token_sha256", json_string(hex));
+	} else {
+		json_object_set_new(d, "token_sha256", json_null());
+	}
+	json_object_set_new(it, "dossier", d);
 	return it;
 }
 
 json_t *
-store_outbox_next(struct store *s, int limit, char err[STORE_ERR_MAX])
+store_outbox_next(struct store *s, int limit, int64_t after_id,
+    char err[STORE_ERR_MAX])
 {
 	sqlite3_stmt *st;
-	json_t *arr = json_array(), *it;
-	struct row {
-		int64_t id, event_id, dossier_id;
-		unsigned char key[16];
-		int keylen;
-		char kind[32], payload[64];
-	} * rows;
-	int n = 0, rc;
+	json_t *arr, *it;
+	int rc;
 
 	if (limit < 1 || limit > 10000) {
 		seterr(err, "limit: must be 1..10000");
-		json_decref(arr);
 		return NULL;
 	}
-	if ((rows = calloc((size_t)limit, sizeof *rows)) == NULL) {
-		seterr(err, "out of memory");
-		json_decref(arr);
-		return NULL;
-	}
-	/* Copy the rows out first: sync_item runs other statements. */
+	arr = json_array();
 	st = q(s, Q_OUTBOX_NEXT);
 	sqlite3_bind_int(st, 1, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
-		struct row *r = &rows[n++];
-
-		r->id = sqlite3_column_int64(st, 0);
-		r->keylen = sqlite3_column_bytes(st, 1);
-		if (r->keylen == 16)
-			memcpy(r->key, sqlite3_column_blob(st, 1), 16);
-		snprintf(r->kind, sizeof r->kind, "%s", c_str(st, 2));
-		snprintf(r->payload, sizeof r->payload, "%s", c_str(st, 3));
-		r->event_id = sqlite3_column_int64(st, 4);
-		r->dossier_id = sqlite3_column_int64(st, 5);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		dberr(s, err);
-		free(rows);
-		json_decref(arr);
-		return NULL;
-	}
-	for (int i = 0; i < n; i++) {
-		it = sync_item(s, rows[i].id, rows[i].key, rows[i].keylen,
-		    rows[i].kind, rows[i].payload, rows[i].event_id,
-		    rows[i].dossier_id);
-		if (it == NULL) {
-			seterr(err,
-			    "outbox row %" PRId64 ": its dossier or"
-			    " event is missing",
-			    rows[i].id);
-			free(rows);
-			json_decref(arr);
-			return NULL;
+	sqlite3_bind_int64(st, 2, after_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((it = sync_item(st)) == NULL) {
+			rc = SQLITE_CORRUPT;
+			break;
 		}
 		json_array_append_new(arr, it);
 	}
-	free(rows);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		if (rc == SQLITE_CORRUPT)
+			seterr(err, "outbox: a row has no 16-byte key");
+		else
+			dberr(s, err);
+		json_decref(arr);
+		return NULL;
+	}
 	return arr;
 }
 
@@ -4094,8 +4045,11 @@ store_outbox_done(struct store *s, const struct store_outbox_ack *acks,
 	enum store_rc rc;
 	sqlite3_stmt *st;
 
-	if ((rc = begin(s, err)) != STORE_OK)
+	sync_relaxed(s, true);
+	if ((rc = begin(s, err)) != STORE_OK) {
+		sync_relaxed(s, false);
 		return rc;
+	}
 	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
 		if (acks[i].parked_reason == NULL) {
 			st = q(s, Q_OUTBOX_SENT);
@@ -4111,7 +4065,9 @@ store_outbox_done(struct store *s, const struct store_outbox_ack *acks,
 				rc = dberr(s, err);
 		}
 	}
-	return finish(s, rc, err);
+	rc = finish(s, rc, err);
+	sync_relaxed(s, false);
+	return rc;
 }
 
 enum store_rc
@@ -4295,8 +4251,11 @@ store_sync_apply(struct store *s, const struct store_upstream_change *ch,
 			seterr(err, "items[%zu].status: not a status code", i);
 			return STORE_INVALID;
 		}
-	if ((rc = begin(s, err)) != STORE_OK)
+	sync_relaxed(s, true);
+	if ((rc = begin(s, err)) != STORE_OK) {
+		sync_relaxed(s, false);
 		return rc;
+	}
 	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
 		rc = apply_one(s, &ch[i], &one, err);
 		*applied += one;
@@ -4310,6 +4269,7 @@ store_sync_apply(struct store *s, const struct store_upstream_change *ch,
 			rc = dberr(s, err);
 	}
 	rc = finish(s, rc, err);
+	sync_relaxed(s, false);
 	if (rc != STORE_OK)
 		*applied = 0;
 	return rc;

@@ -295,12 +295,14 @@ void store_shares(const int64_t *counts, size_t n, int64_t total, int *out);
 
 /* ---- upstream sync (daemon/sync.c; docs/sync.md) ---- */
 
-/* The next unsent, unparked outbox rows in order (at most limit,
- * 1..10000) as wire items: {"id" (local rowid, not sent), "key" (32 hex),
- * "kind", "code", "seq", "base", "at", "status", "due_at", "event",
- * "dossier" (new dossiers only)}. An empty array when none; NULL on error.
+/* The next unsent, unparked outbox rows after rowid after_id (0: from
+ * the start) in order (at most limit, 1..10000) as wire items: {"id" (local
+ * rowid, not sent), "key" (32 hex), "kind", "code", "seq", "base", "at",
+ * "status", "due_at", "event", "dossier" (new dossiers only)}. An empty array
+ * when none; NULL on error.
  */
-json_t *store_outbox_next(struct store *, int limit, char err[STORE_ERR_MAX]);
+json_t *store_outbox_next(struct store *, int limit, int64_t after_id,
+    char err[STORE_ERR_MAX]);
 /* Upstream acknowledged these rows: each is marked sent, or parked with
  * the reason upstream gave. One transaction. Already-sent rows stay. */
 struct store_outbox_ack {

@@ -28,22 +28,24 @@
 #include <uv.h>
 
 #include "calendar.h"
+#include "gz.h"
 #include "lgsp.h"
 #include "log.h"
 #include "sync.h"
 #include "syncproto.h"
 #include "token.h"
 
-#define TOKEN_MIN      32
-#define TOKEN_MAX      256
-#define POLL_IDLE_MS   5000 /* look at the outbox this often anyway */
-#define KICK_DELAY_MS  20   /* gather a burst of intakes into a batch */
-#define LOOKUPS_MAX    32   /* live lookups in flight */
-#define VERIFIES_MAX   2
-#define STALL_EVERY_MS 1000
-#define STALL_REPEAT_S 600 /* repeat the stall warning this often */
-#define PARKED_SHOWN   50
-#define ERROR_MAX      256
+#define TOKEN_MIN         32
+#define TOKEN_MAX         256
+#define POLL_IDLE_MS      5000 /* look at the outbox this often anyway */
+#define KICK_DELAY_MS     20   /* gather a burst of intakes into a batch */
+#define LOOKUPS_MAX       32   /* live lookups in flight */
+#define VERIFIES_MAX      2
+#define STALL_EVERY_MS    1000
+#define STALL_REPEAT_S    600 /* repeat the stall warning this often */
+#define PARKED_SHOWN      50
+#define ERROR_MAX         256
+#define RETRY_AFTER_MAX_S 3600 /* the longest Retry-After obeyed */
 
 enum xkind { X_PUSH, X_PULL, X_LOOKUP, X_VERIFY, X_LOGIN };
 
@@ -57,6 +59,7 @@ struct xfer {
 	char *reply; /* owned; bounded by SP_REPLY_MAX */
 	size_t len, cap;
 	bool too_big;
+	uint64_t wire_out, wire_in; /* HTTP bytes, headers and bodies */
 	/* push */
 	int64_t *ids;
 	char (*keys)[SP_KEY_HEX + 1];
@@ -90,6 +93,7 @@ struct sync {
 	int handles;        /* loop handles not yet closed after sync_stop */
 	struct xfer *xfers; /* in flight */
 	struct xfer *push, *pull;
+	struct xfer *next; /* the push after s->push, read ahead */
 	int lookups, verifies;
 	unsigned push_failures, pull_failures;
 	uint64_t next_push_at; /* loop ms; 0 when not backing off */
@@ -124,8 +128,10 @@ set_error(struct sync *s, const char *fmt, ...)
 	log_warnx("sync: %s", s->last_error);
 }
 
-/* Full jitter: uniform in [0, min(cap, base * 2^failures)], and at
- * least what upstream asked for (Retry-After), within the cap. */
+/* Full jitter: uniform in [0, min(cap, base * 2^failures)]. A
+ * Retry-After from upstream is waited in full even past the cap (upstream
+ * knows its own load), but never past RETRY_AFTER_MAX_S, so that a wrong
+ * header cannot stall the queue for days. */
 static uint64_t
 backoff_ms(const struct sync *s, unsigned failures, long retry_after_s)
 {
@@ -138,9 +144,11 @@ backoff_ms(const struct sync *s, unsigned failures, long retry_after_s)
 	if (ceil > cap)
 		ceil = cap;
 	d = randombytes_uniform((uint32_t)ceil + 1);
+	if (retry_after_s > RETRY_AFTER_MAX_S)
+		retry_after_s = RETRY_AFTER_MAX_S;
 	if (retry_after_s > 0 && (uint64_t)retry_after_s * 1000 > d)
 		d = (uint64_t)retry_after_s * 1000;
-	return d > cap ? cap : d;
+	return d;
 }
 
 /* ---- token ---- */
@@ -308,6 +316,22 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Counts HTTP bytes as they go out and come in (headers and bodies as on
+ * the wire, before TLS framing and before decompression). */
+static int
+on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct xfer *x = arg;
+
+	(void)e;
+	(void)data;
+	if (type == CURLINFO_HEADER_OUT || type == CURLINFO_DATA_OUT)
+		x->wire_out += size;
+	else if (type == CURLINFO_HEADER_IN || type == CURLINFO_DATA_IN)
+		x->wire_in += size;
+	return 0;
+}
+
 static void
 xfer_free(struct xfer *x)
 {
@@ -348,6 +372,11 @@ xfer_new(struct sync *s, enum xkind kind, const char *path, long timeout_ms)
 	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
+	/* "verbose" only feeds on_debug, which counts bytes; nothing is
+	 * printed */
+	curl_easy_setopt(x->easy, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(x->easy, CURLOPT_DEBUGDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR,
 	    c->insecure_http_loopback ? "http,https" : "https");
 	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 0L);
@@ -402,6 +431,7 @@ xfer_unlink(struct sync *s, struct xfer *x)
 /* ---- push ---- */
 
 static void do_push(uv_timer_t *);
+static void drop_next(struct sync *);
 
 static void
 schedule_push(struct sync *s, uint64_t ms)
@@ -419,6 +449,7 @@ push_failed(struct sync *s, struct xfer *x, long retry_after)
 
 	s->push_errors++;
 	s->push_failures++;
+	drop_next(s); /* the same rows go again first */
 	if (x->n > 0)
 		store_outbox_tried(s->store, x->ids[0], x->ids[x->n - 1]);
 	d = backoff_ms(s, s->push_failures, retry_after);
@@ -516,7 +547,10 @@ push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 	s->push_failures = 0;
 	s->last_success_at = now_s();
 	/* a full batch: more may wait */
-	schedule_push(s, x->n >= (size_t)s->cfg->batch_size ? 0 : POLL_IDLE_MS);
+	schedule_push(s,
+	    x->n >= (s->cfg->lgsp ? 1 : (size_t)s->cfg->batch_size)
+	        ? 0
+	        : POLL_IDLE_MS);
 out:
 	free(res);
 	free(acks);
@@ -575,43 +609,37 @@ login_done(struct sync *s, struct xfer *x, CURLcode cc, long code)
 	schedule_push(s, 0);
 }
 
-static void
-do_push(uv_timer_t *t)
+enum build { B_READY, B_EMPTY, B_AGAIN, B_ERROR };
+
+/* A push of the next rows after after_id, ready to start; else NULL and
+ * *why: B_EMPTY (none), B_AGAIN (a row was parked on the spot: look
+ * again) or B_ERROR (set_error done). */
+static struct xfer *
+build_push(struct sync *s, int64_t after_id, enum build *why)
 {
-	struct sync *s = t->data;
 	char err[STORE_ERR_MAX];
 	json_t *items, *it;
 	struct xfer *x;
 	size_t i;
 
-	s->next_push_at = 0;
-	if (s->push != NULL || s->stopping)
-		return;
-	if (s->cfg->lgsp && s->session[0] == '\0') {
-		lgsp_login(s);
-		return;
-	}
+	*why = B_ERROR;
 	if ((items = store_outbox_next(s->store,
-	         s->cfg->lgsp ? 1 : s->cfg->batch_size, err)) == NULL) {
+	         s->cfg->lgsp ? 1 : s->cfg->batch_size, after_id, err)) ==
+	    NULL) {
 		set_error(s, "push: reading the outbox: %s", err);
-		s->push_failures++;
-		schedule_push(s, backoff_ms(s, s->push_failures, 0));
-		return;
+		return NULL;
 	}
 	if (json_array_size(items) == 0) {
 		json_decref(items);
-		schedule_push(s, POLL_IDLE_MS);
-		return;
+		*why = B_EMPTY;
+		return NULL;
 	}
 	/* lgsp: the integration endpoint itself; motcua: the hub's push */
 	x = xfer_new(s, X_PUSH,
 	    s->cfg->lgsp ? s->cfg->upstream_url : "/sync/v1/push",
 	    s->cfg->timeout_ms);
-	if (x == NULL) {
-		json_decref(items);
-		schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
-		return;
-	}
+	if (x == NULL)
+		goto fail;
 	x->n = json_array_size(items);
 	x->ids = calloc(x->n, sizeof *x->ids);
 	x->keys = calloc(x->n, sizeof *x->keys);
@@ -633,35 +661,107 @@ do_push(uv_timer_t *t)
 		json_decref(items);
 		items = NULL;
 		if (req == NULL) { /* nothing the adapter can say: park it */
+			log_warnx("sync: %s parked: %s", x->keys[0], lerr);
 			store_outbox_done(s->store, &ack, 1, now_s(), serr);
 			xfer_free(x);
-			schedule_push(s, 0);
-			return;
+			*why = B_AGAIN;
+			return NULL;
 		}
 		x->body = json_dumps(req, JSON_COMPACT);
 		json_decref(req);
 	} else {
 		json_t *root = json_pack("{s:o}", "items", items);
+		char *gz;
+		size_t gzlen;
 
 		items = NULL; /* root has it */
 		x->body = root ? json_dumps(root, JSON_COMPACT) : NULL;
 		json_decref(root);
+		/* our hub takes gzip bodies: a fraction of the bytes on a
+		 * slow link */
+		if (x->body != NULL &&
+		    gz_compress(x->body, strlen(x->body), &gz, &gzlen) == 0) {
+			free(x->body);
+			x->body = gz;
+			x->body_len = gzlen;
+			x->hdrs = curl_slist_append(x->hdrs,
+			    "Content-Encoding: gzip");
+		}
 	}
 	if (x->body == NULL)
 		goto fail;
-	x->body_len = strlen(x->body);
+	if (x->body_len == 0)
+		x->body_len = strlen(x->body);
 	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->body);
 	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)x->body_len);
-	if (xfer_start(s, x) == -1)
-		goto fail;
-	s->push = x;
-	return;
+	*why = B_READY;
+	return x;
 fail:
 	json_decref(items);
 	xfer_free(x);
-	set_error(s, "push: cannot start a transfer");
-	schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+	set_error(s, "push: out of memory");
+	return NULL;
+}
+
+/* Starts push x. While upstream works on a full batch, the next one is
+ * read and encoded (s->next), so a long backlog drains without the
+ * terminal's share of the work in between: still one batch in flight,
+ * so the order of a dossier's changes holds. */
+static void
+start_push(struct sync *s, struct xfer *x)
+{
+	enum build why;
+
+	if (xfer_start(s, x) == -1) {
+		xfer_free(x);
+		set_error(s, "push: cannot start a transfer");
+		schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+		return;
+	}
+	s->push = x;
+	if (!s->cfg->lgsp && s->next == NULL &&
+	    x->n >= (size_t)s->cfg->batch_size)
+		s->next = build_push(s, x->ids[x->n - 1], &why);
+}
+
+static void
+drop_next(struct sync *s)
+{
+	xfer_free(s->next);
+	s->next = NULL;
+}
+
+static void
+do_push(uv_timer_t *t)
+{
+	struct sync *s = t->data;
+	struct xfer *x;
+	enum build why;
+
+	s->next_push_at = 0;
+	if (s->push != NULL || s->stopping)
+		return;
+	if (s->cfg->lgsp && s->session[0] == '\0') {
+		lgsp_login(s);
+		return;
+	}
+	if (s->next != NULL) { /* read ahead while the last batch flew */
+		x = s->next;
+		s->next = NULL;
+		start_push(s, x);
+		return;
+	}
+	if ((x = build_push(s, 0, &why)) == NULL) {
+		if (why == B_EMPTY)
+			schedule_push(s, POLL_IDLE_MS);
+		else if (why == B_AGAIN)
+			schedule_push(s, 0);
+		else
+			schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+		return;
+	}
+	start_push(s, x);
 }
 
 /* ---- pull ---- */
@@ -834,8 +934,10 @@ verify_done(struct sync *s, struct xfer *x, CURLcode cc, long code)
 
 	s->verifies--;
 	if (cc != CURLE_OK || code != 200) {
-		snprintf(err, sizeof err, "upstream: %s",
-		    cc != CURLE_OK ? curl_easy_strerror(cc) : "HTTP error");
+		if (cc != CURLE_OK)
+			snprintf(err, sizeof err, "%s", curl_easy_strerror(cc));
+		else
+			snprintf(err, sizeof err, "answered HTTP %ld", code);
 		x->verify_cb(x->arg, NULL, NULL, err);
 		return;
 	}
@@ -853,16 +955,12 @@ static void
 finish(struct sync *s, struct xfer *x, CURLcode cc)
 {
 	long code = 0;
-	curl_off_t ra = 0, hs = 0, rs = 0;
+	curl_off_t ra = 0;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &ra);
-	if (curl_easy_getinfo(x->easy, CURLINFO_HEADER_SIZE, &hs) == CURLE_OK)
-		s->bytes_received += (uint64_t)hs;
-	if (curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &rs) == CURLE_OK)
-		s->bytes_sent += (uint64_t)rs;
-	s->bytes_sent += x->body_len;
-	s->bytes_received += x->len;
+	s->bytes_sent += x->wire_out;
+	s->bytes_received += x->wire_in;
 	xfer_unlink(s, x);
 	switch (x->kind) {
 	case X_PUSH:
@@ -1028,6 +1126,7 @@ sync_stop(struct sync *s)
 		xfer_free(x);
 	}
 	s->push = s->pull = NULL;
+	drop_next(s);
 	/* removes curl's sockets (their uv_polls close) while the loop runs */
 	curl_multi_cleanup(s->multi);
 	s->multi = NULL;

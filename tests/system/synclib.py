@@ -302,6 +302,7 @@ class FaultProxy:
         self.lock = threading.Lock()
         self.count = {}
         self.requests = 0
+        self.times = []  # (monotonic time, fault) of each request on paths
         self.stop_ev = threading.Event()
         self.ls = socket.socket()
         self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -332,6 +333,7 @@ class FaultProxy:
                 return "pass"
             f = self.faults.pop(0) if self.faults else self.after
             self.count[f] = self.count.get(f, 0) + 1
+            self.times.append((time.monotonic(), f))
             return f
 
     def _accept(self):
@@ -388,10 +390,11 @@ class FaultProxy:
                 if fault == "refuse":
                     return
                 if fault.startswith("status:"):
-                    code = int(fault.split(":")[1])
+                    parts = fault.split(":")  # status:CODE[:RETRY_AFTER]
+                    code, ra = int(parts[1]), int(parts[2]) if len(parts) > 2 else 1
                     b = b'{"error":{"field":"","message":"injected"}}'
                     c.sendall(b"HTTP/1.1 %d Injected\r\nContent-Type: application/json\r\n"
-                              b"Retry-After: 1\r\nContent-Length: %d\r\n\r\n%s" % (code, len(b), b))
+                              b"Retry-After: %d\r\nContent-Length: %d\r\n\r\n%s" % (code, ra, len(b), b))
                     continue
                 if fault == "hold":
                     # never answer; wait until the client hangs up

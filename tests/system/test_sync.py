@@ -9,6 +9,7 @@ Ends with the line "N passed, N failed".
 """
 import argparse
 import datetime
+import gzip
 import json
 import os
 import subprocess
@@ -93,6 +94,7 @@ def push_over_tls_converges(w):
     eq(st["pending"], 0, "queue empty")
     ok(st["last_success_at"], "a last success")
     ok(st["requests"] < 30, f"intakes are batched: {st['requests']} requests for 36 items")
+    ok(st["bytes_sent"] / 36 < 700, f"gzip bodies: {st['bytes_sent'] / 36:.0f} bytes per item")
 
 
 @test
@@ -269,12 +271,13 @@ def stall_alarm_and_metrics(w):
         t6.stop()
 
 
-def hub_post(w, body, token=TOK1):
+def hub_post(w, body, token=TOK1, encoding=None):
     ctx = ssl.create_default_context(cafile=w.ca)
+    headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+    if encoding:
+        headers["Content-Encoding"] = encoding
     req = urllib.request.Request(w.url + "/sync/v1/push", data=body if isinstance(body, bytes) else
-                                 json.dumps(body).encode(), method="POST",
-                                 headers={"Authorization": "Bearer " + token,
-                                          "Content-Type": "application/json"})
+                                 json.dumps(body).encode(), method="POST", headers=headers)
     try:
         with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
             return r.status, json.loads(r.read())
@@ -312,6 +315,13 @@ def hub_rejects_malformed_pushes_per_item(w):
         ok(r["error"]["field"] == "body", r)
     s, r = hub_post(w, {"items": [good]}, token="wrong" * 8)
     eq(s, 401, "a bad token is refused")
+    # gzip bodies: what terminals send
+    s, r = hub_post(w, gzip.compress(json.dumps({"items": [good]}).encode()), encoding="gzip")
+    eq((s, r["results"][0]["result"]), (200, "duplicate"), "a gzip push is read")
+    s, r = hub_post(w, gzip.compress(b'{"items":[]}')[:-6], encoding="gzip")
+    eq(s, 400, "a truncated gzip body is refused")
+    s, r = hub_post(w, json.dumps({"items": [good]}).encode(), encoding="br")
+    eq(s, 415, "an unknown encoding is refused")
 
 
 @test

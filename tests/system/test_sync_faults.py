@@ -127,6 +127,16 @@ def replies_5xx_then_recovery(w):
 
 
 @test
+def retry_after_is_honoured(w):
+    # backoff is capped at 500 ms here; upstream asks for 2 s
+    t = fault_run(w, ["status:503:2"], n=5)
+    (t1, f1), (t2, _) = t.proxy.times[0], t.proxy.times[1]
+    eq(f1, "status:503:2", "the first push got the 503")
+    ok(t2 - t1 >= 1.9, f"the retry waited for Retry-After: {t2 - t1:.2f} s")
+    ok(t2 - t1 < 10, "and not much longer")
+
+
+@test
 def timeouts(w):
     t0 = time.monotonic()
     fault_run(w, ["hold", "hold"], timeout_ms=1000)

@@ -85,7 +85,7 @@ test_outbox_items(void **state)
 	assert_int_equal(
 	    store_set_status(f->s, res.code, 4, "r", "cb", T0 + 60, err),
 	    STORE_OK);
-	items = store_outbox_next(f->s, 10, err);
+	items = store_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(json_array_size(items), 2);
 	it = json_array_get(items, 0);
 	assert_string_equal(json_string_value(json_object_get(it, "kind")),
@@ -115,7 +115,7 @@ test_outbox_items(void **state)
 	    json_integer_value(
 	        json_object_get(json_array_get(items, 0), "seq")));
 	json_decref(items);
-	assert_null(store_outbox_next(f->s, 0, err));
+	assert_null(store_outbox_next(f->s, 0, 0, err));
 }
 
 static void
@@ -130,7 +130,7 @@ test_ack_park_unpark(void **state)
 
 	intake(f->s, &a);
 	intake(f->s, &b);
-	items = store_outbox_next(f->s, 10, err);
+	items = store_outbox_next(f->s, 10, 0, err);
 	acks[0].id =
 	    json_integer_value(json_object_get(json_array_get(items, 0), "id"));
 	acks[0].parked_reason = NULL;
@@ -149,12 +149,12 @@ test_ack_park_unpark(void **state)
 	        json_array_get(json_object_get(sum, "parked"), 0), "code")),
 	    b.code);
 	json_decref(sum);
-	items = store_outbox_next(f->s, 10, err);
+	items = store_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(json_array_size(items), 0); /* parked is not sent */
 	json_decref(items);
 	assert_int_equal(store_outbox_unpark(f->s, b.code, &n, err), STORE_OK);
 	assert_int_equal(n, 1);
-	items = store_outbox_next(f->s, 10, err);
+	items = store_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(json_array_size(items), 1);
 	json_decref(items);
 	assert_int_equal(store_outbox_unpark(f->s, "junk", &n, err),
@@ -211,7 +211,7 @@ test_apply_upstream(void **state)
 	assert_int_equal(
 	    store_set_status(f->s, a.code, 10, "trả", "cb", T0 + 7200, err),
 	    STORE_OK);
-	items = store_outbox_next(f->s, 10, err);
+	items = store_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(
 	    json_integer_value(json_object_get(
 	        json_array_get(items, json_array_size(items) - 1), "base")),

@@ -1,0 +1,62 @@
+/* test_gz.c: gzip bodies: round trip, the inflate bound (a zip bomb stops
+ * there), truncated and trailing data refused. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#include "gz.h"
+
+static void
+test_round_trip(void **state)
+{
+	char in[20000], *z, *back;
+	size_t zn, bn;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof in; i++)
+		in[i] = "{\"key\":\"abc\",\"status\":4}"[i % 25];
+	assert_int_equal(gz_compress(in, sizeof in, &z, &zn), 0);
+	assert_true(zn < sizeof in / 10); /* JSON shrinks a lot */
+	assert_int_equal(gz_inflate(z, zn, sizeof in, &back, &bn), 0);
+	assert_int_equal(bn, sizeof in);
+	assert_memory_equal(back, in, sizeof in);
+	assert_int_equal(back[bn], '\0');
+	free(back);
+	/* one byte over the bound: refused */
+	assert_int_equal(gz_inflate(z, zn, sizeof in - 1, &back, &bn), -1);
+	assert_null(back);
+	/* truncated, or with bytes after the stream */
+	assert_int_equal(gz_inflate(z, zn - 5, sizeof in, &back, &bn), -1);
+	z = realloc(z, zn + 1);
+	z[zn] = 'x';
+	assert_int_equal(gz_inflate(z, zn + 1, sizeof in, &back, &bn), -1);
+	free(z);
+}
+
+static void
+test_bomb(void **state)
+{
+	size_t big = 50u << 20, zn, bn;
+	char *zeros = calloc(1, big), *z, *out;
+
+	(void)state;
+	assert_int_equal(gz_compress(zeros, big, &z, &zn), 0);
+	free(zeros);
+	assert_true(zn < 100000);
+	assert_int_equal(gz_inflate(z, zn, 1u << 20, &out, &bn), -1);
+	free(z);
+	assert_int_equal(gz_inflate("not gzip", 8, 100, &out, &bn), -1);
+	assert_int_equal(gz_inflate("", 0, 100, &out, &bn), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_bomb),
+	};
+
+	HARNESS_RUN(tests);
+}

@@ -155,14 +155,17 @@ queue(struct http_server *s, struct MHD_Connection *c, struct http_response *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 	    r->cacheable ? "public, max-age=300" : "no-store");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+
 	/* Pages may load only what this daemon serves: no CDN, no other
 	 * host, no inline script. */
 	if (r->content_type != NULL &&
-	    strncmp(r->content_type, "text/html", 9) == 0)
+	    strncmp(r->content_type, "text/html", 9) == 0) {
+		/* pages only: a JSON reply is never a document a link leaves */
+		MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 		MHD_add_response_header(resp, "Content-Security-Policy",
 		    "default-src 'self'; img-src 'self' data:; "
 		    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+	}
 	if (r->retry_after_s > 0) {
 		snprintf(num, sizeof num, "%u", r->retry_after_s);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, num);

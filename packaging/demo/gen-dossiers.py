@@ -84,14 +84,22 @@ def main():
            else dt.datetime.now(TZ)).replace(hour=16, minute=0, second=0, microsecond=0)
     counters = {}
     buf = []
+    # Working days only, oldest first; and enough receiving units that no
+    # unit passes 9000 dossiers a day (codes stop at 9999): a 10M run gets
+    # commune one-stop counters beside the five named agencies.
+    workdays = [now - dt.timedelta(days=k) for k in range(a.days - 1, -1, -1)]
+    workdays = [d for d in workdays if d.weekday() < 5] or [now]
+    agencies = list(AGENCIES)
+    need = -(-a.count // (len(workdays) * 9000))
+    for n in range(len(agencies), need):
+        agencies.append(("000.%02d.%02d.H49" % (n % 100, 30 + n // 100),
+                         "UBND xã số %d" % n))
     for i in range(a.count):
-        agency, agency_name = AGENCIES[i % len(AGENCIES)]
+        agency, agency_name = agencies[i % len(agencies)]
         code_p, pname, field, days, _, _ = PROCEDURES[rnd.randrange(len(PROCEDURES))]
         # Upstream exports come in order of receipt: spread the count over
         # the days, oldest first, as an export file would list them.
-        day = now - dt.timedelta(days=a.days - 1 - (i * a.days) // a.count)
-        while day.weekday() >= 5:
-            day -= dt.timedelta(days=1)
+        day = workdays[(i * len(workdays)) // a.count]
         received = day.replace(hour=7 + rnd.randrange(9), minute=rnd.randrange(60))
         key = (agency, received.date())
         counters[key] = counters.get(key, 0) + 1

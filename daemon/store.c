@@ -1134,7 +1134,7 @@ add_token(struct store *s, int64_t dossier_id, int64_t at,
 	int i, rc = SQLITE_ERROR;
 
 	for (i = 0; i < TOKEN_TRIES; i++) {
-		token_new(out);
+		token_new(out, (uint64_t)dossier_id);
 		st = q(s, Q_TOKEN_INSERT);
 		b_text(st, 1, out);
 		sqlite3_bind_int64(st, 2, dossier_id);

@@ -14,18 +14,21 @@
 static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 void
-token_new(char out[TOKEN_LEN + 1])
+token_new(char out[TOKEN_LEN + 1], uint64_t seq)
 {
 	unsigned char r[TOKEN_BYTES];
 	uint64_t acc = 0;
 	int bits = 0;
-	size_t i, o = 0;
+	size_t i, o = TOKEN_PREFIX_LEN;
+	uint64_t order = (seq >> 8) & 0xFFFFF;
 
 	/* Idempotent and thread-safe, and cheap after the first call, so
 	 * no static flag is needed. A failure means no entropy source: a
 	 * guessable token must never be issued, so stop here. */
 	if (sodium_init() < 0)
 		abort();
+	for (i = TOKEN_PREFIX_LEN; i-- > 0; order >>= 5)
+		out[i] = alphabet[order & 31];
 	randombytes_buf(r, sizeof r);
 	for (i = 0; i < sizeof r; i++) {
 		acc = (acc << 8) | r[i];

@@ -242,7 +242,7 @@
     window.kioskStats.scanAt = typeof s.at_ms === "number" ? s.at_ms : 0;
     // A new scan always replaces whatever is on screen.
     wipe();
-    if (s.kind === "token" && /^[0-9A-Z]{16}$/.test(str(s.value, 64))) lookupToken(s.value);
+    if (s.kind === "token" && /^[0-9A-Z]{20}$/.test(str(s.value, 64))) lookupToken(s.value);
     else if (s.kind === "code" && typeof s.value === "string" && s.value.length <= 48) askFactor(s.value);
     else message(t("unreadable"));
   }

@@ -91,7 +91,7 @@ main(int argc, char *argv[])
 			return 1;
 		}
 		hit[i] = ns() - t0;
-		token_new(tok);
+		token_new(tok, (uint64_t)rand());
 		t0 = ns();
 		store_lookup_token(st, tok, &v);
 		miss[i] = ns() - t0;

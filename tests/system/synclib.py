@@ -491,7 +491,7 @@ def bulk_backlog(db, n, agency, created_at, first_day_back=1):
                     " VALUES (?, ?, ?, 'dossier_new', '{\"status\":2,\"base\":0}', ?)",
                     (rnd.randbytes(16), did, eid, created_at))
         cur.execute("INSERT INTO lookup_tokens(token, dossier_id, created_at) VALUES (?, ?, ?)",
-                    ("".join(rnd.choice(alphabet) for _ in range(16)), did, created_at))
+                    ("0000" + "".join(rnd.choice(alphabet) for _ in range(16)), did, created_at))
         cur.execute("INSERT INTO audit_log(at, actor, action, object) VALUES (?, 'backlog', 'intake', ?)",
                     (created_at, code))
         cur.execute("INSERT INTO code_counters(agency_code, day, last_seq) VALUES (?, ?, ?)"

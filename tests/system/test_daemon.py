@@ -213,7 +213,7 @@ def intake_and_lookup(d):
     res = json.loads(p.stdout)
     ok(STRICT.match(res["code"]), "strict code: " + res["code"])
     ok(res["code"].startswith(AGENCY + "-"), "default agency")
-    eq(len(res["token"]), 16, "token length")
+    eq(len(res["token"]), 20, "token length")
     d.first_code = res["code"]
     p = d.cli("token", res["code"], check=0)
     lines = p.stdout.splitlines()

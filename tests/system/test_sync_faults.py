@@ -332,12 +332,12 @@ def lookup_fallback_times_out(w):
     t = w.terminal(paths=("/sync/v1/lookup",), lookup_timeout_ms=700)
     t.proxy.set([], after="hold")
     t0 = time.monotonic()
-    s, _ = t.request("GET", "/api/v1/lookup/ABCDEFGHJKMNPQRS", admin=False)
+    s, _ = t.request("GET", "/api/v1/lookup/0000ABCDEFGHJKMNPQRS", admin=False)
     dt = time.monotonic() - t0
     eq(s, 404, "a held upstream gives a miss")
     ok(0.5 < dt < 3.0, f"answered after about the lookup timeout: {dt:.2f} s")
     t.proxy.set([], after="garbage")
-    s, _ = t.request("GET", "/api/v1/lookup/ABCDEFGHJKMNPQRS", admin=False)
+    s, _ = t.request("GET", "/api/v1/lookup/0000ABCDEFGHJKMNPQRS", admin=False)
     eq(s, 404, "a garbage lookup reply gives a miss")
 
 

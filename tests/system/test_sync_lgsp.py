@@ -194,7 +194,7 @@ def verify_and_lookup_say_not_available(w):
     p = t.cli("sync", "verify", "--from", "2026-01-01", "--to", "2026-01-02")
     eq(p.returncode, 1, p.stdout + p.stderr)
     ok("motcua" in p.stderr + p.stdout, p.stderr)
-    s, _ = t.request("GET", "/api/v1/lookup/ABCDEFGHJKMNPQRS", admin=False)
+    s, _ = t.request("GET", "/api/v1/lookup/0000ABCDEFGHJKMNPQRS", admin=False)
     eq(s, 404, "no live fallback with lgsp")
 
 

@@ -1,6 +1,7 @@
 /* test_token.c: lookup tokens: shape, randomness sanity, normalising. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,10 +27,10 @@ test_new(void **state)
 
 	(void)state;
 	for (i = 0; i < COUNT; i++) {
-		token_new(tok[i]);
+		token_new(tok[i], i);
 		assert_int_equal(strlen(tok[i]), TOKEN_LEN);
 		assert_true(token_valid(tok[i], TOKEN_LEN));
-		for (j = 0; j < TOKEN_LEN; j++) {
+		for (j = TOKEN_PREFIX_LEN; j < TOKEN_LEN; j++) {
 			const char *p = strchr(ALPHABET, tok[i][j]);
 
 			assert_non_null(p);
@@ -55,17 +56,17 @@ test_valid(void **state)
 		const char *s;
 		bool valid;
 	} t[] = {
-		{ "0123456789ABCDEF", true },
-		{ "GHJKMNPQRSTVWXYZ", true },
-		{ "ghjkmnpqrstvwxyz", true }, /* any case */
-		{ "0123456789ABCDE", false },
-		{ "0123456789ABCDEFG", false },
-		{ "0123456789ABCDEU", false }, /* U is not a symbol */
-		{ "0123456789ABCDEI", false }, /* look-alikes: normalise */
-		{ "0123456789ABCDEL", false },
-		{ "0123456789ABCDEO", false },
-		{ "0123456789ABCDE-", false },
-		{ " 123456789ABCDEF", false },
+		{ "ZZ000123456789ABCDEF", true },
+		{ "ZZ00GHJKMNPQRSTVWXYZ", true },
+		{ "ZZ00ghjkmnpqrstvwxyz", true }, /* any case */
+		{ "ZZ000123456789ABCDE", false },
+		{ "ZZ000123456789ABCDEFG", false },
+		{ "ZZ000123456789ABCDEU", false }, /* U is not a symbol */
+		{ "ZZ000123456789ABCDEI", false }, /* look-alikes: normalise */
+		{ "ZZ000123456789ABCDEL", false },
+		{ "ZZ000123456789ABCDEO", false },
+		{ "ZZ000123456789ABCDE-", false },
+		{ "ZZ00 123456789ABCDEF", false },
 		{ "", false },
 	};
 	size_t i;
@@ -75,7 +76,7 @@ test_valid(void **state)
 		if (token_valid(t[i].s, strlen(t[i].s)) != t[i].valid)
 			fail_msg("\"%s\": want %d", t[i].s, t[i].valid);
 	assert_false(token_valid(NULL, 0));
-	assert_false(token_valid("0123456789ABCDE\0", 16));
+	assert_false(token_valid("ZZ000123456789ABCDE\0", 20));
 }
 
 static void
@@ -84,20 +85,20 @@ test_normalise(void **state)
 	static const struct {
 		const char *in, *out; /* out NULL: refused */
 	} t[] = {
-		{ "0123456789ABCDEF", "0123456789ABCDEF" },
-		{ "0123456789abcdef", "0123456789ABCDEF" },
-		{ "OIL0oil0OIL0oil0", "0110011001100110" },
-		{ "  ghjkmnpqrstvwxyz\r\n", "GHJKMNPQRSTVWXYZ" },
-		{ "\t0123456789ABCDEF ", "0123456789ABCDEF" },
-		{ "0123456789ABCDEU", NULL },
-		{ "0123456789ABCDEu", NULL },
-		{ "0123-4567-89AB-CD", NULL },
-		{ "0123456789ABCDE", NULL },
-		{ "0123456789ABCDEFF", NULL },
-		{ "0123456789 ABCDEF", NULL },
-		{ "0123456789ÀBCDEF", NULL },
+		{ "ZZ000123456789ABCDEF", "ZZ000123456789ABCDEF" },
+		{ "ZZ000123456789abcdef", "ZZ000123456789ABCDEF" },
+		{ "ZZ00OIL0oil0OIL0oil0", "ZZ000110011001100110" },
+		{ "  zz00ghjkmnpqrstvwxyz\r\n", "ZZ00GHJKMNPQRSTVWXYZ" },
+		{ "\tZZ000123456789ABCDEF ", "ZZ000123456789ABCDEF" },
+		{ "ZZ000123456789ABCDEU", NULL },
+		{ "ZZ000123456789ABCDEu", NULL },
+		{ "ZZ000123-4567-89AB-CD", NULL },
+		{ "ZZ000123456789ABCDE", NULL },
+		{ "ZZ000123456789ABCDEFF", NULL },
+		{ "ZZ000123456789 ABCDEF", NULL },
+		{ "ZZ000123456789ÀBCDEF", NULL },
 		{ "", NULL },
-		{ "                ", NULL },
+		{ "                    ", NULL },
 	};
 	size_t i;
 
@@ -130,7 +131,7 @@ test_roundtrip(void **state)
 		    out[TOKEN_LEN + 1];
 		size_t j;
 
-		token_new(tok);
+		token_new(tok, (uint64_t)i * 1000);
 		for (j = 0; j <= TOKEN_LEN; j++)
 			lower[j] = (char)(tok[j] >= 'A' && tok[j] <= 'Z'
 			        ? tok[j] - 'A' + 'a'
@@ -140,11 +141,36 @@ test_roundtrip(void **state)
 	}
 }
 
+/* The prefix is the issue order in steps of 256, so tokens issued
+ * together share it and sort together; the random part differs. */
+static void
+test_prefix_order(void **state)
+{
+	char a[TOKEN_LEN + 1], b[TOKEN_LEN + 1], c[TOKEN_LEN + 1];
+
+	(void)state;
+	token_new(a, 0);
+	token_new(b, 255);
+	token_new(c, 256);
+	assert_memory_equal(a, "0000", TOKEN_PREFIX_LEN);
+	assert_memory_equal(b, "0000", TOKEN_PREFIX_LEN);
+	assert_memory_equal(c, "0001", TOKEN_PREFIX_LEN);
+	assert_string_not_equal(a + TOKEN_PREFIX_LEN, b + TOKEN_PREFIX_LEN);
+	token_new(a, (uint64_t)32 << 8);
+	assert_memory_equal(a, "0010", TOKEN_PREFIX_LEN);
+	token_new(a, (uint64_t)0xFFFFF << 8); /* the last before it wraps */
+	assert_memory_equal(a, "ZZZZ", TOKEN_PREFIX_LEN);
+	token_new(a, (uint64_t)0x100000 << 8);
+	assert_memory_equal(a, "0000", TOKEN_PREFIX_LEN);
+	assert_true(strcmp(b, c) < 0); /* issue order is index order */
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new),
+		cmocka_unit_test(test_prefix_order),
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_roundtrip),

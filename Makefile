@@ -3,7 +3,8 @@
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3
+PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
+	libserialport libqrencode freetype2 libpng
 
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
@@ -31,10 +32,13 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/textfold.c daemon/token.c daemon/importrec.c daemon/config.c \
 	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
-	daemon/jsonw.c daemon/importpipe.c
+	daemon/jsonw.c daemon/importpipe.c \
+	daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
+	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
+	code128 escstat ptemplate escpos \
 	ratelimit jsonw
 FUZZ_TARGETS := dcode importrec config holiday
 

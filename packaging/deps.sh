@@ -5,7 +5,9 @@ set -eu
 pkgs="build-essential pkg-config clang libclang-rt-14-dev clang-format
 libuv1-dev libmicrohttpd-dev libjansson-dev libinih-dev libsodium-dev
 libutf8proc-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 libcmocka-dev
-python3 curl socat wrk nginx tzdata chromium"
+python3 curl socat wrk nginx tzdata chromium
+libserialport-dev libqrencode-dev libfreetype-dev libpng-dev fonts-dejavu-core
+zbar-tools"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 missing=""
 for p in $pkgs; do

@@ -34,7 +34,8 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
 	daemon/jsonw.c daemon/importpipe.c \
 	daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
-	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c
+	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
+	daemon/printer.c daemon/api_print.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
@@ -93,7 +94,7 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon \
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c,$(CORE_SRC)) $(LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c daemon/api_print.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

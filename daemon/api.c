@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "api_print.h"
 #include "calendar.h"
 #include "dcode.h"
 #include "importpipe.h"
@@ -38,6 +39,7 @@ struct api {
 	uint64_t requests, errors_4xx, errors_5xx;
 	uint64_t lookup_hit, lookup_miss, lookup_limited;
 	uint64_t intakes, status_changes, import_lines, import_rejected;
+	struct printer *printer; /* borrowed; NULL: no printing */
 };
 
 /* Embedded assets from lookup-ui/ (daemon/assets.S). */
@@ -60,6 +62,12 @@ void
 api_set_config(struct api *a, const struct config *cfg)
 {
 	a->cfg = cfg;
+}
+
+void
+api_set_printer(struct api *a, struct printer *p)
+{
+	a->printer = p;
 }
 
 void
@@ -438,6 +446,8 @@ route_metrics(struct api *a, struct http_response *r)
 	    ratelimit_tracked(a->rl));
 #undef COUNTER
 #undef GAUGE
+	if (a->printer != NULL)
+		printer_metrics(a->printer, f);
 	fclose(f);
 	r->body = buf;
 	r->len = len;
@@ -1098,6 +1108,13 @@ route_staff(struct api *a, const struct http_request *hr,
 	char seg[256], code[DCODE_TEXT_MAX + 1];
 	bool get = strcmp(m, "GET") == 0, post = strcmp(m, "POST") == 0;
 
+	if (strncmp(p, "/api/v1/print", 13) == 0) { /* api_print.c */
+		char actor[ACTOR_MAX];
+
+		actor_of(hr, NULL, actor, sizeof actor);
+		api_print_route(a->printer, a->store, hr, r, actor);
+		return;
+	}
 	if (strcmp(p, "/api/v1/dossiers") == 0) {
 		if (post)
 			route_intake(a, hr, r);
@@ -1155,6 +1172,8 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 		route_lookup(a, hr, r, seg);
 	else if (get && strcmp(p, "/healthz") == 0)
 		route_health(a, r);
+	else if (get && strcmp(p, "/api/v1/printer/state") == 0)
+		api_print_state(a->printer, r);
 	else if (get && strcmp(p, "/metrics") == 0)
 		route_metrics(a, r);
 	else if (get && (strcmp(p, "/") == 0 || strncmp(p, "/l/", 3) == 0))

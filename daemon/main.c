@@ -14,6 +14,7 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "printer.h"
 #include "ratelimit.h"
 #include "store.h"
 
@@ -27,6 +28,7 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct store *store;
 	struct ratelimit *rl;
 	struct api *api;
+	struct printer *printer; /* NULL when printing is off and unset up */
 	struct http_server *pub, *admin;
 	uv_signal_t sighup, sigterm, sigint;
 };
@@ -69,6 +71,23 @@ swap_str(char **a, char **b)
 	*b = t;
 }
 
+/* Profiles and templates: errors name the file and line; the old ones
+ * stay in use. The printer's config pointer moves to the new config. */
+static void
+reload_printer(struct motcuad *m)
+{
+	char *errors = NULL;
+
+	if (m->printer != NULL &&
+	    printer_reload(m->printer, &m->cfg, &errors) == -1) {
+		log_warnx("printer data has errors, keeping the old:");
+		for (char *line = strtok(errors, "\n"); line;
+		     line = strtok(NULL, "\n"))
+			log_warnx("%s", line);
+		free(errors);
+	}
+}
+
 /* SIGHUP: parse, validate, swap; on error keep the running config. */
 static void
 on_sighup(uv_signal_t *h, int sig)
@@ -100,6 +119,7 @@ on_sighup(uv_signal_t *h, int sig)
 	config_cleanup(&m->cfg);
 	m->cfg = next;
 	api_set_config(m->api, &m->cfg);
+	reload_printer(m);
 	apply_reloadable(m);
 	store_audit(m->store, "operator (SIGHUP)", "config_reload",
 	    m->config_path, "");
@@ -116,6 +136,9 @@ on_stop(uv_signal_t *h, int sig)
 	http_free(m->pub);
 	http_free(m->admin);
 	m->pub = m->admin = NULL;
+	printer_free(m->printer); /* a job being sent is reprinted at start */
+	m->printer = NULL;
+	api_set_printer(m->api, NULL);
 	uv_close((uv_handle_t *)&m->sighup, NULL);
 	uv_close((uv_handle_t *)&m->sigterm, NULL);
 	uv_close((uv_handle_t *)&m->sigint, NULL);
@@ -180,6 +203,20 @@ main(int argc, char *argv[])
 	apply_reloadable(&m);
 
 	m.loop = uv_default_loop();
+	/* The printer's data is checked at start: an error names the file
+	 * and line. Only an enabled printer makes it fatal. */
+	if ((m.printer = printer_new(m.loop, m.store, &m.cfg, &errors)) ==
+	    NULL) {
+		for (char *line = strtok(errors, "\n"); line;
+		     line = strtok(NULL, "\n"))
+			log_warnx("%s", line);
+		free(errors);
+		errors = NULL;
+		if (m.cfg.printer_enabled)
+			fatalx("printer: the data above has errors");
+		log_info("printing is off: printer data not loaded");
+	}
+	api_set_printer(m.api, m.printer);
 	m.pub = http_new(m.loop,
 	    &(struct http_opts){ .listen_fd = pub_fd,
 	        .max_body = PUBLIC_BODY_MAX,

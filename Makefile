@@ -37,7 +37,7 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
 	daemon/printer.c daemon/api_print.c
 DAEMON_SRC := daemon/main.c
-CLI_SRC := daemon/motcua.c
+CLI_SRC := daemon/motcua.c daemon/cli_print.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	code128 escstat ptemplate escpos \
 	ratelimit jsonw

@@ -640,10 +640,10 @@ round_done(struct printer *p)
 	if (garbage) {
 		p->garbage++;
 		if (!p->garbage_logged)
-			log_warnx("printer: status replies %02x %02x %02x are "
-			          "not status bytes: state unknown (check the "
-			          "link settings)",
-			    p->rep.printer, p->rep.cause, p->rep.paper);
+			log_warnx("printer: status reply %02x (printer) %02x "
+			          "(paper) is not a status byte: state unknown "
+			          "(check the link settings)",
+			    p->rep.printer, p->rep.paper);
 		p->garbage_logged = true;
 	} else {
 		p->garbage_logged = false;
@@ -797,7 +797,10 @@ on_poll(uv_poll_t *h, int status, int events)
 	if (p == NULL)
 		return;
 	if (status < 0) {
-		lost(p, uv_strerror(status));
+		/* libuv reports POLLERR as UV_EBADF: on a tty that is the
+		 * other end going away, i.e. the cable pulled */
+		lost(p, status == UV_EBADF ? "the device went away (unplugged?)"
+		                           : uv_strerror(status));
 		return;
 	}
 	if (events & (UV_READABLE | UV_DISCONNECT)) {

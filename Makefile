@@ -41,7 +41,7 @@ CLI_SRC := daemon/motcua.c daemon/cli_print.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	code128 escstat ptemplate escpos \
 	ratelimit jsonw
-FUZZ_TARGETS := dcode importrec config holiday
+FUZZ_TARGETS := dcode importrec config holiday escstat ptemplate
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)

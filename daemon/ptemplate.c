@@ -548,7 +548,9 @@ wrap(struct playout *o, const struct play_item *it, const char *text,
 	if (*p == '\0')
 		return push(o, it, "", 0);
 	while (*p != '\0') {
-		int pad = nlines > 0 ? indent : 0;
+		/* an indent never takes more than half the line */
+		int pad = nlines > 0 ? (indent < width / 2 ? indent : width / 2)
+		                     : 0;
 		size_t avail = (size_t)(width - pad), take, rest_cells;
 		size_t used = 0;
 

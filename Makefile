@@ -101,7 +101,10 @@ fuzz: deps $(FUZZ_BIN)
 $(BUILD)/bench_lookup: tests/bench/bench_lookup.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
-bench: deps all $(BUILD)/bench_lookup
+$(BUILD)/bench_printer: tests/bench/bench_printer.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
+
+bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_printer
 	@sh tests/bench/run $(BUILD)
 
 FORMAT_SRC = $(wildcard daemon/*.[ch] scanner/*.[ch] postal/*.[ch] \

@@ -67,8 +67,7 @@ api_print_state(struct printer *p, struct http_response *r)
 
 /* The canonical dossier code of a path segment; -1 after a reply. */
 static int
-code_arg(const char *seg, char out[DCODE_TEXT_MAX + 1],
-    struct http_response *r)
+code_arg(const char *seg, char out[DCODE_TEXT_MAX + 1], struct http_response *r)
 {
 	struct dcode d;
 	enum dcode_err e = dcode_parse(seg, strlen(seg), &d, NULL);
@@ -106,7 +105,8 @@ doc_arg(const char *rest, enum printdoc_kind *kind, char *ref, size_t size,
 	ref[0] = '\0';
 	if (*kind == PRINTDOC_TEST) {
 		if (slash != NULL) {
-			reply_error(r, 404, "path", "the test page takes no id");
+			reply_error(r, 404, "path",
+			    "the test page takes no id");
 			return -1;
 		}
 		return 0;
@@ -165,7 +165,10 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 	n.max_pending = printer_queue_max(p);
 	rc = store_print_enqueue(st, &n, &id, err);
 	if (rc != STORE_OK) {
-		reply_problem(r, rc == STORE_FULL ? 507 : rc == STORE_INVALID ? 400 : 500,
+		reply_problem(r,
+		    rc == STORE_FULL          ? 507
+		        : rc == STORE_INVALID ? 400
+		                              : 500,
 		    err);
 		return;
 	}
@@ -176,7 +179,8 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 		reply_error(r, 500, "", "the queued job cannot be read");
 		return;
 	}
-	reply_json(r, 202, json_pack("{s:o}", "job", store_print_job_json(&job)));
+	reply_json(r, 202,
+	    json_pack("{s:o}", "job", store_print_job_json(&job)));
 }
 
 static void
@@ -206,12 +210,13 @@ route_reprint(struct printer *p, struct store *st, int64_t id,
 	    (long long)nid, (long long)id, actor);
 	printer_kick(p);
 	store_print_get(st, nid, &job);
-	reply_json(r, 202, json_pack("{s:o}", "job", store_print_job_json(&job)));
+	reply_json(r, 202,
+	    json_pack("{s:o}", "job", store_print_job_json(&job)));
 }
 
 static void
-route_render(struct printer *p, const struct http_request *hr,
-    const char *rest, struct http_response *r)
+route_render(struct printer *p, const struct http_request *hr, const char *rest,
+    struct http_response *r)
 {
 	enum printdoc_kind kind;
 	char ref[64], err[256];
@@ -249,7 +254,8 @@ route_render(struct printer *p, const struct http_request *hr,
 		ebitmap_cleanup(&pv);
 		if (rc != 0) {
 			ebuf_cleanup(&out);
-			reply_error(r, 500, "", "the preview cannot be encoded");
+			reply_error(r, 500, "",
+			    "the preview cannot be encoded");
 			return;
 		}
 		bytes = out;
@@ -281,8 +287,7 @@ id_arg(const char *s, const char **rest)
 
 void
 api_print_route(struct printer *p, struct store *st,
-    const struct http_request *hr, struct http_response *r,
-    const char *actor)
+    const struct http_request *hr, struct http_response *r, const char *actor)
 {
 	const char *path = hr->path, *rest;
 	bool get = strcmp(hr->method, "GET") == 0,
@@ -308,8 +313,8 @@ api_print_route(struct printer *p, struct store *st,
 		char *end;
 		long limit = l ? strtol(l, &end, 10) : 50;
 
-		if (l != NULL && (*end != '\0' || limit < 1 ||
-		                     limit > JOBS_LIMIT_MAX)) {
+		if (l != NULL &&
+		    (*end != '\0' || limit < 1 || limit > JOBS_LIMIT_MAX)) {
 			reply_error(r, 400, "limit", "not in 1..500");
 			return;
 		}

@@ -25,8 +25,8 @@ struct body {
 	size_t len;
 };
 
-static void
-warn(const char *fmt, ...) __attribute__((__format__(__printf__, 1, 2)));
+static void warn(const char *fmt, ...)
+    __attribute__((__format__(__printf__, 1, 2)));
 
 static void
 warn(const char *fmt, ...)
@@ -60,8 +60,8 @@ on_body(char *data, size_t size, size_t n, void *arg)
 
 /* One request on the admin socket; *http is the status. */
 static int
-call(const char *socket, const char *method, const char *path,
-    struct body *b, long *http)
+call(const char *socket, const char *method, const char *path, struct body *b,
+    long *http)
 {
 	char url[4096], err[CURL_ERROR_SIZE] = "";
 	CURL *c;
@@ -236,7 +236,8 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 			fputs(CLI_PRINT_USAGE, stdout);
 			return OK;
 		default:
-			return usage(CLI_PRINT_USAGE, "print: unknown option '%s'", argv[optind - 1]);
+			return usage(CLI_PRINT_USAGE,
+			    "print: unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	/* options may also follow the operands */
@@ -245,7 +246,8 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 	what = argv[optind++];
 	if (strcmp(what, "test") != 0) {
 		if (optind >= argc)
-			return usage(CLI_PRINT_USAGE, "print %s: missing its argument", what);
+			return usage(CLI_PRINT_USAGE,
+			    "print %s: missing its argument", what);
 		ref = argv[optind++];
 	}
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -260,50 +262,59 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 			profile = optarg;
 			break;
 		default:
-			return usage(CLI_PRINT_USAGE, "print: unknown option '%s'", argv[optind - 1]);
+			return usage(CLI_PRINT_USAGE,
+			    "print: unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		return usage(CLI_PRINT_USAGE, "print: unexpected '%s'", argv[optind]);
+		return usage(CLI_PRINT_USAGE, "print: unexpected '%s'",
+		    argv[optind]);
 	if (esc(actor, a, sizeof a) == -1 ||
 	    (ref != NULL && esc(ref, e1, sizeof e1) == -1) ||
 	    (profile != NULL && esc(profile, e2, sizeof e2) == -1))
 		return usage(CLI_PRINT_USAGE, "print: argument too long");
 	if (strcmp(what, "reprint") == 0) {
 		if (to || png || profile)
-			return usage(CLI_PRINT_USAGE, "print reprint: takes no options");
+			return usage(CLI_PRINT_USAGE,
+			    "print reprint: takes no options");
 		snprintf(path, sizeof path,
 		    "/api/v1/print/jobs/%s/reprint?actor=%s", e1, a);
 	} else if (strcmp(what, "preview") == 0) {
 		if (png == NULL)
-			return usage(CLI_PRINT_USAGE, "print preview: --png FILE is required");
+			return usage(CLI_PRINT_USAGE,
+			    "print preview: --png FILE is required");
 		snprintf(path, sizeof path,
 		    "/api/v1/print/render/receipt/%s?format=png%s%s", e1,
 		    profile ? "&profile=" : "", e2);
 	} else if (strcmp(what, "receipt") == 0 || strcmp(what, "slip") == 0 ||
 	    strcmp(what, "manifest") == 0 || strcmp(what, "test") == 0) {
 		if (png != NULL)
-			return usage(CLI_PRINT_USAGE, "print: --png is for preview");
+			return usage(CLI_PRINT_USAGE,
+			    "print: --png is for preview");
 		if (profile != NULL && to == NULL)
-			return usage(CLI_PRINT_USAGE, "print: --profile needs --to FILE (the "
-			             "printer has its own profile)");
+			return usage(CLI_PRINT_USAGE,
+			    "print: --profile needs --to FILE (the "
+			    "printer has its own profile)");
 		if (to != NULL)
 			snprintf(path, sizeof path,
 			    "/api/v1/print/render/%s%s%s?format=escpos%s%s",
 			    what, ref ? "/" : "", ref ? e1 : "",
 			    profile ? "&profile=" : "", e2);
 		else
-			snprintf(path, sizeof path, "/api/v1/print/%s%s%s?actor=%s",
-			    what, ref ? "/" : "", ref ? e1 : "", a);
+			snprintf(path, sizeof path,
+			    "/api/v1/print/%s%s%s?actor=%s", what,
+			    ref ? "/" : "", ref ? e1 : "", a);
 	} else {
-		return usage(CLI_PRINT_USAGE, "print: unknown document '%s'", what);
+		return usage(CLI_PRINT_USAGE, "print: unknown document '%s'",
+		    what);
 	}
 	if (strcmp(what, "receipt") == 0 || strcmp(what, "slip") == 0 ||
 	    strcmp(what, "preview") == 0) {
 		struct dcode d;
 
 		if (dcode_parse(ref, strlen(ref), &d, NULL) != DCODE_OK)
-			return usage(CLI_PRINT_USAGE, "print: '%s' is not a dossier code", ref);
+			return usage(CLI_PRINT_USAGE,
+			    "print: '%s' is not a dossier code", ref);
 	}
 	if ((rc = call(socket, to || png ? "GET" : "POST", path, &b, &http)) !=
 	    OK) {
@@ -379,20 +390,24 @@ cli_printer(const char *socket, const char *actor, int argc, char **argv)
 			fputs(CLI_PRINTER_USAGE, stdout);
 			return OK;
 		default:
-			return usage(CLI_PRINTER_USAGE, "printer: unknown option '%s'", argv[optind - 1]);
+			return usage(CLI_PRINTER_USAGE,
+			    "printer: unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		return usage(CLI_PRINTER_USAGE, "printer: unexpected '%s'", argv[optind]);
+		return usage(CLI_PRINTER_USAGE, "printer: unexpected '%s'",
+		    argv[optind]);
 	n = strtol(limit, &end, 10);
 	if (*end != '\0' || n < 1 || n > 500)
-		return usage(CLI_PRINTER_USAGE, "printer: --limit: '%s' is not in 1..500", limit);
+		return usage(CLI_PRINTER_USAGE,
+		    "printer: --limit: '%s' is not in 1..500", limit);
 	if (strcmp(what, "status") == 0)
 		snprintf(path, sizeof path, "/api/v1/printer");
 	else if (strcmp(what, "jobs") == 0)
 		snprintf(path, sizeof path, "/api/v1/print/jobs?limit=%ld", n);
 	else
-		return usage(CLI_PRINTER_USAGE, "printer: unknown command '%s'", what);
+		return usage(CLI_PRINTER_USAGE, "printer: unknown command '%s'",
+		    what);
 	if ((rc = call(socket, "GET", path, &b, &http)) != OK) {
 		free(b.p);
 		return rc;
@@ -422,7 +437,8 @@ cli_printer(const char *socket, const char *actor, int argc, char **argv)
 		printf("profile:    %s, text %s\n", js(j, "profile"),
 		    js(j, "text_path"));
 		printf("queued:     %lld\n",
-		    (long long)json_integer_value(json_object_get(j, "queued")));
+		    (long long)json_integer_value(
+		        json_object_get(j, "queued")));
 		if (*js(j, "checked_at"))
 			printf("checked at: %s\n", js(j, "checked_at"));
 		if (*js(j, "last_error"))

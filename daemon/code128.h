@@ -28,7 +28,7 @@ enum code128_err {
 	CODE128_ECHAR,  /* a byte outside printable ASCII 0x20..0x7e */
 };
 
-struct code128 { /* a plain value */
+struct code128 {                          /* a plain value */
 	uint8_t sym[CODE128_SYMBOLS_MAX]; /* start, data, check, stop */
 	size_t count;
 };

@@ -83,9 +83,8 @@ ebitmap_cleanup(struct ebitmap *m)
 struct escpos *
 escpos_new(const char *const fonts[4], char *err, size_t errsize)
 {
-	static const char *const key[4] = { "printer.font",
-		"printer.font_bold", "printer.font_fallback",
-		"printer.font_fallback_bold" };
+	static const char *const key[4] = { "printer.font", "printer.font_bold",
+		"printer.font_fallback", "printer.font_fallback_bold" };
 	struct escpos *e = calloc(1, sizeof *e);
 
 	if (e == NULL) {
@@ -226,8 +225,8 @@ draw_text(struct escpos *e, const char *s, bool bold, bool big, int cell,
 				     xx++) {
 					int X = x0 + col * cw + dx +
 					    g->bitmap_left + (int)xx;
-					int Y = baseline - g->bitmap_top +
-					    (int)yy;
+					int Y =
+					    baseline - g->bitmap_top + (int)yy;
 					const uint8_t *src = g->bitmap.buffer +
 					    yy * (unsigned)g->bitmap.pitch;
 
@@ -321,8 +320,8 @@ text_native(struct r *r, const struct play_item *it)
 	int h = ESCPOS_LINE_DOTS * (it->big ? 2 : 1), y0;
 	bool tcvn = r->p->text == PP_TEXT_TCVN3;
 
-	for (const char *s = it->text; *s != '\0' && pn + 8 < sizeof printed &&
-	     en + 8 < sizeof enc;) {
+	for (const char *s = it->text;
+	     *s != '\0' && pn + 8 < sizeof printed && en + 8 < sizeof enc;) {
 		uint32_t cp;
 		size_t n = vn_next(s, &cp);
 		uint8_t b[2];
@@ -338,8 +337,9 @@ text_native(struct r *r, const struct play_item *it)
 			if (m != 3 && r->page != page) {
 				enc[en++] = 0x1b;
 				enc[en++] = 't';
-				enc[en++] = (uint8_t)(page ? r->p->cp_tcvn3_upper
-				                           : r->p->cp_tcvn3_lower);
+				enc[en++] =
+				    (uint8_t)(page ? r->p->cp_tcvn3_upper
+				                   : r->p->cp_tcvn3_lower);
 				r->page = page;
 			}
 			enc[en++] = b[page];
@@ -365,8 +365,8 @@ text_native(struct r *r, const struct play_item *it)
 	if ((y0 = pv_rows(r, h)) >= 0)
 		draw_text(r->e, printed, it->bold, it->big, cell_dots(r->p),
 		    x_for(r->p, (int)it->align, vn_width(printed, pn), it->big),
-		    r->pv->px + (size_t)y0 * (size_t)r->pv->width,
-		    r->pv->width, h);
+		    r->pv->px + (size_t)y0 * (size_t)r->pv->width, r->pv->width,
+		    h);
 }
 
 static int
@@ -433,8 +433,10 @@ barcode(struct r *r, const struct play_item *it)
 					if (bars[i])
 						memset(r->pv->px +
 						        (size_t)(y0 + y) *
-						            (size_t)r->pv->width +
-						        (size_t)x0 + i * (size_t)mod,
+						            (size_t)
+						                r->pv->width +
+						        (size_t)x0 +
+						        i * (size_t)mod,
 						    1, (size_t)mod);
 		return 0;
 	} else {
@@ -652,8 +654,7 @@ escpos_png(const struct ebitmap *m, struct ebuf *out)
 	png_write_info(png, info);
 	for (int y = 0; y < m->height; y++) {
 		for (int x = 0; x < m->width; x++)
-			row[x] = m->px[(size_t)y * (size_t)m->width +
-			             (size_t)x]
+			row[x] = m->px[(size_t)y * (size_t)m->width + (size_t)x]
 			    ? 0
 			    : 255;
 		png_write_row(png, row);

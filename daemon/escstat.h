@@ -45,6 +45,5 @@ bool escstat_printable(enum escstat);
 /* Parses a stream of reply bytes in the order asked (printer, [cause when
  * offline], paper) as a shell would receive them: for the fuzzer and the
  * tests. Extra bytes are ignored. */
-enum escstat escstat_parse_stream(const uint8_t *b, size_t len,
-    bool *garbage);
+enum escstat escstat_parse_stream(const uint8_t *b, size_t len, bool *garbage);
 #endif

@@ -92,8 +92,8 @@ parse_cmd(const char *v, struct pp_cmd *c)
 }
 
 static void
-set_key(const struct pkey *k, const char *v, struct pprofile *p,
-    struct perr *e, int line)
+set_key(const struct pkey *k, const char *v, struct pprofile *p, struct perr *e,
+    int line)
 {
 	char *base = (char *)p + k->off, *end;
 	long n;

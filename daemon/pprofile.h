@@ -34,15 +34,15 @@ struct pprofile {
 	int width_dots;  /* printable width, a multiple of 8 */
 	int width_chars; /* font A characters a line */
 	enum pp_text text;
-	int cp_ascii;                      /* ESC t for plain text */
+	int cp_ascii;                       /* ESC t for plain text */
 	int cp_tcvn3_lower, cp_tcvn3_upper; /* -1: absent */
-	int cp_cp1258;                     /* -1: absent; never used for text */
-	bool code128_native;  /* GS k 73 with {B/{C; else raster */
-	bool qr_native;       /* GS ( k; else raster */
-	int barcode_height;   /* dots */
-	int barcode_module;   /* dots a module */
-	int qr_module;        /* dots a module */
-	struct pp_cmd cut;    /* e.g. GS V 66 0 */
+	int cp_cp1258;       /* -1: absent; never used for text */
+	bool code128_native; /* GS k 73 with {B/{C; else raster */
+	bool qr_native;      /* GS ( k; else raster */
+	int barcode_height;  /* dots */
+	int barcode_module;  /* dots a module */
+	int qr_module;       /* dots a module */
+	struct pp_cmd cut;   /* e.g. GS V 66 0 */
 	struct pp_cmd status_printer, status_cause, status_paper;
 };
 

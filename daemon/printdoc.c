@@ -12,16 +12,16 @@
 
 static const char *const receipt_fields[] = { "office_name", "agency_header",
 	"unit", "code", "copy", "owner_name", "address", "procedure_name",
-	"documents", "sets", "days", "received_at", "due_at", "collect",
-	"book", "hotline", "lookup_url", "place_date", NULL };
+	"documents", "sets", "days", "received_at", "due_at", "collect", "book",
+	"hotline", "lookup_url", "place_date", NULL };
 static const char *const receipt_lists[] = { "documents", NULL };
 static const char *const slip_fields[] = { "office_name", "code",
 	"procedure_name", "masked_name", "status", "received_at", "due_at",
 	"apology_due_at", "collect", "printed_at", "hotline", NULL };
-static const char *const manifest_fields[] = { "office_name",
-	"agency_header", "manifest_id", "manifest_code", "handover_at",
-	"count", "post_count", "fee_total", "item_code", "item_procedure",
-	"item_owner", "item_address", "item_fee", "item_post", NULL };
+static const char *const manifest_fields[] = { "office_name", "agency_header",
+	"manifest_id", "manifest_code", "handover_at", "count", "post_count",
+	"fee_total", "item_code", "item_procedure", "item_owner",
+	"item_address", "item_fee", "item_post", NULL };
 static const char *const manifest_lists[] = { "item_code", "item_procedure",
 	"item_owner", "item_address", "item_fee", "item_post", NULL };
 static const char *const test_fields[] = { "office_name", "profile",
@@ -81,8 +81,7 @@ printdoc_cleanup(struct printdoc *d)
 	d->count = 0;
 }
 
-static int
-set(struct printdoc *d, const char *name, const char *fmt, ...)
+static int set(struct printdoc *d, const char *name, const char *fmt, ...)
     __attribute__((__format__(__printf__, 3, 4)));
 
 static int
@@ -135,8 +134,8 @@ vi_time(const char *iso, char *out, size_t size)
 		snprintf(out, size, "%s", iso);
 		return;
 	}
-	snprintf(out, size, "%02d giờ %02d phút, ngày %02d/%02d/%04d", h, mi,
-	    d, mo, y);
+	snprintf(out, size, "%02d giờ %02d phút, ngày %02d/%02d/%04d", h, mi, d,
+	    mo, y);
 }
 
 static void
@@ -215,8 +214,8 @@ printdoc_receipt(struct printdoc *d, json_t *dos, json_t *proc,
 	vi_date(js(dos, "received_at"), place, sizeof place);
 	docs[0] = '\0';
 	if (proc != NULL) {
-		const char *t = json_string_value(
-		    json_object_get(proc, "documents"));
+		const char *t =
+		    json_string_value(json_object_get(proc, "documents"));
 
 		list = json_object_get(proc, "documents");
 		if (t != NULL)
@@ -260,8 +259,8 @@ printdoc_receipt(struct printdoc *d, json_t *dos, json_t *proc,
 	    js(dos, "received_at"), seq);
 	rc |= set(d, "hotline", "%s", of->hotline);
 	/* the opaque token only: never an ID or phone number */
-	rc |= tok[0] ? set(d, "lookup_url", "%.*s/l/%s", base_len(of), of->public_url,
-	                   tok)
+	rc |= tok[0] ? set(d, "lookup_url", "%.*s/l/%s", base_len(of),
+	                   of->public_url, tok)
 	             : set(d, "lookup_url", "%s", "");
 	rc |= set(d, "place_date", "%s", place);
 	if (rc != 0)
@@ -290,8 +289,8 @@ printdoc_slip(struct printdoc *d, json_t *dos, const struct printdoc_office *of,
 	rc |= set(d, "procedure_name", "%s", js(dos, "procedure_name"));
 	rc |= set(d, "masked_name", "%s", masked);
 	rc |= set(d, "status", "%s",
-	    status_kiosk_vi((int)json_integer_value(
-	        json_object_get(dos, "status"))));
+	    status_kiosk_vi(
+	        (int)json_integer_value(json_object_get(dos, "status"))));
 	rc |= set(d, "received_at", "%s", rec);
 	rc |= set(d, "due_at", "%s", due);
 	rc |= set(d, "apology_due_at", "%s", ap);
@@ -351,8 +350,8 @@ printdoc_manifest(struct printdoc *d, const char *id, json_t *items,
 	memset(d, 0, sizeof *d);
 	json_array_foreach(items, i, it) {
 		int64_t fee = json_integer_value(json_object_get(it, "fee"));
-		bool by_post = json_integer_value(
-		    json_object_get(it, "delivery")) == 1;
+		bool by_post =
+		    json_integer_value(json_object_get(it, "delivery")) == 1;
 
 		total += fee;
 		post += by_post;

@@ -23,7 +23,7 @@ enum printdoc_kind {
 };
 #define PRINTDOC_KINDS 4
 
-struct printdoc_office { /* borrowed strings */
+struct printdoc_office {         /* borrowed strings */
 	const char *office_name; /* office.name */
 	const char *agency_name; /* office.agency_name: the parent agency */
 	const char *hotline;

@@ -22,13 +22,13 @@
 #include "log.h"
 #include "printer.h"
 
-#define PROFILES_MAX      64
-#define IDLE_POLL_MS      5000  /* status poll while idle */
-#define RETRY_MIN_MS      500   /* a job waiting for the printer */
-#define RETRY_MAX_MS      10000 /* backoff cap: jobs and reopening */
-#define READ_CHUNK        64
+#define PROFILES_MAX       64
+#define IDLE_POLL_MS       5000  /* status poll while idle */
+#define RETRY_MIN_MS       500   /* a job waiting for the printer */
+#define RETRY_MAX_MS       10000 /* backoff cap: jobs and reopening */
+#define READ_CHUNK         64
 #define MANIFEST_ITEMS_MAX 200
-#define ERR_MAX           256
+#define ERR_MAX            256
 
 /* ---- the data: profiles, templates, fonts ---------------------------- */
 
@@ -81,8 +81,7 @@ pdata_load(const struct config *cfg, char **errors)
 
 	*errors = NULL;
 	if (d == NULL ||
-	    (d->profiles = calloc(PROFILES_MAX, sizeof *d->profiles)) ==
-	        NULL) {
+	    (d->profiles = calloc(PROFILES_MAX, sizeof *d->profiles)) == NULL) {
 		append(errors, "printer: out of memory\n");
 		pdata_free(d);
 		return NULL;
@@ -127,16 +126,16 @@ pdata_load(const struct config *cfg, char **errors)
 		snprintf(path, sizeof path, "%s/templates/%s.tpl",
 		    cfg->printer_data_dir,
 		    printdoc_kind_name((enum printdoc_kind)k));
-		d->tpl[k] = ptemplate_load(path,
-		    printdoc_fields((enum printdoc_kind)k),
-		    printdoc_lists((enum printdoc_kind)k), &e);
+		d->tpl[k] =
+		    ptemplate_load(path, printdoc_fields((enum printdoc_kind)k),
+		        printdoc_lists((enum printdoc_kind)k), &e);
 		if (d->tpl[k] == NULL) {
 			append(errors, e);
 			free(e);
 		}
 	}
-	if ((d->fonts = escpos_new((const char *const *)cfg->printer_font,
-	         msg, sizeof msg)) == NULL) {
+	if ((d->fonts = escpos_new((const char *const *)cfg->printer_font, msg,
+	         sizeof msg)) == NULL) {
 		append(errors, msg);
 		append(errors, "\n");
 	}
@@ -243,7 +242,8 @@ tty_open(struct pdev *d, const struct plink *l, char *err)
 	}
 	d->fd = open(l->device, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (d->fd < 0) {
-		snprintf(err, ERR_MAX, "%.160s: %s", l->device, strerror(errno));
+		snprintf(err, ERR_MAX, "%.160s: %s", l->device,
+		    strerror(errno));
 		return -1;
 	}
 	if (tcgetattr(d->fd, &t) != 0) {
@@ -258,7 +258,8 @@ tty_open(struct pdev *d, const struct plink *l, char *err)
 	t.c_cflag &= (tcflag_t) ~(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS);
 	t.c_cflag |= CLOCAL | CREAD | (l->data_bits == 7 ? CS7 : CS8);
 	if (strcmp(l->parity, "none") != 0)
-		t.c_cflag |= PARENB | (strcmp(l->parity, "odd") == 0 ? PARODD : 0);
+		t.c_cflag |=
+		    PARENB | (strcmp(l->parity, "odd") == 0 ? PARODD : 0);
 	if (l->stop_bits == 2)
 		t.c_cflag |= CSTOPB;
 	if (strcmp(l->flow, "rtscts") == 0)
@@ -279,22 +280,23 @@ tty_open(struct pdev *d, const struct plink *l, char *err)
 static int
 file_open(struct pdev *d, const struct plink *l, char *err)
 {
-	d->fd = open(l->device, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0640);
+	d->fd =
+	    open(l->device, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	if (d->fd < 0) {
-		snprintf(err, ERR_MAX, "%.160s: %s", l->device, strerror(errno));
+		snprintf(err, ERR_MAX, "%.160s: %s", l->device,
+		    strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
 static int
-serial_fail(struct pdev *d, const struct plink *l, const char *what,
-    char *err)
+serial_fail(struct pdev *d, const struct plink *l, const char *what, char *err)
 {
 	char *m = sp_last_error_message();
 
-	snprintf(err, ERR_MAX, "%.160s: %s: %.60s", l->device, what, m ? m : "failed");
+	snprintf(err, ERR_MAX, "%.160s: %s: %.60s", l->device, what,
+	    m ? m : "failed");
 	sp_free_error_message(m);
 	if (d->port != NULL) {
 		sp_close(d->port);
@@ -309,7 +311,7 @@ static int
 serial_open(struct pdev *d, const struct plink *l, char *err)
 {
 	enum sp_parity par = strcmp(l->parity, "odd") == 0 ? SP_PARITY_ODD
-	    : strcmp(l->parity, "even") == 0                ? SP_PARITY_EVEN
+	    : strcmp(l->parity, "even") == 0               ? SP_PARITY_EVEN
 	                                                   : SP_PARITY_NONE;
 	enum sp_flowcontrol fc = strcmp(l->flow, "rtscts") == 0
 	    ? SP_FLOWCONTROL_RTSCTS
@@ -398,8 +400,8 @@ struct conn { /* one open device and its poll handle; freed on close */
 struct printer {
 	uv_loop_t *loop;
 	struct store *store;
-	const struct config *cfg; /* borrowed; replaced on reload */
-	struct pdata *data;       /* owned */
+	const struct config *cfg;            /* borrowed; replaced on reload */
+	struct pdata *data;                  /* owned */
 	char profile[PPROFILE_NAME_MAX + 1]; /* in data; kept on a bad reload */
 	struct plink link;
 	const struct pdev_ops *ops;
@@ -412,7 +414,7 @@ struct printer {
 	unsigned backoff_ms;
 	/* the status round */
 	enum why why;
-	int q;        /* 0 printer, 1 cause, 2 paper: the query awaited */
+	int q; /* 0 printer, 1 cause, 2 paper: the query awaited */
 	struct escstat_replies rep;
 	/* the job being sent */
 	struct store_print_job job;
@@ -494,23 +496,21 @@ lost(struct printer *p, const char *why)
 	set_error(p, msg);
 	p->sh = SH_CLOSED;
 	arm(p, p->backoff_ms);
-	p->backoff_ms = p->backoff_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS
-	                                                 : p->backoff_ms * 2;
+	p->backoff_ms =
+	    p->backoff_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : p->backoff_ms * 2;
 }
 
 static const struct pp_cmd *
 query_cmd(const struct printer *p, int q)
 {
-	const struct pprofile *pr = find_profile(p->data,
-	    p->profile);
+	const struct pprofile *pr = find_profile(p->data, p->profile);
 
 	return q == 0 ? &pr->status_printer
 	    : q == 1  ? &pr->status_cause
 	              : &pr->status_paper;
 }
 
-static void
-round_done(struct printer *p);
+static void round_done(struct printer *p);
 
 /* Sends query q (skipping those the profile lacks) and waits for its
  * byte until the deadline. */
@@ -545,8 +545,7 @@ ask(struct printer *p, int q)
 static void
 start_round(struct printer *p, enum why why)
 {
-	const struct pprofile *pr = find_profile(p->data,
-	    p->profile);
+	const struct pprofile *pr = find_profile(p->data, p->profile);
 
 	p->why = why;
 	memset(&p->rep, 0, sizeof p->rep);
@@ -750,9 +749,8 @@ try_open(struct printer *p)
 	c->poll.data = c;
 	p->conn = c;
 	p->last_error[0] = '\0';
-	log_info("printer: %s open (%s, %d baud, profile %s)",
-	    p->link.device, p->link.backend, p->link.baud,
-	    p->profile);
+	log_info("printer: %s open (%s, %d baud, profile %s)", p->link.device,
+	    p->link.backend, p->link.baud, p->profile);
 	p->backoff_ms = RETRY_MIN_MS;
 	p->sh = SH_IDLE;
 	start_round(p, WHY_POLL);
@@ -799,8 +797,9 @@ on_poll(uv_poll_t *h, int status, int events)
 	if (status < 0) {
 		/* libuv reports POLLERR as UV_EBADF: on a tty that is the
 		 * other end going away, i.e. the cable pulled */
-		lost(p, status == UV_EBADF ? "the device went away (unplugged?)"
-		                           : uv_strerror(status));
+		lost(p,
+		    status == UV_EBADF ? "the device went away (unplugged?)"
+		                       : uv_strerror(status));
 		return;
 	}
 	if (events & (UV_READABLE | UV_DISCONNECT)) {
@@ -962,8 +961,7 @@ json_t *
 printer_info(struct printer *p)
 {
 	char at[32] = "";
-	const struct pprofile *pr = find_profile(p->data,
-	    p->profile);
+	const struct pprofile *pr = find_profile(p->data, p->profile);
 	json_t *o;
 
 	if (p->checked_at != 0)
@@ -974,15 +972,14 @@ printer_info(struct printer *p)
 	    p->sh != SH_OFF && escstat_printable(p->state), "backend",
 	    p->link.backend, "device", p->link.device, "baud", p->link.baud,
 	    "profile", pr ? pr->name : "", "text_path",
-	    pr ? pprofile_text_name(pr->text) : "", "last_error",
-	    p->last_error, "queued", (json_int_t)store_print_pending(p->store),
-	    "checked_at", at);
+	    pr ? pprofile_text_name(pr->text) : "", "last_error", p->last_error,
+	    "queued", (json_int_t)store_print_pending(p->store), "checked_at",
+	    at);
 	if (o != NULL)
 		json_object_set_new(o, "jobs",
 		    json_pack("{s:I,s:I,s:I}", "printed",
-		        (json_int_t)p->printed, "failed",
-		        (json_int_t)p->failed, "reprinted",
-		        (json_int_t)p->reprints));
+		        (json_int_t)p->printed, "failed", (json_int_t)p->failed,
+		        "reprinted", (json_int_t)p->reprints));
 	return o;
 }
 
@@ -1065,8 +1062,9 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 	int day;
 
 	if (cal_parse_date(day_text, strlen(day_text), &day) != 0) {
-		snprintf(err, errsize, "manifest: '%.20s' is not a day "
-		                       "YYYY-MM-DD",
+		snprintf(err, errsize,
+		    "manifest: '%.20s' is not a day "
+		    "YYYY-MM-DD",
 		    day_text);
 		return NULL;
 	}
@@ -1079,8 +1077,8 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 	json_array_foreach(hits, i, it) {
 		enum store_rc rc;
 		json_t *d, *proc;
-		const char *code = json_string_value(
-		    json_object_get(it, "code"));
+		const char *code =
+		    json_string_value(json_object_get(it, "code"));
 
 		if (json_integer_value(json_object_get(it, "channel")) != 3)
 			continue;
@@ -1097,8 +1095,8 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 		proc = procedure_of(p->store,
 		    json_string_value(json_object_get(d, "procedure_code")));
 		json_object_set_new(d, "fee",
-		    json_integer(json_integer_value(
-		        json_object_get(proc, "fee"))));
+		    json_integer(
+		        json_integer_value(json_object_get(proc, "fee"))));
 		json_decref(proc);
 		json_array_append_new(items, d);
 	}
@@ -1111,8 +1109,8 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
     const char *profile, bool reprint, struct ebuf *bytes,
     struct ebitmap *preview, bool *notfound, char *err, size_t errsize)
 {
-	const struct pprofile *pr = find_profile(p->data,
-	    profile ? profile : p->profile);
+	const struct pprofile *pr =
+	    find_profile(p->data, profile ? profile : p->profile);
 	struct printdoc_office of = { .office_name = p->cfg->office_name,
 		.agency_name = p->cfg->agency_name,
 		.hotline = p->cfg->hotline,

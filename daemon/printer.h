@@ -37,8 +37,8 @@ struct printer;
  * starts the queue. NULL with every problem ("file:line: problem" lines)
  * in *errors (caller frees). A device that cannot be opened is not an
  * error: the printer is "disconnected" and retried. */
-struct printer *printer_new(uv_loop_t *, struct store *,
-    const struct config *, char **errors);
+struct printer *printer_new(uv_loop_t *, struct store *, const struct config *,
+    char **errors);
 /* SIGHUP: reloads profiles, templates and fonts; on any error keeps the
  * old ones and returns -1 with the problems in *errors. */
 int printer_reload(struct printer *, const struct config *, char **errors);

@@ -105,8 +105,8 @@ check_text(const char *text, const char *each, const char *const *allowed,
 		memcpy(f, p + 1, (size_t)(end - p - 1));
 		f[end - p - 1] = '\0';
 		if (!in_list(allowed, f))
-			perr_add(e, line, "{%s}: no such field in this document",
-			    f);
+			perr_add(e, line,
+			    "{%s}: no such field in this document", f);
 		else if (in_list(lists, f) && strcmp(f, each) != 0 &&
 		    !in_list(lists, each))
 			perr_add(e, line,
@@ -254,8 +254,8 @@ ptemplate_parse(const char *buf, size_t len, const char *name,
 	size_t i = 0;
 	int line = 0;
 
-	if (t == NULL || (t->e = calloc(PTPL_LINES_MAX, sizeof *t->e)) ==
-	        NULL) {
+	if (t == NULL ||
+	    (t->e = calloc(PTPL_LINES_MAX, sizeof *t->e)) == NULL) {
 		free(t);
 		perr_add(&e, 0, "out of memory");
 		*errors = perr_take(&e);
@@ -421,10 +421,11 @@ append_clean(char *out, size_t used, size_t size, const char *s, size_t len)
 
 	while (i < len && used + 5 < size) {
 		unsigned char c = (unsigned char)s[i];
-		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2
-		    : (c & 0xf0) == 0xe0                     ? 3
-		    : (c & 0xf8) == 0xf0                     ? 4
-		                                             : 0;
+		size_t n = c < 0x80      ? 1
+		    : (c & 0xe0) == 0xc0 ? 2
+		    : (c & 0xf0) == 0xe0 ? 3
+		    : (c & 0xf8) == 0xf0 ? 4
+		                         : 0;
 		bool ok = n > 0 && i + n <= len;
 
 		for (size_t k = 1; ok && k < n; k++)
@@ -487,8 +488,8 @@ expand(const char *text, const struct pt_fields *f, long item, char *out,
 
 			if (end - p == 2 && p[1] == '#') {
 				char num[16];
-				int n = snprintf(num, sizeof num, "%ld",
-				    item + 1);
+				int n =
+				    snprintf(num, sizeof num, "%ld", item + 1);
 
 				used = append_clean(raw, used, size, num,
 				    (size_t)n);
@@ -536,8 +537,8 @@ cells_to_bytes(const char *s, size_t cells)
 /* Wraps text into lines of width cells, at most maxl lines; a cut last
  * line ends with "...". */
 static int
-wrap(struct playout *o, const struct play_item *it, const char *text,
-    int width, int maxl, int indent)
+wrap(struct playout *o, const struct play_item *it, const char *text, int width,
+    int maxl, int indent)
 {
 	char line[1024];
 	const char *p = text;
@@ -549,8 +550,8 @@ wrap(struct playout *o, const struct play_item *it, const char *text,
 		return push(o, it, "", 0);
 	while (*p != '\0') {
 		/* an indent never takes more than half the line */
-		int pad = nlines > 0 ? (indent < width / 2 ? indent : width / 2)
-		                     : 0;
+		int pad =
+		    nlines > 0 ? (indent < width / 2 ? indent : width / 2) : 0;
 		size_t avail = (size_t)(width - pad), take, rest_cells;
 		size_t used = 0;
 
@@ -568,8 +569,8 @@ wrap(struct playout *o, const struct play_item *it, const char *text,
 		if (nlines + 1 == maxl && p[take] != '\0' &&
 		    vn_width(p, strlen(p)) > avail) {
 			/* the last line allowed: cut with "..." */
-			size_t lim = avail >= 3 ? cells_to_bytes(p, avail - 3)
-			                        : 0;
+			size_t lim =
+			    avail >= 3 ? cells_to_bytes(p, avail - 3) : 0;
 
 			memset(line, ' ', (size_t)pad);
 			used = (size_t)pad;

@@ -63,9 +63,8 @@ struct playout { /* owns its items; playout_cleanup frees them */
 /* Parses a template. allowed: the document's field names (NULL-ended);
  * list_fields: those that are lists (NULL-ended). NULL with every
  * problem in *errors ("file:line: problem" lines, caller frees). */
-struct ptemplate *ptemplate_parse(const char *buf, size_t len,
-    const char *name, const char *const *allowed,
-    const char *const *list_fields, char **errors);
+struct ptemplate *ptemplate_parse(const char *buf, size_t len, const char *name,
+    const char *const *allowed, const char *const *list_fields, char **errors);
 struct ptemplate *ptemplate_load(const char *path, const char *const *allowed,
     const char *const *list_fields, char **errors);
 void ptemplate_free(struct ptemplate *); /* NULL is a no-op */

@@ -2933,10 +2933,10 @@ store_stats(struct store *s, struct store_stats *out)
 
 /* ---- the print queue (migration 3) ---------------------------------- */
 
-#define PRINT_JOB_COLS                                                   \
+#define PRINT_JOB_COLS                                                      \
 	"id, kind, ref, state, reprint, coalesce(reprint_of, 0), attempts," \
-	" actor, created_at, updated_at, coalesce(finished_at, 0),"       \
-	" coalesce(bytes, 0), coalesce(printer_state, ''),"               \
+	" actor, created_at, updated_at, coalesce(finished_at, 0),"         \
+	" coalesce(bytes, 0), coalesce(printer_state, ''),"                 \
 	" coalesce(outcome, '')"
 
 static void
@@ -3075,9 +3075,8 @@ store_print_get(struct store *s, int64_t id, struct store_print_job *j)
 }
 
 enum store_rc
-store_print_update(struct store *s, int64_t id, const char *state,
-    int reprint, bool attempt, const char *printer_state, int64_t bytes,
-    const char *outcome)
+store_print_update(struct store *s, int64_t id, const char *state, int reprint,
+    bool attempt, const char *printer_state, int64_t bytes, const char *outcome)
 {
 	sqlite3_stmt *st;
 	int64_t now = wall_now();

@@ -201,7 +201,7 @@ enum store_rc store_stats(struct store *, struct store_stats *);
  * again under a "BẢN IN LẠI" banner. */
 struct store_print_new {
 	const char *kind, *ref, *actor;
-	int64_t reprint_of; /* 0, or the job this one reprints */
+	int64_t reprint_of;  /* 0, or the job this one reprints */
 	int64_t max_pending; /* queued + printing allowed; else STORE_FULL */
 };
 struct store_print_job { /* a plain value */
@@ -220,9 +220,9 @@ enum store_rc store_print_get(struct store *, int64_t id,
     struct store_print_job *);
 /* Sets state, reprint (-1 keeps it), counts an attempt, records the
  * printer state, the bytes sent (0 keeps) and the outcome text. */
-enum store_rc store_print_update(struct store *, int64_t id,
-    const char *state, int reprint, bool attempt, const char *printer_state,
-    int64_t bytes, const char *outcome);
+enum store_rc store_print_update(struct store *, int64_t id, const char *state,
+    int reprint, bool attempt, const char *printer_state, int64_t bytes,
+    const char *outcome);
 /* At start-up: jobs left printing by a stop or crash go back to queued,
  * marked reprint. Returns how many, or -1. */
 int store_print_recover(struct store *);

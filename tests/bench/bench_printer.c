@@ -52,11 +52,12 @@ main(void)
 		"https://motcua.quangninh.gov.vn" };
 	char err[256], *errors = NULL, path[128];
 	struct escpos *e = escpos_new(fonts, err, sizeof err);
-	struct ptemplate *t = ptemplate_load("data/printer/templates/receipt.tpl",
-	    printdoc_fields(PRINTDOC_RECEIPT), printdoc_lists(PRINTDOC_RECEIPT),
-	    &errors);
-	json_t *d = json_loads(dossier, 0, NULL), *pr = json_loads(procedure, 0,
-	                                                NULL);
+	struct ptemplate *t =
+	    ptemplate_load("data/printer/templates/receipt.tpl",
+	        printdoc_fields(PRINTDOC_RECEIPT),
+	        printdoc_lists(PRINTDOC_RECEIPT), &errors);
+	json_t *d = json_loads(dossier, 0, NULL),
+	       *pr = json_loads(procedure, 0, NULL);
 	struct printdoc doc;
 	struct pt_fields f;
 
@@ -100,8 +101,9 @@ main(void)
 				playout_cleanup(&lay);
 			}
 			ms = (now_ms() - t0) / runs;
-			printf("profile=%s text=%s bytes=%zu min=%zu "
-			       "raster_lines=%zu text_lines=%zu render_ms=%.2f\n",
+			printf(
+			    "profile=%s text=%s bytes=%zu min=%zu "
+			    "raster_lines=%zu text_lines=%zu render_ms=%.2f\n",
 			    p.name, pprofile_text_name(p.text), b.len,
 			    st.min_bytes, st.raster_lines, st.text_lines, ms);
 			ebuf_cleanup(&b);

@@ -71,7 +71,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				assert((unsigned char)*c >= 0x20 && *c != 0x7f);
 			if (o.items[i].kind == PLAY_TEXT)
 				assert(vn_width(s, strlen(s)) <=
-				    (size_t)(o.items[i].big ? width / 2 : width) ||
+				        (size_t)(o.items[i].big ? width / 2
+				                                : width) ||
 				    i == 0);
 		}
 		assert(o.count <= PTPL_LAYOUT_MAX);

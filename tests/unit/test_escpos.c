@@ -21,8 +21,7 @@ static const char *const font_files[4] = { DEJAVU "DejaVuSansMono.ttf",
 	DEJAVU "DejaVuSansMono-Bold.ttf", DEJAVU "DejaVuSans.ttf",
 	DEJAVU "DejaVuSans-Bold.ttf" };
 
-static const char *const profiles[] = { "epson80", "epson80-tcvn3",
-	"clone58" };
+static const char *const profiles[] = { "epson80", "epson80-tcvn3", "clone58" };
 
 static const char dossier_json[] =
     "{\"code\":\"000.00.19.H49-261125-0007\",\"agency_name\":\"UBND tỉnh "
@@ -97,7 +96,8 @@ fields_for(enum printdoc_kind k, const struct pprofile *p, struct printdoc *d)
 			json_t *it = json_deep_copy(dos);
 
 			json_object_set_new(it, "fee", json_integer(50000 * i));
-			json_object_set_new(it, "delivery", json_integer(i % 2));
+			json_object_set_new(it, "delivery",
+			    json_integer(i % 2));
 			json_array_append_new(items, it);
 		}
 		rc = printdoc_manifest(d, "2026-11-25", items, &office,
@@ -152,8 +152,8 @@ hexdiff(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
 
 	for (i = 0; i < n && a[i] == b[i]; i++)
 		;
-	fprintf(stderr, "first difference at byte %zu (lengths %zu, %zu):\n",
-	    i, na, nb);
+	fprintf(stderr, "first difference at byte %zu (lengths %zu, %zu):\n", i,
+	    na, nb);
 	for (size_t k = i; k < i + 16; k++)
 		fprintf(stderr, "  %zu: got %02x want %02x\n", k,
 		    k < na ? a[k] : 0, k < nb ? b[k] : 0);
@@ -235,8 +235,8 @@ test_no_stray_bytes(void **state)
 			i += c == 0x1b && b.p[i + 1] == '@' ? 2 : 3;
 		} else {
 			if (c >= 0x80)
-				fail_msg("byte %02x at %zu outside a command", c,
-				    i);
+				fail_msg("byte %02x at %zu outside a command",
+				    c, i);
 			i++;
 		}
 	}

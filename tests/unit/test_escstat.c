@@ -38,8 +38,8 @@ test_table(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		bool g = !rows[i].garbage;
-		enum escstat s = escstat_parse_stream(rows[i].bytes,
-		    rows[i].len, &g);
+		enum escstat s =
+		    escstat_parse_stream(rows[i].bytes, rows[i].len, &g);
 
 		if (s != rows[i].want || g != rows[i].garbage)
 			fail_msg("%s: got %s (garbage %d)", rows[i].name,
@@ -69,8 +69,7 @@ test_names(void **state)
 {
 	(void)state;
 	assert_string_equal(escstat_name(ESCSTAT_NO_PAPER), "no_paper");
-	assert_string_equal(escstat_name(ESCSTAT_DISCONNECTED),
-	    "disconnected");
+	assert_string_equal(escstat_name(ESCSTAT_DISCONNECTED), "disconnected");
 	assert_string_equal(escstat_name((enum escstat)99), "unknown");
 	assert_true(escstat_printable(ESCSTAT_PAPER_LOW));
 	assert_false(escstat_printable(ESCSTAT_UNKNOWN));

@@ -52,8 +52,11 @@ static int64_t
 add(struct store *s, const char *kind, const char *ref, int64_t of,
     enum store_rc want)
 {
-	struct store_print_new n = { .kind = kind, .ref = ref,
-		.actor = "can.bo (uid 1)", .reprint_of = of, .max_pending = 3 };
+	struct store_print_new n = { .kind = kind,
+		.ref = ref,
+		.actor = "can.bo (uid 1)",
+		.reprint_of = of,
+		.max_pending = 3 };
 	char err[STORE_ERR_MAX] = "";
 	int64_t id = 0;
 
@@ -105,11 +108,11 @@ test_recover(void **state)
 	struct fx *f = *state;
 	struct store_print_job j;
 	char err[STORE_ERR_MAX];
-	int64_t a = add(f->s, "receipt", "000.00.19.H49-261125-0002", 0,
-	    STORE_OK);
+	int64_t a =
+	    add(f->s, "receipt", "000.00.19.H49-261125-0002", 0, STORE_OK);
 
-	assert_int_equal(store_print_update(f->s, a, "printing", -1, true,
-	                     "ok", 500, "sending"),
+	assert_int_equal(store_print_update(f->s, a, "printing", -1, true, "ok",
+	                     500, "sending"),
 	    STORE_OK);
 	store_close(f->s);
 	f->s = store_open(f->path, 1000, err);

@@ -10,8 +10,7 @@
 #include "printdoc.h"
 #include "ptemplate.h"
 
-static const char *const allowed[] = { "name", "code", "docs", "empty",
-	NULL };
+static const char *const allowed[] = { "name", "code", "docs", "empty", NULL };
 static const char *const lists[] = { "docs", NULL };
 
 static struct ptemplate *
@@ -39,7 +38,8 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	expect_error("text | ok\nbogus | x\n", "t.tpl:2: bogus: unknown directive");
+	expect_error("text | ok\nbogus | x\n",
+	    "t.tpl:2: bogus: unknown directive");
 	expect_error("text | {nosuch}\n", "t.tpl:1: {nosuch}: no such field");
 	expect_error("\n\ntext | {docs}\n",
 	    "t.tpl:3: {docs}: a list field, usable only in \"each\"");
@@ -86,8 +86,8 @@ test_wrap(void **state)
 	assert_string_equal(o.items[2].text, "  Phương");
 	playout_cleanup(&o);
 	/* trunc: one line, cut with "..." within the width in cells */
-	o = render("text trunc | {name}\n", "Nguyễn Thị Ánh Tuyết Hoàng",
-	    "", 16);
+	o = render("text trunc | {name}\n", "Nguyễn Thị Ánh Tuyết Hoàng", "",
+	    16);
 	assert_int_equal(o.count, 1);
 	assert_string_equal(o.items[0].text, "Nguyễn Thị Án...");
 	playout_cleanup(&o);
@@ -167,12 +167,13 @@ test_profile_errors(void **state)
 	char *errors = NULL;
 
 	(void)state;
-	assert_int_equal(pprofile_parse(bad, strlen(bad), "p.profile", &p,
-	                     &errors),
-	    -1);
+	assert_int_equal(
+	    pprofile_parse(bad, strlen(bad), "p.profile", &p, &errors), -1);
 	assert_non_null(strstr(errors, "p.profile:1: name: only letters"));
-	assert_non_null(strstr(errors, "p.profile:2: width_dots: not a multiple of 8"));
-	assert_non_null(strstr(errors, "p.profile:4: qr: not native or raster"));
+	assert_non_null(
+	    strstr(errors, "p.profile:2: width_dots: not a multiple of 8"));
+	assert_non_null(
+	    strstr(errors, "p.profile:4: qr: not native or raster"));
 	assert_non_null(strstr(errors, "p.profile:5: cut: not up to"));
 	assert_non_null(strstr(errors, "p.profile:6: wobble: unknown key"));
 	assert_non_null(strstr(errors, "p.profile:7: name: duplicate key"));

@@ -39,7 +39,7 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_print.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	code128 escstat ptemplate escpos printq \
+	code128 escstat ptemplate escpos printq vntext \
 	ratelimit jsonw
 FUZZ_TARGETS := dcode importrec config holiday escstat ptemplate
 

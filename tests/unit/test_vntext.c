@@ -43,8 +43,8 @@ test_tcvn3(void **state)
 		if ((m & 2) && b[1] != rows[i].upper)
 			fail_msg("%s: upper %02x", rows[i].ch, b[1]);
 		if (m == 1 || m == 2)
-			assert_int_equal(vn_tcvn3_decode(m == 1 ? 0 : 1,
-			                     b[m == 1 ? 0 : 1]),
+			assert_int_equal(
+			    vn_tcvn3_decode(m == 1 ? 0 : 1, b[m == 1 ? 0 : 1]),
 			    cp);
 	}
 	/* every assigned byte decodes to a letter that encodes back */
@@ -67,11 +67,24 @@ test_subst(void **state)
 	static const struct {
 		const char *in, *out;
 	} rows[] = {
-		{ "“", "\"" }, { "”", "\"" }, { "‘", "'" }, { "’", "'" },
-		{ "–", "-" }, { "—", "-" }, { "…", "..." }, { "\xc2\xa0", " " },
-		{ "•", "*" }, { "đ", "d" }, { "Đ", "D" }, { "ế", "e" },
-		{ "Ỵ", "Y" }, { "ñ", "n" }, { "€", "?" }, { "✓", "?" },
-		{ "中", "?" }, { "x", "x" },
+		{ "“", "\"" },
+		{ "”", "\"" },
+		{ "‘", "'" },
+		{ "’", "'" },
+		{ "–", "-" },
+		{ "—", "-" },
+		{ "…", "..." },
+		{ "\xc2\xa0", " " },
+		{ "•", "*" },
+		{ "đ", "d" },
+		{ "Đ", "D" },
+		{ "ế", "e" },
+		{ "Ỵ", "Y" },
+		{ "ñ", "n" },
+		{ "€", "?" },
+		{ "✓", "?" },
+		{ "中", "?" },
+		{ "x", "x" },
 	};
 
 	(void)state;

@@ -335,6 +335,30 @@ def queue_survives_restart(e):
     ok("T*** T** N*** Á**" in text, "masked name on the slip: " + text)
 
 
+@test
+def serial_backend_reports_a_missing_port(e):
+    """The libserialport backend on a port that is not there: the state
+    is "disconnected" with the device named, and the daemon keeps
+    serving (a real serial port cannot be faked on a pty: Debian's
+    libserialport refuses pseudo-terminals)."""
+    os.mkdir(os.path.join(e.tmp, "serial"))
+    other = Daemon(e.d.build, os.path.join(e.tmp, "serial"))
+    missing = os.path.join(other.tmp, "ttyUSB9")
+    other.write_conf(extra=f"[printer]\nenabled = true\nbackend = serial\n"
+                           f"device = {missing}\ndata_dir = {e.data}\n")
+    other.start()
+    try:
+        wait_for(lambda: other.get("/api/v1/printer", admin=True)[1]["state"] == "disconnected",
+                 10, "disconnected")
+        p = other.cli("printer", "status")
+        eq(p.returncode, 1, "cannot print")
+        ok(missing in p.stdout and "last error" in p.stdout, p.stdout)
+        s, j, _ = other.get("/api/v1/printer/state")
+        eq(j, {"available": False, "state": "disconnected"}, "public state")
+    finally:
+        other.stop()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")

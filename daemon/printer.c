@@ -601,7 +601,7 @@ send_job(struct printer *p)
 		    p->job.kind, err);
 		p->failed++;
 		ebuf_cleanup(&p->out);
-		next_job(p);
+		arm(p, 0); /* the next job from the loop, not recursion */
 		return;
 	}
 	store_print_update(p->store, p->job.id, "printing", -1, true,
@@ -691,7 +691,9 @@ round_done(struct printer *p)
 			p->sh = SH_IDLE;
 		}
 		p->backoff_ms = RETRY_MIN_MS;
-		next_job(p);
+		/* the next job from the loop: with the file backend a
+		 * queue of jobs would otherwise recurse job after job */
+		arm(p, 0);
 		return;
 	}
 }

@@ -207,14 +207,17 @@ main(int argc, char *argv[])
 	 * and line. Only an enabled printer makes it fatal. */
 	if ((m.printer = printer_new(m.loop, m.store, &m.cfg, &errors)) ==
 	    NULL) {
-		for (char *line = strtok(errors, "\n"); line;
-		     line = strtok(NULL, "\n"))
-			log_warnx("%s", line);
+		if (!m.cfg.printer_enabled)
+			log_info("printing is off and its data not loaded: %s",
+			    errors ? strtok(errors, "\n") : "");
+		else
+			for (char *line = strtok(errors, "\n"); line;
+			     line = strtok(NULL, "\n"))
+				log_warnx("%s", line);
 		free(errors);
 		errors = NULL;
 		if (m.cfg.printer_enabled)
 			fatalx("printer: the data above has errors");
-		log_info("printing is off: printer data not loaded");
 	}
 	api_set_printer(m.api, m.printer);
 	m.pub = http_new(m.loop,

@@ -240,6 +240,10 @@ test_no_stray_bytes(void **state)
 			i++;
 		}
 	}
+	/* pure ASCII lines stay printer text: the lookup URL and the rule */
+	assert_non_null(memmem(b.p, b.len,
+	    "https://motcua.quangninh.gov.vn/l/7KQ2M9XR4T8VWB", 48));
+	assert_non_null(memmem(b.p, b.len, "--------------------", 20));
 	ebuf_cleanup(&b);
 }
 

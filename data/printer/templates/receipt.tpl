@@ -23,6 +23,10 @@ text lines=2 indent=2 | Nhận lúc: {received_at}
 text bold lines=2 indent=2 | Hẹn trả: {due_at}
 text lines=2 indent=2 | Nhận kết quả: {collect}
 text | {book}
+feed 1
+text | NGƯỜI NỘP HỒ SƠ        NGƯỜI TIẾP NHẬN
+text | (ký, ghi rõ họ tên)    (ký, ghi rõ họ tên)
+feed 3
 rule
 text center if=hotline | Đường dây nóng: {hotline}
 text center | Tra cứu hồ sơ:

@@ -4,7 +4,7 @@
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
-	xlsxwriter zlib
+	xlsxwriter zlib libserialport libqrencode freetype2 libpng
 
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
@@ -34,14 +34,17 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
 	daemon/jsonw.c daemon/importpipe.c daemon/report.c daemon/api_report.c \
 	daemon/syncproto.c daemon/hubstore_sqlite.c daemon/hub.c daemon/sync.c \
-	daemon/lgsp.c daemon/kiosk.c daemon/kiosk_api.c \
-	daemon/gz.c
+	daemon/lgsp.c daemon/kiosk.c daemon/kiosk_api.c daemon/gz.c \
+	daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
+	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
+	daemon/printer.c daemon/api_print.c
 DAEMON_SRC := daemon/main.c
-CLI_SRC := daemon/motcua.c daemon/cli_report.c
+CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz
+	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
+	code128 escstat ptemplate escpos printq vntext
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
-	lgspreply kiosk gzip
+	lgspreply kiosk gzip escstat ptemplate
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
 	$(BUILD)/obj/daemon/kiosk_assets.o
@@ -105,8 +108,8 @@ FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
-	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c, \
-	    $(CORE_SRC)) $(LIBS)
+	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
+	    daemon/api_print.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
@@ -116,7 +119,10 @@ $(BUILD)/bench_lookup: tests/bench/bench_lookup.c $(LIBCORE)
 $(BUILD)/bench_report: tests/bench/bench_report.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
-bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report
+$(BUILD)/bench_printer: tests/bench/bench_printer.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
+
+bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_printer
 	@python3 tests/bench/sync_bench.py --build $(BUILD)
 	@sh tests/bench/run $(BUILD)
 	@BUILD=$(BUILD) node tests/bench/kiosk.mjs

@@ -13,6 +13,7 @@
 
 #include "api.h"
 #include "api_report.h"
+#include "api_print.h"
 #include "calendar.h"
 #include "dcode.h"
 #include "hub.h"
@@ -45,6 +46,7 @@ struct api {
 	uint64_t requests, errors_4xx, errors_5xx;
 	uint64_t lookup_hit, lookup_miss, lookup_limited;
 	uint64_t intakes, status_changes, import_lines, import_rejected;
+	struct printer *printer; /* borrowed; NULL: no printing */
 };
 
 /* Embedded assets from lookup-ui/ (daemon/assets.S). */
@@ -85,6 +87,12 @@ void
 api_set_hub(struct api *a, struct hub *h)
 {
 	a->hub = h;
+}
+
+void
+api_set_printer(struct api *a, struct printer *p)
+{
+	a->printer = p;
 }
 
 void
@@ -526,6 +534,8 @@ route_metrics(struct api *a, struct http_response *r)
 		sync_metrics(a->sync, f);
 #undef COUNTER
 #undef GAUGE
+	if (a->printer != NULL)
+		printer_metrics(a->printer, f);
 	fclose(f);
 	r->body = buf;
 	r->len = len;
@@ -1367,6 +1377,13 @@ route_staff(struct api *a, const struct http_request *hr,
 	char seg[256], code[DCODE_TEXT_MAX + 1];
 	bool get = strcmp(m, "GET") == 0, post = strcmp(m, "POST") == 0;
 
+	if (strncmp(p, "/api/v1/print", 13) == 0) { /* api_print.c */
+		char actor[ACTOR_MAX];
+
+		actor_of(hr, NULL, actor, sizeof actor);
+		api_print_route(a->printer, a->store, hr, r, actor);
+		return;
+	}
 	if (strcmp(p, "/api/v1/dossiers") == 0) {
 		if (post)
 			route_intake(a, hr, r);
@@ -1430,6 +1447,8 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 		route_lookup(a, hr, r, seg);
 	else if (get && strcmp(p, "/healthz") == 0)
 		route_health(a, r);
+	else if (get && strcmp(p, "/api/v1/printer/state") == 0)
+		api_print_state(a->printer, r);
 	else if (get && strcmp(p, "/metrics") == 0)
 		route_metrics(a, r);
 	else if (get && (strcmp(p, "/") == 0 || strncmp(p, "/l/", 3) == 0))

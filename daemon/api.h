@@ -15,6 +15,9 @@ struct api;
 struct api *api_new(struct store *, struct ratelimit *, const struct config *);
 /* Points the API at a new config after a reload (borrowed). */
 void api_set_config(struct api *, const struct config *);
+/* The printer for the print routes and /metrics (borrowed; NULL: none). */
+struct printer;
+void api_set_printer(struct api *, struct printer *);
 void api_free(struct api *); /* NULL is a no-op */
 struct kiosk;
 /* Routes the kiosk's requests to k (borrowed) first. */

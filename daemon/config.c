@@ -63,6 +63,9 @@ static const char *check_listen(const char *);
 static const char *check_url(const char *);
 static const char *check_agency_code(const char *);
 static const char *check_upstream(const char *);
+static const char *check_backend(const char *);
+static const char *check_parity(const char *);
+static const char *check_flow(const char *);
 
 static const char *const due_words[] = { "same_clock", "end_of_day" };
 static const char *const factor_words[] = { "id_last4", "phone_last4" };
@@ -230,6 +233,58 @@ static const struct key keys[] = {
 	{ KEY("kiosk", "test_endpoints"), .type = T_BOOL,
 	    AT(kiosk_test_endpoints), .def = "false", .restart = true,
 	    .help = "TEST ONLY: scan injection endpoint; never in production" },
+	/* [printer]: docs/printing.md. The link keys are restart-only. */
+	{ KEY("printer", "enabled"), .type = T_BOOL, AT(printer_enabled),
+	    .def = "false", .restart = true,
+	    .help = "drive a receipt printer and its queue" },
+	{ KEY("printer", "backend"), .type = T_STR, AT(printer_backend),
+	    .def = "serial", .restart = true, .check = check_backend,
+	    .help = "serial (libserialport), tty (termios) or file" },
+	{ KEY("printer", "device"), .type = T_STR, AT(printer_device),
+	    .def = "/dev/ttyUSB0", .restart = true, .nonempty = true,
+	    .help = "serial port, tty path, or the file to append to" },
+	{ KEY("printer", "baud"), .type = T_INT, AT(printer_baud), .min = 9600,
+	    .max = 115200, .def = "9600", .restart = true,
+	    .help = "9600, 19200, 38400, 57600 or 115200" },
+	{ KEY("printer", "data_bits"), .type = T_INT, AT(printer_data_bits),
+	    .min = 7, .max = 8, .def = "8", .restart = true, .help = "7 or 8" },
+	{ KEY("printer", "parity"), .type = T_STR, AT(printer_parity),
+	    .def = "none", .restart = true, .check = check_parity,
+	    .help = "none, odd or even" },
+	{ KEY("printer", "stop_bits"), .type = T_INT, AT(printer_stop_bits),
+	    .min = 1, .max = 2, .def = "1", .restart = true, .help = "1 or 2" },
+	{ KEY("printer", "flow"), .type = T_STR, AT(printer_flow),
+	    .def = "dtrdsr", .restart = true, .check = check_flow,
+	    .help = "none, rtscts, dtrdsr or xonxoff" },
+	{ KEY("printer", "profile"), .type = T_STR, AT(printer_profile),
+	    .def = "epson80", .nonempty = true,
+	    .help = "printer profile name (data_dir/profiles/NAME.profile)" },
+	{ KEY("printer", "data_dir"), .type = T_STR, AT(printer_data_dir),
+	    .def = "/usr/share/motcua/printer", .nonempty = true,
+	    .help = "directory of profiles/ and templates/" },
+	{ KEY("printer", "font"), .type = T_STR, AT(printer_font[0]),
+	    .def = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+	    .nonempty = true, .help = "monospaced font for raster text" },
+	{ KEY("printer", "font_bold"), .type = T_STR, AT(printer_font[1]),
+	    .def = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
+	    .nonempty = true, .help = "its bold face" },
+	{ KEY("printer", "font_fallback"), .type = T_STR, AT(printer_font[2]),
+	    .def = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+	    .nonempty = true,
+	    .help = "font for letters the monospaced font lacks" },
+	{ KEY("printer", "font_fallback_bold"), .type = T_STR,
+	    AT(printer_font[3]),
+	    .def = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+	    .nonempty = true, .help = "its bold face" },
+	{ KEY("printer", "status_timeout_ms"), .type = T_INT,
+	    AT(printer_status_timeout_ms), .min = 50, .max = 5000, .def = "500",
+	    .help = "wait for one status reply byte" },
+	{ KEY("printer", "write_timeout_ms"), .type = T_INT,
+	    AT(printer_write_timeout_ms), .min = 1000, .max = 300000,
+	    .def = "30000", .help = "a job write making no progress fails" },
+	{ KEY("printer", "queue_max"), .type = T_INT, AT(printer_queue_max),
+	    .min = 1, .max = 10000, .def = "200",
+	    .help = "jobs waiting at most; more are refused" },
 };
 
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
@@ -437,6 +492,40 @@ check_upstream(const char *v)
  * characters from A-Z 0-9 joined by '.', at least two groups, at most 35
  * characters. The dossier code module has the full rules; this is the
  * shape check a config needs. */
+static const char *
+check_word(const char *v, const char *const *words, const char *msg)
+{
+	for (; *words != NULL; words++)
+		if (strcmp(v, *words) == 0)
+			return NULL;
+	return msg;
+}
+
+static const char *
+check_backend(const char *v)
+{
+	static const char *const w[] = { "serial", "tty", "file", NULL };
+
+	return check_word(v, w, "not serial, tty or file");
+}
+
+static const char *
+check_parity(const char *v)
+{
+	static const char *const w[] = { "none", "odd", "even", NULL };
+
+	return check_word(v, w, "not none, odd or even");
+}
+
+static const char *
+check_flow(const char *v)
+{
+	static const char *const w[] = { "none", "rtscts", "dtrdsr", "xonxoff",
+		NULL };
+
+	return check_word(v, w, "not none, rtscts, dtrdsr or xonxoff");
+}
+
 static const char *
 check_agency_code(const char *v)
 {
@@ -878,6 +967,18 @@ check_whole(struct parse *p)
 			    p->name, p->line[o], c->close_min / 60,
 			    c->close_min % 60, c->open_min / 60,
 			    c->open_min % 60);
+	}
+	{
+		int b = find_key("printer", "baud");
+
+		assert(b >= 0);
+		if (!p->bad[b] && c->printer_baud != 9600 &&
+		    c->printer_baud != 19200 && c->printer_baud != 38400 &&
+		    c->printer_baud != 57600 && c->printer_baud != 115200)
+			errs_add(&p->errs,
+			    "%s:%d: printer.baud: not 9600, 19200, 38400, "
+			    "57600 or 115200: '%d'",
+			    p->name, p->line[b], c->printer_baud);
 	}
 }
 

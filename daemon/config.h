@@ -56,6 +56,18 @@ struct config {
 	int kiosk_max_stream_clients;     /* event streams open at once */
 	int kiosk_heartbeat_s;            /* event stream ping interval */
 	bool kiosk_test_endpoints;        /* test-only scan injection */
+	/* [printer] (docs/printing.md) */
+	bool printer_enabled;  /* restart-only, like the link keys */
+	char *printer_backend; /* "serial", "tty" or "file" */
+	char *printer_device;
+	int printer_baud, printer_data_bits, printer_stop_bits;
+	char *printer_parity; /* "none", "odd", "even" */
+	char *printer_flow;   /* "none", "rtscts", "dtrdsr", "xonxoff" */
+	char *printer_profile;
+	char *printer_data_dir;
+	char *printer_font[4]; /* mono, mono bold, fallback, fallback bold */
+	int printer_status_timeout_ms, printer_write_timeout_ms;
+	int printer_queue_max;
 };
 
 /* Parses the file at path into *out (fully initialised, defaults for keys

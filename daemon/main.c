@@ -18,6 +18,7 @@
 #include "hub.h"
 #include "hubstore.h"
 #include "log.h"
+#include "printer.h"
 #include "ratelimit.h"
 #include "store.h"
 #include "sync.h"
@@ -35,6 +36,7 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct ratelimit *rl;
 	struct api *api;
 	struct kiosk *kiosk;
+	struct printer *printer; /* NULL when printing is off and unset up */
 	struct http_server *pub, *admin;
 	struct sync *sync;          /* terminal role */
 	struct hubstore *hs;        /* hub role */
@@ -81,6 +83,23 @@ swap_str(char **a, char **b)
 	*b = t;
 }
 
+/* Profiles and templates: errors name the file and line; the old ones
+ * stay in use. The printer's config pointer moves to the new config. */
+static void
+reload_printer(struct motcuad *m)
+{
+	char *errors = NULL;
+
+	if (m->printer != NULL &&
+	    printer_reload(m->printer, &m->cfg, &errors) == -1) {
+		log_warnx("printer data has errors, keeping the old:");
+		for (char *line = strtok(errors, "\n"); line;
+		     line = strtok(NULL, "\n"))
+			log_warnx("%s", line);
+		free(errors);
+	}
+}
+
 /* SIGHUP: parse, validate, swap; on error keep the running config. */
 static void
 on_sighup(uv_signal_t *h, int sig)
@@ -117,6 +136,7 @@ on_sighup(uv_signal_t *h, int sig)
 		log_warnx("reload: kiosk.terminals kept as they were");
 	if (m->sync != NULL)
 		sync_set_config(m->sync, &m->cfg);
+	reload_printer(m);
 	apply_reloadable(m);
 	store_audit(m->store, "operator (SIGHUP)", "config_reload",
 	    m->config_path, "");
@@ -140,6 +160,9 @@ on_stop(uv_signal_t *h, int sig)
 	http_free(m->pub);
 	http_free(m->admin);
 	m->pub = m->admin = NULL;
+	printer_free(m->printer); /* a job being sent is reprinted at start */
+	m->printer = NULL;
+	api_set_printer(m->api, NULL);
 	uv_close((uv_handle_t *)&m->sighup, NULL);
 	uv_close((uv_handle_t *)&m->sigterm, NULL);
 	uv_close((uv_handle_t *)&m->sigint, NULL);
@@ -224,6 +247,22 @@ start_hub(struct motcuad *m)
 	    c->hub_listen);
 }
 
+/* The kiosk's status slips go to the receipt printer's queue. */
+static bool
+slip_available(void *arg)
+{
+	return printer_available(arg);
+}
+
+static int
+slip_print(void *arg, const struct store_lookup *v)
+{
+	return printer_queue_slip(arg, v->code, "kiosk");
+}
+
+static const struct kiosk_printer_ops kiosk_slips = { slip_available,
+	slip_print };
+
 int
 main(int argc, char *argv[])
 {
@@ -286,6 +325,26 @@ main(int argc, char *argv[])
 	if ((m.kiosk = kiosk_new(m.loop, m.store, &m.cfg)) == NULL)
 		fatalx("kiosk: cannot start");
 	api_set_kiosk(m.api, m.kiosk);
+	/* The printer's data is checked at start: an error names the file
+	 * and line. Only an enabled printer makes it fatal. */
+	if ((m.printer = printer_new(m.loop, m.store, &m.cfg, &errors)) ==
+	    NULL) {
+		if (!m.cfg.printer_enabled)
+			log_info("printing is off and its data not loaded: %s",
+			    errors ? strtok(errors, "\n") : "");
+		else
+			for (char *line = strtok(errors, "\n"); line;
+			     line = strtok(NULL, "\n"))
+				log_warnx("%s", line);
+		free(errors);
+		errors = NULL;
+		if (m.cfg.printer_enabled)
+			fatalx("printer: the data above has errors");
+	}
+	api_set_printer(m.api, m.printer);
+	/* The kiosk's "print status slip" button exists only with a printer. */
+	if (m.printer != NULL && m.cfg.printer_enabled)
+		kiosk_set_printer(m.kiosk, &kiosk_slips, m.printer);
 	m.pub = http_new(m.loop,
 	    &(struct http_opts){ .listen_fd = pub_fd,
 	        .max_body = PUBLIC_BODY_MAX,

@@ -28,6 +28,7 @@
 #include "dcode.h"
 #include "importrec.h"
 #include "status.h"
+#include "cli_print.h"
 #include "textfold.h"
 
 #ifndef MOTCUA_VERSION
@@ -2248,7 +2249,24 @@ cmd_report(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	return cli_report_main(cli->socket, argc, argv);
 }
 
+/* print and printer live in cli_print.c; these pass the connection. */
+static int
+cmd_print(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_print(cli->socket, cli->actor, argc, argv);
+}
+
+static int
+cmd_printer(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_printer(cli->socket, cli->actor, argc, argv);
+}
+
 static const struct command commands[] = {
+	{ "print", cmd_print, CLI_PRINT_SUMMARY, CLI_PRINT_USAGE },
+	{ "printer", cmd_printer, CLI_PRINTER_SUMMARY, CLI_PRINTER_USAGE },
 	{ "intake", cmd_intake, "register a new dossier at the counter",
 	    "Usage: motcua intake --procedure CODE --name NAME [options]\n"
 	    "\n"

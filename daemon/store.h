@@ -340,4 +340,41 @@ enum store_rc store_sync_apply(struct store *,
 /* Dossiers taken on this box and received in [from_day, to_day]:
  * {"counts": {"1","2","3"}, "codes": [sorted]}. NULL on error. */
 json_t *store_sync_codes(struct store *, int from_day, int to_day);
+
+/* The durable print queue (daemon/printer.c). A job names a document
+ * (kind: receipt, slip, manifest, test; ref: the dossier code or the
+ * manifest day) and moves queued -> printing -> done | failed; a job cut
+ * off mid-print goes back to queued with reprint set, so it prints whole
+ * again under a "BẢN IN LẠI" banner. */
+struct store_print_new {
+	const char *kind, *ref, *actor;
+	int64_t reprint_of;  /* 0, or the job this one reprints */
+	int64_t max_pending; /* queued + printing allowed; else STORE_FULL */
+};
+struct store_print_job { /* a plain value */
+	int64_t id, reprint_of, created_at, updated_at, finished_at, bytes;
+	char kind[16], ref[64], state[16], actor[96], printer_state[24];
+	char outcome[256];
+	bool reprint;
+	int attempts;
+};
+/* Inserts a queued job and its audit row in one transaction. */
+enum store_rc store_print_enqueue(struct store *,
+    const struct store_print_new *, int64_t *id, char err[STORE_ERR_MAX]);
+/* The oldest queued or printing job; STORE_NOTFOUND when none. */
+enum store_rc store_print_next(struct store *, struct store_print_job *);
+enum store_rc store_print_get(struct store *, int64_t id,
+    struct store_print_job *);
+/* Sets state, reprint (-1 keeps it), counts an attempt, records the
+ * printer state, the bytes sent (0 keeps) and the outcome text. */
+enum store_rc store_print_update(struct store *, int64_t id, const char *state,
+    int reprint, bool attempt, const char *printer_state, int64_t bytes,
+    const char *outcome);
+/* At start-up: jobs left printing by a stop or crash go back to queued,
+ * marked reprint. Returns how many, or -1. */
+int store_print_recover(struct store *);
+int64_t store_print_pending(struct store *); /* -1 on error */
+/* The newest limit jobs, newest first (caller owns the array). */
+json_t *store_print_jobs(struct store *, int limit);
+json_t *store_print_job_json(const struct store_print_job *);
 #endif

@@ -1,0 +1,302 @@
+/* test_escpos.c: the shipped profiles and templates, rendered for a fixed
+ * dossier, against the golden byte files in tests/golden/printer/ (one per
+ * document and profile). MOTCUA_BLESS=NAME rewrites one golden file after
+ * its diff was read; MOTCUA_BLESS=all rewrites every one. Also: the
+ * preview has the page's height, TCVN-3 bytes stay in the page, and a
+ * job never carries a byte outside ASCII unless a code page is chosen. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#include "escpos.h"
+#include "pprofile.h"
+#include "printdoc.h"
+#include "ptemplate.h"
+
+#define DEJAVU "/usr/share/fonts/truetype/dejavu/"
+static const char *const font_files[4] = { DEJAVU "DejaVuSansMono.ttf",
+	DEJAVU "DejaVuSansMono-Bold.ttf", DEJAVU "DejaVuSans.ttf",
+	DEJAVU "DejaVuSans-Bold.ttf" };
+
+static const char *const profiles[] = { "epson80", "epson80-tcvn3", "clone58" };
+
+static const char dossier_json[] =
+    "{\"code\":\"000.00.19.H49-261125-0007\",\"agency_name\":\"UBND tỉnh "
+    "Quảng Ninh\",\"owner_name\":\"Nguyễn Thị Ánh Tuyết\",\"address\":\"Số "
+    "12 đường Trần Hưng Đạo, phường Hồng Gai, thành phố Hạ Long\","
+    "\"procedure_name\":\"Cấp giấy chứng nhận quyền sử dụng đất, quyền sở "
+    "hữu nhà ở và tài sản khác gắn liền với đất lần đầu\",\"received_at\":"
+    "\"2026-11-25T08:30:00+07:00\",\"due_at\":\"2026-12-16T08:30:00+07:00\","
+    "\"delivery\":1,\"status\":4,\"token\":\"7KQ2M9XR4T8VWB3N\","
+    "\"apology_due_at\":null}";
+static const char procedure_json[] =
+    "{\"days\":15,\"documents\":\"[\\\"Đơn đăng ký cấp giấy chứng nhận "
+    "(Mẫu 04a/ĐK)\\\",\\\"Giấy tờ về quyền sử dụng đất\\\",\\\"Sơ đồ thửa "
+    "đất\\\",\\\"Chứng từ thực hiện nghĩa vụ tài chính\\\"]\"}";
+
+static const struct printdoc_office office = {
+	.office_name = "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh",
+	.agency_name = "UBND TỈNH QUẢNG NINH",
+	.hotline = "0203 3 826 826",
+	.public_url = "https://motcua.quangninh.gov.vn/",
+};
+
+static struct escpos *fonts;
+
+static int
+setup(void **state)
+{
+	char err[256];
+
+	(void)state;
+	fonts = escpos_new(font_files, err, sizeof err);
+	return fonts == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	escpos_free(fonts);
+	return 0;
+}
+
+static void
+load_profile(const char *name, struct pprofile *p)
+{
+	char path[256], *errors = NULL;
+
+	snprintf(path, sizeof path, "data/printer/profiles/%s.profile", name);
+	if (pprofile_load(path, p, &errors) != 0)
+		fail_msg("%s", errors ? errors : path);
+}
+
+static void
+fields_for(enum printdoc_kind k, const struct pprofile *p, struct printdoc *d)
+{
+	json_t *dos = json_loads(dossier_json, 0, NULL);
+	json_t *proc = json_loads(procedure_json, 0, NULL);
+	json_t *items = json_array();
+	int rc = -1;
+
+	assert_non_null(dos);
+	assert_non_null(proc);
+	switch (k) {
+	case PRINTDOC_RECEIPT:
+		rc = printdoc_receipt(d, dos, proc, &office);
+		break;
+	case PRINTDOC_SLIP:
+		rc = printdoc_slip(d, dos, &office, 1795000000);
+		break;
+	case PRINTDOC_MANIFEST:
+		for (int i = 0; i < 3; i++) {
+			json_t *it = json_deep_copy(dos);
+
+			json_object_set_new(it, "fee", json_integer(50000 * i));
+			json_object_set_new(it, "delivery",
+			    json_integer(i % 2));
+			json_array_append_new(items, it);
+		}
+		rc = printdoc_manifest(d, "2026-11-25", items, &office,
+		    1795000000);
+		break;
+	case PRINTDOC_TEST:
+		rc = printdoc_test(d, p, &office);
+		break;
+	}
+	assert_int_equal(rc, 0);
+	json_decref(dos);
+	json_decref(proc);
+	json_decref(items);
+}
+
+/* Renders kind for profile into bytes (and a preview when pv). */
+static void
+render(enum printdoc_kind k, const char *profile, bool reprint,
+    struct ebuf *bytes, struct ebitmap *pv)
+{
+	struct pprofile p;
+	struct printdoc d;
+	struct ptemplate *t;
+	struct playout lay;
+	struct pt_fields f;
+	char path[256], *errors = NULL, err[256];
+
+	load_profile(profile, &p);
+	snprintf(path, sizeof path, "data/printer/templates/%s.tpl",
+	    printdoc_kind_name(k));
+	t = ptemplate_load(path, printdoc_fields(k), printdoc_lists(k),
+	    &errors);
+	if (t == NULL)
+		fail_msg("%s", errors);
+	fields_for(k, &p, &d);
+	f = printdoc_view(&d);
+	assert_int_equal(ptemplate_render(t, &f, p.width_chars, reprint, &lay),
+	    0);
+	ebuf_init(bytes, ESCPOS_JOB_MAX);
+	if (escpos_render(fonts, &p, &lay, bytes, pv, NULL, err, sizeof err) !=
+	    0)
+		fail_msg("%s", err);
+	playout_cleanup(&lay);
+	printdoc_cleanup(&d);
+	ptemplate_free(t);
+}
+
+static void
+hexdiff(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
+{
+	size_t i, n = na < nb ? na : nb;
+
+	for (i = 0; i < n && a[i] == b[i]; i++)
+		;
+	fprintf(stderr, "first difference at byte %zu (lengths %zu, %zu):\n", i,
+	    na, nb);
+	for (size_t k = i; k < i + 16; k++)
+		fprintf(stderr, "  %zu: got %02x want %02x\n", k,
+		    k < na ? a[k] : 0, k < nb ? b[k] : 0);
+}
+
+static void
+test_golden(void **state)
+{
+	const char *bless = getenv("MOTCUA_BLESS");
+
+	(void)state;
+	for (int k = 0; k < PRINTDOC_KINDS; k++)
+		for (size_t i = 0; i < sizeof profiles / sizeof *profiles;
+		     i++) {
+			struct ebuf b;
+			char name[128], path[256];
+			uint8_t *want;
+			FILE *f;
+			size_t n;
+
+			snprintf(name, sizeof name, "%s-%s",
+			    printdoc_kind_name((enum printdoc_kind)k),
+			    profiles[i]);
+			snprintf(path, sizeof path,
+			    "tests/golden/printer/%s.bin", name);
+			render((enum printdoc_kind)k, profiles[i], false, &b,
+			    NULL);
+			if (bless != NULL &&
+			    (strcmp(bless, "all") == 0 ||
+			        strcmp(bless, name) == 0)) {
+				f = fopen(path, "wb");
+				assert_non_null(f);
+				assert_int_equal(fwrite(b.p, 1, b.len, f),
+				    b.len);
+				fclose(f);
+				fprintf(stderr, "blessed %s\n", path);
+			}
+			f = fopen(path, "rb");
+			if (f == NULL)
+				fail_msg("%s: missing; read the output, then "
+				         "MOTCUA_BLESS=%s",
+				    path, name);
+			want = malloc(ESCPOS_JOB_MAX);
+			n = fread(want, 1, ESCPOS_JOB_MAX, f);
+			fclose(f);
+			if (n != b.len || memcmp(want, b.p, n) != 0) {
+				hexdiff(b.p, b.len, want, n);
+				fail_msg("%s differs from its golden file",
+				    name);
+			}
+			free(want);
+			ebuf_cleanup(&b);
+		}
+}
+
+/* The raster profile sends no byte >= 0x80 outside GS v 0 and barcode
+ * data: Vietnamese never goes out as garbage code-page bytes. The strict
+ * walk follows the commands the renderer emits. */
+static void
+test_no_stray_bytes(void **state)
+{
+	struct ebuf b;
+
+	(void)state;
+	render(PRINTDOC_RECEIPT, "epson80", false, &b, NULL);
+	for (size_t i = 0; i < b.len;) {
+		uint8_t c = b.p[i];
+
+		if (c == 0x1d && i + 1 < b.len && b.p[i + 1] == 'v') {
+			size_t w = b.p[i + 4] | (size_t)b.p[i + 5] << 8;
+			size_t h = b.p[i + 6] | (size_t)b.p[i + 7] << 8;
+
+			i += 8 + w * h;
+		} else if (c == 0x1d && b.p[i + 1] == 'k') {
+			i += 4 + b.p[i + 3];
+		} else if (c == 0x1d && b.p[i + 1] == '(') {
+			i += 5 + (b.p[i + 3] | (size_t)b.p[i + 4] << 8);
+		} else if (c == 0x1b || c == 0x1d) {
+			i += c == 0x1b && b.p[i + 1] == '@' ? 2 : 3;
+		} else {
+			if (c >= 0x80)
+				fail_msg("byte %02x at %zu outside a command",
+				    c, i);
+			i++;
+		}
+	}
+	/* pure ASCII lines stay printer text: the lookup URL and the rule */
+	assert_non_null(memmem(b.p, b.len,
+	    "https://motcua.quangninh.gov.vn/l/7KQ2M9XR4T8VWB", 48));
+	assert_non_null(memmem(b.p, b.len, "--------------------", 20));
+	ebuf_cleanup(&b);
+}
+
+static void
+test_preview(void **state)
+{
+	struct ebuf b, png;
+	struct ebitmap pv;
+	size_t ink = 0;
+
+	(void)state;
+	render(PRINTDOC_RECEIPT, "clone58", true, &b, &pv);
+	assert_int_equal(pv.width, 384);
+	assert_true(pv.height > 30 * 30);
+	for (size_t i = 0; i < (size_t)pv.width * (size_t)pv.height; i++)
+		ink += pv.px[i];
+	assert_true(ink > 10000);
+	ebuf_init(&png, 1u << 24);
+	assert_int_equal(escpos_png(&pv, &png), 0);
+	assert_memory_equal(png.p, "\x89PNG\r\n\x1a\n", 8);
+	ebuf_cleanup(&png);
+	ebitmap_cleanup(&pv);
+	ebuf_cleanup(&b);
+}
+
+/* A reprint carries the banner first: in TCVN-3 it is the bytes of
+ * "BẢN IN LẠI" on the upper page. */
+static void
+test_reprint_banner(void **state)
+{
+	struct ebuf b;
+	/* B, Ả (upper page B6), N */
+	static const uint8_t want[] = { 0x1b, 't', 31, 0xb6 };
+
+	(void)state;
+	render(PRINTDOC_RECEIPT, "epson80-tcvn3", true, &b, NULL);
+	assert_non_null(memmem(b.p, b.len, want, sizeof want));
+	assert_non_null(memmem(b.p, b.len, "*** B", 5));
+	ebuf_cleanup(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_no_stray_bytes),
+		cmocka_unit_test(test_preview),
+		cmocka_unit_test(test_reprint_banner),
+	};
+	size_t n_ = sizeof(tests) / sizeof(tests[0]);
+	int failed_ = cmocka_run_group_tests(tests, setup, teardown);
+
+	printf("%zu passed, %d failed\n", n_ - (size_t)failed_, failed_);
+	return failed_ != 0;
+}

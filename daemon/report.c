@@ -1342,10 +1342,21 @@ report_page(const struct report *sum, const struct report *ser,
 	sb_puts(&b,
 	    "</div></div><h2>Đối soát (reconciliation)</h2>"
 	    "<h3>Với hệ thống cấp trên (local against upstream)</h3>"
-	    "<p id=\"recon-upstream\" class=\"na\">Not available: the "
-	    "upstream sync module is not installed in this build. The local "
-	    "counts per channel are below; each opens its list of dossier "
-	    "codes.</p>");
+	    "<p id=\"recon-upstream\">The local counts per channel are "
+	    "below; each opens its list of dossier codes. <a "
+	    "id=\"recon-verify\" href=\"/api/v1/sync/verify?");
+	{
+		char f[16], t[16];
+
+		cal_format_date(ser->p.from_day, f);
+		cal_format_date(ser->p.to_day, t);
+		sb_printf(&b, "from=%s&amp;to=%s", f, t);
+	}
+	sb_puts(&b,
+	    "\">Compare with upstream</a> (the sync module's verify, "
+	    "docs/sync.md): the counts per channel on both sides and every "
+	    "dossier code found on one side only. It needs sync configured "
+	    "([sync] upstream_url); without it the link answers so.</p>");
 	page_reconcile(&b, ser);
 	sb_puts(&b,
 	    "<h3>Bảng kê bưu chính (postal manifests against registered "

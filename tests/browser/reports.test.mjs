@@ -43,7 +43,7 @@ test("the page shows the summary and three SVG charts", async () => {
   assert(bars === 9, "channel bars: " + bars);
   const pts = (await page.getAttribute("#chart-pending polyline.s0", "points")).trim().split(/\s+/);
   assert(pts.length === 5, "one pending point per week: " + pts.length);
-  assert((await page.textContent("#recon-upstream")).includes("Not available"), "sync not available");
+  assert((await page.getAttribute("#recon-verify", "href")).startsWith("/api/v1/sync/verify?from="), "the upstream comparison links the sync verify");
   assert((await page.textContent("#recon-postal")).includes("Not available"), "postal not available");
   assert([...hosts].every((h) => h === new URL(base).host), "no outside host (no CDN): " + [...hosts]);
   await shot(page, "reports");

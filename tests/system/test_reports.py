@@ -343,6 +343,7 @@ def staff_page(d):
     t = body.decode()
     for needle in ('id="chart-channel"', 'id="chart-result"', 'id="chart-pending"',
                    'id="recon-upstream"', 'id="recon-postal"', "Not available",
+                   'href="/api/v1/sync/verify?from=2021-04-01&amp;to=2021-04-30"',
                    'id="recon-local"', "cell=late",
                    'id="x-06a-xlsx"', 'type="date"'):
         ok(needle in t, "page has " + needle)

@@ -1260,12 +1260,32 @@ store_put_procedure(struct store *s, const struct store_procedure *p,
 	return finish(s, rc, err);
 }
 
+/* A catalogue row as {code,name,field,days,documents,fee}; col gives the
+ * columns of those six in the statement's row (the queries differ). */
+static json_t *
+procedure_json(sqlite3_stmt *st, const int col[6])
+{
+	json_t *o = json_object(), *docs = NULL;
+
+	if (c_text(st, col[4]) != NULL)
+		docs = json_loads(c_text(st, col[4]), 0, NULL);
+	json_object_set_new(o, "code", j_col_text(st, col[0]));
+	json_object_set_new(o, "name", j_col_text(st, col[1]));
+	json_object_set_new(o, "field", j_col_text(st, col[2]));
+	json_object_set_new(o, "days",
+	    json_integer(sqlite3_column_int(st, col[3])));
+	json_object_set_new(o, "documents", docs != NULL ? docs : json_array());
+	json_object_set_new(o, "fee",
+	    json_integer(sqlite3_column_int64(st, col[5])));
+	return o;
+}
+
 json_t *
 store_procedures(struct store *s, const char *qtext)
 {
 	char fold[FOLD_MAX];
 	sqlite3_stmt *st = q(s, Q_PROC_LIST);
-	json_t *arr, *o, *docs;
+	json_t *arr;
 	int rc;
 
 	if (qtext != NULL && *qtext != '\0') {
@@ -1277,20 +1297,8 @@ store_procedures(struct store *s, const char *qtext)
 	}
 	arr = json_array();
 	while (arr != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		docs = NULL;
-		if (c_text(st, 4) != NULL)
-			docs = json_loads(c_text(st, 4), 0, NULL);
-		o = json_object();
-		json_object_set_new(o, "code", j_col_text(st, 0));
-		json_object_set_new(o, "name", j_col_text(st, 1));
-		json_object_set_new(o, "field", j_col_text(st, 2));
-		json_object_set_new(o, "days",
-		    json_integer(sqlite3_column_int(st, 3)));
-		json_object_set_new(o, "documents",
-		    docs != NULL ? docs : json_array());
-		json_object_set_new(o, "fee",
-		    json_integer(sqlite3_column_int64(st, 5)));
-		json_array_append_new(arr, o);
+		json_array_append_new(arr,
+		    procedure_json(st, (const int[]){ 0, 1, 2, 3, 4, 5 }));
 	}
 	sqlite3_reset(st);
 	return arr;
@@ -4555,7 +4563,7 @@ store_kiosk_procedures(struct store *s, const char *qtext, int limit)
 {
 	char fold[FOLD_MAX] = "";
 	sqlite3_stmt *st;
-	json_t *arr, *o, *docs;
+	json_t *arr, *o;
 	int rc, n = 0;
 
 	if (qtext != NULL && *qtext != '\0' &&
@@ -4572,19 +4580,7 @@ store_kiosk_procedures(struct store *s, const char *qtext, int limit)
 	    arr != NULL && n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!words_match(fold, c_str(st, 2), c_str(st, 0)))
 			continue;
-		docs = NULL;
-		if (c_text(st, 5) != NULL)
-			docs = json_loads(c_text(st, 5), 0, NULL);
-		o = json_object();
-		json_object_set_new(o, "code", j_col_text(st, 0));
-		json_object_set_new(o, "name", j_col_text(st, 1));
-		json_object_set_new(o, "field", j_col_text(st, 3));
-		json_object_set_new(o, "days",
-		    json_integer(sqlite3_column_int(st, 4)));
-		json_object_set_new(o, "documents",
-		    docs != NULL ? docs : json_array());
-		json_object_set_new(o, "fee",
-		    json_integer(sqlite3_column_int64(st, 6)));
+		o = procedure_json(st, (const int[]){ 0, 1, 3, 4, 5, 6 });
 		json_object_set_new(o, "counter", j_col_text(st, 7));
 		json_array_append_new(arr, o);
 		n++;

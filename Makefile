@@ -9,7 +9,7 @@ PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
 	-Wcast-qual -Wwrite-strings -Wformat=2 -Wvla -Wimplicit-fallthrough
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE $(WARN) -g -Idaemon
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE $(WARN) -g -Idaemon -Iscanner -Ipostal
 
 ifeq ($(SAN),1)
 BUILD := build/san
@@ -37,14 +37,15 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/lgsp.c daemon/kiosk.c daemon/kiosk_api.c daemon/gz.c \
 	daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
 	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
-	daemon/printer.c daemon/api_print.c
+	daemon/printer.c daemon/api_print.c \
+	postal/postid.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
-	code128 escstat ptemplate escpos printq vntext
+	code128 escstat ptemplate escpos printq vntext postid
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
-	lgspreply kiosk gzip escstat ptemplate
+	lgspreply kiosk gzip escstat ptemplate postid
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
 	$(BUILD)/obj/daemon/kiosk_assets.o
@@ -102,7 +103,7 @@ run: deps all
 
 # Fuzzers are clang-only (libFuzzer). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 20
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon -Iscanner -Ipostal \
 	-fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)

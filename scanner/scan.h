@@ -80,4 +80,21 @@ void scan_source_state(struct scan_source *, const char *state,
  * "typing", "io", ...) and logs it once per class per minute. */
 void scan_source_error(struct scan_source *, const char *counter,
     const char *detail);
+
+/* A source shell: one per kind (hid_shell_ops in evdev.c, serial_shell_ops
+ * in serscan.c, camera_shell_ops in camscan.c). The hub opens one shell per
+ * configured source when the daemon starts and closes it at shutdown.
+ * open() never blocks: a missing device is state "waiting" and is retried
+ * with backoff (at most 1 s apart, so a replugged device works within
+ * 2 s), sooner when the hot-plug monitor (hotplug.h, may be NULL) reports
+ * its subsystem. It returns the shell's handle, or NULL (logged) on a bad
+ * config. close() stops it; the memory goes once the loop has closed its
+ * handles. */
+struct hotplug;
+struct uv_loop_s;
+struct scan_shell_ops {
+	void *(*open)(struct uv_loop_s *, struct hotplug *,
+	    const struct scanner_conf *, struct scan_source *);
+	void (*close)(void *shell);
+};
 #endif

@@ -38,17 +38,18 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
 	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
 	daemon/printer.c daemon/api_print.c \
-	postal/postid.c
+	postal/postid.c daemon/authhdr.c daemon/auth.c
 DAEMON_SRC := daemon/main.c
-CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c
+CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
+	daemon/cli_user.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
-	code128 escstat ptemplate escpos printq vntext postid
+	code128 escstat ptemplate escpos printq vntext postid auth
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
-	lgspreply kiosk gzip escstat ptemplate postid
+	lgspreply kiosk gzip escstat ptemplate postid authhdr
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
-	$(BUILD)/obj/daemon/kiosk_assets.o
+	$(BUILD)/obj/daemon/kiosk_assets.o $(BUILD)/obj/daemon/auth_assets.o
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
@@ -78,6 +79,13 @@ KIOSK_ASSETS := lookup-ui/kiosk.js lookup-ui/kiosk.css \
 $(BUILD)/obj/daemon/kiosk_assets.o: daemon/kiosk_assets.S $(KIOSK_ASSETS)
 	@mkdir -p $(dir $@)
 	$(CC) -c -Wa,-I$(FONT_DIR) -o $@ daemon/kiosk_assets.S
+
+# The staff sign-in page (auth.c), the same way.
+STAFF_ASSETS := lookup-ui/staff-login.html lookup-ui/staff-login.js \
+	lookup-ui/staff-login.css
+$(BUILD)/obj/daemon/auth_assets.o: daemon/auth_assets.S $(STAFF_ASSETS)
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ daemon/auth_assets.S
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
@@ -110,7 +118,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
-	    daemon/api_print.c,$(CORE_SRC)) $(LIBS)
+	    daemon/api_print.c daemon/auth.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

@@ -66,6 +66,7 @@ static const char *check_upstream(const char *);
 static const char *check_backend(const char *);
 static const char *check_parity(const char *);
 static const char *check_flow(const char *);
+static const char *check_staff_listen(const char *);
 
 static const char *const due_words[] = { "same_clock", "end_of_day" };
 static const char *const factor_words[] = { "id_last4", "phone_last4" };
@@ -285,6 +286,33 @@ static const struct key keys[] = {
 	{ KEY("printer", "queue_max"), .type = T_INT, AT(printer_queue_max),
 	    .min = 1, .max = 10000, .def = "200",
 	    .help = "jobs waiting at most; more are refused" },
+	/* Staff listener and accounts: docs/security.md. */
+	{ KEY("server", "staff_listen"), .type = T_STR, AT(staff_listen),
+	    .def = "", .restart = true, .check = check_staff_listen,
+	    .help = "staff pages and API (sessions, tokens); empty: off" },
+	{ KEY("server", "staff_tls_cert"), .type = T_STR, AT(staff_tls_cert),
+	    .def = "", .restart = true,
+	    .help = "staff listener: PEM certificate chain (HTTPS)" },
+	{ KEY("server", "staff_tls_key"), .type = T_STR, AT(staff_tls_key),
+	    .def = "", .restart = true,
+	    .help = "staff listener: PEM private key" },
+	{ KEY("auth", "session_idle_s"), .type = T_INT, AT(session_idle_s),
+	    .min = 60, .max = 86400, .def = "1800",
+	    .help = "a session unused this long ends" },
+	{ KEY("auth", "session_max_s"), .type = T_INT, AT(session_max_s),
+	    .min = 300, .max = 604800, .def = "43200",
+	    .help = "a session ends this long after sign-in" },
+	{ KEY("auth", "lockout_user_failures"), .type = T_INT,
+	    AT(lockout_user_failures), .min = 1, .max = 100, .def = "5",
+	    .help = "failed sign-ins of one user before the backoff" },
+	{ KEY("auth", "lockout_addr_failures"), .type = T_INT,
+	    AT(lockout_addr_failures), .min = 1, .max = 1000, .def = "20",
+	    .help = "failed sign-ins from one address before the backoff" },
+	{ KEY("auth", "lockout_base_s"), .type = T_INT, AT(lockout_base_s),
+	    .min = 1, .max = 3600, .def = "30",
+	    .help = "first lock; it doubles with each further failure" },
+	{ KEY("auth", "lockout_max_s"), .type = T_INT, AT(lockout_max_s),
+	    .min = 1, .max = 86400, .def = "900", .help = "longest lock" },
 };
 
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
@@ -457,6 +485,13 @@ check_listen(const char *v)
 	if (end == port || *end != '\0' || n < 1 || n > 65535)
 		return "port must be 1..65535";
 	return NULL;
+}
+
+/* Empty turns the staff listener off. */
+static const char *
+check_staff_listen(const char *v)
+{
+	return v[0] == '\0' ? NULL : check_listen(v);
 }
 
 static const char *

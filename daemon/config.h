@@ -68,6 +68,12 @@ struct config {
 	char *printer_font[4]; /* mono, mono bold, fallback, fallback bold */
 	int printer_status_timeout_ms, printer_write_timeout_ms;
 	int printer_queue_max;
+	/* staff listener and accounts (docs/security.md) */
+	char *staff_listen;                   /* "" : off; restart-only */
+	char *staff_tls_cert, *staff_tls_key; /* PEM paths; restart-only */
+	int session_idle_s, session_max_s;
+	int lockout_user_failures, lockout_addr_failures;
+	int lockout_base_s, lockout_max_s;
 };
 
 /* Parses the file at path into *out (fully initialised, defaults for keys

@@ -129,6 +129,21 @@ stream_response(struct http_server *s, struct MHD_Connection *c,
 	return resp;
 }
 
+/* The handler's extra "Name: value" lines. */
+static void
+add_headers(struct MHD_Response *resp, char *lines)
+{
+	char *line, *save = NULL, *colon;
+
+	for (line = lines ? strtok_r(lines, "\n", &save) : NULL; line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if ((colon = strstr(line, ": ")) == NULL)
+			continue;
+		*colon = '\0';
+		MHD_add_response_header(resp, line, colon + 2);
+	}
+}
+
 static enum MHD_Result
 queue(struct http_server *s, struct MHD_Connection *c, struct http_response *r)
 {
@@ -147,8 +162,12 @@ queue(struct http_server *s, struct MHD_Connection *c, struct http_response *r)
 		    MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL) {
 		free(r->body);
+		free(r->headers);
 		return MHD_NO;
 	}
+	add_headers(resp, r->headers);
+	free(r->headers);
+	r->headers = NULL;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    r->content_type ? r->content_type
 	                    : "application/json; charset=utf-8");

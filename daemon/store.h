@@ -377,4 +377,74 @@ int64_t store_print_pending(struct store *); /* -1 on error */
 /* The newest limit jobs, newest first (caller owns the array). */
 json_t *store_print_jobs(struct store *, int limit);
 json_t *store_print_job_json(const struct store_print_job *);
+
+/* ---- accounts, sessions, API tokens (daemon/auth.c; docs/security.md)
+ *
+ * Roles are stored by name: "kiosk", "postal_clerk", "office_staff",
+ * "admin" (daemon/actor.h). Session ids and tokens are never stored, only
+ * their 32-byte BLAKE2b hashes. Every account change writes an audit row
+ * in the same transaction (actor: who made it). */
+#define STORE_USER_NAME_MAX 63 /* fits struct actor's name */
+struct store_user {            /* a plain value */
+	int64_t id;
+	char name[STORE_USER_NAME_MAX + 1];
+	char role[16];
+	char hash[256]; /* crypto_pwhash_str text */
+	bool disabled;
+	int64_t created_at, updated_at;
+};
+enum store_rc store_user_get(struct store *, const char *name,
+    struct store_user *);
+/* STORE_CONFLICT when the name exists; STORE_INVALID for a bad name or
+ * role. */
+enum store_rc store_user_add(struct store *, const char *name, const char *role,
+    const char *hash, const char *actor, char err[STORE_ERR_MAX]);
+/* A new password hash. actor NULL: a rehash at sign-in (not audited, the
+ * sessions stay); else a password change, which ends the user's
+ * sessions. */
+enum store_rc store_user_set_hash(struct store *, const char *name,
+    const char *hash, const char *actor, char err[STORE_ERR_MAX]);
+/* Disables the account: its sessions end and its tokens are revoked. */
+enum store_rc store_user_disable(struct store *, const char *name,
+    const char *actor, char err[STORE_ERR_MAX]);
+/* [{name, role, disabled, created_at, updated_at, sessions, tokens}] by
+ * name; no hashes. NULL on error. */
+json_t *store_users(struct store *);
+/* A session (or a token's owner) as the auth layer sees it. */
+struct store_session {
+	int64_t user_id;
+	char user[STORE_USER_NAME_MAX + 1];
+	char role[16];
+	char csrf[64];
+	int64_t created_at, last_seen, expires_at;
+};
+enum store_rc store_session_add(struct store *, const unsigned char id_hash[32],
+    int64_t user_id, const char *csrf, int64_t now, int64_t expires_at,
+    const char *client);
+/* STORE_NOTFOUND for an unknown session or a disabled user. The caller
+ * checks the times. */
+enum store_rc store_session_get(struct store *, const unsigned char id_hash[32],
+    struct store_session *);
+enum store_rc store_session_touch(struct store *,
+    const unsigned char id_hash[32], int64_t now);
+enum store_rc store_session_delete(struct store *,
+    const unsigned char id_hash[32]);
+/* Deletes sessions past their lifetime or idle longer than idle_s: the
+ * count, or -1. */
+int store_sessions_prune(struct store *, int64_t now, int64_t idle_s);
+/* A new bearer token (its hash) for user; *id its number. */
+enum store_rc store_token_add(struct store *, const unsigned char hash[32],
+    const char *user, const char *label, const char *actor, int64_t *id,
+    char err[STORE_ERR_MAX]);
+/* The owner of a live token of an enabled user (csrf and times empty);
+ * notes the use (to the minute). STORE_NOTFOUND otherwise. */
+enum store_rc store_token_get(struct store *, const unsigned char hash[32],
+    int64_t now, struct store_session *);
+/* Revokes user's live tokens (those labelled label, or all when NULL);
+ * *count: how many. Audited. */
+enum store_rc store_token_revoke(struct store *, const char *user,
+    const char *label, const char *actor, int *count, char err[STORE_ERR_MAX]);
+/* Audit rows with at in [from, to) (Unix times), oldest first, at most
+ * limit: [{id, at, actor, action, object, detail}]. NULL on error. */
+json_t *store_audit_list(struct store *, int64_t from, int64_t to, int limit);
 #endif

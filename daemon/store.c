@@ -3891,7 +3891,8 @@ report_run_state(struct rstate *rs, store_report_fn *fn, void *arg)
 		/* the groups partition the rows: the whole is their sum */
 		for (size_t i = 0; i < r.g.n; i++)
 			report_row_add(total, &r.g.rows[i]);
-		qsort(r.g.rows, r.g.n, sizeof(*r.g.rows), row_key_cmp);
+		if (r.g.n > 0) /* rows is NULL then: qsort's is nonnull */
+			qsort(r.g.rows, r.g.n, sizeof(*r.g.rows), row_key_cmp);
 		for (size_t i = 0; q->by != SR_BY_NONE && i < r.g.n; i++)
 			if (fn != NULL && fn(arg, &r.g.rows[i]) != 0)
 				break;

@@ -1159,6 +1159,14 @@ route_procedures_import(struct api *a, const struct http_request *hr,
 		else
 			reject(rej, ls.no, err, &rejected);
 	}
+	{ /* store_put_procedure audits without a name: say who */
+		char actor[ACTOR_MAX], detail[64];
+
+		actor_of(hr, NULL, actor, sizeof actor);
+		snprintf(detail, sizeof detail, "imported=%zu rejected=%zu", ok,
+		    rejected);
+		store_audit(a->store, actor, "catalogue_import", NULL, detail);
+	}
 	reply_json(r, 200,
 	    json_pack("{s:I,s:I,s:I,s:I,s:o}", "imported", (json_int_t)ok,
 	        "updated", (json_int_t)0, "unchanged", (json_int_t)0,
@@ -1378,6 +1386,14 @@ route_sync(struct api *a, const struct http_request *hr,
 			return;
 		}
 		log_info("sync: %d parked item(s) back in the queue", n);
+		{ /* store_outbox_unpark audits without a name: say who */
+			char actor[ACTOR_MAX], detail[32];
+
+			actor_of(hr, NULL, actor, sizeof actor);
+			snprintf(detail, sizeof detail, "%d released", n);
+			store_audit(a->store, actor, "sync_retry", NULL,
+			    detail);
+		}
 		reply_json(r, 200, json_pack("{s:i}", "released", n));
 	} else {
 		reply_error(r, 404, "path", "no such resource");

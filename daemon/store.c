@@ -655,7 +655,8 @@ struct store {
 	struct cal_entry *entries; /* owned; sorted by day */
 	bool in_import;            /* between import_begin and commit */
 	bool import_broken;        /* a write failed: commit rolls back */
-	int64_t import_now;        /* wall clock at import_begin */
+	char import_actor[ACTOR_MAX + 1]; /* the batch's, for its audit row */
+	int64_t import_now;               /* wall clock at import_begin */
 	long n_imported, n_updated, n_unchanged, n_failed;
 	struct import_cache cache; /* 44 KiB: why struct store is on the heap */
 	struct names proc_names, agency_names; /* lookup display names */
@@ -2453,6 +2454,7 @@ store_import_begin(struct store *s, char err[STORE_ERR_MAX])
 	if ((rc = begin(s, err)) != STORE_OK)
 		return rc;
 	s->in_import = true;
+	s->import_actor[0] = '\0';
 	s->import_broken = false;
 	s->import_now = wall_now();
 	s->n_imported = s->n_updated = s->n_unchanged = s->n_failed = 0;
@@ -2897,6 +2899,7 @@ store_import_rec(struct store *s, const struct import_rec *r, const char *actor,
 		seterr(err, "database: an earlier write of this batch failed");
 		return STORE_ERROR;
 	}
+	snprintf(s->import_actor, sizeof s->import_actor, "%s", actor);
 	rc = import_apply(s, r, name_fold, proc_fold, actor, out, err);
 	if (rc != STORE_OK) {
 		s->import_broken = true;
@@ -2935,8 +2938,8 @@ store_import_commit(struct store *s, char err[STORE_ERR_MAX])
 		    "database: a write of this batch failed; nothing "
 		    "of it was kept");
 		rc = STORE_ERROR;
-	} else if (add_audit(s, wall_now(), NULL, "import", NULL, detail) !=
-	    SQLITE_OK) {
+	} else if (add_audit(s, wall_now(), s->import_actor, "import", NULL,
+	               detail) != SQLITE_OK) {
 		rc = dberr(s, err);
 	}
 	return finish(s, rc, err);

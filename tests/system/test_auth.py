@@ -403,6 +403,20 @@ def bearer_tokens_for_the_cli(d):
     eq(p.returncode, 2, "a malformed token is refused by the CLI")
     p = d.remote(None, "user", "list")
     eq(p.returncode, 2, "MOTCUA_URL without a token")
+    cat = os.path.join(d.tmp, "more-procedures.jsonl")
+    with open(cat, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"code": "1.000001.000.00.00.H49", "name": "Thủ tục thử", "field": "Thử",
+                            "days": 5}, ensure_ascii=False) + "\n")
+    d.remote(tok, "catalogue", "import", cat, check=0)
+    imp = os.path.join(d.tmp, "one.jsonl")
+    with open(imp, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"code": "000.00.19.H49-260105-0001", "procedure_code": PROC,
+                            "procedure_name": "Đăng ký hộ kinh doanh", "field": "Kinh doanh",
+                            "agency_code": "000.00.19.H49", "applicant_name": "Lê Văn Cường",
+                            "channel": "online", "received_at": "2026-01-05T09:00:00+07:00",
+                            "due_at": "2026-01-08T17:00:00+07:00", "status": 2},
+                           ensure_ascii=False) + "\n")
+    d.remote(tok, "import", imp, check=0)
     # a clerk's token carries the clerk's role
     ctok = d.cli("user", "token", "clerk", check=0).stdout.strip()
     eq(d.remote(ctok, "user", "list").returncode, 1, "a clerk's token is no admin")
@@ -442,6 +456,8 @@ def audit_lists_logins_and_writes(d):
        "user added on the web under boss")
     ok(any(act == "user_disable" and o == "gone" for a, act, o in acts), "user disabled")
     ok(any(act == "token_revoke" and o == "boss" for a, act, o in acts), "token revoked")
+    ok(("boss", "catalogue_import", None) in acts, "catalogue import over TCP under boss")
+    ok(("boss", "import", None) in acts, "dossier import over TCP under boss")
     ok(any(act == "logout" and a == "lan" for a, act, o in acts), "sign-out")
     text = json.dumps(rows, ensure_ascii=False)
     for pw in PASSWORDS.values():

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -624,7 +625,8 @@ static void
 session_login(struct auth *au, const struct http_request *hr,
     struct http_response *r)
 {
-	json_t *o = body_object(hr, r);
+	const char *ct = http_header(hr, "Content-Type");
+	json_t *o;
 	const char *user, *password;
 	char ukey[STORE_USER_NAME_MAX + 3];
 	struct store_user u;
@@ -633,7 +635,14 @@ session_login(struct auth *au, const struct http_request *hr,
 	uint64_t now = mono_ms();
 	bool bad = false, lu, la;
 
-	if (o == NULL)
+	/* A page elsewhere can post a form (text/plain) here but not JSON
+	 * without a CORS preflight, which is never granted: no sign-in
+	 * into someone else's account from another site. */
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
+		reply_error(r, 415, "Content-Type", "must be application/json");
+		return;
+	}
+	if ((o = body_object(hr, r)) == NULL)
 		return;
 	user = member(o, "user", true, STORE_USER_NAME_MAX, r, &bad);
 	password =

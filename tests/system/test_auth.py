@@ -174,6 +174,11 @@ def login_page_and_session(d):
     eq(r.getheader("Location"), "/staff/login?next=/staff/reports", "with next")
     s, _, _ = st.request("GET", "/api/v1/session")
     eq(s, 401, "no session yet")
+    s, _, _ = st.request("POST", "/api/v1/session",
+                         json.dumps({"user": "lan", "password": PASSWORDS["lan"]}),
+                         headers={"Content-Type": "text/plain"})
+    eq(s, 415, "a form post from another site cannot sign in")
+    ok(st.cookie is None, "and sets no cookie")
     s, j, r = st.login("lan")
     eq(s, 200, "sign-in")
     eq((j["user"], j["role"]), ("lan", "office_staff"), "who")

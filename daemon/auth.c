@@ -711,7 +711,10 @@ session_of(struct auth *au, const struct http_request *hr,
 		store_session_delete(au->store, idh);
 		return -1;
 	}
-	if (now - s->last_seen >= TOUCH_EVERY_S)
+	/* a quarter of the idle time at most, so a busy session never
+	 * looks idle */
+	if (now - s->last_seen >= TOUCH_EVERY_S ||
+	    now - s->last_seen >= c->session_idle_s / 4)
 		store_session_touch(au->store, idh, now);
 	return 1;
 }

@@ -476,6 +476,47 @@ def audit_lists_logins_and_writes(d):
     eq(s, 400, "to before from")
 
 
+def tls_listener(build, tmp):
+    """A second daemon whose staff listener serves HTTPS with a throwaway
+    certificate: the cookie is Secure and the CLI trusts MOTCUA_CA_FILE."""
+    import ssl
+    key, crt = os.path.join(tmp, "staff.key"), os.path.join(tmp, "staff.crt")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", crt], check=True, capture_output=True)
+    d = AuthDaemon(build, tmp)
+    with open(d.conf, encoding="utf-8") as f:
+        text = f.read()
+    with open(d.conf, "w", encoding="utf-8") as f:
+        f.write(text.replace("[store]", f"staff_tls_cert = {crt}\nstaff_tls_key = {key}\n[store]", 1))
+    d.start()
+    try:
+        d.cli("user", "add", "tls1", "--role", "admin", "--password-stdin", input="tls-pass-1\n",
+              check=0)
+        ctx = ssl.create_default_context(cafile=crt)
+        c = http.client.HTTPSConnection("127.0.0.1", d.staff_port, timeout=30, context=ctx)
+        c.request("POST", "/api/v1/session", body=json.dumps({"user": "tls1", "password": "tls-pass-1"}),
+                  headers={"Content-Type": "application/json"})
+        r = c.getresponse()
+        r.read()
+        c.close()
+        eq(r.status, 200, "sign-in over HTTPS")
+        ok("; Secure" in r.getheader("Set-Cookie"), "Secure cookie under TLS: " + r.getheader("Set-Cookie"))
+        tok = d.cli("user", "token", "tls1", check=0).stdout.strip()
+        env = dict(os.environ, MOTCUA_URL=f"https://127.0.0.1:{d.staff_port}", MOTCUA_TOKEN=tok,
+                   MOTCUA_CA_FILE=crt)
+        env.pop("MOTCUA_SOCKET", None)
+        p = subprocess.run([os.path.join(build, "motcua"), "user", "list"], capture_output=True,
+                           text=True, env=env, timeout=60)
+        eq(p.returncode, 0, "the CLI over HTTPS: " + p.stderr)
+        env.pop("MOTCUA_CA_FILE")
+        p = subprocess.run([os.path.join(build, "motcua"), "user", "list"], capture_output=True,
+                           text=True, env=env, timeout=60)
+        eq(p.returncode, 3, "an unknown certificate is refused")
+    finally:
+        eq(d.stop(), 0, "the TLS daemon stops cleanly")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -496,6 +537,17 @@ def main():
             except Exception as e:  # noqa: BLE001 - report and go on
                 print("FAIL", fn.__name__ + ":", e)
                 failed += 1
+        if shutil.which("openssl"):
+            tmp2 = tempfile.mkdtemp(prefix="motcua-auth-tls-")
+            try:
+                tls_listener(build, tmp2)
+                print("ok   tls_listener")
+                passed += 1
+            except Exception as e:  # noqa: BLE001
+                print("FAIL tls_listener:", e)
+                failed += 1
+            finally:
+                shutil.rmtree(tmp2, ignore_errors=True)
     except Exception as e:  # noqa: BLE001
         print("FAIL start:", e)
         failed += 1

@@ -1580,6 +1580,14 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 	count_reply(a, r);
 }
 
+bool
+api_staff_known(void *arg, const struct http_request *hr)
+{
+	struct api *a = arg;
+
+	return auth_known(a->auth, hr);
+}
+
 void
 api_handle_staff(void *arg, const struct http_request *hr,
     struct http_response *r)

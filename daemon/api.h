@@ -46,6 +46,9 @@ void api_set_auth(struct api *, struct auth *);
  * staff routes run as for the admin socket, with the actor's role. */
 void api_handle_staff(void *arg, const struct http_request *,
     struct http_response *);
+/* Its http_opts.known: a session or token is on the request, so the body
+ * may be as large as an import; strangers get a small limit. */
+bool api_staff_known(void *arg, const struct http_request *);
 /* Who asks: the signed-in account, or role admin on the admin socket
  * (named "NAME (uid N)" as before). Never NULL; role ROLE_NONE on the
  * public listener. */

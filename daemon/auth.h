@@ -48,6 +48,9 @@ bool auth_handle_open(struct auth *, const struct http_request *,
  * page under /staff/. */
 int auth_request(struct auth *, const struct http_request *,
     struct http_response *, struct actor *act);
+/* Is there a live session cookie or token on the request (headers only,
+ * no CSRF check)? For the staff listener's body limit before sign-in. */
+bool auth_known(struct auth *, const struct http_request *);
 /* /api/v1/users... and /api/v1/audit, for an admin (hr->actor; checked
  * again here). true when it answered. */
 bool auth_route(struct auth *, const struct http_request *,

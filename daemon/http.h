@@ -78,6 +78,13 @@ struct http_opts {
 	size_t max_body; /* bytes */
 	unsigned max_conns;
 	unsigned timeout_s; /* idle connection timeout */
+	/* Optional: called on the loop thread when a request's headers
+	 * are in (method, path, client and headers set; no body yet); a
+	 * request it does not vouch for may send at most max_body_unknown
+	 * bytes (413 beyond). The staff listener's: is there a session or
+	 * token? */
+	bool (*known)(void *arg, const struct http_request *);
+	size_t max_body_unknown;
 	/* Both set: serve HTTPS with this PEM certificate chain and key
 	 * (copied). Both NULL: plain HTTP. */
 	const char *tls_cert_pem, *tls_key_pem;

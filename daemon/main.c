@@ -24,10 +24,11 @@
 #include "store.h"
 #include "sync.h"
 
-#define PUBLIC_BODY_MAX (16 * 1024)
-#define HUB_BODY_MAX    (8 * 1024 * 1024) /* a push of 1000 items */
-#define PEM_MAX         (256 * 1024)
-#define ADMIN_BODY_MAX  (16 * 1024 * 1024)
+#define PUBLIC_BODY_MAX     (16 * 1024)
+#define HUB_BODY_MAX        (8 * 1024 * 1024) /* a push of 1000 items */
+#define PEM_MAX             (256 * 1024)
+#define ADMIN_BODY_MAX      (16 * 1024 * 1024)
+#define STAFF_OPEN_BODY_MAX (64 * 1024) /* staff listener before sign-in */
 
 struct motcuad { /* built in main(); each module gets only what it uses */
 	const char *config_path;
@@ -290,6 +291,8 @@ start_staff(struct motcuad *m, int fd)
 	m->staffsrv = http_new(m->loop,
 	    &(struct http_opts){ .listen_fd = fd,
 	        .max_body = ADMIN_BODY_MAX,
+	        .known = api_staff_known,
+	        .max_body_unknown = STAFF_OPEN_BODY_MAX,
 	        .max_conns = (unsigned)c->max_connections,
 	        .timeout_s = (unsigned)c->connection_timeout_s,
 	        .tls_cert_pem = cert,

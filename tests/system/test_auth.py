@@ -174,6 +174,8 @@ def login_page_and_session(d):
     eq(r.getheader("Location"), "/staff/login?next=/staff/reports", "with next")
     s, _, _ = st.request("GET", "/api/v1/session")
     eq(s, 401, "no session yet")
+    s, _, _ = st.request("POST", "/api/v1/session", "x" * (70 * 1024))
+    eq(s, 413, "before sign-in a body is small")
     s, _, _ = st.request("POST", "/api/v1/session",
                          json.dumps({"user": "lan", "password": PASSWORDS["lan"]}),
                          headers={"Content-Type": "text/plain"})

@@ -1,12 +1,17 @@
 /* test_auth.c: the pure parts of staff authentication (authhdr.c):
  * Cookie and Authorization parsing, token text, roles, the backoff. */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "authhdr.h"
 #include "harness.h"
+#include "store.h"
 
 static void
 test_cookie(void **state)
@@ -189,6 +194,126 @@ test_lockout_table(void **state)
 	lockout_free(NULL);
 }
 
+/* The store's account rows: a temporary database. */
+static void
+test_store_accounts(void **state)
+{
+	char dir[] = "/tmp/motcua-auth-XXXXXX", path[64], p2[80];
+	char err[STORE_ERR_MAX];
+	unsigned char idh[32], th[32], other[32];
+	struct store_user u;
+	struct store_session se;
+	struct store *st;
+	int64_t now = (int64_t)time(NULL), id = 0;
+	json_t *j;
+	int n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/db", dir);
+	assert_non_null(st = store_open(path, 1000, err));
+	assert_int_equal(store_user_add(st, "lan", "office_staff",
+	                     "$argon2id$x", "boss", err),
+	    STORE_OK);
+	assert_int_equal(store_user_add(st, "lan", "admin", "$h", "boss", err),
+	    STORE_CONFLICT);
+	assert_int_equal(store_user_add(st, "x", "chief", "$h", "boss", err),
+	    STORE_INVALID);
+	assert_int_equal(store_user_get(st, "lan", &u), STORE_OK);
+	assert_string_equal(u.role, "office_staff");
+	assert_false(u.disabled);
+	assert_int_equal(store_user_get(st, "nobody", &u), STORE_NOTFOUND);
+	assert_int_equal(store_user_get(st, "lan", &u), STORE_OK);
+
+	randombytes_buf(idh, sizeof idh);
+	randombytes_buf(other, sizeof other);
+	assert_int_equal(store_session_add(st, idh, u.id, "csrf1", now,
+	                     now + 100, "127.0.0.1"),
+	    STORE_OK);
+	assert_int_equal(store_session_get(st, idh, &se), STORE_OK);
+	assert_string_equal(se.user, "lan");
+	assert_string_equal(se.csrf, "csrf1");
+	assert_int_equal(store_session_get(st, other, &se), STORE_NOTFOUND);
+	/* pruned once idle, not before */
+	assert_int_equal(store_sessions_prune(st, now + 10, 60), 0);
+	assert_int_equal(store_sessions_prune(st, now + 61, 60), 1);
+	assert_int_equal(store_session_get(st, idh, &se), STORE_NOTFOUND);
+
+	randombytes_buf(th, sizeof th);
+	assert_int_equal(
+	    store_token_add(st, th, "lan", "laptop", "boss", &id, err),
+	    STORE_OK);
+	assert_int_equal(store_token_get(st, th, now, &se), STORE_OK);
+	assert_string_equal(se.role, "office_staff");
+	assert_int_equal(
+	    store_token_add(st, th, "nobody", "", "boss", &id, err),
+	    STORE_NOTFOUND);
+	assert_int_equal(
+	    store_token_revoke(st, "lan", "other", "boss", &n, err), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_token_get(st, th, now, &se), STORE_OK);
+	assert_int_equal(store_token_revoke(st, "lan", NULL, "boss", &n, err),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_token_get(st, th, now, &se), STORE_NOTFOUND);
+
+	/* a disabled user has no session and no token */
+	randombytes_buf(th, sizeof th);
+	assert_int_equal(store_token_add(st, th, "lan", "", "boss", &id, err),
+	    STORE_OK);
+	assert_int_equal(
+	    store_session_add(st, idh, u.id, "c", now, now + 100, ""),
+	    STORE_OK);
+	assert_int_equal(store_user_disable(st, "lan", "boss", err), STORE_OK);
+	assert_int_equal(store_session_get(st, idh, &se), STORE_NOTFOUND);
+	assert_int_equal(store_token_get(st, th, now, &se), STORE_NOTFOUND);
+	assert_int_equal(store_user_disable(st, "nobody", "boss", err),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_user_set_hash(st, "lan", "$new", "boss", err),
+	    STORE_OK);
+
+	assert_non_null(j = store_users(st));
+	assert_int_equal(json_array_size(j), 1);
+	assert_true(
+	    json_is_true(json_object_get(json_array_get(j, 0), "disabled")));
+	{
+		char *text = json_dumps(j, 0);
+
+		assert_null(strstr(text, "argon2")); /* no hash listed */
+		free(text);
+	}
+	json_decref(j);
+	/* every change has its audit row, by its actor, in order */
+	assert_non_null(j = store_audit_list(st, now - 5, now + 5, 100));
+	{
+		static const char *const want[] = { "user_add", "token_add",
+			"token_revoke", "token_revoke", "token_add",
+			"user_disable", "user_passwd" };
+		assert_int_equal(json_array_size(j), 7);
+		for (size_t i = 0; i < 7; i++) {
+			json_t *e = json_array_get(j, i);
+
+			assert_string_equal(
+			    json_string_value(json_object_get(e, "action")),
+			    want[i]);
+			assert_string_equal(
+			    json_string_value(json_object_get(e, "actor")),
+			    "boss");
+		}
+	}
+	json_decref(j);
+	assert_non_null(j = store_audit_list(st, now + 10, now + 20, 100));
+	assert_int_equal(json_array_size(j), 0);
+	json_decref(j);
+	store_close(st);
+	unlink(path);
+	snprintf(p2, sizeof p2, "%s-wal", path);
+	unlink(p2);
+	snprintf(p2, sizeof p2, "%s-shm", path);
+	unlink(p2);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -199,6 +324,7 @@ main(void)
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_lockout_table),
+		cmocka_unit_test(test_store_accounts),
 	};
 
 	if (sodium_init() < 0)

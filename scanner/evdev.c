@@ -119,6 +119,20 @@ deliver(struct shell *s, const struct hidkeys_result *r, size_t n)
 
 static void on_idle(uv_timer_t *);
 
+/* The event's time on the monotonic clock. Events queued before
+ * libevdev_set_clock_id() carry wall-clock stamps; one of those would move
+ * the decoder's clock years ahead (it never goes back), so a stamp far
+ * from now is replaced by now. */
+static int64_t
+event_ms(const struct input_event *ev)
+{
+	int64_t now = clock_ms(CLOCK_MONOTONIC);
+	int64_t ms =
+	    (int64_t)ev->input_event_sec * 1000 + ev->input_event_usec / 1000;
+
+	return ms > now || ms < now - 10000 ? now : ms;
+}
+
 /* Arms the idle timer for the decoder's next deadline. */
 static void
 arm_idle(struct shell *s)
@@ -245,9 +259,7 @@ on_readable(uv_poll_t *w, int status, int events)
 			     k++)
 				rc = libevdev_next_event(s->dev,
 				    LIBEVDEV_READ_FLAG_SYNC, &ev);
-			resync(s);
-			scan_source_error(s->src, "dropped",
-			    "kernel buffer overrun (SYN_DROPPED)");
+			resync(s); /* the "dropped" went out above */
 			if (rc != -EAGAIN && rc != LIBEVDEV_READ_STATUS_SYNC &&
 			    rc < 0)
 				break;
@@ -258,9 +270,7 @@ on_readable(uv_poll_t *w, int status, int events)
 			break;
 		deliver(s, r,
 		    hidkeys_feed(s->dec, ev.type, ev.code, ev.value,
-		        (int64_t)ev.input_event_sec * 1000 +
-		            ev.input_event_usec / 1000,
-		        r));
+		        event_ms(&ev), r));
 	}
 	arm_idle(s);
 	if (rc < 0 && rc != -EAGAIN) {

@@ -52,7 +52,7 @@
 #define HIDKEYS_KEY_GAP_MS 100   /* max_key_gap_ms */
 #define HIDKEYS_SCAN_MS    1500  /* max_scan_ms; also the junk quiet time */
 #define HIDKEYS_MIN_LEN    4     /* min_len, bytes after the AIM prefix */
-#define HIDKEYS_IDLE_MS    150   /* idle_ms, with SCAN_END_NONE */
+#define HIDKEYS_IDLE_MS    100   /* idle_ms, with SCAN_END_NONE */
 #define HIDKEYS_MS_MAX     60000 /* upper bound of each time setting */
 
 /* At most this many results come out of one call. */

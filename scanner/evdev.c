@@ -43,8 +43,7 @@ struct shell {
 	uv_timer_t idle;      /* the decoder's deadline */
 	uv_timer_t retry;     /* reopening */
 	unsigned backoff_ms;
-	char last[96]; /* the last state and detail logged */
-	int handles;   /* open uv handles; free at 0 if closing */
+	int handles; /* open uv handles; free at 0 if closing */
 	bool closing;
 };
 
@@ -55,23 +54,6 @@ clock_ms(clockid_t id)
 
 	clock_gettime(id, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Reports the state to the hub every time (it keeps the latest) and logs
- * it only when it changes, so a scanner left unplugged for a day costs one
- * log line, not one a second. */
-static void
-set_state(struct shell *s, const char *state, const char *detail)
-{
-	char now[sizeof s->last];
-
-	scan_source_state(s->src, state, detail);
-	snprintf(now, sizeof now, "%s: %s", state, detail);
-	if (strcmp(now, s->last) == 0)
-		return;
-	memcpy(s->last, now, sizeof now);
-	if (strcmp(state, "open") != 0)
-		log_warnx("scanner %s: %s", s->conf.name, now);
 }
 
 static void try_open(struct shell *);
@@ -230,7 +212,7 @@ lost(struct shell *s, const char *state, const char *why)
 	deliver(s, r, n);
 	hidkeys_resync(s->dec, NULL, 0);
 	arm_idle(s);
-	set_state(s, state, why);
+	scan_source_state(s->src, state, why); /* the hub logs changes */
 	s->backoff_ms = RETRY_MIN_MS;
 	schedule_retry(s);
 }
@@ -409,7 +391,7 @@ try_open(struct shell *s)
 	for (size_t i = 0; i < n && s->fd < 0; i++)
 		open_node(s, nodes[i], &state, &why);
 	if (s->fd < 0) {
-		set_state(s, state,
+		scan_source_state(s->src, state,
 		    n > 0 || s->id.is_path ? why : "no matching input device");
 		schedule_retry(s);
 		return;
@@ -419,7 +401,7 @@ try_open(struct shell *s)
 		why =
 		    rc == -EBUSY ? "grabbed by another program" : strerror(-rc);
 		dev_close(s);
-		set_state(s, "retry", why);
+		scan_source_state(s->src, "retry", why);
 		scan_source_error(s->src, "io", why);
 		schedule_retry(s);
 		return;
@@ -431,7 +413,7 @@ try_open(struct shell *s)
 		free(s->poll);
 		s->poll = NULL;
 		dev_close(s);
-		set_state(s, "retry", "cannot watch the device");
+		scan_source_state(s->src, "retry", "cannot watch the device");
 		schedule_retry(s);
 		return;
 	}
@@ -440,7 +422,7 @@ try_open(struct shell *s)
 	uv_poll_start(s->poll, UV_READABLE | UV_DISCONNECT, on_readable);
 	resync(s);
 	s->backoff_ms = RETRY_MIN_MS;
-	set_state(s, "open", s->node);
+	scan_source_state(s->src, "open", s->node);
 	log_info("scanner %s: %s (%s) grabbed", s->conf.name, s->node,
 	    libevdev_get_name(s->dev));
 }

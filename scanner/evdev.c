@@ -100,15 +100,18 @@ deliver(struct shell *s, const struct hidkeys_result *r, size_t n)
 			}
 			continue;
 		}
-		/* Counter names without spaces: "too short" -> "too-short".
-		 * No bytes: the keys may have been a person's typing. */
+		/* Counter names without spaces: "too short" -> "too-short";
+		 * "too slow" counts as typing, since the hub keeps only a
+		 * few classes per source. No bytes: the keys may have been a
+		 * person's typing. */
 		char counter[24];
 		size_t k;
+		const char *why = strcmp(r[i].reason, "too slow") == 0
+		    ? "typing"
+		    : r[i].reason;
 
-		for (k = 0; r[i].reason[k] != '\0' && k + 1 < sizeof counter;
-		     k++)
-			counter[k] =
-			    r[i].reason[k] == ' ' ? '-' : r[i].reason[k];
+		for (k = 0; why[k] != '\0' && k + 1 < sizeof counter; k++)
+			counter[k] = why[k] == ' ' ? '-' : why[k];
 		counter[k] = '\0';
 		snprintf(detail, sizeof detail,
 		    "%s: %zu keys discarded, %u unknown", r[i].reason,

@@ -38,7 +38,8 @@ struct shell {
 	struct hidkeys *dec;  /* owned */
 	struct libevdev *dev; /* owned while open */
 	int fd;               /* -1 while closed */
-	char node[PATH_MAX];  /* the open node, for "remove" */
+	char path[PATH_MAX];  /* the open node as configured or found */
+	char node[PATH_MAX];  /* the same, symlinks resolved: udev's devnode */
 	uv_poll_t *poll;      /* owned; freed in its close callback */
 	uv_timer_t idle;      /* the decoder's deadline */
 	uv_timer_t retry;     /* reopening */
@@ -179,7 +180,7 @@ dev_close(struct shell *s)
 		close(s->fd);
 		s->fd = -1;
 	}
-	s->node[0] = '\0';
+	s->node[0] = s->path[0] = '\0';
 }
 
 static void
@@ -328,7 +329,10 @@ open_node(struct shell *s, const char *path, const char **state,
 	}
 	s->dev = dev;
 	s->fd = fd;
-	snprintf(s->node, sizeof s->node, "%s", path);
+	snprintf(s->path, sizeof s->path, "%s", path);
+	/* a by-id path is a symlink; udev's "remove" names the node */
+	if (realpath(path, s->node) == NULL)
+		snprintf(s->node, sizeof s->node, "%s", path);
 	return 0;
 }
 
@@ -425,7 +429,7 @@ try_open(struct shell *s)
 	uv_poll_start(s->poll, UV_READABLE | UV_DISCONNECT, on_readable);
 	resync(s);
 	s->backoff_ms = RETRY_MIN_MS;
-	scan_source_state(s->src, "open", s->node);
+	scan_source_state(s->src, "open", s->path);
 	log_info("scanner %s: %s (%s) grabbed", s->conf.name, s->node,
 	    libevdev_get_name(s->dev));
 }

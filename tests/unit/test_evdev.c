@@ -6,7 +6,8 @@
  * records what the shell reports. Covers: open and grab, a scan through
  * to scan_source_submit, the idle timer (end = none), SYN_DROPPED with
  * the resync path, ENODEV then the retry that reopens, a hot-plug
- * "remove" of our node, and a node without letter keys never grabbed. */
+ * "remove" of our node (also behind a by-id symlink), and a node without
+ * letter keys never grabbed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -328,6 +329,29 @@ test_scan_and_unplug(void **state)
 	assert_int_equal(fake.frees, fake.news);
 }
 
+/* A by-id path is a symlink; udev's "remove" names the node behind it. */
+static void
+test_remove_by_id(void **state)
+{
+	struct fixture *f = *state;
+	char link[128];
+	struct hotplug_dev rm = { "remove", "input", f->path, "", "", "" };
+	void *sh;
+
+	snprintf(link, sizeof link, "%s/usb-Fake-event-kbd", f->dir);
+	assert_int_equal(symlink(f->path, link), 0);
+	snprintf(f->conf.device, sizeof f->conf.device, "%s", link);
+	sh = hid_shell_ops.open(&f->loop, f->hp, &f->conf, &f->src);
+	assert_non_null(sh);
+	assert_string_equal(f->src.state, "open");
+	assert_string_equal(f->src.detail, link);
+	hotplug_inject(f->hp, &rm);
+	assert_string_equal(f->src.state, "waiting");
+	hid_shell_ops.close(sh);
+	uv_run(&f->loop, UV_RUN_NOWAIT);
+	unlink(link);
+}
+
 static void
 test_idle_end(void **state)
 {
@@ -371,6 +395,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_scan_and_unplug, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_remove_by_id, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_idle_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_keyboard, setup,

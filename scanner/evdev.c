@@ -58,6 +58,7 @@ clock_ms(clockid_t id)
 }
 
 static void try_open(struct shell *);
+static void set_leds(struct shell *);
 
 static void
 on_handle_closed(uv_handle_t *h)
@@ -306,7 +307,10 @@ open_node(struct shell *s, const char *path, const char **state,
 	struct libevdev *dev = NULL;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	/* Write access only sets the LEDs (see set_leds); read is enough. */
+	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		*state = errno == ENOENT || errno == ENODEV || errno == ENXIO
 		    ? "waiting"
@@ -413,6 +417,7 @@ try_open(struct shell *s)
 		schedule_retry(s);
 		return;
 	}
+	set_leds(s);
 	/* Event times on the monotonic clock, the decoder's clock. */
 	libevdev_set_clock_id(s->dev, CLOCK_MONOTONIC);
 	if ((s->poll = calloc(1, sizeof *s->poll)) == NULL ||
@@ -432,6 +437,24 @@ try_open(struct shell *s)
 	scan_source_state(s->src, "open", s->path);
 	log_info("scanner %s: %s (%s) grabbed", s->conf.name, s->node,
 	    libevdev_get_name(s->dev));
+}
+
+/* Some scanners pick Shift by the CapsLock LED they see, and keypad
+ * scanners need NumLock. Under our grab the host no longer drives this
+ * device's LEDs, so they are set to match the decoder's start: CapsLock
+ * off, NumLock on. Needs write access; without it the LEDs stay as the
+ * host left them at the grab (a scanner that compensates for a lit
+ * CapsLock then types inverted case: turn CapsLock off before plugging,
+ * or give the daemon write access). */
+static void
+set_leds(struct shell *s)
+{
+	if (libevdev_has_event_code(s->dev, EV_LED, LED_CAPSL))
+		libevdev_kernel_set_led_value(s->dev, LED_CAPSL,
+		    LIBEVDEV_LED_OFF);
+	if (libevdev_has_event_code(s->dev, EV_LED, LED_NUML))
+		libevdev_kernel_set_led_value(s->dev, LED_NUML,
+		    LIBEVDEV_LED_ON);
 }
 
 static void

@@ -3,9 +3,10 @@
  * enumeration of the input subsystem), checks that it has letter and digit
  * keys, grabs it exclusively (EVIOCGRAB, so no keystroke reaches the
  * desktop or the kiosk browser; nothing that is not configured is ever
- * grabbed), reads it with a uv_poll on the daemon's loop and feeds the
- * pure decoder (hidkeys.h), whose scans go to scan_source_submit() and
- * rejections to scan_source_error().
+ * grabbed), sets its LEDs to CapsLock off and NumLock on when it may
+ * write (the decoder's start state), reads it with a uv_poll on the
+ * daemon's loop and feeds the pure decoder (hidkeys.h), whose scans go to
+ * scan_source_submit() and rejections to scan_source_error().
  *
  * A missing or unplugged device is state "waiting" and is reopened with
  * backoff (100 ms doubling to 1 s), at once on a hot-plug "add" of the

@@ -72,6 +72,7 @@ static struct {
 	bool no_letters; /* the device lacks KEY_A */
 	bool syncing;    /* a SYN_DROPPED was handed out */
 	int shift_down;  /* what libevdev_get_event_value says */
+	int capsl, numl; /* LED values set: LIBEVDEV_LED_ON or _OFF */
 } fake;
 
 struct libevdev {
@@ -130,7 +131,21 @@ libevdev_has_event_code(const struct libevdev *dev, unsigned int type,
     unsigned int code)
 {
 	(void)dev;
+	if (type == EV_LED)
+		return code == LED_CAPSL || code == LED_NUML;
 	return type == EV_KEY && !(fake.no_letters && code == KEY_A);
+}
+
+int
+libevdev_kernel_set_led_value(struct libevdev *dev, unsigned int code,
+    enum libevdev_led_value value)
+{
+	(void)dev;
+	if (code == LED_CAPSL)
+		fake.capsl = (int)value;
+	else if (code == LED_NUML)
+		fake.numl = (int)value;
+	return 0;
 }
 
 int
@@ -279,6 +294,9 @@ test_scan_and_unplug(void **state)
 	assert_string_equal(f->src.state, "open");
 	assert_string_equal(f->src.detail, f->path);
 	assert_int_equal(fake.grabs, 1);
+	/* the LEDs match the decoder: CapsLock off, NumLock on */
+	assert_int_equal(fake.capsl, LIBEVDEV_LED_OFF);
+	assert_int_equal(fake.numl, LIBEVDEV_LED_ON);
 
 	/* a scan with Shift, through to the hub */
 	push(EV_KEY, KEY_LEFTSHIFT, 1);

@@ -446,6 +446,27 @@ def passwd_ends_sessions(d):
 
 
 @test
+def sessions_expire(d):
+    """Idle and absolute lifetimes, by moving the stored times back (the
+    shortest configurable idle time is a minute)."""
+    import sqlite3
+    db = sqlite3.connect(os.path.join(d.tmp, "motcua.db"), timeout=10)
+    for column, back in (("last_seen", 1801), ("expires_at", 43201)):
+        st = Staff(d.staff_port)
+        eq(st.login("clerk")[0], 200, "sign-in")
+        eq(st.request("GET", "/api/v1/session")[0], 200, "live")
+        db.execute(f"UPDATE sessions SET {column} = {column} - ?", (back,))
+        db.commit()
+        s, j, _ = st.request("GET", f"/api/v1/dossiers/{STATE['code']}")
+        eq(s, 401, f"ended by {column}")
+        eq(st.request("GET", "/api/v1/session")[0], 401, "and gone")
+    n = db.execute("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id"
+                   " WHERE u.name = 'clerk'").fetchone()[0]
+    db.close()
+    eq(n, 0, "ended sessions are deleted")
+
+
+@test
 def audit_lists_logins_and_writes(d):
     today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600))
     p = d.cli("audit", "--json", "--from", "2020-01-01", "--to", today, check=0)

@@ -445,6 +445,37 @@ def passwd_ends_sessions(d):
     eq(Staff(d.staff_port).login("lan")[0], 200, "the new password works")
 
 
+def burst(port, n, user="lan"):
+    """n sign-ins at once from n threads: their statuses (or exceptions)."""
+    import threading
+    out = [None] * n
+
+    def one(i):
+        try:
+            st = Staff(port)
+            s, _, r = st.login(user)
+            out[i] = (s, r.getheader("Retry-After"))
+        except Exception as e:  # noqa: BLE001 - the daemon may be stopping
+            out[i] = (None, repr(e))
+
+    ts = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in ts:
+        t.start()
+    return ts, out
+
+
+@test
+def many_sign_ins_at_once(d):
+    ts, out = burst(d.staff_port, 60)
+    for t in ts:
+        t.join(60)
+    codes = [o[0] for o in out]
+    ok(set(codes) <= {200, 503}, f"only signed in or busy: {codes}")
+    ok(all(o[1] == "1" for o in out if o[0] == 503), "busy answers carry Retry-After")
+    ok(codes.count(200) >= 34, f"the queue takes 2 running + 32 waiting: {codes.count(200)}")
+    eq(Staff(d.staff_port).login("lan")[0], 200, "and the daemon signs in after")
+
+
 @test
 def sessions_expire(d):
     """Idle and absolute lifetimes, by moving the stored times back (the
@@ -571,6 +602,19 @@ def main():
                 failed += 1
             finally:
                 shutil.rmtree(tmp2, ignore_errors=True)
+        if d.proc and d.proc.poll() is None:
+            # stop while sign-ins wait for their hash: answered, no crash
+            ts, out = burst(d.staff_port, 20)
+            time.sleep(0.05)
+            rc = d.stop()
+            for t in ts:
+                t.join(30)
+            if rc != 0 or any(o[0] not in (200, 503, None) for o in out):
+                print("FAIL stop_during_sign_ins:", rc, out)
+                failed += 1
+            else:
+                print("ok   stop_during_sign_ins")
+                passed += 1
     except Exception as e:  # noqa: BLE001
         print("FAIL start:", e)
         failed += 1

@@ -339,6 +339,10 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	(void)toe;
 	if (rq != NULL) {
+		if (rq->ready) { /* answered, but the server stopped first */
+			free(rq->reply.body);
+			free(rq->reply.headers);
+		}
 		free(rq->body);
 		free(rq);
 		*con_cls = NULL;

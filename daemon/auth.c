@@ -761,6 +761,8 @@ route_session(struct auth *au, const struct http_request *hr,
 	}
 	if (found != 1) {
 		reply_error(r, 401, "session", "not signed in");
+		if (found == -1)
+			set_cookie(au, r, "", 0);
 		return;
 	}
 	reply_json(r, 200, session_json(s.user, s.role, s.csrf));
@@ -898,6 +900,8 @@ auth_request(struct auth *au, const struct http_request *hr,
 		unauthorised(hr, r,
 		    found == 0 ? "not signed in"
 		               : "the session has ended; sign in again");
+		if (found == -1) /* the browser may forget the dead cookie */
+			set_cookie(au, r, "", 0);
 		return -1;
 	}
 	if ((role = role_from_name(s.role)) < 0) {

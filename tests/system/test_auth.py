@@ -198,8 +198,9 @@ def login_page_and_session(d):
     eq(s, 200, "signed out")
     st2 = Staff(d.staff_port)
     st2.cookie = "motcua_session=" + "A" * 43
-    s, _, _ = st2.request("GET", "/api/v1/session")
+    s, _, r = st2.request("GET", "/api/v1/session")
     eq(s, 401, "an unknown session")
+    ok("Max-Age=0" in (r.getheader("Set-Cookie") or ""), "and the dead cookie is cleared")
     STATE["old_cookie"] = st.cookie
 
 

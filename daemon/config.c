@@ -947,6 +947,23 @@ check_whole(struct parse *p)
 	size_t i;
 
 	assert(o >= 0 && cl >= 0);
+	{ /* the staff listener (docs/security.md) */
+		const char *sl = c->staff_listen ? c->staff_listen : "";
+		bool cert = c->staff_tls_cert && c->staff_tls_cert[0];
+		bool key = c->staff_tls_key && c->staff_tls_key[0];
+
+		if (cert != key)
+			errs_add(&p->errs,
+			    "%s: server.staff_tls_cert and server.staff_tls_key: "
+			    "set both or neither",
+			    p->name);
+		if (sl[0] != '\0' && c->listen != NULL &&
+		    strcmp(sl, c->listen) == 0)
+			errs_add(&p->errs,
+			    "%s: server.staff_listen: the same as server.listen; "
+			    "the public listener must stay apart",
+			    p->name);
+	}
 	if (c->backoff_max_ms < c->backoff_min_ms)
 		errs_add(&p->errs,
 		    "%s: sync.backoff_max_ms: less than sync.backoff_min_ms",

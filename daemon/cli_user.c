@@ -292,6 +292,16 @@ with_actor(char *buf, size_t size, const char *path, const char *actor)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
+/* getopt's complaint about argv[optind - 1], for usage(). */
+static const char *
+bad_opt(int c, char **argv, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s '%s'",
+	    c == ':' ? "missing value for" : "unknown option",
+	    optind > 0 ? argv[optind - 1] : "?");
+	return buf;
+}
+
 static int
 usage(const char *cmd, const char *msg)
 {
@@ -450,7 +460,8 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 			fputs(CLI_USER_USAGE, stdout);
 			return OK;
 		default:
-			return usage("user", "unknown option or missing value");
+			return usage("user",
+			    bad_opt(c, argv, path, sizeof path));
 		}
 	}
 	if (optind < argc)
@@ -581,7 +592,7 @@ cli_audit(const char *socket, const char *actor, int argc, char **argv)
 			return OK;
 		default:
 			return usage("audit",
-			    "unknown option or missing value");
+			    bad_opt(c, argv, path, sizeof path));
 		}
 	}
 	if (optind < argc)

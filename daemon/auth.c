@@ -132,9 +132,9 @@ audit(struct auth *au, const char *actor, const char *action,
 		log_warnx("auth: cannot write the audit row for %s", action);
 }
 
-/* A user name: 1..64 of [A-Za-z0-9._@-]; nothing that could be a
- * person's full name with spaces or a password typed in the wrong box
- * with odd characters... and it keeps logs and cookies plain. */
+/* A user name: 1..63 of [A-Za-z0-9._@-]. Plain names keep the audit
+ * log, the lockout keys and the URLs of /api/v1/users/{name} simple, and
+ * a text with spaces (a full name) is no account name. */
 static bool
 name_valid(const char *s)
 {
@@ -238,8 +238,9 @@ auth_free(struct auth *au)
 	if (au == NULL)
 		return;
 	if (au->running > 0) {
-		/* a hash still runs: its after_work needs au; the process
-		 * is exiting, so leaking it is the safe choice */
+		/* cannot happen after uv_run returned (a queued work keeps
+		 * the loop alive); were a hash still running, its after_work
+		 * would need au, so keeping it is the safe choice */
 		return;
 	}
 	lockout_free(au->by_user);

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "printer.h"
 #include "ratelimit.h"
+#include "scanhub.h"
 #include "store.h"
 #include "sync.h"
 
@@ -37,6 +38,7 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct api *api;
 	struct kiosk *kiosk;
 	struct printer *printer; /* NULL when printing is off and unset up */
+	struct scanhub *scanhub; /* scanner sources -> terminals */
 	struct http_server *pub, *admin;
 	struct sync *sync;          /* terminal role */
 	struct hubstore *hs;        /* hub role */
@@ -157,6 +159,7 @@ on_stop(uv_signal_t *h, int sig)
 	/* Stop taking requests; in-flight ones finish inside MHD_stop.
 	 * Event streams end first, so no connection stays suspended. */
 	kiosk_shutdown(m->kiosk);
+	scanhub_shutdown(m->scanhub); /* shells closed, streams ended */
 	http_free(m->pub);
 	http_free(m->admin);
 	m->pub = m->admin = NULL;
@@ -325,6 +328,14 @@ main(int argc, char *argv[])
 	if ((m.kiosk = kiosk_new(m.loop, m.store, &m.cfg)) == NULL)
 		fatalx("kiosk: cannot start");
 	api_set_kiosk(m.api, m.kiosk);
+	/* Scanners: [scanner.NAME] sections, restart-only (docs/scanners.md).
+	 * The serial shell is built in; the other kinds register here. */
+	if ((m.scanhub = scanhub_new(m.loop, &m.cfg, m.kiosk)) == NULL)
+		fatalx("scanners: cannot start");
+	/* scanhub_set_shell(m.scanhub, SCAN_HID, &hid_shell_ops); */
+	/* scanhub_set_shell(m.scanhub, SCAN_CAMERA, &camera_shell_ops); */
+	scanhub_start(m.scanhub);
+	api_set_scanhub(m.api, m.scanhub);
 	/* The printer's data is checked at start: an error names the file
 	 * and line. Only an enabled printer makes it fatal. */
 	if ((m.printer = printer_new(m.loop, m.store, &m.cfg, &errors)) ==
@@ -381,6 +392,7 @@ main(int argc, char *argv[])
 	uv_run(m.loop, UV_RUN_DEFAULT);
 
 	/* Reverse order of the start. */
+	scanhub_free(m.scanhub);
 	kiosk_free(m.kiosk);
 	uv_run(m.loop, UV_RUN_NOWAIT); /* its timer's close callback */
 	sync_free(m.sync);

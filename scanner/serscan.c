@@ -90,7 +90,9 @@ tty_open(struct sdev *d, const struct scanner_conf *c, char *err)
 		t.c_cflag |= CRTSCTS;
 	if (c->flow == 'X')
 		t.c_iflag |= IXON | IXOFF;
-	t.c_cc[VMIN] = 0;
+	/* VMIN 1 with O_NONBLOCK: an empty port reads EAGAIN, so a read
+	 * of 0 is a hang-up (with VMIN 0 Linux returns 0 for "nothing") */
+	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
 	if (tcsetattr(d->fd, TCSANOW, &t) != 0) {
 		snprintf(err, ERR_MAX, "%.100s: cannot set the line: %s",
@@ -171,9 +173,10 @@ lsp_read(struct sdev *d, void *b, size_t n)
 		return -1;
 	}
 	if (r == 0) {
-		/* readable yet nothing: the other end hung up, as with a
-		 * plain read() returning 0 */
-		return 0;
+		/* libserialport says 0 for "nothing now" and for a hang-up
+		 * alike; the poll's UV_DISCONNECT tells the two apart */
+		errno = EAGAIN;
+		return -1;
 	}
 	return r;
 }
@@ -335,8 +338,11 @@ on_poll(uv_poll_t *h, int status, int events)
 				return; /* closed meanwhile */
 			continue;
 		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			if (events & UV_DISCONNECT)
+				lost(s, "hang-up");
 			return;
+		}
 		/* 0: EOF; EIO/ENXIO: a pty whose other end closed, or a
 		 * USB serial port unplugged */
 		lost(s, n == 0 ? "hang-up" : strerror(errno));

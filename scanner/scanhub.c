@@ -11,8 +11,11 @@
 #include "scanhub.h"
 #include "serscan.h"
 
-#define STREAM_BUF_MAX  8192 /* bytes queued per event-stream client */
-#define STREAMS_MAX     32   /* staff event streams open at once */
+/* Bytes queued per event-stream client: the events of one serial read
+ * (128 frames of ~200 bytes, serscan.c) fit, so only a client that
+ * stops reading is dropped. */
+#define STREAM_BUF_MAX  (64 * 1024)
+#define STREAMS_MAX     32 /* staff event streams open at once */
 #define HEARTBEAT_MS    15000
 #define COUNTERS_MAX    8     /* error classes per source */
 #define ERROR_LOG_EVERY 60000 /* ms: one log line per class per minute */

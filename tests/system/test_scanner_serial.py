@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import termios
+import threading
 import time
 import tty
 
@@ -261,6 +262,64 @@ def unplug_and_replug(d):
     e = d.st.event(timeout=2.0)
     eq((e["kind"], e["value"]), ("manifest", "BK20260109-0006"), "a scan after the replug")
     ok(time.monotonic() - t0 < 4.0, "replug to scan in time")
+
+
+@test
+def stream_count_bounded(d):
+    extra = []
+    try:
+        for _ in range(31):  # with the test's own stream: 32, the bound
+            st = Stream(d, "desk1")
+            eq(st.status, 200, "a stream within the bound")
+            extra.append(st)
+        st = Stream(d, "desk1")
+        eq(st.status, 503, "one more is refused")
+        ok("retry-after" in st.head.lower(), "with Retry-After")
+        st.close()
+    finally:
+        for st in extra:
+            st.close()
+    time.sleep(0.3)
+    wait_for(lambda: Stream(d, "desk1").status == 200, timeout=20, what="closed streams to be noticed")
+
+
+@test
+def slow_client_dropped(d):
+    """A client that never reads is dropped with a log line; one that reads
+    gets everything."""
+    d.st.close()
+    slow = Stream(d, "clerk1")
+    fast = Stream(d, "clerk1")
+    fast.event("hello")
+    n = 5000
+    seen = []
+
+    def reader():
+        try:
+            while True:
+                e = fast.event(timeout=10)
+                seen.append(e["value"])
+                if e["value"] == f"BK20260111-{n:04d}":
+                    return
+        except AssertionError:
+            return
+
+    t = threading.Thread(target=reader)
+    t.start()
+    # bursts of 50 scans: far beyond any scanner, yet a pace a reading
+    # client keeps up with
+    for i in range(1, n + 1, 50):
+        d.clerk.write("".join(f"BK20260111-{k:04d}\r\n" for k in range(i, min(i + 50, n + 1))))
+        time.sleep(0.02)
+    t.join(timeout=60)
+    eq(len(seen), n, "the reading client got every scan")
+    wait_for(lambda: "event stream client too slow, dropped" in d.logtext(), timeout=10, what="the drop log line")
+    s, j, _ = d.request("GET", "/api/v1/scanners")
+    ok(j["dropped_streams"] >= 1, "counted")
+    slow.close()
+    fast.close()
+    d.st = Stream(d, "clerk1")
+    d.st.event("hello")
 
 
 @test

@@ -733,6 +733,16 @@ test_restart_diff(void **state)
 	assert_string_equal(buf, "server.li");
 	assert_int_equal(config_restart_diff(&a, &b, NULL, 0), 3);
 	config_cleanup(&b);
+
+	/* scanner keys and sections are read at start-up only */
+	assert_int_equal(parse(CODE "[scanner]\nterminals = c1\n"
+	                            "[scanner.a]\ntype = serial\n"
+	                            "device = /dev/ttyUSB0\nterminal = c1\n",
+	                     &b, &errs),
+	    0);
+	assert_int_equal(config_restart_diff(&a, &b, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "scanner.terminals, [scanner.*] sections");
+	config_cleanup(&b);
 	config_cleanup(&a);
 }
 

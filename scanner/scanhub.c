@@ -206,11 +206,11 @@ counter(struct scan_source *s, const char *name)
 	for (i = 0; i < COUNTERS_MAX && s->counters[i].name[0] != '\0'; i++)
 		if (strcmp(s->counters[i].name, name) == 0)
 			return &s->counters[i];
-	if (i == COUNTERS_MAX)
-		i = COUNTERS_MAX - 1; /* the last slot takes the rest */
-	else
-		snprintf(s->counters[i].name, sizeof s->counters[i].name, "%s",
-		    name);
+	if (i == COUNTERS_MAX) { /* the last slot takes the rest */
+		i = COUNTERS_MAX - 1;
+		name = "other";
+	}
+	snprintf(s->counters[i].name, sizeof s->counters[i].name, "%s", name);
 	return &s->counters[i];
 }
 

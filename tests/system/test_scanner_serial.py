@@ -323,6 +323,29 @@ def slow_client_dropped(d):
 
 
 @test
+def sighup_keeps_scanners(d):
+    with open(d.conf, encoding="utf-8") as f:
+        good = f.read()
+    bad = good.replace("max_line = 32", "max_line = 4")
+    p = subprocess.run([os.path.join(d.build, "motcuad"), "-n", "-c", "/dev/stdin"], input=bad,
+                       capture_output=True, text=True, timeout=30)
+    eq(p.returncode, 1, "motcuad -n refuses a bad scanner key")
+    ok("scanner.clerk.max_line: out of range 8..512: '4'" in p.stderr, "naming the key: " + p.stderr.strip())
+    with open(d.conf, "w", encoding="utf-8") as f:
+        f.write(good.replace("dedup_ms = 2000", "dedup_ms = 100"))
+    mark = len(d.logtext())
+    d.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: "takes effect at the next restart" in d.logtext()[mark:], timeout=5, what="restart notice")
+    ok("scanner.dedup_ms" in d.logtext()[mark:], "names the key")
+    with open(d.conf, "w", encoding="utf-8") as f:
+        f.write(good)
+    d.clerk.write("BK20260112-0007\r\n")
+    e = d.st.event()
+    eq(e["value"], "BK20260112-0007", "scanners keep working after a reload")
+    eq(source(d, "clerk")["state"], "open", "still open")
+
+
+@test
 def cli_scanners(d):
     p = d.cli("scanners", "--json", check=0)
     j = json.loads(p.stdout)

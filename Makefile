@@ -47,7 +47,7 @@ CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
-	classify framer
+	classify framer scanhub
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
 	classify framer

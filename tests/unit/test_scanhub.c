@@ -136,7 +136,7 @@ test_hub(void **state)
 		scan_source_submit(captured[0], &ev);
 	}
 	for (int i = 0; i < 10; i++) {
-		char name[16];
+		char name[32];
 
 		snprintf(name, sizeof name, "class%d", i);
 		scan_source_error(captured[0], name, "");

@@ -852,6 +852,14 @@ read_line(char *str, int num, void *stream)
 	s = buf;
 	if (p->lineno == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3; /* a UTF-8 byte order mark; inih would skip it too */
+	if (p->lineno == 1 && buf + len - s >= 3 &&
+	    memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+		/* inih would skip a second one as well and read what follows
+		 * as a line our checks never saw (found by fuzz_config) */
+		errs_add(&p->errs, "%s:%d: a second byte order mark", p->name,
+		    p->lineno);
+		return str;
+	}
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 

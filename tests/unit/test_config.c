@@ -880,6 +880,18 @@ test_scanner_errors(void **state)
 	expect_bad("scanner", "dedup_ms", "-1", "out of range 0..60000: '-1'");
 }
 
+/* fuzz_config's find: inih skips a byte order mark the reader left */
+static void
+test_two_boms(void **state)
+{
+	(void)state;
+	expect_errors("\xef\xbb\xbf\xef\xbb\xbf[0:1[office]}}}\n"
+	              "`]:8LF, inlines\n",
+	    "t.conf:1: a second byte order mark\n"
+	    "t.conf:2: `]: key outside any [section]\n"
+	    "t.conf: office.agency_code: required key is missing");
+}
+
 static void
 test_key_table(void **state)
 {
@@ -1000,6 +1012,7 @@ main(void)
 		cmocka_unit_test(test_restart_diff),
 		cmocka_unit_test(test_scanner_sections),
 		cmocka_unit_test(test_scanner_errors),
+		cmocka_unit_test(test_two_boms),
 		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_example_file),
 	};

@@ -332,8 +332,11 @@ main(int argc, char *argv[])
 	 * The serial shell is built in; the other kinds register here. */
 	if ((m.scanhub = scanhub_new(m.loop, &m.cfg, m.kiosk)) == NULL)
 		fatalx("scanners: cannot start");
-	/* scanhub_set_shell(m.scanhub, SCAN_HID, &hid_shell_ops); */
-	/* scanhub_set_shell(m.scanhub, SCAN_CAMERA, &camera_shell_ops); */
+	/* At merge: the HID (scanner/evdev.c) and camera (scanner/camscan.c)
+	 * shells, and the udev monitor (scanner/hotplug.h), register here:
+	 * scanhub_set_hotplug(m.scanhub, <the hotplug monitor>);
+	 * scanhub_set_shell(m.scanhub, SCAN_HID, &hid_shell_ops);
+	 * scanhub_set_shell(m.scanhub, SCAN_CAMERA, &camera_shell_ops); */
 	scanhub_start(m.scanhub);
 	api_set_scanhub(m.api, m.scanhub);
 	/* The printer's data is checked at start: an error names the file

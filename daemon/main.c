@@ -13,8 +13,10 @@
 
 #include "api.h"
 #include "config.h"
+#include "evdev.h"
 #include "http.h"
 #include "kiosk_api.h"
+#include "hotplug.h"
 #include "hub.h"
 #include "hubstore.h"
 #include "log.h"
@@ -39,6 +41,7 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct kiosk *kiosk;
 	struct printer *printer; /* NULL when printing is off and unset up */
 	struct scanhub *scanhub; /* scanner sources -> terminals */
+	struct hotplug *hotplug; /* udev monitor; NULL without scanners */
 	struct http_server *pub, *admin;
 	struct sync *sync;          /* terminal role */
 	struct hubstore *hs;        /* hub role */
@@ -160,6 +163,8 @@ on_stop(uv_signal_t *h, int sig)
 	 * Event streams end first, so no connection stays suspended. */
 	kiosk_shutdown(m->kiosk);
 	scanhub_shutdown(m->scanhub); /* shells closed, streams ended */
+	hotplug_free(m->hotplug);     /* after the shells unsubscribed */
+	m->hotplug = NULL;
 	http_free(m->pub);
 	http_free(m->admin);
 	m->pub = m->admin = NULL;
@@ -332,10 +337,13 @@ main(int argc, char *argv[])
 	 * The serial shell is built in; the other kinds register here. */
 	if ((m.scanhub = scanhub_new(m.loop, &m.cfg, m.kiosk)) == NULL)
 		fatalx("scanners: cannot start");
-	/* At merge: the HID (scanner/evdev.c) and camera (scanner/camscan.c)
-	 * shells, and the udev monitor (scanner/hotplug.h), register here:
-	 * scanhub_set_hotplug(m.scanhub, <the hotplug monitor>);
-	 * scanhub_set_shell(m.scanhub, SCAN_HID, &hid_shell_ops);
+	/* The udev monitor only when scanners are configured: without udev
+	 * it logs a warning, noise on a box with none. */
+	if (m.cfg.nscanners > 0 && (m.hotplug = hotplug_new(m.loop)) == NULL)
+		fatal("hot-plug monitor");
+	scanhub_set_hotplug(m.scanhub, m.hotplug);
+	scanhub_set_shell(m.scanhub, SCAN_HID, &hid_shell_ops);
+	/* At merge, the camera shell (scanner/camscan.c) registers here:
 	 * scanhub_set_shell(m.scanhub, SCAN_CAMERA, &camera_shell_ops); */
 	scanhub_start(m.scanhub);
 	api_set_scanhub(m.api, m.scanhub);

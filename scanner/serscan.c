@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "framer.h"
+#include "hotplug.h"
 #include "serscan.h"
 
 #define RETRY_MIN_MS 100
@@ -222,6 +223,8 @@ struct conn { /* one open port and its poll handle; freed on close */
 
 struct sershell {
 	uv_loop_t *loop;
+	struct hotplug *hp;       /* borrowed; may be NULL */
+	char node[PATH_MAX];      /* the device node behind the path, open */
 	struct scanner_conf conf; /* copied */
 	struct scan_source *src;  /* the hub's */
 	struct conn *conn;        /* NULL while closed */
@@ -382,6 +385,8 @@ try_open(struct sershell *s)
 	}
 	c->poll.data = c;
 	s->conn = c;
+	if (realpath(s->conf.device, s->node) == NULL)
+		s->node[0] = '\0';
 	framer_reset(&s->fr);
 	s->backoff_ms = RETRY_MIN_MS;
 	snprintf(err, sizeof err, "%.100s, %s, %d baud", s->conf.device,
@@ -390,13 +395,27 @@ try_open(struct sershell *s)
 	uv_poll_start(&c->poll, UV_READABLE | UV_DISCONNECT, on_poll);
 }
 
+/* udev saw a tty come or go: a waiting scanner is tried at once; the
+ * open one is let go when its node is removed (before EIO says so). */
+static void
+on_hotplug(void *arg, const struct hotplug_dev *d)
+{
+	struct sershell *s = arg;
+
+	if (strcmp(d->action, "add") == 0 && s->conn == NULL) {
+		s->backoff_ms = RETRY_MIN_MS;
+		uv_timer_start(&s->timer, on_timer, 0, 0);
+	} else if (strcmp(d->action, "remove") == 0 && s->conn != NULL &&
+	    s->node[0] != '\0' && strcmp(d->devnode, s->node) == 0)
+		lost(s, "unplugged");
+}
+
 static void *
 ser_open(uv_loop_t *loop, struct hotplug *hp, const struct scanner_conf *conf,
     struct scan_source *src)
 {
 	struct sershell *s;
 
-	(void)hp; /* the backoff alone meets the 2 s replug bound */
 	if (conf->kind != SCAN_SERIAL || conf->device[0] == '\0')
 		return NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL)
@@ -404,10 +423,14 @@ ser_open(uv_loop_t *loop, struct hotplug *hp, const struct scanner_conf *conf,
 	s->loop = loop;
 	s->conf = *conf;
 	s->src = src;
+	s->hp = hp;
 	s->backoff_ms = RETRY_MIN_MS;
 	framer_init(&s->fr, conf->suffix, conf->max_line);
 	uv_timer_init(loop, &s->timer);
 	s->timer.data = s;
+	/* the backoff alone meets the 2 s replug bound; udev makes it quick */
+	if (hp != NULL && hotplug_subscribe(hp, "tty", on_hotplug, s) != 0)
+		scan_source_error(src, "io", "no hot-plug subscription");
 	try_open(s);
 	return s;
 }
@@ -425,6 +448,8 @@ ser_close(void *shell)
 
 	if (s == NULL)
 		return;
+	if (s->hp != NULL)
+		hotplug_unsubscribe(s->hp, on_hotplug, s);
 	conn_close(s);
 	uv_timer_stop(&s->timer);
 	uv_close((uv_handle_t *)&s->timer, on_shell_closed);

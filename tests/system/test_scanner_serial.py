@@ -147,6 +147,12 @@ def sources_open(d):
 
 
 @test
+def hid_shell_registered(d):
+    h = source(d, "desk-hid")
+    eq((h["type"], h["state"]), ("hid", "waiting"), "a HID scanner not plugged in is waiting, not unsupported")
+
+
+@test
 def s10_valid_and_bad_check(d):
     good = s10("RR", "12345678")
     d.clerk.write(good + "\r\n")
@@ -386,6 +392,10 @@ max_line = {MAX_LINE}
 type = serial
 device = {d.hall.dev}
 terminal = hall-1
+[scanner.desk-hid]
+type = hid
+device = /dev/input/by-id/usb-Nobody_Scanner-event-kbd
+terminal = desk1
 """)
     passed = failed = 0
     try:

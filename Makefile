@@ -40,17 +40,19 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/printer.c daemon/api_print.c \
 	postal/postid.c \
 	scanner/hidkeys.c scanner/devid.c scanner/hotplug.c scanner/evdev.c \
+	scanner/scan.c scanner/classify.c scanner/framer.c scanner/scanconf.c \
+	scanner/serscan.c scanner/scanhub.c \
 	daemon/authhdr.c daemon/auth.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
-	daemon/cli_user.c
+	daemon/cli_scan.c daemon/cli_user.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
-	hidkeys hidshell evdev auth
+	hidkeys hidshell evdev classify framer scanhub auth
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
-	hidkeys authhdr
+	hidkeys classify framer authhdr
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
 	$(BUILD)/obj/daemon/kiosk_assets.o $(BUILD)/obj/daemon/auth_assets.o
@@ -122,7 +124,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
-	    daemon/api_print.c scanner/evdev.c daemon/auth.c,$(CORE_SRC)) $(LIBS)
+	    daemon/api_print.c scanner/evdev.c scanner/serscan.c \
+	    scanner/scanhub.c daemon/auth.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

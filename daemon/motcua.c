@@ -29,6 +29,7 @@
 #include "importrec.h"
 #include "status.h"
 #include "cli_print.h"
+#include "cli_scan.h"
 #include "cli_user.h"
 #include "textfold.h"
 
@@ -2270,6 +2271,14 @@ cmd_printer(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	return cli_printer(cli->socket, cli->actor, argc, argv);
 }
 
+/* scanners lives in cli_scan.c. */
+static int
+cmd_scanners(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_scanners(cli->socket, argc, argv);
+}
+
 /* user and audit live in cli_user.c. */
 static int
 cmd_user(struct cli *cli, const struct command *cmd, int argc, char **argv)
@@ -2286,6 +2295,7 @@ cmd_audit(struct cli *cli, const struct command *cmd, int argc, char **argv)
 }
 
 static const struct command commands[] = {
+	{ "scanners", cmd_scanners, CLI_SCANNERS_SUMMARY, CLI_SCANNERS_USAGE },
 	{ "user", cmd_user, CLI_USER_SUMMARY, CLI_USER_USAGE },
 	{ "audit", cmd_audit, CLI_AUDIT_SUMMARY, CLI_AUDIT_USAGE },
 	{ "print", cmd_print, CLI_PRINT_SUMMARY, CLI_PRINT_USAGE },

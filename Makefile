@@ -4,7 +4,8 @@
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
-	xlsxwriter zlib libserialport libqrencode freetype2 libpng
+	xlsxwriter zlib libserialport libqrencode freetype2 libpng \
+	zbar libjpeg libwebp
 
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
@@ -38,14 +39,16 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
 	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
 	daemon/printer.c daemon/api_print.c \
-	postal/postid.c
+	postal/postid.c \
+	scanner/imgload.c scanner/zdecode.c
 DAEMON_SRC := daemon/main.c
-CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c
+CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
+	daemon/cli_decode.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
-	code128 escstat ptemplate escpos printq vntext postid
+	code128 escstat ptemplate escpos printq vntext postid zdecode
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
-	lgspreply kiosk gzip escstat ptemplate postid
+	lgspreply kiosk gzip escstat ptemplate postid imgload
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
 	$(BUILD)/obj/daemon/kiosk_assets.o

@@ -57,7 +57,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 LIBCORE := $(BUILD)/libmotcua.a
 
-.PHONY: all deps check unit-check system-check run fuzz bench bench-sync clean format \
+.PHONY: all deps check unit-check system-check run fuzz bench bench-sync bench-decode clean format \
 	format-check
 all: $(BUILD)/motcuad $(BUILD)/motcua
 
@@ -126,10 +126,18 @@ $(BUILD)/bench_report: tests/bench/bench_report.c $(LIBCORE)
 $(BUILD)/bench_printer: tests/bench/bench_printer.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
-bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_printer
+$(BUILD)/bench_decode: tests/bench/bench_decode.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
+
+bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_printer \
+	$(BUILD)/bench_decode
 	@python3 tests/bench/sync_bench.py --build $(BUILD)
 	@sh tests/bench/run $(BUILD)
 	@BUILD=$(BUILD) node tests/bench/kiosk.mjs
+
+# The barcode part alone (docs/benchmarks.md, "Barcode decoding").
+bench-decode: deps all $(BUILD)/bench_decode
+	@python3 tests/bench/decode.py --build $(BUILD)
 
 # The sync part alone (docs/benchmarks.md, "Upstream sync").
 bench-sync: deps all

@@ -15,10 +15,12 @@
 
 #include "zdecode.h"
 
-#define SCALE_DOWN_SIDE 1024 /* large photos: longest side after scaling */
-#define SCALE_UP_SIDE   480  /* small images: scaled up below this */
-#define SCALE_MARGIN    32   /* white frame around an upscaled image */
-#define BIN_OFFSET      8    /* threshold: local mean minus this */
+#define SCALE_DOWN_SIDE  1024 /* large photos: longest side after scaling */
+#define SCALE_UP_SIDE    480  /* small images: scaled up below this */
+#define SCALE_MARGIN     32   /* white frame around an upscaled image */
+#define BIN_OFFSET       8    /* threshold: local mean minus this */
+#define FNC4_MARGIN      3    /* Code 128 codewords over the text length */
+#define BARS_SAMPLES_MAX 16384
 
 struct buf {
 	unsigned char *p;
@@ -205,6 +207,80 @@ plausible_linear(const unsigned char *s, size_t len)
 	return true;
 }
 
+/* Bars along the segment from (x0,y0) to (x1,y1), one pixel past each
+ * end, with hysteresis around the middle grey so noise does not split a
+ * bar. -1 when the segment is too short to judge. */
+static int
+count_bars(const unsigned char *px, int w, int h, int x0, int y0, int x1,
+    int y1)
+{
+	double dx = x1 - x0, dy = y1 - y0, len = sqrt(dx * dx + dy * dy);
+	unsigned char v[BARS_SAMPLES_MAX];
+	int n = (int)len + 3, lo, hi, mn = 255, mx = 0, bars = 0;
+	bool dark = false;
+
+	if (len < 20 || n > BARS_SAMPLES_MAX)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		double t = (i - 1) / len;
+		long x = lround(x0 + dx * t), y = lround(y0 + dy * t);
+
+		x = x < 0 ? 0 : x >= w ? w - 1 : x;
+		y = y < 0 ? 0 : y >= h ? h - 1 : y;
+		v[i] = px[(size_t)y * (size_t)w + (size_t)x];
+		mn = v[i] < mn ? v[i] : mn;
+		mx = v[i] > mx ? v[i] : mx;
+	}
+	lo = mn + (mx - mn) * 4 / 10;
+	hi = mn + (mx - mn) * 6 / 10;
+	for (int i = 0; i < n; i++) {
+		if (!dark && v[i] < lo) {
+			dark = true;
+			bars++;
+		} else if (dark && v[i] > hi) {
+			dark = false;
+		}
+	}
+	return bars;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* ZBar's Code 128 decoder drops FNC4 (the Latin-1 extension) and returns
+ * the 7-bit rest: a misread it cannot flag. Every symbol character has 3
+ * bars and the stop 4, so the bars on ZBar's own scan lines (its location
+ * points alternate between the two ends of the symbol) tell how many
+ * codewords there are. Printable text needs at most one data codeword per
+ * character plus a few for switches; far more means FNC4s were dropped.
+ * Counting is approximate (a bar or two either way on blur), hence the
+ * margin; when in doubt the symbol is kept. */
+static bool
+code128_dropped_fnc4(const zbar_symbol_t *s, const unsigned char *px, int w,
+    int h, size_t len)
+{
+	unsigned n = zbar_symbol_get_loc_size(s);
+	int counts[7], k = 0, cw;
+
+	for (unsigned i = n / 2 >= 3 ? n / 2 - 3 : 0; i + 1 < n && k < 7; i++) {
+		int b = count_bars(px, w, h, zbar_symbol_get_loc_x(s, i),
+		    zbar_symbol_get_loc_y(s, i),
+		    zbar_symbol_get_loc_x(s, i + 1),
+		    zbar_symbol_get_loc_y(s, i + 1));
+
+		if (b >= 0)
+			counts[k++] = b;
+	}
+	if (k == 0)
+		return false;
+	qsort(counts, (size_t)k, sizeof(counts[0]), cmp_int);
+	cw = (counts[k / 2] - 4) / 3 - 2; /* minus start and check */
+	return cw > (int)len + FNC4_MARGIN;
+}
+
 static enum scan_symbology
 to_sym(zbar_symbol_type_t t)
 {
@@ -240,6 +316,9 @@ scan(struct zdecode *z, const unsigned char *px, int w, int h,
 			continue;
 		if (sym == SCAN_SYM_QR ? !valid_utf8(d, len)
 		                       : !plausible_linear(d, len))
+			continue;
+		if (sym == SCAN_SYM_CODE128 &&
+		    code128_dropped_fnc4(s, px, w, h, len))
 			continue;
 		if (len > SCAN_DATA_MAX)
 			len = SCAN_DATA_MAX; /* the flag below says so */

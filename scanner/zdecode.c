@@ -449,8 +449,9 @@ binarise(struct zdecode *z, const unsigned char *src, int w, int h,
 	return 0;
 }
 
-/* Rotates by deg about the centre into a canvas of the same size
- * (nearest neighbour; corners that fall outside become white). */
+/* Rotates by deg about the centre into a canvas of the same size, with
+ * bilinear sampling (nearest neighbour makes jagged bars of thin
+ * modules); corners that fall outside become white. */
 static void
 rotate(const unsigned char *src, int w, int h, double deg, unsigned char *dst)
 {
@@ -460,13 +461,26 @@ rotate(const unsigned char *src, int w, int h, double deg, unsigned char *dst)
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++) {
 			double dx = x - cx, dy = y - cy;
-			int sx = (int)lround(cx + dx * c + dy * s);
-			int sy = (int)lround(cy - dx * s + dy * c);
+			double fx = cx + dx * c + dy * s,
+			       fy = cy - dx * s + dy * c;
+			int sx = (int)floor(fx), sy = (int)floor(fy);
+			unsigned char *o =
+			    &dst[(size_t)y * (size_t)w + (size_t)x];
 
-			dst[(size_t)y * (size_t)w + (size_t)x] =
-			    (sx >= 0 && sx < w && sy >= 0 && sy < h)
-			    ? src[(size_t)sy * (size_t)w + (size_t)sx]
-			    : 255;
+			if (sx < 0 || sy < 0 || sx + 1 >= w || sy + 1 >= h) {
+				*o = 255;
+				continue;
+			}
+			{
+				const unsigned char *p =
+				    src + (size_t)sy * (size_t)w + (size_t)sx;
+				double tx = fx - sx, ty = fy - sy;
+				double top = p[0] + (p[1] - p[0]) * tx;
+				double bot = p[w] + (p[w + 1] - p[w]) * tx;
+
+				*o = (unsigned char)(top + (bot - top) * ty +
+				    0.5);
+			}
 		}
 }
 
@@ -524,7 +538,10 @@ zdecode_run(struct zdecode *z, const unsigned char *grey, int w, int h,
 			return z->n;
 	}
 	if (z->steps & ZDECODE_ROTATE) {
-		static const double angles[] = { 30, -30, 45 };
+		/* a long, short 1D code tilted by more than a few degrees
+		 * leaves every horizontal scan line before its end */
+		static const double angles[] = { 10, -10, 20, -20, 30, -30, 45,
+			-45, 60, -60, 75, -75 };
 		unsigned char *b;
 
 		if ((b = buf_get(&z->b, (size_t)ww * (size_t)wh)) == NULL)

@@ -21,7 +21,7 @@ enum zdecode_step {
 	ZDECODE_PLAIN = 1u << 0,    /* native size, as given */
 	ZDECODE_SCALE = 1u << 1,    /* down for large photos, up for small */
 	ZDECODE_BINARISE = 1u << 2, /* local (adaptive) threshold */
-	ZDECODE_ROTATE = 1u << 3,   /* turned by 30 and 45 degrees */
+	ZDECODE_ROTATE = 1u << 3,   /* turned by +-10 to 75 degrees */
 	ZDECODE_INVERT = 1u << 4,   /* light-on-dark (phone screens) */
 };
 #define ZDECODE_ALL_STEPS 0x1fu

@@ -1,16 +1,23 @@
 /* bench_decode.c: milliseconds per 640x480 frame for the decode pipeline,
  * in process (no image loading or process start in the timing). Every
  * image in expected.tsv is fitted into a 640x480 white frame (box filter
- * down, bilinear up; aspect kept), then each frame is decoded REPEAT
- * times per configuration: the camera path (plain scan), the camera with
- * inverted reading, and the whole image-file pipeline. One line per
- * configuration for tests/bench/decode.py. Run from the repository root:
- *   bench_decode tests/data/barcodes */
+ * down, bilinear up; aspect kept), then each frame is decoded per
+ * configuration (REPEAT times for the camera paths, once for the rest): the
+ * camera path (plain scan), the camera with inverted reading, and the pipeline
+ * with its steps added one by one (what each step buys on small, camera-sized
+ * codes). Code 128 and QR results are checked against expected.tsv. One line
+ * per configuration for tests/bench/decode.py. A second set: our own Code 128
+ * labels (S10, dossier code, manifest id) at 1-3 px a module, tilted 0-60
+ * degrees. Run from the repository root: bench_decode tests/data/barcodes */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <math.h>
+
+#include "code128.h"
 #include "imgload.h"
 #include "zdecode.h"
 
@@ -62,6 +69,31 @@ fit(const struct img *src, unsigned char *dst)
 		}
 }
 
+/* expected.tsv escapes \\ \t \n \r and \xHH. */
+static size_t
+unescape(const char *s, unsigned char *out)
+{
+	size_t n = 0;
+
+	while (*s != '\0' && *s != '\n' && n < SCAN_DATA_MAX) {
+		if (s[0] == '\\' && s[1] == 'x' && s[2] && s[3]) {
+			char hex[3] = { s[2], s[3], 0 };
+
+			out[n++] = (unsigned char)strtoul(hex, NULL, 16);
+			s += 4;
+		} else if (s[0] == '\\' && s[1] != '\0') {
+			out[n++] = s[1] == 't' ? '\t'
+			    : s[1] == 'n'      ? '\n'
+			    : s[1] == 'r'      ? '\r'
+			                       : (unsigned char)s[1];
+			s += 2;
+		} else {
+			out[n++] = (unsigned char)*s++;
+		}
+	}
+	return n;
+}
+
 static int
 cmp(const void *a, const void *b)
 {
@@ -70,19 +102,123 @@ cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+struct want {
+	enum scan_symbology sym;
+	unsigned char text[SCAN_DATA_MAX];
+	size_t len;
+	bool ours; /* Code 128 or QR: scored; else any symbol is false */
+};
+
+static unsigned char frames[FRAMES][FW * FH];
+static struct want want[FRAMES];
+
+static const struct {
+	const char *name;
+	unsigned steps;
+} configs[] = {
+	{ "camera", ZDECODE_PLAIN },
+	{ "camera_inverted", ZDECODE_PLAIN | ZDECODE_INVERT },
+	{ "plain,scale", ZDECODE_PLAIN | ZDECODE_SCALE },
+	{ "plain,scale,binarise",
+	    ZDECODE_PLAIN | ZDECODE_SCALE | ZDECODE_BINARISE },
+	{ "plain,scale,binarise,rotate",
+	    ZDECODE_PLAIN | ZDECODE_SCALE | ZDECODE_BINARISE | ZDECODE_ROTATE },
+	{ "pipeline", ZDECODE_ALL_STEPS },
+};
+
+static int
+run_set(const char *set, int nf)
+{
+	for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
+		struct zdecode_opts o = { .steps = configs[c].steps };
+		struct zdecode *z = zdecode_new(&o);
+		struct zdecode_symbol syms[ZDECODE_SYMBOLS_MAX];
+		static double t[FRAMES * REPEAT];
+		double sum = 0;
+		int found = 0, n = 0, correct = 0, misread = 0, falsepos = 0;
+		/* the camera paths are the timing target: more runs */
+		int reps = configs[c].steps &
+		        ~(unsigned)(ZDECODE_PLAIN | ZDECODE_INVERT)
+		    ? 1
+		    : REPEAT;
+
+		if (z == NULL)
+			return 1;
+		for (int i = 0; i < nf; i++)
+			for (int r = 0; r < reps; r++) {
+				double t0 = now_ms();
+				size_t k = zdecode_run(z, frames[i], FW, FH,
+				    syms, ZDECODE_SYMBOLS_MAX);
+
+				t[n] = now_ms() - t0;
+				sum += t[n++];
+				if (r != 0)
+					continue;
+				found += k > 0;
+				for (size_t j = 0; j < k; j++) {
+					if (!want[i].ours)
+						falsepos++;
+					else if (syms[j].sym == want[i].sym &&
+					    syms[j].len == want[i].len &&
+					    memcmp(syms[j].data, want[i].text,
+					        syms[j].len) == 0)
+						correct++;
+					else
+						misread++;
+				}
+			}
+		qsort(t, (size_t)n, sizeof(t[0]), cmp);
+		printf("set=%s config=%s frames=%d found=%d correct=%d "
+		       "misread=%d falsepos=%d mean_ms=%.2f p50_ms=%.2f "
+		       "p95_ms=%.2f max_ms=%.2f\n",
+		    set, configs[c].name, nf, found, correct, misread, falsepos,
+		    sum / n, t[n / 2], t[(n * 95) / 100], t[n - 1]);
+		zdecode_free(z);
+	}
+	return 0;
+}
+
+/* Our own labels (printer's encoder), module px wide, bars 64 px high,
+ * tilted by deg, drawn with 4x4 supersampling like a camera's blur. */
+static void
+draw_tilted(const char *text, int m, double deg, unsigned char *px)
+{
+	struct code128 c;
+	uint8_t bars[1024];
+	size_t nb;
+	double a = deg * M_PI / 180, cs = cos(a), sn = sin(a), bw;
+
+	code128_encode(text, strlen(text), &c, NULL);
+	nb = code128_bars(&c, bars, sizeof(bars));
+	bw = (double)nb * m;
+	for (int y = 0; y < FH; y++)
+		for (int x = 0; x < FW; x++) {
+			int ink = 0;
+
+			for (int sy = 0; sy < 4; sy++)
+				for (int sx = 0; sx < 4; sx++) {
+					double dx =
+					    x + (sx + 0.5) / 4 - FW / 2.0;
+					double dy =
+					    y + (sy + 0.5) / 4 - FH / 2.0;
+					double u = dx * cs + dy * sn + bw / 2;
+					double v = -dx * sn + dy * cs;
+
+					ink += u >= 0 && u < bw &&
+					    fabs(v) < 32 && bars[(int)(u / m)];
+				}
+			px[(size_t)y * FW + (size_t)x] =
+			    (unsigned char)(255 - ink * 255 / 16);
+		}
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		unsigned steps;
-	} configs[] = {
-		{ "camera", ZDECODE_PLAIN },
-		{ "camera_inverted", ZDECODE_PLAIN | ZDECODE_INVERT },
-		{ "pipeline", ZDECODE_ALL_STEPS },
-	};
+	static const char *labels[] = { "RR123456785VN",
+		"000.00.19.H26-260105-0007", "BK20261125-0001" };
+	static const double tilts[] = { 0, 10, 20, 30, 45, 60 };
 	const char *dir = argc > 1 ? argv[1] : "tests/data/barcodes";
-	static unsigned char frames[FRAMES][FW * FH];
 	char path[1024], line[4096];
 	int nf = 0;
 	FILE *f;
@@ -97,8 +233,20 @@ main(int argc, char **argv)
 	while (nf < FRAMES && fgets(line, sizeof(line), f) != NULL) {
 		char err[IMGLOAD_ERR_MAX], full[sizeof(path) + sizeof(line)];
 		struct img im;
+		char *sym = strchr(line, '\t'), *text;
 
-		line[strcspn(line, "\t")] = '\0';
+		if (sym == NULL)
+			return 1;
+		*sym++ = '\0';
+		text = strchr(sym, '\t');
+		if (text != NULL)
+			*text++ = '\0';
+		want[nf].ours =
+		    strcmp(sym, "CODE128") == 0 || strcmp(sym, "QRCODE") == 0;
+		want[nf].sym =
+		    strcmp(sym, "QRCODE") == 0 ? SCAN_SYM_QR : SCAN_SYM_CODE128;
+		want[nf].len =
+		    unescape(text != NULL ? text : "", want[nf].text);
 		snprintf(full, sizeof(full), "%s/%s", dir, line);
 		if (imgload_file(full, &im, err) != IMGLOAD_OK) {
 			fprintf(stderr, "%s\n", err);
@@ -108,33 +256,19 @@ main(int argc, char **argv)
 		img_free(&im);
 	}
 	fclose(f);
-	for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
-		struct zdecode_opts o = { .steps = configs[c].steps };
-		struct zdecode *z = zdecode_new(&o);
-		struct zdecode_symbol syms[ZDECODE_SYMBOLS_MAX];
-		static double t[FRAMES * REPEAT];
-		double sum = 0;
-		int found = 0, n = 0;
-
-		if (z == NULL)
-			return 1;
-		for (int i = 0; i < nf; i++)
-			for (int r = 0; r < REPEAT; r++) {
-				double t0 = now_ms();
-				size_t k = zdecode_run(z, frames[i], FW, FH,
-				    syms, ZDECODE_SYMBOLS_MAX);
-
-				t[n] = now_ms() - t0;
-				sum += t[n++];
-				if (r == 0 && k > 0)
-					found++;
+	if (run_set("corpus", nf) != 0)
+		return 1;
+	nf = 0;
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		for (int m = 1; m <= 3; m++)
+			for (size_t t = 0; t < sizeof(tilts) / sizeof(tilts[0]);
+			     t++) {
+				draw_tilted(labels[i], m, tilts[t], frames[nf]);
+				want[nf].ours = true;
+				want[nf].sym = SCAN_SYM_CODE128;
+				want[nf].len = strlen(labels[i]);
+				memcpy(want[nf].text, labels[i], want[nf].len);
+				nf++;
 			}
-		qsort(t, (size_t)n, sizeof(t[0]), cmp);
-		printf("config=%s frames=%d found=%d mean_ms=%.2f p50_ms=%.2f "
-		       "p95_ms=%.2f max_ms=%.2f\n",
-		    configs[c].name, nf, found, sum / n, t[n / 2],
-		    t[(n * 95) / 100], t[n - 1]);
-		zdecode_free(z);
-	}
-	return 0;
+	return run_set("labels", nf);
 }

@@ -21,7 +21,8 @@
 
 #include "imgload.h"
 
-#define JPEG_SCANS_MAX 256 /* progressive scans; more is an attack */
+#define JPEG_SCANS_MAX  256          /* progressive scans; more is an attack */
+#define JPEG_MEMORY_MAX (512L << 20) /* libjpeg working memory, bytes */
 
 static enum imgload_err fail(char *err, enum imgload_err e, const char *fmt,
     ...) __attribute__((__format__(__printf__, 3, 4)));
@@ -141,6 +142,8 @@ load_jpeg(const unsigned char *data, size_t len, struct img *out, char *err)
 		return fail(err, IMGLOAD_CORRUPT, "corrupt JPEG: %s", je.msg);
 	}
 	jpeg_create_decompress(&d);
+	/* with no backing store, going over this is an error, not swap */
+	d.mem->max_memory_to_use = JPEG_MEMORY_MAX;
 	d.progress = &progress;
 	jpeg_mem_src(&d, data, (unsigned long)len);
 	jpeg_read_header(&d, TRUE);

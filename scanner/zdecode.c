@@ -152,11 +152,19 @@ zdecode_free(struct zdecode *z)
 	if (z == NULL)
 		return;
 	if (z->zi != NULL) {
+		/* hand the image's symbols back to the scanner first: with the
+		 * cache on, they are the scanner's to free */
+		if (z->zs != NULL)
+			zbar_image_scanner_recycle_image(z->zs, z->zi);
 		zbar_image_set_data(z->zi, NULL, 0, NULL);
 		zbar_image_destroy(z->zi);
 	}
-	if (z->zs != NULL)
+	if (z->zs != NULL) {
+		/* destroy does not free the video cache; turning the cache off
+		 * hands its symbols to the recycle bins, which destroy frees */
+		zbar_image_scanner_enable_cache(z->zs, 0);
 		zbar_image_scanner_destroy(z->zs);
+	}
 	free(z->a.p);
 	free(z->b.p);
 	free(z->integral);

@@ -9,7 +9,8 @@
  * fails (back to "waiting") or close asks it to stop. Frames are converted
  * to grey and decoded by zdecode with ZBar's cache on, so a symbol must be
  * seen in `uncertainty` frames and is reported once while it stays in
- * view. */
+ * view. Frames alternate between a plain scan (plus the inverted retry
+ * when configured) and a scan of the locally binarised frame. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -45,6 +46,7 @@ struct camscan {
 	pthread_t thread;
 	bool started;
 	struct zdecode *feed_z; /* camscan_feed_frame's own decoder */
+	unsigned feed_frame_no;
 
 	pthread_mutex_t mu; /* guards everything below */
 	pthread_cond_t cv;  /* close() wakes the retry wait */
@@ -105,12 +107,25 @@ post_io_error(struct camscan *c)
  * new symbol and counts it (the loop is far behind: a repeat of an old
  * scan would not help the clerk either). */
 static void
-handle_frame(struct camscan *c, struct zdecode *z, const unsigned char *grey,
-    int w, int h)
+handle_frame(struct camscan *c, struct zdecode *z, unsigned *frame_no,
+    const unsigned char *grey, int w, int h)
 {
 	struct zdecode_symbol syms[4];
-	size_t n = zdecode_run(z, grey, w, h, syms, 4);
-	int64_t mono = now_ms(CLOCK_MONOTONIC), wall = now_ms(CLOCK_REALTIME);
+	size_t n;
+	int64_t mono, wall;
+
+	/* Plain and locally binarised frames in turn: each frame costs one
+	 * scan, and within two frames both have looked (docs/benchmarks.md:
+	 * 30 of 32 corpus codes at 640x480 instead of 24, at about 5 ms a
+	 * frame). ZBar's cache counts sightings across both kinds. */
+	if ((*frame_no)++ % 2 == 0)
+		zdecode_set_steps(z,
+		    ZDECODE_PLAIN | (c->conf.inverted ? ZDECODE_INVERT : 0));
+	else
+		zdecode_set_steps(z, ZDECODE_BINARISE);
+	n = zdecode_run(z, grey, w, h, syms, 4);
+	mono = now_ms(CLOCK_MONOTONIC);
+	wall = now_ms(CLOCK_REALTIME);
 
 	if (n == 0)
 		return;
@@ -186,6 +201,7 @@ static void
 read_frames(struct camscan *c, zbar_video_t *v, struct zdecode *z)
 {
 	const unsigned long y800 = zbar_fourcc('Y', '8', '0', '0');
+	unsigned frame_no = 0;
 
 	while (!stopping(c)) {
 		zbar_image_t *img = zbar_video_next_image(v), *grey;
@@ -199,7 +215,7 @@ read_frames(struct camscan *c, zbar_video_t *v, struct zdecode *z)
 		zbar_image_destroy(img);
 		if (grey == NULL)
 			continue;
-		handle_frame(c, z, zbar_image_get_data(grey),
+		handle_frame(c, z, &frame_no, zbar_image_get_data(grey),
 		    (int)zbar_image_get_width(grey),
 		    (int)zbar_image_get_height(grey));
 		zbar_image_destroy(grey);
@@ -404,7 +420,7 @@ camscan_feed_frame(void *shell, const unsigned char *grey, int w, int h)
 
 	if (c->feed_z == NULL && (c->feed_z = new_decoder(&c->conf)) == NULL)
 		return;
-	handle_frame(c, c->feed_z, grey, w, h);
+	handle_frame(c, c->feed_z, &c->feed_frame_no, grey, w, h);
 }
 
 const struct scan_shell_ops camera_shell_ops = {

@@ -147,6 +147,12 @@ zdecode_new(const struct zdecode_opts *o)
 }
 
 void
+zdecode_set_steps(struct zdecode *z, unsigned steps)
+{
+	z->steps = steps ? steps : ZDECODE_ALL_STEPS;
+}
+
+void
 zdecode_free(struct zdecode *z)
 {
 	if (z == NULL)

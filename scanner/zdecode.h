@@ -47,6 +47,8 @@ struct zdecode;
 /* NULL with errno on failure (ENOMEM, or EINVAL for no known symbology). */
 struct zdecode *zdecode_new(const struct zdecode_opts *);
 void zdecode_free(struct zdecode *);
+/* Changes the steps for the next runs (0: all); the camera alternates. */
+void zdecode_set_steps(struct zdecode *, unsigned steps);
 /* Decodes a packed grey image of w x h bytes. Fills at most max symbols
  * (distinct by symbology and data) and returns how many. */
 size_t zdecode_run(struct zdecode *, const unsigned char *grey, int w, int h,

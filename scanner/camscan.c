@@ -23,6 +23,7 @@
 #include <zbar.h>
 
 #include "camscan.h"
+#include "hotplug.h"
 #include "log.h"
 #include "zdecode.h"
 
@@ -45,12 +46,14 @@ struct camscan {
 	uv_async_t async;
 	pthread_t thread;
 	bool started;
+	struct hotplug *hp;     /* borrowed; NULL: retries only */
 	struct zdecode *feed_z; /* camscan_feed_frame's own decoder */
 	unsigned feed_frame_no;
 
 	pthread_mutex_t mu; /* guards everything below */
 	pthread_cond_t cv;  /* close() wakes the retry wait */
 	bool stop;
+	bool kick; /* a video device appeared: retry now */
 	struct camitem q[CAMSCAN_QUEUE_MAX];
 	size_t head, count;
 	unsigned dropped;
@@ -161,7 +164,8 @@ new_decoder(const struct scanner_conf *conf)
 	return zdecode_new(&o);
 }
 
-/* Waits up to ms unless close() asks to stop; returns true to stop. */
+/* Waits up to ms unless close() asks to stop or a video device appears;
+ * returns true to stop. */
 static bool
 wait_or_stop(struct camscan *c, int ms)
 {
@@ -176,9 +180,10 @@ wait_or_stop(struct camscan *c, int ms)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&c->mu);
-	while (!c->stop &&
+	while (!c->stop && !c->kick &&
 	    pthread_cond_timedwait(&c->cv, &c->mu, &until) != ETIMEDOUT)
 		;
+	c->kick = false;
 	stop = c->stop;
 	pthread_mutex_unlock(&c->mu);
 	return stop;
@@ -320,6 +325,21 @@ on_async(uv_async_t *a)
 	}
 }
 
+/* Loop thread: udev says a video device came. It may be ours under
+ * another name (a by-id link), so any "add" ends the retry wait. */
+static void
+on_hotplug(void *arg, const struct hotplug_dev *dev)
+{
+	struct camscan *c = arg;
+
+	if (strcmp(dev->action, "add") != 0)
+		return; /* a removal shows as a failed read */
+	pthread_mutex_lock(&c->mu);
+	c->kick = true;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
 static void
 on_closed(uv_handle_t *h)
 {
@@ -339,7 +359,6 @@ cam_open(struct uv_loop_s *loop, struct hotplug *hp,
 	pthread_condattr_t ca;
 	struct zdecode *probe;
 
-	(void)hp; /* retries every second anyway; V4L2 has no plug event here */
 	if (conf->kind != SCAN_CAMERA || conf->device[0] == '\0') {
 		log_warnx("scanner %s: a camera needs a device", conf->name);
 		return NULL;
@@ -381,6 +400,10 @@ cam_open(struct uv_loop_s *loop, struct hotplug *hp,
 		return NULL;
 	}
 	c->started = true;
+	/* without it (or without udev) the 1 s retry still finds the camera */
+	if (hp != NULL &&
+	    hotplug_subscribe(hp, "video4linux", on_hotplug, c) == 0)
+		c->hp = hp;
 	return c;
 }
 
@@ -392,6 +415,8 @@ cam_close(void *shell)
 
 	if (c == NULL)
 		return;
+	if (c->hp != NULL)
+		hotplug_unsubscribe(c->hp, on_hotplug, c);
 	pthread_mutex_lock(&c->mu);
 	c->stop = true;
 	pthread_cond_broadcast(&c->cv);

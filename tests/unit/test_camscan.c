@@ -15,6 +15,7 @@
 #include <uv.h>
 
 #include "camscan.h"
+#include "hotplug.h"
 #include "imgload.h"
 
 #define DATA_DIR "tests/data/barcodes"
@@ -125,6 +126,40 @@ missing_device_waits(void **state)
 	finish(&loop, shell);
 }
 
+/* A video device appearing (udev, here injected) ends the retry wait;
+ * closing unsubscribes, so a later event reaches nobody. */
+static void
+hotplug_kicks_retry(void **state)
+{
+	uv_loop_t loop;
+	struct scan_source src = { .loop_thread = pthread_self() };
+	struct scanner_conf c = conf();
+	struct hotplug_dev dev = { .action = "add",
+		.subsystem = "video4linux",
+		.devnode = "/dev/video7",
+		.vendor_id = "",
+		.model_id = "",
+		.serial = "" };
+	struct hotplug *hp;
+	void *shell;
+
+	(void)state;
+	uv_loop_init(&loop);
+	hp = hotplug_new(&loop);
+	assert_non_null(hp);
+	shell = camera_shell_ops.open(&loop, hp, &c, &src);
+	assert_non_null(shell);
+	spin(&loop, 50);
+	hotplug_inject(hp, &dev);
+	spin(&loop, 50);
+	assert_string_equal(src.state, "waiting");
+	camera_shell_ops.close(shell);
+	hotplug_inject(hp, &dev); /* nobody listens: no use after free */
+	hotplug_free(hp);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 static void
 frames_reach_the_loop_once(void **state)
 {
@@ -231,6 +266,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(missing_device_waits),
+		cmocka_unit_test(hotplug_kicks_retry),
 		cmocka_unit_test(frames_reach_the_loop_once),
 		cmocka_unit_test(symbologies_and_inverted),
 		cmocka_unit_test(bad_config_refused),

@@ -23,7 +23,7 @@ int cli_decode(int argc, char **argv);
 	"  --symbologies LIST   comma-separated: code128, qr, ean13,\n"       \
 	"                       code39, itf (default code128,qr)\n"           \
 	"  --steps LIST         pipeline steps to run: plain, scale,\n"       \
-	"                       binarise, rotate, invert (default all)\n"     \
+	"                       binarise, invert, rotate (default all)\n"     \
 	"\n"                                                                  \
 	"Exit status 0 when a symbol was found, 1 when none was found in\n"   \
 	"any file, 2 on a usage error.\n"                                     \

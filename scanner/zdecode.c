@@ -551,6 +551,17 @@ zdecode_run(struct zdecode *z, const unsigned char *grey, int w, int h,
 		if (scan(z, b, ww, wh, ZDECODE_BINARISE))
 			return z->n;
 	}
+	if (z->steps & ZDECODE_INVERT) {
+		unsigned char *b;
+		size_t n = (size_t)ww * (size_t)wh;
+
+		if ((b = buf_get(&z->b, n)) == NULL)
+			return z->n;
+		for (size_t i = 0; i < n; i++)
+			b[i] = (unsigned char)(255 - work[i]);
+		if (scan(z, b, ww, wh, ZDECODE_INVERT))
+			return z->n;
+	}
 	if (z->steps & ZDECODE_ROTATE) {
 		/* a long, short 1D code tilted by more than a few degrees
 		 * leaves every horizontal scan line before its end */
@@ -566,17 +577,6 @@ zdecode_run(struct zdecode *z, const unsigned char *grey, int w, int h,
 			if (scan(z, b, ww, wh, ZDECODE_ROTATE))
 				return z->n;
 		}
-	}
-	if (z->steps & ZDECODE_INVERT) {
-		unsigned char *b;
-		size_t n = (size_t)ww * (size_t)wh;
-
-		if ((b = buf_get(&z->b, n)) == NULL)
-			return z->n;
-		for (size_t i = 0; i < n; i++)
-			b[i] = (unsigned char)(255 - work[i]);
-		if (scan(z, b, ww, wh, ZDECODE_INVERT))
-			return z->n;
 	}
 	return z->n;
 }

@@ -3,7 +3,8 @@
  * symbologies are read; QR is read as binary and kept only when it is
  * valid UTF-8. The cheap path (a plain scan at native size) goes first;
  * when it finds nothing, retry steps run in order until one finds
- * something: scaling, local binarisation, rotation, an inverted image.
+ * something, cheapest first: scaling, local binarisation, an inverted
+ * image, rotation (twelve angles).
  * Each step's worth was measured on tests/data/barcodes (docs/benchmarks.md,
  * "Barcode decoding"). Not thread-safe: one struct zdecode per thread. */
 #ifndef ZDECODE_H
@@ -21,7 +22,7 @@ enum zdecode_step {
 	ZDECODE_PLAIN = 1u << 0,    /* native size, as given */
 	ZDECODE_SCALE = 1u << 1,    /* down for large photos, up for small */
 	ZDECODE_BINARISE = 1u << 2, /* local (adaptive) threshold */
-	ZDECODE_ROTATE = 1u << 3,   /* turned by +-10 to 75 degrees */
+	ZDECODE_ROTATE = 1u << 3,   /* turned by +-10 to 75 degrees (last) */
 	ZDECODE_INVERT = 1u << 4,   /* light-on-dark (phone screens) */
 };
 #define ZDECODE_ALL_STEPS 0x1fu

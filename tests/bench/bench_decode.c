@@ -123,8 +123,8 @@ static const struct {
 	{ "plain,scale", ZDECODE_PLAIN | ZDECODE_SCALE },
 	{ "plain,scale,binarise",
 	    ZDECODE_PLAIN | ZDECODE_SCALE | ZDECODE_BINARISE },
-	{ "plain,scale,binarise,rotate",
-	    ZDECODE_PLAIN | ZDECODE_SCALE | ZDECODE_BINARISE | ZDECODE_ROTATE },
+	{ "plain,scale,binarise,invert",
+	    ZDECODE_PLAIN | ZDECODE_SCALE | ZDECODE_BINARISE | ZDECODE_INVERT },
 	{ "pipeline", ZDECODE_ALL_STEPS },
 };
 
@@ -291,6 +291,23 @@ main(int argc, char **argv)
 	fclose(f);
 	if (run_set("corpus", nf) != 0)
 		return 1;
+	/* light-on-dark: the corpus's Code 128 and QR frames inverted, like
+	 * a code on a phone screen in dark mode */
+	{
+		int ni = 0;
+
+		for (int i = 0; i < nf; i++) {
+			if (!want[i].ours)
+				continue;
+			for (size_t p = 0; p < (size_t)FW * FH; p++)
+				frames[ni][p] =
+				    (unsigned char)(255 - frames[i][p]);
+			want[ni] = want[i];
+			ni++;
+		}
+		if (run_set("inverted", ni) != 0)
+			return 1;
+	}
 	nf = 0;
 	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
 		for (int m = 1; m <= 3; m++)

@@ -51,7 +51,7 @@ UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	hidkeys hidshell evdev zdecode camscan
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
-	hidkeys imgload
+	hidkeys imgload zdecode
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
 	$(BUILD)/obj/daemon/kiosk_assets.o

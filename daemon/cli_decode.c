@@ -119,9 +119,9 @@ cli_decode(int argc, char **argv)
 	size_t found = 0;
 	int c;
 
-	optind = 1;
+	optind = 0; /* a fresh scan: options may come after the files */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;

@@ -67,7 +67,8 @@ def text_output(e):
 
 @test
 def json_output(e):
-    rc, out, _ = e.run("--json", "qrcode-1/17.png", "code128-1/2.png")
+    # options may come after the files, like every motcua command
+    rc, out, _ = e.run("qrcode-1/17.png", "code128-1/2.png", "--json")
     eq(rc, 0, "exit")
     objs = [json.loads(line) for line in out.splitlines()]
     eq(len(objs), 2, "objects")

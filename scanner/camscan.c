@@ -12,6 +12,7 @@
  * view. Frames alternate between a plain scan (plus the inverted retry
  * when configured) and a scan of the locally binarised frame. */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,9 +28,11 @@
 #include "log.h"
 #include "zdecode.h"
 
-#define STOP_WAIT_MS 3000 /* close(): how long to wait for the thread */
-#define STATE_MAX    16
-#define DETAIL_MAX   (SCAN_DEVICE_MAX + 64)
+#define STOP_WAIT_MS   3000 /* close(): how long to wait for the thread */
+#define FRAME_POLL_MS  250  /* one slice of waiting for a frame */
+#define FRAME_STALL_MS 3000 /* no frame for this long: reopen the camera */
+#define STATE_MAX      16
+#define DETAIL_MAX     (SCAN_DEVICE_MAX + 64)
 
 struct camitem {
 	enum scan_symbology sym;
@@ -208,9 +211,32 @@ read_frames(struct camscan *c, zbar_video_t *v, struct zdecode *z)
 	const unsigned long y800 = zbar_fourcc('Y', '8', '0', '0');
 	unsigned frame_no = 0;
 
-	while (!stopping(c)) {
-		zbar_image_t *img = zbar_video_next_image(v), *grey;
+	int fd = zbar_video_get_fd(v), idle_ms = 0;
 
+	while (!stopping(c)) {
+		zbar_image_t *img, *grey;
+
+		/* wait for a frame in slices, so that close() is seen and a
+		 * camera that stops sending is noticed (V4L2 gives a pollable
+		 * descriptor; without one, next_image blocks) */
+		if (fd >= 0) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			int r = poll(&p, 1, FRAME_POLL_MS);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r == 0) {
+				idle_ms += FRAME_POLL_MS;
+				if (idle_ms < FRAME_STALL_MS)
+					continue;
+				post_io_error(c);
+				post_state(c, "waiting",
+				    "camera sends no frames");
+				return;
+			}
+			idle_ms = 0;
+		}
+		img = zbar_video_next_image(v);
 		if (img == NULL) {
 			post_io_error(c);
 			post_state(c, "waiting", "camera read failed");
@@ -241,6 +267,11 @@ worker(void *arg)
 		zbar_video_t *v = zbar_video_create();
 
 		/* a missing device fails at open() at once: no blocking */
+		/* ZBar picks the closest size the camera has: the decoder is
+		 * measured at 640x480 (docs/benchmarks.md) */
+		if (v != NULL)
+			zbar_video_request_size(v, CAMSCAN_WIDTH,
+			    CAMSCAN_HEIGHT);
 		if (v == NULL || zbar_video_open(v, c->conf.device) < 0 ||
 		    zbar_negotiate_format(v, NULL) < 0 ||
 		    zbar_video_enable(v, 1) < 0) {

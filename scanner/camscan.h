@@ -10,6 +10,8 @@
 
 #define CAMSCAN_QUEUE_MAX 16   /* symbols waiting for the loop; more: drop */
 #define CAMSCAN_RETRY_MS  1000 /* between attempts to reopen the camera */
+#define CAMSCAN_WIDTH     640  /* frame size asked of the camera */
+#define CAMSCAN_HEIGHT    480
 
 extern const struct scan_shell_ops camera_shell_ops;
 

@@ -8,6 +8,7 @@
 #include "harness.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +16,7 @@
 #include <uv.h>
 
 #include "camscan.h"
+#include "code128.h"
 #include "hotplug.h"
 #include "imgload.h"
 
@@ -27,6 +29,7 @@ struct scan_source {
 	char state[32], detail[300];
 	int states;
 	int errors;
+	int dropped; /* "dropped" errors */
 	pthread_t loop_thread;
 };
 
@@ -55,9 +58,10 @@ void
 scan_source_error(struct scan_source *s, const char *counter,
     const char *detail)
 {
-	(void)counter;
 	(void)detail;
 	s->errors++;
+	if (strcmp(counter, "dropped") == 0)
+		s->dropped++;
 }
 
 static struct scanner_conf
@@ -244,6 +248,64 @@ symbologies_and_inverted(void **state)
 	finish(&loop, shell);
 }
 
+/* A 640x480 frame with one Code 128 label (the printer's encoder),
+ * 2 px a module. */
+static unsigned char *
+label_frame(const char *text)
+{
+	struct code128 c;
+	uint8_t bars[512];
+	size_t nb;
+	unsigned char *px = malloc(640 * 480);
+	int x0;
+
+	assert_non_null(px);
+	memset(px, 255, 640 * 480);
+	assert_int_equal(code128_encode(text, strlen(text), &c, NULL),
+	    CODE128_OK);
+	nb = code128_bars(&c, bars, sizeof(bars));
+	x0 = (640 - (int)nb * 2) / 2;
+	for (int y = 200; y < 280; y++)
+		for (size_t i = 0; i < nb; i++)
+			if (bars[i])
+				memset(px + (size_t)y * 640 + (size_t)x0 +
+				        2 * i,
+				    0, 2);
+	return px;
+}
+
+/* The loop does not run while 20 labels pass the camera: the queue keeps
+ * CAMSCAN_QUEUE_MAX, the rest are dropped and counted, nothing blocks. */
+static void
+queue_is_bounded(void **state)
+{
+	uv_loop_t loop;
+	struct scan_source src = { .loop_thread = pthread_self() };
+	struct scanner_conf c = conf();
+	void *shell;
+
+	(void)state;
+	c.uncertainty = 1;
+	uv_loop_init(&loop);
+	shell = camera_shell_ops.open(&loop, NULL, &c, &src);
+	assert_non_null(shell);
+	for (int i = 0; i < 20; i++) {
+		char text[32];
+		unsigned char *px;
+
+		snprintf(text, sizeof(text), "RR%09dVN", 100000000 + i);
+		px = label_frame(text);
+		for (int k = 0; k < 4; k++)
+			camscan_feed_frame(shell, px, 640, 480);
+		free(px);
+	}
+	spin(&loop, 50);
+	assert_int_equal(src.submits, CAMSCAN_QUEUE_MAX);
+	assert_true(src.dropped >= 1);
+	assert_string_equal(src.data, "RR100000015VN"); /* the 16th */
+	finish(&loop, shell);
+}
+
 static void
 bad_config_refused(void **state)
 {
@@ -269,6 +331,7 @@ main(void)
 		cmocka_unit_test(hotplug_kicks_retry),
 		cmocka_unit_test(frames_reach_the_loop_once),
 		cmocka_unit_test(symbologies_and_inverted),
+		cmocka_unit_test(queue_is_bounded),
 		cmocka_unit_test(bad_config_refused),
 	};
 

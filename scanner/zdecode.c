@@ -410,7 +410,9 @@ upscale(const unsigned char *src, int w, int h, int f, int m,
 }
 
 /* Local mean threshold (an integral image, window about 1/8 of the
- * shorter side): uneven light and shadows stop hiding the edges. */
+ * shorter side): uneven light and shadows stop hiding the edges. The
+ * integral may wrap on a huge image; unsigned differences of a window
+ * whose own sum fits in 32 bits are still exact. */
 static int
 binarise(struct zdecode *z, const unsigned char *src, int w, int h,
     unsigned char *dst)

@@ -120,6 +120,7 @@ static const struct {
 	{ "camera", ZDECODE_PLAIN },
 	{ "camera_inverted", ZDECODE_PLAIN | ZDECODE_INVERT },
 	{ "camera_alternating", ALTERNATE },
+	{ "camera_alternating_inverted", ALTERNATE | ZDECODE_INVERT },
 	{ "plain,scale", ZDECODE_PLAIN | ZDECODE_SCALE },
 	{ "plain,scale,binarise",
 	    ZDECODE_PLAIN | ZDECODE_SCALE | ZDECODE_BINARISE },
@@ -152,12 +153,15 @@ run_set(const char *set, int nf)
 				double t0 = now_ms();
 				size_t k;
 
-				if (configs[c].steps == ALTERNATE) {
+				if (configs[c].steps & ALTERNATE) {
 					/* the camera: plain and binarised
 					 * frames in turn; a code counts when
 					 * either reads it, the time is the
 					 * mean of the two */
-					zdecode_set_steps(z, ZDECODE_PLAIN);
+					zdecode_set_steps(z,
+					    ZDECODE_PLAIN |
+					        (configs[c].steps &
+					            ZDECODE_INVERT));
 					k = zdecode_run(z, frames[i], FW, FH,
 					    syms, ZDECODE_SYMBOLS_MAX);
 					if (k == 0) {

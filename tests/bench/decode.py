@@ -274,7 +274,9 @@ def main():
     out.append("|---|---|---|---|---|---|")
     for k, label in (("camera", "plain scan only"),
                      ("camera_inverted", "plain, inverted retry"),
-                     ("camera_alternating", "plain and binarised in turn (shipped)")):
+                     ("camera_alternating", "plain and binarised in turn (shipped)"),
+                     ("camera_alternating_inverted",
+                      "the same with inverted = true (plain frames add the inverted retry)")):
         v = fr["corpus"][k]
         out.append(f"| {label} | {v['correct']} | {v['mean_ms']} | {v['p50_ms']} | "
                    f"{v['p95_ms']} | {v['max_ms']} |")

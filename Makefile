@@ -41,17 +41,19 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/printer.c daemon/api_print.c \
 	postal/postid.c \
 	scanner/hidkeys.c scanner/devid.c scanner/hotplug.c scanner/evdev.c \
+	scanner/scan.c scanner/classify.c scanner/framer.c scanner/scanconf.c \
+	scanner/serscan.c scanner/scanhub.c \
 	scanner/imgload.c scanner/zdecode.c scanner/camscan.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
-	daemon/cli_decode.c
+	daemon/cli_scan.c daemon/cli_decode.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
-	hidkeys hidshell evdev zdecode camscan
+	hidkeys hidshell evdev classify framer scanhub zdecode camscan
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
-	hidkeys imgload zdecode
+	hidkeys classify framer imgload zdecode
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
 	$(BUILD)/obj/daemon/kiosk_assets.o
@@ -116,8 +118,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
-	    daemon/api_print.c scanner/evdev.c scanner/camscan.c,$(CORE_SRC)) \
-	    $(LIBS)
+	    daemon/api_print.c scanner/evdev.c scanner/serscan.c \
+	    scanner/scanhub.c scanner/camscan.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

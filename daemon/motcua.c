@@ -29,6 +29,7 @@
 #include "importrec.h"
 #include "status.h"
 #include "cli_print.h"
+#include "cli_scan.h"
 #include "cli_decode.h"
 #include "textfold.h"
 
@@ -2274,7 +2275,16 @@ cmd_printer(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	return cli_printer(cli->socket, cli->actor, argc, argv);
 }
 
+/* scanners lives in cli_scan.c. */
+static int
+cmd_scanners(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_scanners(cli->socket, argc, argv);
+}
+
 static const struct command commands[] = {
+	{ "scanners", cmd_scanners, CLI_SCANNERS_SUMMARY, CLI_SCANNERS_USAGE },
 	{ "print", cmd_print, CLI_PRINT_SUMMARY, CLI_PRINT_USAGE },
 	{ "printer", cmd_printer, CLI_PRINTER_SUMMARY, CLI_PRINTER_USAGE },
 	{ "decode", cmd_decode, CLI_DECODE_SUMMARY, CLI_DECODE_USAGE },

@@ -307,6 +307,10 @@ def audit_and_counts(d):
     eq(j["received"]["postal"], 51, f"postal intakes in the report: {j['received']}")
     st, j, _ = d.request("GET", f"/api/v1/counts?from={today}&to={today}")
     eq(j["received"]["postal"], 51, str(j))
+    st, page, _ = d.request("GET", f"/staff/reports?from={today}&to={today}")
+    eq(st, 200, "reports page")
+    ok(STATE["manifest"] in page and "reconciled" in page,
+       "the reports page shows the manifest's reconciliation")
 
 
 @test

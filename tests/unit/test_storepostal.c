@@ -49,8 +49,7 @@ setup(void **state)
 	snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
 	f->s = store_open(f->path, 1000, err);
 	assert_non_null(f->s);
-	assert_int_equal(store_put_agency(f->s, AGENCY, "UBND", err),
-	    STORE_OK);
+	assert_int_equal(store_put_agency(f->s, AGENCY, "UBND", err), STORE_OK);
 	assert_int_equal(store_put_procedure(f->s, &p, err), STORE_OK);
 	*state = f;
 	return 0;
@@ -204,8 +203,8 @@ test_manifest_flow(void **state)
 	assert_int_equal(store_postal_close(f->s, "other", "clerk", now, true,
 	                     100, &out, err),
 	    STORE_CONFLICT);
-	assert_int_equal(store_postal_close(f->s, "S1", "clerk", now, true, 100,
-	                     &out, err),
+	assert_int_equal(
+	    store_postal_close(f->s, "S1", "clerk", now, true, 100, &out, err),
 	    STORE_OK);
 	assert_int_equal(json_integer_value(json_object_get(out, "count")), 5);
 	assert_int_equal(json_integer_value(json_object_get(out, "fees_vnd")),
@@ -214,23 +213,23 @@ test_manifest_flow(void **state)
 	mid = json_string_value(json_object_get(out, "manifest_id"));
 	assert_int_equal(strlen(mid), MANIFEST_ID_LEN);
 	for (int i = 0; i < 4; i++) {
-		assert_int_equal(store_postal_receive(f->s, mid, ids[i], "office",
-		                     now, &rcv, err),
+		assert_int_equal(store_postal_receive(f->s, mid, ids[i],
+		                     "office", now, &rcv, err),
 		    STORE_OK);
 		assert_string_equal(
 		    json_string_value(json_object_get(rcv, "result")),
 		    "accepted");
 		json_decref(rcv);
 	}
-	assert_int_equal(store_postal_receive(f->s, mid, ids[0], "office", now,
-	                     &rcv, err),
+	assert_int_equal(
+	    store_postal_receive(f->s, mid, ids[0], "office", now, &rcv, err),
 	    STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(rcv, "result")),
 	    "already");
 	json_decref(rcv);
 	item(stray, 99);
-	assert_int_equal(store_postal_receive(f->s, mid, stray, "office", now,
-	                     &rcv, err),
+	assert_int_equal(
+	    store_postal_receive(f->s, mid, stray, "office", now, &rcv, err),
 	    STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(rcv, "result")),
 	    "unexpected");
@@ -259,11 +258,11 @@ test_manifest_flow(void **state)
 	assert_string_equal(json_string_value(json_object_get(m, "state")),
 	    "receiving");
 	json_decref(m);
-	assert_int_equal(store_postal_sign(f->s, mid, "A", "B", "office", now,
-	                     err),
+	assert_int_equal(
+	    store_postal_sign(f->s, mid, "A", "B", "office", now, err),
 	    STORE_OK);
-	assert_int_equal(store_postal_sign(f->s, mid, "A", "C", "office", now,
-	                     err),
+	assert_int_equal(
+	    store_postal_sign(f->s, mid, "A", "C", "office", now, err),
 	    STORE_CONFLICT);
 	m = store_postal_manifest(f->s, mid, &rc);
 	assert_string_equal(json_string_value(json_object_get(m, "state")),
@@ -292,12 +291,13 @@ test_return_by_post(void **state)
 	r.service = STORE_POSTAL_BOTH;
 	r.return_address = "Số 1 phố Huế";
 	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
-	assert_int_equal(store_postal_close(f->s, NULL, "clerk", now, false, 1,
-	                     &o, err),
+	assert_int_equal(
+	    store_postal_close(f->s, NULL, "clerk", now, false, 1, &o, err),
 	    STORE_OK);
-	assert_int_equal(store_postal_receive(f->s,
-	                     json_string_value(json_object_get(o, "manifest_id")),
-	                     id, "office", now, &rcv, err),
+	assert_int_equal(
+	    store_postal_receive(f->s,
+	        json_string_value(json_object_get(o, "manifest_id")), id,
+	        "office", now, &rcv, err),
 	    STORE_OK);
 	json_decref(rcv);
 	json_decref(o);
@@ -318,11 +318,11 @@ test_return_by_post(void **state)
 	assert_int_equal(json_integer_value(json_object_get(o, "status")),
 	    ST_RETURNED); /* done at handover */
 	json_decref(o);
-	assert_int_equal(store_postal_delivered(f->s, out_id, true, "office",
-	                     now, err),
+	assert_int_equal(
+	    store_postal_delivered(f->s, out_id, true, "office", now, err),
 	    STORE_OK);
-	list = store_postal_returns(f->s, cal_local_day(now),
-	    cal_local_day(now));
+	list =
+	    store_postal_returns(f->s, cal_local_day(now), cal_local_day(now));
 	assert_int_equal(json_array_size(list), 1);
 	json_decref(list);
 }
@@ -339,8 +339,8 @@ test_parser(void **state)
 	    "\"fees_vnd\":0,\"service\":\"send\",\"seal_intact\":false}";
 
 	(void)state;
-	assert_int_equal(postalreg_parse(good, strlen(good), 1000000, "AG", &pr,
-	                     field, msg),
+	assert_int_equal(
+	    postalreg_parse(good, strlen(good), 1000000, "AG", &pr, field, msg),
 	    POSTALREG_OK);
 	assert_string_equal(pr.reg.item_id, "RR123456785VN");
 	assert_string_equal(pr.reg.agency_code, "AG");
@@ -359,16 +359,16 @@ test_parser(void **state)
 		                "\"fees_vnd\":\"1000\",\"service\":\"send\","
 		                "\"seal_intact\":true}";
 
-		assert_int_equal(postalreg_parse(b, strlen(b), 0, "AG", &pr,
-		                     field, msg),
+		assert_int_equal(
+		    postalreg_parse(b, strlen(b), 0, "AG", &pr, field, msg),
 		    POSTALREG_INVALID);
 		assert_string_equal(field, "fees_vnd");
 	}
 	{
 		const char *b = "{\"item_id\":\"RR123456786VN\"}";
 
-		assert_int_equal(postalreg_parse(b, strlen(b), 0, "AG", &pr,
-		                     field, msg),
+		assert_int_equal(
+		    postalreg_parse(b, strlen(b), 0, "AG", &pr, field, msg),
 		    POSTALREG_INVALID);
 		assert_string_equal(field, "override_reason");
 	}

@@ -13,7 +13,7 @@
 static const char *const receipt_fields[] = { "office_name", "agency_header",
 	"unit", "code", "copy", "owner_name", "address", "procedure_name",
 	"documents", "sets", "days", "received_at", "due_at", "collect", "book",
-	"hotline", "lookup_url", "place_date", NULL };
+	"hotline", "lookup_url", "place_date", "postal_item", NULL };
 static const char *const receipt_lists[] = { "documents", NULL };
 static const char *const slip_fields[] = { "office_name", "code",
 	"procedure_name", "masked_name", "status", "received_at", "due_at",
@@ -243,6 +243,7 @@ printdoc_receipt(struct printdoc *d, json_t *dos, json_t *proc,
 	rc |= set(d, "agency_header", "%s", of->agency_name);
 	rc |= set(d, "unit", "%s", js(dos, "agency_name"));
 	rc |= set(d, "code", "%s", code);
+	rc |= set(d, "postal_item", "%s", js(dos, "postal_item_id"));
 	rc |= set(d, "copy", "Giao khách hàng");
 	rc |= set(d, "owner_name", "%s", js(dos, "owner_name"));
 	rc |= set(d, "address", "%s", js(dos, "address"));

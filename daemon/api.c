@@ -327,7 +327,10 @@ lookup_view(const struct store_lookup *v, int64_t now, char *buf, size_t size)
 	jsonw_str(&w, "procedure", v->procedure_name);
 	jsonw_str(&w, "received_on", day);
 	jsonw_str(&w, "received_at", rec);
-	jsonw_str(&w, "due_at", due);
+	if (v->due_at != 0) /* a postal dossier has none until accepted */
+		jsonw_str(&w, "due_at", due);
+	else
+		jsonw_null(&w, "due_at");
 	jsonw_open(&w, "status");
 	jsonw_int(&w, "code", v->status);
 	jsonw_str(&w, "name", status_name(v->status));
@@ -336,7 +339,8 @@ lookup_view(const struct store_lookup *v, int64_t now, char *buf, size_t size)
 	jsonw_str(&w, "kiosk_vi", status_kiosk_vi(v->status));
 	jsonw_str(&w, "kiosk_en", status_kiosk_en(v->status));
 	jsonw_close(&w);
-	jsonw_bool(&w, "overdue", status_overdue(v->status, v->due_at, now));
+	jsonw_bool(&w, "overdue",
+	    v->due_at != 0 && status_overdue(v->status, v->due_at, now));
 	jsonw_bool(&w, "result_ready", v->status == ST_RESULT_READY);
 	jsonw_bool(&w, "result_returned", v->status == ST_RETURNED);
 	jsonw_open(&w, "collect");

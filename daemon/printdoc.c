@@ -211,6 +211,10 @@ printdoc_receipt(struct printdoc *d, json_t *dos, json_t *proc,
 	memset(d, 0, sizeof *d);
 	vi_time(js(dos, "received_at"), rec, sizeof rec);
 	vi_time(js(dos, "due_at"), due, sizeof due);
+	/* a postal dossier's clock starts when the office accepts it */
+	if (due[0] == '\0' && js(dos, "postal_item_id")[0] != '\0')
+		snprintf(due, sizeof due, "%s",
+		    "tính từ khi cơ quan tiếp nhận bưu gửi");
 	vi_date(js(dos, "received_at"), place, sizeof place);
 	docs[0] = '\0';
 	if (proc != NULL) {

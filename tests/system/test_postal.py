@@ -358,6 +358,14 @@ def kiosk_view_is_safe(d):
     eq(st, 200, str(k))
     text = json.dumps(k, ensure_ascii=False)
     ok(PHONE not in text and ID_NO not in text and "Trần Phú" not in text, text)
+    # a registration not yet accepted: status 1, no due date yet
+    fresh = s10("12121212")
+    st, j, _ = d.request("POST", "/api/v1/postal/items", reg_body(fresh, CLERKS[0]))
+    eq(st, 201, str(j))
+    st, k, _ = d.request("GET", f"/api/v1/lookup/{j['token']}", admin=False)
+    eq(st, 200, str(k))
+    text = json.dumps(k, ensure_ascii=False)
+    ok(PHONE not in text and ID_NO not in text and "Trần Phú" not in text, text)
     # the public listener has no postal routes
     st, j, _ = d.request("GET", f"/api/v1/postal/items/{item}", admin=False)
     eq(st, 404, "not on the public listener")

@@ -19,6 +19,7 @@
 #include "postid.h"
 #include "status.h"
 #include "store.h"
+#include "syncproto.h"
 
 #include "harness.h"
 
@@ -327,6 +328,72 @@ test_return_by_post(void **state)
 	json_decref(list);
 }
 
+/* Offline: registrations and acceptances wait in the outbox, and what the
+ * sync module would send passes the hub's checks (channel 3, the postal
+ * item in the event detail, no contact data there: upstream gets the
+ * owner's details in the dossier block, as for every new dossier). */
+static void
+test_outbox_for_sync(void **state)
+{
+	struct fixture *f = *state;
+	struct store_postal_reg r;
+	struct store_postal_result res;
+	struct sp_push push;
+	char id[S10_LEN + 1], err[STORE_ERR_MAX], perr[SP_ERR_MAX], *text;
+	json_t *items, *it, *o, *rcv, *body;
+	int64_t now = time(NULL);
+	size_t i;
+
+	item(id, 700);
+	reg(&r, id);
+	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
+	assert_int_equal(
+	    store_postal_close(f->s, NULL, "clerk", now, false, 1, &o, err),
+	    STORE_OK);
+	assert_int_equal(
+	    store_postal_receive(f->s,
+	        json_string_value(json_object_get(o, "manifest_id")), id,
+	        "office", now, &rcv, err),
+	    STORE_OK);
+	json_decref(rcv);
+	json_decref(o);
+	items = store_outbox_next(f->s, 100, 0, err);
+	assert_non_null(items);
+	assert_int_equal(json_array_size(items), 2);
+	it = json_array_get(items, 0);
+	assert_string_equal(json_string_value(json_object_get(it, "kind")),
+	    "dossier_new");
+	assert_int_equal(json_integer_value(json_object_get(it, "status")),
+	    ST_SUBMITTED);
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_object_get(it, "dossier"), "channel")),
+	    CHANNEL_POSTAL);
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_object_get(json_object_get(it, "event"), "detail"),
+	        "postal_item")),
+	    id);
+	it = json_array_get(items, 1);
+	assert_int_equal(json_integer_value(json_object_get(it, "status")),
+	    ST_RECEIVED);
+	assert_false(json_is_null(json_object_get(it, "due_at")));
+	json_array_foreach(items, i, it)
+		json_object_del(it, "id"); /* local; sync.c does not send it */
+	body = json_pack("{s:o}", "items", items);
+	text = json_dumps(json_object_get(json_array_get(items, 0), "event"),
+	    JSON_COMPACT);
+	assert_null(strstr(text, "0912000111")); /* the dossier block only */
+	free(text);
+	text = json_dumps(body, JSON_COMPACT);
+	assert_int_equal(sp_push_req(text, strlen(text), &push, perr), 0);
+	assert_int_equal(push.n, 2);
+	for (i = 0; i < push.n; i++)
+		assert_true(push.items[i].valid);
+	sp_push_free(&push);
+	free(text);
+	json_decref(body);
+}
+
 static void
 test_parser(void **state)
 {
@@ -385,6 +452,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_manifest_flow, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_return_by_post, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_for_sync, setup,
 		    teardown),
 		cmocka_unit_test(test_parser),
 	};

@@ -183,6 +183,29 @@ def bad_input_rejected(d):
 
 
 @test
+def bulk_register_from_file(d):
+    """Scripted use: a JSON list in one file, one line per item; a bad
+    entry is refused with its field and the rest go on."""
+    items = [s10(f"{60000000 + i}") for i in range(3)]
+    bodies = [reg_body(items[0], CLERKS[0], station="HL-03"),
+              reg_body(items[1], CLERKS[0], fees_vnd="x", station="HL-03"),
+              reg_body(items[2], CLERKS[1], station="HL-03")]
+    path = os.path.join(d.tmp, "bulk.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(bodies, f, ensure_ascii=False)
+    p = d.cli("postal", "register", "--file", path)
+    eq(p.returncode, 1, "one refused: exit 1")
+    lines = p.stdout.strip().split("\n")
+    eq(len(lines), 3, p.stdout)
+    ok(lines[0].endswith("created\t" + lines[0].split("\t")[-1]) and "created" in lines[0], lines[0])
+    ok(lines[1].startswith("2\tfees_vnd: "), lines[1])
+    ok("created" in lines[2], lines[2])
+    p = d.cli("postal", "register", "--file", path)
+    ok("existing" in p.stdout.split("\n")[0], "a second run finds them: " + p.stdout)
+    STATE["bulk"] = [items[0], items[2]]
+
+
+@test
 def override_reason_audited(d):
     good = s10("55555555")
     bad = good[:10] + str((int(good[10]) + 1) % 10) + "VN"
@@ -201,7 +224,6 @@ def override_reason_audited(d):
 
 @test
 def close_batch(d):
-    # the override item goes on its own batch of station HL-02
     st, j, _ = d.request("POST", "/api/v1/postal/batches/close",
                          {"station": "HL-01", "actor": CLERKS[0]})
     eq(st, 201, str(j))
@@ -209,6 +231,16 @@ def close_batch(d):
     STATE["manifest"] = j["manifest_id"]
     ok(j["manifest_id"].startswith("BK") and len(j["manifest_id"]) == 15, j["manifest_id"])
     eq(j["fees_vnd"], 51 * 100000, "fee total")
+    # the station of the bulk file: its own manifest, received and signed
+    p = d.cli("postal", "close", "--station", "HL-03")
+    eq(p.returncode, 0, p.stderr)
+    m2 = json.loads(p.stdout)["manifest_id"]
+    p = d.cli("postal", "receive", m2, *STATE["bulk"])
+    eq(p.returncode, 0, p.stderr)
+    eq([x.split("\t")[1] for x in p.stdout.strip().split("\n")], ["accepted", "accepted"], p.stdout)
+    d.cli("postal", "sign", m2, "--giver", "Lê Văn Giao", "--receiver", "Phạm Thị Nhận", check=0)
+    p = d.cli("postal", "manifests")
+    ok(m2 in p.stdout and "reconciled" in p.stdout and "MANIFEST" in p.stdout, p.stdout)
     st, j, _ = d.request("POST", "/api/v1/postal/batches/close", {"actor": CLERKS[0]})
     eq(st, 409, "nothing left to close")
     # the manifest prints (here: rendered, as print to file would)
@@ -303,18 +335,18 @@ def audit_and_counts(d):
     clerks = {r[0].split(" ")[0] for r in db.execute(
         "SELECT actor FROM audit_log WHERE action = 'postal_register'")}
     db.close()
-    eq(acts.get("postal_register"), 51, str(acts))
-    eq(acts.get("postal_accept"), 51, str(acts))
-    eq(acts.get("postal_close"), 1, str(acts))
-    eq(acts.get("postal_sign"), 1, str(acts))
+    eq(acts.get("postal_register"), 53, str(acts))
+    eq(acts.get("postal_accept"), 53, str(acts))
+    eq(acts.get("postal_close"), 2, str(acts))
+    eq(acts.get("postal_sign"), 2, str(acts))
     eq(acts.get("postal_resolve"), 3, str(acts))
     eq(clerks, set(CLERKS), "both clerks in the audit log")
     today = time.strftime("%Y-%m-%d")
     st, j, _ = d.request("GET", f"/api/v1/reports?from={today}&to={today}")
     eq(st, 200, str(j))
-    eq(j["received"]["postal"], 51, f"postal intakes in the report: {j['received']}")
+    eq(j["received"]["postal"], 53, f"postal intakes in the report: {j['received']}")
     st, j, _ = d.request("GET", f"/api/v1/counts?from={today}&to={today}")
-    eq(j["received"]["postal"], 51, str(j))
+    eq(j["received"]["postal"], 53, str(j))
     st, page, _ = d.request("GET", f"/staff/reports?from={today}&to={today}")
     eq(st, 200, "reports page")
     ok(STATE["manifest"] in page and "reconciled" in page,
@@ -330,7 +362,7 @@ def outbox_carries_postal(d):
                      " d.id = e.dossier_id WHERE d.channel = 3 AND e.kind = 'intake'"
                      " LIMIT 1").fetchone()[0]
     db.close()
-    eq(n, 51, "a dossier_new outbox row per registration (offline: queued)")
+    eq(n, 53, "a dossier_new outbox row per registration (offline: queued)")
     ok("postal_item" in det and PHONE not in det, det)
 
 

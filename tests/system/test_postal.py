@@ -220,6 +220,10 @@ def override_reason_audited(d):
     db.close()
     ok(row and "nhãn in mờ" in row[1] and CLERKS[0] in row[0], str(row))
     STATE["override"] = bad
+    # scanned again: the registration opens, no reason asked again
+    st, j, _ = d.request("POST", "/api/v1/postal/items", reg_body(bad, CLERKS[1]))
+    eq(st, 200, str(j))
+    eq(j["created"], False, "existing registration")
 
 
 @test

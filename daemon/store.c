@@ -515,8 +515,11 @@ static const char *const sql[Q_COUNT] = {
 	                " LEFT JOIN procedures p ON p.code = d.procedure_code"
 	                " WHERE d.received_at >= ?2 AND d.received_at < ?3"
 	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",
+	/* a postal dossier is received when the office accepts it: until
+	 * then (status 1) its received_at is the post-office time */
 	[Q_COUNTS] = "SELECT channel, count(*) FROM dossiers"
 	             " WHERE received_at >= ?1 AND received_at < ?2"
+	             " AND NOT (channel = 3 AND status = 1)"
 	             " GROUP BY channel",
 	[Q_IMPORT_GET] = "SELECT id, agency_code, procedure_code, channel,"
 	                 " delivery, status, owner_name, owner_id_no, phone,"

@@ -427,6 +427,10 @@ def kill9_keeps_registration(d):
     st, j2, _ = d.request("GET", f"/api/v1/postal/items/{item}")
     eq(st, 200, "kept after kill -9")
     eq(j2["code"], j["code"], "same code")
+    # registered but not accepted: not counted as received
+    today = time.strftime("%Y-%m-%d")
+    st, j, _ = d.request("GET", f"/api/v1/counts?from={today}&to={today}")
+    eq(j["received"]["postal"], 53, f"only accepted postal dossiers: {j}")
 
 
 @test

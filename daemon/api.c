@@ -1392,6 +1392,9 @@ route_staff(struct api *a, const struct http_request *hr,
 	if (api_postal_match(p)) { /* api_postal.c */
 		struct actor ac;
 
+		/* the admin socket's actor (role admin, named in the body);
+		 * with the accounts (branch auth) a staff-listener request
+		 * passes the signed-in actor instead: api_actor(hr) */
 		api_postal_socket_actor(hr, &ac);
 		api_postal_route(a->store, a->printer, a->cfg, hr, r, &ac);
 		return;

@@ -53,6 +53,10 @@ cli_s10(int argc, char **argv)
 		s10_parse(argv[i], strlen(argv[i]), &s);
 		if (s.verdict == S10_VALID)
 			printf("%s\tvalid\t%s\n", s.id, s.service);
+		else if (s.verdict == S10_BAD_CHECK)
+			printf("%s\t%s\t%s (expected %d)\n", s.id,
+			    s10_verdict_name(s.verdict), s.reason,
+			    s.expected_check);
 		else
 			printf("%s\t%s\t%s\n", s.id[0] ? s.id : argv[i],
 			    s10_verdict_name(s.verdict), s.reason);

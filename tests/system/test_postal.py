@@ -5,7 +5,9 @@ directory. Registers 50 items across two clerks, checks duplicates and
 bad input (nothing saved), closes the batch, accepts 48 at the office,
 sees the 2 missing, resolves them, signs, checks the audit log and the
 counts by channel, returns a result by post (status 10), and kill -9
-after an acknowledged registration keeps it. Ends with the line
+after an acknowledged registration keeps it; then, on a second daemon
+with the printer's "file" backend, the receipt and manifest are print
+jobs written to that file. Ends with the line
 "N passed, N failed".
 """
 import argparse
@@ -444,6 +446,38 @@ def no_personal_data_in_logs(d):
     ok(not any(PHONE in r[0] or ID_NO in r[0] for r in rows), "audit log free of contact data")
 
 
+def print_to_file_backend(build):
+    """With the printer enabled on the "file" backend the receipt and the
+    manifest are print jobs, and the reply names the printer's file."""
+    tmp = tempfile.mkdtemp(prefix="motcua-postal-file-")
+    d = Daemon(build, tmp)
+    dev = os.path.join(tmp, "printer.out")
+    d.write_conf(extra=f"[printer]\nenabled = true\nbackend = file\ndevice = {dev}\n"
+                       f"data_dir = {ROOT}/data/printer\n")
+    try:
+        d.start()
+        setup(d)
+        st, j, _ = d.request("POST", "/api/v1/postal/items", reg_body(s10("80808080"), CLERKS[0]))
+        eq(st, 201, str(j))
+        ok(isinstance(j["receipt_job"], int), str(j))
+        eq(j["receipt_file"], dev, "the reply names the printer's file")
+        st, m, _ = d.request("POST", "/api/v1/postal/batches/close", {"actor": CLERKS[0]})
+        eq(st, 201, str(m))
+        ok(isinstance(m["print_job"], int), str(m))
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            st, job, _ = d.request("GET", f"/api/v1/print/jobs/{m['print_job']}")
+            if job.get("job", job).get("state") in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        eq(job.get("job", job).get("state"), "done", str(job))
+        ok(os.path.getsize(dev) > 2000, "receipt and manifest bytes in the file")
+    finally:
+        if d.proc and d.proc.poll() is None:
+            d.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -471,6 +505,14 @@ def main():
     finally:
         if d.proc and d.proc.poll() is None:
             d.stop()
+    try:
+        print_to_file_backend(build)
+        print("ok   print_to_file_backend")
+        passed += 1
+    except Exception as e:  # noqa: BLE001
+        print("FAIL print_to_file_backend:", e)
+        failed += 1
+    finally:
         if failed:
             print("--- motcuad log ---")
             print(d.logtext()[-3000:])

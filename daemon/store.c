@@ -5087,6 +5087,8 @@ static const char *const pq_sql[PQ_COUNT_] = {
 	    " WHERE m.manifest_id = ?1 ORDER BY m.position",
 };
 
+_Static_assert(PQ_COUNT_ <= PQ_MAX, "raise PQ_MAX: struct store's pst[]");
+
 /* The postal statement id, reset with its parameters cleared; NULL when
  * it cannot be prepared (sqlite3_errmsg says why). */
 static sqlite3_stmt *

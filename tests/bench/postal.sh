@@ -7,8 +7,9 @@ build=${1:-build}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 load=$(cut -d' ' -f1-3 /proc/loadavg)
+fs=$(df -T /tmp | awk 'NR == 2 { print $2 }') # tmpfs would not fsync
 "$build/bench_postal" "${BENCH_POSTAL_N:-2000}" \
-    "$(date -u +%Y-%m-%d), load $load" >"$out"
+    "$(date -u +%Y-%m-%d), load $load, /tmp on $fs" >"$out"
 cat "$out"
 python3 - "$out" <<'PY'
 import re, sys

@@ -44,17 +44,20 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	scanner/scan.c scanner/classify.c scanner/framer.c scanner/scanconf.c \
 	scanner/serscan.c scanner/scanhub.c \
 	scanner/imgload.c scanner/zdecode.c scanner/camscan.c \
-	daemon/authhdr.c daemon/auth.c
+	daemon/authhdr.c daemon/auth.c \
+	postal/manifest.c daemon/postalreg.c daemon/api_postal.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
-	daemon/cli_scan.c daemon/cli_decode.c daemon/cli_user.c
+	daemon/cli_scan.c daemon/cli_decode.c daemon/cli_user.c \
+	daemon/cli_postal.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
-	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth
+	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
+	manifest storepostal
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
-	hidkeys classify framer imgload zdecode authhdr
+	hidkeys classify framer imgload zdecode authhdr postalreg
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
 	$(BUILD)/obj/daemon/kiosk_assets.o $(BUILD)/obj/daemon/auth_assets.o
@@ -127,7 +130,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
 	    daemon/api_print.c scanner/evdev.c scanner/serscan.c \
-	    scanner/scanhub.c scanner/camscan.c daemon/auth.c,$(CORE_SRC)) $(LIBS)
+	    scanner/scanhub.c scanner/camscan.c daemon/auth.c \
+	    daemon/api_postal.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
@@ -143,8 +147,11 @@ $(BUILD)/bench_printer: tests/bench/bench_printer.c $(LIBCORE)
 $(BUILD)/bench_decode: tests/bench/bench_decode.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
+$(BUILD)/bench_postal: tests/bench/bench_postal.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
+
 bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_printer \
-	$(BUILD)/bench_decode
+	$(BUILD)/bench_decode $(BUILD)/bench_postal
 	@python3 tests/bench/sync_bench.py --build $(BUILD)
 	@sh tests/bench/run $(BUILD)
 	@BUILD=$(BUILD) node tests/bench/kiosk.mjs

@@ -75,6 +75,7 @@ static const char *check_terminals(const char *);
 static const char *check_staff_terminals(const char *);
 static const char *const role_words[] = { "terminal", "hub" };
 static const char *const protocol_words[] = { "motcua", "lgsp" };
+static const char *const postal_done_words[] = { "delivery", "handover" };
 
 #define KEY(s, k) .section = s, .key = k, .name = s "." k
 #define AT(field) .off = offsetof(struct config, field)
@@ -322,6 +323,10 @@ static const struct key keys[] = {
 	    .help = "first lock; it doubles with each further failure" },
 	{ KEY("auth", "lockout_max_s"), .type = T_INT, AT(lockout_max_s),
 	    .min = 1, .max = 86400, .def = "900", .help = "longest lock" },
+	{ KEY("postal", "done_at"), .type = T_ENUM, AT(postal_done_at_handover),
+	    .words = postal_done_words, .def = "delivery",
+	    .help = "a result returned by post is status 10 at delivery "
+	            "confirmation or at handover to the post office" },
 };
 
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))

@@ -81,6 +81,8 @@ struct config {
 	int session_idle_s, session_max_s;
 	int lockout_user_failures, lockout_addr_failures;
 	int lockout_base_s, lockout_max_s;
+	/* [postal] (docs/api.md, "Postal") */
+	bool postal_done_at_handover; /* done_at = delivery | handover */
 };
 
 /* Parses the file at path into *out (fully initialised, defaults for keys

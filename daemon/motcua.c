@@ -32,6 +32,7 @@
 #include "cli_scan.h"
 #include "cli_decode.h"
 #include "cli_user.h"
+#include "cli_postal.h"
 #include "textfold.h"
 
 #ifndef MOTCUA_VERSION
@@ -2304,10 +2305,28 @@ cmd_audit(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	return cli_audit(cli->socket, cli->actor, argc, argv);
 }
 
+/* s10 and postal live in cli_postal.c. */
+static int
+cmd_s10(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cli;
+	(void)cmd;
+	return cli_s10(argc, argv);
+}
+
+static int
+cmd_postal(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_postal(cli->socket, cli->actor, argc, argv);
+}
+
 static const struct command commands[] = {
 	{ "scanners", cmd_scanners, CLI_SCANNERS_SUMMARY, CLI_SCANNERS_USAGE },
 	{ "user", cmd_user, CLI_USER_SUMMARY, CLI_USER_USAGE },
 	{ "audit", cmd_audit, CLI_AUDIT_SUMMARY, CLI_AUDIT_USAGE },
+	{ "s10", cmd_s10, CLI_S10_SUMMARY, CLI_S10_USAGE },
+	{ "postal", cmd_postal, CLI_POSTAL_SUMMARY, CLI_POSTAL_USAGE },
 	{ "print", cmd_print, CLI_PRINT_SUMMARY, CLI_PRINT_USAGE },
 	{ "printer", cmd_printer, CLI_PRINTER_SUMMARY, CLI_PRINTER_USAGE },
 	{ "decode", cmd_decode, CLI_DECODE_SUMMARY, CLI_DECODE_USAGE },

@@ -930,9 +930,9 @@ test_key_table(void **state)
 	size_t i, j, n = config_key_count();
 
 	(void)state;
-	assert_int_equal(n, 81);
+	assert_int_equal(n, 82);
 	assert_string_equal(config_key_name(0), "server.listen");
-	assert_string_equal(config_key_name(n - 1), "auth.lockout_max_s");
+	assert_string_equal(config_key_name(n - 1), "postal.done_at");
 	assert_null(config_key_name(n));
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)

@@ -38,7 +38,7 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
 	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
 	daemon/printer.c daemon/api_print.c \
-	postal/postid.c
+	postal/postid.c daemon/postal_pages.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
@@ -48,7 +48,7 @@ FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
-	$(BUILD)/obj/daemon/kiosk_assets.o
+	$(BUILD)/obj/daemon/kiosk_assets.o $(BUILD)/obj/daemon/postal_assets.o
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
@@ -78,6 +78,13 @@ KIOSK_ASSETS := lookup-ui/kiosk.js lookup-ui/kiosk.css \
 $(BUILD)/obj/daemon/kiosk_assets.o: daemon/kiosk_assets.S $(KIOSK_ASSETS)
 	@mkdir -p $(dir $@)
 	$(CC) -c -Wa,-I$(FONT_DIR) -o $@ daemon/kiosk_assets.S
+
+# The postal staff pages (docs/postal.md), the same way.
+POSTAL_UI := postal/ui/clerk.html postal/ui/office.html postal/ui/common.js \
+	postal/ui/clerk.js postal/ui/office.js postal/ui/postal.css
+$(BUILD)/obj/daemon/postal_assets.o: daemon/postal_assets.S $(POSTAL_UI)
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ daemon/postal_assets.S
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
@@ -110,7 +117,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
-	    daemon/api_print.c,$(CORE_SRC)) $(LIBS)
+	    daemon/api_print.c daemon/postal_pages.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

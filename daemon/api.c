@@ -20,6 +20,7 @@
 #include "importpipe.h"
 #include "importrec.h"
 #include "kiosk_api.h"
+#include "postal_pages.h"
 #include "jsonw.h"
 #include "lines.h"
 #include "log.h"
@@ -1453,6 +1454,8 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 		route_metrics(a, r);
 	else if (get && (strcmp(p, "/") == 0 || strncmp(p, "/l/", 3) == 0))
 		route_page(r);
+	else if (hr->admin && postal_pages_handle(hr, r))
+		; /* postal staff pages: never public (postal_pages.c) */
 	else if (hr->admin && api_report_handle(a->store, a->cfg, hr, r))
 		; /* reports: admin socket only (api_report.c) */
 	else if (hr->admin && strncmp(p, "/api/v1/", 8) == 0)

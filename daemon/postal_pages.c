@@ -15,11 +15,11 @@ extern const char postal_css[], postal_css_end[];
 #define JS   "text/javascript; charset=utf-8"
 #define CSS  "text/css; charset=utf-8"
 
+/* All no-store: a new build's page must never meet an old cached script. */
 static const struct page {
 	const char *path, *type;
 	const char *start, *end;
-} pages[] = { /* no-store, all: a new build's page must never meet an
-               * old cached script */
+} pages[] = {
 	{ "/staff/postal/clerk", HTML, postal_clerk_html,
 	    postal_clerk_html_end },
 	{ "/staff/postal/office", HTML, postal_office_html,

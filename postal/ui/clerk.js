@@ -345,6 +345,7 @@
     $("m-print-btn").focus();
   }
 
+  const stationLabel = () => { $("station").textContent = station ? t("station") + ": " + station : ""; };
   function streamState(up) {
     st.streamUp = up;
     const s = $("stream");
@@ -384,12 +385,13 @@
       if (i >= 0 && i + 1 < all.length) all[i + 1].focus();
     });
     P.onLang(() => {
+      stationLabel();
       if (st.streamUp !== null) streamState(st.streamUp);
       if (st.existing && !$("existing").classList.contains("hidden")) showExisting(st.existing);
     });
     const s = await P.start(T, ["postal_clerk", "admin"]);
     if (!s) { show($("scan"), false); show($("batch"), false); return; }
-    $("station").textContent = station ? t("station") + ": " + station : "";
+    stationLabel();
     await loadProcs();
     P.stream(station, onScan, streamState);
     $("item").focus();

@@ -259,6 +259,7 @@
     }
   }
 
+  const stationLabel = () => { $("station").textContent = station ? t("station") + ": " + station : ""; };
   function streamState(up) {
     st.streamUp = up;
     const s = $("stream");
@@ -275,10 +276,10 @@
     $("v-close").addEventListener("click", () => {
       st.m = null; render(); scanLabel(); show($("scan-msg"), false); $("scan-in").focus();
     });
-    P.onLang(() => { scanLabel(); render(); renderList(); if (st.streamUp !== null) streamState(st.streamUp); });
+    P.onLang(() => { stationLabel(); scanLabel(); render(); renderList(); if (st.streamUp !== null) streamState(st.streamUp); });
     const s = await P.start(T, ["office_staff", "admin"]);
     if (!s) { show($("scan"), false); show($("list"), false); return; }
-    $("station").textContent = station ? t("station") + ": " + station : "";
+    stationLabel();
     scanLabel();
     await loadList();
     const want = new URLSearchParams(location.search).get("manifest") || "";

@@ -1,0 +1,322 @@
+// postal.test.mjs: the postal staff pages in a real browser (issue 6's
+// browser test): the clerk registration page and the office reconciliation
+// page on the real motcuad's staff listener, logged in with real accounts.
+// Items are typed (a keyboard-wedge scanner types the same way); the
+// receipt and the manifest go to a print-to-file printer. Screenshots for
+// docs/postal.md are written to build/screenshots/postal-*.png;
+// UPDATE_DOCS=1 copies them into docs/img (a plain check leaves the tree
+// clean).
+import fs from "node:fs";
+import path from "node:path";
+import { Daemon, launch, test, run, assert, waitFor, ROOT, SHOTS } from "./lib.mjs";
+
+const PROC = "1.001612.000.00.00.H49";
+const AGENCY = "000.00.19.H49";
+const d = await new Daemon("", { staff: true }).init();
+// print to file: the receipt's and the manifest's "printed to" path
+fs.appendFileSync(d.conf, `[printer]
+enabled = true
+backend = file
+device = ${d.dir}/printer.out
+`);
+await d.start();
+const base = d.staffUrl;
+
+const cat = path.join(d.dir, "procedures.jsonl");
+fs.writeFileSync(cat, [
+  { code: PROC, name: "Đăng ký thành lập hộ kinh doanh", field: "Hộ kinh doanh", days: 3, fee: 100000,
+    documents: ["Giấy đề nghị đăng ký hộ kinh doanh", "Bản sao CCCD của chủ hộ"] },
+  { code: "2.000001.000.00.00.H49", name: "Cấp phiếu lý lịch tư pháp", field: "Lý lịch tư pháp", days: 10, fee: 200000 },
+].map((p) => JSON.stringify(p)).join("\n") + "\n");
+d.cli("catalogue", "import", cat);
+
+const USERS = { clerk: ["buucuc.hl1", "postal_clerk"], office: ["motcua.nhan", "office_staff"] };
+const PASSWORD = "mật-khẩu-thử-1234";
+for (const [name, role] of Object.values(USERS)) userAdd(name, role, PASSWORD);
+
+// The auth branch's CLI: the password comes on stdin, never in argv.
+function userAdd(name, role, password) {
+  d.cliInput(password + "\n", "user", "add", name, "--role", role, "--password-stdin");
+}
+
+// A valid S10 id for serial (8 digits): weights 8 6 4 2 3 5 9 7, 10 -> 0, 11 -> 5.
+function s10(prefix, serial) {
+  const w = [8, 6, 4, 2, 3, 5, 9, 7];
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += Number(serial[i]) * w[i];
+  let c = 11 - (sum % 11);
+  c = c === 10 ? 0 : c === 11 ? 5 : c;
+  return `${prefix}${serial}${c}VN`;
+}
+const ITEM1 = s10("RR", "12345678"); // RR123456785VN
+const ITEM2 = s10("RR", "20261125");
+const ITEM3 = s10("EE", "00000042");
+const BADCHECK = ITEM2.slice(0, 10) + ((Number(ITEM2[10]) + 1) % 10) + "VN";
+const STRAY = s10("RR", "99999999"); // not on any manifest
+const state = { manifest: null, codes: {} };
+
+const browser = await launch();
+
+// A page in its own context (its own cookies), logged in as who through
+// the session API, which records every request so the test can check
+// that writes carry the CSRF token and no other host is asked.
+async function staffPage(who, url) {
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await ctx.newPage();
+  page.seen = [];
+  page.on("request", (r) => page.seen.push({ method: r.method(), url: r.url(), headers: r.headers() }));
+  page.on("pageerror", (e) => { page.errors = (page.errors || []).concat(String(e)); });
+  if (who) {
+    const r = await ctx.request.post(base + "/api/v1/session", { data: { user: USERS[who][0], password: PASSWORD } });
+    assert(r.status() === 200, "login " + who + ": " + r.status());
+  }
+  if (url) {
+    await page.goto(base + url);
+    await page.waitForSelector("body:not(.booting)");
+  }
+  return page;
+}
+async function done(page) {
+  assert(!page.errors, "no script errors: " + page.errors);
+  const hosts = new Set(page.seen.map((r) => new URL(r.url).host));
+  assert([...hosts].every((h) => h === new URL(base).host), "no other host (no CDN): " + [...hosts]);
+  for (const r of page.seen.filter((x) => !["GET", "HEAD"].includes(x.method)))
+    assert(r.headers["x-csrf-token"], "a write without X-CSRF-Token: " + r.method + " " + r.url);
+  await page.context().close();
+}
+// Screenshots of one part of the page: small enough for the docs.
+const DOC_SHOTS = new Set();
+async function shot(page, name, sel = "main") {
+  DOC_SHOTS.add(name);
+  await page.locator(sel).first().screenshot({ path: path.join(SHOTS, name + ".png") });
+}
+const text = async (page, sel) => (await page.textContent(sel)) || "";
+const visible = (page, sel) => page.isVisible(sel);
+
+async function typeItem(page, id) {
+  await page.fill("#item", id);
+  await page.press("#item", "Enter");
+}
+// The form for a checked, new item: everything a clerk fills in.
+async function fillForm(page, o = {}) {
+  await page.waitForSelector("#reg:not(.hidden)");
+  if (o.name !== "") await page.fill("#a-name", o.name || "Nguyễn Văn An");
+  await page.fill("#a-addr", "Số 12 đường Lê Lợi, phường Hồng Gai, Hạ Long");
+  await page.fill("#a-phone", "0912345678");
+  await page.fill("#a-id", "022087001234");
+  await page.fill("#proc-q", "ho kinh doanh");
+  await page.press("#proc-q", "ArrowDown"); // picks the first match, as a keyboard user does
+  await page.waitForSelector("#docs-body tr");
+  await page.check("#docs-body [data-field='documents.0.checked']");
+  await page.check("#docs-body [data-field='documents.1.checked']");
+  await page.fill("#docs-body [data-field='documents.1.copies']", "2");
+  await page.fill("#fees", o.fees || "100000");
+  await page.fill("#fee-no", "BL-0001234");
+  await page.fill("#agency", AGENCY);
+  if (o.service === "both") {
+    await page.check("input[name=service][value=both]");
+    await page.fill("#ret-addr", "Số 12 đường Lê Lợi, phường Hồng Gai, Hạ Long");
+  }
+  await page.check("#seal");
+}
+
+test("no session: the clerk page sends the browser to the login page", async () => {
+  const page = await staffPage(null, null);
+  await page.goto(base + "/staff/postal/clerk?station=clerk1");
+  await page.waitForURL(/\/staff\/login\?next=/);
+  const next = new URL(page.url()).searchParams.get("next");
+  assert(next === "/staff/postal/clerk?station=clerk1", "next: " + next);
+  await page.context().close();
+});
+
+test("the pages are not on the public listener", async () => {
+  for (const p of ["/staff/postal/clerk", "/staff/postal/office", "/staff/postal/clerk.js"]) {
+    const r = await fetch(d.url + p);
+    assert(r.status === 404, p + " on the public listener: " + r.status);
+  }
+  const r = await fetch(base + "/staff/postal/clerk");
+  assert(r.status === 200, "on the staff listener: " + r.status);
+  assert((r.headers.get("content-security-policy") || "").includes("default-src 'self'"), "the CSP");
+});
+
+test("clerk: a typed item is checked, registered, and its receipt printed to file", async () => {
+  const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
+  assert((await text(page, "#who")).includes(USERS.clerk[0]), "shows who is logged in");
+  assert((await text(page, "h1")).includes("Tiếp nhận"), "Vietnamese first");
+  await typeItem(page, ITEM1.toLowerCase().replace(/(..)(....)/, "$1 $2")); // typed in lower case with a space
+  await page.waitForSelector("#reg:not(.hidden)");
+  assert((await text(page, "#s10-msg")).includes(ITEM1), "the normalised id is valid");
+  assert(await page.isHidden("#ov-box"), "no override for a valid id");
+  await fillForm(page, { service: "both" });
+  await shot(page, "postal-clerk-form", "#reg");
+  await page.click("#submit");
+  await page.waitForSelector("#done:not(.hidden)");
+  const code = await text(page, "#done-code");
+  assert(/^000\.00\.19\.H49-\d{6}-\d{4}$/.test(code), "the dossier code: " + code);
+  state.codes[ITEM1] = code;
+  const receipt = await text(page, "#done-receipt");
+  assert(receipt.includes("printer.out") || /\d/.test(receipt), "the receipt print status: " + receipt);
+  await shot(page, "postal-clerk-done", "#done");
+  // The next item, with the keyboard only: the id box has the focus again.
+  await page.keyboard.press("Enter"); // "Next item" has the focus
+  assert(await page.evaluate(() => document.activeElement.id) === "item", "focus back on the item box");
+  await done(page);
+});
+
+test("clerk: the same item again opens its registration, no duplicate", async () => {
+  const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
+  await typeItem(page, ITEM1);
+  await page.waitForSelector("#existing:not(.hidden)");
+  assert(await page.isHidden("#reg"), "no form for a registered item");
+  const view = await text(page, "#ex-view");
+  assert(view.includes(state.codes[ITEM1]), "the same dossier code: " + view);
+  assert(view.includes("Nguyễn Văn An"), "the applicant, for staff");
+  await shot(page, "postal-clerk-duplicate", "#existing");
+  const r = await page.context().request.get(base + "/api/v1/postal/items/" + ITEM1);
+  assert(r.status() === 200 && (await r.json()).code === state.codes[ITEM1], "still the one registration");
+  await done(page);
+});
+
+test("clerk: a bad format is refused; a bad check digit needs an override reason", async () => {
+  const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
+  await typeItem(page, "RR12345VN");
+  await waitFor(async () => (await page.getAttribute("#s10-msg", "class")).includes("bad"), 5000, "the refusal");
+  assert((await text(page, "#s10-msg")).length > 12, "with the reason: " + (await text(page, "#s10-msg")));
+  assert(await page.isHidden("#reg"), "no form for a bad format");
+
+  await typeItem(page, BADCHECK);
+  await page.waitForSelector("#reg:not(.hidden)");
+  assert(await visible(page, "#ov-box"), "the override box");
+  assert((await page.getAttribute("#s10-msg", "class")).includes("warn"), "a warning, not a refusal");
+  assert((await text(page, "#s10-msg")).includes(ITEM2[10]), "says the right check digit");
+  await fillForm(page, { name: "Trần Thị Bình" });
+  await page.click("#submit");
+  await page.waitForSelector(".ferr[data-for=override_reason]:not(.hidden)");
+  assert(await page.getAttribute("#override", "aria-invalid") === "true", "the reason box is marked");
+  await shot(page, "postal-clerk-override", "#ov-box");
+  await page.fill("#override", "Nhãn in lệch, bưu cục xác nhận mã đúng như trên nhãn");
+  await page.click("#submit");
+  await page.waitForSelector("#done:not(.hidden)");
+  state.codes[BADCHECK] = await text(page, "#done-code");
+  await done(page);
+});
+
+test("clerk: a field the API refuses is shown at that field, nothing saved", async () => {
+  const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
+  await typeItem(page, ITEM3);
+  await fillForm(page, { name: "" }); // no applicant name
+  await page.click("#submit");
+  await page.waitForSelector(".ferr[data-for='applicant.name']:not(.hidden)");
+  assert(await page.getAttribute("#a-name", "aria-invalid") === "true", "the name field is marked");
+  assert(await visible(page, "#form-msg"), "and the form says it was not saved");
+  assert((await page.context().request.get(base + "/api/v1/postal/items/" + ITEM3)).status() === 404, "nothing saved");
+  await shot(page, "postal-clerk-field-error", "#reg fieldset:nth-of-type(2)");
+  // a fee that is not a number is caught at its field too
+  await page.fill("#a-name", "Lê Văn Cường");
+  await page.fill("#fees", "một trăm");
+  await page.click("#submit");
+  await page.waitForSelector(".ferr[data-for=fees_vnd]:not(.hidden)");
+  await page.fill("#fees", "0");
+  await page.click("#submit");
+  await page.waitForSelector("#done:not(.hidden)");
+  state.codes[ITEM3] = await text(page, "#done-code");
+  await done(page);
+});
+
+test("clerk: close the batch: the manifest with its items", async () => {
+  const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
+  await page.click("#close-batch");
+  await page.waitForSelector("#manifest:not(.hidden)");
+  state.manifest = await text(page, "#m-id");
+  assert(/^BK\d{8}-\d{4}$/.test(state.manifest), "the manifest id: " + state.manifest);
+  assert((await text(page, "#m-count")).trim() === "3", "3 items: " + (await text(page, "#m-count")));
+  const items = await text(page, "#m-items");
+  for (const i of [ITEM1, BADCHECK, ITEM3]) assert(items.includes(i), "lists " + i);
+  await shot(page, "postal-clerk-manifest", "#batch");
+  await page.click("#close-batch"); // nothing left to close
+  await waitFor(async () => (await page.getAttribute("#batch-msg", "class")).includes("info"), 5000, "nothing to close");
+  await done(page);
+});
+
+test("office: open the manifest, receive, see the missing one, resolve, sign", async () => {
+  assert(state.manifest, "needs the manifest from the clerk test");
+  const page = await staffPage("office", "/staff/postal/office?station=desk1");
+  await page.waitForSelector(`#t-list tr[data-id='${state.manifest}']`);
+  await page.fill("#scan-in", state.manifest);
+  await page.press("#scan-in", "Enter");
+  await page.waitForSelector("#view:not(.hidden)");
+  assert((await text(page, "#v-id")) === state.manifest, "the manifest view");
+  assert((await page.locator("#t-expected tbody tr").count()) === 3, "3 expected");
+
+  const receive = async (id) => {
+    const before = await text(page, "#scan-msg");
+    await page.fill("#scan-in", id);
+    await page.press("#scan-in", "Enter");
+    await waitFor(async () => (await text(page, "#scan-msg")) !== before && (await text(page, "#scan-msg")).includes(id), 5000, "receive " + id);
+    return page.getAttribute("#scan-msg", "class");
+  };
+  assert((await receive(ITEM1)).includes("ok"), "accepted");
+  assert((await receive(BADCHECK)).includes("ok"), "accepted");
+  assert((await receive(ITEM1)).includes("info"), "a second scan: already received");
+  assert((await receive(STRAY)).includes("warn"), "not on this manifest");
+  await page.waitForSelector(`#l-unexpected li[data-item='${STRAY}']`);
+  const count = async (k) => Number(await page.textContent(`#v-counts li[data-count=${k}] b`));
+  assert((await count("arrived")) === 2, "2 arrived");
+  assert((await count("unexpected")) === 1, "1 unexpected");
+  await page.waitForSelector(`#l-missing li[data-item='${ITEM3}']`);
+  assert((await count("missing")) === 1, "1 missing");
+  await shot(page, "postal-office-receiving", "#view");
+
+  // resolve the missing one as lost, the unexpected one as returned
+  const li = page.locator(`#l-missing li[data-item='${ITEM3}']`);
+  await li.locator("select").selectOption("lost");
+  await li.locator("button").click(); // no reason yet: refused at the field
+  await li.locator(".ferr:not(.hidden)").waitFor();
+  await li.locator("input").fill("Bưu cục xác nhận thất lạc trên đường vận chuyển");
+  await li.locator("button").click();
+  await page.waitForSelector(`#l-missing li.resolved[data-item='${ITEM3}']`);
+  const ux = page.locator(`#l-unexpected li[data-item='${STRAY}']`);
+  await ux.locator("select").selectOption("returned");
+  await ux.locator("input").fill("Không thuộc cơ quan này, trả lại bưu cục");
+  await ux.locator("button").click();
+  await page.waitForSelector(`#l-unexpected li.resolved[data-item='${STRAY}']`);
+
+  // sign: both names required
+  await page.fill("#giver", "Phạm Văn Giao");
+  await page.click("#sign-btn");
+  await page.waitForSelector(".ferr[data-for=receiver]:not(.hidden)");
+  await page.fill("#receiver", "Đỗ Thị Nhận");
+  await page.click("#sign-btn");
+  await page.waitForSelector("#signed:not(.hidden)");
+  const signed = await text(page, "#signed");
+  assert(signed.includes("Phạm Văn Giao") && signed.includes("Đỗ Thị Nhận"), "both signatories: " + signed);
+  await waitFor(async () => (await page.getAttribute("#v-state", "class")).includes("reconciled"), 5000, "reconciled");
+  await page.waitForSelector(`#t-list tr[data-id='${state.manifest}'] .badge.reconciled`);
+  await shot(page, "postal-office-signed", "#view");
+  await done(page);
+});
+
+test("office: English toggle; a clerk account may not use the office page", async () => {
+  const page = await staffPage("office", "/staff/postal/office");
+  await page.click("#lang");
+  assert((await text(page, "h1")).includes("reconciliation"), "English");
+  await page.click("#lang");
+  assert((await text(page, "h1")).includes("bảng kê"), "Vietnamese again");
+  await done(page);
+  const clerk = await staffPage("clerk", "/staff/postal/office");
+  await clerk.waitForSelector("#fatal:not(.hidden)");
+  assert(await clerk.isHidden("#scan"), "no scan box for a clerk");
+  await done(clerk);
+});
+
+const failed = await run({});
+if (process.env.UPDATE_DOCS === "1") {
+  fs.mkdirSync(path.join(ROOT, "docs", "img"), { recursive: true });
+  for (const name of DOC_SHOTS)
+    if (fs.existsSync(path.join(SHOTS, name + ".png")))
+      fs.copyFileSync(path.join(SHOTS, name + ".png"), path.join(ROOT, "docs", "img", name + ".png"));
+}
+await browser.close();
+await d.stop();
+if (!failed) d.cleanup();
+process.exit(failed ? 1 : 0);

@@ -38,14 +38,17 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
 	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
 	daemon/printer.c daemon/api_print.c \
-	postal/postid.c daemon/postal_pages.c
+	postal/postid.c postal/manifest.c daemon/postalreg.c daemon/api_postal.c \
+	daemon/postal_pages.c
 DAEMON_SRC := daemon/main.c
-CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c
+CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
+	daemon/cli_postal.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
-	code128 escstat ptemplate escpos printq vntext postid
+	code128 escstat ptemplate escpos printq vntext postid manifest \
+	storepostal
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
-	lgspreply kiosk gzip escstat ptemplate postid
+	lgspreply kiosk gzip escstat ptemplate postid postalreg
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
 	$(BUILD)/obj/daemon/kiosk_assets.o $(BUILD)/obj/daemon/postal_assets.o
@@ -117,7 +120,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
-	    daemon/api_print.c daemon/postal_pages.c,$(CORE_SRC)) $(LIBS)
+	    daemon/api_print.c daemon/api_postal.c \
+	    daemon/postal_pages.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
@@ -130,7 +134,11 @@ $(BUILD)/bench_report: tests/bench/bench_report.c $(LIBCORE)
 $(BUILD)/bench_printer: tests/bench/bench_printer.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
-bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_printer
+$(BUILD)/bench_postal: tests/bench/bench_postal.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
+
+bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_printer \
+	$(BUILD)/bench_postal
 	@python3 tests/bench/sync_bench.py --build $(BUILD)
 	@sh tests/bench/run $(BUILD)
 	@BUILD=$(BUILD) node tests/bench/kiosk.mjs

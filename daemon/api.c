@@ -14,6 +14,7 @@
 #include "api.h"
 #include "api_report.h"
 #include "api_print.h"
+#include "api_postal.h"
 #include "calendar.h"
 #include "dcode.h"
 #include "hub.h"
@@ -1383,6 +1384,13 @@ route_staff(struct api *a, const struct http_request *hr,
 
 		actor_of(hr, NULL, actor, sizeof actor);
 		api_print_route(a->printer, a->store, hr, r, actor);
+		return;
+	}
+	if (api_postal_match(p)) { /* api_postal.c */
+		struct actor ac;
+
+		api_postal_socket_actor(hr, &ac);
+		api_postal_route(a->store, a->printer, a->cfg, hr, r, &ac);
 		return;
 	}
 	if (strcmp(p, "/api/v1/dossiers") == 0) {

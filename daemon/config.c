@@ -72,6 +72,7 @@ static const char *const factor_words[] = { "id_last4", "phone_last4" };
 static const char *check_terminals(const char *);
 static const char *const role_words[] = { "terminal", "hub" };
 static const char *const protocol_words[] = { "motcua", "lgsp" };
+static const char *const postal_done_words[] = { "delivery", "handover" };
 
 #define KEY(s, k) .section = s, .key = k, .name = s "." k
 #define AT(field) .off = offsetof(struct config, field)
@@ -285,6 +286,10 @@ static const struct key keys[] = {
 	{ KEY("printer", "queue_max"), .type = T_INT, AT(printer_queue_max),
 	    .min = 1, .max = 10000, .def = "200",
 	    .help = "jobs waiting at most; more are refused" },
+	{ KEY("postal", "done_at"), .type = T_ENUM, AT(postal_done_at_handover),
+	    .words = postal_done_words, .def = "delivery",
+	    .help = "a result returned by post is status 10 at delivery "
+	            "confirmation or at handover to the post office" },
 };
 
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))

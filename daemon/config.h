@@ -68,6 +68,8 @@ struct config {
 	char *printer_font[4]; /* mono, mono bold, fallback, fallback bold */
 	int printer_status_timeout_ms, printer_write_timeout_ms;
 	int printer_queue_max;
+	/* [postal] (docs/api.md, "Postal") */
+	bool postal_done_at_handover; /* done_at = delivery | handover */
 };
 
 /* Parses the file at path into *out (fully initialised, defaults for keys

@@ -29,6 +29,7 @@
 #include "importrec.h"
 #include "status.h"
 #include "cli_print.h"
+#include "cli_postal.h"
 #include "textfold.h"
 
 #ifndef MOTCUA_VERSION
@@ -2264,7 +2265,25 @@ cmd_printer(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	return cli_printer(cli->socket, cli->actor, argc, argv);
 }
 
+/* s10 and postal live in cli_postal.c. */
+static int
+cmd_s10(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cli;
+	(void)cmd;
+	return cli_s10(argc, argv);
+}
+
+static int
+cmd_postal(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_postal(cli->socket, cli->actor, argc, argv);
+}
+
 static const struct command commands[] = {
+	{ "s10", cmd_s10, CLI_S10_SUMMARY, CLI_S10_USAGE },
+	{ "postal", cmd_postal, CLI_POSTAL_SUMMARY, CLI_POSTAL_USAGE },
 	{ "print", cmd_print, CLI_PRINT_SUMMARY, CLI_PRINT_USAGE },
 	{ "printer", cmd_printer, CLI_PRINTER_SUMMARY, CLI_PRINTER_USAGE },
 	{ "intake", cmd_intake, "register a new dossier at the counter",

@@ -365,7 +365,11 @@ printdoc_manifest(struct printdoc *d, const char *id, json_t *items,
 	}
 	cal_format_iso(now, at);
 	vi_time(at, hand, sizeof hand);
-	snprintf(code, sizeof code, "BK%.4s%.2s%.2s", id, id + 5, id + 8);
+	if (strncmp(id, "BK", 2) == 0) /* a postal manifest id */
+		snprintf(code, sizeof code, "%s", id);
+	else
+		snprintf(code, sizeof code, "BK%.4s%.2s%.2s", id, id + 5,
+		    id + 8);
 	money(total, buf, sizeof buf);
 	rc |= set(d, "office_name", "%s", of->office_name);
 	rc |= set(d, "agency_header", "%s", of->agency_name);

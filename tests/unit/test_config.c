@@ -742,9 +742,9 @@ test_key_table(void **state)
 	size_t i, j, n = config_key_count();
 
 	(void)state;
-	assert_int_equal(n, 70);
+	assert_int_equal(n, 71);
 	assert_string_equal(config_key_name(0), "server.listen");
-	assert_string_equal(config_key_name(n - 1), "printer.queue_max");
+	assert_string_equal(config_key_name(n - 1), "postal.done_at");
 	assert_null(config_key_name(n));
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)

@@ -45,6 +45,9 @@
       f_name: "Người gửi", f_proc: "Thủ tục", f_service: "Dịch vụ", f_posted: "Gửi lúc", f_fees: "Phí, lệ phí",
       st_registered: "đã đăng ký", st_in_manifest: "đã vào bảng kê", st_accepted: "cơ quan đã nhận",
       st_missing: "thiếu khi bàn giao", st_resolved: "đã xử lý sai lệch",
+      doc_line: "{name}: {o} bản chính, {c} bản sao", ret_addr_short: "Địa chỉ nhận kết quả",
+      seal_yes: "nguyên vẹn", seal_no: "không nguyên vẹn", ov_short: "Lý do tiếp nhận mã không hợp lệ",
+      f_accepted: "Cơ quan nhận lúc",
     },
     en: {
       title: "Postal dossier registration", logout: "Log out",
@@ -84,6 +87,9 @@
       f_name: "Applicant", f_proc: "Procedure", f_service: "Service", f_posted: "Posted at", f_fees: "Fees",
       st_registered: "registered", st_in_manifest: "in a manifest", st_accepted: "accepted by the office",
       st_missing: "missing at handover", st_resolved: "discrepancy resolved",
+      doc_line: "{name}: {o} originals, {c} copies", ret_addr_short: "Return address",
+      seal_yes: "intact", seal_no: "not intact", ov_short: "Reason for an invalid id",
+      f_accepted: "Accepted by the office",
     },
   };
   const station = P.stationParam();
@@ -140,16 +146,28 @@
     const dl = $("ex-view");
     dl.textContent = "";
     const a = r.applicant && typeof r.applicant === "object" ? r.applicant : {};
+    const proc = st.procs.find((p) => p.code === r.procedure_code);
+    const docs = Array.isArray(r.documents) ? r.documents.filter((x) => x && typeof x === "object") : [];
     row(dl, "f_code", str(r.code));
     row(dl, "f_item", str(r.item_id));
     row(dl, "f_state", T[P.lang()]["st_" + str(r.state, 32)] || str(r.state));
     row(dl, "f_manifest", str(r.manifest_id));
     row(dl, "f_name", str(a.name));
-    row(dl, "f_proc", str(r.procedure_name || r.procedure_code));
+    row(dl, "a_addr", str(a.address));
+    row(dl, "a_phone", str(a.phone));
+    row(dl, "a_id", str(a.id_number));
+    row(dl, "f_proc", proc && proc.name ? str(proc.name) + " · " + str(r.procedure_code) : str(r.procedure_code));
+    row(dl, "d_name", docs.map((x) => tf("doc_line", { name: str(x.name, 300), o: Number(x.originals) || 0, c: Number(x.copies) || 0 }) +
+      (x.checked ? " ✓" : "")).join("; "));
+    row(dl, "f_fees", r.fees_vnd != null ? P.fmtVnd(r.fees_vnd) + (r.fee_receipt_no ? " · " + str(r.fee_receipt_no, 64) : "") : "");
+    row(dl, "agency", str(r.agency_code));
     row(dl, "f_service", { send: t("svc_send"), return: t("svc_return"), both: t("svc_both") }[r.service] || str(r.service));
+    row(dl, "ret_addr_short", str(r.return_address));
+    row(dl, "seal_legend", typeof r.seal_intact === "boolean" ? t(r.seal_intact ? "seal_yes" : "seal_no") : "");
+    row(dl, "ov_short", str(r.override_reason));
     row(dl, "f_posted", P.fmtTime(r.posted_at));
+    row(dl, "f_accepted", P.fmtTime(r.accepted_at));
     row(dl, "f_due", P.fmtTime(r.due_at));
-    row(dl, "f_fees", P.fmtVnd(r.fees_vnd));
     P.message($("s10-msg"), "warn", t("already"));
     screen("existing");
     $("ex-next").focus();

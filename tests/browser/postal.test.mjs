@@ -18,6 +18,7 @@ fs.appendFileSync(d.conf, `[printer]
 enabled = true
 backend = file
 device = ${d.dir}/printer.out
+data_dir = ${ROOT}/data/printer
 `);
 await d.start();
 const base = d.staffUrl;

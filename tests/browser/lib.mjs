@@ -83,6 +83,12 @@ ${this.extraConf}
       { env: { ...process.env, MOTCUA_SOCKET: this.sock }, encoding: "utf8" });
   }
 
+  // The CLI with input on stdin (e.g. a password for --password-stdin).
+  cliInput(input, ...args) {
+    return execFileSync(path.join(BUILD, "motcua"), ["--actor", "browser.test", ...args],
+      { env: { ...process.env, MOTCUA_SOCKET: this.sock }, encoding: "utf8", input });
+  }
+
   cleanup() { fs.rmSync(this.dir, { recursive: true, force: true }); }
 }
 

@@ -48,6 +48,8 @@
       doc_line: "{name}: {o} bản chính, {c} bản sao", ret_addr_short: "Địa chỉ nhận kết quả",
       seal_yes: "nguyên vẹn", seal_no: "không nguyên vẹn", ov_short: "Lý do tiếp nhận mã không hợp lệ",
       f_accepted: "Cơ quan nhận lúc",
+      scan_unknown: "Máy quét không đọc được mã ({reason}). Quét lại hoặc nhập tay.",
+      scan_other: "{value} không phải mã bưu gửi. Hãy quét nhãn bưu gửi.",
     },
     en: {
       title: "Postal dossier registration", logout: "Log out",
@@ -90,6 +92,8 @@
       doc_line: "{name}: {o} originals, {c} copies", ret_addr_short: "Return address",
       seal_yes: "intact", seal_no: "not intact", ov_short: "Reason for an invalid id",
       f_accepted: "Accepted by the office",
+      scan_unknown: "The scanner could not read a code ({reason}). Scan again or type it.",
+      scan_other: "{value} is not a postal item id. Scan the item label.",
     },
   };
   const station = P.stationParam();
@@ -370,8 +374,12 @@
     s.textContent = t(up ? "stream_on" : "stream_off");
     s.className = "stream " + (up ? "up" : "down");
   }
+  // What the desk's scanner read (scanner/classify.h): only an S10 id
+  // is an item; anything else is said, never guessed at.
   function onScan(d) {
-    if (d.kind === "s10" || d.kind === "unknown") onItem(d.value);
+    if (d.kind === "s10" && d.value) onItem(d.value);
+    else if (d.kind === "unknown") P.message($("s10-msg"), "warn", tf("scan_unknown", { reason: str(d.reason, 100) }));
+    else P.message($("s10-msg"), "warn", tf("scan_other", { value: str(d.value, 64) }));
   }
 
   async function init() {

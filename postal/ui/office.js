@@ -29,6 +29,8 @@
       stream_on: "Máy quét: đã kết nối", stream_off: "Máy quét: mất kết nối (vẫn nhập tay được)", station: "Quầy",
       offline: "Không kết nối được với máy chủ.", http_error: "Lỗi máy chủ (HTTP {n}).",
       wrong_role: "Tài khoản này ({role}) không được dùng trang nhận bảng kê.",
+      scan_unknown: "Máy quét không đọc được mã ({reason}). Quét lại hoặc nhập tay.",
+      scan_other: "{value} không phải mã bảng kê hay mã bưu gửi.",
     },
     en: {
       title: "Postal manifest reconciliation", logout: "Log out",
@@ -53,6 +55,8 @@
       stream_on: "Scanner: connected", stream_off: "Scanner: not connected (typing still works)", station: "Station",
       offline: "Cannot reach the server.", http_error: "Server error (HTTP {n}).",
       wrong_role: "This account ({role}) may not use the manifest reconciliation page.",
+      scan_unknown: "The scanner could not read a code ({reason}). Scan again or type it.",
+      scan_other: "{value} is neither a manifest id nor an item id.",
     },
   };
   const station = P.stationParam();
@@ -266,8 +270,12 @@
     s.textContent = t(up ? "stream_on" : "stream_off");
     s.className = "stream " + (up ? "up" : "down");
   }
+  // What the desk's scanner read (scanner/classify.h): a manifest id or
+  // an S10 id; anything else is said, never guessed at.
   function onScan(d) {
-    if (d.kind === "manifest" || d.kind === "s10" || d.kind === "unknown") onInput(d.value);
+    if ((d.kind === "manifest" || d.kind === "s10") && d.value) onInput(d.value);
+    else if (d.kind === "unknown") P.message($("scan-msg"), "warn", tf("scan_unknown", { reason: str(d.reason, 100) }));
+    else P.message($("scan-msg"), "warn", tf("scan_other", { value: str(d.value, 64) }));
   }
 
   async function init() {

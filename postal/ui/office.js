@@ -21,7 +21,7 @@
       r_unexpected: "{id} không có trong bảng kê này: đã ghi là bưu gửi ngoài bảng kê.",
       bad_id: "Không nhận: {reason}", no_manifest: "Hãy quét mã bảng kê trước.", opened: "Đã mở bảng kê {id}. Quét từng bưu gửi.",
       resolution: "Cách xử lý", res_arrived_late: "Đến muộn", res_lost: "Thất lạc", res_returned: "Trả lại người gửi",
-      reason: "Lý do", resolve: "Ghi nhận", resolved_as: "{res}: {reason} ({by}, {at})", reason_required: "Phải nhập lý do.",
+      reason: "Lý do", resolve: "Ghi nhận", choose: "— Chọn cách xử lý —", choose_required: "Hãy chọn cách xử lý.", resolved_as: "{res}: {reason} ({by}, {at})", reason_required: "Phải nhập lý do.",
       sign_head: "Ký biên bản bàn giao", giver: "Người giao (nhân viên bưu chính)", receiver: "Người nhận (cán bộ một cửa)",
       sign: "Ký xác nhận", signed: "Đã ký lúc {at}: người giao {giver}, người nhận {receiver}.",
       name_required: "Phải nhập họ tên.", close_view: "Đóng bảng kê này",
@@ -47,7 +47,7 @@
       r_unexpected: "{id} is not on this manifest: recorded as an unexpected packet.",
       bad_id: "Refused: {reason}", no_manifest: "Scan the manifest first.", opened: "Manifest {id} open. Scan each item.",
       resolution: "Resolution", res_arrived_late: "Arrived late", res_lost: "Lost", res_returned: "Returned to sender",
-      reason: "Reason", resolve: "Record", resolved_as: "{res}: {reason} ({by}, {at})", reason_required: "A reason is required.",
+      reason: "Reason", resolve: "Record", choose: "— Choose a resolution —", choose_required: "Choose a resolution.", resolved_as: "{res}: {reason} ({by}, {at})", reason_required: "A reason is required.",
       sign_head: "Sign the handover record", giver: "Handed over by (postal clerk)", receiver: "Received by (office staff)",
       sign: "Sign", signed: "Signed at {at}: handed over by {giver}, received by {receiver}.",
       name_required: "A full name is required.", close_view: "Close this manifest",
@@ -61,7 +61,9 @@
   };
   const station = P.stationParam();
   const MANIFEST_RE = /^BK\d{8}-\d{4}$/;
-  const st = { m: null, list: [], streamUp: null };
+  // drafts: what is typed in the open resolve forms, kept across the
+  // re-render that every scan causes
+  const st = { m: null, list: [], streamUp: null, drafts: new Map() };
   const itemOf = (x) => (typeof x === "string" ? { item_id: x } : x && typeof x === "object" ? x : { item_id: "" });
 
   // --- scanning -----------------------------------------------------------
@@ -183,9 +185,11 @@
     const sel = el("select");
     sel.setAttribute("aria-label", t("resolution") + " " + id);
     sel.dataset.field = "resolution";
-    // a missing packet may still come; an unexpected one cannot be "late"
-    const opts = kind === "missing" ? ["arrived_late", "lost", "returned"] : ["arrived_late", "returned", "lost"];
-    for (const o of opts) { const e = el("option", null, t("res_" + o)); e.value = o; sel.append(e); }
+    // no default: a resolution is always a choice
+    const none = el("option", null, t("choose"));
+    none.value = "";
+    sel.append(none);
+    for (const o of ["arrived_late", "lost", "returned"]) { const e = el("option", null, t("res_" + o)); e.value = o; sel.append(e); }
     const reason = el("input");
     reason.maxLength = 500;
     reason.placeholder = t("reason");
@@ -193,13 +197,22 @@
     reason.dataset.field = "reason";
     const b = el("button", null, t("resolve"));
     b.type = "submit";
-    const err = el("p", "ferr hidden");
-    err.dataset.for = "reason";
-    err.setAttribute("role", "alert");
-    f.append(sel, reason, b, err);
+    const errs = ["resolution", "reason"].map((k) => {
+      const e = el("p", "ferr hidden");
+      e.dataset.for = k;
+      e.setAttribute("role", "alert");
+      return e;
+    });
+    f.append(sel, reason, b, ...errs);
+    const key = kind + " " + id, draft = st.drafts.get(key);
+    if (draft) { sel.value = draft.res; reason.value = draft.reason; }
+    const keep = () => st.drafts.set(key, { res: sel.value, reason: reason.value });
+    sel.addEventListener("change", keep);
+    reason.addEventListener("input", keep);
     f.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       P.clearErrors(f);
+      if (!sel.value) { P.fieldError(f, "resolution", t("choose_required")); return; }
       if (!reason.value.trim()) { P.fieldError(f, "reason", t("reason_required")); return; }
       b.disabled = true;
       const r = await P.api("POST", "/api/v1/postal/manifests/" + encodeURIComponent(st.m.id) + "/resolve",
@@ -209,6 +222,7 @@
         if (!(r.body.field && P.fieldError(f, r.body.field, str(r.body.error)))) P.fieldError(f, "reason", str(r.body.error));
         return;
       }
+      st.drafts.delete(key);
       if (r.body && r.body.id) { st.m = r.body; render(); }
       await reload();
       $("scan-in").focus();
@@ -282,7 +296,7 @@
     $("scan-form").addEventListener("submit", (ev) => { ev.preventDefault(); onInput($("scan-in").value); });
     $("sign").addEventListener("submit", sign);
     $("v-close").addEventListener("click", () => {
-      st.m = null; render(); scanLabel(); show($("scan-msg"), false); $("scan-in").focus();
+      st.m = null; st.drafts.clear(); render(); scanLabel(); show($("scan-msg"), false); $("scan-in").focus();
     });
     P.onLang(() => { stationLabel(); scanLabel(); render(); renderList(); if (st.streamUp !== null) streamState(st.streamUp); });
     const s = await P.start(T, ["office_staff", "admin"]);

@@ -284,9 +284,11 @@ test("office: open the manifest, receive, see the missing one, resolve, sign", a
 
   // resolve the missing one as lost, the unexpected one as returned
   const li = page.locator(`#l-missing li[data-item='${ITEM3}']`);
+  await li.locator("button").click(); // nothing chosen: refused at the field
+  await li.locator(".ferr[data-for=resolution]:not(.hidden)").waitFor();
   await li.locator("select").selectOption("lost");
   await li.locator("button").click(); // no reason yet: refused at the field
-  await li.locator(".ferr:not(.hidden)").waitFor();
+  await li.locator(".ferr[data-for=reason]:not(.hidden)").waitFor();
   await li.locator("input").fill("Bưu cục xác nhận thất lạc trên đường vận chuyển");
   await li.locator("button").click();
   await page.waitForSelector(`#l-missing li.resolved[data-item='${ITEM3}']`);

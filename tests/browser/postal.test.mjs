@@ -12,7 +12,14 @@ import { Daemon, launch, test, run, assert, waitFor, ROOT, SHOTS } from "./lib.m
 
 const PROC = "1.001612.000.00.00.H49";
 const AGENCY = "000.00.19.H49";
-const d = await new Daemon("", { staff: true }).init();
+// The desks' terminals: until the scanner's staff streams land, the event
+// stream on main is the kiosk's (GET /api/v1/terminals/{id}/events, fed
+// by its test-only scan endpoint); its classifier knows tokens and
+// dossier codes only, so an S10 scan arrives there as "unknown".
+const d = await new Daemon(`[kiosk]
+terminals = clerk1, desk1
+test_endpoints = true
+`, { staff: true }).init();
 // print to file: the receipt's and the manifest's "printed to" path
 fs.appendFileSync(d.conf, `[printer]
 enabled = true
@@ -141,6 +148,19 @@ test("no session: the login page, then back to the clerk page; sign-out", async 
   await page.waitForURL(/\/staff\/login\?next=/);
   const r = await page.context().request.get(base + "/api/v1/session");
   assert(r.status() === 401, "the session is gone: " + r.status());
+  await done(page);
+});
+
+test("clerk: the desk's scanner stream: a scan that is not an item id is said", async () => {
+  const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
+  await waitFor(async () => (await page.getAttribute("#stream", "class")).includes("up"), 10000, "the stream");
+  const scan = (payload) => fetch(`${d.url}/api/v1/test/terminals/clerk1/scan`, { method: "POST", body: payload });
+  assert((await scan("000.00.19.H49-261125-0001")).ok, "the scan is injected");
+  await waitFor(async () => (await text(page, "#s10-msg")).includes("000.00.19.H49-261125-0001"), 5000, "the scan arrives");
+  assert((await page.getAttribute("#s10-msg", "class")).includes("warn"), "a dossier code is not an item id");
+  assert(await page.isHidden("#reg"), "no form opens");
+  await scan("\x01garbage");
+  await waitFor(async () => (await text(page, "#s10-msg")).includes("Máy quét không đọc được"), 5000, "an unreadable scan");
   await done(page);
 });
 
@@ -295,6 +315,8 @@ test("office: open the manifest, receive, see the missing one, resolve, sign", a
   const ux = page.locator(`#l-unexpected li[data-item='${STRAY}']`);
   await ux.locator("select").selectOption("returned");
   await ux.locator("input").fill("Không thuộc cơ quan này, trả lại bưu cục");
+  assert((await receive(BADCHECK)).includes("info"), "a scan meanwhile..."); // re-renders the view
+  assert(await ux.locator("input").inputValue() === "Không thuộc cơ quan này, trả lại bưu cục", "...keeps the half-typed reason");
   await ux.locator("button").click();
   await page.waitForSelector(`#l-unexpected li.resolved[data-item='${STRAY}']`);
 

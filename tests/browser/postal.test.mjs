@@ -69,7 +69,7 @@ const browser = await launch();
 // the session API, which records every request so the test can check
 // that writes carry the CSRF token and no other host is asked.
 async function staffPage(who, url) {
-  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const ctx = await browser.newContext({ viewport: { width: 960, height: 900 } });
   const page = await ctx.newPage();
   page.seen = [];
   page.on("request", (r) => page.seen.push({ method: r.method(), url: r.url(), headers: r.headers() }));

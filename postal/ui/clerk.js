@@ -98,7 +98,7 @@
   };
   const station = P.stationParam();
   const AGENCY_KEY = "motcua.postal.agency";
-  const st = { item: null, verdict: null, procs: [], docs: [], existing: null, streamUp: null };
+  const st = { item: null, verdict: null, procs: [], docs: [], existing: null, streamUp: null, loading: null };
 
   // --- the S10 check ---------------------------------------------------
   const normalise = (s) => str(s, 64).replace(/\s+/g, "").toUpperCase();
@@ -227,7 +227,11 @@
     if (n === 0) { const o = el("option", null, t("proc_none")); o.disabled = true; o.value = ""; sel.append(o); }
     if (keep && [...sel.options].some((o) => o.value === keep)) sel.value = keep;
   }
-  async function procChosen() {
+  function procChosen() {
+    st.loading = loadChecklist();
+    return st.loading;
+  }
+  async function loadChecklist() {
     const code = $("proc").value;
     if (!code) { renderDocs([]); return; }
     const r = await P.api("GET", "/api/v1/procedures/" + encodeURIComponent(code) + "/checklist");
@@ -401,7 +405,14 @@
       }
     });
     $("proc").addEventListener("change", procChosen);
-    $("proc").addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); $("fees").focus(); } });
+    // Enter on the chosen procedure: on to its checklist (once loaded)
+    $("proc").addEventListener("keydown", async (ev) => {
+      if (ev.key !== "Enter") return;
+      ev.preventDefault();
+      if (st.loading) await st.loading;
+      const first = $("docs-body").querySelector("input[type=checkbox]");
+      (first || $("fees")).focus();
+    });
     // Enter in a text field moves on instead of submitting half a form.
     $("reg").addEventListener("keydown", (ev) => {
       if (ev.key !== "Enter" || ev.target.tagName !== "INPUT" || ev.target.type === "search") return;

@@ -59,6 +59,7 @@ function s10(prefix, serial) {
 const ITEM1 = s10("RR", "12345678"); // RR123456785VN
 const ITEM2 = s10("RR", "20261125");
 const ITEM3 = s10("EE", "00000042");
+const ITEM4 = s10("CP", "31415926"); // typed with the keyboard only
 const BADCHECK = ITEM2.slice(0, 10) + ((Number(ITEM2[10]) + 1) % 10) + "VN";
 const STRAY = s10("RR", "99999999"); // not on any manifest
 const state = { manifest: null, codes: {} };
@@ -258,15 +259,52 @@ test("clerk: a field the API refuses is shown at that field, nothing saved", asy
   await done(page);
 });
 
+test("clerk: a whole registration with the keyboard only", async () => {
+  const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
+  const k = page.keyboard;
+  assert(await page.evaluate(() => document.activeElement.id) === "item", "the cursor starts in the scan box");
+  await k.type(ITEM4);
+  await k.press("Enter"); // a keyboard-wedge scanner ends the same way
+  await page.waitForSelector("#reg:not(.hidden)");
+  await waitFor(async () => (await page.evaluate(() => document.activeElement.id)) === "a-name", 5000, "focus on the name");
+  for (const v of ["Hoàng Thị Em", "0911000222", "Tổ 3, khu 5, phường Bãi Cháy", "022190004321"]) {
+    await k.type(v);
+    await k.press("Enter"); // on to the next field, never a half-sent form
+  }
+  assert(await page.evaluate(() => document.activeElement.id) === "proc-q", "then the procedure search");
+  await k.type("ho kinh");
+  await k.press("ArrowDown"); // the first match
+  await k.press("Enter"); // on to its checklist
+  await waitFor(async () => (await page.evaluate(() => document.activeElement.dataset.field)) === "documents.0.checked", 5000, "the checklist");
+  await k.press("Space");
+  for (let i = 0; i < 3; i++) await k.press("Tab"); // originals, copies, next document
+  await k.press("Space");
+  await page.focus("#fees"); // (Tab through the counts as above)
+  await k.press("Control+A");
+  await k.type("0");
+  await k.press("Enter");
+  await k.press("Enter"); // no fee receipt
+  await k.type(AGENCY);
+  await k.press("Tab"); // the service: "send" is chosen
+  await k.press("Tab"); // the seal
+  await k.press("Space");
+  await k.press("Tab"); // the Register button
+  await k.press("Enter");
+  await page.waitForSelector("#done:not(.hidden)");
+  state.codes[ITEM4] = await text(page, "#done-code");
+  assert(await page.evaluate(() => document.activeElement.id) === "done-next", "focus on Next item");
+  await done(page);
+});
+
 test("clerk: close the batch: the manifest with its items", async () => {
   const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
   await page.click("#close-batch");
   await page.waitForSelector("#manifest:not(.hidden)");
   state.manifest = await text(page, "#m-id");
   assert(/^BK\d{8}-\d{4}$/.test(state.manifest), "the manifest id: " + state.manifest);
-  assert((await text(page, "#m-count")).trim() === "3", "3 items: " + (await text(page, "#m-count")));
+  assert((await text(page, "#m-count")).trim() === "4", "4 items: " + (await text(page, "#m-count")));
   const items = await text(page, "#m-items");
-  for (const i of [ITEM1, BADCHECK, ITEM3]) assert(items.includes(i), "lists " + i);
+  for (const i of [ITEM1, BADCHECK, ITEM3, ITEM4]) assert(items.includes(i), "lists " + i);
   await shot(page, "postal-clerk-manifest", "#batch");
   await page.click("#close-batch"); // nothing left to close
   await waitFor(async () => (await page.getAttribute("#batch-msg", "class")).includes("info"), 5000, "nothing to close");
@@ -281,7 +319,7 @@ test("office: open the manifest, receive, see the missing one, resolve, sign", a
   await page.press("#scan-in", "Enter");
   await page.waitForSelector("#view:not(.hidden)");
   assert((await text(page, "#v-id")) === state.manifest, "the manifest view");
-  assert((await page.locator("#t-expected tbody tr").count()) === 3, "3 expected");
+  assert((await page.locator("#t-expected tbody tr").count()) === 4, "4 expected");
 
   const receive = async (id) => {
     const before = await text(page, "#scan-msg");
@@ -292,11 +330,12 @@ test("office: open the manifest, receive, see the missing one, resolve, sign", a
   };
   assert((await receive(ITEM1)).includes("ok"), "accepted");
   assert((await receive(BADCHECK)).includes("ok"), "accepted");
+  assert((await receive(ITEM4)).includes("ok"), "accepted");
   assert((await receive(ITEM1)).includes("info"), "a second scan: already received");
   assert((await receive(STRAY)).includes("warn"), "not on this manifest");
   await page.waitForSelector(`#l-unexpected li[data-item='${STRAY}']`);
   const count = async (k) => Number(await page.textContent(`#v-counts li[data-count=${k}] b`));
-  assert((await count("arrived")) === 2, "2 arrived");
+  assert((await count("arrived")) === 3, "3 arrived");
   assert((await count("unexpected")) === 1, "1 unexpected");
   await page.waitForSelector(`#l-missing li[data-item='${ITEM3}']`);
   assert((await count("missing")) === 1, "1 missing");

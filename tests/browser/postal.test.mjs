@@ -279,7 +279,8 @@ test("clerk: a whole registration with the keyboard only", async () => {
   await k.press("Space");
   for (let i = 0; i < 3; i++) await k.press("Tab"); // originals, copies, next document
   await k.press("Space");
-  await page.focus("#fees"); // (Tab through the counts as above)
+  for (let i = 0; i < 3; i++) await k.press("Tab"); // its counts, then the fees
+  assert(await page.evaluate(() => document.activeElement.id) === "fees", "on to the fees");
   await k.press("Control+A");
   await k.type("0");
   await k.press("Enter");

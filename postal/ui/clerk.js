@@ -39,6 +39,7 @@
       m_printed: "Bảng kê đang được in (lệnh in {id}).", m_noprint: "Không có máy in: dùng nút In trang này.",
       print_page: "In trang này", busy_form: "Đang nhập dở một bưu gửi: hãy Đăng ký hoặc Huỷ trước khi quét mã khác.",
       stream_on: "Máy quét: đã kết nối", stream_off: "Máy quét: mất kết nối (vẫn nhập tay được)", station: "Quầy",
+      session_ended: "Phiên đăng nhập đã hết. Đăng nhập lại ở một thẻ mới (/staff/login), rồi bấm lại nút này: những gì đã nhập vẫn còn.",
       offline: "Không kết nối được với máy chủ.", http_error: "Lỗi máy chủ (HTTP {n}).",
       wrong_role: "Tài khoản này ({role}) không được dùng trang tiếp nhận bưu gửi.",
       f_code: "Mã hồ sơ", f_item: "Mã bưu gửi", f_state: "Trạng thái", f_manifest: "Bảng kê", f_due: "Hẹn trả",
@@ -83,6 +84,7 @@
       m_printed: "The manifest is printing (print job {id}).", m_noprint: "No printer: use Print this page.",
       print_page: "Print this page", busy_form: "An item is half registered: Register or Cancel it before scanning another.",
       stream_on: "Scanner: connected", stream_off: "Scanner: not connected (typing still works)", station: "Station",
+      session_ended: "The session has ended. Sign in again in a new tab (/staff/login), then press this button again: nothing typed is lost.",
       offline: "Cannot reach the server.", http_error: "Server error (HTTP {n}).",
       wrong_role: "This account ({role}) may not use the postal registration page.",
       f_code: "Dossier code", f_item: "Item id", f_state: "State", f_manifest: "Manifest", f_due: "Due",
@@ -324,7 +326,7 @@
       done(r.body);
     } else if (r.status === 200 && r.body.created === false) {
       showExisting(r.body);
-    } else if (r.status !== 401) {
+    } else {
       const msg = str(r.body.error) || tf("http_error", { n: r.status });
       if (r.body.field && P.fieldError(f, r.body.field, msg)) P.message($("form-msg"), "bad", tf("fix_field", { msg }));
       else P.message($("form-msg"), "bad", tf("not_saved", { msg }));

@@ -55,11 +55,16 @@ window.Postal = (function () {
     location.assign("/staff/login?next=" + encodeURIComponent(location.pathname + location.search));
   }
   // Every call goes through here. Returns {status, body}; status 0 when the
-  // daemon cannot be reached. A 401 (the session ended) goes to the login
-  // page. Writes carry the session's CSRF token.
-  async function api(method, path, body) {
+  // daemon cannot be reached. Writes carry the session's CSRF token. A 401
+  // on a read (the session ended) goes to the login page; on a write it
+  // does not, so that a half-done form is not lost: the page says to sign
+  // in again in another tab, and the next write first picks up the new
+  // session's token (so does a write refused for a stale token, once).
+  async function api(method, path, body, retried) {
+    const write = method !== "GET" && method !== "HEAD";
+    if (write && state.stale && !retried) await refreshSession();
     const opts = { method, cache: "no-store", credentials: "same-origin", headers: {} };
-    if (method !== "GET" && method !== "HEAD") {
+    if (write) {
       if (state.session && state.session.csrf) opts.headers["X-CSRF-Token"] = state.session.csrf;
       if (body !== undefined) {
         opts.headers["Content-Type"] = "application/json";
@@ -69,9 +74,26 @@ window.Postal = (function () {
     let r, j = null;
     try { r = await fetch(path, opts); } catch (e) { return { status: 0, body: { error: t("offline"), field: null } }; }
     try { j = await r.json(); } catch (e) { j = null; }
-    if (r.status === 401) { toLogin(); return { status: 401, body: j || {} }; }
     if (j === null || typeof j !== "object") j = { error: tf("http_error", { n: r.status }), field: null };
+    if (r.status === 401) {
+      if (!write) { toLogin(); return { status: 401, body: j }; }
+      state.stale = true;
+      return { status: 401, body: { error: t("session_ended"), field: null } };
+    }
+    if (r.status === 403 && write && !retried && j.field === "X-CSRF-Token" && await refreshSession())
+      return api(method, path, body, true);
     return { status: r.status, body: j };
+  }
+  async function refreshSession() {
+    let r, j = null;
+    try {
+      r = await fetch("/api/v1/session", { cache: "no-store", credentials: "same-origin" });
+      j = await r.json();
+    } catch (e) { return false; }
+    if (r.status !== 200 || !j || typeof j.csrf !== "string") return false;
+    state.session = j;
+    state.stale = false;
+    return true;
   }
   // Reads the session; on none, goes to the login page. roles: the roles
   // this page is for. Returns the session, or null.

@@ -60,6 +60,7 @@ const ITEM1 = s10("RR", "12345678"); // RR123456785VN
 const ITEM2 = s10("RR", "20261125");
 const ITEM3 = s10("EE", "00000042");
 const ITEM4 = s10("CP", "31415926"); // typed with the keyboard only
+const ITEM5 = s10("RR", "27182818"); // registered across a session's end
 const BADCHECK = ITEM2.slice(0, 10) + ((Number(ITEM2[10]) + 1) % 10) + "VN";
 const STRAY = s10("RR", "99999999"); // not on any manifest
 const state = { manifest: null, codes: {} };
@@ -297,15 +298,36 @@ test("clerk: a whole registration with the keyboard only", async () => {
   await done(page);
 });
 
+test("clerk: the session ends mid-form: nothing typed is lost", async () => {
+  const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
+  const req = page.context().request;
+  await typeItem(page, ITEM5);
+  await fillForm(page, { name: "Vũ Văn Phúc" });
+  // the session ends (signed out elsewhere)
+  const s = await (await req.get(base + "/api/v1/session")).json();
+  assert((await req.delete(base + "/api/v1/session", { headers: { "X-CSRF-Token": s.csrf } })).status() < 300, "signed out");
+  await page.click("#submit");
+  await waitFor(async () => (await text(page, "#form-msg")).includes("Phiên đăng nhập đã hết"), 5000, "the page says so");
+  assert(page.url().includes("/staff/postal/clerk"), "still on the page");
+  assert(await page.inputValue("#a-name") === "Vũ Văn Phúc", "the form is kept");
+  // signed in again (as in another tab): the same button now registers
+  const r = await req.post(base + "/api/v1/session", { data: { user: USERS.clerk[0], password: PASSWORD } });
+  assert(r.status() === 200, "signed in again");
+  await page.click("#submit");
+  await page.waitForSelector("#done:not(.hidden)");
+  state.codes[ITEM5] = await text(page, "#done-code");
+  await done(page);
+});
+
 test("clerk: close the batch: the manifest with its items", async () => {
   const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
   await page.click("#close-batch");
   await page.waitForSelector("#manifest:not(.hidden)");
   state.manifest = await text(page, "#m-id");
   assert(/^BK\d{8}-\d{4}$/.test(state.manifest), "the manifest id: " + state.manifest);
-  assert((await text(page, "#m-count")).trim() === "4", "4 items: " + (await text(page, "#m-count")));
+  assert((await text(page, "#m-count")).trim() === "5", "5 items: " + (await text(page, "#m-count")));
   const items = await text(page, "#m-items");
-  for (const i of [ITEM1, BADCHECK, ITEM3, ITEM4]) assert(items.includes(i), "lists " + i);
+  for (const i of [ITEM1, BADCHECK, ITEM3, ITEM4, ITEM5]) assert(items.includes(i), "lists " + i);
   await shot(page, "postal-clerk-manifest", "#batch");
   await page.click("#close-batch"); // nothing left to close
   await waitFor(async () => (await page.getAttribute("#batch-msg", "class")).includes("info"), 5000, "nothing to close");
@@ -320,7 +342,7 @@ test("office: open the manifest, receive, see the missing one, resolve, sign", a
   await page.press("#scan-in", "Enter");
   await page.waitForSelector("#view:not(.hidden)");
   assert((await text(page, "#v-id")) === state.manifest, "the manifest view");
-  assert((await page.locator("#t-expected tbody tr").count()) === 4, "4 expected");
+  assert((await page.locator("#t-expected tbody tr").count()) === 5, "5 expected");
 
   const receive = async (id) => {
     const before = await text(page, "#scan-msg");
@@ -332,11 +354,12 @@ test("office: open the manifest, receive, see the missing one, resolve, sign", a
   assert((await receive(ITEM1)).includes("ok"), "accepted");
   assert((await receive(BADCHECK)).includes("ok"), "accepted");
   assert((await receive(ITEM4)).includes("ok"), "accepted");
+  assert((await receive(ITEM5)).includes("ok"), "accepted");
   assert((await receive(ITEM1)).includes("info"), "a second scan: already received");
   assert((await receive(STRAY)).includes("warn"), "not on this manifest");
   await page.waitForSelector(`#l-unexpected li[data-item='${STRAY}']`);
   const count = async (k) => Number(await page.textContent(`#v-counts li[data-count=${k}] b`));
-  assert((await count("arrived")) === 3, "3 arrived");
+  assert((await count("arrived")) === 4, "4 arrived");
   assert((await count("unexpected")) === 1, "1 unexpected");
   await page.waitForSelector(`#l-missing li[data-item='${ITEM3}']`);
   assert((await count("missing")) === 1, "1 missing");

@@ -4,7 +4,7 @@
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
-	xlsxwriter zlib libserialport libqrencode freetype2 libpng
+	xlsxwriter zlib libserialport libqrencode freetype2 libpng libevdev libudev
 
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
@@ -39,16 +39,18 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
 	daemon/printer.c daemon/api_print.c \
 	postal/postid.c postal/manifest.c daemon/postalreg.c daemon/api_postal.c \
-	daemon/postal_pages.c
+	daemon/postal_pages.c \
+	scanner/hidkeys.c scanner/devid.c scanner/hotplug.c scanner/evdev.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
 	daemon/cli_postal.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid manifest \
-	storepostal
+	storepostal hidkeys hidshell evdev
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
-	lgspreply kiosk gzip escstat ptemplate postid postalreg
+	lgspreply kiosk gzip escstat ptemplate postid postalreg \
+	hidkeys
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
 	$(BUILD)/obj/daemon/kiosk_assets.o $(BUILD)/obj/daemon/postal_assets.o
@@ -121,7 +123,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
 	    daemon/api_print.c daemon/api_postal.c \
-	    daemon/postal_pages.c,$(CORE_SRC)) $(LIBS)
+	    daemon/postal_pages.c scanner/evdev.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

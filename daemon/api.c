@@ -328,7 +328,10 @@ lookup_view(const struct store_lookup *v, int64_t now, char *buf, size_t size)
 	jsonw_str(&w, "procedure", v->procedure_name);
 	jsonw_str(&w, "received_on", day);
 	jsonw_str(&w, "received_at", rec);
-	jsonw_str(&w, "due_at", due);
+	if (v->due_at != 0) /* a postal dossier has none until accepted */
+		jsonw_str(&w, "due_at", due);
+	else
+		jsonw_null(&w, "due_at");
 	jsonw_open(&w, "status");
 	jsonw_int(&w, "code", v->status);
 	jsonw_str(&w, "name", status_name(v->status));
@@ -337,7 +340,8 @@ lookup_view(const struct store_lookup *v, int64_t now, char *buf, size_t size)
 	jsonw_str(&w, "kiosk_vi", status_kiosk_vi(v->status));
 	jsonw_str(&w, "kiosk_en", status_kiosk_en(v->status));
 	jsonw_close(&w);
-	jsonw_bool(&w, "overdue", status_overdue(v->status, v->due_at, now));
+	jsonw_bool(&w, "overdue",
+	    v->due_at != 0 && status_overdue(v->status, v->due_at, now));
 	jsonw_bool(&w, "result_ready", v->status == ST_RESULT_READY);
 	jsonw_bool(&w, "result_returned", v->status == ST_RETURNED);
 	jsonw_open(&w, "collect");
@@ -1389,6 +1393,9 @@ route_staff(struct api *a, const struct http_request *hr,
 	if (api_postal_match(p)) { /* api_postal.c */
 		struct actor ac;
 
+		/* the admin socket's actor (role admin, named in the body);
+		 * with the accounts (branch auth) a staff-listener request
+		 * passes the signed-in actor instead: api_actor(hr) */
 		api_postal_socket_actor(hr, &ac);
 		api_postal_route(a->store, a->printer, a->cfg, hr, r, &ac);
 		return;

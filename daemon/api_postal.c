@@ -321,6 +321,24 @@ printing_on(const struct ctx *c)
 	return c->printer != NULL && c->cfg->printer_enabled;
 }
 
+/* The registration of the body's item_id when it is a well-formed S10
+ * id already registered; else NULL (the full parse says what is wrong). */
+static json_t *
+registered(struct ctx *c)
+{
+	json_t *root = json_loadb(c->hr->body, c->hr->body_len, 0, NULL);
+	json_t *v = json_object_get(root, "item_id"), *o = NULL;
+	enum store_rc rc;
+	struct s10 s;
+
+	if (json_is_string(v) &&
+	    s10_parse(json_string_value(v), json_string_length(v), &s) !=
+	        S10_BAD_FORMAT)
+		o = store_postal_item(c->store, s.id, now_s(), &rc);
+	json_decref(root);
+	return o;
+}
+
 static void
 route_register(struct ctx *c)
 {
@@ -334,6 +352,13 @@ route_register(struct ctx *c)
 
 	if (!allowed(c, CLERK))
 		return;
+	/* a scan of an item already registered opens that registration,
+	 * whatever else the form holds */
+	if ((o = registered(c)) != NULL) {
+		json_object_set_new(o, "created", json_false());
+		reply_json(c->r, 200, o);
+		return;
+	}
 	prc = postalreg_parse(c->hr->body, c->hr->body_len, now_s(),
 	    c->cfg->agency_code, &pr, field, msg);
 	if (prc != POSTALREG_OK) {

@@ -53,6 +53,10 @@ cli_s10(int argc, char **argv)
 		s10_parse(argv[i], strlen(argv[i]), &s);
 		if (s.verdict == S10_VALID)
 			printf("%s\tvalid\t%s\n", s.id, s.service);
+		else if (s.verdict == S10_BAD_CHECK)
+			printf("%s\t%s\t%s (expected %d)\n", s.id,
+			    s10_verdict_name(s.verdict), s.reason,
+			    s.expected_check);
 		else
 			printf("%s\t%s\t%s\n", s.id[0] ? s.id : argv[i],
 			    s10_verdict_name(s.verdict), s.reason);
@@ -200,6 +204,95 @@ read_json(const char *path)
 	return j;
 }
 
+/* A JSON array of registrations (scripted use): one request each, one
+ * line each: "N ITEM created|existing CODE" or "N field: why". Goes on
+ * after a refused one; exit 1 if any was refused. */
+static int
+register_many(const char *socket, const char *actor, json_t *list)
+{
+	json_t *it;
+	size_t i;
+	int worst = OK;
+
+	json_array_foreach(list, i, it) {
+		struct body b;
+		long http;
+		json_t *j;
+		int rc;
+
+		if (!json_is_object(it)) {
+			printf("%zu\tbody: must be an object\n", i + 1);
+			worst = FAIL;
+			continue;
+		}
+		if (json_object_get(it, "actor") == NULL && actor != NULL)
+			json_object_set_new(it, "actor", json_string(actor));
+		if ((rc = call(socket, "POST", "/api/v1/postal/items", it, &b,
+		         &http)) != OK)
+			return rc;
+		j = b.p ? json_loadb(b.p, b.len, 0, NULL) : NULL;
+		if (http == 200 || http == 201)
+			printf("%zu\t%s\t%s\t%s\n", i + 1,
+			    json_string_value(json_object_get(j, "item_id")),
+			    http == 201 ? "created" : "existing",
+			    json_string_value(json_object_get(j, "code")));
+		else {
+			const char *f =
+			    json_string_value(json_object_get(j, "field"));
+
+			printf("%zu\t%s%s%s\n", i + 1, f ? f : "",
+			    f ? ": " : "",
+			    j && json_string_value(json_object_get(j, "error"))
+			        ? json_string_value(json_object_get(j, "error"))
+			        : "refused");
+			worst = http >= 500 ? DAEMON
+			    : worst > FAIL  ? worst
+			                    : FAIL;
+		}
+		json_decref(j);
+		free(b.p);
+	}
+	return worst;
+}
+
+/* `postal manifests` as a table (--json: the daemon's reply). */
+static int
+manifests_table(const char *socket, bool as_json)
+{
+	struct body b;
+	long http;
+	json_t *j, *m;
+	size_t i;
+	int rc =
+	    call(socket, "GET", "/api/v1/postal/manifests", NULL, &b, &http);
+
+	if (rc != OK)
+		return rc;
+	if (as_json || http != 200 ||
+	    (j = json_loadb(b.p, b.len, 0, NULL)) == NULL) {
+		rc = answer(&b, http, false);
+		free(b.p);
+		return rc;
+	}
+	printf("%-16s %-25s %5s %7s %7s %10s  %s\n", "MANIFEST", "CLOSED",
+	    "ITEMS", "ARRIVED", "MISSING", "UNEXPECTED", "STATE");
+	json_array_foreach(json_object_get(j, "manifests"), i, m)
+		printf("%-16s %-25s %5lld %7lld %7lld %10lld  %s\n",
+		    json_string_value(json_object_get(m, "id")),
+		    json_string_value(json_object_get(m, "closed_at")),
+		    (long long)json_integer_value(json_object_get(m, "count")),
+		    (long long)json_integer_value(
+		        json_object_get(m, "arrived")),
+		    (long long)json_integer_value(
+		        json_object_get(m, "missing")),
+		    (long long)json_integer_value(
+		        json_object_get(m, "unexpected")),
+		    json_string_value(json_object_get(m, "state")));
+	json_decref(j);
+	free(b.p);
+	return OK;
+}
+
 static int
 postal_register(const char *socket, const char *actor, int argc, char **argv)
 {
@@ -328,6 +421,11 @@ postal_register(const char *socket, const char *actor, int argc, char **argv)
 		json_decref(req);
 		if ((req = read_json(file)) == NULL)
 			return FAIL;
+		if (json_is_array(req)) {
+			rc = register_many(socket, actor, req);
+			json_decref(req);
+			return rc;
+		}
 	} else if (!fees_set) {
 		json_object_set_new(req, "fees_vnd", json_integer(0));
 	}
@@ -399,8 +497,8 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(sub, "manifests") == 0)
-		return request(socket, "GET", "/api/v1/postal/manifests", NULL,
-		    false);
+		return manifests_table(socket,
+		    argc > 2 && strcmp(argv[2], "--json") == 0);
 	if (strcmp(sub, "manifest") == 0 && argc == 3) {
 		if (enc_path(path, sizeof path, "/api/v1/postal/manifests/",
 		        argv[2], "") != 0)

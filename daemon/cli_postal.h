@@ -25,10 +25,11 @@ int cli_postal(const char *socket, const char *actor, int argc, char **argv);
 	"           [--agency CODE] [--return-address A] [--seal-broken]\n"            \
 	"           [--doc NAME:ORIGINALS:COPIES]... [--override-reason R]\n"          \
 	"           [--posted-at ISO] [--station S] [--json]\n"                        \
-	"       motcua postal register --file FILE|-   (the API's JSON body)\n"        \
+	"       motcua postal register --file FILE|-   (the API's JSON body, or\n"     \
+	"           a list of them: one line per item)\n"                              \
 	"       motcua postal item S10\n"                                              \
 	"       motcua postal close [--station S]\n"                                   \
-	"       motcua postal manifests\n"                                             \
+	"       motcua postal manifests [--json]\n"                                    \
 	"       motcua postal manifest ID\n"                                           \
 	"       motcua postal receive MANIFEST ITEM...\n"                              \
 	"       motcua postal resolve MANIFEST ITEM --as lost|returned|arrived_late\n" \

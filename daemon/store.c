@@ -515,8 +515,11 @@ static const char *const sql[Q_COUNT] = {
 	                " LEFT JOIN procedures p ON p.code = d.procedure_code"
 	                " WHERE d.received_at >= ?2 AND d.received_at < ?3"
 	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",
+	/* a postal dossier is received when the office accepts it: until
+	 * then (status 1) its received_at is the post-office time */
 	[Q_COUNTS] = "SELECT channel, count(*) FROM dossiers"
 	             " WHERE received_at >= ?1 AND received_at < ?2"
+	             " AND NOT (channel = 3 AND status = 1)"
 	             " GROUP BY channel",
 	[Q_IMPORT_GET] = "SELECT id, agency_code, procedure_code, channel,"
 	                 " delivery, status, owner_name, owner_id_no, phone,"
@@ -2033,6 +2036,8 @@ events_json(struct store *s, int64_t id)
 	return arr;
 }
 
+static json_t *postal_item_of(struct store *, int64_t dossier_id);
+
 json_t *
 store_dossier(struct store *s, const char *code, int64_t now,
     enum store_rc *rcp)
@@ -2098,6 +2103,8 @@ store_dossier(struct store *s, const char *code, int64_t now,
 	sqlite3_reset(st);
 
 	json_object_set_new(o, "events", events_json(s, id));
+	/* a postal dossier names its S10 item (the receipt prints it) */
+	json_object_set_new(o, "postal_item_id", postal_item_of(s, id));
 	st = q(s, Q_TOKEN_OF);
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -4949,6 +4956,7 @@ enum pq {
 	PQ_DOSSIER_ID,
 	PQ_PROC_DOCS,
 	PQ_DOCS_OF,
+	PQ_ITEM_OF,
 	PQ_COUNT_
 };
 
@@ -5069,6 +5077,7 @@ static const char *const pq_sql[PQ_COUNT_] = {
 	[PQ_DOSSIER_ID] = "SELECT id, status, delivery FROM dossiers"
 	                  " WHERE code = ?1",
 	[PQ_PROC_DOCS] = "SELECT documents FROM procedures WHERE code = ?1",
+	[PQ_ITEM_OF] = "SELECT item_id FROM postal_items WHERE dossier_id = ?1",
 	[PQ_DOCS_OF] =
 	    "SELECT d.code, pr.name, d.owner_name, d.address, d.delivery,"
 	    " p.fees_vnd, p.item_id FROM postal_manifest_items m"
@@ -5077,6 +5086,8 @@ static const char *const pq_sql[PQ_COUNT_] = {
 	    " LEFT JOIN procedures pr ON pr.code = d.procedure_code"
 	    " WHERE m.manifest_id = ?1 ORDER BY m.position",
 };
+
+_Static_assert(PQ_COUNT_ <= PQ_MAX, "raise PQ_MAX: struct store's pst[]");
 
 /* The postal statement id, reset with its parameters cleared; NULL when
  * it cannot be prepared (sqlite3_errmsg says why). */
@@ -5108,6 +5119,22 @@ prun(sqlite3_stmt *st)
 
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The S10 id of a postal dossier, or JSON null. */
+static json_t *
+postal_item_of(struct store *s, int64_t dossier_id)
+{
+	sqlite3_stmt *st = pq(s, PQ_ITEM_OF);
+	json_t *j = NULL;
+
+	if (st == NULL)
+		return json_null();
+	sqlite3_bind_int64(st, 1, dossier_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		j = j_col_text(st, 0);
+	sqlite3_reset(st);
+	return j ? j : json_null();
 }
 
 const char *

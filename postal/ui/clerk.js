@@ -100,7 +100,8 @@
   };
   const station = P.stationParam();
   const AGENCY_KEY = "motcua.postal.agency";
-  const st = { item: null, verdict: null, procs: [], docs: [], existing: null, streamUp: null, loading: null };
+  // seq: the latest scan; an older scan's replies arriving late are dropped
+  const st = { item: null, verdict: null, procs: [], docs: [], existing: null, streamUp: null, loading: null, seq: 0 };
 
   // --- the S10 check ---------------------------------------------------
   const normalise = (s) => str(s, 64).replace(/\s+/g, "").toUpperCase();
@@ -117,10 +118,12 @@
     const id = normalise(raw);
     if (!id) return;
     if (formBusy()) { P.message($("s10-msg"), "warn", t("busy_form")); return; }
+    const seq = ++st.seq;
     $("item").value = id;
     screen(null);
     P.message($("s10-msg"), "info", t("checking"));
     const c = await P.api("GET", "/api/v1/postal/s10/" + encodeURIComponent(id));
+    if (seq !== st.seq) return;
     if (c.status !== 200) { P.message($("s10-msg"), "bad", c.body.error); return; }
     const v = c.body;
     if (v.verdict === "bad_format") {
@@ -130,6 +133,7 @@
     }
     const item = str(v.normalised || id, 64);
     const ex = await P.api("GET", "/api/v1/postal/items/" + encodeURIComponent(item));
+    if (seq !== st.seq) return;
     if (ex.status === 200) { showExisting(ex.body); return; }
     if (ex.status !== 404) { P.message($("s10-msg"), "bad", ex.body.error); return; }
     if (v.overridable) {

@@ -206,7 +206,7 @@
       return e;
     });
     f.append(sel, reason, b, ...errs);
-    const key = kind + " " + id, draft = st.drafts.get(key);
+    const key = st.m.id + " " + kind + " " + id, draft = st.drafts.get(key);
     if (draft) { sel.value = draft.res; reason.value = draft.reason; }
     const keep = () => st.drafts.set(key, { res: sel.value, reason: reason.value });
     sel.addEventListener("change", keep);

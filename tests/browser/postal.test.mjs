@@ -27,7 +27,15 @@ backend = file
 device = ${d.dir}/printer.out
 data_dir = ${ROOT}/data/printer
 `);
-await d.start();
+try {
+  await d.start();
+} catch (e) { // e.g. a build without the staff listener (server.staff_listen)
+  console.log("FAIL motcuad did not start:", e.message);
+  console.log(fs.readFileSync(path.join(d.dir, "motcuad.log"), "utf8").split("\n").slice(-5).join("\n"));
+  console.log("0 passed, 1 failed");
+  await d.stop();
+  process.exit(1);
+}
 const base = d.staffUrl;
 
 const cat = path.join(d.dir, "procedures.jsonl");

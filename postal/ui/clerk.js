@@ -49,6 +49,8 @@
       doc_line: "{name}: {o} bản chính, {c} bản sao", ret_addr_short: "Địa chỉ nhận kết quả",
       seal_yes: "nguyên vẹn", seal_no: "không nguyên vẹn", ov_short: "Lý do tiếp nhận mã không hợp lệ",
       f_accepted: "Cơ quan nhận lúc",
+      doc_receipt: "Biên nhận", doc_manifest: "Bảng kê", job_done: "{what} đã in xong (lệnh in {id}).",
+      job_waiting: "{what} đang chờ máy in (lệnh in {id}): {outcome}", job_failed: "{what} không in được (lệnh in {id}): {outcome}",
       scan_unknown: "Máy quét không đọc được mã ({reason}). Quét lại hoặc nhập tay.",
       scan_other: "{value} không phải mã bưu gửi. Hãy quét nhãn bưu gửi.",
     },
@@ -94,6 +96,8 @@
       doc_line: "{name}: {o} originals, {c} copies", ret_addr_short: "Return address",
       seal_yes: "intact", seal_no: "not intact", ov_short: "Reason for an invalid id",
       f_accepted: "Accepted by the office",
+      doc_receipt: "The receipt", doc_manifest: "The manifest", job_done: "{what} is printed (print job {id}).",
+      job_waiting: "{what} waits for the printer (print job {id}): {outcome}", job_failed: "{what} could not be printed (print job {id}): {outcome}",
       scan_unknown: "The scanner could not read a code ({reason}). Scan again or type it.",
       scan_other: "{value} is not a postal item id. Scan the item label.",
     },
@@ -343,9 +347,25 @@
     $("done-receipt").textContent = r.receipt_file ? tf("receipt_file", { path: str(r.receipt_file, 300) })
       : r.receipt_job != null ? tf("receipt_job", { id: str(r.receipt_job, 32) }) : t("receipt_none");
     $("done-receipt").className = "msg " + (r.receipt_file || r.receipt_job != null ? "ok" : "warn");
+    if (!r.receipt_file && r.receipt_job != null) {
+      const code = str(r.code, 64);
+      P.watchJob(r.receipt_job, (state, outcome) => {
+        if ($("done-code").textContent !== code) return; // the next item is open
+        jobMessage($("done-receipt"), "receipt", r.receipt_job, state, outcome);
+      });
+    }
     show($("s10-msg"), false);
     screen("done");
     $("done-next").focus();
+  }
+
+  // A print job's state in words: printed, waiting (with the printer's
+  // reason), or failed.
+  function jobMessage(box, what, id, state, outcome) {
+    const vars = { id: str(id, 32), what: t("doc_" + what), outcome };
+    if (state === "done") { box.textContent = tf("job_done", vars); box.className = box.className.replace(/\b(warn|bad)\b/, "ok"); }
+    else if (state === "failed") { box.textContent = tf("job_failed", vars); box.className = box.className.replace(/\bok\b/, "bad"); }
+    else if (outcome) box.textContent = tf("job_waiting", vars);
   }
 
   function next() {
@@ -373,6 +393,12 @@
     ol.textContent = "";
     (Array.isArray(m.items) ? m.items : []).forEach((i) => ol.append(el("li", null, typeof i === "string" ? i : str(i && i.item_id, 64))));
     $("m-print").textContent = m.print_job != null ? tf("m_printed", { id: str(m.print_job, 32) }) : t("m_noprint");
+    if (m.print_job != null) {
+      const mid = str(m.manifest_id, 32);
+      P.watchJob(m.print_job, (state, outcome) => {
+        if ($("m-id").textContent === mid) jobMessage($("m-print"), "manifest", m.print_job, state, outcome);
+      });
+    }
     show($("manifest"), true);
     $("m-print-btn").focus();
   }

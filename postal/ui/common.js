@@ -178,6 +178,25 @@ window.Postal = (function () {
     return /^[a-z0-9_-]{1,16}$/.test(s) ? s : "";
   };
 
+  // Follows a print job (GET /api/v1/print/jobs/{id}) until it is done or
+  // failed, or for at most a minute: onState(state, outcome) each time it
+  // changes. A printer that waits (no paper) keeps the job queued; the
+  // page says so with the job's outcome.
+  function watchJob(id, onState) {
+    let last = "", polls = 0;
+    const tick = async () => {
+      const r = await api("GET", "/api/v1/print/jobs/" + encodeURIComponent(id));
+      const j = r.status === 200 && r.body.job && typeof r.body.job === "object" ? r.body.job : null;
+      if (j) {
+        const now = str(j.state, 16) + " " + str(j.outcome, 200);
+        if (now !== last) { last = now; onState(str(j.state, 16), str(j.outcome, 200)); }
+        if (j.state === "done" || j.state === "failed") return;
+      }
+      if (++polls < 60) setTimeout(tick, 1000);
+    };
+    tick();
+  }
+
   // Starts a page: language, buttons, session. Returns the session or null.
   async function start(T, roles) {
     state.T = T;
@@ -193,6 +212,6 @@ window.Postal = (function () {
 
   return {
     $, t, tf, show, str, el, fmtTime, fmtVnd, fold, api, message, clearErrors, fieldError, fieldPath,
-    stream, stationParam, start, onLang: (f) => state.onLang.push(f), lang: () => state.lang,
+    stream, stationParam, start, watchJob, onLang: (f) => state.onLang.push(f), lang: () => state.lang,
   };
 })();

@@ -336,6 +336,8 @@ test("clerk: close the batch: the manifest with its items", async () => {
   assert((await text(page, "#m-count")).trim() === "5", "5 items: " + (await text(page, "#m-count")));
   const items = await text(page, "#m-items");
   for (const i of [ITEM1, BADCHECK, ITEM3, ITEM4, ITEM5]) assert(items.includes(i), "lists " + i);
+  // its print job, followed to the end (print to file: done at once)
+  await waitFor(async () => (await text(page, "#m-print")).includes("đã in xong"), 10000, "the manifest printed: " + (await text(page, "#m-print")));
   await shot(page, "postal-clerk-manifest", "#batch");
   await page.click("#close-batch"); // nothing left to close
   await waitFor(async () => (await page.getAttribute("#batch-msg", "class")).includes("info"), 5000, "nothing to close");

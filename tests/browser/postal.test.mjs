@@ -7,6 +7,7 @@
 // UPDATE_DOCS=1 copies them into docs/img (a plain check leaves the tree
 // clean).
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { Daemon, launch, test, run, assert, waitFor, ROOT, SHOTS } from "./lib.mjs";
 
@@ -179,9 +180,21 @@ test("the pages are not on the public listener", async () => {
     const r = await fetch(d.url + p);
     assert(r.status === 404, p + " on the public listener: " + r.status);
   }
-  const r = await fetch(base + "/staff/postal/clerk");
-  assert(r.status === 200, "on the staff listener: " + r.status);
-  assert((r.headers.get("content-security-policy") || "").includes("default-src 'self'"), "the CSP");
+  // the staff listener needs a session: it sends the browser to sign in
+  const r0 = await fetch(base + "/staff/postal/clerk", { redirect: "manual" });
+  assert(r0.status === 303 && (r0.headers.get("location") || "").startsWith("/staff/login"), "staff listener, no session: " + r0.status);
+  // the admin socket serves them as it serves every staff route
+  const sock = await new Promise((resolve, reject) => {
+    http.get({ socketPath: d.sock, path: "/staff/postal/office.js" }, (res) => { res.resume(); resolve(res.statusCode); }).on("error", reject);
+  });
+  assert(sock === 200, "on the admin socket: " + sock);
+  const ctx = await browser.newContext();
+  assert((await ctx.request.post(base + "/api/v1/session", { data: { user: USERS.clerk[0], password: PASSWORD } })).ok(), "signed in");
+  const r = await ctx.request.get(base + "/staff/postal/clerk");
+  assert(r.status() === 200, "on the staff listener: " + r.status());
+  const csp = r.headers()["content-security-policy"] || "";
+  await ctx.close();
+  assert(csp.includes("default-src 'self'"), "the CSP: " + csp);
 });
 
 test("clerk: a typed item is checked, registered, and its receipt printed to file", async () => {

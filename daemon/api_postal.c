@@ -406,6 +406,155 @@ route_register(struct ctx *c)
 	reply_json(c->r, 201, o);
 }
 
+/* POST /api/v1/postal/items/batch {"items":[...]}: scripted bulk
+ * registration in one transaction (store_postal_register_batch). Each
+ * entry is checked like a single registration; the reply has one result
+ * per entry, in order. No receipt files are rendered here (print them
+ * with `motcua print receipt CODE --to FILE`); with the printer enabled
+ * each receipt is queued. */
+static void
+route_batch(struct ctx *c)
+{
+	struct postalreg *pr = NULL;
+	struct store_postal_reg *regs = NULL;
+	struct store_postal_result *res = NULL;
+	enum store_rc *rcs = NULL, rc;
+	char(*errs)[STORE_ERR_MAX] = NULL, err[STORE_ERR_MAX] = "";
+	char(*fields)[POSTALREG_FIELD_MAX] = NULL;
+	json_t *b, *items, *out = NULL, *it;
+	size_t n, i, k = 0, created = 0, existing = 0, refused = 0;
+	size_t *map = NULL; /* regs[k] is items[map[k]] */
+	bool *bad = NULL;
+
+	if (!allowed(c, CLERK) || (b = body(c)) == NULL)
+		return;
+	items = json_object_get(b, "items");
+	if (!json_is_array(items) || json_array_size(items) == 0 ||
+	    json_array_size(items) > STORE_POSTAL_BATCH_MAX) {
+		json_decref(b);
+		reply_error(c->r, 422, "items",
+		    "must be a list of 1 to 1000 registrations");
+		return;
+	}
+	n = json_array_size(items);
+	pr = calloc(n, sizeof *pr);
+	regs = calloc(n, sizeof *regs);
+	res = calloc(n, sizeof *res);
+	rcs = calloc(n, sizeof *rcs);
+	errs = calloc(n, sizeof *errs);
+	fields = calloc(n, sizeof *fields);
+	map = calloc(n, sizeof *map);
+	bad = calloc(n, sizeof *bad);
+	if (!pr || !regs || !res || !rcs || !errs || !fields || !map || !bad) {
+		reply_error(c->r, 500, NULL, "out of memory");
+		goto done;
+	}
+	json_array_foreach(items, i, it) {
+		char msg[POSTALREG_MSG_MAX];
+
+		if (postalreg_from_json(it, now_s(), c->cfg->agency_code,
+		        &pr[i], fields[i], msg) != POSTALREG_OK) {
+			bad[i] = true;
+			snprintf(errs[i], sizeof errs[i], "%s", msg);
+			continue;
+		}
+		pr[i].reg.actor = c->actor->name;
+		pr[i].reg.queue_receipt = printing_on(c);
+		pr[i].reg.max_pending =
+		    c->printer ? printer_queue_max(c->printer) : 1000000;
+		regs[k] = pr[i].reg;
+		map[k++] = i;
+	}
+	{
+		struct store_postal_result *kres =
+		    calloc(k ? k : 1, sizeof *kres);
+		enum store_rc *krcs = calloc(k ? k : 1, sizeof *krcs);
+		char(*kerrs)[STORE_ERR_MAX] = calloc(k ? k : 1, sizeof *kerrs);
+
+		if (!kres || !krcs || !kerrs) {
+			free(kres);
+			free(krcs);
+			free(kerrs);
+			reply_error(c->r, 500, NULL, "out of memory");
+			goto done;
+		}
+		rc = k ? store_postal_register_batch(c->store, regs, k, kres,
+		             krcs, kerrs, err)
+		       : STORE_OK;
+		for (size_t j = 0; j < k; j++) {
+			res[map[j]] = kres[j];
+			rcs[map[j]] = krcs[j];
+			memcpy(errs[map[j]], kerrs[j], sizeof kerrs[j]);
+		}
+		free(kres);
+		free(krcs);
+		free(kerrs);
+	}
+	if (rc != STORE_OK) {
+		reply_store(c->r, rc, err);
+		goto done;
+	}
+	out = json_array();
+	for (i = 0; i < n; i++) {
+		json_t *o;
+
+		if (bad[i] || rcs[i] != STORE_OK) {
+			char field[64] = "";
+			const char *msg = errs[i], *colon;
+
+			if (bad[i]) {
+				snprintf(field, sizeof field, "%s", fields[i]);
+			} else if ((colon = strstr(errs[i], ": ")) != NULL &&
+			    (size_t)(colon - errs[i]) < sizeof field &&
+			    memchr(errs[i], ' ', (size_t)(colon - errs[i])) ==
+			        NULL) {
+				memcpy(field, errs[i],
+				    (size_t)(colon - errs[i]));
+				field[colon - errs[i]] = '\0';
+				msg = colon + 2;
+			}
+			o = json_pack("{s:I,s:s,s:o}", "index", (json_int_t)i,
+			    "error", msg, "field",
+			    field[0] ? json_string(field) : json_null());
+			refused++;
+		} else {
+			o = json_pack("{s:I,s:b,s:s,s:s,s:s,s:o}", "index",
+			    (json_int_t)i, "created", res[i].created, "item_id",
+			    pr[i].reg.item_id, "code", res[i].code, "token",
+			    res[i].token, "receipt_job",
+			    res[i].print_job ? json_integer(res[i].print_job)
+			                     : json_null());
+			if (res[i].created)
+				created++;
+			else
+				existing++;
+		}
+		json_array_append_new(out, o);
+	}
+	if (created > 0) {
+		log_info("postal: %zu registered in a batch by %s", created,
+		    c->actor->name);
+		if (printing_on(c))
+			printer_kick(c->printer);
+	}
+	reply_json(c->r, 200,
+	    json_pack("{s:I,s:I,s:I,s:o}", "created", (json_int_t)created,
+	        "existing", (json_int_t)existing, "refused",
+	        (json_int_t)refused, "results", out));
+done:
+	for (i = 0; pr != NULL && i < n; i++)
+		postalreg_cleanup(&pr[i]);
+	free(pr);
+	free(regs);
+	free(res);
+	free(rcs);
+	free(errs);
+	free(fields);
+	free(map);
+	free(bad);
+	json_decref(b);
+}
+
 static void
 route_close(struct ctx *c)
 {
@@ -752,6 +901,8 @@ api_postal_route(struct store *st, struct printer *pr, const struct config *cfg,
 		route_s10(&c, seg);
 	} else if (strcmp(p, "/api/v1/postal/items") == 0 && post) {
 		route_register(&c);
+	} else if (strcmp(p, "/api/v1/postal/items/batch") == 0 && post) {
+		route_batch(&c);
 	} else if (split(p, "/api/v1/postal/items/", seg, sizeof seg, &rest) &&
 	    *rest == '\0' && get) {
 		route_item(&c, seg);

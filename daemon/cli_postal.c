@@ -204,50 +204,68 @@ read_json(const char *path)
 	return j;
 }
 
-/* A JSON array of registrations (scripted use): one request each, one
- * line each: "N ITEM created|existing CODE" or "N field: why". Goes on
- * after a refused one; exit 1 if any was refused. */
+/* A JSON array of registrations (scripted use), sent in batches of
+ * BATCH (POST /api/v1/postal/items/batch: one transaction each); one
+ * line per entry: "N ITEM created|existing CODE" or "N field: why". Goes
+ * on after a refused entry; exit 1 if any was refused. */
+#define BATCH 500
 static int
 register_many(const char *socket, const char *actor, json_t *list)
 {
-	json_t *it;
-	size_t i;
+	size_t n = json_array_size(list), base;
 	int worst = OK;
 
-	json_array_foreach(list, i, it) {
+	for (base = 0; base < n; base += BATCH) {
+		json_t *chunk = json_array(), *req, *j, *r;
 		struct body b;
 		long http;
-		json_t *j;
+		size_t i;
 		int rc;
 
-		if (!json_is_object(it)) {
-			printf("%zu\tbody: must be an object\n", i + 1);
-			worst = FAIL;
-			continue;
-		}
-		if (json_object_get(it, "actor") == NULL && actor != NULL)
-			json_object_set_new(it, "actor", json_string(actor));
-		if ((rc = call(socket, "POST", "/api/v1/postal/items", it, &b,
-		         &http)) != OK)
-			return rc;
-		j = b.p ? json_loadb(b.p, b.len, 0, NULL) : NULL;
-		if (http == 200 || http == 201)
-			printf("%zu\t%s\t%s\t%s\n", i + 1,
-			    json_string_value(json_object_get(j, "item_id")),
-			    http == 201 ? "created" : "existing",
-			    json_string_value(json_object_get(j, "code")));
-		else {
-			const char *f =
-			    json_string_value(json_object_get(j, "field"));
+		for (i = base; i < n && i < base + BATCH; i++) {
+			json_t *it = json_array_get(list, i);
 
-			printf("%zu\t%s%s%s\n", i + 1, f ? f : "",
-			    f ? ": " : "",
-			    j && json_string_value(json_object_get(j, "error"))
-			        ? json_string_value(json_object_get(j, "error"))
-			        : "refused");
-			worst = http >= 500 ? DAEMON
-			    : worst > FAIL  ? worst
-			                    : FAIL;
+			if (json_is_object(it) &&
+			    json_object_get(it, "actor") == NULL &&
+			    actor != NULL)
+				json_object_set_new(it, "actor",
+				    json_string(actor));
+			json_array_append(chunk, it);
+		}
+		req = json_pack("{s:o}", "items", chunk);
+		if (actor != NULL)
+			json_object_set_new(req, "actor", json_string(actor));
+		rc = call(socket, "POST", "/api/v1/postal/items/batch", req, &b,
+		    &http);
+		json_decref(req);
+		if (rc != OK)
+			return rc;
+		if (http != 200 ||
+		    (j = json_loadb(b.p, b.len, 0, NULL)) == NULL) {
+			rc = answer(&b, http, true);
+			free(b.p);
+			return rc;
+		}
+		json_array_foreach(json_object_get(j, "results"), i, r) {
+			const char *f =
+			    json_string_value(json_object_get(r, "field"));
+			const char *e =
+			    json_string_value(json_object_get(r, "error"));
+
+			if (e != NULL) {
+				printf("%zu\t%s%s%s\n", base + i + 1,
+				    f ? f : "", f ? ": " : "", e);
+				worst = worst > FAIL ? worst : FAIL;
+			} else {
+				printf("%zu\t%s\t%s\t%s\n", base + i + 1,
+				    json_string_value(
+				        json_object_get(r, "item_id")),
+				    json_is_true(json_object_get(r, "created"))
+				        ? "created"
+				        : "existing",
+				    json_string_value(
+				        json_object_get(r, "code")));
+			}
 		}
 		json_decref(j);
 		free(b.p);

@@ -4957,6 +4957,9 @@ enum pq {
 	PQ_PROC_DOCS,
 	PQ_DOCS_OF,
 	PQ_ITEM_OF,
+	PQ_SAVEPOINT,
+	PQ_RELEASE,
+	PQ_ROLLBACK_TO,
 	PQ_COUNT_
 };
 
@@ -5078,6 +5081,9 @@ static const char *const pq_sql[PQ_COUNT_] = {
 	                  " WHERE code = ?1",
 	[PQ_PROC_DOCS] = "SELECT documents FROM procedures WHERE code = ?1",
 	[PQ_ITEM_OF] = "SELECT item_id FROM postal_items WHERE dossier_id = ?1",
+	[PQ_SAVEPOINT] = "SAVEPOINT postal_item",
+	[PQ_RELEASE] = "RELEASE postal_item",
+	[PQ_ROLLBACK_TO] = "ROLLBACK TO postal_item",
 	[PQ_DOCS_OF] =
 	    "SELECT d.code, pr.name, d.owner_name, d.address, d.delivery,"
 	    " p.fees_vnd, p.item_id FROM postal_manifest_items m"
@@ -5368,6 +5374,26 @@ postal_register_tx(struct store *s, const struct store_postal_reg *r,
 	return STORE_OK;
 }
 
+/* Checks done before any write, shared by the single and batch paths;
+ * name and fold receive the NFC name and its folded form. */
+static bool
+postal_precheck(const struct store_postal_reg *r, char *name, size_t nsize,
+    char *fold, size_t fsize, char *err)
+{
+	if (!check_postal(r, err) ||
+	    !check_text("name", r->name, 1, OWNER_NAME_MAX, err) ||
+	    !check_text("address", r->address, 1, ADDRESS_MAX, err) ||
+	    !check_text("phone", r->phone, 0, PHONE_MAX, err) ||
+	    !check_text("id_number", r->id_number, 0, ID_NO_MAX, err))
+		return false;
+	if (text_nfc(r->name, strlen(r->name), name, nsize) < 0 ||
+	    text_fold(name, strlen(name), fold, fsize) < 0) {
+		seterr(err, "name: not valid UTF-8 text");
+		return false;
+	}
+	return true;
+}
+
 enum store_rc
 store_postal_register(struct store *s, const struct store_postal_reg *r,
     struct store_postal_result *res, char err[STORE_ERR_MAX])
@@ -5377,19 +5403,8 @@ store_postal_register(struct store *s, const struct store_postal_reg *r,
 	enum store_rc rc;
 
 	memset(res, 0, sizeof *res);
-	if (!check_postal(r, err))
+	if (!postal_precheck(r, name, sizeof name, fold, sizeof fold, err))
 		return STORE_INVALID;
-	if (!check_text("name", r->name, 1, OWNER_NAME_MAX, err))
-		return STORE_INVALID;
-	if (!check_text("address", r->address, 1, ADDRESS_MAX, err) ||
-	    !check_text("phone", r->phone, 0, PHONE_MAX, err) ||
-	    !check_text("id_number", r->id_number, 0, ID_NO_MAX, err))
-		return STORE_INVALID;
-	if (text_nfc(r->name, strlen(r->name), name, sizeof name) < 0 ||
-	    text_fold(name, strlen(name), fold, sizeof fold) < 0) {
-		seterr(err, "name: not valid UTF-8 text");
-		return STORE_INVALID;
-	}
 	if ((rc = begin(s, err)) != STORE_OK)
 		return rc;
 	rc = postal_register_tx(s, r, name, fold, res, now, err);
@@ -5401,6 +5416,74 @@ store_postal_register(struct store *s, const struct store_postal_reg *r,
 	if (rc != STORE_OK)
 		memset(res, 0, sizeof *res);
 	return rc;
+}
+
+enum store_rc
+store_postal_register_batch(struct store *s,
+    const struct store_postal_reg *regs, size_t n,
+    struct store_postal_result *res, enum store_rc *rcs,
+    char (*errs)[STORE_ERR_MAX], char err[STORE_ERR_MAX])
+{
+	char name[4 * OWNER_NAME_MAX + 1], fold[FOLD_MAX];
+	int64_t now = wall_now();
+	enum store_rc rc;
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (n > STORE_POSTAL_BATCH_MAX) {
+		seterr(err, "items: more than %d in one batch",
+		    STORE_POSTAL_BATCH_MAX);
+		return STORE_INVALID;
+	}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		memset(&res[i], 0, sizeof res[i]);
+		errs[i][0] = '\0';
+		rcs[i] = STORE_ERROR;
+		if (!postal_precheck(&regs[i], name, sizeof name, fold,
+		        sizeof fold, errs[i])) {
+			rcs[i] = STORE_INVALID;
+			continue;
+		}
+		/* each item in a savepoint: a refused one leaves nothing and
+		 * the others go on */
+		if ((st = pq(s, PQ_SAVEPOINT)) == NULL || prun(st) != SQLITE_OK)
+			goto fail;
+		rcs[i] = postal_register_tx(s, &regs[i], name, fold, &res[i],
+		    now, errs[i]);
+		if (rcs[i] != STORE_OK) {
+			if ((st = pq(s, PQ_ROLLBACK_TO)) == NULL ||
+			    prun(st) != SQLITE_OK)
+				goto fail;
+			/* cached display names may name rows rolled back */
+			names_clear(&s->proc_names);
+			names_clear(&s->agency_names);
+			memset(&res[i], 0, sizeof res[i]);
+		}
+		if ((st = pq(s, PQ_RELEASE)) == NULL || prun(st) != SQLITE_OK)
+			goto fail;
+		if (rcs[i] == STORE_ERROR)
+			goto fail; /* the disk, not the item: stop */
+	}
+	if ((rc = commit(s, err)) == STORE_OK)
+		return STORE_OK;
+	for (i = 0; i < n; i++) {
+		rcs[i] = STORE_ERROR;
+		memset(&res[i], 0, sizeof res[i]);
+	}
+	return rc;
+fail:
+	if (i < n && errs[i][0] != '\0')
+		seterr(err, "%s", errs[i]);
+	else
+		dberr(s, err);
+	rollback(s);
+	for (i = 0; i < n; i++) {
+		rcs[i] = STORE_ERROR;
+		memset(&res[i], 0, sizeof res[i]);
+	}
+	return STORE_ERROR;
 }
 
 json_t *

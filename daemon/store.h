@@ -428,6 +428,17 @@ struct store_postal_result {
 enum store_rc store_postal_register(struct store *,
     const struct store_postal_reg *, struct store_postal_result *,
     char err[STORE_ERR_MAX]);
+/* Bulk registration (scripted use): up to STORE_POSTAL_BATCH_MAX
+ * registrations in one durable transaction, each in its own savepoint:
+ * rcs[i] and errs[i] say how each went (STORE_OK with res[i].created
+ * false: already registered, in the store or earlier in the batch), and
+ * a refused one writes nothing. STORE_ERROR (err) when the batch as a
+ * whole could not be committed: then nothing is written. */
+#define STORE_POSTAL_BATCH_MAX 1000
+enum store_rc store_postal_register_batch(struct store *,
+    const struct store_postal_reg *regs, size_t n,
+    struct store_postal_result *res, enum store_rc *rcs,
+    char (*errs)[STORE_ERR_MAX], char err[STORE_ERR_MAX]);
 /* The registration of an S10 id (the newest within the window), with
  * the dossier's code, token, due_at, manifest_id and state; applicant
  * details included (staff only). NULL with *rc STORE_NOTFOUND. */

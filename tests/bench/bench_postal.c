@@ -3,7 +3,8 @@
  * temporary directory, synchronous=FULL (every commit fsync'd):
  *   - registration commit latency: N registrations, one transaction each,
  *     p50/p99 against N plain counter intakes in the same run;
- *   - bulk registration rate: the same run as items per second;
+ *   - bulk registration rate: N more in batches of 500, one transaction
+ *     each (store_postal_register_batch), and the one-by-one rate;
  *   - reconciling a 500-item manifest: 498 scanned, 2 missing resolved,
  *     1 unexpected; the time to compute the manifest (lists and state).
  * Prints a markdown section. */
@@ -75,7 +76,7 @@ main(int argc, char **argv)
 		.fee = 100000 };
 	double *lp = calloc((size_t)n, sizeof *lp),
 	       *li = calloc((size_t)n, sizeof *li);
-	double t0, tp, ti, recon, recv, p50p, p99p, p50i, p99i;
+	double t0, tp, ti, tb, recon, recv, p50p, p99p, p50i, p99i;
 	struct store *s;
 	int64_t now = time(NULL);
 	json_t *out, *m, *r;
@@ -143,6 +144,50 @@ main(int argc, char **argv)
 		lp[i] = mono() - a;
 	}
 	tp = mono() - t0;
+	/* bulk: the same registrations in batches of 500 (the batch route
+	 * and `motcua postal register --file LIST`), each batch one
+	 * durable transaction */
+	{
+		enum { B = 500 };
+		static struct store_postal_reg g[B];
+		static struct store_postal_result res[B];
+		static enum store_rc rcs[B];
+		static char errs[B][STORE_ERR_MAX];
+		static char ids[B][S10_LEN + 1];
+		int done = 0;
+
+		t0 = mono();
+		while (done < n) {
+			int k = n - done < B ? n - done : B;
+
+			for (i = 0; i < k; i++) {
+				item(ids[i], 40000000u + (unsigned)(done + i));
+				g[i] = (struct store_postal_reg){ .item_id =
+					                              ids[i],
+					.s10_verdict = "valid",
+					.name = "Trần Thị Bích Ngọc",
+					.address = "Số 12 Trần Phú",
+					.phone = "0912345678",
+					.procedure_code = PROC,
+					.agency_code = AGENCY,
+					.documents = "[]",
+					.fees_vnd = 100000,
+					.service = STORE_POSTAL_SEND,
+					.seal_intact = true,
+					.posted_at = now,
+					.station = "S3",
+					.actor = "bench" };
+			}
+			if (store_postal_register_batch(s, g, (size_t)k, res,
+			        rcs, errs, err) != STORE_OK)
+				die("batch", err);
+			for (i = 0; i < k; i++)
+				if (rcs[i] != STORE_OK || !res[i].created)
+					die("batch item", errs[i]);
+			done += k;
+		}
+		tb = mono() - t0;
+	}
 	p50p = pct(lp, n, 0.50) * 1e3;
 	p99p = pct(lp, n, 0.99) * 1e3;
 	p50i = pct(li, n, 0.50) * 1e3;
@@ -233,10 +278,14 @@ main(int argc, char **argv)
 	printf("| Registration commit latency p99 | %.2f ms | %.2f ms | "
 	       "%.2f | <= 5 ms | %s |\n",
 	    p99p, p99i, p99p / p99i, p99p <= 5 ? "met" : "NOT met");
-	printf("| Bulk registration | %.0f items/s | %.0f intakes/s | %.2f | "
+	printf("| Bulk registration, batches of 500 (one transaction each) | "
+	       "%.0f items/s | %.0f intakes/s (one by one) | %.2f | "
 	       ">= 2,000/s | %s |\n",
-	    n / tp, n / ti, (n / tp) / (n / ti),
-	    n / tp >= 2000 ? "met" : "NOT met");
+	    n / tb, n / ti, (n / tb) / (n / ti),
+	    n / tb >= 2000 ? "met" : "NOT met");
+	printf("| Registrations one by one (each fsync'd) | %.0f items/s | "
+	       "%.0f intakes/s | %.2f | | |\n",
+	    n / tp, n / ti, (n / tp) / (n / ti));
 	printf("| Reconciling a 500-item manifest (state and lists) | %.1f ms "
 	       "| | | < 100 ms | %s |\n",
 	    recon * 1e3, recon * 1e3 < 100 ? "met" : "NOT met");

@@ -204,6 +204,8 @@ def bulk_register_from_file(d):
     ok("created" in lines[2], lines[2])
     p = d.cli("postal", "register", "--file", path)
     ok("existing" in p.stdout.split("\n")[0], "a second run finds them: " + p.stdout)
+    st, j, _ = d.request("POST", "/api/v1/postal/items/batch", {"items": []})
+    eq((st, j["field"]), (422, "items"), str(j))
     # flags, as a clerk would script it
     flag_item = s10("61616161")
     p = d.cli("postal", "register", "--item", flag_item, "--name", NAME, "--address", "Số 3 Lê Lợi",

@@ -395,6 +395,46 @@ test_outbox_for_sync(void **state)
 }
 
 static void
+test_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct store_postal_reg r[4];
+	struct store_postal_result res[4];
+	enum store_rc rcs[4];
+	char ids[3][S10_LEN + 1], errs[4][STORE_ERR_MAX], err[STORE_ERR_MAX];
+
+	for (int i = 0; i < 3; i++)
+		item(ids[i], 900 + (unsigned)i);
+	reg(&r[0], ids[0]);
+	reg(&r[1], ids[1]);
+	r[1].procedure_code = "9.999"; /* refused inside the transaction */
+	reg(&r[2], ids[0]);            /* a duplicate of the first */
+	reg(&r[3], ids[2]);
+	r[3].fees_vnd = -1; /* refused before */
+	assert_int_equal(
+	    store_postal_register_batch(f->s, r, 4, res, rcs, errs, err),
+	    STORE_OK);
+	assert_int_equal(rcs[0], STORE_OK);
+	assert_true(res[0].created);
+	assert_int_equal(rcs[1], STORE_INVALID);
+	assert_non_null(strstr(errs[1], "procedure_code: "));
+	assert_int_equal(rcs[2], STORE_OK);
+	assert_false(res[2].created);
+	assert_string_equal(res[2].code, res[0].code);
+	assert_int_equal(rcs[3], STORE_INVALID);
+	assert_non_null(strstr(errs[3], "fees_vnd: "));
+	assert_int_equal(rows(f->s), 1);
+	/* the next code follows on: the refused one left no gap */
+	reg(&r[0], ids[2]);
+	assert_int_equal(
+	    store_postal_register_batch(f->s, r, 1, res, rcs, errs, err),
+	    STORE_OK);
+	assert_int_equal(rows(f->s), 2);
+	assert_int_equal(strcmp(res[0].code + strlen(res[0].code) - 4, "0002"),
+	    0);
+}
+
+static void
 test_parser(void **state)
 {
 	struct postalreg pr;
@@ -455,6 +495,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_for_sync, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test(test_parser),
 	};
 	HARNESS_RUN(tests);

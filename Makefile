@@ -40,19 +40,21 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/printer.c daemon/api_print.c \
 	postal/postid.c \
 	scanner/hidkeys.c scanner/devid.c scanner/hotplug.c scanner/evdev.c \
+	scanner/scan.c scanner/classify.c scanner/framer.c scanner/scanconf.c \
+	scanner/serscan.c scanner/scanhub.c \
 	postal/manifest.c daemon/postalreg.c daemon/api_postal.c \
 	daemon/postal_pages.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
-	daemon/cli_postal.c
+	daemon/cli_scan.c daemon/cli_postal.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
-	hidkeys hidshell evdev \
+	hidkeys hidshell evdev classify framer scanhub \
 	manifest storepostal
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
-	hidkeys \
+	hidkeys classify framer \
 	postalreg
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
@@ -125,7 +127,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
-	    daemon/api_print.c scanner/evdev.c daemon/api_postal.c \
+	    daemon/api_print.c scanner/evdev.c scanner/serscan.c \
+	    scanner/scanhub.c daemon/api_postal.c \
 	    daemon/postal_pages.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)

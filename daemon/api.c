@@ -25,6 +25,7 @@
 #include "jsonw.h"
 #include "lines.h"
 #include "log.h"
+#include "scanhub.h"
 #include "status.h"
 #include "sync.h"
 #include "textfold.h"
@@ -49,6 +50,7 @@ struct api {
 	uint64_t lookup_hit, lookup_miss, lookup_limited;
 	uint64_t intakes, status_changes, import_lines, import_rejected;
 	struct printer *printer; /* borrowed; NULL: no printing */
+	struct scanhub *scanhub; /* borrowed; NULL: no scanner routes */
 };
 
 /* Embedded assets from lookup-ui/ (daemon/assets.S). */
@@ -95,6 +97,12 @@ void
 api_set_printer(struct api *a, struct printer *p)
 {
 	a->printer = p;
+}
+
+void
+api_set_scanhub(struct api *a, struct scanhub *h)
+{
+	a->scanhub = h;
 }
 
 void
@@ -542,6 +550,8 @@ route_metrics(struct api *a, struct http_response *r)
 #undef GAUGE
 	if (a->printer != NULL)
 		printer_metrics(a->printer, f);
+	if (a->scanhub != NULL)
+		scanhub_metrics(a->scanhub, f);
 	fclose(f);
 	r->body = buf;
 	r->len = len;
@@ -1456,7 +1466,12 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 	    strcmp(hr->method, "GET") == 0 || strcmp(hr->method, "HEAD") == 0;
 
 	a->requests++;
-	if (a->kiosk != NULL && kiosk_handle(a->kiosk, hr, r))
+	/* scanner routes: staff only, and before the kiosk, whose terminal
+	 * streams would answer 404 for a staff terminal (scanhub.c) */
+	if (hr->admin && a->scanhub != NULL &&
+	    scanhub_handle(a->scanhub, hr, r))
+		; /* GET /api/v1/scanners, staff terminals' event streams */
+	else if (a->kiosk != NULL && kiosk_handle(a->kiosk, hr, r))
 		; /* the kiosk's routes: kiosk_api.c */
 	else if (get && match(p, "/api/v1/lookup/", seg, sizeof seg, &rest) &&
 	    *rest == '\0')

@@ -126,8 +126,8 @@ doc_arg(const char *rest, enum printdoc_kind *kind, char *ref, size_t size,
 		    (strlen(slash + 1) != 10 ||
 		        cal_parse_date(slash + 1, 10, &day) != 0)) {
 			reply_error(r, 400, "id",
-			    "not a manifest id BKYYYYMMDD-NNNN or a day "
-			    "YYYY-MM-DD");
+			    "not a manifest day YYYY-MM-DD or a postal "
+			    "manifest id BKYYYYMMDD-NNNN");
 			return -1;
 		}
 		snprintf(ref, size, "%s", slash + 1);

@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "kiosk.h"
+#include "scanconf.h"
 
 #define LINE_MAX_BYTES  200   /* with the newline: what inih r55 keeps */
 #define FILE_MAX_BYTES  65536 /* a config is a page or two; refuse more */
@@ -70,6 +71,7 @@ static const char *check_flow(const char *);
 static const char *const due_words[] = { "same_clock", "end_of_day" };
 static const char *const factor_words[] = { "id_last4", "phone_last4" };
 static const char *check_terminals(const char *);
+static const char *check_staff_terminals(const char *);
 static const char *const role_words[] = { "terminal", "hub" };
 static const char *const protocol_words[] = { "motcua", "lgsp" };
 static const char *const postal_done_words[] = { "delivery", "handover" };
@@ -286,6 +288,13 @@ static const struct key keys[] = {
 	{ KEY("printer", "queue_max"), .type = T_INT, AT(printer_queue_max),
 	    .min = 1, .max = 10000, .def = "200",
 	    .help = "jobs waiting at most; more are refused" },
+	{ KEY("scanner", "dedup_ms"), .type = T_INT, AT(scanner_dedup_ms),
+	    .min = 0, .max = 60000, .def = "2000", .restart = true,
+	    .help = "a repeat of a scan from one source within this is "
+	            "counted once" },
+	{ KEY("scanner", "terminals"), .type = T_STR, AT(scanner_terminals),
+	    .def = "", .restart = true, .check = check_staff_terminals,
+	    .help = "staff terminals (clerk stations, desks) scanners feed" },
 	{ KEY("postal", "done_at"), .type = T_ENUM, AT(postal_done_at_handover),
 	    .words = postal_done_words, .def = "delivery",
 	    .help = "a result returned by post is status 10 at delivery "
@@ -315,6 +324,10 @@ struct parse {
 	bool skip;           /* under a bad header: its keys go unchecked */
 	int line[KEY_COUNT]; /* where each key was set; 0: not set */
 	bool bad[KEY_COUNT]; /* its value was refused */
+	/* [scanner.NAME] sections (scanner/scanconf.c) */
+	int scan_src; /* the source of the current section, or -1 */
+	char scan_section[8 + SCAN_NAME_MAX];
+	struct scanconf_lines scan;
 };
 
 /* Appends one line of text; failure to grow sets oom. */
@@ -571,6 +584,50 @@ check_terminals(const char *v)
 	return kiosk_terminals_parse(v, t, &n);
 }
 
+static const char *
+check_staff_terminals(const char *v)
+{
+	char t[SCAN_SOURCES_MAX][SCAN_NAME_MAX];
+	size_t n;
+
+	return scanconf_terminals_parse(v, t, &n);
+}
+
+/* [scanner.NAME], one scanner source: the section name, or NULL when s is
+ * not one (*reported when it looked like one but was refused). */
+static const char *
+scanner_section(struct parse *p, const char *s, size_t len, bool *reported)
+{
+	char buf[80];
+	const char *problem;
+
+	*reported = false;
+	if (len < 8 || memcmp(s, "scanner.", 8) != 0)
+		return NULL;
+	problem =
+	    scanconf_section(&p->scan, p->cfg->scanners, &p->cfg->nscanners,
+	        s + 8, len - 8, p->lineno, &p->scan_src, buf, sizeof buf);
+	if (problem != NULL) {
+		errs_add(&p->errs, "%s:%d: [%.*s]: %s", p->name, p->lineno,
+		    (int)len, s, problem);
+		*reported = true;
+		return NULL;
+	}
+	snprintf(p->scan_section, sizeof p->scan_section, "%.*s", (int)len, s);
+	return p->scan_section;
+}
+
+static void
+scanner_report(void *arg, int line, const char *text)
+{
+	struct parse *p = arg;
+
+	if (line > 0)
+		errs_add(&p->errs, "%s:%d: %s", p->name, line, text);
+	else
+		errs_add(&p->errs, "%s: %s", p->name, text);
+}
+
 static void *
 field(struct config *c, const struct key *k)
 {
@@ -759,7 +816,7 @@ read_line(char *str, int num, void *stream)
 	char buf[LINE_MAX_BYTES + 1], pre[80];
 	size_t len = 0, limit, i, klen;
 	const char *s, *t, *close;
-	bool any = false;
+	bool any = false, reported;
 	int ch;
 
 	if (p->errs.full || num < 2)
@@ -800,6 +857,14 @@ read_line(char *str, int num, void *stream)
 	s = buf;
 	if (p->lineno == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3; /* a UTF-8 byte order mark; inih would skip it too */
+	if (p->lineno == 1 && buf + len - s >= 3 &&
+	    memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+		/* inih would skip a second one as well and read what follows
+		 * as a line our checks never saw (found by fuzz_config) */
+		errs_add(&p->errs, "%s:%d: a second byte order mark", p->name,
+		    p->lineno);
+		return str;
+	}
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
@@ -838,10 +903,15 @@ read_line(char *str, int num, void *stream)
 			;
 		while (close > s && is_blank(close[-1]))
 			close--;
+		p->scan_src = -1;
 		if ((p->section = find_section(s, (size_t)(close - s))) ==
-		    NULL) {
-			errs_add(&p->errs, "%s:%d: [%.*s]: unknown section",
-			    p->name, p->lineno, (int)(close - s), s);
+		        NULL &&
+		    (p->section = scanner_section(p, s, (size_t)(close - s),
+		         &reported)) == NULL) {
+			if (!reported)
+				errs_add(&p->errs,
+				    "%s:%d: [%.*s]: unknown section", p->name,
+				    p->lineno, (int)(close - s), s);
 			return str;
 		}
 		p->skip = false;
@@ -881,6 +951,18 @@ on_pair(void *user, const char *section, const char *name, const char *value)
 		errs_add(&p->errs, "%s:%d: %s: key outside any [section]",
 		    p->name, p->lineno, name);
 		return 0;
+	}
+	if (p->scan_src >= 0) { /* [scanner.NAME] */
+		char sbuf[160];
+
+		if ((problem = scanconf_set(&p->scan, p->cfg->scanners,
+		         p->scan_src, name, value, p->lineno, sbuf,
+		         sizeof sbuf)) != NULL) {
+			errs_add(&p->errs, "%s:%d: %s.%s: %s", p->name,
+			    p->lineno, p->section, name, problem);
+			return 0;
+		}
+		return 1;
 	}
 	if ((i = find_key(p->section, name)) < 0) {
 		errs_add(&p->errs, "%s:%d: %s.%s: unknown key", p->name,
@@ -985,13 +1067,23 @@ check_whole(struct parse *p)
 			    "57600 or 115200: '%d'",
 			    p->name, p->line[b], c->printer_baud);
 	}
+	{
+		int kt = find_key("kiosk", "terminals"),
+		    st = find_key("scanner", "terminals");
+
+		assert(kt >= 0 && st >= 0);
+		scanconf_check(&p->scan, c->scanners, c->nscanners,
+		    p->bad[kt] ? NULL : c->kiosk_terminals,
+		    p->bad[st] ? NULL : c->scanner_terminals, scanner_report,
+		    p);
+	}
 }
 
 static int
 parse_file(FILE *f, const char *name, struct config *out, char **errors)
 {
 	struct config c = { 0 };
-	struct parse p = { .f = f, .name = name, .cfg = &c };
+	struct parse p = { .f = f, .name = name, .cfg = &c, .scan_src = -1 };
 	char buf[64];
 	const char *problem;
 	size_t i;
@@ -1130,6 +1222,17 @@ config_restart_diff(const struct config *old, const struct config *new,
 		if (used < size) {
 			n = snprintf(buf + used, size - used, "%s%s",
 			    count ? ", " : "", keys[i].name);
+			used = n < 0 ? size : used + (size_t)n;
+		}
+		count++;
+	}
+	/* [scanner.NAME] sections: the sources open at start only */
+	if (old->nscanners != new->nscanners ||
+	    memcmp(old->scanners, new->scanners,
+	        old->nscanners * sizeof *old->scanners) != 0) {
+		if (used < size) {
+			n = snprintf(buf + used, size - used, "%s%s",
+			    count ? ", " : "", "[scanner.*] sections");
 			used = n < 0 ? size : used + (size_t)n;
 		}
 		count++;

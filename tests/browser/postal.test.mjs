@@ -6,6 +6,7 @@
 // docs/postal.md are written to build/screenshots/postal-*.png;
 // UPDATE_DOCS=1 copies them into docs/img (a plain check leaves the tree
 // clean).
+import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -13,20 +14,36 @@ import { Daemon, launch, test, run, assert, waitFor, ROOT, SHOTS } from "./lib.m
 
 const PROC = "1.001612.000.00.00.H49";
 const AGENCY = "000.00.19.H49";
-// The desks' terminals: until the scanner's staff streams land, the event
-// stream on main is the kiosk's (GET /api/v1/terminals/{id}/events, fed
-// by its test-only scan endpoint); its classifier knows tokens and
-// dossier codes only, so an S10 scan arrives there as "unknown".
-const d = await new Daemon(`[kiosk]
-terminals = clerk1, desk1
-test_endpoints = true
-`, { staff: true }).init();
-// print to file: the receipt's and the manifest's "printed to" path
+const d = await new Daemon("", { staff: true }).init();
+
+// A serial scanner on each desk, as the scanner tests do it: a socat pty
+// pair; motcuad's serial shell opens .dev, the test "scans" into .in.
+async function scanner(name) {
+  const dev = path.join(d.dir, name + ".dev"), inp = path.join(d.dir, name + ".in");
+  const proc = spawn("socat", [`pty,raw,echo=0,link=${dev}`, `pty,raw,echo=0,link=${inp}`], { stdio: "ignore" });
+  await waitFor(() => fs.existsSync(dev) && fs.existsSync(inp), 5000, "socat's links");
+  execFileSync("stty", ["-F", inp, "raw", "-echo"]); // no CR -> LF, no echo
+  const fd = fs.openSync(inp, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+  return { dev, scan: (text) => fs.writeSync(fd, text + "\r\n"), close() { fs.closeSync(fd); proc.kill(); } };
+}
+const desk = { clerk1: await scanner("clerk1"), desk1: await scanner("desk1") };
+// print to file: the receipt's and the manifest's "printed to" path; the
+// desks' scanners feed the staff terminals clerk1 and desk1
 fs.appendFileSync(d.conf, `[printer]
 enabled = true
 backend = file
 device = ${d.dir}/printer.out
 data_dir = ${ROOT}/data/printer
+[scanner]
+terminals = clerk1, desk1
+[scanner.clerk1-serial]
+type = serial
+device = ${desk.clerk1.dev}
+terminal = clerk1
+[scanner.desk1-serial]
+type = serial
+device = ${desk.desk1.dev}
+terminal = desk1
 `);
 try {
   await d.start();
@@ -35,6 +52,7 @@ try {
   console.log(fs.readFileSync(path.join(d.dir, "motcuad.log"), "utf8").split("\n").slice(-5).join("\n"));
   console.log("0 passed, 1 failed");
   await d.stop();
+  for (const k of Object.values(desk)) k.close();
   process.exit(1);
 }
 const base = d.staffUrl;
@@ -70,6 +88,7 @@ const ITEM2 = s10("RR", "20261125");
 const ITEM3 = s10("EE", "00000042");
 const ITEM4 = s10("CP", "31415926"); // typed with the keyboard only
 const ITEM5 = s10("RR", "27182818"); // registered across a session's end
+const ITEM6 = s10("LB", "16180339"); // scanned, then cancelled
 const BADCHECK = ITEM2.slice(0, 10) + ((Number(ITEM2[10]) + 1) % 10) + "VN";
 const STRAY = s10("RR", "99999999"); // not on any manifest
 const state = { manifest: null, codes: {} };
@@ -162,19 +181,6 @@ test("no session: the login page, then back to the clerk page; sign-out", async 
   await done(page);
 });
 
-test("clerk: the desk's scanner stream: a scan that is not an item id is said", async () => {
-  const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
-  await waitFor(async () => (await page.getAttribute("#stream", "class")).includes("up"), 10000, "the stream");
-  const scan = (payload) => fetch(`${d.url}/api/v1/test/terminals/clerk1/scan`, { method: "POST", body: payload });
-  assert((await scan("000.00.19.H49-261125-0001")).ok, "the scan is injected");
-  await waitFor(async () => (await text(page, "#s10-msg")).includes("000.00.19.H49-261125-0001"), 5000, "the scan arrives");
-  assert((await page.getAttribute("#s10-msg", "class")).includes("warn"), "a dossier code is not an item id");
-  assert(await page.isHidden("#reg"), "no form opens");
-  await scan("\x01garbage");
-  await waitFor(async () => (await text(page, "#s10-msg")).includes("Máy quét không đọc được"), 5000, "an unreadable scan");
-  await done(page);
-});
-
 test("the pages are not on the public listener", async () => {
   for (const p of ["/staff/postal/clerk", "/staff/postal/office", "/staff/postal/clerk.js"]) {
     const r = await fetch(d.url + p);
@@ -232,6 +238,29 @@ test("clerk: the same item again opens its registration, no duplicate", async ()
   await shot(page, "postal-clerk-duplicate", "#existing");
   const r = await page.context().request.get(base + "/api/v1/postal/items/" + ITEM1);
   assert(r.status() === 200 && (await r.json()).code === state.codes[ITEM1], "still the one registration");
+  await done(page);
+});
+
+test("clerk: the desk's scanner: its scans come through the event stream", async () => {
+  const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk1");
+  await waitFor(async () => (await page.getAttribute("#stream", "class")).includes("up"), 10000, "the stream");
+  desk.clerk1.scan(ITEM1); // registered: its registration opens
+  await page.waitForSelector("#existing:not(.hidden)");
+  assert((await text(page, "#ex-view")).includes(state.codes[ITEM1]), "the same registration");
+  await page.click("#ex-next");
+  desk.clerk1.scan("000.00.19.H49-261125-0001"); // a dossier code
+  await waitFor(async () => (await text(page, "#s10-msg")).includes("000.00.19.H49-261125-0001"), 5000, "the code arrives");
+  assert((await page.getAttribute("#s10-msg", "class")).includes("warn"), "a dossier code is not an item id");
+  desk.clerk1.scan("xin chào");
+  await waitFor(async () => (await text(page, "#s10-msg")).includes("Máy quét không đọc được"), 5000, "an unreadable scan");
+  desk.clerk1.scan(ITEM6); // a new item: its form opens
+  await page.waitForSelector("#reg:not(.hidden)");
+  assert((await text(page, "#reg-item")) === ITEM6, "the form for the scanned item");
+  await page.fill("#a-name", "Đặng Thị Giang");
+  desk.clerk1.scan(ITEM4); // a scan while the form holds typing: refused
+  await waitFor(async () => (await text(page, "#s10-msg")).includes("Đăng ký hoặc Huỷ"), 5000, "the form is kept");
+  assert(await page.inputValue("#a-name") === "Đặng Thị Giang", "the typing is kept");
+  await page.click("#cancel");
   await done(page);
 });
 
@@ -361,8 +390,8 @@ test("office: open the manifest, receive, see the missing one, resolve, sign", a
   assert(state.manifest, "needs the manifest from the clerk test");
   const page = await staffPage("office", "/staff/postal/office?station=desk1");
   await page.waitForSelector(`#t-list tr[data-id='${state.manifest}']`);
-  await page.fill("#scan-in", state.manifest);
-  await page.press("#scan-in", "Enter");
+  await waitFor(async () => (await page.getAttribute("#stream", "class")).includes("up"), 10000, "the stream");
+  desk.desk1.scan(state.manifest); // the manifest's barcode, on the desk's scanner
   await page.waitForSelector("#view:not(.hidden)");
   assert((await text(page, "#v-id")) === state.manifest, "the manifest view");
   assert((await page.locator("#t-expected tbody tr").count()) === 5, "5 expected");
@@ -377,7 +406,9 @@ test("office: open the manifest, receive, see the missing one, resolve, sign", a
   assert((await receive(ITEM1)).includes("ok"), "accepted");
   assert((await receive(BADCHECK)).includes("ok"), "accepted");
   assert((await receive(ITEM4)).includes("ok"), "accepted");
-  assert((await receive(ITEM5)).includes("ok"), "accepted");
+  desk.desk1.scan(ITEM5); // a packet on the desk's scanner
+  await waitFor(async () => (await text(page, "#scan-msg")).includes(ITEM5), 5000, "the scanned packet");
+  assert((await page.getAttribute("#scan-msg", "class")).includes("ok"), "accepted from the scanner");
   assert((await receive(ITEM1)).includes("info"), "a second scan: already received");
   assert((await receive(STRAY)).includes("warn"), "not on this manifest");
   await page.waitForSelector(`#l-unexpected li[data-item='${STRAY}']`);
@@ -443,5 +474,6 @@ if (process.env.UPDATE_DOCS === "1") {
 }
 await browser.close();
 await d.stop();
+for (const k of Object.values(desk)) k.close();
 if (!failed) d.cleanup();
 process.exit(failed ? 1 : 0);

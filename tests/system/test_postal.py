@@ -184,7 +184,11 @@ def register_fifty(d):
     items = []
     for i in range(50):
         item = s10(f"{10000000 + i}")
-        s, j, _ = sessions()[CLERKS[i % 2]].write("POST", "/api/v1/postal/items", reg_body(item))
+        # a body's or the query's "actor" poses as nobody on the staff
+        # listener: the session says who (checked in the audit log below)
+        body = reg_body(item, actor=OFFICE) if i == 7 else reg_body(item)
+        path = "/api/v1/postal/items" + ("?actor=quantri" if i == 8 else "")
+        s, j, _ = sessions()[CLERKS[i % 2]].write("POST", path, body)
         eq(s, 201, f"register {item} as {CLERKS[i % 2]}: {j}")
         ok(j["created"] and j["code"].startswith("000.00.19.H49-"), str(j))
         if i == 0:
@@ -359,7 +363,7 @@ def receive_at_office(d):
     office = sessions()[OFFICE]
     path = f"/api/v1/postal/manifests/{m}/receive"
     for item, code in items[:48]:
-        s, j, _ = office.write("POST", path, {"item_id": item})
+        s, j, _ = office.write("POST", path, {"item_id": item, "actor": CLERKS[0]})
         eq(s, 200, str(j))
         eq(j["result"], "accepted", str(j))
         eq(j["code"], code, "the dossier of the item")
@@ -581,6 +585,10 @@ def read_routes():
             f"/api/v1/procedures/{PROC}/checklist"]
 
 
+# the clerk's and the office's pages (postal_pages.c): static, staff only
+PAGES = ["/staff/postal/clerk", "/staff/postal/office", "/staff/postal/clerk.js"]
+
+
 def role_refusal(j):
     """A 403 for the role, in either shape: the staff listener's
     {"error":{"field":"role",...}} before the route (/api/v1/postal/...),
@@ -634,6 +642,10 @@ def postal_needs_a_session(d):
             s, j, _ = st.request("GET", path)
             eq(s, 401, f"GET {path} without a session")
             ok(no_personal_data(j), f"{path}: {j}")
+    for page in PAGES:
+        s, _, r = anon.request("GET", page)
+        eq(s, 303, f"{page} without a session goes to the sign-in page")
+        eq(r.getheader("Location"), "/staff/login?next=" + page, "with next")
     eq(snapshot(d), before, "nothing written without a session")
 
 
@@ -674,6 +686,10 @@ def kiosk_reads_no_postal_route(d):
     for method, path, body in write_routes():
         s, j, _ = k.write(method, path, body)
         eq(s, 403, f"kiosk {method} {path} with its CSRF token")
+    for page in PAGES:
+        eq(k.request("GET", page)[0], 403, f"kiosk GET {page}")
+    for page in PAGES:
+        eq(sessions()[CLERKS[0]].request("GET", page)[0], 200, f"clerk GET {page}")
     # its own bearer token over TCP: the same
     ktok = d.cli("user", "token", KIOSK, check=0).stdout.strip()
     p = d.remote(ktok, "postal", "item", STATE["items"][0][0])
@@ -721,7 +737,8 @@ def public_listener_has_no_postal_routes(d):
     ctok = d.cli("user", "token", CLERKS[0], "--label", "public-probe", check=0).stdout.strip()
     before = snapshot(d)
     routes = [("GET", p, None) for p in read_routes()] + write_routes() + [
-        ("GET", "/api/v1/postal/items", None), ("GET", "/api/v1/postal/", None)]
+        ("GET", "/api/v1/postal/items", None), ("GET", "/api/v1/postal/", None)] + [
+        ("GET", page, None) for page in PAGES]
     for method, path, body in routes:
         for h in ({}, {"Cookie": clerk.cookie, "X-CSRF-Token": clerk.csrf},
                   {"Authorization": "Bearer " + ctok}):

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "api_postal.h"
+#include "authhdr.h"
 #include "calendar.h"
 #include "dcode.h"
 #include "log.h"
@@ -41,19 +42,29 @@ reply_json(struct http_response *r, int status, json_t *j)
 	json_decref(j);
 	if (r->body == NULL) {
 		r->status = 500;
-		r->static_body = "{\"error\":\"out of memory\",\"field\":null}";
+		r->static_body =
+		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
 		r->len = strlen(r->static_body);
 	}
 }
 
-/* {"error": msg, "field": field or null} (the postal contract). */
+/* {"field", "message"}: the daemon's one error shape (docs/api.md
+ * "Errors"), also each refused entry of a batch; field "" when none. */
+static json_t *
+error_obj(const char *field, const char *msg)
+{
+	return json_pack("{s:s,s:s}", "field", field ? field : "", "message",
+	    msg ? msg : "");
+}
+
+/* {"error": {"field", "message"}}, as api.c and the staff listener's own
+ * refusals answer, so a client reads one shape whoever refused. */
 static void
 reply_error(struct http_response *r, int status, const char *field,
     const char *msg)
 {
 	reply_json(r, status,
-	    json_pack("{s:s,s:o}", "error", msg, "field",
-	        field && *field ? json_string(field) : json_null()));
+	    json_pack("{s:o}", "error", error_obj(field, msg)));
 }
 
 /* A store message "field: why" as an error reply. */
@@ -96,11 +107,16 @@ static bool
 allowed(struct ctx *c, unsigned roles)
 {
 	if (c->actor == NULL || c->actor->role == ROLE_NONE) {
-		reply_error(c->r, 401, NULL, "sign in first");
+		reply_error(c->r, 401, "session", "sign in first");
 		return false;
 	}
 	if ((roles & R(c->actor->role)) == 0) {
-		reply_error(c->r, 403, NULL, "your role may not do this");
+		char msg[96];
+
+		/* worded as api.c's api_allow() words it */
+		snprintf(msg, sizeof msg, "the %s role may not do this",
+		    role_name(c->actor->role));
+		reply_error(c->r, 403, "role", msg);
 		return false;
 	}
 	return true;
@@ -513,9 +529,8 @@ route_batch(struct ctx *c)
 				field[colon - errs[i]] = '\0';
 				msg = colon + 2;
 			}
-			o = json_pack("{s:I,s:s,s:o}", "index", (json_int_t)i,
-			    "error", msg, "field",
-			    field[0] ? json_string(field) : json_null());
+			o = json_pack("{s:I,s:o}", "index", (json_int_t)i,
+			    "error", error_obj(field, msg));
 			refused++;
 		} else {
 			o = json_pack("{s:I,s:b,s:s,s:s,s:s,s:o}", "index",

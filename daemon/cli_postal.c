@@ -160,10 +160,14 @@ answer(const struct body *b, long http, bool quiet)
 		}
 		rc = OK;
 	} else {
-		const char *m = json_string_value(json_object_get(j, "error"));
-		const char *f = json_string_value(json_object_get(j, "field"));
+		/* {"error": {"field", "message"}} (docs/api.md "Errors"),
+		 * whether the route or the staff listener refused. */
+		json_t *e = json_object_get(j, "error");
+		const char *m =
+		    json_string_value(json_object_get(e, "message"));
+		const char *f = json_string_value(json_object_get(e, "field"));
 
-		if (m != NULL && f != NULL)
+		if (m != NULL && f != NULL && *f != '\0')
 			warn("%s: %s", f, m);
 		else if (m != NULL)
 			warn("%s", m);
@@ -251,14 +255,19 @@ register_many(const char *socket, const char *actor, json_t *list)
 			return rc;
 		}
 		json_array_foreach(json_object_get(j, "results"), i, r) {
+			/* a refused entry: {"index", "error": {"field",
+			 * "message"}} */
+			json_t *err = json_object_get(r, "error");
 			const char *f =
-			    json_string_value(json_object_get(r, "field"));
+			    json_string_value(json_object_get(err, "field"));
 			const char *e =
-			    json_string_value(json_object_get(r, "error"));
+			    json_string_value(json_object_get(err, "message"));
+			bool named = f != NULL && *f != '\0';
 
-			if (e != NULL) {
+			if (err != NULL) {
 				printf("%zu\t%s%s%s\n", base + i + 1,
-				    f ? f : "", f ? ": " : "", e);
+				    named ? f : "", named ? ": " : "",
+				    e ? e : "refused");
 				worst = worst > FAIL ? worst : FAIL;
 			} else {
 				printf("%zu\t%s\t%s\t%s\n", base + i + 1,

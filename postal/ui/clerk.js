@@ -128,7 +128,7 @@
     P.message($("s10-msg"), "info", t("checking"));
     const c = await P.api("GET", "/api/v1/postal/s10/" + encodeURIComponent(id));
     if (seq !== st.seq) return;
-    if (c.status !== 200) { P.message($("s10-msg"), "bad", c.body.error); return; }
+    if (c.status !== 200) { P.message($("s10-msg"), "bad", c.error.message); return; }
     const v = c.body;
     if (v.verdict === "bad_format") {
       P.message($("s10-msg"), "bad", tf("s10_bad_format", { reason: str(v.reason) }));
@@ -139,7 +139,7 @@
     const ex = await P.api("GET", "/api/v1/postal/items/" + encodeURIComponent(item));
     if (seq !== st.seq) return;
     if (ex.status === 200) { showExisting(ex.body); return; }
-    if (ex.status !== 404) { P.message($("s10-msg"), "bad", ex.body.error); return; }
+    if (ex.status !== 404) { P.message($("s10-msg"), "bad", ex.error.message); return; }
     if (v.overridable) {
       let w = tf("s10_warn", { reason: str(v.reason) });
       if (v.verdict === "bad_check" && v.expected_check != null) w += " " + tf("expected", { c: v.expected_check });
@@ -335,8 +335,8 @@
     } else if (r.status === 200 && r.body.created === false) {
       showExisting(r.body);
     } else {
-      const msg = str(r.body.error) || tf("http_error", { n: r.status });
-      if (r.body.field && P.fieldError(f, r.body.field, msg)) P.message($("form-msg"), "bad", tf("fix_field", { msg }));
+      const msg = r.error.message;
+      if (r.error.field && P.fieldError(f, r.error.field, msg)) P.message($("form-msg"), "bad", tf("fix_field", { msg }));
       else P.message($("form-msg"), "bad", tf("not_saved", { msg }));
     }
   }
@@ -383,7 +383,7 @@
     const r = await P.api("POST", "/api/v1/postal/batches/close", station ? { station } : {});
     $("close-batch").disabled = false;
     if (r.status === 409) { P.message($("batch-msg"), "info", t("batch_empty")); show($("manifest"), false); return; }
-    if (r.status !== 201) { P.message($("batch-msg"), "bad", r.body.error); return; }
+    if (r.status !== 201) { P.message($("batch-msg"), "bad", r.error.message); return; }
     const m = r.body;
     P.message($("batch-msg"), "ok", tf("batch_ok", { id: str(m.manifest_id, 32) }));
     $("m-id").textContent = str(m.manifest_id, 32);

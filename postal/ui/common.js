@@ -72,17 +72,27 @@ window.Postal = (function () {
       }
     }
     let r, j = null;
-    try { r = await fetch(path, opts); } catch (e) { return { status: 0, body: { error: t("offline"), field: null } }; }
+    try { r = await fetch(path, opts); } catch (e) { return failed(0, null, t("offline")); }
     try { j = await r.json(); } catch (e) { j = null; }
-    if (j === null || typeof j !== "object") j = { error: tf("http_error", { n: r.status }), field: null };
+    if (j === null || typeof j !== "object") j = {};
     if (r.status === 401) {
-      if (!write) { toLogin(); return { status: 401, body: j }; }
+      if (!write) { toLogin(); return failed(401, j, null); }
       state.stale = true;
-      return { status: 401, body: { error: t("session_ended"), field: null } };
+      return failed(401, j, t("session_ended"));
     }
-    if (r.status === 403 && write && !retried && j.field === "X-CSRF-Token" && await refreshSession())
+    const res = r.status >= 200 && r.status < 300 ? { status: r.status, body: j, error: null } : failed(r.status, j, null);
+    if (r.status === 403 && write && !retried && res.error.field === "X-CSRF-Token" && await refreshSession())
       return api(method, path, body, true);
-    return { status: r.status, body: j };
+    return res;
+  }
+  // A refused request: the daemon's one error shape, {"error": {"field",
+  // "message"}} (docs/api.md "Errors"), as r.error; msg (or, with no usable
+  // reply, the HTTP status) stands in for the message when given.
+  function failed(status, body, msg) {
+    const e = body && body.error && typeof body.error === "object" ? body.error : {};
+    const field = typeof e.field === "string" ? e.field : "";
+    const message = msg || (typeof e.message === "string" && e.message) || tf("http_error", { n: status });
+    return { status, body: body || {}, error: { field, message } };
   }
   async function refreshSession() {
     let r, j = null;
@@ -100,7 +110,7 @@ window.Postal = (function () {
   async function session(roles) {
     const r = await api("GET", "/api/v1/session");
     if (r.status !== 200) {
-      if (r.status !== 401) message($("fatal"), "bad", r.body.error || t("offline"));
+      if (r.status !== 401) message($("fatal"), "bad", r.error ? r.error.message : t("offline"));
       return null;
     }
     state.session = r.body;

@@ -85,7 +85,7 @@
 
   async function openManifest(id) {
     const r = await P.api("GET", "/api/v1/postal/manifests/" + encodeURIComponent(id));
-    if (r.status !== 200) { P.message($("scan-msg"), "bad", r.body.error); return; }
+    if (r.status !== 200) { P.message($("scan-msg"), "bad", r.error.message); return; }
     st.m = r.body;
     render();
     P.message($("scan-msg"), "info", tf("opened", { id }));
@@ -102,7 +102,7 @@
   async function receive(item) {
     const r = await P.api("POST", "/api/v1/postal/manifests/" + encodeURIComponent(st.m.id) + "/receive", { item_id: item });
     if (r.status !== 200 && r.status !== 201) {
-      P.message($("scan-msg"), "bad", tf("bad_id", { reason: str(r.body.error) }));
+      P.message($("scan-msg"), "bad", tf("bad_id", { reason: r.error.message }));
       return;
     }
     const b = r.body, id = str(b.item_id || item, 64);
@@ -221,7 +221,7 @@
         { item_id: id, resolution: sel.value, reason: reason.value.trim() });
       b.disabled = false;
       if (r.status !== 200) {
-        if (!(r.body.field && P.fieldError(f, r.body.field, str(r.body.error)))) P.fieldError(f, "reason", str(r.body.error));
+        if (!(r.error.field && P.fieldError(f, r.error.field, r.error.message))) P.fieldError(f, "reason", r.error.message);
         return;
       }
       st.drafts.delete(key);
@@ -242,7 +242,7 @@
     if (!receiver) { P.fieldError(f, "receiver", t("name_required")); return; }
     const r = await P.api("POST", "/api/v1/postal/manifests/" + encodeURIComponent(st.m.id) + "/sign", { giver, receiver });
     if (r.status !== 200) {
-      if (!(r.body.field && P.fieldError(f, r.body.field, str(r.body.error)))) P.message($("sign-msg"), "bad", r.body.error);
+      if (!(r.error.field && P.fieldError(f, r.error.field, r.error.message))) P.message($("sign-msg"), "bad", r.error.message);
       return;
     }
     if (r.body && r.body.id) { st.m = r.body; render(); }

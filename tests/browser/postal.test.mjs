@@ -89,6 +89,7 @@ const ITEM3 = s10("EE", "00000042");
 const ITEM4 = s10("CP", "31415926"); // typed with the keyboard only
 const ITEM5 = s10("RR", "27182818"); // registered across a session's end
 const ITEM6 = s10("LB", "16180339"); // scanned, then cancelled
+const ITEM7 = s10("RR", "14142135"); // registered after a stale CSRF token
 const BADCHECK = ITEM2.slice(0, 10) + ((Number(ITEM2[10]) + 1) % 10) + "VN";
 const STRAY = s10("RR", "99999999"); // not on any manifest
 const state = { manifest: null, codes: {} };
@@ -296,6 +297,10 @@ test("clerk: a field the API refuses is shown at that field, nothing saved", asy
   await page.waitForSelector(".ferr[data-for='applicant.name']:not(.hidden)");
   assert(await page.getAttribute("#a-name", "aria-invalid") === "true", "the name field is marked");
   assert(await visible(page, "#form-msg"), "and the form says it was not saved");
+  // the daemon's {"error": {"field", "message"}}: its message, at the field and above
+  const why = (await text(page, ".ferr[data-for='applicant.name']")).trim();
+  assert(why && !why.includes("[object") && !why.includes("HTTP"), "the daemon's message at the field: " + why);
+  assert((await text(page, "#form-msg")).includes(why), "and in the form's message");
   assert((await page.context().request.get(base + "/api/v1/postal/items/" + ITEM3)).status() === 404, "nothing saved");
   await shot(page, "postal-clerk-field-error", "#reg fieldset:nth-of-type(2)");
   // a fee that is not a number is caught at its field too
@@ -463,6 +468,22 @@ test("office: English toggle; a clerk account may not use the office page", asyn
   await clerk.waitForSelector("#fatal:not(.hidden)");
   assert(await clerk.isHidden("#scan"), "no scan box for a clerk");
   await done(clerk);
+});
+
+test("clerk: a write refused for a stale CSRF token is sent again once with the new one", async () => {
+  const page = await staffPage("clerk", "/staff/postal/clerk?station=clerk2");
+  await typeItem(page, ITEM7);
+  await fillForm(page, { name: "Đỗ Thị Giang" });
+  // signed in again in another tab: a new session, a new CSRF token; the
+  // listener refuses the page's old one with field X-CSRF-Token
+  const r = await page.context().request.post(base + "/api/v1/session", { data: { user: USERS.clerk[0], password: PASSWORD } });
+  assert(r.status() === 200, "signed in again");
+  await page.click("#submit");
+  await page.waitForSelector("#done:not(.hidden)");
+  const posts = page.seen.filter((x) => x.method === "POST" && new URL(x.url).pathname === "/api/v1/postal/items");
+  assert(posts.length === 2, "refused once, then sent with the new token: " + posts.length);
+  assert(posts[0].headers["x-csrf-token"] !== posts[1].headers["x-csrf-token"], "with another token");
+  await done(page);
 });
 
 const failed = await run({});

@@ -249,10 +249,11 @@ def bad_input_rejected(d):
     for body, field, why in cases:
         s, j, _ = clerk.write("POST", "/api/v1/postal/items", body)
         eq(s, 422, f"{field}: {j}")
-        eq(j["field"], field, f"field named: {j}")
-        ok(why in j["error"], f"{field}: says why: {j}")
+        eq(j["error"]["field"], field, f"field named: {j}")
+        ok(why in j["error"]["message"], f"{field}: says why: {j}")
     s, j, _ = clerk.write("POST", "/api/v1/postal/items", "{not json")
     eq(s, 400, "malformed")
+    eq(j["error"]["field"], "body", f"malformed: the one error shape: {j}")
     eq((snapshot(d), count(d, "audit_log")), before, "nothing saved on any error")
     # the CLI prints the field error exactly and exits 1
     p = d.cli("postal", "register", "--item", new, "--name", NAME, "--address", "x",
@@ -282,7 +283,16 @@ def bulk_register_from_file(d):
     p = d.cli("postal", "register", "--file", path)
     ok("existing" in p.stdout.split("\n")[0], "a second run finds them: " + p.stdout)
     s, j, _ = sessions()[CLERKS[0]].write("POST", "/api/v1/postal/items/batch", {"items": []})
-    eq((s, j["field"]), (422, "items"), str(j))
+    eq((s, j["error"]["field"]), (422, "items"), str(j))
+    # each refused entry of a batch carries the same {"field", "message"}
+    s, j, _ = sessions()[CLERKS[0]].write("POST", "/api/v1/postal/items/batch", {"items": [
+        reg_body(s10("62626262"), fees_vnd="x", station="HL-03"),
+        reg_body(s10("62626263"), service="fax", station="HL-03")]})
+    eq((s, j["refused"], j["created"]), (200, 2, 0), str(j))
+    eq([(r["index"], r["error"]["field"]) for r in j["results"]],
+       [(0, "fees_vnd"), (1, "service")], str(j))
+    ok(all(set(r) == {"index", "error"} and set(r["error"]) == {"field", "message"}
+           and r["error"]["message"] for r in j["results"]), str(j))
     # flags, as a clerk would script it
     flag_item = s10("61616161")
     p = d.cli("postal", "register", "--item", flag_item, "--name", NAME, "--address", "Số 3 Lê Lợi",
@@ -590,13 +600,14 @@ PAGES = ["/staff/postal/clerk", "/staff/postal/office", "/staff/postal/clerk.js"
 
 
 def role_refusal(j):
-    """A 403 for the role, in either shape: the staff listener's
-    {"error":{"field":"role",...}} before the route (/api/v1/postal/...),
-    or the postal routes' {"error":"...role...","field":null} (the
-    checklist, which the kiosk role reaches as a catalogue read)."""
+    """A 403 for the role in the daemon's one error shape,
+    {"error":{"field":"role","message":"...role..."}}, whether the staff
+    listener refused before the route (/api/v1/postal/...) or the postal
+    route did (the checklist, which the kiosk role reaches as a catalogue
+    read; a role's wrong write)."""
     e = j.get("error") if isinstance(j, dict) else None
-    return (isinstance(e, dict) and e.get("field") == "role") or \
-        (isinstance(e, str) and "role" in e)
+    return isinstance(e, dict) and e.get("field") == "role" and \
+        "role" in e.get("message", "") and set(e) == {"field", "message"}
 
 
 def no_personal_data(body):
@@ -694,6 +705,7 @@ def kiosk_reads_no_postal_route(d):
     ktok = d.cli("user", "token", KIOSK, check=0).stdout.strip()
     p = d.remote(ktok, "postal", "item", STATE["items"][0][0])
     eq(p.returncode, 1, "kiosk token: refused")
+    ok("motcua: role: " in p.stderr, "the listener's refusal as field: message: " + p.stderr)
     ok(no_personal_data(p.stdout + p.stderr), p.stdout + p.stderr)
     eq(snapshot(d), before, "the kiosk changed nothing")
 
@@ -709,7 +721,7 @@ def each_role_its_own_writes(d):
         st = office if clerks_route else clerk
         s, j, _ = st.write(method, path, body)
         eq(s, 403, f"{'office_staff' if clerks_route else 'postal_clerk'} {method} {path}: {j}")
-        ok(isinstance(j["error"], str) and role_refusal(j), f"the postal shape, saying why: {j}")
+        ok(role_refusal(j), f"the one error shape, saying why: {j}")
     eq(snapshot(d), before, "no write of the wrong role")
     s, j, _ = clerk.request("GET", f"/api/v1/postal/returns?from={today_local()}"
                                    f"&to={today_local()}")
@@ -777,7 +789,8 @@ def clerk_token_over_tcp(d):
     before = snapshot(d)
     p = d.remote(tok, "postal", "receive", STATE["manifest"], s10("76767676"))
     ok(p.returncode != 0, "a clerk's token receives nothing at the office")
-    ok("403" in p.stderr or "role" in p.stderr, p.stderr)
+    ok("motcua: role: the postal_clerk role may not do this" in p.stderr,
+       "the route's refusal as field: message: " + p.stderr)
     eq(snapshot(d), before, "nothing written")
     p = d.remote("mct_" + "Q" * 43, "postal", "item", item)
     eq(p.returncode, 1, "an unknown token")

@@ -4,7 +4,8 @@
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
-	xlsxwriter zlib libserialport libqrencode freetype2 libpng libevdev libudev
+	xlsxwriter zlib libserialport libqrencode freetype2 libpng libevdev libudev \
+	zbar libjpeg libwebp
 
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
@@ -41,17 +42,18 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	postal/postid.c \
 	scanner/hidkeys.c scanner/devid.c scanner/hotplug.c scanner/evdev.c \
 	scanner/scan.c scanner/classify.c scanner/framer.c scanner/scanconf.c \
-	scanner/serscan.c scanner/scanhub.c
+	scanner/serscan.c scanner/scanhub.c \
+	scanner/imgload.c scanner/zdecode.c scanner/camscan.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
-	daemon/cli_scan.c
+	daemon/cli_scan.c daemon/cli_decode.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
-	hidkeys hidshell evdev classify framer scanhub
+	hidkeys hidshell evdev classify framer scanhub zdecode camscan
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
-	hidkeys classify framer
+	hidkeys classify framer imgload zdecode
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
 	$(BUILD)/obj/daemon/kiosk_assets.o
@@ -60,7 +62,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 LIBCORE := $(BUILD)/libmotcua.a
 
-.PHONY: all deps check unit-check system-check run fuzz bench bench-sync clean format \
+.PHONY: all deps check unit-check system-check run fuzz bench bench-sync bench-decode clean format \
 	format-check
 all: $(BUILD)/motcuad $(BUILD)/motcua
 
@@ -117,7 +119,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
 	    daemon/api_print.c scanner/evdev.c scanner/serscan.c \
-	    scanner/scanhub.c,$(CORE_SRC)) $(LIBS)
+	    scanner/scanhub.c scanner/camscan.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
@@ -130,10 +132,18 @@ $(BUILD)/bench_report: tests/bench/bench_report.c $(LIBCORE)
 $(BUILD)/bench_printer: tests/bench/bench_printer.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
-bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_printer
+$(BUILD)/bench_decode: tests/bench/bench_decode.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
+
+bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_printer \
+	$(BUILD)/bench_decode
 	@python3 tests/bench/sync_bench.py --build $(BUILD)
 	@sh tests/bench/run $(BUILD)
 	@BUILD=$(BUILD) node tests/bench/kiosk.mjs
+
+# The barcode part alone (docs/benchmarks.md, "Barcode decoding").
+bench-decode: deps all $(BUILD)/bench_decode
+	@python3 tests/bench/decode.py --build $(BUILD)
 
 # The sync part alone (docs/benchmarks.md, "Upstream sync").
 bench-sync: deps all

@@ -13,6 +13,7 @@
 
 #include "api.h"
 #include "config.h"
+#include "camscan.h"
 #include "evdev.h"
 #include "http.h"
 #include "kiosk_api.h"
@@ -343,8 +344,7 @@ main(int argc, char *argv[])
 		fatal("hot-plug monitor");
 	scanhub_set_hotplug(m.scanhub, m.hotplug);
 	scanhub_set_shell(m.scanhub, SCAN_HID, &hid_shell_ops);
-	/* At merge, the camera shell (scanner/camscan.c) registers here:
-	 * scanhub_set_shell(m.scanhub, SCAN_CAMERA, &camera_shell_ops); */
+	scanhub_set_shell(m.scanhub, SCAN_CAMERA, &camera_shell_ops);
 	scanhub_start(m.scanhub);
 	api_set_scanhub(m.api, m.scanhub);
 	/* The printer's data is checked at start: an error names the file

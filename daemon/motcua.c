@@ -30,6 +30,7 @@
 #include "status.h"
 #include "cli_print.h"
 #include "cli_scan.h"
+#include "cli_decode.h"
 #include "textfold.h"
 
 #ifndef MOTCUA_VERSION
@@ -2250,6 +2251,15 @@ cmd_report(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	return cli_report_main(cli->socket, argc, argv);
 }
 
+/* decode: local work in cli_decode.c; no daemon, no libcurl */
+static int
+cmd_decode(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cli;
+	(void)cmd;
+	return cli_decode(argc, argv);
+}
+
 /* print and printer live in cli_print.c; these pass the connection. */
 static int
 cmd_print(struct cli *cli, const struct command *cmd, int argc, char **argv)
@@ -2277,6 +2287,7 @@ static const struct command commands[] = {
 	{ "scanners", cmd_scanners, CLI_SCANNERS_SUMMARY, CLI_SCANNERS_USAGE },
 	{ "print", cmd_print, CLI_PRINT_SUMMARY, CLI_PRINT_USAGE },
 	{ "printer", cmd_printer, CLI_PRINTER_SUMMARY, CLI_PRINTER_USAGE },
+	{ "decode", cmd_decode, CLI_DECODE_SUMMARY, CLI_DECODE_USAGE },
 	{ "intake", cmd_intake, "register a new dossier at the counter",
 	    "Usage: motcua intake --procedure CODE --name NAME [options]\n"
 	    "\n"

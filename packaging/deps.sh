@@ -7,7 +7,8 @@ libuv1-dev libmicrohttpd-dev libjansson-dev libinih-dev libsodium-dev
 libutf8proc-dev libcurl4-openssl-dev zlib1g-dev libsqlite3-dev sqlite3 libcmocka-dev
 python3 python3-openpyxl libxlsxwriter-dev curl socat wrk nginx tzdata chromium
 fonts-dejavu-core openssl faketime libserialport-dev libqrencode-dev
-libfreetype-dev libpng-dev zbar-tools libevdev-dev libudev-dev"
+libfreetype-dev libpng-dev zbar-tools libevdev-dev libudev-dev
+libzbar-dev libjpeg-dev libwebp-dev zxing-cpp-tools"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 missing=""
 for p in $pkgs; do

@@ -153,6 +153,16 @@ def hid_shell_registered(d):
 
 
 @test
+def camera_shell_registered(d):
+    # no camera here: the shell's thread finds none and says so, the
+    # daemon goes on (the serial tests below still run)
+    wait_for(lambda: "cannot open" in source(d, "desk-cam")["detail"], timeout=5,
+             what="camera waiting")
+    c = source(d, "desk-cam")
+    eq((c["type"], c["state"]), ("camera", "waiting"), "a missing camera is waiting, not unsupported")
+
+
+@test
 def s10_valid_and_bad_check(d):
     good = s10("RR", "12345678")
     d.clerk.write(good + "\r\n")
@@ -396,6 +406,11 @@ terminal = hall-1
 type = hid
 device = /dev/input/by-id/usb-Nobody_Scanner-event-kbd
 terminal = desk1
+[scanner.desk-cam]
+type = camera
+device = /dev/v4l/by-id/usb-Nobody_Camera-video-index0
+terminal = desk1
+inverted = true
 """)
     passed = failed = 0
     try:

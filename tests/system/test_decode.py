@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""System test of `motcua decode`: the built CLI on images from
+tests/data/barcodes, a corrupt file, a file that is not an image, a
+missing file and a false positive. Checks the text and JSON output and
+the exit codes (0 found, 1 nothing found, 2 usage). No daemon needed.
+Ends with "N passed, N failed".
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DATA = os.path.join(ROOT, "tests", "data", "barcodes")
+QR13 = "http://google.com/gwt/n?u=bluenile.com"
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def eq(a, b, msg=""):
+    if a != b:
+        raise AssertionError(f"{msg}: {a!r} != {b!r}")
+
+
+def ok(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+class Env:
+    def __init__(self, build, tmp):
+        self.cli = os.path.join(build, "motcua")
+        self.tmp = tmp
+
+    def run(self, *args):
+        p = subprocess.run([self.cli, "decode", *args], capture_output=True,
+                           timeout=60, cwd=DATA)
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    def file(self, name, data):
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+
+@test
+def text_output(e):
+    rc, out, err = e.run("qrcode-1/13.png", "code128-1/1.png", "qrcode-1/17.png")
+    eq(rc, 0, "exit")
+    lines = out.splitlines()
+    eq(lines[0], "qrcode-1/13.png: qr: " + QR13, "qr line")
+    eq(lines[1], "code128-1/1.png: code128: 168901", "code128 line")
+    # CR LF escaped: one symbol is one line
+    eq(lines[2], "qrcode-1/17.png: qr: Sean Owen\\r\\nsrowen@google.com\\r\\n"
+       "917-364-2918\\r\\nhttp://awesome-thoughts.com", "escaped line")
+    eq(len(lines), 3, "line count")
+    eq(err, "", "stderr")
+
+
+@test
+def json_output(e):
+    # options may come after the files, like every motcua command
+    rc, out, _ = e.run("qrcode-1/17.png", "code128-1/2.png", "--json")
+    eq(rc, 0, "exit")
+    objs = [json.loads(line) for line in out.splitlines()]
+    eq(len(objs), 2, "objects")
+    eq(objs[0]["file"], "qrcode-1/17.png", "file")
+    eq(objs[0]["symbology"], "qr", "symbology")
+    eq(objs[0]["data"], "Sean Owen\r\nsrowen@google.com\r\n917-364-2918\r\n"
+       "http://awesome-thoughts.com", "data")
+    eq(objs[1]["data"], "Code 128", "code128 data")
+    eq(objs[1]["step"], "plain", "step")
+
+
+@test
+def falsepositive_finds_nothing(e):
+    rc, out, _ = e.run("--json", "falsepositives-1/01.jpg",
+                       "falsepositives-1/MQR-falsepositive.jpg")
+    eq(rc, 1, "exit when nothing is found")
+    eq(out, "", "no output")
+
+
+@test
+def bad_files_are_skipped(e):
+    corrupt = e.file("corrupt.png", open(os.path.join(DATA, "qrcode-1/13.png"),
+                                         "rb").read()[:300])
+    notimg = e.file("notes.png", b"just some text, not an image\n")
+    empty = e.file("empty.jpg", b"")
+    missing = os.path.join(e.tmp, "missing.webp")
+    rc, out, err = e.run(corrupt, notimg, empty, missing, "qrcode-1/13.png")
+    eq(rc, 0, "exit: the good file was read")
+    eq(out, "qrcode-1/13.png: qr: " + QR13 + "\n", "output")
+    lines = err.splitlines()
+    eq(len(lines), 4, "one error line per bad file: " + err)
+    ok(corrupt in lines[0] and "corrupt PNG" in lines[0], lines[0])
+    ok(notimg in lines[1] and "not a PNG, JPEG or WebP" in lines[1], lines[1])
+    ok(empty in lines[2] and "empty file" in lines[2], lines[2])
+    ok(missing in lines[3] and "No such file" in lines[3], lines[3])
+    rc, out, err = e.run(corrupt)
+    eq(rc, 1, "exit when only bad files")
+
+
+@test
+def huge_file_refused(e):
+    big = os.path.join(e.tmp, "huge.jpg")
+    with open(big, "wb") as f:  # sparse: 65 MiB without the disk
+        f.write(b"\xff\xd8\xff")
+        f.truncate(65 << 20)
+    rc, out, err = e.run(big)
+    eq(rc, 1, "exit")
+    ok("over the" in err and "byte limit" in err, err)
+
+
+@test
+def usage_errors(e):
+    for args in ((), ("--frobnicate", "x.png"), ("--symbologies", "pdf417", "x.png"),
+                 ("--steps", "magic", "x.png")):
+        rc, out, err = e.run(*args)
+        eq(rc, 2, f"exit for {args}")
+        ok(err.startswith("motcua: decode: "), err)
+    rc, out, _ = e.run("--help")
+    eq(rc, 0, "--help")
+    ok(out.startswith("Usage: motcua decode"), out)
+
+
+@test
+def symbology_option(e):
+    rc, out, _ = e.run("--symbologies", "qr", "code128-1/1.png")
+    eq(rc, 1, "code 128 off")
+    rc, out, _ = e.run("--symbologies", "ean13", "ean13-1/4.png")
+    eq((rc, out), (0, "ean13-1/4.png: ean13: 5449000039231\n"), "ean13 on")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    args = ap.parse_args()
+    build = args.build if os.path.isabs(args.build) else os.path.join(ROOT, args.build)
+    tmp = tempfile.mkdtemp(prefix="motcua-decode-")
+    e = Env(build, tmp)
+    passed = failed = 0
+    try:
+        for fn in TESTS:
+            try:
+                fn(e)
+                print("ok  ", fn.__name__)
+                passed += 1
+            except Exception as ex:  # noqa: BLE001 - report and go on
+                print("FAIL", fn.__name__ + ":", ex)
+                failed += 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -43,20 +43,24 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	scanner/hidkeys.c scanner/devid.c scanner/hotplug.c scanner/evdev.c \
 	scanner/scan.c scanner/classify.c scanner/framer.c scanner/scanconf.c \
 	scanner/serscan.c scanner/scanhub.c \
-	scanner/imgload.c scanner/zdecode.c scanner/camscan.c
+	scanner/imgload.c scanner/zdecode.c scanner/camscan.c \
+	daemon/authhdr.c daemon/auth.c \
+	postal/manifest.c daemon/postalreg.c daemon/api_postal.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
-	daemon/cli_scan.c daemon/cli_decode.c
+	daemon/cli_scan.c daemon/cli_decode.c daemon/cli_user.c \
+	daemon/cli_postal.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
-	hidkeys hidshell evdev classify framer scanhub zdecode camscan
+	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
+	manifest storepostal
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
-	hidkeys classify framer imgload zdecode
+	hidkeys classify framer imgload zdecode authhdr postalreg
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
-	$(BUILD)/obj/daemon/kiosk_assets.o
+	$(BUILD)/obj/daemon/kiosk_assets.o $(BUILD)/obj/daemon/auth_assets.o
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
@@ -86,6 +90,13 @@ KIOSK_ASSETS := lookup-ui/kiosk.js lookup-ui/kiosk.css \
 $(BUILD)/obj/daemon/kiosk_assets.o: daemon/kiosk_assets.S $(KIOSK_ASSETS)
 	@mkdir -p $(dir $@)
 	$(CC) -c -Wa,-I$(FONT_DIR) -o $@ daemon/kiosk_assets.S
+
+# The staff sign-in page (auth.c), the same way.
+STAFF_ASSETS := lookup-ui/staff-login.html lookup-ui/staff-login.js \
+	lookup-ui/staff-login.css
+$(BUILD)/obj/daemon/auth_assets.o: daemon/auth_assets.S $(STAFF_ASSETS)
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ daemon/auth_assets.S
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
@@ -119,7 +130,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
 	    daemon/api_print.c scanner/evdev.c scanner/serscan.c \
-	    scanner/scanhub.c scanner/camscan.c,$(CORE_SRC)) $(LIBS)
+	    scanner/scanhub.c scanner/camscan.c daemon/auth.c \
+	    daemon/api_postal.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
@@ -135,8 +147,11 @@ $(BUILD)/bench_printer: tests/bench/bench_printer.c $(LIBCORE)
 $(BUILD)/bench_decode: tests/bench/bench_decode.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
+$(BUILD)/bench_postal: tests/bench/bench_postal.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
+
 bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_printer \
-	$(BUILD)/bench_decode
+	$(BUILD)/bench_decode $(BUILD)/bench_postal
 	@python3 tests/bench/sync_bench.py --build $(BUILD)
 	@sh tests/bench/run $(BUILD)
 	@BUILD=$(BUILD) node tests/bench/kiosk.mjs

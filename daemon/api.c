@@ -14,6 +14,8 @@
 #include "api.h"
 #include "api_report.h"
 #include "api_print.h"
+#include "auth.h"
+#include "api_postal.h"
 #include "calendar.h"
 #include "dcode.h"
 #include "hub.h"
@@ -49,6 +51,7 @@ struct api {
 	uint64_t intakes, status_changes, import_lines, import_rejected;
 	struct printer *printer; /* borrowed; NULL: no printing */
 	struct scanhub *scanhub; /* borrowed; NULL: no scanner routes */
+	struct auth *auth;       /* borrowed; accounts (auth.c) */
 };
 
 /* Embedded assets from lookup-ui/ (daemon/assets.S). */
@@ -101,6 +104,12 @@ void
 api_set_scanhub(struct api *a, struct scanhub *h)
 {
 	a->scanhub = h;
+}
+
+void
+api_set_auth(struct api *a, struct auth *au)
+{
+	a->auth = au;
 }
 
 void
@@ -291,6 +300,12 @@ actor_of(const struct http_request *hr, const char *named, char *buf,
 	char name[ACTOR_MAX / 2];
 	size_t n = 0;
 
+	/* signed in on the staff listener: the account, whatever the body
+	 * says */
+	if (hr->actor != NULL && hr->peer_uid < 0) {
+		snprintf(buf, size, "%s", hr->actor->name);
+		return;
+	}
 	if (named == NULL)
 		named = http_query(hr, "actor");
 	if (named == NULL || *named == '\0')
@@ -334,7 +349,10 @@ lookup_view(const struct store_lookup *v, int64_t now, char *buf, size_t size)
 	jsonw_str(&w, "procedure", v->procedure_name);
 	jsonw_str(&w, "received_on", day);
 	jsonw_str(&w, "received_at", rec);
-	jsonw_str(&w, "due_at", due);
+	if (v->due_at != 0) /* a postal dossier has none until accepted */
+		jsonw_str(&w, "due_at", due);
+	else
+		jsonw_null(&w, "due_at");
 	jsonw_open(&w, "status");
 	jsonw_int(&w, "code", v->status);
 	jsonw_str(&w, "name", status_name(v->status));
@@ -343,7 +361,8 @@ lookup_view(const struct store_lookup *v, int64_t now, char *buf, size_t size)
 	jsonw_str(&w, "kiosk_vi", status_kiosk_vi(v->status));
 	jsonw_str(&w, "kiosk_en", status_kiosk_en(v->status));
 	jsonw_close(&w);
-	jsonw_bool(&w, "overdue", status_overdue(v->status, v->due_at, now));
+	jsonw_bool(&w, "overdue",
+	    v->due_at != 0 && status_overdue(v->status, v->due_at, now));
 	jsonw_bool(&w, "result_ready", v->status == ST_RESULT_READY);
 	jsonw_bool(&w, "result_returned", v->status == ST_RETURNED);
 	jsonw_open(&w, "collect");
@@ -546,6 +565,7 @@ route_metrics(struct api *a, struct http_response *r)
 		printer_metrics(a->printer, f);
 	if (a->scanhub != NULL)
 		scanhub_metrics(a->scanhub, f);
+	auth_metrics(a->auth, f);
 	fclose(f);
 	r->body = buf;
 	r->len = len;
@@ -1154,6 +1174,14 @@ route_procedures_import(struct api *a, const struct http_request *hr,
 		else
 			reject(rej, ls.no, err, &rejected);
 	}
+	{ /* store_put_procedure audits without a name: say who */
+		char actor[ACTOR_MAX], detail[64];
+
+		actor_of(hr, NULL, actor, sizeof actor);
+		snprintf(detail, sizeof detail, "imported=%zu rejected=%zu", ok,
+		    rejected);
+		store_audit(a->store, actor, "catalogue_import", NULL, detail);
+	}
 	reply_json(r, 200,
 	    json_pack("{s:I,s:I,s:I,s:I,s:o}", "imported", (json_int_t)ok,
 	        "updated", (json_int_t)0, "unchanged", (json_int_t)0,
@@ -1373,6 +1401,14 @@ route_sync(struct api *a, const struct http_request *hr,
 			return;
 		}
 		log_info("sync: %d parked item(s) back in the queue", n);
+		{ /* store_outbox_unpark audits without a name: say who */
+			char actor[ACTOR_MAX], detail[32];
+
+			actor_of(hr, NULL, actor, sizeof actor);
+			snprintf(detail, sizeof detail, "%d released", n);
+			store_audit(a->store, actor, "sync_retry", NULL,
+			    detail);
+		}
 		reply_json(r, 200, json_pack("{s:i}", "released", n));
 	} else {
 		reply_error(r, 404, "path", "no such resource");
@@ -1392,6 +1428,18 @@ route_staff(struct api *a, const struct http_request *hr,
 
 		actor_of(hr, NULL, actor, sizeof actor);
 		api_print_route(a->printer, a->store, hr, r, actor);
+		return;
+	}
+	if (api_postal_match(p)) { /* api_postal.c */
+		struct actor ac;
+
+		/* signed in on the staff listener: the account and its
+		 * role; on the admin socket: role admin, named in the body */
+		if (hr->actor != NULL && hr->peer_uid < 0)
+			ac = *api_actor(hr);
+		else
+			api_postal_socket_actor(hr, &ac);
+		api_postal_route(a->store, a->printer, a->cfg, hr, r, &ac);
 		return;
 	}
 	if (strcmp(p, "/api/v1/dossiers") == 0) {
@@ -1440,10 +1488,59 @@ route_staff(struct api *a, const struct http_request *hr,
 		reply_error(r, 404, "path", "no such resource");
 }
 
-void
-api_handle(void *arg, const struct http_request *hr, struct http_response *r)
+/* The roles that may use a staff route (docs/security.md). Routes not
+ * named here are open to every staff role but the kiosk's; their
+ * handlers narrow it with api_allow (the postal routes do). */
+static unsigned
+staff_roles(const char *m, const char *p)
 {
-	struct api *a = arg;
+	bool get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+
+#define PFX(x) (strncmp(p, x, strlen(x)) == 0)
+	if (PFX("/api/v1/reports") || PFX("/staff/reports") ||
+	    strcmp(p, "/api/v1/counts") == 0)
+		return ROLES_OFFICE;
+	if (strcmp(p, "/api/v1/dossiers") == 0 || PFX("/api/v1/dossiers/"))
+		return get ? ROLES_STAFF : ROLES_OFFICE;
+	if (PFX("/api/v1/print"))
+		return ROLES_STAFF;
+	if (strcmp(p, "/api/v1/procedures") == 0 ||
+	    PFX("/api/v1/procedures/") || strcmp(p, "/api/v1/holidays") == 0)
+		return get ? ROLES_SIGNEDIN : ROLES_ADMIN;
+	if (strcmp(p, "/api/v1/import") == 0 || PFX("/api/v1/users") ||
+	    strcmp(p, "/api/v1/audit") == 0 || PFX("/api/v1/sync/") ||
+	    PFX("/api/v1/hub/"))
+		return ROLES_ADMIN;
+#undef PFX
+	return ROLES_STAFF;
+}
+
+const struct actor *
+api_actor(const struct http_request *hr)
+{
+	static const struct actor nobody = { "anonymous", ROLE_NONE };
+
+	return hr->actor != NULL ? hr->actor : &nobody;
+}
+
+bool
+api_allow(const struct http_request *hr, unsigned roles,
+    struct http_response *r)
+{
+	char msg[96];
+
+	if (role_in(hr->actor, roles))
+		return true;
+	snprintf(msg, sizeof msg, "the %s role may not do this",
+	    role_name(api_actor(hr)->role));
+	reply_error(r, 403, "role", msg);
+	return false;
+}
+
+/* Every listener's routes; hr->admin and hr->actor are set for staff. */
+static void
+dispatch(struct api *a, const struct http_request *hr, struct http_response *r)
+{
 	const char *p = hr->path, *rest;
 	char seg[64];
 	bool get =
@@ -1453,6 +1550,7 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 	/* scanner routes: staff only, and before the kiosk, whose terminal
 	 * streams would answer 404 for a staff terminal (scanhub.c) */
 	if (hr->admin && a->scanhub != NULL &&
+	    role_in(hr->actor, ROLES_STAFF) &&
 	    scanhub_handle(a->scanhub, hr, r))
 		; /* GET /api/v1/scanners, staff terminals' event streams */
 	else if (a->kiosk != NULL && kiosk_handle(a->kiosk, hr, r))
@@ -1468,8 +1566,14 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 		route_metrics(a, r);
 	else if (get && (strcmp(p, "/") == 0 || strncmp(p, "/l/", 3) == 0))
 		route_page(r);
+	else if (hr->admin &&
+	    (strncmp(p, "/api/v1/", 8) == 0 || strncmp(p, "/staff/", 7) == 0) &&
+	    !api_allow(hr, staff_roles(hr->method, p), r))
+		; /* 403: not for this role */
+	else if (hr->admin && a->auth != NULL && auth_route(a->auth, hr, r))
+		; /* accounts and the audit log: auth.c */
 	else if (hr->admin && api_report_handle(a->store, a->cfg, hr, r))
-		; /* reports: admin socket only (api_report.c) */
+		; /* reports: staff only (api_report.c) */
 	else if (hr->admin && strncmp(p, "/api/v1/", 8) == 0)
 		route_staff(a, hr, r);
 	else
@@ -1480,8 +1584,60 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 	if (hr->admin && strcmp(hr->method, "POST") == 0 && r->status < 300 &&
 	    a->sync != NULL)
 		sync_kick(a->sync);
+}
+
+static void
+count_reply(struct api *a, const struct http_response *r)
+{
 	if (r->status >= 500)
 		a->errors_5xx++;
 	else if (r->status >= 400)
 		a->errors_4xx++;
+}
+
+void
+api_handle(void *arg, const struct http_request *hr, struct http_response *r)
+{
+	struct api *a = arg;
+	struct http_request sock;
+	struct actor act = { .role = ROLE_ADMIN };
+
+	if (hr->admin) {
+		/* the admin socket: role admin, named as it always was */
+		actor_of(hr, NULL, act.name, sizeof act.name);
+		sock = *hr;
+		sock.actor = &act;
+		hr = &sock;
+	}
+	dispatch(a, hr, r);
+	count_reply(a, r);
+}
+
+bool
+api_staff_known(void *arg, const struct http_request *hr)
+{
+	struct api *a = arg;
+
+	return auth_known(a->auth, hr);
+}
+
+void
+api_handle_staff(void *arg, const struct http_request *hr,
+    struct http_response *r)
+{
+	struct api *a = arg;
+	struct http_request staff;
+	struct actor act;
+
+	if (auth_handle_open(a->auth, hr, r) ||
+	    auth_request(a->auth, hr, r, &act) == -1) {
+		a->requests++;
+		count_reply(a, r);
+		return;
+	}
+	staff = *hr;
+	staff.admin = true; /* the staff routes, with the actor's role */
+	staff.actor = &act;
+	dispatch(a, &staff, r);
+	count_reply(a, r);
 }

@@ -37,6 +37,29 @@ struct hub;
 void api_set_sync(struct api *, struct sync *);
 /* Hub role: its staff routes under /api/v1/hub/ (borrowed). */
 void api_set_hub(struct api *, struct hub *);
-/* The http_handler: arg is the struct api. */
+/* The http_handler of the public listener and the admin socket: arg is
+ * the struct api. */
 void api_handle(void *arg, const struct http_request *, struct http_response *);
+
+/* ---- staff access (auth.c, docs/security.md) ----
+ * Accounts and sessions (borrowed; set before the listeners start). */
+struct auth;
+void api_set_auth(struct api *, struct auth *);
+/* The http_handler of the staff listener: every request but the sign-in
+ * page and /api/v1/session needs a session or a bearer token; then the
+ * staff routes run as for the admin socket, with the actor's role. */
+void api_handle_staff(void *arg, const struct http_request *,
+    struct http_response *);
+/* Its http_opts.known: a session or token is on the request, so the body
+ * may be as large as an import; strangers get a small limit. */
+bool api_staff_known(void *arg, const struct http_request *);
+/* Who asks: the signed-in account, or role admin on the admin socket
+ * (named "NAME (uid N)" as before). Never NULL; role ROLE_NONE on the
+ * public listener. */
+struct actor;
+const struct actor *api_actor(const struct http_request *);
+/* true when the actor's role is in roles (ROLES_* or ROLE_BIT() in
+ * authhdr.h); else false with a 403 {"error":{"field":"role",...}} in r. */
+bool api_allow(const struct http_request *, unsigned roles,
+    struct http_response *);
 #endif

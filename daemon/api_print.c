@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "api_print.h"
+#include "postid.h"
 #include "calendar.h"
 #include "dcode.h"
 #include "log.h"
@@ -117,10 +118,16 @@ doc_arg(const char *rest, enum printdoc_kind *kind, char *ref, size_t size,
 		return -1;
 	}
 	if (*kind == PRINTDOC_MANIFEST) {
-		if (strlen(slash + 1) != 10 ||
-		    cal_parse_date(slash + 1, 10, &day) != 0) {
+		int y, m, d, seq;
+
+		/* a postal manifest id (BKYYYYMMDD-NNNN) or a day */
+		if (!manifest_id_parse(slash + 1, strlen(slash + 1), &y, &m, &d,
+		        &seq) &&
+		    (strlen(slash + 1) != 10 ||
+		        cal_parse_date(slash + 1, 10, &day) != 0)) {
 			reply_error(r, 400, "id",
-			    "not a manifest day YYYY-MM-DD");
+			    "not a manifest day YYYY-MM-DD or a postal "
+			    "manifest id BKYYYYMMDD-NNNN");
 			return -1;
 		}
 		snprintf(ref, size, "%s", slash + 1);

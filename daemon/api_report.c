@@ -300,6 +300,7 @@ route_page(struct store *st, const struct config *cfg,
 	int today, y, m, d;
 	size_t len = 0;
 	char *page;
+	json_t *manifests;
 
 	if (a.agency != NULL && a.agency[0] == '\0')
 		a.agency = NULL;
@@ -330,7 +331,9 @@ route_page(struct store *st, const struct config *cfg,
 	/* the series already carries the whole in its total */
 	sum = ser;
 	sum.p.by = SR_BY_NONE;
-	page = report_page(&sum, &ser, cfg->office_name, &len);
+	manifests = store_postal_manifests(st, 50);
+	page = report_page(&sum, &ser, cfg->office_name, manifests, &len);
+	json_decref(manifests);
 	reply_body(r, ctype_html, page, len);
 	report_free(&ser);
 }

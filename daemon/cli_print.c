@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "cli_print.h"
+#include "cli_user.h"
 #include "dcode.h"
 
 enum { OK = 0, FAIL = 1, USAGE = 2, DAEMON = 3 };
@@ -64,6 +65,7 @@ call(const char *socket, const char *method, const char *path, struct body *b,
     long *http)
 {
 	char url[4096], err[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdr = NULL;
 	CURL *c;
 	CURLcode cc;
 
@@ -79,9 +81,12 @@ call(const char *socket, const char *method, const char *path, struct body *b,
 		return DAEMON;
 	}
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	if (cli_target(c, socket, path, &hdr) == -1) {
+		curl_easy_cleanup(c);
+		curl_global_cleanup();
+		return USAGE;
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
@@ -95,6 +100,7 @@ call(const char *socket, const char *method, const char *path, struct body *b,
 	cc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, http);
 	curl_easy_cleanup(c);
+	curl_slist_free_all(hdr);
 	curl_global_cleanup();
 	if (cc != CURLE_OK) {
 		warn("cannot talk to the daemon at %s: %s", socket,

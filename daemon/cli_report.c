@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "cli_report.h"
+#include "cli_user.h"
 #include "report.h"
 
 enum { CR_OK = 0, CR_FAIL = 1, CR_USAGE = 2, CR_DAEMON = 3 };
@@ -110,6 +111,7 @@ fetch(const char *socket, const char *path, const struct report_args *a,
     struct body *b, long *http)
 {
 	char url[8192], errbuf[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdr = NULL;
 	long oserr = 0;
 	CURL *c;
 	CURLcode cc;
@@ -131,9 +133,12 @@ fetch(const char *socket, const char *path, const struct report_args *a,
 		curl_global_cleanup();
 		return usage2("report", "arguments too long");
 	}
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	if (cli_target(c, socket, url + 16, &hdr) == -1) {
+		curl_easy_cleanup(c);
+		curl_global_cleanup();
+		return CR_USAGE;
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
@@ -146,6 +151,7 @@ fetch(const char *socket, const char *path, const struct report_args *a,
 	else
 		curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
 	curl_easy_cleanup(c);
+	curl_slist_free_all(hdr);
 	curl_global_cleanup();
 	if (cc != CURLE_OK) {
 		/* curl's own text speaks of "localhost port 80" */

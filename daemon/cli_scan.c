@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "cli_scan.h"
+#include "cli_user.h"
 
 enum { OK = 0, FAIL = 1, USAGE = 2, DAEMON = 3 };
 
@@ -45,6 +46,7 @@ static int
 get(const char *socket, const char *path, struct body *b, long *http)
 {
 	char url[256], err[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdr = NULL;
 	CURL *c;
 	CURLcode cc;
 
@@ -56,9 +58,13 @@ get(const char *socket, const char *path, struct body *b, long *http)
 		return DAEMON;
 	}
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	/* the staff listener over TCP when MOTCUA_URL is set (cli_user.c) */
+	if (cli_target(c, socket, url + 16, &hdr) == -1) {
+		curl_easy_cleanup(c);
+		curl_global_cleanup();
+		return USAGE;
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
@@ -67,6 +73,7 @@ get(const char *socket, const char *path, struct body *b, long *http)
 	cc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, http);
 	curl_easy_cleanup(c);
+	curl_slist_free_all(hdr);
 	curl_global_cleanup();
 	if (cc != CURLE_OK) {
 		fprintf(stderr, "motcua: cannot talk to the daemon at %s: %s\n",

@@ -67,6 +67,7 @@ static const char *check_upstream(const char *);
 static const char *check_backend(const char *);
 static const char *check_parity(const char *);
 static const char *check_flow(const char *);
+static const char *check_staff_listen(const char *);
 
 static const char *const due_words[] = { "same_clock", "end_of_day" };
 static const char *const factor_words[] = { "id_last4", "phone_last4" };
@@ -74,6 +75,7 @@ static const char *check_terminals(const char *);
 static const char *check_staff_terminals(const char *);
 static const char *const role_words[] = { "terminal", "hub" };
 static const char *const protocol_words[] = { "motcua", "lgsp" };
+static const char *const postal_done_words[] = { "delivery", "handover" };
 
 #define KEY(s, k) .section = s, .key = k, .name = s "." k
 #define AT(field) .off = offsetof(struct config, field)
@@ -294,6 +296,37 @@ static const struct key keys[] = {
 	{ KEY("scanner", "terminals"), .type = T_STR, AT(scanner_terminals),
 	    .def = "", .restart = true, .check = check_staff_terminals,
 	    .help = "staff terminals (clerk stations, desks) scanners feed" },
+	/* Staff listener and accounts: docs/security.md. */
+	{ KEY("server", "staff_listen"), .type = T_STR, AT(staff_listen),
+	    .def = "", .restart = true, .check = check_staff_listen,
+	    .help = "staff pages and API (sessions, tokens); empty: off" },
+	{ KEY("server", "staff_tls_cert"), .type = T_STR, AT(staff_tls_cert),
+	    .def = "", .restart = true,
+	    .help = "staff listener: PEM certificate chain (HTTPS)" },
+	{ KEY("server", "staff_tls_key"), .type = T_STR, AT(staff_tls_key),
+	    .def = "", .restart = true,
+	    .help = "staff listener: PEM private key" },
+	{ KEY("auth", "session_idle_s"), .type = T_INT, AT(session_idle_s),
+	    .min = 60, .max = 86400, .def = "1800",
+	    .help = "a session unused this long ends" },
+	{ KEY("auth", "session_max_s"), .type = T_INT, AT(session_max_s),
+	    .min = 300, .max = 604800, .def = "43200",
+	    .help = "a session ends this long after sign-in" },
+	{ KEY("auth", "lockout_user_failures"), .type = T_INT,
+	    AT(lockout_user_failures), .min = 1, .max = 100, .def = "5",
+	    .help = "failed sign-ins of one user before the backoff" },
+	{ KEY("auth", "lockout_addr_failures"), .type = T_INT,
+	    AT(lockout_addr_failures), .min = 1, .max = 1000, .def = "20",
+	    .help = "failed sign-ins from one address before the backoff" },
+	{ KEY("auth", "lockout_base_s"), .type = T_INT, AT(lockout_base_s),
+	    .min = 1, .max = 3600, .def = "30",
+	    .help = "first lock; it doubles with each further failure" },
+	{ KEY("auth", "lockout_max_s"), .type = T_INT, AT(lockout_max_s),
+	    .min = 1, .max = 86400, .def = "900", .help = "longest lock" },
+	{ KEY("postal", "done_at"), .type = T_ENUM, AT(postal_done_at_handover),
+	    .words = postal_done_words, .def = "delivery",
+	    .help = "a result returned by post is status 10 at delivery "
+	            "confirmation or at handover to the post office" },
 };
 
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
@@ -470,6 +503,13 @@ check_listen(const char *v)
 	if (end == port || *end != '\0' || n < 1 || n > 65535)
 		return "port must be 1..65535";
 	return NULL;
+}
+
+/* Empty turns the staff listener off. */
+static const char *
+check_staff_listen(const char *v)
+{
+	return v[0] == '\0' ? NULL : check_listen(v);
 }
 
 static const char *
@@ -994,6 +1034,23 @@ check_whole(struct parse *p)
 	size_t i;
 
 	assert(o >= 0 && cl >= 0);
+	{ /* the staff listener (docs/security.md) */
+		const char *sl = c->staff_listen ? c->staff_listen : "";
+		bool cert = c->staff_tls_cert && c->staff_tls_cert[0];
+		bool key = c->staff_tls_key && c->staff_tls_key[0];
+
+		if (cert != key)
+			errs_add(&p->errs,
+			    "%s: server.staff_tls_cert and server.staff_tls_key: "
+			    "set both or neither",
+			    p->name);
+		if (sl[0] != '\0' && c->listen != NULL &&
+		    strcmp(sl, c->listen) == 0)
+			errs_add(&p->errs,
+			    "%s: server.staff_listen: the same as server.listen; "
+			    "the public listener must stay apart",
+			    p->name);
+	}
 	if (c->backoff_max_ms < c->backoff_min_ms)
 		errs_add(&p->errs,
 		    "%s: sync.backoff_max_ms: less than sync.backoff_min_ms",

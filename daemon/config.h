@@ -75,6 +75,14 @@ struct config {
 	char *scanner_terminals; /* staff terminals: "clerk1, desk1" */
 	struct scanner_conf scanners[SCAN_SOURCES_MAX]; /* the sections */
 	size_t nscanners;
+	/* staff listener and accounts (docs/security.md) */
+	char *staff_listen;                   /* "" : off; restart-only */
+	char *staff_tls_cert, *staff_tls_key; /* PEM paths; restart-only */
+	int session_idle_s, session_max_s;
+	int lockout_user_failures, lockout_addr_failures;
+	int lockout_base_s, lockout_max_s;
+	/* [postal] (docs/api.md, "Postal") */
+	bool postal_done_at_handover; /* done_at = delivery | handover */
 };
 
 /* Parses the file at path into *out (fully initialised, defaults for keys

@@ -29,6 +29,10 @@ struct http_server {
 	void *arg;              /* borrowed */
 	bool admin;
 	size_t max_body;
+	/* see http_opts: requests known() does not vouch for get the
+	 * smaller limit */
+	size_t max_body_unknown;
+	bool (*known)(void *arg, const struct http_request *);
 	bool rerun;       /* a stream woke during MHD_run: run again at once */
 	char *cert, *key; /* owned PEM copies, or NULL */
 };
@@ -42,8 +46,9 @@ struct http_stream {
 };
 
 struct req {        /* one request's state, from the first call to completion */
-	char *body; /* owned; len < cap <= max_body + 1 */
+	char *body; /* owned; len < cap <= max + 1 */
 	size_t len, cap;
+	size_t max; /* this request's body limit */
 	bool too_big;
 	/* deferred replies (http_defer) */
 	struct http_server *srv;
@@ -129,6 +134,21 @@ stream_response(struct http_server *s, struct MHD_Connection *c,
 	return resp;
 }
 
+/* The handler's extra "Name: value" lines. */
+static void
+add_headers(struct MHD_Response *resp, char *lines)
+{
+	char *line, *save = NULL, *colon;
+
+	for (line = lines ? strtok_r(lines, "\n", &save) : NULL; line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if ((colon = strstr(line, ": ")) == NULL)
+			continue;
+		*colon = '\0';
+		MHD_add_response_header(resp, line, colon + 2);
+	}
+}
+
 static enum MHD_Result
 queue(struct http_server *s, struct MHD_Connection *c, struct http_response *r)
 {
@@ -147,8 +167,12 @@ queue(struct http_server *s, struct MHD_Connection *c, struct http_response *r)
 		    MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL) {
 		free(r->body);
+		free(r->headers);
 		return MHD_NO;
 	}
+	add_headers(resp, r->headers);
+	free(r->headers);
+	r->headers = NULL;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    r->content_type ? r->content_type
 	                    : "application/json; charset=utf-8");
@@ -223,9 +247,21 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		if ((rq = calloc(1, sizeof *rq)) == NULL)
 			return MHD_NO;
 		*con_cls = rq;
+		rq->max = s->max_body;
+		if (s->known != NULL) {
+			/* decided on the headers, before any byte of the body
+			 * is kept: a stranger cannot make us hold megabytes */
+			hr.method = method;
+			hr.path = url;
+			hr.body = "";
+			hr.conn_ = c;
+			client_of(c, &hr);
+			if (!s->known(s->arg, &hr))
+				rq->max = s->max_body_unknown;
+		}
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoull(cl, NULL, 10) > s->max_body) {
+		if (cl != NULL && strtoull(cl, NULL, 10) > rq->max) {
 			rq->too_big = true;
 			set_status_body(&r, 413,
 			    "{\"error\":{\"field\":\"body\",\"message\":\"request body too large\"}}");
@@ -239,7 +275,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_len = 0; /* consumed, or dropped when too big */
 		if (rq->too_big)
 			return MHD_YES;
-		if (n > s->max_body - rq->len) {
+		if (n > rq->max - rq->len) {
 			rq->too_big = true;
 			free(rq->body);
 			rq->body = NULL;
@@ -252,8 +288,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 
 			while (cap < rq->len + n + 1)
 				cap *= 2;
-			if (cap > s->max_body + 1)
-				cap = s->max_body + 1;
+			if (cap > rq->max + 1)
+				cap = rq->max + 1;
 			if ((nb = realloc(rq->body, cap)) == NULL)
 				return MHD_NO;
 			rq->body = nb;
@@ -303,6 +339,10 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	(void)toe;
 	if (rq != NULL) {
+		if (rq->ready) { /* answered, but the server stopped first */
+			free(rq->reply.body);
+			free(rq->reply.headers);
+		}
 		free(rq->body);
 		free(rq);
 		*con_cls = NULL;
@@ -378,6 +418,8 @@ http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
 	s->arg = arg;
 	s->admin = o->admin;
 	s->max_body = o->max_body;
+	s->known = o->known;
+	s->max_body_unknown = o->max_body_unknown;
 	if (o->tls_cert_pem != NULL && o->tls_key_pem != NULL) {
 		s->cert = strdup(o->tls_cert_pem);
 		s->key = strdup(o->tls_key_pem);

@@ -18,6 +18,7 @@
 
 struct http_server;
 struct http_stream; /* one open streaming response (event streams) */
+struct actor;       /* actor.h */
 
 /* A streaming response (Server-Sent Events): the body is read through
  * these, on the loop thread, for as long as the client stays. */
@@ -40,10 +41,16 @@ struct http_request {       /* borrowed by the handler for the call only */
 	size_t body_len;
 	unsigned char addr[16]; /* client IPv4 (4) or IPv6 (16) bytes */
 	size_t addr_len;        /* 0 on the Unix socket */
-	bool admin;             /* arrived on the admin socket */
+	/* arrived on the admin socket, or a staff-listener request the
+	 * auth layer let through (api.c sets it on its copy) */
+	bool admin;
 	long peer_uid; /* admin: the peer's uid (SO_PEERCRED), else -1 */
-	void *conn_;   /* private: for http_query */
-	void *req_;    /* private: for http_defer */
+	/* Who asks, for role checks and the audit log: set by api.c on
+	 * every admin-socket and staff-listener request (NULL from http.c
+	 * and on the public listener). Borrowed for the call. */
+	const struct actor *actor;
+	void *conn_; /* private: for http_query */
+	void *req_;  /* private: for http_defer */
 };
 
 struct http_response {            /* filled by the handler */
@@ -54,6 +61,9 @@ struct http_response {            /* filled by the handler */
 	const char *static_body; /* a static body, not freed */
 	unsigned retry_after_s;  /* Retry-After header when > 0 */
 	bool cacheable;          /* static assets; API replies are no-store */
+	/* Extra header lines "Name: value\n..." (Set-Cookie, Location):
+	 * malloc'd and taken by http.c; NULL: none. */
+	char *headers;
 	/* A stream instead of a body when set (content_type applies). */
 	const struct http_stream_ops *stream; /* static */
 	void *stream_arg; /* the owner's; given back to every op */
@@ -68,6 +78,13 @@ struct http_opts {
 	size_t max_body; /* bytes */
 	unsigned max_conns;
 	unsigned timeout_s; /* idle connection timeout */
+	/* Optional: called on the loop thread when a request's headers
+	 * are in (method, path, client and headers set; no body yet); a
+	 * request it does not vouch for may send at most max_body_unknown
+	 * bytes (413 beyond). The staff listener's: is there a session or
+	 * token? */
+	bool (*known)(void *arg, const struct http_request *);
+	size_t max_body_unknown;
 	/* Both set: serve HTTPS with this PEM certificate chain and key
 	 * (copied). Both NULL: plain HTTP. */
 	const char *tls_cert_pem, *tls_key_pem;

@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "api.h"
+#include "auth.h"
 #include "config.h"
 #include "camscan.h"
 #include "evdev.h"
@@ -27,10 +28,11 @@
 #include "store.h"
 #include "sync.h"
 
-#define PUBLIC_BODY_MAX (16 * 1024)
-#define HUB_BODY_MAX    (8 * 1024 * 1024) /* a push of 1000 items */
-#define PEM_MAX         (256 * 1024)
-#define ADMIN_BODY_MAX  (16 * 1024 * 1024)
+#define PUBLIC_BODY_MAX     (16 * 1024)
+#define HUB_BODY_MAX        (8 * 1024 * 1024) /* a push of 1000 items */
+#define PEM_MAX             (256 * 1024)
+#define ADMIN_BODY_MAX      (16 * 1024 * 1024)
+#define STAFF_OPEN_BODY_MAX (64 * 1024) /* staff listener before sign-in */
 
 struct motcuad { /* built in main(); each module gets only what it uses */
 	const char *config_path;
@@ -44,10 +46,12 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct scanhub *scanhub; /* scanner sources -> terminals */
 	struct hotplug *hotplug; /* udev monitor; NULL without scanners */
 	struct http_server *pub, *admin;
-	struct sync *sync;          /* terminal role */
-	struct hubstore *hs;        /* hub role */
-	struct hub *hub;            /* hub role */
-	struct http_server *hubsrv; /* hub role: the sync listener */
+	struct auth *auth;            /* accounts, sessions, tokens */
+	struct http_server *staffsrv; /* server.staff_listen; NULL: off */
+	struct sync *sync;            /* terminal role */
+	struct hubstore *hs;          /* hub role */
+	struct hub *hub;              /* hub role */
+	struct http_server *hubsrv;   /* hub role: the sync listener */
 	uv_signal_t sighup, sigterm, sigint;
 };
 
@@ -138,6 +142,7 @@ on_sighup(uv_signal_t *h, int sig)
 	config_cleanup(&m->cfg);
 	m->cfg = next;
 	api_set_config(m->api, &m->cfg);
+	auth_set_config(m->auth, &m->cfg);
 	if (kiosk_set_config(m->kiosk, &m->cfg) == -1)
 		log_warnx("reload: kiosk.terminals kept as they were");
 	if (m->sync != NULL)
@@ -166,6 +171,9 @@ on_stop(uv_signal_t *h, int sig)
 	scanhub_shutdown(m->scanhub); /* shells closed, streams ended */
 	hotplug_free(m->hotplug);     /* after the shells unsubscribed */
 	m->hotplug = NULL;
+	auth_shutdown(m->auth); /* sign-ins waiting on a hash answer 503 */
+	http_free(m->staffsrv);
+	m->staffsrv = NULL;
 	http_free(m->pub);
 	http_free(m->admin);
 	m->pub = m->admin = NULL;
@@ -269,6 +277,46 @@ slip_print(void *arg, const struct store_lookup *v)
 	return printer_queue_slip(arg, v->code, "kiosk");
 }
 
+/* server.staff_listen: the staff pages and API behind sign-in
+ * (docs/security.md). Plain HTTP is allowed (an office LAN may have no
+ * certificate) but warned about off loopback: cookies then travel in
+ * clear. */
+static void
+start_staff(struct motcuad *m, int fd)
+{
+	const struct config *c = &m->cfg;
+	char *cert = NULL, *key = NULL;
+	bool tls = c->staff_tls_cert[0] != '\0';
+
+	if (tls &&
+	    ((cert = read_small(c->staff_tls_cert)) == NULL ||
+	        (key = read_small(c->staff_tls_key)) == NULL))
+		fatal("staff listener: reading %s",
+		    cert ? c->staff_tls_key : c->staff_tls_cert);
+	if (!tls && !loopback(c->staff_listen))
+		log_warnx("server.staff_listen %s: plain http off loopback; "
+		          "set server.staff_tls_cert and staff_tls_key",
+		    c->staff_listen);
+	m->staffsrv = http_new(m->loop,
+	    &(struct http_opts){ .listen_fd = fd,
+	        .max_body = ADMIN_BODY_MAX,
+	        .known = api_staff_known,
+	        .max_body_unknown = STAFF_OPEN_BODY_MAX,
+	        .max_conns = (unsigned)c->max_connections,
+	        .timeout_s = (unsigned)c->connection_timeout_s,
+	        .tls_cert_pem = cert,
+	        .tls_key_pem = key },
+	    api_handle_staff, m->api);
+	if (key != NULL)
+		sodium_memzero(key, strlen(key));
+	free(cert);
+	free(key);
+	if (m->staffsrv == NULL)
+		fatalx("cannot start the staff listener");
+	log_info("staff listener on %s://%s", tls ? "https" : "http",
+	    c->staff_listen);
+}
+
 static const struct kiosk_printer_ops kiosk_slips = { slip_available,
 	slip_print };
 
@@ -278,7 +326,7 @@ main(int argc, char *argv[])
 	struct motcuad m = { .config_path = "/etc/motcuad/motcuad.conf" };
 	bool foreground = false, check = false, verbose = false;
 	char *errors = NULL, err[STORE_ERR_MAX];
-	int ch, pub_fd, admin_fd;
+	int ch, pub_fd, admin_fd, staff_fd = -1;
 
 	while ((ch = getopt(argc, argv, "c:dnv")) != -1) {
 		switch (ch) {
@@ -320,6 +368,13 @@ main(int argc, char *argv[])
 	if ((admin_fd = http_listen_unix(m.cfg.admin_socket,
 	         m.cfg.admin_socket_mode)) == -1)
 		fatalx("cannot listen on %s", m.cfg.admin_socket);
+	if ((m.cfg.staff_tls_cert[0] == '\0') !=
+	    (m.cfg.staff_tls_key[0] == '\0'))
+		fatalx("server.staff_tls_cert and staff_tls_key: set both or "
+		       "neither");
+	if (m.cfg.staff_listen[0] != '\0' &&
+	    (staff_fd = http_listen_tcp(m.cfg.staff_listen)) == -1)
+		fatalx("cannot listen on %s", m.cfg.staff_listen);
 	if ((m.store = store_open(m.cfg.db_path, m.cfg.busy_timeout_ms, err)) ==
 	    NULL)
 		fatalx("store %s: %s", m.cfg.db_path, err);
@@ -382,6 +437,12 @@ main(int argc, char *argv[])
 	    api_handle, m.api);
 	if (m.pub == NULL || m.admin == NULL)
 		fatalx("cannot start the HTTP listeners");
+	if ((m.auth = auth_new(m.loop, m.store, &m.cfg,
+	         m.cfg.staff_tls_cert[0] != '\0')) == NULL)
+		fatal("auth");
+	api_set_auth(m.api, m.auth);
+	if (staff_fd != -1)
+		start_staff(&m, staff_fd);
 	if (m.cfg.hub_role) {
 		start_hub(&m);
 	} else {
@@ -410,6 +471,7 @@ main(int argc, char *argv[])
 	hub_free(m.hub);
 	hubstore_close(m.hs);
 	api_free(m.api);
+	auth_free(m.auth);
 	ratelimit_free(m.rl);
 	store_close(m.store);
 	unlink(m.cfg.admin_socket);

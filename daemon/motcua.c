@@ -31,6 +31,8 @@
 #include "cli_print.h"
 #include "cli_scan.h"
 #include "cli_decode.h"
+#include "cli_user.h"
+#include "cli_postal.h"
 #include "textfold.h"
 
 #ifndef MOTCUA_VERSION
@@ -284,6 +286,11 @@ request(struct cli *cli, const char *method, const char *path,
 			return EXIT_DAEMON;
 		}
 		hdr = h;
+	}
+	/* the staff listener over TCP when MOTCUA_URL is set (cli_user.c) */
+	if (cli_target(c, cli->socket, path, &hdr) == -1) {
+		curl_slist_free_all(hdr);
+		return EXIT_USAGE;
 	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	cc = curl_easy_perform(c);
@@ -2283,8 +2290,43 @@ cmd_scanners(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	return cli_scanners(cli->socket, argc, argv);
 }
 
+/* user and audit live in cli_user.c. */
+static int
+cmd_user(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_user(cli->socket, cli->actor, argc, argv);
+}
+
+static int
+cmd_audit(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_audit(cli->socket, cli->actor, argc, argv);
+}
+
+/* s10 and postal live in cli_postal.c. */
+static int
+cmd_s10(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cli;
+	(void)cmd;
+	return cli_s10(argc, argv);
+}
+
+static int
+cmd_postal(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cli_postal(cli->socket, cli->actor, argc, argv);
+}
+
 static const struct command commands[] = {
 	{ "scanners", cmd_scanners, CLI_SCANNERS_SUMMARY, CLI_SCANNERS_USAGE },
+	{ "user", cmd_user, CLI_USER_SUMMARY, CLI_USER_USAGE },
+	{ "audit", cmd_audit, CLI_AUDIT_SUMMARY, CLI_AUDIT_USAGE },
+	{ "s10", cmd_s10, CLI_S10_SUMMARY, CLI_S10_USAGE },
+	{ "postal", cmd_postal, CLI_POSTAL_SUMMARY, CLI_POSTAL_USAGE },
 	{ "print", cmd_print, CLI_PRINT_SUMMARY, CLI_PRINT_USAGE },
 	{ "printer", cmd_printer, CLI_PRINTER_SUMMARY, CLI_PRINTER_USAGE },
 	{ "decode", cmd_decode, CLI_DECODE_SUMMARY, CLI_DECODE_USAGE },
@@ -2492,6 +2534,8 @@ print_main_usage(FILE *f)
 	      "                 else " DEFAULT_SOCKET ")\n"
 	      "  --actor NAME   who is acting, recorded in the history "
 	      "(default $USER)\n"
+	      "  --token-file F the bearer token for MOTCUA_URL (else "
+	      "$MOTCUA_TOKEN)\n"
 	      "  --help         this text; 'motcua COMMAND --help' for a "
 	      "command\n"
 	      "  --version      print the version\n"
@@ -2536,6 +2580,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "actor", required_argument, NULL, 'a' },
+		{ "token-file", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -2554,6 +2599,9 @@ main(int argc, char **argv)
 		case 'a':
 			cli.actor = optarg;
 			break;
+		case 'T': /* read by cli_target (cli_user.c) */
+			setenv("MOTCUA_TOKEN_FILE", optarg, 1);
+			break;
 		case 'h':
 			print_main_usage(stdout);
 			return EXIT_OK;
@@ -2570,6 +2618,8 @@ main(int argc, char **argv)
 	}
 	if ((cmd = find_command(argv[optind])) == NULL)
 		return usage_error(NULL, "unknown command '%s'", argv[optind]);
+	if (cli.socket == NULL && cli_remote()) /* named in messages */
+		cli.socket = getenv("MOTCUA_URL");
 	if (cli.socket == NULL)
 		cli.socket = getenv("MOTCUA_SOCKET");
 	if (cli.socket == NULL || cli.socket[0] == '\0')

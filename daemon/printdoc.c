@@ -13,7 +13,7 @@
 static const char *const receipt_fields[] = { "office_name", "agency_header",
 	"unit", "code", "copy", "owner_name", "address", "procedure_name",
 	"documents", "sets", "days", "received_at", "due_at", "collect", "book",
-	"hotline", "lookup_url", "place_date", NULL };
+	"hotline", "lookup_url", "place_date", "postal_item", NULL };
 static const char *const receipt_lists[] = { "documents", NULL };
 static const char *const slip_fields[] = { "office_name", "code",
 	"procedure_name", "masked_name", "status", "received_at", "due_at",
@@ -211,6 +211,10 @@ printdoc_receipt(struct printdoc *d, json_t *dos, json_t *proc,
 	memset(d, 0, sizeof *d);
 	vi_time(js(dos, "received_at"), rec, sizeof rec);
 	vi_time(js(dos, "due_at"), due, sizeof due);
+	/* a postal dossier's clock starts when the office accepts it */
+	if (due[0] == '\0' && js(dos, "postal_item_id")[0] != '\0')
+		snprintf(due, sizeof due, "%s",
+		    "tính từ khi cơ quan tiếp nhận bưu gửi");
 	vi_date(js(dos, "received_at"), place, sizeof place);
 	docs[0] = '\0';
 	if (proc != NULL) {
@@ -243,6 +247,7 @@ printdoc_receipt(struct printdoc *d, json_t *dos, json_t *proc,
 	rc |= set(d, "agency_header", "%s", of->agency_name);
 	rc |= set(d, "unit", "%s", js(dos, "agency_name"));
 	rc |= set(d, "code", "%s", code);
+	rc |= set(d, "postal_item", "%s", js(dos, "postal_item_id"));
 	rc |= set(d, "copy", "Giao khách hàng");
 	rc |= set(d, "owner_name", "%s", js(dos, "owner_name"));
 	rc |= set(d, "address", "%s", js(dos, "address"));
@@ -365,7 +370,11 @@ printdoc_manifest(struct printdoc *d, const char *id, json_t *items,
 	}
 	cal_format_iso(now, at);
 	vi_time(at, hand, sizeof hand);
-	snprintf(code, sizeof code, "BK%.4s%.2s%.2s", id, id + 5, id + 8);
+	if (strncmp(id, "BK", 2) == 0) /* a postal manifest id */
+		snprintf(code, sizeof code, "%s", id);
+	else
+		snprintf(code, sizeof code, "BK%.4s%.2s%.2s", id, id + 5,
+		    id + 8);
 	money(total, buf, sizeof buf);
 	rc |= set(d, "office_name", "%s", of->office_name);
 	rc |= set(d, "agency_header", "%s", of->agency_name);

@@ -50,8 +50,8 @@ int printdoc_receipt(struct printdoc *, json_t *dossier, json_t *procedure,
 /* The kiosk slip: kiosk-safe fields only (masked name, no contact data). */
 int printdoc_slip(struct printdoc *, json_t *dossier,
     const struct printdoc_office *, int64_t now);
-/* id: "YYYY-MM-DD"; items: array of store_dossier objects, each with an
- * added "fee" (VND). */
+/* id: "YYYY-MM-DD" or a postal manifest id "BK..."; items: array of
+ * store_dossier objects, each with an added "fee" (VND). */
 int printdoc_manifest(struct printdoc *, const char *id, json_t *items,
     const struct printdoc_office *, int64_t now);
 int printdoc_test(struct printdoc *, const struct pprofile *,

@@ -1177,8 +1177,20 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 		}
 		break;
 	case PRINTDOC_MANIFEST:
-		if ((doc = manifest_items(p, ref, err, errsize)) == NULL)
+		/* a postal manifest id (BK...) names its own items */
+		if (strncmp(ref, "BK", 2) == 0) {
+			if ((doc = store_postal_manifest_docs(p->store, ref,
+			         &rc)) == NULL) {
+				*notfound = rc == STORE_NOTFOUND;
+				snprintf(err, errsize, "manifest: %s",
+				    *notfound ? "no such manifest"
+				              : "the store cannot be read");
+				return -1;
+			}
+		} else if ((doc = manifest_items(p, ref, err, errsize)) ==
+		    NULL) {
 			return -1;
+		}
 		r = printdoc_manifest(&d, ref, doc, &of, wall());
 		break;
 	case PRINTDOC_TEST:

@@ -1249,9 +1249,50 @@ report_codes_html(const struct report_params *p, char (*codes)[49], size_t n,
 	return sb_done(&b, len);
 }
 
+/* The postal manifests' reconciliation (store_postal_manifests). */
+static void
+page_postal(struct sb *b, json_t *manifests)
+{
+	json_t *list = json_object_get(manifests, "manifests"), *m;
+	size_t i;
+
+	sb_puts(b,
+	    "<h3>Bảng kê bưu chính (postal manifests against registered "
+	    "items)</h3>");
+	if (json_array_size(list) == 0) {
+		sb_puts(b,
+		    "<p id=\"recon-postal\">No postal manifests yet "
+		    "(docs/api.md, \"Postal\").</p>");
+		return;
+	}
+	sb_puts(b,
+	    "<table id=\"recon-postal\"><tr><th>Manifest</th>"
+	    "<th>Closed</th><th>Items</th><th>Arrived</th>"
+	    "<th>Missing</th><th>Unexpected</th><th>State</th></tr>");
+	json_array_foreach(list, i, m) {
+		sb_puts(b, "<tr><td>");
+		sb_html(b, json_string_value(json_object_get(m, "id")));
+		sb_puts(b, "</td><td>");
+		sb_html(b, json_string_value(json_object_get(m, "closed_at")));
+		sb_printf(b,
+		    "</td><td>%lld</td><td>%lld</td><td>%lld</td>"
+		    "<td>%lld</td><td>",
+		    (long long)json_integer_value(json_object_get(m, "count")),
+		    (long long)json_integer_value(
+		        json_object_get(m, "arrived")),
+		    (long long)json_integer_value(
+		        json_object_get(m, "missing")),
+		    (long long)json_integer_value(
+		        json_object_get(m, "unexpected")));
+		sb_html(b, json_string_value(json_object_get(m, "state")));
+		sb_puts(b, "</td></tr>");
+	}
+	sb_puts(b, "</table>");
+}
+
 char *
 report_page(const struct report *sum, const struct report *ser,
-    const char *office, size_t *len)
+    const char *office, json_t *manifests, size_t *len)
 {
 	static const char *const ch_names[3] = { "Trực tiếp", "Trực tuyến",
 		"Bưu chính" };
@@ -1358,10 +1399,7 @@ report_page(const struct report *sum, const struct report *ser,
 	    "dossier code found on one side only. It needs sync configured "
 	    "([sync] upstream_url); without it the link answers so.</p>");
 	page_reconcile(&b, ser);
-	sb_puts(&b,
-	    "<h3>Bảng kê bưu chính (postal manifests against registered "
-	    "items)</h3><p id=\"recon-postal\" class=\"na\">Not available: "
-	    "the postal module is not installed in this build.</p>"
-	    "</body></html>\n");
+	page_postal(&b, manifests);
+	sb_puts(&b, "</body></html>\n");
 	return sb_done(&b, len);
 }

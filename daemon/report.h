@@ -95,7 +95,8 @@ char *report_codes_html(const struct report_params *, char (*codes)[49],
     size_t n, size_t total, size_t *len);
 
 /* The staff page: period picker, summary, charts from series (run with
- * a time grouping), export links and the reconciliation sections. */
+ * a time grouping), export links and the reconciliation sections;
+ * manifests is store_postal_manifests' object (borrowed; NULL: none). */
 char *report_page(const struct report *summary, const struct report *series,
-    const char *office, size_t *len);
+    const char *office, json_t *manifests, size_t *len);
 #endif

@@ -18,6 +18,8 @@
 #include "dcode.h"
 #include "importrec.h"
 #include "kiosk.h"
+#include "manifest.h"
+#include "postid.h"
 #include "status.h"
 #include "store.h"
 #include "textfold.h"
@@ -39,6 +41,7 @@
 #define FOLD_MAX       (4 * IMPORT_TEXT_MAX) /* fold never grows 4x */
 #define SUPP_SEEN_MAX  64 /* stored supplement events compared on import */
 #define TOKEN_TRIES    4  /* a collision of 80 random bits: never, but */
+#define PQ_MAX         48 /* postal statements (the postal block) */
 
 /* The schema, one entry per version: migrations[i] takes user_version i
  * to i + 1 inside one transaction. Append only; never edit a shipped one.
@@ -243,6 +246,114 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX print_jobs_pending ON print_jobs(id)"
 	" WHERE state IN ('queued', 'printing');",
+	/* 7: staff accounts, web sessions and CLI bearer tokens (auth.c,
+	 * docs/security.md). Only hashes of session ids and tokens are
+	 * stored: a copy of the database lets nobody sign in. The audit
+	 * log gets an index on time for `motcua audit --from --to`. */
+	"CREATE TABLE users ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE,"
+	" role TEXT NOT NULL CHECK (role IN ('kiosk', 'postal_clerk',"
+	"  'office_staff', 'admin')),"
+	" pw_hash TEXT NOT NULL," /* argon2id, crypto_pwhash_str */
+	" disabled INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE sessions ("
+	" id_hash BLOB PRIMARY KEY NOT NULL," /* BLAKE2b of the cookie */
+	" user_id INTEGER NOT NULL REFERENCES users(id),"
+	" csrf TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL,"
+	" expires_at INTEGER NOT NULL,"
+	" client TEXT NOT NULL DEFAULT ''"
+	") WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE api_tokens ("
+	" id INTEGER PRIMARY KEY,"
+	" token_hash BLOB NOT NULL UNIQUE," /* BLAKE2b of the token */
+	" user_id INTEGER NOT NULL REFERENCES users(id),"
+	" label TEXT NOT NULL DEFAULT '',"
+	" created_at INTEGER NOT NULL,"
+	" last_used INTEGER,"
+	" revoked_at INTEGER"
+	");"
+	"CREATE INDEX audit_log_at ON audit_log(at);",
+	/* 8: postal intake (docs/api.md "Postal", docs/domain.md). The
+	 * applicant's details are the dossier's owner fields. An S10 id is
+	 * unique within a time window only (UPU: no reuse within 12 months),
+	 * so (item_id, created_at) is an index, not a key. A manifest's items
+	 * are rows of postal_manifest_items (an item is on one manifest at
+	 * most); discrepancies hold missing (when resolved) and unexpected
+	 * packets; returns the results handed back to the post office. */
+	"CREATE TABLE postal_items ("
+	" id INTEGER PRIMARY KEY,"
+	" item_id TEXT NOT NULL,"
+	" dossier_id INTEGER NOT NULL UNIQUE REFERENCES dossiers(id),"
+	" documents TEXT NOT NULL," /* JSON: [{name,originals,copies,checked}]
+	                             */
+	" fees_vnd INTEGER NOT NULL CHECK (fees_vnd >= 0),"
+	" fee_receipt_no TEXT,"
+	" service TEXT NOT NULL CHECK (service IN ('SEND', 'RETURN', 'BOTH')),"
+	" return_address TEXT,"
+	" seal_intact INTEGER NOT NULL CHECK (seal_intact IN (0, 1)),"
+	" submitted_at INTEGER NOT NULL," /* post-office time */
+	" clerk TEXT NOT NULL,"
+	" station TEXT NOT NULL DEFAULT '',"
+	" s10_verdict TEXT NOT NULL,"
+	" override_reason TEXT,"
+	" flagged INTEGER NOT NULL DEFAULT 0," /* overridden: reconcile */
+	" created_at INTEGER NOT NULL,"
+	" accepted_at INTEGER," /* agency acceptance: the clock starts */
+	" accepted_by TEXT"
+	");"
+	"CREATE INDEX postal_items_item ON postal_items(item_id, created_at);"
+	"CREATE TABLE postal_manifests ("
+	" id TEXT PRIMARY KEY NOT NULL," /* BKYYYYMMDD-NNNN */
+	" day INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 9999),"
+	" closed_at INTEGER NOT NULL,"
+	" closed_by TEXT NOT NULL,"
+	" station TEXT,"
+	" count INTEGER NOT NULL,"
+	" fees_vnd INTEGER NOT NULL,"
+	" giver TEXT,"
+	" receiver TEXT,"
+	" signed_at INTEGER,"
+	" signed_by TEXT,"
+	" UNIQUE (day, seq)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE postal_manifest_items ("
+	" manifest_id TEXT NOT NULL REFERENCES postal_manifests(id),"
+	" postal_id INTEGER NOT NULL UNIQUE REFERENCES postal_items(id),"
+	" position INTEGER NOT NULL,"
+	" PRIMARY KEY (manifest_id, position)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE postal_discrepancies ("
+	" id INTEGER PRIMARY KEY,"
+	" manifest_id TEXT NOT NULL REFERENCES postal_manifests(id),"
+	" item_id TEXT NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('missing', 'unexpected')),"
+	" scanned_at INTEGER,"
+	" resolution TEXT CHECK (resolution IN ('arrived_late', 'lost',"
+	"  'returned')),"
+	" reason TEXT,"
+	" resolved_by TEXT,"
+	" resolved_at INTEGER,"
+	" UNIQUE (manifest_id, item_id)"
+	");"
+	"CREATE TABLE postal_returns ("
+	" id INTEGER PRIMARY KEY,"
+	" dossier_id INTEGER NOT NULL REFERENCES dossiers(id),"
+	" item_id TEXT NOT NULL," /* the outbound S10 */
+	" handed_at INTEGER NOT NULL,"
+	" handed_by TEXT NOT NULL,"
+	" delivered_at INTEGER,"
+	" delivered_by TEXT"
+	");"
+	"CREATE INDEX postal_returns_item ON postal_returns(item_id, handed_at);"
+	"CREATE INDEX postal_returns_handed ON postal_returns(handed_at);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -435,8 +546,11 @@ static const char *const sql[Q_COUNT] = {
 	                " LEFT JOIN procedures p ON p.code = d.procedure_code"
 	                " WHERE d.received_at >= ?2 AND d.received_at < ?3"
 	                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?7",
+	/* a postal dossier is received when the office accepts it: until
+	 * then (status 1) its received_at is the post-office time */
 	[Q_COUNTS] = "SELECT channel, count(*) FROM dossiers"
 	             " WHERE received_at >= ?1 AND received_at < ?2"
+	             " AND NOT (channel = 3 AND status = 1)"
 	             " GROUP BY channel",
 	[Q_IMPORT_GET] = "SELECT id, agency_code, procedure_code, channel,"
 	                 " delivery, status, owner_name, owner_id_no, phone,"
@@ -621,10 +735,12 @@ struct store {
 	struct cal_entry *entries; /* owned; sorted by day */
 	bool in_import;            /* between import_begin and commit */
 	bool import_broken;        /* a write failed: commit rolls back */
-	int64_t import_now;        /* wall clock at import_begin */
+	char import_actor[ACTOR_MAX + 1]; /* the batch's, for its audit row */
+	int64_t import_now;               /* wall clock at import_begin */
 	long n_imported, n_updated, n_unchanged, n_failed;
 	struct import_cache cache; /* 44 KiB: why struct store is on the heap */
 	struct names proc_names, agency_names; /* lookup display names */
+	sqlite3_stmt *pst[PQ_MAX]; /* owned; postal statements, on first use */
 };
 
 static void
@@ -1046,6 +1162,8 @@ store_close(struct store *s)
 		rollback(s);
 		for (i = 0; i < Q_COUNT; i++)
 			sqlite3_finalize(s->st[i]);
+		for (i = 0; i < PQ_MAX; i++)
+			sqlite3_finalize(s->pst[i]);
 		sqlite3_close_v2(s->db);
 	}
 	names_free(&s->proc_names);
@@ -1431,8 +1549,14 @@ intake_tx(struct store *s, const struct store_intake *in, const char *name,
 		seterr(err, "received_at: outside the years a code can name");
 		return STORE_INVALID;
 	}
-	res->due_at = cal_due(&s->cal, in->received_at, days, &prov);
-	res->provisional = prov;
+	/* A postal dossier (status 1) has no due date until the office
+	 * accepts it: the clock counts from acceptance (docs/domain.md). */
+	if (in->status == ST_SUBMITTED) {
+		res->due_at = 0;
+	} else {
+		res->due_at = cal_due(&s->cal, in->received_at, days, &prov);
+		res->provisional = prov;
+	}
 
 	st = q(s, Q_DOSSIER_INSERT);
 	b_text(st, 1, res->code);
@@ -1440,7 +1564,8 @@ intake_tx(struct store *s, const struct store_intake *in, const char *name,
 	b_text(st, 3, in->procedure_code);
 	sqlite3_bind_int(st, 4, in->channel);
 	sqlite3_bind_int(st, 5, in->delivery);
-	sqlite3_bind_int(st, 6, ST_RECEIVED);
+	sqlite3_bind_int(st, 6,
+	    in->status == ST_SUBMITTED ? ST_SUBMITTED : ST_RECEIVED);
 	b_text(st, 7, name);
 	b_text(st, 8, fold);
 	b_opt(st, 9, in->owner_id_no);
@@ -1449,8 +1574,9 @@ intake_tx(struct store *s, const struct store_intake *in, const char *name,
 	b_opt(st, 12, in->email);
 	b_opt(st, 13, in->summary);
 	sqlite3_bind_int64(st, 14, in->received_at);
-	sqlite3_bind_int64(st, 15, in->received_at);
-	sqlite3_bind_int64(st, 16, res->due_at);
+	sqlite3_bind_int64(st, 15,
+	    in->submitted_at > 0 ? in->submitted_at : in->received_at);
+	b_opt64(st, 16, res->due_at);
 	sqlite3_bind_int(st, 19, RATING_NONE);
 	sqlite3_bind_int(st, 20, 0);
 	sqlite3_bind_int(st, 21, prov);
@@ -1465,13 +1591,14 @@ intake_tx(struct store *s, const struct store_intake *in, const char *name,
 	ev.dossier_id = id;
 	ev.at = in->received_at;
 	ev.kind = "intake";
-	ev.new_status = ST_RECEIVED;
+	ev.new_status = in->status == ST_SUBMITTED ? ST_SUBMITTED : ST_RECEIVED;
 	ev.due_after = res->due_at;
 	ev.actor = in->actor;
+	ev.detail = in->event_detail;
 	/* The event carries the detail; the audit row says who and when.
 	 * The outbox row must follow the event (it takes its rowid). */
 	if (add_event(s, &ev) != SQLITE_OK ||
-	    add_outbox(s, id, "dossier_new", ST_RECEIVED, now) != SQLITE_OK ||
+	    add_outbox(s, id, "dossier_new", ev.new_status, now) != SQLITE_OK ||
 	    add_token(s, id, now, res->token) != SQLITE_OK ||
 	    add_audit(s, now, in->actor, "intake", res->code, NULL) !=
 	        SQLITE_OK)
@@ -1941,6 +2068,8 @@ events_json(struct store *s, int64_t id)
 	return arr;
 }
 
+static json_t *postal_item_of(struct store *, int64_t dossier_id);
+
 json_t *
 store_dossier(struct store *s, const char *code, int64_t now,
     enum store_rc *rcp)
@@ -2006,6 +2135,8 @@ store_dossier(struct store *s, const char *code, int64_t now,
 	sqlite3_reset(st);
 
 	json_object_set_new(o, "events", events_json(s, id));
+	/* a postal dossier names its S10 item (the receipt prints it) */
+	json_object_set_new(o, "postal_item_id", postal_item_of(s, id));
 	st = q(s, Q_TOKEN_OF);
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -2419,6 +2550,7 @@ store_import_begin(struct store *s, char err[STORE_ERR_MAX])
 	if ((rc = begin(s, err)) != STORE_OK)
 		return rc;
 	s->in_import = true;
+	s->import_actor[0] = '\0';
 	s->import_broken = false;
 	s->import_now = wall_now();
 	s->n_imported = s->n_updated = s->n_unchanged = s->n_failed = 0;
@@ -2863,6 +2995,7 @@ store_import_rec(struct store *s, const struct import_rec *r, const char *actor,
 		seterr(err, "database: an earlier write of this batch failed");
 		return STORE_ERROR;
 	}
+	snprintf(s->import_actor, sizeof s->import_actor, "%s", actor);
 	rc = import_apply(s, r, name_fold, proc_fold, actor, out, err);
 	if (rc != STORE_OK) {
 		s->import_broken = true;
@@ -2901,8 +3034,8 @@ store_import_commit(struct store *s, char err[STORE_ERR_MAX])
 		    "database: a write of this batch failed; nothing "
 		    "of it was kept");
 		rc = STORE_ERROR;
-	} else if (add_audit(s, wall_now(), NULL, "import", NULL, detail) !=
-	    SQLITE_OK) {
+	} else if (add_audit(s, wall_now(), s->import_actor, "import", NULL,
+	               detail) != SQLITE_OK) {
 		rc = dberr(s, err);
 	}
 	return finish(s, rc, err);
@@ -3857,7 +3990,8 @@ report_run_state(struct rstate *rs, store_report_fn *fn, void *arg)
 		/* the groups partition the rows: the whole is their sum */
 		for (size_t i = 0; i < r.g.n; i++)
 			report_row_add(total, &r.g.rows[i]);
-		qsort(r.g.rows, r.g.n, sizeof(*r.g.rows), row_key_cmp);
+		if (r.g.n > 0) /* rows is NULL then: qsort's is nonnull */
+			qsort(r.g.rows, r.g.n, sizeof(*r.g.rows), row_key_cmp);
 		for (size_t i = 0; q->by != SR_BY_NONE && i < r.g.n; i++)
 			if (fn != NULL && fn(arg, &r.g.rows[i]) != 0)
 				break;
@@ -4821,4 +4955,2003 @@ store_print_job_json(const struct store_print_job *j)
 		json_object_set_new(o, "bytes",
 		    json_integer((json_int_t)j->bytes));
 	return o;
+}
+
+/* ---- postal intake (store.h; docs/api.md "Postal") ----
+ *
+ * Statements are prepared on first use and kept (pst[]), so the
+ * registration path costs no prepare; each use resets them first. */
+
+enum pq {
+	PQ_ITEM_FIND,
+	PQ_ITEM_INSERT,
+	PQ_ITEM_GET,
+	PQ_PRINT_INSERT,
+	PQ_OPEN_ITEMS,
+	PQ_MANIFEST_SEQ,
+	PQ_MANIFEST_INSERT,
+	PQ_MITEM_INSERT,
+	PQ_MANIFEST_TOTALS,
+	PQ_MANIFESTS,
+	PQ_MANIFEST_GET,
+	PQ_MANIFEST_ITEMS,
+	PQ_MANIFEST_COUNTS,
+	PQ_ITEM_ON_MANIFEST,
+	PQ_ACCEPT_ITEM,
+	PQ_DOSSIER_ACCEPT,
+	PQ_DISC_GET,
+	PQ_DISC_INSERT,
+	PQ_DISC_RESOLVE,
+	PQ_DISCS,
+	PQ_SIGN,
+	PQ_RETURN_GET,
+	PQ_RETURN_INSERT,
+	PQ_RETURN_DELIVER,
+	PQ_RETURNS,
+	PQ_DOSSIER_ID,
+	PQ_PROC_DOCS,
+	PQ_DOCS_OF,
+	PQ_ITEM_OF,
+	PQ_SAVEPOINT,
+	PQ_RELEASE,
+	PQ_ROLLBACK_TO,
+	PQ_COUNT_
+};
+
+static const char *const pq_sql[PQ_COUNT_] = {
+	[PQ_ITEM_FIND] = "SELECT p.id, d.code, t.token FROM postal_items p"
+	                 " JOIN dossiers d ON d.id = p.dossier_id"
+	                 " LEFT JOIN lookup_tokens t ON t.dossier_id = d.id"
+	                 "  AND t.revoked_at IS NULL"
+	                 " WHERE p.item_id = ?1 AND p.created_at >= ?2"
+	                 " ORDER BY p.id DESC LIMIT 1",
+	[PQ_ITEM_INSERT] =
+	    "INSERT INTO postal_items (item_id, dossier_id, documents,"
+	    " fees_vnd, fee_receipt_no, service, return_address, seal_intact,"
+	    " submitted_at, clerk, station, s10_verdict, override_reason,"
+	    " flagged, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " ?10, ?11, ?12, ?13, ?14, ?15)",
+	[PQ_ITEM_GET] =
+	    "SELECT p.id, p.item_id, d.code, t.token, d.due_at, m.manifest_id,"
+	    " p.accepted_at, p.accepted_by, p.documents, p.fees_vnd,"
+	    " p.fee_receipt_no, p.service, p.return_address, p.seal_intact,"
+	    " p.submitted_at, p.clerk, p.station, p.s10_verdict,"
+	    " p.override_reason, p.flagged, d.owner_name, d.address, d.phone,"
+	    " d.owner_id_no, d.procedure_code, d.agency_code, d.status,"
+	    " (SELECT x.resolution FROM postal_discrepancies x"
+	    "  WHERE x.item_id = p.item_id AND x.manifest_id = m.manifest_id),"
+	    " (SELECT g.signed_at FROM postal_manifests g"
+	    "  WHERE g.id = m.manifest_id), p.created_at"
+	    " FROM postal_items p JOIN dossiers d ON d.id = p.dossier_id"
+	    " LEFT JOIN lookup_tokens t ON t.dossier_id = d.id"
+	    "  AND t.revoked_at IS NULL"
+	    " LEFT JOIN postal_manifest_items m ON m.postal_id = p.id"
+	    " WHERE p.item_id = ?1 AND p.created_at >= ?2"
+	    " ORDER BY p.id DESC LIMIT 1",
+	[PQ_PRINT_INSERT] =
+	    "INSERT INTO print_jobs (kind, ref, state, reprint, actor,"
+	    " created_at, updated_at) VALUES (?1, ?2, 'queued', 0, ?3, ?4, ?4)",
+	[PQ_OPEN_ITEMS] =
+	    "SELECT p.id, p.item_id, p.fees_vnd FROM postal_items p"
+	    " WHERE NOT EXISTS (SELECT 1 FROM postal_manifest_items"
+	    "  m WHERE m.postal_id = p.id)"
+	    " AND (?1 IS NULL OR p.station = ?1) ORDER BY p.id",
+	[PQ_MANIFEST_SEQ] = "SELECT coalesce(max(seq), 0) + 1 FROM"
+	                    " postal_manifests WHERE day = ?1",
+	[PQ_MANIFEST_INSERT] =
+	    "INSERT INTO postal_manifests (id, day, seq, closed_at, closed_by,"
+	    " station, count, fees_vnd) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[PQ_MITEM_INSERT] = "INSERT INTO postal_manifest_items (manifest_id,"
+	                    " postal_id, position) VALUES (?1, ?2, ?3)",
+	[PQ_MANIFEST_TOTALS] = "UPDATE postal_manifests SET count = ?2,"
+	                       " fees_vnd = ?3 WHERE id = ?1",
+	[PQ_MANIFESTS] = "SELECT id FROM postal_manifests ORDER BY day DESC,"
+	                 " seq DESC LIMIT ?1",
+	[PQ_MANIFEST_GET] =
+	    "SELECT id, closed_at, closed_by, station, count, fees_vnd, giver,"
+	    " receiver, signed_at, signed_by FROM postal_manifests WHERE id = ?1",
+	[PQ_MANIFEST_ITEMS] =
+	    "SELECT p.item_id, d.code, p.accepted_at, x.resolution, x.reason,"
+	    " x.resolved_by, x.resolved_at, p.fees_vnd FROM postal_manifest_items"
+	    " m JOIN postal_items p ON p.id = m.postal_id"
+	    " JOIN dossiers d ON d.id = p.dossier_id"
+	    " LEFT JOIN postal_discrepancies x ON x.manifest_id = m.manifest_id"
+	    "  AND x.item_id = p.item_id"
+	    " WHERE m.manifest_id = ?1 ORDER BY m.position",
+	[PQ_MANIFEST_COUNTS] =
+	    "SELECT (SELECT count(*) FROM postal_manifest_items m"
+	    "  JOIN postal_items p ON p.id = m.postal_id"
+	    "  WHERE m.manifest_id = ?1 AND p.accepted_at IS NOT NULL),"
+	    " (SELECT count(*) FROM postal_discrepancies x WHERE"
+	    "  x.manifest_id = ?1 AND x.kind = 'missing'"
+	    "  AND x.resolution IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+	    "  postal_manifest_items m JOIN postal_items p ON p.id = m.postal_id"
+	    "  WHERE m.manifest_id = ?1 AND p.item_id = x.item_id"
+	    "  AND p.accepted_at IS NOT NULL)),"
+	    " (SELECT count(*) FROM postal_discrepancies x WHERE"
+	    "  x.manifest_id = ?1 AND x.kind = 'unexpected'),"
+	    " (SELECT count(*) FROM postal_discrepancies x WHERE"
+	    "  x.manifest_id = ?1 AND x.kind = 'unexpected'"
+	    "  AND x.resolution IS NULL)",
+	[PQ_ITEM_ON_MANIFEST] =
+	    "SELECT p.id, p.dossier_id, p.accepted_at, d.code, d.status,"
+	    " d.procedure_code FROM postal_manifest_items m"
+	    " JOIN postal_items p ON p.id = m.postal_id"
+	    " JOIN dossiers d ON d.id = p.dossier_id"
+	    " WHERE m.manifest_id = ?1 AND p.item_id = ?2",
+	[PQ_ACCEPT_ITEM] = "UPDATE postal_items SET accepted_at = ?2,"
+	                   " accepted_by = ?3 WHERE id = ?1",
+	[PQ_DOSSIER_ACCEPT] =
+	    "UPDATE dossiers SET status = ?2, received_at = ?3, due_at = ?4,"
+	    " provisional = ?5, updated_at = ?3 WHERE id = ?1",
+	[PQ_DISC_GET] = "SELECT kind, resolution, reason, scanned_at FROM"
+	                " postal_discrepancies WHERE manifest_id = ?1"
+	                " AND item_id = ?2",
+	[PQ_DISC_INSERT] =
+	    "INSERT INTO postal_discrepancies (manifest_id, item_id, kind,"
+	    " scanned_at, resolution, reason, resolved_by, resolved_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[PQ_DISC_RESOLVE] = "UPDATE postal_discrepancies SET resolution = ?3,"
+	                    " reason = ?4, resolved_by = ?5, resolved_at = ?6"
+	                    " WHERE manifest_id = ?1 AND item_id = ?2",
+	[PQ_DISCS] = "SELECT item_id, kind, resolution, reason, resolved_by,"
+	             " resolved_at, scanned_at FROM postal_discrepancies"
+	             " WHERE manifest_id = ?1 ORDER BY id",
+	[PQ_SIGN] = "UPDATE postal_manifests SET giver = ?2, receiver = ?3,"
+	            " signed_at = ?4, signed_by = ?5 WHERE id = ?1",
+	[PQ_RETURN_GET] = "SELECT r.id, r.delivered_at, d.code, d.status, d.id"
+	                  " FROM postal_returns r JOIN dossiers d"
+	                  " ON d.id = r.dossier_id WHERE r.item_id = ?1"
+	                  " AND r.handed_at >= ?2 ORDER BY r.id DESC LIMIT 1",
+	[PQ_RETURN_INSERT] = "INSERT INTO postal_returns (dossier_id, item_id,"
+	                     " handed_at, handed_by) VALUES (?1, ?2, ?3, ?4)",
+	[PQ_RETURN_DELIVER] = "UPDATE postal_returns SET delivered_at = ?2,"
+	                      " delivered_by = ?3 WHERE id = ?1",
+	[PQ_RETURNS] =
+	    "SELECT d.code, r.item_id, d.procedure_code, r.handed_at,"
+	    " r.delivered_at, r.handed_by, d.status FROM postal_returns r"
+	    " JOIN dossiers d ON d.id = r.dossier_id"
+	    " WHERE r.handed_at >= ?1 AND r.handed_at < ?2 ORDER BY r.id",
+	[PQ_DOSSIER_ID] = "SELECT id, status, delivery FROM dossiers"
+	                  " WHERE code = ?1",
+	[PQ_PROC_DOCS] = "SELECT documents FROM procedures WHERE code = ?1",
+	[PQ_ITEM_OF] = "SELECT item_id FROM postal_items WHERE dossier_id = ?1",
+	[PQ_SAVEPOINT] = "SAVEPOINT postal_item",
+	[PQ_RELEASE] = "RELEASE postal_item",
+	[PQ_ROLLBACK_TO] = "ROLLBACK TO postal_item",
+	[PQ_DOCS_OF] =
+	    "SELECT d.code, pr.name, d.owner_name, d.address, d.delivery,"
+	    " p.fees_vnd, p.item_id FROM postal_manifest_items m"
+	    " JOIN postal_items p ON p.id = m.postal_id"
+	    " JOIN dossiers d ON d.id = p.dossier_id"
+	    " LEFT JOIN procedures pr ON pr.code = d.procedure_code"
+	    " WHERE m.manifest_id = ?1 ORDER BY m.position",
+};
+
+_Static_assert(PQ_COUNT_ <= PQ_MAX, "raise PQ_MAX: struct store's pst[]");
+
+/* The postal statement id, reset with its parameters cleared; NULL when
+ * it cannot be prepared (sqlite3_errmsg says why). */
+static sqlite3_stmt *
+pq(struct store *s, enum pq id)
+{
+	sqlite3_stmt *st = s->pst[id];
+
+	if (st == NULL) {
+		if (sqlite3_prepare_v3(s->db, pq_sql[id], -1,
+		        SQLITE_PREPARE_PERSISTENT, &s->pst[id],
+		        NULL) != SQLITE_OK) {
+			sqlite3_finalize(s->pst[id]);
+			s->pst[id] = NULL;
+			return NULL;
+		}
+		return s->pst[id];
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+/* Steps a statement that returns no row and resets it. */
+static int
+prun(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The S10 id of a postal dossier, or JSON null. */
+static json_t *
+postal_item_of(struct store *s, int64_t dossier_id)
+{
+	sqlite3_stmt *st = pq(s, PQ_ITEM_OF);
+	json_t *j = NULL;
+
+	if (st == NULL)
+		return json_null();
+	sqlite3_bind_int64(st, 1, dossier_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		j = j_col_text(st, 0);
+	sqlite3_reset(st);
+	return j ? j : json_null();
+}
+
+const char *
+store_postal_service_name(int sv)
+{
+	return sv == STORE_POSTAL_SEND  ? "send"
+	    : sv == STORE_POSTAL_RETURN ? "return"
+	    : sv == STORE_POSTAL_BOTH   ? "both"
+	                                : NULL;
+}
+
+static const char *
+postal_state(int64_t accepted_at, const char *manifest, const char *res,
+    int64_t signed_at)
+{
+	if (accepted_at != 0)
+		return "accepted";
+	if (manifest == NULL)
+		return "registered";
+	if (res != NULL)
+		return "resolved";
+	return signed_at != 0 ? "missing" : "in_manifest";
+}
+
+static bool
+check_postal(const struct store_postal_reg *r, char *err)
+{
+	struct s10 id;
+
+	if (r->item_id == NULL ||
+	    s10_parse(r->item_id, strlen(r->item_id), &id) == S10_BAD_FORMAT ||
+	    strcmp(id.id, r->item_id) != 0) {
+		seterr(err, "item_id: not a normalised S10 item id");
+		return false;
+	}
+	if (id.verdict != S10_VALID &&
+	    (r->override_reason == NULL || *r->override_reason == '\0')) {
+		seterr(err, "override_reason: required: %s", id.reason);
+		return false;
+	}
+	if (r->fees_vnd < 0) {
+		seterr(err, "fees_vnd: must be an integer >= 0");
+		return false;
+	}
+	if (store_postal_service_name(r->service) == NULL) {
+		seterr(err, "service: must be send, return or both");
+		return false;
+	}
+	if (r->service != STORE_POSTAL_SEND &&
+	    (r->return_address == NULL || *r->return_address == '\0')) {
+		seterr(err, "return_address: required for return by post");
+		return false;
+	}
+	if (r->posted_at <= 0) {
+		seterr(err, "posted_at: required");
+		return false;
+	}
+	return check_text("override_reason", r->override_reason, 0, REASON_MAX,
+	           err) &&
+	    check_text("fee_receipt_no", r->fee_receipt_no, 0, 64, err) &&
+	    check_text("return_address", r->return_address, 0, ADDRESS_MAX,
+	        err) &&
+	    check_text("station", r->station, 0, 64, err) &&
+	    check_text("documents", r->documents, 2, DOCUMENTS_MAX, err);
+}
+
+/* Inserts a queued print job of kind/ref and its audit row, inside the
+ * caller's transaction. */
+static enum store_rc
+postal_print(struct store *s, const char *kind, const char *ref,
+    const char *actor, int64_t now, int64_t max_pending, int64_t *id, char *err)
+{
+	sqlite3_stmt *st;
+	int64_t pending = store_print_pending(s);
+	char detail[64];
+
+	if (pending < 0)
+		return dberr(s, err);
+	if (pending >= max_pending) {
+		seterr(err, "print: %lld jobs are waiting, the most allowed",
+		    (long long)pending);
+		return STORE_FULL;
+	}
+	if ((st = pq(s, PQ_PRINT_INSERT)) == NULL)
+		return dberr(s, err);
+	b_text(st, 1, kind);
+	b_text(st, 2, ref);
+	b_text(st, 3, actor);
+	sqlite3_bind_int64(st, 4, now);
+	if (prun(st) != SQLITE_OK)
+		return dberr(s, err);
+	*id = sqlite3_last_insert_rowid(s->db);
+	snprintf(detail, sizeof detail, "job %lld", (long long)*id);
+	if (add_audit(s, now, actor, "print", kind, detail) != SQLITE_OK)
+		return dberr(s, err);
+	return STORE_OK;
+}
+
+/* An existing registration of item within the window: 1 (res filled),
+ * 0 none, -1 error. */
+static int
+postal_find(struct store *s, const char *item, int64_t now,
+    struct store_postal_result *res)
+{
+	sqlite3_stmt *st = pq(s, PQ_ITEM_FIND);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	b_text(st, 1, item);
+	sqlite3_bind_int64(st, 2, now - STORE_POSTAL_WINDOW_S);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(res->code, sizeof res->code, "%s", c_str(st, 1));
+		snprintf(res->token, sizeof res->token, "%s", c_str(st, 2));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static enum store_rc
+postal_register_tx(struct store *s, const struct store_postal_reg *r,
+    const char *name, const char *fold, struct store_postal_result *res,
+    int64_t now, char *err)
+{
+	struct store_intake in;
+	struct store_intake_result ir;
+	sqlite3_stmt *st;
+	enum store_rc rc;
+	json_t *detail;
+	char *dtext;
+	int f;
+
+	if ((f = postal_find(s, r->item_id, now, res)) != 0)
+		return f < 0 ? dberr(s, err) : STORE_OK;
+	memset(&in, 0, sizeof in);
+	in.procedure_code = r->procedure_code;
+	in.agency_code = r->agency_code;
+	in.owner_name = r->name;
+	in.owner_id_no = r->id_number;
+	in.phone = r->phone;
+	in.address = r->address;
+	in.channel = CHANNEL_POSTAL;
+	in.delivery =
+	    r->service == STORE_POSTAL_SEND ? DELIVERY_COUNTER : DELIVERY_POST;
+	in.received_at = r->posted_at; /* until the office accepts it */
+	in.submitted_at = r->posted_at;
+	in.status = ST_SUBMITTED;
+	in.actor = r->actor;
+	if (!check_intake(&in, err))
+		return STORE_INVALID;
+	/* what upstream needs of a postal dossier, beside the dossier row
+	 * (channel 3, delivery, submitted_at): no personal data */
+	detail = json_pack("{s:s,s:s,s:I,s:b}", "postal_item", r->item_id,
+	    "service", store_postal_service_name(r->service), "fees_vnd",
+	    (json_int_t)r->fees_vnd, "seal_intact", r->seal_intact);
+	dtext = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+	json_decref(detail);
+	if (dtext == NULL) {
+		seterr(err, "memory: out of memory");
+		return STORE_ERROR;
+	}
+	in.event_detail = dtext;
+	rc = intake_tx(s, &in, name, fold, &ir, err);
+	free(dtext);
+	if (rc != STORE_OK) /* "procedure_code: unknown ..." names the field */
+		return rc == STORE_NOTFOUND ? STORE_INVALID : rc;
+	memcpy(res->code, ir.code, sizeof res->code);
+	memcpy(res->token, ir.token, sizeof res->token);
+	res->created = true;
+
+	if ((st = pq(s, PQ_ITEM_INSERT)) == NULL)
+		return dberr(s, err);
+	b_text(st, 1, r->item_id);
+	/* the last rowid is the audit row's: look the dossier up */
+	{
+		sqlite3_stmt *d = pq(s, PQ_DOSSIER_ID);
+
+		if (d == NULL)
+			return dberr(s, err);
+		b_text(d, 1, res->code);
+		if (sqlite3_step(d) != SQLITE_ROW) {
+			sqlite3_reset(d);
+			return dberr(s, err);
+		}
+		sqlite3_bind_int64(st, 2, sqlite3_column_int64(d, 0));
+		sqlite3_reset(d);
+	}
+	b_text(st, 3, r->documents);
+	sqlite3_bind_int64(st, 4, r->fees_vnd);
+	b_opt(st, 5, r->fee_receipt_no);
+	b_text(st, 6,
+	    r->service == STORE_POSTAL_SEND         ? "SEND"
+	        : r->service == STORE_POSTAL_RETURN ? "RETURN"
+	                                            : "BOTH");
+	b_opt(st, 7, r->return_address);
+	sqlite3_bind_int(st, 8, r->seal_intact);
+	sqlite3_bind_int64(st, 9, r->posted_at);
+	b_text(st, 10, r->actor);
+	b_text(st, 11, r->station != NULL ? r->station : "");
+	b_text(st, 12, r->s10_verdict != NULL ? r->s10_verdict : "valid");
+	b_opt(st, 13, r->override_reason);
+	sqlite3_bind_int(st, 14,
+	    r->override_reason != NULL && *r->override_reason != '\0');
+	sqlite3_bind_int64(st, 15, now);
+	if (prun(st) != SQLITE_OK)
+		return dberr(s, err);
+	if (add_audit(s, now, r->actor, "postal_register", res->code,
+	        r->item_id) != SQLITE_OK)
+		return dberr(s, err);
+	if (r->override_reason != NULL && *r->override_reason != '\0') {
+		/* DOMAIN.md §7: clerk, time, item and the reason, in the log;
+		 * the row is flagged for reconciliation */
+		json_t *o = json_pack("{s:s,s:s,s:s}", "item_id", r->item_id,
+		    "verdict", r->s10_verdict ? r->s10_verdict : "",
+		    "override_reason", r->override_reason);
+		char *t = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		int arc;
+
+		json_decref(o);
+		arc = t ? add_audit(s, now, r->actor, "postal_s10_override",
+		              res->code, t)
+		        : SQLITE_NOMEM;
+		free(t);
+		if (arc != SQLITE_OK)
+			return dberr(s, err);
+	}
+	if (r->queue_receipt)
+		return postal_print(s, "receipt", res->code, r->actor, now,
+		    r->max_pending, &res->print_job, err);
+	return STORE_OK;
+}
+
+/* Checks done before any write, shared by the single and batch paths;
+ * name and fold receive the NFC name and its folded form. */
+static bool
+postal_precheck(const struct store_postal_reg *r, char *name, size_t nsize,
+    char *fold, size_t fsize, char *err)
+{
+	if (!check_postal(r, err) ||
+	    !check_text("name", r->name, 1, OWNER_NAME_MAX, err) ||
+	    !check_text("address", r->address, 1, ADDRESS_MAX, err) ||
+	    !check_text("phone", r->phone, 0, PHONE_MAX, err) ||
+	    !check_text("id_number", r->id_number, 0, ID_NO_MAX, err))
+		return false;
+	if (text_nfc(r->name, strlen(r->name), name, nsize) < 0 ||
+	    text_fold(name, strlen(name), fold, fsize) < 0) {
+		seterr(err, "name: not valid UTF-8 text");
+		return false;
+	}
+	return true;
+}
+
+enum store_rc
+store_postal_register(struct store *s, const struct store_postal_reg *r,
+    struct store_postal_result *res, char err[STORE_ERR_MAX])
+{
+	char name[4 * OWNER_NAME_MAX + 1], fold[FOLD_MAX];
+	int64_t now = wall_now();
+	enum store_rc rc;
+
+	memset(res, 0, sizeof *res);
+	if (!postal_precheck(r, name, sizeof name, fold, sizeof fold, err))
+		return STORE_INVALID;
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	rc = postal_register_tx(s, r, name, fold, res, now, err);
+	if (rc == STORE_OK && !res->created) {
+		rollback(s); /* nothing was written */
+		return STORE_OK;
+	}
+	rc = finish(s, rc, err);
+	if (rc != STORE_OK)
+		memset(res, 0, sizeof *res);
+	return rc;
+}
+
+enum store_rc
+store_postal_register_batch(struct store *s,
+    const struct store_postal_reg *regs, size_t n,
+    struct store_postal_result *res, enum store_rc *rcs,
+    char (*errs)[STORE_ERR_MAX], char err[STORE_ERR_MAX])
+{
+	char name[4 * OWNER_NAME_MAX + 1], fold[FOLD_MAX];
+	int64_t now = wall_now();
+	enum store_rc rc;
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (n > STORE_POSTAL_BATCH_MAX) {
+		seterr(err, "items: more than %d in one batch",
+		    STORE_POSTAL_BATCH_MAX);
+		return STORE_INVALID;
+	}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		memset(&res[i], 0, sizeof res[i]);
+		errs[i][0] = '\0';
+		rcs[i] = STORE_ERROR;
+		if (!postal_precheck(&regs[i], name, sizeof name, fold,
+		        sizeof fold, errs[i])) {
+			rcs[i] = STORE_INVALID;
+			continue;
+		}
+		/* each item in a savepoint: a refused one leaves nothing and
+		 * the others go on */
+		if ((st = pq(s, PQ_SAVEPOINT)) == NULL || prun(st) != SQLITE_OK)
+			goto fail;
+		rcs[i] = postal_register_tx(s, &regs[i], name, fold, &res[i],
+		    now, errs[i]);
+		if (rcs[i] != STORE_OK) {
+			if ((st = pq(s, PQ_ROLLBACK_TO)) == NULL ||
+			    prun(st) != SQLITE_OK)
+				goto fail;
+			/* cached display names may name rows rolled back */
+			names_clear(&s->proc_names);
+			names_clear(&s->agency_names);
+			memset(&res[i], 0, sizeof res[i]);
+		}
+		if ((st = pq(s, PQ_RELEASE)) == NULL || prun(st) != SQLITE_OK)
+			goto fail;
+		if (rcs[i] == STORE_ERROR)
+			goto fail; /* the disk, not the item: stop */
+	}
+	if ((rc = commit(s, err)) == STORE_OK)
+		return STORE_OK;
+	for (i = 0; i < n; i++) {
+		rcs[i] = STORE_ERROR;
+		memset(&res[i], 0, sizeof res[i]);
+	}
+	return rc;
+fail:
+	if (i < n && errs[i][0] != '\0')
+		seterr(err, "%s", errs[i]);
+	else
+		dberr(s, err);
+	rollback(s);
+	for (i = 0; i < n; i++) {
+		rcs[i] = STORE_ERROR;
+		memset(&res[i], 0, sizeof res[i]);
+	}
+	return STORE_ERROR;
+}
+
+json_t *
+store_postal_item(struct store *s, const char *item, int64_t now,
+    enum store_rc *rc)
+{
+	sqlite3_stmt *st = pq(s, PQ_ITEM_GET);
+	json_t *o, *docs;
+	const char *sv;
+	int r;
+
+	*rc = STORE_ERROR;
+	if (st == NULL)
+		return NULL;
+	b_text(st, 1, item);
+	sqlite3_bind_int64(st, 2, now - STORE_POSTAL_WINDOW_S);
+	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		*rc = r == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+		return NULL;
+	}
+	docs = json_loads(c_str(st, 8), 0, NULL);
+	sv = c_str(st, 11);
+	o = json_object();
+	json_object_set_new(o, "item_id", j_col_text(st, 1));
+	json_object_set_new(o, "code", j_col_text(st, 2));
+	json_object_set_new(o, "token", j_col_text(st, 3));
+	json_object_set_new(o, "due_at", j_col_time(st, 4));
+	json_object_set_new(o, "manifest_id", j_col_text(st, 5));
+	json_object_set_new(o, "state",
+	    json_string(postal_state(sqlite3_column_int64(st, 6), c_text(st, 5),
+	        c_text(st, 27), sqlite3_column_int64(st, 28))));
+	json_object_set_new(o, "accepted_at", j_col_time(st, 6));
+	json_object_set_new(o, "accepted_by", j_col_text(st, 7));
+	json_object_set_new(o, "applicant",
+	    json_pack("{s:o,s:o,s:o,s:o}", "name", j_col_text(st, 20),
+	        "address", j_col_text(st, 21), "phone", j_col_text(st, 22),
+	        "id_number", j_col_text(st, 23)));
+	json_object_set_new(o, "procedure_code", j_col_text(st, 24));
+	json_object_set_new(o, "agency_code", j_col_text(st, 25));
+	json_object_set_new(o, "documents", docs ? docs : json_array());
+	json_object_set_new(o, "fees_vnd",
+	    json_integer(sqlite3_column_int64(st, 9)));
+	json_object_set_new(o, "fee_receipt_no", j_col_text(st, 10));
+	json_object_set_new(o, "service",
+	    json_string(strcmp(sv, "SEND") == 0 ? "send"
+	            : strcmp(sv, "RETURN") == 0 ? "return"
+	                                        : "both"));
+	json_object_set_new(o, "return_address", j_col_text(st, 12));
+	json_object_set_new(o, "seal_intact",
+	    json_boolean(sqlite3_column_int(st, 13)));
+	json_object_set_new(o, "posted_at", j_col_time(st, 14));
+	json_object_set_new(o, "clerk", j_col_text(st, 15));
+	json_object_set_new(o, "station", j_col_text(st, 16));
+	json_object_set_new(o, "s10_verdict", j_col_text(st, 17));
+	json_object_set_new(o, "override_reason", j_col_text(st, 18));
+	json_object_set_new(o, "flagged",
+	    json_boolean(sqlite3_column_int(st, 19)));
+	json_object_set_new(o, "status",
+	    json_integer(sqlite3_column_int(st, 26)));
+	json_object_set_new(o, "registered_at", j_col_time(st, 29));
+	sqlite3_reset(st);
+	*rc = STORE_OK;
+	return o;
+}
+
+static enum store_rc
+postal_close_tx(struct store *s, const char *station, const char *actor,
+    int64_t now, bool queue_print, int64_t max_pending, json_t *out, char *err)
+{
+	char id[MANIFEST_ID_LEN + 1];
+	sqlite3_stmt *st, *ins;
+	json_t *items = json_array();
+	int64_t fees = 0, pos = 0, seq, job = 0;
+	int day = cal_local_day(now), y, m, d, rc;
+	enum store_rc r;
+
+	json_object_set_new(out, "items", items);
+	if ((st = pq(s, PQ_MANIFEST_SEQ)) == NULL)
+		return dberr(s, err);
+	sqlite3_bind_int(st, 1, day);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return dberr(s, err);
+	}
+	seq = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	cal_ymd_from_day(day, &y, &m, &d);
+	if (manifest_id_format(y, m, d, (int)seq, id) != 0) {
+		seterr(err, "manifest: more than 9999 manifests today");
+		return STORE_FULL;
+	}
+	if ((st = pq(s, PQ_MANIFEST_INSERT)) == NULL)
+		return dberr(s, err);
+	b_text(st, 1, id);
+	sqlite3_bind_int(st, 2, day);
+	sqlite3_bind_int64(st, 3, seq);
+	sqlite3_bind_int64(st, 4, now);
+	b_text(st, 5, actor);
+	b_opt(st, 6, station);
+	sqlite3_bind_int(st, 7, 0);
+	sqlite3_bind_int(st, 8, 0);
+	if (prun(st) != SQLITE_OK)
+		return dberr(s, err);
+	if ((st = pq(s, PQ_OPEN_ITEMS)) == NULL ||
+	    (ins = pq(s, PQ_MITEM_INSERT)) == NULL)
+		return dberr(s, err);
+	b_opt(st, 1, station);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		b_text(ins, 1, id);
+		sqlite3_bind_int64(ins, 2, sqlite3_column_int64(st, 0));
+		sqlite3_bind_int64(ins, 3, ++pos);
+		if (prun(ins) != SQLITE_OK) {
+			sqlite3_reset(st);
+			return dberr(s, err);
+		}
+		json_array_append_new(items, json_string(c_str(st, 1)));
+		fees += sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dberr(s, err);
+	if (pos == 0) {
+		seterr(err,
+		    "station: no registered items waiting for a batch%s",
+		    station ? " at this station" : "");
+		return STORE_CONFLICT;
+	}
+	if ((st = pq(s, PQ_MANIFEST_TOTALS)) == NULL)
+		return dberr(s, err);
+	b_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, pos);
+	sqlite3_bind_int64(st, 3, fees);
+	if (prun(st) != SQLITE_OK)
+		return dberr(s, err);
+	if (add_audit(s, now, actor, "postal_close", id, NULL) != SQLITE_OK)
+		return dberr(s, err);
+	if (queue_print &&
+	    (r = postal_print(s, "manifest", id, actor, now, max_pending, &job,
+	         err)) != STORE_OK)
+		return r;
+	json_object_set_new(out, "manifest_id", json_string(id));
+	json_object_set_new(out, "count", json_integer(pos));
+	json_object_set_new(out, "fees_vnd", json_integer(fees));
+	json_object_set_new(out, "print_job",
+	    job ? json_integer(job) : json_null());
+	return STORE_OK;
+}
+
+enum store_rc
+store_postal_close(struct store *s, const char *station, const char *actor,
+    int64_t now, bool queue_print, int64_t max_pending, json_t **out,
+    char err[STORE_ERR_MAX])
+{
+	enum store_rc rc;
+
+	*out = NULL;
+	if (!check_text("station", station, 0, 64, err) ||
+	    !check_text("actor", actor, 1, ACTOR_MAX, err))
+		return STORE_INVALID;
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	*out = json_object();
+	rc = postal_close_tx(s, station, actor, now, queue_print, max_pending,
+	    *out, err);
+	rc = finish(s, rc, err);
+	if (rc != STORE_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* The counts of manifest id for manifest_state(). */
+static int
+manifest_counts(struct store *s, const char *id, size_t expected,
+    bool signed_off, struct manifest_counts *c)
+{
+	sqlite3_stmt *st = pq(s, PQ_MANIFEST_COUNTS);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	b_text(st, 1, id);
+	rc = sqlite3_step(st);
+	memset(c, 0, sizeof *c);
+	c->expected = expected;
+	c->signed_off = signed_off;
+	if (rc == SQLITE_ROW) {
+		c->arrived = (size_t)sqlite3_column_int64(st, 0);
+		c->missing_resolved = (size_t)sqlite3_column_int64(st, 1);
+		c->unexpected = (size_t)sqlite3_column_int64(st, 2);
+		c->unexpected_unresolved = (size_t)sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The summary of the manifest row st is on (PQ_MANIFEST_GET). */
+static json_t *
+manifest_summary(struct store *s, sqlite3_stmt *st)
+{
+	struct manifest_counts c;
+	const char *id = c_str(st, 0);
+	json_t *o;
+
+	if (manifest_counts(s, id, (size_t)sqlite3_column_int64(st, 4),
+	        sqlite3_column_type(st, 8) != SQLITE_NULL, &c) != 0)
+		return NULL;
+	o = json_object();
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "closed_at", j_col_time(st, 1));
+	json_object_set_new(o, "closed_by", j_col_text(st, 2));
+	json_object_set_new(o, "station", j_col_text(st, 3));
+	json_object_set_new(o, "count",
+	    json_integer(sqlite3_column_int64(st, 4)));
+	json_object_set_new(o, "fees_vnd",
+	    json_integer(sqlite3_column_int64(st, 5)));
+	json_object_set_new(o, "state",
+	    json_string(manifest_state_name(manifest_state(&c))));
+	json_object_set_new(o, "arrived", json_integer((json_int_t)c.arrived));
+	json_object_set_new(o, "missing",
+	    json_integer((json_int_t)manifest_missing(&c)));
+	json_object_set_new(o, "unexpected",
+	    json_integer((json_int_t)c.unexpected));
+	return o;
+}
+
+json_t *
+store_postal_manifests(struct store *s, int limit)
+{
+	sqlite3_stmt *st = pq(s, PQ_MANIFESTS);
+	json_t *arr, *o;
+	char(*ids)[MANIFEST_ID_LEN + 1];
+	int n = 0, i, rc;
+
+	if (st == NULL || limit < 1)
+		return NULL;
+	if ((ids = calloc((size_t)limit, sizeof *ids)) == NULL)
+		return NULL;
+	sqlite3_bind_int(st, 1, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit)
+		snprintf(ids[n++], sizeof ids[0], "%s", c_str(st, 0));
+	sqlite3_reset(st);
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		enum store_rc r;
+
+		if ((o = store_postal_manifest(s, ids[i], &r)) == NULL)
+			continue;
+		/* the list carries the summary only */
+		json_object_del(o, "expected");
+		json_object_del(o, "arrived_items");
+		json_object_del(o, "missing_items");
+		json_object_del(o, "unexpected_items");
+		json_object_del(o, "discrepancies");
+		json_array_append_new(arr, o);
+	}
+	free(ids);
+	o = json_object();
+	json_object_set_new(o, "manifests", arr);
+	return o;
+}
+
+json_t *
+store_postal_manifest(struct store *s, const char *id, enum store_rc *rc)
+{
+	sqlite3_stmt *st = pq(s, PQ_MANIFEST_GET);
+	json_t *o, *exp, *arr, *mis, *unx, *dis;
+	int r;
+
+	*rc = STORE_ERROR;
+	if (st == NULL)
+		return NULL;
+	b_text(st, 1, id);
+	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		*rc = r == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+		return NULL;
+	}
+	if ((o = manifest_summary(s, st)) == NULL) {
+		sqlite3_reset(st);
+		return NULL;
+	}
+	json_object_set_new(o, "signatories",
+	    sqlite3_column_type(st, 8) == SQLITE_NULL
+	        ? json_null()
+	        : json_pack("{s:o,s:o,s:o,s:o}", "giver", j_col_text(st, 6),
+	              "receiver", j_col_text(st, 7), "signed_at",
+	              j_col_time(st, 8), "by", j_col_text(st, 9)));
+	sqlite3_reset(st);
+
+	exp = json_array();
+	arr = json_array();
+	mis = json_array();
+	if ((st = pq(s, PQ_MANIFEST_ITEMS)) == NULL)
+		goto fail;
+	b_text(st, 1, id);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t acc = sqlite3_column_int64(st, 2);
+		const char *res = c_text(st, 3);
+		const char *state = acc ? "accepted"
+		    : res               ? "resolved"
+		    : json_is_null(json_object_get(o, "signatories"))
+		    ? "in_manifest"
+		    : "missing";
+		json_t *it = json_pack("{s:o,s:o,s:s,s:o,s:I}", "item_id",
+		    j_col_text(st, 0), "code", j_col_text(st, 1), "state",
+		    state, "arrived_at", j_col_time(st, 2), "fees_vnd",
+		    (json_int_t)sqlite3_column_int64(st, 7));
+
+		if (acc)
+			json_array_append(arr, it);
+		else
+			json_array_append_new(mis,
+			    json_pack("{s:o,s:o,s:o}", "item_id",
+			        j_col_text(st, 0), "code", j_col_text(st, 1),
+			        "resolution", j_col_text(st, 3)));
+		json_array_append_new(exp, it);
+	}
+	sqlite3_reset(st);
+	json_object_set_new(o, "expected", exp);
+	json_object_set_new(o, "arrived_items", arr);
+	json_object_set_new(o, "missing_items", mis);
+	if (r != SQLITE_DONE)
+		goto fail;
+
+	unx = json_array();
+	dis = json_array();
+	json_object_set_new(o, "unexpected_items", unx);
+	json_object_set_new(o, "discrepancies", dis);
+	if ((st = pq(s, PQ_DISCS)) == NULL)
+		goto fail;
+	b_text(st, 1, id);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		json_array_append_new(dis,
+		    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "item_id",
+		        j_col_text(st, 0), "kind", j_col_text(st, 1),
+		        "resolution", j_col_text(st, 2), "reason",
+		        j_col_text(st, 3), "by", j_col_text(st, 4), "at",
+		        j_col_time(st, 5)));
+		if (strcmp(c_str(st, 1), "unexpected") == 0)
+			json_array_append_new(unx,
+			    json_pack("{s:o,s:o,s:o}", "item_id",
+			        j_col_text(st, 0), "scanned_at",
+			        j_col_time(st, 6), "resolution",
+			        j_col_text(st, 2)));
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE)
+		goto fail;
+	/* missing items not yet resolved are discrepancies too, listed
+	 * (unresolved) once the handover is signed */
+	if (!json_is_null(json_object_get(o, "signatories"))) {
+		size_t i;
+		json_t *m;
+
+		json_array_foreach(mis, i, m)
+			if (json_is_null(json_object_get(m, "resolution")))
+				json_array_append_new(dis,
+				    json_pack("{s:O,s:s,s:n,s:n,s:n,s:n}",
+				        "item_id",
+				        json_object_get(m, "item_id"), "kind",
+				        "missing", "resolution", "reason", "by",
+				        "at"));
+	}
+	*rc = STORE_OK;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+static int
+manifest_exists(struct store *s, const char *id, int64_t *signed_at,
+    char *giver, char *receiver, size_t size)
+{
+	sqlite3_stmt *st = pq(s, PQ_MANIFEST_GET);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	b_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (signed_at)
+			*signed_at = sqlite3_column_int64(st, 8);
+		if (giver)
+			snprintf(giver, size, "%s", c_str(st, 6));
+		if (receiver)
+			snprintf(receiver, size, "%s", c_str(st, 7));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Accepts postal row pid (dossier did, status from) at now: the agency
+ * acceptance time becomes received_at and the due date counts from it.
+ * *due gets the new due date (0: the dossier could not move). */
+static enum store_rc
+postal_accept(struct store *s, int64_t pid, int64_t did, const char *code,
+    int from, const char *proc, const char *item, const char *actor,
+    int64_t now, int64_t *due, char *err)
+{
+	sqlite3_stmt *st;
+	struct event ev;
+	char detail[96];
+	int days = 0, rc;
+	bool prov = false;
+
+	*due = 0;
+	if ((st = pq(s, PQ_ACCEPT_ITEM)) == NULL)
+		return dberr(s, err);
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_int64(st, 2, now);
+	b_text(st, 3, actor);
+	if (prun(st) != SQLITE_OK)
+		return dberr(s, err);
+	snprintf(detail, sizeof detail, "{\"postal_item\":\"%s\"}", item);
+	if (add_audit(s, now, actor, "postal_accept", code, item) != SQLITE_OK)
+		return dberr(s, err);
+	/* a dossier withdrawn meanwhile keeps its status */
+	if (!status_can_move(from, ST_RECEIVED))
+		return STORE_OK;
+	st = q(s, Q_PROC_GET);
+	b_text(st, 1, proc);
+	rc = sqlite3_step(st);
+	days = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
+	sqlite3_reset(st);
+	*due = cal_due(&s->cal, now, days > 0 ? days : 1, &prov);
+	if ((st = pq(s, PQ_DOSSIER_ACCEPT)) == NULL)
+		return dberr(s, err);
+	sqlite3_bind_int64(st, 1, did);
+	sqlite3_bind_int(st, 2, ST_RECEIVED);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, *due);
+	sqlite3_bind_int(st, 5, prov);
+	if (prun(st) != SQLITE_OK)
+		return dberr(s, err);
+	memset(&ev, 0, sizeof ev);
+	ev.dossier_id = did;
+	ev.at = now;
+	ev.kind = "status";
+	ev.old_status = from;
+	ev.new_status = ST_RECEIVED;
+	ev.due_after = *due;
+	ev.actor = actor;
+	ev.reason = "postal item accepted at the office";
+	ev.detail = detail;
+	if (add_event(s, &ev) != SQLITE_OK ||
+	    add_outbox(s, did, "status", ST_RECEIVED, now) != SQLITE_OK)
+		return dberr(s, err);
+	return STORE_OK;
+}
+
+static enum store_rc
+postal_receive_tx(struct store *s, const char *mid, const char *item,
+    const char *actor, int64_t now, json_t *out, char *err)
+{
+	sqlite3_stmt *st;
+	int64_t pid, did, acc, due;
+	char code[DCODE_TEXT_MAX + 1], proc[PROC_CODE_MAX + 1];
+	int from, rc;
+	enum store_rc r;
+
+	if ((rc = manifest_exists(s, mid, NULL, NULL, NULL, 0)) != 1) {
+		if (rc < 0)
+			return dberr(s, err);
+		seterr(err, "manifest_id: no manifest %s", mid);
+		return STORE_NOTFOUND;
+	}
+	if ((st = pq(s, PQ_ITEM_ON_MANIFEST)) == NULL)
+		return dberr(s, err);
+	b_text(st, 1, mid);
+	b_text(st, 2, item);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		pid = sqlite3_column_int64(st, 0);
+		did = sqlite3_column_int64(st, 1);
+		acc = sqlite3_column_int64(st, 2);
+		snprintf(code, sizeof code, "%s", c_str(st, 3));
+		from = sqlite3_column_int(st, 4);
+		snprintf(proc, sizeof proc, "%s", c_str(st, 5));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dberr(s, err);
+	json_object_set_new(out, "item_id", json_string(item));
+	if (rc == SQLITE_ROW) {
+		json_object_set_new(out, "code", json_string(code));
+		if (acc != 0) {
+			json_object_set_new(out, "result",
+			    json_string("already"));
+			json_object_set_new(out, "accepted_at", j_time(acc));
+			return STORE_OK;
+		}
+		if ((r = postal_accept(s, pid, did, code, from, proc, item,
+		         actor, now, &due, err)) != STORE_OK)
+			return r;
+		json_object_set_new(out, "result", json_string("accepted"));
+		json_object_set_new(out, "accepted_at", j_time(now));
+		json_object_set_new(out, "due_at", j_time(due));
+		return STORE_OK;
+	}
+	/* not on this manifest: an unexpected packet, recorded once */
+	if ((st = pq(s, PQ_DISC_GET)) == NULL)
+		return dberr(s, err);
+	b_text(st, 1, mid);
+	b_text(st, 2, item);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		json_object_set_new(out, "result", json_string("already"));
+		json_object_set_new(out, "accepted_at", json_null());
+		json_object_set_new(out, "scanned_at", j_col_time(st, 3));
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc != SQLITE_DONE || (st = pq(s, PQ_DISC_INSERT)) == NULL)
+		return dberr(s, err);
+	b_text(st, 1, mid);
+	b_text(st, 2, item);
+	b_text(st, 3, "unexpected");
+	sqlite3_bind_int64(st, 4, now);
+	if (prun(st) != SQLITE_OK ||
+	    add_audit(s, now, actor, "postal_unexpected", mid, item) !=
+	        SQLITE_OK)
+		return dberr(s, err);
+	json_object_set_new(out, "result", json_string("unexpected"));
+	json_object_set_new(out, "accepted_at", json_null());
+	return STORE_OK;
+}
+
+static bool
+check_item_arg(const char *item, char *err)
+{
+	struct s10 id;
+
+	if (item == NULL || *item == '\0') {
+		seterr(err, "item_id: required");
+		return false;
+	}
+	if (s10_parse(item, strlen(item), &id) == S10_BAD_FORMAT ||
+	    strcmp(id.id, item) != 0) {
+		seterr(err, "item_id: not a normalised S10 item id");
+		return false;
+	}
+	return true;
+}
+
+enum store_rc
+store_postal_receive(struct store *s, const char *mid, const char *item,
+    const char *actor, int64_t now, json_t **out, char err[STORE_ERR_MAX])
+{
+	enum store_rc rc;
+
+	*out = NULL;
+	if (!check_item_arg(item, err) ||
+	    !check_text("actor", actor, 1, ACTOR_MAX, err))
+		return STORE_INVALID;
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	*out = json_object();
+	rc = postal_receive_tx(s, mid, item, actor, now, *out, err);
+	rc = finish(s, rc, err);
+	if (rc != STORE_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static enum store_rc
+postal_resolve_tx(struct store *s, const char *mid, const char *item,
+    const char *res, const char *reason, const char *actor, int64_t now,
+    char *err)
+{
+	sqlite3_stmt *st;
+	char code[DCODE_TEXT_MAX + 1] = "", proc[PROC_CODE_MAX + 1] = "";
+	char detail[96];
+	int64_t pid = 0, did = 0, acc = 0, due;
+	int rc, from = 0;
+	bool on = false, have = false, same = false;
+	enum store_rc r;
+
+	if ((rc = manifest_exists(s, mid, NULL, NULL, NULL, 0)) != 1) {
+		if (rc < 0)
+			return dberr(s, err);
+		seterr(err, "manifest_id: no manifest %s", mid);
+		return STORE_NOTFOUND;
+	}
+	if ((st = pq(s, PQ_ITEM_ON_MANIFEST)) == NULL)
+		return dberr(s, err);
+	b_text(st, 1, mid);
+	b_text(st, 2, item);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		on = true;
+		pid = sqlite3_column_int64(st, 0);
+		did = sqlite3_column_int64(st, 1);
+		acc = sqlite3_column_int64(st, 2);
+		snprintf(code, sizeof code, "%s", c_str(st, 3));
+		from = sqlite3_column_int(st, 4);
+		snprintf(proc, sizeof proc, "%s", c_str(st, 5));
+	}
+	sqlite3_reset(st);
+	if (on && acc != 0) {
+		seterr(err, "item_id: %s arrived: nothing to resolve", item);
+		return STORE_CONFLICT;
+	}
+	if ((st = pq(s, PQ_DISC_GET)) == NULL)
+		return dberr(s, err);
+	b_text(st, 1, mid);
+	b_text(st, 2, item);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		have = true;
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			same = strcmp(c_str(st, 1), res) == 0;
+			if (!same) {
+				seterr(err,
+				    "resolution: %s is already resolved as %s",
+				    item, c_str(st, 1));
+				sqlite3_reset(st);
+				return STORE_CONFLICT;
+			}
+		}
+	}
+	sqlite3_reset(st);
+	if (same)
+		return STORE_OK; /* no second effect */
+	if (!on && !have) {
+		seterr(err,
+		    "item_id: %s is neither on manifest %s nor scanned "
+		    "with it",
+		    item, mid);
+		return STORE_NOTFOUND;
+	}
+	if (have) {
+		if ((st = pq(s, PQ_DISC_RESOLVE)) == NULL)
+			return dberr(s, err);
+	} else {
+		if ((st = pq(s, PQ_DISC_INSERT)) == NULL)
+			return dberr(s, err);
+	}
+	b_text(st, 1, mid);
+	b_text(st, 2, item);
+	if (have) {
+		b_text(st, 3, res);
+		b_text(st, 4, reason);
+		b_text(st, 5, actor);
+		sqlite3_bind_int64(st, 6, now);
+	} else {
+		b_text(st, 3, "missing");
+		b_text(st, 5, res);
+		b_text(st, 6, reason);
+		b_text(st, 7, actor);
+		sqlite3_bind_int64(st, 8, now);
+	}
+	if (prun(st) != SQLITE_OK)
+		return dberr(s, err);
+	snprintf(detail, sizeof detail, "%s: %s", item, res);
+	if (add_audit(s, now, actor, "postal_resolve", mid, detail) !=
+	    SQLITE_OK)
+		return dberr(s, err);
+	/* a missing packet that turned up late is accepted now */
+	if (on && strcmp(res, "arrived_late") == 0 &&
+	    (r = postal_accept(s, pid, did, code, from, proc, item, actor, now,
+	         &due, err)) != STORE_OK)
+		return r;
+	return STORE_OK;
+}
+
+enum store_rc
+store_postal_resolve(struct store *s, const char *mid, const char *item,
+    const char *res, const char *reason, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX])
+{
+	enum store_rc rc;
+
+	if (!check_item_arg(item, err))
+		return STORE_INVALID;
+	if (res == NULL ||
+	    manifest_resolution_parse(res, strlen(res)) == MANIFEST_RES_NONE) {
+		seterr(err,
+		    "resolution: must be arrived_late, lost or returned");
+		return STORE_INVALID;
+	}
+	if (!check_text("reason", reason, 1, REASON_MAX, err) ||
+	    !check_text("actor", actor, 1, ACTOR_MAX, err))
+		return STORE_INVALID;
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	rc = postal_resolve_tx(s, mid, item, res, reason, actor, now, err);
+	return finish(s, rc, err);
+}
+
+enum store_rc
+store_postal_sign(struct store *s, const char *mid, const char *giver,
+    const char *receiver, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX])
+{
+	char g[256], rcv[256];
+	int64_t signed_at = 0;
+	sqlite3_stmt *st;
+	enum store_rc rc;
+	int e;
+
+	if (!check_text("giver", giver, 1, 200, err) ||
+	    !check_text("receiver", receiver, 1, 200, err) ||
+	    !check_text("actor", actor, 1, ACTOR_MAX, err))
+		return STORE_INVALID;
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	if ((e = manifest_exists(s, mid, &signed_at, g, rcv, sizeof g)) != 1) {
+		rollback(s);
+		if (e < 0)
+			return dberr(s, err);
+		seterr(err, "manifest_id: no manifest %s", mid);
+		return STORE_NOTFOUND;
+	}
+	if (signed_at != 0) {
+		rollback(s);
+		if (strcmp(g, giver) == 0 && strcmp(rcv, receiver) == 0)
+			return STORE_OK;
+		seterr(err, "giver: manifest %s was already signed by others",
+		    mid);
+		return STORE_CONFLICT;
+	}
+	if ((st = pq(s, PQ_SIGN)) == NULL)
+		return finish(s, dberr(s, err), err);
+	b_text(st, 1, mid);
+	b_text(st, 2, giver);
+	b_text(st, 3, receiver);
+	sqlite3_bind_int64(st, 4, now);
+	b_text(st, 5, actor);
+	if (prun(st) != SQLITE_OK ||
+	    add_audit(s, now, actor, "postal_sign", mid, NULL) != SQLITE_OK)
+		return finish(s, dberr(s, err), err);
+	return finish(s, STORE_OK, err);
+}
+
+/* Status 9 -> 10 of dossier did at now for a return by post. */
+static enum store_rc
+postal_returned(struct store *s, const char *code, int from, const char *item,
+    const char *actor, int64_t now, char *err)
+{
+	char reason[64];
+
+	(void)from;
+	snprintf(reason, sizeof reason, "result delivered by post (%s)", item);
+	return set_status_tx(s, code, ST_RETURNED, reason, actor, now, err);
+}
+
+enum store_rc
+store_postal_return(struct store *s, const char *code, const char *item,
+    bool done_at_handover, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX])
+{
+	char c[DCODE_TEXT_MAX + 1];
+	sqlite3_stmt *st;
+	int64_t did = 0;
+	int status = 0, delivery = 0, rc;
+	enum store_rc r;
+
+	if ((r = norm_code(code, c, err)) != STORE_OK)
+		return r;
+	if (!check_item_arg(item, err) ||
+	    !check_text("actor", actor, 1, ACTOR_MAX, err))
+		return STORE_INVALID;
+	if ((r = begin(s, err)) != STORE_OK)
+		return r;
+	if ((st = pq(s, PQ_DOSSIER_ID)) == NULL)
+		return finish(s, dberr(s, err), err);
+	b_text(st, 1, c);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		did = sqlite3_column_int64(st, 0);
+		status = sqlite3_column_int(st, 1);
+		delivery = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			return finish(s, dberr(s, err), err);
+		seterr(err, "code: no dossier %s", c);
+		return finish(s, STORE_NOTFOUND, err);
+	}
+	if (delivery != DELIVERY_POST) {
+		seterr(err,
+		    "code: dossier %s has its result collected at the "
+		    "counter, not returned by post",
+		    c);
+		return finish(s, STORE_CONFLICT, err);
+	}
+	if (status != ST_RESULT_READY) {
+		seterr(err, "code: the result is not ready (status %d)",
+		    status);
+		return finish(s, STORE_CONFLICT, err);
+	}
+	if ((st = pq(s, PQ_RETURN_GET)) == NULL)
+		return finish(s, dberr(s, err), err);
+	b_text(st, 1, item);
+	sqlite3_bind_int64(st, 2, now - STORE_POSTAL_WINDOW_S);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW) {
+		seterr(err, "item_id: %s already carries a result", item);
+		return finish(s, STORE_CONFLICT, err);
+	}
+	if ((st = pq(s, PQ_RETURN_INSERT)) == NULL)
+		return finish(s, dberr(s, err), err);
+	sqlite3_bind_int64(st, 1, did);
+	b_text(st, 2, item);
+	sqlite3_bind_int64(st, 3, now);
+	b_text(st, 4, actor);
+	if (prun(st) != SQLITE_OK ||
+	    add_audit(s, now, actor, "postal_return", c, item) != SQLITE_OK)
+		return finish(s, dberr(s, err), err);
+	r = done_at_handover
+	    ? postal_returned(s, c, status, item, actor, now, err)
+	    : STORE_OK;
+	return finish(s, r, err);
+}
+
+enum store_rc
+store_postal_delivered(struct store *s, const char *item, bool done_at_handover,
+    const char *actor, int64_t now, char err[STORE_ERR_MAX])
+{
+	char code[DCODE_TEXT_MAX + 1];
+	sqlite3_stmt *st;
+	int64_t rid = 0, delivered = 0;
+	int status = 0, rc;
+	enum store_rc r;
+
+	if (!check_item_arg(item, err) ||
+	    !check_text("actor", actor, 1, ACTOR_MAX, err))
+		return STORE_INVALID;
+	if ((r = begin(s, err)) != STORE_OK)
+		return r;
+	if ((st = pq(s, PQ_RETURN_GET)) == NULL)
+		return finish(s, dberr(s, err), err);
+	b_text(st, 1, item);
+	sqlite3_bind_int64(st, 2, now - STORE_POSTAL_WINDOW_S);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rid = sqlite3_column_int64(st, 0);
+		delivered = sqlite3_column_int64(st, 1);
+		snprintf(code, sizeof code, "%s", c_str(st, 2));
+		status = sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			return finish(s, dberr(s, err), err);
+		seterr(err, "item_id: no result handed over as %s", item);
+		return finish(s, STORE_NOTFOUND, err);
+	}
+	if (delivered != 0) {
+		rollback(s); /* confirmed before: no second effect */
+		return STORE_OK;
+	}
+	if ((st = pq(s, PQ_RETURN_DELIVER)) == NULL)
+		return finish(s, dberr(s, err), err);
+	sqlite3_bind_int64(st, 1, rid);
+	sqlite3_bind_int64(st, 2, now);
+	b_text(st, 3, actor);
+	if (prun(st) != SQLITE_OK ||
+	    add_audit(s, now, actor, "postal_delivered", code, item) !=
+	        SQLITE_OK)
+		return finish(s, dberr(s, err), err);
+	r = !done_at_handover && status == ST_RESULT_READY
+	    ? postal_returned(s, code, status, item, actor, now, err)
+	    : STORE_OK;
+	return finish(s, r, err);
+}
+
+json_t *
+store_postal_returns(struct store *s, int from_day, int to_day)
+{
+	sqlite3_stmt *st = pq(s, PQ_RETURNS);
+	json_t *arr;
+	int rc;
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, cal_instant(from_day, 0));
+	sqlite3_bind_int64(st, 2, cal_instant(to_day + 1, 0));
+	arr = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr,
+		    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:i}", "code",
+		        j_col_text(st, 0), "item_id", j_col_text(st, 1),
+		        "procedure_code", j_col_text(st, 2), "handed_at",
+		        j_col_time(st, 3), "delivered_at", j_col_time(st, 4),
+		        "handed_by", j_col_text(st, 5), "status",
+		        sqlite3_column_int(st, 6)));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+json_t *
+store_procedure_checklist(struct store *s, const char *code, enum store_rc *rc)
+{
+	sqlite3_stmt *st = pq(s, PQ_PROC_DOCS);
+	json_t *docs, *list, *d;
+	size_t i;
+	int r;
+
+	*rc = STORE_ERROR;
+	if (st == NULL)
+		return NULL;
+	b_text(st, 1, code);
+	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		*rc = r == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+		return NULL;
+	}
+	docs = sqlite3_column_type(st, 0) == SQLITE_NULL
+	    ? NULL
+	    : json_loads(c_str(st, 0), 0, NULL);
+	sqlite3_reset(st);
+	list = json_array();
+	/* the catalogue stores names; every listed document is required */
+	json_array_foreach(docs, i, d)
+		if (json_is_string(d))
+			json_array_append_new(list,
+			    json_pack("{s:O,s:b}", "name", d, "required", 1));
+	json_decref(docs);
+	*rc = STORE_OK;
+	return json_pack("{s:o}", "documents", list);
+}
+
+json_t *
+store_postal_manifest_docs(struct store *s, const char *id, enum store_rc *rc)
+{
+	sqlite3_stmt *st;
+	json_t *arr;
+	int r;
+
+	*rc = STORE_ERROR;
+	if ((r = manifest_exists(s, id, NULL, NULL, NULL, 0)) != 1) {
+		*rc = r == 0 ? STORE_NOTFOUND : STORE_ERROR;
+		return NULL;
+	}
+	if ((st = pq(s, PQ_DOCS_OF)) == NULL)
+		return NULL;
+	b_text(st, 1, id);
+	arr = json_array();
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		char code[160];
+
+		/* the printed row names the dossier and its S10 item */
+		snprintf(code, sizeof code, "%s / %s", c_str(st, 0),
+		    c_str(st, 6));
+		json_array_append_new(arr,
+		    json_pack("{s:s,s:o,s:o,s:o,s:i,s:I,s:o}", "code", code,
+		        "procedure_name", j_col_text(st, 1), "owner_name",
+		        j_col_text(st, 2), "address", j_col_text(st, 3),
+		        "delivery", sqlite3_column_int(st, 4), "fee",
+		        (json_int_t)sqlite3_column_int64(st, 5), "item_id",
+		        j_col_text(st, 6)));
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE) {
+		json_decref(arr);
+		return NULL;
+	}
+	*rc = STORE_OK;
+	return arr;
+}
+
+/* ---- accounts, sessions, API tokens (auth.c; docs/security.md) ----
+ *
+ * Statements are prepared per call, like the print queue's: sign-ins and
+ * account changes are rare, and a session check costs one prepare and one
+ * primary-key probe. */
+
+static enum store_rc
+auth_exec(struct store *s, sqlite3_stmt *st, char *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return err != NULL ? dberr(s, err) : STORE_ERROR;
+	return STORE_OK;
+}
+
+static sqlite3_stmt *
+auth_prep(struct store *s, const char *text)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	return st;
+}
+
+static bool
+user_role_valid(const char *role)
+{
+	static const char *const roles[] = { "kiosk", "postal_clerk",
+		"office_staff", "admin" };
+
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (role != NULL && strcmp(role, roles[i]) == 0)
+			return true;
+	return false;
+}
+
+enum store_rc
+store_user_get(struct store *s, const char *name, struct store_user *u)
+{
+	sqlite3_stmt *st = auth_prep(s,
+	    "SELECT id, name, role, pw_hash, disabled, created_at, updated_at"
+	    " FROM users WHERE name = ?1");
+	int rc;
+
+	memset(u, 0, sizeof *u);
+	if (st == NULL)
+		return STORE_ERROR;
+	b_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		u->id = sqlite3_column_int64(st, 0);
+		snprintf(u->name, sizeof u->name, "%s", c_str(st, 1));
+		snprintf(u->role, sizeof u->role, "%s", c_str(st, 2));
+		snprintf(u->hash, sizeof u->hash, "%s", c_str(st, 3));
+		u->disabled = sqlite3_column_int(st, 4) != 0;
+		u->created_at = sqlite3_column_int64(st, 5);
+		u->updated_at = sqlite3_column_int64(st, 6);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? STORE_OK
+	    : rc == SQLITE_DONE ? STORE_NOTFOUND
+	                        : STORE_ERROR;
+}
+
+enum store_rc
+store_user_add(struct store *s, const char *name, const char *role,
+    const char *hash, const char *actor, char err[STORE_ERR_MAX])
+{
+	sqlite3_stmt *st;
+	int64_t now = wall_now();
+	enum store_rc rc;
+	char detail[64];
+	int step;
+
+	if (!check_text("name", name, 1, STORE_USER_NAME_MAX, err))
+		return STORE_INVALID;
+	if (!user_role_valid(role)) {
+		seterr(err,
+		    "role: not kiosk, postal_clerk, office_staff or admin");
+		return STORE_INVALID;
+	}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	if ((st = auth_prep(s,
+	         "INSERT INTO users(name, role, pw_hash, created_at,"
+	         " updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")) == NULL) {
+		rc = dberr(s, err);
+		rollback(s);
+		return rc;
+	}
+	b_text(st, 1, name);
+	b_text(st, 2, role);
+	b_text(st, 3, hash);
+	sqlite3_bind_int64(st, 4, now);
+	step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step == SQLITE_CONSTRAINT_UNIQUE) {
+		rollback(s);
+		seterr(err, "name: a user with this name exists");
+		return STORE_CONFLICT;
+	}
+	if (step != SQLITE_DONE) {
+		rc = dberr(s, err);
+		rollback(s);
+		return rc;
+	}
+	snprintf(detail, sizeof detail, "role %s", role);
+	if (add_audit(s, now, actor, "user_add", name, detail) != SQLITE_OK) {
+		rc = dberr(s, err);
+		rollback(s);
+		return rc;
+	}
+	return commit(s, err);
+}
+
+/* One UPDATE of a user row by name plus its audit row (action NULL: none),
+ * in one transaction; the user's sessions end when end_sessions. */
+static enum store_rc
+user_change(struct store *s, const char *name, const char *update,
+    const char *bind_text, const char *actor, const char *action,
+    const char *detail, bool end_sessions, char *err)
+{
+	sqlite3_stmt *st;
+	int64_t now = wall_now();
+	enum store_rc rc;
+
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	if ((st = auth_prep(s, update)) == NULL)
+		goto fail;
+	b_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, now);
+	if (bind_text != NULL)
+		b_text(st, 3, bind_text);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_changes(s->db) == 0) {
+		rollback(s);
+		seterr(err, "name: no such user");
+		return STORE_NOTFOUND;
+	}
+	if (end_sessions &&
+	    ((st = auth_prep(s,
+	          "DELETE FROM sessions WHERE user_id ="
+	          " (SELECT id FROM users WHERE name = ?1)")) == NULL ||
+	        (b_text(st, 1, name), auth_exec(s, st, NULL)) != STORE_OK))
+		goto fail;
+	if (action != NULL &&
+	    add_audit(s, now, actor, action, name, detail) != SQLITE_OK)
+		goto fail;
+	return commit(s, err);
+fail:
+	rc = dberr(s, err);
+	rollback(s);
+	return rc;
+}
+
+enum store_rc
+store_user_set_hash(struct store *s, const char *name, const char *hash,
+    const char *actor, char err[STORE_ERR_MAX])
+{
+	/* actor NULL: a rehash at sign-in (stronger parameters), not a
+	 * change of password: sessions stay and nothing is audited */
+	return user_change(s, name,
+	    "UPDATE users SET pw_hash = ?3, updated_at = ?2 WHERE name = ?1",
+	    hash, actor, actor != NULL ? "user_passwd" : NULL, NULL,
+	    actor != NULL, err);
+}
+
+enum store_rc
+store_user_disable(struct store *s, const char *name, const char *actor,
+    char err[STORE_ERR_MAX])
+{
+	sqlite3_stmt *st;
+	enum store_rc rc = user_change(s, name,
+	    "UPDATE users SET disabled = 1, updated_at = ?2 WHERE name = ?1",
+	    NULL, actor, "user_disable", NULL, true, err);
+
+	if (rc != STORE_OK)
+		return rc;
+	/* its tokens die with it (a re-enabled account gets new ones) */
+	if ((st = auth_prep(s,
+	         "UPDATE api_tokens SET revoked_at = ?2 WHERE revoked_at IS"
+	         " NULL AND user_id = (SELECT id FROM users WHERE"
+	         " name = ?1)")) == NULL)
+		return dberr(s, err);
+	b_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, wall_now());
+	return auth_exec(s, st, err);
+}
+
+json_t *
+store_users(struct store *s)
+{
+	sqlite3_stmt *st = auth_prep(s,
+	    "SELECT u.name, u.role, u.disabled, u.created_at, u.updated_at,"
+	    " (SELECT count(*) FROM sessions x WHERE x.user_id = u.id),"
+	    " (SELECT count(*) FROM api_tokens t WHERE t.user_id = u.id"
+	    "  AND t.revoked_at IS NULL)"
+	    " FROM users u ORDER BY u.name");
+	json_t *a = json_array();
+
+	if (st == NULL || a == NULL) {
+		sqlite3_finalize(st);
+		json_decref(a);
+		return NULL;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a,
+		    json_pack("{s:o,s:o,s:b,s:o,s:o,s:I,s:I}", "name",
+		        j_col_text(st, 0), "role", j_col_text(st, 1),
+		        "disabled", sqlite3_column_int(st, 2) != 0,
+		        "created_at", j_col_time(st, 3), "updated_at",
+		        j_col_time(st, 4), "sessions",
+		        (json_int_t)sqlite3_column_int64(st, 5), "tokens",
+		        (json_int_t)sqlite3_column_int64(st, 6)));
+	sqlite3_finalize(st);
+	return a;
+}
+
+enum store_rc
+store_session_add(struct store *s, const unsigned char id_hash[32],
+    int64_t user_id, const char *csrf, int64_t now, int64_t expires_at,
+    const char *client)
+{
+	sqlite3_stmt *st = auth_prep(s,
+	    "INSERT INTO sessions(id_hash, user_id, csrf, created_at,"
+	    " last_seen, expires_at, client) VALUES (?1, ?2, ?3, ?4, ?4, ?5,"
+	    " ?6)");
+
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_blob(st, 1, id_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, user_id);
+	b_text(st, 3, csrf);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, expires_at);
+	b_text(st, 6, client != NULL ? client : "");
+	return auth_exec(s, st, NULL);
+}
+
+enum store_rc
+store_session_get(struct store *s, const unsigned char id_hash[32],
+    struct store_session *out)
+{
+	sqlite3_stmt *st = auth_prep(s,
+	    "SELECT u.id, u.name, u.role, x.csrf, x.created_at, x.last_seen,"
+	    " x.expires_at FROM sessions x JOIN users u ON u.id = x.user_id"
+	    " WHERE x.id_hash = ?1 AND u.disabled = 0");
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_blob(st, 1, id_hash, 32, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->user_id = sqlite3_column_int64(st, 0);
+		snprintf(out->user, sizeof out->user, "%s", c_str(st, 1));
+		snprintf(out->role, sizeof out->role, "%s", c_str(st, 2));
+		snprintf(out->csrf, sizeof out->csrf, "%s", c_str(st, 3));
+		out->created_at = sqlite3_column_int64(st, 4);
+		out->last_seen = sqlite3_column_int64(st, 5);
+		out->expires_at = sqlite3_column_int64(st, 6);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? STORE_OK
+	    : rc == SQLITE_DONE ? STORE_NOTFOUND
+	                        : STORE_ERROR;
+}
+
+enum store_rc
+store_session_touch(struct store *s, const unsigned char id_hash[32],
+    int64_t now)
+{
+	sqlite3_stmt *st = auth_prep(s,
+	    "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1");
+
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_blob(st, 1, id_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	return auth_exec(s, st, NULL);
+}
+
+enum store_rc
+store_session_delete(struct store *s, const unsigned char id_hash[32])
+{
+	sqlite3_stmt *st =
+	    auth_prep(s, "DELETE FROM sessions WHERE id_hash = ?1");
+
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_blob(st, 1, id_hash, 32, SQLITE_STATIC);
+	return auth_exec(s, st, NULL);
+}
+
+int
+store_sessions_prune(struct store *s, int64_t now, int64_t idle_s)
+{
+	sqlite3_stmt *st = auth_prep(s,
+	    "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen <= ?2");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, now - idle_s);
+	if (auth_exec(s, st, NULL) != STORE_OK)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+enum store_rc
+store_token_add(struct store *s, const unsigned char hash[32], const char *user,
+    const char *label, const char *actor, int64_t *id, char err[STORE_ERR_MAX])
+{
+	struct store_user u;
+	sqlite3_stmt *st;
+	int64_t now = wall_now();
+	enum store_rc rc;
+	char detail[160];
+
+	if (!check_text("label", label, 0, 128, err))
+		return STORE_INVALID;
+	if ((rc = store_user_get(s, user, &u)) != STORE_OK) {
+		if (rc == STORE_NOTFOUND)
+			seterr(err, "name: no such user");
+		else
+			dberr(s, err);
+		return rc;
+	}
+	if (u.disabled) {
+		seterr(err, "name: the account is disabled");
+		return STORE_CONFLICT;
+	}
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	if ((st = auth_prep(s,
+	         "INSERT INTO api_tokens(token_hash, user_id, label,"
+	         " created_at) VALUES (?1, ?2, ?3, ?4)")) == NULL)
+		goto fail;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, u.id);
+	b_text(st, 3, label != NULL ? label : "");
+	sqlite3_bind_int64(st, 4, now);
+	if (auth_exec(s, st, NULL) != STORE_OK)
+		goto fail;
+	*id = sqlite3_last_insert_rowid(s->db);
+	snprintf(detail, sizeof detail, "token %lld%s%.128s", (long long)*id,
+	    label != NULL && *label ? " " : "", label != NULL ? label : "");
+	if (add_audit(s, now, actor, "token_add", user, detail) != SQLITE_OK)
+		goto fail;
+	return commit(s, err);
+fail:
+	rc = dberr(s, err);
+	rollback(s);
+	return rc;
+}
+
+enum store_rc
+store_token_get(struct store *s, const unsigned char hash[32], int64_t now,
+    struct store_session *out)
+{
+	sqlite3_stmt *st = auth_prep(s,
+	    "SELECT u.id, u.name, u.role, t.id, t.last_used"
+	    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+	    " WHERE t.token_hash = ?1 AND t.revoked_at IS NULL"
+	    " AND u.disabled = 0");
+	int64_t tid = 0, last = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->user_id = sqlite3_column_int64(st, 0);
+		snprintf(out->user, sizeof out->user, "%s", c_str(st, 1));
+		snprintf(out->role, sizeof out->role, "%s", c_str(st, 2));
+		tid = sqlite3_column_int64(st, 3);
+		last = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+	/* last_used to the minute: not one commit per CLI request */
+	if (now - last >= 60 &&
+	    (st = auth_prep(s,
+	         "UPDATE api_tokens SET last_used = ?2 WHERE id = ?1")) !=
+	        NULL) {
+		sqlite3_bind_int64(st, 1, tid);
+		sqlite3_bind_int64(st, 2, now);
+		auth_exec(s, st, NULL);
+	}
+	return STORE_OK;
+}
+
+enum store_rc
+store_token_revoke(struct store *s, const char *user, const char *label,
+    const char *actor, int *count, char err[STORE_ERR_MAX])
+{
+	sqlite3_stmt *st;
+	enum store_rc rc;
+	int64_t now = wall_now();
+	char detail[160];
+
+	*count = 0;
+	if ((rc = begin(s, err)) != STORE_OK)
+		return rc;
+	if ((st = auth_prep(s,
+	         "UPDATE api_tokens SET revoked_at = ?2 WHERE revoked_at IS"
+	         " NULL AND user_id = (SELECT id FROM users WHERE name = ?1)"
+	         " AND (?3 IS NULL OR label = ?3)")) == NULL)
+		goto fail;
+	b_text(st, 1, user);
+	sqlite3_bind_int64(st, 2, now);
+	b_text(st, 3, label);
+	if (auth_exec(s, st, NULL) != STORE_OK)
+		goto fail;
+	*count = sqlite3_changes(s->db);
+	snprintf(detail, sizeof detail, "%d token(s)%s%.128s", *count,
+	    label != NULL ? " labelled " : "", label != NULL ? label : "");
+	if (add_audit(s, now, actor, "token_revoke", user, detail) != SQLITE_OK)
+		goto fail;
+	return commit(s, err);
+fail:
+	rc = dberr(s, err);
+	rollback(s);
+	return rc;
+}
+
+json_t *
+store_audit_list(struct store *s, int64_t from, int64_t to, int limit)
+{
+	sqlite3_stmt *st = auth_prep(s,
+	    "SELECT id, at, actor, action, object, detail FROM audit_log"
+	    " WHERE at >= ?1 AND at < ?2 ORDER BY at, id LIMIT ?3");
+	json_t *a = json_array();
+
+	if (st == NULL || a == NULL) {
+		sqlite3_finalize(st);
+		json_decref(a);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int(st, 3, limit);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a,
+		    json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id",
+		        (json_int_t)sqlite3_column_int64(st, 0), "at",
+		        j_col_time(st, 1), "actor", j_col_text(st, 2), "action",
+		        j_col_text(st, 3), "object", j_col_text(st, 4),
+		        "detail", j_col_text(st, 5)));
+	sqlite3_finalize(st);
+	return a;
 }

@@ -75,6 +75,12 @@ struct store_intake {
 	int delivery;        /* enum delivery */
 	int64_t received_at; /* acceptance time */
 	const char *actor;   /* staff user for events and audit */
+	/* Postal registration (store_postal_register) only; zero for the
+	 * counter: status ST_SUBMITTED (no due date until the office accepts
+	 * it), the post-office time and the intake event's detail (JSON). */
+	int status;
+	int64_t submitted_at;
+	const char *event_detail;
 };
 struct store_intake_result {
 	char code[DCODE_TEXT_MAX + 1];
@@ -377,4 +383,185 @@ int64_t store_print_pending(struct store *); /* -1 on error */
 /* The newest limit jobs, newest first (caller owns the array). */
 json_t *store_print_jobs(struct store *, int limit);
 json_t *store_print_job_json(const struct store_print_job *);
+
+/* ---- accounts, sessions, API tokens (daemon/auth.c; docs/security.md)
+ *
+ * Roles are stored by name: "kiosk", "postal_clerk", "office_staff",
+ * "admin" (daemon/actor.h). Session ids and tokens are never stored, only
+ * their 32-byte BLAKE2b hashes. Every account change writes an audit row
+ * in the same transaction (actor: who made it). */
+#define STORE_USER_NAME_MAX 63 /* fits struct actor's name */
+struct store_user {            /* a plain value */
+	int64_t id;
+	char name[STORE_USER_NAME_MAX + 1];
+	char role[16];
+	char hash[256]; /* crypto_pwhash_str text */
+	bool disabled;
+	int64_t created_at, updated_at;
+};
+enum store_rc store_user_get(struct store *, const char *name,
+    struct store_user *);
+/* STORE_CONFLICT when the name exists; STORE_INVALID for a bad name or
+ * role. */
+enum store_rc store_user_add(struct store *, const char *name, const char *role,
+    const char *hash, const char *actor, char err[STORE_ERR_MAX]);
+/* A new password hash. actor NULL: a rehash at sign-in (not audited, the
+ * sessions stay); else a password change, which ends the user's
+ * sessions. */
+enum store_rc store_user_set_hash(struct store *, const char *name,
+    const char *hash, const char *actor, char err[STORE_ERR_MAX]);
+/* Disables the account: its sessions end and its tokens are revoked. */
+enum store_rc store_user_disable(struct store *, const char *name,
+    const char *actor, char err[STORE_ERR_MAX]);
+/* [{name, role, disabled, created_at, updated_at, sessions, tokens}] by
+ * name; no hashes. NULL on error. */
+json_t *store_users(struct store *);
+/* A session (or a token's owner) as the auth layer sees it. */
+struct store_session {
+	int64_t user_id;
+	char user[STORE_USER_NAME_MAX + 1];
+	char role[16];
+	char csrf[64];
+	int64_t created_at, last_seen, expires_at;
+};
+enum store_rc store_session_add(struct store *, const unsigned char id_hash[32],
+    int64_t user_id, const char *csrf, int64_t now, int64_t expires_at,
+    const char *client);
+/* STORE_NOTFOUND for an unknown session or a disabled user. The caller
+ * checks the times. */
+enum store_rc store_session_get(struct store *, const unsigned char id_hash[32],
+    struct store_session *);
+enum store_rc store_session_touch(struct store *,
+    const unsigned char id_hash[32], int64_t now);
+enum store_rc store_session_delete(struct store *,
+    const unsigned char id_hash[32]);
+/* Deletes sessions past their lifetime or idle longer than idle_s: the
+ * count, or -1. */
+int store_sessions_prune(struct store *, int64_t now, int64_t idle_s);
+/* A new bearer token (its hash) for user; *id its number. */
+enum store_rc store_token_add(struct store *, const unsigned char hash[32],
+    const char *user, const char *label, const char *actor, int64_t *id,
+    char err[STORE_ERR_MAX]);
+/* The owner of a live token of an enabled user (csrf and times empty);
+ * notes the use (to the minute). STORE_NOTFOUND otherwise. */
+enum store_rc store_token_get(struct store *, const unsigned char hash[32],
+    int64_t now, struct store_session *);
+/* Revokes user's live tokens (those labelled label, or all when NULL);
+ * *count: how many. Audited. */
+enum store_rc store_token_revoke(struct store *, const char *user,
+    const char *label, const char *actor, int *count, char err[STORE_ERR_MAX]);
+/* Audit rows with at in [from, to) (Unix times), oldest first, at most
+ * limit: [{id, at, actor, action, object, detail}]. NULL on error. */
+json_t *store_audit_list(struct store *, int64_t from, int64_t to, int limit);
+/* ---- postal intake (docs/api.md "Postal"; docs/domain.md) ----
+ *
+ * A post office clerk registers a mailed dossier (an S10 item): one
+ * transaction makes the dossier (channel 3, status 1: submitted, no due
+ * date yet), its postal row, the outbox row and, when asked, the print
+ * job of its receipt. The applicant's name, address, phone and ID number
+ * are the dossier's owner fields: staff views only, never logged. Batches
+ * close into manifests (bảng kê) that the office reconciles; acceptance
+ * at the office moves the dossier 1 -> 2 and sets the due date from the
+ * acceptance time. An S10 id is unique within STORE_POSTAL_WINDOW_S of
+ * its registration, not forever (UPU: no reuse within 12 months). */
+#define STORE_POSTAL_WINDOW_S (366 * 86400)
+enum store_postal_service {
+	STORE_POSTAL_SEND = 1, /* the dossier goes by post */
+	STORE_POSTAL_RETURN,   /* the result comes back by post */
+	STORE_POSTAL_BOTH,
+};
+const char *store_postal_service_name(int); /* "send", ...; NULL if bad */
+struct store_postal_reg {                   /* borrowed strings */
+	const char *item_id;                /* normalised S10 */
+	const char *s10_verdict;            /* s10_verdict_name of the id */
+	const char *override_reason; /* needed when the verdict is not valid */
+	const char *name, *address, *phone, *id_number; /* the applicant */
+	const char *procedure_code, *agency_code;
+	const char *documents; /* JSON array text: [{name,originals,copies,
+	                        * checked}] (already checked by the parser) */
+	int64_t fees_vnd;      /* >= 0 */
+	const char *fee_receipt_no, *return_address, *station, *actor;
+	int service; /* enum store_postal_service */
+	bool seal_intact;
+	int64_t posted_at;   /* post-office time */
+	bool queue_receipt;  /* insert a receipt print job too */
+	int64_t max_pending; /* print queue bound (queue_receipt) */
+};
+struct store_postal_result {
+	bool created; /* false: the item was already registered; nothing
+	               * was written and code/token are the existing ones */
+	char code[DCODE_TEXT_MAX + 1];
+	char token[TOKEN_LEN + 1];
+	int64_t print_job; /* 0: none */
+};
+/* STORE_INVALID/NOTFOUND with "field: why" in err; nothing is written. */
+enum store_rc store_postal_register(struct store *,
+    const struct store_postal_reg *, struct store_postal_result *,
+    char err[STORE_ERR_MAX]);
+/* Bulk registration (scripted use): up to STORE_POSTAL_BATCH_MAX
+ * registrations in one durable transaction, each in its own savepoint:
+ * rcs[i] and errs[i] say how each went (STORE_OK with res[i].created
+ * false: already registered, in the store or earlier in the batch), and
+ * a refused one writes nothing. STORE_ERROR (err) when the batch as a
+ * whole could not be committed: then nothing is written. */
+#define STORE_POSTAL_BATCH_MAX 1000
+enum store_rc store_postal_register_batch(struct store *,
+    const struct store_postal_reg *regs, size_t n,
+    struct store_postal_result *res, enum store_rc *rcs,
+    char (*errs)[STORE_ERR_MAX], char err[STORE_ERR_MAX]);
+/* The registration of an S10 id (the newest within the window), with
+ * the dossier's code, token, due_at, manifest_id and state; applicant
+ * details included (staff only). NULL with *rc STORE_NOTFOUND. */
+json_t *store_postal_item(struct store *, const char *item_id, int64_t now,
+    enum store_rc *rc);
+/* Closes a batch: every registered item not on a manifest (of station,
+ * NULL: all) goes on a new manifest BKYYYYMMDD-NNNN; with queue_print a
+ * manifest print job too. *out: {manifest_id,count,fees_vnd,items,
+ * print_job}. STORE_CONFLICT when there is nothing to close. */
+enum store_rc store_postal_close(struct store *, const char *station,
+    const char *actor, int64_t now, bool queue_print, int64_t max_pending,
+    json_t **out, char err[STORE_ERR_MAX]);
+/* {"manifests":[{id,closed_at,count,fees_vnd,state,arrived,missing,
+ * unexpected,station}]}, newest first, at most limit. */
+json_t *store_postal_manifests(struct store *, int limit);
+/* One manifest with expected/arrived/missing/unexpected/discrepancies/
+ * signatories. NULL with *rc STORE_NOTFOUND. */
+json_t *store_postal_manifest(struct store *, const char *id,
+    enum store_rc *rc);
+/* The office scans item at manifest: *result "accepted", "already" or
+ * "unexpected"; *out gets {result,item_id,code?,accepted_at}. */
+enum store_rc store_postal_receive(struct store *, const char *manifest,
+    const char *item_id, const char *actor, int64_t now, json_t **out,
+    char err[STORE_ERR_MAX]);
+/* Resolves the discrepancy of item (missing or unexpected) with
+ * resolution (arrived_late accepts a missing item), reason required. The
+ * same resolution again changes nothing; another is STORE_CONFLICT. */
+enum store_rc store_postal_resolve(struct store *, const char *manifest,
+    const char *item_id, const char *resolution, const char *reason,
+    const char *actor, int64_t now, char err[STORE_ERR_MAX]);
+/* Both signatories of the handover; the same names again change nothing,
+ * other names are STORE_CONFLICT. */
+enum store_rc store_postal_sign(struct store *, const char *manifest,
+    const char *giver, const char *receiver, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX]);
+/* Return by post: the result of dossier code handed to the post office
+ * as outbound item_id. done_at_handover: status 9 -> 10 now; else at
+ * store_postal_delivered. */
+enum store_rc store_postal_return(struct store *, const char *code,
+    const char *item_id, bool done_at_handover, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX]);
+enum store_rc store_postal_delivered(struct store *, const char *item_id,
+    bool done_at_handover, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX]);
+/* Handovers in [from_day, to_day]: array of {code,item_id,procedure_code,
+ * handed_at,delivered_at,handed_by,status}. */
+json_t *store_postal_returns(struct store *, int from_day, int to_day);
+/* {"documents":[{"name","required":true}]} of a procedure (an empty list
+ * when it has none stored). NULL with *rc STORE_NOTFOUND. */
+json_t *store_procedure_checklist(struct store *, const char *code,
+    enum store_rc *rc);
+/* The printed manifest's rows: an array of store_dossier-like objects
+ * {code,procedure_name,owner_name,address,delivery,fee,item_id}. */
+json_t *store_postal_manifest_docs(struct store *, const char *id,
+    enum store_rc *rc);
 #endif

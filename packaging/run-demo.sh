@@ -41,6 +41,12 @@ if [ ! -f var/demo-seeded ]; then
 	motcua status "$code" 4 --reason "Chuyển phòng chuyên môn" >/dev/null
 	motcua intake --procedure 1.003003.000.00.00.H49 \
 	    --name "Trần Thị Bình" --delivery post >/dev/null
+	# demo staff accounts, one per role (docs/security.md)
+	for u in admin:admin:admin-demo clerk:postal_clerk:clerk-demo \
+	    staff:office_staff:staff-demo kiosk:kiosk:1234; do
+		printf '%s\n' "${u##*:}" | motcua user add "${u%%:*}" \
+		    --role "$(echo "$u" | cut -d: -f2)" --password-stdin >/dev/null
+	done
 	echo "$code" >var/demo-seeded
 	kill $pid
 	wait $pid || true
@@ -62,6 +68,9 @@ cat <<EOT
     A demo dossier:     $url   ($code)
     Health, metrics:    http://127.0.0.1:8080/healthz  http://127.0.0.1:8080/metrics
     Staff CLI:          MOTCUA_SOCKET=$sock $build/motcua show $code
+    Staff pages:        http://127.0.0.1:8081/staff/login
+                        admin/admin-demo, clerk/clerk-demo,
+                        staff/staff-demo, kiosk/1234
   Ctrl-C stops it. rm -rf var/ starts over with fresh demo data.
 
 EOT

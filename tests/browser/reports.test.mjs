@@ -44,7 +44,7 @@ test("the page shows the summary and three SVG charts", async () => {
   const pts = (await page.getAttribute("#chart-pending polyline.s0", "points")).trim().split(/\s+/);
   assert(pts.length === 5, "one pending point per week: " + pts.length);
   assert((await page.getAttribute("#recon-verify", "href")).startsWith("/api/v1/sync/verify?from="), "the upstream comparison links the sync verify");
-  assert((await page.textContent("#recon-postal")).includes("Not available"), "postal not available");
+  assert((await page.textContent("#recon-postal")).includes("No postal manifests yet"), "no postal manifests in the fixture");
   assert([...hosts].every((h) => h === new URL(base).host), "no outside host (no CDN): " + [...hosts]);
   await shot(page, "reports");
   // the whole page, for docs/reports.md (copied there by hand)

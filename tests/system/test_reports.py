@@ -342,7 +342,7 @@ def staff_page(d):
     ok(ctype.startswith("text/html"), ctype)
     t = body.decode()
     for needle in ('id="chart-channel"', 'id="chart-result"', 'id="chart-pending"',
-                   'id="recon-upstream"', 'id="recon-postal"', "Not available",
+                   'id="recon-upstream"', 'id="recon-postal"', "No postal manifests yet",
                    'href="/api/v1/sync/verify?from=2021-04-01&amp;to=2021-04-30"',
                    'id="recon-local"', "cell=late",
                    'id="x-06a-xlsx"', 'type="date"'):

@@ -674,6 +674,38 @@ test_open_close(void **state)
 	config_cleanup(&c);
 }
 
+/* The staff listener: TLS files in pairs, apart from the public one. */
+static void
+test_staff_listener(void **state)
+{
+	struct config c;
+	char *errs = NULL;
+
+	(void)state;
+	expect_errors(CODE "[server]\nstaff_tls_cert = /x.pem\n",
+	    "t.conf: server.staff_tls_cert and server.staff_tls_key: set "
+	    "both or neither");
+	expect_errors(CODE "[server]\nstaff_listen = 127.0.0.1:8080\n",
+	    "t.conf: server.staff_listen: the same as server.listen; the "
+	    "public listener must stay apart");
+	expect_errors(CODE "[server]\nstaff_listen = nowhere\n",
+	    "t.conf:4: server.staff_listen: expected host:port, host an IPv4 "
+	    "address, localhost or [IPv6 address]: 'nowhere'");
+	expect_errors(CODE "[auth]\nlockout_base_s = 0\n",
+	    "t.conf:4: auth.lockout_base_s: out of range 1..3600: '0'");
+	assert_int_equal(parse(CODE "[server]\nstaff_listen = 127.0.0.1:8443\n"
+	                            "staff_tls_cert = /a\nstaff_tls_key = /b\n",
+	                     &c, &errs),
+	    0);
+	assert_string_equal(c.staff_listen, "127.0.0.1:8443");
+	assert_int_equal(c.session_idle_s, 1800);
+	assert_int_equal(c.lockout_user_failures, 5);
+	config_cleanup(&c);
+	assert_int_equal(parse(CODE, &c, &errs), 0);
+	assert_string_equal(c.staff_listen, ""); /* off by default */
+	config_cleanup(&c);
+}
+
 static void
 test_load(void **state)
 {
@@ -898,9 +930,9 @@ test_key_table(void **state)
 	size_t i, j, n = config_key_count();
 
 	(void)state;
-	assert_int_equal(n, 72);
+	assert_int_equal(n, 82);
 	assert_string_equal(config_key_name(0), "server.listen");
-	assert_string_equal(config_key_name(n - 1), "scanner.terminals");
+	assert_string_equal(config_key_name(n - 1), "postal.done_at");
 	assert_null(config_key_name(n));
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
@@ -1008,6 +1040,7 @@ main(void)
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_open_close),
+		cmocka_unit_test(test_staff_listener),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_restart_diff),
 		cmocka_unit_test(test_scanner_sections),

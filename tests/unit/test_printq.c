@@ -72,7 +72,8 @@ test_order_and_bound(void **state)
 	struct store_print_job j;
 	int64_t a, b;
 
-	assert_int_equal(store_schema_version(f->s), 6);
+	assert_true(
+	    store_schema_version(f->s) >= 6); /* later issues add more */
 	assert_int_equal(store_print_next(f->s, &j), STORE_NOTFOUND);
 	a = add(f->s, "receipt", "000.00.19.H49-261125-0001", 0, STORE_OK);
 	b = add(f->s, "test", "", 0, STORE_OK);

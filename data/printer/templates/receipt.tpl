@@ -10,6 +10,7 @@ text center bold lines=2 | GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT Q
 text center | Mã hồ sơ: {code}
 barcode | {code}
 text center | Liên: {copy}
+text center if=postal_item | Số hiệu bưu gửi: {postal_item}
 rule
 text lines=2 indent=2 if=unit | {unit} tiếp nhận hồ sơ của:
 text bold lines=2 indent=2 | Ông/Bà: {owner_name}

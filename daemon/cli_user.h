@@ -1,0 +1,58 @@
+/* cli_user.h: `motcua user ...` and `motcua audit ...` (docs/cli.md), and
+ * the CLI's way to the daemon: the admin Unix socket, or the staff
+ * listener over TCP with a bearer token when MOTCUA_URL is set
+ * (docs/security.md). Exit codes as motcua's: 0 done, 1 refused or not
+ * found, 2 usage, 3 daemon unreachable or a bad reply. */
+#ifndef CLI_USER_H
+#define CLI_USER_H
+#include <stdbool.h>
+
+#include <curl/curl.h>
+
+/* Is MOTCUA_URL set (the CLI talks TCP to the staff listener)? */
+bool cli_remote(void);
+/* Points c at path on the daemon, after every other option is set: the
+ * admin socket, or MOTCUA_URL + path with "Authorization: Bearer" from
+ * MOTCUA_TOKEN or the file in MOTCUA_TOKEN_FILE appended to *hdr (the
+ * caller sets CURLOPT_HTTPHEADER and frees the list). CA file:
+ * MOTCUA_CA_FILE. 0, or -1 with the reason printed. */
+int cli_target(CURL *c, const char *socket, const char *path,
+    struct curl_slist **hdr);
+
+int cli_user(const char *socket, const char *actor, int argc, char **argv);
+int cli_audit(const char *socket, const char *actor, int argc, char **argv);
+
+#define CLI_USER_SUMMARY  "staff accounts and their CLI tokens"
+#define CLI_AUDIT_SUMMARY "list the audit log"
+#define CLI_USER_USAGE                                                      \
+	"Usage: motcua user add NAME --role ROLE [--password-stdin]\n"      \
+	"       motcua user passwd NAME [--password-stdin]\n"               \
+	"       motcua user disable NAME\n"                                 \
+	"       motcua user list [--json]\n"                                \
+	"       motcua user token NAME [--label L]\n"                       \
+	"       motcua user revoke NAME [--label L]\n"                      \
+	"\n"                                                                \
+	"Staff accounts for the staff web pages and the CLI over TCP.\n"    \
+	"ROLE: kiosk, postal_clerk, office_staff or admin. The password\n"  \
+	"or PIN (at least 4 characters) is read from the terminal twice,\n" \
+	"or once from standard input with --password-stdin. token prints\n" \
+	"a new bearer token once (only its hash is kept): give it to the\n" \
+	"CLI as MOTCUA_TOKEN or --token-file. revoke ends NAME's tokens\n"  \
+	"(those labelled L). disable ends the account's sessions and\n"     \
+	"tokens. Every change is in the audit log. Admin only.\n"           \
+	"\n"                                                                \
+	"Example:\n"                                                        \
+	"  motcua user add lan --role office_staff\n"                       \
+	"  motcua user token lan --label laptop\n"
+#define CLI_AUDIT_USAGE                                                     \
+	"Usage: motcua audit [--from DATE] [--to DATE] [--limit N] "        \
+	"[--json]\n"                                                        \
+	"\n"                                                                \
+	"Lists the audit log of the period (dates inclusive, YYYY-MM-DD,\n" \
+	"default today): time, actor, action, object and detail of every\n" \
+	"staff write, sign-in and account change, oldest first. --json\n"   \
+	"prints the daemon's reply. Admin only.\n"                          \
+	"\n"                                                                \
+	"Example:\n"                                                        \
+	"  motcua audit --from 2026-11-01 --to 2026-11-30\n"
+#endif

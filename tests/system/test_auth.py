@@ -1,0 +1,638 @@
+#!/usr/bin/env python3
+"""System test of staff access (docs/security.md) on the real motcuad:
+accounts of every role made with the CLI, the staff listener with session
+cookies, CSRF and lockout, bearer tokens for the CLI over TCP, the roles of
+the routes, a public listener without staff routes, and the audit log.
+
+Ends with the line "N passed, N failed" like every test binary.
+"""
+import argparse
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_daemon import Daemon, free_port, ROOT  # noqa: E402
+
+PROC = "1.001612.000.00.00.H49"
+PASSWORDS = {"boss": "admin-pass-1", "clerk": "clerk-pass-1", "lan": "staff-pass-1",
+             "kiosk1": "4321", "gone": "gone-pass-1"}
+ROLES = {"boss": "admin", "clerk": "postal_clerk", "lan": "office_staff", "kiosk1": "kiosk",
+         "gone": "office_staff"}
+
+
+class Staff:
+    """Requests to the staff listener with a cookie jar of one cookie."""
+
+    def __init__(self, port):
+        self.port = port
+        self.cookie = None
+        self.csrf = None
+
+    def request(self, method, path, body=None, headers=None, cookie=True):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        h = dict(headers or {})
+        if cookie and self.cookie:
+            h["Cookie"] = self.cookie
+        data = None
+        if body is not None:
+            data = (body if isinstance(body, str) else json.dumps(body)).encode()
+            h.setdefault("Content-Type", "application/json")
+        c.request(method, path, body=data, headers=h)
+        r = c.getresponse()
+        raw = r.read()
+        c.close()
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie" and v.startswith("motcua_session="):
+                val = v.split(";")[0]
+                self.cookie = val if val != "motcua_session=" else None
+        try:
+            j = json.loads(raw)
+        except ValueError:
+            j = raw.decode("utf-8", "replace")
+        return r.status, j, r
+
+    def login(self, user, password=None):
+        s, j, r = self.request("POST", "/api/v1/session",
+                               {"user": user, "password": password or PASSWORDS[user]})
+        if s == 200:
+            self.csrf = j["csrf"]
+        return s, j, r
+
+    def write(self, method, path, body=None, csrf=True):
+        h = {"X-CSRF-Token": self.csrf} if csrf and self.csrf else {}
+        return self.request(method, path, body, headers=h)
+
+
+class AuthDaemon(Daemon):
+    def __init__(self, build, tmp):
+        self.staff_port = free_port()
+        super().__init__(build, tmp)
+
+    def write_conf(self, miss_burst=5, extra=""):
+        super().write_conf(miss_burst, extra + """
+[auth]
+lockout_user_failures = 3
+lockout_addr_failures = 100
+lockout_base_s = 2
+lockout_max_s = 4
+""")
+        # staff_listen belongs to [server]: insert it there
+        with open(self.conf, encoding="utf-8") as f:
+            text = f.read()
+        text = text.replace("[store]", f"staff_listen = 127.0.0.1:{self.staff_port}\n[store]", 1)
+        with open(self.conf, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def remote(self, token, *args, check=None):
+        env = dict(os.environ, MOTCUA_URL=f"http://127.0.0.1:{self.staff_port}")
+        env.pop("MOTCUA_SOCKET", None)
+        if token is not None:
+            env["MOTCUA_TOKEN"] = token
+        p = subprocess.run([os.path.join(self.build, "motcua"), *args],
+                           capture_output=True, text=True, env=env, timeout=120)
+        if check is not None and p.returncode != check:
+            raise AssertionError(f"remote motcua {' '.join(args)}: exit {p.returncode}, "
+                                 f"stdout {p.stdout!r} stderr {p.stderr!r}")
+        return p
+
+
+RESULTS = []
+STATE = {}
+
+
+def test(fn):
+    RESULTS.append(fn)
+    return fn
+
+
+def eq(a, b, msg=""):
+    if a != b:
+        raise AssertionError(f"{msg}: expected {b!r}, got {a!r}")
+
+
+def ok(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def setup(d):
+    cat = os.path.join(d.tmp, "procedures.jsonl")
+    with open(cat, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"code": PROC, "name": "Đăng ký hộ kinh doanh", "field": "Kinh doanh",
+                            "days": 3, "documents": ["Giấy đề nghị"], "fee": 0},
+                           ensure_ascii=False) + "\n")
+    d.cli("catalogue", "import", cat, check=0)
+    d.cli("holidays", "import", os.path.join(ROOT, "data", "holidays.csv"), check=0)
+    s, j, _ = d.request("POST", "/api/v1/dossiers",
+                        {"procedure_code": PROC, "owner_name": "Trần Thị Bình",
+                         "owner_id_no": "031234567890", "phone": "0912345678"})
+    eq(s, 201, "intake on the admin socket")
+    STATE["code"] = j["code"]
+
+
+# ---------------------------------------------------------------- tests
+
+@test
+def users_of_every_role(d):
+    for name, role in ROLES.items():
+        p = d.cli("user", "add", name, "--role", role, "--password-stdin",
+                  input=PASSWORDS[name] + "\n", check=0)
+        ok(role in p.stdout, p.stdout)
+    p = d.cli("user", "add", "boss", "--role", "admin", "--password-stdin", input="x12345\n")
+    eq(p.returncode, 1, "a second user of the same name is refused")
+    p = d.cli("user", "add", "bad", "--role", "chief", "--password-stdin", input="x12345\n")
+    eq(p.returncode, 1, "an unknown role is refused")
+    ok("role" in p.stderr, p.stderr)
+    p = d.cli("user", "add", "short", "--role", "kiosk", "--password-stdin", input="12\n")
+    eq(p.returncode, 1, "a password under 4 characters is refused")
+    p = d.cli("user", "add", "nopw", "--role", "kiosk", check=None, input="")
+    ok(p.returncode != 0, "no terminal and no --password-stdin: refused")
+    p = d.cli("user", "list", "--json", check=0)
+    users = {u["name"]: u for u in json.loads(p.stdout)["users"]}
+    eq({n: u["role"] for n, u in users.items()}, ROLES, "roles stored")
+    ok(all("hash" not in json.dumps(u) for u in users.values()), "no hash listed")
+    db = os.path.join(d.tmp, "motcua.db")
+    with open(db, "rb") as f:
+        ok(PASSWORDS["boss"].encode() not in f.read(), "no clear password in the database")
+
+
+@test
+def login_page_and_session(d):
+    st = Staff(d.staff_port)
+    s, page, r = st.request("GET", "/staff/login")
+    eq(s, 200, "the sign-in page")
+    ok("Content-Security-Policy" in dict(r.getheaders()), "CSP on the sign-in page")
+    ok("password" in page, "a password field")
+    s, _, r = st.request("GET", "/staff/reports")
+    eq(s, 303, "a staff page without a session sends to sign-in")
+    eq(r.getheader("Location"), "/staff/login?next=/staff/reports", "with next")
+    s, _, _ = st.request("GET", "/api/v1/session")
+    eq(s, 401, "no session yet")
+    s, _, _ = st.request("POST", "/api/v1/session", "x" * (70 * 1024))
+    eq(s, 413, "before sign-in a body is small")
+    s, _, _ = st.request("POST", "/api/v1/session",
+                         json.dumps({"user": "lan", "password": PASSWORDS["lan"]}),
+                         headers={"Content-Type": "text/plain"})
+    eq(s, 415, "a form post from another site cannot sign in")
+    ok(st.cookie is None, "and sets no cookie")
+    s, j, r = st.login("lan")
+    eq(s, 200, "sign-in")
+    eq((j["user"], j["role"]), ("lan", "office_staff"), "who")
+    sc = r.getheader("Set-Cookie")
+    for attr in ("HttpOnly", "SameSite=Strict", "Path=/"):
+        ok(attr in sc, f"cookie has {attr}: {sc}")
+    ok("Secure" not in sc, "no Secure over plain http")
+    s, j, _ = st.request("GET", "/api/v1/session")
+    eq((s, j["user"], j["csrf"]), (200, "lan", st.csrf), "session read back")
+    s, _, _ = st.request("GET", "/staff/reports")
+    eq(s, 200, "office staff see the reports page")
+    s, _, _ = st.request("DELETE", "/api/v1/session")
+    eq(s, 403, "sign-out needs the CSRF token")
+    s, _, _ = st.write("DELETE", "/api/v1/session")
+    eq(s, 200, "signed out")
+    st2 = Staff(d.staff_port)
+    st2.cookie = "motcua_session=" + "A" * 43
+    s, _, r = st2.request("GET", "/api/v1/session")
+    eq(s, 401, "an unknown session")
+    ok("Max-Age=0" in (r.getheader("Set-Cookie") or ""), "and the dead cookie is cleared")
+    STATE["old_cookie"] = st.cookie
+
+
+def write_routes(code):
+    return [
+        ("POST", "/api/v1/dossiers", {"procedure_code": PROC, "owner_name": "X Y"}),
+        ("POST", f"/api/v1/dossiers/{code}/status", {"status": 4, "reason": "r"}),
+        ("POST", f"/api/v1/dossiers/{code}/supplement", {"action": "request", "reason": "r"}),
+        ("POST", f"/api/v1/dossiers/{code}/apology",
+         {"reason": "r", "new_due_at": "2030-01-01T10:00:00+07:00"}),
+        ("POST", "/api/v1/import", '{"code":"x"}\n'),
+        ("POST", "/api/v1/holidays", "2030-01-01,holiday,x,y\n"),
+        ("POST", "/api/v1/procedures", "{}\n"),
+        ("POST", "/api/v1/sync/unpark", {}),
+        ("POST", f"/api/v1/print/receipt/{code}", None),
+        ("POST", "/api/v1/users", {"name": "evil", "role": "admin", "password": "evil1234"}),
+        ("POST", "/api/v1/users/boss/password", {"password": "evil1234"}),
+        ("POST", "/api/v1/users/boss/disable", None),
+        ("POST", "/api/v1/users/boss/tokens", {}),
+        ("POST", "/api/v1/users/boss/tokens/revoke", {}),
+        ("POST", "/api/v1/postal/items", {"item_id": "RR123456785VN"}),
+        ("POST", "/api/v1/postal/batches/close", {}),
+        ("POST", "/api/v1/postal/manifests/BK20261125-0001/receive", {"item_id": "x"}),
+        ("POST", "/api/v1/postal/returns", {}),
+    ]
+
+
+@test
+def no_write_without_session(d):
+    anon = Staff(d.staff_port)
+    forged = Staff(d.staff_port)
+    forged.cookie = "motcua_session=" + "B" * 43
+    stale = Staff(d.staff_port)
+    stale.cookie = STATE["old_cookie"] or "motcua_session=" + "C" * 43
+    for method, path, body in write_routes(STATE["code"]):
+        for who, st, hdr in (("no credentials", anon, {}),
+                             ("an unknown cookie", forged, {}),
+                             ("a signed-out session", stale, {}),
+                             ("a made-up bearer", anon,
+                              {"Authorization": "Bearer mct_" + "D" * 43}),
+                             ("another scheme", anon, {"Authorization": "Basic Ym9zczp4"})):
+            s, j, _ = st.request(method, path, body, headers=hdr)
+            eq(s, 401, f"{method} {path} with {who}")
+    s, j, _ = d.request("GET", f"/api/v1/dossiers/{STATE['code']}")
+    eq(j["status"]["code"] if isinstance(j["status"], dict) else j["status"], 2,
+       "nothing changed the dossier")
+
+
+@test
+def csrf_required_on_writes(d):
+    st = Staff(d.staff_port)
+    eq(st.login("lan")[0], 200, "sign-in")
+    path = f"/api/v1/dossiers/{STATE['code']}/status"
+    body = {"status": 4, "reason": "Chuyển phòng chuyên môn"}
+    s, j, _ = st.write("POST", path, body, csrf=False)
+    eq(s, 403, "no X-CSRF-Token")
+    s, j, _ = st.request("POST", path, body, headers={"X-CSRF-Token": "x" * 43})
+    eq(s, 403, "a wrong X-CSRF-Token")
+    s, j, _ = st.request("POST", path, body, headers={"X-CSRF-Token": st.csrf[:-1]})
+    eq(s, 403, "a truncated X-CSRF-Token")
+    s, j, _ = st.write("POST", path, body)
+    eq(s, 200, f"with the token: {j}")
+    last = j["events"][-1]
+    eq(last["actor"], "lan", "the event names the signed-in user")
+    # a body's "actor" cannot pose as someone else
+    s, j, _ = st.write("POST", f"/api/v1/dossiers/{STATE['code']}/supplement",
+                       {"action": "request", "reason": "Thiếu giấy", "actor": "boss"})
+    eq(s, 200, f"supplement: {j}")
+    eq(j["events"][-1]["actor"], "lan", "the body's actor is ignored")
+    STATE["lan"] = st
+
+
+@test
+def roles_of_routes(d):
+    code = STATE["code"]
+    k = Staff(d.staff_port)
+    eq(k.login("kiosk1")[0], 200, "kiosk sign-in")
+    for path in (f"/api/v1/dossiers/{code}", f"/api/v1/dossiers/{code}/token",
+                 "/api/v1/dossiers?name=tran", "/api/v1/postal/items/RR123456785VN",
+                 "/api/v1/reports?from=2026-01-01&to=2026-01-31", "/api/v1/users",
+                 "/api/v1/audit?from=2026-01-01&to=2026-01-02",
+                 "/api/v1/counts?from=2026-01-01&to=2026-01-31"):
+        s, j, _ = k.request("GET", path)
+        eq(s, 403, f"kiosk GET {path}")
+        ok("Trần" not in json.dumps(j, ensure_ascii=False), "no applicant data to a kiosk")
+    s, _, _ = k.write("POST", f"/api/v1/dossiers/{code}/status", {"status": 9, "reason": "x"})
+    eq(s, 403, "kiosk cannot write")
+    s, j, _ = k.request("GET", "/api/v1/procedures")
+    eq(s, 200, "the catalogue is not personal")
+
+    c = Staff(d.staff_port)
+    eq(c.login("clerk")[0], 200, "clerk sign-in")
+    s, j, _ = c.request("GET", f"/api/v1/dossiers/{code}")
+    eq(s, 200, "a postal clerk reads a dossier")
+    s, _, _ = c.write("POST", "/api/v1/dossiers", {"procedure_code": PROC, "owner_name": "A B"})
+    eq(s, 403, "a postal clerk does no counter intake")
+    s, _, _ = c.request("GET", "/api/v1/reports?from=2026-01-01&to=2026-01-31")
+    eq(s, 403, "reports are for office staff")
+    s, _, _ = c.request("GET", "/api/v1/users")
+    eq(s, 403, "users are for admins")
+
+    st = STATE["lan"]
+    s, _, _ = st.request("GET", "/api/v1/reports?from=2026-01-01&to=2026-01-31")
+    eq(s, 200, "office staff read reports")
+    s, _, _ = st.write("POST", "/api/v1/users", {"name": "x1", "role": "admin", "password": "xxxx1"})
+    eq(s, 403, "office staff add no users")
+    s, _, _ = st.write("POST", "/api/v1/import", '{"code":"x"}\n')
+    eq(s, 403, "office staff import nothing")
+
+    b = Staff(d.staff_port)
+    eq(b.login("boss")[0], 200, "admin sign-in")
+    s, j, _ = b.request("GET", "/api/v1/users")
+    eq(s, 200, "admin lists users")
+    s, j, _ = b.write("POST", "/api/v1/users",
+                      {"name": "web1", "role": "postal_clerk", "password": "web-pass-1"})
+    eq(s, 201, f"admin adds a user on the web: {j}")
+
+
+@test
+def public_listener_has_no_staff_routes(d):
+    code = STATE["code"]
+    st = STATE["lan"]
+    hdr = {"Cookie": st.cookie, "X-CSRF-Token": st.csrf}
+    for method, path in (("GET", "/api/v1/session"), ("POST", "/api/v1/session"),
+                         ("GET", f"/api/v1/dossiers/{code}"), ("GET", "/api/v1/dossiers?name=tran"),
+                         ("GET", "/api/v1/users"), ("GET", "/api/v1/audit?from=2026-01-01&to=2026-01-02"),
+                         ("GET", "/staff/login"), ("GET", "/staff/reports"),
+                         ("POST", "/api/v1/dossiers"), ("GET", "/api/v1/postal/manifests")):
+        for h in ({}, hdr, {"Authorization": "Bearer " + (STATE.get("token") or "mct_x")}):
+            c = http.client.HTTPConnection("127.0.0.1", d.port, timeout=30)
+            c.request(method, path, body=b"{}" if method == "POST" else None, headers=h)
+            r = c.getresponse()
+            raw = r.read()
+            c.close()
+            eq(r.status, 404, f"public {method} {path}")
+            ok(b"Tr\xe1\xba\xa7n" not in raw, "no personal data on the public listener")
+
+
+@test
+def lockout_and_release(d):
+    st = Staff(d.staff_port)
+    for i in range(3):
+        s, _, _ = st.login("clerk", "wrong-password")
+        eq(s, 401, f"bad password {i + 1}")
+    s, j, r = st.login("clerk", "wrong-password")
+    eq(s, 429, "locked after 3 failures")
+    retry = int(r.getheader("Retry-After"))
+    ok(1 <= retry <= 2, f"Retry-After {retry}")
+    s, _, r = st.login("clerk")
+    eq(s, 429, "even the right password waits out the lock")
+    s, _, _ = Staff(d.staff_port).login("lan")
+    eq(s, 200, "another user is not locked")
+    time.sleep(retry + 0.2)
+    s, _, _ = st.login("clerk", "wrong-password")
+    eq(s, 401, "after the lock: one more try")
+    s, _, r = st.login("clerk")
+    eq(s, 429, "the next lock is longer")
+    retry2 = int(r.getheader("Retry-After"))
+    ok(retry2 >= retry, f"backoff grows: {retry} then {retry2}")
+    time.sleep(retry2 + 0.2)
+    s, _, _ = st.login("clerk")
+    eq(s, 200, "released after the backoff")
+    for i in range(2):
+        eq(Staff(d.staff_port).login("clerk", "nope-nope")[0], 401, "a success reset the count")
+    eq(Staff(d.staff_port).login("clerk")[0], 200, "still under the threshold")
+
+
+@test
+def disabled_user_refused(d):
+    st = Staff(d.staff_port)
+    eq(st.login("gone")[0], 200, "sign-in before")
+    tok = d.cli("user", "token", "gone", check=0).stdout.strip()
+    d.cli("user", "disable", "gone", check=0)
+    s, _, _ = st.request("GET", "/api/v1/session")
+    eq(s, 401, "the session ended with the account")
+    s, j, _ = Staff(d.staff_port).login("gone")
+    eq(s, 403, "a disabled account cannot sign in")
+    eq(d.remote(tok, "user", "list").returncode, 1, "its token died too")
+    p = d.cli("user", "list", "--json", check=0)
+    ok(any(u["name"] == "gone" and u["disabled"] for u in json.loads(p.stdout)["users"]),
+       "listed as disabled")
+
+
+@test
+def bearer_tokens_for_the_cli(d):
+    p = d.cli("user", "token", "boss", "--label", "laptop", check=0)
+    tok = p.stdout.strip()
+    ok(tok.startswith("mct_") and len(tok) == 47, f"token format: {tok!r}")
+    STATE["token"] = tok
+    p = d.remote(tok, "user", "list", check=0)
+    ok("boss" in p.stdout, p.stdout)
+    p = d.remote(tok, "show", STATE["code"], check=0)
+    ok(STATE["code"] in p.stdout, "motcua show over TCP")
+    p = d.remote(tok, "status", STATE["code"], "processing", "--reason", "qua TCP", check=None)
+    ok(p.returncode in (0, 1), p.stderr)
+    tokfile = os.path.join(d.tmp, "token")
+    with open(tokfile, "w") as f:
+        f.write(tok + "\n")
+    env = dict(os.environ, MOTCUA_URL=f"http://127.0.0.1:{d.staff_port}")
+    env.pop("MOTCUA_TOKEN", None)
+    p = subprocess.run([os.path.join(d.build, "motcua"), "--token-file", tokfile, "user", "list"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    eq(p.returncode, 0, "--token-file: " + p.stderr)
+    p = d.remote("mct_" + "Q" * 43, "user", "list")
+    eq(p.returncode, 1, "an unknown token")
+    ok("token" in p.stderr, p.stderr)
+    p = d.remote("not a token", "user", "list")
+    eq(p.returncode, 2, "a malformed token is refused by the CLI")
+    p = d.remote(None, "user", "list")
+    eq(p.returncode, 2, "MOTCUA_URL without a token")
+    cat = os.path.join(d.tmp, "more-procedures.jsonl")
+    with open(cat, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"code": "1.000001.000.00.00.H49", "name": "Thủ tục thử", "field": "Thử",
+                            "days": 5}, ensure_ascii=False) + "\n")
+    d.remote(tok, "catalogue", "import", cat, check=0)
+    imp = os.path.join(d.tmp, "one.jsonl")
+    with open(imp, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"code": "000.00.19.H49-260105-0001", "procedure_code": PROC,
+                            "procedure_name": "Đăng ký hộ kinh doanh", "field": "Kinh doanh",
+                            "agency_code": "000.00.19.H49", "applicant_name": "Lê Văn Cường",
+                            "channel": "online", "received_at": "2026-01-05T09:00:00+07:00",
+                            "due_at": "2026-01-08T17:00:00+07:00", "status": 2},
+                           ensure_ascii=False) + "\n")
+    d.remote(tok, "import", imp, check=0)
+    # a clerk's token carries the clerk's role
+    ctok = d.cli("user", "token", "clerk", check=0).stdout.strip()
+    eq(d.remote(ctok, "user", "list").returncode, 1, "a clerk's token is no admin")
+    d.cli("user", "revoke", "boss", "--label", "laptop", check=0)
+    p = d.remote(tok, "user", "list")
+    eq(p.returncode, 1, "a revoked token")
+    ok("revoked" in p.stderr or "unknown" in p.stderr, p.stderr)
+    STATE["token"] = None
+
+
+@test
+def passwd_ends_sessions(d):
+    st = Staff(d.staff_port)
+    eq(st.login("lan")[0], 200, "sign-in")
+    d.cli("user", "passwd", "lan", "--password-stdin", input="new-staff-pass\n", check=0)
+    eq(st.request("GET", "/api/v1/session")[0], 401, "the old session ended")
+    eq(Staff(d.staff_port).login("lan")[0], 401, "the old password is refused")
+    PASSWORDS["lan"] = "new-staff-pass"
+    eq(Staff(d.staff_port).login("lan")[0], 200, "the new password works")
+
+
+def burst(port, n, user="lan"):
+    """n sign-ins at once from n threads: their statuses (or exceptions)."""
+    import threading
+    out = [None] * n
+
+    def one(i):
+        try:
+            st = Staff(port)
+            s, _, r = st.login(user)
+            out[i] = (s, r.getheader("Retry-After"))
+        except Exception as e:  # noqa: BLE001 - the daemon may be stopping
+            out[i] = (None, repr(e))
+
+    ts = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in ts:
+        t.start()
+    return ts, out
+
+
+@test
+def many_sign_ins_at_once(d):
+    ts, out = burst(d.staff_port, 60)
+    for t in ts:
+        t.join(60)
+    codes = [o[0] for o in out]
+    ok(set(codes) <= {200, 503}, f"only signed in or busy: {codes}")
+    ok(all(o[1] == "1" for o in out if o[0] == 503), "busy answers carry Retry-After")
+    ok(codes.count(200) >= 34, f"the queue takes 2 running + 32 waiting: {codes.count(200)}")
+    eq(Staff(d.staff_port).login("lan")[0], 200, "and the daemon signs in after")
+
+
+@test
+def sessions_expire(d):
+    """Idle and absolute lifetimes, by moving the stored times back (the
+    shortest configurable idle time is a minute)."""
+    import sqlite3
+    db = sqlite3.connect(os.path.join(d.tmp, "motcua.db"), timeout=10)
+    for column, back in (("last_seen", 1801), ("expires_at", 43201)):
+        st = Staff(d.staff_port)
+        eq(st.login("clerk")[0], 200, "sign-in")
+        eq(st.request("GET", "/api/v1/session")[0], 200, "live")
+        db.execute(f"UPDATE sessions SET {column} = {column} - ?", (back,))
+        db.commit()
+        s, j, _ = st.request("GET", f"/api/v1/dossiers/{STATE['code']}")
+        eq(s, 401, f"ended by {column}")
+        eq(st.request("GET", "/api/v1/session")[0], 401, "and gone")
+    n = db.execute("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id"
+                   " WHERE u.name = 'clerk'").fetchone()[0]
+    db.close()
+    eq(n, 0, "ended sessions are deleted")
+
+
+@test
+def audit_lists_logins_and_writes(d):
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600))
+    p = d.cli("audit", "--json", "--from", "2020-01-01", "--to", today, check=0)
+    rows = json.loads(p.stdout)["entries"]
+    acts = [(r["actor"], r["action"], r["object"]) for r in rows]
+    ok(("lan", "login", "lan") in acts, "lan's sign-in")
+    ok(any(a == "lan" and act == "status" and o == STATE["code"] for a, act, o in acts),
+       "the status change under lan")
+    ok(any(a == "lan" and act == "supplement_request" for a, act, o in acts),
+       "the supplement request under lan")
+    ok(any(act == "login_failed" and o == "clerk" for a, act, o in acts), "failed sign-ins")
+    ok(any(act == "lockout" for a, act, o in acts), "the lock")
+    ok(any(act == "user_add" and o == "kiosk1" for a, act, o in acts), "user added")
+    ok(any(a == "boss" and act == "user_add" and o == "web1" for a, act, o in acts),
+       "user added on the web under boss")
+    ok(any(act == "user_disable" and o == "gone" for a, act, o in acts), "user disabled")
+    ok(any(act == "token_revoke" and o == "boss" for a, act, o in acts), "token revoked")
+    ok(("boss", "catalogue_import", None) in acts, "catalogue import over TCP under boss")
+    ok(("boss", "import", None) in acts, "dossier import over TCP under boss")
+    ok(any(act == "logout" and a == "lan" for a, act, o in acts), "sign-out")
+    text = json.dumps(rows, ensure_ascii=False)
+    for pw in PASSWORDS.values():
+        ok(pw not in text, "no password in the audit log")
+    ok("wrong-password" not in text and "wrong-password" not in d.logtext(),
+       "no typed password in the audit log or the daemon log")
+    p = d.cli("audit", "--from", "2020-01-01", "--to", today, check=0)
+    ok("login" in p.stdout and "lan" in p.stdout, "plain listing")
+    p = d.cli("audit", "--from", "2026-13-01", check=2)
+    s, j, _ = d.request("GET", "/api/v1/audit?from=2026-02-01&to=2026-01-01")
+    eq(s, 400, "to before from")
+
+
+def tls_listener(build, tmp):
+    """A second daemon whose staff listener serves HTTPS with a throwaway
+    certificate: the cookie is Secure and the CLI trusts MOTCUA_CA_FILE."""
+    import ssl
+    key, crt = os.path.join(tmp, "staff.key"), os.path.join(tmp, "staff.crt")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", crt], check=True, capture_output=True)
+    d = AuthDaemon(build, tmp)
+    with open(d.conf, encoding="utf-8") as f:
+        text = f.read()
+    with open(d.conf, "w", encoding="utf-8") as f:
+        f.write(text.replace("[store]", f"staff_tls_cert = {crt}\nstaff_tls_key = {key}\n[store]", 1))
+    d.start()
+    try:
+        d.cli("user", "add", "tls1", "--role", "admin", "--password-stdin", input="tls-pass-1\n",
+              check=0)
+        ctx = ssl.create_default_context(cafile=crt)
+        c = http.client.HTTPSConnection("127.0.0.1", d.staff_port, timeout=30, context=ctx)
+        c.request("POST", "/api/v1/session", body=json.dumps({"user": "tls1", "password": "tls-pass-1"}),
+                  headers={"Content-Type": "application/json"})
+        r = c.getresponse()
+        r.read()
+        c.close()
+        eq(r.status, 200, "sign-in over HTTPS")
+        ok("; Secure" in r.getheader("Set-Cookie"), "Secure cookie under TLS: " + r.getheader("Set-Cookie"))
+        tok = d.cli("user", "token", "tls1", check=0).stdout.strip()
+        env = dict(os.environ, MOTCUA_URL=f"https://127.0.0.1:{d.staff_port}", MOTCUA_TOKEN=tok,
+                   MOTCUA_CA_FILE=crt)
+        env.pop("MOTCUA_SOCKET", None)
+        p = subprocess.run([os.path.join(build, "motcua"), "user", "list"], capture_output=True,
+                           text=True, env=env, timeout=60)
+        eq(p.returncode, 0, "the CLI over HTTPS: " + p.stderr)
+        env.pop("MOTCUA_CA_FILE")
+        p = subprocess.run([os.path.join(build, "motcua"), "user", "list"], capture_output=True,
+                           text=True, env=env, timeout=60)
+        eq(p.returncode, 3, "an unknown certificate is refused")
+    finally:
+        eq(d.stop(), 0, "the TLS daemon stops cleanly")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args()
+    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+    tmp = tempfile.mkdtemp(prefix="motcua-auth-")
+    d = AuthDaemon(build, tmp)
+    passed = failed = 0
+    try:
+        d.start()
+        setup(d)
+        for fn in RESULTS:
+            try:
+                fn(d)
+                print("ok  ", fn.__name__)
+                passed += 1
+            except Exception as e:  # noqa: BLE001 - report and go on
+                print("FAIL", fn.__name__ + ":", e)
+                failed += 1
+        if shutil.which("openssl"):
+            tmp2 = tempfile.mkdtemp(prefix="motcua-auth-tls-")
+            try:
+                tls_listener(build, tmp2)
+                print("ok   tls_listener")
+                passed += 1
+            except Exception as e:  # noqa: BLE001
+                print("FAIL tls_listener:", e)
+                failed += 1
+            finally:
+                shutil.rmtree(tmp2, ignore_errors=True)
+        if d.proc and d.proc.poll() is None:
+            # stop while sign-ins wait for their hash: answered, no crash
+            ts, out = burst(d.staff_port, 20)
+            time.sleep(0.05)
+            rc = d.stop()
+            for t in ts:
+                t.join(30)
+            if rc != 0 or any(o[0] not in (200, 503, None) for o in out):
+                print("FAIL stop_during_sign_ins:", rc, out)
+                failed += 1
+            else:
+                print("ok   stop_during_sign_ins")
+                passed += 1
+    except Exception as e:  # noqa: BLE001
+        print("FAIL start:", e)
+        failed += 1
+    finally:
+        if d.proc and d.proc.poll() is None:
+            rc = d.stop()
+            if rc != 0:
+                print("FAIL motcuad exit status", rc)
+                failed += 1
+        if failed:
+            print("--- motcuad log ---")
+            print(d.logtext()[-4000:])
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,502 @@
+/* test_storepostal.c: postal intake through store.h (registration,
+ * duplicates, atomic refusal, manifests, receiving, resolutions,
+ * signatures, returns by post) and the registration body parser. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "calendar.h"
+#include "postalreg.h"
+#include "postid.h"
+#include "status.h"
+#include "store.h"
+#include "syncproto.h"
+
+#include "harness.h"
+
+#define AGENCY "000.00.19.H26"
+#define PROC   "1.001234.000.00.00.H26"
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct store *s;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct store_procedure p = { .code = PROC,
+		.name = "Chứng thực bản sao từ bản chính",
+		.field = "Chứng thực",
+		.days = 3,
+		.documents = "[\"Bản chính\",\"Bản sao\"]",
+		.fee = 2000 };
+	char err[STORE_ERR_MAX];
+
+	assert_non_null(f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/test_storepostal.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
+	f->s = store_open(f->path, 1000, err);
+	assert_non_null(f->s);
+	assert_int_equal(store_put_agency(f->s, AGENCY, "UBND", err), STORE_OK);
+	assert_int_equal(store_put_procedure(f->s, &p, err), STORE_OK);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[128];
+
+	store_close(f->s);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	unlink(f->path);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* The S10 id with serial n and its right check digit. */
+static void
+item(char out[S10_LEN + 1], unsigned n)
+{
+	char serial[9];
+
+	snprintf(serial, sizeof serial, "%08u", n);
+	snprintf(out, S10_LEN + 1, "RR%s%dVN", serial, s10_check_digit(serial));
+}
+
+static void
+reg(struct store_postal_reg *r, const char *id)
+{
+	memset(r, 0, sizeof *r);
+	r->item_id = id;
+	r->s10_verdict = "valid";
+	r->name = "Nguyễn Văn An";
+	r->address = "Số 1 phố Huế";
+	r->phone = "0912000111";
+	r->id_number = "001190000111";
+	r->procedure_code = PROC;
+	r->agency_code = AGENCY;
+	r->documents = "[]";
+	r->fees_vnd = 2000;
+	r->service = STORE_POSTAL_SEND;
+	r->seal_intact = true;
+	r->posted_at = (int64_t)time(NULL) - 3600;
+	r->station = "S1";
+	r->actor = "clerk";
+}
+
+static int64_t
+rows(struct store *s)
+{
+	struct store_stats st;
+
+	assert_int_equal(store_stats(s, &st), STORE_OK);
+	return st.dossiers;
+}
+
+static void
+test_register_and_duplicate(void **state)
+{
+	struct fixture *f = *state;
+	struct store_postal_reg r;
+	struct store_postal_result res, again;
+	char id[S10_LEN + 1], err[STORE_ERR_MAX];
+	enum store_rc rc;
+	json_t *o;
+
+	item(id, 1);
+	reg(&r, id);
+	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
+	assert_true(res.created);
+	assert_int_equal(rows(f->s), 1);
+	assert_int_equal(store_postal_register(f->s, &r, &again, err),
+	    STORE_OK);
+	assert_false(again.created);
+	assert_string_equal(again.code, res.code);
+	assert_int_equal(rows(f->s), 1);
+	o = store_postal_item(f->s, id, time(NULL), &rc);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "state")),
+	    "registered");
+	assert_true(json_is_null(json_object_get(o, "due_at")));
+	assert_int_equal(json_integer_value(json_object_get(o, "status")),
+	    ST_SUBMITTED);
+	json_decref(o);
+	assert_null(store_postal_item(f->s, "RR000000025VN", time(NULL), &rc));
+	assert_int_equal(rc, STORE_NOTFOUND);
+}
+
+static void
+test_refusals_write_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct store_postal_reg r;
+	struct store_postal_result res;
+	char id[S10_LEN + 1], bad[S10_LEN + 1], err[STORE_ERR_MAX];
+
+	item(id, 2);
+	reg(&r, id);
+	r.procedure_code = "9.999";
+	assert_int_equal(store_postal_register(f->s, &r, &res, err),
+	    STORE_INVALID);
+	assert_non_null(strstr(err, "procedure_code: "));
+	reg(&r, id);
+	r.service = STORE_POSTAL_BOTH;
+	assert_int_equal(store_postal_register(f->s, &r, &res, err),
+	    STORE_INVALID);
+	assert_non_null(strstr(err, "return_address: "));
+	reg(&r, id);
+	r.fees_vnd = -1;
+	assert_int_equal(store_postal_register(f->s, &r, &res, err),
+	    STORE_INVALID);
+	assert_non_null(strstr(err, "fees_vnd: "));
+	/* a wrong check digit without a reason */
+	memcpy(bad, id, sizeof bad);
+	bad[10] = bad[10] == '9' ? '0' : (char)(bad[10] + 1);
+	reg(&r, bad);
+	r.s10_verdict = "bad_check";
+	assert_int_equal(store_postal_register(f->s, &r, &res, err),
+	    STORE_INVALID);
+	assert_non_null(strstr(err, "override_reason: "));
+	assert_int_equal(rows(f->s), 0);
+	r.override_reason = "label smudged, checked by hand";
+	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
+	assert_int_equal(rows(f->s), 1);
+}
+
+static void
+test_manifest_flow(void **state)
+{
+	struct fixture *f = *state;
+	struct store_postal_reg r;
+	struct store_postal_result res;
+	char ids[5][S10_LEN + 1], err[STORE_ERR_MAX], stray[S10_LEN + 1];
+	const char *mid;
+	json_t *out, *m, *rcv;
+	enum store_rc rc;
+	int64_t now = time(NULL);
+
+	for (int i = 0; i < 5; i++) {
+		item(ids[i], 10 + (unsigned)i);
+		reg(&r, ids[i]);
+		assert_int_equal(store_postal_register(f->s, &r, &res, err),
+		    STORE_OK);
+	}
+	assert_int_equal(store_postal_close(f->s, "other", "clerk", now, true,
+	                     100, &out, err),
+	    STORE_CONFLICT);
+	assert_int_equal(
+	    store_postal_close(f->s, "S1", "clerk", now, true, 100, &out, err),
+	    STORE_OK);
+	assert_int_equal(json_integer_value(json_object_get(out, "count")), 5);
+	assert_int_equal(json_integer_value(json_object_get(out, "fees_vnd")),
+	    10000);
+	assert_true(json_integer_value(json_object_get(out, "print_job")) > 0);
+	mid = json_string_value(json_object_get(out, "manifest_id"));
+	assert_int_equal(strlen(mid), MANIFEST_ID_LEN);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(store_postal_receive(f->s, mid, ids[i],
+		                     "office", now, &rcv, err),
+		    STORE_OK);
+		assert_string_equal(
+		    json_string_value(json_object_get(rcv, "result")),
+		    "accepted");
+		json_decref(rcv);
+	}
+	assert_int_equal(
+	    store_postal_receive(f->s, mid, ids[0], "office", now, &rcv, err),
+	    STORE_OK);
+	assert_string_equal(json_string_value(json_object_get(rcv, "result")),
+	    "already");
+	json_decref(rcv);
+	item(stray, 99);
+	assert_int_equal(
+	    store_postal_receive(f->s, mid, stray, "office", now, &rcv, err),
+	    STORE_OK);
+	assert_string_equal(json_string_value(json_object_get(rcv, "result")),
+	    "unexpected");
+	json_decref(rcv);
+	m = store_postal_manifest(f->s, mid, &rc);
+	assert_string_equal(json_string_value(json_object_get(m, "state")),
+	    "discrepancies");
+	assert_int_equal(json_integer_value(json_object_get(m, "missing")), 1);
+	json_decref(m);
+	assert_int_equal(store_postal_resolve(f->s, mid, ids[4], "lost",
+	                     "never came", "office", now, err),
+	    STORE_OK);
+	assert_int_equal(store_postal_resolve(f->s, mid, ids[4], "lost",
+	                     "never came", "office", now, err),
+	    STORE_OK);
+	assert_int_equal(store_postal_resolve(f->s, mid, ids[4], "returned",
+	                     "x", "office", now, err),
+	    STORE_CONFLICT);
+	assert_int_equal(store_postal_resolve(f->s, mid, ids[0], "lost", "x",
+	                     "office", now, err),
+	    STORE_CONFLICT); /* arrived */
+	assert_int_equal(store_postal_resolve(f->s, mid, stray, "returned",
+	                     "not ours", "office", now, err),
+	    STORE_OK);
+	m = store_postal_manifest(f->s, mid, &rc);
+	assert_string_equal(json_string_value(json_object_get(m, "state")),
+	    "receiving");
+	json_decref(m);
+	assert_int_equal(
+	    store_postal_sign(f->s, mid, "A", "B", "office", now, err),
+	    STORE_OK);
+	assert_int_equal(
+	    store_postal_sign(f->s, mid, "A", "C", "office", now, err),
+	    STORE_CONFLICT);
+	m = store_postal_manifest(f->s, mid, &rc);
+	assert_string_equal(json_string_value(json_object_get(m, "state")),
+	    "reconciled");
+	json_decref(m);
+	m = store_postal_manifest_docs(f->s, mid, &rc);
+	assert_int_equal(json_array_size(m), 5);
+	json_decref(m);
+	json_decref(out);
+}
+
+static void
+test_return_by_post(void **state)
+{
+	struct fixture *f = *state;
+	struct store_postal_reg r;
+	struct store_postal_result res;
+	char id[S10_LEN + 1], out_id[S10_LEN + 1], err[STORE_ERR_MAX];
+	int64_t now = time(NULL);
+	json_t *o, *rcv, *list;
+	enum store_rc rc;
+
+	item(id, 500);
+	item(out_id, 501);
+	reg(&r, id);
+	r.service = STORE_POSTAL_BOTH;
+	r.return_address = "Số 1 phố Huế";
+	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
+	assert_int_equal(
+	    store_postal_close(f->s, NULL, "clerk", now, false, 1, &o, err),
+	    STORE_OK);
+	assert_int_equal(
+	    store_postal_receive(f->s,
+	        json_string_value(json_object_get(o, "manifest_id")), id,
+	        "office", now, &rcv, err),
+	    STORE_OK);
+	json_decref(rcv);
+	json_decref(o);
+	/* not ready yet */
+	assert_int_equal(store_postal_return(f->s, res.code, out_id, true,
+	                     "office", now, err),
+	    STORE_CONFLICT);
+	assert_int_equal(store_set_status(f->s, res.code, ST_PROCESSING, "x",
+	                     "office", now, err),
+	    STORE_OK);
+	assert_int_equal(store_set_status(f->s, res.code, ST_RESULT_READY, "x",
+	                     "office", now, err),
+	    STORE_OK);
+	assert_int_equal(store_postal_return(f->s, res.code, out_id, true,
+	                     "office", now, err),
+	    STORE_OK);
+	o = store_dossier(f->s, res.code, now, &rc);
+	assert_int_equal(json_integer_value(json_object_get(o, "status")),
+	    ST_RETURNED); /* done at handover */
+	json_decref(o);
+	assert_int_equal(
+	    store_postal_delivered(f->s, out_id, true, "office", now, err),
+	    STORE_OK);
+	list =
+	    store_postal_returns(f->s, cal_local_day(now), cal_local_day(now));
+	assert_int_equal(json_array_size(list), 1);
+	json_decref(list);
+}
+
+/* Offline: registrations and acceptances wait in the outbox, and what the
+ * sync module would send passes the hub's checks (channel 3, the postal
+ * item in the event detail, no contact data there: upstream gets the
+ * owner's details in the dossier block, as for every new dossier). */
+static void
+test_outbox_for_sync(void **state)
+{
+	struct fixture *f = *state;
+	struct store_postal_reg r;
+	struct store_postal_result res;
+	struct sp_push push;
+	char id[S10_LEN + 1], err[STORE_ERR_MAX], perr[SP_ERR_MAX], *text;
+	json_t *items, *it, *o, *rcv, *body;
+	int64_t now = time(NULL);
+	size_t i;
+
+	item(id, 700);
+	reg(&r, id);
+	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
+	assert_int_equal(
+	    store_postal_close(f->s, NULL, "clerk", now, false, 1, &o, err),
+	    STORE_OK);
+	assert_int_equal(
+	    store_postal_receive(f->s,
+	        json_string_value(json_object_get(o, "manifest_id")), id,
+	        "office", now, &rcv, err),
+	    STORE_OK);
+	json_decref(rcv);
+	json_decref(o);
+	items = store_outbox_next(f->s, 100, 0, err);
+	assert_non_null(items);
+	assert_int_equal(json_array_size(items), 2);
+	it = json_array_get(items, 0);
+	assert_string_equal(json_string_value(json_object_get(it, "kind")),
+	    "dossier_new");
+	assert_int_equal(json_integer_value(json_object_get(it, "status")),
+	    ST_SUBMITTED);
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_object_get(it, "dossier"), "channel")),
+	    CHANNEL_POSTAL);
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_object_get(json_object_get(it, "event"), "detail"),
+	        "postal_item")),
+	    id);
+	it = json_array_get(items, 1);
+	assert_int_equal(json_integer_value(json_object_get(it, "status")),
+	    ST_RECEIVED);
+	assert_false(json_is_null(json_object_get(it, "due_at")));
+	json_array_foreach(items, i, it)
+		json_object_del(it, "id"); /* local; sync.c does not send it */
+	body = json_pack("{s:o}", "items", items);
+	text = json_dumps(json_object_get(json_array_get(items, 0), "event"),
+	    JSON_COMPACT);
+	assert_null(strstr(text, "0912000111")); /* the dossier block only */
+	free(text);
+	text = json_dumps(body, JSON_COMPACT);
+	assert_int_equal(sp_push_req(text, strlen(text), &push, perr), 0);
+	assert_int_equal(push.n, 2);
+	for (i = 0; i < push.n; i++)
+		assert_true(push.items[i].valid);
+	sp_push_free(&push);
+	free(text);
+	json_decref(body);
+}
+
+static void
+test_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct store_postal_reg r[4];
+	struct store_postal_result res[4];
+	enum store_rc rcs[4];
+	char ids[3][S10_LEN + 1], errs[4][STORE_ERR_MAX], err[STORE_ERR_MAX];
+
+	for (int i = 0; i < 3; i++)
+		item(ids[i], 900 + (unsigned)i);
+	reg(&r[0], ids[0]);
+	reg(&r[1], ids[1]);
+	r[1].procedure_code = "9.999"; /* refused inside the transaction */
+	reg(&r[2], ids[0]);            /* a duplicate of the first */
+	reg(&r[3], ids[2]);
+	r[3].fees_vnd = -1; /* refused before */
+	assert_int_equal(
+	    store_postal_register_batch(f->s, r, 4, res, rcs, errs, err),
+	    STORE_OK);
+	assert_int_equal(rcs[0], STORE_OK);
+	assert_true(res[0].created);
+	assert_int_equal(rcs[1], STORE_INVALID);
+	assert_non_null(strstr(errs[1], "procedure_code: "));
+	assert_int_equal(rcs[2], STORE_OK);
+	assert_false(res[2].created);
+	assert_string_equal(res[2].code, res[0].code);
+	assert_int_equal(rcs[3], STORE_INVALID);
+	assert_non_null(strstr(errs[3], "fees_vnd: "));
+	assert_int_equal(rows(f->s), 1);
+	/* the next code follows on: the refused one left no gap */
+	reg(&r[0], ids[2]);
+	assert_int_equal(
+	    store_postal_register_batch(f->s, r, 1, res, rcs, errs, err),
+	    STORE_OK);
+	assert_int_equal(rows(f->s), 2);
+	assert_int_equal(strcmp(res[0].code + strlen(res[0].code) - 4, "0002"),
+	    0);
+}
+
+static void
+test_parser(void **state)
+{
+	struct postalreg pr;
+	char field[POSTALREG_FIELD_MAX], msg[POSTALREG_MSG_MAX];
+	const char *good =
+	    "{\"item_id\":\"rr 123456785 vn\",\"applicant\":{\"name\":\"A\","
+	    "\"address\":\"B\"},\"procedure_code\":\"P\",\"documents\":[{"
+	    "\"name\":\"d\",\"originals\":1,\"copies\":2,\"checked\":true}],"
+	    "\"fees_vnd\":0,\"service\":\"send\",\"seal_intact\":false}";
+
+	(void)state;
+	assert_int_equal(
+	    postalreg_parse(good, strlen(good), 1000000, "AG", &pr, field, msg),
+	    POSTALREG_OK);
+	assert_string_equal(pr.reg.item_id, "RR123456785VN");
+	assert_string_equal(pr.reg.agency_code, "AG");
+	assert_int_equal(pr.reg.posted_at, 1000000);
+	assert_non_null(strstr(pr.reg.documents, "\"copies\":2"));
+	postalreg_cleanup(&pr);
+	postalreg_cleanup(&pr);
+	assert_int_equal(postalreg_parse("[1]", 3, 0, NULL, &pr, field, msg),
+	    POSTALREG_MALFORMED);
+	assert_int_equal(postalreg_parse("{", 1, 0, NULL, &pr, field, msg),
+	    POSTALREG_MALFORMED);
+	{
+		const char *b = "{\"item_id\":\"RR123456785VN\",\"applicant\":"
+		                "{\"name\":\"A\",\"address\":\"B\"},"
+		                "\"procedure_code\":\"P\",\"documents\":[],"
+		                "\"fees_vnd\":\"1000\",\"service\":\"send\","
+		                "\"seal_intact\":true}";
+
+		assert_int_equal(
+		    postalreg_parse(b, strlen(b), 0, "AG", &pr, field, msg),
+		    POSTALREG_INVALID);
+		assert_string_equal(field, "fees_vnd");
+	}
+	{
+		const char *b = "{\"item_id\":\"RR123456786VN\"}";
+
+		assert_int_equal(
+		    postalreg_parse(b, strlen(b), 0, "AG", &pr, field, msg),
+		    POSTALREG_INVALID);
+		assert_string_equal(field, "override_reason");
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_register_and_duplicate,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refusals_write_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_manifest_flow, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_return_by_post, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_for_sync, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+		cmocka_unit_test(test_parser),
+	};
+	HARNESS_RUN(tests);
+}

@@ -45,7 +45,8 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	scanner/serscan.c scanner/scanhub.c \
 	scanner/imgload.c scanner/zdecode.c scanner/camscan.c \
 	daemon/authhdr.c daemon/auth.c \
-	postal/manifest.c daemon/postalreg.c daemon/api_postal.c
+	postal/manifest.c daemon/postalreg.c daemon/api_postal.c \
+	daemon/postal_pages.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
 	daemon/cli_scan.c daemon/cli_decode.c daemon/cli_user.c \
@@ -60,7 +61,8 @@ FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	hidkeys classify framer imgload zdecode authhdr postalreg
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
-	$(BUILD)/obj/daemon/kiosk_assets.o $(BUILD)/obj/daemon/auth_assets.o
+	$(BUILD)/obj/daemon/kiosk_assets.o $(BUILD)/obj/daemon/auth_assets.o \
+	$(BUILD)/obj/daemon/postal_assets.o
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
@@ -98,6 +100,13 @@ $(BUILD)/obj/daemon/auth_assets.o: daemon/auth_assets.S $(STAFF_ASSETS)
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ daemon/auth_assets.S
 
+# The postal staff pages (docs/postal.md), the same way.
+POSTAL_UI := postal/ui/clerk.html postal/ui/office.html postal/ui/common.js \
+	postal/ui/clerk.js postal/ui/office.js postal/ui/postal.css
+$(BUILD)/obj/daemon/postal_assets.o: daemon/postal_assets.S $(POSTAL_UI)
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ daemon/postal_assets.S
+
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -131,7 +140,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
 	    daemon/api_print.c scanner/evdev.c scanner/serscan.c \
 	    scanner/scanhub.c scanner/camscan.c daemon/auth.c \
-	    daemon/api_postal.c,$(CORE_SRC)) $(LIBS)
+	    daemon/api_postal.c daemon/postal_pages.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

@@ -22,6 +22,7 @@
 #include "importpipe.h"
 #include "importrec.h"
 #include "kiosk_api.h"
+#include "postal_pages.h"
 #include "jsonw.h"
 #include "lines.h"
 #include "log.h"
@@ -1572,6 +1573,8 @@ dispatch(struct api *a, const struct http_request *hr, struct http_response *r)
 		; /* 403: not for this role */
 	else if (hr->admin && a->auth != NULL && auth_route(a->auth, hr, r))
 		; /* accounts and the audit log: auth.c */
+	else if (hr->admin && postal_pages_handle(hr, r))
+		; /* postal staff pages: never public (postal_pages.c) */
 	else if (hr->admin && api_report_handle(a->store, a->cfg, hr, r))
 		; /* reports: staff only (api_report.c) */
 	else if (hr->admin && strncmp(p, "/api/v1/", 8) == 0)

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli_postal.h"
+#include "cli_user.h"
 #include "postid.h"
 
 enum { OK = 0, FAIL = 1, USAGE = 2, DAEMON = 3 };
@@ -88,40 +89,43 @@ static int
 call(const char *socket, const char *method, const char *path, json_t *req,
     struct body *b, long *http)
 {
-	char url[4096], err[CURL_ERROR_SIZE] = "", *text = NULL;
+	char err[CURL_ERROR_SIZE] = "", *text = NULL;
 	struct curl_slist *h = NULL;
 	CURL *c;
 	CURLcode cc;
 
 	*b = (struct body){ NULL, 0 };
 	*http = 0;
-	if ((size_t)snprintf(url, sizeof url, "http://localhost%s", path) >=
-	    sizeof url) {
-		warn("request path too long");
-		return USAGE;
-	}
 	if ((c = curl_easy_init()) == NULL) {
 		warn("cannot start libcurl");
 		return DAEMON;
 	}
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	/* the admin socket, or the staff listener over TCP with the bearer
+	 * token when MOTCUA_URL is set (cli_user.c) */
+	if (cli_target(c, socket, path, &h) == -1) {
+		curl_easy_cleanup(c);
+		curl_slist_free_all(h);
+		return USAGE;
+	}
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 60000L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
 	if (strcmp(method, "POST") == 0) {
+		struct curl_slist *more;
+
 		text = req ? json_dumps(req, JSON_COMPACT) : NULL;
-		h = curl_slist_append(h, "Content-Type: application/json");
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+		if ((more = curl_slist_append(h,
+		         "Content-Type: application/json")) != NULL)
+			h = more;
 		curl_easy_setopt(c, CURLOPT_POST, 1L);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, text ? text : "");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE,
 		    (long)(text ? strlen(text) : 0));
 	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	cc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, http);
 	curl_easy_cleanup(c);

@@ -31,8 +31,10 @@ export async function waitFor(cond, timeoutMs = 10000, what = "condition") {
 }
 
 // A motcuad on a temp dir. extraConf is appended to the config (INI text).
+// opts.staff: also open the staff listener (server.staff_listen) on its
+// own port, at this.staffUrl.
 export class Daemon {
-  constructor(extraConf = "") { this.extraConf = extraConf; }
+  constructor(extraConf = "", opts = {}) { this.extraConf = extraConf; this.opts = opts; }
 
   async init() {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-browser-"));
@@ -40,9 +42,15 @@ export class Daemon {
     this.sock = path.join(this.dir, "admin.sock");
     this.conf = path.join(this.dir, "motcuad.conf");
     this.url = `http://127.0.0.1:${this.port}`;
+    let staff = "";
+    if (this.opts.staff) {
+      this.staffPort = await freePort();
+      this.staffUrl = `http://127.0.0.1:${this.staffPort}`;
+      staff = `staff_listen = 127.0.0.1:${this.staffPort}\n`;
+    }
     fs.writeFileSync(this.conf, `[server]
 listen = 127.0.0.1:${this.port}
-admin_socket = ${this.sock}
+${staff}admin_socket = ${this.sock}
 admin_socket_mode = 0600
 public_url = ${this.url}
 [store]
@@ -73,6 +81,12 @@ ${this.extraConf}
   cli(...args) {
     return execFileSync(path.join(BUILD, "motcua"), ["--actor", "browser.test", ...args],
       { env: { ...process.env, MOTCUA_SOCKET: this.sock }, encoding: "utf8" });
+  }
+
+  // The CLI with input on stdin (e.g. a password for --password-stdin).
+  cliInput(input, ...args) {
+    return execFileSync(path.join(BUILD, "motcua"), ["--actor", "browser.test", ...args],
+      { env: { ...process.env, MOTCUA_SOCKET: this.sock }, encoding: "utf8", input });
   }
 
   cleanup() { fs.rmSync(this.dir, { recursive: true, force: true }); }

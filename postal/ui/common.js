@@ -1,0 +1,217 @@
+// common.js: what the postal staff pages share (docs/postal.md): the
+// language switch, the session (login redirect, CSRF token on writes), API
+// calls, field errors next to their field, and the scanner event stream.
+// No framework, no other host. Text from the network or a scanner goes in
+// with textContent only: nothing ever becomes markup.
+"use strict";
+window.Postal = (function () {
+  const $ = (id) => document.getElementById(id);
+  const LANG_KEY = "motcua.postal.lang";
+  const state = { lang: "vi", T: null, session: null, onLang: [] };
+
+  // --- i18n: elements carry data-t="key" (text) or data-tp="key"
+  // (placeholder); the page gives its own table {vi: {...}, en: {...}}.
+  const t = (k) => (state.T[state.lang] && state.T[state.lang][k]) || state.T.vi[k] || k;
+  const tf = (k, vars) => t(k).replace(/\{(\w+)\}/g, (m, v) => (vars && v in vars ? String(vars[v]) : m));
+  function setLang(lang) {
+    state.lang = lang === "en" ? "en" : "vi";
+    try { localStorage.setItem(LANG_KEY, state.lang); } catch (e) { /* private mode */ }
+    document.documentElement.lang = state.lang;
+    document.querySelectorAll("[data-t]").forEach((e) => { e.textContent = t(e.dataset.t); });
+    document.querySelectorAll("[data-tp]").forEach((e) => { e.placeholder = t(e.dataset.tp); });
+    const b = $("lang");
+    b.textContent = state.lang === "vi" ? "English" : "Tiếng Việt";
+    b.lang = state.lang === "vi" ? "en" : "vi";
+    state.onLang.forEach((f) => f());
+  }
+
+  // --- small helpers
+  const show = (el, on) => el.classList.toggle("hidden", !on);
+  const str = (v, max = 500) => (typeof v === "string" ? v.slice(0, max) : v == null ? "" : String(v).slice(0, max));
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = str(text, 2000);
+    return e;
+  }
+  // ISO 8601 text or epoch seconds/milliseconds -> "HH:MM DD/MM/YYYY".
+  function fmtTime(v) {
+    if (typeof v === "string") {
+      const m = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d))?/.exec(v);
+      if (!m) return v.slice(0, 40);
+      return m[4] ? `${m[4]}:${m[5]} ${m[3]}/${m[2]}/${m[1]}` : `${m[3]}/${m[2]}/${m[1]}`;
+    }
+    if (typeof v !== "number" || !isFinite(v)) return "";
+    const d = new Date(v > 1e12 ? v : v * 1000);
+    const p = (n) => String(n).padStart(2, "0");
+    return `${p(d.getHours())}:${p(d.getMinutes())} ${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()}`;
+  }
+  const fmtVnd = (n) => (typeof n === "number" ? n.toLocaleString("vi-VN") + " ₫" : "");
+  // Folded text for searching: no diacritics, đ -> d, lower case.
+  const fold = (s) => str(s, 1000).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+
+  // --- session and API
+  function toLogin() {
+    location.assign("/staff/login?next=" + encodeURIComponent(location.pathname + location.search));
+  }
+  // Every call goes through here. Returns {status, body}; status 0 when the
+  // daemon cannot be reached. Writes carry the session's CSRF token. A 401
+  // on a read (the session ended) goes to the login page; on a write it
+  // does not, so that a half-done form is not lost: the page says to sign
+  // in again in another tab, and the next write first picks up the new
+  // session's token (so does a write refused for a stale token, once).
+  async function api(method, path, body, retried) {
+    const write = method !== "GET" && method !== "HEAD";
+    if (write && state.stale && !retried) await refreshSession();
+    const opts = { method, cache: "no-store", credentials: "same-origin", headers: {} };
+    if (write) {
+      if (state.session && state.session.csrf) opts.headers["X-CSRF-Token"] = state.session.csrf;
+      if (body !== undefined) {
+        opts.headers["Content-Type"] = "application/json";
+        opts.body = JSON.stringify(body);
+      }
+    }
+    let r, j = null;
+    try { r = await fetch(path, opts); } catch (e) { return { status: 0, body: { error: t("offline"), field: null } }; }
+    try { j = await r.json(); } catch (e) { j = null; }
+    if (j === null || typeof j !== "object") j = { error: tf("http_error", { n: r.status }), field: null };
+    if (r.status === 401) {
+      if (!write) { toLogin(); return { status: 401, body: j }; }
+      state.stale = true;
+      return { status: 401, body: { error: t("session_ended"), field: null } };
+    }
+    if (r.status === 403 && write && !retried && j.field === "X-CSRF-Token" && await refreshSession())
+      return api(method, path, body, true);
+    return { status: r.status, body: j };
+  }
+  async function refreshSession() {
+    let r, j = null;
+    try {
+      r = await fetch("/api/v1/session", { cache: "no-store", credentials: "same-origin" });
+      j = await r.json();
+    } catch (e) { return false; }
+    if (r.status !== 200 || !j || typeof j.csrf !== "string") return false;
+    state.session = j;
+    state.stale = false;
+    return true;
+  }
+  // Reads the session; on none, goes to the login page. roles: the roles
+  // this page is for. Returns the session, or null.
+  async function session(roles) {
+    const r = await api("GET", "/api/v1/session");
+    if (r.status !== 200) {
+      if (r.status !== 401) message($("fatal"), "bad", r.body.error || t("offline"));
+      return null;
+    }
+    state.session = r.body;
+    $("who").textContent = str(r.body.user, 64) + " · " + str(r.body.role, 32);
+    if (!roles.includes(r.body.role)) {
+      message($("fatal"), "bad", tf("wrong_role", { role: str(r.body.role, 32) }));
+      return null;
+    }
+    return r.body;
+  }
+  async function logout() {
+    await api("DELETE", "/api/v1/session");
+    toLogin();
+  }
+
+  // --- messages and field errors
+  function message(box, kind, text) {
+    box.className = "msg " + kind;
+    box.textContent = str(text, 1000);
+    show(box, !!text);
+  }
+  // "applicant.name", "/applicant/name", "$.applicant.name",
+  // "documents[0].copies" -> "applicant.name" / "documents.0.copies".
+  function fieldPath(f) {
+    if (typeof f !== "string") return "";
+    return f.replace(/^\$\.?/, "").replace(/^\//, "").replace(/\//g, ".").replace(/\[(\d+)\]/g, ".$1");
+  }
+  function clearErrors(form) {
+    form.querySelectorAll(".ferr").forEach((e) => { e.textContent = ""; show(e, false); });
+    form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
+  }
+  // Puts msg under the field named by path (or its nearest named parent);
+  // false when the form has no such field.
+  function fieldError(form, path, msg) {
+    let p = fieldPath(path);
+    while (p) {
+      const box = form.querySelector(`.ferr[data-for="${CSS.escape(p)}"]`);
+      if (box) {
+        box.textContent = str(msg, 500);
+        show(box, true);
+        const input = form.querySelector(`[data-field="${CSS.escape(p)}"]`);
+        if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
+        box.scrollIntoView({ block: "nearest" });
+        return true;
+      }
+      p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "";
+    }
+    return false;
+  }
+
+  // --- scanner stream: GET /api/v1/terminals/{id}/events, event "scan".
+  // Reconnects with a bounded backoff; typed input works without it.
+  function stream(station, onScan, onState) {
+    if (!station) return;
+    let es = null, tries = 0;
+    const open = () => {
+      es = new EventSource("/api/v1/terminals/" + encodeURIComponent(station) + "/events");
+      es.addEventListener("open", () => { tries = 0; onState(true); });
+      es.addEventListener("hello", () => { tries = 0; onState(true); });
+      es.addEventListener("scan", (ev) => {
+        let d = null;
+        try { d = JSON.parse(ev.data); } catch (e) { d = null; }
+        if (d && typeof d === "object" && typeof d.value === "string") onScan(d);
+      });
+      es.onerror = () => {
+        es.close();
+        onState(false);
+        setTimeout(open, Math.min(30000, 1000 * 2 ** Math.min(tries++, 5)));
+      };
+    };
+    open();
+  }
+  const stationParam = () => {
+    const s = new URLSearchParams(location.search).get("station") || "";
+    return /^[a-z0-9_-]{1,16}$/.test(s) ? s : "";
+  };
+
+  // Follows a print job (GET /api/v1/print/jobs/{id}) until it is done or
+  // failed, or for at most a minute: onState(state, outcome) each time it
+  // changes. A printer that waits (no paper) keeps the job queued; the
+  // page says so with the job's outcome.
+  function watchJob(id, onState) {
+    let last = "", polls = 0;
+    const tick = async () => {
+      const r = await api("GET", "/api/v1/print/jobs/" + encodeURIComponent(id));
+      const j = r.status === 200 && r.body.job && typeof r.body.job === "object" ? r.body.job : null;
+      if (j) {
+        const now = str(j.state, 16) + " " + str(j.outcome, 200);
+        if (now !== last) { last = now; onState(str(j.state, 16), str(j.outcome, 200)); }
+        if (j.state === "done" || j.state === "failed") return;
+      }
+      if (++polls < 60) setTimeout(tick, 1000);
+    };
+    tick();
+  }
+
+  // Starts a page: language, buttons, session. Returns the session or null.
+  async function start(T, roles) {
+    state.T = T;
+    let lang = "vi";
+    try { lang = localStorage.getItem(LANG_KEY) || "vi"; } catch (e) { /* private mode */ }
+    setLang(lang);
+    $("lang").addEventListener("click", () => setLang(state.lang === "vi" ? "en" : "vi"));
+    $("logout").addEventListener("click", logout);
+    const s = await session(roles);
+    document.body.classList.remove("booting");
+    return s;
+  }
+
+  return {
+    $, t, tf, show, str, el, fmtTime, fmtVnd, fold, api, message, clearErrors, fieldError, fieldPath,
+    stream, stationParam, start, watchJob, onLang: (f) => state.onLang.push(f), lang: () => state.lang,
+  };
+})();

@@ -825,22 +825,30 @@ unauthorised(const struct http_request *hr, struct http_response *r,
 {
 	bool page =
 	    strncmp(hr->path, "/staff/", 7) == 0 && !is_write(hr->method);
-	bool plain = true;
+	char qs[256], target[512], next[768];
+	size_t n;
 
 	if (!page) {
 		reply_error(r, 401, "session", why);
 		return;
 	}
-	for (const char *c = hr->path; *c; c++)
-		plain &= (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || *c == '/' || *c == '-' ||
-		    *c == '_' || *c == '.';
 	r->status = 303;
 	r->static_body = "";
 	r->len = 0;
 	r->content_type = "text/plain; charset=utf-8";
-	if (plain && strlen(hr->path) < 200)
-		add_header(r, "Location: /staff/login?next=%s", hr->path);
+	/* back to the same page after sign-in, query and all (a clerk's
+	 * ?station= must survive); encoded whole as one value, so nothing
+	 * in it can add a header or a second parameter. Too long: the
+	 * staff home instead. */
+	if (!http_query_string(hr, qs, sizeof qs)) {
+		add_header(r, "Location: /staff/login");
+		return;
+	}
+	n = (size_t)snprintf(target, sizeof target, "%s%s%s", hr->path,
+	    qs[0] != '\0' ? "?" : "", qs);
+	if (n < sizeof target &&
+	    http_pct_encode(target, n, "/", next, sizeof next))
+		add_header(r, "Location: /staff/login?next=%s", next);
 	else
 		add_header(r, "Location: /staff/login");
 }

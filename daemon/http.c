@@ -520,6 +520,84 @@ http_query(const struct http_request *hr, const char *key)
 	    key);
 }
 
+bool
+http_pct_encode(const char *s, size_t len, const char *keep, char *buf,
+    size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~' ||
+		    (c != '\0' && keep != NULL && strchr(keep, c) != NULL);
+
+		if (n + (plain ? 1 : 3) >= size)
+			return false;
+		if (plain)
+			buf[n++] = (char)c;
+		else {
+			buf[n++] = '%';
+			buf[n++] = hex[c >> 4];
+			buf[n++] = hex[c & 15];
+		}
+	}
+	if (size == 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+struct qs {
+	char *buf;
+	size_t size, len;
+	bool ok;
+};
+
+static enum MHD_Result
+qs_add(void *arg, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct qs *q = arg;
+
+	(void)kind;
+	if (!q->ok)
+		return MHD_NO;
+	if (q->len > 0) {
+		if (q->len + 1 >= q->size)
+			return q->ok = false, MHD_NO;
+		q->buf[q->len++] = '&';
+	}
+	if (!http_pct_encode(key, strlen(key), NULL, q->buf + q->len,
+	        q->size - q->len))
+		return q->ok = false, MHD_NO;
+	q->len += strlen(q->buf + q->len);
+	if (value == NULL)
+		return MHD_YES;
+	if (q->len + 1 >= q->size)
+		return q->ok = false, MHD_NO;
+	q->buf[q->len++] = '=';
+	if (!http_pct_encode(value, strlen(value), NULL, q->buf + q->len,
+	        q->size - q->len))
+		return q->ok = false, MHD_NO;
+	q->len += strlen(q->buf + q->len);
+	return MHD_YES;
+}
+
+bool
+http_query_string(const struct http_request *hr, char *buf, size_t size)
+{
+	struct qs q = { buf, size, 0, size > 0 };
+
+	if (size > 0)
+		buf[0] = '\0';
+	MHD_get_connection_values(hr->conn_, MHD_GET_ARGUMENT_KIND, qs_add, &q);
+	if (q.ok)
+		buf[q.len] = '\0';
+	return q.ok;
+}
+
 const char *
 http_header(const struct http_request *hr, const char *name)
 {

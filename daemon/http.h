@@ -115,6 +115,14 @@ void http_stream_wake(struct http_stream *);
 const char *http_query(const struct http_request *, const char *key);
 /* The value of a request header, or NULL. */
 const char *http_header(const struct http_request *, const char *name);
+/* The request's query arguments rebuilt as "k=v&k2=v2", each key and value
+ * percent-encoded (unreserved characters kept), into buf. "" when there are
+ * none; false when they do not fit in size bytes. */
+bool http_query_string(const struct http_request *, char *buf, size_t size);
+/* Percent-encodes len bytes of s into buf (unreserved characters and those
+ * in keep are kept); false when it does not fit in size bytes. */
+bool http_pct_encode(const char *s, size_t len, const char *keep, char *buf,
+    size_t size);
 
 /* Listening sockets, opened before privileges are dropped. -1 and errno
  * (with a logged reason) on error. */

@@ -231,7 +231,6 @@ struct sershell {
 	uv_timer_t timer;
 	unsigned backoff_ms;
 	struct framer fr;
-	char last_err[ERR_MAX];
 };
 
 static int64_t

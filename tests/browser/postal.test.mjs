@@ -166,8 +166,8 @@ test("no session: the login page, then back to the clerk page; sign-out", async 
   await page.goto(base + "/staff/postal/clerk?station=clerk1");
   await page.waitForURL(/\/staff\/login\?next=/);
   const next = new URL(page.url()).searchParams.get("next");
-  // the daemon's redirect keeps the path (not the query: see the report)
-  assert(next.startsWith("/staff/postal/clerk"), "next: " + next);
+  // the daemon's redirect keeps the path and the query (the station)
+  assert(next === "/staff/postal/clerk?station=clerk1", "next: " + next);
   await page.fill("#user", USERS.clerk[0]);
   await page.fill("#password", PASSWORD);
   await page.press("#password", "Enter");

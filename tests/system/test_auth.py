@@ -172,6 +172,14 @@ def login_page_and_session(d):
     s, _, r = st.request("GET", "/staff/reports")
     eq(s, 303, "a staff page without a session sends to sign-in")
     eq(r.getheader("Location"), "/staff/login?next=/staff/reports", "with next")
+    s, _, r = st.request("GET", "/staff/postal/clerk?station=clerk%201&x=a%26b")
+    eq(s, 303, "a page with a query")
+    eq(r.getheader("Location"),
+       "/staff/login?next=/staff/postal/clerk%3Fstation%3Dclerk%25201%26x%3Da%2526b",
+       "next keeps the query, encoded as one value")
+    s, _, r = st.request("GET", "/staff/reports?q=%0d%0aSet-Cookie:x")
+    ok("\r" not in r.getheader("Location") and "\n" not in r.getheader("Location"),
+       "no header injection through the query")
     s, _, _ = st.request("GET", "/api/v1/session")
     eq(s, 401, "no session yet")
     s, _, _ = st.request("POST", "/api/v1/session", "x" * (70 * 1024))

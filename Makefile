@@ -36,7 +36,7 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/jsonw.c daemon/importpipe.c daemon/report.c daemon/api_report.c \
 	daemon/syncproto.c daemon/hubstore_sqlite.c daemon/hub.c daemon/sync.c \
 	daemon/lgsp.c daemon/kiosk.c daemon/kiosk_api.c daemon/gz.c \
-	daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
+	daemon/reply.c daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
 	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
 	daemon/printer.c daemon/api_print.c \
 	postal/postid.c \

@@ -31,6 +31,7 @@
 #include "sync.h"
 #include "textfold.h"
 #include "token.h"
+#include "reply.h"
 
 #define ACTOR_MAX         96
 #define REJECTED_LIST_MAX 1000 /* rejected lines listed in one reply */
@@ -135,31 +136,6 @@ mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Takes ownership of j. */
-static void
-reply_json(struct http_response *r, int status, json_t *j)
-{
-	r->status = status;
-	r->body = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
-	r->len = r->body ? strlen(r->body) : 0;
-	json_decref(j);
-	if (r->body == NULL) {
-		r->status = 500;
-		r->static_body =
-		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
-		r->len = strlen(r->static_body);
-	}
-}
-
-static void
-reply_error(struct http_response *r, int status, const char *field,
-    const char *message)
-{
-	reply_json(r, status,
-	    json_pack("{s:{s:s,s:s}}", "error", "field", field ? field : "",
-	        "message", message ? message : ""));
 }
 
 /* Splits a store message "field: problem" into its two parts. */

@@ -21,6 +21,7 @@
 #include "printer.h"
 #include "status.h"
 #include "textfold.h"
+#include "reply.h"
 
 #define MANIFESTS_LISTED 200
 
@@ -33,21 +34,6 @@ struct ctx {
 	const struct actor *actor;
 };
 
-static void
-reply_json(struct http_response *r, int status, json_t *j)
-{
-	r->status = status;
-	r->body = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	r->len = r->body ? strlen(r->body) : 0;
-	json_decref(j);
-	if (r->body == NULL) {
-		r->status = 500;
-		r->static_body =
-		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
-		r->len = strlen(r->static_body);
-	}
-}
-
 /* {"field", "message"}: the daemon's one error shape (docs/api.md
  * "Errors"), also each refused entry of a batch; field "" when none. */
 static json_t *
@@ -59,14 +45,6 @@ error_obj(const char *field, const char *msg)
 
 /* {"error": {"field", "message"}}, as api.c and the staff listener's own
  * refusals answer, so a client reads one shape whoever refused. */
-static void
-reply_error(struct http_response *r, int status, const char *field,
-    const char *msg)
-{
-	reply_json(r, status,
-	    json_pack("{s:o}", "error", error_obj(field, msg)));
-}
-
 /* A store message "field: why" as an error reply. */
 static void
 reply_store(struct http_response *r, enum store_rc rc, const char *err)

@@ -10,32 +10,9 @@
 #include "calendar.h"
 #include "dcode.h"
 #include "log.h"
+#include "reply.h"
 
 #define JOBS_LIMIT_MAX 500
-
-static void
-reply_json(struct http_response *r, int status, json_t *j)
-{
-	r->status = status;
-	r->body = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	r->len = r->body ? strlen(r->body) : 0;
-	json_decref(j);
-	if (r->body == NULL) {
-		r->status = 500;
-		r->static_body =
-		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
-		r->len = strlen(r->static_body);
-	}
-}
-
-static void
-reply_error(struct http_response *r, int status, const char *field,
-    const char *message)
-{
-	reply_json(r, status,
-	    json_pack("{s:{s:s,s:s}}", "error", "field", field, "message",
-	        message));
-}
 
 /* Splits "field: problem" as the other routes do. */
 static void

@@ -12,6 +12,7 @@
 #include "calendar.h"
 #include "log.h"
 #include "report.h"
+#include "reply.h"
 
 #define FORMATS_REPORT ((1u << RF_JSON) | (1u << RF_CSV) | (1u << RF_XLSX))
 #define FORMATS_06A \
@@ -21,32 +22,6 @@ static const char ctype_csv[] = "text/csv; charset=utf-8";
 static const char ctype_xlsx[] =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 static const char ctype_html[] = "text/html; charset=utf-8";
-
-static void
-reply_json(struct http_response *r, int status, json_t *j)
-{
-	r->status = status;
-	r->body =
-	    j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-	json_decref(j);
-	if (r->body == NULL) {
-		r->status = 500;
-		r->static_body =
-		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
-		r->len = strlen(r->static_body);
-		return;
-	}
-	r->len = strlen(r->body);
-}
-
-static void
-reply_error(struct http_response *r, int status, const char *field,
-    const char *message)
-{
-	reply_json(r, status,
-	    json_pack("{s:{s:s,s:s}}", "error", "field", field, "message",
-	        message));
-}
 
 /* "field: problem" into the error object. */
 static void

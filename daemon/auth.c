@@ -16,6 +16,7 @@
 #include "calendar.h"
 #include "log.h"
 #include "textfold.h"
+#include "reply.h"
 
 /* argon2id cost: libsodium's "interactive" limits, about 0.1 s and 64 MiB
  * on one core of a small box. At most HASH_PARALLEL hashes run at once
@@ -86,31 +87,6 @@ mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Takes ownership of j. */
-static void
-reply_json(struct http_response *r, int status, json_t *j)
-{
-	r->status = status;
-	r->body = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	r->len = r->body ? strlen(r->body) : 0;
-	json_decref(j);
-	if (r->body == NULL) {
-		r->status = 500;
-		r->static_body =
-		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
-		r->len = strlen(r->static_body);
-	}
-}
-
-static void
-reply_error(struct http_response *r, int status, const char *field,
-    const char *message)
-{
-	reply_json(r, status,
-	    json_pack("{s:{s:s,s:s}}", "error", "field", field, "message",
-	        message));
 }
 
 static void

@@ -18,6 +18,7 @@
 #include "hub.h"
 #include "log.h"
 #include "syncproto.h"
+#include "reply.h"
 
 #define TERMINALS_MAX 10000
 #define NAME_MAX_LEN  64
@@ -144,30 +145,6 @@ hub_free(struct hub *h)
 		return;
 	free(h->terms);
 	free(h);
-}
-
-static void
-reply_json(struct http_response *r, int status, json_t *j)
-{
-	r->status = status;
-	r->body = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	r->len = r->body ? strlen(r->body) : 0;
-	json_decref(j);
-	if (r->body == NULL) {
-		r->status = 500;
-		r->static_body =
-		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
-		r->len = strlen(r->static_body);
-	}
-}
-
-static void
-reply_error(struct http_response *r, int status, const char *field,
-    const char *message)
-{
-	reply_json(r, status,
-	    json_pack("{s:{s:s,s:s}}", "error", "field", field, "message",
-	        message));
 }
 
 /* The terminal whose token the request carries, or NULL. Every known

@@ -25,6 +25,7 @@
 #include "ratelimit.h"
 #include "status.h"
 #include "textfold.h"
+#include "reply.h"
 
 #define STREAM_BUF_MAX   8192 /* bytes queued per event-stream client */
 #define STREAMS_MAX      256  /* = the config's bound */
@@ -92,30 +93,6 @@ wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-reply_json(struct http_response *r, int status, json_t *j)
-{
-	r->status = status;
-	r->body = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	r->len = r->body ? strlen(r->body) : 0;
-	json_decref(j);
-	if (r->body == NULL) {
-		r->status = 500;
-		r->static_body =
-		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
-		r->len = strlen(r->static_body);
-	}
-}
-
-static void
-reply_error(struct http_response *r, int status, const char *field,
-    const char *message)
-{
-	reply_json(r, status,
-	    json_pack("{s:{s:s,s:s}}", "error", "field", field, "message",
-	        message));
 }
 
 static const struct term *

@@ -10,6 +10,7 @@
 #include "scanconf.h"
 #include "scanhub.h"
 #include "serscan.h"
+#include "reply.h"
 
 /* Bytes queued per event-stream client: the events of one serial read
  * (128 frames of ~200 bytes, serscan.c) fit, so only a client that
@@ -299,30 +300,6 @@ scan_source_submit(struct scan_source *s, const struct scan_event *ev)
 }
 
 /* --- HTTP ------------------------------------------------------------- */
-
-static void
-reply_json(struct http_response *r, int status, json_t *j)
-{
-	r->status = status;
-	r->body = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	r->len = r->body ? strlen(r->body) : 0;
-	json_decref(j);
-	if (r->body == NULL) {
-		r->status = 500;
-		r->static_body =
-		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
-		r->len = strlen(r->static_body);
-	}
-}
-
-static void
-reply_error(struct http_response *r, int status, const char *field,
-    const char *message)
-{
-	reply_json(r, status,
-	    json_pack("{s:{s:s,s:s}}", "error", "field", field, "message",
-	        message));
-}
 
 static void
 route_events(struct scanhub *h, struct http_response *r, const char *id)

@@ -1,0 +1,31 @@
+/* reply.c: JSON replies (reply.h). Doubles keep 15 significant digits, so
+ * a report's shares survive the trip. */
+#include <string.h>
+
+#include "reply.h"
+
+void
+reply_json(struct http_response *r, int status, json_t *j)
+{
+	r->status = status;
+	r->body =
+	    j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+	json_decref(j);
+	if (r->body == NULL) {
+		r->status = 500;
+		r->static_body =
+		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
+		r->len = strlen(r->static_body);
+		return;
+	}
+	r->len = strlen(r->body);
+}
+
+void
+reply_error(struct http_response *r, int status, const char *field,
+    const char *message)
+{
+	reply_json(r, status,
+	    json_pack("{s:{s:s,s:s}}", "error", "field", field ? field : "",
+	        "message", message ? message : ""));
+}

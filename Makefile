@@ -46,7 +46,7 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	scanner/imgload.c scanner/zdecode.c scanner/camscan.c \
 	daemon/authhdr.c daemon/auth.c \
 	postal/manifest.c daemon/postalreg.c daemon/api_postal.c \
-	daemon/postal_pages.c
+	daemon/postal_pages.c daemon/sse.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
 	daemon/cli_scan.c daemon/cli_decode.c daemon/cli_user.c \
@@ -55,7 +55,7 @@ UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
-	manifest storepostal
+	manifest storepostal sse
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
 	hidkeys classify framer imgload zdecode authhdr postalreg
@@ -140,7 +140,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
 	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
 	    daemon/api_print.c scanner/evdev.c scanner/serscan.c \
 	    scanner/scanhub.c scanner/camscan.c daemon/auth.c \
-	    daemon/api_postal.c daemon/postal_pages.c,$(CORE_SRC)) $(LIBS)
+	    daemon/api_postal.c daemon/postal_pages.c daemon/sse.c,$(CORE_SRC)) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

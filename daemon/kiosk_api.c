@@ -26,6 +26,7 @@
 #include "status.h"
 #include "textfold.h"
 #include "reply.h"
+#include "sse.h"
 
 #define STREAM_BUF_MAX   8192 /* bytes queued per event-stream client */
 #define STREAMS_MAX      256  /* = the config's bound */
@@ -38,19 +39,11 @@
 	(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + \
 	    TICKET_PLAIN_LEN)
 #define TICKET_TEXT_MAX (TICKET_BOX_LEN * 2) /* base64 fits in 4/3 */
+_Static_assert(KIOSK_ID_MAX < SSE_TERMINAL_MAX, "terminal ids fit in sse");
 
 struct term {
 	struct kiosk_terminal t; /* from the config */
 	struct ratelimit *rl;    /* owned; one key: failures here */
-};
-
-struct stream {
-	struct kiosk *k;        /* borrowed */
-	struct http_stream *hs; /* NULL until opened */
-	char terminal[KIOSK_ID_MAX + 1];
-	char buf[STREAM_BUF_MAX]; /* off <= len <= STREAM_BUF_MAX */
-	size_t off, len;
-	bool ending; /* end the response once buf drains */
 };
 
 struct kiosk {
@@ -61,10 +54,8 @@ struct kiosk {
 	size_t nterms;
 	struct ratelimit *per_code; /* owned; key: hash of the code */
 	struct ratelimit *per_addr; /* owned; lookups with no terminal */
-	struct stream *streams[STREAMS_MAX]; /* nstreams in front */
-	size_t nstreams;
+	struct sse_set *streams;    /* owned */
 	uv_timer_t heartbeat;
-	bool closing;
 	unsigned char ticket_key[crypto_secretbox_KEYBYTES];
 	const struct kiosk_printer_ops *printer; /* NULL: none */
 	void *printer_arg;
@@ -72,7 +63,7 @@ struct kiosk {
 	bool test_printer_up;
 	uint64_t test_slips;
 	/* counters for /metrics */
-	uint64_t hits, misses, limited, bad_input, scans, dropped, ratings;
+	uint64_t hits, misses, limited, bad_input, scans, ratings;
 };
 
 /* --- small helpers --------------------------------------------------- */
@@ -160,109 +151,11 @@ load_terms(struct kiosk *k, const struct config *cfg)
 /* --- event streams ---------------------------------------------------- */
 
 static void
-stream_open(void *arg, struct http_stream *hs)
-{
-	struct stream *s = arg;
-
-	s->hs = hs;
-}
-
-static ssize_t
-stream_read(void *arg, char *buf, size_t max)
-{
-	struct stream *s = arg;
-	size_t n = s->len - s->off;
-
-	if (n == 0)
-		return s->ending ? -1 : 0;
-	if (n > max)
-		n = max;
-	memcpy(buf, s->buf + s->off, n);
-	s->off += n;
-	if (s->off == s->len)
-		s->off = s->len = 0;
-	return (ssize_t)n;
-}
-
-static void
-stream_done(void *arg)
-{
-	struct stream *s = arg;
-	struct kiosk *k = s->k;
-
-	for (size_t i = 0; i < k->nstreams; i++) {
-		if (k->streams[i] == s) {
-			k->streams[i] = k->streams[--k->nstreams];
-			break;
-		}
-	}
-	log_debug("kiosk %s: event stream closed", s->terminal);
-	free(s);
-}
-
-static const struct http_stream_ops stream_ops = { stream_open, stream_read,
-	stream_done };
-
-/* Queues text on one stream. A client that cannot keep up (its buffer is
- * full) is dropped, with one log line: a kiosk that misses events
- * reconnects and starts clean. */
-static void
-stream_push(struct stream *s, const char *text, size_t n)
-{
-	if (s->ending)
-		return;
-	if (s->off > 0 && n > STREAM_BUF_MAX - s->len) {
-		memmove(s->buf, s->buf + s->off, s->len - s->off);
-		s->len -= s->off;
-		s->off = 0;
-	}
-	if (n > STREAM_BUF_MAX - s->len) {
-		s->k->dropped++;
-		log_warnx("kiosk %s: event stream client too slow, dropped",
-		    s->terminal);
-		s->ending = true;
-		s->off = s->len = 0;
-	} else {
-		memcpy(s->buf + s->len, text, n);
-		s->len += n;
-	}
-	http_stream_wake(s->hs);
-}
-
-/* One event, "event: NAME\ndata: JSON\n\n", to every stream of terminal
- * (every stream when NULL). The data is jansson's compact JSON, so it has
- * no newline that could break the framing. Takes ownership of data. */
-static void
-broadcast(struct kiosk *k, const char *terminal, const char *event,
-    json_t *data)
-{
-	char *json = data ? json_dumps(data, JSON_COMPACT) : NULL;
-	char *text = NULL;
-	int n;
-
-	json_decref(data);
-	if (json == NULL)
-		return;
-	n = asprintf(&text, "event: %s\ndata: %s\n\n", event, json);
-	free(json);
-	if (n < 0)
-		return;
-	for (size_t i = 0; i < k->nstreams; i++)
-		if (terminal == NULL ||
-		    strcmp(k->streams[i]->terminal, terminal) == 0)
-			stream_push(k->streams[i], text, (size_t)n);
-	free(text);
-}
-
-static void
 on_heartbeat(uv_timer_t *t)
 {
 	struct kiosk *k = t->data;
 
-	/* A real event, not a comment: EventSource hides comments, and the
-	 * page needs to see the stream alive to trust it. It also finds
-	 * closed clients, which MHD notices only when it writes. */
-	broadcast(k, NULL, "ping", json_pack("{s:I}", "at_ms", wall_ms()));
+	sse_heartbeat(k->streams);
 }
 
 static void
@@ -270,9 +163,6 @@ route_events(struct kiosk *k, const struct http_request *hr,
     struct http_response *r, const char *id)
 {
 	const struct term *t = find_term(k, id);
-	struct stream *s;
-	char hello[256];
-	int n;
 
 	if (t == NULL) {
 		reply_error(r, 404, "terminal", "no such terminal");
@@ -283,31 +173,7 @@ route_events(struct kiosk *k, const struct http_request *hr,
 		    "this terminal's events go to its own address only");
 		return;
 	}
-	if (k->closing || k->nstreams >= STREAMS_MAX ||
-	    k->nstreams >= (size_t)k->cfg->kiosk_max_stream_clients) {
-		r->retry_after_s = 5;
-		reply_error(r, 503, "terminal",
-		    "too many event streams are open; try again later");
-		return;
-	}
-	if ((s = calloc(1, sizeof *s)) == NULL) {
-		reply_error(r, 500, "", "out of memory");
-		return;
-	}
-	s->k = k;
-	snprintf(s->terminal, sizeof s->terminal, "%s", t->t.id);
-	/* retry: the browser's own reconnect delay; the page adds backoff */
-	n = snprintf(hello, sizeof hello,
-	    "retry: 2000\nevent: hello\ndata: {\"terminal\":\"%s\","
-	    "\"heartbeat_s\":%d}\n\n",
-	    t->t.id, k->cfg->kiosk_heartbeat_s);
-	memcpy(s->buf, hello, (size_t)n);
-	s->len = (size_t)n;
-	k->streams[k->nstreams++] = s;
-	r->stream = &stream_ops;
-	r->stream_arg = s;
-	r->content_type = "text/event-stream; charset=utf-8";
-	log_debug("kiosk %s: event stream opened", t->t.id);
+	sse_open(k->streams, r, t->t.id, k->cfg->kiosk_heartbeat_s);
 }
 
 int
@@ -321,7 +187,7 @@ kiosk_scan(struct kiosk *k, const char *terminal, const void *payload,
 	kiosk_scan_classify(payload, len, &sc);
 	k->scans++;
 	log_info("kiosk %s: scan: %s", terminal, kiosk_scan_kind_name(sc.kind));
-	broadcast(k, terminal, "scan",
+	sse_push(k->streams, terminal, "scan",
 	    json_pack("{s:s,s:s,s:I}", "kind", kiosk_scan_kind_name(sc.kind),
 	        "value", sc.value, "at_ms", (json_int_t)at_ms));
 	return 0;
@@ -779,7 +645,7 @@ route_test(struct kiosk *k, const struct http_request *hr,
 		} else {
 			reply_json(r, 202,
 			    json_pack("{s:I,s:i}", "at_ms", (json_int_t)at,
-			        "streams", (int)k->nstreams));
+			        "streams", (int)sse_count(k->streams, NULL)));
 		}
 		return;
 	}
@@ -883,13 +749,16 @@ kiosk_new(uv_loop_t *loop, struct store *st, const struct config *cfg)
 	    cfg->kiosk_code_failures_per_hour);
 	k->per_addr = ratelimit_new(ADDR_KEYS_MAX,
 	    cfg->kiosk_failures_per_minute, cfg->kiosk_failure_burst);
-	if (k->per_code == NULL || k->per_addr == NULL ||
+	k->streams = sse_new("kiosk", STREAMS_MAX, STREAM_BUF_MAX);
+	if (k->per_code == NULL || k->per_addr == NULL || k->streams == NULL ||
 	    load_terms(k, cfg) < 0) {
 		ratelimit_free(k->per_code);
 		ratelimit_free(k->per_addr);
+		sse_free(k->streams);
 		free(k);
 		return NULL;
 	}
+	sse_set_max_clients(k->streams, (size_t)cfg->kiosk_max_stream_clients);
 	crypto_secretbox_keygen(k->ticket_key);
 	uv_timer_init(loop, &k->heartbeat);
 	k->heartbeat.data = k;
@@ -900,6 +769,12 @@ kiosk_new(uv_loop_t *loop, struct store *st, const struct config *cfg)
 		log_warnx("kiosk.test_endpoints is on: TEST ONLY, anyone can "
 		          "inject scans; never enable it in an office");
 	return k;
+}
+
+static bool
+term_known(void *arg, const char *id)
+{
+	return find_term(arg, id) != NULL;
 }
 
 int
@@ -915,14 +790,8 @@ kiosk_set_config(struct kiosk *k, const struct config *cfg)
 	uv_timer_start(&k->heartbeat, on_heartbeat,
 	    (uint64_t)cfg->kiosk_heartbeat_s * 1000,
 	    (uint64_t)cfg->kiosk_heartbeat_s * 1000);
-	for (size_t i = 0; i < k->nstreams; i++) {
-		struct stream *s = k->streams[i];
-
-		if (find_term(k, s->terminal) == NULL) {
-			s->ending = true;
-			http_stream_wake(s->hs);
-		}
-	}
+	sse_set_max_clients(k->streams, (size_t)cfg->kiosk_max_stream_clients);
+	sse_end_unless(k->streams, term_known, k);
 	return 0;
 }
 
@@ -931,12 +800,8 @@ kiosk_shutdown(struct kiosk *k)
 {
 	if (k == NULL)
 		return;
-	k->closing = true;
 	uv_timer_stop(&k->heartbeat);
-	for (size_t i = 0; i < k->nstreams; i++) {
-		k->streams[i]->ending = true;
-		http_stream_wake(k->streams[i]->hs);
-	}
+	sse_end_all(k->streams);
 }
 
 static void
@@ -947,6 +812,7 @@ on_closed(uv_handle_t *h)
 	free_terms(k);
 	ratelimit_free(k->per_code);
 	ratelimit_free(k->per_addr);
+	sse_free(k->streams);
 	sodium_memzero(k->ticket_key, sizeof k->ticket_key);
 	free(k);
 }
@@ -996,5 +862,6 @@ kiosk_metrics(const struct kiosk *k, FILE *f)
 	    (unsigned long long)k->hits, (unsigned long long)k->misses,
 	    (unsigned long long)k->limited, (unsigned long long)k->bad_input,
 	    (unsigned long long)k->scans, (unsigned long long)k->ratings,
-	    (unsigned long long)k->dropped, k->nstreams);
+	    (unsigned long long)sse_dropped(k->streams),
+	    sse_count(k->streams, NULL));
 }

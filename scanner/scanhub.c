@@ -10,6 +10,7 @@
 #include "scanconf.h"
 #include "scanhub.h"
 #include "serscan.h"
+#include "sse.h"
 #include "reply.h"
 
 /* Bytes queued per event-stream client: the events of one serial read
@@ -20,6 +21,7 @@
 #define HEARTBEAT_MS    15000
 #define COUNTERS_MAX    8     /* error classes per source */
 #define ERROR_LOG_EVERY 60000 /* ms: one log line per class per minute */
+_Static_assert(SCAN_NAME_MAX <= SSE_TERMINAL_MAX, "terminal ids fit in sse");
 
 struct counter {
 	char name[16];
@@ -45,15 +47,6 @@ struct scan_source {
 	bool has_last;
 };
 
-struct stream {
-	struct scanhub *hub;
-	struct http_stream *hs; /* NULL until opened */
-	char terminal[SCAN_NAME_MAX];
-	char buf[STREAM_BUF_MAX];
-	size_t off, len;
-	bool ending;
-};
-
 struct scanhub {
 	uv_loop_t *loop;
 	struct kiosk *kiosk;
@@ -64,11 +57,10 @@ struct scanhub {
 	size_t nsrc;
 	char staff[SCAN_SOURCES_MAX][SCAN_NAME_MAX];
 	size_t nstaff;
-	struct stream *streams[STREAMS_MAX];
-	size_t nstreams;
+	struct sse_set *streams; /* owned */
 	uv_timer_t heartbeat;
 	bool closing;
-	uint64_t dropped, routed, unrouted;
+	uint64_t routed, unrouted;
 };
 
 static int64_t
@@ -92,109 +84,11 @@ is_staff(const struct scanhub *h, const char *id)
 /* --- event streams ------------------------------------------------------ */
 
 static void
-stream_open(void *arg, struct http_stream *hs)
-{
-	struct stream *s = arg;
-
-	s->hs = hs;
-}
-
-static ssize_t
-stream_read(void *arg, char *buf, size_t max)
-{
-	struct stream *s = arg;
-	size_t n = s->len - s->off;
-
-	if (n == 0)
-		return s->ending ? -1 : 0;
-	if (n > max)
-		n = max;
-	memcpy(buf, s->buf + s->off, n);
-	s->off += n;
-	if (s->off == s->len)
-		s->off = s->len = 0;
-	return (ssize_t)n;
-}
-
-static void
-stream_done(void *arg)
-{
-	struct stream *s = arg;
-	struct scanhub *h = s->hub;
-
-	for (size_t i = 0; i < h->nstreams; i++)
-		if (h->streams[i] == s) {
-			h->streams[i] = h->streams[--h->nstreams];
-			break;
-		}
-	log_debug("scanner terminal %s: event stream closed", s->terminal);
-	free(s);
-}
-
-static const struct http_stream_ops stream_ops = { stream_open, stream_read,
-	stream_done };
-
-/* Queues text; a client whose buffer is full is dropped (one log line):
- * a page that misses events reconnects and starts clean. */
-static void
-stream_push(struct stream *s, const char *text, size_t n)
-{
-	if (s->ending)
-		return;
-	if (s->off > 0 && n > STREAM_BUF_MAX - s->len) {
-		memmove(s->buf, s->buf + s->off, s->len - s->off);
-		s->len -= s->off;
-		s->off = 0;
-	}
-	if (n > STREAM_BUF_MAX - s->len) {
-		s->hub->dropped++;
-		log_warnx("scanner terminal %s: event stream client too slow, "
-		          "dropped",
-		    s->terminal);
-		s->ending = true;
-		s->off = s->len = 0;
-	} else {
-		memcpy(s->buf + s->len, text, n);
-		s->len += n;
-	}
-	if (s->hs != NULL)
-		http_stream_wake(s->hs);
-}
-
-/* "event: NAME\ndata: JSON\n\n" to the streams of terminal (all when
- * NULL). Compact JSON has no newline to break the framing. Takes data. */
-static void
-broadcast(struct scanhub *h, const char *terminal, const char *event,
-    json_t *data)
-{
-	char *json = data ? json_dumps(data, JSON_COMPACT) : NULL;
-	char *text = NULL;
-	int n;
-
-	json_decref(data);
-	if (json == NULL)
-		return;
-	n = asprintf(&text, "event: %s\ndata: %s\n\n", event, json);
-	free(json);
-	if (n < 0)
-		return;
-	for (size_t i = 0; i < h->nstreams; i++)
-		if (terminal == NULL ||
-		    strcmp(h->streams[i]->terminal, terminal) == 0)
-			stream_push(h->streams[i], text, (size_t)n);
-	free(text);
-}
-
-static void
 on_heartbeat(uv_timer_t *t)
 {
 	struct scanhub *h = t->data;
 
-	/* a real event: EventSource hides comments; it also finds closed
-	 * clients, which MHD notices only when it writes */
-	if (h->nstreams > 0)
-		broadcast(h, NULL, "ping",
-		    json_pack("{s:I}", "at_ms", (json_int_t)wall_ms()));
+	sse_heartbeat(h->streams);
 }
 
 /* --- the scan_source interface (scan.h) -------------------------------- */
@@ -288,7 +182,8 @@ scan_source_submit(struct scan_source *s, const struct scan_event *ev)
 	log_debug("scanner %s: scan: %s -> %s", s->conf.name,
 	    classify_kind_name(c.kind), s->conf.terminal);
 	if (is_staff(h, s->conf.terminal)) {
-		broadcast(h, s->conf.terminal, "scan", event_json(s, &c, at));
+		sse_push(h->streams, s->conf.terminal, "scan",
+		    event_json(s, &c, at));
 		h->routed++;
 	} else if (h->kiosk != NULL &&
 	    kiosk_scan(h->kiosk, s->conf.terminal, ev->data, len, at) == 0) {
@@ -300,36 +195,6 @@ scan_source_submit(struct scan_source *s, const struct scan_event *ev)
 }
 
 /* --- HTTP ------------------------------------------------------------- */
-
-static void
-route_events(struct scanhub *h, struct http_response *r, const char *id)
-{
-	struct stream *s;
-	int n;
-
-	if (h->closing || h->nstreams >= STREAMS_MAX) {
-		r->retry_after_s = 5;
-		reply_error(r, 503, "terminal",
-		    "too many event streams are open; try again later");
-		return;
-	}
-	if ((s = calloc(1, sizeof *s)) == NULL) {
-		reply_error(r, 500, "", "out of memory");
-		return;
-	}
-	s->hub = h;
-	snprintf(s->terminal, sizeof s->terminal, "%s", id);
-	n = snprintf(s->buf, sizeof s->buf,
-	    "retry: 2000\nevent: hello\ndata: {\"terminal\":\"%s\","
-	    "\"heartbeat_s\":%d}\n\n",
-	    id, HEARTBEAT_MS / 1000);
-	s->len = (size_t)n;
-	h->streams[h->nstreams++] = s;
-	r->stream = &stream_ops;
-	r->stream_arg = s;
-	r->content_type = "text/event-stream; charset=utf-8";
-	log_debug("scanner terminal %s: event stream opened", id);
-}
 
 bool
 scanhub_handle(struct scanhub *h, const struct http_request *hr,
@@ -355,7 +220,7 @@ scanhub_handle(struct scanhub *h, const struct http_request *hr,
 	buf[n] = '\0';
 	if (!is_staff(h, buf))
 		return false; /* a kiosk terminal's, or none: not ours */
-	route_events(h, r, buf);
+	sse_open(h->streams, r, buf, HEARTBEAT_MS / 1000);
 	return true;
 }
 
@@ -384,17 +249,15 @@ scanhub_info(const struct scanhub *h)
 		        (json_int_t)s->duplicates, "errors", errs));
 	}
 	for (size_t i = 0; i < h->nstaff; i++) {
-		size_t n = 0;
+		size_t n = sse_count(h->streams, h->staff[i]);
 
-		for (size_t k = 0; k < h->nstreams; k++)
-			n += strcmp(h->streams[k]->terminal, h->staff[i]) == 0;
 		json_array_append_new(terms,
 		    json_pack("{s:s,s:s,s:I}", "id", h->staff[i], "kind",
 		        "staff", "streams", (json_int_t)n));
 	}
 	return json_pack("{s:o,s:o,s:I,s:I}", "scanners", list, "terminals",
 	    terms, "dedup_ms", (json_int_t)h->dedup_ms, "dropped_streams",
-	    (json_int_t)h->dropped);
+	    (json_int_t)sse_dropped(h->streams));
 }
 
 void
@@ -433,6 +296,11 @@ scanhub_new(uv_loop_t *loop, const struct config *cfg, struct kiosk *kiosk)
 		log_warn("scanhub");
 		return NULL;
 	}
+	if ((h->streams = sse_new("scanner terminal", STREAMS_MAX,
+	         STREAM_BUF_MAX)) == NULL) {
+		free(h);
+		return NULL;
+	}
 	h->loop = loop;
 	h->kiosk = kiosk;
 	h->dedup_ms = cfg->scanner_dedup_ms;
@@ -449,6 +317,7 @@ scanhub_new(uv_loop_t *loop, const struct config *cfg, struct kiosk *kiosk)
 			log_warn("scanhub");
 			for (size_t k = 0; k < h->nsrc; k++)
 				free(h->src[k]);
+			sse_free(h->streams);
 			free(h);
 			return NULL;
 		}
@@ -519,11 +388,7 @@ scanhub_shutdown(struct scanhub *h)
 		s->ops = NULL;
 		s->shell = NULL;
 	}
-	for (size_t i = 0; i < h->nstreams; i++) {
-		h->streams[i]->ending = true;
-		if (h->streams[i]->hs != NULL)
-			http_stream_wake(h->streams[i]->hs);
-	}
+	sse_end_all(h->streams);
 }
 
 static void
@@ -533,6 +398,7 @@ on_closed(uv_handle_t *t)
 
 	for (size_t i = 0; i < h->nsrc; i++)
 		free(h->src[i]);
+	sse_free(h->streams);
 	free(h);
 }
 

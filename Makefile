@@ -38,7 +38,7 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 	daemon/lgsp.c daemon/kiosk.c daemon/kiosk_api.c daemon/gz.c \
 	daemon/reply.c daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
 	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
-	daemon/printer.c daemon/api_print.c \
+	daemon/printer.c daemon/api_print.c daemon/serialdev.c \
 	postal/postid.c \
 	scanner/hidkeys.c scanner/devid.c scanner/hotplug.c scanner/evdev.c \
 	scanner/scan.c scanner/classify.c scanner/framer.c scanner/scanconf.c \
@@ -55,7 +55,7 @@ UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
-	manifest storepostal
+	manifest storepostal serialdev
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
 	hidkeys classify framer imgload zdecode authhdr postalreg

@@ -12,15 +12,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <libserialport.h>
 
 #include "calendar.h"
 #include "log.h"
 #include "printer.h"
+#include "serialdev.h"
 
 #define PROFILES_MAX       64
 #define IDLE_POLL_MS       5000  /* status poll while idle */
@@ -173,14 +171,13 @@ find_profile(const struct pdata *d, const char *name)
 struct plink { /* copied from the config at start: restart-only */
 	char backend[16];
 	char device[512];
-	int baud, data_bits, stop_bits;
-	char parity[8], flow[8];
+	struct serial_settings line; /* line.device is device above */
 };
 
 struct pdev {
 	const struct pdev_ops *ops;
 	int fd;
-	struct sp_port *port; /* serial only */
+	struct serialdev line; /* serial and tty */
 };
 
 struct pdev_ops {
@@ -191,6 +188,37 @@ struct pdev_ops {
 	ssize_t (*read)(struct pdev *, void *, size_t);
 	void (*close)(struct pdev *);
 };
+
+/* serial (libserialport) and tty (termios): serialdev.c, the backend
+ * named by printer.backend */
+static int
+line_open(struct pdev *d, const struct plink *l, char *err)
+{
+	int rc = serialdev_open(&d->line,
+	    serialdev_backend(l->backend, l->device), &l->line, err, ERR_MAX);
+
+	d->fd = d->line.fd;
+	return rc;
+}
+
+static ssize_t
+line_write(struct pdev *d, const void *b, size_t n)
+{
+	return d->line.ops->write(&d->line, b, n);
+}
+
+static ssize_t
+line_read(struct pdev *d, void *b, size_t n)
+{
+	return d->line.ops->read(&d->line, b, n);
+}
+
+static void
+line_close(struct pdev *d)
+{
+	serialdev_close(&d->line);
+	d->fd = -1;
+}
 
 static ssize_t
 fd_write(struct pdev *d, const void *b, size_t n)
@@ -212,71 +240,6 @@ fd_close(struct pdev *d)
 	d->fd = -1;
 }
 
-static speed_t
-speed_of(int baud)
-{
-	switch (baud) {
-	case 19200:
-		return B19200;
-	case 38400:
-		return B38400;
-	case 57600:
-		return B57600;
-	case 115200:
-		return B115200;
-	default:
-		return B9600;
-	}
-}
-
-static int
-tty_open(struct pdev *d, const struct plink *l, char *err)
-{
-	struct termios t;
-
-	if (strcmp(l->flow, "dtrdsr") == 0) {
-		snprintf(err, ERR_MAX,
-		    "printer.flow: dtrdsr needs the serial backend");
-		errno = EINVAL;
-		return -1;
-	}
-	d->fd = open(l->device, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (d->fd < 0) {
-		snprintf(err, ERR_MAX, "%.160s: %s", l->device,
-		    strerror(errno));
-		return -1;
-	}
-	if (tcgetattr(d->fd, &t) != 0) {
-		snprintf(err, ERR_MAX, "%.160s: not a terminal: %s", l->device,
-		    strerror(errno));
-		fd_close(d);
-		return -1;
-	}
-	cfmakeraw(&t);
-	cfsetispeed(&t, speed_of(l->baud));
-	cfsetospeed(&t, speed_of(l->baud));
-	t.c_cflag &= (tcflag_t) ~(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS);
-	t.c_cflag |= CLOCAL | CREAD | (l->data_bits == 7 ? CS7 : CS8);
-	if (strcmp(l->parity, "none") != 0)
-		t.c_cflag |=
-		    PARENB | (strcmp(l->parity, "odd") == 0 ? PARODD : 0);
-	if (l->stop_bits == 2)
-		t.c_cflag |= CSTOPB;
-	if (strcmp(l->flow, "rtscts") == 0)
-		t.c_cflag |= CRTSCTS;
-	if (strcmp(l->flow, "xonxoff") == 0)
-		t.c_iflag |= IXON | IXOFF;
-	t.c_cc[VMIN] = 0;
-	t.c_cc[VTIME] = 0;
-	if (tcsetattr(d->fd, TCSANOW, &t) != 0) {
-		snprintf(err, ERR_MAX, "%.160s: cannot set the line: %s",
-		    l->device, strerror(errno));
-		fd_close(d);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 file_open(struct pdev *d, const struct plink *l, char *err)
 {
@@ -290,99 +253,9 @@ file_open(struct pdev *d, const struct plink *l, char *err)
 	return 0;
 }
 
-static int
-serial_fail(struct pdev *d, const struct plink *l, const char *what, char *err)
-{
-	char *m = sp_last_error_message();
-
-	snprintf(err, ERR_MAX, "%.160s: %s: %.60s", l->device, what,
-	    m ? m : "failed");
-	sp_free_error_message(m);
-	if (d->port != NULL) {
-		sp_close(d->port);
-		sp_free_port(d->port);
-		d->port = NULL;
-	}
-	errno = EIO;
-	return -1;
-}
-
-static int
-serial_open(struct pdev *d, const struct plink *l, char *err)
-{
-	enum sp_parity par = strcmp(l->parity, "odd") == 0 ? SP_PARITY_ODD
-	    : strcmp(l->parity, "even") == 0               ? SP_PARITY_EVEN
-	                                                   : SP_PARITY_NONE;
-	enum sp_flowcontrol fc = strcmp(l->flow, "rtscts") == 0
-	    ? SP_FLOWCONTROL_RTSCTS
-	    : strcmp(l->flow, "dtrdsr") == 0  ? SP_FLOWCONTROL_DTRDSR
-	    : strcmp(l->flow, "xonxoff") == 0 ? SP_FLOWCONTROL_XONXOFF
-	                                      : SP_FLOWCONTROL_NONE;
-	int fd;
-
-	if (sp_get_port_by_name(l->device, &d->port) != SP_OK)
-		return serial_fail(d, l, "no such serial port", err);
-	if (sp_open(d->port, SP_MODE_READ_WRITE) != SP_OK)
-		return serial_fail(d, l, "cannot open", err);
-	if (sp_set_baudrate(d->port, l->baud) != SP_OK ||
-	    sp_set_bits(d->port, l->data_bits) != SP_OK ||
-	    sp_set_parity(d->port, par) != SP_OK ||
-	    sp_set_stopbits(d->port, l->stop_bits) != SP_OK ||
-	    sp_set_flowcontrol(d->port, fc) != SP_OK)
-		return serial_fail(d, l, "cannot set the line", err);
-	if (sp_get_port_handle(d->port, &fd) != SP_OK)
-		return serial_fail(d, l, "no descriptor", err);
-	d->fd = fd;
-	return 0;
-}
-
-static ssize_t
-serial_write(struct pdev *d, const void *b, size_t n)
-{
-	enum sp_return r = sp_nonblocking_write(d->port, b, n);
-
-	if (r < 0) {
-		errno = EIO;
-		return -1;
-	}
-	if (r == 0 && n > 0) {
-		errno = EAGAIN;
-		return -1;
-	}
-	return r;
-}
-
-static ssize_t
-serial_read(struct pdev *d, void *b, size_t n)
-{
-	enum sp_return r = sp_nonblocking_read(d->port, b, n);
-
-	if (r < 0) {
-		errno = EIO;
-		return -1;
-	}
-	if (r == 0) {
-		errno = EAGAIN;
-		return -1;
-	}
-	return r;
-}
-
-static void
-serial_close(struct pdev *d)
-{
-	if (d->port != NULL) {
-		sp_close(d->port);
-		sp_free_port(d->port);
-	}
-	d->port = NULL;
-	d->fd = -1;
-}
-
 static const struct pdev_ops backends[] = {
-	{ "serial", true, serial_open, serial_write, serial_read,
-	    serial_close },
-	{ "tty", true, tty_open, fd_write, fd_read, fd_close },
+	{ "serial", true, line_open, line_write, line_read, line_close },
+	{ "tty", true, line_open, line_write, line_read, line_close },
 	{ "file", false, file_open, fd_write, fd_read, fd_close },
 };
 
@@ -752,7 +625,7 @@ try_open(struct printer *p)
 	p->conn = c;
 	p->last_error[0] = '\0';
 	log_info("printer: %s open (%s, %d baud, profile %s)", p->link.device,
-	    p->link.backend, p->link.baud, p->profile);
+	    p->link.backend, p->link.line.baud, p->profile);
 	p->backoff_ms = RETRY_MIN_MS;
 	p->sh = SH_IDLE;
 	start_round(p, WHY_POLL);
@@ -880,12 +753,27 @@ printer_new(uv_loop_t *loop, struct store *st, const struct config *cfg,
 	    cfg->printer_backend);
 	snprintf(p->link.device, sizeof p->link.device, "%s",
 	    cfg->printer_device);
-	snprintf(p->link.parity, sizeof p->link.parity, "%s",
-	    cfg->printer_parity);
-	snprintf(p->link.flow, sizeof p->link.flow, "%s", cfg->printer_flow);
-	p->link.baud = cfg->printer_baud;
-	p->link.data_bits = cfg->printer_data_bits;
-	p->link.stop_bits = cfg->printer_stop_bits;
+	p->link.line = (struct serial_settings){
+		.setting = "printer",
+		.device = p->link.device,
+		.baud = cfg->printer_baud,
+		.data_bits = cfg->printer_data_bits,
+		.stop_bits = cfg->printer_stop_bits,
+		.parity = strcmp(cfg->printer_parity, "odd") == 0
+		    ? SERIAL_PARITY_ODD
+		    : strcmp(cfg->printer_parity, "even") == 0
+		    ? SERIAL_PARITY_EVEN
+		    : SERIAL_PARITY_NONE,
+		.flow = strcmp(cfg->printer_flow, "rtscts") == 0
+		    ? SERIAL_FLOW_RTSCTS
+		    : strcmp(cfg->printer_flow, "xonxoff") == 0
+		    ? SERIAL_FLOW_XONXOFF
+		    : strcmp(cfg->printer_flow, "dtrdsr") == 0
+		    ? SERIAL_FLOW_DTRDSR
+		    : SERIAL_FLOW_NONE,
+		.write = true,
+		.zero_is_eof = false, /* VMIN 0: ask() drains until 0 */
+	};
 	for (size_t i = 0; i < sizeof backends / sizeof *backends; i++)
 		if (strcmp(backends[i].name, p->link.backend) == 0)
 			p->ops = &backends[i];
@@ -999,8 +887,8 @@ printer_info(struct printer *p)
 	    "enabled", p->sh != SH_OFF, "state",
 	    p->sh == SH_OFF ? "disabled" : escstat_name(p->state), "available",
 	    p->sh != SH_OFF && escstat_printable(p->state), "backend",
-	    p->link.backend, "device", p->link.device, "baud", p->link.baud,
-	    "profile", pr ? pr->name : "", "text_path",
+	    p->link.backend, "device", p->link.device, "baud",
+	    p->link.line.baud, "profile", pr ? pr->name : "", "text_path",
 	    pr ? pprofile_text_name(pr->text) : "", "last_error", p->last_error,
 	    "queued", (json_int_t)store_print_pending(p->store), "checked_at",
 	    at);

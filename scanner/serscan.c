@@ -6,15 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <libserialport.h>
 #include <uv.h>
 
 #include "framer.h"
 #include "hotplug.h"
+#include "serialdev.h"
 #include "serscan.h"
 
 #define RETRY_MIN_MS 100
@@ -22,203 +21,13 @@
 #define READ_CHUNK   256  /* one read per wake-up: see on_poll */
 #define ERR_MAX      160
 
-/* ---- backends ---------------------------------------------------------- */
-
-struct sdev {
-	int fd;
-	struct sp_port *port; /* libserialport only */
-};
-
-struct sdev_ops {
-	const char *name;
-	int (*open)(struct sdev *, const struct scanner_conf *, char *err);
-	ssize_t (*read)(struct sdev *, void *, size_t);
-	void (*close)(struct sdev *);
-};
-
-static speed_t
-speed_of(int baud)
-{
-	switch (baud) {
-	case 1200:
-		return B1200;
-	case 2400:
-		return B2400;
-	case 4800:
-		return B4800;
-	case 19200:
-		return B19200;
-	case 38400:
-		return B38400;
-	case 57600:
-		return B57600;
-	case 115200:
-		return B115200;
-	default:
-		return B9600;
-	}
-}
-
-static int
-tty_open(struct sdev *d, const struct scanner_conf *c, char *err)
-{
-	struct termios t;
-
-	d->fd = open(c->device, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (d->fd < 0) {
-		snprintf(err, ERR_MAX, "%.100s: %s", c->device,
-		    strerror(errno));
-		return -1;
-	}
-	if (tcgetattr(d->fd, &t) != 0) {
-		snprintf(err, ERR_MAX, "%.100s: not a terminal: %s", c->device,
-		    strerror(errno));
-		close(d->fd);
-		d->fd = -1;
-		return -1;
-	}
-	/* raw: no echo, no CR -> LF (ICRNL), no line discipline */
-	cfmakeraw(&t);
-	cfsetispeed(&t, speed_of(c->baud));
-	cfsetospeed(&t, speed_of(c->baud));
-	t.c_cflag &= (tcflag_t) ~(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS);
-	t.c_cflag |= CLOCAL | CREAD | (c->data_bits == 7 ? CS7 : CS8);
-	if (c->parity != 'N')
-		t.c_cflag |= PARENB | (c->parity == 'O' ? PARODD : 0);
-	if (c->stop_bits == 2)
-		t.c_cflag |= CSTOPB;
-	if (c->flow == 'R')
-		t.c_cflag |= CRTSCTS;
-	if (c->flow == 'X')
-		t.c_iflag |= IXON | IXOFF;
-	/* VMIN 1 with O_NONBLOCK: an empty port reads EAGAIN, so a read
-	 * of 0 is a hang-up (with VMIN 0 Linux returns 0 for "nothing") */
-	t.c_cc[VMIN] = 1;
-	t.c_cc[VTIME] = 0;
-	if (tcsetattr(d->fd, TCSANOW, &t) != 0) {
-		snprintf(err, ERR_MAX, "%.100s: cannot set the line: %s",
-		    c->device, strerror(errno));
-		close(d->fd);
-		d->fd = -1;
-		return -1;
-	}
-	return 0;
-}
-
-static ssize_t
-tty_read(struct sdev *d, void *b, size_t n)
-{
-	return read(d->fd, b, n);
-}
-
-static void
-tty_close(struct sdev *d)
-{
-	if (d->fd >= 0)
-		close(d->fd);
-	d->fd = -1;
-}
-
-static int
-sp_fail(struct sdev *d, const struct scanner_conf *c, const char *what,
-    char *err)
-{
-	char *m = sp_last_error_message();
-
-	snprintf(err, ERR_MAX, "%.100s: %s: %.40s", c->device, what,
-	    m ? m : "failed");
-	sp_free_error_message(m);
-	if (d->port != NULL) {
-		sp_close(d->port);
-		sp_free_port(d->port);
-		d->port = NULL;
-	}
-	errno = ENODEV;
-	return -1;
-}
-
-static int
-lsp_open(struct sdev *d, const struct scanner_conf *c, char *err)
-{
-	enum sp_parity par = c->parity == 'O' ? SP_PARITY_ODD
-	    : c->parity == 'E'                ? SP_PARITY_EVEN
-	                                      : SP_PARITY_NONE;
-	enum sp_flowcontrol fc = c->flow == 'R' ? SP_FLOWCONTROL_RTSCTS
-	    : c->flow == 'X'                    ? SP_FLOWCONTROL_XONXOFF
-	                                        : SP_FLOWCONTROL_NONE;
-	int fd;
-
-	if (sp_get_port_by_name(c->device, &d->port) != SP_OK)
-		return sp_fail(d, c, "no such serial port", err);
-	if (sp_open(d->port, SP_MODE_READ) != SP_OK)
-		return sp_fail(d, c, "cannot open", err);
-	if (sp_set_baudrate(d->port, c->baud) != SP_OK ||
-	    sp_set_bits(d->port, c->data_bits) != SP_OK ||
-	    sp_set_parity(d->port, par) != SP_OK ||
-	    sp_set_stopbits(d->port, c->stop_bits) != SP_OK ||
-	    sp_set_flowcontrol(d->port, fc) != SP_OK)
-		return sp_fail(d, c, "cannot set the line", err);
-	if (sp_get_port_handle(d->port, &fd) != SP_OK)
-		return sp_fail(d, c, "no descriptor", err);
-	d->fd = fd;
-	return 0;
-}
-
-static ssize_t
-lsp_read(struct sdev *d, void *b, size_t n)
-{
-	enum sp_return r = sp_nonblocking_read(d->port, b, n);
-
-	if (r < 0) {
-		errno = EIO;
-		return -1;
-	}
-	if (r == 0) {
-		/* libserialport says 0 for "nothing now" and for a hang-up
-		 * alike; the poll's UV_DISCONNECT tells the two apart */
-		errno = EAGAIN;
-		return -1;
-	}
-	return r;
-}
-
-static void
-lsp_close(struct sdev *d)
-{
-	if (d->port != NULL) {
-		sp_close(d->port);
-		sp_free_port(d->port);
-	}
-	d->port = NULL;
-	d->fd = -1;
-}
-
-static const struct sdev_ops backends[] = {
-	{ "serial", lsp_open, lsp_read, lsp_close },
-	{ "tty", tty_open, tty_read, tty_close },
-};
-
-/* Pseudo-terminals (and links to them) go to termios: libserialport
- * refuses them. */
-static const struct sdev_ops *
-backend_for(const char *device)
-{
-	char real[PATH_MAX];
-
-	if (strncmp(device, "/dev/pts/", 9) == 0 ||
-	    (realpath(device, real) != NULL &&
-	        strncmp(real, "/dev/pts/", 9) == 0))
-		return &backends[1];
-	return &backends[0];
-}
-
 /* ---- the shell --------------------------------------------------------- */
 
 struct conn { /* one open port and its poll handle; freed on close */
 	uv_poll_t poll;
-	struct sdev dev;
-	const struct sdev_ops *ops;
-	struct sershell *sh; /* NULL once the shell let go of it */
+	struct serialdev dev; /* serialdev.c: termios on a pty, else
+	                       * libserialport */
+	struct sershell *sh;  /* NULL once the shell let go of it */
 };
 
 struct sershell {
@@ -255,7 +64,7 @@ on_conn_closed(uv_handle_t *h)
 {
 	struct conn *c = h->data;
 
-	c->ops->close(&c->dev);
+	serialdev_close(&c->dev);
 	free(c);
 }
 
@@ -336,7 +145,7 @@ on_poll(uv_poll_t *h, int status, int events)
 	 * the events of one read (at most READ_CHUNK / 2 frames) fit in a
 	 * stream client's buffer (scanhub.c), so a burst of scans does not
 	 * drop a client that reads. */
-	n = c->ops->read(&c->dev, buf, sizeof buf);
+	n = c->dev.ops->read(&c->dev, buf, sizeof buf);
 	if (n > 0) {
 		framer_push(&s->fr, buf, (size_t)n, on_frame, s);
 		return;
@@ -355,16 +164,31 @@ static void
 try_open(struct sershell *s)
 {
 	struct conn *c = calloc(1, sizeof *c);
-	char err[ERR_MAX];
+	char setting[8 + SCAN_NAME_MAX], err[ERR_MAX];
+	struct serial_settings line = {
+		.setting = setting,
+		.device = s->conf.device,
+		.baud = s->conf.baud,
+		.data_bits = s->conf.data_bits,
+		.stop_bits = s->conf.stop_bits,
+		.parity = s->conf.parity == 'O' ? SERIAL_PARITY_ODD
+		    : s->conf.parity == 'E'     ? SERIAL_PARITY_EVEN
+		                                : SERIAL_PARITY_NONE,
+		.flow = s->conf.flow == 'R' ? SERIAL_FLOW_RTSCTS
+		    : s->conf.flow == 'X'   ? SERIAL_FLOW_XONXOFF
+		                            : SERIAL_FLOW_NONE,
+		.write = false,
+		.zero_is_eof = true, /* on_poll: a read of 0 is a hang-up */
+	};
 
 	if (c == NULL) {
 		retry_later(s);
 		return;
 	}
-	c->ops = backend_for(s->conf.device);
-	c->dev.fd = -1;
+	snprintf(setting, sizeof setting, "scanner.%s", s->conf.name);
 	c->sh = s;
-	if (c->ops->open(&c->dev, &s->conf, err) != 0) {
+	if (serialdev_open(&c->dev, serialdev_backend(NULL, s->conf.device),
+	        &line, err, sizeof err) != 0) {
 		free(c);
 		/* a missing device is "waiting"; one that is there but
 		 * refuses is "retry" */
@@ -375,7 +199,7 @@ try_open(struct sershell *s)
 		return;
 	}
 	if (uv_poll_init(s->loop, &c->poll, c->dev.fd) != 0) {
-		c->ops->close(&c->dev);
+		serialdev_close(&c->dev);
 		free(c);
 		scan_source_state(s->src, "retry",
 		    "the device cannot be watched");
@@ -389,7 +213,7 @@ try_open(struct sershell *s)
 	framer_reset(&s->fr);
 	s->backoff_ms = RETRY_MIN_MS;
 	snprintf(err, sizeof err, "%.100s, %s, %d baud", s->conf.device,
-	    c->ops->name, s->conf.baud);
+	    c->dev.ops->name, s->conf.baud);
 	scan_source_state(s->src, "open", err);
 	uv_poll_start(&c->poll, UV_READABLE | UV_DISCONNECT, on_poll);
 }

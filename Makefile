@@ -50,7 +50,7 @@ CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
 DAEMON_SRC := daemon/main.c
 CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
 	daemon/cli_scan.c daemon/cli_decode.c daemon/cli_user.c \
-	daemon/cli_postal.c
+	daemon/cli_postal.c daemon/cli_http.c
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli_decode.h"
+#include "cli_http.h"
 #include "imgload.h"
 #include "zdecode.h"
 
@@ -20,7 +21,7 @@ enum { DECODE_OK = 0, DECODE_NONE = 1, DECODE_USAGE = 2 };
 static int
 usage(const char *what, const char *arg)
 {
-	fprintf(stderr, "motcua: decode: %s%s\n", what, arg);
+	cli_warn("decode: %s%s", what, arg);
 	fputs("Try 'motcua decode --help'.\n", stderr);
 	return DECODE_USAGE;
 }
@@ -151,7 +152,7 @@ cli_decode(int argc, char **argv)
 	if ((z = zdecode_new(&zo)) == NULL ||
 	    (syms = calloc(ZDECODE_SYMBOLS_MAX, sizeof(*syms))) == NULL) {
 		zdecode_free(z);
-		fputs("motcua: decode: out of memory\n", stderr);
+		cli_warn("decode: out of memory");
 		return DECODE_NONE;
 	}
 	for (int i = optind; i < argc; i++) {
@@ -160,7 +161,7 @@ cli_decode(int argc, char **argv)
 		size_t n;
 
 		if (imgload_file(argv[i], &im, err) != IMGLOAD_OK) {
-			fprintf(stderr, "motcua: decode: %s\n", err);
+			cli_warn("decode: %s", err);
 			continue;
 		}
 		n = zdecode_run(z, im.px, im.w, im.h, syms,

@@ -1,7 +1,6 @@
 /* cli_postal.c: see cli_postal.h. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,33 +10,13 @@
 #include <jansson.h>
 
 #include "cli_postal.h"
-#include "cli_user.h"
+#include "cli_http.h"
 #include "postid.h"
 
 enum { OK = 0, FAIL = 1, USAGE = 2, DAEMON = 3 };
 
-#define REPLY_MAX (16u << 20)
-#define FILE_MAX  (1u << 20)
-
-struct body {
-	char *p;
-	size_t len;
-};
-
-static void warn(const char *fmt, ...)
-    __attribute__((__format__(__printf__, 1, 2)));
-
-static void
-warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("motcua: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+#define REPLY_MAX  (16u << 20)
+#define TIMEOUT_MS 60000L
 
 int
 cli_s10(int argc, char **argv)
@@ -67,129 +46,50 @@ cli_s10(int argc, char **argv)
 	return rc;
 }
 
-static size_t
-on_body(char *data, size_t size, size_t n, void *arg)
-{
-	struct body *b = arg;
-	char *p;
-
-	n *= size;
-	if (n > REPLY_MAX - b->len ||
-	    (p = realloc(b->p, b->len + n + 1)) == NULL)
-		return 0;
-	memcpy(p + b->len, data, n);
-	b->len += n;
-	p[b->len] = '\0';
-	b->p = p;
-	return n;
-}
-
-/* One request; a JSON body (owned by the caller) for POST. */
+/* One request on the daemon; req (borrowed) is POSTed as JSON. *r:
+ * the reply (the caller frees it). */
 static int
 call(const char *socket, const char *method, const char *path, json_t *req,
-    struct body *b, long *http)
+    struct cli_reply *r)
 {
-	char err[CURL_ERROR_SIZE] = "", *text = NULL;
-	struct curl_slist *h = NULL;
-	CURL *c;
-	CURLcode cc;
-
-	*b = (struct body){ NULL, 0 };
-	*http = 0;
-	if ((c = curl_easy_init()) == NULL) {
-		warn("cannot start libcurl");
-		return DAEMON;
-	}
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-	/* the admin socket, or the staff listener over TCP with the bearer
-	 * token when MOTCUA_URL is set (cli_user.c) */
-	if (cli_target(c, socket, path, &h) == -1) {
-		curl_easy_cleanup(c);
-		curl_slist_free_all(h);
-		return USAGE;
-	}
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 60000L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-	if (strcmp(method, "POST") == 0) {
-		struct curl_slist *more;
-
-		text = req ? json_dumps(req, JSON_COMPACT) : NULL;
-		if ((more = curl_slist_append(h,
-		         "Content-Type: application/json")) != NULL)
-			h = more;
-		curl_easy_setopt(c, CURLOPT_POST, 1L);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, text ? text : "");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE,
-		    (long)(text ? strlen(text) : 0));
-	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, http);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(h);
-	free(text);
-	if (cc != CURLE_OK) {
-		warn("cannot talk to the daemon at %s: %s", socket,
-		    err[0] ? err : curl_easy_strerror(cc));
-		return DAEMON;
-	}
-	return OK;
+	return cli_http_request(&(struct cli_request){ .socket = socket,
+	                            .method = method,
+	                            .path = path,
+	                            .json = req,
+	                            .reply_max = REPLY_MAX,
+	                            .timeout_ms = TIMEOUT_MS },
+	    r);
 }
 
 /* The reply: printed (pretty JSON) on success, "field: why" on an error;
  * the exit code. */
 static int
-answer(const struct body *b, long http, bool quiet)
+answer(const struct cli_reply *r, bool quiet)
 {
-	json_t *j = b->p ? json_loadb(b->p, b->len, 0, NULL) : NULL;
-	int rc;
+	if (r->http < 200 || r->http > 299)
+		return cli_http_error(r);
+	if (!quiet && r->json != NULL) {
+		char *t = json_dumps(r->json, JSON_INDENT(2) | JSON_SORT_KEYS);
 
-	if (http >= 200 && http < 300) {
-		if (!quiet && j != NULL) {
-			char *t =
-			    json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
-
-			if (t != NULL)
-				puts(t);
-			free(t);
-		} else if (!quiet && b->p != NULL) {
-			fwrite(b->p, 1, b->len, stdout);
-		}
-		rc = OK;
-	} else {
-		/* {"error": {"field", "message"}} (docs/api.md "Errors"),
-		 * whether the route or the staff listener refused. */
-		json_t *e = json_object_get(j, "error");
-		const char *m =
-		    json_string_value(json_object_get(e, "message"));
-		const char *f = json_string_value(json_object_get(e, "field"));
-
-		if (m != NULL && f != NULL && *f != '\0')
-			warn("%s: %s", f, m);
-		else if (m != NULL)
-			warn("%s", m);
-		else
-			warn("the daemon answered HTTP %ld", http);
-		rc = http >= 400 && http < 500 ? FAIL : DAEMON;
+		if (t != NULL)
+			puts(t);
+		free(t);
+	} else if (!quiet && r->body.p != NULL) {
+		fwrite(r->body.p, 1, r->body.len, stdout);
 	}
-	json_decref(j);
-	return rc;
+	return OK;
 }
 
 static int
 request(const char *socket, const char *method, const char *path, json_t *req,
     bool quiet)
 {
-	struct body b;
-	long http;
-	int rc = call(socket, method, path, req, &b, &http);
+	struct cli_reply r;
+	int rc = call(socket, method, path, req, &r);
 
 	if (rc == OK)
-		rc = answer(&b, http, quiet);
-	free(b.p);
+		rc = answer(&r, quiet);
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -201,14 +101,14 @@ read_json(const char *path)
 	json_t *j;
 
 	if (f == NULL) {
-		warn("%s: %s", path, strerror(errno));
+		cli_warn("%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	j = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
 	if (f != stdin)
 		fclose(f);
 	if (j == NULL)
-		warn("%s: line %d: %s", path, je.line, je.text);
+		cli_warn("%s: line %d: %s", path, je.line, je.text);
 	return j;
 }
 
@@ -225,8 +125,7 @@ register_many(const char *socket, const char *actor, json_t *list)
 
 	for (base = 0; base < n; base += BATCH) {
 		json_t *chunk = json_array(), *req, *j, *r;
-		struct body b;
-		long http;
+		struct cli_reply rep;
 		size_t i;
 		int rc;
 
@@ -243,15 +142,13 @@ register_many(const char *socket, const char *actor, json_t *list)
 		req = json_pack("{s:o}", "items", chunk);
 		if (actor != NULL)
 			json_object_set_new(req, "actor", json_string(actor));
-		rc = call(socket, "POST", "/api/v1/postal/items/batch", req, &b,
-		    &http);
+		rc = call(socket, "POST", "/api/v1/postal/items/batch", req,
+		    &rep);
 		json_decref(req);
-		if (rc != OK)
-			return rc;
-		if (http != 200 ||
-		    (j = json_loadb(b.p, b.len, 0, NULL)) == NULL) {
-			rc = answer(&b, http, true);
-			free(b.p);
+		if (rc != OK || rep.http != 200 || (j = rep.json) == NULL) {
+			if (rc == OK)
+				rc = answer(&rep, true);
+			cli_reply_free(&rep);
 			return rc;
 		}
 		json_array_foreach(json_object_get(j, "results"), i, r) {
@@ -280,8 +177,7 @@ register_many(const char *socket, const char *actor, json_t *list)
 				        json_object_get(r, "code")));
 			}
 		}
-		json_decref(j);
-		free(b.p);
+		cli_reply_free(&rep);
 	}
 	return worst;
 }
@@ -290,24 +186,20 @@ register_many(const char *socket, const char *actor, json_t *list)
 static int
 manifests_table(const char *socket, bool as_json)
 {
-	struct body b;
-	long http;
-	json_t *j, *m;
+	struct cli_reply r;
+	json_t *m;
 	size_t i;
-	int rc =
-	    call(socket, "GET", "/api/v1/postal/manifests", NULL, &b, &http);
+	int rc = call(socket, "GET", "/api/v1/postal/manifests", NULL, &r);
 
-	if (rc != OK)
-		return rc;
-	if (as_json || http != 200 ||
-	    (j = json_loadb(b.p, b.len, 0, NULL)) == NULL) {
-		rc = answer(&b, http, false);
-		free(b.p);
+	if (rc != OK || as_json || r.http != 200 || r.json == NULL) {
+		if (rc == OK)
+			rc = answer(&r, false);
+		cli_reply_free(&r);
 		return rc;
 	}
 	printf("%-16s %-25s %5s %7s %7s %10s  %s\n", "MANIFEST", "CLOSED",
 	    "ITEMS", "ARRIVED", "MISSING", "UNEXPECTED", "STATE");
-	json_array_foreach(json_object_get(j, "manifests"), i, m)
+	json_array_foreach(json_object_get(r.json, "manifests"), i, m)
 		printf("%-16s %-25s %5lld %7lld %7lld %10lld  %s\n",
 		    json_string_value(json_object_get(m, "id")),
 		    json_string_value(json_object_get(m, "closed_at")),
@@ -319,8 +211,7 @@ manifests_table(const char *socket, bool as_json)
 		    (long long)json_integer_value(
 		        json_object_get(m, "unexpected")),
 		    json_string_value(json_object_get(m, "state")));
-	json_decref(j);
-	free(b.p);
+	cli_reply_free(&r);
 	return OK;
 }
 
@@ -410,7 +301,7 @@ postal_register(const char *socket, const char *actor, int argc, char **argv)
 			errno = 0;
 			v = strtoll(optarg, &end, 10);
 			if (errno || end == optarg || *end != '\0') {
-				warn(
+				cli_warn(
 				    "fees_vnd: not a whole number of VND: '%s'",
 				    optarg);
 				json_decref(req);
@@ -429,7 +320,7 @@ postal_register(const char *socket, const char *actor, int argc, char **argv)
 			    colon ? (int)(colon - optarg) : (int)strlen(optarg),
 			    optarg);
 			if (colon && sscanf(colon + 1, "%d:%d", &o, &cp) < 1) {
-				warn(
+				cli_warn(
 				    "documents: '%s' is not NAME:ORIGINALS:COPIES",
 				    optarg);
 				json_decref(req);
@@ -543,18 +434,18 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 		        argv[2], "/receive") != 0)
 			return USAGE;
 		for (int i = 3; i < argc; i++) {
-			struct body b;
-			long http;
+			struct cli_reply r;
 			json_t *j;
 
 			req = with_actor(json_pack("{s:s}", "item_id", argv[i]),
 			    actor);
-			rc = call(socket, "POST", path, req, &b, &http);
+			rc = call(socket, "POST", path, req, &r);
 			json_decref(req);
-			if (rc != OK)
+			if (rc != OK) {
+				cli_reply_free(&r);
 				return rc;
-			if (http == 200 &&
-			    (j = json_loadb(b.p, b.len, 0, NULL)) != NULL) {
+			}
+			if (r.http == 200 && (j = r.json) != NULL) {
 				printf("%s\t%s\t%s\n", argv[i],
 				    json_string_value(
 				        json_object_get(j, "result")),
@@ -563,12 +454,11 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 				        ? json_string_value(
 				              json_object_get(j, "code"))
 				        : "");
-				json_decref(j);
 			} else {
-				rc = answer(&b, http, true);
+				rc = answer(&r, true);
 				worst = rc > worst ? rc : worst;
 			}
-			free(b.p);
+			cli_reply_free(&r);
 		}
 		return worst;
 	}

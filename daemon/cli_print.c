@@ -12,122 +12,13 @@
 #include <jansson.h>
 
 #include "cli_print.h"
-#include "cli_user.h"
+#include "cli_http.h"
 #include "dcode.h"
 
 enum { OK = 0, FAIL = 1, USAGE = 2, DAEMON = 3 };
 
-#define CONNECT_TIMEOUT_MS 2000L
-#define TIMEOUT_MS         60000L
-#define REPLY_MAX          (64u << 20) /* a preview PNG is the largest */
-
-struct body {
-	char *p;
-	size_t len;
-};
-
-static void warn(const char *fmt, ...)
-    __attribute__((__format__(__printf__, 1, 2)));
-
-static void
-warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("motcua: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static size_t
-on_body(char *data, size_t size, size_t n, void *arg)
-{
-	struct body *b = arg;
-	char *p;
-
-	n *= size;
-	if (n > REPLY_MAX - b->len)
-		return 0;
-	if ((p = realloc(b->p, b->len + n + 1)) == NULL)
-		return 0;
-	memcpy(p + b->len, data, n);
-	b->len += n;
-	p[b->len] = '\0';
-	b->p = p;
-	return n;
-}
-
-/* One request on the admin socket; *http is the status. */
-static int
-call(const char *socket, const char *method, const char *path, struct body *b,
-    long *http)
-{
-	char url[4096], err[CURL_ERROR_SIZE] = "";
-	struct curl_slist *hdr = NULL;
-	CURL *c;
-	CURLcode cc;
-
-	*b = (struct body){ NULL, 0 };
-	if ((size_t)snprintf(url, sizeof url, "http://localhost%s", path) >=
-	    sizeof url) {
-		warn("request path too long");
-		return USAGE;
-	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-	    (c = curl_easy_init()) == NULL) {
-		warn("cannot start libcurl");
-		return DAEMON;
-	}
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-	if (cli_target(c, socket, path, &hdr) == -1) {
-		curl_easy_cleanup(c);
-		curl_global_cleanup();
-		return USAGE;
-	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-	if (strcmp(method, "POST") == 0) {
-		curl_easy_setopt(c, CURLOPT_POST, 1L);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
-	}
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, http);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(hdr);
-	curl_global_cleanup();
-	if (cc != CURLE_OK) {
-		warn("cannot talk to the daemon at %s: %s", socket,
-		    err[0] ? err : curl_easy_strerror(cc));
-		return DAEMON;
-	}
-	return OK;
-}
-
-/* The daemon's {"error":{field,message}} as one line; the exit code. */
-static int
-api_error(const struct body *b, long http)
-{
-	json_t *j = b->p ? json_loadb(b->p, b->len, 0, NULL) : NULL;
-	json_t *e = json_object_get(j, "error");
-	const char *f = json_string_value(json_object_get(e, "field"));
-	const char *m = json_string_value(json_object_get(e, "message"));
-
-	if (m != NULL && f != NULL && *f != '\0')
-		warn("%s: %s", f, m);
-	else if (m != NULL)
-		warn("%s", m);
-	else
-		warn("the daemon answered HTTP %ld", http);
-	json_decref(j);
-	return http >= 400 && http < 500 ? FAIL : DAEMON;
-}
+#define TIMEOUT_MS 60000L
+#define REPLY_MAX  (64u << 20) /* a preview PNG is the largest */
 
 /* Writes len bytes to path whole, or not at all (a temporary file
  * renamed into place). */
@@ -139,23 +30,23 @@ write_file(const char *path, const void *p, size_t len)
 
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path,
 	        (long)getpid()) >= sizeof tmp) {
-		warn("%s: path too long", path);
+		cli_warn("%s: path too long", path);
 		return USAGE;
 	}
 	if ((f = fopen(tmp, "wbe")) == NULL) {
-		warn("%s: %s", tmp, strerror(errno));
+		cli_warn("%s: %s", tmp, strerror(errno));
 		return FAIL;
 	}
 	if (fwrite(p, 1, len, f) != len || fflush(f) != 0 ||
 	    fsync(fileno(f)) != 0) {
-		warn("%s: %s", tmp, strerror(errno));
+		cli_warn("%s: %s", tmp, strerror(errno));
 		fclose(f);
 		unlink(tmp);
 		return FAIL;
 	}
 	fclose(f);
 	if (rename(tmp, path) != 0) {
-		warn("%s: %s", path, strerror(errno));
+		cli_warn("%s: %s", path, strerror(errno));
 		unlink(tmp);
 		return FAIL;
 	}
@@ -170,11 +61,9 @@ usage(const char *text, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("motcua: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vwarn(fmt, ap);
 	va_end(ap);
-	fputs("\n", stderr);
 	fputs(text, stderr);
 	return USAGE;
 }
@@ -221,8 +110,7 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 	};
 	const char *to = NULL, *png = NULL, *profile = NULL, *what, *ref = NULL;
 	char path[1024], a[256], e1[256], e2[128] = "";
-	struct body b;
-	long http = 0;
+	struct cli_reply r;
 	int c, rc;
 
 	optind = 0;
@@ -322,29 +210,30 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 			return usage(CLI_PRINT_USAGE,
 			    "print: '%s' is not a dossier code", ref);
 	}
-	if ((rc = call(socket, to || png ? "GET" : "POST", path, &b, &http)) !=
-	    OK) {
-		free(b.p);
+	rc = cli_http_request(&(struct cli_request){ .socket = socket,
+	                          .method = to || png ? "GET" : "POST",
+	                          .path = path,
+	                          .reply_max = REPLY_MAX,
+	                          .timeout_ms = TIMEOUT_MS },
+	    &r);
+	if (rc != OK) {
+		cli_reply_free(&r);
 		return rc;
 	}
-	if (http < 200 || http > 299) {
-		rc = api_error(&b, http);
+	if (r.http < 200 || r.http > 299) {
+		rc = cli_http_error(&r);
 	} else if (to != NULL || png != NULL) {
-		rc = write_file(to ? to : png, b.p ? b.p : "", b.len);
+		rc = write_file(to ? to : png, r.body.p ? r.body.p : "",
+		    r.body.len);
 		if (rc == OK)
-			printf("%s: %zu bytes\n", to ? to : png, b.len);
+			printf("%s: %zu bytes\n", to ? to : png, r.body.len);
+	} else if (json_object_get(r.json, "job") == NULL) {
+		cli_warn("bad reply from the daemon");
+		rc = DAEMON;
 	} else {
-		json_t *j = json_loadb(b.p ? b.p : "", b.len, 0, NULL);
-
-		if (json_object_get(j, "job") == NULL) {
-			warn("bad reply from the daemon");
-			rc = DAEMON;
-		} else {
-			print_job(json_object_get(j, "job"));
-		}
-		json_decref(j);
+		print_job(json_object_get(r.json, "job"));
 	}
-	free(b.p);
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -368,9 +257,9 @@ cli_printer(const char *socket, const char *actor, int argc, char **argv)
 	bool as_json = false;
 	const char *limit = "20", *what;
 	char path[256], *end;
-	struct body b;
+	struct cli_reply r;
 	json_t *j;
-	long http = 0, n;
+	long n;
 	int c, rc;
 
 	(void)actor;
@@ -414,21 +303,17 @@ cli_printer(const char *socket, const char *actor, int argc, char **argv)
 	else
 		return usage(CLI_PRINTER_USAGE, "printer: unknown command '%s'",
 		    what);
-	if ((rc = call(socket, "GET", path, &b, &http)) != OK) {
-		free(b.p);
+	if ((rc = cli_http_json(&(struct cli_request){ .socket = socket,
+	                            .method = "GET",
+	                            .path = path,
+	                            .reply_max = REPLY_MAX,
+	                            .timeout_ms = TIMEOUT_MS },
+	         &r)) != OK) {
+		cli_reply_free(&r);
 		return rc;
 	}
-	if (http < 200 || http > 299) {
-		rc = api_error(&b, http);
-		free(b.p);
-		return rc;
-	}
-	j = json_loadb(b.p ? b.p : "", b.len, 0, NULL);
-	free(b.p);
-	if (j == NULL) {
-		warn("bad reply from the daemon");
-		return DAEMON;
-	}
+	j = json_incref(r.json);
+	cli_reply_free(&r);
 	if (as_json) {
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);

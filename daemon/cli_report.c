@@ -16,13 +16,15 @@
 #include <jansson.h>
 
 #include "cli_report.h"
-#include "cli_user.h"
+#include "cli_http.h"
 #include "report.h"
 
 enum { CR_OK = 0, CR_FAIL = 1, CR_USAGE = 2, CR_DAEMON = 3 };
 
 #define REPLY_MAX  (64u << 20)
 #define TIMEOUT_MS 120000L
+/* the URL's bound in cli_target, less "http://localhost" */
+#define URL_PATH_MAX (8192 - 16)
 
 const char cli_report_usage[] =
     "Usage: motcua report --from YYYY-MM-DD --to YYYY-MM-DD [--agency CODE]\n"
@@ -48,34 +50,12 @@ const char cli_report_usage[] =
     "  motcua report 06a --from 2026-01-01 --to 2026-06-30 --format xlsx "
     "--out 06a.xlsx\n";
 
-struct body {
-	char *p;
-	size_t len;
-};
-
-static size_t
-on_data(char *d, size_t size, size_t n, void *arg)
-{
-	struct body *b = arg;
-	char *p;
-
-	(void)size;
-	if (b->len + n > REPLY_MAX ||
-	    (p = realloc(b->p, b->len + n + 1)) == NULL)
-		return 0;
-	memcpy(p + b->len, d, n);
-	b->len += n;
-	p[b->len] = '\0';
-	b->p = p;
-	return n;
-}
-
 /* Prints "motcua: <what>: <problem>" and the pointer to --help. */
 static int
 usage2(const char *what, const char *problem)
 {
-	fprintf(stderr, "motcua: %s: %s", what, problem);
-	fputs("\nTry 'motcua report --help'.\n", stderr);
+	cli_warn("%s: %s", what, problem);
+	fputs("Try 'motcua report --help'.\n", stderr);
 	return CR_USAGE;
 }
 
@@ -83,13 +63,14 @@ usage2(const char *what, const char *problem)
 static int
 arg_error(const char *err)
 {
-	fprintf(stderr, "motcua: --%s\nTry 'motcua report --help'.\n", err);
+	cli_warn("--%s", err);
+	fputs("Try 'motcua report --help'.\n", stderr);
 	return CR_USAGE;
 }
 
 /* Appends &key=value (escaped) to url. -1 when it does not fit. */
 static int
-add_arg(CURL *c, char *url, size_t size, const char *key, const char *val)
+add_arg(char *url, size_t size, const char *key, const char *val)
 {
 	char *e;
 	size_t len = strlen(url);
@@ -97,7 +78,7 @@ add_arg(CURL *c, char *url, size_t size, const char *key, const char *val)
 
 	if (val == NULL)
 		return 0;
-	if ((e = curl_easy_escape(c, val, 0)) == NULL)
+	if ((e = curl_easy_escape(NULL, val, 0)) == NULL)
 		return -1;
 	n = snprintf(url + len, size - len, "%s%s=%s",
 	    strchr(url, '?') ? "&" : "?", key, e);
@@ -105,82 +86,29 @@ add_arg(CURL *c, char *url, size_t size, const char *key, const char *val)
 	return n < 0 || (size_t)n >= size - len ? -1 : 0;
 }
 
-/* GET path with the arguments; fills body. */
+/* GET path with the arguments into *r (the caller frees it). */
 static int
 fetch(const char *socket, const char *path, const struct report_args *a,
-    struct body *b, long *http)
+    struct cli_reply *r)
 {
-	char url[8192], errbuf[CURL_ERROR_SIZE] = "";
-	struct curl_slist *hdr = NULL;
-	long oserr = 0;
-	CURL *c;
-	CURLcode cc;
+	char url[URL_PATH_MAX];
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-	    (c = curl_easy_init()) == NULL) {
-		fprintf(stderr, "motcua: cannot start libcurl\n");
-		return CR_DAEMON;
-	}
-	snprintf(url, sizeof(url), "http://localhost%s", path);
-	if (add_arg(c, url, sizeof(url), "from", a->from) < 0 ||
-	    add_arg(c, url, sizeof(url), "to", a->to) < 0 ||
-	    add_arg(c, url, sizeof(url), "agency", a->agency) < 0 ||
-	    add_arg(c, url, sizeof(url), "field", a->field) < 0 ||
-	    add_arg(c, url, sizeof(url), "procedure", a->procedure) < 0 ||
-	    add_arg(c, url, sizeof(url), "by", a->by) < 0 ||
-	    add_arg(c, url, sizeof(url), "format", a->format) < 0) {
-		curl_easy_cleanup(c);
-		curl_global_cleanup();
+	*r = (struct cli_reply){ 0 };
+	snprintf(url, sizeof(url), "%s", path);
+	if (add_arg(url, sizeof(url), "from", a->from) < 0 ||
+	    add_arg(url, sizeof(url), "to", a->to) < 0 ||
+	    add_arg(url, sizeof(url), "agency", a->agency) < 0 ||
+	    add_arg(url, sizeof(url), "field", a->field) < 0 ||
+	    add_arg(url, sizeof(url), "procedure", a->procedure) < 0 ||
+	    add_arg(url, sizeof(url), "by", a->by) < 0 ||
+	    add_arg(url, sizeof(url), "format", a->format) < 0)
 		return usage2("report", "arguments too long");
-	}
-	if (cli_target(c, socket, url + 16, &hdr) == -1) {
-		curl_easy_cleanup(c);
-		curl_global_cleanup();
-		return CR_USAGE;
-	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-	cc = curl_easy_perform(c);
-	if (cc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, http);
-	else
-		curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(hdr);
-	curl_global_cleanup();
-	if (cc != CURLE_OK) {
-		/* curl's own text speaks of "localhost port 80" */
-		fprintf(stderr, "motcua: cannot reach the daemon at %s: %s\n",
-		    socket,
-		    oserr != 0      ? strerror((int)oserr)
-		        : errbuf[0] ? errbuf
-		                    : curl_easy_strerror(cc));
-		return CR_DAEMON;
-	}
-	return CR_OK;
-}
-
-static int
-print_error(const struct body *b, long http)
-{
-	json_t *j = b->p ? json_loads(b->p, 0, NULL) : NULL;
-	json_t *e = json_object_get(j, "error");
-	const char *f = json_string_value(json_object_get(e, "field"));
-	const char *m = json_string_value(json_object_get(e, "message"));
-
-	if (m != NULL && f != NULL && f[0] != '\0')
-		fprintf(stderr, "motcua: %s: %s\n", f, m);
-	else if (m != NULL)
-		fprintf(stderr, "motcua: %s\n", m);
-	else
-		fprintf(stderr, "motcua: the daemon answered HTTP %ld\n", http);
-	json_decref(j);
-	return http >= 400 && http < 500 ? CR_FAIL : CR_DAEMON;
+	return cli_http_request(&(struct cli_request){ .socket = socket,
+	                            .method = "GET",
+	                            .path = url,
+	                            .reply_max = REPLY_MAX,
+	                            .timeout_ms = TIMEOUT_MS },
+	    r);
 }
 
 /* Writes len bytes to out (a file, renamed into place) or stdout. */
@@ -198,27 +126,24 @@ emit(const char *out, const char *p, size_t len)
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.part", out) >= sizeof(tmp))
 		return usage2("--out", "path too long");
 	if ((f = fopen(tmp, "wb")) == NULL) {
-		fprintf(stderr, "motcua: --out: cannot write %s: %s\n", tmp,
-		    strerror(errno));
+		cli_warn("--out: cannot write %s: %s", tmp, strerror(errno));
 		return CR_FAIL;
 	}
 	if (fwrite(p, 1, len, f) != len || fflush(f) != 0 ||
 	    fsync(fileno(f)) != 0) {
-		fprintf(stderr, "motcua: --out: writing %s: %s\n", tmp,
-		    strerror(errno));
+		cli_warn("--out: writing %s: %s", tmp, strerror(errno));
 		fclose(f);
 		unlink(tmp);
 		return CR_FAIL;
 	}
 	if (fclose(f) != 0 || rename(tmp, out) != 0) {
-		fprintf(stderr, "motcua: --out: %s: %s\n", out,
-		    strerror(errno));
+		cli_warn("--out: %s: %s", out, strerror(errno));
 		unlink(tmp);
 		return CR_FAIL;
 	}
 	return CR_OK;
 fail_stdout:
-	fprintf(stderr, "motcua: writing the output: %s\n", strerror(errno));
+	cli_warn("writing the output: %s", strerror(errno));
 	return CR_FAIL;
 }
 
@@ -334,12 +259,10 @@ cli_report_main(const char *socket, int argc, char **argv)
 	};
 	struct report_args a = { 0 };
 	struct report_params p;
-	struct body b = { 0 };
+	struct cli_reply r = { 0 };
 	const char *out = NULL, *format = NULL;
 	bool f06a = false;
 	char err[256];
-	json_t *j;
-	long http = 0;
 	int c, rc;
 
 	if (argc >= 2 && strcmp(argv[1], "06a") == 0) {
@@ -412,37 +335,34 @@ cli_report_main(const char *socket, int argc, char **argv)
 	if (p.format == RF_XLSX && out == NULL && isatty(STDOUT_FILENO))
 		return usage2("--out", "required for xlsx on a terminal");
 	rc = fetch(socket, f06a ? "/api/v1/reports/06a" : "/api/v1/reports", &a,
-	    &b, &http);
+	    &r);
 	if (rc != CR_OK)
 		goto done;
-	if (http != 200) {
-		rc = print_error(&b, http);
+	if (r.http != 200) {
+		rc = cli_http_error(&r);
 		goto done;
 	}
 	if (p.format != RF_TABLE) {
-		rc = emit(out, b.p ? b.p : "", b.len);
+		rc = emit(out, r.body.p ? r.body.p : "", r.body.len);
 		if (rc == CR_OK && out == NULL && p.format == RF_JSON)
 			putchar('\n'); /* the daemon's JSON has no newline */
 		goto done;
 	}
-	if ((j = json_loadb(b.p ? b.p : "", b.len, 0, NULL)) == NULL) {
-		fprintf(stderr, "motcua: bad reply from the daemon\n");
+	if (r.json == NULL) {
+		cli_warn("bad reply from the daemon");
 		rc = CR_DAEMON;
 		goto done;
 	}
 	if (out != NULL && freopen(out, "w", stdout) == NULL) {
-		fprintf(stderr, "motcua: --out: cannot write %s: %s\n", out,
-		    strerror(errno));
-		json_decref(j);
+		cli_warn("--out: cannot write %s: %s", out, strerror(errno));
 		rc = CR_FAIL;
 		goto done;
 	}
 	if (p.by == SR_BY_NONE)
-		table_summary(j);
+		table_summary(r.json);
 	else
-		table_groups(j);
-	json_decref(j);
+		table_groups(r.json);
 done:
-	free(b.p);
+	cli_reply_free(&r);
 	return rc;
 }

@@ -1,5 +1,4 @@
 /* cli_scan.c: see cli_scan.h. */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,78 +9,12 @@
 #include <jansson.h>
 
 #include "cli_scan.h"
-#include "cli_user.h"
+#include "cli_http.h"
 
 enum { OK = 0, FAIL = 1, USAGE = 2, DAEMON = 3 };
 
-#define CONNECT_TIMEOUT_MS 2000L
-#define TIMEOUT_MS         10000L
-#define REPLY_MAX          (1u << 20)
-
-struct body {
-	char *p;
-	size_t len;
-};
-
-static size_t
-on_body(char *data, size_t size, size_t n, void *arg)
-{
-	struct body *b = arg;
-	char *p;
-
-	n *= size;
-	if (n > REPLY_MAX - b->len)
-		return 0;
-	if ((p = realloc(b->p, b->len + n + 1)) == NULL)
-		return 0;
-	memcpy(p + b->len, data, n);
-	b->len += n;
-	p[b->len] = '\0';
-	b->p = p;
-	return n;
-}
-
-/* GET path on the admin socket into b; the exit code. */
-static int
-get(const char *socket, const char *path, struct body *b, long *http)
-{
-	char url[256], err[CURL_ERROR_SIZE] = "";
-	struct curl_slist *hdr = NULL;
-	CURL *c;
-	CURLcode cc;
-
-	*b = (struct body){ NULL, 0 };
-	snprintf(url, sizeof url, "http://localhost%s", path);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-	    (c = curl_easy_init()) == NULL) {
-		fputs("motcua: cannot start libcurl\n", stderr);
-		return DAEMON;
-	}
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-	/* the staff listener over TCP when MOTCUA_URL is set (cli_user.c) */
-	if (cli_target(c, socket, url + 16, &hdr) == -1) {
-		curl_easy_cleanup(c);
-		curl_global_cleanup();
-		return USAGE;
-	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, http);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(hdr);
-	curl_global_cleanup();
-	if (cc != CURLE_OK) {
-		fprintf(stderr, "motcua: cannot talk to the daemon at %s: %s\n",
-		    socket, err[0] ? err : curl_easy_strerror(cc));
-		return DAEMON;
-	}
-	return OK;
-}
+#define TIMEOUT_MS 10000L
+#define REPLY_MAX  (1u << 20)
 
 static const char *
 js(json_t *o, const char *k)
@@ -151,9 +84,7 @@ int
 cli_scanners(const char *socket, int argc, char **argv)
 {
 	bool as_json = false;
-	struct body b;
-	long http = 0;
-	json_t *j;
+	struct cli_reply r;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -164,27 +95,28 @@ cli_scanners(const char *socket, int argc, char **argv)
 			fputs(CLI_SCANNERS_USAGE, stdout);
 			return OK;
 		} else {
-			fprintf(stderr,
-			    "motcua: scanners: unknown argument "
-			    "'%s'\n%s",
-			    argv[i], CLI_SCANNERS_USAGE);
+			cli_warn("scanners: unknown argument '%s'", argv[i]);
+			fputs(CLI_SCANNERS_USAGE, stderr);
 			return USAGE;
 		}
 	}
-	if ((rc = get(socket, "/api/v1/scanners", &b, &http)) != OK)
-		return rc;
-	j = json_loadb(b.p ? b.p : "", b.len, 0, NULL);
-	if (http != 200 || !json_is_array(json_object_get(j, "scanners"))) {
-		fprintf(stderr,
-		    "motcua: bad reply from the daemon (HTTP %ld)\n", http);
+	rc = cli_http_request(&(struct cli_request){ .socket = socket,
+	                          .method = "GET",
+	                          .path = "/api/v1/scanners",
+	                          .reply_max = REPLY_MAX,
+	                          .timeout_ms = TIMEOUT_MS },
+	    &r);
+	if (rc == OK &&
+	    (r.http != 200 ||
+	        !json_is_array(json_object_get(r.json, "scanners")))) {
+		cli_warn("bad reply from the daemon (HTTP %ld)", r.http);
 		rc = DAEMON;
-	} else if (as_json) {
-		fwrite(b.p, 1, b.len, stdout);
+	} else if (rc == OK && as_json) {
+		fwrite(r.body.p, 1, r.body.len, stdout);
 		fputc('\n', stdout);
-	} else {
-		print_table(j);
+	} else if (rc == OK) {
+		print_table(r.json);
 	}
-	json_decref(j);
-	free(b.p);
+	cli_reply_free(&r);
 	return rc;
 }

@@ -1,7 +1,6 @@
 /* cli_user.c: see cli_user.h. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,253 +15,32 @@
 #include <sodium.h>
 
 #include "calendar.h"
+#include "cli_http.h"
 #include "cli_user.h"
 
 enum { OK = 0, FAIL = 1, USAGE = 2, DAEMON = 3 };
 
-#define CONNECT_TIMEOUT_MS 2000L
-#define TIMEOUT_MS         60000L
-#define REPLY_MAX          (64u << 20)
-#define TOKEN_TEXT_MAX     128
-#define PASSWORD_MAX       1024
+#define TIMEOUT_MS   60000L
+#define REPLY_MAX    (64u << 20)
+#define PASSWORD_MAX 1024
 
-struct body {
-	char *p;
-	size_t len;
-};
-
-static void warn(const char *fmt, ...)
-    __attribute__((__format__(__printf__, 1, 2)));
-
-static void
-warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("motcua: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-bool
-cli_remote(void)
-{
-	const char *u = getenv("MOTCUA_URL");
-
-	return u != NULL && u[0] != '\0';
-}
-
-/* The bearer token: MOTCUA_TOKEN, else the first line of
- * MOTCUA_TOKEN_FILE. Only token characters are accepted, so nothing can
- * break out of the header line. */
+/* One request; req (borrowed) is POSTed as JSON when not NULL. *out:
+ * the parsed reply (caller frees). Exit code; errors printed. */
 static int
-bearer(char out[TOKEN_TEXT_MAX + 1])
+call(const char *socket, const char *method, const char *path, json_t *req,
+    json_t **out)
 {
-	const char *t = getenv("MOTCUA_TOKEN"), *file;
-	size_t n;
+	struct cli_reply r;
+	int rc = cli_http_json(&(struct cli_request){ .socket = socket,
+	                           .method = method,
+	                           .path = path,
+	                           .json = req,
+	                           .reply_max = REPLY_MAX,
+	                           .timeout_ms = TIMEOUT_MS },
+	    &r);
 
-	if (t != NULL && t[0] != '\0') {
-		snprintf(out, TOKEN_TEXT_MAX + 1, "%s", t);
-		if (strlen(t) > TOKEN_TEXT_MAX) {
-			warn("MOTCUA_TOKEN: longer than %d bytes",
-			    TOKEN_TEXT_MAX);
-			return -1;
-		}
-	} else if ((file = getenv("MOTCUA_TOKEN_FILE")) != NULL &&
-	    file[0] != '\0') {
-		FILE *f = fopen(file, "re");
-
-		if (f == NULL) {
-			warn("--token-file %s: %s", file, strerror(errno));
-			return -1;
-		}
-		if (fgets(out, TOKEN_TEXT_MAX + 1, f) == NULL)
-			out[0] = '\0';
-		fclose(f);
-	} else {
-		warn("MOTCUA_URL is set: give a token with MOTCUA_TOKEN or "
-		     "--token-file");
-		return -1;
-	}
-	n = strcspn(out, "\r\n");
-	out[n] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		char c = out[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		        (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-			warn("the token has a character tokens never have");
-			return -1;
-		}
-	}
-	if (n == 0) {
-		warn("the token is empty");
-		return -1;
-	}
-	return 0;
-}
-
-int
-cli_target(CURL *c, const char *socket, const char *path,
-    struct curl_slist **hdr)
-{
-	char url[8192], tok[TOKEN_TEXT_MAX + 1], line[TOKEN_TEXT_MAX + 32];
-	const char *base = getenv("MOTCUA_URL"), *ca = getenv("MOTCUA_CA_FILE");
-	struct curl_slist *h;
-	size_t bl;
-
-	if (!cli_remote()) {
-		if ((size_t)snprintf(url, sizeof url, "http://localhost%s",
-		        path) >= sizeof url) {
-			warn("request path too long");
-			return -1;
-		}
-		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
-		curl_easy_setopt(c, CURLOPT_URL, url);
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-		return 0;
-	}
-	if (strncmp(base, "http://", 7) != 0 &&
-	    strncmp(base, "https://", 8) != 0) {
-		warn("MOTCUA_URL: expected http(s)://host:port");
-		return -1;
-	}
-	bl = strlen(base);
-	while (bl > 0 && base[bl - 1] == '/')
-		bl--;
-	if ((size_t)snprintf(url, sizeof url, "%.*s%s", (int)bl, base, path) >=
-	    sizeof url) {
-		warn("request path too long");
-		return -1;
-	}
-	if (bearer(tok) == -1)
-		return -1;
-	snprintf(line, sizeof line, "Authorization: Bearer %s", tok);
-	sodium_memzero(tok, sizeof tok);
-	h = curl_slist_append(*hdr, line);
-	sodium_memzero(line, sizeof line);
-	if (h == NULL) {
-		warn("out of memory");
-		return -1;
-	}
-	*hdr = h;
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, NULL);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	if (ca != NULL && ca[0] != '\0')
-		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
-	return 0;
-}
-
-static size_t
-on_body(char *data, size_t size, size_t n, void *arg)
-{
-	struct body *b = arg;
-	char *p;
-
-	n *= size;
-	if (n > REPLY_MAX - b->len)
-		return 0;
-	if ((p = realloc(b->p, b->len + n + 1)) == NULL)
-		return 0;
-	memcpy(p + b->len, data, n);
-	b->len += n;
-	p[b->len] = '\0';
-	b->p = p;
-	return n;
-}
-
-/* One request; body_json (borrowed) is POSTed when not NULL. *out: the
- * parsed reply (caller frees). Exit code; errors printed. */
-static int
-call(const char *socket, const char *method, const char *path,
-    json_t *body_json, json_t **out)
-{
-	char err[CURL_ERROR_SIZE] = "", *text = NULL;
-	struct body b = { NULL, 0 };
-	struct curl_slist *hdr = NULL, *h;
-	long http = 0;
-	CURL *c;
-	CURLcode cc;
-	json_t *j, *e;
-	int rc = OK;
-
-	*out = NULL;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-	    (c = curl_easy_init()) == NULL) {
-		warn("cannot start libcurl");
-		return DAEMON;
-	}
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	if (body_json != NULL) {
-		if ((text = json_dumps(body_json, JSON_COMPACT)) == NULL ||
-		    (h = curl_slist_append(hdr,
-		         "Content-Type: application/json")) == NULL) {
-			warn("out of memory");
-			rc = DAEMON;
-			goto out;
-		}
-		hdr = h;
-		curl_easy_setopt(c, CURLOPT_POST, 1L);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(text));
-	} else if (strcmp(method, "POST") == 0) {
-		curl_easy_setopt(c, CURLOPT_POST, 1L);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
-	}
-	if (cli_target(c, socket, path, &hdr) == -1) {
-		rc = USAGE;
-		goto out;
-	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &http);
-	if (cc != CURLE_OK) {
-		warn("cannot talk to the daemon at %s: %s", socket,
-		    err[0] ? err : curl_easy_strerror(cc));
-		rc = DAEMON;
-		goto out;
-	}
-	j = b.p ? json_loadb(b.p, b.len, 0, NULL) : NULL;
-	if (http < 200 || http > 299) {
-		const char *f, *m;
-
-		e = json_object_get(j, "error");
-		f = json_string_value(json_object_get(e, "field"));
-		m = json_string_value(json_object_get(e, "message"));
-		if (m != NULL && f != NULL && *f != '\0')
-			warn("%s: %s", f, m);
-		else if (m != NULL)
-			warn("%s", m);
-		else
-			warn("the daemon answered HTTP %ld", http);
-		json_decref(j);
-		rc = http >= 400 && http < 500 ? FAIL : DAEMON;
-		goto out;
-	}
-	if (j == NULL) {
-		warn("bad reply from the daemon");
-		rc = DAEMON;
-		goto out;
-	}
-	*out = j;
-out:
-	if (text != NULL) {
-		sodium_memzero(text, strlen(text)); /* it may hold a password */
-		free(text);
-	}
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(c);
-	curl_global_cleanup();
-	free(b.p);
+	*out = rc == OK ? json_incref(r.json) : NULL;
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -305,7 +83,7 @@ bad_opt(int c, char **argv, char *buf, size_t size)
 static int
 usage(const char *cmd, const char *msg)
 {
-	warn("%s: %s", cmd, msg);
+	cli_warn("%s: %s", cmd, msg);
 	fprintf(stderr, "Try 'motcua %s --help'.\n", cmd);
 	return USAGE;
 }
@@ -339,20 +117,20 @@ read_password(bool from_stdin, char *pw, size_t size)
 
 	if (from_stdin) {
 		if (read_secret_line(stdin, pw, size) == -1 || pw[0] == '\0') {
-			warn("--password-stdin: expected one line with the "
-			     "password");
+			cli_warn("--password-stdin: expected one line with the "
+			         "password");
 			return -1;
 		}
 		return 0;
 	}
 	if ((tty = fopen("/dev/tty", "r+e")) == NULL) {
-		warn("no terminal to read the password from; use "
-		     "--password-stdin");
+		cli_warn("no terminal to read the password from; use "
+		         "--password-stdin");
 		return -1;
 	}
 	if (tcgetattr(fileno(tty), &old) == -1) {
-		warn("no terminal to read the password from; use "
-		     "--password-stdin");
+		cli_warn("no terminal to read the password from; use "
+		         "--password-stdin");
 		fclose(tty);
 		return -1;
 	}
@@ -366,10 +144,11 @@ read_password(bool from_stdin, char *pw, size_t size)
 		fflush(tty);
 		if (read_secret_line(tty, again, sizeof again) == 0) {
 			if (strcmp(pw, again) != 0)
-				warn("the two entries differ; nothing changed");
+				cli_warn(
+				    "the two entries differ; nothing changed");
 			else if (strlen(pw) < 4)
-				warn("a password or PIN has at least 4 "
-				     "characters");
+				cli_warn("a password or PIN has at least 4 "
+				         "characters");
 			else
 				rc = 0;
 		}
@@ -532,8 +311,7 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 		return rc;
 	if (strcmp(sub, "token") == 0) {
 		puts(json_string_value(json_object_get(rep, "token")));
-		fprintf(stderr,
-		    "motcua: token %lld for %s: shown once, keep it safe\n",
+		cli_warn("token %lld for %s: shown once, keep it safe",
 		    (long long)json_integer_value(json_object_get(rep, "id")),
 		    name);
 	} else if (strcmp(sub, "revoke") == 0) {

@@ -1,23 +1,9 @@
-/* cli_user.h: `motcua user ...` and `motcua audit ...` (docs/cli.md), and
- * the CLI's way to the daemon: the admin Unix socket, or the staff
- * listener over TCP with a bearer token when MOTCUA_URL is set
- * (docs/security.md). Exit codes as motcua's: 0 done, 1 refused or not
- * found, 2 usage, 3 daemon unreachable or a bad reply. */
+/* cli_user.h: `motcua user ...` and `motcua audit ...` (docs/cli.md).
+ * The way to the daemon, admin socket or TCP with a bearer token, is
+ * cli_http.h's. Exit codes as motcua's: 0 done, 1 refused or not found,
+ * 2 usage, 3 daemon unreachable or a bad reply. */
 #ifndef CLI_USER_H
 #define CLI_USER_H
-#include <stdbool.h>
-
-#include <curl/curl.h>
-
-/* Is MOTCUA_URL set (the CLI talks TCP to the staff listener)? */
-bool cli_remote(void);
-/* Points c at path on the daemon, after every other option is set: the
- * admin socket, or MOTCUA_URL + path with "Authorization: Bearer" from
- * MOTCUA_TOKEN or the file in MOTCUA_TOKEN_FILE appended to *hdr (the
- * caller sets CURLOPT_HTTPHEADER and frees the list). CA file:
- * MOTCUA_CA_FILE. 0, or -1 with the reason printed. */
-int cli_target(CURL *c, const char *socket, const char *path,
-    struct curl_slist **hdr);
 
 int cli_user(const char *socket, const char *actor, int argc, char **argv);
 int cli_audit(const char *socket, const char *actor, int argc, char **argv);

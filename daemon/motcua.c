@@ -2,9 +2,10 @@
  * admin Unix socket through libcurl (blocking is fine here: this is a
  * short-lived tool, not the daemon's loop). docs/cli.md is the manual.
  *
- * Layout: bounded buffers; the request helper; argument checks; output
- * helpers (tables, times); one function per command; the command table
- * and main(). Exit codes: see enum below and `motcua --help`. */
+ * Layout: path builders and the request helpers (the transport is
+ * cli_http.c's); argument checks; output helpers (tables, times); one
+ * function per command; the command table and main(). Exit codes: see
+ * enum below and `motcua --help`. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -31,6 +32,7 @@
 #include "cli_print.h"
 #include "cli_scan.h"
 #include "cli_decode.h"
+#include "cli_http.h"
 #include "cli_user.h"
 #include "cli_postal.h"
 #include "textfold.h"
@@ -47,7 +49,6 @@ enum {
 };
 
 #define DEFAULT_SOCKET     "/run/motcuad/admin.sock"
-#define CONNECT_TIMEOUT_MS 2000L
 #define REQUEST_TIMEOUT_MS 60000L
 #define IMPORT_TIMEOUT_MS  600000L     /* one chunk of 20000 lines */
 #define REPLY_MAX          (32u << 20) /* bytes of one reply body */
@@ -63,7 +64,6 @@ struct cli {
 	const char *socket; /* borrowed from argv or the environment */
 	const char *actor;  /* borrowed */
 	CURL *curl;         /* owned; NULL until the first request */
-	char errbuf[CURL_ERROR_SIZE];
 };
 
 struct command;
@@ -76,66 +76,17 @@ struct command {
 	const char *usage;   /* the text of `motcua NAME --help` */
 };
 
-static void cli_warn(const char *fmt, ...)
-    __attribute__((__format__(__printf__, 1, 2)));
-
-/* "motcua: " + message + newline on stderr. */
-static void
-cli_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("motcua: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* ---- bounded buffers ------------------------------------------------ */
-
-/* A growable byte buffer, born with a maximum; always NUL-terminated when
- * p != NULL. Passing max is an error (ENOBUFS), not a bigger buffer. */
-struct buf {
-	char *p;    /* owned */
-	size_t len; /* bytes used, NUL excluded; len < cap */
-	size_t cap;
-	size_t max; /* len never exceeds max */
-};
+/* ---- bounded buffers (struct cli_buf, cli_http.h) ------------------ */
 
 static int
-buf_add(struct buf *b, const void *data, size_t len)
+buf_adds(struct cli_buf *b, const char *s)
 {
-	if (len > b->max - b->len) {
-		errno = ENOBUFS;
-		return -1;
-	}
-	if (b->p == NULL || len >= b->cap - b->len) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (len >= cap - b->len)
-			cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
-		if ((p = realloc(b->p, cap)) == NULL)
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, len);
-	b->len += len;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-static int
-buf_adds(struct buf *b, const char *s)
-{
-	return buf_add(b, s, strlen(s));
+	return cli_buf_add(b, s, strlen(s));
 }
 
 /* Appends s URL-encoded (a path segment or a query value). */
 static int
-buf_add_escaped(struct buf *b, CURL *curl, const char *s)
+buf_add_escaped(struct cli_buf *b, CURL *curl, const char *s)
 {
 	char *e = curl_easy_escape(curl, s, (int)strlen(s));
 	int rc;
@@ -149,7 +100,7 @@ buf_add_escaped(struct buf *b, CURL *curl, const char *s)
 
 /* Appends "&key=value" (or "?key=value" first) when value is not NULL. */
 static int
-buf_add_query(struct buf *b, CURL *curl, const char *key, const char *value)
+buf_add_query(struct cli_buf *b, CURL *curl, const char *key, const char *value)
 {
 	if (value == NULL)
 		return 0;
@@ -160,40 +111,7 @@ buf_add_query(struct buf *b, CURL *curl, const char *key, const char *value)
 	return buf_add_escaped(b, curl, value);
 }
 
-static void
-buf_free(struct buf *b)
-{
-	free(b->p);
-	*b = (struct buf){ .max = b->max };
-}
-
 /* ---- the request helper --------------------------------------------- */
-
-struct reply {
-	long http;       /* HTTP status; 0 when no answer came */
-	json_t *json;    /* owned; the parsed body, NULL when not JSON */
-	struct buf body; /* owned; at most REPLY_MAX bytes */
-};
-
-static void
-reply_free(struct reply *r)
-{
-	json_decref(r->json);
-	buf_free(&r->body);
-	*r = (struct reply){ 0 };
-}
-
-static size_t
-on_body(char *data, size_t size, size_t n, void *arg)
-{
-	struct buf *b = arg;
-
-	/* returning less than given aborts with CURLE_WRITE_ERROR */
-	if (buf_add(b, data, n) < 0)
-		return 0;
-	(void)size; /* always 1 for a write callback */
-	return n;
-}
 
 /* Creates the curl handle on first use: `code check` and --help never
  * need libcurl at all. */
@@ -208,154 +126,40 @@ cli_curl(struct cli *cli)
 	return cli->curl;
 }
 
-/* Prints the daemon's error object: {"error":{"field","message"}}. */
-static void
-print_api_error(const struct reply *r)
-{
-	json_t *e = json_object_get(r->json, "error");
-	const char *field = json_string_value(json_object_get(e, "field"));
-	const char *msg = json_string_value(json_object_get(e, "message"));
-
-	if (msg != NULL && field != NULL && field[0] != '\0')
-		cli_warn("%s: %s", field, msg);
-	else if (msg != NULL)
-		cli_warn("%s", msg);
-	else
-		cli_warn("the daemon answered HTTP %ld", r->http);
-}
-
-/* One request. method "GET" or "POST"; path starts with "/api/"; body
- * (len bytes) is sent as ctype when not NULL. Blocks for at most
- * timeout_ms. Fills *r (the caller frees it with reply_free, whatever
- * the result; r->json is kept on a 4xx so callers can read details).
- * Returns EXIT_OK on a 2xx with a JSON body, else prints why and returns
- * EXIT_FAIL for a 4xx, EXIT_DAEMON for anything else. */
+/* One request (cli_http_json) on the one connection, at most REPLY_MAX
+ * bytes back: body (len bytes of ctype) when not NULL. The caller frees
+ * *r with cli_reply_free whatever the result. The exit code; errors
+ * printed. (Without a handle, cli_http makes its own or says why not.) */
 static int
 request(struct cli *cli, const char *method, const char *path,
     const char *ctype, const char *body, size_t len, long timeout_ms,
-    struct reply *r)
+    struct cli_reply *r)
 {
-	struct curl_slist *hdr = NULL, *h;
-	char url[16 + 8192], ctline[64];
-	const char *fields[] = { "Expect:", "Accept: application/json", NULL };
-	json_error_t jerr;
-	long oserr = 0;
-	CURLcode cc;
-	CURL *c;
-
-	*r = (struct reply){ .body.max = REPLY_MAX };
-	if ((c = cli_curl(cli)) == NULL) {
-		cli_warn("cannot start libcurl");
-		return EXIT_DAEMON;
-	}
-	if ((size_t)snprintf(url, sizeof(url), "http://localhost%s", path) >=
-	    sizeof(url)) {
-		cli_warn("request path too long");
-		return EXIT_USAGE;
-	}
-	/* reset keeps the connection cache: one socket for many requests */
-	curl_easy_reset(c);
-	cli->errbuf[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cli->errbuf);
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, cli->socket);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "motcua/" MOTCUA_VERSION);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
-	if (strcmp(method, "POST") == 0) {
-		curl_easy_setopt(c, CURLOPT_POST, 1L);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS,
-		    body != NULL ? body : "");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)(body != NULL ? len : 0));
-	} else {
-		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-	}
-	snprintf(ctline, sizeof(ctline), "Content-Type: %s",
-	    ctype != NULL ? ctype : "application/json");
-	/* "Expect:" drops the 100-continue pause before large bodies */
-	fields[2] = ctline;
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if ((h = curl_slist_append(hdr, fields[i])) == NULL) {
-			curl_slist_free_all(hdr);
-			cli_warn("out of memory");
-			return EXIT_DAEMON;
-		}
-		hdr = h;
-	}
-	/* the staff listener over TCP when MOTCUA_URL is set (cli_user.c) */
-	if (cli_target(c, cli->socket, path, &hdr) == -1) {
-		curl_slist_free_all(hdr);
-		return EXIT_USAGE;
-	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	cc = curl_easy_perform(c);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-	curl_slist_free_all(hdr);
-	if (cc != CURLE_OK) {
-		const char *why =
-		    cli->errbuf[0] ? cli->errbuf : curl_easy_strerror(cc);
-
-		if (cc == CURLE_WRITE_ERROR && r->body.len > 0)
-			cli_warn("reply from the daemon larger than %u MiB",
-			    REPLY_MAX >> 20);
-		else if (cc == CURLE_COULDNT_CONNECT &&
-		    curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr) ==
-		        CURLE_OK &&
-		    oserr != 0)
-			/* curl's own text speaks of "localhost port 80" */
-			cli_warn("cannot reach the daemon at %s: %s",
-			    cli->socket, strerror((int)oserr));
-		else if (cc == CURLE_COULDNT_CONNECT)
-			cli_warn("cannot reach the daemon at %s: %s",
-			    cli->socket, why);
-		else if (cc == CURLE_OPERATION_TIMEDOUT)
-			cli_warn("no answer from the daemon at %s within %ld s",
-			    cli->socket, timeout_ms / 1000);
-		else
-			cli_warn("talking to the daemon at %s: %s", cli->socket,
-			    why);
-		return EXIT_DAEMON;
-	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->http);
-	if (r->body.len > 0)
-		r->json = json_loadb(r->body.p, r->body.len, 0, &jerr);
-	if (r->http >= 400 && r->http < 500) {
-		print_api_error(r);
-		return EXIT_FAIL;
-	}
-	if (r->http < 200 || r->http > 299) {
-		print_api_error(r);
-		return EXIT_DAEMON;
-	}
-	if (r->json == NULL) {
-		cli_warn("bad reply from the daemon: %s",
-		    r->body.len ? jerr.text : "empty body");
-		return EXIT_DAEMON;
-	}
-	return EXIT_OK;
+	return cli_http_json(&(struct cli_request){ .socket = cli->socket,
+	                         .curl = cli_curl(cli),
+	                         .method = method,
+	                         .path = path,
+	                         .body = body,
+	                         .len = len,
+	                         .ctype = ctype,
+	                         .reply_max = REPLY_MAX,
+	                         .timeout_ms = timeout_ms },
+	    r);
 }
 
 /* POSTs a JSON object (borrowed) and fills *r like request(). */
 static int
-request_json(struct cli *cli, const char *path, json_t *obj, struct reply *r)
+request_json(struct cli *cli, const char *path, json_t *obj,
+    struct cli_reply *r)
 {
-	char *text = json_dumps(obj, JSON_COMPACT);
-	int rc;
-
-	if (text == NULL) {
-		*r = (struct reply){ 0 };
-		cli_warn("out of memory");
-		return EXIT_DAEMON;
-	}
-	rc = request(cli, "POST", path, NULL, text, strlen(text),
-	    REQUEST_TIMEOUT_MS, r);
-	free(text);
-	return rc;
+	return cli_http_json(&(struct cli_request){ .socket = cli->socket,
+	                         .curl = cli_curl(cli),
+	                         .method = "POST",
+	                         .path = path,
+	                         .json = obj,
+	                         .reply_max = REPLY_MAX,
+	                         .timeout_ms = REQUEST_TIMEOUT_MS },
+	    r);
 }
 
 /* "/api/v1/dossiers/<code><tail>", the code URL-encoded. NULL on error;
@@ -363,12 +167,12 @@ request_json(struct cli *cli, const char *path, json_t *obj, struct reply *r)
 static char *
 dossier_path(struct cli *cli, const char *code, const char *tail)
 {
-	struct buf b = { .max = 4096 };
+	struct cli_buf b = { .max = 4096 };
 	CURL *c = cli_curl(cli);
 
 	if (c == NULL || buf_adds(&b, "/api/v1/dossiers/") < 0 ||
 	    buf_add_escaped(&b, c, code) < 0 || buf_adds(&b, tail) < 0) {
-		buf_free(&b);
+		cli_buf_free(&b);
 		cli_warn("out of memory");
 		return NULL;
 	}
@@ -386,14 +190,13 @@ usage_error(const struct command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("motcua: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vwarn(fmt, ap);
 	va_end(ap);
 	if (cmd != NULL)
-		fprintf(stderr, "\nTry 'motcua %s --help'.\n", cmd->name);
+		fprintf(stderr, "Try 'motcua %s --help'.\n", cmd->name);
 	else
-		fputs("\nTry 'motcua --help'.\n", stderr);
+		fputs("Try 'motcua --help'.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -667,7 +470,7 @@ jint(json_t *obj, const char *key)
 
 /* Prints the body as the daemon sent it, with a final newline. */
 static void
-print_raw(const struct reply *r)
+print_raw(const struct cli_reply *r)
 {
 	fwrite(r->body.p, 1, r->body.len, stdout);
 	if (r->body.len == 0 || r->body.p[r->body.len - 1] != '\n')
@@ -677,7 +480,7 @@ print_raw(const struct reply *r)
 /* Prints the body on one line: white space outside strings dropped, so
  * numbers keep the daemon's exact text. */
 static void
-print_compact(const struct reply *r)
+print_compact(const struct cli_reply *r)
 {
 	bool in_str = false, esc = false;
 
@@ -775,7 +578,7 @@ cmd_intake(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	const char *phone = NULL, *address = NULL, *email = NULL;
 	const char *summary = NULL, *delivery = NULL;
 	char agency[DCODE_AGENCY_MAX + 1] = "", t[40];
-	struct reply r;
+	struct cli_reply r;
 	bool json = false;
 	json_t *body;
 	int c, rc;
@@ -885,7 +688,7 @@ cmd_intake(struct cli *cli, const struct command *cmd, int argc, char **argv)
 		    jstr(r.json, "lookup_url") ? jstr(r.json, "lookup_url")
 		                               : "");
 	}
-	reply_free(&r);
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -995,7 +798,7 @@ cmd_show(struct cli *cli, const struct command *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char code[DCODE_TEXT_MAX + 1], *path;
-	struct reply r;
+	struct cli_reply r;
 	bool json = false;
 	int c, rc;
 
@@ -1022,7 +825,7 @@ cmd_show(struct cli *cli, const struct command *cmd, int argc, char **argv)
 		if (print_history(json_object_get(r.json, "events")) < 0)
 			rc = EXIT_DAEMON;
 	}
-	reply_free(&r);
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -1031,7 +834,7 @@ static int
 post_and_brief(struct cli *cli, const char *code, const char *tail,
     json_t *body, bool json)
 {
-	struct reply r;
+	struct cli_reply r;
 	char *path;
 	int rc;
 
@@ -1046,7 +849,7 @@ post_and_brief(struct cli *cli, const char *code, const char *tail,
 		print_raw(&r);
 	else if (rc == EXIT_OK)
 		print_brief(r.json);
-	reply_free(&r);
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -1298,8 +1101,8 @@ cmd_search(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	};
 	const char *code = NULL, *name = NULL, *from = NULL, *to = NULL;
 	const char *limit = NULL;
-	struct buf path = { .max = 8192 };
-	struct reply r;
+	struct cli_buf path = { .max = 8192 };
+	struct cli_reply r;
 	bool json = false;
 	json_t *results;
 	int c, rc, dfrom, dto;
@@ -1362,12 +1165,12 @@ cmd_search(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	    buf_add_query(&path, curl, "from", from) < 0 ||
 	    buf_add_query(&path, curl, "to", to) < 0 ||
 	    buf_add_query(&path, curl, "limit", limit) < 0) {
-		buf_free(&path);
+		cli_buf_free(&path);
 		cli_warn("out of memory");
 		return EXIT_DAEMON;
 	}
 	rc = request(cli, "GET", path.p, NULL, NULL, 0, REQUEST_TIMEOUT_MS, &r);
-	buf_free(&path);
+	cli_buf_free(&path);
 	if (rc != EXIT_OK)
 		goto out;
 	results = json_object_get(r.json, "results");
@@ -1384,7 +1187,7 @@ cmd_search(struct cli *cli, const struct command *cmd, int argc, char **argv)
 		rc = EXIT_DAEMON;
 	}
 out:
-	reply_free(&r);
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -1392,7 +1195,7 @@ static int
 cmd_token(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	char code[DCODE_TEXT_MAX + 1], *path;
-	struct reply r;
+	struct cli_reply r;
 	bool help;
 	int rc;
 
@@ -1415,7 +1218,7 @@ cmd_token(struct cli *cli, const struct command *cmd, int argc, char **argv)
 			printf("%s\n%s\n", tok, url != NULL ? url : "");
 		}
 	}
-	reply_free(&r);
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -1448,7 +1251,7 @@ print_age(const char *label, json_t *t)
 static int
 sync_status_cmd(struct cli *cli, bool as_json)
 {
-	struct reply r;
+	struct cli_reply r;
 	json_t *j, *parked, *e;
 	size_t i;
 	int rc;
@@ -1508,7 +1311,7 @@ sync_status_cmd(struct cli *cli, bool as_json)
 	if (jint(j, "parked_count") > 0)
 		printf("Fix the cause, then: motcua sync retry [CODE]\n");
 out:
-	reply_free(&r);
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -1528,8 +1331,8 @@ print_codes(const char *title, json_t *arr)
 static int
 sync_verify_cmd(struct cli *cli, const char *from, const char *to, bool as_json)
 {
-	struct buf path = { .max = 512 };
-	struct reply r;
+	struct cli_buf path = { .max = 512 };
+	struct cli_reply r;
 	json_t *j, *cd, *e;
 	size_t i;
 	CURL *curl;
@@ -1539,12 +1342,12 @@ sync_verify_cmd(struct cli *cli, const char *from, const char *to, bool as_json)
 	    buf_adds(&path, "/api/v1/sync/verify") < 0 ||
 	    buf_add_query(&path, curl, "from", from) < 0 ||
 	    buf_add_query(&path, curl, "to", to) < 0) {
-		buf_free(&path);
+		cli_buf_free(&path);
 		cli_warn("out of memory");
 		return EXIT_DAEMON;
 	}
 	rc = request(cli, "GET", path.p, NULL, NULL, 0, REQUEST_TIMEOUT_MS, &r);
-	buf_free(&path);
+	cli_buf_free(&path);
 	if (rc != EXIT_OK)
 		goto out;
 	j = r.json;
@@ -1583,7 +1386,7 @@ sync_verify_cmd(struct cli *cli, const char *from, const char *to, bool as_json)
 	if (!json_is_true(json_object_get(j, "ok")))
 		rc = EXIT_FAIL;
 out:
-	reply_free(&r);
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -1592,7 +1395,7 @@ sync_retry_cmd(struct cli *cli, const char *code)
 {
 	char canon[DCODE_TEXT_MAX + 1];
 	json_t *body = json_object();
-	struct reply r;
+	struct cli_reply r;
 	int rc;
 
 	if (code != NULL) {
@@ -1607,7 +1410,7 @@ sync_retry_cmd(struct cli *cli, const char *code)
 	if (rc == EXIT_OK)
 		printf("%lld parked item(s) back in the queue\n",
 		    jint(r.json, "released"));
-	reply_free(&r);
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -1690,9 +1493,9 @@ cmd_counts(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	static const char *const channels[] = { "in_person", "online",
 		"postal" };
 	const char *from = NULL, *to = NULL, *format = "table";
-	struct buf path = { .max = 512 };
+	struct cli_buf path = { .max = 512 };
 	json_t *rec, *pct;
-	struct reply r;
+	struct cli_reply r;
 	int c, rc, dfrom, dto;
 	CURL *curl;
 
@@ -1734,12 +1537,12 @@ cmd_counts(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	    buf_adds(&path, "/api/v1/counts") < 0 ||
 	    buf_add_query(&path, curl, "from", from) < 0 ||
 	    buf_add_query(&path, curl, "to", to) < 0) {
-		buf_free(&path);
+		cli_buf_free(&path);
 		cli_warn("out of memory");
 		return EXIT_DAEMON;
 	}
 	rc = request(cli, "GET", path.p, NULL, NULL, 0, REQUEST_TIMEOUT_MS, &r);
-	buf_free(&path);
+	cli_buf_free(&path);
 	if (rc != EXIT_OK)
 		goto out;
 	rec = json_object_get(r.json, "received");
@@ -1777,7 +1580,7 @@ cmd_counts(struct cli *cli, const struct command *cmd, int argc, char **argv)
 		    jint(rec, "total") > 0 ? 100.0 : 0.0);
 	}
 out:
-	reply_free(&r);
+	cli_reply_free(&r);
 	return rc;
 }
 
@@ -1833,13 +1636,13 @@ struct import {
 	const char *endpoint; /* "/api/v1/import" or "/api/v1/procedures" */
 	bool single;          /* the whole file in one request */
 	const char *file;
-	FILE *f;         /* owned */
-	char *line;      /* owned; IMPORT_LINE_MAX + 2 bytes */
-	long lineno;     /* file lines read so far */
-	struct buf body; /* this chunk; at most CHUNK_BYTES */
-	long first_line; /* file line of the chunk's first body line */
-	size_t nbody;    /* body lines in this chunk */
-	long *map;       /* owned; file line of each body line */
+	FILE *f;             /* owned */
+	char *line;          /* owned; IMPORT_LINE_MAX + 2 bytes */
+	long lineno;         /* file lines read so far */
+	struct cli_buf body; /* this chunk; at most CHUNK_BYTES */
+	long first_line;     /* file line of the chunk's first body line */
+	size_t nbody;        /* body lines in this chunk */
+	long *map;           /* owned; file line of each body line */
 	struct reject pend[REJECT_SHOW]; /* local rejects in this chunk */
 	size_t npend;
 	long imported, updated, unchanged, rejected;
@@ -1939,13 +1742,13 @@ keep_reject(struct import *im, const struct reject *rj)
 static int
 flush_chunk(struct import *im)
 {
-	struct buf path = { .max = 1024 };
+	struct cli_buf path = { .max = 1024 };
 	struct reject *all = NULL;
 	size_t nall = 0, i;
 	long long total;
 	char first[24];
 	json_t *rej, *el;
-	struct reply r = { 0 };
+	struct cli_reply r = { 0 };
 	int rc = EXIT_OK;
 	CURL *curl;
 
@@ -1956,14 +1759,14 @@ flush_chunk(struct import *im)
 		    (!im->single &&
 		        buf_add_query(&path, curl, "first_line", first) < 0) ||
 		    buf_add_query(&path, curl, "actor", im->cli->actor) < 0) {
-			buf_free(&path);
+			cli_buf_free(&path);
 			cli_warn("out of memory");
 			return EXIT_DAEMON;
 		}
 		progress(im, false);
 		rc = request(im->cli, "POST", path.p, "application/x-ndjson",
 		    im->body.p, im->body.len, IMPORT_TIMEOUT_MS, &r);
-		buf_free(&path);
+		cli_buf_free(&path);
 		if (rc != EXIT_OK)
 			goto out;
 		im->imported += (long)json_integer_value(
@@ -2007,7 +1810,7 @@ flush_chunk(struct import *im)
 	progress(im, false);
 out:
 	free(all);
-	reply_free(&r);
+	cli_reply_free(&r);
 	im->body.len = 0;
 	im->nbody = 0;
 	im->npend = 0;
@@ -2068,8 +1871,8 @@ import_lines(struct import *im)
 		}
 		if (im->nbody == 0)
 			im->first_line = im->lineno;
-		if (buf_add(&im->body, im->line, len) < 0 ||
-		    buf_add(&im->body, "\n", 1) < 0) {
+		if (cli_buf_add(&im->body, im->line, len) < 0 ||
+		    cli_buf_add(&im->body, "\n", 1) < 0) {
 			cli_warn("out of memory");
 			return EXIT_DAEMON;
 		}
@@ -2144,7 +1947,7 @@ out:
 	fclose(im->f);
 	free(im->line);
 	free(im->map);
-	buf_free(&im->body);
+	cli_buf_free(&im->body);
 	free(im);
 	return rc;
 }
@@ -2176,7 +1979,7 @@ cmd_catalogue(struct cli *cli, const struct command *cmd, int argc, char **argv)
 
 /* Reads a whole small file into b (b->max bounds it). */
 static int
-read_file(const char *file, struct buf *b)
+read_file(const char *file, struct cli_buf *b)
 {
 	char chunk[8192];
 	size_t n;
@@ -2187,7 +1990,7 @@ read_file(const char *file, struct buf *b)
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(b, chunk, n) < 0) {
+		if (cli_buf_add(b, chunk, n) < 0) {
 			cli_warn("%s: %s", file,
 			    errno == ENOBUFS ? "file too large"
 			                     : strerror(errno));
@@ -2206,9 +2009,9 @@ read_file(const char *file, struct buf *b)
 static int
 cmd_holidays(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
-	struct buf body = { .max = HOLIDAY_FILE_MAX };
-	struct buf path = { .max = 512 };
-	struct reply r;
+	struct cli_buf body = { .max = HOLIDAY_FILE_MAX };
+	struct cli_buf path = { .max = 512 };
+	struct cli_reply r;
 	json_t *el;
 	size_t i;
 	bool help;
@@ -2225,8 +2028,8 @@ cmd_holidays(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	if ((curl = cli_curl(cli)) == NULL ||
 	    buf_adds(&path, "/api/v1/holidays") < 0 ||
 	    buf_add_query(&path, curl, "actor", cli->actor) < 0) {
-		buf_free(&body);
-		buf_free(&path);
+		cli_buf_free(&body);
+		cli_buf_free(&path);
 		cli_warn("out of memory");
 		return EXIT_DAEMON;
 	}
@@ -2240,9 +2043,9 @@ cmd_holidays(struct cli *cli, const struct command *cmd, int argc, char **argv)
 			    jstr(el, "error") ? jstr(el, "error") : "?");
 		}
 	}
-	reply_free(&r);
-	buf_free(&body);
-	buf_free(&path);
+	cli_reply_free(&r);
+	cli_buf_free(&body);
+	cli_buf_free(&path);
 	return rc;
 }
 
@@ -2599,7 +2402,7 @@ main(int argc, char **argv)
 		case 'a':
 			cli.actor = optarg;
 			break;
-		case 'T': /* read by cli_target (cli_user.c) */
+		case 'T': /* read by cli_target (cli_http.c) */
 			setenv("MOTCUA_TOKEN_FILE", optarg, 1);
 			break;
 		case 'h':

@@ -5974,49 +5974,78 @@ postal_accept(struct store *s, int64_t pid, int64_t did, const char *code,
 	return STORE_OK;
 }
 
+/* A postal item as a manifest lists it (PQ_ITEM_ON_MANIFEST). */
+struct manifest_item {
+	int64_t pid, did, accepted_at;
+	char code[DCODE_TEXT_MAX + 1], proc[PROC_CODE_MAX + 1];
+	int status;
+};
+
+/* Looks item up on manifest mid: 1 on it (*mi filled), 0 not on it, or an
+ * error code (no such manifest, a database error) with err set. */
+static int
+manifest_item_find(struct store *s, const char *mid, const char *item,
+    struct manifest_item *mi, enum store_rc *rc_out, char *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = manifest_exists(s, mid, NULL, NULL, NULL, 0)) != 1) {
+		if (rc < 0) {
+			*rc_out = dberr(s, err);
+			return -1;
+		}
+		seterr(err, "manifest_id: no manifest %s", mid);
+		*rc_out = STORE_NOTFOUND;
+		return -1;
+	}
+	if ((st = pq(s, PQ_ITEM_ON_MANIFEST)) == NULL) {
+		*rc_out = dberr(s, err);
+		return -1;
+	}
+	b_text(st, 1, mid);
+	b_text(st, 2, item);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		mi->pid = sqlite3_column_int64(st, 0);
+		mi->did = sqlite3_column_int64(st, 1);
+		mi->accepted_at = sqlite3_column_int64(st, 2);
+		snprintf(mi->code, sizeof mi->code, "%s", c_str(st, 3));
+		mi->status = sqlite3_column_int(st, 4);
+		snprintf(mi->proc, sizeof mi->proc, "%s", c_str(st, 5));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*rc_out = dberr(s, err);
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
 static enum store_rc
 postal_receive_tx(struct store *s, const char *mid, const char *item,
     const char *actor, int64_t now, json_t *out, char *err)
 {
 	sqlite3_stmt *st;
-	int64_t pid, did, acc, due;
-	char code[DCODE_TEXT_MAX + 1], proc[PROC_CODE_MAX + 1];
-	int from, rc;
+	struct manifest_item mi;
+	int64_t due;
+	int rc;
 	enum store_rc r;
 
-	if ((rc = manifest_exists(s, mid, NULL, NULL, NULL, 0)) != 1) {
-		if (rc < 0)
-			return dberr(s, err);
-		seterr(err, "manifest_id: no manifest %s", mid);
-		return STORE_NOTFOUND;
-	}
-	if ((st = pq(s, PQ_ITEM_ON_MANIFEST)) == NULL)
-		return dberr(s, err);
-	b_text(st, 1, mid);
-	b_text(st, 2, item);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		pid = sqlite3_column_int64(st, 0);
-		did = sqlite3_column_int64(st, 1);
-		acc = sqlite3_column_int64(st, 2);
-		snprintf(code, sizeof code, "%s", c_str(st, 3));
-		from = sqlite3_column_int(st, 4);
-		snprintf(proc, sizeof proc, "%s", c_str(st, 5));
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return dberr(s, err);
+	if ((rc = manifest_item_find(s, mid, item, &mi, &r, err)) < 0)
+		return r;
 	json_object_set_new(out, "item_id", json_string(item));
-	if (rc == SQLITE_ROW) {
-		json_object_set_new(out, "code", json_string(code));
-		if (acc != 0) {
+	if (rc == 1) {
+		json_object_set_new(out, "code", json_string(mi.code));
+		if (mi.accepted_at != 0) {
 			json_object_set_new(out, "result",
 			    json_string("already"));
-			json_object_set_new(out, "accepted_at", j_time(acc));
+			json_object_set_new(out, "accepted_at",
+			    j_time(mi.accepted_at));
 			return STORE_OK;
 		}
-		if ((r = postal_accept(s, pid, did, code, from, proc, item,
-		         actor, now, &due, err)) != STORE_OK)
+		if ((r = postal_accept(s, mi.pid, mi.did, mi.code, mi.status,
+		         mi.proc, item, actor, now, &due, err)) != STORE_OK)
 			return r;
 		json_object_set_new(out, "result", json_string("accepted"));
 		json_object_set_new(out, "accepted_at", j_time(now));
@@ -6097,34 +6126,17 @@ postal_resolve_tx(struct store *s, const char *mid, const char *item,
     char *err)
 {
 	sqlite3_stmt *st;
-	char code[DCODE_TEXT_MAX + 1] = "", proc[PROC_CODE_MAX + 1] = "";
+	struct manifest_item mi;
 	char detail[96];
-	int64_t pid = 0, did = 0, acc = 0, due;
-	int rc, from = 0;
-	bool on = false, have = false, same = false;
+	int64_t due;
+	int rc;
+	bool on, have = false, same = false;
 	enum store_rc r;
 
-	if ((rc = manifest_exists(s, mid, NULL, NULL, NULL, 0)) != 1) {
-		if (rc < 0)
-			return dberr(s, err);
-		seterr(err, "manifest_id: no manifest %s", mid);
-		return STORE_NOTFOUND;
-	}
-	if ((st = pq(s, PQ_ITEM_ON_MANIFEST)) == NULL)
-		return dberr(s, err);
-	b_text(st, 1, mid);
-	b_text(st, 2, item);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		on = true;
-		pid = sqlite3_column_int64(st, 0);
-		did = sqlite3_column_int64(st, 1);
-		acc = sqlite3_column_int64(st, 2);
-		snprintf(code, sizeof code, "%s", c_str(st, 3));
-		from = sqlite3_column_int(st, 4);
-		snprintf(proc, sizeof proc, "%s", c_str(st, 5));
-	}
-	sqlite3_reset(st);
-	if (on && acc != 0) {
+	if ((rc = manifest_item_find(s, mid, item, &mi, &r, err)) < 0)
+		return r;
+	on = rc == 1;
+	if (on && mi.accepted_at != 0) {
 		seterr(err, "item_id: %s arrived: nothing to resolve", item);
 		return STORE_CONFLICT;
 	}
@@ -6184,8 +6196,8 @@ postal_resolve_tx(struct store *s, const char *mid, const char *item,
 		return dberr(s, err);
 	/* a missing packet that turned up late is accepted now */
 	if (on && strcmp(res, "arrived_late") == 0 &&
-	    (r = postal_accept(s, pid, did, code, from, proc, item, actor, now,
-	         &due, err)) != STORE_OK)
+	    (r = postal_accept(s, mi.pid, mi.did, mi.code, mi.status, mi.proc,
+	         item, actor, now, &due, err)) != STORE_OK)
 		return r;
 	return STORE_OK;
 }

@@ -148,19 +148,10 @@ reply_store_error(struct http_response *r, enum store_rc rc, const char *err)
 		[STORE_CONFLICT] = 409,
 		[STORE_FULL] = 507,
 		[STORE_ERROR] = 500 };
-	char field[64] = "";
-	const char *colon = strstr(err, ": ");
-	const char *msg = err;
 
-	if (colon != NULL && (size_t)(colon - err) < sizeof field &&
-	    memchr(err, ' ', (size_t)(colon - err)) == NULL) {
-		memcpy(field, err, (size_t)(colon - err));
-		field[colon - err] = '\0';
-		msg = colon + 2;
-	}
 	if (rc == STORE_ERROR)
 		log_warnx("store: %s", err);
-	reply_error(r, status[rc], field, msg);
+	reply_problem(r, status[rc], err);
 }
 
 /* --- request bodies ------------------------------------------------- */

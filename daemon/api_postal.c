@@ -49,24 +49,15 @@ error_obj(const char *field, const char *msg)
 static void
 reply_store(struct http_response *r, enum store_rc rc, const char *err)
 {
-	char field[64] = "";
-	const char *colon = strstr(err, ": ");
-	const char *msg = err;
 	int status = rc == STORE_NOTFOUND ? 404
 	    : rc == STORE_INVALID         ? 422
 	    : rc == STORE_CONFLICT        ? 409
 	    : rc == STORE_FULL            ? 507
 	                                  : 500;
 
-	if (colon != NULL && (size_t)(colon - err) < sizeof field &&
-	    memchr(err, ' ', (size_t)(colon - err)) == NULL) {
-		memcpy(field, err, (size_t)(colon - err));
-		field[colon - err] = '\0';
-		msg = colon + 2;
-	}
 	if (rc == STORE_ERROR)
 		log_warnx("postal: store: %s", err);
-	reply_error(r, status, field, msg);
+	reply_problem(r, status, err);
 }
 
 static int64_t
@@ -493,20 +484,13 @@ route_batch(struct ctx *c)
 		json_t *o;
 
 		if (bad[i] || rcs[i] != STORE_OK) {
-			char field[64] = "";
-			const char *msg = errs[i], *colon;
+			char field[REPLY_FIELD_MAX];
+			const char *msg = errs[i];
 
-			if (bad[i]) {
+			if (bad[i])
 				snprintf(field, sizeof field, "%s", fields[i]);
-			} else if ((colon = strstr(errs[i], ": ")) != NULL &&
-			    (size_t)(colon - errs[i]) < sizeof field &&
-			    memchr(errs[i], ' ', (size_t)(colon - errs[i])) ==
-			        NULL) {
-				memcpy(field, errs[i],
-				    (size_t)(colon - errs[i]));
-				field[colon - errs[i]] = '\0';
-				msg = colon + 2;
-			}
+			else
+				msg = reply_split(errs[i], field);
 			o = json_pack("{s:I,s:o}", "index", (json_int_t)i,
 			    "error", error_obj(field, msg));
 			refused++;

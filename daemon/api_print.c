@@ -14,22 +14,6 @@
 
 #define JOBS_LIMIT_MAX 500
 
-/* Splits "field: problem" as the other routes do. */
-static void
-reply_problem(struct http_response *r, int status, const char *err)
-{
-	char field[32] = "";
-	const char *colon = strstr(err, ": ");
-
-	if (colon != NULL && (size_t)(colon - err) < sizeof field &&
-	    memchr(err, ' ', (size_t)(colon - err)) == NULL) {
-		memcpy(field, err, (size_t)(colon - err));
-		field[colon - err] = '\0';
-		err = colon + 2;
-	}
-	reply_error(r, status, field, err);
-}
-
 void
 api_print_state(struct printer *p, struct http_response *r)
 {

@@ -23,21 +23,6 @@ static const char ctype_xlsx[] =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 static const char ctype_html[] = "text/html; charset=utf-8";
 
-/* "field: problem" into the error object. */
-static void
-reply_err_text(struct http_response *r, int status, const char *err)
-{
-	char field[32] = "";
-	const char *colon = strstr(err, ": ");
-
-	if (colon != NULL && (size_t)(colon - err) < sizeof(field)) {
-		memcpy(field, err, (size_t)(colon - err));
-		field[colon - err] = '\0';
-		err = colon + 2;
-	}
-	reply_error(r, status, field, err);
-}
-
 static void
 reply_body(struct http_response *r, const char *ctype, char *body, size_t len)
 {
@@ -81,7 +66,7 @@ params_of(const struct http_request *hr, const struct config *cfg,
 		a.agency = NULL;
 	if (report_parse(&a, cfg->report_max_days, formats, p, err,
 	        sizeof(err)) < 0) {
-		reply_err_text(r, 400, err);
+		reply_problem(r, 400, err);
 		return -1;
 	}
 	return 0;
@@ -111,7 +96,7 @@ route_report(struct store *st, const struct config *cfg,
 	if ((rc = report_run(st, &p, &rep, err)) != STORE_OK) {
 		if (rc == STORE_ERROR)
 			log_warnx("report: %s", err);
-		reply_err_text(r, store_status(rc), err);
+		reply_problem(r, store_status(rc), err);
 		return;
 	}
 	if (p.format == RF_CSV) {
@@ -150,7 +135,7 @@ route_06a(struct store *st, const struct config *cfg,
 	if ((rc = report_run(st, &p, &rep, err)) != STORE_OK) {
 		if (rc == STORE_ERROR)
 			log_warnx("report: %s", err);
-		reply_err_text(r, store_status(rc), err);
+		reply_problem(r, store_status(rc), err);
 		return;
 	}
 	if (p.format == RF_CSV) {
@@ -230,7 +215,7 @@ route_codes(struct store *st, const struct config *cfg,
 		if (rc == STORE_ERROR)
 			log_warnx("report: %s", err);
 		free(c.v);
-		reply_err_text(r, store_status(rc), err);
+		reply_problem(r, store_status(rc), err);
 		return;
 	}
 	qsort(c.v, c.n, sizeof(c.v[0]), code_cmp);
@@ -294,13 +279,13 @@ route_page(struct store *st, const struct config *cfg,
 	}
 	if (report_parse(&a, cfg->report_max_days, 1u << RF_JSON, &p, err,
 	        sizeof(err)) < 0) {
-		reply_err_text(r, 400, err);
+		reply_problem(r, 400, err);
 		return;
 	}
 	if (a.by == NULL)
 		p.by = p.to_day - p.from_day < 62 ? SR_BY_DAY : SR_BY_WEEK;
 	if ((rc = report_run(st, &p, &ser, err)) != STORE_OK) {
-		reply_err_text(r, store_status(rc), err);
+		reply_problem(r, store_status(rc), err);
 		return;
 	}
 	/* the series already carries the whole in its total */

@@ -29,3 +29,26 @@ reply_error(struct http_response *r, int status, const char *field,
 	    json_pack("{s:{s:s,s:s}}", "error", "field", field ? field : "",
 	        "message", message ? message : ""));
 }
+
+const char *
+reply_split(const char *err, char field[REPLY_FIELD_MAX])
+{
+	const char *colon = strstr(err, ": ");
+	size_t n = colon != NULL ? (size_t)(colon - err) : 0;
+
+	field[0] = '\0';
+	if (colon == NULL || n >= REPLY_FIELD_MAX || memchr(err, ' ', n))
+		return err;
+	memcpy(field, err, n);
+	field[n] = '\0';
+	return colon + 2;
+}
+
+void
+reply_problem(struct http_response *r, int status, const char *err)
+{
+	char field[REPLY_FIELD_MAX];
+	const char *msg = reply_split(err, field);
+
+	reply_error(r, status, field, msg);
+}

@@ -25,6 +25,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "textfold.h"
 #include "kiosk.h"
 #include "scanconf.h"
 
@@ -427,40 +428,6 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static bool
-utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		unsigned c = *p, n, cp, i;
-
-		if (c < 0x80) {
-			p++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			n = 1, cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2, cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3, cp = c & 0x07;
-		} else {
-			return false;
-		}
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		/* overlong, surrogate, beyond U+10FFFF */
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return false;
-		p += n + 1;
-	}
-	return true;
-}
-
 /* "host:port": an IPv4 address, localhost or a bracketed IPv6 address;
  * no names to resolve, so the check needs no network. */
 static const char *
@@ -694,7 +661,7 @@ parse_value(const struct key *k, const char *v, struct config *c, char *buf,
 		len = strlen(v);
 		if (k->nonempty && len == 0)
 			return "must not be empty";
-		if (!utf8_valid(v))
+		if (!text_utf8(v, strlen(v)))
 			return "not valid UTF-8";
 		if (len >= 2 && (v[0] == '"' || v[0] == '\'') &&
 		    v[len - 1] == v[0])

@@ -39,6 +39,24 @@ text_valid(const char *s, size_t len)
 	return true;
 }
 
+bool
+text_utf8(const void *s, size_t len)
+{
+	const utf8proc_uint8_t *p = s;
+	size_t i = 0;
+
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n =
+		    utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+
+		if (n <= 0 || cp <= 0)
+			return false;
+		i += (size_t)n;
+	}
+	return true;
+}
+
 /* Runs utf8proc_map on s[0..len). Returns the length with *out owned by
  * the caller (free()), or -1. NUL bytes are refused: results are C
  * strings. */

@@ -11,6 +11,10 @@
 /* True when s[0..len) is valid UTF-8 with no NUL and no control
  * characters other than tab. */
 bool text_valid(const char *s, size_t len);
+/* True when s[0..len) is valid UTF-8 (no overlong forms, surrogates or
+ * code points past U+10FFFF) with no NUL; other controls are the caller's
+ * business. For untrusted bytes (scans, config values). */
+bool text_utf8(const void *s, size_t len);
 /* NFC-normalise into buf. Returns the length, or -1 on invalid UTF-8 or
  * when it does not fit. */
 int text_nfc(const char *s, size_t len, char *buf, size_t size);

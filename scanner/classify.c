@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "textfold.h"
 #include "kiosk.h"
 #include "scan.h"
 
@@ -12,49 +13,6 @@ static bool
 is_blank(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
-static bool
-utf8_ok(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-		unsigned lo = 0x80, hi = 0xbf;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-		} else
-			return false;
-		if (n > len - i - 1)
-			return false;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return false;
-		for (size_t k = 2; k <= n; k++)
-			if (s[i + k] < 0x80 || s[i + k] > 0xbf)
-				return false;
-		i += n + 1;
-	}
-	return true;
 }
 
 static void
@@ -94,7 +52,7 @@ classify_scan(const void *data, size_t len, bool truncated,
 			unknown(out, "control bytes");
 			return;
 		}
-	if (!utf8_ok(s, len)) {
+	if (!text_utf8(s, len)) {
 		unknown(out, "not UTF-8");
 		return;
 	}

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "framer.h"
+#include "textfold.h"
 
 void
 framer_init(struct framer *f, const char *suffix, int max_line)
@@ -29,48 +30,6 @@ framer_reset(struct framer *f)
 	f->bad = NULL;
 	f->bad_reported = false;
 	f->bad_len = 0;
-}
-
-static bool
-utf8_ok(const unsigned char *s, size_t len, const char **why)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		unsigned lo = 0x80, hi = 0xbf;
-		size_t n;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			lo = c == 0xe0 ? 0xa0 : 0x80;
-			hi = c == 0xed ? 0x9f : 0xbf;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			lo = c == 0xf0 ? 0x90 : 0x80;
-			hi = c == 0xf4 ? 0x8f : 0xbf;
-		} else {
-			*why = "invalid UTF-8";
-			return false;
-		}
-		if (n > len - i - 1 || s[i + 1] < lo || s[i + 1] > hi) {
-			*why = "invalid UTF-8";
-			return false;
-		}
-		for (size_t k = 2; k <= n; k++)
-			if (s[i + k] < 0x80 || s[i + k] > 0xbf) {
-				*why = "invalid UTF-8";
-				return false;
-			}
-		i += n + 1;
-	}
-	return true;
 }
 
 /* "]" + symbology letter + modifier digit (ISO/IEC 15424). */
@@ -108,7 +67,6 @@ static void
 end_frame(struct framer *f, framer_cb *cb, void *arg)
 {
 	struct frame fr = { .kind = FRAME_OK };
-	const char *why = NULL;
 	size_t skip;
 
 	if (f->bad != NULL) {
@@ -120,9 +78,9 @@ end_frame(struct framer *f, framer_cb *cb, void *arg)
 	} else if (f->overlong) {
 		/* reported when it was cut */
 	} else if (f->len > 0) {
-		if (!utf8_ok(f->buf, f->len, &why)) {
+		if (!text_utf8(f->buf, f->len)) {
 			fr.kind = FRAME_GARBAGE;
-			fr.reason = why;
+			fr.reason = "invalid UTF-8";
 		} else {
 			fr.sym = aim(f->buf, f->len, &skip);
 			fr.data = f->buf + skip;

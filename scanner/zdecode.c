@@ -10,9 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <utf8proc.h>
 #include <zbar.h>
 
+#include "textfold.h"
 #include "zdecode.h"
 
 #define SCALE_DOWN_SIDE  1024 /* large photos: longest side after scaling */
@@ -191,23 +191,6 @@ buf_get(struct buf *b, size_t len)
 	return b->p;
 }
 
-static bool
-valid_utf8(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t n =
-		    utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
-
-		if (n <= 0 || cp == 0)
-			return false;
-		i += (size_t)n;
-	}
-	return true;
-}
-
 /* A linear code's text must be printable ASCII (GS1's GS allowed): ZBar
  * drops Code 128's FNC4, so anything else is a guess. */
 static bool
@@ -328,7 +311,7 @@ scan(struct zdecode *z, const unsigned char *px, int w, int h,
 
 		if (sym == SCAN_SYM_OTHER || !(z->symbologies & (1u << sym)))
 			continue;
-		if (sym == SCAN_SYM_QR ? !valid_utf8(d, len)
+		if (sym == SCAN_SYM_QR ? !text_utf8(d, len)
 		                       : !plausible_linear(d, len))
 			continue;
 		if (sym == SCAN_SYM_CODE128 &&

@@ -259,10 +259,8 @@ reply_body_error(struct http_response *r, struct body *b)
 	b->root = NULL;
 }
 
-/* "name (uid N)": the staff member named in the request and the Unix user
- * behind the socket, for events and the audit log. */
-static void
-actor_of(const struct http_request *hr, const char *named, char *buf,
+void
+api_actor_name(const struct http_request *hr, const char *named, char *buf,
     size_t size)
 {
 	char name[ACTOR_MAX / 2];
@@ -580,7 +578,7 @@ route_intake(struct api *a, const struct http_request *hr,
 		in.agency_code = a->cfg->agency_code;
 	if (in.received_at == 0)
 		in.received_at = now_s();
-	actor_of(hr, actor_name, actor, sizeof actor);
+	api_actor_name(hr, actor_name, actor, sizeof actor);
 	in.actor = actor;
 	rc = store_intake(a->store, &in, &res, err);
 	json_decref(b.root);
@@ -659,7 +657,7 @@ route_status(struct api *a, const struct http_request *hr,
 		return;
 	}
 	status = (int)json_integer_value(st);
-	actor_of(hr, actor_name, actor, sizeof actor);
+	api_actor_name(hr, actor_name, actor, sizeof actor);
 	rc = store_set_status(a->store, code, status, reason, actor, now_s(),
 	    err);
 	json_decref(b.root);
@@ -691,7 +689,7 @@ route_supplement(struct api *a, const struct http_request *hr,
 		reply_body_error(r, &b);
 		return;
 	}
-	actor_of(hr, actor_name, actor, sizeof actor);
+	api_actor_name(hr, actor_name, actor, sizeof actor);
 	if (strcmp(action, "request") == 0) {
 		if (reason == NULL || *reason == '\0') {
 			snprintf(b.err_field, sizeof b.err_field, "reason");
@@ -740,7 +738,7 @@ route_apology(struct api *a, const struct http_request *hr,
 		reply_body_error(r, &b);
 		return;
 	}
-	actor_of(hr, actor_name, actor, sizeof actor);
+	api_actor_name(hr, actor_name, actor, sizeof actor);
 	rc = store_apology(a->store, code, reason, unit, new_due, actor,
 	    now_s(), err);
 	json_decref(b.root);
@@ -907,7 +905,7 @@ route_import(struct api *a, const struct http_request *hr,
 		reply_error(r, 500, "", "out of memory");
 		return;
 	}
-	actor_of(hr, NULL, actor, sizeof actor);
+	api_actor_name(hr, NULL, actor, sizeof actor);
 	if (store_import_begin(a->store, err) != STORE_OK) {
 		importpipe_free(pipe);
 		json_decref(rej);
@@ -965,7 +963,7 @@ route_holidays_import(struct api *a, const struct http_request *hr,
 	json_t *errs = json_array();
 	enum store_rc rc;
 
-	actor_of(hr, NULL, actor, sizeof actor);
+	api_actor_name(hr, NULL, actor, sizeof actor);
 	while (errs != NULL && lines_next(&ls, &line, &len)) {
 		struct cal_holiday_line one;
 		int k =
@@ -1145,7 +1143,7 @@ route_procedures_import(struct api *a, const struct http_request *hr,
 	{ /* store_put_procedure audits without a name: say who */
 		char actor[ACTOR_MAX], detail[64];
 
-		actor_of(hr, NULL, actor, sizeof actor);
+		api_actor_name(hr, NULL, actor, sizeof actor);
 		snprintf(detail, sizeof detail, "imported=%zu rejected=%zu", ok,
 		    rejected);
 		store_audit(a->store, actor, "catalogue_import", NULL, detail);
@@ -1372,7 +1370,7 @@ route_sync(struct api *a, const struct http_request *hr,
 		{ /* store_outbox_unpark audits without a name: say who */
 			char actor[ACTOR_MAX], detail[32];
 
-			actor_of(hr, NULL, actor, sizeof actor);
+			api_actor_name(hr, NULL, actor, sizeof actor);
 			snprintf(detail, sizeof detail, "%d released", n);
 			store_audit(a->store, actor, "sync_retry", NULL,
 			    detail);
@@ -1394,7 +1392,7 @@ route_staff(struct api *a, const struct http_request *hr,
 	if (strncmp(p, "/api/v1/print", 13) == 0) { /* api_print.c */
 		char actor[ACTOR_MAX];
 
-		actor_of(hr, NULL, actor, sizeof actor);
+		api_actor_name(hr, NULL, actor, sizeof actor);
 		api_print_route(a->printer, a->store, hr, r, actor);
 		return;
 	}
@@ -1574,7 +1572,7 @@ api_handle(void *arg, const struct http_request *hr, struct http_response *r)
 
 	if (hr->admin) {
 		/* the admin socket: role admin, named as it always was */
-		actor_of(hr, NULL, act.name, sizeof act.name);
+		api_actor_name(hr, NULL, act.name, sizeof act.name);
 		sock = *hr;
 		sock.actor = &act;
 		hr = &sock;

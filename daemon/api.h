@@ -62,4 +62,10 @@ const struct actor *api_actor(const struct http_request *);
  * authhdr.h); else false with a 403 {"error":{"field":"role",...}} in r. */
 bool api_allow(const struct http_request *, unsigned roles,
     struct http_response *);
+/* The actor's name for events and the audit log: the signed-in account
+ * on the staff listener; on the admin socket "NAME (uid N)", NAME the
+ * staff member the request names (named, else the ?actor= query; kept
+ * short and printable). */
+void api_actor_name(const struct http_request *, const char *named, char *buf,
+    size_t size);
 #endif

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "api.h"
 #include "api_postal.h"
 #include "authhdr.h"
 #include "calendar.h"
@@ -104,23 +105,15 @@ api_postal_match(const char *p)
 void
 api_postal_socket_actor(const struct http_request *hr, struct actor *a)
 {
-	const char *named = http_query(hr, "actor");
 	json_t *root = NULL, *v;
-	char name[40];
-	size_t n = 0;
+	const char *named = NULL;
 
+	/* the postal bodies name their clerk like the other staff routes */
 	if (hr->body_len > 0 &&
 	    (root = json_loadb(hr->body, hr->body_len, 0, NULL)) != NULL &&
 	    json_is_string(v = json_object_get(root, "actor")))
 		named = json_string_value(v);
-	if (named == NULL || *named == '\0')
-		named = "unknown";
-	for (const char *p = named; *p && n < sizeof name - 1; p++)
-		name[n++] = (unsigned char)*p < 0x20 ? '?' : *p;
-	name[n] = '\0';
-	if (!text_valid(name, n))
-		snprintf(name, sizeof name, "invalid");
-	snprintf(a->name, sizeof a->name, "%s (uid %ld)", name, hr->peer_uid);
+	api_actor_name(hr, named, a->name, sizeof a->name);
 	a->role = ROLE_ADMIN;
 	json_decref(root);
 }

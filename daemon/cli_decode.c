@@ -90,7 +90,7 @@ put_json(const char *file, const struct zdecode_symbol *s)
 
 	json_object_set_new(o, "file", f != NULL ? f : json_string("?"));
 	json_object_set_new(o, "symbology",
-	    json_string(zdecode_sym_name(s->sym)));
+	    json_string(scan_symbology_name(s->sym)));
 	json_object_set_new(o, "data",
 	    json_stringn((const char *)s->data, s->len));
 	json_object_set_new(o, "step", json_string(zdecode_step_name(s->step)));
@@ -128,8 +128,7 @@ cli_decode(int argc, char **argv)
 			json = true;
 			break;
 		case 'y':
-			if (zdecode_parse_symbologies(optarg, &zo.symbologies) <
-			    0)
+			if (scan_symbologies_parse(optarg, &zo.symbologies) < 0)
 				return usage("--symbologies: unknown name in ",
 				    optarg);
 			break;
@@ -173,7 +172,7 @@ cli_decode(int argc, char **argv)
 				continue;
 			}
 			printf("%s: %s: ", argv[i],
-			    zdecode_sym_name(syms[k].sym));
+			    scan_symbology_name(syms[k].sym));
 			put_escaped(syms[k].data, syms[k].len);
 			putchar('\n');
 		}

@@ -24,6 +24,11 @@ enum scan_symbology {
 	SCAN_SYM_OTHER,
 };
 const char *scan_symbology_name(enum scan_symbology); /* "code128", ... */
+/* Parses a comma-separated list of the names above ("code128, QR"; case
+ * and blanks around names ignored) into bits (1u << enum scan_symbology).
+ * -1 on an empty list, an empty entry or a name that is not one of code128,
+ * qr, ean13, code39, itf. */
+int scan_symbologies_parse(const char *list, unsigned *bits);
 
 struct scan_event {         /* borrowed for the call only */
 	const char *source; /* the configured source name */

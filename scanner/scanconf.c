@@ -168,43 +168,11 @@ quoted(char *buf, size_t size, const char *what, const char *v)
 static const char *
 set_symbologies(struct scanner_conf *c, const char *v, char *buf, size_t size)
 {
-	static const char *const names[] = { "code128", "qr", "ean13", "code39",
-		"itf", NULL };
-	static const enum scan_symbology syms[] = { SCAN_SYM_CODE128,
-		SCAN_SYM_QR, SCAN_SYM_EAN13, SCAN_SYM_CODE39, SCAN_SYM_ITF };
-	unsigned set = 0;
-	const char *p = v;
+	unsigned set;
 
-	for (;;) {
-		const char *e = strchr(p, ',');
-		char one[16];
-		size_t n;
-		int i;
-
-		if (e == NULL)
-			e = p + strlen(p);
-		while (p < e && (*p == ' ' || *p == '\t'))
-			p++;
-		n = (size_t)(e - p);
-		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		if (n == 0 || n >= sizeof one)
-			return quoted(buf, size,
-			    "expected a list of code128, qr, ean13, code39, "
-			    "itf",
-			    v);
-		memcpy(one, p, n);
-		one[n] = '\0';
-		if ((i = word(one, names)) < 0)
-			return quoted(buf, size,
-			    "expected a list of code128, qr, ean13, code39, "
-			    "itf",
-			    v);
-		set |= 1u << syms[i];
-		if (*e == '\0')
-			break;
-		p = e + 1;
-	}
+	if (scan_symbologies_parse(v, &set) < 0)
+		return quoted(buf, size,
+		    "expected a list of code128, qr, ean13, code39, itf", v);
 	c->symbologies = set;
 	return NULL;
 }

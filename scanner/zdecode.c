@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <zbar.h>
 
@@ -41,24 +40,14 @@ struct zdecode {
 static const struct {
 	enum scan_symbology sym;
 	zbar_symbol_type_t z;
-	const char *name;
 } syms[] = {
-	{ SCAN_SYM_CODE128, ZBAR_CODE128, "code128" },
-	{ SCAN_SYM_QR, ZBAR_QRCODE, "qr" },
-	{ SCAN_SYM_EAN13, ZBAR_EAN13, "ean13" },
-	{ SCAN_SYM_CODE39, ZBAR_CODE39, "code39" },
-	{ SCAN_SYM_ITF, ZBAR_I25, "itf" },
+	{ SCAN_SYM_CODE128, ZBAR_CODE128 },
+	{ SCAN_SYM_QR, ZBAR_QRCODE },
+	{ SCAN_SYM_EAN13, ZBAR_EAN13 },
+	{ SCAN_SYM_CODE39, ZBAR_CODE39 },
+	{ SCAN_SYM_ITF, ZBAR_I25 },
 };
 #define NSYMS (sizeof(syms) / sizeof(syms[0]))
-
-const char *
-zdecode_sym_name(enum scan_symbology s)
-{
-	for (size_t i = 0; i < NSYMS; i++)
-		if (syms[i].sym == s)
-			return syms[i].name;
-	return s == SCAN_SYM_UNKNOWN ? "unknown" : "other";
-}
 
 const char *
 zdecode_step_name(enum zdecode_step s)
@@ -76,30 +65,6 @@ zdecode_step_name(enum zdecode_step s)
 		return "invert";
 	}
 	return "?";
-}
-
-int
-zdecode_parse_symbologies(const char *list, unsigned *bits)
-{
-	const char *p = list;
-
-	*bits = 0;
-	while (*p != '\0') {
-		size_t n = strcspn(p, ", ");
-		size_t i;
-
-		for (i = 0; i < NSYMS; i++)
-			if (n > 0 && strlen(syms[i].name) == n &&
-			    strncasecmp(p, syms[i].name, n) == 0)
-				break;
-		if (n > 0 && i == NSYMS)
-			return -1;
-		if (n > 0)
-			*bits |= 1u << syms[i].sym;
-		p += n;
-		p += strspn(p, ", ");
-	}
-	return *bits != 0 ? 0 : -1;
 }
 
 struct zdecode *

@@ -55,9 +55,7 @@ void zdecode_set_steps(struct zdecode *, unsigned steps);
 size_t zdecode_run(struct zdecode *, const unsigned char *grey, int w, int h,
     struct zdecode_symbol *out, size_t max);
 
-const char *zdecode_sym_name(enum scan_symbology); /* "code128", "qr" */
-const char *zdecode_step_name(enum zdecode_step);  /* "plain", ... */
-/* Parses "code128,qr" (names as zdecode_sym_name) into bits; -1 when a
- * name is unknown. */
-int zdecode_parse_symbologies(const char *list, unsigned *bits);
+/* Symbology names and lists: scan_symbology_name and
+ * scan_symbologies_parse (scan.h). */
+const char *zdecode_step_name(enum zdecode_step); /* "plain", ... */
 #endif

@@ -339,12 +339,11 @@ symbology_names(void **state)
 	unsigned bits;
 
 	(void)state;
-	assert_int_equal(zdecode_parse_symbologies("code128, QR", &bits), 0);
+	assert_int_equal(scan_symbologies_parse("code128, QR", &bits), 0);
 	assert_int_equal(bits, ZDECODE_DEFAULT_SYMBOLOGIES);
-	assert_int_equal(zdecode_parse_symbologies("code128,pdf417", &bits),
-	    -1);
-	assert_int_equal(zdecode_parse_symbologies("", &bits), -1);
-	assert_string_equal(zdecode_sym_name(SCAN_SYM_ITF), "itf");
+	assert_int_equal(scan_symbologies_parse("code128,pdf417", &bits), -1);
+	assert_int_equal(scan_symbologies_parse("", &bits), -1);
+	assert_string_equal(scan_symbology_name(SCAN_SYM_ITF), "itf");
 }
 
 int

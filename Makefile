@@ -10,7 +10,7 @@ PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
 	-Wcast-qual -Wwrite-strings -Wformat=2 -Wvla -Wimplicit-fallthrough
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE $(WARN) -g -Idaemon -Iscanner -Ipostal
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE $(WARN) -g -Idaemon -I.
 
 ifeq ($(SAN),1)
 BUILD := build/san
@@ -29,28 +29,20 @@ ALL_CFLAGS = $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
-# The library every program and test links: everything but the mains.
-CORE_SRC := daemon/log.c daemon/dcode.c daemon/status.c daemon/calendar.c \
-	daemon/textfold.c daemon/token.c daemon/importrec.c daemon/config.c \
-	daemon/store.c daemon/ratelimit.c daemon/http.c daemon/api.c \
-	daemon/jsonw.c daemon/importpipe.c daemon/report.c daemon/api_report.c \
-	daemon/syncproto.c daemon/hubstore_sqlite.c daemon/hub.c daemon/sync.c \
-	daemon/lgsp.c daemon/kiosk.c daemon/kiosk_api.c daemon/gz.c \
-	daemon/reply.c daemon/code128.c daemon/vntext.c daemon/escstat.c daemon/perr.c \
-	daemon/pprofile.c daemon/ptemplate.c daemon/escpos.c daemon/printdoc.c \
-	daemon/printer.c daemon/api_print.c daemon/serialdev.c \
-	postal/postid.c \
-	scanner/hidkeys.c scanner/devid.c scanner/hotplug.c scanner/evdev.c \
-	scanner/scan.c scanner/classify.c scanner/framer.c scanner/scanconf.c \
-	scanner/serscan.c scanner/scanhub.c \
-	scanner/imgload.c scanner/zdecode.c scanner/camscan.c \
-	daemon/authhdr.c daemon/auth.c \
-	postal/manifest.c daemon/postalreg.c daemon/api_postal.c \
-	daemon/postal_pages.c daemon/sse.c
+# Sources by folder (docs/architecture.md). The daemon library is every
+# folder but the CLI; the CLI links only what it uses.
+LIB_SRC := $(wildcard daemon/lib/*.c)
+CORE_SRC := $(wildcard daemon/core/*.c)
+STORE_SRC := $(wildcard daemon/store/*.c)
+HTTP_SRC := $(wildcard daemon/http/*.c)
+FEATURE_SRC := $(wildcard daemon/api/*.c daemon/auth/*.c daemon/kiosk/*.c \
+	daemon/sync/*.c daemon/report/*.c daemon/printer/*.c)
+SCANNER_SRC := $(wildcard scanner/*.c)
+POSTAL_SRC := $(wildcard postal/*.c)
+DAEMON_LIB_SRC := $(LIB_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) \
+	$(FEATURE_SRC) $(SCANNER_SRC) $(POSTAL_SRC) daemon/config.c
 DAEMON_SRC := daemon/main.c
-CLI_SRC := daemon/motcua.c daemon/cli_report.c daemon/cli_print.c \
-	daemon/cli_scan.c daemon/cli_decode.c daemon/cli_user.c \
-	daemon/cli_postal.c daemon/cli_http.c
+CLI_SRC := $(wildcard daemon/cli/*.c)
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
@@ -60,9 +52,10 @@ FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
 	hidkeys classify framer imgload zdecode authhdr postalreg
 
-CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/daemon/assets.o \
-	$(BUILD)/obj/daemon/kiosk_assets.o $(BUILD)/obj/daemon/auth_assets.o \
-	$(BUILD)/obj/daemon/postal_assets.o
+ASSET_OBJ := $(BUILD)/obj/daemon/kiosk/assets.o \
+	$(BUILD)/obj/daemon/kiosk/kiosk_assets.o $(BUILD)/obj/daemon/auth/auth_assets.o \
+	$(BUILD)/obj/postal/postal_assets.o
+CORE_OBJ := $(DAEMON_LIB_SRC:%.c=$(BUILD)/obj/%.o) $(ASSET_OBJ)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
@@ -80,32 +73,32 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The kiosk page is embedded with .incbin: no files to install.
-$(BUILD)/obj/daemon/assets.o: daemon/assets.S lookup-ui/index.html
+$(BUILD)/obj/daemon/kiosk/assets.o: daemon/kiosk/assets.S lookup-ui/index.html
 	@mkdir -p $(dir $@)
-	$(CC) -c -o $@ daemon/assets.S
+	$(CC) -c -o $@ daemon/kiosk/assets.S
 
 # The kiosk's scripts, styles and fonts, the same way. The fonts come from
 # Debian's fonts-dejavu-core (full Vietnamese coverage), read at build time.
 FONT_DIR ?= /usr/share/fonts/truetype/dejavu
 KIOSK_ASSETS := lookup-ui/kiosk.js lookup-ui/kiosk.css \
 	$(FONT_DIR)/DejaVuSans.ttf $(FONT_DIR)/DejaVuSans-Bold.ttf
-$(BUILD)/obj/daemon/kiosk_assets.o: daemon/kiosk_assets.S $(KIOSK_ASSETS)
+$(BUILD)/obj/daemon/kiosk/kiosk_assets.o: daemon/kiosk/kiosk_assets.S $(KIOSK_ASSETS)
 	@mkdir -p $(dir $@)
-	$(CC) -c -Wa,-I$(FONT_DIR) -o $@ daemon/kiosk_assets.S
+	$(CC) -c -Wa,-I$(FONT_DIR) -o $@ daemon/kiosk/kiosk_assets.S
 
 # The staff sign-in page (auth.c), the same way.
 STAFF_ASSETS := lookup-ui/staff-login.html lookup-ui/staff-login.js \
 	lookup-ui/staff-login.css
-$(BUILD)/obj/daemon/auth_assets.o: daemon/auth_assets.S $(STAFF_ASSETS)
+$(BUILD)/obj/daemon/auth/auth_assets.o: daemon/auth/auth_assets.S $(STAFF_ASSETS)
 	@mkdir -p $(dir $@)
-	$(CC) -c -o $@ daemon/auth_assets.S
+	$(CC) -c -o $@ daemon/auth/auth_assets.S
 
 # The postal staff pages (docs/postal.md), the same way.
 POSTAL_UI := postal/ui/clerk.html postal/ui/office.html postal/ui/common.js \
 	postal/ui/clerk.js postal/ui/office.js postal/ui/postal.css
-$(BUILD)/obj/daemon/postal_assets.o: daemon/postal_assets.S $(POSTAL_UI)
+$(BUILD)/obj/postal/postal_assets.o: postal/postal_assets.S $(POSTAL_UI)
 	@mkdir -p $(dir $@)
-	$(CC) -c -o $@ daemon/postal_assets.S
+	$(CC) -c -o $@ postal/postal_assets.S
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
@@ -131,16 +124,19 @@ run: deps all
 
 # Fuzzers are clang-only (libFuzzer). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 20
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon -Iscanner -Ipostal \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon -I. \
 	-fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC)
+# Fuzz targets link the pure parsers: the library less the loop shells.
+FUZZ_EXCLUDE := daemon/http/http.c daemon/api/api.c daemon/report/api_report.c \
+	daemon/sync/hub.c daemon/sync/sync.c daemon/kiosk/kiosk_api.c \
+	daemon/printer/api_print.c scanner/evdev.c scanner/serscan.c \
+	scanner/scanhub.c scanner/camscan.c daemon/auth/auth.c \
+	postal/api_postal.c postal/postal_pages.c daemon/http/sse.c
+FUZZ_SRC := $(filter-out $(FUZZ_EXCLUDE),$(DAEMON_LIB_SRC))
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out daemon/http.c daemon/api.c \
-	    daemon/api_report.c daemon/hub.c daemon/sync.c daemon/kiosk_api.c \
-	    daemon/api_print.c scanner/evdev.c scanner/serscan.c \
-	    scanner/scanhub.c scanner/camscan.c daemon/auth.c \
-	    daemon/api_postal.c daemon/postal_pages.c daemon/sse.c,$(CORE_SRC)) $(LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
@@ -173,7 +169,7 @@ bench-decode: deps all $(BUILD)/bench_decode
 bench-sync: deps all
 	@python3 tests/bench/sync_bench.py --build $(BUILD)
 
-FORMAT_SRC = $(wildcard daemon/*.[ch] scanner/*.[ch] postal/*.[ch] \
+FORMAT_SRC = $(wildcard daemon/*.[ch] daemon/*/*.[ch] scanner/*.[ch] postal/*.[ch] \
 	tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)

@@ -25,9 +25,9 @@
 #include <ini.h>
 
 #include "config.h"
-#include "textfold.h"
-#include "kiosk.h"
-#include "scanconf.h"
+#include "core/textfold.h"
+#include "kiosk/kiosk.h"
+#include "scanner/scanconf.h"
 
 #define LINE_MAX_BYTES  200   /* with the newline: what inih r55 keeps */
 #define FILE_MAX_BYTES  65536 /* a config is a page or two; refuse more */

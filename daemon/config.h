@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scan.h"
+#include "scanner/scan.h"
 
 struct config {
 	/* [server] */

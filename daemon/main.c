@@ -11,22 +11,22 @@
 #include <sodium.h>
 #include <uv.h>
 
-#include "api.h"
-#include "auth.h"
+#include "api/api.h"
+#include "auth/auth.h"
 #include "config.h"
-#include "camscan.h"
-#include "evdev.h"
-#include "http.h"
-#include "kiosk_api.h"
-#include "hotplug.h"
-#include "hub.h"
-#include "hubstore.h"
-#include "log.h"
-#include "printer.h"
-#include "ratelimit.h"
-#include "scanhub.h"
-#include "store.h"
-#include "sync.h"
+#include "scanner/camscan.h"
+#include "scanner/evdev.h"
+#include "http/http.h"
+#include "kiosk/kiosk_api.h"
+#include "scanner/hotplug.h"
+#include "sync/hub.h"
+#include "store/hubstore.h"
+#include "lib/log.h"
+#include "printer/printer.h"
+#include "core/ratelimit.h"
+#include "scanner/scanhub.h"
+#include "store/store.h"
+#include "sync/sync.h"
 
 #define PUBLIC_BODY_MAX     (16 * 1024)
 #define HUB_BODY_MAX        (8 * 1024 * 1024) /* a push of 1000 items */

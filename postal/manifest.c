@@ -1,7 +1,7 @@
 /* manifest.c: see manifest.h. */
 #include <string.h>
 
-#include "manifest.h"
+#include "postal/manifest.h"
 
 size_t
 manifest_missing(const struct manifest_counts *c)

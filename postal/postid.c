@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar.h"
-#include "postid.h"
+#include "core/calendar.h"
+#include "postal/postid.h"
 
 int
 s10_check_digit(const char serial[8])

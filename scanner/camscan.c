@@ -23,10 +23,10 @@
 #include <uv.h>
 #include <zbar.h>
 
-#include "camscan.h"
-#include "hotplug.h"
-#include "log.h"
-#include "zdecode.h"
+#include "scanner/camscan.h"
+#include "scanner/hotplug.h"
+#include "lib/log.h"
+#include "scanner/zdecode.h"
 
 #define STOP_WAIT_MS   3000 /* close(): how long to wait for the thread */
 #define FRAME_POLL_MS  250  /* one slice of waiting for a frame */

@@ -6,7 +6,7 @@
  * second until it returns. open() never blocks. */
 #ifndef CAMSCAN_H
 #define CAMSCAN_H
-#include "scan.h"
+#include "scanner/scan.h"
 
 #define CAMSCAN_QUEUE_MAX 16   /* symbols waiting for the loop; more: drop */
 #define CAMSCAN_RETRY_MS  1000 /* between attempts to reopen the camera */

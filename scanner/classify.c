@@ -4,10 +4,10 @@
  * lenient dossier-code normaliser, which forgives spaces and dashes. */
 #include <string.h>
 
-#include "classify.h"
-#include "textfold.h"
-#include "kiosk.h"
-#include "scan.h"
+#include "scanner/classify.h"
+#include "core/textfold.h"
+#include "kiosk/kiosk.h"
+#include "scanner/scan.h"
 
 static bool
 is_blank(unsigned char c)

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "dcode.h"
-#include "postid.h"
+#include "core/dcode.h"
+#include "postal/postid.h"
 
 enum classify_kind {
 	CLASSIFY_TOKEN,    /* value: the normalised token */

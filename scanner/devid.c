@@ -3,7 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "devid.h"
+#include "scanner/devid.h"
 
 static int
 fail(char *err, size_t errsize, const char *why)

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scan.h"
+#include "scanner/scan.h"
 
 struct devid { /* a plain value */
 	bool is_path;

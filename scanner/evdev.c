@@ -17,11 +17,11 @@
 #include <libudev.h>
 #include <uv.h>
 
-#include "devid.h"
-#include "evdev.h"
-#include "hidkeys.h"
-#include "hotplug.h"
-#include "log.h"
+#include "scanner/devid.h"
+#include "scanner/evdev.h"
+#include "scanner/hidkeys.h"
+#include "scanner/hotplug.h"
+#include "lib/log.h"
 
 #define RETRY_MIN_MS 100
 #define RETRY_MAX_MS 1000 /* a replugged scanner works within 2 s */

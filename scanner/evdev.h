@@ -15,7 +15,7 @@
  * contract. */
 #ifndef EVDEV_H
 #define EVDEV_H
-#include "scan.h"
+#include "scanner/scan.h"
 
 extern const struct scan_shell_ops hid_shell_ops;
 #endif

@@ -1,8 +1,8 @@
 /* framer.c: see framer.h. */
 #include <string.h>
 
-#include "framer.h"
-#include "textfold.h"
+#include "scanner/framer.h"
+#include "core/textfold.h"
 
 void
 framer_init(struct framer *f, const char *suffix, int max_line)

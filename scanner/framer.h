@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scan.h"
+#include "scanner/scan.h"
 
 enum frame_kind {
 	FRAME_OK,

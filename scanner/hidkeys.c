@@ -7,7 +7,7 @@
 
 #include <linux/input-event-codes.h>
 
-#include "hidkeys.h"
+#include "scanner/hidkeys.h"
 
 #define AIM_LEN        3                         /* "]" code modifier */
 #define RAW_MAX        (SCAN_DATA_MAX + AIM_LEN) /* bytes kept of one run */

@@ -45,7 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scan.h"
+#include "scanner/scan.h"
 
 /* Defaults (DOMAIN.md section 13); a 0 in struct scanner_conf means the
  * default. Bluetooth scanners need a larger key gap. */

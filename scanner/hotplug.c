@@ -7,8 +7,8 @@
 
 #include <libudev.h>
 
-#include "hotplug.h"
-#include "log.h"
+#include "scanner/hotplug.h"
+#include "lib/log.h"
 
 #define DRAIN_MAX 64 /* udev events per wake-up */
 

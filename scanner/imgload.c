@@ -19,7 +19,7 @@
 #include <png.h>
 #include <webp/decode.h>
 
-#include "imgload.h"
+#include "scanner/imgload.h"
 
 #define JPEG_SCANS_MAX  256          /* progressive scans; more is an attack */
 #define JPEG_MEMORY_MAX (512L << 20) /* libjpeg working memory, bytes */

@@ -2,7 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "scan.h"
+#include "scanner/scan.h"
 
 const char *
 scan_symbology_name(enum scan_symbology s)

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk.h"
-#include "scanconf.h"
+#include "kiosk/kiosk.h"
+#include "scanner/scanconf.h"
 
 enum {
 	K_TYPE,

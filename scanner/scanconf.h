@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scan.h"
+#include "scanner/scan.h"
 
 #define SCANCONF_KEYS 19 /* keys of one [scanner.NAME] section */
 

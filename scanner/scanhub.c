@@ -3,15 +3,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "classify.h"
-#include "kiosk.h"
-#include "kiosk_api.h"
-#include "log.h"
-#include "scanconf.h"
-#include "scanhub.h"
-#include "serscan.h"
-#include "sse.h"
-#include "reply.h"
+#include "scanner/classify.h"
+#include "kiosk/kiosk.h"
+#include "kiosk/kiosk_api.h"
+#include "lib/log.h"
+#include "scanner/scanconf.h"
+#include "scanner/scanhub.h"
+#include "scanner/serscan.h"
+#include "http/sse.h"
+#include "http/reply.h"
 
 /* Bytes queued per event-stream client: the events of one serial read
  * (128 frames of ~200 bytes, serscan.c) fit, so only a client that

@@ -22,8 +22,8 @@
 #include <uv.h>
 
 #include "config.h"
-#include "http.h"
-#include "scan.h"
+#include "http/http.h"
+#include "scanner/scan.h"
 
 struct scanhub;
 struct kiosk;

@@ -11,10 +11,10 @@
 
 #include <uv.h>
 
-#include "framer.h"
-#include "hotplug.h"
-#include "serialdev.h"
-#include "serscan.h"
+#include "scanner/framer.h"
+#include "scanner/hotplug.h"
+#include "lib/serialdev.h"
+#include "scanner/serscan.h"
 
 #define RETRY_MIN_MS 100
 #define RETRY_MAX_MS 1000 /* a replugged scanner works within 2 s */

@@ -10,7 +10,7 @@
  * at 1 s, so a replugged scanner works within 2 s. */
 #ifndef SERSCAN_H
 #define SERSCAN_H
-#include "scan.h"
+#include "scanner/scan.h"
 
 extern const struct scan_shell_ops serial_shell_ops;
 #endif

@@ -11,8 +11,8 @@
 
 #include <zbar.h>
 
-#include "textfold.h"
-#include "zdecode.h"
+#include "core/textfold.h"
+#include "scanner/zdecode.h"
 
 #define SCALE_DOWN_SIDE  1024 /* large photos: longest side after scaling */
 #define SCALE_UP_SIDE    480  /* small images: scaled up below this */

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scan.h"
+#include "scanner/scan.h"
 
 #define ZDECODE_SYMBOLS_MAX 16 /* symbols returned from one image */
 

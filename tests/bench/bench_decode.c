@@ -18,9 +18,9 @@
 
 #include <math.h>
 
-#include "code128.h"
-#include "imgload.h"
-#include "zdecode.h"
+#include "printer/code128.h"
+#include "scanner/imgload.h"
+#include "scanner/zdecode.h"
 
 #define FW        640
 #define FH        480

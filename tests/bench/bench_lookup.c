@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "store.h"
-#include "token.h"
+#include "store/store.h"
+#include "core/token.h"
 
 static uint64_t
 ns(void)

@@ -16,9 +16,9 @@
 
 #include <jansson.h>
 
-#include "calendar.h"
-#include "postid.h"
-#include "store.h"
+#include "core/calendar.h"
+#include "postal/postid.h"
+#include "store/store.h"
 
 #define AGENCY "000.00.19.H49"
 #define PROC   "1.001612.000.00.00.H49"

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "escpos.h"
-#include "pprofile.h"
-#include "printdoc.h"
-#include "ptemplate.h"
+#include "printer/escpos.h"
+#include "printer/pprofile.h"
+#include "printer/printdoc.h"
+#include "printer/ptemplate.h"
 
 #define DEJAVU "/usr/share/fonts/truetype/dejavu/"
 

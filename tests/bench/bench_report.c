@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "report.h"
-#include "store.h"
+#include "report/report.h"
+#include "store/store.h"
 
 static double
 ms(void)

@@ -247,7 +247,7 @@ def main():
                "`motcua decode --steps ...` (false positives over all 89 images). Frames: "
                "every corpus image fitted into a 640x480 white frame, in process. Labels: "
                "our own Code 128 labels (an S10 id, a dossier code, a manifest id; "
-               "daemon/code128.c) at 1-3 px a module, tilted 0-60 degrees, 64 px high, "
+               "daemon/printer/code128.c) at 1-3 px a module, tilted 0-60 degrees, 64 px high, "
                "54 frames of 640x480. Inverted frames: the 32 frames light-on-dark (a phone "
                "screen in dark mode). Cells: correct / misread / false positives, then "
                "mean ms.")

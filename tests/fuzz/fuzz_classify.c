@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "classify.h"
+#include "scanner/classify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "calendar.h"
-#include "dcode.h"
+#include "core/calendar.h"
+#include "core/dcode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

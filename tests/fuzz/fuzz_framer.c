@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "classify.h"
-#include "framer.h"
+#include "scanner/classify.h"
+#include "scanner/framer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

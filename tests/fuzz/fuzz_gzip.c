@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gz.h"
+#include "lib/gz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,7 +14,7 @@
 
 #include <linux/input-event-codes.h>
 
-#include "hidkeys.h"
+#include "scanner/hidkeys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

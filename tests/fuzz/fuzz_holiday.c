@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar.h"
-#include "textfold.h"
+#include "core/calendar.h"
+#include "core/textfold.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "imgload.h"
+#include "scanner/imgload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "importrec.h"
-#include "status.h"
+#include "core/importrec.h"
+#include "core/status.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

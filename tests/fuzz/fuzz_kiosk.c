@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dcode.h"
-#include "kiosk.h"
-#include "token.h"
+#include "core/dcode.h"
+#include "kiosk/kiosk.h"
+#include "core/token.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lgsp.h"
+#include "sync/lgsp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

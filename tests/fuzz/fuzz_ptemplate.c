@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ptemplate.h"
-#include "vntext.h"
+#include "printer/ptemplate.h"
+#include "printer/vntext.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

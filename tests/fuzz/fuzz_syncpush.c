@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "status.h"
-#include "syncproto.h"
+#include "core/status.h"
+#include "sync/syncproto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "status.h"
-#include "syncproto.h"
+#include "core/status.h"
+#include "sync/syncproto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,9 +9,9 @@
 
 #include <sodium.h>
 
-#include "authhdr.h"
+#include "auth/authhdr.h"
 #include "harness.h"
-#include "store.h"
+#include "store/store.h"
 
 static void
 test_cookie(void **state)

@@ -10,7 +10,7 @@
 
 #include "harness.h"
 
-#include "calendar.h"
+#include "core/calendar.h"
 
 #define OPEN_MIN  (7 * 60 + 30)
 #define CLOSE_MIN (17 * 60)

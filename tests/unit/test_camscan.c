@@ -15,10 +15,10 @@
 
 #include <uv.h>
 
-#include "camscan.h"
-#include "code128.h"
-#include "hotplug.h"
-#include "imgload.h"
+#include "scanner/camscan.h"
+#include "printer/code128.h"
+#include "scanner/hotplug.h"
+#include "scanner/imgload.h"
 
 #define DATA_DIR "tests/data/barcodes"
 

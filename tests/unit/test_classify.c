@@ -7,8 +7,8 @@
 
 #include "harness.h"
 
-#include "classify.h"
-#include "scan.h"
+#include "scanner/classify.h"
+#include "scanner/scan.h"
 
 static struct classified
 cl(const char *s)

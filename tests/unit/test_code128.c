@@ -6,7 +6,7 @@
 
 #include "harness.h"
 
-#include "code128.h"
+#include "printer/code128.h"
 
 struct row {
 	const char *data;

@@ -5,8 +5,8 @@
 
 #include "harness.h"
 
-#include "calendar.h"
-#include "dcode.h"
+#include "core/calendar.h"
+#include "core/dcode.h"
 
 struct parse_case {
 	const char *in;

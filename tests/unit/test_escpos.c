@@ -11,10 +11,10 @@
 
 #include "harness.h"
 
-#include "escpos.h"
-#include "pprofile.h"
-#include "printdoc.h"
-#include "ptemplate.h"
+#include "printer/escpos.h"
+#include "printer/pprofile.h"
+#include "printer/printdoc.h"
+#include "printer/ptemplate.h"
 
 #define DEJAVU "/usr/share/fonts/truetype/dejavu/"
 static const char *const font_files[4] = { DEJAVU "DejaVuSansMono.ttf",

@@ -5,7 +5,7 @@
 
 #include "harness.h"
 
-#include "escstat.h"
+#include "printer/escstat.h"
 
 struct row {
 	const char *name;

@@ -23,8 +23,8 @@
 
 #include "harness.h"
 
-#include "evdev.h"
-#include "hotplug.h"
+#include "scanner/evdev.h"
+#include "scanner/hotplug.h"
 
 /* ---- the hub, stubbed ---------------------------------------------------- */
 

@@ -7,7 +7,7 @@
 
 #include "harness.h"
 
-#include "framer.h"
+#include "scanner/framer.h"
 
 /* What came out, one line per frame: "ok:SYM:DATA", "long:DATA",
  * "garbage:REASON". */

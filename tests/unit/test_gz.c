@@ -5,7 +5,7 @@
 
 #include "harness.h"
 
-#include "gz.h"
+#include "lib/gz.h"
 
 static void
 test_round_trip(void **state)

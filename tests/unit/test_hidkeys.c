@@ -29,7 +29,7 @@
 
 #include "harness.h"
 
-#include "hidkeys.h"
+#include "scanner/hidkeys.h"
 
 #define GOLDEN_DIR "tests/golden/hid"
 #define TEXT_MAX   (64 * 1024)

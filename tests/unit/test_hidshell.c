@@ -13,9 +13,9 @@
 
 #include "harness.h"
 
-#include "devid.h"
-#include "evdev.h"
-#include "hotplug.h"
+#include "scanner/devid.h"
+#include "scanner/evdev.h"
+#include "scanner/hotplug.h"
 
 /* ---- the hub, stubbed ---------------------------------------------------- */
 

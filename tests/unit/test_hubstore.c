@@ -11,7 +11,7 @@
 
 #include "harness.h"
 
-#include "hubstore.h"
+#include "store/hubstore.h"
 
 static char dbpath[64];
 

@@ -7,9 +7,9 @@
 
 #include "harness.h"
 
-#include "dcode.h"
-#include "importrec.h"
-#include "status.h"
+#include "core/dcode.h"
+#include "core/importrec.h"
+#include "core/status.h"
 
 static const char base_line[] =
     "{\"code\":\"000.00.19.H26-260105-0007\","

@@ -5,7 +5,7 @@
 #include <jansson.h>
 
 #include "harness.h"
-#include "jsonw.h"
+#include "lib/jsonw.h"
 
 static void
 test_roundtrip(void **state)

@@ -15,10 +15,10 @@
 #include <jansson.h>
 
 #include "config.h"
-#include "importrec.h"
-#include "kiosk.h"
-#include "status.h"
-#include "store.h"
+#include "core/importrec.h"
+#include "kiosk/kiosk.h"
+#include "core/status.h"
+#include "store/store.h"
 
 #include "harness.h"
 

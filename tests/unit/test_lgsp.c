@@ -10,7 +10,7 @@
 
 #include "harness.h"
 
-#include "lgsp.h"
+#include "sync/lgsp.h"
 
 static json_t *
 load(const char *name, const char *suffix)

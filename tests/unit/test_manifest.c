@@ -5,7 +5,7 @@
 
 #include "harness.h"
 
-#include "manifest.h"
+#include "postal/manifest.h"
 
 static enum manifest_state
 st(size_t exp, size_t arr, size_t mres, size_t unx, size_t unres, bool sg)

@@ -8,7 +8,7 @@
 
 #include "harness.h"
 
-#include "postid.h"
+#include "postal/postid.h"
 
 /* An id with the given indicator and serial and its right check digit. */
 static void

@@ -8,7 +8,7 @@
 
 #include "harness.h"
 
-#include "store.h"
+#include "store/store.h"
 
 struct fx {
 	char dir[64], path[96];

@@ -6,9 +6,9 @@
 
 #include "harness.h"
 
-#include "pprofile.h"
-#include "printdoc.h"
-#include "ptemplate.h"
+#include "printer/pprofile.h"
+#include "printer/printdoc.h"
+#include "printer/ptemplate.h"
 
 static const char *const allowed[] = { "name", "code", "docs", "empty", NULL };
 static const char *const lists[] = { "docs", NULL };

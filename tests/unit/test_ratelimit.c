@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "ratelimit.h"
+#include "core/ratelimit.h"
 
 static void
 test_burst_then_refuse(void **state)

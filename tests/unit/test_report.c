@@ -14,10 +14,10 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "calendar.h"
-#include "report.h"
-#include "status.h"
-#include "store.h"
+#include "core/calendar.h"
+#include "report/report.h"
+#include "core/status.h"
+#include "store/store.h"
 
 #include "harness.h"
 

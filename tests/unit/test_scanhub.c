@@ -14,7 +14,7 @@
 #include "harness.h"
 
 #include "config.h"
-#include "scanhub.h"
+#include "scanner/scanhub.h"
 
 static struct scan_source *captured[SCAN_SOURCES_MAX];
 static size_t ncaptured, nclosed;

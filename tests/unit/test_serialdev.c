@@ -12,7 +12,7 @@
 
 #include "harness.h"
 
-#include "serialdev.h"
+#include "lib/serialdev.h"
 
 /* A pty pair: *master is ours, the returned path the device. */
 static const char *

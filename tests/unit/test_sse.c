@@ -12,7 +12,7 @@
 
 #include "harness.h"
 
-#include "sse.h"
+#include "http/sse.h"
 
 static const char hello[] = "retry: 2000\nevent: hello\ndata: "
                             "{\"terminal\":\"desk1\",\"heartbeat_s\":15}\n\n";

@@ -6,7 +6,7 @@
 
 #include "harness.h"
 
-#include "status.h"
+#include "core/status.h"
 
 /* The graph of docs/domain.md, written out edge by edge: the oracle the
  * 100 pairs are checked against. */

@@ -12,10 +12,10 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "calendar.h"
-#include "dcode.h"
-#include "status.h"
-#include "store.h"
+#include "core/calendar.h"
+#include "core/dcode.h"
+#include "core/status.h"
+#include "store/store.h"
 
 #include "harness.h"
 

@@ -14,12 +14,12 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "calendar.h"
-#include "postalreg.h"
-#include "postid.h"
-#include "status.h"
-#include "store.h"
-#include "syncproto.h"
+#include "core/calendar.h"
+#include "postal/postalreg.h"
+#include "postal/postid.h"
+#include "core/status.h"
+#include "store/store.h"
+#include "sync/syncproto.h"
 
 #include "harness.h"
 

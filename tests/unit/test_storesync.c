@@ -12,8 +12,8 @@
 
 #include "harness.h"
 
-#include "calendar.h"
-#include "store.h"
+#include "core/calendar.h"
+#include "store/store.h"
 
 #define AGENCY "000.00.19.H49"
 #define PROC   "1.000001.000.00.00.H49"

@@ -7,7 +7,7 @@
 
 #include "harness.h"
 
-#include "syncproto.h"
+#include "sync/syncproto.h"
 
 static const char keys[3][SP_KEY_HEX + 1] = {
 	"00000000000000000000000000000001",

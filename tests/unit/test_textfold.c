@@ -5,7 +5,7 @@
 
 #include "harness.h"
 
-#include "textfold.h"
+#include "core/textfold.h"
 
 static void
 test_valid(void **state)

@@ -7,7 +7,7 @@
 
 #include "harness.h"
 
-#include "token.h"
+#include "core/token.h"
 
 #define ALPHABET "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #define COUNT    2000

@@ -3,7 +3,7 @@
 
 #include "harness.h"
 
-#include "vntext.h"
+#include "printer/vntext.h"
 
 static void
 test_tcvn3(void **state)

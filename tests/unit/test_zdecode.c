@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "code128.h"
-#include "imgload.h"
-#include "zdecode.h"
+#include "printer/code128.h"
+#include "scanner/imgload.h"
+#include "scanner/zdecode.h"
 
 #ifndef DATA_DIR
 #define DATA_DIR "tests/data/barcodes"
@@ -190,7 +190,7 @@ fnc4_label_not_misread(void **state)
 	zdecode_free(z);
 }
 
-/* Draws a Code 128 label with the printer's encoder (daemon/code128.c):
+/* Draws a Code 128 label with the printer's encoder (daemon/printer/code128.c):
  * module px wide, 10-module quiet zones, centred in a w x h white image. */
 static unsigned char *
 draw_label(const char *text, int module, int w, int h)

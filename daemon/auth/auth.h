@@ -1,0 +1,60 @@
+/* auth.h: staff accounts, sessions, bearer tokens and sign-in lockout on
+ * the daemon's loop (docs/security.md). The pure parts (header parsing,
+ * token text, roles, the backoff table) are in authhdr.h.
+ *
+ * Passwords and PINs are argon2id hashes (libsodium crypto_pwhash_str).
+ * Hashing is slow on purpose, so it runs on libuv's thread pool
+ * (uv_queue_work) behind a bounded queue, and the request waits as a
+ * deferred reply (http_defer): the loop never stalls on it.
+ *
+ * api.c calls auth_handle_open, then auth_request, for every request on
+ * the staff listener, and auth_route for the account and audit routes of
+ * both the staff listener and the admin socket. Loop thread only. */
+#ifndef AUTH_H
+#define AUTH_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <uv.h>
+
+#include "core/actor.h"
+#include "auth/authhdr.h"
+#include "config.h"
+#include "http/http.h"
+#include "store/store.h"
+
+struct auth;
+
+/* Borrows loop, store and cfg for its life. tls: the staff listener
+ * serves HTTPS (cookies get Secure). NULL when out of memory. */
+struct auth *auth_new(uv_loop_t *, struct store *, const struct config *,
+    bool tls);
+void auth_set_config(struct auth *, const struct config *);
+/* Answers every waiting sign-in or password request (503) so that no
+ * connection stays suspended; call before the listeners are freed. The
+ * hashes already running finish on their own. */
+void auth_shutdown(struct auth *);
+/* Frees once no hash is running (after the loop has stopped). */
+void auth_free(struct auth *);
+
+/* Staff listener, before authentication: the sign-in page and its
+ * assets, the staff home, and /api/v1/session (POST signs in, GET says
+ * who, DELETE signs out). true when it answered (maybe deferred). */
+bool auth_handle_open(struct auth *, const struct http_request *,
+    struct http_response *);
+/* Staff listener: who asks. 0 with *act filled (session cookie, with
+ * X-CSRF-Token on writes; or a bearer token); -1 with the reply in r:
+ * 401 (none or expired), 403 (CSRF), or a 303 to the sign-in page for a
+ * page under /staff/. */
+int auth_request(struct auth *, const struct http_request *,
+    struct http_response *, struct actor *act);
+/* Is there a live session cookie or token on the request (headers only,
+ * no CSRF check)? For the staff listener's body limit before sign-in. */
+bool auth_known(struct auth *, const struct http_request *);
+/* /api/v1/users... and /api/v1/audit, for an admin (hr->actor; checked
+ * again here). true when it answered. */
+bool auth_route(struct auth *, const struct http_request *,
+    struct http_response *);
+/* Prometheus lines: sign-ins by outcome, lockout table size. */
+void auth_metrics(const struct auth *, FILE *);
+#endif

@@ -1,0 +1,299 @@
+/* authhdr.c: pure parts of staff authentication. See authhdr.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "auth/authhdr.h"
+
+#define HEADER_MAX 8192 /* a longer Cookie or Authorization is refused */
+
+static const char *const role_names[] = {
+	[ROLE_NONE] = "none",
+	[ROLE_KIOSK] = "kiosk",
+	[ROLE_POSTAL_CLERK] = "postal_clerk",
+	[ROLE_OFFICE_STAFF] = "office_staff",
+	[ROLE_ADMIN] = "admin",
+};
+
+const char *
+role_name(enum role r)
+{
+	if ((unsigned)r < sizeof role_names / sizeof role_names[0])
+		return role_names[r];
+	return "none";
+}
+
+int
+role_from_name(const char *s)
+{
+	if (s == NULL)
+		return -1;
+	for (int r = ROLE_KIOSK; r <= ROLE_ADMIN; r++)
+		if (strcmp(s, role_names[r]) == 0)
+			return r;
+	return -1;
+}
+
+bool
+role_in(const struct actor *a, unsigned roles)
+{
+	if (a == NULL || a->role <= ROLE_NONE || a->role > ROLE_ADMIN)
+		return false;
+	return (roles & ROLE_BIT(a->role)) != 0;
+}
+
+static bool
+is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+bool
+authhdr_cookie(const char *h, const char *name, char *out, size_t size)
+{
+	size_t nl = strlen(name), found = 0;
+	const char *p, *end;
+
+	if (h == NULL || size == 0 || strnlen(h, HEADER_MAX + 1) > HEADER_MAX)
+		return false;
+	out[0] = '\0';
+	for (p = h; *p != '\0'; p = *end ? end + 1 : end) {
+		const char *eq, *v, *ve;
+
+		end = strchr(p, ';');
+		if (end == NULL)
+			end = p + strlen(p);
+		while (p < end && is_ows(*p))
+			p++;
+		eq = memchr(p, '=', (size_t)(end - p));
+		if (eq == NULL || (size_t)(eq - p) != nl ||
+		    memcmp(p, name, nl) != 0)
+			continue;
+		v = eq + 1;
+		ve = end;
+		while (ve > v && is_ows(ve[-1]))
+			ve--;
+		if (ve - v >= 2 && *v == '"' && ve[-1] == '"') {
+			v++;
+			ve--;
+		}
+		if (++found > 1 || (size_t)(ve - v) >= size)
+			return false;
+		memcpy(out, v, (size_t)(ve - v));
+		out[ve - v] = '\0';
+	}
+	return found == 1;
+}
+
+int
+authhdr_bearer(const char *h, char *out, size_t size)
+{
+	const char *p, *e;
+
+	if (h == NULL)
+		return 0;
+	if (size == 0 || strnlen(h, HEADER_MAX + 1) > HEADER_MAX)
+		return -1;
+	while (is_ows(*h))
+		h++;
+	if (strncasecmp(h, "Bearer", 6) != 0 || !is_ows(h[6]))
+		return -1;
+	for (p = h + 6; is_ows(*p); p++)
+		;
+	for (e = p; *e != '\0' && !is_ows(*e); e++)
+		if ((unsigned char)*e < 0x21 || (unsigned char)*e > 0x7e)
+			return -1;
+	for (const char *t = e; *t != '\0'; t++)
+		if (!is_ows(*t))
+			return -1; /* a second word */
+	if (e == p || (size_t)(e - p) >= size)
+		return -1;
+	memcpy(out, p, (size_t)(e - p));
+	out[e - p] = '\0';
+	return 1;
+}
+
+void
+auth_b64_encode(const unsigned char raw[AUTH_SECRET_BYTES],
+    char out[AUTH_B64_LEN + 1])
+{
+	sodium_bin2base64(out, AUTH_B64_LEN + 1, raw, AUTH_SECRET_BYTES,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+bool
+auth_b64_decode(const char *text, unsigned char raw[AUTH_SECRET_BYTES])
+{
+	size_t n = 0;
+	const char *end = NULL;
+
+	if (text == NULL || strnlen(text, AUTH_B64_LEN + 1) != AUTH_B64_LEN)
+		return false;
+	for (size_t i = 0; i < AUTH_B64_LEN; i++) {
+		char c = text[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		        (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return false;
+	}
+	if (sodium_base642bin(raw, AUTH_SECRET_BYTES, text, AUTH_B64_LEN, NULL,
+	        &n, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n != AUTH_SECRET_BYTES || end != text + AUTH_B64_LEN)
+		return false;
+	return true;
+}
+
+void
+auth_token_encode(const unsigned char raw[AUTH_SECRET_BYTES],
+    char out[AUTH_TOKEN_LEN + 1])
+{
+	memcpy(out, AUTH_TOKEN_PREFIX, 4);
+	auth_b64_encode(raw, out + 4);
+}
+
+bool
+auth_token_decode(const char *text, unsigned char raw[AUTH_SECRET_BYTES])
+{
+	if (text == NULL || strncmp(text, AUTH_TOKEN_PREFIX, 4) != 0)
+		return false;
+	return auth_b64_decode(text + 4, raw);
+}
+
+uint64_t
+lockout_delay_ms(unsigned failures, unsigned threshold, uint64_t base_ms,
+    uint64_t max_ms)
+{
+	unsigned extra;
+	uint64_t d = base_ms;
+
+	if (threshold == 0)
+		threshold = 1;
+	if (failures < threshold)
+		return 0;
+	extra = failures - threshold;
+	/* doubling stops at the cap: no shift past 63 bits */
+	while (extra-- > 0 && d < max_ms)
+		d *= 2;
+	return d < max_ms ? d : max_ms;
+}
+
+struct lock_entry {
+	unsigned char key[16]; /* BLAKE2b-128 of the key: fixed size */
+	unsigned failures;
+	uint64_t last_fail_ms, until_ms;
+	bool used;
+};
+
+struct lockout {
+	struct lock_entry *e; /* owned; cap entries */
+	size_t cap, used;
+};
+
+struct lockout *
+lockout_new(size_t capacity)
+{
+	struct lockout *l = calloc(1, sizeof *l);
+
+	if (l == NULL || capacity == 0 ||
+	    (l->e = calloc(capacity, sizeof *l->e)) == NULL) {
+		free(l);
+		return NULL;
+	}
+	l->cap = capacity;
+	return l;
+}
+
+void
+lockout_free(struct lockout *l)
+{
+	if (l == NULL)
+		return;
+	free(l->e);
+	free(l);
+}
+
+static struct lock_entry *
+find(struct lockout *l, const void *key, size_t len, bool create,
+    uint64_t now_ms)
+{
+	unsigned char h[16];
+	struct lock_entry *victim = NULL;
+
+	crypto_generichash(h, sizeof h, key, len, NULL, 0);
+	for (size_t i = 0; i < l->cap; i++)
+		if (l->e[i].used && memcmp(l->e[i].key, h, sizeof h) == 0)
+			return &l->e[i];
+	if (!create)
+		return NULL;
+	for (size_t i = 0; i < l->cap; i++) {
+		struct lock_entry *x = &l->e[i];
+
+		if (!x->used) {
+			victim = x;
+			break;
+		}
+		/* unlocked entries go before locked ones, oldest first */
+		if (victim == NULL ||
+		    ((x->until_ms <= now_ms) != (victim->until_ms <= now_ms)
+		            ? x->until_ms <= now_ms
+		            : x->last_fail_ms < victim->last_fail_ms))
+			victim = x;
+	}
+	if (!victim->used)
+		l->used++;
+	memset(victim, 0, sizeof *victim);
+	memcpy(victim->key, h, sizeof h);
+	victim->used = true;
+	return victim;
+}
+
+bool
+lockout_locked(struct lockout *l, const void *key, size_t len, uint64_t now_ms,
+    unsigned *retry_s)
+{
+	struct lock_entry *x = find(l, key, len, false, now_ms);
+
+	if (x == NULL || x->until_ms <= now_ms)
+		return false;
+	if (retry_s != NULL)
+		*retry_s = (unsigned)((x->until_ms - now_ms + 999) / 1000);
+	return true;
+}
+
+uint64_t
+lockout_fail(struct lockout *l, const void *key, size_t len, uint64_t now_ms,
+    unsigned threshold, uint64_t base_ms, uint64_t max_ms)
+{
+	struct lock_entry *x = find(l, key, len, true, now_ms);
+	uint64_t d;
+
+	/* a quiet spell twice the cap long starts the count again */
+	if (x->failures > 0 && now_ms - x->last_fail_ms > 2 * max_ms &&
+	    x->until_ms <= now_ms)
+		x->failures = 0;
+	if (x->failures < 1000000)
+		x->failures++;
+	x->last_fail_ms = now_ms;
+	d = lockout_delay_ms(x->failures, threshold, base_ms, max_ms);
+	x->until_ms = d > 0 ? now_ms + d : 0;
+	return d;
+}
+
+void
+lockout_reset(struct lockout *l, const void *key, size_t len)
+{
+	struct lock_entry *x = find(l, key, len, false, 0);
+
+	if (x != NULL) {
+		memset(x, 0, sizeof *x);
+		l->used--;
+	}
+}
+
+size_t
+lockout_tracked(const struct lockout *l)
+{
+	return l->used;
+}

@@ -1,0 +1,184 @@
+/* cli_decode.c: `motcua decode`. Loads each file (imgload.h), runs the
+ * pipeline (zdecode.h) and prints what it found. Local work only: no
+ * daemon, no libcurl. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "cli/cli_decode.h"
+#include "cli/cli_http.h"
+#include "scanner/imgload.h"
+#include "scanner/zdecode.h"
+
+enum { DECODE_OK = 0, DECODE_NONE = 1, DECODE_USAGE = 2 };
+
+/* "motcua: decode: " what arg, then the hint. */
+static int
+usage(const char *what, const char *arg)
+{
+	cli_warn("decode: %s%s", what, arg);
+	fputs("Try 'motcua decode --help'.\n", stderr);
+	return DECODE_USAGE;
+}
+
+static int
+parse_steps(const char *list, unsigned *bits)
+{
+	static const enum zdecode_step all[] = { ZDECODE_PLAIN, ZDECODE_SCALE,
+		ZDECODE_BINARISE, ZDECODE_ROTATE, ZDECODE_INVERT };
+	const char *p = list;
+
+	*bits = 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ", ");
+		size_t i;
+
+		for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+			const char *name = zdecode_step_name(all[i]);
+
+			if (n > 0 && strlen(name) == n &&
+			    strncasecmp(p, name, n) == 0)
+				break;
+		}
+		if (n > 0 && i == sizeof(all) / sizeof(all[0]))
+			return -1;
+		if (n > 0)
+			*bits |= all[i];
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return *bits != 0 ? 0 : -1;
+}
+
+/* Text output: the bytes as they are, but control bytes and the
+ * backslash escaped, so one symbol is one line. */
+static void
+put_escaped(const unsigned char *d, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = d[i];
+
+		if (c == '\\')
+			fputs("\\\\", stdout);
+		else if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\r')
+			fputs("\\r", stdout);
+		else if (c == '\t')
+			fputs("\\t", stdout);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\x%02X", c);
+		else
+			putchar(c);
+	}
+}
+
+static void
+put_json(const char *file, const struct zdecode_symbol *s)
+{
+	/* QR data is valid UTF-8 (zdecode checked) and linear data ASCII;
+	 * a file name need not be, so it goes through json_stringn, which
+	 * refuses bad UTF-8: then the name is replaced, never mangled. */
+	json_t *o = json_object();
+	json_t *f = json_string(file);
+	char *text;
+
+	json_object_set_new(o, "file", f != NULL ? f : json_string("?"));
+	json_object_set_new(o, "symbology",
+	    json_string(scan_symbology_name(s->sym)));
+	json_object_set_new(o, "data",
+	    json_stringn((const char *)s->data, s->len));
+	json_object_set_new(o, "step", json_string(zdecode_step_name(s->step)));
+	if (s->truncated)
+		json_object_set_new(o, "truncated", json_true());
+	text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	if (text != NULL)
+		puts(text);
+	free(text);
+	json_decref(o);
+}
+
+int
+cli_decode(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "symbologies", required_argument, NULL, 'y' },
+		{ "steps", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct zdecode_opts zo = { 0 };
+	struct zdecode_symbol *syms;
+	struct zdecode *z;
+	bool json = false;
+	size_t found = 0;
+	int c;
+
+	optind = 0; /* a fresh scan: options may come after the files */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'y':
+			if (scan_symbologies_parse(optarg, &zo.symbologies) < 0)
+				return usage("--symbologies: unknown name in ",
+				    optarg);
+			break;
+		case 's':
+			if (parse_steps(optarg, &zo.steps) < 0)
+				return usage("--steps: unknown step in ",
+				    optarg);
+			break;
+		case 'h':
+			fputs(CLI_DECODE_USAGE, stdout);
+			return DECODE_OK;
+		case ':':
+			return usage("needs a value: ", argv[optind - 1]);
+		default:
+			return usage("unknown option ", argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		return usage("expected at least one FILE", "");
+	if ((z = zdecode_new(&zo)) == NULL ||
+	    (syms = calloc(ZDECODE_SYMBOLS_MAX, sizeof(*syms))) == NULL) {
+		zdecode_free(z);
+		cli_warn("decode: out of memory");
+		return DECODE_NONE;
+	}
+	for (int i = optind; i < argc; i++) {
+		char err[IMGLOAD_ERR_MAX];
+		struct img im;
+		size_t n;
+
+		if (imgload_file(argv[i], &im, err) != IMGLOAD_OK) {
+			cli_warn("decode: %s", err);
+			continue;
+		}
+		n = zdecode_run(z, im.px, im.w, im.h, syms,
+		    ZDECODE_SYMBOLS_MAX);
+		img_free(&im);
+		for (size_t k = 0; k < n; k++) {
+			if (json) {
+				put_json(argv[i], &syms[k]);
+				continue;
+			}
+			printf("%s: %s: ", argv[i],
+			    scan_symbology_name(syms[k].sym));
+			put_escaped(syms[k].data, syms[k].len);
+			putchar('\n');
+		}
+		found += n;
+	}
+	free(syms);
+	zdecode_free(z);
+	return found > 0 ? DECODE_OK : DECODE_NONE;
+}

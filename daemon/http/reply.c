@@ -1,0 +1,54 @@
+/* reply.c: JSON replies (reply.h). Doubles keep 15 significant digits, so
+ * a report's shares survive the trip. */
+#include <string.h>
+
+#include "http/reply.h"
+
+void
+reply_json(struct http_response *r, int status, json_t *j)
+{
+	r->status = status;
+	r->body =
+	    j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+	json_decref(j);
+	if (r->body == NULL) {
+		r->status = 500;
+		r->static_body =
+		    "{\"error\":{\"field\":\"\",\"message\":\"out of memory\"}}";
+		r->len = strlen(r->static_body);
+		return;
+	}
+	r->len = strlen(r->body);
+}
+
+void
+reply_error(struct http_response *r, int status, const char *field,
+    const char *message)
+{
+	reply_json(r, status,
+	    json_pack("{s:{s:s,s:s}}", "error", "field", field ? field : "",
+	        "message", message ? message : ""));
+}
+
+const char *
+reply_split(const char *err, char field[REPLY_FIELD_MAX])
+{
+	const char *colon = strstr(err, ": ");
+	size_t n = colon != NULL ? (size_t)(colon - err) : 0;
+
+	field[0] = '\0';
+	if (colon == NULL || n >= REPLY_FIELD_MAX || memchr(err, ' ', n))
+		return err;
+	memcpy(field, err, n);
+	field[n] = '\0';
+	return colon + 2;
+}
+
+void
+reply_problem(struct http_response *r, int status, const char *err)
+{
+	char field[REPLY_FIELD_MAX];
+	const char *msg = reply_split(err, field);
+
+	reply_error(r, status, field, msg);
+}

@@ -1,0 +1,56 @@
+/* sse.h: Server-Sent Events streams for terminals, on http.h's streaming
+ * responses. A set holds at most max_clients streams; each stream belongs
+ * to one terminal and queues at most buf_max bytes. A client that lets its
+ * buffer fill is dropped (one log line, counted): a page that misses events
+ * reconnects and starts clean. Loop thread only.
+ *
+ * Ownership: the owner (kiosk, scan hub) owns the set; each stream is owned
+ * by its connection and freed by http.c's done callback. Free the set after
+ * the HTTP servers (their done callbacks have run by then). */
+#ifndef SSE_H
+#define SSE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "http/http.h"
+
+#define SSE_TERMINAL_MAX 32 /* bytes of a terminal id, with its NUL */
+
+struct sse_set;
+
+/* what: the log lines' subject before the terminal ("kiosk" gives "kiosk
+ * desk1: event stream opened"); static. NULL (logged) when out of memory. */
+struct sse_set *sse_new(const char *what, size_t max_clients, size_t buf_max);
+/* Streams still open end at their next read and no longer reach the set.
+ * NULL: no-op. */
+void sse_free(struct sse_set *);
+/* A new client bound (a config reload); open streams stay. */
+void sse_set_max_clients(struct sse_set *, size_t max_clients);
+
+/* Fills r with a stream for terminal that starts with the hello event
+ * (retry 2 s, {"terminal", "heartbeat_s"}); or with 503 + Retry-After 5
+ * when the set is full or ended, 500 when out of memory. */
+void sse_open(struct sse_set *, struct http_response *r, const char *terminal,
+    int heartbeat_s);
+/* "event: NAME\ndata: JSON\n\n" to every stream of terminal (all when
+ * NULL). Compact JSON has no newline to break the framing. Takes data. */
+void sse_push(struct sse_set *, const char *terminal, const char *event,
+    json_t *data);
+/* A "ping" event {"at_ms"} to every stream: a real event, as EventSource
+ * hides comments; it also finds closed clients, which MHD notices only
+ * when it writes. */
+void sse_heartbeat(struct sse_set *);
+/* Ends every stream once its buffer drains; later opens get 503. */
+void sse_end_all(struct sse_set *);
+/* Ends the streams whose terminal keep() refuses (a terminal removed). */
+void sse_end_unless(struct sse_set *,
+    bool (*keep)(void *arg, const char *terminal), void *arg);
+
+/* Streams open for terminal (all when NULL). */
+size_t sse_count(const struct sse_set *, const char *terminal);
+/* Clients dropped as too slow, since the set was made. */
+uint64_t sse_dropped(const struct sse_set *);
+#endif

@@ -1,0 +1,314 @@
+/* api_print.c: see api_print.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "printer/api_print.h"
+#include "postal/postid.h"
+#include "core/calendar.h"
+#include "core/dcode.h"
+#include "lib/log.h"
+#include "http/reply.h"
+
+#define JOBS_LIMIT_MAX 500
+
+void
+api_print_state(struct printer *p, struct http_response *r)
+{
+	enum escstat s = p ? printer_state(p) : ESCSTAT_UNKNOWN;
+	json_t *info = p ? printer_info(p) : NULL;
+	bool on = info && json_is_true(json_object_get(info, "enabled"));
+
+	json_decref(info);
+	reply_json(r, 200,
+	    json_pack("{s:b,s:s}", "available", on && escstat_printable(s),
+	        "state", on ? escstat_name(s) : "disabled"));
+}
+
+/* The canonical dossier code of a path segment; -1 after a reply. */
+static int
+code_arg(const char *seg, char out[DCODE_TEXT_MAX + 1], struct http_response *r)
+{
+	struct dcode d;
+	enum dcode_err e = dcode_parse(seg, strlen(seg), &d, NULL);
+
+	if (e != DCODE_OK) {
+		reply_error(r, 400, "code", dcode_strerror(e));
+		return -1;
+	}
+	dcode_format(&d, out, DCODE_TEXT_MAX + 1);
+	return 0;
+}
+
+/* kind/ref from "KIND[/REF]" (the rest of a path); -1 after a reply. */
+static int
+doc_arg(const char *rest, enum printdoc_kind *kind, char *ref, size_t size,
+    struct http_response *r)
+{
+	char name[16];
+	const char *slash = strchr(rest, '/');
+	size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+	int k, day;
+
+	if (n >= sizeof name) {
+		reply_error(r, 404, "path", "no such document kind");
+		return -1;
+	}
+	memcpy(name, rest, n);
+	name[n] = '\0';
+	if ((k = printdoc_kind_from_name(name)) < 0) {
+		reply_error(r, 404, "path",
+		    "no such document kind (receipt, slip, manifest, test)");
+		return -1;
+	}
+	*kind = (enum printdoc_kind)k;
+	ref[0] = '\0';
+	if (*kind == PRINTDOC_TEST) {
+		if (slash != NULL) {
+			reply_error(r, 404, "path",
+			    "the test page takes no id");
+			return -1;
+		}
+		return 0;
+	}
+	if (slash == NULL || slash[1] == '\0') {
+		reply_error(r, 400, *kind == PRINTDOC_MANIFEST ? "id" : "code",
+		    "missing");
+		return -1;
+	}
+	if (*kind == PRINTDOC_MANIFEST) {
+		int y, m, d, seq;
+
+		/* a postal manifest id (BKYYYYMMDD-NNNN) or a day */
+		if (!manifest_id_parse(slash + 1, strlen(slash + 1), &y, &m, &d,
+		        &seq) &&
+		    (strlen(slash + 1) != 10 ||
+		        cal_parse_date(slash + 1, 10, &day) != 0)) {
+			reply_error(r, 400, "id",
+			    "not a manifest day YYYY-MM-DD or a postal "
+			    "manifest id BKYYYYMMDD-NNNN");
+			return -1;
+		}
+		snprintf(ref, size, "%s", slash + 1);
+		return 0;
+	}
+	return code_arg(slash + 1, ref, r);
+}
+
+static void
+route_enqueue(struct printer *p, struct store *st, const char *rest,
+    struct http_response *r, const char *actor)
+{
+	enum printdoc_kind kind;
+	char ref[64], err[STORE_ERR_MAX];
+	struct store_print_new n = { 0 };
+	struct store_print_job job;
+	json_t *info = printer_info(p), *d;
+	bool on = json_is_true(json_object_get(info, "enabled"));
+	int64_t id;
+	enum store_rc rc;
+
+	json_decref(info);
+	if (doc_arg(rest, &kind, ref, sizeof ref, r) == -1)
+		return;
+	if (!on) {
+		reply_error(r, 409, "printer",
+		    "no printer is enabled ([printer] enabled = false)");
+		return;
+	}
+	if (kind == PRINTDOC_RECEIPT || kind == PRINTDOC_SLIP) {
+		if ((d = store_dossier(st, ref, 0, &rc)) == NULL) {
+			reply_error(r, rc == STORE_NOTFOUND ? 404 : 500, "code",
+			    rc == STORE_NOTFOUND ? "no such dossier"
+			                         : "the store cannot be read");
+			return;
+		}
+		json_decref(d);
+	}
+	n.kind = printdoc_kind_name(kind);
+	n.ref = ref;
+	n.actor = actor;
+	n.max_pending = printer_queue_max(p);
+	rc = store_print_enqueue(st, &n, &id, err);
+	if (rc != STORE_OK) {
+		reply_problem(r,
+		    rc == STORE_FULL          ? 507
+		        : rc == STORE_INVALID ? 400
+		                              : 500,
+		    err);
+		return;
+	}
+	log_info("print job %lld queued: %s %s by %s", (long long)id, n.kind,
+	    ref, actor);
+	printer_kick(p);
+	if (store_print_get(st, id, &job) != STORE_OK) {
+		reply_error(r, 500, "", "the queued job cannot be read");
+		return;
+	}
+	reply_json(r, 202,
+	    json_pack("{s:o}", "job", store_print_job_json(&job)));
+}
+
+static void
+route_reprint(struct printer *p, struct store *st, int64_t id,
+    struct http_response *r, const char *actor)
+{
+	struct store_print_job old, job;
+	struct store_print_new n = { 0 };
+	char err[STORE_ERR_MAX];
+	enum store_rc rc;
+	int64_t nid;
+
+	if (store_print_get(st, id, &old) != STORE_OK) {
+		reply_error(r, 404, "id", "no such print job");
+		return;
+	}
+	n.kind = old.kind;
+	n.ref = old.ref;
+	n.actor = actor;
+	n.reprint_of = id;
+	n.max_pending = printer_queue_max(p);
+	if ((rc = store_print_enqueue(st, &n, &nid, err)) != STORE_OK) {
+		reply_problem(r, rc == STORE_FULL ? 507 : 500, err);
+		return;
+	}
+	log_info("print job %lld queued: reprint of job %lld by %s",
+	    (long long)nid, (long long)id, actor);
+	printer_kick(p);
+	store_print_get(st, nid, &job);
+	reply_json(r, 202,
+	    json_pack("{s:o}", "job", store_print_job_json(&job)));
+}
+
+static void
+route_render(struct printer *p, const struct http_request *hr, const char *rest,
+    struct http_response *r)
+{
+	enum printdoc_kind kind;
+	char ref[64], err[256];
+	const char *format = http_query(hr, "format");
+	const char *profile = http_query(hr, "profile");
+	const char *rp = http_query(hr, "reprint");
+	bool png, notfound = false;
+	struct ebuf bytes, out;
+	struct ebitmap pv = { 0 };
+	int rc;
+
+	if (doc_arg(rest, &kind, ref, sizeof ref, r) == -1)
+		return;
+	if (format == NULL || strcmp(format, "escpos") == 0)
+		png = false;
+	else if (strcmp(format, "png") == 0)
+		png = true;
+	else {
+		reply_error(r, 400, "format", "not escpos or png");
+		return;
+	}
+	ebuf_init(&bytes, ESCPOS_JOB_MAX);
+	rc = printer_render(p, kind, ref, profile, rp && strcmp(rp, "1") == 0,
+	    &bytes, png ? &pv : NULL, &notfound, err, sizeof err);
+	if (rc != 0) {
+		ebuf_cleanup(&bytes);
+		ebitmap_cleanup(&pv);
+		reply_problem(r, notfound ? 404 : 400, err);
+		return;
+	}
+	if (png) {
+		ebuf_cleanup(&bytes);
+		ebuf_init(&out, 64u << 20);
+		rc = escpos_png(&pv, &out);
+		ebitmap_cleanup(&pv);
+		if (rc != 0) {
+			ebuf_cleanup(&out);
+			reply_error(r, 500, "",
+			    "the preview cannot be encoded");
+			return;
+		}
+		bytes = out;
+	}
+	r->status = 200;
+	r->content_type = png ? "image/png" : "application/octet-stream";
+	if (bytes.len == 0) {
+		ebuf_cleanup(&bytes);
+		r->static_body = "";
+		return;
+	}
+	r->body = (char *)bytes.p; /* http.c frees it */
+	r->len = bytes.len;
+}
+
+static int64_t
+id_arg(const char *s, const char **rest)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || v <= 0 || (*end != '\0' && *end != '/'))
+		return -1;
+	*rest = end;
+	return v;
+}
+
+void
+api_print_route(struct printer *p, struct store *st,
+    const struct http_request *hr, struct http_response *r, const char *actor)
+{
+	const char *path = hr->path, *rest;
+	bool get = strcmp(hr->method, "GET") == 0,
+	     post = strcmp(hr->method, "POST") == 0;
+	int64_t id;
+
+	if (strcmp(path, "/api/v1/printer/state") == 0 && get) {
+		api_print_state(p, r);
+		return;
+	}
+	if (p == NULL) {
+		reply_error(r, 503, "printer",
+		    "printing is not set up: the printer data could not be "
+		    "loaded (see the log)");
+		return;
+	}
+	if (strcmp(path, "/api/v1/printer") == 0 && get) {
+		reply_json(r, 200, printer_info(p));
+	} else if (strncmp(path, "/api/v1/print/render/", 21) == 0 && get) {
+		route_render(p, hr, path + 21, r);
+	} else if (strcmp(path, "/api/v1/print/jobs") == 0 && get) {
+		const char *l = http_query(hr, "limit");
+		char *end;
+		long limit = l ? strtol(l, &end, 10) : 50;
+
+		if (l != NULL &&
+		    (*end != '\0' || limit < 1 || limit > JOBS_LIMIT_MAX)) {
+			reply_error(r, 400, "limit", "not in 1..500");
+			return;
+		}
+		reply_json(r, 200,
+		    json_pack("{s:o}", "jobs",
+		        store_print_jobs(st, (int)limit)));
+	} else if (strncmp(path, "/api/v1/print/jobs/", 19) == 0) {
+		struct store_print_job job;
+
+		if ((id = id_arg(path + 19, &rest)) < 0) {
+			reply_error(r, 400, "id", "not a job number");
+		} else if (get && *rest == '\0') {
+			if (store_print_get(st, id, &job) != STORE_OK)
+				reply_error(r, 404, "id", "no such print job");
+			else
+				reply_json(r, 200,
+				    json_pack("{s:o}", "job",
+				        store_print_job_json(&job)));
+		} else if (post && strcmp(rest, "/reprint") == 0) {
+			route_reprint(p, st, id, r, actor);
+		} else {
+			reply_error(r, 404, "path", "no such resource");
+		}
+	} else if (strncmp(path, "/api/v1/print/", 14) == 0 && post) {
+		route_enqueue(p, st, path + 14, r, actor);
+	} else {
+		reply_error(r, 404, "path", "no such resource");
+	}
+}

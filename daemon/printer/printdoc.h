@@ -1,0 +1,64 @@
+/* printdoc.h: the printed documents' fields, built from store documents
+ * (jansson) and the office config: the intake receipt (Mẫu 01), the kiosk
+ * status slip, the postal manifest (bảng kê) and the test page. The field
+ * names here are the only ones templates may use (checked at load).
+ * Pure: no I/O, no clock (the caller gives the time). */
+#ifndef PRINTDOC_H
+#define PRINTDOC_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "printer/pprofile.h"
+#include "printer/ptemplate.h"
+
+#define PRINTDOC_FIELDS_MAX 48
+
+enum printdoc_kind {
+	PRINTDOC_RECEIPT,
+	PRINTDOC_SLIP,
+	PRINTDOC_MANIFEST,
+	PRINTDOC_TEST,
+};
+#define PRINTDOC_KINDS 4
+
+struct printdoc_office {         /* borrowed strings */
+	const char *office_name; /* office.name */
+	const char *agency_name; /* office.agency_name: the parent agency */
+	const char *hotline;
+	const char *public_url; /* base of the lookup URL */
+};
+
+struct printdoc { /* owns its strings; printdoc_cleanup frees them */
+	char *names[PRINTDOC_FIELDS_MAX];
+	char *values[PRINTDOC_FIELDS_MAX];
+	size_t count;
+};
+
+/* "receipt", "slip", "manifest", "test"; -1 for an unknown name. */
+const char *printdoc_kind_name(enum printdoc_kind);
+int printdoc_kind_from_name(const char *);
+/* NULL-ended lists of the kind's field names and its list fields. */
+const char *const *printdoc_fields(enum printdoc_kind);
+const char *const *printdoc_lists(enum printdoc_kind);
+
+/* dossier: store_dossier's object; procedure: its store_procedures entry
+ * or NULL. The QR payload is the lookup URL with the opaque token only. */
+int printdoc_receipt(struct printdoc *, json_t *dossier, json_t *procedure,
+    const struct printdoc_office *);
+/* The kiosk slip: kiosk-safe fields only (masked name, no contact data). */
+int printdoc_slip(struct printdoc *, json_t *dossier,
+    const struct printdoc_office *, int64_t now);
+/* id: "YYYY-MM-DD" or a postal manifest id "BK..."; items: array of
+ * store_dossier objects, each with an added "fee" (VND). */
+int printdoc_manifest(struct printdoc *, const char *id, json_t *items,
+    const struct printdoc_office *, int64_t now);
+int printdoc_test(struct printdoc *, const struct pprofile *,
+    const struct printdoc_office *);
+/* The fields as the template engine takes them (borrowed from d). */
+struct pt_fields printdoc_view(const struct printdoc *);
+void printdoc_cleanup(struct printdoc *);
+/* "Nguyễn Văn An" -> "N**** V** A*" (first letter of each word). */
+void printdoc_mask_name(const char *name, char *out, size_t size);
+#endif

@@ -1,0 +1,649 @@
+/* hubstore_sqlite.c: the hub's storage on SQLite. See hubstore.h. One
+ * connection, WAL, synchronous FULL: a push acknowledged to a terminal is
+ * on disk. Statements are prepared once at open. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "store/hubstore.h"
+#include "core/textfold.h"
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS hub_keys ("
+    " key TEXT PRIMARY KEY NOT NULL," /* idempotency key, hex */
+    " terminal TEXT NOT NULL,"
+    " at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS hub_dossiers ("
+    " code TEXT PRIMARY KEY NOT NULL,"
+    " terminal TEXT NOT NULL,"
+    " channel INTEGER NOT NULL,"
+    " delivery INTEGER NOT NULL,"
+    " status INTEGER NOT NULL,"
+    " received_at INTEGER NOT NULL,"
+    " due_at INTEGER,"
+    " apology_due_at INTEGER,"
+    " updated_at INTEGER NOT NULL,"
+    " rev INTEGER NOT NULL DEFAULT 0," /* upstream changes made here */
+    " last_seq INTEGER NOT NULL,"      /* terminal's last event applied */
+    " token_sha256 TEXT,"
+    " procedure_name TEXT,"
+    " masked_name TEXT NOT NULL,"
+    " collect_at TEXT,"
+    " record TEXT NOT NULL" /* the intake record as pushed */
+    ") WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS hub_dossiers_token"
+    " ON hub_dossiers(token_sha256);"
+    "CREATE INDEX IF NOT EXISTS hub_dossiers_terminal"
+    " ON hub_dossiers(terminal, received_at);"
+    "CREATE TABLE IF NOT EXISTS hub_events ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL,"
+    " source TEXT NOT NULL," /* terminal name, or 'upstream' */
+    " at INTEGER NOT NULL,"
+    " status INTEGER NOT NULL,"
+    " applied INTEGER NOT NULL," /* 0: superseded by upstream */
+    " body TEXT"
+    ");"
+    "CREATE INDEX IF NOT EXISTS hub_events_code ON hub_events(code);"
+    "CREATE TABLE IF NOT EXISTS hub_changes ("
+    " seq INTEGER PRIMARY KEY," /* the pull cursor's position */
+    " terminal TEXT NOT NULL,"
+    " code TEXT NOT NULL,"
+    " status INTEGER NOT NULL,"
+    " rev INTEGER NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " due_at INTEGER,"
+    " reason TEXT"
+    ");"
+    "CREATE INDEX IF NOT EXISTS hub_changes_terminal"
+    " ON hub_changes(terminal, seq);";
+
+enum hq {
+	H_BEGIN,
+	H_COMMIT,
+	H_ROLLBACK,
+	H_KEY_GET,
+	H_KEY_PUT,
+	H_DOSSIER_GET,
+	H_DOSSIER_PUT,
+	H_DOSSIER_STATUS,
+	H_DOSSIER_UPSTREAM,
+	H_EVENT_PUT,
+	H_CHANGE_PUT,
+	H_PULL,
+	H_LOOKUP,
+	H_CODES,
+	H_DUMP,
+	H_STATS,
+	H_COUNT
+};
+
+static const char *const hsql[H_COUNT] = {
+	[H_BEGIN] = "BEGIN IMMEDIATE",
+	[H_COMMIT] = "COMMIT",
+	[H_ROLLBACK] = "ROLLBACK",
+	[H_KEY_GET] = "SELECT terminal FROM hub_keys WHERE key = ?1",
+	[H_KEY_PUT] = "INSERT INTO hub_keys(key, terminal, at)"
+	              " VALUES (?1, ?2, ?3)",
+	[H_DOSSIER_GET] = "SELECT terminal, status, rev, last_seq, record"
+	                  " FROM hub_dossiers WHERE code = ?1",
+	[H_DOSSIER_PUT] =
+	    "INSERT INTO hub_dossiers(code, terminal, channel, delivery,"
+	    " status, received_at, due_at, updated_at, last_seq,"
+	    " token_sha256, procedure_name, masked_name, collect_at, record)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	    " ?14)",
+	[H_DOSSIER_STATUS] = "UPDATE hub_dossiers SET status = ?2,"
+	                     " due_at = coalesce(?3, due_at),"
+	                     " apology_due_at = coalesce(?4, apology_due_at),"
+	                     " updated_at = ?5, last_seq = ?6 WHERE code = ?1",
+	[H_DOSSIER_UPSTREAM] =
+	    "UPDATE hub_dossiers SET status = ?2, due_at = coalesce(?3,"
+	    " due_at), updated_at = ?4, rev = rev + 1 WHERE code = ?1"
+	    " RETURNING rev, terminal",
+	[H_EVENT_PUT] = "INSERT INTO hub_events(code, source, at, status,"
+	                " applied, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[H_CHANGE_PUT] = "INSERT INTO hub_changes(terminal, code, status, rev,"
+	                 " at, due_at, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	                 " ?7)",
+	[H_PULL] = "SELECT seq, code, status, rev, at, due_at, reason"
+	           " FROM hub_changes WHERE terminal = ?1 AND seq > ?2"
+	           " ORDER BY seq LIMIT ?3",
+	[H_LOOKUP] = "SELECT code, status, delivery, received_at, due_at,"
+	             " updated_at, apology_due_at, procedure_name,"
+	             " masked_name, collect_at FROM hub_dossiers"
+	             " WHERE token_sha256 = ?1",
+	[H_CODES] = "SELECT code, channel FROM hub_dossiers"
+	            " WHERE terminal = ?1 AND received_at >= ?2"
+	            " AND received_at < ?3 ORDER BY code",
+	[H_DUMP] = "SELECT d.code, d.terminal, d.status, d.due_at,"
+	           " (SELECT count(*) FROM hub_events e WHERE e.code = d.code)"
+	           " FROM hub_dossiers d WHERE ?1 IS NULL OR d.terminal = ?1",
+	[H_STATS] = "SELECT (SELECT count(*) FROM hub_dossiers),"
+	            " (SELECT coalesce(max(id), 0) FROM hub_events),"
+	            " (SELECT coalesce(max(seq), 0) FROM hub_changes)",
+};
+
+struct hubstore {
+	sqlite3 *db;               /* owned */
+	sqlite3_stmt *st[H_COUNT]; /* owned */
+	int64_t pushes, duplicates, rejected;
+};
+
+static void herr(char *err, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 2, 3)));
+
+static void
+herr(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, HUBSTORE_ERR_MAX, fmt, ap);
+	va_end(ap);
+}
+
+static sqlite3_stmt *
+hq(struct hubstore *h, enum hq id)
+{
+	sqlite3_reset(h->st[id]);
+	sqlite3_clear_bindings(h->st[id]);
+	return h->st[id];
+}
+
+static int
+hrun(struct hubstore *h, enum hq id)
+{
+	int rc = sqlite3_step(h->st[id]);
+
+	sqlite3_reset(h->st[id]);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void
+bt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bi(sqlite3_stmt *st, int i, int64_t v) /* 0: NULL */
+{
+	if (v == 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+struct hubstore *
+hubstore_open(const char *path, int busy_timeout_ms, char err[HUBSTORE_ERR_MAX])
+{
+	struct hubstore *h = calloc(1, sizeof *h);
+	char *msg = NULL;
+
+	if (h == NULL) {
+		herr(err, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &h->db,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	            SQLITE_OPEN_NOMUTEX,
+	        NULL) != SQLITE_OK) {
+		herr(err, "%s: %s", path,
+		    h->db ? sqlite3_errmsg(h->db) : "cannot open");
+		hubstore_close(h);
+		return NULL;
+	}
+	sqlite3_busy_timeout(h->db, busy_timeout_ms);
+	if (sqlite3_exec(h->db,
+	        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL,
+	        NULL, &msg) != SQLITE_OK ||
+	    sqlite3_exec(h->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+		herr(err, "%s: %s", path, msg ? msg : "schema");
+		sqlite3_free(msg);
+		hubstore_close(h);
+		return NULL;
+	}
+	for (int i = 0; i < H_COUNT; i++)
+		if (sqlite3_prepare_v3(h->db, hsql[i], -1,
+		        SQLITE_PREPARE_PERSISTENT, &h->st[i],
+		        NULL) != SQLITE_OK) {
+			herr(err, "preparing %d: %s", i, sqlite3_errmsg(h->db));
+			hubstore_close(h);
+			return NULL;
+		}
+	return h;
+}
+
+void
+hubstore_close(struct hubstore *h)
+{
+	if (h == NULL)
+		return;
+	for (int i = 0; i < H_COUNT; i++)
+		sqlite3_finalize(h->st[i]);
+	sqlite3_close(h->db);
+	free(h);
+}
+
+static int
+add_event(struct hubstore *h, const char *code, const char *source, int64_t at,
+    int status, bool applied, json_t *body)
+{
+	sqlite3_stmt *st = hq(h, H_EVENT_PUT);
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	int rc;
+
+	bt(st, 1, code);
+	bt(st, 2, source);
+	sqlite3_bind_int64(st, 3, at);
+	sqlite3_bind_int(st, 4, status);
+	sqlite3_bind_int(st, 5, applied);
+	bt(st, 6, text);
+	rc = hrun(h, H_EVENT_PUT);
+	free(text);
+	return rc;
+}
+
+/* One valid item inside the push transaction. SQLITE_OK with res filled,
+ * or an SQLite error (the caller rolls everything back). */
+static int
+push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
+    int64_t now, struct sp_push_result *res)
+{
+	sqlite3_stmt *st;
+	char owner_term[128] = "", *record = NULL;
+	int64_t rev = 0, last_seq = 0;
+	bool exists;
+	int rc;
+
+	st = hq(h, H_KEY_GET);
+	bt(st, 1, it->key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(owner_term, sizeof owner_term, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW) {
+		if (strcmp(owner_term, terminal) == 0) {
+			res->result = SP_DUPLICATE;
+			h->duplicates++;
+		} else {
+			res->result = SP_REJECTED;
+			snprintf(res->reason, sizeof res->reason,
+			    "key: used by another terminal");
+		}
+		return SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE)
+		return rc;
+
+	st = hq(h, H_DOSSIER_GET);
+	bt(st, 1, it->code);
+	rc = sqlite3_step(st);
+	exists = rc == SQLITE_ROW;
+	if (exists) {
+		snprintf(owner_term, sizeof owner_term, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		rev = sqlite3_column_int64(st, 2);
+		last_seq = sqlite3_column_int64(st, 3);
+		record = strdup((const char *)sqlite3_column_text(st, 4));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc;
+	res->result = SP_OK;
+	res->applied = true;
+	if (exists && strcmp(owner_term, terminal) != 0) {
+		res->result = SP_REJECTED;
+		snprintf(res->reason, sizeof res->reason,
+		    "code: %s belongs to another terminal", it->code);
+		free(record);
+		return SQLITE_OK;
+	}
+	if (strcmp(it->kind, "dossier_new") == 0) {
+		char *mine =
+		    json_dumps(it->dossier, JSON_COMPACT | JSON_SORT_KEYS);
+		const char *owner = json_string_value(
+		    json_object_get(it->dossier, "owner_name"));
+		const char *an = json_string_value(
+		    json_object_get(it->dossier, "agency_name"));
+		char masked[256];
+
+		if (mine == NULL) {
+			free(record);
+			return SQLITE_NOMEM;
+		}
+		if (exists) {
+			/* never overwrite intake data silently */
+			if (strcmp(mine, record) != 0) {
+				res->result = SP_REJECTED;
+				snprintf(res->reason, sizeof res->reason,
+				    "code: %s exists upstream with different"
+				    " intake data",
+				    it->code);
+			}
+			free(mine);
+			free(record);
+			if (res->result == SP_OK)
+				goto key;
+			return SQLITE_OK;
+		}
+		if (text_mask_name(owner, strlen(owner), masked,
+		        sizeof masked) < 0)
+			snprintf(masked, sizeof masked, "*");
+		st = hq(h, H_DOSSIER_PUT);
+		bt(st, 1, it->code);
+		bt(st, 2, terminal);
+		sqlite3_bind_int64(st, 3,
+		    json_integer_value(
+		        json_object_get(it->dossier, "channel")));
+		sqlite3_bind_int64(st, 4,
+		    json_integer_value(
+		        json_object_get(it->dossier, "delivery")));
+		sqlite3_bind_int(st, 5, it->status);
+		sqlite3_bind_int64(st, 6,
+		    json_integer_value(
+		        json_object_get(it->dossier, "received_at")));
+		bi(st, 7, it->due_at);
+		sqlite3_bind_int64(st, 8, it->at);
+		sqlite3_bind_int64(st, 9, it->seq);
+		bt(st, 10,
+		    json_string_value(
+		        json_object_get(it->dossier, "token_sha256")));
+		bt(st, 11,
+		    json_string_value(
+		        json_object_get(it->dossier, "procedure_name")));
+		bt(st, 12, masked);
+		bt(st, 13,
+		    an != NULL && *an != '\0'
+		        ? an
+		        : json_string_value(
+		              json_object_get(it->dossier, "agency_code")));
+		bt(st, 14, mine);
+		rc = hrun(h, H_DOSSIER_PUT);
+		free(mine);
+		if (rc != SQLITE_OK)
+			return rc;
+		/* the record is in hub_dossiers: the event needs no copy */
+		if ((rc = add_event(h, it->code, terminal, it->at, it->status,
+		         true, NULL)) != SQLITE_OK)
+			return rc;
+		goto key;
+	}
+	free(record);
+	if (!exists) {
+		res->result = SP_REJECTED;
+		snprintf(res->reason, sizeof res->reason,
+		    "code: %s is unknown upstream (its intake was not"
+		    " accepted)",
+		    it->code);
+		return SQLITE_OK;
+	}
+	/* Upstream is authoritative for status: a change made on the
+	 * terminal before it saw the latest upstream change (base < rev) is
+	 * kept in the history but does not set the status. */
+	res->applied = it->base >= rev && it->seq > last_seq;
+	if (res->applied) {
+		st = hq(h, H_DOSSIER_STATUS);
+		bt(st, 1, it->code);
+		sqlite3_bind_int(st, 2, it->status);
+		bi(st, 3, it->due_at);
+		bi(st, 4, strcmp(it->kind, "apology") == 0 ? it->due_at : 0);
+		sqlite3_bind_int64(st, 5, it->at);
+		sqlite3_bind_int64(st, 6, it->seq);
+		if ((rc = hrun(h, H_DOSSIER_STATUS)) != SQLITE_OK)
+			return rc;
+	}
+	if ((rc = add_event(h, it->code, terminal, it->at, it->status,
+	         res->applied, it->item)) != SQLITE_OK)
+		return rc;
+key:
+	st = hq(h, H_KEY_PUT);
+	bt(st, 1, it->key);
+	bt(st, 2, terminal);
+	sqlite3_bind_int64(st, 3, now);
+	return hrun(h, H_KEY_PUT);
+}
+
+int
+hubstore_push(struct hubstore *h, const char *terminal, const struct sp_push *p,
+    int64_t now, struct sp_push_result *res, char err[HUBSTORE_ERR_MAX])
+{
+	int rc;
+
+	memset(res, 0, p->n * sizeof *res);
+	if ((rc = hrun(h, H_BEGIN)) != SQLITE_OK) {
+		herr(err, "database: %s", sqlite3_errmsg(h->db));
+		return -1;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		if (!p->items[i].valid) {
+			res[i].result = SP_REJECTED;
+			snprintf(res[i].reason, sizeof res[i].reason, "%s",
+			    p->items[i].why);
+			continue;
+		}
+		if ((rc = push_one(h, terminal, &p->items[i], now, &res[i])) !=
+		    SQLITE_OK) {
+			herr(err, "database: %s", sqlite3_errmsg(h->db));
+			hrun(h, H_ROLLBACK);
+			return -1;
+		}
+	}
+	if (hrun(h, H_COMMIT) != SQLITE_OK) {
+		herr(err, "database: %s", sqlite3_errmsg(h->db));
+		hrun(h, H_ROLLBACK);
+		return -1;
+	}
+	h->pushes++;
+	for (size_t i = 0; i < p->n; i++)
+		h->rejected += res[i].result == SP_REJECTED;
+	return 0;
+}
+
+json_t *
+hubstore_pull(struct hubstore *h, const char *terminal, int64_t after,
+    int limit)
+{
+	sqlite3_stmt *st = hq(h, H_PULL);
+	json_t *items = json_array(), *it;
+	int64_t last = after;
+	int n = 0, rc;
+
+	bt(st, 1, terminal);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int(st, 3, limit + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == limit)
+			break;
+		n++;
+		last = sqlite3_column_int64(st, 0);
+		it = json_pack("{s:s,s:i,s:I,s:I}", "code",
+		    (const char *)sqlite3_column_text(st, 1), "status",
+		    sqlite3_column_int(st, 2), "rev",
+		    (json_int_t)sqlite3_column_int64(st, 3), "at",
+		    (json_int_t)sqlite3_column_int64(st, 4));
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			json_object_set_new(it, "due_at",
+			    json_integer(sqlite3_column_int64(st, 5)));
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			json_object_set_new(it, "reason",
+			    json_string(
+			        (const char *)sqlite3_column_text(st, 6)));
+		json_array_append_new(items, it);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		json_decref(items);
+		return NULL;
+	}
+	return json_pack("{s:o,s:I,s:b}", "items", items, "last",
+	    (json_int_t)last, "more", rc == SQLITE_ROW);
+}
+
+enum store_rc
+hubstore_lookup(struct hubstore *h, const char *token_sha256,
+    struct store_lookup *out)
+{
+	sqlite3_stmt *st = hq(h, H_LOOKUP);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	bt(st, 1, token_sha256);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+#define TXT(i)                                                                 \
+	(sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) \
+	                            : "")
+		snprintf(out->code, sizeof out->code, "%s", TXT(0));
+		out->status = sqlite3_column_int(st, 1);
+		out->delivery = sqlite3_column_int(st, 2);
+		out->received_at = sqlite3_column_int64(st, 3);
+		out->due_at = sqlite3_column_int64(st, 4);
+		out->updated_at = sqlite3_column_int64(st, 5);
+		out->apology_due_at = sqlite3_column_int64(st, 6);
+		snprintf(out->procedure_name, sizeof out->procedure_name, "%s",
+		    TXT(7));
+		snprintf(out->masked_name, sizeof out->masked_name, "%s",
+		    TXT(8));
+		snprintf(out->collect_at, sizeof out->collect_at, "%s", TXT(9));
+#undef TXT
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+json_t *
+hubstore_codes(struct hubstore *h, const char *terminal, int64_t from,
+    int64_t to)
+{
+	sqlite3_stmt *st = hq(h, H_CODES);
+	json_t *codes = json_array();
+	json_int_t counts[4] = { 0 };
+	int rc, ch;
+
+	bt(st, 1, terminal);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_array_append_new(codes,
+		    json_string((const char *)sqlite3_column_text(st, 0)));
+		ch = sqlite3_column_int(st, 1);
+		if (ch >= 1 && ch <= 3)
+			counts[ch]++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(codes);
+		return NULL;
+	}
+	return json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1], "2",
+	    counts[2], "3", counts[3], "codes", codes);
+}
+
+enum store_rc
+hubstore_set_status(struct hubstore *h, const char *code, int status,
+    int64_t due_at, const char *reason, int64_t now, char err[HUBSTORE_ERR_MAX])
+{
+	sqlite3_stmt *st;
+	char terminal[128] = "";
+	int64_t rev = 0;
+	int rc;
+
+	if (status < 1 || status > 10) {
+		herr(err, "status: must be 1..10");
+		return STORE_INVALID;
+	}
+	if (hrun(h, H_BEGIN) != SQLITE_OK) {
+		herr(err, "database: %s", sqlite3_errmsg(h->db));
+		return STORE_ERROR;
+	}
+	st = hq(h, H_DOSSIER_UPSTREAM);
+	bt(st, 1, code);
+	sqlite3_bind_int(st, 2, status);
+	bi(st, 3, due_at);
+	sqlite3_bind_int64(st, 4, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rev = sqlite3_column_int64(st, 0);
+		snprintf(terminal, sizeof terminal, "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE || rev == 0) {
+		hrun(h, H_ROLLBACK);
+		if (rc == SQLITE_DONE) {
+			herr(err, "code: no dossier %s", code);
+			return STORE_NOTFOUND;
+		}
+		herr(err, "database: %s", sqlite3_errmsg(h->db));
+		return STORE_ERROR;
+	}
+	st = hq(h, H_CHANGE_PUT);
+	bt(st, 1, terminal);
+	bt(st, 2, code);
+	sqlite3_bind_int(st, 3, status);
+	sqlite3_bind_int64(st, 4, rev);
+	sqlite3_bind_int64(st, 5, now);
+	bi(st, 6, due_at);
+	bt(st, 7, reason);
+	if (hrun(h, H_CHANGE_PUT) != SQLITE_OK ||
+	    add_event(h, code, "upstream", now, status, true, NULL) !=
+	        SQLITE_OK ||
+	    hrun(h, H_COMMIT) != SQLITE_OK) {
+		herr(err, "database: %s", sqlite3_errmsg(h->db));
+		hrun(h, H_ROLLBACK);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+json_t *
+hubstore_dump(struct hubstore *h, const char *terminal)
+{
+	sqlite3_stmt *st = hq(h, H_DUMP);
+	json_t *all = json_object();
+
+	bt(st, 1, terminal);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_object_set_new(all,
+		    (const char *)sqlite3_column_text(st, 0),
+		    json_pack("{s:s,s:i,s:I,s:I}", "terminal",
+		        (const char *)sqlite3_column_text(st, 1), "status",
+		        sqlite3_column_int(st, 2), "due_at",
+		        (json_int_t)sqlite3_column_int64(st, 3), "events",
+		        (json_int_t)sqlite3_column_int64(st, 4)));
+	sqlite3_reset(st);
+	return all;
+}
+
+void
+hubstore_stats(struct hubstore *h, struct hubstore_stats *out)
+{
+	sqlite3_stmt *st = hq(h, H_STATS);
+
+	memset(out, 0, sizeof *out);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->dossiers = sqlite3_column_int64(st, 0);
+		out->events = sqlite3_column_int64(st, 1);
+		out->changes = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	out->pushes = h->pushes;
+	out->duplicates = h->duplicates;
+	out->rejected = h->rejected;
+}

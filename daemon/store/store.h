@@ -1,0 +1,567 @@
+/* store.h: the local SQLite store. Only store.c includes sqlite3.h. One
+ * struct store is one connection: the daemon opens one read-write store on
+ * the loop thread. Not thread-safe; every call may block on disk I/O for
+ * as long as a commit takes (synchronous=FULL) but never on the network.
+ *
+ * Every write that changes a dossier writes its dossier_events row, its
+ * audit_log row (staff writes) and its outbox row in the same transaction.
+ * Read results that are documents come back as jansson objects: the caller
+ * owns the returned json_t (json_decref). */
+#ifndef STORE_H
+#define STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/calendar.h"
+#include "core/dcode.h"
+#include "core/importrec.h"
+#include "core/token.h"
+
+struct store;
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOTFOUND, /* no such dossier, procedure, agency or token */
+	STORE_INVALID,  /* the request breaks a rule; err says which field */
+	STORE_CONFLICT, /* e.g. a transition not in the graph */
+	STORE_FULL,     /* the day's counter for an agency passed 9999 */
+	STORE_ERROR,    /* SQLite failed; err has its message */
+};
+
+#define STORE_ERR_MAX 256 /* size of every err buffer below */
+
+/* Opens (creating) the database at path, applies migrations up to the
+ * current schema (PRAGMA user_version), sets WAL, foreign keys, FULL
+ * synchronous and the busy timeout. NULL with a message in err on error. */
+struct store *store_open(const char *path, int busy_timeout_ms,
+    char err[STORE_ERR_MAX]);
+void store_close(struct store *); /* NULL is a no-op */
+int store_schema_version(struct store *);
+
+/* Office rules used for due dates (from the config; reapplied on reload). */
+void store_set_office(struct store *, int open_min, int close_min,
+    bool due_end_of_day);
+/* The working-day calendar built from the holiday table and the office
+ * rules. Borrowed: valid until the next store_holidays_import or
+ * store_set_office. */
+const struct calendar *store_calendar(struct store *);
+
+/* Catalogue. */
+struct store_procedure {
+	const char *code, *name, *field;
+	int days;              /* statutory working days, >= 1 */
+	const char *documents; /* JSON array text of document names, or NULL */
+	int64_t fee;           /* VND */
+};
+enum store_rc store_put_agency(struct store *, const char *code,
+    const char *name, char err[STORE_ERR_MAX]);
+enum store_rc store_put_procedure(struct store *,
+    const struct store_procedure *, char err[STORE_ERR_MAX]);
+/* Array of {code,name,field,days,documents,fee}; optional filter by a
+ * folded substring of name or code (q may be NULL). */
+json_t *store_procedures(struct store *, const char *q);
+
+/* Counter-staff intake (channel in person unless set). Strings are
+ * borrowed for the call; NULL means absent. */
+struct store_intake {
+	const char *procedure_code; /* required, must exist */
+	const char *agency_code;    /* required, must exist or be creatable */
+	const char *owner_name;     /* required */
+	const char *owner_id_no, *phone, *address, *email, *summary;
+	int channel;         /* enum channel */
+	int delivery;        /* enum delivery */
+	int64_t received_at; /* acceptance time */
+	const char *actor;   /* staff user for events and audit */
+	/* Postal registration (store_postal_register) only; zero for the
+	 * counter: status ST_SUBMITTED (no due date until the office accepts
+	 * it), the post-office time and the intake event's detail (JSON). */
+	int status;
+	int64_t submitted_at;
+	const char *event_detail;
+};
+struct store_intake_result {
+	char code[DCODE_TEXT_MAX + 1];
+	char token[TOKEN_LEN + 1];
+	int64_t due_at;
+	bool provisional; /* the due date used a year with no holiday table */
+};
+/* Allocates the code from the per-agency, per-local-day counter and
+ * inserts the dossier, its first event, the token, the audit and outbox
+ * rows in one durable transaction. STORE_FULL past 9999 in a day: nothing
+ * is written. */
+enum store_rc store_intake(struct store *, const struct store_intake *,
+    struct store_intake_result *, char err[STORE_ERR_MAX]);
+/* Operator repair tool: sets the last sequence number issued by agency on
+ * local day `day` (0..9999), e.g. after restoring an old backup, so the
+ * next intake continues above numbers already printed on receipts. Writes
+ * an audit row. STORE_INVALID for a bad agency code or sequence. */
+enum store_rc store_counter_set(struct store *, const char *agency, int day,
+    unsigned last_seq, char err[STORE_ERR_MAX]);
+
+/* Status change with reason and actor. STORE_CONFLICT (err names both
+ * states) when the graph does not allow it. Sets finished_at on 9, 3, 7,
+ * 8 and returned_at on 10. */
+enum store_rc store_set_status(struct store *, const char *code, int new_status,
+    const char *reason, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX]);
+/* Supplement request (Mẫu 02): status 4 -> 5. items is free text. */
+enum store_rc store_supplement_request(struct store *, const char *code,
+    const char *reason, const char *items, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX]);
+/* Supplement received: status 5 -> 4; new_due_at (0 = keep) becomes the
+ * stored due date; the event keeps the old and the new. */
+enum store_rc store_supplement_complete(struct store *, const char *code,
+    int64_t new_due_at, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX]);
+/* Apology (Mẫu 04) with the new due date (required, after the old one). */
+enum store_rc store_apology(struct store *, const char *code,
+    const char *reason, const char *unit, int64_t new_due_at, const char *actor,
+    int64_t now, char err[STORE_ERR_MAX]);
+
+/* The full dossier for staff: every column, the events (history), the
+ * token. NULL with rc STORE_NOTFOUND when absent. */
+json_t *store_dossier(struct store *, const char *code, int64_t now,
+    enum store_rc *rc);
+
+/* The kiosk view: only kiosk-safe fields, filled into a plain value. */
+struct store_lookup {
+	char procedure_name[512];
+	char masked_name[256];
+	char code[DCODE_TEXT_MAX + 1];
+	int status;
+	int delivery;
+	int64_t received_at, due_at, updated_at;
+	int64_t apology_due_at; /* 0 when no apology */
+	char collect_at[256];   /* where to collect: agency name */
+};
+/* By token (already normalised). STORE_NOTFOUND when unknown. Does the
+ * same work for a miss as for a hit, up to the row fetch. */
+enum store_rc store_lookup_token(struct store *, const char *token,
+    struct store_lookup *out);
+/* The token of a dossier (issuing one if it has none). */
+enum store_rc store_token(struct store *, const char *code,
+    char token[TOKEN_LEN + 1]);
+
+/* Search: any of code (exact, normalised), received day range [from_day,
+ * to_day] (-1 = open), name (folded; prefix of the full name or of any
+ * later word). Returns an array of summaries, newest first, at most limit.
+ */
+struct store_query {
+	const char *code;
+	const char *name;
+	int from_day, to_day;
+	int limit; /* 1..1000 */
+};
+json_t *store_search(struct store *, const struct store_query *, int64_t now,
+    char err[STORE_ERR_MAX]);
+
+/* Intake counts by channel for received_at in [from_day, to_day] (local
+ * days, inclusive): {"period":{"from","to"},"received":{"total",
+ * "in_person","online","postal","pct":{...}}} with shares summing to
+ * exactly 100.00 (largest remainder). */
+json_t *store_counts(struct store *, int from_day, int to_day);
+
+/* Import. begin/commit bracket a batch (one transaction). Each record is
+ * checked whole before its first write, so a bad record (STORE_INVALID)
+ * writes nothing and the rest go on. A write that fails after that
+ * (STORE_ERROR: disk full, I/O) poisons the batch: later records fail too
+ * and commit rolls the whole batch back, so nothing is half-written.
+ * Re-importing an identical record is IMPORT_UNCHANGED. */
+enum import_outcome { IMPORT_IMPORTED, IMPORT_UPDATED, IMPORT_UNCHANGED };
+enum store_rc store_import_begin(struct store *, char err[STORE_ERR_MAX]);
+enum store_rc store_import_rec(struct store *, const struct import_rec *,
+    const char *actor, enum import_outcome *, char err[STORE_ERR_MAX]);
+enum store_rc store_import_commit(struct store *, char err[STORE_ERR_MAX]);
+void store_import_rollback(struct store *);
+
+/* Holidays: replaces the rows of every year present in the list, in one
+ * transaction, then rebuilds the calendar. */
+struct store_holiday {
+	int day;  /* local day number */
+	int kind; /* enum cal_kind */
+	const char *name, *source;
+};
+enum store_rc store_holidays_import(struct store *,
+    const struct store_holiday *, size_t count, const char *actor,
+    char err[STORE_ERR_MAX]);
+json_t *store_holidays(struct store *, int year);
+
+/* Audit of a staff action that is not a dossier write (e.g. a config
+ * reload): actor, action, object, detail (no personal data). */
+enum store_rc store_audit(struct store *, const char *actor, const char *action,
+    const char *object, const char *detail);
+
+/* Counters for /metrics. */
+struct store_stats {
+	int64_t dossiers, outbox_pending, events;
+};
+enum store_rc store_stats(struct store *, struct store_stats *);
+
+/* ---- kiosk (docs/kiosk.md) ---- */
+enum store_factor { STORE_FACTOR_ID, STORE_FACTOR_PHONE };
+/* The kiosk view of a canonical code, only when digits (4 ASCII digits,
+ * borrowed) are the last 4 digits of the owner's ID number or phone, as
+ * factor says. An unknown code, wrong digits and a dossier without that
+ * number are all STORE_NOTFOUND, after the same work: the caller cannot
+ * tell them apart. The digits are compared in constant time, wiped from
+ * the stack after, and never stored or logged. */
+enum store_rc store_lookup_code(struct store *, const char *code,
+    enum store_factor factor, const char *digits, struct store_lookup *out);
+/* The satisfaction rating of a dossier (enum rating; RATING_NONE when it
+ * has none) into *rating. STORE_NOTFOUND for an unknown code. */
+enum store_rc store_rating(struct store *, const char *code, int *rating);
+/* Records a kiosk rating (RATING_VERY_SATISFIED..RATING_UNSATISFIED) for a
+ * canonical code: one per dossier, only once its result was returned
+ * (status 10). source names the terminal ("kiosk:hall-1") or "web", never
+ * a person. STORE_INVALID (err "status: ...") before status 10,
+ * STORE_CONFLICT when it already has a rating (from a kiosk or an import),
+ * STORE_NOTFOUND for an unknown code. */
+enum store_rc store_rate(struct store *, const char *code, int rating,
+    const char *source, int64_t now, char err[STORE_ERR_MAX]);
+/* Sets the counter (where to go in the office) of a procedure. */
+enum store_rc store_procedure_counter(struct store *, const char *code,
+    const char *counter, char err[STORE_ERR_MAX]);
+/* The public catalogue for the kiosk: an array of at most limit
+ * {code,name,field,days,documents,fee,counter}, by name; with q, only
+ * procedures whose folded name or code contains every folded word of q
+ * ("dang ky khai sinh" finds "Đăng ký khai sinh"). NULL on error. */
+json_t *store_kiosk_procedures(struct store *, const char *q, int limit);
+/* ---- reports (docs/reports.md has every definition) ----
+ *
+ * One report reads the dossiers that matter to [from_day, to_day]: those
+ * received in it, those received before it and still open at its start,
+ * and those ended in it or later; refused (3) and never-accepted (1)
+ * dossiers are not counted anywhere. */
+enum store_report_by {
+	SR_BY_NONE = 0,
+	SR_BY_CHANNEL,
+	SR_BY_AGENCY,
+	SR_BY_FIELD,
+	SR_BY_PROCEDURE,
+	SR_BY_DAY,
+	SR_BY_WEEK,
+	SR_BY_MONTH,
+};
+#define STORE_REPORT_KEY_MAX IMPORT_TEXT_MAX
+struct store_report_q {
+	int from_day, to_day;  /* local days, inclusive */
+	const char *agency;    /* agency code or NULL */
+	const char *field;     /* field name or NULL */
+	const char *procedure; /* procedure code or NULL */
+	int by;                /* enum store_report_by */
+};
+/* The counts of one group (or of the whole). */
+struct store_report_row {
+	char key[STORE_REPORT_KEY_MAX]; /* group: "" for the whole */
+	int64_t received[3];  /* in person, online, postal; new in period */
+	int64_t carried_over; /* received before, open at the start */
+	int64_t early, on_time, late; /* resolved (ended) in the period */
+	int64_t within_due, overdue;  /* open at the period's end */
+	int64_t returned_by_post;     /* result sent by post in period */
+	int64_t rating[3]; /* very satisfied, satisfied, unsatisfied */
+};
+/* Called once per group, in key order (time order for SR_BY_DAY..). The
+ * row is borrowed for the call; return non-zero to stop. */
+typedef int store_report_fn(void *arg, const struct store_report_row *);
+/* Fills *total with the whole and, when q->by is not SR_BY_NONE, calls
+ * fn per group. STORE_INVALID (err names the argument) for a bad period;
+ * STORE_NOTFOUND for an agency, field or procedure the store does not
+ * know ("agency: no such agency"). Reads only. */
+enum store_rc store_report(struct store *, const struct store_report_q *,
+    struct store_report_row *total, store_report_fn *fn, void *arg,
+    char err[STORE_ERR_MAX]);
+/* Drill-down: the codes of the dossiers counted in one cell of the
+ * report for q (q->by is ignored), optionally of one channel (0 = all),
+ * each passed to fn (borrowed for the call), in no particular order. */
+enum store_report_cell {
+	SRC_RECEIVED = 1,
+	SRC_CARRIED,
+	SRC_EARLY,
+	SRC_ON_TIME,
+	SRC_LATE,
+	SRC_WITHIN_DUE,
+	SRC_OVERDUE,
+	SRC_RETURNED_POST,
+};
+typedef void store_code_fn(void *arg, const char *code);
+enum store_rc store_report_codes(struct store *, const struct store_report_q *,
+    int cell, int channel, store_code_fn *fn, void *arg,
+    char err[STORE_ERR_MAX]);
+/* The EXPLAIN QUERY PLAN of the report statement for q (by none or by
+ * q->by), one step a line, into buf. For docs/benchmarks.md. */
+enum store_rc store_report_plan(struct store *, const struct store_report_q *,
+    char *buf, size_t size);
+/* Shares of total in hundredths of a percent (out[i] / 100.0 is the
+ * percentage) that sum to exactly 10000 when total > 0: floors, then the
+ * leftover hundredths go to the largest remainders. n <= 8. */
+void store_shares(const int64_t *counts, size_t n, int64_t total, int *out);
+
+/* ---- upstream sync (daemon/sync/sync.c; docs/sync.md) ---- */
+
+/* The next unsent, unparked outbox rows after rowid after_id (0: from
+ * the start) in order (at most limit, 1..10000) as wire items: {"id" (local
+ * rowid, not sent), "key" (32 hex), "kind", "code", "seq", "base", "at",
+ * "status", "due_at", "event", "dossier" (new dossiers only)}. An empty array
+ * when none; NULL on error.
+ */
+json_t *store_outbox_next(struct store *, int limit, int64_t after_id,
+    char err[STORE_ERR_MAX]);
+/* Upstream acknowledged these rows: each is marked sent, or parked with
+ * the reason upstream gave. One transaction. Already-sent rows stay. */
+struct store_outbox_ack {
+	int64_t id;
+	const char *parked_reason; /* NULL: sent */
+};
+enum store_rc store_outbox_done(struct store *, const struct store_outbox_ack *,
+    size_t n, int64_t now, char err[STORE_ERR_MAX]);
+/* A failed attempt on rows first..last: counts it in their attempts. */
+enum store_rc store_outbox_tried(struct store *, int64_t first_id,
+    int64_t last_id);
+/* Operator: parked rows of the dossier code (NULL: all) go back to the
+ * queue. *count: rows released. Audited. */
+enum store_rc store_outbox_unpark(struct store *, const char *code, int *count,
+    char err[STORE_ERR_MAX]);
+/* {"pending", "oldest_unsent_at" (created_at or null), "parked_count",
+ * "parked": [{code, kind, reason, created_at, key, attempts}] (the first
+ * parked_max)}. NULL on error. */
+json_t *store_sync_summary(struct store *, int parked_max);
+/* A named sync value (e.g. "pull_cursor"). STORE_NOTFOUND: never set. */
+enum store_rc store_sync_state_get(struct store *, const char *name, char *buf,
+    size_t size);
+/* Changes pulled from upstream, applied with the new cursor in one
+ * transaction. Unknown codes and revs already applied are skipped.
+ * *applied: changes that changed something. */
+struct store_upstream_change {
+	char code[DCODE_TEXT_MAX + 1];
+	int status;
+	int64_t rev, at, due_at; /* due_at 0: unchanged */
+	const char *reason;      /* borrowed; may be NULL */
+};
+enum store_rc store_sync_apply(struct store *,
+    const struct store_upstream_change *, size_t n, const char *cursor,
+    int *applied, char err[STORE_ERR_MAX]);
+/* Dossiers taken on this box and received in [from_day, to_day]:
+ * {"counts": {"1","2","3"}, "codes": [sorted]}. NULL on error. */
+json_t *store_sync_codes(struct store *, int from_day, int to_day);
+
+/* The durable print queue (daemon/printer/printer.c). A job names a document
+ * (kind: receipt, slip, manifest, test; ref: the dossier code or the
+ * manifest day) and moves queued -> printing -> done | failed; a job cut
+ * off mid-print goes back to queued with reprint set, so it prints whole
+ * again under a "BẢN IN LẠI" banner. */
+struct store_print_new {
+	const char *kind, *ref, *actor;
+	int64_t reprint_of;  /* 0, or the job this one reprints */
+	int64_t max_pending; /* queued + printing allowed; else STORE_FULL */
+};
+struct store_print_job { /* a plain value */
+	int64_t id, reprint_of, created_at, updated_at, finished_at, bytes;
+	char kind[16], ref[64], state[16], actor[96], printer_state[24];
+	char outcome[256];
+	bool reprint;
+	int attempts;
+};
+/* Inserts a queued job and its audit row in one transaction. */
+enum store_rc store_print_enqueue(struct store *,
+    const struct store_print_new *, int64_t *id, char err[STORE_ERR_MAX]);
+/* The oldest queued or printing job; STORE_NOTFOUND when none. */
+enum store_rc store_print_next(struct store *, struct store_print_job *);
+enum store_rc store_print_get(struct store *, int64_t id,
+    struct store_print_job *);
+/* Sets state, reprint (-1 keeps it), counts an attempt, records the
+ * printer state, the bytes sent (0 keeps) and the outcome text. */
+enum store_rc store_print_update(struct store *, int64_t id, const char *state,
+    int reprint, bool attempt, const char *printer_state, int64_t bytes,
+    const char *outcome);
+/* At start-up: jobs left printing by a stop or crash go back to queued,
+ * marked reprint. Returns how many, or -1. */
+int store_print_recover(struct store *);
+int64_t store_print_pending(struct store *); /* -1 on error */
+/* The newest limit jobs, newest first (caller owns the array). */
+json_t *store_print_jobs(struct store *, int limit);
+json_t *store_print_job_json(const struct store_print_job *);
+
+/* ---- accounts, sessions, API tokens (daemon/auth/auth.c; docs/security.md)
+ *
+ * Roles are stored by name: "kiosk", "postal_clerk", "office_staff",
+ * "admin" (daemon/core/actor.h). Session ids and tokens are never stored, only
+ * their 32-byte BLAKE2b hashes. Every account change writes an audit row
+ * in the same transaction (actor: who made it). */
+#define STORE_USER_NAME_MAX 63 /* fits struct actor's name */
+struct store_user {            /* a plain value */
+	int64_t id;
+	char name[STORE_USER_NAME_MAX + 1];
+	char role[16];
+	char hash[256]; /* crypto_pwhash_str text */
+	bool disabled;
+	int64_t created_at, updated_at;
+};
+enum store_rc store_user_get(struct store *, const char *name,
+    struct store_user *);
+/* STORE_CONFLICT when the name exists; STORE_INVALID for a bad name or
+ * role. */
+enum store_rc store_user_add(struct store *, const char *name, const char *role,
+    const char *hash, const char *actor, char err[STORE_ERR_MAX]);
+/* A new password hash. actor NULL: a rehash at sign-in (not audited, the
+ * sessions stay); else a password change, which ends the user's
+ * sessions. */
+enum store_rc store_user_set_hash(struct store *, const char *name,
+    const char *hash, const char *actor, char err[STORE_ERR_MAX]);
+/* Disables the account: its sessions end and its tokens are revoked. */
+enum store_rc store_user_disable(struct store *, const char *name,
+    const char *actor, char err[STORE_ERR_MAX]);
+/* [{name, role, disabled, created_at, updated_at, sessions, tokens}] by
+ * name; no hashes. NULL on error. */
+json_t *store_users(struct store *);
+/* A session (or a token's owner) as the auth layer sees it. */
+struct store_session {
+	int64_t user_id;
+	char user[STORE_USER_NAME_MAX + 1];
+	char role[16];
+	char csrf[64];
+	int64_t created_at, last_seen, expires_at;
+};
+enum store_rc store_session_add(struct store *, const unsigned char id_hash[32],
+    int64_t user_id, const char *csrf, int64_t now, int64_t expires_at,
+    const char *client);
+/* STORE_NOTFOUND for an unknown session or a disabled user. The caller
+ * checks the times. */
+enum store_rc store_session_get(struct store *, const unsigned char id_hash[32],
+    struct store_session *);
+enum store_rc store_session_touch(struct store *,
+    const unsigned char id_hash[32], int64_t now);
+enum store_rc store_session_delete(struct store *,
+    const unsigned char id_hash[32]);
+/* Deletes sessions past their lifetime or idle longer than idle_s: the
+ * count, or -1. */
+int store_sessions_prune(struct store *, int64_t now, int64_t idle_s);
+/* A new bearer token (its hash) for user; *id its number. */
+enum store_rc store_token_add(struct store *, const unsigned char hash[32],
+    const char *user, const char *label, const char *actor, int64_t *id,
+    char err[STORE_ERR_MAX]);
+/* The owner of a live token of an enabled user (csrf and times empty);
+ * notes the use (to the minute). STORE_NOTFOUND otherwise. */
+enum store_rc store_token_get(struct store *, const unsigned char hash[32],
+    int64_t now, struct store_session *);
+/* Revokes user's live tokens (those labelled label, or all when NULL);
+ * *count: how many. Audited. */
+enum store_rc store_token_revoke(struct store *, const char *user,
+    const char *label, const char *actor, int *count, char err[STORE_ERR_MAX]);
+/* Audit rows with at in [from, to) (Unix times), oldest first, at most
+ * limit: [{id, at, actor, action, object, detail}]. NULL on error. */
+json_t *store_audit_list(struct store *, int64_t from, int64_t to, int limit);
+/* ---- postal intake (docs/api.md "Postal"; docs/domain.md) ----
+ *
+ * A post office clerk registers a mailed dossier (an S10 item): one
+ * transaction makes the dossier (channel 3, status 1: submitted, no due
+ * date yet), its postal row, the outbox row and, when asked, the print
+ * job of its receipt. The applicant's name, address, phone and ID number
+ * are the dossier's owner fields: staff views only, never logged. Batches
+ * close into manifests (bảng kê) that the office reconciles; acceptance
+ * at the office moves the dossier 1 -> 2 and sets the due date from the
+ * acceptance time. An S10 id is unique within STORE_POSTAL_WINDOW_S of
+ * its registration, not forever (UPU: no reuse within 12 months). */
+#define STORE_POSTAL_WINDOW_S (366 * 86400)
+enum store_postal_service {
+	STORE_POSTAL_SEND = 1, /* the dossier goes by post */
+	STORE_POSTAL_RETURN,   /* the result comes back by post */
+	STORE_POSTAL_BOTH,
+};
+const char *store_postal_service_name(int); /* "send", ...; NULL if bad */
+struct store_postal_reg {                   /* borrowed strings */
+	const char *item_id;                /* normalised S10 */
+	const char *s10_verdict;            /* s10_verdict_name of the id */
+	const char *override_reason; /* needed when the verdict is not valid */
+	const char *name, *address, *phone, *id_number; /* the applicant */
+	const char *procedure_code, *agency_code;
+	const char *documents; /* JSON array text: [{name,originals,copies,
+	                        * checked}] (already checked by the parser) */
+	int64_t fees_vnd;      /* >= 0 */
+	const char *fee_receipt_no, *return_address, *station, *actor;
+	int service; /* enum store_postal_service */
+	bool seal_intact;
+	int64_t posted_at;   /* post-office time */
+	bool queue_receipt;  /* insert a receipt print job too */
+	int64_t max_pending; /* print queue bound (queue_receipt) */
+};
+struct store_postal_result {
+	bool created; /* false: the item was already registered; nothing
+	               * was written and code/token are the existing ones */
+	char code[DCODE_TEXT_MAX + 1];
+	char token[TOKEN_LEN + 1];
+	int64_t print_job; /* 0: none */
+};
+/* STORE_INVALID/NOTFOUND with "field: why" in err; nothing is written. */
+enum store_rc store_postal_register(struct store *,
+    const struct store_postal_reg *, struct store_postal_result *,
+    char err[STORE_ERR_MAX]);
+/* Bulk registration (scripted use): up to STORE_POSTAL_BATCH_MAX
+ * registrations in one durable transaction, each in its own savepoint:
+ * rcs[i] and errs[i] say how each went (STORE_OK with res[i].created
+ * false: already registered, in the store or earlier in the batch), and
+ * a refused one writes nothing. STORE_ERROR (err) when the batch as a
+ * whole could not be committed: then nothing is written. */
+#define STORE_POSTAL_BATCH_MAX 1000
+enum store_rc store_postal_register_batch(struct store *,
+    const struct store_postal_reg *regs, size_t n,
+    struct store_postal_result *res, enum store_rc *rcs,
+    char (*errs)[STORE_ERR_MAX], char err[STORE_ERR_MAX]);
+/* The registration of an S10 id (the newest within the window), with
+ * the dossier's code, token, due_at, manifest_id and state; applicant
+ * details included (staff only). NULL with *rc STORE_NOTFOUND. */
+json_t *store_postal_item(struct store *, const char *item_id, int64_t now,
+    enum store_rc *rc);
+/* Closes a batch: every registered item not on a manifest (of station,
+ * NULL: all) goes on a new manifest BKYYYYMMDD-NNNN; with queue_print a
+ * manifest print job too. *out: {manifest_id,count,fees_vnd,items,
+ * print_job}. STORE_CONFLICT when there is nothing to close. */
+enum store_rc store_postal_close(struct store *, const char *station,
+    const char *actor, int64_t now, bool queue_print, int64_t max_pending,
+    json_t **out, char err[STORE_ERR_MAX]);
+/* {"manifests":[{id,closed_at,count,fees_vnd,state,arrived,missing,
+ * unexpected,station}]}, newest first, at most limit. */
+json_t *store_postal_manifests(struct store *, int limit);
+/* One manifest with expected/arrived/missing/unexpected/discrepancies/
+ * signatories. NULL with *rc STORE_NOTFOUND. */
+json_t *store_postal_manifest(struct store *, const char *id,
+    enum store_rc *rc);
+/* The office scans item at manifest: *result "accepted", "already" or
+ * "unexpected"; *out gets {result,item_id,code?,accepted_at}. */
+enum store_rc store_postal_receive(struct store *, const char *manifest,
+    const char *item_id, const char *actor, int64_t now, json_t **out,
+    char err[STORE_ERR_MAX]);
+/* Resolves the discrepancy of item (missing or unexpected) with
+ * resolution (arrived_late accepts a missing item), reason required. The
+ * same resolution again changes nothing; another is STORE_CONFLICT. */
+enum store_rc store_postal_resolve(struct store *, const char *manifest,
+    const char *item_id, const char *resolution, const char *reason,
+    const char *actor, int64_t now, char err[STORE_ERR_MAX]);
+/* Both signatories of the handover; the same names again change nothing,
+ * other names are STORE_CONFLICT. */
+enum store_rc store_postal_sign(struct store *, const char *manifest,
+    const char *giver, const char *receiver, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX]);
+/* Return by post: the result of dossier code handed to the post office
+ * as outbound item_id. done_at_handover: status 9 -> 10 now; else at
+ * store_postal_delivered. */
+enum store_rc store_postal_return(struct store *, const char *code,
+    const char *item_id, bool done_at_handover, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX]);
+enum store_rc store_postal_delivered(struct store *, const char *item_id,
+    bool done_at_handover, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX]);
+/* Handovers in [from_day, to_day]: array of {code,item_id,procedure_code,
+ * handed_at,delivered_at,handed_by,status}. */
+json_t *store_postal_returns(struct store *, int from_day, int to_day);
+/* {"documents":[{"name","required":true}]} of a procedure (an empty list
+ * when it has none stored). NULL with *rc STORE_NOTFOUND. */
+json_t *store_procedure_checklist(struct store *, const char *code,
+    enum store_rc *rc);
+/* The printed manifest's rows: an array of store_dossier-like objects
+ * {code,procedure_name,owner_name,address,delivery,fee,item_id}. */
+json_t *store_postal_manifest_docs(struct store *, const char *id,
+    enum store_rc *rc);
+#endif

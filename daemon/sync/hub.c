@@ -1,0 +1,514 @@
+/* hub.c: the hub's protocol. See hub.h and docs/sync.md. Pushes are
+ * parsed whole (syncproto) before anything is stored, and stored in one
+ * transaction (hubstore): a malformed push is refused per item with
+ * reasons, and never half-stored. */
+#include <sys/stat.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "core/dcode.h"
+#include "lib/gz.h"
+#include "sync/hub.h"
+#include "lib/log.h"
+#include "sync/syncproto.h"
+#include "http/reply.h"
+
+#define TERMINALS_MAX 10000
+#define NAME_MAX_LEN  64
+#define TOKEN_MIN     32
+#define TOKEN_MAX     256
+#define PULL_LIMIT    500
+#define INFLATED_MAX  (64u << 20) /* a gzip push inflates to at most */
+
+struct terminal {
+	char name[NAME_MAX_LEN + 1];
+	unsigned char hash[crypto_generichash_BYTES]; /* of the token */
+};
+
+struct hub {
+	struct hubstore *hs; /* borrowed */
+	struct terminal *terms;
+	size_t nterms;
+	uint64_t requests, unauthorized, bad_pushes;
+};
+
+static bool
+name_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		        s[i] == '_' || s[i] == '-'))
+			return false;
+	return i >= 1 && i <= NAME_MAX_LEN;
+}
+
+static int
+load_tokens(struct hub *h, const char *path, char *err)
+{
+	char line[512], name[NAME_MAX_LEN + 2], tok[TOKEN_MAX + 2];
+	struct stat sb;
+	FILE *f;
+	int lineno = 0, rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, HUBSTORE_ERR_MAX, "hub.tokens_file %.150s: %.80s",
+		    path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 07) != 0) {
+		snprintf(err, HUBSTORE_ERR_MAX,
+		    "hub.tokens_file %.180s: readable by others; chmod o-rwx",
+		    path);
+		fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		char extra;
+		struct terminal *t;
+
+		lineno++;
+		if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+			continue;
+		if (sscanf(line, "%65s %257s %c", name, tok, &extra) != 2 ||
+		    !name_ok(name) || strlen(tok) < TOKEN_MIN ||
+		    strlen(tok) > TOKEN_MAX) {
+			snprintf(err, HUBSTORE_ERR_MAX,
+			    "%.100s:%d: expected NAME TOKEN (name 1-64 of A-Z a-z "
+			    "0-9 . _ -, token 32-256 characters)",
+			    path, lineno);
+			rc = -1;
+			break;
+		}
+		if (h->nterms == TERMINALS_MAX) {
+			snprintf(err, HUBSTORE_ERR_MAX,
+			    "%.200s: more than %d "
+			    "terminals",
+			    path, TERMINALS_MAX);
+			rc = -1;
+			break;
+		}
+		t = realloc(h->terms, (h->nterms + 1) * sizeof *t);
+		if (t == NULL) {
+			snprintf(err, HUBSTORE_ERR_MAX, "out of memory");
+			rc = -1;
+			break;
+		}
+		h->terms = t;
+		t = &h->terms[h->nterms++];
+		memcpy(t->name, name, strlen(name) + 1); /* name_ok: <= 64 */
+		crypto_generichash(t->hash, sizeof t->hash,
+		    (const unsigned char *)tok, strlen(tok), NULL, 0);
+		sodium_memzero(tok, sizeof tok);
+	}
+	sodium_memzero(line, sizeof line);
+	fclose(f);
+	if (rc == 0 && h->nterms == 0) {
+		snprintf(err, HUBSTORE_ERR_MAX, "%.200s: no terminals", path);
+		rc = -1;
+	}
+	return rc;
+}
+
+struct hub *
+hub_new(struct hubstore *hs, const char *tokens_file,
+    char err[HUBSTORE_ERR_MAX])
+{
+	struct hub *h = calloc(1, sizeof *h);
+
+	if (h == NULL) {
+		snprintf(err, HUBSTORE_ERR_MAX, "out of memory");
+		return NULL;
+	}
+	h->hs = hs;
+	if (load_tokens(h, tokens_file, err) == -1) {
+		hub_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+hub_free(struct hub *h)
+{
+	if (h == NULL)
+		return;
+	free(h->terms);
+	free(h);
+}
+
+/* The terminal whose token the request carries, or NULL. Every known
+ * terminal is compared, in constant time each. */
+static const char *
+auth(struct hub *h, const struct http_request *hr)
+{
+	const char *v = http_header(hr, "Authorization");
+	unsigned char hash[crypto_generichash_BYTES];
+	const char *who = NULL;
+	size_t len;
+
+	if (v == NULL || strncmp(v, "Bearer ", 7) != 0)
+		return NULL;
+	v += 7;
+	len = strlen(v);
+	if (len < TOKEN_MIN || len > TOKEN_MAX)
+		return NULL;
+	crypto_generichash(hash, sizeof hash, (const unsigned char *)v, len,
+	    NULL, 0);
+	for (size_t i = 0; i < h->nterms; i++)
+		if (sodium_memcmp(hash, h->terms[i].hash, sizeof hash) == 0)
+			who = h->terms[i].name;
+	return who;
+}
+
+static int64_t
+now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static const char *const result_names[] = { "ok", "duplicate", "rejected" };
+
+static void
+route_push(struct hub *h, const char *term, const struct http_request *hr,
+    struct http_response *r)
+{
+	const char *enc = http_header(hr, "Content-Encoding");
+	const char *body = hr->body;
+	size_t len = hr->body_len;
+	struct sp_push p;
+	struct sp_push_result *res;
+	char err[HUBSTORE_ERR_MAX], *inflated = NULL;
+	json_t *out;
+	int rc;
+
+	if (enc != NULL && strcmp(enc, "identity") != 0) {
+		if (strcmp(enc, "gzip") != 0) {
+			reply_error(r, 415, "Content-Encoding",
+			    "only gzip or identity");
+			return;
+		}
+		if (gz_inflate(hr->body, hr->body_len, INFLATED_MAX, &inflated,
+		        &len) == -1) {
+			h->bad_pushes++;
+			reply_error(r, 400, "body",
+			    "not a whole gzip stream, or over 64 MiB inflated");
+			return;
+		}
+		body = inflated;
+	}
+	rc = sp_push_req(body, len, &p, err);
+	free(inflated);
+	if (rc == -1) {
+		h->bad_pushes++;
+		reply_error(r, 400, "body", err);
+		return;
+	}
+	if ((res = calloc(p.n, sizeof *res)) == NULL) {
+		sp_push_free(&p);
+		reply_error(r, 503, "", "out of memory");
+		return;
+	}
+	if (hubstore_push(h->hs, term, &p, now_s(), res, err) == -1) {
+		log_warnx("hub: push from %s: %s", term, err);
+		r->retry_after_s = 1;
+		reply_error(r, 503, "", "storage unavailable; retry");
+	} else {
+		out = json_array();
+		for (size_t i = 0; i < p.n; i++) {
+			json_t *e =
+			    json_pack("{s:s,s:s}", "key", p.items[i].key,
+			        "result", result_names[res[i].result]);
+
+			if (res[i].result == SP_REJECTED)
+				json_object_set_new(e, "reason",
+				    json_string(res[i].reason));
+			else if (!res[i].applied)
+				json_object_set_new(e, "applied", json_false());
+			json_array_append_new(out, e);
+		}
+		reply_json(r, 200, json_pack("{s:o}", "results", out));
+	}
+	free(res);
+	sp_push_free(&p);
+}
+
+/* Cursor "p<seq>"; absent or empty: from the start. */
+static int
+parse_cursor(const char *c, int64_t *after)
+{
+	char *end;
+	long long v;
+
+	*after = 0;
+	if (c == NULL || *c == '\0')
+		return 0;
+	if (c[0] != 'p' || c[1] < '0' || c[1] > '9' || strlen(c) > 20)
+		return -1;
+	errno = 0;
+	v = strtoll(c + 1, &end, 10);
+	if (*end != '\0' || errno != 0 || v < 0)
+		return -1;
+	*after = v;
+	return 0;
+}
+
+static void
+route_pull(struct hub *h, const char *term, const struct http_request *hr,
+    struct http_response *r)
+{
+	const char *lim = http_query(hr, "limit");
+	char cursor[32];
+	int64_t after;
+	long limit = PULL_LIMIT;
+	json_t *page;
+
+	if (parse_cursor(http_query(hr, "cursor"), &after) == -1) {
+		reply_error(r, 400, "cursor", "not a cursor this hub issued");
+		return;
+	}
+	if (lim != NULL) {
+		char *end;
+
+		limit = strtol(lim, &end, 10);
+		if (*lim == '\0' || *end != '\0' || limit < 1 ||
+		    limit > PULL_LIMIT) {
+			reply_error(r, 400, "limit", "must be 1..500");
+			return;
+		}
+	}
+	if ((page = hubstore_pull(h->hs, term, after, (int)limit)) == NULL) {
+		r->retry_after_s = 1;
+		reply_error(r, 503, "", "storage unavailable; retry");
+		return;
+	}
+	snprintf(cursor, sizeof cursor, "p%" PRId64,
+	    (int64_t)json_integer_value(json_object_get(page, "last")));
+	reply_json(r, 200,
+	    json_pack("{s:s,s:O,s:O}", "cursor", cursor, "items",
+	        json_object_get(page, "items"), "more",
+	        json_object_get(page, "more")));
+	json_decref(page);
+}
+
+static void
+route_lookup(struct hub *h, const struct http_request *hr,
+    struct http_response *r)
+{
+	const char *t = http_query(hr, "token_sha256");
+	struct store_lookup v;
+	enum store_rc rc;
+	json_t *d;
+	size_t i;
+
+	for (i = 0; t != NULL && t[i] != '\0'; i++)
+		if (!((t[i] >= '0' && t[i] <= '9') ||
+		        (t[i] >= 'a' && t[i] <= 'f')))
+			break;
+	if (t == NULL || i != 64 || t[i] != '\0') {
+		reply_error(r, 400, "token_sha256",
+		    "must be 64 lowercase hex digits");
+		return;
+	}
+	rc = hubstore_lookup(h->hs, t, &v);
+	if (rc == STORE_NOTFOUND) {
+		reply_json(r, 200, json_pack("{s:b}", "found", 0));
+		return;
+	}
+	if (rc != STORE_OK) {
+		reply_error(r, 503, "", "storage unavailable; retry");
+		return;
+	}
+	d = json_pack("{s:s,s:i,s:i,s:I,s:I,s:s,s:s,s:s}", "code", v.code,
+	    "status", v.status, "delivery", v.delivery, "received_at",
+	    (json_int_t)v.received_at, "updated_at", (json_int_t)v.updated_at,
+	    "procedure_name", v.procedure_name, "masked_name", v.masked_name,
+	    "collect_at", v.collect_at);
+	if (v.due_at)
+		json_object_set_new(d, "due_at", json_integer(v.due_at));
+	if (v.apology_due_at)
+		json_object_set_new(d, "apology_due_at",
+		    json_integer(v.apology_due_at));
+	reply_json(r, 200, json_pack("{s:b,s:o}", "found", 1, "dossier", d));
+}
+
+static int
+query_time(const struct http_request *hr, const char *key, int64_t *out)
+{
+	const char *v = http_query(hr, key);
+	char *end;
+
+	if (v == NULL || *v == '\0')
+		return -1;
+	errno = 0;
+	*out = strtoll(v, &end, 10);
+	return *end != '\0' || errno != 0 || *out < 0 ? -1 : 0;
+}
+
+static void
+route_verify(struct hub *h, const char *term, const struct http_request *hr,
+    struct http_response *r)
+{
+	int64_t from, to;
+	json_t *j;
+
+	if (query_time(hr, "from", &from) || query_time(hr, "to", &to) ||
+	    to < from) {
+		reply_error(r, 400, "from",
+		    "from and to must be Unix times, from <= to");
+		return;
+	}
+	if ((j = hubstore_codes(h->hs, term, from, to)) == NULL) {
+		reply_error(r, 503, "", "storage unavailable; retry");
+		return;
+	}
+	reply_json(r, 200, j);
+}
+
+static void
+route_metrics(struct hub *h, struct http_response *r)
+{
+	struct hubstore_stats s;
+	char *buf;
+	int n;
+
+	hubstore_stats(h->hs, &s);
+	n = asprintf(&buf,
+	    "# TYPE motcua_hub_dossiers gauge\nmotcua_hub_dossiers %" PRId64
+	    "\n# TYPE motcua_hub_events gauge\nmotcua_hub_events %" PRId64
+	    "\n# TYPE motcua_hub_changes gauge\nmotcua_hub_changes %" PRId64
+	    "\n# TYPE motcua_hub_pushes counter\nmotcua_hub_pushes %" PRId64
+	    "\n# TYPE motcua_hub_duplicates counter\nmotcua_hub_duplicates %" PRId64
+	    "\n# TYPE motcua_hub_rejected counter\nmotcua_hub_rejected %" PRId64
+	    "\n# TYPE motcua_hub_unauthorized counter\n"
+	    "motcua_hub_unauthorized %" PRIu64 "\n",
+	    s.dossiers, s.events, s.changes, s.pushes, s.duplicates, s.rejected,
+	    h->unauthorized);
+	if (n < 0) {
+		reply_error(r, 500, "", "out of memory");
+		return;
+	}
+	r->body = buf;
+	r->len = (size_t)n;
+	r->content_type = "text/plain; version=0.0.4";
+}
+
+void
+hub_handle(void *arg, const struct http_request *hr, struct http_response *r)
+{
+	struct hub *h = arg;
+	bool get = strcmp(hr->method, "GET") == 0;
+	bool post = strcmp(hr->method, "POST") == 0;
+	const char *term;
+
+	h->requests++;
+	if (get && strcmp(hr->path, "/healthz") == 0) {
+		r->static_body = "{\"status\":\"ok\",\"role\":\"hub\"}";
+		r->len = strlen(r->static_body);
+		return;
+	}
+	if (get && strcmp(hr->path, "/metrics") == 0) {
+		route_metrics(h, r);
+		return;
+	}
+	if (strncmp(hr->path, "/sync/v1/", 9) != 0) {
+		reply_error(r, 404, "path", "no such resource");
+		return;
+	}
+	if ((term = auth(h, hr)) == NULL) {
+		h->unauthorized++;
+		reply_error(r, 401, "Authorization",
+		    "a terminal's bearer token is required");
+		return;
+	}
+	if (post && strcmp(hr->path, "/sync/v1/push") == 0)
+		route_push(h, term, hr, r);
+	else if (get && strcmp(hr->path, "/sync/v1/pull") == 0)
+		route_pull(h, term, hr, r);
+	else if (get && strcmp(hr->path, "/sync/v1/lookup") == 0)
+		route_lookup(h, hr, r);
+	else if (get && strcmp(hr->path, "/sync/v1/verify") == 0)
+		route_verify(h, term, hr, r);
+	else
+		reply_error(r, 404, "path", "no such resource");
+}
+
+/* POST /api/v1/hub/dossiers/CODE/status {"status", "reason", "due_at"}:
+ * a change made upstream. GET /api/v1/hub/dossiers[?terminal=NAME]: every
+ * dossier's status and event count, for reconciliation. */
+bool
+hub_admin(struct hub *h, const struct http_request *hr, struct http_response *r)
+{
+	const char *p = hr->path;
+	char code[DCODE_TEXT_MAX + 1], err[HUBSTORE_ERR_MAX];
+	static const char pre[] = "/api/v1/hub/dossiers";
+
+	if (strncmp(p, pre, sizeof pre - 1) != 0)
+		return false;
+	p += sizeof pre - 1;
+	if (*p == '\0' && strcmp(hr->method, "GET") == 0) {
+		reply_json(r, 200,
+		    json_pack("{s:o}", "dossiers",
+		        hubstore_dump(h->hs, http_query(hr, "terminal"))));
+		return true;
+	}
+	if (*p == '/' && strcmp(hr->method, "POST") == 0) {
+		const char *slash = strchr(p + 1, '/'), *reason = NULL;
+		struct dcode d;
+		json_t *body, *st, *due, *rs;
+		enum store_rc rc;
+		size_t len;
+
+		if (slash == NULL || strcmp(slash, "/status") != 0 ||
+		    (len = (size_t)(slash - p - 1)) > DCODE_TEXT_MAX ||
+		    dcode_parse(p + 1, len, &d, NULL) != DCODE_OK ||
+		    dcode_format(&d, code, sizeof code) < 0) {
+			reply_error(r, 404, "path", "no such resource");
+			return true;
+		}
+		body = json_loadb(hr->body, hr->body_len,
+		    JSON_REJECT_DUPLICATES, NULL);
+		st = json_object_get(body, "status");
+		due = json_object_get(body, "due_at");
+		rs = json_object_get(body, "reason");
+		if (!json_is_integer(st) ||
+		    (due != NULL && !json_is_integer(due)) ||
+		    (rs != NULL && !json_is_string(rs))) {
+			json_decref(body);
+			reply_error(r, 400, "status",
+			    "expected {\"status\": 1..10, \"due_at\": Unix "
+			    "time, \"reason\": text}");
+			return true;
+		}
+		if (rs != NULL)
+			reason = json_string_value(rs);
+		rc = hubstore_set_status(h->hs, code,
+		    (int)json_integer_value(st),
+		    due ? (int64_t)json_integer_value(due) : 0, reason, now_s(),
+		    err);
+		json_decref(body);
+		if (rc != STORE_OK) {
+			reply_error(r,
+			    rc == STORE_NOTFOUND      ? 404
+			        : rc == STORE_INVALID ? 400
+			                              : 503,
+			    "status", err);
+			return true;
+		}
+		log_info("hub: upstream status of %s set", code);
+		reply_json(r, 200, json_pack("{s:s}", "code", code));
+		return true;
+	}
+	reply_error(r, 404, "path", "no such resource");
+	return true;
+}

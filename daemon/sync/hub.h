@@ -1,0 +1,22 @@
+/* hub.h: the hub role (sync.role = hub): the sync listener's protocol
+ * (docs/sync.md) on top of the hubstore interface. Terminals authenticate
+ * with a bearer token each, named in the tokens file. Loop thread only. */
+#ifndef HUB_H
+#define HUB_H
+#include "store/hubstore.h"
+#include "http/http.h"
+
+struct hub;
+
+/* Reads the tokens file ("NAME TOKEN" lines). Borrows hs for its life.
+ * NULL with a message in err. */
+struct hub *hub_new(struct hubstore *hs, const char *tokens_file,
+    char err[HUBSTORE_ERR_MAX]);
+void hub_free(struct hub *); /* NULL: no-op */
+/* The sync listener's http_handler (arg: the hub). */
+void hub_handle(void *arg, const struct http_request *, struct http_response *);
+/* Hub staff routes on the admin socket under /api/v1/hub/: returns false
+ * when the path is not one of them. */
+bool hub_admin(struct hub *, const struct http_request *,
+    struct http_response *);
+#endif

@@ -1,0 +1,919 @@
+/* api_postal.c: see api_postal.h. The route table follows the contract in
+ * docs/api.md ("Postal"); the store does the work in one transaction per
+ * write. The applicant's details never reach the log: log lines name the
+ * dossier code and the S10 item only. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "api/api.h"
+#include "postal/api_postal.h"
+#include "auth/authhdr.h"
+#include "core/calendar.h"
+#include "core/dcode.h"
+#include "lib/log.h"
+#include "postal/postalreg.h"
+#include "postal/postid.h"
+#include "printer/printer.h"
+#include "core/status.h"
+#include "core/textfold.h"
+#include "http/reply.h"
+
+#define MANIFESTS_LISTED 200
+
+struct ctx {
+	struct store *store;
+	struct printer *printer;
+	const struct config *cfg;
+	const struct http_request *hr;
+	struct http_response *r;
+	const struct actor *actor;
+};
+
+/* {"field", "message"}: the daemon's one error shape (docs/api.md
+ * "Errors"), also each refused entry of a batch; field "" when none. */
+static json_t *
+error_obj(const char *field, const char *msg)
+{
+	return json_pack("{s:s,s:s}", "field", field ? field : "", "message",
+	    msg ? msg : "");
+}
+
+/* {"error": {"field", "message"}}, as api.c and the staff listener's own
+ * refusals answer, so a client reads one shape whoever refused. */
+/* A store message "field: why" as an error reply. */
+static void
+reply_store(struct http_response *r, enum store_rc rc, const char *err)
+{
+	int status = rc == STORE_NOTFOUND ? 404
+	    : rc == STORE_INVALID         ? 422
+	    : rc == STORE_CONFLICT        ? 409
+	    : rc == STORE_FULL            ? 507
+	                                  : 500;
+
+	if (rc == STORE_ERROR)
+		log_warnx("postal: store: %s", err);
+	reply_problem(r, status, err);
+}
+
+static int64_t
+now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* Roles as bits, for the checks below. */
+#define R(x)   (1u << (x))
+#define STAFF  (R(ROLE_POSTAL_CLERK) | R(ROLE_OFFICE_STAFF) | R(ROLE_ADMIN))
+#define CLERK  (R(ROLE_POSTAL_CLERK) | R(ROLE_ADMIN))
+#define OFFICE (R(ROLE_OFFICE_STAFF) | R(ROLE_ADMIN))
+
+static bool
+allowed(struct ctx *c, unsigned roles)
+{
+	if (c->actor == NULL || c->actor->role == ROLE_NONE) {
+		reply_error(c->r, 401, "session", "sign in first");
+		return false;
+	}
+	if ((roles & R(c->actor->role)) == 0) {
+		char msg[96];
+
+		/* worded as api.c's api_allow() words it */
+		snprintf(msg, sizeof msg, "the %s role may not do this",
+		    role_name(c->actor->role));
+		reply_error(c->r, 403, "role", msg);
+		return false;
+	}
+	return true;
+}
+
+bool
+api_postal_match(const char *p)
+{
+	size_t n = strlen(p);
+
+	return strncmp(p, "/api/v1/postal/", 15) == 0 ||
+	    (strncmp(p, "/api/v1/procedures/", 19) == 0 && n > 29 &&
+	        strcmp(p + n - 10, "/checklist") == 0);
+}
+
+void
+api_postal_socket_actor(const struct http_request *hr, struct actor *a)
+{
+	json_t *root = NULL, *v;
+	const char *named = NULL;
+
+	/* the postal bodies name their clerk like the other staff routes */
+	if (hr->body_len > 0 &&
+	    (root = json_loadb(hr->body, hr->body_len, 0, NULL)) != NULL &&
+	    json_is_string(v = json_object_get(root, "actor")))
+		named = json_string_value(v);
+	api_actor_name(hr, named, a->name, sizeof a->name);
+	a->role = ROLE_ADMIN;
+	json_decref(root);
+}
+
+/* The JSON body as an object, or a 400 reply and NULL. */
+static json_t *
+body(struct ctx *c)
+{
+	json_error_t je;
+	json_t *o;
+	char msg[200];
+
+	if (c->hr->body_len == 0) {
+		reply_error(c->r, 400, "body", "a JSON object is required");
+		return NULL;
+	}
+	o = json_loadb(c->hr->body, c->hr->body_len, JSON_REJECT_DUPLICATES,
+	    &je);
+	if (o == NULL || !json_is_object(o)) {
+		snprintf(msg, sizeof msg, "%s%s",
+		    o ? "must be a JSON object" : "not valid JSON: ",
+		    o ? "" : je.text);
+		json_decref(o);
+		reply_error(c->r, 400, "body", msg);
+		return NULL;
+	}
+	return o;
+}
+
+/* A required (or optional) string member; a 422 reply when wrong. */
+static int
+member(struct ctx *c, json_t *o, const char *key, bool required,
+    const char **out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (!required)
+			return 0;
+		reply_error(c->r, 422, key, "is required");
+		return -1;
+	}
+	if (!json_is_string(v) || json_string_length(v) > 2000 ||
+	    !text_valid(json_string_value(v), json_string_length(v))) {
+		reply_error(c->r, 422, key,
+		    "must be text (at most 2000 bytes)");
+		return -1;
+	}
+	if (required && json_string_length(v) == 0) {
+		reply_error(c->r, 422, key, "must not be empty");
+		return -1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* Untrusted S10 text -> normalised id; a 422 reply on a bad format. */
+static int
+item_arg(struct ctx *c, const char *text, char out[S10_LEN + 1])
+{
+	struct s10 s;
+	char msg[160];
+
+	if (s10_parse(text, strlen(text), &s) == S10_BAD_FORMAT) {
+		snprintf(msg, sizeof msg, "not an S10 item id: %s", s.reason);
+		reply_error(c->r, 422, "item_id", msg);
+		return -1;
+	}
+	memcpy(out, s.id, S10_LEN + 1);
+	return 0;
+}
+
+static int
+manifest_arg(struct ctx *c, const char *seg, char out[MANIFEST_ID_LEN + 1])
+{
+	int y, m, d, seq;
+
+	if (!manifest_id_parse(seg, strlen(seg), &y, &m, &d, &seq)) {
+		reply_error(c->r, 404, "manifest_id",
+		    "not a manifest id BKYYYYMMDD-NNNN");
+		return -1;
+	}
+	manifest_id_format(y, m, d, seq, out);
+	return 0;
+}
+
+/* ---- routes ---- */
+
+static void
+route_s10(struct ctx *c, const char *text)
+{
+	struct s10 s;
+	json_t *o;
+
+	if (!allowed(c, STAFF))
+		return;
+	s10_parse(text, strlen(text), &s);
+	o = json_pack("{s:s,s:o,s:s,s:o,s:o,s:b,s:o}", "id", text, "normalised",
+	    s.id[0] ? json_string(s.id) : json_null(), "verdict",
+	    s10_verdict_name(s.verdict), "reason",
+	    s.reason ? json_string(s.reason) : json_null(), "service",
+	    s.service ? json_string(s.service) : json_null(), "overridable",
+	    s10_overridable(s.verdict), "expected_check",
+	    s.expected_check >= 0 ? json_integer(s.expected_check)
+	                          : json_null());
+	reply_json(c->r, 200, o);
+}
+
+static void
+route_item(struct ctx *c, const char *text)
+{
+	char id[S10_LEN + 1];
+	enum store_rc rc;
+	json_t *o;
+
+	if (!allowed(c, STAFF) || item_arg(c, text, id) == -1)
+		return;
+	if ((o = store_postal_item(c->store, id, now_s(), &rc)) == NULL) {
+		if (rc == STORE_NOTFOUND)
+			reply_error(c->r, 404, "item_id",
+			    "this item is not registered");
+		else
+			reply_error(c->r, 500, NULL,
+			    "the store cannot be read");
+		return;
+	}
+	reply_json(c->r, 200, o);
+}
+
+/* "Print to file" when the printer is off: the receipt's picture next to
+ * the database, prints/receipt-CODE.png. The path, or NULL. */
+static char *
+receipt_to_file(struct ctx *c, const char *code)
+{
+	char dir[4096], path[4200], err[256];
+	const char *slash = strrchr(c->cfg->db_path, '/');
+	struct ebuf bytes, png;
+	struct ebitmap pv = { 0 };
+	bool notfound;
+	FILE *f;
+	int rc;
+
+	if (c->printer == NULL)
+		return NULL;
+	snprintf(dir, sizeof dir, "%.*s/prints",
+	    slash ? (int)(slash - c->cfg->db_path) : 1,
+	    slash ? c->cfg->db_path : ".");
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+		log_warnx("postal: %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	ebuf_init(&bytes, ESCPOS_JOB_MAX);
+	rc = printer_render(c->printer, PRINTDOC_RECEIPT, code, NULL, false,
+	    &bytes, &pv, &notfound, err, sizeof err);
+	ebuf_cleanup(&bytes);
+	if (rc != 0) {
+		ebitmap_cleanup(&pv);
+		log_warnx("postal: receipt %s: %s", code, err);
+		return NULL;
+	}
+	ebuf_init(&png, 64u << 20);
+	rc = escpos_png(&pv, &png);
+	ebitmap_cleanup(&pv);
+	snprintf(path, sizeof path, "%s/receipt-%s.png", dir, code);
+	if (rc == 0 && (f = fopen(path, "wb")) != NULL) {
+		rc = fwrite(png.p, 1, png.len, f) == png.len ? 0 : -1;
+		rc |= fclose(f);
+	} else {
+		rc = -1;
+	}
+	ebuf_cleanup(&png);
+	if (rc != 0) {
+		log_warnx("postal: %s: cannot be written", path);
+		return NULL;
+	}
+	return strdup(path);
+}
+
+static bool
+printing_on(const struct ctx *c)
+{
+	return c->printer != NULL && c->cfg->printer_enabled;
+}
+
+/* The registration of the body's item_id when it is a well-formed S10
+ * id already registered; else NULL (the full parse says what is wrong). */
+static json_t *
+registered(struct ctx *c)
+{
+	json_t *root = json_loadb(c->hr->body, c->hr->body_len, 0, NULL);
+	json_t *v = json_object_get(root, "item_id"), *o = NULL;
+	enum store_rc rc;
+	struct s10 s;
+
+	if (json_is_string(v) &&
+	    s10_parse(json_string_value(v), json_string_length(v), &s) !=
+	        S10_BAD_FORMAT)
+		o = store_postal_item(c->store, s.id, now_s(), &rc);
+	json_decref(root);
+	return o;
+}
+
+static void
+route_register(struct ctx *c)
+{
+	struct postalreg pr;
+	struct store_postal_result res;
+	char field[POSTALREG_FIELD_MAX], msg[POSTALREG_MSG_MAX];
+	char err[STORE_ERR_MAX], *file = NULL;
+	enum postalreg_rc prc;
+	enum store_rc rc;
+	json_t *o;
+
+	if (!allowed(c, CLERK))
+		return;
+	/* a scan of an item already registered opens that registration,
+	 * whatever else the form holds */
+	if ((o = registered(c)) != NULL) {
+		json_object_set_new(o, "created", json_false());
+		reply_json(c->r, 200, o);
+		return;
+	}
+	prc = postalreg_parse(c->hr->body, c->hr->body_len, now_s(),
+	    c->cfg->agency_code, &pr, field, msg);
+	if (prc != POSTALREG_OK) {
+		reply_error(c->r, prc == POSTALREG_MALFORMED ? 400 : 422,
+		    prc == POSTALREG_MALFORMED ? "body" : field, msg);
+		return;
+	}
+	pr.reg.actor = c->actor->name;
+	pr.reg.queue_receipt = printing_on(c);
+	pr.reg.max_pending =
+	    c->printer ? printer_queue_max(c->printer) : 1000000;
+	rc = store_postal_register(c->store, &pr.reg, &res, err);
+	if (rc != STORE_OK) {
+		postalreg_cleanup(&pr);
+		reply_store(c->r, rc, err);
+		return;
+	}
+	if (!res.created) { /* a second scan: the existing registration */
+		o = store_postal_item(c->store, pr.reg.item_id, now_s(), &rc);
+		postalreg_cleanup(&pr);
+		if (o == NULL) {
+			reply_error(c->r, 500, NULL,
+			    "the store cannot be read");
+			return;
+		}
+		json_object_set_new(o, "created", json_false());
+		reply_json(c->r, 200, o);
+		return;
+	}
+	log_info("postal: %s registered as %s by %s", pr.reg.item_id, res.code,
+	    c->actor->name);
+	if (res.print_job != 0) {
+		printer_kick(c->printer);
+		if (strcmp(c->cfg->printer_backend, "file") == 0)
+			file = strdup(c->cfg->printer_device);
+	} else {
+		file = receipt_to_file(c, res.code);
+	}
+	o = json_pack("{s:b,s:s,s:s,s:s,s:o,s:o}", "created", 1, "item_id",
+	    pr.reg.item_id, "code", res.code, "token", res.token, "receipt_job",
+	    res.print_job ? json_integer(res.print_job) : json_null(),
+	    "receipt_file", file ? json_string(file) : json_null());
+	free(file);
+	postalreg_cleanup(&pr);
+	reply_json(c->r, 201, o);
+}
+
+/* POST /api/v1/postal/items/batch {"items":[...]}: scripted bulk
+ * registration in one transaction (store_postal_register_batch). Each
+ * entry is checked like a single registration; the reply has one result
+ * per entry, in order. No receipt files are rendered here (print them
+ * with `motcua print receipt CODE --to FILE`); with the printer enabled
+ * each receipt is queued. */
+static void
+route_batch(struct ctx *c)
+{
+	struct postalreg *pr = NULL;
+	struct store_postal_reg *regs = NULL;
+	struct store_postal_result *res = NULL;
+	enum store_rc *rcs = NULL, rc;
+	char(*errs)[STORE_ERR_MAX] = NULL, err[STORE_ERR_MAX] = "";
+	char(*fields)[POSTALREG_FIELD_MAX] = NULL;
+	json_t *b, *items, *out = NULL, *it;
+	size_t n, i, k = 0, created = 0, existing = 0, refused = 0;
+	size_t *map = NULL; /* regs[k] is items[map[k]] */
+	bool *bad = NULL;
+
+	if (!allowed(c, CLERK) || (b = body(c)) == NULL)
+		return;
+	items = json_object_get(b, "items");
+	if (!json_is_array(items) || json_array_size(items) == 0 ||
+	    json_array_size(items) > STORE_POSTAL_BATCH_MAX) {
+		json_decref(b);
+		reply_error(c->r, 422, "items",
+		    "must be a list of 1 to 1000 registrations");
+		return;
+	}
+	n = json_array_size(items);
+	pr = calloc(n, sizeof *pr);
+	regs = calloc(n, sizeof *regs);
+	res = calloc(n, sizeof *res);
+	rcs = calloc(n, sizeof *rcs);
+	errs = calloc(n, sizeof *errs);
+	fields = calloc(n, sizeof *fields);
+	map = calloc(n, sizeof *map);
+	bad = calloc(n, sizeof *bad);
+	if (!pr || !regs || !res || !rcs || !errs || !fields || !map || !bad) {
+		reply_error(c->r, 500, NULL, "out of memory");
+		goto done;
+	}
+	json_array_foreach(items, i, it) {
+		char msg[POSTALREG_MSG_MAX];
+
+		if (postalreg_from_json(it, now_s(), c->cfg->agency_code,
+		        &pr[i], fields[i], msg) != POSTALREG_OK) {
+			bad[i] = true;
+			snprintf(errs[i], sizeof errs[i], "%s", msg);
+			continue;
+		}
+		pr[i].reg.actor = c->actor->name;
+		pr[i].reg.queue_receipt = printing_on(c);
+		pr[i].reg.max_pending =
+		    c->printer ? printer_queue_max(c->printer) : 1000000;
+		regs[k] = pr[i].reg;
+		map[k++] = i;
+	}
+	{
+		struct store_postal_result *kres =
+		    calloc(k ? k : 1, sizeof *kres);
+		enum store_rc *krcs = calloc(k ? k : 1, sizeof *krcs);
+		char(*kerrs)[STORE_ERR_MAX] = calloc(k ? k : 1, sizeof *kerrs);
+
+		if (!kres || !krcs || !kerrs) {
+			free(kres);
+			free(krcs);
+			free(kerrs);
+			reply_error(c->r, 500, NULL, "out of memory");
+			goto done;
+		}
+		rc = k ? store_postal_register_batch(c->store, regs, k, kres,
+		             krcs, kerrs, err)
+		       : STORE_OK;
+		for (size_t j = 0; j < k; j++) {
+			res[map[j]] = kres[j];
+			rcs[map[j]] = krcs[j];
+			memcpy(errs[map[j]], kerrs[j], sizeof kerrs[j]);
+		}
+		free(kres);
+		free(krcs);
+		free(kerrs);
+	}
+	if (rc != STORE_OK) {
+		reply_store(c->r, rc, err);
+		goto done;
+	}
+	out = json_array();
+	for (i = 0; i < n; i++) {
+		json_t *o;
+
+		if (bad[i] || rcs[i] != STORE_OK) {
+			char field[REPLY_FIELD_MAX];
+			const char *msg = errs[i];
+
+			if (bad[i])
+				snprintf(field, sizeof field, "%s", fields[i]);
+			else
+				msg = reply_split(errs[i], field);
+			o = json_pack("{s:I,s:o}", "index", (json_int_t)i,
+			    "error", error_obj(field, msg));
+			refused++;
+		} else {
+			o = json_pack("{s:I,s:b,s:s,s:s,s:s,s:o}", "index",
+			    (json_int_t)i, "created", res[i].created, "item_id",
+			    pr[i].reg.item_id, "code", res[i].code, "token",
+			    res[i].token, "receipt_job",
+			    res[i].print_job ? json_integer(res[i].print_job)
+			                     : json_null());
+			if (res[i].created)
+				created++;
+			else
+				existing++;
+		}
+		json_array_append_new(out, o);
+	}
+	if (created > 0) {
+		log_info("postal: %zu registered in a batch by %s", created,
+		    c->actor->name);
+		if (printing_on(c))
+			printer_kick(c->printer);
+	}
+	reply_json(c->r, 200,
+	    json_pack("{s:I,s:I,s:I,s:o}", "created", (json_int_t)created,
+	        "existing", (json_int_t)existing, "refused",
+	        (json_int_t)refused, "results", out));
+done:
+	for (i = 0; pr != NULL && i < n; i++)
+		postalreg_cleanup(&pr[i]);
+	free(pr);
+	free(regs);
+	free(res);
+	free(rcs);
+	free(errs);
+	free(fields);
+	free(map);
+	free(bad);
+	json_decref(b);
+}
+
+static void
+route_close(struct ctx *c)
+{
+	json_t *b = NULL, *out;
+	const char *station = NULL;
+	char err[STORE_ERR_MAX];
+	enum store_rc rc;
+
+	if (!allowed(c, CLERK))
+		return;
+	if (c->hr->body_len > 0) {
+		if ((b = body(c)) == NULL)
+			return;
+		if (member(c, b, "station", false, &station) == -1) {
+			json_decref(b);
+			return;
+		}
+	}
+	rc = store_postal_close(c->store, station, c->actor->name, now_s(),
+	    printing_on(c),
+	    c->printer ? printer_queue_max(c->printer) : 1000000, &out, err);
+	json_decref(b);
+	if (rc != STORE_OK) {
+		reply_store(c->r, rc, err);
+		return;
+	}
+	if (printing_on(c))
+		printer_kick(c->printer);
+	log_info("postal: manifest %s closed by %s",
+	    json_string_value(json_object_get(out, "manifest_id")),
+	    c->actor->name);
+	reply_json(c->r, 201, out);
+}
+
+static void
+reply_manifest(struct ctx *c, const char *id, int status)
+{
+	enum store_rc rc;
+	json_t *o = store_postal_manifest(c->store, id, &rc);
+	json_t *arr, *mis;
+
+	if (o == NULL) {
+		reply_error(c->r, rc == STORE_NOTFOUND ? 404 : 500,
+		    "manifest_id",
+		    rc == STORE_NOTFOUND ? "no such manifest"
+		                         : "the store cannot be read");
+		return;
+	}
+	/* the contract names the lists "arrived", "missing", "unexpected";
+	 * the summary's counts of the same names become *_count */
+	json_object_set(o, "arrived_count", json_object_get(o, "arrived"));
+	json_object_set(o, "missing_count", json_object_get(o, "missing"));
+	json_object_set(o, "unexpected_count",
+	    json_object_get(o, "unexpected"));
+	arr = json_incref(json_object_get(o, "arrived_items"));
+	mis = json_incref(json_object_get(o, "missing_items"));
+	json_object_set_new(o, "arrived", arr);
+	json_object_set_new(o, "missing", mis);
+	json_object_set(o, "unexpected",
+	    json_object_get(o, "unexpected_items"));
+	json_object_del(o, "arrived_items");
+	json_object_del(o, "missing_items");
+	json_object_del(o, "unexpected_items");
+	reply_json(c->r, status, o);
+}
+
+static void
+route_receive(struct ctx *c, const char *mid)
+{
+	char id[S10_LEN + 1], err[STORE_ERR_MAX];
+	const char *text;
+	json_t *b, *out;
+	enum store_rc rc;
+
+	if (!allowed(c, OFFICE) || (b = body(c)) == NULL)
+		return;
+	if (member(c, b, "item_id", true, &text) == -1 ||
+	    item_arg(c, text, id) == -1) {
+		json_decref(b);
+		return;
+	}
+	json_decref(b);
+	rc = store_postal_receive(c->store, mid, id, c->actor->name, now_s(),
+	    &out, err);
+	if (rc != STORE_OK) {
+		reply_store(c->r, rc, err);
+		return;
+	}
+	reply_json(c->r, 200, out);
+}
+
+static void
+route_resolve(struct ctx *c, const char *mid)
+{
+	char id[S10_LEN + 1], err[STORE_ERR_MAX];
+	const char *text, *res, *reason;
+	json_t *b;
+	enum store_rc rc;
+
+	if (!allowed(c, OFFICE) || (b = body(c)) == NULL)
+		return;
+	if (member(c, b, "item_id", true, &text) == -1 ||
+	    item_arg(c, text, id) == -1 ||
+	    member(c, b, "resolution", true, &res) == -1 ||
+	    member(c, b, "reason", true, &reason) == -1) {
+		json_decref(b);
+		return;
+	}
+	rc = store_postal_resolve(c->store, mid, id, res, reason,
+	    c->actor->name, now_s(), err);
+	json_decref(b);
+	if (rc != STORE_OK) {
+		reply_store(c->r, rc, err);
+		return;
+	}
+	reply_manifest(c, mid, 200);
+}
+
+static void
+route_sign(struct ctx *c, const char *mid)
+{
+	char err[STORE_ERR_MAX];
+	const char *giver, *receiver;
+	json_t *b;
+	enum store_rc rc;
+
+	if (!allowed(c, OFFICE) || (b = body(c)) == NULL)
+		return;
+	if (member(c, b, "giver", true, &giver) == -1 ||
+	    member(c, b, "receiver", true, &receiver) == -1) {
+		json_decref(b);
+		return;
+	}
+	rc = store_postal_sign(c->store, mid, giver, receiver, c->actor->name,
+	    now_s(), err);
+	json_decref(b);
+	if (rc != STORE_OK) {
+		reply_store(c->r, rc, err);
+		return;
+	}
+	reply_manifest(c, mid, 200);
+}
+
+static void
+route_return(struct ctx *c)
+{
+	char id[S10_LEN + 1], err[STORE_ERR_MAX];
+	const char *code, *text;
+	json_t *b;
+	enum store_rc rc;
+
+	if (!allowed(c, OFFICE) || (b = body(c)) == NULL)
+		return;
+	if (member(c, b, "code", true, &code) == -1 ||
+	    member(c, b, "item_id", true, &text) == -1 ||
+	    item_arg(c, text, id) == -1) {
+		json_decref(b);
+		return;
+	}
+	rc = store_postal_return(c->store, code, id,
+	    c->cfg->postal_done_at_handover, c->actor->name, now_s(), err);
+	if (rc != STORE_OK) {
+		json_decref(b);
+		reply_store(c->r, rc, err);
+		return;
+	}
+	reply_json(c->r, 201,
+	    json_pack("{s:s,s:s,s:s}", "code", code, "item_id", id, "done_at",
+	        c->cfg->postal_done_at_handover ? "handover" : "delivery"));
+	json_decref(b);
+}
+
+static void
+route_delivered(struct ctx *c, const char *text)
+{
+	char id[S10_LEN + 1], err[STORE_ERR_MAX];
+	enum store_rc rc;
+
+	if (!allowed(c, OFFICE) || item_arg(c, text, id) == -1)
+		return;
+	rc = store_postal_delivered(c->store, id,
+	    c->cfg->postal_done_at_handover, c->actor->name, now_s(), err);
+	if (rc != STORE_OK) {
+		reply_store(c->r, rc, err);
+		return;
+	}
+	reply_json(c->r, 200,
+	    json_pack("{s:s,s:b}", "item_id", id, "delivered", 1));
+}
+
+/* CSV cell: quoted when it holds a comma, quote or line break. */
+static void
+csv_cell(FILE *f, const char *s)
+{
+	if (s == NULL)
+		return;
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+route_returns(struct ctx *c)
+{
+	const char *from = http_query(c->hr, "from"),
+	           *to = http_query(c->hr, "to");
+	const char *fmt = http_query(c->hr, "format");
+	int fd, td;
+	json_t *arr, *it;
+	size_t i, len = 0;
+	char *buf = NULL;
+	FILE *f;
+
+	if (!allowed(c, OFFICE))
+		return;
+	if (from == NULL || cal_parse_date(from, strlen(from), &fd) != 0) {
+		reply_error(c->r, 422, "from", "a day YYYY-MM-DD is required");
+		return;
+	}
+	if (to == NULL || cal_parse_date(to, strlen(to), &td) != 0) {
+		reply_error(c->r, 422, "to", "a day YYYY-MM-DD is required");
+		return;
+	}
+	if (td < fd || td - fd > 3660) {
+		reply_error(c->r, 422, "to",
+		    "must be on or after from, within ten years");
+		return;
+	}
+	if (fmt != NULL && strcmp(fmt, "csv") != 0 &&
+	    strcmp(fmt, "json") != 0) {
+		reply_error(c->r, 422, "format", "must be csv or json");
+		return;
+	}
+	if ((arr = store_postal_returns(c->store, fd, td)) == NULL) {
+		reply_error(c->r, 500, NULL, "the store cannot be read");
+		return;
+	}
+	if (fmt == NULL || strcmp(fmt, "json") == 0) {
+		reply_json(c->r, 200,
+		    json_pack("{s:s,s:s,s:o}", "from", from, "to", to,
+		        "returns", arr));
+		return;
+	}
+	if ((f = open_memstream(&buf, &len)) == NULL) {
+		json_decref(arr);
+		reply_error(c->r, 500, NULL, "out of memory");
+		return;
+	}
+	fputs("code,item_id,procedure_code,handed_at,delivered_at,handed_by,"
+	      "status\r\n",
+	    f);
+	json_array_foreach(arr, i, it) {
+		static const char *const keys[] = { "code", "item_id",
+			"procedure_code", "handed_at", "delivered_at",
+			"handed_by" };
+
+		for (size_t k = 0; k < 6; k++) {
+			csv_cell(f,
+			    json_string_value(json_object_get(it, keys[k])));
+			fputc(',', f);
+		}
+		fprintf(f, "%lld\r\n",
+		    (long long)json_integer_value(
+		        json_object_get(it, "status")));
+	}
+	fclose(f);
+	json_decref(arr);
+	c->r->status = 200;
+	c->r->content_type = "text/csv; charset=utf-8";
+	c->r->body = buf;
+	c->r->len = len;
+}
+
+static void
+route_checklist(struct ctx *c, const char *path)
+{
+	char code[72];
+	size_t n = strlen(path) - 19 - 10;
+	enum store_rc rc;
+	json_t *o;
+
+	if (!allowed(c, STAFF))
+		return;
+	if (n == 0 || n >= sizeof code) {
+		reply_error(c->r, 404, "code", "no such procedure");
+		return;
+	}
+	memcpy(code, path + 19, n);
+	code[n] = '\0';
+	if ((o = store_procedure_checklist(c->store, code, &rc)) == NULL) {
+		reply_error(c->r, rc == STORE_NOTFOUND ? 404 : 500, "code",
+		    rc == STORE_NOTFOUND ? "no such procedure"
+		                         : "the store cannot be read");
+		return;
+	}
+	reply_json(c->r, 200, o);
+}
+
+/* "/prefix<seg>[/rest]": seg copied (at most size - 1 bytes), *rest the
+ * remainder ("" or "/..."). */
+static bool
+split(const char *path, const char *prefix, char *seg, size_t size,
+    const char **rest)
+{
+	size_t pl = strlen(prefix), sl;
+
+	if (strncmp(path, prefix, pl) != 0)
+		return false;
+	path += pl;
+	sl = strcspn(path, "/");
+	if (sl == 0 || sl >= size)
+		return false;
+	memcpy(seg, path, sl);
+	seg[sl] = '\0';
+	*rest = path + sl;
+	return true;
+}
+
+void
+api_postal_route(struct store *st, struct printer *pr, const struct config *cfg,
+    const struct http_request *hr, struct http_response *r,
+    const struct actor *actor)
+{
+	struct ctx c = { st, pr, cfg, hr, r, actor };
+	const char *p = hr->path, *m = hr->method, *rest;
+	bool get = strcmp(m, "GET") == 0, post = strcmp(m, "POST") == 0;
+	char seg[128], mid[MANIFEST_ID_LEN + 1];
+
+	if (strncmp(p, "/api/v1/procedures/", 19) == 0) {
+		if (get)
+			route_checklist(&c, p);
+		else
+			reply_error(r, 405, NULL, "use GET");
+	} else if (split(p, "/api/v1/postal/s10/", seg, sizeof seg, &rest) &&
+	    *rest == '\0' && get) {
+		route_s10(&c, seg);
+	} else if (strcmp(p, "/api/v1/postal/items") == 0 && post) {
+		route_register(&c);
+	} else if (strcmp(p, "/api/v1/postal/items/batch") == 0 && post) {
+		route_batch(&c);
+	} else if (split(p, "/api/v1/postal/items/", seg, sizeof seg, &rest) &&
+	    *rest == '\0' && get) {
+		route_item(&c, seg);
+	} else if (strcmp(p, "/api/v1/postal/batches/close") == 0 && post) {
+		route_close(&c);
+	} else if (strcmp(p, "/api/v1/postal/manifests") == 0 && get) {
+		if (allowed(&c, STAFF)) {
+			json_t *o =
+			    store_postal_manifests(st, MANIFESTS_LISTED);
+
+			if (o == NULL)
+				reply_error(r, 500, NULL,
+				    "the store cannot be read");
+			else
+				reply_json(r, 200, o);
+		}
+	} else if (split(p, "/api/v1/postal/manifests/", seg, sizeof seg,
+	               &rest)) {
+		if (manifest_arg(&c, seg, mid) == -1)
+			return;
+		if (get && *rest == '\0') {
+			if (allowed(&c, STAFF))
+				reply_manifest(&c, mid, 200);
+		} else if (post && strcmp(rest, "/receive") == 0) {
+			route_receive(&c, mid);
+		} else if (post && strcmp(rest, "/resolve") == 0) {
+			route_resolve(&c, mid);
+		} else if (post && strcmp(rest, "/sign") == 0) {
+			route_sign(&c, mid);
+		} else {
+			reply_error(r, 404, NULL, "no such resource");
+		}
+	} else if (strcmp(p, "/api/v1/postal/returns") == 0 && post) {
+		route_return(&c);
+	} else if (strcmp(p, "/api/v1/postal/returns") == 0 && get) {
+		route_returns(&c);
+	} else if (split(p, "/api/v1/postal/returns/", seg, sizeof seg,
+	               &rest) &&
+	    strcmp(rest, "/delivered") == 0 && post) {
+		route_delivered(&c, seg);
+	} else {
+		reply_error(r, 404, NULL, "no such resource");
+	}
+}

@@ -4,9 +4,9 @@
  * lenient dossier-code normaliser, which forgives spaces and dashes. */
 #include <string.h>
 
-#include "scanner/classify.h"
+#include "core/scantext.h"
 #include "core/textfold.h"
-#include "kiosk/kiosk.h"
+#include "scanner/classify.h"
 #include "scanner/scan.h"
 
 static bool
@@ -28,7 +28,7 @@ classify_scan(const void *data, size_t len, bool truncated,
     struct classified *out)
 {
 	const unsigned char *s = data;
-	struct kiosk_scan ks;
+	struct scantext ks;
 	struct s10 s10;
 	int y, m, d, seq;
 
@@ -68,10 +68,10 @@ classify_scan(const void *data, size_t len, bool truncated,
 		memcpy(out->value, s10.id, sizeof s10.id);
 		return;
 	}
-	kiosk_scan_classify(s, len, &ks);
-	if (ks.kind == KIOSK_SCAN_TOKEN || ks.kind == KIOSK_SCAN_CODE) {
-		out->kind = ks.kind == KIOSK_SCAN_TOKEN ? CLASSIFY_TOKEN
-		                                        : CLASSIFY_CODE;
+	scantext_classify(s, len, &ks);
+	if (ks.kind == SCANTEXT_TOKEN || ks.kind == SCANTEXT_CODE) {
+		out->kind =
+		    ks.kind == SCANTEXT_TOKEN ? CLASSIFY_TOKEN : CLASSIFY_CODE;
 		memcpy(out->value, ks.value, sizeof out->value);
 		return;
 	}

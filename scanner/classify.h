@@ -4,9 +4,10 @@
  * or lookup URL (from our own receipt QR), a dossier code, an S10 postal
  * item id (with its check-digit verdict, postal/postid.h), a manifest id
  * ("BK" YYYYMMDD "-" NNNN), or unknown with a reason. The kiosk's own
- * classifier (kiosk.h) decides tokens and codes, so a kiosk and a clerk
- * station never disagree about them. The raw bytes of an unknown scan are
- * never copied out: only a value that parsed is. */
+ * rules (core/scantext.h, one copy the kiosk uses too) decide tokens and
+ * codes, so a kiosk and a clerk station never disagree about them. The raw
+ * bytes of an unknown scan are never copied out: only a value that parsed is.
+ */
 #ifndef CLASSIFY_H
 #define CLASSIFY_H
 #include <stdbool.h>

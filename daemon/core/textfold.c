@@ -345,3 +345,19 @@ toolong:
 	buf[0] = '\0';
 	return -1;
 }
+
+int
+text_compat(const char *s, size_t len, int32_t *cp, size_t max)
+{
+	utf8proc_ssize_t n;
+
+	if (len == 0 || len > TEXT_IN_MAX || max > TEXT_IN_MAX)
+		return -1;
+	n = utf8proc_decompose((const utf8proc_uint8_t *)s,
+	    (utf8proc_ssize_t)len, cp, (utf8proc_ssize_t)max,
+	    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK |
+	        UTF8PROC_IGNORE);
+	if (n < 0 || (size_t)n > max)
+		return -1;
+	return (int)n;
+}

@@ -7,6 +7,7 @@
 #define TEXTFOLD_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* True when s[0..len) is valid UTF-8 with no NUL and no control
  * characters other than tab. */
@@ -18,6 +19,12 @@ bool text_utf8(const void *s, size_t len);
 /* NFC-normalise into buf. Returns the length, or -1 on invalid UTF-8 or
  * when it does not fit. */
 int text_nfc(const char *s, size_t len, char *buf, size_t size);
+/* Compatibility decomposition without marks, into code points: full-width
+ * "１２" -> "12", "ễ" -> "e", "Đ" kept (it has no decomposition). For
+ * text a person types or a scanner reads, before a strict parser. Returns
+ * the count written to cp[0..max), or -1 when s[0..len) is empty, not
+ * UTF-8 or needs more than max code points. */
+int text_compat(const char *s, size_t len, int32_t *cp, size_t max);
 /* Fold (see above) into buf; returns length or -1. */
 int text_fold(const char *s, size_t len, char *buf, size_t size);
 /* Mask a person's name for the kiosk: every word keeps its first letter,

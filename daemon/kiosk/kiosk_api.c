@@ -23,6 +23,7 @@
 #include "kiosk/kiosk_api.h"
 #include "lib/log.h"
 #include "core/ratelimit.h"
+#include "core/scantext.h"
 #include "core/status.h"
 #include "core/textfold.h"
 #include "http/reply.h"
@@ -180,15 +181,15 @@ int
 kiosk_scan(struct kiosk *k, const char *terminal, const void *payload,
     size_t len, long long at_ms)
 {
-	struct kiosk_scan sc;
+	struct scantext sc;
 
 	if (find_term(k, terminal) == NULL)
 		return -1;
-	kiosk_scan_classify(payload, len, &sc);
+	scantext_classify(payload, len, &sc);
 	k->scans++;
-	log_info("kiosk %s: scan: %s", terminal, kiosk_scan_kind_name(sc.kind));
+	log_info("kiosk %s: scan: %s", terminal, scantext_kind_name(sc.kind));
 	sse_push(k->streams, terminal, "scan",
-	    json_pack("{s:s,s:s,s:I}", "kind", kiosk_scan_kind_name(sc.kind),
+	    json_pack("{s:s,s:s,s:I}", "kind", scantext_kind_name(sc.kind),
 	        "value", sc.value, "at_ms", (json_int_t)at_ms));
 	return 0;
 }
@@ -363,7 +364,7 @@ route_lookup(struct kiosk *k, const struct http_request *hr,
 		json_decref(body);
 		return;
 	}
-	if ((de = kiosk_code_normalise(code_in, strlen(code_in), code)) !=
+	if ((de = scantext_code_normalise(code_in, strlen(code_in), code)) !=
 	    DCODE_OK) {
 		k->bad_input++;
 		reply_error(r, 400, "code", dcode_strerror(de));
@@ -637,7 +638,7 @@ route_test(struct kiosk *k, const struct http_request *hr,
 
 		memcpy(id, rest + 10, n);
 		id[n] = '\0';
-		if (hr->body_len > KIOSK_SCAN_MAX) {
+		if (hr->body_len > SCANTEXT_MAX) {
 			reply_error(r, 413, "body",
 			    "a scan is at most 512 bytes");
 		} else if (kiosk_scan(k, id, hr->body, hr->body_len, at) < 0) {

@@ -1,14 +1,15 @@
 /* fuzz_kiosk.c: libFuzzer target for the kiosk's parsers of outside input
- * (kiosk.h): scanner payloads, typed codes, typed digits and the terminal
- * list. Invariants: a classified scan carries only a token or a canonical
- * code that parses again; a normalised code is canonical (normalising it
- * again gives itself); accepted digits are exactly 4 ASCII digits. */
+ * (kiosk.h, core/scantext.h): scanner payloads, typed codes, typed digits and
+ * the terminal list. Invariants: a classified scan carries only a token or a
+ * canonical code that parses again; a normalised code is canonical (normalising
+ * it again gives itself); accepted digits are exactly 4 ASCII digits. */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "core/dcode.h"
+#include "core/scantext.h"
 #include "kiosk/kiosk.h"
 #include "core/token.h"
 
@@ -20,22 +21,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kiosk_terminal t[KIOSK_TERMINALS_MAX];
 	char code[DCODE_TEXT_MAX + 1], again[DCODE_TEXT_MAX + 1];
 	char digits[KIOSK_FACTOR_LEN + 1], spec[1024];
-	struct kiosk_scan s;
+	struct scantext s;
 	struct dcode d;
 	size_t n;
 
-	kiosk_scan_classify(data, size, &s);
-	if (s.kind == KIOSK_SCAN_TOKEN)
+	scantext_classify(data, size, &s);
+	if (s.kind == SCANTEXT_TOKEN)
 		assert(strlen(s.value) == TOKEN_LEN &&
 		    token_valid(s.value, TOKEN_LEN));
-	else if (s.kind == KIOSK_SCAN_CODE)
+	else if (s.kind == SCANTEXT_CODE)
 		assert(dcode_parse(s.value, strlen(s.value), &d, NULL) ==
 		    DCODE_OK);
 	else
 		assert(s.value[0] == '\0');
 
-	if (kiosk_code_normalise((const char *)data, size, code) == DCODE_OK) {
-		assert(kiosk_code_normalise(code, strlen(code), again) ==
+	if (scantext_code_normalise((const char *)data, size, code) ==
+	    DCODE_OK) {
+		assert(scantext_code_normalise(code, strlen(code), again) ==
 		    DCODE_OK);
 		assert(strcmp(code, again) == 0);
 	}

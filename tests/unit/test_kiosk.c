@@ -1,6 +1,6 @@
-/* test_kiosk.c: the kiosk's pure core (kiosk.h), its config keys, and the
- * store calls it uses (code + second factor, ratings, the catalogue), on a
- * fresh database in a temporary directory. */
+/* test_kiosk.c: the kiosk's pure core (kiosk.h, core/scantext.h), its config
+ * keys, and the store calls it uses (code + second factor, ratings, the
+ * catalogue), on a fresh database in a temporary directory. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "core/importrec.h"
+#include "core/scantext.h"
 #include "kiosk/kiosk.h"
 #include "core/status.h"
 #include "store/store.h"
@@ -161,7 +162,7 @@ test_code_normalise(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		enum dcode_err e =
-		    kiosk_code_normalise(ok[i].in, strlen(ok[i].in), out);
+		    scantext_code_normalise(ok[i].in, strlen(ok[i].in), out);
 
 		if (ok[i].out == NULL) { /* a letter where digits belong */
 			assert_int_not_equal(e, DCODE_OK);
@@ -173,15 +174,15 @@ test_code_normalise(void **state)
 	}
 	/* "ố" folds to O: the agency group "H4Ô" reads as "H4O" */
 	assert_int_equal(
-	    kiosk_code_normalise("000.00.19.H4\xc3\x94-261125-0003",
+	    scantext_code_normalise("000.00.19.H4\xc3\x94-261125-0003",
 	        strlen("000.00.19.H4\xc3\x94-261125-0003"), out),
 	    DCODE_OK);
 	assert_string_equal(out, "000.00.19.H4O-261125-0003");
-	assert_int_not_equal(kiosk_code_normalise("", 0, out), DCODE_OK);
+	assert_int_not_equal(scantext_code_normalise("", 0, out), DCODE_OK);
 	assert_int_not_equal(
-	    kiosk_code_normalise("000.00.19.H49-261131-0003", 25, out),
+	    scantext_code_normalise("000.00.19.H49-261131-0003", 25, out),
 	    DCODE_OK); /* 31 Nov */
-	assert_int_not_equal(kiosk_code_normalise("\xff\xfe", 2, out),
+	assert_int_not_equal(scantext_code_normalise("\xff\xfe", 2, out),
 	    DCODE_OK);
 }
 
@@ -215,34 +216,34 @@ test_factor(void **state)
 static void
 test_scan(void **state)
 {
-	struct kiosk_scan s;
+	struct scantext s;
 	unsigned char junk[600];
 
 	(void)state;
-	kiosk_scan_classify("http://10.0.0.1:8080/l/00047k3m9q2x1b4r8t6v\r\n",
-	    45, &s);
-	assert_int_equal(s.kind, KIOSK_SCAN_TOKEN);
+	scantext_classify("http://10.0.0.1:8080/l/00047k3m9q2x1b4r8t6v\r\n", 45,
+	    &s);
+	assert_int_equal(s.kind, SCANTEXT_TOKEN);
 	assert_string_equal(s.value, "00047K3M9Q2X1B4R8T6V");
-	kiosk_scan_classify("00047K3M9Q2X1B4R8T6V", 20, &s);
-	assert_int_equal(s.kind, KIOSK_SCAN_TOKEN);
-	kiosk_scan_classify("https://x/l/00047K3M9Q2X1B4R8T6V?a=b", 36, &s);
-	assert_int_equal(s.kind, KIOSK_SCAN_TOKEN);
-	kiosk_scan_classify("000.00.19.H49-261125-0003\t", 26, &s);
-	assert_int_equal(s.kind, KIOSK_SCAN_CODE);
+	scantext_classify("00047K3M9Q2X1B4R8T6V", 20, &s);
+	assert_int_equal(s.kind, SCANTEXT_TOKEN);
+	scantext_classify("https://x/l/00047K3M9Q2X1B4R8T6V?a=b", 36, &s);
+	assert_int_equal(s.kind, SCANTEXT_TOKEN);
+	scantext_classify("000.00.19.H49-261125-0003\t", 26, &s);
+	assert_int_equal(s.kind, SCANTEXT_CODE);
 	assert_string_equal(s.value, "000.00.19.H49-261125-0003");
-	kiosk_scan_classify("<script>alert(1)</script>", 25, &s);
-	assert_int_equal(s.kind, KIOSK_SCAN_UNKNOWN);
+	scantext_classify("<script>alert(1)</script>", 25, &s);
+	assert_int_equal(s.kind, SCANTEXT_UNKNOWN);
 	assert_string_equal(s.value, "");
 	memset(junk, 'A', sizeof junk);
-	kiosk_scan_classify(junk, sizeof junk, &s); /* too long */
-	assert_int_equal(s.kind, KIOSK_SCAN_UNKNOWN);
+	scantext_classify(junk, sizeof junk, &s); /* too long */
+	assert_int_equal(s.kind, SCANTEXT_UNKNOWN);
 	for (size_t i = 0; i < sizeof junk; i++)
 		junk[i] = (unsigned char)(i * 37);
-	kiosk_scan_classify(junk, 300, &s);
-	assert_int_equal(s.kind, KIOSK_SCAN_UNKNOWN);
-	kiosk_scan_classify("", 0, &s);
-	assert_int_equal(s.kind, KIOSK_SCAN_UNKNOWN);
-	assert_string_equal(kiosk_scan_kind_name(KIOSK_SCAN_CODE), "code");
+	scantext_classify(junk, 300, &s);
+	assert_int_equal(s.kind, SCANTEXT_UNKNOWN);
+	scantext_classify("", 0, &s);
+	assert_int_equal(s.kind, SCANTEXT_UNKNOWN);
+	assert_string_equal(scantext_kind_name(SCANTEXT_CODE), "code");
 }
 
 /* --- the store

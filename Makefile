@@ -132,7 +132,8 @@ FUZZ_EXCLUDE := daemon/http/http.c daemon/api/api.c daemon/report/api_report.c \
 	daemon/sync/hub.c daemon/sync/sync.c daemon/kiosk/kiosk_api.c \
 	daemon/printer/api_print.c scanner/evdev.c scanner/serscan.c \
 	scanner/scanhub.c scanner/camscan.c daemon/auth/auth.c \
-	postal/api_postal.c postal/postal_pages.c daemon/http/sse.c
+	postal/api_postal.c postal/postal_pages.c daemon/http/sse.c \
+	daemon/api/scanners.c daemon/api/terminals.c
 FUZZ_SRC := $(filter-out $(FUZZ_EXCLUDE),$(DAEMON_LIB_SRC))
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC)
 	@mkdir -p $(dir $@)

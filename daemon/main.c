@@ -12,6 +12,8 @@
 #include <uv.h>
 
 #include "api/api.h"
+#include "api/scanners.h"
+#include "api/terminals.h"
 #include "auth/auth.h"
 #include "config.h"
 #include "scanner/camscan.h"
@@ -42,9 +44,11 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct ratelimit *rl;
 	struct api *api;
 	struct kiosk *kiosk;
-	struct printer *printer; /* NULL when printing is off and unset up */
-	struct scanhub *scanhub; /* scanner sources -> terminals */
-	struct hotplug *hotplug; /* udev monitor; NULL without scanners */
+	struct printer *printer;  /* NULL when printing is off and unset up */
+	struct scanhub *scanhub;  /* scanner sources -> terminals */
+	struct terminals *terms;  /* staff terminals' event streams */
+	struct scanners scanners; /* the scanner routes' context */
+	struct hotplug *hotplug;  /* udev monitor; NULL without scanners */
 	struct http_server *pub, *admin;
 	struct auth *auth;            /* accounts, sessions, tokens */
 	struct http_server *staffsrv; /* server.staff_listen; NULL: off */
@@ -168,7 +172,8 @@ on_stop(uv_signal_t *h, int sig)
 	/* Stop taking requests; in-flight ones finish inside MHD_stop.
 	 * Event streams end first, so no connection stays suspended. */
 	kiosk_shutdown(m->kiosk);
-	scanhub_shutdown(m->scanhub); /* shells closed, streams ended */
+	scanhub_shutdown(m->scanhub); /* shells closed */
+	terminals_shutdown(m->terms); /* staff streams ended */
 	hotplug_free(m->hotplug);     /* after the shells unsubscribed */
 	m->hotplug = NULL;
 	auth_shutdown(m->auth); /* sign-ins waiting on a hash answer 503 */
@@ -276,6 +281,18 @@ slip_print(void *arg, const struct store_lookup *v)
 {
 	return printer_queue_slip(arg, v->code, "kiosk");
 }
+
+/* Scans for a kiosk terminal go to the kiosk, which classifies the raw
+ * payload itself (the same rules, core/scantext.h) and tells its page. */
+static int
+kiosk_sink_scan(void *arg, const char *terminal, const struct scan_event *ev,
+    const struct classified *c)
+{
+	(void)c;
+	return kiosk_scan(arg, terminal, ev->data, ev->len, ev->wall_ms);
+}
+
+static const struct scan_sink_ops kiosk_sink_ops = { kiosk_sink_scan };
 
 /* server.staff_listen: the staff pages and API behind sign-in
  * (docs/security.md). Plain HTTP is allowed (an office LAN may have no
@@ -391,8 +408,17 @@ main(int argc, char *argv[])
 	api_set_kiosk(m.api, m.kiosk);
 	/* Scanners: [scanner.NAME] sections, restart-only (docs/scanners.md).
 	 * The serial shell is built in; the other kinds register here. */
-	if ((m.scanhub = scanhub_new(m.loop, &m.cfg, m.kiosk)) == NULL)
+	if ((m.scanhub = scanhub_new(m.loop,
+	         &(struct scanhub_conf){ .dedup_ms = m.cfg.scanner_dedup_ms,
+	             .terminals = m.cfg.scanner_terminals,
+	             .sources = m.cfg.scanners,
+	             .nsources = m.cfg.nscanners })) == NULL ||
+	    (m.terms = terminals_new(m.loop, m.scanhub)) == NULL)
 		fatalx("scanners: cannot start");
+	/* where scans go: staff terminals' streams, or the kiosk */
+	scanhub_set_sink(m.scanhub, SCANHUB_STAFF, &terminals_sink_ops,
+	    m.terms);
+	scanhub_set_sink(m.scanhub, SCANHUB_KIOSK, &kiosk_sink_ops, m.kiosk);
 	/* The udev monitor only when scanners are configured: without udev
 	 * it logs a warning, noise on a box with none. */
 	if (m.cfg.nscanners > 0 && (m.hotplug = hotplug_new(m.loop)) == NULL)
@@ -401,7 +427,9 @@ main(int argc, char *argv[])
 	scanhub_set_shell(m.scanhub, SCAN_HID, &hid_shell_ops);
 	scanhub_set_shell(m.scanhub, SCAN_CAMERA, &camera_shell_ops);
 	scanhub_start(m.scanhub);
-	api_set_scanhub(m.api, m.scanhub);
+	m.scanners.hub = m.scanhub;
+	m.scanners.terms = m.terms;
+	api_set_scanners(m.api, &m.scanners);
 	/* The printer's data is checked at start: an error names the file
 	 * and line. Only an enabled printer makes it fatal. */
 	if ((m.printer = printer_new(m.loop, m.store, &m.cfg, &errors)) ==
@@ -465,8 +493,9 @@ main(int argc, char *argv[])
 
 	/* Reverse order of the start. */
 	scanhub_free(m.scanhub);
+	terminals_free(m.terms);
 	kiosk_free(m.kiosk);
-	uv_run(m.loop, UV_RUN_NOWAIT); /* its timer's close callback */
+	uv_run(m.loop, UV_RUN_NOWAIT); /* their timers' close callbacks */
 	sync_free(m.sync);
 	hub_free(m.hub);
 	hubstore_close(m.hs);

@@ -3,25 +3,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "scanner/classify.h"
-#include "kiosk/kiosk.h"
-#include "kiosk/kiosk_api.h"
+#include <uv.h>
+
 #include "lib/log.h"
+#include "scanner/classify.h"
 #include "scanner/scanconf.h"
 #include "scanner/scanhub.h"
 #include "scanner/serscan.h"
-#include "http/sse.h"
-#include "http/reply.h"
 
-/* Bytes queued per event-stream client: the events of one serial read
- * (128 frames of ~200 bytes, serscan.c) fit, so only a client that
- * stops reading is dropped. */
-#define STREAM_BUF_MAX  (64 * 1024)
-#define STREAMS_MAX     32 /* staff event streams open at once */
-#define HEARTBEAT_MS    15000
-#define COUNTERS_MAX    8     /* error classes per source */
+#define COUNTERS_MAX    SCANHUB_COUNTERS_MAX
 #define ERROR_LOG_EVERY 60000 /* ms: one log line per class per minute */
-_Static_assert(SCAN_NAME_MAX <= SSE_TERMINAL_MAX, "terminal ids fit in sse");
 
 struct counter {
 	char name[16];
@@ -47,9 +38,14 @@ struct scan_source {
 	bool has_last;
 };
 
+struct sink {
+	const struct scan_sink_ops *ops; /* NULL: none */
+	void *arg;
+};
+
 struct scanhub {
 	uv_loop_t *loop;
-	struct kiosk *kiosk;
+	struct sink sinks[2]; /* by enum scanhub_terminal_kind */
 	struct hotplug *hotplug;
 	int dedup_ms;
 	const struct scan_shell_ops *shells[3]; /* by enum scan_source_kind */
@@ -57,8 +53,6 @@ struct scanhub {
 	size_t nsrc;
 	char staff[SCAN_SOURCES_MAX][SCAN_NAME_MAX];
 	size_t nstaff;
-	struct sse_set *streams; /* owned */
-	uv_timer_t heartbeat;
 	bool closing;
 	uint64_t routed, unrouted;
 };
@@ -79,16 +73,6 @@ is_staff(const struct scanhub *h, const char *id)
 		if (strcmp(h->staff[i], id) == 0)
 			return true;
 	return false;
-}
-
-/* --- event streams ------------------------------------------------------ */
-
-static void
-on_heartbeat(uv_timer_t *t)
-{
-	struct scanhub *h = t->data;
-
-	sse_heartbeat(h->streams);
 }
 
 /* --- the scan_source interface (scan.h) -------------------------------- */
@@ -140,15 +124,6 @@ scan_source_state(struct scan_source *s, const char *state, const char *detail)
 	}
 }
 
-static json_t *
-event_json(const struct scan_source *s, const struct classified *c, int64_t at)
-{
-	return json_pack("{s:s,s:s,s:s?,s:s?,s:s,s:I}", "kind",
-	    classify_kind_name(c->kind), "value", c->value, "s10_verdict",
-	    c->kind == CLASSIFY_S10 ? s10_verdict_name(c->s10) : NULL, "reason",
-	    c->reason, "source", s->conf.name, "at", (json_int_t)at);
-}
-
 void
 scan_source_submit(struct scan_source *s, const struct scan_event *ev)
 {
@@ -157,6 +132,8 @@ scan_source_submit(struct scan_source *s, const struct scan_event *ev)
 	size_t len = ev->len > SCAN_DATA_MAX ? SCAN_DATA_MAX : ev->len;
 	bool truncated = ev->truncated || ev->len > SCAN_DATA_MAX;
 	int64_t at = ev->wall_ms ? ev->wall_ms : wall_ms();
+	struct scan_event out;
+	const struct sink *k;
 
 	if (h->closing)
 		return;
@@ -181,12 +158,16 @@ scan_source_submit(struct scan_source *s, const struct scan_event *ev)
 	classify_scan(ev->data, len, truncated, &c);
 	log_debug("scanner %s: scan: %s -> %s", s->conf.name,
 	    classify_kind_name(c.kind), s->conf.terminal);
-	if (is_staff(h, s->conf.terminal)) {
-		sse_push(h->streams, s->conf.terminal, "scan",
-		    event_json(s, &c, at));
-		h->routed++;
-	} else if (h->kiosk != NULL &&
-	    kiosk_scan(h->kiosk, s->conf.terminal, ev->data, len, at) == 0) {
+	/* what the sink gets: the payload as classified, named and dated */
+	out = *ev;
+	out.source = s->conf.name;
+	out.len = len;
+	out.truncated = truncated;
+	out.wall_ms = at;
+	k = &h->sinks[is_staff(h, s->conf.terminal) ? SCANHUB_STAFF
+	                                            : SCANHUB_KIOSK];
+	if (k->ops != NULL &&
+	    k->ops->scan(k->arg, s->conf.terminal, &out, &c) == 0) {
 		h->routed++;
 	} else {
 		h->unrouted++;
@@ -194,100 +175,55 @@ scan_source_submit(struct scan_source *s, const struct scan_event *ev)
 	}
 }
 
-/* --- HTTP ------------------------------------------------------------- */
+/* --- read-only state -------------------------------------------------- */
+
+size_t
+scanhub_sources(const struct scanhub *h)
+{
+	return h->nsrc;
+}
 
 bool
-scanhub_handle(struct scanhub *h, const struct http_request *hr,
-    struct http_response *r)
+scanhub_source(const struct scanhub *h, size_t i,
+    struct scanhub_source_info *out)
 {
-	const char *p = hr->path, *id, *e;
-	char buf[SCAN_NAME_MAX];
-	size_t n;
+	const struct scan_source *s;
 
-	if (strcmp(hr->method, "GET") != 0)
+	if (i >= h->nsrc)
 		return false;
-	if (strcmp(p, "/api/v1/scanners") == 0) {
-		reply_json(r, 200, scanhub_info(h));
-		return true;
+	s = h->src[i];
+	memset(out, 0, sizeof *out);
+	out->conf = &s->conf;
+	out->state = s->state;
+	out->detail = s->detail;
+	out->last_scan_at = s->last_scan_at;
+	out->scans = s->scans;
+	out->duplicates = s->duplicates;
+	for (size_t k = 0; k < COUNTERS_MAX && s->counters[k].name[0] != '\0';
+	     k++) {
+		out->counters[k].name = s->counters[k].name;
+		out->counters[k].n = s->counters[k].n;
+		out->ncounters++;
 	}
-	if (strncmp(p, "/api/v1/terminals/", 18) != 0)
-		return false;
-	id = p + 18;
-	if ((e = strchr(id, '/')) == NULL || strcmp(e, "/events") != 0 ||
-	    (n = (size_t)(e - id)) == 0 || n >= sizeof buf)
-		return false;
-	memcpy(buf, id, n);
-	buf[n] = '\0';
-	if (!is_staff(h, buf))
-		return false; /* a kiosk terminal's, or none: not ours */
-	sse_open(h->streams, r, buf, HEARTBEAT_MS / 1000);
 	return true;
 }
 
-json_t *
-scanhub_info(const struct scanhub *h)
+const char *
+scanhub_staff_terminal(const struct scanhub *h, size_t i)
 {
-	json_t *list = json_array(), *terms = json_array();
-
-	for (size_t i = 0; i < h->nsrc; i++) {
-		const struct scan_source *s = h->src[i];
-		json_t *errs = json_object();
-
-		for (size_t k = 0;
-		     k < COUNTERS_MAX && s->counters[k].name[0] != '\0'; k++)
-			json_object_set_new(errs, s->counters[k].name,
-			    json_integer((json_int_t)s->counters[k].n));
-		json_array_append_new(list,
-		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:I,s:I,s:o}",
-		        "name", s->conf.name, "type",
-		        scanconf_kind_name(s->conf.kind), "device",
-		        s->conf.device, "terminal", s->conf.terminal, "state",
-		        s->state, "detail", s->detail, "last_scan_at",
-		        s->last_scan_at ? json_integer(s->last_scan_at)
-		                        : json_null(),
-		        "scans", (json_int_t)s->scans, "duplicates",
-		        (json_int_t)s->duplicates, "errors", errs));
-	}
-	for (size_t i = 0; i < h->nstaff; i++) {
-		size_t n = sse_count(h->streams, h->staff[i]);
-
-		json_array_append_new(terms,
-		    json_pack("{s:s,s:s,s:I}", "id", h->staff[i], "kind",
-		        "staff", "streams", (json_int_t)n));
-	}
-	return json_pack("{s:o,s:o,s:I,s:I}", "scanners", list, "terminals",
-	    terms, "dedup_ms", (json_int_t)h->dedup_ms, "dropped_streams",
-	    (json_int_t)sse_dropped(h->streams));
+	return i < h->nstaff ? h->staff[i] : NULL;
 }
 
-void
-scanhub_metrics(const struct scanhub *h, FILE *f)
+int
+scanhub_dedup_ms(const struct scanhub *h)
 {
-	fprintf(f,
-	    "# HELP motcua_scans_total Scans taken from scanners, repeats "
-	    "not counted.\n"
-	    "# TYPE motcua_scans_total counter\n");
-	for (size_t i = 0; i < h->nsrc; i++)
-		fprintf(f, "motcua_scans_total{source=\"%s\"} %llu\n",
-		    h->src[i]->conf.name, (unsigned long long)h->src[i]->scans);
-	fprintf(f,
-	    "# HELP motcua_scan_errors_total Scanner errors by class.\n"
-	    "# TYPE motcua_scan_errors_total counter\n");
-	for (size_t i = 0; i < h->nsrc; i++)
-		for (size_t k = 0;
-		     k < COUNTERS_MAX && h->src[i]->counters[k].name[0] != '\0';
-		     k++)
-			fprintf(f,
-			    "motcua_scan_errors_total{source=\"%s\","
-			    "class=\"%s\"} %llu\n",
-			    h->src[i]->conf.name, h->src[i]->counters[k].name,
-			    (unsigned long long)h->src[i]->counters[k].n);
+	return h->dedup_ms;
 }
 
 /* --- life ----------------------------------------------------------------- */
 
 struct scanhub *
-scanhub_new(uv_loop_t *loop, const struct config *cfg, struct kiosk *kiosk)
+scanhub_new(uv_loop_t *loop, const struct scanhub_conf *conf)
 {
 	struct scanhub *h = calloc(1, sizeof *h);
 	const char *problem;
@@ -296,40 +232,40 @@ scanhub_new(uv_loop_t *loop, const struct config *cfg, struct kiosk *kiosk)
 		log_warn("scanhub");
 		return NULL;
 	}
-	if ((h->streams = sse_new("scanner terminal", STREAMS_MAX,
-	         STREAM_BUF_MAX)) == NULL) {
-		free(h);
-		return NULL;
-	}
 	h->loop = loop;
-	h->kiosk = kiosk;
-	h->dedup_ms = cfg->scanner_dedup_ms;
+	h->dedup_ms = conf->dedup_ms;
 	h->shells[SCAN_SERIAL] = &serial_shell_ops;
 	if ((problem = scanconf_terminals_parse(
-	         cfg->scanner_terminals ? cfg->scanner_terminals : "", h->staff,
+	         conf->terminals ? conf->terminals : "", h->staff,
 	         &h->nstaff)) != NULL)
 		log_warnx("scanner.terminals: %s",
 		    problem); /* config checked */
-	for (size_t i = 0; i < cfg->nscanners && i < SCAN_SOURCES_MAX; i++) {
+	for (size_t i = 0; i < conf->nsources && i < SCAN_SOURCES_MAX; i++) {
 		struct scan_source *s = calloc(1, sizeof *s);
 
 		if (s == NULL) {
 			log_warn("scanhub");
 			for (size_t k = 0; k < h->nsrc; k++)
 				free(h->src[k]);
-			sse_free(h->streams);
 			free(h);
 			return NULL;
 		}
 		s->hub = h;
-		s->conf = cfg->scanners[i];
+		s->conf = conf->sources[i];
 		snprintf(s->state, sizeof s->state, "closed");
 		h->src[h->nsrc++] = s;
 	}
-	uv_timer_init(loop, &h->heartbeat);
-	h->heartbeat.data = h;
-	uv_timer_start(&h->heartbeat, on_heartbeat, HEARTBEAT_MS, HEARTBEAT_MS);
 	return h;
+}
+
+void
+scanhub_set_sink(struct scanhub *h, enum scanhub_terminal_kind kind,
+    const struct scan_sink_ops *ops, void *arg)
+{
+	if ((unsigned)kind < 2) {
+		h->sinks[kind].ops = ops;
+		h->sinks[kind].arg = arg;
+	}
 }
 
 void
@@ -379,7 +315,6 @@ scanhub_shutdown(struct scanhub *h)
 	if (h == NULL || h->closing)
 		return;
 	h->closing = true;
-	uv_timer_stop(&h->heartbeat);
 	for (size_t i = 0; i < h->nsrc; i++) {
 		struct scan_source *s = h->src[i];
 
@@ -388,18 +323,6 @@ scanhub_shutdown(struct scanhub *h)
 		s->ops = NULL;
 		s->shell = NULL;
 	}
-	sse_end_all(h->streams);
-}
-
-static void
-on_closed(uv_handle_t *t)
-{
-	struct scanhub *h = t->data;
-
-	for (size_t i = 0; i < h->nsrc; i++)
-		free(h->src[i]);
-	sse_free(h->streams);
-	free(h);
 }
 
 void
@@ -408,7 +331,9 @@ scanhub_free(struct scanhub *h)
 	if (h == NULL)
 		return;
 	scanhub_shutdown(h);
-	/* the shells' handles close in this same loop turn; none of their
-	 * close callbacks reaches a source */
-	uv_close((uv_handle_t *)&h->heartbeat, on_closed);
+	/* the shells' handles close in the loop's next turn; none of their
+	 * close callbacks reaches a source, so the sources can go now */
+	for (size_t i = 0; i < h->nsrc; i++)
+		free(h->src[i]);
+	free(h);
 }

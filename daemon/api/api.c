@@ -20,13 +20,14 @@
 #include "core/dcode.h"
 #include "sync/hub.h"
 #include "api/importpipe.h"
+#include "api/scanners.h"
+#include "api/terminals.h"
 #include "core/importrec.h"
 #include "kiosk/kiosk_api.h"
 #include "postal/postal_pages.h"
 #include "lib/jsonw.h"
 #include "lib/lines.h"
 #include "lib/log.h"
-#include "scanner/scanhub.h"
 #include "core/status.h"
 #include "sync/sync.h"
 #include "core/textfold.h"
@@ -51,9 +52,9 @@ struct api {
 	uint64_t requests, errors_4xx, errors_5xx;
 	uint64_t lookup_hit, lookup_miss, lookup_limited;
 	uint64_t intakes, status_changes, import_lines, import_rejected;
-	struct printer *printer; /* borrowed; NULL: no printing */
-	struct scanhub *scanhub; /* borrowed; NULL: no scanner routes */
-	struct auth *auth;       /* borrowed; accounts (auth.c) */
+	struct printer *printer;   /* borrowed; NULL: no printing */
+	struct scanners *scanners; /* borrowed; NULL: no scanner routes */
+	struct auth *auth;         /* borrowed; accounts (auth.c) */
 };
 
 /* Embedded assets from lookup-ui/ (daemon/kiosk/assets.S). */
@@ -103,9 +104,9 @@ api_set_printer(struct api *a, struct printer *p)
 }
 
 void
-api_set_scanhub(struct api *a, struct scanhub *h)
+api_set_scanners(struct api *a, struct scanners *sc)
 {
-	a->scanhub = h;
+	a->scanners = sc;
 }
 
 void
@@ -529,8 +530,8 @@ route_metrics(struct api *a, struct http_response *r)
 #undef GAUGE
 	if (a->printer != NULL)
 		printer_metrics(a->printer, f);
-	if (a->scanhub != NULL)
-		scanhub_metrics(a->scanhub, f);
+	if (a->scanners != NULL)
+		scanners_metrics(a->scanners, f);
 	auth_metrics(a->auth, f);
 	fclose(f);
 	r->body = buf;
@@ -1514,11 +1515,15 @@ dispatch(struct api *a, const struct http_request *hr, struct http_response *r)
 
 	a->requests++;
 	/* scanner routes: staff only, and before the kiosk, whose terminal
-	 * streams would answer 404 for a staff terminal (scanhub.c) */
-	if (hr->admin && a->scanhub != NULL &&
+	 * streams would answer 404 for a staff terminal (terminals.c) */
+	if (hr->admin && a->scanners != NULL &&
+	    role_in(hr->actor, ROLES_STAFF) && strcmp(hr->method, "GET") == 0 &&
+	    strcmp(p, "/api/v1/scanners") == 0)
+		scanners_get(a->scanners, hr, r);
+	else if (hr->admin && a->scanners != NULL &&
 	    role_in(hr->actor, ROLES_STAFF) &&
-	    scanhub_handle(a->scanhub, hr, r))
-		; /* GET /api/v1/scanners, staff terminals' event streams */
+	    terminals_match(a->scanners->terms, hr))
+		terminals_events(a->scanners->terms, hr, r);
 	else if (a->kiosk != NULL && kiosk_handle(a->kiosk, hr, r))
 		; /* the kiosk's routes: kiosk_api.c */
 	else if (get && match(p, "/api/v1/lookup/", seg, sizeof seg, &rest) &&

@@ -19,10 +19,11 @@ void api_set_config(struct api *, const struct config *);
 struct printer;
 void api_set_printer(struct api *, struct printer *);
 void api_free(struct api *); /* NULL is a no-op */
-struct scanhub;
-/* The scan hub (borrowed; NULL: none): GET /api/v1/scanners and staff
- * terminals' event streams on the admin socket, scan counters in /metrics. */
-void api_set_scanhub(struct api *, struct scanhub *);
+struct scanners;
+/* The scanner routes' context (scanners.h, borrowed; NULL: none): GET
+ * /api/v1/scanners and staff terminals' event streams (terminals.h) for
+ * staff, scan counters in /metrics. */
+void api_set_scanners(struct api *, struct scanners *);
 struct kiosk;
 /* Routes the kiosk's requests to k (borrowed) first. */
 void api_set_kiosk(struct api *, struct kiosk *);

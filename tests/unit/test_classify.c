@@ -7,6 +7,7 @@
 
 #include "harness.h"
 
+#include "core/scantext.h"
 #include "scanner/classify.h"
 #include "scanner/scan.h"
 
@@ -102,6 +103,35 @@ test_unknown(void **state)
 	assert_string_equal(classify_kind_name(CLASSIFY_UNKNOWN), "unknown");
 }
 
+/* Tokens and codes follow the kiosk's rules (core/scantext.h): a kiosk and
+ * a clerk station never disagree about them. */
+static void
+test_kiosk_rules(void **state)
+{
+	static const char *const in[] = {
+		"http://10.0.0.1:8080/l/00047k3m9q2x1b4r8t6v\r\n",
+		"00047K3M9Q2X1B4R8T6V",
+		"https://x/l/00047K3M9Q2X1B4R8T6V?a=b",
+		"000.00.19.H49-261125-0003\t",
+		"000.00.19.h49 \xe2\x80\x93 261125 \xe2\x80\x93 0003",
+		"<script>alert(1)</script>",
+	};
+	struct classified c;
+	struct scantext k;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		c = cl(in[i]);
+		scantext_classify(in[i], strlen(in[i]), &k);
+		assert_int_equal(c.kind == CLASSIFY_TOKEN,
+		    k.kind == SCANTEXT_TOKEN);
+		assert_int_equal(c.kind == CLASSIFY_CODE,
+		    k.kind == SCANTEXT_CODE);
+		if (k.kind != SCANTEXT_UNKNOWN)
+			assert_string_equal(c.value, k.value);
+	}
+}
+
 int
 main(void)
 {
@@ -109,6 +139,7 @@ main(void)
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_s10),
 		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_kiosk_rules),
 	};
 
 	HARNESS_RUN(tests);

@@ -75,8 +75,8 @@ void scanhub_free(struct scanhub *);
 
 /* --- read-only state -------------------------------------------------- */
 
-#define SCANHUB_COUNTERS_MAX 8 /* error classes per source; the last "other" \
-	                        */
+/* Error classes kept per source; the last slot counts the rest, "other". */
+#define SCANHUB_COUNTERS_MAX 8
 
 /* One source as it is now. The strings point into the hub: valid until
  * the hub next runs (the loop's next callback) or is freed. */

@@ -1259,6 +1259,71 @@ config_restart_diff(const struct config *old, const struct config *new,
 	return count;
 }
 
+/* Swaps one field between two configs by its type; strings swap their
+ * pointers, so each stays owned by exactly one config. */
+static void
+swap_value(const struct key *k, struct config *a, struct config *b)
+{
+	void *x = field(a, k), *y = field(b, k);
+
+	switch (k->type) {
+	case T_STR: {
+		char *t = *(char **)x;
+
+		*(char **)x = *(char **)y;
+		*(char **)y = t;
+		return;
+	}
+	case T_INT:
+	case T_TIME: {
+		int t = *(int *)x;
+
+		*(int *)x = *(int *)y;
+		*(int *)y = t;
+		return;
+	}
+	case T_MODE: {
+		unsigned t = *(unsigned *)x;
+
+		*(unsigned *)x = *(unsigned *)y;
+		*(unsigned *)y = t;
+		return;
+	}
+	case T_BOOL:
+	case T_ENUM: {
+		bool t = *(bool *)x;
+
+		*(bool *)x = *(bool *)y;
+		*(bool *)y = t;
+		return;
+	}
+	}
+}
+
+void
+config_keep_restart(struct config *next, struct config *running)
+{
+	struct scanner_conf tmp[SCAN_SOURCES_MAX];
+	size_t i, n;
+
+	for (i = 0; i < KEY_COUNT; i++)
+		if (keys[i].restart)
+			swap_value(&keys[i], next, running);
+	/* [scanner.NAME] sections own nothing: a plain swap */
+	memcpy(tmp, next->scanners, sizeof tmp);
+	memcpy(next->scanners, running->scanners, sizeof tmp);
+	memcpy(running->scanners, tmp, sizeof tmp);
+	n = next->nscanners;
+	next->nscanners = running->nscanners;
+	running->nscanners = n;
+}
+
+bool
+config_key_restart(size_t i)
+{
+	return i < KEY_COUNT && keys[i].restart;
+}
+
 size_t
 config_key_count(void)
 {

@@ -101,7 +101,13 @@ void config_cleanup(struct config *); /* frees owned strings; idempotent */
  * returns the count. */
 int config_restart_diff(const struct config *old, const struct config *new,
     char *buf, size_t size);
+/* On reload: every restart-only key of the table, and the [scanner.NAME]
+ * sections, take their running values in next. The values are swapped,
+ * not copied: running gets next's unused ones, so config_cleanup(running)
+ * then frees them and next owns all it holds. */
+void config_keep_restart(struct config *next, struct config *running);
 /* The key table, for the example-file test: "section.key" names. */
 size_t config_key_count(void);
 const char *config_key_name(size_t i);
+bool config_key_restart(size_t i); /* read at start-up only */
 #endif

@@ -84,15 +84,6 @@ apply_reloadable(struct motcuad *m)
 	log_set_verbose(m->cfg.verbose);
 }
 
-static void
-swap_str(char **a, char **b)
-{
-	char *t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
 /* Profiles and templates: errors name the file and line; the old ones
  * stay in use. The printer's config pointer moves to the new config. */
 static void
@@ -132,13 +123,10 @@ on_sighup(uv_signal_t *h, int sig)
 		log_warnx("reload: %s changed; the change takes effect at the "
 		          "next restart",
 		    diff);
-	/* Restart-only keys keep their running values: swap them into next,
-	 * so that freeing the old config frees next's unused ones. */
-	swap_str(&next.listen, &m->cfg.listen);
-	swap_str(&next.admin_socket, &m->cfg.admin_socket);
-	swap_str(&next.db_path, &m->cfg.db_path);
-	next.admin_socket_mode = m->cfg.admin_socket_mode;
-	next.kiosk_test_endpoints = m->cfg.kiosk_test_endpoints;
+	/* Restart-only keys keep their running values: the modules set up
+	 * from them at start (the printer, the listeners, the scanners) must
+	 * not see them change under their feet. */
+	config_keep_restart(&next, &m->cfg);
 	config_cleanup(&m->cfg);
 	m->cfg = next;
 	api_set_config(m->api, &m->cfg);

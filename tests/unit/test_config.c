@@ -778,6 +778,62 @@ test_restart_diff(void **state)
 	config_cleanup(&a);
 }
 
+/* On reload every restart-only key of the table keeps its running value,
+ * whatever its type, and the reloadable ones take the new value. */
+static void
+test_keep_restart(void **state)
+{
+	struct config run, next, orig;
+	char *errs = NULL, buf[1024];
+	size_t i;
+	int restart = 0;
+	const char *changed =
+	    CODE "[server]\nlisten = 0.0.0.0:9090\n"
+	         "admin_socket = /tmp/a.sock\nadmin_socket_mode = 0600\n"
+	         "staff_listen = 127.0.0.1:9443\n"
+	         "staff_tls_cert = /tmp/c.pem\nstaff_tls_key = /tmp/k.pem\n"
+	         "max_connections = 100\n"
+	         "[store]\ndb_path = /tmp/x.db\n"
+	         "[sync]\nrole = hub\n"
+	         "[hub]\nlisten = 127.0.0.1:9444\ndb_path = /tmp/h.db\n"
+	         "tokens_file = /tmp/t\ntls_cert = /tmp/hc.pem\n"
+	         "tls_key = /tmp/hk.pem\n"
+	         "[kiosk]\ntest_endpoints = true\n"
+	         "[printer]\nenabled = true\nbackend = file\n"
+	         "device = /tmp/p\nbaud = 19200\ndata_bits = 7\n"
+	         "parity = even\nstop_bits = 2\nflow = rtscts\n"
+	         "[scanner]\ndedup_ms = 10\nterminals = c1\n"
+	         "[scanner.a]\ntype = serial\ndevice = /dev/ttyUSB0\n"
+	         "terminal = c1\n";
+
+	(void)state;
+	for (i = 0; i < config_key_count(); i++)
+		restart += config_key_restart(i);
+	assert_int_equal(restart, 24);
+	assert_int_equal(parse(CODE, &run, &errs), 0);
+	assert_int_equal(parse(CODE, &orig, &errs), 0);
+	if (parse(changed, &next, &errs) != 0)
+		fail_msg("refused: %s", errs);
+	/* the text above changes every restart-only key and the sections */
+	assert_int_equal(config_restart_diff(&run, &next, buf, sizeof(buf)),
+	    restart + 1);
+
+	config_keep_restart(&next, &run);
+	assert_int_equal(config_restart_diff(&orig, &next, buf, sizeof(buf)),
+	    0);
+	assert_string_equal(buf, "");
+	assert_false(next.printer_enabled);
+	assert_int_equal(next.nscanners, 0);
+	assert_int_equal(next.max_connections, 100); /* reloadable: new */
+	/* running got next's values, to be freed with it */
+	assert_int_equal(config_restart_diff(&orig, &run, NULL, 0),
+	    restart + 1);
+	assert_string_equal(run.listen, "0.0.0.0:9090");
+	config_cleanup(&run);
+	config_cleanup(&next);
+	config_cleanup(&orig);
+}
+
 /* [scanner.NAME] sections: defaults, every key, terminals. */
 static void
 test_scanner_sections(void **state)
@@ -1043,6 +1099,7 @@ main(void)
 		cmocka_unit_test(test_staff_listener),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_restart_diff),
+		cmocka_unit_test(test_keep_restart),
 		cmocka_unit_test(test_scanner_sections),
 		cmocka_unit_test(test_scanner_errors),
 		cmocka_unit_test(test_two_boms),

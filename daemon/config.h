@@ -6,7 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scanner/scan.h"
+#include "lib/serialdev.h"
+#include "scanner/scanconf.h"
 
 struct config {
 	/* [server] */
@@ -62,9 +63,7 @@ struct config {
 	bool printer_enabled;  /* restart-only, like the link keys */
 	char *printer_backend; /* "serial", "tty" or "file" */
 	char *printer_device;
-	int printer_baud, printer_data_bits, printer_stop_bits;
-	char *printer_parity; /* "none", "odd", "even" */
-	char *printer_flow;   /* "none", "rtscts", "dtrdsr", "xonxoff" */
+	struct serial_line printer_line; /* baud, data_bits, parity, ... */
 	char *printer_profile;
 	char *printer_data_dir;
 	char *printer_font[4]; /* mono, mono bold, fallback, fallback bold */

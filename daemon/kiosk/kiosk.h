@@ -1,7 +1,7 @@
 /* kiosk.h: the pure core of the public kiosk (docs/kiosk.md). No I/O, no
- * clock, no allocation, no globals: the terminal list from the config,
- * what a scanned or typed text is, the second factor a person types, and
- * the last digits of a stored ID or phone number. Any thread or fuzzer may
+ * clock, no allocation, no globals: what a scanned or typed text is, the
+ * second factor a person types, and the last digits of a stored ID or phone
+ * number (the terminal list is core/termlist.h). Any thread or fuzzer may
  * call it. The loop-side parts (event streams, rate limits, routes) are in
  * kiosk_api.c. */
 #ifndef KIOSK_H
@@ -10,27 +10,13 @@
 #include <stddef.h>
 
 #include "core/dcode.h"
+#include "core/termlist.h"
 #include "core/token.h"
 
-#define KIOSK_TERMINALS_MAX 32  /* terminals one office configures */
-#define KIOSK_ID_MAX        16  /* bytes of a terminal id: [a-z0-9_-] */
-#define KIOSK_ADDR_MAX      46  /* INET6_ADDRSTRLEN */
+#define KIOSK_TERMINALS_MAX TERMLIST_MAX /* the list: core/termlist.h */
+#define KIOSK_ID_MAX        TERMLIST_ID_MAX
 #define KIOSK_SCAN_MAX      512 /* bytes of a scan payload; longer: refused */
 #define KIOSK_FACTOR_LEN    4   /* digits of the second factor */
-
-struct kiosk_terminal { /* a plain value: owns nothing */
-	char id[KIOSK_ID_MAX + 1];
-	unsigned char addr[16];  /* the only client allowed its stream */
-	size_t addr_len;         /* 4 or 16; 0: any address */
-	int failures_per_minute; /* 0: the config's default */
-};
-
-/* Parses "id[@address][/failures_per_minute], ..." (white space around
- * entries is ignored; "" is an empty list). Fills out[0..*count), at most
- * KIOSK_TERMINALS_MAX. Returns NULL, or a static message naming the
- * problem ("terminal 'X': ..."); *count is then 0. */
-const char *kiosk_terminals_parse(const char *spec,
-    struct kiosk_terminal out[KIOSK_TERMINALS_MAX], size_t *count);
 
 /* Normalises a dossier code typed or scanned by a person: compatibility
  * forms (full-width digits), diacritics a Vietnamese keyboard may add,

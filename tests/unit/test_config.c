@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "harness.h"
+#include "scanner/scan.h" /* the symbology bits */
 
 #define CODE "[office]\nagency_code = 000.00.19.H49\n"
 
@@ -834,6 +835,54 @@ test_keep_restart(void **state)
 	config_cleanup(&orig);
 }
 
+/* The printer's link keys and a serial scanner's fill the one serial
+ * line type; each keeps its own words and messages. */
+static void
+test_serial_line(void **state)
+{
+	struct config c;
+	char *errs = NULL;
+
+	(void)state;
+	assert_int_equal(parse(CODE, &c, &errs), 0);
+	assert_int_equal(c.printer_line.baud, 9600);
+	assert_int_equal(c.printer_line.data_bits, 8);
+	assert_int_equal(c.printer_line.stop_bits, 1);
+	assert_int_equal(c.printer_line.parity, SERIAL_PARITY_NONE);
+	assert_int_equal(c.printer_line.flow, SERIAL_FLOW_DTRDSR);
+	config_cleanup(&c);
+	assert_int_equal(parse(CODE "[printer]\nbaud = 115200\ndata_bits = 7\n"
+	                            "parity = odd\nstop_bits = 2\n"
+	                            "flow = xonxoff\n",
+	                     &c, &errs),
+	    0);
+	assert_int_equal(c.printer_line.baud, 115200);
+	assert_int_equal(c.printer_line.data_bits, 7);
+	assert_int_equal(c.printer_line.stop_bits, 2);
+	assert_int_equal(c.printer_line.parity, SERIAL_PARITY_ODD);
+	assert_int_equal(c.printer_line.flow, SERIAL_FLOW_XONXOFF);
+	config_cleanup(&c);
+	expect_bad("printer", "baud", "19201",
+	    "not 9600, 19200, 38400, 57600 or 115200: '19201'");
+	expect_bad("printer", "baud", "4800",
+	    "out of range 9600..115200: '4800'");
+	expect_bad("printer", "parity", "mark",
+	    "not none, odd or even: 'mark'");
+	expect_bad("printer", "flow", "hw",
+	    "not none, rtscts, dtrdsr or xonxoff: 'hw'");
+	expect_bad("printer", "parity", "", "not none, odd or even");
+	/* a scanner has no dtrdsr: its own words and message */
+	expect_errors(CODE "[scanner]\nterminals = c1\n"
+	                   "[scanner.a]\ntype = serial\ndevice = /dev/x\n"
+	                   "terminal = c1\nflow = dtrdsr\n",
+	    "t.conf:9: scanner.a.flow: expected none, xonxoff or rtscts: "
+	    "'dtrdsr'");
+	expect_errors(CODE "[scanner]\nterminals = c1\n"
+	                   "[scanner.a]\ntype = serial\ndevice = /dev/x\n"
+	                   "terminal = c1\nparity = mark\n",
+	    "t.conf:9: scanner.a.parity: expected none, even or odd: 'mark'");
+}
+
 /* [scanner.NAME] sections: defaults, every key, terminals. */
 static void
 test_scanner_sections(void **state)
@@ -868,11 +917,11 @@ test_scanner_sections(void **state)
 	assert_int_equal(c.scanners[0].kind, SCAN_SERIAL);
 	assert_string_equal(c.scanners[0].device, "/dev/ttyUSB0");
 	assert_string_equal(c.scanners[0].terminal, "clerk1");
-	assert_int_equal(c.scanners[0].baud, 19200);
-	assert_int_equal(c.scanners[0].parity, 'E');
-	assert_int_equal(c.scanners[0].data_bits, 7);
-	assert_int_equal(c.scanners[0].stop_bits, 2);
-	assert_int_equal(c.scanners[0].flow, 'R');
+	assert_int_equal(c.scanners[0].line.baud, 19200);
+	assert_int_equal(c.scanners[0].line.parity, SERIAL_PARITY_EVEN);
+	assert_int_equal(c.scanners[0].line.data_bits, 7);
+	assert_int_equal(c.scanners[0].line.stop_bits, 2);
+	assert_int_equal(c.scanners[0].line.flow, SERIAL_FLOW_RTSCTS);
 	assert_string_equal(c.scanners[0].suffix, "\t");
 	assert_int_equal(c.scanners[0].max_line, 64);
 	assert_int_equal(c.scanners[1].kind, SCAN_HID);
@@ -881,7 +930,7 @@ test_scanner_sections(void **state)
 	assert_int_equal(c.scanners[1].max_key_gap_ms, 60);
 	assert_int_equal(c.scanners[1].max_scan_ms, 900);
 	assert_int_equal(c.scanners[1].min_len, 6);
-	assert_int_equal(c.scanners[1].baud, 9600); /* defaults */
+	assert_int_equal(c.scanners[1].line.baud, 9600); /* defaults */
 	assert_string_equal(c.scanners[1].suffix, "\r\n");
 	assert_int_equal(c.scanners[1].max_line, 512);
 	assert_int_equal(c.scanners[2].kind, SCAN_CAMERA);
@@ -1100,6 +1149,7 @@ main(void)
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_restart_diff),
 		cmocka_unit_test(test_keep_restart),
+		cmocka_unit_test(test_serial_line),
 		cmocka_unit_test(test_scanner_sections),
 		cmocka_unit_test(test_scanner_errors),
 		cmocka_unit_test(test_two_boms),

@@ -541,14 +541,11 @@ check_staff_terminals(const char *v)
 static const char *
 check_scan_terminal(const char *v)
 {
-	static char msg[48];
 	size_t len = strlen(v);
 
-	if (len == 0 || len >= SCAN_NAME_MAX) {
-		snprintf(msg, sizeof msg, "a terminal id of 1 to %d bytes",
-		    SCAN_NAME_MAX - 1);
-		return msg;
-	}
+	_Static_assert(SCAN_NAME_MAX == 32, "the message says 31");
+	if (len == 0 || len >= SCAN_NAME_MAX)
+		return "a terminal id of 1 to 31 bytes";
 	if (!scanconf_name_ok(v, len))
 		return "a terminal id has only a-z, 0-9, '_' and '-'";
 	return NULL;

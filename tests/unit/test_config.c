@@ -993,6 +993,20 @@ test_scanner_errors(void **state)
 	                   "terminal = c1\nsymbologies = qr, pdf417\n",
 	    "t.conf:9: scanner.a.symbologies: expected a list of code128, qr, "
 	    "ean13, code39, itf: 'qr, pdf417'");
+	expect_errors(CODE "[scanner]\nterminals = c1\n"
+	                   "[scanner.a]\ntype = serial\ndevice = /dev/x\n"
+	                   "terminal = C1\n",
+	    "t.conf:8: scanner.a.terminal: a terminal id has only a-z, 0-9, "
+	    "'_' and '-': 'C1'");
+	expect_errors(CODE "[scanner]\nterminals = c1\n"
+	                   "[scanner.a]\ntype = serial\ndevice = /dev/x\n"
+	                   "terminal = c1\n"
+	                   "terminal2 = 0123456789012345678901234567890123\n",
+	    "t.conf:9: scanner.a.terminal2: unknown key");
+	expect_errors(CODE "[scanner.a]\ntype = serial\ndevice = /dev/x\n"
+	                   "terminal = 01234567890123456789012345678901\n",
+	    "t.conf:6: scanner.a.terminal: a terminal id of 1 to 31 bytes: "
+	    "'01234567890123456789012345678901'");
 	/* required keys, and a terminal that exists */
 	expect_errors(CODE "[scanner.a]\ntype = serial\n",
 	    "t.conf:3: scanner.a.device: required key is missing\n"

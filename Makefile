@@ -40,7 +40,8 @@ FEATURE_SRC := $(wildcard daemon/api/*.c daemon/auth/*.c daemon/kiosk/*.c \
 SCANNER_SRC := $(wildcard scanner/*.c)
 POSTAL_SRC := $(wildcard postal/*.c)
 DAEMON_LIB_SRC := $(LIB_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) \
-	$(FEATURE_SRC) $(SCANNER_SRC) $(POSTAL_SRC) daemon/config.c
+	$(FEATURE_SRC) $(SCANNER_SRC) $(POSTAL_SRC) daemon/config.c \
+	daemon/config_keys.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := $(wildcard daemon/cli/*.c)
 UNIT_TESTS := dcode status calendar textfold token importrec config store \

@@ -9,10 +9,12 @@
  * of a refused one, so both keep the same count). The handler then finds the
  * key in the table, parses the value by the row's type and range, and says
  * what is wrong as "file:line: section.key: problem". All problems are
- * collected; any problem fails the whole file. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
+ * collected; any problem fails the whole file.
+ *
+ * The table is config_keys.c. Its rows for [scanner.NAME] sections are
+ * read the same way into that section's struct scanner_conf, and a
+ * serial line (the printer's, a serial scanner's) is one struct
+ * serial_line (lib/serialdev.h) whichever section holds it. */
 #include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -25,312 +27,16 @@
 #include <ini.h>
 
 #include "config.h"
+#include "config_int.h"
+#include "core/termlist.h"
 #include "core/textfold.h"
-#include "kiosk/kiosk.h"
-#include "scanner/scanconf.h"
+#include "scanner/scan.h" /* scan_symbologies_parse */
 
-#define LINE_MAX_BYTES  200   /* with the newline: what inih r55 keeps */
-#define FILE_MAX_BYTES  65536 /* a config is a page or two; refuse more */
-#define ERRORS_MAX      50    /* then stop reading: the rest is noise */
-#define AGENCY_CODE_MAX 35    /* QD 20/2020 */
+#define LINE_MAX_BYTES 200   /* with the newline: what inih r55 keeps */
+#define FILE_MAX_BYTES 65536 /* a config is a page or two; refuse more */
+#define ERRORS_MAX     50    /* then stop reading: the rest is noise */
 
 #define PRINTF_LIKE(a, b) __attribute__((__format__(__printf__, a, b)))
-
-enum type {
-	T_STR,  /* char *, owned */
-	T_INT,  /* int, decimal, min..max */
-	T_BOOL, /* bool: true/yes/on/1 or false/no/off/0 */
-	T_MODE, /* unsigned, octal permission bits, none for others */
-	T_TIME, /* int minutes after midnight, written hh:mm */
-	T_ENUM, /* bool: false for words[0], true for words[1] */
-};
-
-struct key {
-	const char *section;
-	const char *key;
-	const char *name; /* "section.key" */
-	enum type type;
-	size_t off;               /* of the field in struct config */
-	long min, max;            /* T_INT, T_MODE; T_TIME in minutes */
-	const char *def;          /* parsed like a value from the file; NULL:
-	                           * the key is required */
-	bool restart;             /* read at start-up only, not on SIGHUP */
-	bool nonempty;            /* T_STR: "" is refused */
-	const char *const *words; /* T_ENUM: exactly two */
-	const char *(*check)(const char *); /* T_STR: NULL, or the problem */
-	const char *help;                   /* one line for people */
-};
-
-static const char *check_listen(const char *);
-static const char *check_url(const char *);
-static const char *check_agency_code(const char *);
-static const char *check_upstream(const char *);
-static const char *check_backend(const char *);
-static const char *check_parity(const char *);
-static const char *check_flow(const char *);
-static const char *check_staff_listen(const char *);
-
-static const char *const due_words[] = { "same_clock", "end_of_day" };
-static const char *const factor_words[] = { "id_last4", "phone_last4" };
-static const char *check_terminals(const char *);
-static const char *check_staff_terminals(const char *);
-static const char *const role_words[] = { "terminal", "hub" };
-static const char *const protocol_words[] = { "motcua", "lgsp" };
-static const char *const postal_done_words[] = { "delivery", "handover" };
-
-#define KEY(s, k) .section = s, .key = k, .name = s "." k
-#define AT(field) .off = offsetof(struct config, field)
-
-/* The one list of keys. packaging/motcuad.conf documents exactly these
- * (tests/unit/test_config.c checks it); change both together. */
-static const struct key keys[] = {
-	{ KEY("server", "listen"), .type = T_STR, AT(listen),
-	    .def = "127.0.0.1:8080", .restart = true, .nonempty = true,
-	    .check = check_listen,
-	    .help = "HTTP listener: IPv4:port, localhost:port or [IPv6]:port" },
-	{ KEY("server", "admin_socket"), .type = T_STR, AT(admin_socket),
-	    .def = "/run/motcuad/admin.sock", .restart = true, .nonempty = true,
-	    .help = "path of the admin CLI's Unix socket" },
-	{ KEY("server", "admin_socket_mode"), .type = T_MODE,
-	    AT(admin_socket_mode), .min = 0, .max = 0777, .def = "0660",
-	    .restart = true,
-	    .help = "octal permissions of the admin socket; none for others" },
-	{ KEY("server", "public_url"), .type = T_STR, AT(public_url),
-	    .def = "http://127.0.0.1:8080", .nonempty = true,
-	    .check = check_url,
-	    .help = "base URL printed on receipts and QR codes" },
-	{ KEY("server", "max_connections"), .type = T_INT, AT(max_connections),
-	    .min = 16, .max = 10000, .def = "256",
-	    .help = "simultaneous HTTP connections per listener" },
-	{ KEY("server", "connection_timeout_s"), .type = T_INT,
-	    AT(connection_timeout_s), .min = 1, .max = 600, .def = "30",
-	    .help = "seconds an idle HTTP connection is kept" },
-	{ KEY("store", "db_path"), .type = T_STR, AT(db_path),
-	    .def = "/var/lib/motcuad/motcua.db", .restart = true,
-	    .nonempty = true, .help = "SQLite database file" },
-	{ KEY("store", "busy_timeout_ms"), .type = T_INT, AT(busy_timeout_ms),
-	    .min = 0, .max = 60000, .def = "5000",
-	    .help = "milliseconds to wait for a locked database" },
-	{ KEY("office", "name"), .type = T_STR, AT(office_name),
-	    .def = "Bộ phận Một cửa", .nonempty = true,
-	    .help = "office name on receipts and the lookup page" },
-	{ KEY("office", "agency_code"), .type = T_STR, AT(agency_code),
-	    .def = NULL, .nonempty = true, .check = check_agency_code,
-	    .help = "receiving agency code per QD 20/2020 (required)" },
-	{ KEY("office", "agency_name"), .type = T_STR, AT(agency_name),
-	    .def = "", .help = "agency name on receipts" },
-	{ KEY("office", "hotline"), .type = T_STR, AT(hotline), .def = "",
-	    .help = "phone number on receipts" },
-	{ KEY("office", "open"), .type = T_TIME, AT(open_min), .min = 0,
-	    .max = 1439, .def = "07:30", .help = "office opens, hh:mm" },
-	{ KEY("office", "close"), .type = T_TIME, AT(close_min), .min = 0,
-	    .max = 1439, .def = "17:00",
-	    .help = "office closes, hh:mm, after open" },
-	{ KEY("office", "due_time"), .type = T_ENUM, AT(due_end_of_day),
-	    .words = due_words, .def = "same_clock",
-	    .help = "due at the receiving clock time or at end of day" },
-	{ KEY("lookup", "miss_per_minute"), .type = T_INT, AT(miss_per_minute),
-	    .min = 1, .max = 10000, .def = "10",
-	    .help = "failed lookups allowed per client address per minute" },
-	{ KEY("lookup", "miss_burst"), .type = T_INT, AT(miss_burst), .min = 1,
-	    .max = 10000, .def = "20",
-	    .help = "failed lookups a client may make at once" },
-	{ KEY("lookup", "max_tracked_clients"), .type = T_INT,
-	    AT(max_tracked_clients), .min = 64, .max = 1000000, .def = "4096",
-	    .help = "client addresses the rate limiter remembers" },
-	{ KEY("sync", "role"), .type = T_ENUM, AT(hub_role),
-	    .words = role_words, .def = "terminal", .restart = true,
-	    .help =
-	        "terminal (an office box) or hub (what terminals sync to)" },
-	{ KEY("sync", "upstream_url"), .type = T_STR, AT(upstream_url),
-	    .def = "", .check = check_upstream,
-	    .help = "base URL of the hub; empty: sync off" },
-	{ KEY("sync", "protocol"), .type = T_ENUM, AT(lgsp),
-	    .words = protocol_words, .def = "motcua",
-	    .help = "motcua (our hub) or lgsp (a DVCQG adapter on the LGSP)" },
-	{ KEY("sync", "lgsp_auth_url"), .type = T_STR, AT(lgsp_auth_url),
-	    .def = "", .check = check_upstream,
-	    .help = "lgsp: the adapter's login endpoint" },
-	{ KEY("sync", "lgsp_username"), .type = T_STR, AT(lgsp_username),
-	    .def = "", .help = "lgsp: the account name" },
-	{ KEY("sync", "lgsp_password_file"), .type = T_STR,
-	    AT(lgsp_password_file), .def = "",
-	    .help = "lgsp: file holding the account's password" },
-	{ KEY("sync", "token_file"), .type = T_STR, AT(token_file), .def = "",
-	    .help = "file holding this terminal's bearer token" },
-	{ KEY("sync", "ca_file"), .type = T_STR, AT(ca_file), .def = "",
-	    .help = "CA bundle that signs the hub's certificate" },
-	{ KEY("sync", "insecure_http_loopback"), .type = T_BOOL,
-	    AT(insecure_http_loopback), .def = "false",
-	    .help = "tests only: allow http:// to a loopback upstream" },
-	{ KEY("sync", "batch_size"), .type = T_INT, AT(batch_size), .min = 1,
-	    .max = 1000, .def = "500", .help = "outbox items per push" },
-	{ KEY("sync", "connect_timeout_ms"), .type = T_INT,
-	    AT(connect_timeout_ms), .min = 100, .max = 60000, .def = "5000",
-	    .help = "connect timeout of every upstream transfer" },
-	{ KEY("sync", "timeout_ms"), .type = T_INT, AT(timeout_ms), .min = 500,
-	    .max = 600000, .def = "30000",
-	    .help = "total timeout of a push or a pull" },
-	{ KEY("sync", "low_speed_bytes"), .type = T_INT, AT(low_speed_bytes),
-	    .min = 1, .max = 1000000, .def = "100",
-	    .help = "a transfer slower than this (bytes/s) ... " },
-	{ KEY("sync", "low_speed_s"), .type = T_INT, AT(low_speed_s), .min = 1,
-	    .max = 600, .def = "20",
-	    .help = "... for this many seconds is abandoned" },
-	{ KEY("sync", "backoff_min_ms"), .type = T_INT, AT(backoff_min_ms),
-	    .min = 10, .max = 60000, .def = "1000",
-	    .help = "first retry delay bound after a failure" },
-	{ KEY("sync", "backoff_max_ms"), .type = T_INT, AT(backoff_max_ms),
-	    .min = 100, .max = 3600000, .def = "300000",
-	    .help = "cap of the exponential backoff" },
-	{ KEY("sync", "pull_interval_s"), .type = T_INT, AT(pull_interval_s),
-	    .min = 1, .max = 3600, .def = "30",
-	    .help = "seconds between pulls of upstream changes" },
-	{ KEY("sync", "lookup_timeout_ms"), .type = T_INT,
-	    AT(lookup_timeout_ms), .min = 100, .max = 10000, .def = "1500",
-	    .help = "a kiosk lookup asks upstream for at most this long" },
-	{ KEY("sync", "stall_warn_s"), .type = T_INT, AT(stall_warn_s),
-	    .min = 1, .max = 604800, .def = "3600",
-	    .help = "warn when the oldest unsent item is older" },
-	{ KEY("hub", "listen"), .type = T_STR, AT(hub_listen),
-	    .def = "127.0.0.1:8443", .restart = true, .nonempty = true,
-	    .check = check_listen, .help = "hub role: the sync listener" },
-	{ KEY("hub", "db_path"), .type = T_STR, AT(hub_db_path),
-	    .def = "/var/lib/motcuad/hub.db", .restart = true, .nonempty = true,
-	    .help = "hub role: the hub's SQLite database" },
-	{ KEY("hub", "tokens_file"), .type = T_STR, AT(hub_tokens_file),
-	    .def = "/etc/motcuad/hub-tokens", .restart = true, .nonempty = true,
-	    .help = "hub role: terminal names and tokens" },
-	{ KEY("hub", "tls_cert"), .type = T_STR, AT(hub_tls_cert), .def = "",
-	    .restart = true, .help = "hub role: PEM certificate chain" },
-	{ KEY("hub", "tls_key"), .type = T_STR, AT(hub_tls_key), .def = "",
-	    .restart = true, .help = "hub role: PEM private key" },
-	{ KEY("log", "verbose"), .type = T_BOOL, AT(verbose), .def = "false",
-	    .help = "also log debug messages" },
-	{ KEY("report", "max_days"), .type = T_INT, AT(report_max_days),
-	    .min = 1, .max = 3660, .def = "366",
-	    .help = "longest report period in days" },
-	{ KEY("kiosk", "terminals"), .type = T_STR, AT(kiosk_terminals),
-	    .def = "", .check = check_terminals,
-	    .help =
-	        "kiosk terminals: id[@address][/failures_per_minute], ..." },
-	{ KEY("kiosk", "second_factor"), .type = T_ENUM, AT(kiosk_factor_phone),
-	    .words = factor_words, .def = "id_last4",
-	    .help = "asked with a plain code: last 4 digits of ID or phone" },
-	{ KEY("kiosk", "failures_per_minute"), .type = T_INT,
-	    AT(kiosk_failures_per_minute), .min = 1, .max = 600, .def = "3",
-	    .help = "wrong code or digits allowed per terminal per minute" },
-	{ KEY("kiosk", "failure_burst"), .type = T_INT, AT(kiosk_failure_burst),
-	    .min = 1, .max = 600, .def = "5",
-	    .help = "wrong code or digits a terminal may make at once" },
-	{ KEY("kiosk", "code_failures_per_hour"), .type = T_INT,
-	    AT(kiosk_code_failures_per_hour), .min = 1, .max = 600, .def = "5",
-	    .help = "wrong digits allowed per dossier code per hour" },
-	{ KEY("kiosk", "clear_after_s"), .type = T_INT, AT(kiosk_clear_after_s),
-	    .min = 5, .max = 600, .def = "30",
-	    .help = "seconds before a status card clears itself" },
-	{ KEY("kiosk", "max_stream_clients"), .type = T_INT,
-	    AT(kiosk_max_stream_clients), .min = 1, .max = 256, .def = "16",
-	    .help = "terminal event streams open at once" },
-	{ KEY("kiosk", "heartbeat_s"), .type = T_INT, AT(kiosk_heartbeat_s),
-	    .min = 1, .max = 300, .def = "15",
-	    .help = "seconds between event stream pings" },
-	{ KEY("kiosk", "test_endpoints"), .type = T_BOOL,
-	    AT(kiosk_test_endpoints), .def = "false", .restart = true,
-	    .help = "TEST ONLY: scan injection endpoint; never in production" },
-	/* [printer]: docs/printing.md. The link keys are restart-only. */
-	{ KEY("printer", "enabled"), .type = T_BOOL, AT(printer_enabled),
-	    .def = "false", .restart = true,
-	    .help = "drive a receipt printer and its queue" },
-	{ KEY("printer", "backend"), .type = T_STR, AT(printer_backend),
-	    .def = "serial", .restart = true, .check = check_backend,
-	    .help = "serial (libserialport), tty (termios) or file" },
-	{ KEY("printer", "device"), .type = T_STR, AT(printer_device),
-	    .def = "/dev/ttyUSB0", .restart = true, .nonempty = true,
-	    .help = "serial port, tty path, or the file to append to" },
-	{ KEY("printer", "baud"), .type = T_INT, AT(printer_baud), .min = 9600,
-	    .max = 115200, .def = "9600", .restart = true,
-	    .help = "9600, 19200, 38400, 57600 or 115200" },
-	{ KEY("printer", "data_bits"), .type = T_INT, AT(printer_data_bits),
-	    .min = 7, .max = 8, .def = "8", .restart = true, .help = "7 or 8" },
-	{ KEY("printer", "parity"), .type = T_STR, AT(printer_parity),
-	    .def = "none", .restart = true, .check = check_parity,
-	    .help = "none, odd or even" },
-	{ KEY("printer", "stop_bits"), .type = T_INT, AT(printer_stop_bits),
-	    .min = 1, .max = 2, .def = "1", .restart = true, .help = "1 or 2" },
-	{ KEY("printer", "flow"), .type = T_STR, AT(printer_flow),
-	    .def = "dtrdsr", .restart = true, .check = check_flow,
-	    .help = "none, rtscts, dtrdsr or xonxoff" },
-	{ KEY("printer", "profile"), .type = T_STR, AT(printer_profile),
-	    .def = "epson80", .nonempty = true,
-	    .help = "printer profile name (data_dir/profiles/NAME.profile)" },
-	{ KEY("printer", "data_dir"), .type = T_STR, AT(printer_data_dir),
-	    .def = "/usr/share/motcua/printer", .nonempty = true,
-	    .help = "directory of profiles/ and templates/" },
-	{ KEY("printer", "font"), .type = T_STR, AT(printer_font[0]),
-	    .def = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-	    .nonempty = true, .help = "monospaced font for raster text" },
-	{ KEY("printer", "font_bold"), .type = T_STR, AT(printer_font[1]),
-	    .def = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
-	    .nonempty = true, .help = "its bold face" },
-	{ KEY("printer", "font_fallback"), .type = T_STR, AT(printer_font[2]),
-	    .def = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-	    .nonempty = true,
-	    .help = "font for letters the monospaced font lacks" },
-	{ KEY("printer", "font_fallback_bold"), .type = T_STR,
-	    AT(printer_font[3]),
-	    .def = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-	    .nonempty = true, .help = "its bold face" },
-	{ KEY("printer", "status_timeout_ms"), .type = T_INT,
-	    AT(printer_status_timeout_ms), .min = 50, .max = 5000, .def = "500",
-	    .help = "wait for one status reply byte" },
-	{ KEY("printer", "write_timeout_ms"), .type = T_INT,
-	    AT(printer_write_timeout_ms), .min = 1000, .max = 300000,
-	    .def = "30000", .help = "a job write making no progress fails" },
-	{ KEY("printer", "queue_max"), .type = T_INT, AT(printer_queue_max),
-	    .min = 1, .max = 10000, .def = "200",
-	    .help = "jobs waiting at most; more are refused" },
-	{ KEY("scanner", "dedup_ms"), .type = T_INT, AT(scanner_dedup_ms),
-	    .min = 0, .max = 60000, .def = "2000", .restart = true,
-	    .help = "a repeat of a scan from one source within this is "
-	            "counted once" },
-	{ KEY("scanner", "terminals"), .type = T_STR, AT(scanner_terminals),
-	    .def = "", .restart = true, .check = check_staff_terminals,
-	    .help = "staff terminals (clerk stations, desks) scanners feed" },
-	/* Staff listener and accounts: docs/security.md. */
-	{ KEY("server", "staff_listen"), .type = T_STR, AT(staff_listen),
-	    .def = "", .restart = true, .check = check_staff_listen,
-	    .help = "staff pages and API (sessions, tokens); empty: off" },
-	{ KEY("server", "staff_tls_cert"), .type = T_STR, AT(staff_tls_cert),
-	    .def = "", .restart = true,
-	    .help = "staff listener: PEM certificate chain (HTTPS)" },
-	{ KEY("server", "staff_tls_key"), .type = T_STR, AT(staff_tls_key),
-	    .def = "", .restart = true,
-	    .help = "staff listener: PEM private key" },
-	{ KEY("auth", "session_idle_s"), .type = T_INT, AT(session_idle_s),
-	    .min = 60, .max = 86400, .def = "1800",
-	    .help = "a session unused this long ends" },
-	{ KEY("auth", "session_max_s"), .type = T_INT, AT(session_max_s),
-	    .min = 300, .max = 604800, .def = "43200",
-	    .help = "a session ends this long after sign-in" },
-	{ KEY("auth", "lockout_user_failures"), .type = T_INT,
-	    AT(lockout_user_failures), .min = 1, .max = 100, .def = "5",
-	    .help = "failed sign-ins of one user before the backoff" },
-	{ KEY("auth", "lockout_addr_failures"), .type = T_INT,
-	    AT(lockout_addr_failures), .min = 1, .max = 1000, .def = "20",
-	    .help = "failed sign-ins from one address before the backoff" },
-	{ KEY("auth", "lockout_base_s"), .type = T_INT, AT(lockout_base_s),
-	    .min = 1, .max = 3600, .def = "30",
-	    .help = "first lock; it doubles with each further failure" },
-	{ KEY("auth", "lockout_max_s"), .type = T_INT, AT(lockout_max_s),
-	    .min = 1, .max = 86400, .def = "900", .help = "longest lock" },
-	{ KEY("postal", "done_at"), .type = T_ENUM, AT(postal_done_at_handover),
-	    .words = postal_done_words, .def = "delivery",
-	    .help = "a result returned by post is status 10 at delivery "
-	            "confirmation or at handover to the post office" },
-};
-
-#define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
 
 /* Collected error lines: at most ERRORS_MAX, then one "too many". */
 struct errs {
@@ -347,16 +53,18 @@ struct parse {
 	const char *name;
 	struct config *cfg;
 	struct errs errs;
-	int lineno;          /* of the line inih is working on */
-	size_t total;        /* bytes read so far <= FILE_MAX_BYTES */
-	const char *section; /* the table's spelling; NULL before any */
-	bool skip;           /* under a bad header: its keys go unchecked */
-	int line[KEY_COUNT]; /* where each key was set; 0: not set */
-	bool bad[KEY_COUNT]; /* its value was refused */
-	/* [scanner.NAME] sections (scanner/scanconf.c) */
+	int lineno;            /* of the line inih is working on */
+	size_t total;          /* bytes read so far <= FILE_MAX_BYTES */
+	const char *section;   /* the table's spelling; NULL before any */
+	bool skip;             /* under a bad header: its keys go unchecked */
+	int line[CONFIG_KEYS]; /* where each key was set; 0: not set */
+	bool bad[CONFIG_KEYS]; /* its value was refused */
+	/* [scanner.NAME] sections: cfg->scanners[0..cfg->nscanners) */
 	int scan_src; /* the source of the current section, or -1 */
 	char scan_section[8 + SCAN_NAME_MAX];
-	struct scanconf_lines scan;
+	int scan_line[SCAN_SOURCES_MAX];                     /* of its header */
+	int scan_key[SCAN_SOURCES_MAX][CONFIG_SCANNER_KEYS]; /* 0: not set */
+	bool scan_bad[SCAN_SOURCES_MAX]; /* a value refused */
 };
 
 /* Appends one line of text; failure to grow sets oom. */
@@ -428,225 +136,113 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* "host:port": an IPv4 address, localhost or a bracketed IPv6 address;
- * no names to resolve, so the check needs no network. */
-static const char *
-check_listen(const char *v)
-{
-	const char *host, *port, *end;
-	unsigned char addr[sizeof(struct in6_addr)];
-	char buf[INET6_ADDRSTRLEN];
-	size_t hlen;
-	long n;
-	int family;
+static const char *parse_value(const struct config_key *, const char *, void *,
+    char *, size_t);
 
-	if (v[0] == '[') {
-		if ((end = strchr(v, ']')) == NULL || end[1] != ':')
-			return "expected host:port, host an IPv4 address, "
-			       "localhost or [IPv6 address]";
-		host = v + 1;
-		port = end + 2;
-		family = AF_INET6;
-	} else {
-		if ((end = strrchr(v, ':')) == NULL)
-			return "expected host:port, host an IPv4 address, "
-			       "localhost or [IPv6 address]";
-		host = v;
-		port = end + 1;
-		family = AF_INET;
-	}
-	hlen = (size_t)(end - host);
-	if (hlen == 0 || hlen >= sizeof(buf))
-		return "expected host:port, host an IPv4 address, localhost "
-		       "or [IPv6 address]";
-	memcpy(buf, host, hlen);
-	buf[hlen] = '\0';
-	if (!(family == AF_INET && strcmp(buf, "localhost") == 0) &&
-	    inet_pton(family, buf, addr) != 1)
-		return "expected host:port, host an IPv4 address, localhost "
-		       "or [IPv6 address]";
-	for (n = 0, end = port; is_digit(*end) && end - port < 6; end++)
-		n = n * 10 + (*end - '0');
-	if (end == port || *end != '\0' || n < 1 || n > 65535)
-		return "port must be 1..65535";
-	return NULL;
-}
-
-/* Empty turns the staff listener off. */
-static const char *
-check_staff_listen(const char *v)
-{
-	return v[0] == '\0' ? NULL : check_listen(v);
-}
-
-static const char *
-check_url(const char *v)
-{
-	const char *rest, *s;
-
-	if (strncmp(v, "http://", 7) == 0)
-		rest = v + 7;
-	else if (strncmp(v, "https://", 8) == 0)
-		rest = v + 8;
-	else
-		return "must start with http:// or https://";
-	if (*rest == '\0' || *rest == '/')
-		return "no host after the scheme";
-	for (s = v; *s; s++)
-		if (is_blank(*s))
-			return "must not contain spaces";
-	return NULL;
-}
-
-/* Empty (sync off), or an http(s) URL without a trailing path slash
- * problem: the sender appends /sync/v1/... */
-static const char *
-check_upstream(const char *v)
-{
-	if (*v == '\0')
-		return NULL;
-	return check_url(v);
-}
-
-/* QD 20/2020/QD-TTg agency codes, e.g. "000.00.19.H49": groups of 1 to 4
- * characters from A-Z 0-9 joined by '.', at least two groups, at most 35
- * characters. The dossier code module has the full rules; this is the
- * shape check a config needs. */
-static const char *
-check_word(const char *v, const char *const *words, const char *msg)
-{
-	for (; *words != NULL; words++)
-		if (strcmp(v, *words) == 0)
-			return NULL;
-	return msg;
-}
-
-static const char *
-check_backend(const char *v)
-{
-	static const char *const w[] = { "serial", "tty", "file", NULL };
-
-	return check_word(v, w, "not serial, tty or file");
-}
-
-static const char *
-check_parity(const char *v)
-{
-	static const char *const w[] = { "none", "odd", "even", NULL };
-
-	return check_word(v, w, "not none, odd or even");
-}
-
-static const char *
-check_flow(const char *v)
-{
-	static const char *const w[] = { "none", "rtscts", "dtrdsr", "xonxoff",
-		NULL };
-
-	return check_word(v, w, "not none, rtscts, dtrdsr or xonxoff");
-}
-
-static const char *
-check_agency_code(const char *v)
-{
-	static const char bad[] = "not an agency code (2 or more groups of 1-4 "
-	                          "of A-Z 0-9 joined by '.', at most 35 "
-	                          "characters)";
-	size_t len = 0, group = 0, groups = 0;
-	const char *s;
-
-	for (s = v; *s; s++) {
-		if (++len > AGENCY_CODE_MAX)
-			return bad;
-		if (*s == '.') {
-			if (group == 0)
-				return bad;
-			group = 0;
-		} else if ((*s >= 'A' && *s <= 'Z') || is_digit(*s)) {
-			if (group++ == 0)
-				groups++;
-			if (group > 4)
-				return bad;
-		} else {
-			return bad;
-		}
-	}
-	if (group == 0 || groups < 2)
-		return bad;
-	return NULL;
-}
-
-/* The terminal list: the parser lives in kiosk.c; config only asks it. */
-static const char *
-check_terminals(const char *v)
-{
-	struct kiosk_terminal t[KIOSK_TERMINALS_MAX];
-	size_t n;
-
-	return kiosk_terminals_parse(v, t, &n);
-}
-
-static const char *
-check_staff_terminals(const char *v)
-{
-	char t[SCAN_SOURCES_MAX][SCAN_NAME_MAX];
-	size_t n;
-
-	return scanconf_terminals_parse(v, t, &n);
-}
-
-/* [scanner.NAME], one scanner source: the section name, or NULL when s is
- * not one (*reported when it looked like one but was refused). */
+/* [scanner.NAME], one scanner source: adds the section with its defaults
+ * and returns its name, or NULL when s is not one (*reported when it
+ * looked like one but was refused). */
 static const char *
 scanner_section(struct parse *p, const char *s, size_t len, bool *reported)
 {
+	struct config *c = p->cfg;
+	const char *name = s + 8, *problem = NULL;
 	char buf[80];
-	const char *problem;
+	size_t nlen, i;
 
 	*reported = false;
 	if (len < 8 || memcmp(s, "scanner.", 8) != 0)
 		return NULL;
-	problem =
-	    scanconf_section(&p->scan, p->cfg->scanners, &p->cfg->nscanners,
-	        s + 8, len - 8, p->lineno, &p->scan_src, buf, sizeof buf);
+	nlen = len - 8;
+	if (nlen == 0) {
+		problem = "a scanner section needs a name: [scanner.NAME]";
+	} else if (nlen >= SCAN_NAME_MAX) {
+		snprintf(buf, sizeof buf, "scanner name longer than %d bytes",
+		    SCAN_NAME_MAX - 1);
+		problem = buf;
+	} else if (!scanconf_name_ok(name, nlen))
+		problem = "a scanner name has only a-z, 0-9, '_' and '-'";
+	for (i = 0; problem == NULL && i < c->nscanners; i++)
+		if (strlen(c->scanners[i].name) == nlen &&
+		    memcmp(c->scanners[i].name, name, nlen) == 0) {
+			snprintf(buf, sizeof buf,
+			    "section given twice (first on line %d)",
+			    p->scan_line[i]);
+			problem = buf;
+		}
+	if (problem == NULL && c->nscanners >= SCAN_SOURCES_MAX) {
+		snprintf(buf, sizeof buf, "more than %d scanner sections",
+		    SCAN_SOURCES_MAX);
+		problem = buf;
+	}
 	if (problem != NULL) {
 		errs_add(&p->errs, "%s:%d: [%.*s]: %s", p->name, p->lineno,
 		    (int)len, s, problem);
 		*reported = true;
 		return NULL;
 	}
+	p->scan_src = (int)c->nscanners++;
+	/* zeroed whole, padding too: the reload compares sections bytewise */
+	memset(&c->scanners[p->scan_src], 0, sizeof c->scanners[0]);
+	memcpy(c->scanners[p->scan_src].name, name, nlen);
+	for (i = 0; i < CONFIG_SCANNER_KEYS; i++)
+		if (config_scanner_keys[i].def != NULL)
+			(void)parse_value(&config_scanner_keys[i],
+			    config_scanner_keys[i].def,
+			    &c->scanners[p->scan_src], buf, sizeof buf);
+	p->scan_line[p->scan_src] = p->lineno;
 	snprintf(p->scan_section, sizeof p->scan_section, "%.*s", (int)len, s);
 	return p->scan_section;
 }
 
-static void
-scanner_report(void *arg, int line, const char *text)
-{
-	struct parse *p = arg;
-
-	if (line > 0)
-		errs_add(&p->errs, "%s:%d: %s", p->name, line, text);
-	else
-		errs_add(&p->errs, "%s: %s", p->name, text);
-}
-
+/* The field of row k in base: a struct config, or a struct scanner_conf
+ * for the [scanner.NAME] rows. */
 static void *
-field(struct config *c, const struct key *k)
+field(void *base, const struct config_key *k)
 {
-	return (char *)c + k->off;
+	return (char *)base + k->off;
 }
 
 static const void *
-cfield(const struct config *c, const struct key *k)
+cfield(const void *base, const struct config_key *k)
 {
-	return (const char *)c + k->off;
+	return (const char *)base + k->off;
 }
+
+/* Bytes of row k's field. */
+static size_t
+field_size(const struct config_key *k)
+{
+	switch (k->type) {
+	case T_STR:
+		return sizeof(char *);
+	case T_INT:
+	case T_TIME:
+	case T_BAUD:
+		return sizeof(int);
+	case T_MODE:
+	case T_SYMS:
+		return sizeof(unsigned);
+	case T_BOOL:
+	case T_ENUM:
+		return sizeof(bool);
+	case T_WORD:
+		return k->values != NULL ? sizeof(int) : (size_t)k->max;
+	case T_CHARS:
+		return (size_t)k->max;
+	}
+	return 0; /* not reached */
+}
+
+/* The standard rates a T_BAUD row takes, within its min..max. */
+static const int bauds[] = { 1200, 2400, 4800, 9600, 19200, 38400, 57600,
+	115200 };
 
 /* Parses the value v of key k into its field of c. Returns NULL, or the
  * problem (static, or written to buf). A refused value leaves the field
  * as it was. */
 static const char *
-parse_value(const struct key *k, const char *v, struct config *c, char *buf,
+parse_value(const struct config_key *k, const char *v, void *c, char *buf,
     size_t size)
 {
 	static const char *const yes[] = { "true", "yes", "on", "1" };
@@ -658,6 +254,7 @@ parse_value(const struct key *k, const char *v, struct config *c, char *buf,
 
 	switch (k->type) {
 	case T_STR:
+	case T_CHARS:
 		len = strlen(v);
 		if (k->nonempty && len == 0)
 			return "must not be empty";
@@ -668,6 +265,17 @@ parse_value(const struct key *k, const char *v, struct config *c, char *buf,
 			return "remove the quotes: values are taken as written";
 		if (k->check && (problem = k->check(v)) != NULL)
 			return problem;
+		if (k->type == T_CHARS) {
+			if (len >= (size_t)k->max) {
+				snprintf(buf, size, "longer than %ld bytes",
+				    k->max - 1);
+				return buf;
+			}
+			/* all of it: the reload compares sections bytewise */
+			memset(field(c, k), 0, (size_t)k->max);
+			memcpy(field(c, k), v, len);
+			return NULL;
+		}
 		if ((copy = strdup(v)) == NULL)
 			return "out of memory";
 		free(*(char **)field(c, k));
@@ -743,6 +351,70 @@ parse_value(const struct key *k, const char *v, struct config *c, char *buf,
 		snprintf(buf, size, "expected %s or %s", k->words[0],
 		    k->words[1]);
 		return buf;
+	case T_BAUD: {
+		struct config_key as_int = { .type = T_INT,
+			.min = k->min,
+			.max = k->max };
+		size_t count = 0, in_range = 0;
+		int rate;
+
+		if ((problem = parse_value(&as_int, v, &rate, buf, size)) !=
+		    NULL)
+			return problem;
+		for (i = 0; i < sizeof bauds / sizeof bauds[0]; i++) {
+			if (bauds[i] == rate) {
+				*(int *)field(c, k) = rate;
+				return NULL;
+			}
+			in_range += bauds[i] >= k->min && bauds[i] <= k->max;
+		}
+		/* "not 9600, 19200 or 115200": the standard rates in range */
+		len = (size_t)snprintf(buf, size, "not");
+		for (i = 0; i < sizeof bauds / sizeof bauds[0]; i++) {
+			if (bauds[i] < k->min || bauds[i] > k->max ||
+			    len >= size)
+				continue;
+			count++;
+			len += (size_t)snprintf(buf + len, size - len, "%s %d",
+			    count == 1              ? ""
+			        : count == in_range ? " or"
+			                            : ",",
+			    bauds[i]);
+		}
+		return buf;
+	}
+	case T_WORD:
+		for (i = 0; k->words[i] != NULL; i++) {
+			if (strcmp(v, k->words[i]) != 0)
+				continue;
+			if (k->values != NULL) {
+				*(int *)field(c, k) = k->values[i];
+			} else {
+				memset(field(c, k), 0, (size_t)k->max);
+				snprintf(field(c, k), (size_t)k->max, "%s",
+				    k->texts[i]);
+			}
+			return NULL;
+		}
+		if (k->msg != NULL)
+			return k->msg;
+		len = (size_t)snprintf(buf, size, "expected");
+		for (i = 0; k->words[i] != NULL && len < size; i++)
+			len += (size_t)snprintf(buf + len, size - len, "%s %s",
+			    i == 0                        ? ""
+			        : k->words[i + 1] == NULL ? " or"
+			                                  : ",",
+			    k->words[i]);
+		return buf;
+	case T_SYMS: {
+		unsigned set;
+
+		if (scan_symbologies_parse(v, &set) < 0)
+			return "expected a list of code128, qr, ean13, code39, "
+			       "itf";
+		*(unsigned *)field(c, k) = set;
+		return NULL;
+	}
 	}
 	return "unknown type"; /* not reached */
 }
@@ -752,9 +424,9 @@ find_key(const char *section, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < KEY_COUNT; i++)
-		if (strcmp(keys[i].section, section) == 0 &&
-		    strcmp(keys[i].key, key) == 0)
+	for (i = 0; i < CONFIG_KEYS; i++)
+		if (strcmp(config_keys[i].section, section) == 0 &&
+		    strcmp(config_keys[i].key, key) == 0)
 			return (int)i;
 	return -1;
 }
@@ -765,10 +437,10 @@ find_section(const char *s, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < KEY_COUNT; i++)
-		if (strlen(keys[i].section) == len &&
-		    memcmp(keys[i].section, s, len) == 0)
-			return keys[i].section;
+	for (i = 0; i < CONFIG_KEYS; i++)
+		if (strlen(config_keys[i].section) == len &&
+		    memcmp(config_keys[i].section, s, len) == 0)
+			return config_keys[i].section;
 	return NULL;
 }
 
@@ -935,14 +607,29 @@ read_line(char *str, int num, void *stream)
 	return str;
 }
 
-/* inih's handler: one key = value of the line the reader just gave. */
+/* The row of key in table[0..count), or -1. */
+static int
+find_row(const struct config_key *table, size_t count, const char *key)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(table[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* inih's handler: one key = value of the line the reader just gave. In a
+ * [scanner.NAME] section the rows are config_scanner_keys and the field is that
+ * section's; elsewhere keys and the config. Messages are the same. */
 static int
 on_pair(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
+	const struct config_key *k;
 	const char *problem;
-	char buf[64];
-	int i;
+	char buf[128], kname[8 + SCAN_NAME_MAX + 64];
+	int i, *line;
+	bool *bad;
+	void *base;
 
 	if (p->skip)
 		return 1; /* the header was reported */
@@ -954,42 +641,107 @@ on_pair(void *user, const char *section, const char *name, const char *value)
 		    p->name, p->lineno, name);
 		return 0;
 	}
-	if (p->scan_src >= 0) { /* [scanner.NAME] */
-		char sbuf[160];
-
-		if ((problem = scanconf_set(&p->scan, p->cfg->scanners,
-		         p->scan_src, name, value, p->lineno, sbuf,
-		         sizeof sbuf)) != NULL) {
-			errs_add(&p->errs, "%s:%d: %s.%s: %s", p->name,
-			    p->lineno, p->section, name, problem);
-			return 0;
-		}
-		return 1;
+	if (p->scan_src >= 0) {
+		i = find_row(config_scanner_keys, CONFIG_SCANNER_KEYS, name);
+		k = i < 0 ? NULL : &config_scanner_keys[i];
+		line = i < 0 ? NULL : &p->scan_key[p->scan_src][i];
+		bad = &p->scan_bad[p->scan_src];
+		base = &p->cfg->scanners[p->scan_src];
+	} else {
+		i = find_key(p->section, name);
+		k = i < 0 ? NULL : &config_keys[i];
+		line = i < 0 ? NULL : &p->line[i];
+		bad = i < 0 ? NULL : &p->bad[i];
+		base = p->cfg;
 	}
-	if ((i = find_key(p->section, name)) < 0) {
-		errs_add(&p->errs, "%s:%d: %s.%s: unknown key", p->name,
-		    p->lineno, p->section, name);
+	snprintf(kname, sizeof kname, "%s.%s", p->section, name);
+	if (k == NULL) {
+		errs_add(&p->errs, "%s:%d: %s: unknown key", p->name, p->lineno,
+		    kname);
 		return 0;
 	}
-	if (p->line[i] != 0) {
+	if (*line != 0) {
 		errs_add(&p->errs,
 		    "%s:%d: %s: duplicate key (first set on line %d)", p->name,
-		    p->lineno, keys[i].name, p->line[i]);
+		    p->lineno, kname, *line);
 		return 0;
 	}
-	p->line[i] = p->lineno;
-	if ((problem = parse_value(&keys[i], value, p->cfg, buf,
-	         sizeof(buf))) != NULL) {
-		p->bad[i] = true;
+	*line = p->lineno;
+	if ((problem = parse_value(k, value, base, buf, sizeof(buf))) != NULL) {
+		*bad = true;
 		if (*value == '\0')
 			errs_add(&p->errs, "%s:%d: %s: %s", p->name, p->lineno,
-			    keys[i].name, problem);
+			    kname, problem);
 		else
 			errs_add(&p->errs, "%s:%d: %s: %s: '%s'", p->name,
-			    p->lineno, keys[i].name, problem, value);
+			    p->lineno, kname, problem, value);
 		return 0;
 	}
 	return 1;
+}
+
+/* The rules across [scanner.NAME] sections once the file is read: each
+ * one's required keys, its terminal a kiosk or a staff terminal, no
+ * device shared; and no staff terminal that is also a kiosk one.
+ * kiosk_spec, staff_spec: NULL when their key was refused (not checked).
+ * A section with a refused value is left out: more would be noise. */
+static void
+check_scanners(struct parse *p, const char *kiosk_spec, const char *staff_spec)
+{
+	const struct config *c = p->cfg;
+	struct termlist_entry kt[TERMLIST_MAX];
+	char staff[SCAN_SOURCES_MAX][SCAN_NAME_MAX];
+	size_t nk = 0, ns = 0, i, j;
+	bool known = kiosk_spec != NULL && staff_spec != NULL &&
+	    termlist_parse(kiosk_spec, kt, &nk) == NULL &&
+	    scanconf_terminals_parse(staff_spec, staff, &ns) == NULL;
+	int dev = find_row(config_scanner_keys, CONFIG_SCANNER_KEYS, "device"),
+	    term =
+	        find_row(config_scanner_keys, CONFIG_SCANNER_KEYS, "terminal");
+
+	assert(dev >= 0 && term >= 0);
+	if (known)
+		for (i = 0; i < ns; i++)
+			for (j = 0; j < nk; j++)
+				if (strcmp(staff[i], kt[j].id) == 0)
+					errs_add(&p->errs,
+					    "%s: scanner.terminals: '%s' is "
+					    "also a kiosk terminal",
+					    p->name, staff[i]);
+	for (i = 0; i < c->nscanners; i++) {
+		const struct scanner_conf *sc = &c->scanners[i];
+		const int *line = p->scan_key[i];
+		bool found = false;
+
+		if (p->scan_bad[i])
+			continue;
+		for (j = 0; j < CONFIG_SCANNER_KEYS; j++)
+			if (config_scanner_keys[j].def == NULL && line[j] == 0)
+				errs_add(&p->errs,
+				    "%s:%d: scanner.%s.%s: required key is "
+				    "missing",
+				    p->name, p->scan_line[i], sc->name,
+				    config_scanner_keys[j].key);
+		if (line[term] == 0)
+			continue;
+		for (j = 0; j < nk; j++)
+			found |= strcmp(kt[j].id, sc->terminal) == 0;
+		for (j = 0; j < ns; j++)
+			found |= strcmp(staff[j], sc->terminal) == 0;
+		if (known && !found)
+			errs_add(&p->errs,
+			    "%s:%d: scanner.%s.terminal: '%s' is neither in "
+			    "kiosk.terminals nor in scanner.terminals",
+			    p->name, line[term], sc->name, sc->terminal);
+		for (j = 0; j < i; j++)
+			if (line[dev] != 0 &&
+			    strcmp(c->scanners[j].device, sc->device) == 0)
+				errs_add(&p->errs,
+				    "%s:%d: scanner.%s.device: already used by "
+				    "[scanner.%s]",
+				    p->name, line[dev], sc->name,
+				    c->scanners[j].name);
+	}
 }
 
 /* Rules across keys, and required keys, once the file is read. */
@@ -1054,10 +806,10 @@ check_whole(struct parse *p)
 		    "%s: sync.protocol: lgsp needs sync.lgsp_auth_url, "
 		    "sync.lgsp_username and sync.lgsp_password_file",
 		    p->name);
-	for (i = 0; i < KEY_COUNT; i++)
-		if (keys[i].def == NULL && p->line[i] == 0)
+	for (i = 0; i < CONFIG_KEYS; i++)
+		if (config_keys[i].def == NULL && p->line[i] == 0)
 			errs_add(&p->errs, "%s: %s: required key is missing",
-			    p->name, keys[i].name);
+			    p->name, config_keys[i].name);
 	if (!p->bad[o] && !p->bad[cl] && c->close_min <= c->open_min) {
 		if (p->line[cl] != 0)
 			errs_add(&p->errs,
@@ -1075,26 +827,12 @@ check_whole(struct parse *p)
 			    c->open_min % 60);
 	}
 	{
-		int b = find_key("printer", "baud");
-
-		assert(b >= 0);
-		if (!p->bad[b] && c->printer_baud != 9600 &&
-		    c->printer_baud != 19200 && c->printer_baud != 38400 &&
-		    c->printer_baud != 57600 && c->printer_baud != 115200)
-			errs_add(&p->errs,
-			    "%s:%d: printer.baud: not 9600, 19200, 38400, "
-			    "57600 or 115200: '%d'",
-			    p->name, p->line[b], c->printer_baud);
-	}
-	{
 		int kt = find_key("kiosk", "terminals"),
 		    st = find_key("scanner", "terminals");
 
 		assert(kt >= 0 && st >= 0);
-		scanconf_check(&p->scan, c->scanners, c->nscanners,
-		    p->bad[kt] ? NULL : c->kiosk_terminals,
-		    p->bad[st] ? NULL : c->scanner_terminals, scanner_report,
-		    p);
+		check_scanners(p, p->bad[kt] ? NULL : c->kiosk_terminals,
+		    p->bad[st] ? NULL : c->scanner_terminals);
 	}
 }
 
@@ -1109,14 +847,14 @@ parse_file(FILE *f, const char *name, struct config *out, char **errors)
 	int rc;
 
 	p.errs.name = name;
-	for (i = 0; i < KEY_COUNT; i++) {
-		if (keys[i].def == NULL)
+	for (i = 0; i < CONFIG_KEYS; i++) {
+		if (config_keys[i].def == NULL)
 			continue;
-		problem =
-		    parse_value(&keys[i], keys[i].def, &c, buf, sizeof(buf));
+		problem = parse_value(&config_keys[i], config_keys[i].def, &c,
+		    buf, sizeof(buf));
 		if (problem != NULL) /* only "out of memory" */
 			errs_add(&p.errs, "%s: %s: default: %s", name,
-			    keys[i].name, problem);
+			    config_keys[i].name, problem);
 	}
 	errno = 0;
 	rc = ini_parse_stream(read_line, &p, on_pair, &p);
@@ -1195,35 +933,26 @@ config_cleanup(struct config *c)
 {
 	size_t i;
 
-	for (i = 0; i < KEY_COUNT; i++) {
-		if (keys[i].type == T_STR) {
-			free(*(char **)field(c, &keys[i]));
-			*(char **)field(c, &keys[i]) = NULL;
+	for (i = 0; i < CONFIG_KEYS; i++) {
+		if (config_keys[i].type == T_STR) {
+			free(*(char **)field(c, &config_keys[i]));
+			*(char **)field(c, &config_keys[i]) = NULL;
 		}
 	}
 }
 
 static bool
-same_value(const struct key *k, const struct config *a, const struct config *b)
+same_value(const struct config_key *k, const struct config *a,
+    const struct config *b)
 {
 	const void *x = cfield(a, k), *y = cfield(b, k);
 	const char *s, *t;
 
-	switch (k->type) {
-	case T_STR:
-		s = *(char *const *)x;
-		t = *(char *const *)y;
-		return strcmp(s ? s : "", t ? t : "") == 0;
-	case T_INT:
-	case T_TIME:
-		return *(const int *)x == *(const int *)y;
-	case T_MODE:
-		return *(const unsigned *)x == *(const unsigned *)y;
-	case T_BOOL:
-	case T_ENUM:
-		return *(const bool *)x == *(const bool *)y;
-	}
-	return false; /* not reached */
+	if (k->type != T_STR)
+		return memcmp(x, y, field_size(k)) == 0;
+	s = *(char *const *)x;
+	t = *(char *const *)y;
+	return strcmp(s ? s : "", t ? t : "") == 0;
 }
 
 int
@@ -1235,12 +964,13 @@ config_restart_diff(const struct config *old, const struct config *new,
 
 	if (size > 0)
 		buf[0] = '\0';
-	for (i = 0; i < KEY_COUNT; i++) {
-		if (!keys[i].restart || same_value(&keys[i], old, new))
+	for (i = 0; i < CONFIG_KEYS; i++) {
+		if (!config_keys[i].restart ||
+		    same_value(&config_keys[i], old, new))
 			continue;
 		if (used < size) {
 			n = snprintf(buf + used, size - used, "%s%s",
-			    count ? ", " : "", keys[i].name);
+			    count ? ", " : "", config_keys[i].name);
 			used = n < 0 ? size : used + (size_t)n;
 		}
 		count++;
@@ -1259,14 +989,52 @@ config_restart_diff(const struct config *old, const struct config *new,
 	return count;
 }
 
+/* Swaps one field between two configs, bytewise by its size: a string
+ * swaps its pointer, so each stays owned by exactly one config. */
+static void
+swap_value(const struct config_key *k, struct config *a, struct config *b)
+{
+	unsigned char *x = field(a, k), *y = field(b, k), t;
+
+	for (size_t i = 0; i < field_size(k); i++) {
+		t = x[i];
+		x[i] = y[i];
+		y[i] = t;
+	}
+}
+
+void
+config_keep_restart(struct config *next, struct config *running)
+{
+	struct scanner_conf tmp[SCAN_SOURCES_MAX];
+	size_t i, n;
+
+	for (i = 0; i < CONFIG_KEYS; i++)
+		if (config_keys[i].restart)
+			swap_value(&config_keys[i], next, running);
+	/* [scanner.NAME] sections own nothing: a plain swap */
+	memcpy(tmp, next->scanners, sizeof tmp);
+	memcpy(next->scanners, running->scanners, sizeof tmp);
+	memcpy(running->scanners, tmp, sizeof tmp);
+	n = next->nscanners;
+	next->nscanners = running->nscanners;
+	running->nscanners = n;
+}
+
+bool
+config_key_restart(size_t i)
+{
+	return i < CONFIG_KEYS && config_keys[i].restart;
+}
+
 size_t
 config_key_count(void)
 {
-	return KEY_COUNT;
+	return CONFIG_KEYS;
 }
 
 const char *
 config_key_name(size_t i)
 {
-	return i < KEY_COUNT ? keys[i].name : NULL;
+	return i < CONFIG_KEYS ? config_keys[i].name : NULL;
 }

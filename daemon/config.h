@@ -6,7 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scanner/scan.h"
+#include "lib/serialdev.h"
+#include "scanner/scanconf.h"
 
 struct config {
 	/* [server] */
@@ -62,9 +63,7 @@ struct config {
 	bool printer_enabled;  /* restart-only, like the link keys */
 	char *printer_backend; /* "serial", "tty" or "file" */
 	char *printer_device;
-	int printer_baud, printer_data_bits, printer_stop_bits;
-	char *printer_parity; /* "none", "odd", "even" */
-	char *printer_flow;   /* "none", "rtscts", "dtrdsr", "xonxoff" */
+	struct serial_line printer_line; /* baud, data_bits, parity, ... */
 	char *printer_profile;
 	char *printer_data_dir;
 	char *printer_font[4]; /* mono, mono bold, fallback, fallback bold */
@@ -101,7 +100,13 @@ void config_cleanup(struct config *); /* frees owned strings; idempotent */
  * returns the count. */
 int config_restart_diff(const struct config *old, const struct config *new,
     char *buf, size_t size);
+/* On reload: every restart-only key of the table, and the [scanner.NAME]
+ * sections, take their running values in next. The values are swapped,
+ * not copied: running gets next's unused ones, so config_cleanup(running)
+ * then frees them and next owns all it holds. */
+void config_keep_restart(struct config *next, struct config *running);
 /* The key table, for the example-file test: "section.key" names. */
 size_t config_key_count(void);
 const char *config_key_name(size_t i);
+bool config_key_restart(size_t i); /* read at start-up only */
 #endif

@@ -1,6 +1,27 @@
-/* main.c: motcuad. The init order is written once, here: config, log,
- * listeners (opened first: they may need privilege), store, rate limiter,
- * API, HTTP servers, signals; teardown runs in reverse. */
+/* main.c: motcuad. The start-up order is written once, here:
+ *
+ *   1. config (-n stops here), log, SIGPIPE ignored
+ *   2. the loop and the signal watchers (SIGHUP, SIGTERM, SIGINT), before
+ *      any start-up work: a signal during start-up waits for the loop
+ *      instead of killing the daemon half started
+ *   3. listeners: public, admin socket, staff (opened first: they may
+ *      need privilege)
+ *   4. store, rate limiter, API (and the reloadable settings applied)
+ *   5. kiosk, scanner hub (hot-plug monitor, shells, sources started)
+ *   6. printer
+ *   7. HTTP servers: public and admin
+ *   8. auth, then the staff server
+ *   9. hub role: hub store, hub, sync listener; terminal role: sync
+ *  10. the loop runs; a stop asked for during steps 3-9 is handled as
+ *      soon as it does, like one that comes later
+ *
+ * Teardown runs in reverse in two phases, each safe after a partial start
+ * (every step's object may be NULL). On SIGTERM or SIGINT, with the loop
+ * still running, stop_intake() first lets in-flight work end (requests
+ * waiting on upstream or a hash are answered, event streams end, so no
+ * connection stays suspended when its server stops), then closes the
+ * servers, the printer and the hot-plug monitor, newest first. When the
+ * loop has nothing left, teardown() frees the rest, newest first. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -88,15 +109,6 @@ apply_reloadable(struct motcuad *m)
 	log_set_verbose(m->cfg.verbose);
 }
 
-static void
-swap_str(char **a, char **b)
-{
-	char *t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
 /* Profiles and templates: errors name the file and line; the old ones
  * stay in use. The printer's config pointer moves to the new config. */
 static void
@@ -136,13 +148,10 @@ on_sighup(uv_signal_t *h, int sig)
 		log_warnx("reload: %s changed; the change takes effect at the "
 		          "next restart",
 		    diff);
-	/* Restart-only keys keep their running values: swap them into next,
-	 * so that freeing the old config frees next's unused ones. */
-	swap_str(&next.listen, &m->cfg.listen);
-	swap_str(&next.admin_socket, &m->cfg.admin_socket);
-	swap_str(&next.db_path, &m->cfg.db_path);
-	next.admin_socket_mode = m->cfg.admin_socket_mode;
-	next.kiosk_test_endpoints = m->cfg.kiosk_test_endpoints;
+	/* Restart-only keys keep their running values: the modules set up
+	 * from them at start (the printer, the listeners, the scanners) must
+	 * not see them change under their feet. */
+	config_keep_restart(&next, &m->cfg);
 	config_cleanup(&m->cfg);
 	m->cfg = next;
 	api_set_config(m->api, &m->cfg);
@@ -158,36 +167,65 @@ on_sighup(uv_signal_t *h, int sig)
 	log_info("configuration reloaded from %s", m->config_path);
 }
 
+/* Phase one of the teardown, on the running loop: see the top of the
+ * file. Each step is a no-op for a module that was not started. */
+static void
+stop_intake(struct motcuad *m)
+{
+	/* Quiesce, newest first: answer requests waiting on upstream or on
+	 * a password hash, close the scanner shells and end the event
+	 * streams; in-flight requests then finish inside MHD_stop. */
+	sync_stop(m->sync);
+	auth_shutdown(m->auth); /* sign-ins waiting on a hash answer 503 */
+	scanhub_shutdown(m->scanhub); /* shells closed */
+	terminals_shutdown(m->terms); /* staff streams ended */
+	kiosk_shutdown(m->kiosk);
+	/* Close, newest first. */
+	http_free(m->hubsrv);
+	m->hubsrv = NULL;
+	http_free(m->staffsrv);
+	m->staffsrv = NULL;
+	http_free(m->admin);
+	http_free(m->pub);
+	m->pub = m->admin = NULL;
+	printer_free(m->printer); /* a job being sent is reprinted at start */
+	m->printer = NULL;
+	if (m->api != NULL)
+		api_set_printer(m->api, NULL);
+	hotplug_free(m->hotplug); /* after the shells unsubscribed */
+	m->hotplug = NULL;
+	uv_close((uv_handle_t *)&m->sigint, NULL);
+	uv_close((uv_handle_t *)&m->sigterm, NULL);
+	uv_close((uv_handle_t *)&m->sighup, NULL);
+}
+
+/* Phase two, once the loop has returned: frees what is left in the
+ * reverse order of the start. */
+static void
+teardown(struct motcuad *m)
+{
+	hub_free(m->hub);
+	hubstore_close(m->hs);
+	sync_free(m->sync);
+	auth_free(m->auth);
+	scanhub_free(m->scanhub);
+	terminals_free(m->terms);
+	kiosk_free(m->kiosk);
+	uv_run(m->loop, UV_RUN_NOWAIT); /* the handles' close callbacks */
+	api_free(m->api);
+	ratelimit_free(m->rl);
+	store_close(m->store);
+	unlink(m->cfg.admin_socket);
+	uv_loop_close(m->loop);
+}
+
 static void
 on_stop(uv_signal_t *h, int sig)
 {
 	struct motcuad *m = h->data;
 
 	log_info("%s: stopping", strsignal(sig));
-	/* Answer requests waiting on upstream, then stop taking requests;
-	 * in-flight ones finish inside MHD_stop. */
-	sync_stop(m->sync);
-	http_free(m->hubsrv);
-	m->hubsrv = NULL;
-	/* Stop taking requests; in-flight ones finish inside MHD_stop.
-	 * Event streams end first, so no connection stays suspended. */
-	kiosk_shutdown(m->kiosk);
-	scanhub_shutdown(m->scanhub); /* shells closed */
-	terminals_shutdown(m->terms); /* staff streams ended */
-	hotplug_free(m->hotplug);     /* after the shells unsubscribed */
-	m->hotplug = NULL;
-	auth_shutdown(m->auth); /* sign-ins waiting on a hash answer 503 */
-	http_free(m->staffsrv);
-	m->staffsrv = NULL;
-	http_free(m->pub);
-	http_free(m->admin);
-	m->pub = m->admin = NULL;
-	printer_free(m->printer); /* a job being sent is reprinted at start */
-	m->printer = NULL;
-	api_set_printer(m->api, NULL);
-	uv_close((uv_handle_t *)&m->sighup, NULL);
-	uv_close((uv_handle_t *)&m->sigterm, NULL);
-	uv_close((uv_handle_t *)&m->sigint, NULL);
+	stop_intake(m);
 }
 
 /* A whole small file (a PEM), NUL-terminated; NULL with errno. */
@@ -380,6 +418,17 @@ main(int argc, char *argv[])
 	log_init("motcuad", foreground, verbose || m.cfg.verbose);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Before any start-up work: libuv's handler holds the signal for the
+	 * loop, where the default action would end the daemon half way. */
+	m.loop = uv_default_loop();
+	uv_signal_init(m.loop, &m.sighup);
+	uv_signal_init(m.loop, &m.sigterm);
+	uv_signal_init(m.loop, &m.sigint);
+	m.sighup.data = m.sigterm.data = m.sigint.data = &m;
+	uv_signal_start(&m.sighup, on_sighup, SIGHUP);
+	uv_signal_start(&m.sigterm, on_stop, SIGTERM);
+	uv_signal_start(&m.sigint, on_stop, SIGINT);
+
 	if ((pub_fd = http_listen_tcp(m.cfg.listen)) == -1)
 		fatalx("cannot listen on %s", m.cfg.listen);
 	if ((admin_fd = http_listen_unix(m.cfg.admin_socket,
@@ -402,7 +451,6 @@ main(int argc, char *argv[])
 		fatal("api");
 	apply_reloadable(&m);
 
-	m.loop = uv_default_loop();
 	if ((m.kiosk = kiosk_new(m.loop, m.store, &m.cfg)) == NULL)
 		fatalx("kiosk: cannot start");
 	api_set_kiosk(m.api, m.kiosk);
@@ -479,32 +527,11 @@ main(int argc, char *argv[])
 		api_set_sync(m.api, m.sync);
 	}
 
-	uv_signal_init(m.loop, &m.sighup);
-	uv_signal_init(m.loop, &m.sigterm);
-	uv_signal_init(m.loop, &m.sigint);
-	m.sighup.data = m.sigterm.data = m.sigint.data = &m;
-	uv_signal_start(&m.sighup, on_sighup, SIGHUP);
-	uv_signal_start(&m.sigterm, on_stop, SIGTERM);
-	uv_signal_start(&m.sigint, on_stop, SIGINT);
-
 	log_info("motcuad ready: public http://%s, admin %s, store %s",
 	    m.cfg.listen, m.cfg.admin_socket, m.cfg.db_path);
 	uv_run(m.loop, UV_RUN_DEFAULT);
 
-	/* Reverse order of the start. */
-	scanhub_free(m.scanhub);
-	terminals_free(m.terms);
-	kiosk_free(m.kiosk);
-	uv_run(m.loop, UV_RUN_NOWAIT); /* their timers' close callbacks */
-	sync_free(m.sync);
-	hub_free(m.hub);
-	hubstore_close(m.hs);
-	api_free(m.api);
-	auth_free(m.auth);
-	ratelimit_free(m.rl);
-	store_close(m.store);
-	unlink(m.cfg.admin_socket);
-	uv_loop_close(m.loop);
+	teardown(&m);
 	config_cleanup(&m.cfg);
 	log_info("stopped");
 	return 0;

@@ -9,10 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SCAN_DATA_MAX    512 /* bytes of one payload; longer: cut, reported */
-#define SCAN_SOURCES_MAX 16  /* configured sources per daemon */
-#define SCAN_NAME_MAX    32  /* bytes of a source or terminal name */
-#define SCAN_DEVICE_MAX  256 /* device path, by-id path or vid:pid[:serial] */
+#include "scanner/scanconf.h" /* struct scanner_conf, SCAN_*_MAX */
 
 enum scan_symbology {
 	SCAN_SYM_UNKNOWN, /* keyboard wedge and serial without an AIM prefix */
@@ -38,37 +35,6 @@ struct scan_event {         /* borrowed for the call only */
 	bool truncated;            /* the scan was longer and was cut */
 	int64_t mono_ms;           /* CLOCK_MONOTONIC at the last byte */
 	int64_t wall_ms;           /* CLOCK_REALTIME, same moment */
-};
-
-enum scan_source_kind { SCAN_HID, SCAN_SERIAL, SCAN_CAMERA };
-enum scan_end { SCAN_END_ENTER, SCAN_END_TAB, SCAN_END_NONE };
-
-/* One [scanner.NAME] section of the config (docs/scanners.md). A plain
- * value: owns nothing. Fields a kind does not use are ignored. */
-struct scanner_conf {
-	char name[SCAN_NAME_MAX];
-	enum scan_source_kind kind;
-	char device[SCAN_DEVICE_MAX]; /* hid: /dev/input/by-id/... or
-	                               * vid:pid[:serial]; serial: /dev/tty...;
-	                               * camera: /dev/videoN */
-	char terminal[SCAN_NAME_MAX]; /* where its scans go */
-	/* hid */
-	enum scan_end end;  /* the key that ends a scan */
-	int idle_ms;        /* SCAN_END_NONE: a scan ends after this */
-	int max_key_gap_ms; /* a longer gap between keys: typing, drop */
-	int max_scan_ms;    /* a longer scan: typing, drop */
-	int min_len;        /* shorter scans are dropped */
-	/* serial */
-	int baud, data_bits, stop_bits;
-	char parity;    /* 'N', 'E', 'O' */
-	char flow;      /* 'N' none, 'X' XON/XOFF, 'R' RTS/CTS */
-	char suffix[4]; /* frame end: "\r", "\n", "\r\n" (any of CR/LF when
-	                 * "\r\n"), or "\t" */
-	int max_line;   /* bytes; a longer line is cut and reported */
-	/* camera */
-	unsigned symbologies; /* bit (1u << enum scan_symbology) */
-	bool inverted;        /* also read light-on-dark codes (phones) */
-	int uncertainty;      /* ZBar's video uncertainty, frames */
 };
 
 /* A source as the hub sees it. A shell gets one from the hub when it

@@ -168,15 +168,7 @@ try_open(struct sershell *s)
 	struct serial_settings line = {
 		.setting = setting,
 		.device = s->conf.device,
-		.baud = s->conf.baud,
-		.data_bits = s->conf.data_bits,
-		.stop_bits = s->conf.stop_bits,
-		.parity = s->conf.parity == 'O' ? SERIAL_PARITY_ODD
-		    : s->conf.parity == 'E'     ? SERIAL_PARITY_EVEN
-		                                : SERIAL_PARITY_NONE,
-		.flow = s->conf.flow == 'R' ? SERIAL_FLOW_RTSCTS
-		    : s->conf.flow == 'X'   ? SERIAL_FLOW_XONXOFF
-		                            : SERIAL_FLOW_NONE,
+		.line = s->conf.line,
 		.write = false,
 		.zero_is_eof = true, /* on_poll: a read of 0 is a hang-up */
 	};
@@ -213,7 +205,7 @@ try_open(struct sershell *s)
 	framer_reset(&s->fr);
 	s->backoff_ms = RETRY_MIN_MS;
 	snprintf(err, sizeof err, "%.100s, %s, %d baud", s->conf.device,
-	    c->dev.ops->name, s->conf.baud);
+	    c->dev.ops->name, s->conf.line.baud);
 	scan_source_state(s->src, "open", err);
 	uv_poll_start(&c->poll, UV_READABLE | UV_DISCONNECT, on_poll);
 }

@@ -43,7 +43,7 @@
 _Static_assert(KIOSK_ID_MAX < SSE_TERMINAL_MAX, "terminal ids fit in sse");
 
 struct term {
-	struct kiosk_terminal t; /* from the config */
+	struct termlist_entry t; /* from the config */
 	struct ratelimit *rl;    /* owned; one key: failures here */
 };
 
@@ -118,12 +118,12 @@ free_terms(struct kiosk *k)
 static int
 load_terms(struct kiosk *k, const struct config *cfg)
 {
-	struct kiosk_terminal list[KIOSK_TERMINALS_MAX];
+	struct termlist_entry list[KIOSK_TERMINALS_MAX];
 	struct term next[KIOSK_TERMINALS_MAX];
 	const char *problem;
 	size_t n;
 
-	if ((problem = kiosk_terminals_parse(cfg->kiosk_terminals, list, &n)) !=
+	if ((problem = termlist_parse(cfg->kiosk_terminals, list, &n)) !=
 	    NULL) {
 		log_warnx("kiosk.terminals: %s", problem);
 		return -1;

@@ -58,7 +58,7 @@ tty_open(struct serialdev *d, const struct serial_settings *s, char *err,
 {
 	struct termios t;
 
-	if (s->flow == SERIAL_FLOW_DTRDSR) {
+	if (s->line.flow == SERIAL_FLOW_DTRDSR) {
 		snprintf(err, errlen,
 		    "%s.flow: %.120s: dtrdsr needs the serial backend",
 		    s->setting, s->device);
@@ -80,18 +80,18 @@ tty_open(struct serialdev *d, const struct serial_settings *s, char *err,
 	}
 	/* raw: no echo, no CR -> LF (ICRNL), no line discipline */
 	cfmakeraw(&t);
-	cfsetispeed(&t, speed_of(s->baud));
-	cfsetospeed(&t, speed_of(s->baud));
+	cfsetispeed(&t, speed_of(s->line.baud));
+	cfsetospeed(&t, speed_of(s->line.baud));
 	t.c_cflag &= (tcflag_t) ~(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS);
-	t.c_cflag |= CLOCAL | CREAD | (s->data_bits == 7 ? CS7 : CS8);
-	if (s->parity != SERIAL_PARITY_NONE)
+	t.c_cflag |= CLOCAL | CREAD | (s->line.data_bits == 7 ? CS7 : CS8);
+	if (s->line.parity != SERIAL_PARITY_NONE)
 		t.c_cflag |=
-		    PARENB | (s->parity == SERIAL_PARITY_ODD ? PARODD : 0);
-	if (s->stop_bits == 2)
+		    PARENB | (s->line.parity == SERIAL_PARITY_ODD ? PARODD : 0);
+	if (s->line.stop_bits == 2)
 		t.c_cflag |= CSTOPB;
-	if (s->flow == SERIAL_FLOW_RTSCTS)
+	if (s->line.flow == SERIAL_FLOW_RTSCTS)
 		t.c_cflag |= CRTSCTS;
-	if (s->flow == SERIAL_FLOW_XONXOFF)
+	if (s->line.flow == SERIAL_FLOW_XONXOFF)
 		t.c_iflag |= IXON | IXOFF;
 	t.c_cc[VMIN] = s->zero_is_eof ? 1 : 0;
 	t.c_cc[VTIME] = 0;
@@ -99,9 +99,9 @@ tty_open(struct serialdev *d, const struct serial_settings *s, char *err,
 		snprintf(err, errlen,
 		    "%s.device: %.120s: cannot set the line (%d baud, %d%c%d, "
 		    "flow %s): %s",
-		    s->setting, s->device, s->baud, s->data_bits,
-		    "NOE"[s->parity], s -> stop_bits, flow_names[s->flow],
-		    strerror(errno));
+		    s->setting, s->device, s->line.baud, s->line.data_bits,
+		    "NOE"[s->line.parity], s -> line.stop_bits,
+		    flow_names[s->line.flow], strerror(errno));
 		fd_close(d);
 		return -1;
 	}
@@ -168,21 +168,24 @@ lsp_open(struct serialdev *d, const struct serial_settings *s, char *err,
 	    SP_OK)
 		return lsp_fail(d, s, "device", "cannot open", err, errlen);
 	/* one setting at a time, so that the error names the one refused */
-	snprintf(what, sizeof what, "cannot set %d baud", s->baud);
-	if (sp_set_baudrate(d->port, s->baud) != SP_OK)
+	snprintf(what, sizeof what, "cannot set %d baud", s->line.baud);
+	if (sp_set_baudrate(d->port, s->line.baud) != SP_OK)
 		return lsp_fail(d, s, "baud", what, err, errlen);
-	snprintf(what, sizeof what, "cannot set %d data bits", s->data_bits);
-	if (sp_set_bits(d->port, s->data_bits) != SP_OK)
+	snprintf(what, sizeof what, "cannot set %d data bits",
+	    s->line.data_bits);
+	if (sp_set_bits(d->port, s->line.data_bits) != SP_OK)
 		return lsp_fail(d, s, "data_bits", what, err, errlen);
 	snprintf(what, sizeof what, "cannot set parity %s",
-	    parity_names[s->parity]);
-	if (sp_set_parity(d->port, par[s->parity]) != SP_OK)
+	    parity_names[s->line.parity]);
+	if (sp_set_parity(d->port, par[s->line.parity]) != SP_OK)
 		return lsp_fail(d, s, "parity", what, err, errlen);
-	snprintf(what, sizeof what, "cannot set %d stop bits", s->stop_bits);
-	if (sp_set_stopbits(d->port, s->stop_bits) != SP_OK)
+	snprintf(what, sizeof what, "cannot set %d stop bits",
+	    s->line.stop_bits);
+	if (sp_set_stopbits(d->port, s->line.stop_bits) != SP_OK)
 		return lsp_fail(d, s, "stop_bits", what, err, errlen);
-	snprintf(what, sizeof what, "cannot set flow %s", flow_names[s->flow]);
-	if (sp_set_flowcontrol(d->port, fc[s->flow]) != SP_OK)
+	snprintf(what, sizeof what, "cannot set flow %s",
+	    flow_names[s->line.flow]);
+	if (sp_set_flowcontrol(d->port, fc[s->line.flow]) != SP_OK)
 		return lsp_fail(d, s, "flow", what, err, errlen);
 	if (sp_get_port_handle(d->port, &fd) != SP_OK)
 		return lsp_fail(d, s, "device", "no descriptor", err, errlen);

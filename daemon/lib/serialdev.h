@@ -30,14 +30,23 @@ enum serial_flow {
 	SERIAL_FLOW_DTRDSR /* libserialport only: termios has no DTR/DSR */
 };
 
-/* The line as the config asked for it. The callers validate the values
- * (config.c, scanconf.c); an unknown baud rate is 9600 on termios. */
+/* A serial line's settings: the one type of the printer's link keys and
+ * of each serial [scanner.NAME] section, parsed by config.c's key table,
+ * which checks the values (an unknown baud rate is 9600 on termios). A
+ * plain value. */
+struct serial_line {
+	int baud;      /* bits per second: 1200 .. 115200, a standard rate */
+	int data_bits; /* 7 or 8 */
+	int stop_bits; /* 1 or 2 */
+	enum serial_parity parity;
+	enum serial_flow flow;
+};
+
+/* What serialdev_open() needs: the line and how to open it. */
 struct serial_settings {
 	const char *setting; /* config section naming errors: "printer" */
 	const char *device;  /* borrowed for the open call only */
-	int baud, data_bits, stop_bits;
-	enum serial_parity parity;
-	enum serial_flow flow;
+	struct serial_line line;
 	bool write; /* read-write; else read-only */
 	/* termios: VMIN 1, so that on the non-blocking descriptor an empty
 	 * port reads EAGAIN and a read of 0 is a hang-up; else VMIN 0,

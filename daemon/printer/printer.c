@@ -625,7 +625,7 @@ try_open(struct printer *p)
 	p->conn = c;
 	p->last_error[0] = '\0';
 	log_info("printer: %s open (%s, %d baud, profile %s)", p->link.device,
-	    p->link.backend, p->link.line.baud, p->profile);
+	    p->link.backend, p->link.line.line.baud, p->profile);
 	p->backoff_ms = RETRY_MIN_MS;
 	p->sh = SH_IDLE;
 	start_round(p, WHY_POLL);
@@ -756,21 +756,7 @@ printer_new(uv_loop_t *loop, struct store *st, const struct config *cfg,
 	p->link.line = (struct serial_settings){
 		.setting = "printer",
 		.device = p->link.device,
-		.baud = cfg->printer_baud,
-		.data_bits = cfg->printer_data_bits,
-		.stop_bits = cfg->printer_stop_bits,
-		.parity = strcmp(cfg->printer_parity, "odd") == 0
-		    ? SERIAL_PARITY_ODD
-		    : strcmp(cfg->printer_parity, "even") == 0
-		    ? SERIAL_PARITY_EVEN
-		    : SERIAL_PARITY_NONE,
-		.flow = strcmp(cfg->printer_flow, "rtscts") == 0
-		    ? SERIAL_FLOW_RTSCTS
-		    : strcmp(cfg->printer_flow, "xonxoff") == 0
-		    ? SERIAL_FLOW_XONXOFF
-		    : strcmp(cfg->printer_flow, "dtrdsr") == 0
-		    ? SERIAL_FLOW_DTRDSR
-		    : SERIAL_FLOW_NONE,
+		.line = cfg->printer_line,
 		.write = true,
 		.zero_is_eof = false, /* VMIN 0: ask() drains until 0 */
 	};
@@ -888,7 +874,7 @@ printer_info(struct printer *p)
 	    p->sh == SH_OFF ? "disabled" : escstat_name(p->state), "available",
 	    p->sh != SH_OFF && escstat_printable(p->state), "backend",
 	    p->link.backend, "device", p->link.device, "baud",
-	    p->link.line.baud, "profile", pr ? pr->name : "", "text_path",
+	    p->link.line.line.baud, "profile", pr ? pr->name : "", "text_path",
 	    pr ? pprofile_text_name(pr->text) : "", "last_error", p->last_error,
 	    "queued", (json_int_t)store_print_pending(p->store), "checked_at",
 	    at);

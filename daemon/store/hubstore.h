@@ -22,6 +22,10 @@
 
 struct hubstore;
 
+/* Opens or creates the database at path and brings its schema up to date
+ * with PRAGMA user_version migrations (a hub made before versions were
+ * kept is version 0 and adopts version 1 as it is). NULL with err when it
+ * cannot be opened or migrated, or is newer than this motcuad knows. */
 struct hubstore *hubstore_open(const char *path, int busy_timeout_ms,
     char err[HUBSTORE_ERR_MAX]);
 void hubstore_close(struct hubstore *); /* NULL: no-op */

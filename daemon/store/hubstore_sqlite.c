@@ -12,56 +12,65 @@
 #include "store/hubstore.h"
 #include "core/textfold.h"
 
-static const char schema[] =
-    "CREATE TABLE IF NOT EXISTS hub_keys ("
-    " key TEXT PRIMARY KEY NOT NULL," /* idempotency key, hex */
-    " terminal TEXT NOT NULL,"
-    " at INTEGER NOT NULL"
-    ") WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS hub_dossiers ("
-    " code TEXT PRIMARY KEY NOT NULL,"
-    " terminal TEXT NOT NULL,"
-    " channel INTEGER NOT NULL,"
-    " delivery INTEGER NOT NULL,"
-    " status INTEGER NOT NULL,"
-    " received_at INTEGER NOT NULL,"
-    " due_at INTEGER,"
-    " apology_due_at INTEGER,"
-    " updated_at INTEGER NOT NULL,"
-    " rev INTEGER NOT NULL DEFAULT 0," /* upstream changes made here */
-    " last_seq INTEGER NOT NULL,"      /* terminal's last event applied */
-    " token_sha256 TEXT,"
-    " procedure_name TEXT,"
-    " masked_name TEXT NOT NULL,"
-    " collect_at TEXT,"
-    " record TEXT NOT NULL" /* the intake record as pushed */
-    ") WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS hub_dossiers_token"
-    " ON hub_dossiers(token_sha256);"
-    "CREATE INDEX IF NOT EXISTS hub_dossiers_terminal"
-    " ON hub_dossiers(terminal, received_at);"
-    "CREATE TABLE IF NOT EXISTS hub_events ("
-    " id INTEGER PRIMARY KEY,"
-    " code TEXT NOT NULL,"
-    " source TEXT NOT NULL," /* terminal name, or 'upstream' */
-    " at INTEGER NOT NULL,"
-    " status INTEGER NOT NULL,"
-    " applied INTEGER NOT NULL," /* 0: superseded by upstream */
-    " body TEXT"
-    ");"
-    "CREATE INDEX IF NOT EXISTS hub_events_code ON hub_events(code);"
-    "CREATE TABLE IF NOT EXISTS hub_changes ("
-    " seq INTEGER PRIMARY KEY," /* the pull cursor's position */
-    " terminal TEXT NOT NULL,"
-    " code TEXT NOT NULL,"
-    " status INTEGER NOT NULL,"
-    " rev INTEGER NOT NULL,"
-    " at INTEGER NOT NULL,"
-    " due_at INTEGER,"
-    " reason TEXT"
-    ");"
-    "CREATE INDEX IF NOT EXISTS hub_changes_terminal"
-    " ON hub_changes(terminal, seq);";
+/* The schema, one entry per version: migrations[i] takes user_version i
+ * to i + 1 inside one transaction. Append only; never edit a shipped one.
+ * Migration 1 is the schema hubs created before user_version was kept
+ * (version 0 with these tables): IF NOT EXISTS lets such a database adopt
+ * it unchanged, keeping its data. */
+static const char *const migrations[] = {
+	/* 1: the initial schema */
+	"CREATE TABLE IF NOT EXISTS hub_keys ("
+	" key TEXT PRIMARY KEY NOT NULL," /* idempotency key, hex */
+	" terminal TEXT NOT NULL,"
+	" at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS hub_dossiers ("
+	" code TEXT PRIMARY KEY NOT NULL,"
+	" terminal TEXT NOT NULL,"
+	" channel INTEGER NOT NULL,"
+	" delivery INTEGER NOT NULL,"
+	" status INTEGER NOT NULL,"
+	" received_at INTEGER NOT NULL,"
+	" due_at INTEGER,"
+	" apology_due_at INTEGER,"
+	" updated_at INTEGER NOT NULL,"
+	" rev INTEGER NOT NULL DEFAULT 0," /* upstream changes made here */
+	" last_seq INTEGER NOT NULL,"      /* terminal's last event applied */
+	" token_sha256 TEXT,"
+	" procedure_name TEXT,"
+	" masked_name TEXT NOT NULL,"
+	" collect_at TEXT,"
+	" record TEXT NOT NULL" /* the intake record as pushed */
+	") WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS hub_dossiers_token"
+	" ON hub_dossiers(token_sha256);"
+	"CREATE INDEX IF NOT EXISTS hub_dossiers_terminal"
+	" ON hub_dossiers(terminal, received_at);"
+	"CREATE TABLE IF NOT EXISTS hub_events ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL,"
+	" source TEXT NOT NULL," /* terminal name, or 'upstream' */
+	" at INTEGER NOT NULL,"
+	" status INTEGER NOT NULL,"
+	" applied INTEGER NOT NULL," /* 0: superseded by upstream */
+	" body TEXT"
+	");"
+	"CREATE INDEX IF NOT EXISTS hub_events_code ON hub_events(code);"
+	"CREATE TABLE IF NOT EXISTS hub_changes ("
+	" seq INTEGER PRIMARY KEY," /* the pull cursor's position */
+	" terminal TEXT NOT NULL,"
+	" code TEXT NOT NULL,"
+	" status INTEGER NOT NULL,"
+	" rev INTEGER NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" due_at INTEGER,"
+	" reason TEXT"
+	");"
+	"CREATE INDEX IF NOT EXISTS hub_changes_terminal"
+	" ON hub_changes(terminal, seq);",
+};
+
+#define HUB_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
 enum hq {
 	H_BEGIN,
@@ -185,6 +194,57 @@ bi(sqlite3_stmt *st, int i, int64_t v) /* 0: NULL */
 		sqlite3_bind_int64(st, i, v);
 }
 
+/* PRAGMA user_version, or -1. */
+static int
+schema_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Applies each missing migration in its own transaction. A database newer
+ * than this motcuad is refused: its tables may mean what we cannot tell. */
+static int
+migrate(sqlite3 *db, const char *path, char *err)
+{
+	char setv[64], *msg = NULL;
+	int v = schema_version(db);
+
+	if (v < 0) {
+		herr(err, "%s: %s", path, sqlite3_errmsg(db));
+		return -1;
+	}
+	if (v > HUB_SCHEMA_VERSION) {
+		herr(err,
+		    "%s: schema version %d is newer than this motcuad (%d)",
+		    path, v, HUB_SCHEMA_VERSION);
+		return -1;
+	}
+	for (; v < HUB_SCHEMA_VERSION; v++) {
+		snprintf(setv, sizeof setv, "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) ||
+		    sqlite3_exec(db, migrations[v], NULL, NULL, &msg) ||
+		    sqlite3_exec(db, setv, NULL, NULL, &msg) ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg)) {
+			herr(err, "%s: migration %d: %s", path, v + 1,
+			    msg != NULL ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			if (!sqlite3_get_autocommit(db))
+				sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct hubstore *
 hubstore_open(const char *path, int busy_timeout_ms, char err[HUBSTORE_ERR_MAX])
 {
@@ -207,10 +267,13 @@ hubstore_open(const char *path, int busy_timeout_ms, char err[HUBSTORE_ERR_MAX])
 	sqlite3_busy_timeout(h->db, busy_timeout_ms);
 	if (sqlite3_exec(h->db,
 	        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL,
-	        NULL, &msg) != SQLITE_OK ||
-	    sqlite3_exec(h->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
-		herr(err, "%s: %s", path, msg ? msg : "schema");
+	        NULL, &msg) != SQLITE_OK) {
+		herr(err, "%s: %s", path, msg ? msg : "pragmas");
 		sqlite3_free(msg);
+		hubstore_close(h);
+		return NULL;
+	}
+	if (migrate(h->db, path, err) == -1) {
 		hubstore_close(h);
 		return NULL;
 	}

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct kiosk_terminal t[KIOSK_TERMINALS_MAX];
+	struct termlist_entry t[KIOSK_TERMINALS_MAX];
 	char code[DCODE_TEXT_MAX + 1], again[DCODE_TEXT_MAX + 1];
 	char digits[KIOSK_FACTOR_LEN + 1], spec[1024];
 	struct scantext s;
@@ -51,7 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = size < sizeof spec - 1 ? size : sizeof spec - 1;
 	memcpy(spec, data, n);
 	spec[n] = '\0';
-	if (kiosk_terminals_parse(spec, t, &n) == NULL)
+	if (termlist_parse(spec, t, &n) == NULL)
 		for (size_t i = 0; i < n; i++)
 			assert(t[i].id[0] != '\0' &&
 			    strlen(t[i].id) <= KIOSK_ID_MAX);

@@ -283,8 +283,15 @@ def reload_terminals(d):
         ok("closed" in str(e), "the removed terminal's stream ends: " + str(e))
     with open(d.conf, "w", encoding="utf-8") as f:
         f.write(conf.replace("terminals = ", "terminals = Bad Id, "))
+    # The reload's own log line says it is over: a config with errors ends
+    # it with "config has errors, not reloading" instead of "configuration
+    # reloaded from"; count both, so an earlier reload's line is no answer.
+    done = ("configuration reloaded from", "config has errors, not reloading")
+    before = sum(d.logtext().count(x) for x in done)
     d.proc.send_signal(signal.SIGHUP)
-    time.sleep(0.5)
+    wait_for(lambda: sum(d.logtext().count(x) for x in done) > before,
+             what="the reload's log line")
+    ok("config has errors, not reloading" in d.logtext(), "the bad list is refused")
     eq(Stream(d, "lobby").status, 200, "a bad list is not applied")
 
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "harness.h"
+#include "scanner/scan.h" /* the symbology bits */
 
 #define CODE "[office]\nagency_code = 000.00.19.H49\n"
 
@@ -778,6 +779,110 @@ test_restart_diff(void **state)
 	config_cleanup(&a);
 }
 
+/* On reload every restart-only key of the table keeps its running value,
+ * whatever its type, and the reloadable ones take the new value. */
+static void
+test_keep_restart(void **state)
+{
+	struct config run, next, orig;
+	char *errs = NULL, buf[1024];
+	size_t i;
+	int restart = 0;
+	const char *changed =
+	    CODE "[server]\nlisten = 0.0.0.0:9090\n"
+	         "admin_socket = /tmp/a.sock\nadmin_socket_mode = 0600\n"
+	         "staff_listen = 127.0.0.1:9443\n"
+	         "staff_tls_cert = /tmp/c.pem\nstaff_tls_key = /tmp/k.pem\n"
+	         "max_connections = 100\n"
+	         "[store]\ndb_path = /tmp/x.db\n"
+	         "[sync]\nrole = hub\n"
+	         "[hub]\nlisten = 127.0.0.1:9444\ndb_path = /tmp/h.db\n"
+	         "tokens_file = /tmp/t\ntls_cert = /tmp/hc.pem\n"
+	         "tls_key = /tmp/hk.pem\n"
+	         "[kiosk]\ntest_endpoints = true\n"
+	         "[printer]\nenabled = true\nbackend = file\n"
+	         "device = /tmp/p\nbaud = 19200\ndata_bits = 7\n"
+	         "parity = even\nstop_bits = 2\nflow = rtscts\n"
+	         "[scanner]\ndedup_ms = 10\nterminals = c1\n"
+	         "[scanner.a]\ntype = serial\ndevice = /dev/ttyUSB0\n"
+	         "terminal = c1\n";
+
+	(void)state;
+	for (i = 0; i < config_key_count(); i++)
+		restart += config_key_restart(i);
+	assert_int_equal(restart, 24);
+	assert_int_equal(parse(CODE, &run, &errs), 0);
+	assert_int_equal(parse(CODE, &orig, &errs), 0);
+	if (parse(changed, &next, &errs) != 0)
+		fail_msg("refused: %s", errs);
+	/* the text above changes every restart-only key and the sections */
+	assert_int_equal(config_restart_diff(&run, &next, buf, sizeof(buf)),
+	    restart + 1);
+
+	config_keep_restart(&next, &run);
+	assert_int_equal(config_restart_diff(&orig, &next, buf, sizeof(buf)),
+	    0);
+	assert_string_equal(buf, "");
+	assert_false(next.printer_enabled);
+	assert_int_equal(next.nscanners, 0);
+	assert_int_equal(next.max_connections, 100); /* reloadable: new */
+	/* running got next's values, to be freed with it */
+	assert_int_equal(config_restart_diff(&orig, &run, NULL, 0),
+	    restart + 1);
+	assert_string_equal(run.listen, "0.0.0.0:9090");
+	config_cleanup(&run);
+	config_cleanup(&next);
+	config_cleanup(&orig);
+}
+
+/* The printer's link keys and a serial scanner's fill the one serial
+ * line type; each keeps its own words and messages. */
+static void
+test_serial_line(void **state)
+{
+	struct config c;
+	char *errs = NULL;
+
+	(void)state;
+	assert_int_equal(parse(CODE, &c, &errs), 0);
+	assert_int_equal(c.printer_line.baud, 9600);
+	assert_int_equal(c.printer_line.data_bits, 8);
+	assert_int_equal(c.printer_line.stop_bits, 1);
+	assert_int_equal(c.printer_line.parity, SERIAL_PARITY_NONE);
+	assert_int_equal(c.printer_line.flow, SERIAL_FLOW_DTRDSR);
+	config_cleanup(&c);
+	assert_int_equal(parse(CODE "[printer]\nbaud = 115200\ndata_bits = 7\n"
+	                            "parity = odd\nstop_bits = 2\n"
+	                            "flow = xonxoff\n",
+	                     &c, &errs),
+	    0);
+	assert_int_equal(c.printer_line.baud, 115200);
+	assert_int_equal(c.printer_line.data_bits, 7);
+	assert_int_equal(c.printer_line.stop_bits, 2);
+	assert_int_equal(c.printer_line.parity, SERIAL_PARITY_ODD);
+	assert_int_equal(c.printer_line.flow, SERIAL_FLOW_XONXOFF);
+	config_cleanup(&c);
+	expect_bad("printer", "baud", "19201",
+	    "not 9600, 19200, 38400, 57600 or 115200: '19201'");
+	expect_bad("printer", "baud", "4800",
+	    "out of range 9600..115200: '4800'");
+	expect_bad("printer", "parity", "mark",
+	    "not none, odd or even: 'mark'");
+	expect_bad("printer", "flow", "hw",
+	    "not none, rtscts, dtrdsr or xonxoff: 'hw'");
+	expect_bad("printer", "parity", "", "not none, odd or even");
+	/* a scanner has no dtrdsr: its own words and message */
+	expect_errors(CODE "[scanner]\nterminals = c1\n"
+	                   "[scanner.a]\ntype = serial\ndevice = /dev/x\n"
+	                   "terminal = c1\nflow = dtrdsr\n",
+	    "t.conf:9: scanner.a.flow: expected none, xonxoff or rtscts: "
+	    "'dtrdsr'");
+	expect_errors(CODE "[scanner]\nterminals = c1\n"
+	                   "[scanner.a]\ntype = serial\ndevice = /dev/x\n"
+	                   "terminal = c1\nparity = mark\n",
+	    "t.conf:9: scanner.a.parity: expected none, even or odd: 'mark'");
+}
+
 /* [scanner.NAME] sections: defaults, every key, terminals. */
 static void
 test_scanner_sections(void **state)
@@ -812,11 +917,11 @@ test_scanner_sections(void **state)
 	assert_int_equal(c.scanners[0].kind, SCAN_SERIAL);
 	assert_string_equal(c.scanners[0].device, "/dev/ttyUSB0");
 	assert_string_equal(c.scanners[0].terminal, "clerk1");
-	assert_int_equal(c.scanners[0].baud, 19200);
-	assert_int_equal(c.scanners[0].parity, 'E');
-	assert_int_equal(c.scanners[0].data_bits, 7);
-	assert_int_equal(c.scanners[0].stop_bits, 2);
-	assert_int_equal(c.scanners[0].flow, 'R');
+	assert_int_equal(c.scanners[0].line.baud, 19200);
+	assert_int_equal(c.scanners[0].line.parity, SERIAL_PARITY_EVEN);
+	assert_int_equal(c.scanners[0].line.data_bits, 7);
+	assert_int_equal(c.scanners[0].line.stop_bits, 2);
+	assert_int_equal(c.scanners[0].line.flow, SERIAL_FLOW_RTSCTS);
 	assert_string_equal(c.scanners[0].suffix, "\t");
 	assert_int_equal(c.scanners[0].max_line, 64);
 	assert_int_equal(c.scanners[1].kind, SCAN_HID);
@@ -825,7 +930,7 @@ test_scanner_sections(void **state)
 	assert_int_equal(c.scanners[1].max_key_gap_ms, 60);
 	assert_int_equal(c.scanners[1].max_scan_ms, 900);
 	assert_int_equal(c.scanners[1].min_len, 6);
-	assert_int_equal(c.scanners[1].baud, 9600); /* defaults */
+	assert_int_equal(c.scanners[1].line.baud, 9600); /* defaults */
 	assert_string_equal(c.scanners[1].suffix, "\r\n");
 	assert_int_equal(c.scanners[1].max_line, 512);
 	assert_int_equal(c.scanners[2].kind, SCAN_CAMERA);
@@ -888,6 +993,20 @@ test_scanner_errors(void **state)
 	                   "terminal = c1\nsymbologies = qr, pdf417\n",
 	    "t.conf:9: scanner.a.symbologies: expected a list of code128, qr, "
 	    "ean13, code39, itf: 'qr, pdf417'");
+	expect_errors(CODE "[scanner]\nterminals = c1\n"
+	                   "[scanner.a]\ntype = serial\ndevice = /dev/x\n"
+	                   "terminal = C1\n",
+	    "t.conf:8: scanner.a.terminal: a terminal id has only a-z, 0-9, "
+	    "'_' and '-': 'C1'");
+	expect_errors(CODE "[scanner]\nterminals = c1\n"
+	                   "[scanner.a]\ntype = serial\ndevice = /dev/x\n"
+	                   "terminal = c1\n"
+	                   "terminal2 = 0123456789012345678901234567890123\n",
+	    "t.conf:9: scanner.a.terminal2: unknown key");
+	expect_errors(CODE "[scanner.a]\ntype = serial\ndevice = /dev/x\n"
+	                   "terminal = 01234567890123456789012345678901\n",
+	    "t.conf:6: scanner.a.terminal: a terminal id of 1 to 31 bytes: "
+	    "'01234567890123456789012345678901'");
 	/* required keys, and a terminal that exists */
 	expect_errors(CODE "[scanner.a]\ntype = serial\n",
 	    "t.conf:3: scanner.a.device: required key is missing\n"
@@ -1043,6 +1162,8 @@ main(void)
 		cmocka_unit_test(test_staff_listener),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_restart_diff),
+		cmocka_unit_test(test_keep_restart),
+		cmocka_unit_test(test_serial_line),
 		cmocka_unit_test(test_scanner_sections),
 		cmocka_unit_test(test_scanner_errors),
 		cmocka_unit_test(test_two_boms),

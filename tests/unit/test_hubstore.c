@@ -283,6 +283,79 @@ test_push_whole_or_nothing(void **state)
 	assert_int_equal(status_of(h, "000.00.19.H49-260105-0011", NULL), 2);
 }
 
+/* Sets user_version on the closed database at dbpath. */
+static void
+set_version(int v)
+{
+	char sql[64];
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static int
+get_version(void)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int v;
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A hub made before versions were kept has today's tables at
+ * user_version 0: it migrates to 1 and keeps its dossiers. */
+static void
+test_migrate_unversioned(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024], err[HUBSTORE_ERR_MAX];
+	const char *items[1] = { a };
+	struct sp_push_result r[1];
+
+	item_new(a, sizeof a, 21, "Lê Văn Cường");
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	assert_int_equal(r[0].result, SP_OK);
+	hubstore_close(h);
+	*state = NULL;
+	assert_int_equal(get_version(), 1);
+	set_version(0);
+	assert_non_null(h = hubstore_open(dbpath, 1000, err));
+	*state = h;
+	assert_int_equal(get_version(), 1);
+	assert_int_equal(status_of(h, "000.00.19.H49-260105-0021", NULL), 2);
+	/* the same key again is still known: hub_keys kept too */
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	assert_int_equal(r[0].result, SP_DUPLICATE);
+}
+
+/* A database written by a newer motcuad is refused, not guessed at. */
+static void
+test_newer_version_refused(void **state)
+{
+	char err[HUBSTORE_ERR_MAX] = "";
+
+	hubstore_close(*state);
+	*state = NULL;
+	set_version(99);
+	assert_null(hubstore_open(dbpath, 1000, err));
+	assert_non_null(strstr(err,
+	    "schema version 99 is newer than this "
+	    "motcuad (1)"));
+	assert_int_equal(get_version(), 99);
+}
+
 int
 main(void)
 {
@@ -298,6 +371,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lookup_and_codes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_push_whole_or_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_unversioned, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_newer_version_refused,
 		    setup, teardown),
 	};
 

@@ -26,20 +26,20 @@
 #define AGENCY "000.00.19.H49"
 #define PROC   "1.001193.000.00.00.H49"
 
-/* --- terminals ---------------------------------------------------------- */
+/* --- terminals (core/termlist.c) ---------------------------------------- */
 
 static void
 test_terminals(void **state)
 {
-	struct kiosk_terminal t[KIOSK_TERMINALS_MAX];
+	struct termlist_entry t[KIOSK_TERMINALS_MAX];
 	size_t n = 99;
 
 	(void)state;
-	assert_null(kiosk_terminals_parse("", t, &n));
+	assert_null(termlist_parse("", t, &n));
 	assert_int_equal(n, 0);
-	assert_null(kiosk_terminals_parse("   ", t, &n));
+	assert_null(termlist_parse("   ", t, &n));
 	assert_int_equal(n, 0);
-	assert_null(kiosk_terminals_parse(
+	assert_null(termlist_parse(
 	    " hall-1 , hall_2@127.0.0.1 ,lobby@[::1]/7, x@10.1.2.3/600", t,
 	    &n));
 	assert_int_equal(n, 4);
@@ -62,13 +62,13 @@ test_terminals_bad(void **state)
 	static const char *const bad[] = { "Hall", "a,,b", "a,", ",a", "a@",
 		"a@300.1.1.1", "a@host", "a/0", "a/601", "a/x", "a/",
 		"seventeen-chars-x", "a b", "a,a", "@1.2.3.4", "é" };
-	struct kiosk_terminal t[KIOSK_TERMINALS_MAX];
+	struct termlist_entry t[KIOSK_TERMINALS_MAX];
 	char many[512] = "";
 	size_t n;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		const char *why = kiosk_terminals_parse(bad[i], t, &n);
+		const char *why = termlist_parse(bad[i], t, &n);
 
 		if (why == NULL)
 			fail_msg("accepted '%s'", bad[i]);
@@ -77,7 +77,7 @@ test_terminals_bad(void **state)
 	for (int i = 0; i < KIOSK_TERMINALS_MAX + 1; i++)
 		snprintf(many + strlen(many), sizeof many - strlen(many),
 		    "%st%d", i ? "," : "", i);
-	assert_string_equal(kiosk_terminals_parse(many, t, &n),
+	assert_string_equal(termlist_parse(many, t, &n),
 	    "more than 32 terminals");
 }
 

@@ -30,9 +30,7 @@ settings(const char *device)
 {
 	return (struct serial_settings){ .setting = "scanner.desk",
 		.device = device,
-		.baud = 9600,
-		.data_bits = 8,
-		.stop_bits = 1 };
+		.line = { .baud = 9600, .data_bits = 8, .stop_bits = 1 } };
 }
 
 static void
@@ -73,11 +71,11 @@ tty_settings(void **state)
 
 	(void)state;
 	s = settings(pty(&m));
-	s.baud = 115200;
-	s.data_bits = 7;
-	s.parity = SERIAL_PARITY_ODD;
-	s.stop_bits = 2;
-	s.flow = SERIAL_FLOW_XONXOFF;
+	s.line.baud = 115200;
+	s.line.data_bits = 7;
+	s.line.parity = SERIAL_PARITY_ODD;
+	s.line.stop_bits = 2;
+	s.line.flow = SERIAL_FLOW_XONXOFF;
 	s.zero_is_eof = true;
 	assert_int_equal(serialdev_open(&d, serialdev_backend("tty", s.device),
 	                     &s, err, sizeof err),
@@ -109,7 +107,7 @@ tty_settings(void **state)
 	/* the printer's: read-write, 8N1, VMIN 0 */
 	s = settings(s.device);
 	s.write = true;
-	s.flow = SERIAL_FLOW_RTSCTS;
+	s.line.flow = SERIAL_FLOW_RTSCTS;
 	assert_int_equal(serialdev_open(&d, serialdev_backend("tty", s.device),
 	                     &s, err, sizeof err),
 	    0);
@@ -153,7 +151,7 @@ errors_name_key_and_device(void **state)
 
 	s.device = pty(&m);
 	s.setting = "printer";
-	s.flow = SERIAL_FLOW_DTRDSR;
+	s.line.flow = SERIAL_FLOW_DTRDSR;
 	assert_int_equal(serialdev_open(&d, serialdev_backend(NULL, s.device),
 	                     &s, err, sizeof err),
 	    -1);

@@ -59,6 +59,7 @@ CORE_OBJ := $(DAEMON_LIB_SRC:%.c=$(BUILD)/obj/%.o) $(ASSET_OBJ)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
+REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 LIBCORE := $(BUILD)/libmotcua.a
 
 .PHONY: all deps check unit-check system-check run fuzz bench bench-sync bench-decode clean format \
@@ -114,9 +115,17 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS) -lcmocka
 
-# make check: every unit test binary, then the system test against the
-# real daemon; tests/run prints the one summary line.
-check: deps all $(UNIT_BIN)
+# Each fuzz target with a plain main() (tests/fuzz/replay.c), built by the
+# normal compiler: make check replays its seed corpus (tests/fuzz/corpus/T)
+# as a regression test, and every target keeps compiling without clang.
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBCORE) \
+	    $(LIBS)
+
+# make check: every unit test binary, every fuzz corpus replay, then the
+# system tests against the real daemon; tests/run prints the one summary line.
+check: deps all $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run $(BUILD)
 
 run: deps all

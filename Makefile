@@ -111,9 +111,17 @@ $(BUILD)/motcuad: $(DAEMON_OBJ) $(LIBCORE)
 $(BUILD)/motcua: $(CLI_OBJ) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBCORE)
+# The unit tests' shared store fixture (tests/unit/fixture.h), an archive so
+# that only the tests that use it link it and the store.
+UNIT_FIXTURE := $(BUILD)/obj/tests/unit/libfixture.a
+$(UNIT_FIXTURE): $(BUILD)/obj/tests/unit/fixture.o
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_FIXTURE) $(LIBCORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNIT_FIXTURE) $(LIBCORE) \
+	    $(LIBS) -lcmocka
 
 # Each fuzz target with a plain main() (tests/fuzz/replay.c), built by the
 # normal compiler: make check replays its seed corpus (tests/fuzz/corpus/T)
@@ -188,4 +196,5 @@ format-check:
 clean:
 	rm -rf build
 
--include $(CORE_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
+	$(BUILD)/obj/tests/unit/fixture.d

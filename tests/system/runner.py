@@ -25,7 +25,9 @@ own set-up and tear-down to main() as a function of (args, run):
 
 main() parses --build (made absolute against the repository root, so the
 test runs the same from any directory) and --keep, and ends with the line
-tests/run sums, "N passed, N failed", and exit status 1 if anything failed.
+tests/run sums, "N passed, N failed", and exit status 1 if anything failed;
+an exception that escapes the session (a tear-down that failed) is one more
+failure, printed with its traceback, not a lost summary line.
 
 Not a test file itself (tests/run picks up test_*.py only).
 """
@@ -35,6 +37,7 @@ import http.client
 import os
 import socket
 import time
+import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -151,5 +154,9 @@ def main(session, options=None, keep=True):
     if not os.path.isabs(args.build):
         args.build = os.path.join(ROOT, args.build)
     run = Run()
-    session(args, run)
+    try:
+        session(args, run)
+    except Exception as e:  # noqa: BLE001 - a failed tear-down still sums up
+        traceback.print_exc()
+        run.fail("session", e)
     return run.summary()

@@ -60,6 +60,7 @@ CORE_OBJ := $(DAEMON_LIB_SRC:%.c=$(BUILD)/obj/%.o) $(ASSET_OBJ)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
+REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 LIBCORE := $(BUILD)/libmotcua.a
 
 .PHONY: all deps check unit-check system-check run fuzz bench bench-sync bench-decode clean format \
@@ -111,13 +112,29 @@ $(BUILD)/motcuad: $(DAEMON_OBJ) $(LIBCORE)
 $(BUILD)/motcua: $(CLI_OBJ) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBCORE)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS) -lcmocka
+# The unit tests' shared store fixture (tests/unit/fixture.h), an archive so
+# that only the tests that use it link it and the store.
+UNIT_FIXTURE := $(BUILD)/obj/tests/unit/libfixture.a
+$(UNIT_FIXTURE): $(BUILD)/obj/tests/unit/fixture.o
+	@rm -f $@
+	ar rcs $@ $^
 
-# make check: every unit test binary, then the system test against the
-# real daemon; tests/run prints the one summary line.
-check: deps all $(UNIT_BIN)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_FIXTURE) $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNIT_FIXTURE) $(LIBCORE) \
+	    $(LIBS) -lcmocka
+
+# Each fuzz target with a plain main() (tests/fuzz/replay.c), built by the
+# normal compiler: make check replays its seed corpus (tests/fuzz/corpus/T)
+# as a regression test, and every target keeps compiling without clang.
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBCORE) \
+	    $(LIBS)
+
+# make check: every unit test binary, every fuzz corpus replay, then the
+# system tests against the real daemon; tests/run prints the one summary line.
+check: deps all $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run $(BUILD)
 
 run: deps all
@@ -181,4 +198,5 @@ format-check:
 clean:
 	rm -rf build
 
--include $(CORE_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
+	$(BUILD)/obj/tests/unit/fixture.d

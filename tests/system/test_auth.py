@@ -6,7 +6,6 @@ the routes, a public listener without staff routes, and the audit log.
 
 Ends with the line "N passed, N failed" like every test binary.
 """
-import argparse
 import http.client
 import json
 import os
@@ -17,7 +16,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import Daemon, free_port, ROOT  # noqa: E402
+from runner import ROOT, Tests, eq, free_port, main, ok  # noqa: E402
+from test_daemon import Daemon  # noqa: E402
 
 PROC = "1.001612.000.00.00.H49"
 PASSWORDS = {"boss": "admin-pass-1", "clerk": "clerk-pass-1", "lan": "staff-pass-1",
@@ -102,23 +102,9 @@ lockout_max_s = 4
         return p
 
 
-RESULTS = []
+RESULTS = Tests()
+test = RESULTS.add
 STATE = {}
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
-
-
-def eq(a, b, msg=""):
-    if a != b:
-        raise AssertionError(f"{msg}: expected {b!r}, got {a!r}")
-
-
-def ok(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
 
 
 def setup(d):
@@ -580,67 +566,43 @@ def tls_listener(build, tmp):
         eq(d.stop(), 0, "the TLS daemon stops cleanly")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+def session(args, run):
+    build = args.build
     tmp = tempfile.mkdtemp(prefix="motcua-auth-")
     d = AuthDaemon(build, tmp)
-    passed = failed = 0
     try:
-        d.start()
-        setup(d)
-        for fn in RESULTS:
-            try:
-                fn(d)
-                print("ok  ", fn.__name__)
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", e)
-                failed += 1
-        if shutil.which("openssl"):
-            tmp2 = tempfile.mkdtemp(prefix="motcua-auth-tls-")
-            try:
-                tls_listener(build, tmp2)
-                print("ok   tls_listener")
-                passed += 1
-            except Exception as e:  # noqa: BLE001
-                print("FAIL tls_listener:", e)
-                failed += 1
-            finally:
-                shutil.rmtree(tmp2, ignore_errors=True)
-        if d.proc and d.proc.poll() is None:
-            # stop while sign-ins wait for their hash: answered, no crash
-            ts, out = burst(d.staff_port, 20)
-            time.sleep(0.05)
-            rc = d.stop()
-            for t in ts:
-                t.join(30)
-            if rc != 0 or any(o[0] not in (200, 503, None) for o in out):
-                print("FAIL stop_during_sign_ins:", rc, out)
-                failed += 1
-            else:
-                print("ok   stop_during_sign_ins")
-                passed += 1
-    except Exception as e:  # noqa: BLE001
-        print("FAIL start:", e)
-        failed += 1
+        with run.guard("start"):
+            d.start()
+            setup(d)
+            run.each(RESULTS, d)
+            if shutil.which("openssl"):
+                tmp2 = tempfile.mkdtemp(prefix="motcua-auth-tls-")
+                try:
+                    run.case("tls_listener", tls_listener, build, tmp2)
+                finally:
+                    shutil.rmtree(tmp2, ignore_errors=True)
+            if d.proc and d.proc.poll() is None:
+                # stop while sign-ins wait for their hash: answered, no crash
+                ts, out = burst(d.staff_port, 20)
+                time.sleep(0.05)
+                rc = d.stop()
+                for t in ts:
+                    t.join(30)
+                if rc != 0 or any(o[0] not in (200, 503, None) for o in out):
+                    run.fail("stop_during_sign_ins", rc, out)
+                else:
+                    run.ok("stop_during_sign_ins")
     finally:
         if d.proc and d.proc.poll() is None:
             rc = d.stop()
             if rc != 0:
-                print("FAIL motcuad exit status", rc)
-                failed += 1
-        if failed:
+                run.fail("motcuad exit status", rc)
+        if run.failed:
             print("--- motcuad log ---")
             print(d.logtext()[-4000:])
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session))

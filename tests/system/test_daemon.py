@@ -4,7 +4,6 @@
 
 Ends with the line "N passed, N failed" like every test binary.
 """
-import argparse
 import http.client
 import json
 import os
@@ -17,44 +16,14 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from runner import (ROOT, Tests, UnixHTTPConnection, eq, free_port, main, ok,  # noqa: F401
+                    wait_for)
+
 STRICT = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4}$")
 AGENCY = "000.00.19.H49"
 OWNER = "Nguyễn Văn An"
 ID_NO = "031234567890"
 PHONE = "0912345678"
-
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path, timeout=30):
-        super().__init__("localhost", timeout=timeout)
-        self.path = path
-
-    def connect(self):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(self.timeout)
-        s.connect(self.path)
-        self.sock = s
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_for(cond, timeout=10.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if cond():
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class Daemon:
@@ -138,22 +107,8 @@ miss_burst = {miss_burst}
             return f.read()
 
 
-RESULTS = []
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
-
-
-def eq(a, b, msg=""):
-    if a != b:
-        raise AssertionError(f"{msg}: expected {b!r}, got {a!r}")
-
-
-def ok(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
+RESULTS = Tests()
+test = RESULTS.add
 
 
 # ---------------------------------------------------------------- tests
@@ -450,39 +405,22 @@ def no_personal_data_in_logs(d):
         ok(secret not in text, "log contains " + secret)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+def session(args, run):
     tmp = tempfile.mkdtemp(prefix="motcua-sys-")
-    d = Daemon(build, tmp)
-    passed = failed = 0
+    d = Daemon(args.build, tmp)
     try:
-        d.start()
-        for fn in RESULTS:
-            try:
-                fn(d)
-                print("ok  ", fn.__name__)
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", e)
-                failed += 1
-    except Exception as e:  # noqa: BLE001
-        print("FAIL start:", e)
-        failed += 1
+        with run.guard("start"):
+            d.start()
+            run.each(RESULTS, d)
     finally:
         if d.proc and d.proc.poll() is None:
             d.stop()
-        if failed:
+        if run.failed:
             print("--- motcuad log ---")
             print(d.logtext()[-4000:])
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session))

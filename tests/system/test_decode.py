@@ -5,7 +5,6 @@ missing file and a false positive. Checks the text and JSON output and
 the exit codes (0 found, 1 nothing found, 2 usage). No daemon needed.
 Ends with "N passed, N failed".
 """
-import argparse
 import json
 import os
 import shutil
@@ -13,25 +12,17 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from runner import ROOT, Tests, main, ok
+
 DATA = os.path.join(ROOT, "tests", "data", "barcodes")
 QR13 = "http://google.com/gwt/n?u=bluenile.com"
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS = Tests()
+test = TESTS.add
 
 
 def eq(a, b, msg=""):
     if a != b:
         raise AssertionError(f"{msg}: {a!r} != {b!r}")
-
-
-def ok(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
 
 
 class Env:
@@ -139,28 +130,14 @@ def symbology_option(e):
     eq((rc, out), (0, "ean13-1/4.png: ean13: 5449000039231\n"), "ean13 on")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    args = ap.parse_args()
-    build = args.build if os.path.isabs(args.build) else os.path.join(ROOT, args.build)
+def session(args, run):
     tmp = tempfile.mkdtemp(prefix="motcua-decode-")
-    e = Env(build, tmp)
-    passed = failed = 0
+    e = Env(args.build, tmp)
     try:
-        for fn in TESTS:
-            try:
-                fn(e)
-                print("ok  ", fn.__name__)
-                passed += 1
-            except Exception as ex:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", ex)
-                failed += 1
+        run.each(TESTS, e)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session, keep=False))

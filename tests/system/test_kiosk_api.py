@@ -3,7 +3,6 @@
 motcuad with kiosk terminals, driven over loopback HTTP, raw event-stream
 sockets and the motcua CLI. Ends with "N passed, N failed".
 """
-import argparse
 import json
 import os
 import shutil
@@ -14,7 +13,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import ROOT, Daemon, eq, ok, wait_for  # noqa: E402
+from runner import Tests, eq, main, ok, wait_for  # noqa: E402
+from test_daemon import Daemon  # noqa: E402
 
 KIOSK = """[kiosk]
 terminals = hall-1, hall-2, pinned@127.0.0.9, gone
@@ -67,12 +67,8 @@ class Stream:
         self.s.close()
 
 
-RESULTS = []
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
+RESULTS = Tests()
+test = RESULTS.add
 
 
 def setup(d):
@@ -295,39 +291,23 @@ def reload_terminals(d):
     eq(Stream(d, "lobby").status, 200, "a bad list is not applied")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+def session(args, run):
     tmp = tempfile.mkdtemp(prefix="motcua-kiosk-")
-    d = Daemon(build, tmp)
+    d = Daemon(args.build, tmp)
     d.write_conf(extra=KIOSK)
-    passed = failed = 0
     try:
-        d.start()
-        setup(d)
-        for fn in RESULTS:
-            try:
-                fn(d)
-                print("ok  ", fn.__name__)
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", e)
-                failed += 1
-    except Exception as e:  # noqa: BLE001
-        print("FAIL start:", e)
-        failed += 1
+        with run.guard("start"):
+            d.start()
+            setup(d)
+            run.each(RESULTS, d)
     finally:
         if d.proc and d.proc.poll() is None:
             d.stop()
-        if failed:
+        if run.failed:
             print("--- motcuad log ---")
             print(d.logtext()[-4000:])
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session, keep=False))

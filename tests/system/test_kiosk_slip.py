@@ -16,29 +16,8 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_for(cond, timeout=10.0, what="condition"):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            if cond():
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
+from runner import ROOT, free_port, main, wait_for
 
 
 class Daemon:
@@ -148,23 +127,10 @@ def test_no_printer_no_button(build):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def main():
-    build = "build"
-    if "--build" in sys.argv:
-        build = sys.argv[sys.argv.index("--build") + 1]
-    build = build if os.path.isabs(build) else os.path.join(ROOT, build)
-    passed = failed = 0
+def session(args, run):
     for t in (test_slip_is_queued_and_printed, test_no_printer_no_button):
-        try:
-            t(build)
-            print("ok  ", t.__name__)
-            passed += 1
-        except Exception as e:  # noqa: BLE001 - report and go on
-            print("FAIL", t.__name__ + ":", repr(e))
-            failed += 1
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        run.case(t.__name__, t, args.build, why=repr)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session, keep=False))

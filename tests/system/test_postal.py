@@ -16,7 +16,6 @@ over TCP. Then, on a second daemon with the printer's "file" backend, the
 receipt and manifest are print jobs written to that file. Ends with the
 line "N passed, N failed".
 """
-import argparse
 import http.client
 import json
 import os
@@ -29,7 +28,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import ROOT, Daemon, eq, ok  # noqa: E402
+from runner import ROOT, Tests, eq, main, ok  # noqa: E402
+from test_daemon import Daemon  # noqa: E402
 from test_auth import AuthDaemon, Staff  # noqa: E402
 
 PROC = "1.001612.000.00.00.H49"
@@ -45,13 +45,9 @@ PHONE = "0912345678"
 ID_NO = "022190001234"
 GIVER, RECEIVER = "Lê Văn Giao", "Phạm Thị Nhận"
 
-RESULTS = []
+RESULTS = Tests()
+test = RESULTS.add
 STATE = {}
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
 
 
 def s10(serial, ind="RR"):
@@ -868,52 +864,30 @@ def print_to_file_backend(build):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    build = os.path.abspath(args.build)
+def session(args, run):
+    build = args.build
     tmp = tempfile.mkdtemp(prefix="motcua-postal-")
     d = AuthDaemon(build, tmp)
     d.write_conf(extra=f"[printer]\nenabled = false\ndata_dir = {ROOT}/data/printer\n")
-    passed = failed = 0
     try:
-        d.start()
-        setup(d)
-        for fn in RESULTS:
-            try:
-                fn(d)
-                print("ok  ", fn.__name__)
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", e)
-                failed += 1
-    except Exception as e:  # noqa: BLE001
-        print("FAIL start:", e)
-        failed += 1
+        with run.guard("start"):
+            d.start()
+            setup(d)
+            run.each(RESULTS, d)
     finally:
         if d.proc and d.proc.poll() is None:
             rc = d.stop()
             if rc != 0:
-                print("FAIL motcuad exit status", rc)
-                failed += 1
+                run.fail("motcuad exit status", rc)
     try:
-        print_to_file_backend(build)
-        print("ok   print_to_file_backend")
-        passed += 1
-    except Exception as e:  # noqa: BLE001
-        print("FAIL print_to_file_backend:", e)
-        failed += 1
+        run.case("print_to_file_backend", print_to_file_backend, build)
     finally:
-        if failed:
+        if run.failed:
             print("--- motcuad log ---")
             print(d.logtext()[-3000:])
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session))

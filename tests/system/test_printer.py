@@ -7,7 +7,6 @@ to UTF-8), the preview PNG decoded by ZBar (zbarimg), status faults,
 the durable queue across a restart and a printer unplugged mid-job, and
 template errors at reload. Ends with "N passed, N failed".
 """
-import argparse
 import json
 import os
 import re
@@ -20,7 +19,8 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import escpos  # noqa: E402
 from fake_printer import FakePrinter  # noqa: E402
-from test_daemon import ROOT, Daemon, eq, free_port, ok, wait_for  # noqa: E402
+from runner import ROOT, Tests, eq, free_port, main, ok, wait_for  # noqa: E402
+from test_daemon import Daemon  # noqa: E402
 
 OWNER = "Trần Thị Ngọc Ánh"
 ID_NO = "031234567890"
@@ -31,12 +31,8 @@ PROC_NAME = "Đăng ký kinh doanh hộ kinh doanh"
 DOCS = ["Giấy đề nghị đăng ký hộ kinh doanh", "Bản sao Căn cước công dân",
         "Hợp đồng thuê địa điểm kinh doanh"]
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS = Tests()
+test = TESTS.add
 
 
 class Env:
@@ -359,41 +355,24 @@ def serial_backend_reports_a_missing_port(e):
         other.stop()
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+def session(args, run):
     tmp = tempfile.mkdtemp(prefix="motcua-prn-")
-    e = Env(build, tmp)
-    passed = failed = 0
+    e = Env(args.build, tmp)
     try:
-        e.d.start()
-        setup_catalogue(e)
-        for fn in TESTS:
-            try:
-                fn(e)
-                print("ok  ", fn.__name__)
-                passed += 1
-            except Exception as ex:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", ex)
-                failed += 1
-    except Exception as ex:  # noqa: BLE001
-        print("FAIL start:", ex)
-        failed += 1
+        with run.guard("start"):
+            e.d.start()
+            setup_catalogue(e)
+            run.each(TESTS, e)
     finally:
         if e.d.proc and e.d.proc.poll() is None:
             e.d.stop()
         e.fake.close()
-        if failed:
+        if run.failed:
             print("--- motcuad log ---")
             print(e.d.logtext()[-6000:])
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session))

@@ -7,7 +7,6 @@ Every expected number below was worked out by hand from the fixture; the
 comments name the dossiers (by the last digits of their codes) behind it.
 Ends with the line "N passed, N failed".
 """
-import argparse
 import csv
 import io
 import json
@@ -19,18 +18,15 @@ import tempfile
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import ROOT, Daemon, eq, ok  # noqa: E402
+from runner import ROOT, Tests, UnixHTTPConnection, eq, main, ok  # noqa: E402
+from test_daemon import Daemon  # noqa: E402
 
 FIXTURE = os.path.join(ROOT, "tests/system/fixtures/reports-2021-04.jsonl")
 NO_DUE = "000.00.19.H49-210406-0001"  # stored without a due date
 APRIL = {"from": "2021-04-01", "to": "2021-04-30"}
 
-RESULTS = []
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
+RESULTS = Tests()
+test = RESULTS.add
 
 
 def q(path, **args):
@@ -50,7 +46,6 @@ def get_raw(d, url):
 def get_bytes(d, path, **args):
     """The raw body (request() decodes JSON; CSV and XLSX come back as
     text or bytes)."""
-    from test_daemon import UnixHTTPConnection
     c = UnixHTTPConnection(d.sock)
     c.request("GET", q(path, **args))
     r = c.getresponse()
@@ -391,40 +386,23 @@ def cli(d):
     ok(not os.path.exists(bad) and not os.path.exists(bad + ".part"), "nothing half-written")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+def session(args, run):
     tmp = tempfile.mkdtemp(prefix="motcua-rep-")
-    d = Daemon(build, tmp)
-    passed = failed = 0
+    d = Daemon(args.build, tmp)
     try:
-        d.start()
-        load(d)
-        for fn in RESULTS:
-            try:
-                fn(d)
-                print("ok  ", fn.__name__)
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", e)
-                failed += 1
-    except Exception as e:  # noqa: BLE001
-        print("FAIL start:", e)
-        failed += 1
+        with run.guard("start"):
+            d.start()
+            load(d)
+            run.each(RESULTS, d)
     finally:
         if d.proc and d.proc.poll() is None:
             d.stop()
-        if failed:
+        if run.failed:
             print("--- motcuad log ---")
             print(d.logtext()[-4000:])
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session))

@@ -6,7 +6,6 @@ event stream (admin socket) and to a kiosk terminal's stream, partial
 frames, overlong lines, binary garbage, repeats within the window, unplug
 and replug, and `motcua scanners --json`. Ends with "N passed, N failed".
 """
-import argparse
 import json
 import os
 import shutil
@@ -21,7 +20,8 @@ import time
 import tty
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import ROOT, Daemon, eq, ok, wait_for  # noqa: E402
+from runner import Tests, eq, main, ok, wait_for  # noqa: E402
+from test_daemon import Daemon  # noqa: E402
 
 MAX_LINE = 32
 
@@ -122,12 +122,8 @@ class Stream:
         self.s.close()
 
 
-RESULTS = []
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
+RESULTS = Tests()
+test = RESULTS.add
 
 
 def source(d, name):
@@ -378,13 +374,9 @@ def cli_scanners(d):
        'motcua_scan_errors_total{source="clerk",class="garbage"} 2' in m, "scanner counters in /metrics")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+def session(args, run):
     tmp = tempfile.mkdtemp(prefix="motcua-scan-")
-    d = Daemon(build, tmp)
+    d = Daemon(args.build, tmp)
     d.clerk, d.hall = Pty(tmp, "clerk"), Pty(tmp, "hall")
     d.write_conf(extra=f"""[kiosk]
 terminals = hall-1
@@ -412,45 +404,31 @@ device = /dev/v4l/by-id/usb-Nobody_Camera-video-index0
 terminal = desk1
 inverted = true
 """)
-    passed = failed = 0
     try:
-        d.clerk.plug()
-        d.hall.plug()
-        d.start()
-        d.st = Stream(d, "clerk1")
-        eq(d.st.status, 200, "the clerk stream")
-        d.st.event("hello")
-        for fn in RESULTS:
-            try:
-                fn(d)
-                print("ok  ", fn.__name__)
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", e)
-                failed += 1
-        d.st.close()
-        rc = d.stop()
-        if rc == 0:
-            print("ok   clean_stop")
-            passed += 1
-        else:
-            print("FAIL clean_stop: exit", rc)
-            failed += 1
-    except Exception as e:  # noqa: BLE001
-        print("FAIL start:", e)
-        failed += 1
+        with run.guard("start"):
+            d.clerk.plug()
+            d.hall.plug()
+            d.start()
+            d.st = Stream(d, "clerk1")
+            eq(d.st.status, 200, "the clerk stream")
+            d.st.event("hello")
+            run.each(RESULTS, d)
+            d.st.close()
+            rc = d.stop()
+            if rc == 0:
+                run.ok("clean_stop")
+            else:
+                run.fail("clean_stop", "exit", rc)
     finally:
         if d.proc and d.proc.poll() is None:
             d.stop()
         d.clerk.unplug()
         d.hall.unplug()
-        if failed:
+        if run.failed:
             print("--- motcuad log ---")
             print(d.logtext()[-4000:])
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session, keep=False))

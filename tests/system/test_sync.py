@@ -7,7 +7,6 @@ and malformed pushes. The fault tests are in test_sync_faults.py.
 
 Ends with the line "N passed, N failed".
 """
-import argparse
 import datetime
 import gzip
 import json
@@ -19,27 +18,14 @@ import urllib.request
 import ssl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from synclib import (ROOT, Node, check_convergence, cleanup, free_port, hub_dump,  # noqa: E402
+from runner import Tests, eq, main, ok  # noqa: E402
+from synclib import (Node, check_convergence, cleanup, free_port, hub_dump,  # noqa: E402
                      make_tls, new_run_dir, status_code, terminal_sync_conf, wait_for,
                      write_secret)
 
 TOK1, TOK2 = "t1-" + "k" * 40, "t2-" + "q" * 40
-RESULTS = []
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
-
-
-def eq(a, b, msg=""):
-    if a != b:
-        raise AssertionError(f"{msg}: expected {b!r}, got {a!r}")
-
-
-def ok(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
+RESULTS = Tests()
+test = RESULTS.add
 
 
 class World:
@@ -383,42 +369,24 @@ def sigterm_with_sync_running(w):
     w.hub.start()
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+def session(args, run):
     tmp = new_run_dir("motcua-sync-")
-    passed = failed = 0
     w = None
     try:
-        w = World(build, tmp)
-        for fn in RESULTS:
-            t0 = time.monotonic()
-            try:
-                fn(w)
-                print(f"ok   {fn.__name__} ({time.monotonic() - t0:.1f} s)")
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", e)
-                failed += 1
-    except Exception as e:  # noqa: BLE001
-        print("FAIL setup:", e)
-        failed += 1
+        with run.guard("setup"):
+            w = World(args.build, tmp)
+            run.each(RESULTS, w, timed=True)
     finally:
         if w is not None:
             for n in w.nodes():
                 if n.alive():
                     n.stop()
-            if failed:
+            if run.failed:
                 for n in w.nodes():
                     print(f"--- {n.name} log ---")
                     print(n.logtext()[-3000:])
         cleanup(tmp, args.keep)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session))

@@ -10,7 +10,6 @@ path is covered by test_sync.py).
 Random choices (when to kill -9) come from one seed, printed first;
 `-s SEED` replays a run.  Ends with "N passed, N failed".
 """
-import argparse
 import json
 import os
 import random
@@ -20,26 +19,13 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from synclib import (FAKETIME_LIB, ROOT, FaultProxy, Node, bulk_backlog, check_convergence,  # noqa: E402
+from runner import Tests, eq, main, ok  # noqa: E402
+from synclib import (FAKETIME_LIB, FaultProxy, Node, bulk_backlog, check_convergence,  # noqa: E402
                      cleanup, hub_dump, new_run_dir, terminal_sync_conf, wait_for, write_secret)
 
-RESULTS = []
+RESULTS = Tests()
+test = RESULTS.add
 WHOLE_RUN_S = 900  # the whole file; each wait below has its own bound
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
-
-
-def eq(a, b, msg=""):
-    if a != b:
-        raise AssertionError(f"{msg}: expected {b!r}, got {a!r}")
-
-
-def ok(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
 
 
 def token(name):
@@ -341,50 +327,39 @@ def lookup_fallback_times_out(w):
     eq(s, 404, "a garbage lookup reply gives a miss")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--keep", action="store_true")
+def options(ap):
     ap.add_argument("-s", "--seed", type=int, default=None)
     ap.add_argument("-k", "--only", default=None, help="run tests whose name contains this")
-    args = ap.parse_args()
+
+
+def session(args, run):
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 31)
     print(f"seed {seed} (replay: python3 tests/system/test_sync_faults.py -s {seed})")
     random.seed(seed)
     signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("whole run too long")))
     signal.alarm(WHOLE_RUN_S)
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
     tmp = new_run_dir("motcua-faults-")
-    passed = failed = 0
     w = None
     try:
-        w = World(build, tmp, random.Random(seed))
-        for fn in RESULTS:
-            if args.only and args.only not in fn.__name__:
-                continue
-            t0 = time.monotonic()
-            try:
-                fn(w)
-                print(f"ok   {fn.__name__} ({time.monotonic() - t0:.1f} s)")
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", e)
-                failed += 1
-                for n in w.nodes()[-1:] + [w.hub]:
-                    print(f"--- {n.name} log (tail) ---")
-                    print("\n".join(l for l in n.logtext().splitlines()[-40:] if "debug" not in l))
-            finally:
-                for t in w.terms:
-                    if t.alive():
-                        t.stop()
-                    if t.proxy:
-                        t.proxy.close()
-                        t.proxy = None
-                if not w.hub.alive():
-                    w.hub.start()
-    except Exception as e:  # noqa: BLE001
-        print("FAIL setup:", e)
-        failed += 1
+        with run.guard("setup"):
+            w = World(args.build, tmp, random.Random(seed))
+            for fn in RESULTS:
+                if args.only and args.only not in fn.__name__:
+                    continue
+                try:
+                    if not run.case(fn.__name__, fn, w, timed=True):
+                        for n in w.nodes()[-1:] + [w.hub]:
+                            print(f"--- {n.name} log (tail) ---")
+                            print("\n".join(l for l in n.logtext().splitlines()[-40:] if "debug" not in l))
+                finally:
+                    for t in w.terms:
+                        if t.alive():
+                            t.stop()
+                        if t.proxy:
+                            t.proxy.close()
+                            t.proxy = None
+                    if not w.hub.alive():
+                        w.hub.start()
     finally:
         signal.alarm(0)
         if w is not None:
@@ -393,9 +368,7 @@ def main():
                     n.stop()
         cleanup(tmp, args.keep)
     print(f"seed {seed}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session, options))

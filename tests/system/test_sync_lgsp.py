@@ -10,17 +10,16 @@ without blocking the rest, and a re-login after 401.
 
 Ends with the line "N passed, N failed".
 """
-import argparse
 import json
 import os
 import re
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from synclib import ROOT, Node, cleanup, new_run_dir, wait_for, write_secret  # noqa: E402
+from runner import Tests, eq, main, ok  # noqa: E402
+from synclib import Node, cleanup, new_run_dir, wait_for, write_secret  # noqa: E402
 
 DATE = re.compile(r"^20\d{12}$")
 
@@ -86,22 +85,8 @@ class FakeLgsp:
         self.srv.shutdown()
 
 
-RESULTS = []
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
-
-
-def eq(a, b, msg=""):
-    if a != b:
-        raise AssertionError(f"{msg}: expected {b!r}, got {a!r}")
-
-
-def ok(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
+RESULTS = Tests()
+test = RESULTS.add
 
 
 @test
@@ -198,16 +183,10 @@ def verify_and_lookup_say_not_available(w):
     eq(s, 404, "no live fallback with lgsp")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+def session(args, run):
     tmp = new_run_dir("motcua-lgsp-")
-    passed = failed = 0
     fake = FakeLgsp()
-    t = Node(build, tmp, "t1")
+    t = Node(args.build, tmp, "t1")
     pw = os.path.join(t.dir, "lgsp-password")
     write_secret(pw, "mat khau 1\n")
     t.configure(sync=f"""protocol = lgsp
@@ -220,30 +199,18 @@ backoff_min_ms = 50
 backoff_max_ms = 500
 timeout_ms = 5000""")
     try:
-        t.start()
-        t.add_procedure()
-        for fn in RESULTS:
-            t0 = time.monotonic()
-            try:
-                fn((t, fake))
-                print(f"ok   {fn.__name__} ({time.monotonic() - t0:.1f} s)")
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", e)
-                failed += 1
-    except Exception as e:  # noqa: BLE001
-        print("FAIL setup:", e)
-        failed += 1
+        with run.guard("setup"):
+            t.start()
+            t.add_procedure()
+            run.each(RESULTS, (t, fake), timed=True)
     finally:
         if t.alive():
             t.stop()
         fake.close()
-        if failed:
+        if run.failed:
             print(t.logtext()[-3000:])
         cleanup(tmp, args.keep)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session))

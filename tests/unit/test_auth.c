@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "auth/authhdr.h"
+#include "fixture.h"
 #include "harness.h"
 #include "store/store.h"
 
@@ -198,7 +199,7 @@ test_lockout_table(void **state)
 static void
 test_store_accounts(void **state)
 {
-	char dir[] = "/tmp/motcua-auth-XXXXXX", path[64], p2[80];
+	char dir[FIXTURE_DIR_MAX], path[FIXTURE_PATH_MAX];
 	char err[STORE_ERR_MAX];
 	unsigned char idh[32], th[32], other[32];
 	struct store_user u;
@@ -209,9 +210,7 @@ test_store_accounts(void **state)
 	int n;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/db", dir);
-	assert_non_null(st = store_open(path, 1000, err));
+	st = fixture_store_open("motcua-auth", dir, path);
 	assert_int_equal(store_user_add(st, "lan", "office_staff",
 	                     "$argon2id$x", "boss", err),
 	    STORE_OK);
@@ -306,12 +305,7 @@ test_store_accounts(void **state)
 	assert_int_equal(json_array_size(j), 0);
 	json_decref(j);
 	store_close(st);
-	unlink(path);
-	snprintf(p2, sizeof p2, "%s-wal", path);
-	unlink(p2);
-	snprintf(p2, sizeof p2, "%s-shm", path);
-	unlink(p2);
-	rmdir(dir);
+	fixture_store_close(NULL, dir);
 }
 
 int

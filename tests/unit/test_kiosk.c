@@ -21,6 +21,7 @@
 #include "core/status.h"
 #include "store/store.h"
 
+#include "fixture.h"
 #include "harness.h"
 
 #define AGENCY "000.00.19.H49"
@@ -250,7 +251,7 @@ test_scan(void **state)
  * ---------------------------------------------------------------- */
 
 struct fixture {
-	char dir[64], path[96];
+	char dir[FIXTURE_DIR_MAX], path[FIXTURE_PATH_MAX];
 	struct store *s;
 	char code[DCODE_TEXT_MAX + 1];
 };
@@ -276,13 +277,8 @@ setup(void **state)
 	char err[STORE_ERR_MAX];
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/test_kiosk.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
-	assert_non_null(f->s = store_open(f->path, 1000, err));
-	assert_int_equal(store_put_agency(f->s, AGENCY, "UBND tỉnh", err),
-	    STORE_OK);
-	assert_int_equal(store_put_procedure(f->s, &p, err), STORE_OK);
+	f->s = fixture_store_open("test_kiosk", f->dir, f->path);
+	fixture_store_seed(f->s, AGENCY, "UBND tỉnh", &p);
 	in.received_at = (int64_t)time(NULL);
 	assert_int_equal(store_intake(f->s, &in, &res, err), STORE_OK);
 	snprintf(f->code, sizeof f->code, "%s", res.code);
@@ -294,15 +290,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[128];
 
-	store_close(f->s);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
-	unlink(f->path);
-	rmdir(f->dir);
+	fixture_store_close(f->s, f->dir);
 	free(f);
 	return 0;
 }

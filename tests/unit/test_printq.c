@@ -6,12 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 #include "store/store.h"
 
 struct fx {
-	char dir[64], path[96];
+	char dir[FIXTURE_DIR_MAX], path[FIXTURE_PATH_MAX];
 	struct store *s;
 };
 
@@ -19,14 +20,10 @@ static int
 setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	char err[STORE_ERR_MAX];
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/motcua-printq.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (f == NULL)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/q.db", f->dir);
-	if ((f->s = store_open(f->path, 1000, err)) == NULL)
-		return -1;
+	f->s = fixture_store_open("motcua-printq", f->dir, f->path);
 	*state = f;
 	return 0;
 }
@@ -35,15 +32,8 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[128];
 
-	store_close(f->s);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	fixture_store_close(f->s, f->dir);
 	free(f);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "core/status.h"
 #include "store/store.h"
 
+#include "fixture.h"
 #include "harness.h"
 
 #define AGENCY "000.00.19.H26"
@@ -261,7 +262,7 @@ test_csv_formula_guard(void **state)
 /* ---- store_report on the live staff path ---- */
 
 struct fx {
-	char dir[64], path[96];
+	char dir[FIXTURE_DIR_MAX], path[FIXTURE_PATH_MAX];
 	struct store *s;
 };
 
@@ -273,16 +274,11 @@ setup(void **state)
 		.name = "Đăng ký khai sinh",
 		.field = "Hộ tịch",
 		.days = 5 };
-	char err[STORE_ERR_MAX];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/motcua-report-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	f->s = store_open(f->path, 1000, err);
-	assert_non_null(f->s);
+	assert_non_null(f);
+	f->s = fixture_store_open("motcua-report", f->dir, f->path);
 	store_set_office(f->s, 450, 1020, false);
-	assert_int_equal(store_put_agency(f->s, AGENCY, "UBND", err), STORE_OK);
-	assert_int_equal(store_put_procedure(f->s, &p, err), STORE_OK);
+	fixture_store_seed(f->s, AGENCY, "UBND", &p);
 	*state = f;
 	return 0;
 }
@@ -291,15 +287,8 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[128];
 
-	store_close(f->s);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	unlink(f->path);
-	rmdir(f->dir);
+	fixture_store_close(f->s, f->dir);
 	free(f);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "core/status.h"
 #include "store/store.h"
 
+#include "fixture.h"
 #include "harness.h"
 
 #define AGENCY  "000.00.19.H26"
@@ -24,33 +25,14 @@
 #define PROC    "1.001234.000.00.00.H26"
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	char dir[FIXTURE_DIR_MAX], path[FIXTURE_PATH_MAX];
 	struct store *s;
 };
-
-static void
-rm_db(struct fixture *f)
-{
-	char p[128];
-
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
-	unlink(f->path);
-	rmdir(f->dir);
-}
 
 static struct store *
 reopen(struct fixture *f)
 {
-	char err[STORE_ERR_MAX];
-
-	store_close(f->s);
-	f->s = store_open(f->path, 1000, err);
-	assert_non_null(f->s);
-	return f->s;
+	return f->s = fixture_store_reopen(f->s, f->path);
 }
 
 static int
@@ -63,18 +45,10 @@ setup(void **state)
 		.days = 3,
 		.documents = "[\"Bản chính\",\"Bản sao\"]",
 		.fee = 2000 };
-	char err[STORE_ERR_MAX];
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/test_store.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
-	f->s = store_open(f->path, 1000, err);
-	assert_non_null(f->s);
-	assert_int_equal(
-	    store_put_agency(f->s, AGENCY, "UBND phường Ba Đình", err),
-	    STORE_OK);
-	assert_int_equal(store_put_procedure(f->s, &p, err), STORE_OK);
+	f->s = fixture_store_open("test_store", f->dir, f->path);
+	fixture_store_seed(f->s, AGENCY, "UBND phường Ba Đình", &p);
 	*state = f;
 	return 0;
 }
@@ -84,8 +58,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	store_close(f->s);
-	rm_db(f);
+	fixture_store_close(f->s, f->dir);
 	free(f);
 	return 0;
 }

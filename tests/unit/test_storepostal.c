@@ -21,14 +21,14 @@
 #include "store/store.h"
 #include "sync/syncproto.h"
 
+#include "fixture.h"
 #include "harness.h"
 
 #define AGENCY "000.00.19.H26"
 #define PROC   "1.001234.000.00.00.H26"
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	char dir[FIXTURE_DIR_MAX], path[FIXTURE_PATH_MAX];
 	struct store *s;
 };
 
@@ -42,16 +42,10 @@ setup(void **state)
 		.days = 3,
 		.documents = "[\"Bản chính\",\"Bản sao\"]",
 		.fee = 2000 };
-	char err[STORE_ERR_MAX];
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/test_storepostal.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
-	f->s = store_open(f->path, 1000, err);
-	assert_non_null(f->s);
-	assert_int_equal(store_put_agency(f->s, AGENCY, "UBND", err), STORE_OK);
-	assert_int_equal(store_put_procedure(f->s, &p, err), STORE_OK);
+	f->s = fixture_store_open("test_storepostal", f->dir, f->path);
+	fixture_store_seed(f->s, AGENCY, "UBND", &p);
 	*state = f;
 	return 0;
 }
@@ -60,15 +54,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[128];
 
-	store_close(f->s);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
-	unlink(f->path);
-	rmdir(f->dir);
+	fixture_store_close(f->s, f->dir);
 	free(f);
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 #include "core/calendar.h"
@@ -20,7 +21,7 @@
 #define T0     1767580320 /* 2026-01-05 09:32 +07 */
 
 struct fixture {
-	char dir[64], path[96];
+	char dir[FIXTURE_DIR_MAX], path[FIXTURE_PATH_MAX];
 	struct store *s;
 };
 
@@ -32,15 +33,10 @@ setup(void **state)
 		.name = "Chứng thực",
 		.field = "Chứng thực",
 		.days = 3 };
-	char err[STORE_ERR_MAX];
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/test_storesync.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
-	assert_non_null(f->s = store_open(f->path, 1000, err));
-	assert_int_equal(store_put_agency(f->s, AGENCY, "UBND xã A", err),
-	    STORE_OK);
-	assert_int_equal(store_put_procedure(f->s, &p, err), STORE_OK);
+	assert_non_null(f);
+	f->s = fixture_store_open("test_storesync", f->dir, f->path);
+	fixture_store_seed(f->s, AGENCY, "UBND xã A", &p);
 	*state = f;
 	return 0;
 }
@@ -49,11 +45,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	store_close(f->s);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
+	fixture_store_close(f->s, f->dir);
 	free(f);
 	return 0;
 }

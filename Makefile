@@ -40,7 +40,8 @@ FEATURE_SRC := $(wildcard daemon/api/*.c daemon/auth/*.c daemon/kiosk/*.c \
 SCANNER_SRC := $(wildcard scanner/*.c)
 POSTAL_SRC := $(wildcard postal/*.c)
 DAEMON_LIB_SRC := $(LIB_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) \
-	$(FEATURE_SRC) $(SCANNER_SRC) $(POSTAL_SRC) daemon/config.c
+	$(FEATURE_SRC) $(SCANNER_SRC) $(POSTAL_SRC) daemon/config.c \
+	daemon/routes.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := $(wildcard daemon/cli/*.c)
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
@@ -128,7 +129,8 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon -I. \
 	-fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 # Fuzz targets link the pure parsers: the library less the loop shells.
-FUZZ_EXCLUDE := daemon/http/http.c daemon/api/api.c daemon/report/api_report.c \
+FUZZ_EXCLUDE := daemon/http/http.c $(wildcard daemon/api/api_*.c) \
+	daemon/http/request.c daemon/routes.c daemon/report/api_report.c \
 	daemon/sync/hub.c daemon/sync/sync.c daemon/kiosk/kiosk_api.c \
 	daemon/printer/api_print.c scanner/evdev.c scanner/serscan.c \
 	scanner/scanhub.c scanner/camscan.c daemon/auth/auth.c \

@@ -12,7 +12,6 @@
 #include <jansson.h>
 
 #include "postal/api_postal.h"
-#include "auth/authhdr.h"
 #include "core/calendar.h"
 #include "core/dcode.h"
 #include "lib/log.h"

@@ -41,14 +41,14 @@ SCANNER_SRC := $(wildcard scanner/*.c)
 POSTAL_SRC := $(wildcard postal/*.c)
 DAEMON_LIB_SRC := $(LIB_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) \
 	$(FEATURE_SRC) $(SCANNER_SRC) $(POSTAL_SRC) daemon/config.c \
-	daemon/config_keys.c
+	daemon/config_keys.c daemon/routes.c
 DAEMON_SRC := daemon/main.c
 CLI_SRC := $(wildcard daemon/cli/*.c)
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
-	manifest storepostal serialdev sse
+	manifest storepostal serialdev sse routes
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
 	hidkeys classify framer imgload zdecode authhdr postalreg
@@ -146,7 +146,8 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Idaemon -I. \
 	-fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 # Fuzz targets link the pure parsers: the library less the loop shells.
-FUZZ_EXCLUDE := daemon/http/http.c daemon/api/api.c daemon/report/api_report.c \
+FUZZ_EXCLUDE := daemon/http/http.c $(wildcard daemon/api/api_*.c) \
+	daemon/http/request.c daemon/routes.c daemon/report/api_report.c \
 	daemon/sync/hub.c daemon/sync/sync.c daemon/kiosk/kiosk_api.c \
 	daemon/printer/api_print.c scanner/evdev.c scanner/serscan.c \
 	scanner/scanhub.c scanner/camscan.c daemon/auth/auth.c \

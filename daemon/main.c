@@ -37,6 +37,7 @@
 #include "api/terminals.h"
 #include "auth/auth.h"
 #include "config.h"
+#include "routes.h"
 #include "scanner/camscan.h"
 #include "scanner/evdev.h"
 #include "http/http.h"
@@ -63,7 +64,10 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	uv_loop_t *loop;
 	struct store *store;
 	struct ratelimit *rl;
-	struct api *api;
+	/* the services every route handler gets (routes.h); its pointers
+	 * are set as each module starts */
+	struct route_ctx routes;
+	struct api_counters counters;
 	struct kiosk *kiosk;
 	struct printer *printer;  /* NULL when printing is off and unset up */
 	struct scanhub *scanhub;  /* scanner sources -> terminals */
@@ -154,7 +158,7 @@ on_sighup(uv_signal_t *h, int sig)
 	config_keep_restart(&next, &m->cfg);
 	config_cleanup(&m->cfg);
 	m->cfg = next;
-	api_set_config(m->api, &m->cfg);
+	m->routes.cfg = &m->cfg;
 	auth_set_config(m->auth, &m->cfg);
 	if (kiosk_set_config(m->kiosk, &m->cfg) == -1)
 		log_warnx("reload: kiosk.terminals kept as they were");
@@ -190,8 +194,7 @@ stop_intake(struct motcuad *m)
 	m->pub = m->admin = NULL;
 	printer_free(m->printer); /* a job being sent is reprinted at start */
 	m->printer = NULL;
-	if (m->api != NULL)
-		api_set_printer(m->api, NULL);
+	m->routes.printer = NULL;
 	hotplug_free(m->hotplug); /* after the shells unsubscribed */
 	m->hotplug = NULL;
 	uv_close((uv_handle_t *)&m->sigint, NULL);
@@ -212,7 +215,6 @@ teardown(struct motcuad *m)
 	terminals_free(m->terms);
 	kiosk_free(m->kiosk);
 	uv_run(m->loop, UV_RUN_NOWAIT); /* the handles' close callbacks */
-	api_free(m->api);
 	ratelimit_free(m->rl);
 	store_close(m->store);
 	unlink(m->cfg.admin_socket);
@@ -302,7 +304,7 @@ start_hub(struct motcuad *m)
 	free(key);
 	if (m->hubsrv == NULL)
 		fatalx("cannot start the hub listener");
-	api_set_hub(m->api, m->hub);
+	m->routes.hub = m->hub;
 	log_info("hub: sync listener on %s://%s", tls ? "https" : "http",
 	    c->hub_listen);
 }
@@ -355,13 +357,13 @@ start_staff(struct motcuad *m, int fd)
 	m->staffsrv = http_new(m->loop,
 	    &(struct http_opts){ .listen_fd = fd,
 	        .max_body = ADMIN_BODY_MAX,
-	        .known = api_staff_known,
+	        .known = routes_staff_known,
 	        .max_body_unknown = STAFF_OPEN_BODY_MAX,
 	        .max_conns = (unsigned)c->max_connections,
 	        .timeout_s = (unsigned)c->connection_timeout_s,
 	        .tls_cert_pem = cert,
 	        .tls_key_pem = key },
-	    api_handle_staff, m->api);
+	    routes_handle_staff, &m->routes);
 	if (key != NULL)
 		sodium_memzero(key, strlen(key));
 	free(cert);
@@ -447,13 +449,15 @@ main(int argc, char *argv[])
 	if ((m.rl = ratelimit_new((size_t)m.cfg.max_tracked_clients,
 	         m.cfg.miss_per_minute, m.cfg.miss_burst)) == NULL)
 		fatal("rate limiter");
-	if ((m.api = api_new(m.store, m.rl, &m.cfg)) == NULL)
-		fatal("api");
+	m.routes.store = m.store;
+	m.routes.rl = m.rl;
+	m.routes.cfg = &m.cfg;
+	m.routes.counters = &m.counters;
 	apply_reloadable(&m);
 
 	if ((m.kiosk = kiosk_new(m.loop, m.store, &m.cfg)) == NULL)
 		fatalx("kiosk: cannot start");
-	api_set_kiosk(m.api, m.kiosk);
+	m.routes.kiosk = m.kiosk;
 	/* Scanners: [scanner.NAME] sections, restart-only (docs/scanners.md).
 	 * The serial shell is built in; the other kinds register here. */
 	if ((m.scanhub = scanhub_new(m.loop,
@@ -477,7 +481,7 @@ main(int argc, char *argv[])
 	scanhub_start(m.scanhub);
 	m.scanners.hub = m.scanhub;
 	m.scanners.terms = m.terms;
-	api_set_scanners(m.api, &m.scanners);
+	m.routes.scanners = &m.scanners;
 	/* The printer's data is checked at start: an error names the file
 	 * and line. Only an enabled printer makes it fatal. */
 	if ((m.printer = printer_new(m.loop, m.store, &m.cfg, &errors)) ==
@@ -494,7 +498,7 @@ main(int argc, char *argv[])
 		if (m.cfg.printer_enabled)
 			fatalx("printer: the data above has errors");
 	}
-	api_set_printer(m.api, m.printer);
+	m.routes.printer = m.printer;
 	/* The kiosk's "print status slip" button exists only with a printer. */
 	if (m.printer != NULL && m.cfg.printer_enabled)
 		kiosk_set_printer(m.kiosk, &kiosk_slips, m.printer);
@@ -503,20 +507,20 @@ main(int argc, char *argv[])
 	        .max_body = PUBLIC_BODY_MAX,
 	        .max_conns = (unsigned)m.cfg.max_connections,
 	        .timeout_s = (unsigned)m.cfg.connection_timeout_s },
-	    api_handle, m.api);
+	    routes_handle, &m.routes);
 	m.admin = http_new(m.loop,
 	    &(struct http_opts){ .listen_fd = admin_fd,
 	        .admin = true,
 	        .max_body = ADMIN_BODY_MAX,
 	        .max_conns = (unsigned)m.cfg.max_connections,
 	        .timeout_s = (unsigned)m.cfg.connection_timeout_s },
-	    api_handle, m.api);
+	    routes_handle, &m.routes);
 	if (m.pub == NULL || m.admin == NULL)
 		fatalx("cannot start the HTTP listeners");
 	if ((m.auth = auth_new(m.loop, m.store, &m.cfg,
 	         m.cfg.staff_tls_cert[0] != '\0')) == NULL)
 		fatal("auth");
-	api_set_auth(m.api, m.auth);
+	m.routes.auth = m.auth;
 	if (staff_fd != -1)
 		start_staff(&m, staff_fd);
 	if (m.cfg.hub_role) {
@@ -524,7 +528,7 @@ main(int argc, char *argv[])
 	} else {
 		if ((m.sync = sync_new(m.loop, m.store, &m.cfg)) == NULL)
 			fatalx("sync: cannot start (see above)");
-		api_set_sync(m.api, m.sync);
+		m.routes.sync = m.sync;
 	}
 
 	log_info("motcuad ready: public http://%s, admin %s, store %s",

@@ -11,9 +11,7 @@
 
 #include <jansson.h>
 
-#include "api/api.h"
 #include "postal/api_postal.h"
-#include "auth/authhdr.h"
 #include "core/calendar.h"
 #include "core/dcode.h"
 #include "lib/log.h"
@@ -23,6 +21,8 @@
 #include "core/status.h"
 #include "core/textfold.h"
 #include "http/reply.h"
+#include "http/request.h"
+#include "store/storerc.h"
 
 #define MANIFESTS_LISTED 200
 
@@ -44,17 +44,13 @@ error_obj(const char *field, const char *msg)
 	    msg ? msg : "");
 }
 
-/* {"error": {"field", "message"}}, as api.c and the staff listener's own
- * refusals answer, so a client reads one shape whoever refused. */
-/* A store message "field: why" as an error reply. */
+/* A store message "field: why" as an error reply: the one mapping
+ * (storerc.h), but an invalid field is 422 on every postal route, as the
+ * route's own checks answer (docs/api.md, "Postal"). */
 static void
 reply_store(struct http_response *r, enum store_rc rc, const char *err)
 {
-	int status = rc == STORE_NOTFOUND ? 404
-	    : rc == STORE_INVALID         ? 422
-	    : rc == STORE_CONFLICT        ? 409
-	    : rc == STORE_FULL            ? 507
-	                                  : 500;
+	int status = rc == STORE_INVALID ? 422 : storerc_status(rc);
 
 	if (rc == STORE_ERROR)
 		log_warnx("postal: store: %s", err);
@@ -65,41 +61,6 @@ static int64_t
 now_s(void)
 {
 	return (int64_t)time(NULL);
-}
-
-/* Roles as bits, for the checks below. */
-#define R(x)   (1u << (x))
-#define STAFF  (R(ROLE_POSTAL_CLERK) | R(ROLE_OFFICE_STAFF) | R(ROLE_ADMIN))
-#define CLERK  (R(ROLE_POSTAL_CLERK) | R(ROLE_ADMIN))
-#define OFFICE (R(ROLE_OFFICE_STAFF) | R(ROLE_ADMIN))
-
-static bool
-allowed(struct ctx *c, unsigned roles)
-{
-	if (c->actor == NULL || c->actor->role == ROLE_NONE) {
-		reply_error(c->r, 401, "session", "sign in first");
-		return false;
-	}
-	if ((roles & R(c->actor->role)) == 0) {
-		char msg[96];
-
-		/* worded as api.c's api_allow() words it */
-		snprintf(msg, sizeof msg, "the %s role may not do this",
-		    role_name(c->actor->role));
-		reply_error(c->r, 403, "role", msg);
-		return false;
-	}
-	return true;
-}
-
-bool
-api_postal_match(const char *p)
-{
-	size_t n = strlen(p);
-
-	return strncmp(p, "/api/v1/postal/", 15) == 0 ||
-	    (strncmp(p, "/api/v1/procedures/", 19) == 0 && n > 29 &&
-	        strcmp(p + n - 10, "/checklist") == 0);
 }
 
 void
@@ -113,7 +74,7 @@ api_postal_socket_actor(const struct http_request *hr, struct actor *a)
 	    (root = json_loadb(hr->body, hr->body_len, 0, NULL)) != NULL &&
 	    json_is_string(v = json_object_get(root, "actor")))
 		named = json_string_value(v);
-	api_actor_name(hr, named, a->name, sizeof a->name);
+	request_actor_name(hr, named, a->name, sizeof a->name);
 	a->role = ROLE_ADMIN;
 	json_decref(root);
 }
@@ -209,8 +170,6 @@ route_s10(struct ctx *c, const char *text)
 	struct s10 s;
 	json_t *o;
 
-	if (!allowed(c, STAFF))
-		return;
 	s10_parse(text, strlen(text), &s);
 	o = json_pack("{s:s,s:o,s:s,s:o,s:o,s:b,s:o}", "id", text, "normalised",
 	    s.id[0] ? json_string(s.id) : json_null(), "verdict",
@@ -230,7 +189,7 @@ route_item(struct ctx *c, const char *text)
 	enum store_rc rc;
 	json_t *o;
 
-	if (!allowed(c, STAFF) || item_arg(c, text, id) == -1)
+	if (item_arg(c, text, id) == -1)
 		return;
 	if ((o = store_postal_item(c->store, id, now_s(), &rc)) == NULL) {
 		if (rc == STORE_NOTFOUND)
@@ -328,8 +287,6 @@ route_register(struct ctx *c)
 	enum store_rc rc;
 	json_t *o;
 
-	if (!allowed(c, CLERK))
-		return;
 	/* a scan of an item already registered opens that registration,
 	 * whatever else the form holds */
 	if ((o = registered(c)) != NULL) {
@@ -404,7 +361,7 @@ route_batch(struct ctx *c)
 	size_t *map = NULL; /* regs[k] is items[map[k]] */
 	bool *bad = NULL;
 
-	if (!allowed(c, CLERK) || (b = body(c)) == NULL)
+	if ((b = body(c)) == NULL)
 		return;
 	items = json_object_get(b, "items");
 	if (!json_is_array(items) || json_array_size(items) == 0 ||
@@ -533,8 +490,6 @@ route_close(struct ctx *c)
 	char err[STORE_ERR_MAX];
 	enum store_rc rc;
 
-	if (!allowed(c, CLERK))
-		return;
 	if (c->hr->body_len > 0) {
 		if ((b = body(c)) == NULL)
 			return;
@@ -557,6 +512,17 @@ route_close(struct ctx *c)
 	    json_string_value(json_object_get(out, "manifest_id")),
 	    c->actor->name);
 	reply_json(c->r, 201, out);
+}
+
+static void
+reply_manifests(struct ctx *c)
+{
+	json_t *o = store_postal_manifests(c->store, MANIFESTS_LISTED);
+
+	if (o == NULL)
+		reply_error(c->r, 500, NULL, "the store cannot be read");
+	else
+		reply_json(c->r, 200, o);
 }
 
 static void
@@ -599,7 +565,7 @@ route_receive(struct ctx *c, const char *mid)
 	json_t *b, *out;
 	enum store_rc rc;
 
-	if (!allowed(c, OFFICE) || (b = body(c)) == NULL)
+	if ((b = body(c)) == NULL)
 		return;
 	if (member(c, b, "item_id", true, &text) == -1 ||
 	    item_arg(c, text, id) == -1) {
@@ -624,7 +590,7 @@ route_resolve(struct ctx *c, const char *mid)
 	json_t *b;
 	enum store_rc rc;
 
-	if (!allowed(c, OFFICE) || (b = body(c)) == NULL)
+	if ((b = body(c)) == NULL)
 		return;
 	if (member(c, b, "item_id", true, &text) == -1 ||
 	    item_arg(c, text, id) == -1 ||
@@ -651,7 +617,7 @@ route_sign(struct ctx *c, const char *mid)
 	json_t *b;
 	enum store_rc rc;
 
-	if (!allowed(c, OFFICE) || (b = body(c)) == NULL)
+	if ((b = body(c)) == NULL)
 		return;
 	if (member(c, b, "giver", true, &giver) == -1 ||
 	    member(c, b, "receiver", true, &receiver) == -1) {
@@ -676,7 +642,7 @@ route_return(struct ctx *c)
 	json_t *b;
 	enum store_rc rc;
 
-	if (!allowed(c, OFFICE) || (b = body(c)) == NULL)
+	if ((b = body(c)) == NULL)
 		return;
 	if (member(c, b, "code", true, &code) == -1 ||
 	    member(c, b, "item_id", true, &text) == -1 ||
@@ -703,7 +669,7 @@ route_delivered(struct ctx *c, const char *text)
 	char id[S10_LEN + 1], err[STORE_ERR_MAX];
 	enum store_rc rc;
 
-	if (!allowed(c, OFFICE) || item_arg(c, text, id) == -1)
+	if (item_arg(c, text, id) == -1)
 		return;
 	rc = store_postal_delivered(c->store, id,
 	    c->cfg->postal_done_at_handover, c->actor->name, now_s(), err);
@@ -746,8 +712,6 @@ route_returns(struct ctx *c)
 	char *buf = NULL;
 	FILE *f;
 
-	if (!allowed(c, OFFICE))
-		return;
 	if (from == NULL || cal_parse_date(from, strlen(from), &fd) != 0) {
 		reply_error(c->r, 422, "from", "a day YYYY-MM-DD is required");
 		return;
@@ -814,8 +778,6 @@ route_checklist(struct ctx *c, const char *path)
 	enum store_rc rc;
 	json_t *o;
 
-	if (!allowed(c, STAFF))
-		return;
 	if (n == 0 || n >= sizeof code) {
 		reply_error(c->r, 404, "code", "no such procedure");
 		return;
@@ -831,89 +793,189 @@ route_checklist(struct ctx *c, const char *path)
 	reply_json(c->r, 200, o);
 }
 
-/* "/prefix<seg>[/rest]": seg copied (at most size - 1 bytes), *rest the
- * remainder ("" or "/..."). */
-static bool
-split(const char *path, const char *prefix, char *seg, size_t size,
-    const char **rest)
-{
-	size_t pl = strlen(prefix), sl;
+/* --- route handlers (the table, with each route's roles, is
+ * daemon/routes.c) -------------------------------------------------------- */
 
-	if (strncmp(path, prefix, pl) != 0)
-		return false;
-	path += pl;
-	sl = strcspn(path, "/");
-	if (sl == 0 || sl >= size)
-		return false;
-	memcpy(seg, path, sl);
-	seg[sl] = '\0';
-	*rest = path + sl;
-	return true;
+/* Who asks: signed in on the staff listener, the account and its role; on
+ * the admin socket, role admin named in the body. */
+static void
+ctx_init(struct ctx *c, struct actor *ac, const struct route_ctx *rt,
+    const struct http_request *hr, struct http_response *r)
+{
+	if (hr->actor != NULL && hr->peer_uid < 0)
+		*ac = *request_actor(hr);
+	else
+		api_postal_socket_actor(hr, ac);
+	c->store = rt->store;
+	c->printer = rt->printer;
+	c->cfg = rt->cfg;
+	c->hr = hr;
+	c->r = r;
+	c->actor = ac;
 }
 
 void
-api_postal_route(struct store *st, struct printer *pr, const struct config *cfg,
-    const struct http_request *hr, struct http_response *r,
-    const struct actor *actor)
+api_postal_checklist(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
 {
-	struct ctx c = { st, pr, cfg, hr, r, actor };
-	const char *p = hr->path, *m = hr->method, *rest;
-	bool get = strcmp(m, "GET") == 0, post = strcmp(m, "POST") == 0;
-	char seg[128], mid[MANIFEST_ID_LEN + 1];
+	struct ctx c;
+	struct actor ac;
 
-	if (strncmp(p, "/api/v1/procedures/", 19) == 0) {
-		if (get)
-			route_checklist(&c, p);
-		else
-			reply_error(r, 405, NULL, "use GET");
-	} else if (split(p, "/api/v1/postal/s10/", seg, sizeof seg, &rest) &&
-	    *rest == '\0' && get) {
-		route_s10(&c, seg);
-	} else if (strcmp(p, "/api/v1/postal/items") == 0 && post) {
-		route_register(&c);
-	} else if (strcmp(p, "/api/v1/postal/items/batch") == 0 && post) {
-		route_batch(&c);
-	} else if (split(p, "/api/v1/postal/items/", seg, sizeof seg, &rest) &&
-	    *rest == '\0' && get) {
-		route_item(&c, seg);
-	} else if (strcmp(p, "/api/v1/postal/batches/close") == 0 && post) {
-		route_close(&c);
-	} else if (strcmp(p, "/api/v1/postal/manifests") == 0 && get) {
-		if (allowed(&c, STAFF)) {
-			json_t *o =
-			    store_postal_manifests(st, MANIFESTS_LISTED);
+	(void)pp;
+	ctx_init(&c, &ac, rt, hr, r);
+	route_checklist(&c, hr->path);
+}
 
-			if (o == NULL)
-				reply_error(r, 500, NULL,
-				    "the store cannot be read");
-			else
-				reply_json(r, 200, o);
-		}
-	} else if (split(p, "/api/v1/postal/manifests/", seg, sizeof seg,
-	               &rest)) {
-		if (manifest_arg(&c, seg, mid) == -1)
-			return;
-		if (get && *rest == '\0') {
-			if (allowed(&c, STAFF))
-				reply_manifest(&c, mid, 200);
-		} else if (post && strcmp(rest, "/receive") == 0) {
-			route_receive(&c, mid);
-		} else if (post && strcmp(rest, "/resolve") == 0) {
-			route_resolve(&c, mid);
-		} else if (post && strcmp(rest, "/sign") == 0) {
-			route_sign(&c, mid);
-		} else {
-			reply_error(r, 404, NULL, "no such resource");
-		}
-	} else if (strcmp(p, "/api/v1/postal/returns") == 0 && post) {
-		route_return(&c);
-	} else if (strcmp(p, "/api/v1/postal/returns") == 0 && get) {
-		route_returns(&c);
-	} else if (split(p, "/api/v1/postal/returns/", seg, sizeof seg,
-	               &rest) &&
-	    strcmp(rest, "/delivered") == 0 && post) {
-		route_delivered(&c, seg);
-	} else {
-		reply_error(r, 404, NULL, "no such resource");
-	}
+void
+api_postal_s10(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct ctx c;
+	struct actor ac;
+
+	ctx_init(&c, &ac, rt, hr, r);
+	route_s10(&c, route_param(pp, "id"));
+}
+
+void
+api_postal_register(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct ctx c;
+	struct actor ac;
+
+	(void)pp;
+	ctx_init(&c, &ac, rt, hr, r);
+	route_register(&c);
+}
+
+void
+api_postal_batch(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct ctx c;
+	struct actor ac;
+
+	(void)pp;
+	ctx_init(&c, &ac, rt, hr, r);
+	route_batch(&c);
+}
+
+void
+api_postal_item(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct ctx c;
+	struct actor ac;
+
+	ctx_init(&c, &ac, rt, hr, r);
+	route_item(&c, route_param(pp, "id"));
+}
+
+void
+api_postal_close(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct ctx c;
+	struct actor ac;
+
+	(void)pp;
+	ctx_init(&c, &ac, rt, hr, r);
+	route_close(&c);
+}
+
+void
+api_postal_manifests(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct ctx c;
+	struct actor ac;
+
+	(void)pp;
+	ctx_init(&c, &ac, rt, hr, r);
+	reply_manifests(&c);
+}
+
+void
+api_postal_return(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct ctx c;
+	struct actor ac;
+
+	(void)pp;
+	ctx_init(&c, &ac, rt, hr, r);
+	route_return(&c);
+}
+
+void
+api_postal_returns(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct ctx c;
+	struct actor ac;
+
+	(void)pp;
+	ctx_init(&c, &ac, rt, hr, r);
+	route_returns(&c);
+}
+
+void
+api_postal_delivered(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct ctx c;
+	struct actor ac;
+
+	ctx_init(&c, &ac, rt, hr, r);
+	route_delivered(&c, route_param(pp, "id"));
+}
+
+/* The manifest routes: {id} checked first, as before the table. */
+static void
+manifest_route(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r,
+    void (*fn)(struct ctx *, const char *))
+{
+	struct ctx c;
+	struct actor ac;
+	char mid[MANIFEST_ID_LEN + 1];
+
+	ctx_init(&c, &ac, rt, hr, r);
+	if (manifest_arg(&c, route_param(pp, "id"), mid) == 0)
+		fn(&c, mid);
+}
+
+static void
+get_manifest(struct ctx *c, const char *mid)
+{
+	reply_manifest(c, mid, 200);
+}
+
+void
+api_postal_manifest(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	manifest_route(rt, hr, pp, r, get_manifest);
+}
+
+void
+api_postal_receive(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	manifest_route(rt, hr, pp, r, route_receive);
+}
+
+void
+api_postal_resolve(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	manifest_route(rt, hr, pp, r, route_resolve);
+}
+
+void
+api_postal_sign(const struct route_ctx *rt, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	manifest_route(rt, hr, pp, r, route_sign);
 }

@@ -1,6 +1,7 @@
 /* postal_pages.c: the postal staff pages. See postal_pages.h. */
 #include <string.h>
 
+#include "http/reply.h"
 #include "postal/postal_pages.h"
 
 /* postal/postal_assets.S */
@@ -32,18 +33,19 @@ static const struct page {
 	{ "/staff/postal/postal.css", CSS, postal_css, postal_css_end },
 };
 
-bool
-postal_pages_handle(const struct http_request *hr, struct http_response *r)
+void
+postal_pages_route(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
 {
-	if (strcmp(hr->method, "GET") != 0 && strcmp(hr->method, "HEAD") != 0)
-		return false;
+	(void)c;
+	(void)pp;
 	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
 		if (strcmp(hr->path, pages[i].path) == 0) {
 			r->static_body = pages[i].start;
 			r->len = (size_t)(pages[i].end - pages[i].start);
 			r->content_type = pages[i].type;
-			return true;
+			return;
 		}
 	}
-	return false;
+	reply_error(r, 404, "path", "no such resource");
 }

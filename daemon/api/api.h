@@ -1,72 +1,42 @@
-/* api.h: the HTTP API v1 (docs/api.md) and the pages motcuad serves. It
- * routes requests from both listeners: the public one answers the kiosk
- * lookup, health and metrics only; the admin Unix socket also answers the
- * staff calls. Loop thread only. */
+/* api.h: the route bodies of the HTTP API v1 (docs/api.md) that belong to
+ * no feature module, by resource: dossiers, catalogue, holidays, import,
+ * lookup, sync, metrics, health and pages. Each is a route_handler
+ * (http/route.h); the table in daemon/routes.c says who may call it.
+ * Every outside input is checked here or in the pure parsers before the
+ * store sees it; every error names the field. Loop thread only. */
 #ifndef API_H
 #define API_H
-#include "config.h"
-#include "http/http.h"
-#include "core/ratelimit.h"
-#include "store/store.h"
+#include <stdint.h>
+#include <stdio.h>
 
-struct api;
+#include "http/route.h"
 
-/* Borrows store, rl and cfg (see api_set_config) for its life. */
-struct api *api_new(struct store *, struct ratelimit *, const struct config *);
-/* Points the API at a new config after a reload (borrowed). */
-void api_set_config(struct api *, const struct config *);
-/* The printer for the print routes and /metrics (borrowed; NULL: none). */
-struct printer;
-void api_set_printer(struct api *, struct printer *);
-void api_free(struct api *); /* NULL is a no-op */
-struct scanners;
-/* The scanner routes' context (scanners.h, borrowed; NULL: none): GET
- * /api/v1/scanners and staff terminals' event streams (terminals.h) for
- * staff, scan counters in /metrics. */
-void api_set_scanners(struct api *, struct scanners *);
-struct kiosk;
-/* Routes the kiosk's requests to k (borrowed) first. */
-void api_set_kiosk(struct api *, struct kiosk *);
-/* The kiosk view of a dossier (GET /api/v1/lookup/{token}) as a tree, for
- * replies that add to it; the caller owns the result. NULL when out of
- * memory. The token route itself writes the same text without a tree. */
-json_t *api_lookup_view(const struct store_lookup *, int64_t now);
-struct sync;
-struct hub;
-/* Upstream sync (borrowed; NULL: none): live lookup fallback, the
- * /api/v1/sync/ routes, sync gauges in /metrics, a push after writes. */
-void api_set_sync(struct api *, struct sync *);
-/* Hub role: its staff routes under /api/v1/hub/ (borrowed). */
-void api_set_hub(struct api *, struct hub *);
-/* The http_handler of the public listener and the admin socket: arg is
- * the struct api. */
-void api_handle(void *arg, const struct http_request *, struct http_response *);
+/* Counters for /metrics, owned by main.c (route_ctx.counters). */
+struct api_counters {
+	uint64_t lookup_hit, lookup_miss, lookup_limited;
+	uint64_t intakes, status_changes, import_lines, import_rejected;
+};
 
-/* ---- staff access (auth.c, docs/security.md) ----
- * Accounts and sessions (borrowed; set before the listeners start). */
-struct auth;
-void api_set_auth(struct api *, struct auth *);
-/* The http_handler of the staff listener: every request but the sign-in
- * page and /api/v1/session needs a session or a bearer token; then the
- * staff routes run as for the admin socket, with the actor's role. */
-void api_handle_staff(void *arg, const struct http_request *,
-    struct http_response *);
-/* Its http_opts.known: a session or token is on the request, so the body
- * may be as large as an import; strangers get a small limit. */
-bool api_staff_known(void *arg, const struct http_request *);
-/* Who asks: the signed-in account, or role admin on the admin socket
- * (named "NAME (uid N)" as before). Never NULL; role ROLE_NONE on the
- * public listener. */
-struct actor;
-const struct actor *api_actor(const struct http_request *);
-/* true when the actor's role is in roles (ROLES_* or ROLE_BIT() in
- * authhdr.h); else false with a 403 {"error":{"field":"role",...}} in r. */
-bool api_allow(const struct http_request *, unsigned roles,
-    struct http_response *);
-/* The actor's name for events and the audit log: the signed-in account
- * on the staff listener; on the admin socket "NAME (uid N)", NAME the
- * staff member the request names (named, else the ?actor= query; kept
- * short and printable). */
-void api_actor_name(const struct http_request *, const char *named, char *buf,
-    size_t size);
+/* api_dossiers.c */
+route_handler api_dossiers_intake, api_dossiers_search, api_dossiers_get,
+    api_dossiers_token, api_dossiers_status, api_dossiers_supplement,
+    api_dossiers_apology, api_dossiers_counts;
+/* api_catalogue.c */
+route_handler api_catalogue_get, api_catalogue_import;
+/* api_holidays.c */
+route_handler api_holidays_get, api_holidays_import;
+/* api_import.c */
+route_handler api_import;
+/* api_lookup.c: GET /api/v1/lookup/{token}, asking upstream on a miss
+ * when sync is on */
+route_handler api_lookup;
+/* api_sync.c */
+route_handler api_sync_status, api_sync_verify, api_sync_unpark;
+/* api_pages.c: /healthz and the kiosk page (/, /l/...) */
+route_handler api_health, api_page;
+
+/* api_metrics.c: the request, lookup, intake and import counters and the
+ * store and rate-limit gauges, as Prometheus text (the first lines of
+ * /metrics; the feature modules add theirs). */
+void api_metrics(const struct route_ctx *, FILE *);
 #endif

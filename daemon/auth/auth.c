@@ -17,6 +17,7 @@
 #include "lib/log.h"
 #include "core/textfold.h"
 #include "http/reply.h"
+#include "store/storerc.h"
 
 /* argon2id cost: libsodium's "interactive" limits, about 0.1 s and 64 MiB
  * on one core of a small box. At most HASH_PARALLEL hashes run at once
@@ -754,35 +755,33 @@ serve(struct http_response *r, const char *start, const char *end,
 	r->content_type = ctype;
 }
 
-bool
-auth_handle_open(struct auth *au, const struct http_request *hr,
-    struct http_response *r)
+void
+auth_route_session(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_session(c->auth, hr, r);
+}
+
+/* the sign-in page is also the staff home: its script asks who is signed
+ * in and shows the form or the list of staff pages */
+void
+auth_route_page(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
 {
 	const char *p = hr->path;
-	bool get =
-	    strcmp(hr->method, "GET") == 0 || strcmp(hr->method, "HEAD") == 0;
 
-	if (strcmp(p, "/api/v1/session") == 0) {
-		route_session(au, hr, r);
-		return true;
-	}
-	if (!get)
-		return false;
-	/* the sign-in page is also the staff home: its script asks who is
-	 * signed in and shows the form or the list of staff pages */
-	if (strcmp(p, "/staff/login") == 0 || strcmp(p, "/staff") == 0 ||
-	    strcmp(p, "/staff/") == 0)
-		serve(r, staff_login_html, staff_login_html_end,
-		    "text/html; charset=utf-8");
-	else if (strcmp(p, "/staff/login.js") == 0)
+	(void)c;
+	(void)pp;
+	if (strcmp(p, "/staff/login.js") == 0)
 		serve(r, staff_login_js, staff_login_js_end,
 		    "text/javascript; charset=utf-8");
 	else if (strcmp(p, "/staff/login.css") == 0)
 		serve(r, staff_login_css, staff_login_css_end,
 		    "text/css; charset=utf-8");
 	else
-		return false;
-	return true;
+		serve(r, staff_login_html, staff_login_html_end,
+		    "text/html; charset=utf-8");
 }
 
 /* --- every other staff-listener request -------------------------------- */
@@ -1025,11 +1024,7 @@ users_token(struct auth *au, const struct http_request *hr,
 	rc = store_token_add(au->store, h, name, label ? label : "",
 	    actor_name(hr), &id, err);
 	if (rc != STORE_OK) {
-		reply_error(r,
-		    rc == STORE_NOTFOUND       ? 404
-		        : rc == STORE_CONFLICT ? 409
-		        : rc == STORE_INVALID  ? 400
-		                               : 500,
+		reply_error(r, storerc_status(rc),
 		    rc == STORE_INVALID ? "label" : "name",
 		    strstr(err, ": ") ? strstr(err, ": ") + 2 : err);
 	} else {
@@ -1116,81 +1111,95 @@ route_audit(struct auth *au, const struct http_request *hr,
 	    json_pack("{s:s,s:s,s:o}", "from", fb, "to", tb, "entries", j));
 }
 
-bool
-auth_route(struct auth *au, const struct http_request *hr,
+void
+auth_route_audit(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_audit(c->auth, hr, r);
+}
+
+void
+auth_route_users(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	json_t *u;
+
+	(void)pp;
+	if (strcmp(hr->method, "POST") == 0)
+		users_add(c->auth, hr, r);
+	else if ((u = store_users(c->auth->store)) == NULL)
+		reply_error(r, 500, "", "cannot read the users");
+	else
+		reply_json(r, 200, json_pack("{s:o}", "users", u));
+}
+
+/* {name} of /api/v1/users/{name}/...: false after a 404. */
+static bool
+user_param(const struct route_params *pp, char name[STORE_USER_NAME_MAX + 1],
     struct http_response *r)
 {
-	const char *p = hr->path, *rest, *slash;
-	char name[STORE_USER_NAME_MAX + 1];
-	bool get = strcmp(hr->method, "GET") == 0,
-	     post = strcmp(hr->method, "POST") == 0;
-	size_t n;
+	const char *v = route_param(pp, "name");
+	size_t n = strlen(v);
 
-	if (strcmp(p, "/api/v1/audit") != 0 &&
-	    strcmp(p, "/api/v1/users") != 0 &&
-	    strncmp(p, "/api/v1/users/", 14) != 0)
-		return false;
-	if (!role_in(hr->actor, ROLES_ADMIN)) {
-		reply_error(r, 403, "role", "only an admin may do this");
-		return true;
-	}
-	if (strcmp(p, "/api/v1/audit") == 0) {
-		if (get)
-			route_audit(au, hr, r);
-		else
-			reply_error(r, 405, "method", "use GET");
-		return true;
-	}
-	if (strcmp(p, "/api/v1/users") == 0) {
-		json_t *u;
-
-		if (post)
-			users_add(au, hr, r);
-		else if (!get)
-			reply_error(r, 405, "method", "use GET or POST");
-		else if ((u = store_users(au->store)) == NULL)
-			reply_error(r, 500, "", "cannot read the users");
-		else
-			reply_json(r, 200, json_pack("{s:o}", "users", u));
-		return true;
-	}
-	rest = p + 14;
-	slash = strchr(rest, '/');
-	n = slash ? (size_t)(slash - rest) : strlen(rest);
-	if (n == 0 || n >= sizeof name) {
+	if (n == 0 || n > STORE_USER_NAME_MAX) {
 		reply_error(r, 404, "name", "no such user");
-		return true;
+		return false;
 	}
-	memcpy(name, rest, n);
-	name[n] = '\0';
-	rest = slash ? slash : "";
-	if (!post)
-		reply_error(r, 405, "method", "use POST");
-	else if (strcmp(rest, "/password") == 0)
-		users_passwd(au, hr, r, name);
-	else if (strcmp(rest, "/disable") == 0) {
-		char err[STORE_ERR_MAX];
-		enum store_rc rc =
-		    store_user_disable(au->store, name, actor_name(hr), err);
-
-		if (rc == STORE_NOTFOUND)
-			reply_error(r, 404, "name", "no such user");
-		else if (rc != STORE_OK)
-			reply_error(r, 500, "", err);
-		else {
-			log_info("auth: user %s disabled by %s", name,
-			    actor_name(hr));
-			reply_json(r, 200,
-			    json_pack("{s:s,s:b}", "name", name, "disabled",
-			        1));
-		}
-	} else if (strcmp(rest, "/tokens") == 0)
-		users_token(au, hr, r, name);
-	else if (strcmp(rest, "/tokens/revoke") == 0)
-		users_revoke(au, hr, r, name);
-	else
-		reply_error(r, 404, "path", "no such resource");
+	memcpy(name, v, n + 1);
 	return true;
+}
+
+void
+auth_route_user_passwd(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	char name[STORE_USER_NAME_MAX + 1];
+
+	if (user_param(pp, name, r))
+		users_passwd(c->auth, hr, r, name);
+}
+
+void
+auth_route_user_disable(const struct route_ctx *c,
+    const struct http_request *hr, const struct route_params *pp,
+    struct http_response *r)
+{
+	char name[STORE_USER_NAME_MAX + 1], err[STORE_ERR_MAX];
+	enum store_rc rc;
+
+	if (!user_param(pp, name, r))
+		return;
+	rc = store_user_disable(c->auth->store, name, actor_name(hr), err);
+	if (rc == STORE_NOTFOUND)
+		reply_error(r, 404, "name", "no such user");
+	else if (rc != STORE_OK)
+		reply_error(r, 500, "", err);
+	else {
+		log_info("auth: user %s disabled by %s", name, actor_name(hr));
+		reply_json(r, 200,
+		    json_pack("{s:s,s:b}", "name", name, "disabled", 1));
+	}
+}
+
+void
+auth_route_user_token(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	char name[STORE_USER_NAME_MAX + 1];
+
+	if (user_param(pp, name, r))
+		users_token(c->auth, hr, r, name);
+}
+
+void
+auth_route_user_revoke(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	char name[STORE_USER_NAME_MAX + 1];
+
+	if (user_param(pp, name, r))
+		users_revoke(c->auth, hr, r, name);
 }
 
 void

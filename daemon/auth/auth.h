@@ -7,9 +7,10 @@
  * (uv_queue_work) behind a bounded queue, and the request waits as a
  * deferred reply (http_defer): the loop never stalls on it.
  *
- * api.c calls auth_handle_open, then auth_request, for every request on
- * the staff listener, and auth_route for the account and audit routes of
- * both the staff listener and the admin socket. Loop thread only. */
+ * daemon/routes.c serves the sign-in rows, then calls auth_request, for
+ * every request on the staff listener; the account and audit routes are
+ * rows of its table on the staff listener and the admin socket. Loop
+ * thread only. */
 #ifndef AUTH_H
 #define AUTH_H
 #include <stdbool.h>
@@ -21,6 +22,7 @@
 #include "auth/authhdr.h"
 #include "config.h"
 #include "http/http.h"
+#include "http/route.h"
 #include "store/store.h"
 
 struct auth;
@@ -37,11 +39,12 @@ void auth_shutdown(struct auth *);
 /* Frees once no hash is running (after the loop has stopped). */
 void auth_free(struct auth *);
 
-/* Staff listener, before authentication: the sign-in page and its
- * assets, the staff home, and /api/v1/session (POST signs in, GET says
- * who, DELETE signs out). true when it answered (maybe deferred). */
-bool auth_handle_open(struct auth *, const struct http_request *,
-    struct http_response *);
+/* Route handlers (route_handler, http/route.h; the table is
+ * daemon/routes.c); route_ctx.auth is the auth. Staff listener, before
+ * authentication: session (/api/v1/session: POST signs in, GET says who,
+ * DELETE signs out; maybe deferred) and page (the sign-in page, which is
+ * also the staff home, and its assets). */
+route_handler auth_route_session, auth_route_page;
 /* Staff listener: who asks. 0 with *act filled (session cookie, with
  * X-CSRF-Token on writes; or a bearer token); -1 with the reply in r:
  * 401 (none or expired), 403 (CSRF), or a 303 to the sign-in page for a
@@ -51,10 +54,11 @@ int auth_request(struct auth *, const struct http_request *,
 /* Is there a live session cookie or token on the request (headers only,
  * no CSRF check)? For the staff listener's body limit before sign-in. */
 bool auth_known(struct auth *, const struct http_request *);
-/* /api/v1/users... and /api/v1/audit, for an admin (hr->actor; checked
- * again here). true when it answered. */
-bool auth_route(struct auth *, const struct http_request *,
-    struct http_response *);
+/* Admin routes (the table checks the role): GET /api/v1/audit, GET and
+ * POST /api/v1/users, POST /api/v1/users/{name}/password, .../disable,
+ * .../tokens, .../tokens/revoke. */
+route_handler auth_route_audit, auth_route_users, auth_route_user_passwd,
+    auth_route_user_disable, auth_route_user_token, auth_route_user_revoke;
 /* Prometheus lines: sign-ins by outcome, lockout table size. */
 void auth_metrics(const struct auth *, FILE *);
 #endif

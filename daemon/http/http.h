@@ -42,10 +42,10 @@ struct http_request {       /* borrowed by the handler for the call only */
 	unsigned char addr[16]; /* client IPv4 (4) or IPv6 (16) bytes */
 	size_t addr_len;        /* 0 on the Unix socket */
 	/* arrived on the admin socket, or a staff-listener request the
-	 * auth layer let through (api.c sets it on its copy) */
+	 * auth layer let through (routes.c sets it on its copy) */
 	bool admin;
 	long peer_uid; /* admin: the peer's uid (SO_PEERCRED), else -1 */
-	/* Who asks, for role checks and the audit log: set by api.c on
+	/* Who asks, for role checks and the audit log: set by routes.c on
 	 * every admin-socket and staff-listener request (NULL from http.c
 	 * and on the public listener). Borrowed for the call. */
 	const struct actor *actor;

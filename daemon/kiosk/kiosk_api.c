@@ -17,7 +17,6 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "api/api.h"
 #include "core/importrec.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_api.h"
@@ -27,6 +26,8 @@
 #include "core/status.h"
 #include "core/textfold.h"
 #include "http/reply.h"
+#include "http/route.h"
+#include "kiosk/lookupview.h"
 #include "http/sse.h"
 
 #define STREAM_BUF_MAX   8192 /* bytes queued per event-stream client */
@@ -259,7 +260,7 @@ static json_t *
 kiosk_view(struct kiosk *k, const struct store_lookup *v)
 {
 	char ticket[TICKET_TEXT_MAX];
-	json_t *j = api_lookup_view(v, (int64_t)time(NULL));
+	json_t *j = lookupview_json(v, (int64_t)time(NULL));
 	int rating = RATING_NONE;
 
 	if (j == NULL)
@@ -685,50 +686,89 @@ route_asset(const char *path, struct http_response *r)
 	return false;
 }
 
-/* --- routing ------------------------------------------------------------ */
+/* --- route handlers (the table is daemon/routes.c) ---------------------- */
 
-bool
-kiosk_handle(struct kiosk *k, const struct http_request *hr,
-    struct http_response *r)
+void
+kiosk_route_asset(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
 {
-	const char *p = hr->path, *m = hr->method;
-	bool get = strcmp(m, "GET") == 0, post = strcmp(m, "POST") == 0;
-	char id[KIOSK_ID_MAX + 2];
-	const char *s, *e;
-	size_t n;
+	(void)c;
+	(void)pp;
+	if (!route_asset(hr->path, r))
+		reply_error(r, 404, "path", "no such resource");
+}
 
-	if ((get || strcmp(m, "HEAD") == 0) && route_asset(p, r))
-		; /* done */
-	else if (strcmp(p, "/api/v1/kiosk") == 0 && get)
-		route_config(k, hr, r);
-	else if (strcmp(p, "/api/v1/lookup") == 0 && post)
-		route_lookup(k, hr, r);
-	else if (strncmp(p, "/api/v1/kiosk/token/", 20) == 0 && get &&
-	    strlen(p + 20) <= 64)
-		route_token(k, hr, r, p + 20);
-	else if (strcmp(p, "/api/v1/kiosk/rating") == 0 && post)
-		route_rating(k, hr, r);
-	else if (strcmp(p, "/api/v1/kiosk/print") == 0 && post)
-		route_print(k, hr, r);
-	else if (strcmp(p, "/api/v1/kiosk/procedures") == 0 && get)
-		route_catalogue(k, hr, r);
-	else if (strncmp(p, "/api/v1/terminals/", 18) == 0 && get &&
-	    (e = strchr(s = p + 18, '/')) != NULL &&
-	    strcmp(e, "/events") == 0) {
-		n = (size_t)(e - s);
-		if (n == 0 || n > KIOSK_ID_MAX) {
-			reply_error(r, 404, "terminal", "no such terminal");
-		} else {
-			memcpy(id, s, n);
-			id[n] = '\0';
-			route_events(k, hr, r, id);
-		}
-	} else if (k->cfg->kiosk_test_endpoints && post &&
-	    strncmp(p, "/api/v1/test/", 13) == 0)
-		route_test(k, hr, r, p + 13);
+void
+kiosk_route_config(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_config(c->kiosk, hr, r);
+}
+
+void
+kiosk_route_lookup(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_lookup(c->kiosk, hr, r);
+}
+
+void
+kiosk_route_token(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	if (strlen(pp->rest) > 64) /* no token is as long: no such route */
+		reply_error(r, 404, "path", "no such resource");
 	else
-		return false;
-	return true;
+		route_token(c->kiosk, hr, r, pp->rest);
+}
+
+void
+kiosk_route_rating(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_rating(c->kiosk, hr, r);
+}
+
+void
+kiosk_route_print(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_print(c->kiosk, hr, r);
+}
+
+void
+kiosk_route_catalogue(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_catalogue(c->kiosk, hr, r);
+}
+
+void
+kiosk_route_events(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	const char *id = route_param(pp, "id");
+
+	if (strlen(id) > KIOSK_ID_MAX)
+		reply_error(r, 404, "terminal", "no such terminal");
+	else
+		route_events(c->kiosk, hr, r, id);
+}
+
+void
+kiosk_route_test(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	/* off unless the config says so: then no such route at all */
+	if (!c->kiosk->cfg->kiosk_test_endpoints)
+		reply_error(r, 404, "path", "no such resource");
+	else
+		route_test(c->kiosk, hr, r, pp->rest);
 }
 
 /* --- life --------------------------------------------------------------- */

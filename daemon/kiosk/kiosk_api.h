@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "http/http.h"
+#include "http/route.h"
 #include "store/store.h"
 
 struct kiosk;
@@ -30,9 +31,16 @@ void kiosk_shutdown(struct kiosk *);
 /* Frees it once the loop has closed its timer. NULL is a no-op. */
 void kiosk_free(struct kiosk *);
 
-/* Routes the kiosk's requests: true when it answered into r. */
-bool kiosk_handle(struct kiosk *, const struct http_request *,
-    struct http_response *);
+/* The kiosk's routes (route_handler, http/route.h; the table is
+ * daemon/routes.c), on every listener; route_ctx.kiosk is the kiosk.
+ * asset: /kiosk.js, /kiosk.css, /fonts/...; config: GET /api/v1/kiosk;
+ * lookup: POST /api/v1/lookup; token: GET /api/v1/kiosk/token/TOKEN; rating,
+ * print: POST /api/v1/kiosk/...; catalogue: GET /api/v1/kiosk/procedures;
+ * events: GET /api/v1/terminals/{id}/events; test: POST /api/v1/test/NAME,
+ * 404 unless kiosk.test_endpoints. */
+route_handler kiosk_route_asset, kiosk_route_config, kiosk_route_lookup,
+    kiosk_route_token, kiosk_route_rating, kiosk_route_print,
+    kiosk_route_catalogue, kiosk_route_events, kiosk_route_test;
 
 /* A scan from terminal `terminal` (the scanner module calls this; so does
  * the test endpoint). The payload is untrusted bytes: it is classified

@@ -11,6 +11,8 @@
 #include "core/dcode.h"
 #include "lib/log.h"
 #include "http/reply.h"
+#include "http/request.h"
+#include "store/storerc.h"
 
 #define JOBS_LIMIT_MAX 500
 
@@ -133,11 +135,7 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 	n.max_pending = printer_queue_max(p);
 	rc = store_print_enqueue(st, &n, &id, err);
 	if (rc != STORE_OK) {
-		reply_problem(r,
-		    rc == STORE_FULL          ? 507
-		        : rc == STORE_INVALID ? 400
-		                              : 500,
-		    err);
+		reply_problem(r, storerc_status(rc), err);
 		return;
 	}
 	log_info("print job %lld queued: %s %s by %s", (long long)id, n.kind,
@@ -254,61 +252,116 @@ id_arg(const char *s, const char **rest)
 }
 
 void
-api_print_route(struct printer *p, struct store *st,
-    const struct http_request *hr, struct http_response *r, const char *actor)
+api_print_route_state(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
 {
-	const char *path = hr->path, *rest;
-	bool get = strcmp(hr->method, "GET") == 0,
-	     post = strcmp(hr->method, "POST") == 0;
+	(void)hr;
+	(void)pp;
+	api_print_state(c->printer, r);
+}
+
+/* The staff routes need the printer data: a 503 and false without. */
+static bool
+loaded(const struct route_ctx *c, struct http_response *r)
+{
+	if (c->printer != NULL)
+		return true;
+	reply_error(r, 503, "printer",
+	    "printing is not set up: the printer data could not be loaded "
+	    "(see the log)");
+	return false;
+}
+
+void
+api_print_info(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)hr;
+	(void)pp;
+	if (loaded(c, r))
+		reply_json(r, 200, printer_info(c->printer));
+}
+
+void
+api_print_render(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	if (loaded(c, r))
+		route_render(c->printer, hr, pp->rest, r);
+}
+
+void
+api_print_jobs(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	const char *l = http_query(hr, "limit");
+	char *end;
+	long limit = l ? strtol(l, &end, 10) : 50;
+
+	(void)pp;
+	if (!loaded(c, r))
+		return;
+	if (l != NULL &&
+	    (*end != '\0' || limit < 1 || limit > JOBS_LIMIT_MAX)) {
+		reply_error(r, 400, "limit", "not in 1..500");
+		return;
+	}
+	reply_json(r, 200,
+	    json_pack("{s:o}", "jobs", store_print_jobs(c->store, (int)limit)));
+}
+
+/* {id} as a job number; -1 after a 400. */
+static int64_t
+job_param(const struct route_params *pp, struct http_response *r)
+{
+	const char *rest;
+	int64_t id = id_arg(route_param(pp, "id"), &rest);
+
+	if (id < 0 || *rest != '\0') {
+		reply_error(r, 400, "id", "not a job number");
+		return -1;
+	}
+	return id;
+}
+
+void
+api_print_job(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct store_print_job job;
 	int64_t id;
 
-	if (strcmp(path, "/api/v1/printer/state") == 0 && get) {
-		api_print_state(p, r);
+	(void)hr;
+	if (!loaded(c, r) || (id = job_param(pp, r)) < 0)
 		return;
-	}
-	if (p == NULL) {
-		reply_error(r, 503, "printer",
-		    "printing is not set up: the printer data could not be "
-		    "loaded (see the log)");
-		return;
-	}
-	if (strcmp(path, "/api/v1/printer") == 0 && get) {
-		reply_json(r, 200, printer_info(p));
-	} else if (strncmp(path, "/api/v1/print/render/", 21) == 0 && get) {
-		route_render(p, hr, path + 21, r);
-	} else if (strcmp(path, "/api/v1/print/jobs") == 0 && get) {
-		const char *l = http_query(hr, "limit");
-		char *end;
-		long limit = l ? strtol(l, &end, 10) : 50;
-
-		if (l != NULL &&
-		    (*end != '\0' || limit < 1 || limit > JOBS_LIMIT_MAX)) {
-			reply_error(r, 400, "limit", "not in 1..500");
-			return;
-		}
+	if (store_print_get(c->store, id, &job) != STORE_OK)
+		reply_error(r, 404, "id", "no such print job");
+	else
 		reply_json(r, 200,
-		    json_pack("{s:o}", "jobs",
-		        store_print_jobs(st, (int)limit)));
-	} else if (strncmp(path, "/api/v1/print/jobs/", 19) == 0) {
-		struct store_print_job job;
+		    json_pack("{s:o}", "job", store_print_job_json(&job)));
+}
 
-		if ((id = id_arg(path + 19, &rest)) < 0) {
-			reply_error(r, 400, "id", "not a job number");
-		} else if (get && *rest == '\0') {
-			if (store_print_get(st, id, &job) != STORE_OK)
-				reply_error(r, 404, "id", "no such print job");
-			else
-				reply_json(r, 200,
-				    json_pack("{s:o}", "job",
-				        store_print_job_json(&job)));
-		} else if (post && strcmp(rest, "/reprint") == 0) {
-			route_reprint(p, st, id, r, actor);
-		} else {
-			reply_error(r, 404, "path", "no such resource");
-		}
-	} else if (strncmp(path, "/api/v1/print/", 14) == 0 && post) {
-		route_enqueue(p, st, path + 14, r, actor);
-	} else {
-		reply_error(r, 404, "path", "no such resource");
-	}
+void
+api_print_reprint(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	char actor[REQUEST_ACTOR_MAX];
+	int64_t id;
+
+	if (!loaded(c, r) || (id = job_param(pp, r)) < 0)
+		return;
+	request_actor_name(hr, NULL, actor, sizeof actor);
+	route_reprint(c->printer, c->store, id, r, actor);
+}
+
+void
+api_print_enqueue(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	char actor[REQUEST_ACTOR_MAX];
+
+	if (!loaded(c, r))
+		return;
+	request_actor_name(hr, NULL, actor, sizeof actor);
+	route_enqueue(c->printer, c->store, pp->rest, r, actor);
 }

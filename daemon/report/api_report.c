@@ -1,6 +1,6 @@
 /* api_report.c: the report routes (docs/reports.md, docs/api.md). Staff
- * only: api.c calls this for requests on the admin socket and never for
- * the public listener. Reads only, so nothing is audited. */
+ * rows of the route table (daemon/routes.c), never on the public
+ * listener. Reads only, so nothing is audited. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include "lib/log.h"
 #include "report/report.h"
 #include "http/reply.h"
+#include "store/storerc.h"
 
 #define FORMATS_REPORT ((1u << RF_JSON) | (1u << RF_CSV) | (1u << RF_XLSX))
 #define FORMATS_06A \
@@ -34,12 +35,6 @@ reply_body(struct http_response *r, const char *ctype, char *body, size_t len)
 	r->content_type = ctype;
 	r->body = body;
 	r->len = len;
-}
-
-static int
-store_status(enum store_rc rc)
-{
-	return rc == STORE_NOTFOUND ? 404 : rc == STORE_INVALID ? 400 : 500;
 }
 
 /* The arguments of a request, checked; -1 after replying with the
@@ -96,7 +91,7 @@ route_report(struct store *st, const struct config *cfg,
 	if ((rc = report_run(st, &p, &rep, err)) != STORE_OK) {
 		if (rc == STORE_ERROR)
 			log_warnx("report: %s", err);
-		reply_problem(r, store_status(rc), err);
+		reply_problem(r, storerc_status(rc), err);
 		return;
 	}
 	if (p.format == RF_CSV) {
@@ -135,7 +130,7 @@ route_06a(struct store *st, const struct config *cfg,
 	if ((rc = report_run(st, &p, &rep, err)) != STORE_OK) {
 		if (rc == STORE_ERROR)
 			log_warnx("report: %s", err);
-		reply_problem(r, store_status(rc), err);
+		reply_problem(r, storerc_status(rc), err);
 		return;
 	}
 	if (p.format == RF_CSV) {
@@ -215,7 +210,7 @@ route_codes(struct store *st, const struct config *cfg,
 		if (rc == STORE_ERROR)
 			log_warnx("report: %s", err);
 		free(c.v);
-		reply_problem(r, store_status(rc), err);
+		reply_problem(r, storerc_status(rc), err);
 		return;
 	}
 	qsort(c.v, c.n, sizeof(c.v[0]), code_cmp);
@@ -285,7 +280,7 @@ route_page(struct store *st, const struct config *cfg,
 	if (a.by == NULL)
 		p.by = p.to_day - p.from_day < 62 ? SR_BY_DAY : SR_BY_WEEK;
 	if ((rc = report_run(st, &p, &ser, err)) != STORE_OK) {
-		reply_problem(r, store_status(rc), err);
+		reply_problem(r, storerc_status(rc), err);
 		return;
 	}
 	/* the series already carries the whole in its total */
@@ -298,33 +293,42 @@ route_page(struct store *st, const struct config *cfg,
 	report_free(&ser);
 }
 
-bool
-api_report_handle(struct store *st, const struct config *cfg,
-    const struct http_request *hr, struct http_response *r)
+void
+api_report_summary(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
 {
-	const char *p = hr->path;
-	bool get =
-	    strcmp(hr->method, "GET") == 0 || strcmp(hr->method, "HEAD") == 0;
+	(void)pp;
+	route_report(c->store, c->cfg, hr, r);
+}
 
-	if (!hr->admin)
-		return false; /* never on the public listener */
-	if (strcmp(p, "/api/v1/reports") != 0 &&
-	    strcmp(p, "/api/v1/reports/06a") != 0 &&
-	    strcmp(p, "/api/v1/reports/dossiers") != 0 &&
-	    strcmp(p, "/staff/reports") != 0 &&
-	    strcmp(p, "/staff/reports/dossiers") != 0)
-		return false;
-	if (!get)
-		reply_error(r, 405, "method", "use GET");
-	else if (strcmp(p, "/api/v1/reports") == 0)
-		route_report(st, cfg, hr, r);
-	else if (strcmp(p, "/api/v1/reports/06a") == 0)
-		route_06a(st, cfg, hr, r);
-	else if (strcmp(p, "/api/v1/reports/dossiers") == 0)
-		route_codes(st, cfg, hr, r, false);
-	else if (strcmp(p, "/staff/reports/dossiers") == 0)
-		route_codes(st, cfg, hr, r, true);
-	else
-		route_page(st, cfg, hr, r);
-	return true;
+void
+api_report_06a(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_06a(c->store, c->cfg, hr, r);
+}
+
+void
+api_report_codes(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_codes(c->store, c->cfg, hr, r, false);
+}
+
+void
+api_report_codes_page(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_codes(c->store, c->cfg, hr, r, true);
+}
+
+void
+api_report_page(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_page(c->store, c->cfg, hr, r);
 }

@@ -6,10 +6,13 @@
 
 #include "config.h"
 #include "http/http.h"
+#include "http/route.h"
 #include "store/store.h"
 
-/* Answers the request when its path is a report route on the admin
- * socket and returns true; false (r untouched) otherwise. Borrows all. */
-bool api_report_handle(struct store *, const struct config *,
-    const struct http_request *, struct http_response *);
+/* Route handlers (http/route.h; the table is daemon/routes.c), staff
+ * only: GET /api/v1/reports (summary), /api/v1/reports/06a,
+ * /api/v1/reports/dossiers (codes) and the pages /staff/reports and
+ * /staff/reports/dossiers (codes_page). */
+route_handler api_report_summary, api_report_06a, api_report_codes,
+    api_report_codes_page, api_report_page;
 #endif

@@ -19,6 +19,8 @@
 #include "lib/log.h"
 #include "sync/syncproto.h"
 #include "http/reply.h"
+#include "http/route.h"
+#include "store/storerc.h"
 
 #define TERMINALS_MAX 10000
 #define NAME_MAX_LEN  64
@@ -446,69 +448,58 @@ hub_handle(void *arg, const struct http_request *hr, struct http_response *r)
 /* POST /api/v1/hub/dossiers/CODE/status {"status", "reason", "due_at"}:
  * a change made upstream. GET /api/v1/hub/dossiers[?terminal=NAME]: every
  * dossier's status and event count, for reconciliation. */
-bool
-hub_admin(struct hub *h, const struct http_request *hr, struct http_response *r)
+void
+hub_route_dossiers(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
 {
-	const char *p = hr->path;
+	(void)pp;
+	if (c->hub == NULL) { /* not the hub role: no such route */
+		reply_error(r, 404, "path", "no such resource");
+		return;
+	}
+	reply_json(r, 200,
+	    json_pack("{s:o}", "dossiers",
+	        hubstore_dump(c->hub->hs, http_query(hr, "terminal"))));
+}
+
+void
+hub_route_status(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	const char *seg = route_param(pp, "code"), *reason = NULL;
 	char code[DCODE_TEXT_MAX + 1], err[HUBSTORE_ERR_MAX];
-	static const char pre[] = "/api/v1/hub/dossiers";
+	size_t len = strlen(seg);
+	struct dcode d;
+	json_t *body, *st, *due, *rs;
+	enum store_rc rc;
 
-	if (strncmp(p, pre, sizeof pre - 1) != 0)
-		return false;
-	p += sizeof pre - 1;
-	if (*p == '\0' && strcmp(hr->method, "GET") == 0) {
-		reply_json(r, 200,
-		    json_pack("{s:o}", "dossiers",
-		        hubstore_dump(h->hs, http_query(hr, "terminal"))));
-		return true;
+	if (c->hub == NULL || len > DCODE_TEXT_MAX ||
+	    dcode_parse(seg, len, &d, NULL) != DCODE_OK ||
+	    dcode_format(&d, code, sizeof code) < 0) {
+		reply_error(r, 404, "path", "no such resource");
+		return;
 	}
-	if (*p == '/' && strcmp(hr->method, "POST") == 0) {
-		const char *slash = strchr(p + 1, '/'), *reason = NULL;
-		struct dcode d;
-		json_t *body, *st, *due, *rs;
-		enum store_rc rc;
-		size_t len;
-
-		if (slash == NULL || strcmp(slash, "/status") != 0 ||
-		    (len = (size_t)(slash - p - 1)) > DCODE_TEXT_MAX ||
-		    dcode_parse(p + 1, len, &d, NULL) != DCODE_OK ||
-		    dcode_format(&d, code, sizeof code) < 0) {
-			reply_error(r, 404, "path", "no such resource");
-			return true;
-		}
-		body = json_loadb(hr->body, hr->body_len,
-		    JSON_REJECT_DUPLICATES, NULL);
-		st = json_object_get(body, "status");
-		due = json_object_get(body, "due_at");
-		rs = json_object_get(body, "reason");
-		if (!json_is_integer(st) ||
-		    (due != NULL && !json_is_integer(due)) ||
-		    (rs != NULL && !json_is_string(rs))) {
-			json_decref(body);
-			reply_error(r, 400, "status",
-			    "expected {\"status\": 1..10, \"due_at\": Unix "
-			    "time, \"reason\": text}");
-			return true;
-		}
-		if (rs != NULL)
-			reason = json_string_value(rs);
-		rc = hubstore_set_status(h->hs, code,
-		    (int)json_integer_value(st),
-		    due ? (int64_t)json_integer_value(due) : 0, reason, now_s(),
-		    err);
+	body = json_loadb(hr->body, hr->body_len, JSON_REJECT_DUPLICATES, NULL);
+	st = json_object_get(body, "status");
+	due = json_object_get(body, "due_at");
+	rs = json_object_get(body, "reason");
+	if (!json_is_integer(st) || (due != NULL && !json_is_integer(due)) ||
+	    (rs != NULL && !json_is_string(rs))) {
 		json_decref(body);
-		if (rc != STORE_OK) {
-			reply_error(r,
-			    rc == STORE_NOTFOUND      ? 404
-			        : rc == STORE_INVALID ? 400
-			                              : 503,
-			    "status", err);
-			return true;
-		}
-		log_info("hub: upstream status of %s set", code);
-		reply_json(r, 200, json_pack("{s:s}", "code", code));
-		return true;
+		reply_error(r, 400, "status",
+		    "expected {\"status\": 1..10, \"due_at\": Unix time, "
+		    "\"reason\": text}");
+		return;
 	}
-	reply_error(r, 404, "path", "no such resource");
-	return true;
+	if (rs != NULL)
+		reason = json_string_value(rs);
+	rc = hubstore_set_status(c->hub->hs, code, (int)json_integer_value(st),
+	    due ? (int64_t)json_integer_value(due) : 0, reason, now_s(), err);
+	json_decref(body);
+	if (rc != STORE_OK) {
+		reply_error(r, storerc_status(rc), "status", err);
+		return;
+	}
+	log_info("hub: upstream status of %s set", code);
+	reply_json(r, 200, json_pack("{s:s}", "code", code));
 }

@@ -5,6 +5,7 @@
 #define HUB_H
 #include "store/hubstore.h"
 #include "http/http.h"
+#include "http/route.h"
 
 struct hub;
 
@@ -15,8 +16,11 @@ struct hub *hub_new(struct hubstore *hs, const char *tokens_file,
 void hub_free(struct hub *); /* NULL: no-op */
 /* The sync listener's http_handler (arg: the hub). */
 void hub_handle(void *arg, const struct http_request *, struct http_response *);
-/* Hub staff routes on the admin socket under /api/v1/hub/: returns false
- * when the path is not one of them. */
-bool hub_admin(struct hub *, const struct http_request *,
-    struct http_response *);
+/* The hub's staff routes (http/route.h; the table is daemon/routes.c);
+ * route_ctx.hub is the hub, NULL (not the hub role): 404. dossiers: GET
+ * /api/v1/hub/dossiers[?terminal=NAME], every dossier's status and event
+ * count, for reconciliation; status: POST
+ * /api/v1/hub/dossiers/{code}/status {"status", "reason", "due_at"}, a
+ * change made upstream. */
+route_handler hub_route_dossiers, hub_route_status;
 #endif

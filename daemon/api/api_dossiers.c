@@ -1,0 +1,366 @@
+/* api_dossiers.c: the counter's dossier routes (docs/api.md, "Staff
+ * routes"): intake, search, the staff view, the token, status changes,
+ * supplements, apologies and counts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_int.h"
+#include "core/calendar.h"
+#include "core/status.h"
+#include "core/textfold.h"
+#include "core/token.h"
+#include "http/reply.h"
+#include "lib/log.h"
+
+static void
+route_intake(const struct route_ctx *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	struct api_body b;
+	struct store_intake in = { 0 };
+	struct store_intake_result res;
+	const char *delivery = NULL, *actor_name = NULL;
+	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX], due[32], url[512];
+	enum store_rc rc;
+
+	if (api_body_parse(&b, hr) == -1 ||
+	    api_body_str(&b, "procedure_code", true, 64, &in.procedure_code) ||
+	    api_body_str(&b, "agency_code", false, 35, &in.agency_code) ||
+	    api_body_str(&b, "owner_name", true, 200, &in.owner_name) ||
+	    api_body_str(&b, "owner_id_no", false, 32, &in.owner_id_no) ||
+	    api_body_str(&b, "phone", false, 32, &in.phone) ||
+	    api_body_str(&b, "address", false, 500, &in.address) ||
+	    api_body_str(&b, "email", false, 254, &in.email) ||
+	    api_body_str(&b, "summary", false, STAFF_BODY_TEXT_MAX,
+	        &in.summary) ||
+	    api_body_str(&b, "delivery", false, 16, &delivery) ||
+	    api_body_str(&b, "actor", false, 64, &actor_name) ||
+	    api_body_time(&b, "received_at", false, &in.received_at)) {
+		api_body_error(r, &b);
+		return;
+	}
+	in.channel = CHANNEL_COUNTER;
+	in.delivery = DELIVERY_COUNTER;
+	if (delivery != NULL &&
+	    (in.delivery = delivery_from_name(delivery)) < 0) {
+		snprintf(b.err_field, sizeof b.err_field, "delivery");
+		snprintf(b.err, sizeof b.err,
+		    "must be \"counter\" or \"post\"");
+		api_body_error(r, &b);
+		return;
+	}
+	if (in.agency_code == NULL || *in.agency_code == '\0')
+		in.agency_code = a->cfg->agency_code;
+	if (in.received_at == 0)
+		in.received_at = api_now();
+	request_actor_name(hr, actor_name, actor, sizeof actor);
+	in.actor = actor;
+	rc = store_intake(a->store, &in, &res, err);
+	json_decref(b.root);
+	if (rc != STORE_OK) {
+		if (rc == STORE_FULL)
+			log_warnx("ALERT: %s", err);
+		api_reply_store(r, rc, err);
+		return;
+	}
+	a->counters->intakes++;
+	log_info("intake %s by %s", res.code, actor);
+	cal_format_iso(res.due_at, due);
+	api_lookup_url(a, res.token, url, sizeof url);
+	reply_json(r, 201,
+	    json_pack("{s:s,s:s,s:s,s:s,s:b}", "code", res.code, "token",
+	        res.token, "lookup_url", url, "due_at", due, "provisional",
+	        res.provisional));
+}
+static void
+route_status(const struct route_ctx *a, const struct http_request *hr,
+    struct http_response *r, const char *code)
+{
+	struct api_body b;
+	const char *reason, *actor_name;
+	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
+	json_t *st;
+	int status;
+	enum store_rc rc;
+
+	if (api_body_parse(&b, hr) == -1 ||
+	    api_body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX, &reason) ||
+	    api_body_str(&b, "actor", false, 64, &actor_name)) {
+		api_body_error(r, &b);
+		return;
+	}
+	st = json_object_get(b.root, "status");
+	if (!json_is_integer(st) ||
+	    !status_valid((int)json_integer_value(st))) {
+		snprintf(b.err_field, sizeof b.err_field, "status");
+		snprintf(b.err, sizeof b.err,
+		    "must be an integer from 1 to 10");
+		api_body_error(r, &b);
+		return;
+	}
+	status = (int)json_integer_value(st);
+	request_actor_name(hr, actor_name, actor, sizeof actor);
+	rc = store_set_status(a->store, code, status, reason, actor, api_now(),
+	    err);
+	json_decref(b.root);
+	if (rc != STORE_OK) {
+		api_reply_store(r, rc, err);
+		return;
+	}
+	a->counters->status_changes++;
+	log_info("status %s -> %d by %s", code, status, actor);
+	api_reply_dossier(a, r, code, 200);
+}
+
+static void
+route_supplement(const struct route_ctx *a, const struct http_request *hr,
+    struct http_response *r, const char *code)
+{
+	struct api_body b;
+	const char *action, *reason, *items, *actor_name;
+	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
+	int64_t new_due;
+	enum store_rc rc;
+
+	if (api_body_parse(&b, hr) == -1 ||
+	    api_body_str(&b, "action", true, 16, &action) ||
+	    api_body_str(&b, "reason", false, STAFF_BODY_TEXT_MAX, &reason) ||
+	    api_body_str(&b, "items", false, STAFF_BODY_TEXT_MAX, &items) ||
+	    api_body_str(&b, "actor", false, 64, &actor_name) ||
+	    api_body_time(&b, "new_due_at", false, &new_due)) {
+		api_body_error(r, &b);
+		return;
+	}
+	request_actor_name(hr, actor_name, actor, sizeof actor);
+	if (strcmp(action, "request") == 0) {
+		if (reason == NULL || *reason == '\0') {
+			snprintf(b.err_field, sizeof b.err_field, "reason");
+			snprintf(b.err, sizeof b.err,
+			    "is required for a supplement request");
+			api_body_error(r, &b);
+			return;
+		}
+		rc = store_supplement_request(a->store, code, reason, items,
+		    actor, api_now(), err);
+	} else if (strcmp(action, "complete") == 0) {
+		rc = store_supplement_complete(a->store, code, new_due, actor,
+		    api_now(), err);
+	} else {
+		snprintf(b.err_field, sizeof b.err_field, "action");
+		snprintf(b.err, sizeof b.err,
+		    "must be \"request\" or \"complete\"");
+		api_body_error(r, &b);
+		return;
+	}
+	if (rc == STORE_OK) /* action belongs to b.root */
+		log_info("supplement %s %s by %s", action, code, actor);
+	json_decref(b.root);
+	if (rc != STORE_OK) {
+		api_reply_store(r, rc, err);
+		return;
+	}
+	api_reply_dossier(a, r, code, 200);
+}
+
+static void
+route_apology(const struct route_ctx *a, const struct http_request *hr,
+    struct http_response *r, const char *code)
+{
+	struct api_body b;
+	const char *reason, *unit, *actor_name;
+	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
+	int64_t new_due;
+	enum store_rc rc;
+
+	if (api_body_parse(&b, hr) == -1 ||
+	    api_body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX, &reason) ||
+	    api_body_str(&b, "unit", false, 200, &unit) ||
+	    api_body_str(&b, "actor", false, 64, &actor_name) ||
+	    api_body_time(&b, "new_due_at", true, &new_due)) {
+		api_body_error(r, &b);
+		return;
+	}
+	request_actor_name(hr, actor_name, actor, sizeof actor);
+	rc = store_apology(a->store, code, reason, unit, new_due, actor,
+	    api_now(), err);
+	json_decref(b.root);
+	if (rc != STORE_OK) {
+		api_reply_store(r, rc, err);
+		return;
+	}
+	log_info("apology %s by %s", code, actor);
+	api_reply_dossier(a, r, code, 200);
+}
+
+static void
+route_token(const struct route_ctx *a, struct http_response *r,
+    const char *code)
+{
+	char token[TOKEN_LEN + 1], url[512];
+	enum store_rc rc = store_token(a->store, code, token);
+
+	if (rc != STORE_OK) {
+		api_reply_store(r, rc,
+		    rc == STORE_NOTFOUND ? "code: no such dossier"
+		                         : "token: cannot issue one");
+		return;
+	}
+	api_lookup_url(a, token, url, sizeof url);
+	reply_json(r, 200,
+	    json_pack("{s:s,s:s,s:s}", "code", code, "token", token,
+	        "lookup_url", url));
+}
+static void
+route_search(const struct route_ctx *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	struct store_query q = { 0 };
+	const char *lim = http_query(hr, "limit");
+	char err[STORE_ERR_MAX], *end;
+	json_t *res;
+
+	q.code = http_query(hr, "code");
+	q.name = http_query(hr, "name");
+	q.limit = 50;
+	if (api_query_day(hr, "from", false, &q.from_day, r) ||
+	    api_query_day(hr, "to", false, &q.to_day, r))
+		return;
+	if (lim != NULL) {
+		long l = strtol(lim, &end, 10);
+
+		if (*lim == '\0' || *end != '\0' || l < 1 || l > 1000) {
+			reply_error(r, 400, "limit",
+			    "must be an integer from 1 to 1000");
+			return;
+		}
+		q.limit = (int)l;
+	}
+	if (q.name != NULL &&
+	    (strlen(q.name) > 200 || !text_valid(q.name, strlen(q.name)))) {
+		reply_error(r, 400, "name",
+		    "must be text of at most 200 bytes");
+		return;
+	}
+	if (q.from_day >= 0 && q.to_day >= 0 && q.from_day > q.to_day) {
+		reply_error(r, 400, "to", "is before from");
+		return;
+	}
+	if ((res = store_search(a->store, &q, api_now(), err)) == NULL) {
+		api_reply_store(r, STORE_INVALID, err);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o}", "results", res));
+}
+
+static void
+route_counts(const struct route_ctx *a, const struct http_request *hr,
+    struct http_response *r)
+{
+	int from, to;
+	json_t *j;
+
+	if (api_query_day(hr, "from", true, &from, r) ||
+	    api_query_day(hr, "to", true, &to, r))
+		return;
+	if (from > to) {
+		reply_error(r, 400, "to", "is before from");
+		return;
+	}
+	if (to - from >= PERIOD_DAYS_MAX) {
+		reply_error(r, 400, "to", "the period is longer than 10 years");
+		return;
+	}
+	if ((j = store_counts(a->store, from, to)) == NULL) {
+		reply_error(r, 500, "", "counting failed");
+		return;
+	}
+	reply_json(r, 200, j);
+}
+
+/* {code} as a canonical dossier code, or a 400 and -1. */
+static int
+code_param(const struct route_params *pp, char code[DCODE_TEXT_MAX + 1],
+    struct http_response *r)
+{
+	const char *seg = route_param(pp, "code");
+
+	return api_path_code(seg, strlen(seg), code, r);
+}
+
+void
+api_dossiers_intake(const struct route_ctx *a, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_intake(a, hr, r);
+}
+
+void
+api_dossiers_search(const struct route_ctx *a, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_search(a, hr, r);
+}
+
+void
+api_dossiers_counts(const struct route_ctx *a, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	route_counts(a, hr, r);
+}
+
+void
+api_dossiers_get(const struct route_ctx *a, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	char code[DCODE_TEXT_MAX + 1];
+
+	(void)hr;
+	if (code_param(pp, code, r) == 0)
+		api_reply_dossier(a, r, code, 200);
+}
+
+void
+api_dossiers_token(const struct route_ctx *a, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	char code[DCODE_TEXT_MAX + 1];
+
+	(void)hr;
+	if (code_param(pp, code, r) == 0)
+		route_token(a, r, code);
+}
+
+void
+api_dossiers_status(const struct route_ctx *a, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	char code[DCODE_TEXT_MAX + 1];
+
+	if (code_param(pp, code, r) == 0)
+		route_status(a, hr, r, code);
+}
+
+void
+api_dossiers_supplement(const struct route_ctx *a,
+    const struct http_request *hr, const struct route_params *pp,
+    struct http_response *r)
+{
+	char code[DCODE_TEXT_MAX + 1];
+
+	if (code_param(pp, code, r) == 0)
+		route_supplement(a, hr, r, code);
+}
+
+void
+api_dossiers_apology(const struct route_ctx *a, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	char code[DCODE_TEXT_MAX + 1];
+
+	if (code_param(pp, code, r) == 0)
+		route_apology(a, hr, r, code);
+}

@@ -1,0 +1,105 @@
+/* route.h: the rows of the daemon's one route table and their matcher.
+ *
+ * A row names the methods, a path pattern, who may call it and the one
+ * handler. The table itself (daemon/routes.c) names every feature's
+ * handlers, so that who may call what is reviewable in one place
+ * (docs/security.md, "Roles", is checked against it by a test).
+ *
+ * A pattern is "/"-separated segments: a literal, "{name}" (one non-empty
+ * segment, shorter than ROUTE_PARAM_MAX bytes, copied into the params) or
+ * a final "*" that matches the rest of the path, empty or not. The matcher
+ * is pure: no I/O, no state. Loop thread (the handlers). */
+#ifndef ROUTE_H
+#define ROUTE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/http.h"
+
+/* Methods as bits: a row accepts a set. HEAD is a GET without a body for
+ * the rows that say so (pages and public reads), as before the table. */
+#define ROUTE_GET    0x01u
+#define ROUTE_HEAD   0x02u
+#define ROUTE_POST   0x04u
+#define ROUTE_PUT    0x08u
+#define ROUTE_DELETE 0x10u
+#define ROUTE_OTHER  0x20u /* any other method */
+#define ROUTE_READ   (ROUTE_GET | ROUTE_HEAD)
+#define ROUTE_ANY    0x3fu
+
+/* The bit of a method name. */
+unsigned route_method(const char *method);
+
+/* Who reaches a row. */
+enum route_access {
+	ROUTE_PUBLIC, /* every listener, without signing in: the kiosk's */
+	ROUTE_SIGNIN, /* the staff listener only, before authentication */
+	ROUTE_STAFF,  /* the admin socket and signed-in staff, by role */
+};
+
+#define ROUTE_PARAMS_MAX 2
+#define ROUTE_PARAM_MAX  256 /* bytes of one {name} value, with the NUL */
+
+/* What a pattern captured. Values are copies; rest points into the path
+ * (the "*" segment's match, "" when none). Valid for the call. */
+struct route_params {
+	size_t count;
+	const char *name[ROUTE_PARAMS_MAX]; /* the pattern's, not NUL-ended */
+	size_t name_len[ROUTE_PARAMS_MAX];
+	char value[ROUTE_PARAMS_MAX][ROUTE_PARAM_MAX];
+	const char *rest;
+};
+
+/* The value of {name}; "" when the pattern has none. */
+const char *route_param(const struct route_params *, const char *name);
+
+/* The services a handler may use: one value built and owned by
+ * daemon/main.c, borrowed by every handler for the call. The pointers
+ * not set (NULL) mean the feature is off. http/ only carries it. */
+struct route_ctx {
+	struct store *store;
+	struct ratelimit *rl;
+	const struct config *cfg; /* swapped by main.c on reload */
+	struct kiosk *kiosk;
+	struct sync *sync;
+	struct hub *hub; /* hub role only */
+	struct printer *printer;
+	struct scanners *scanners; /* api/scanners.h: scanner routes */
+	struct auth *auth;
+	struct api_counters *counters; /* api/api.h: /metrics counters */
+	/* the table's own counters, for /metrics */
+	uint64_t requests, errors_4xx, errors_5xx;
+};
+
+typedef void route_handler(const struct route_ctx *,
+    const struct http_request *, const struct route_params *,
+    struct http_response *);
+
+struct route {
+	unsigned methods; /* ROUTE_* bits */
+	const char *pattern;
+	enum route_access access;
+	unsigned roles; /* ROLE_BIT() set (auth/authhdr.h) for ROUTE_STAFF */
+	route_handler *handler;
+	/* Another method on this path answers 405 "use ..." rather than
+	 * 404 (the routes that always did). */
+	bool method_405;
+};
+
+/* The first row of table[0..count) whose access is in the access_mask
+ * (bits 1 << enum route_access), whose pattern matches path and whose
+ * methods hold method; its captures in *params. NULL when none: then
+ * *allow holds the methods of the matching rows that answer 405 (0: a
+ * 404) and *allow_roles their roles. */
+const struct route *route_find(const struct route *table, size_t count,
+    unsigned access_mask, const char *method, const char *path,
+    struct route_params *params, unsigned *allow, unsigned *allow_roles);
+
+/* Does pattern match path? Captures into params (may be NULL). */
+bool route_match(const char *pattern, const char *path,
+    struct route_params *params);
+
+/* "GET or POST" for a set of methods, into buf. */
+void route_methods_text(unsigned methods, char *buf, size_t size);
+#endif

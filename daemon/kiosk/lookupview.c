@@ -1,0 +1,68 @@
+/* lookupview.c: the kiosk view of a dossier (lookupview.h). */
+#include <stdlib.h>
+
+#include "core/calendar.h"
+#include "core/status.h"
+#include "kiosk/lookupview.h"
+#include "lib/jsonw.h"
+
+long
+lookupview_write(const struct store_lookup *v, int64_t now, char *buf,
+    size_t size)
+{
+	char rec[32], due[32], upd[32], day[16], apo[32];
+	struct jsonw w;
+
+	cal_format_iso(v->received_at, rec);
+	cal_format_iso(v->due_at, due);
+	cal_format_iso(v->updated_at, upd);
+	cal_format_date(cal_local_day(v->received_at), day);
+	jsonw_init(&w, buf, size);
+	jsonw_open(&w, NULL);
+	jsonw_str(&w, "procedure", v->procedure_name);
+	jsonw_str(&w, "received_on", day);
+	jsonw_str(&w, "received_at", rec);
+	if (v->due_at != 0) /* a postal dossier has none until accepted */
+		jsonw_str(&w, "due_at", due);
+	else
+		jsonw_null(&w, "due_at");
+	jsonw_open(&w, "status");
+	jsonw_int(&w, "code", v->status);
+	jsonw_str(&w, "name", status_name(v->status));
+	jsonw_str(&w, "label_vi", status_label_vi(v->status));
+	jsonw_str(&w, "label_en", status_label_en(v->status));
+	jsonw_str(&w, "kiosk_vi", status_kiosk_vi(v->status));
+	jsonw_str(&w, "kiosk_en", status_kiosk_en(v->status));
+	jsonw_close(&w);
+	jsonw_bool(&w, "overdue",
+	    v->due_at != 0 && status_overdue(v->status, v->due_at, now));
+	jsonw_bool(&w, "result_ready", v->status == ST_RESULT_READY);
+	jsonw_bool(&w, "result_returned", v->status == ST_RETURNED);
+	jsonw_open(&w, "collect");
+	jsonw_str(&w, "delivery", delivery_name(v->delivery));
+	jsonw_str(&w, "place", v->collect_at);
+	jsonw_close(&w);
+	jsonw_str(&w, "applicant", v->masked_name);
+	jsonw_str(&w, "updated_at", upd);
+	if (v->apology_due_at != 0) {
+		cal_format_iso(v->apology_due_at, apo);
+		jsonw_open(&w, "apology");
+		jsonw_str(&w, "new_due_at", apo);
+		jsonw_close(&w);
+	} else {
+		jsonw_null(&w, "apology");
+	}
+	jsonw_close(&w);
+	return jsonw_finish(&w);
+}
+
+json_t *
+lookupview_json(const struct store_lookup *v, int64_t now)
+{
+	char *buf = malloc(LOOKUPVIEW_MAX);
+	long n = buf ? lookupview_write(v, now, buf, LOOKUPVIEW_MAX) : -1;
+	json_t *j = n >= 0 ? json_loadb(buf, (size_t)n, 0, NULL) : NULL;
+
+	free(buf);
+	return j;
+}

@@ -1,0 +1,386 @@
+/* routes.c: the one route table and the listeners' dispatch (routes.h).
+ * It sits at the wiring level beside main.c: it names every feature's
+ * handlers, and the few routes that join two features (the terminals'
+ * event streams, /metrics) are written here. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "auth/auth.h"
+#include "auth/authhdr.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "kiosk/kiosk_api.h"
+#include "postal/api_postal.h"
+#include "postal/postal_pages.h"
+#include "printer/api_print.h"
+#include "printer/printer.h"
+#include "report/api_report.h"
+#include "routes.h"
+#include "api/scanners.h"
+#include "api/terminals.h"
+#include "sync/hub.h"
+#include "sync/sync.h"
+
+/* --- the routes that join features ------------------------------------- */
+
+/* A staff terminal's scan stream is api/terminals.c's (staff, admin side
+ * only); every other terminal's is the kiosk's, which answers 404 for an
+ * unknown one. */
+static void
+terminal_events(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	if (hr->admin && c->scanners != NULL &&
+	    role_in(hr->actor, ROLES_STAFF) &&
+	    terminals_match(c->scanners->terms, hr)) {
+		terminals_events(c->scanners->terms, hr, r);
+		return;
+	}
+	kiosk_route_events(c, hr, pp, r);
+}
+
+static void
+scanners(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	(void)pp;
+	if (c->scanners == NULL)
+		reply_error(r, 404, "path", "no such resource");
+	else
+		scanners_get(c->scanners, hr, r);
+}
+
+static void
+metrics(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)hr;
+	(void)pp;
+	if (f == NULL) {
+		reply_error(r, 500, "", "out of memory");
+		return;
+	}
+	api_metrics(c, f);
+	if (c->kiosk != NULL)
+		kiosk_metrics(c->kiosk, f);
+	if (c->sync != NULL)
+		sync_metrics(c->sync, f);
+	if (c->printer != NULL)
+		printer_metrics(c->printer, f);
+	if (c->scanners != NULL)
+		scanners_metrics(c->scanners, f);
+	auth_metrics(c->auth, f);
+	fclose(f);
+	r->body = buf;
+	r->len = len;
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+/* --- the table ----------------------------------------------------------
+ * First match wins; rows are grouped by feature. Public rows are the
+ * kiosk's and never show personal data (docs/privacy.md). */
+
+#define GET    ROUTE_GET
+#define READ   ROUTE_READ
+#define POST   ROUTE_POST
+#define PUBLIC ROUTE_PUBLIC, 0
+#define SIGNIN ROUTE_SIGNIN, 0
+#define STAFF  ROUTE_STAFF, ROLES_STAFF
+#define OFFICE ROUTE_STAFF, ROLES_OFFICE
+#define CLERK  ROUTE_STAFF, ROLES_POSTAL
+#define ADMIN  ROUTE_STAFF, ROLES_ADMIN
+#define ANYONE ROUTE_STAFF, ROLES_SIGNEDIN /* with the kiosk role */
+
+const struct route routes_table[] = {
+	/* the kiosk page and its assets */
+	{ READ, "/", PUBLIC, api_page, false },
+	{ READ, "/l/*", PUBLIC, api_page, false },
+	{ READ, "/kiosk.js", PUBLIC, kiosk_route_asset, false },
+	{ READ, "/kiosk.css", PUBLIC, kiosk_route_asset, false },
+	{ READ, "/fonts/DejaVuSans.ttf", PUBLIC, kiosk_route_asset, false },
+	{ READ, "/fonts/DejaVuSans-Bold.ttf", PUBLIC, kiosk_route_asset,
+	    false },
+	/* the kiosk */
+	{ GET, "/api/v1/kiosk", PUBLIC, kiosk_route_config, false },
+	{ POST, "/api/v1/lookup", PUBLIC, kiosk_route_lookup, false },
+	{ GET, "/api/v1/kiosk/token/*", PUBLIC, kiosk_route_token, false },
+	{ POST, "/api/v1/kiosk/rating", PUBLIC, kiosk_route_rating, false },
+	{ POST, "/api/v1/kiosk/print", PUBLIC, kiosk_route_print, false },
+	{ GET, "/api/v1/kiosk/procedures", PUBLIC, kiosk_route_catalogue,
+	    false },
+	{ GET, "/api/v1/terminals/{id}/events", PUBLIC, terminal_events,
+	    false },
+	{ POST, "/api/v1/test/*", PUBLIC, kiosk_route_test, false },
+	/* public reads */
+	{ READ, "/api/v1/lookup/{token}", PUBLIC, api_lookup, false },
+	{ READ, "/healthz", PUBLIC, api_health, false },
+	{ READ, "/api/v1/printer/state", PUBLIC, api_print_route_state, false },
+	{ READ, "/metrics", PUBLIC, metrics, false },
+
+	/* signing in (the staff listener) */
+	{ ROUTE_ANY, "/api/v1/session", SIGNIN, auth_route_session, false },
+	{ READ, "/staff/login", SIGNIN, auth_route_page, false },
+	{ READ, "/staff", SIGNIN, auth_route_page, false },
+	{ READ, "/staff/", SIGNIN, auth_route_page, false },
+	{ READ, "/staff/login.js", SIGNIN, auth_route_page, false },
+	{ READ, "/staff/login.css", SIGNIN, auth_route_page, false },
+
+	/* dossiers at the counter */
+	{ POST, "/api/v1/dossiers", OFFICE, api_dossiers_intake, true },
+	{ GET, "/api/v1/dossiers", STAFF, api_dossiers_search, true },
+	{ GET, "/api/v1/dossiers/{code}", STAFF, api_dossiers_get, false },
+	{ GET, "/api/v1/dossiers/{code}/token", STAFF, api_dossiers_token,
+	    false },
+	{ POST, "/api/v1/dossiers/{code}/status", OFFICE, api_dossiers_status,
+	    false },
+	{ POST, "/api/v1/dossiers/{code}/supplement", OFFICE,
+	    api_dossiers_supplement, false },
+	{ POST, "/api/v1/dossiers/{code}/apology", OFFICE, api_dossiers_apology,
+	    false },
+	{ GET, "/api/v1/counts", OFFICE, api_dossiers_counts, false },
+	/* reports */
+	{ READ, "/api/v1/reports", OFFICE, api_report_summary, true },
+	{ READ, "/api/v1/reports/06a", OFFICE, api_report_06a, true },
+	{ READ, "/api/v1/reports/dossiers", OFFICE, api_report_codes, true },
+	{ READ, "/staff/reports", OFFICE, api_report_page, true },
+	{ READ, "/staff/reports/dossiers", OFFICE, api_report_codes_page,
+	    true },
+	/* catalogue, holidays, import */
+	{ GET, "/api/v1/procedures", ANYONE, api_catalogue_get, false },
+	{ POST, "/api/v1/procedures", ADMIN, api_catalogue_import, false },
+	{ GET, "/api/v1/holidays", ANYONE, api_holidays_get, false },
+	{ POST, "/api/v1/holidays", ADMIN, api_holidays_import, false },
+	{ POST, "/api/v1/import", ADMIN, api_import, false },
+	/* printing */
+	{ GET, "/api/v1/printer", STAFF, api_print_info, false },
+	{ GET, "/api/v1/print/render/*", STAFF, api_print_render, false },
+	{ GET, "/api/v1/print/jobs", STAFF, api_print_jobs, false },
+	{ GET, "/api/v1/print/jobs/{id}", STAFF, api_print_job, false },
+	{ POST, "/api/v1/print/jobs/{id}/reprint", STAFF, api_print_reprint,
+	    false },
+	{ POST, "/api/v1/print/*", STAFF, api_print_enqueue, false },
+	/* scanners */
+	{ GET, "/api/v1/scanners", STAFF, scanners, false },
+	/* postal (docs/postal.md) */
+	{ GET, "/api/v1/procedures/{code}/checklist", STAFF,
+	    api_postal_checklist, true },
+	{ GET, "/api/v1/postal/s10/{id}", STAFF, api_postal_s10, false },
+	{ POST, "/api/v1/postal/items", CLERK, api_postal_register, false },
+	{ POST, "/api/v1/postal/items/batch", CLERK, api_postal_batch, false },
+	{ GET, "/api/v1/postal/items/{id}", STAFF, api_postal_item, false },
+	{ POST, "/api/v1/postal/batches/close", CLERK, api_postal_close,
+	    false },
+	{ GET, "/api/v1/postal/manifests", STAFF, api_postal_manifests, false },
+	{ GET, "/api/v1/postal/manifests/{id}", STAFF, api_postal_manifest,
+	    false },
+	{ POST, "/api/v1/postal/manifests/{id}/receive", OFFICE,
+	    api_postal_receive, false },
+	{ POST, "/api/v1/postal/manifests/{id}/resolve", OFFICE,
+	    api_postal_resolve, false },
+	{ POST, "/api/v1/postal/manifests/{id}/sign", OFFICE, api_postal_sign,
+	    false },
+	{ POST, "/api/v1/postal/returns", OFFICE, api_postal_return, false },
+	{ GET, "/api/v1/postal/returns", OFFICE, api_postal_returns, false },
+	{ POST, "/api/v1/postal/returns/{id}/delivered", OFFICE,
+	    api_postal_delivered, false },
+	{ READ, "/staff/postal/{page}", STAFF, postal_pages_route, false },
+	/* accounts and the audit log */
+	{ GET, "/api/v1/audit", ADMIN, auth_route_audit, true },
+	{ GET | POST, "/api/v1/users", ADMIN, auth_route_users, true },
+	{ POST, "/api/v1/users/{name}/password", ADMIN, auth_route_user_passwd,
+	    true },
+	{ POST, "/api/v1/users/{name}/disable", ADMIN, auth_route_user_disable,
+	    true },
+	{ POST, "/api/v1/users/{name}/tokens", ADMIN, auth_route_user_token,
+	    true },
+	{ POST, "/api/v1/users/{name}/tokens/revoke", ADMIN,
+	    auth_route_user_revoke, true },
+	/* upstream sync, and the hub role's own */
+	{ GET, "/api/v1/sync/status", ADMIN, api_sync_status, false },
+	{ GET, "/api/v1/sync/verify", ADMIN, api_sync_verify, false },
+	{ POST, "/api/v1/sync/unpark", ADMIN, api_sync_unpark, false },
+	{ GET, "/api/v1/hub/dossiers", ADMIN, hub_route_dossiers, false },
+	{ POST, "/api/v1/hub/dossiers/{code}/status", ADMIN, hub_route_status,
+	    false },
+};
+const size_t routes_count = sizeof routes_table / sizeof routes_table[0];
+
+#undef GET
+#undef READ
+#undef POST
+#undef PUBLIC
+#undef SIGNIN
+#undef STAFF
+#undef OFFICE
+#undef CLERK
+#undef ADMIN
+#undef ANYONE
+
+/* --- dispatch ------------------------------------------------------------ */
+
+static void
+refuse_role(const struct http_request *hr, struct http_response *r)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof msg, "the %s role may not do this",
+	    role_name(request_actor(hr)->role));
+	reply_error(r, 403, "role", msg);
+}
+
+/* Every listener's rows; hr->admin and hr->actor are set for staff. */
+static void
+dispatch(struct route_ctx *c, const struct http_request *hr,
+    struct http_response *r)
+{
+	unsigned mask = 1u << ROUTE_PUBLIC, allow, allow_roles;
+	struct route_params pp;
+	const struct route *rt;
+
+	c->requests++;
+	if (hr->admin)
+		mask |= 1u << ROUTE_STAFF;
+	rt = route_find(routes_table, routes_count, mask, hr->method, hr->path,
+	    &pp, &allow, &allow_roles);
+	if (rt != NULL && rt->access == ROUTE_STAFF &&
+	    !role_in(hr->actor, rt->roles)) {
+		refuse_role(hr, r);
+	} else if (rt != NULL) {
+		rt->handler(c, hr, &pp, r);
+	} else if (allow != 0 && !role_in(hr->actor, allow_roles)) {
+		refuse_role(hr, r);
+	} else if (allow != 0) {
+		char methods[64], msg[80];
+
+		route_methods_text(allow, methods, sizeof methods);
+		snprintf(msg, sizeof msg, "use %s", methods);
+		reply_error(r, 405, "method", msg);
+	} else {
+		/* The public listener does not reveal that staff routes
+		 * exist. */
+		reply_error(r, 404, "path", "no such resource");
+	}
+	/* a staff write committed outbox rows: push them soon */
+	if (hr->admin && strcmp(hr->method, "POST") == 0 && r->status < 300 &&
+	    c->sync != NULL)
+		sync_kick(c->sync);
+}
+
+static void
+count_reply(struct route_ctx *c, const struct http_response *r)
+{
+	if (r->status >= 500)
+		c->errors_5xx++;
+	else if (r->status >= 400)
+		c->errors_4xx++;
+}
+
+void
+routes_handle(void *arg, const struct http_request *hr, struct http_response *r)
+{
+	struct route_ctx *c = arg;
+	struct http_request sock;
+	struct actor act = { .role = ROLE_ADMIN };
+
+	if (hr->admin) {
+		/* the admin socket: role admin, named as it always was */
+		request_actor_name(hr, NULL, act.name, sizeof act.name);
+		sock = *hr;
+		sock.actor = &act;
+		hr = &sock;
+	}
+	dispatch(c, hr, r);
+	count_reply(c, r);
+}
+
+bool
+routes_staff_known(void *arg, const struct http_request *hr)
+{
+	struct route_ctx *c = arg;
+
+	return auth_known(c->auth, hr);
+}
+
+void
+routes_handle_staff(void *arg, const struct http_request *hr,
+    struct http_response *r)
+{
+	struct route_ctx *c = arg;
+	struct http_request staff;
+	struct route_params pp;
+	struct actor act;
+	unsigned allow, allow_roles;
+	const struct route *rt =
+	    route_find(routes_table, routes_count, 1u << ROUTE_SIGNIN,
+	        hr->method, hr->path, &pp, &allow, &allow_roles);
+
+	if (rt != NULL) {
+		c->requests++;
+		rt->handler(c, hr, &pp, r);
+		count_reply(c, r);
+		return;
+	}
+	if (auth_request(c->auth, hr, r, &act) == -1) {
+		c->requests++;
+		count_reply(c, r);
+		return;
+	}
+	staff = *hr;
+	staff.admin = true; /* the staff rows, with the actor's role */
+	staff.actor = &act;
+	dispatch(c, &staff, r);
+	count_reply(c, r);
+}
+
+/* --- the matrix ---------------------------------------------------------- */
+
+static void
+who(const struct route *rt, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (rt->access == ROUTE_PUBLIC) {
+		snprintf(buf, size, "public");
+		return;
+	}
+	if (rt->access == ROUTE_SIGNIN) {
+		snprintf(buf, size, "sign-in");
+		return;
+	}
+	buf[0] = '\0';
+	for (int role = ROLE_KIOSK; role <= ROLE_ADMIN; role++)
+		if (rt->roles & ROLE_BIT(role))
+			n += (size_t)snprintf(buf + n, n < size ? size - n : 0,
+			    "%s`%s`", n > 0 ? ", " : "", role_name(role));
+}
+
+void
+routes_matrix(FILE *f)
+{
+	char methods[64], one[16], roles[128];
+
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *rt = &routes_table[i];
+		size_t n = 0;
+
+		methods[0] = '\0';
+		for (unsigned bit = ROUTE_GET; bit < ROUTE_OTHER; bit <<= 1) {
+			if ((rt->methods & bit) == 0 ||
+			    rt->methods == ROUTE_ANY)
+				continue;
+			route_methods_text(bit, one, sizeof one);
+			n += (size_t)snprintf(methods + n,
+			    n < sizeof methods ? sizeof methods - n : 0, "%s%s",
+			    n > 0 ? ", " : "", one);
+		}
+		if (rt->methods == ROUTE_ANY)
+			snprintf(methods, sizeof methods, "any");
+		who(rt, roles, sizeof roles);
+		fprintf(f, "| %s | `%s` | %s |\n", methods, rt->pattern, roles);
+	}
+}

@@ -1,0 +1,40 @@
+/* routes.h: the daemon's one route table (routes.c) and the handlers of
+ * the three listeners that serve it. A row says who may call it: public
+ * rows answer on every listener; sign-in rows only on the staff listener,
+ * before authentication; staff rows on the admin socket and, signed in,
+ * on the staff listener, with the row's roles checked before the handler
+ * runs (403 {"error":{"field":"role",...}}). The public listener answers
+ * 404 for every other path, so it never reveals a staff route.
+ * docs/security.md's role matrix is this table (tests/unit/test_routes.c).
+ * Loop thread only. */
+#ifndef ROUTES_H
+#define ROUTES_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "http/route.h"
+
+extern const struct route routes_table[];
+extern const size_t routes_count;
+
+/* The http_handler of the public listener and the admin socket; arg is
+ * the struct route_ctx (borrowed for the server's life). The admin
+ * socket's actor is role admin, named "NAME (uid N)". Counts requests and
+ * errors for /metrics; after a staff write that succeeded, asks sync to
+ * push soon. */
+void routes_handle(void *arg, const struct http_request *,
+    struct http_response *);
+/* The staff listener's: the sign-in rows, else a session or a bearer
+ * token (auth_request: 401, CSRF 403, or a 303 to the sign-in page), then
+ * the rows as on the admin socket with the account's role. */
+void routes_handle_staff(void *arg, const struct http_request *,
+    struct http_response *);
+/* Its http_opts.known: a session or token is on the request, so the body
+ * may be as large as an import; strangers get a small limit. */
+bool routes_staff_known(void *arg, const struct http_request *);
+
+/* The table as the Markdown rows of docs/security.md's route matrix:
+ * "| METHODS | PATTERN | WHO |", one line a row. */
+void routes_matrix(FILE *);
+#endif

@@ -1,8 +1,9 @@
 /* cli_report.c: `motcua report` and `motcua report 06a` (docs/cli.md,
  * docs/reports.md). Arguments are checked here with the daemon's own
- * parser before anything is sent; the daemon checks them again against
- * its configured maximum period. Files given with --out are written to a
- * temporary name and renamed, so a failed run leaves nothing half-written.
+ * parser (core/reportargs.h) before anything is sent; the daemon checks them
+ * again against its configured maximum period. Files given with --out are
+ * written to a temporary name and renamed, so a failed run leaves nothing
+ * half-written.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,7 +18,7 @@
 
 #include "cli/cli_report.h"
 #include "cli/cli_http.h"
-#include "report/report.h"
+#include "core/reportargs.h"
 
 enum { CR_OK = 0, CR_FAIL = 1, CR_USAGE = 2, CR_DAEMON = 3 };
 
@@ -358,7 +359,7 @@ cli_report_main(const char *socket, int argc, char **argv)
 		rc = CR_FAIL;
 		goto done;
 	}
-	if (p.by == SR_BY_NONE)
+	if (p.by == REPORT_BY_NONE)
 		table_summary(r.json);
 	else
 		table_groups(r.json);

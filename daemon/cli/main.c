@@ -13,7 +13,7 @@
  * cli_user.c, cli_postal.c, cli_decode.c. They share cli_cmd.c (usage
  * errors, requests), cli_arg.c (argument checks), cli_out.c and
  * cli_table.c (output). The CLI links none of the daemon: only these and
- * pure modules of core/, postal/ and scanner/ (Makefile, CLI_PURE).
+ * pure modules of core/, postal/ and scanner/ (the Makefile's CLI_PURE_SRC).
  * Exit codes: CLI_OK ... in cli_http.h and `motcua --help`. */
 #include <errno.h>
 #include <getopt.h>

@@ -52,19 +52,42 @@ cli_cmd_post_json(struct cli *cli, const char *path, json_t *obj,
 	    r);
 }
 
+static int vusage(const char *name, const char *fmt, va_list ap)
+    __attribute__((__format__(__printf__, 2, 0)));
+
+static int
+vusage(const char *name, const char *fmt, va_list ap)
+{
+	cli_vwarn(fmt, ap);
+	if (name != NULL)
+		fprintf(stderr, "Try 'motcua %s --help'.\n", name);
+	else
+		fputs("Try 'motcua --help'.\n", stderr);
+	return CLI_USAGE;
+}
+
 int
 cli_cmd_usage_error(const struct command *cmd, const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	cli_vwarn(fmt, ap);
+	rc = vusage(cmd != NULL ? cmd->name : NULL, fmt, ap);
 	va_end(ap);
-	if (cmd != NULL)
-		fprintf(stderr, "Try 'motcua %s --help'.\n", cmd->name);
-	else
-		fputs("Try 'motcua --help'.\n", stderr);
-	return CLI_USAGE;
+	return rc;
+}
+
+int
+cli_cmd_usage_named(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vusage(name, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int

@@ -53,6 +53,10 @@ int cli_cmd_post_json(struct cli *cli, const char *path, json_t *obj,
  * `motcua --help` when cmd is NULL); returns CLI_USAGE. */
 int cli_cmd_usage_error(const struct command *cmd, const char *fmt, ...)
     __attribute__((__format__(__printf__, 2, 3)));
+/* The same for a command outside the table's signature: name is the
+ * command (NULL: `motcua --help`). */
+int cli_cmd_usage_named(const char *name, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 2, 3)));
 /* What getopt_long returned for a bad option: ':' (missing value) or
  * '?' (unknown); argv[optind - 1] is the offending word. CLI_USAGE. */
 int cli_cmd_bad_option(const struct command *cmd, int c, char **argv);

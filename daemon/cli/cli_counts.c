@@ -9,9 +9,9 @@
 
 #include "cli/cli_arg.h"
 #include "cli/cli_cmd.h"
+#include "cli/cli_counts.h"
 #include "cli/cli_http.h"
 #include "cli/cli_out.h"
-#include "cli/cli_counts.h"
 
 /* counts: the channel shares of received dossiers over a period. */
 int

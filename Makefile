@@ -109,8 +109,17 @@ $(LIBCORE): $(CORE_OBJ)
 $(BUILD)/motcuad: $(DAEMON_OBJ) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/motcua: $(CLI_OBJ) $(LIBCORE)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+# The CLI is its own program: its objects and the pure modules it uses
+# (dossier codes, dates, statuses, text checks, report arguments, S10 ids,
+# the image decoder of `motcua decode`), never libmotcua.a, so it links no
+# SQLite, store, HTTP server or libmicrohttpd; and only their libraries.
+CLI_PURE_SRC := daemon/core/calendar.c daemon/core/dcode.c \
+	daemon/core/status.c daemon/core/textfold.c daemon/core/reportargs.c \
+	postal/postid.c scanner/scan.c scanner/imgload.c scanner/zdecode.c
+CLI_PKGS := libcurl jansson libsodium libutf8proc zbar libpng libjpeg libwebp
+CLI_LIBS = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS) 2>/dev/null) -lm
+$(BUILD)/motcua: $(CLI_OBJ) $(CLI_PURE_SRC:%.c=$(BUILD)/obj/%.o)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CLI_LIBS)
 
 # The unit tests' shared store fixture (tests/unit/fixture.h), an archive so
 # that only the tests that use it link it and the store.

@@ -10,20 +10,17 @@
 
 #include <jansson.h>
 
+#include "cli/cli_cmd.h"
 #include "cli/cli_decode.h"
 #include "cli/cli_http.h"
 #include "scanner/imgload.h"
 #include "scanner/zdecode.h"
 
-enum { DECODE_OK = 0, DECODE_NONE = 1, DECODE_USAGE = 2 };
-
 /* "motcua: decode: " what arg, then the hint. */
 static int
 usage(const char *what, const char *arg)
 {
-	cli_warn("decode: %s%s", what, arg);
-	fputs("Try 'motcua decode --help'.\n", stderr);
-	return DECODE_USAGE;
+	return cli_cmd_usage_named("decode", "decode: %s%s", what, arg);
 }
 
 static int
@@ -139,7 +136,7 @@ cli_decode(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(CLI_DECODE_USAGE, stdout);
-			return DECODE_OK;
+			return CLI_OK;
 		case ':':
 			return usage("needs a value: ", argv[optind - 1]);
 		default:
@@ -152,7 +149,7 @@ cli_decode(int argc, char **argv)
 	    (syms = calloc(ZDECODE_SYMBOLS_MAX, sizeof(*syms))) == NULL) {
 		zdecode_free(z);
 		cli_warn("decode: out of memory");
-		return DECODE_NONE;
+		return CLI_FAIL;
 	}
 	for (int i = optind; i < argc; i++) {
 		char err[IMGLOAD_ERR_MAX];
@@ -180,5 +177,5 @@ cli_decode(int argc, char **argv)
 	}
 	free(syms);
 	zdecode_free(z);
-	return found > 0 ? DECODE_OK : DECODE_NONE;
+	return found > 0 ? CLI_OK : CLI_FAIL;
 }

@@ -70,6 +70,38 @@ cli_buf_free(struct cli_buf *b)
 	*b = (struct cli_buf){ .max = b->max };
 }
 
+int
+cli_buf_adds(struct cli_buf *b, const char *s)
+{
+	return cli_buf_add(b, s, strlen(s));
+}
+
+int
+cli_buf_add_escaped(struct cli_buf *b, CURL *curl, const char *s)
+{
+	char *e = curl_easy_escape(curl, s, (int)strlen(s));
+	int rc;
+
+	if (e == NULL)
+		return -1;
+	rc = cli_buf_adds(b, e);
+	curl_free(e);
+	return rc;
+}
+
+int
+cli_buf_add_query(struct cli_buf *b, CURL *curl, const char *key,
+    const char *value)
+{
+	if (value == NULL)
+		return 0;
+	if (cli_buf_adds(b, strchr(b->p != NULL ? b->p : "", '?') ? "&" : "?") <
+	        0 ||
+	    cli_buf_adds(b, key) < 0 || cli_buf_adds(b, "=") < 0)
+		return -1;
+	return cli_buf_add_escaped(b, curl, value);
+}
+
 void
 cli_reply_free(struct cli_reply *r)
 {

@@ -44,6 +44,14 @@ struct cli_buf {
 int cli_buf_add(struct cli_buf *b, const void *data, size_t len);
 /* Frees p and empties b; max is kept. */
 void cli_buf_free(struct cli_buf *b);
+/* Appends the string s; like cli_buf_add. */
+int cli_buf_adds(struct cli_buf *b, const char *s);
+/* Appends s URL-encoded with curl (a path segment or a query value). */
+int cli_buf_add_escaped(struct cli_buf *b, CURL *curl, const char *s);
+/* Appends "&key=value" (or "?key=value" when b holds no '?' yet), value
+ * URL-encoded; nothing when value is NULL. 0, or -1 like cli_buf_add. */
+int cli_buf_add_query(struct cli_buf *b, CURL *curl, const char *key,
+    const char *value);
 
 /* One request to the daemon. Fill with a designated initialiser: fields
  * left out are NULL or 0. */

@@ -13,19 +13,17 @@
 #include "cli/cli_http.h"
 #include "postal/postid.h"
 
-enum { OK = 0, FAIL = 1, USAGE = 2, DAEMON = 3 };
-
 #define REPLY_MAX  (16u << 20)
 #define TIMEOUT_MS 60000L
 
 int
 cli_s10(int argc, char **argv)
 {
-	int rc = OK;
+	int rc = CLI_OK;
 
 	if (argc < 3 || strcmp(argv[1], "check") != 0) {
 		fputs(CLI_S10_USAGE, stderr);
-		return USAGE;
+		return CLI_USAGE;
 	}
 	for (int i = 2; i < argc; i++) {
 		struct s10 s;
@@ -41,7 +39,7 @@ cli_s10(int argc, char **argv)
 			printf("%s\t%s\t%s\n", s.id[0] ? s.id : argv[i],
 			    s10_verdict_name(s.verdict), s.reason);
 		if (s.verdict != S10_VALID)
-			rc = FAIL;
+			rc = CLI_FAIL;
 	}
 	return rc;
 }
@@ -77,7 +75,7 @@ answer(const struct cli_reply *r, bool quiet)
 	} else if (!quiet && r->body.p != NULL) {
 		fwrite(r->body.p, 1, r->body.len, stdout);
 	}
-	return OK;
+	return CLI_OK;
 }
 
 static int
@@ -87,7 +85,7 @@ request(const char *socket, const char *method, const char *path, json_t *req,
 	struct cli_reply r;
 	int rc = call(socket, method, path, req, &r);
 
-	if (rc == OK)
+	if (rc == CLI_OK)
 		rc = answer(&r, quiet);
 	cli_reply_free(&r);
 	return rc;
@@ -121,7 +119,7 @@ static int
 register_many(const char *socket, const char *actor, json_t *list)
 {
 	size_t n = json_array_size(list), base;
-	int worst = OK;
+	int worst = CLI_OK;
 
 	for (base = 0; base < n; base += BATCH) {
 		json_t *chunk = json_array(), *req, *j, *r;
@@ -145,8 +143,8 @@ register_many(const char *socket, const char *actor, json_t *list)
 		rc = call(socket, "POST", "/api/v1/postal/items/batch", req,
 		    &rep);
 		json_decref(req);
-		if (rc != OK || rep.http != 200 || (j = rep.json) == NULL) {
-			if (rc == OK)
+		if (rc != CLI_OK || rep.http != 200 || (j = rep.json) == NULL) {
+			if (rc == CLI_OK)
 				rc = answer(&rep, true);
 			cli_reply_free(&rep);
 			return rc;
@@ -165,7 +163,7 @@ register_many(const char *socket, const char *actor, json_t *list)
 				printf("%zu\t%s%s%s\n", base + i + 1,
 				    named ? f : "", named ? ": " : "",
 				    e ? e : "refused");
-				worst = worst > FAIL ? worst : FAIL;
+				worst = worst > CLI_FAIL ? worst : CLI_FAIL;
 			} else {
 				printf("%zu\t%s\t%s\t%s\n", base + i + 1,
 				    json_string_value(
@@ -191,8 +189,8 @@ manifests_table(const char *socket, bool as_json)
 	size_t i;
 	int rc = call(socket, "GET", "/api/v1/postal/manifests", NULL, &r);
 
-	if (rc != OK || as_json || r.http != 200 || r.json == NULL) {
-		if (rc == OK)
+	if (rc != CLI_OK || as_json || r.http != 200 || r.json == NULL) {
+		if (rc == CLI_OK)
 			rc = answer(&r, false);
 		cli_reply_free(&r);
 		return rc;
@@ -212,7 +210,7 @@ manifests_table(const char *socket, bool as_json)
 		        json_object_get(m, "unexpected")),
 		    json_string_value(json_object_get(m, "state")));
 	cli_reply_free(&r);
-	return OK;
+	return CLI_OK;
 }
 
 static int
@@ -305,7 +303,7 @@ postal_register(const char *socket, const char *actor, int argc, char **argv)
 				    "fees_vnd: not a whole number of VND: '%s'",
 				    optarg);
 				json_decref(req);
-				return FAIL;
+				return CLI_FAIL;
 			}
 			json_object_set_new(req, "fees_vnd", json_integer(v));
 			fees_set = true;
@@ -324,7 +322,7 @@ postal_register(const char *socket, const char *actor, int argc, char **argv)
 				    "documents: '%s' is not NAME:ORIGINALS:COPIES",
 				    optarg);
 				json_decref(req);
-				return FAIL;
+				return CLI_FAIL;
 			}
 			json_array_append_new(docs,
 			    json_pack("{s:s,s:i,s:i,s:b}", "name", name,
@@ -334,7 +332,7 @@ postal_register(const char *socket, const char *actor, int argc, char **argv)
 		default:
 			fputs(CLI_POSTAL_USAGE, stderr);
 			json_decref(req);
-			return USAGE;
+			return CLI_USAGE;
 		}
 		if (k != NULL)
 			json_object_set_new(where, k, json_string(optarg));
@@ -342,7 +340,7 @@ postal_register(const char *socket, const char *actor, int argc, char **argv)
 	if (file != NULL) {
 		json_decref(req);
 		if ((req = read_json(file)) == NULL)
-			return FAIL;
+			return CLI_FAIL;
 		if (json_is_array(req)) {
 			rc = register_many(socket, actor, req);
 			json_decref(req);
@@ -404,7 +402,7 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 	if (strcmp(sub, "item") == 0 && argc == 3) {
 		if (enc_path(path, sizeof path, "/api/v1/postal/items/",
 		        argv[2], "") != 0)
-			return USAGE;
+			return CLI_USAGE;
 		return request(socket, "GET", path, NULL, false);
 	}
 	if (strcmp(sub, "close") == 0) {
@@ -424,15 +422,15 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 	if (strcmp(sub, "manifest") == 0 && argc == 3) {
 		if (enc_path(path, sizeof path, "/api/v1/postal/manifests/",
 		        argv[2], "") != 0)
-			return USAGE;
+			return CLI_USAGE;
 		return request(socket, "GET", path, NULL, false);
 	}
 	if (strcmp(sub, "receive") == 0 && argc >= 4) {
-		int worst = OK;
+		int worst = CLI_OK;
 
 		if (enc_path(path, sizeof path, "/api/v1/postal/manifests/",
 		        argv[2], "/receive") != 0)
-			return USAGE;
+			return CLI_USAGE;
 		for (int i = 3; i < argc; i++) {
 			struct cli_reply r;
 			json_t *j;
@@ -441,7 +439,7 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 			    actor);
 			rc = call(socket, "POST", path, req, &r);
 			json_decref(req);
-			if (rc != OK) {
+			if (rc != CLI_OK) {
 				cli_reply_free(&r);
 				return rc;
 			}
@@ -468,7 +466,7 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 
 		if (enc_path(path, sizeof path, "/api/v1/postal/manifests/",
 		        argv[2], "/resolve") != 0)
-			return USAGE;
+			return CLI_USAGE;
 		req = with_actor(json_object(), actor);
 		json_object_set_new(req, "item_id", json_string(argv[3]));
 		if (as)
@@ -485,7 +483,7 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 
 		if (enc_path(path, sizeof path, "/api/v1/postal/manifests/",
 		        argv[2], "/sign") != 0)
-			return USAGE;
+			return CLI_USAGE;
 		req = with_actor(json_object(), actor);
 		if (g)
 			json_object_set_new(req, "giver", json_string(g));
@@ -507,7 +505,7 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 	if (strcmp(sub, "delivered") == 0 && argc == 3) {
 		if (enc_path(path, sizeof path, "/api/v1/postal/returns/",
 		        argv[2], "/delivered") != 0)
-			return USAGE;
+			return CLI_USAGE;
 		req = with_actor(json_object(), actor);
 		rc = request(socket, "POST", path, req, false);
 		json_decref(req);
@@ -522,7 +520,7 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 			csv |= strcmp(argv[i], "--csv") == 0;
 		if (from == NULL || to == NULL) {
 			fputs(CLI_POSTAL_USAGE, stderr);
-			return USAGE;
+			return CLI_USAGE;
 		}
 		snprintf(path, sizeof path,
 		    "/api/v1/postal/returns?from=%.16s&to=%.16s&format=%s",
@@ -530,5 +528,5 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 		return request(socket, "GET", path, NULL, false);
 	}
 	fputs(CLI_POSTAL_USAGE, stderr);
-	return USAGE;
+	return CLI_USAGE;
 }

@@ -13,9 +13,8 @@
 
 #include "cli/cli_print.h"
 #include "cli/cli_http.h"
+#include "cli/cli_out.h"
 #include "core/dcode.h"
-
-enum { OK = 0, FAIL = 1, USAGE = 2, DAEMON = 3 };
 
 #define TIMEOUT_MS 60000L
 #define REPLY_MAX  (64u << 20) /* a preview PNG is the largest */
@@ -31,26 +30,26 @@ write_file(const char *path, const void *p, size_t len)
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path,
 	        (long)getpid()) >= sizeof tmp) {
 		cli_warn("%s: path too long", path);
-		return USAGE;
+		return CLI_USAGE;
 	}
 	if ((f = fopen(tmp, "wbe")) == NULL) {
 		cli_warn("%s: %s", tmp, strerror(errno));
-		return FAIL;
+		return CLI_FAIL;
 	}
 	if (fwrite(p, 1, len, f) != len || fflush(f) != 0 ||
 	    fsync(fileno(f)) != 0) {
 		cli_warn("%s: %s", tmp, strerror(errno));
 		fclose(f);
 		unlink(tmp);
-		return FAIL;
+		return CLI_FAIL;
 	}
 	fclose(f);
 	if (rename(tmp, path) != 0) {
 		cli_warn("%s: %s", path, strerror(errno));
 		unlink(tmp);
-		return FAIL;
+		return CLI_FAIL;
 	}
-	return OK;
+	return CLI_OK;
 }
 
 static int usage(const char *text, const char *fmt, ...)
@@ -65,7 +64,7 @@ usage(const char *text, const char *fmt, ...)
 	cli_vwarn(fmt, ap);
 	va_end(ap);
 	fputs(text, stderr);
-	return USAGE;
+	return CLI_USAGE;
 }
 
 /* URL-escapes a path segment or a query value into out. */
@@ -128,7 +127,7 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(CLI_PRINT_USAGE, stdout);
-			return OK;
+			return CLI_OK;
 		default:
 			return usage(CLI_PRINT_USAGE,
 			    "print: unknown option '%s'", argv[optind - 1]);
@@ -216,7 +215,7 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 	                          .reply_max = REPLY_MAX,
 	                          .timeout_ms = TIMEOUT_MS },
 	    &r);
-	if (rc != OK) {
+	if (rc != CLI_OK) {
 		cli_reply_free(&r);
 		return rc;
 	}
@@ -225,24 +224,16 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 	} else if (to != NULL || png != NULL) {
 		rc = write_file(to ? to : png, r.body.p ? r.body.p : "",
 		    r.body.len);
-		if (rc == OK)
+		if (rc == CLI_OK)
 			printf("%s: %zu bytes\n", to ? to : png, r.body.len);
 	} else if (json_object_get(r.json, "job") == NULL) {
 		cli_warn("bad reply from the daemon");
-		rc = DAEMON;
+		rc = CLI_DAEMON;
 	} else {
 		print_job(json_object_get(r.json, "job"));
 	}
 	cli_reply_free(&r);
 	return rc;
-}
-
-static const char *
-js(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
 }
 
 int
@@ -270,7 +261,7 @@ cli_printer(const char *socket, const char *actor, int argc, char **argv)
 	what = argv[1];
 	if (strcmp(what, "--help") == 0) {
 		fputs(CLI_PRINTER_USAGE, stdout);
-		return OK;
+		return CLI_OK;
 	}
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -283,7 +274,7 @@ cli_printer(const char *socket, const char *actor, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(CLI_PRINTER_USAGE, stdout);
-			return OK;
+			return CLI_OK;
 		default:
 			return usage(CLI_PRINTER_USAGE,
 			    "printer: unknown option '%s'", argv[optind - 1]);
@@ -308,7 +299,7 @@ cli_printer(const char *socket, const char *actor, int argc, char **argv)
 	                            .path = path,
 	                            .reply_max = REPLY_MAX,
 	                            .timeout_ms = TIMEOUT_MS },
-	         &r)) != OK) {
+	         &r)) != CLI_OK) {
 		cli_reply_free(&r);
 		return rc;
 	}
@@ -318,22 +309,24 @@ cli_printer(const char *socket, const char *actor, int argc, char **argv)
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 	} else if (strcmp(what, "status") == 0) {
-		printf("state:      %s%s\n", js(j, "state"),
+		printf("state:      %s%s\n", cli_out_jtext(j, "state"),
 		    json_is_true(json_object_get(j, "available"))
 		        ? ""
 		        : " (cannot print now)");
-		printf("device:     %s (%s, %lld baud)\n", js(j, "device"),
-		    js(j, "backend"),
+		printf("device:     %s (%s, %lld baud)\n",
+		    cli_out_jtext(j, "device"), cli_out_jtext(j, "backend"),
 		    (long long)json_integer_value(json_object_get(j, "baud")));
-		printf("profile:    %s, text %s\n", js(j, "profile"),
-		    js(j, "text_path"));
+		printf("profile:    %s, text %s\n", cli_out_jtext(j, "profile"),
+		    cli_out_jtext(j, "text_path"));
 		printf("queued:     %lld\n",
 		    (long long)json_integer_value(
 		        json_object_get(j, "queued")));
-		if (*js(j, "checked_at"))
-			printf("checked at: %s\n", js(j, "checked_at"));
-		if (*js(j, "last_error"))
-			printf("last error: %s\n", js(j, "last_error"));
+		if (*cli_out_jtext(j, "checked_at"))
+			printf("checked at: %s\n",
+			    cli_out_jtext(j, "checked_at"));
+		if (*cli_out_jtext(j, "last_error"))
+			printf("last error: %s\n",
+			    cli_out_jtext(j, "last_error"));
 	} else {
 		json_t *jobs = json_object_get(j, "jobs"), *it;
 		size_t i;
@@ -344,18 +337,19 @@ cli_printer(const char *socket, const char *actor, int argc, char **argv)
 			printf("%-6lld %-8s %-26s %-8s %-4lld %s%s\n",
 			    (long long)json_integer_value(
 			        json_object_get(it, "id")),
-			    js(it, "kind"), js(it, "ref"), js(it, "state"),
+			    cli_out_jtext(it, "kind"), cli_out_jtext(it, "ref"),
+			    cli_out_jtext(it, "state"),
 			    (long long)json_integer_value(
 			        json_object_get(it, "attempts")),
 			    json_is_true(json_object_get(it, "reprint"))
 			        ? "[reprint] "
 			        : "",
-			    js(it, "outcome"));
+			    cli_out_jtext(it, "outcome"));
 	}
 	rc = strcmp(what, "status") == 0 && !as_json &&
 	        !json_is_true(json_object_get(j, "available"))
-	    ? FAIL
-	    : OK;
+	    ? CLI_FAIL
+	    : CLI_OK;
 	json_decref(j);
 	return rc;
 }

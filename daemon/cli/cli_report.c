@@ -1,8 +1,9 @@
 /* cli_report.c: `motcua report` and `motcua report 06a` (docs/cli.md,
  * docs/reports.md). Arguments are checked here with the daemon's own
- * parser before anything is sent; the daemon checks them again against
- * its configured maximum period. Files given with --out are written to a
- * temporary name and renamed, so a failed run leaves nothing half-written.
+ * parser (core/reportargs.h) before anything is sent; the daemon checks them
+ * again against its configured maximum period. Files given with --out are
+ * written to a temporary name and renamed, so a failed run leaves nothing
+ * half-written.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,10 +17,9 @@
 #include <jansson.h>
 
 #include "cli/cli_report.h"
+#include "cli/cli_cmd.h"
 #include "cli/cli_http.h"
-#include "report/report.h"
-
-enum { CR_OK = 0, CR_FAIL = 1, CR_USAGE = 2, CR_DAEMON = 3 };
+#include "core/reportargs.h"
 
 #define REPLY_MAX  (64u << 20)
 #define TIMEOUT_MS 120000L
@@ -54,36 +54,14 @@ const char cli_report_usage[] =
 static int
 usage2(const char *what, const char *problem)
 {
-	cli_warn("%s: %s", what, problem);
-	fputs("Try 'motcua report --help'.\n", stderr);
-	return CR_USAGE;
+	return cli_cmd_usage_named("report", "%s: %s", what, problem);
 }
 
 /* err is "from: problem" from report_parse: print it as "--from: ...". */
 static int
 arg_error(const char *err)
 {
-	cli_warn("--%s", err);
-	fputs("Try 'motcua report --help'.\n", stderr);
-	return CR_USAGE;
-}
-
-/* Appends &key=value (escaped) to url. -1 when it does not fit. */
-static int
-add_arg(char *url, size_t size, const char *key, const char *val)
-{
-	char *e;
-	size_t len = strlen(url);
-	int n;
-
-	if (val == NULL)
-		return 0;
-	if ((e = curl_easy_escape(NULL, val, 0)) == NULL)
-		return -1;
-	n = snprintf(url + len, size - len, "%s%s=%s",
-	    strchr(url, '?') ? "&" : "?", key, e);
-	curl_free(e);
-	return n < 0 || (size_t)n >= size - len ? -1 : 0;
+	return cli_cmd_usage_named("report", "--%s", err);
 }
 
 /* GET path with the arguments into *r (the caller frees it). */
@@ -91,24 +69,30 @@ static int
 fetch(const char *socket, const char *path, const struct report_args *a,
     struct cli_reply *r)
 {
-	char url[URL_PATH_MAX];
+	struct cli_buf url = { .max = URL_PATH_MAX - 1 };
+	int rc;
 
 	*r = (struct cli_reply){ 0 };
-	snprintf(url, sizeof(url), "%s", path);
-	if (add_arg(url, sizeof(url), "from", a->from) < 0 ||
-	    add_arg(url, sizeof(url), "to", a->to) < 0 ||
-	    add_arg(url, sizeof(url), "agency", a->agency) < 0 ||
-	    add_arg(url, sizeof(url), "field", a->field) < 0 ||
-	    add_arg(url, sizeof(url), "procedure", a->procedure) < 0 ||
-	    add_arg(url, sizeof(url), "by", a->by) < 0 ||
-	    add_arg(url, sizeof(url), "format", a->format) < 0)
+	/* curl_easy_escape needs no handle */
+	if (cli_buf_adds(&url, path) < 0 ||
+	    cli_buf_add_query(&url, NULL, "from", a->from) < 0 ||
+	    cli_buf_add_query(&url, NULL, "to", a->to) < 0 ||
+	    cli_buf_add_query(&url, NULL, "agency", a->agency) < 0 ||
+	    cli_buf_add_query(&url, NULL, "field", a->field) < 0 ||
+	    cli_buf_add_query(&url, NULL, "procedure", a->procedure) < 0 ||
+	    cli_buf_add_query(&url, NULL, "by", a->by) < 0 ||
+	    cli_buf_add_query(&url, NULL, "format", a->format) < 0) {
+		cli_buf_free(&url);
 		return usage2("report", "arguments too long");
-	return cli_http_request(&(struct cli_request){ .socket = socket,
-	                            .method = "GET",
-	                            .path = url,
-	                            .reply_max = REPLY_MAX,
-	                            .timeout_ms = TIMEOUT_MS },
+	}
+	rc = cli_http_request(&(struct cli_request){ .socket = socket,
+	                          .method = "GET",
+	                          .path = url.p,
+	                          .reply_max = REPLY_MAX,
+	                          .timeout_ms = TIMEOUT_MS },
 	    r);
+	cli_buf_free(&url);
+	return rc;
 }
 
 /* Writes len bytes to out (a file, renamed into place) or stdout. */
@@ -121,30 +105,30 @@ emit(const char *out, const char *p, size_t len)
 	if (out == NULL) {
 		if (fwrite(p, 1, len, stdout) != len)
 			goto fail_stdout;
-		return CR_OK;
+		return CLI_OK;
 	}
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.part", out) >= sizeof(tmp))
 		return usage2("--out", "path too long");
 	if ((f = fopen(tmp, "wb")) == NULL) {
 		cli_warn("--out: cannot write %s: %s", tmp, strerror(errno));
-		return CR_FAIL;
+		return CLI_FAIL;
 	}
 	if (fwrite(p, 1, len, f) != len || fflush(f) != 0 ||
 	    fsync(fileno(f)) != 0) {
 		cli_warn("--out: writing %s: %s", tmp, strerror(errno));
 		fclose(f);
 		unlink(tmp);
-		return CR_FAIL;
+		return CLI_FAIL;
 	}
 	if (fclose(f) != 0 || rename(tmp, out) != 0) {
 		cli_warn("--out: %s: %s", out, strerror(errno));
 		unlink(tmp);
-		return CR_FAIL;
+		return CLI_FAIL;
 	}
-	return CR_OK;
+	return CLI_OK;
 fail_stdout:
 	cli_warn("writing the output: %s", strerror(errno));
-	return CR_FAIL;
+	return CLI_FAIL;
 }
 
 static json_int_t
@@ -299,7 +283,7 @@ cli_report_main(const char *socket, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(cli_report_usage, stdout);
-			return CR_OK;
+			return CLI_OK;
 		case ':':
 			return usage2(argv[optind - 1], "needs a value");
 		default:
@@ -336,7 +320,7 @@ cli_report_main(const char *socket, int argc, char **argv)
 		return usage2("--out", "required for xlsx on a terminal");
 	rc = fetch(socket, f06a ? "/api/v1/reports/06a" : "/api/v1/reports", &a,
 	    &r);
-	if (rc != CR_OK)
+	if (rc != CLI_OK)
 		goto done;
 	if (r.http != 200) {
 		rc = cli_http_error(&r);
@@ -344,21 +328,21 @@ cli_report_main(const char *socket, int argc, char **argv)
 	}
 	if (p.format != RF_TABLE) {
 		rc = emit(out, r.body.p ? r.body.p : "", r.body.len);
-		if (rc == CR_OK && out == NULL && p.format == RF_JSON)
+		if (rc == CLI_OK && out == NULL && p.format == RF_JSON)
 			putchar('\n'); /* the daemon's JSON has no newline */
 		goto done;
 	}
 	if (r.json == NULL) {
 		cli_warn("bad reply from the daemon");
-		rc = CR_DAEMON;
+		rc = CLI_DAEMON;
 		goto done;
 	}
 	if (out != NULL && freopen(out, "w", stdout) == NULL) {
 		cli_warn("--out: cannot write %s: %s", out, strerror(errno));
-		rc = CR_FAIL;
+		rc = CLI_FAIL;
 		goto done;
 	}
-	if (p.by == SR_BY_NONE)
+	if (p.by == REPORT_BY_NONE)
 		table_summary(r.json);
 	else
 		table_groups(r.json);

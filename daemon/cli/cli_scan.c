@@ -10,19 +10,10 @@
 
 #include "cli/cli_scan.h"
 #include "cli/cli_http.h"
-
-enum { OK = 0, FAIL = 1, USAGE = 2, DAEMON = 3 };
+#include "cli/cli_out.h"
 
 #define TIMEOUT_MS 10000L
 #define REPLY_MAX  (1u << 20)
-
-static const char *
-js(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
 
 /* Local time "YYYY-MM-DD HH:MM:SS" of a wall-clock millisecond, or "-". */
 static void
@@ -69,14 +60,14 @@ print_table(json_t *j)
 			used += (size_t)n;
 		}
 		printf("%-12s %-6s %-12s %-8s %-19s %6lld %5lld  %s\n",
-		    js(s, "name"), js(s, "type"), js(s, "terminal"),
-		    js(s, "state"), at,
+		    cli_out_jtext(s, "name"), cli_out_jtext(s, "type"),
+		    cli_out_jtext(s, "terminal"), cli_out_jtext(s, "state"), at,
 		    (long long)json_integer_value(json_object_get(s, "scans")),
 		    (long long)json_integer_value(
 		        json_object_get(s, "duplicates")),
 		    used ? errs : "-");
-		if (*js(s, "detail") != '\0')
-			printf("    %s\n", js(s, "detail"));
+		if (*cli_out_jtext(s, "detail") != '\0')
+			printf("    %s\n", cli_out_jtext(s, "detail"));
 	}
 }
 
@@ -93,11 +84,11 @@ cli_scanners(const char *socket, int argc, char **argv)
 		else if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
 			fputs(CLI_SCANNERS_USAGE, stdout);
-			return OK;
+			return CLI_OK;
 		} else {
 			cli_warn("scanners: unknown argument '%s'", argv[i]);
 			fputs(CLI_SCANNERS_USAGE, stderr);
-			return USAGE;
+			return CLI_USAGE;
 		}
 	}
 	rc = cli_http_request(&(struct cli_request){ .socket = socket,
@@ -106,15 +97,15 @@ cli_scanners(const char *socket, int argc, char **argv)
 	                          .reply_max = REPLY_MAX,
 	                          .timeout_ms = TIMEOUT_MS },
 	    &r);
-	if (rc == OK &&
+	if (rc == CLI_OK &&
 	    (r.http != 200 ||
 	        !json_is_array(json_object_get(r.json, "scanners")))) {
 		cli_warn("bad reply from the daemon (HTTP %ld)", r.http);
-		rc = DAEMON;
-	} else if (rc == OK && as_json) {
+		rc = CLI_DAEMON;
+	} else if (rc == CLI_OK && as_json) {
 		fwrite(r.body.p, 1, r.body.len, stdout);
 		fputc('\n', stdout);
-	} else if (rc == OK) {
+	} else if (rc == CLI_OK) {
 		print_table(r.json);
 	}
 	cli_reply_free(&r);

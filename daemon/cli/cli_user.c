@@ -15,10 +15,9 @@
 #include <sodium.h>
 
 #include "core/calendar.h"
+#include "cli/cli_cmd.h"
 #include "cli/cli_http.h"
 #include "cli/cli_user.h"
-
-enum { OK = 0, FAIL = 1, USAGE = 2, DAEMON = 3 };
 
 #define TIMEOUT_MS   60000L
 #define REPLY_MAX    (64u << 20)
@@ -39,7 +38,7 @@ call(const char *socket, const char *method, const char *path, json_t *req,
 	                           .timeout_ms = TIMEOUT_MS },
 	    &r);
 
-	*out = rc == OK ? json_incref(r.json) : NULL;
+	*out = rc == CLI_OK ? json_incref(r.json) : NULL;
 	cli_reply_free(&r);
 	return rc;
 }
@@ -83,9 +82,7 @@ bad_opt(int c, char **argv, char *buf, size_t size)
 static int
 usage(const char *cmd, const char *msg)
 {
-	cli_warn("%s: %s", cmd, msg);
-	fprintf(stderr, "Try 'motcua %s --help'.\n", cmd);
-	return USAGE;
+	return cli_cmd_usage_named(cmd, "%s: %s", cmd, msg);
 }
 
 /* One line from f without its newline; -1 at EOF or when too long. */
@@ -167,7 +164,7 @@ user_list(const char *socket, bool as_json)
 	size_t i;
 	int rc = call(socket, "GET", "/api/v1/users", NULL, &j);
 
-	if (rc != OK)
+	if (rc != CLI_OK)
 		return rc;
 	if (as_json) {
 		char *t = json_dumps(j, JSON_COMPACT);
@@ -191,7 +188,7 @@ user_list(const char *socket, bool as_json)
 		}
 	}
 	json_decref(j);
-	return OK;
+	return CLI_OK;
 }
 
 int
@@ -214,7 +211,7 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
 		fputs(CLI_USER_USAGE, argc < 2 ? stderr : stdout);
-		return argc < 2 ? USAGE : OK;
+		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	sub = argv[1];
 	argc--; /* argv[0] is now the subcommand, the options follow */
@@ -237,7 +234,7 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(CLI_USER_USAGE, stdout);
-			return OK;
+			return CLI_OK;
 		default:
 			return usage("user",
 			    bad_opt(c, argv, path, sizeof path));
@@ -267,7 +264,7 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 		if (add && role == NULL)
 			return usage("user", "add: --role is required");
 		if (read_password(from_stdin, pw, sizeof pw) == -1)
-			return FAIL;
+			return CLI_FAIL;
 		req = add ? json_pack("{s:s,s:s,s:s}", "name", name, "role",
 		                role, "password", pw)
 		          : json_pack("{s:s}", "password", pw);
@@ -307,7 +304,7 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 			    json_string_length(p));
 		json_decref(req);
 	}
-	if (rc != OK)
+	if (rc != CLI_OK)
 		return rc;
 	if (strcmp(sub, "token") == 0) {
 		puts(json_string_value(json_object_get(rep, "token")));
@@ -327,7 +324,7 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 		printf("user %s disabled\n", name);
 	}
 	json_decref(rep);
-	return OK;
+	return CLI_OK;
 }
 
 int
@@ -367,7 +364,7 @@ cli_audit(const char *socket, const char *actor, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(CLI_AUDIT_USAGE, stdout);
-			return OK;
+			return CLI_OK;
 		default:
 			return usage("audit",
 			    bad_opt(c, argv, path, sizeof path));
@@ -388,7 +385,7 @@ cli_audit(const char *socket, const char *actor, int argc, char **argv)
 		return usage("audit", "--limit: expected a number");
 	snprintf(path, sizeof path, "/api/v1/audit?from=%s&to=%s%s%s", from, to,
 	    limit ? "&limit=" : "", limit ? limit : "");
-	if ((rc = call(socket, "GET", path, NULL, &rep)) != OK)
+	if ((rc = call(socket, "GET", path, NULL, &rep)) != CLI_OK)
 		return rc;
 	if (as_json) {
 		char *t = json_dumps(rep, JSON_COMPACT);
@@ -410,5 +407,5 @@ cli_audit(const char *socket, const char *actor, int argc, char **argv)
 		}
 	}
 	json_decref(rep);
-	return OK;
+	return CLI_OK;
 }

@@ -13,55 +13,34 @@
 #include <xlsxwriter.h>
 
 #include "core/calendar.h"
-#include "report/report.h"
+#include "core/reportargs.h"
 #include "core/textfold.h"
+#include "report/report.h"
 
-/* ---- arguments ---- */
+/* The argument vocabulary (core/reportargs.h, which the CLI shares) and
+ * the store's query enums are one set of numbers: report_parse's result
+ * goes to the store as it is. */
+#define SAME(a, b) ((int)(a) == (int)(b))
+_Static_assert(SAME(REPORT_BY_NONE, SR_BY_NONE) &&
+        SAME(REPORT_BY_CHANNEL, SR_BY_CHANNEL) &&
+        SAME(REPORT_BY_AGENCY, SR_BY_AGENCY) &&
+        SAME(REPORT_BY_FIELD, SR_BY_FIELD) &&
+        SAME(REPORT_BY_PROCEDURE, SR_BY_PROCEDURE) &&
+        SAME(REPORT_BY_DAY, SR_BY_DAY) && SAME(REPORT_BY_WEEK, SR_BY_WEEK) &&
+        SAME(REPORT_BY_MONTH, SR_BY_MONTH),
+    "enum report_by and enum store_report_by differ");
+_Static_assert(SAME(REPORT_CELL_RECEIVED, SRC_RECEIVED) &&
+        SAME(REPORT_CELL_CARRIED, SRC_CARRIED) &&
+        SAME(REPORT_CELL_EARLY, SRC_EARLY) &&
+        SAME(REPORT_CELL_ON_TIME, SRC_ON_TIME) &&
+        SAME(REPORT_CELL_LATE, SRC_LATE) &&
+        SAME(REPORT_CELL_WITHIN_DUE, SRC_WITHIN_DUE) &&
+        SAME(REPORT_CELL_OVERDUE, SRC_OVERDUE) &&
+        SAME(REPORT_CELL_RETURNED_POST, SRC_RETURNED_POST),
+    "enum report_cell and enum store_report_cell differ");
+#undef SAME
 
-static const char *const by_names[] = {
-	[SR_BY_NONE] = "none",
-	[SR_BY_CHANNEL] = "channel",
-	[SR_BY_AGENCY] = "agency",
-	[SR_BY_FIELD] = "field",
-	[SR_BY_PROCEDURE] = "procedure",
-	[SR_BY_DAY] = "day",
-	[SR_BY_WEEK] = "week",
-	[SR_BY_MONTH] = "month",
-};
-static const char *const format_names[] = {
-	[RF_JSON] = "json",
-	[RF_CSV] = "csv",
-	[RF_XLSX] = "xlsx",
-	[RF_HTML] = "html",
-	[RF_TABLE] = "table",
-};
-static const char *const cell_names[] = {
-	[SRC_RECEIVED] = "received",
-	[SRC_CARRIED] = "carried_over",
-	[SRC_EARLY] = "early",
-	[SRC_ON_TIME] = "on_time",
-	[SRC_LATE] = "late",
-	[SRC_WITHIN_DUE] = "within_due",
-	[SRC_OVERDUE] = "overdue",
-	[SRC_RETURNED_POST] = "returned_by_post",
-};
-#define NCELLS   (sizeof(cell_names) / sizeof(cell_names[0]))
-#define NBY      (sizeof(by_names) / sizeof(by_names[0]))
-#define NFORMATS (sizeof(format_names) / sizeof(format_names[0]))
-
-const char *
-report_by_name(int by)
-{
-	return by >= 0 && (size_t)by < NBY ? by_names[by] : NULL;
-}
-
-const char *
-report_cell_name(int cell)
-{
-	return cell >= SRC_RECEIVED && (size_t)cell < NCELLS ? cell_names[cell]
-	                                                     : NULL;
-}
-
+/* Writes the problem into err (when given); returns -1. */
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((__format__(__printf__, 3, 4)));
 
@@ -76,129 +55,6 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -1;
-}
-
-static int
-parse_day(const char *name, const char *v, int *day, char *err, size_t errlen)
-{
-	if (v == NULL || v[0] == '\0')
-		return fail(err, errlen, "%s: required (YYYY-MM-DD)", name);
-	if (strlen(v) != 10 || cal_parse_date(v, 10, day) < 0)
-		return fail(err, errlen,
-		    "%s: not a real date in the form YYYY-MM-DD", name);
-	return 0;
-}
-
-/* Free text for a filter: valid UTF-8, no control characters, bounded. */
-static int
-parse_text(const char *name, const char *v, char *out, size_t size, char *err,
-    size_t errlen)
-{
-	size_t len;
-
-	out[0] = '\0';
-	if (v == NULL)
-		return 0;
-	len = strlen(v);
-	if (len == 0)
-		return fail(err, errlen, "%s: empty", name);
-	if (len >= size)
-		return fail(err, errlen, "%s: longer than %zu bytes", name,
-		    size - 1);
-	if (!text_valid(v, len))
-		return fail(err, errlen,
-		    "%s: not valid UTF-8 text without control characters",
-		    name);
-	memcpy(out, v, len + 1);
-	return 0;
-}
-
-int
-report_parse(const struct report_args *a, int max_days, unsigned allow_formats,
-    struct report_params *out, char *err, size_t errlen)
-{
-	size_t i;
-
-	memset(out, 0, sizeof(*out));
-	if (parse_day("from", a->from, &out->from_day, err, errlen) < 0 ||
-	    parse_day("to", a->to, &out->to_day, err, errlen) < 0)
-		return -1;
-	if (out->to_day < out->from_day)
-		return fail(err, errlen, "to: before from");
-	if (max_days < 1 || max_days > REPORT_DAYS_LIMIT)
-		max_days = REPORT_DAYS_LIMIT;
-	if (out->to_day - out->from_day + 1 > max_days)
-		return fail(err, errlen,
-		    "to: the period is longer than the maximum of %d days "
-		    "(report.max_days)",
-		    max_days);
-	if (a->agency != NULL) {
-		size_t len = strlen(a->agency);
-
-		if (len == 0 || len > 35 ||
-		    strspn(a->agency,
-		        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.") != len)
-			return fail(err, errlen,
-			    "agency: must be 1-35 of A-Z, 0-9 and '.'");
-		memcpy(out->agency, a->agency, len + 1);
-	}
-	if (parse_text("field", a->field, out->field, sizeof(out->field), err,
-	        errlen) < 0 ||
-	    parse_text("procedure", a->procedure, out->procedure,
-	        sizeof(out->procedure), err, errlen) < 0)
-		return -1;
-	out->by = SR_BY_NONE;
-	if (a->by != NULL) {
-		for (i = 1; i < NBY; i++)
-			if (strcmp(a->by, by_names[i]) == 0)
-				break;
-		if (i == NBY)
-			return fail(err, errlen,
-			    "by: must be channel, agency, field, procedure, "
-			    "day, week or month");
-		out->by = (int)i;
-	}
-	if (a->cell != NULL) {
-		for (i = SRC_RECEIVED; i < NCELLS; i++)
-			if (strcmp(a->cell, cell_names[i]) == 0)
-				break;
-		if (i == NCELLS)
-			return fail(err, errlen,
-			    "cell: must be received, carried_over, early, "
-			    "on_time, late, within_due, overdue or "
-			    "returned_by_post");
-		out->cell = (int)i;
-	}
-	if (a->channel != NULL) {
-		out->channel = strcmp(a->channel, "in_person") == 0 ? 1
-		    : strcmp(a->channel, "online") == 0             ? 2
-		    : strcmp(a->channel, "postal") == 0             ? 3
-		                                                    : 0;
-		if (out->channel == 0)
-			return fail(err, errlen,
-			    "channel: must be in_person, online or postal");
-	}
-	out->format = RF_JSON;
-	if (a->format != NULL) {
-		for (i = 0; i < NFORMATS; i++)
-			if ((allow_formats & (1u << i)) &&
-			    strcmp(a->format, format_names[i]) == 0)
-				break;
-		if (i == NFORMATS) {
-			char list[64] = "";
-
-			for (i = 0; i < NFORMATS; i++)
-				if (allow_formats & (1u << i)) {
-					if (list[0] != '\0')
-						strcat(list, ", ");
-					strcat(list, format_names[i]);
-				}
-			return fail(err, errlen, "format: must be one of %s",
-			    list);
-		}
-		out->format = (int)i;
-	}
-	return 0;
 }
 
 /* ---- running ---- */
@@ -359,7 +215,8 @@ report_json(const struct report *r)
 	json_object_set_new(o, "filters", f);
 	row_json(o, &r->total);
 	if (r->p.by != SR_BY_NONE) {
-		json_object_set_new(o, "by", json_string(by_names[r->p.by]));
+		json_object_set_new(o, "by",
+		    json_string(report_by_name(r->p.by)));
 		g = json_array();
 		for (size_t i = 0; i < r->n; i++) {
 			json_t *row = json_object();
@@ -1084,7 +941,7 @@ cell_link(struct sb *b, const struct report *r, int from_day, int to_day,
 	sb_printf(b,
 	    "<a class=\"cell\" href=\"/staff/reports/dossiers?from=%s&amp;"
 	    "to=%s&amp;cell=%s",
-	    from, to, cell_names[cell]);
+	    from, to, report_cell_name(cell));
 	if (r->p.agency[0])
 		sb_printf(b, "&amp;agency=%s", r->p.agency);
 	if (channel > 0)
@@ -1346,7 +1203,7 @@ report_page(const struct report *sum, const struct report *ser,
 	    "<select name=\"by\">");
 	for (int by = SR_BY_DAY; by <= SR_BY_MONTH; by++)
 		sb_printf(&b, "<option value=\"%s\"%s>%s</option>",
-		    by_names[by], ser->p.by == by ? " selected" : "",
+		    report_by_name(by), ser->p.by == by ? " selected" : "",
 		    by == SR_BY_DAY        ? "ngày (day)"
 		        : by == SR_BY_WEEK ? "tuần (week)"
 		                           : "tháng (month)");
@@ -1357,11 +1214,11 @@ report_page(const struct report *sum, const struct report *ser,
 	page_summary(&b, sum);
 	sb_puts(&b, "<h2>Xuất dữ liệu (export)</h2><div class=\"exports\">");
 	sb_puts(&b, "<a id=\"x-csv\" href=\"/api/v1/reports?");
-	page_query(&b, sum, by_names[ser->p.by]);
+	page_query(&b, sum, report_by_name(ser->p.by));
 	sb_puts(&b,
 	    "&amp;format=csv\">CSV</a><a id=\"x-xlsx\" "
 	    "href=\"/api/v1/reports?");
-	page_query(&b, sum, by_names[ser->p.by]);
+	page_query(&b, sum, report_by_name(ser->p.by));
 	sb_puts(&b,
 	    "&amp;format=xlsx\">XLSX</a><a id=\"x-06a-csv\" "
 	    "href=\"/api/v1/reports/06a?");

@@ -2,9 +2,11 @@
  * over the store, and the outputs: JSON, CSV, XLSX (libxlsxwriter), the
  * A4 page of Biểu II.06a and the staff page with its SVG charts.
  *
- * report_parse is pure (a fuzz target). A struct report is a plain value
- * owned by its creator: report_run fills it, report_free releases it.
- * Every output is a malloc'd buffer the caller frees. */
+ * The arguments and their checker, report_parse, are pure and live in
+ * core/reportargs.h (a fuzz target; the CLI uses them too). A struct
+ * report is a plain value owned by its creator: report_run fills it,
+ * report_free releases it. Every output is a malloc'd buffer the caller
+ * frees. */
 #ifndef REPORT_H
 #define REPORT_H
 #include <stdbool.h>
@@ -12,55 +14,11 @@
 
 #include <jansson.h>
 
+#include "core/reportargs.h"
 #include "store/store.h"
 
 #define REPORT_GROUPS_MAX 20000       /* groups of one report */
 #define REPORT_OUTPUT_MAX (32u << 20) /* bytes of any one output */
-#define REPORT_DAYS_LIMIT 3660        /* the largest max_days allowed */
-#define REPORT_ARG_MAX    IMPORT_TEXT_MAX
-
-enum report_format {
-	RF_JSON = 0,
-	RF_CSV,
-	RF_XLSX,
-	RF_HTML,
-	RF_TABLE, /* the CLI's own rendering; the daemon answers JSON */
-};
-
-/* The raw arguments as they arrived (query values, CLI words); NULL when
- * absent. */
-struct report_args {
-	const char *from, *to, *agency, *field, *procedure, *by, *format;
-	const char *cell, *channel; /* drill-down only */
-};
-
-struct report_params {
-	int from_day, to_day;
-	char agency[36];
-	char field[REPORT_ARG_MAX];
-	char procedure[65];
-	int by;      /* enum store_report_by */
-	int format;  /* enum report_format */
-	int cell;    /* enum store_report_cell; 0 when not given */
-	int channel; /* enum channel; 0 when not given */
-};
-
-/* Checks every argument: from and to required as YYYY-MM-DD real dates,
- * to not before from, at most max_days days; agency a well-formed code;
- * field and procedure bounded UTF-8; by one of channel, agency, field,
- * procedure, day, week, month; format one of the names in enum
- * report_format ("json" when absent); cell one of report_cell_name's
- * names and channel in_person, online or postal (both optional).
- * allow_formats is a bit mask of (1 << RF_...). Returns 0, or -1 with
- * "argument: problem" in err. */
-int report_parse(const struct report_args *, int max_days,
-    unsigned allow_formats, struct report_params *out, char *err,
-    size_t errlen);
-/* "channel", ... or NULL; the inverse parse. */
-const char *report_by_name(int by);
-/* "received", "carried_over", "early", "on_time", "late", "within_due",
- * "overdue", "returned_by_post" for enum store_report_cell, or NULL. */
-const char *report_cell_name(int cell);
 
 struct report {
 	struct report_params p;

@@ -1,0 +1,86 @@
+/* cli_out.c: output helpers shared by the commands (see cli_out.h). */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/cli_http.h"
+#include "cli/cli_out.h"
+#include "core/calendar.h"
+
+const char *
+cli_out_time(const char *iso, char out[40])
+{
+	const char *why;
+	int64_t t;
+	int y, m, d, min;
+
+	if (iso == NULL)
+		return "";
+	if (cal_parse_iso(iso, strlen(iso), &t, &why) != 0) {
+		snprintf(out, 40, "%s", iso);
+		return out;
+	}
+	cal_ymd_from_day(cal_local_day(t), &y, &m, &d);
+	min = cal_local_minute(t);
+	snprintf(out, 40, "%04d-%02d-%02d %02d:%02d", y, m, d, min / 60,
+	    min % 60);
+	return out;
+}
+
+const char *
+cli_out_jstr(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+const char *
+cli_out_jtext(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? s : "";
+}
+
+long long
+cli_out_jint(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+void
+cli_out_raw(const struct cli_reply *r)
+{
+	fwrite(r->body.p, 1, r->body.len, stdout);
+	if (r->body.len == 0 || r->body.p[r->body.len - 1] != '\n')
+		fputc('\n', stdout);
+}
+
+void
+cli_out_compact(const struct cli_reply *r)
+{
+	bool in_str = false, esc = false;
+
+	for (size_t i = 0; i < r->body.len; i++) {
+		char c = r->body.p[i];
+
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			continue;
+		}
+		fputc(c, stdout);
+	}
+	fputc('\n', stdout);
+}

@@ -1,5 +1,6 @@
-/* store.h: the local SQLite store. Only store.c includes sqlite3.h. One
- * struct store is one connection: the daemon opens one read-write store on
+/* store.h: the local SQLite store, the one public facade of daemon/store/
+ * (store.c and one store_*.c per concern; only they include sqlite3.h,
+ * through the private store_int.h). One struct store is one connection: the daemon opens one read-write store on
  * the loop thread. Not thread-safe; every call may block on disk I/O for
  * as long as a commit takes (synchronous=FULL) but never on the network.
  *

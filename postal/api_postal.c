@@ -13,6 +13,7 @@
 
 #include "api/api.h"
 #include "postal/api_postal.h"
+#include "postal/postal_json.h"
 #include "auth/authhdr.h"
 #include "core/calendar.h"
 #include "core/dcode.h"
@@ -822,7 +823,7 @@ route_checklist(struct ctx *c, const char *path)
 	}
 	memcpy(code, path + 19, n);
 	code[n] = '\0';
-	if ((o = store_procedure_checklist(c->store, code, &rc)) == NULL) {
+	if ((o = postal_json_checklist(c->store, code, &rc)) == NULL) {
 		reply_error(c->r, rc == STORE_NOTFOUND ? 404 : 500, "code",
 		    rc == STORE_NOTFOUND ? "no such procedure"
 		                         : "the store cannot be read");

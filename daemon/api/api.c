@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "api/api.h"
+#include "api/catalogue_json.h"
 #include "report/api_report.h"
 #include "printer/api_print.h"
 #include "auth/auth.h"
@@ -1045,7 +1046,7 @@ route_holidays_get(struct api *a, const struct http_request *hr,
 		reply_error(r, 400, "year", "must be a year from 1970 to 2199");
 		return;
 	}
-	if ((j = store_holidays(a->store, (int)year)) == NULL) {
+	if ((j = catalogue_json_holidays(a->store, (int)year)) == NULL) {
 		reply_error(r, 500, "", "cannot read the holiday table");
 		return;
 	}
@@ -1165,7 +1166,7 @@ route_procedures_get(struct api *a, const struct http_request *hr,
 		reply_error(r, 400, "q", "must be text of at most 200 bytes");
 		return;
 	}
-	if ((j = store_procedures(a->store, q)) == NULL) {
+	if ((j = catalogue_json_procedures(a->store, q)) == NULL) {
 		reply_error(r, 500, "", "cannot read the catalogue");
 		return;
 	}

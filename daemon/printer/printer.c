@@ -948,22 +948,34 @@ printer_metrics(struct printer *p, FILE *f)
 
 /* ---- rendering documents --------------------------------------------- */
 
+struct proc_find {
+	const char *code;
+	json_t *found;
+};
+
+static int
+proc_match(void *arg, const struct store_procedure_row *p)
+{
+	struct proc_find *f = arg;
+	json_t *docs;
+
+	if (p->code == NULL || strcmp(p->code, f->code) != 0)
+		return 0;
+	/* printdoc reads the list and the days (printdoc.h) */
+	docs = p->documents != NULL ? json_loads(p->documents, 0, NULL) : NULL;
+	f->found = json_pack("{s:s,s:i,s:o}", "code", p->code, "days", p->days,
+	    "documents", docs != NULL ? docs : json_array());
+	return 1;
+}
+
+/* The procedure of code as printdoc_receipt takes it, or NULL. */
 static json_t *
 procedure_of(struct store *st, const char *code)
 {
-	json_t *list = store_procedures(st, code), *it, *found = NULL;
-	size_t i;
+	struct proc_find f = { .code = code };
 
-	json_array_foreach(list, i, it) {
-		const char *c = json_string_value(json_object_get(it, "code"));
-
-		if (c != NULL && strcmp(c, code) == 0) {
-			found = json_incref(it);
-			break;
-		}
-	}
-	json_decref(list);
-	return found;
+	store_procedures(st, code, proc_match, &f);
+	return f.found;
 }
 
 /* The manifest of day (YYYY-MM-DD): dossiers received that day through

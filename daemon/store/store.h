@@ -1,8 +1,9 @@
 /* store.h: the local SQLite store, the one public facade of daemon/store/
  * (store.c and one store_*.c per concern; only they include sqlite3.h,
- * through the private store_int.h). One struct store is one connection: the daemon opens one read-write store on
- * the loop thread. Not thread-safe; every call may block on disk I/O for
- * as long as a commit takes (synchronous=FULL) but never on the network.
+ * through the private store_int.h). One struct store is one connection: the
+ * daemon opens one read-write store on the loop thread. Not thread-safe; every
+ * call may block on disk I/O for as long as a commit takes (synchronous=FULL)
+ * but never on the network.
  *
  * Every write that changes a dossier writes its dossier_events row, its
  * audit_log row (staff writes) and its outbox row in the same transaction.
@@ -61,9 +62,22 @@ enum store_rc store_put_agency(struct store *, const char *code,
     const char *name, char err[STORE_ERR_MAX]);
 enum store_rc store_put_procedure(struct store *,
     const struct store_procedure *, char err[STORE_ERR_MAX]);
-/* Array of {code,name,field,days,documents,fee}; optional filter by a
- * folded substring of name or code (q may be NULL). */
-json_t *store_procedures(struct store *, const char *q);
+/* A catalogue row as read; every pointer is borrowed for the callback's
+ * call only. */
+struct store_procedure_row {
+	const char *code, *name, *field; /* field may be NULL */
+	int days;
+	const char *documents; /* stored JSON array text of names, or NULL */
+	int64_t fee;
+	const char *counter; /* store_kiosk_procedures only; may be NULL */
+};
+/* Called once per row, in order; return non-zero to stop (not an error). */
+typedef int store_procedure_fn(void *arg, const struct store_procedure_row *);
+/* Every procedure by code, or those whose folded name or code contains
+ * the folded q (NULL or "": all). STORE_ERROR when q cannot be folded or
+ * the read fails. */
+enum store_rc store_procedures(struct store *, const char *q,
+    store_procedure_fn *fn, void *arg);
 
 /* Counter-staff intake (channel in person unless set). Strings are
  * borrowed for the call; NULL means absent. */
@@ -188,7 +202,13 @@ struct store_holiday {
 enum store_rc store_holidays_import(struct store *,
     const struct store_holiday *, size_t count, const char *actor,
     char err[STORE_ERR_MAX]);
-json_t *store_holidays(struct store *, int year);
+/* The rows of year by day (strings borrowed for the call); return
+ * non-zero to stop. */
+typedef int store_holiday_fn(void *arg, const struct store_holiday *);
+enum store_rc store_holidays(struct store *, int year, store_holiday_fn *fn,
+    void *arg);
+/* "holiday", "day_off", "make_up" (enum cal_kind); NULL if bad. */
+const char *store_holiday_kind_name(int kind);
 
 /* Audit of a staff action that is not a dossier write (e.g. a config
  * reload): actor, action, object, detail (no personal data). */
@@ -225,11 +245,12 @@ enum store_rc store_rate(struct store *, const char *code, int rating,
 /* Sets the counter (where to go in the office) of a procedure. */
 enum store_rc store_procedure_counter(struct store *, const char *code,
     const char *counter, char err[STORE_ERR_MAX]);
-/* The public catalogue for the kiosk: an array of at most limit
- * {code,name,field,days,documents,fee,counter}, by name; with q, only
- * procedures whose folded name or code contains every folded word of q
- * ("dang ky khai sinh" finds "Đăng ký khai sinh"). NULL on error. */
-json_t *store_kiosk_procedures(struct store *, const char *q, int limit);
+/* The public catalogue for the kiosk: at most limit rows (with their
+ * counter), by name; with q, only procedures whose folded name or code
+ * contains every folded word of q ("dang ky khai sinh" finds "Đăng ký
+ * khai sinh"). STORE_ERROR on a failed read. */
+enum store_rc store_kiosk_procedures(struct store *, const char *q, int limit,
+    store_procedure_fn *fn, void *arg);
 /* ---- reports (docs/reports.md has every definition) ----
  *
  * One report reads the dossiers that matter to [from_day, to_day]: those
@@ -557,10 +578,11 @@ enum store_rc store_postal_delivered(struct store *, const char *item_id,
 /* Handovers in [from_day, to_day]: array of {code,item_id,procedure_code,
  * handed_at,delivered_at,handed_by,status}. */
 json_t *store_postal_returns(struct store *, int from_day, int to_day);
-/* {"documents":[{"name","required":true}]} of a procedure (an empty list
- * when it has none stored). NULL with *rc STORE_NOTFOUND. */
-json_t *store_procedure_checklist(struct store *, const char *code,
-    enum store_rc *rc);
+/* The stored document list of a procedure (JSON array text of names)
+ * into *documents, caller-owned (free), NULL when it has none.
+ * STORE_NOTFOUND for an unknown procedure. */
+enum store_rc store_procedure_documents(struct store *, const char *code,
+    char **documents);
 /* The printed manifest's rows: an array of store_dossier-like objects
  * {code,procedure_name,owner_name,address,delivery,fee,item_id}. */
 json_t *store_postal_manifest_docs(struct store *, const char *id,

@@ -105,54 +105,53 @@ store_put_procedure(struct store *s, const struct store_procedure *p,
 	return st_finish(s, rc, err);
 }
 
-/* A catalogue row as {code,name,field,days,documents,fee}; col gives the
- * columns of those six in the statement's row (the queries differ). */
-json_t *
-st_procedure_json(sqlite3_stmt *st, const int col[6])
+/* The catalogue row at st, columns col[0..5]: code, name, field, days,
+ * documents, fee (the queries differ). Borrows the statement's text. */
+void
+st_procedure_row(sqlite3_stmt *st, const int col[6],
+    struct store_procedure_row *r)
 {
-	json_t *o = json_object(), *docs = NULL;
-
-	if (c_text(st, col[4]) != NULL)
-		docs = json_loads(c_text(st, col[4]), 0, NULL);
-	json_object_set_new(o, "code", j_col_text(st, col[0]));
-	json_object_set_new(o, "name", j_col_text(st, col[1]));
-	json_object_set_new(o, "field", j_col_text(st, col[2]));
-	json_object_set_new(o, "days",
-	    json_integer(sqlite3_column_int(st, col[3])));
-	json_object_set_new(o, "documents", docs != NULL ? docs : json_array());
-	json_object_set_new(o, "fee",
-	    json_integer(sqlite3_column_int64(st, col[5])));
-	return o;
+	*r = (struct store_procedure_row){
+		.code = c_text(st, col[0]),
+		.name = c_text(st, col[1]),
+		.field = c_text(st, col[2]),
+		.days = sqlite3_column_int(st, col[3]),
+		.documents = c_text(st, col[4]),
+		.fee = sqlite3_column_int64(st, col[5]),
+	};
 }
 
-json_t *
-store_procedures(struct store *s, const char *qtext)
+enum store_rc
+store_procedures(struct store *s, const char *qtext, store_procedure_fn *fn,
+    void *arg)
 {
 	char fold[FOLD_MAX];
 	sqlite3_stmt *st = st_q(s, Q_PROC_LIST);
-	json_t *arr;
+	struct store_procedure_row row;
 	int rc;
 
 	if (qtext != NULL && *qtext != '\0') {
 		if (text_fold(qtext, strnlen(qtext, IMPORT_TEXT_MAX), fold,
 		        sizeof fold) < 0)
-			return NULL;
+			return STORE_ERROR;
 		if (fold[0] != '\0')
 			b_text(st, 1, fold);
 	}
-	arr = json_array();
-	while (arr != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_array_append_new(arr,
-		    st_procedure_json(st, (const int[]){ 0, 1, 2, 3, 4, 5 }));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		st_procedure_row(st, (const int[]){ 0, 1, 2, 3, 4, 5 }, &row);
+		if (fn(arg, &row) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
 	sqlite3_reset(st);
-	return arr;
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
 /* ---- holidays ---- */
 
-static const char *
-kind_name(int kind)
+const char *
+store_holiday_kind_name(int kind)
 {
 	switch (kind) {
 	case CAL_HOLIDAY:
@@ -234,7 +233,7 @@ store_holidays_import(struct store *s, const struct store_holiday *h,
 			st_err(err, "day: row %zu is not a date", i + 1);
 			return STORE_INVALID;
 		}
-		if (kind_name(h[i].kind) == NULL) {
+		if (store_holiday_kind_name(h[i].kind) == NULL) {
 			st_err(err,
 			    "kind: %s: must be holiday, day_off or make_up",
 			    date);
@@ -255,25 +254,25 @@ store_holidays_import(struct store *s, const struct store_holiday *h,
 	return rc;
 }
 
-json_t *
-store_holidays(struct store *s, int year)
+enum store_rc
+store_holidays(struct store *s, int year, store_holiday_fn *fn, void *arg)
 {
-	char date[16];
 	sqlite3_stmt *st = st_q(s, Q_HOL_RANGE);
-	json_t *arr = json_array(), *o;
+	struct store_holiday h;
+	int rc;
 
 	sqlite3_bind_int(st, 1, cal_day_from_ymd(year, 1, 1));
 	sqlite3_bind_int(st, 2, cal_day_from_ymd(year + 1, 1, 1));
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cal_format_date(sqlite3_column_int(st, 0), date);
-		o = json_object();
-		json_object_set_new(o, "date", json_string(date));
-		json_object_set_new(o, "kind",
-		    j_text(kind_name(sqlite3_column_int(st, 1))));
-		json_object_set_new(o, "name", j_col_text(st, 2));
-		json_object_set_new(o, "source", j_col_text(st, 3));
-		json_array_append_new(arr, o);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		h = (struct store_holiday){ .day = sqlite3_column_int(st, 0),
+			.kind = sqlite3_column_int(st, 1),
+			.name = c_text(st, 2),
+			.source = c_text(st, 3) };
+		if (fn(arg, &h) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
 	sqlite3_reset(st);
-	return arr;
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }

@@ -241,9 +241,11 @@ int st_add_outbox(struct store *s, int64_t dossier_id, const char *kind,
 /* A new token for the dossier, retried on a primary-key collision. */
 int st_add_token(struct store *s, int64_t dossier_id, int64_t at,
     char out[TOKEN_LEN + 1]);
-/* A catalogue row as {code,name,field,days,documents,fee}; col gives the
- * columns of those six in the statement's row (the queries differ). */
-json_t *st_procedure_json(sqlite3_stmt *st, const int col[6]);
+/* The catalogue row at st, columns col[0..5]: code, name, field, days,
+ * documents, fee (the queries differ). Borrows the statement's text.
+ * (store_catalogue.c) */
+void st_procedure_row(sqlite3_stmt *st, const int col[6],
+    struct store_procedure_row *r);
 bool st_check_intake(const struct store_intake *in, char *err);
 /* Everything between BEGIN and COMMIT; the caller rolls back on error. */
 enum store_rc st_intake_tx(struct store *s, const struct store_intake *in,

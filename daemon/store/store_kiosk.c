@@ -241,33 +241,35 @@ words_match(const char *words, const char *name_fold, const char *code)
 	return true;
 }
 
-json_t *
-store_kiosk_procedures(struct store *s, const char *qtext, int limit)
+enum store_rc
+store_kiosk_procedures(struct store *s, const char *qtext, int limit,
+    store_procedure_fn *fn, void *arg)
 {
 	char fold[FOLD_MAX] = "";
 	sqlite3_stmt *st;
-	json_t *arr, *o;
-	int rc, n = 0;
+	struct store_procedure_row row;
+	int rc = SQLITE_DONE, n = 0;
 
 	if (qtext != NULL && *qtext != '\0' &&
 	    text_fold(qtext, strnlen(qtext, IMPORT_TEXT_MAX), fold,
 	        sizeof fold) < 0)
-		return NULL;
+		return STORE_ERROR;
 	if ((st = prep(s,
 	         "SELECT code, name, name_fold, field, days,"
 	         " documents, fee, counter FROM procedures"
 	         " ORDER BY name_fold, code")) == NULL)
-		return NULL;
-	arr = json_array();
-	while (
-	    arr != NULL && n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		return STORE_ERROR;
+	while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!words_match(fold, c_str(st, 2), c_str(st, 0)))
 			continue;
-		o = st_procedure_json(st, (const int[]){ 0, 1, 3, 4, 5, 6 });
-		json_object_set_new(o, "counter", j_col_text(st, 7));
-		json_array_append_new(arr, o);
+		st_procedure_row(st, (const int[]){ 0, 1, 3, 4, 5, 6 }, &row);
+		row.counter = c_text(st, 7);
 		n++;
+		if (fn(arg, &row) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
 	sqlite3_finalize(st);
-	return arr;
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
 }

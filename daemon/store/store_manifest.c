@@ -755,36 +755,27 @@ store_postal_returns(struct store *s, int from_day, int to_day)
 	return arr;
 }
 
-json_t *
-store_procedure_checklist(struct store *s, const char *code, enum store_rc *rc)
+enum store_rc
+store_procedure_documents(struct store *s, const char *code, char **documents)
 {
 	sqlite3_stmt *st = st_pq(s, PQ_PROC_DOCS);
-	json_t *docs, *list, *d;
-	size_t i;
 	int r;
 
-	*rc = STORE_ERROR;
+	*documents = NULL;
 	if (st == NULL)
-		return NULL;
+		return STORE_ERROR;
 	b_text(st, 1, code);
 	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		*rc = r == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-		return NULL;
+		return r == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
 	}
-	docs = sqlite3_column_type(st, 0) == SQLITE_NULL
-	    ? NULL
-	    : json_loads(c_str(st, 0), 0, NULL);
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL &&
+	    (*documents = strdup(c_str(st, 0))) == NULL) {
+		sqlite3_reset(st);
+		return STORE_ERROR;
+	}
 	sqlite3_reset(st);
-	list = json_array();
-	/* the catalogue stores names; every listed document is required */
-	json_array_foreach(docs, i, d)
-		if (json_is_string(d))
-			json_array_append_new(list,
-			    json_pack("{s:O,s:b}", "name", d, "required", 1));
-	json_decref(docs);
-	*rc = STORE_OK;
-	return json_pack("{s:o}", "documents", list);
+	return STORE_OK;
 }
 
 json_t *

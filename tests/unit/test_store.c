@@ -15,6 +15,7 @@
 #include "core/calendar.h"
 #include "core/dcode.h"
 #include "core/status.h"
+#include "api/catalogue_json.h"
 #include "store/store.h"
 
 #include "harness.h"
@@ -763,16 +764,16 @@ test_import(void **state)
 	assert_non_null(strstr(err, "status"));
 	assert_int_equal(store_import_commit(f->s, err), STORE_OK);
 
-	procs = store_procedures(f->s, NULL);
+	procs = catalogue_json_procedures(f->s, NULL);
 	assert_int_equal(json_array_size(procs), 2); /* PROC and 2.000001 */
 	json_decref(procs);
-	procs = store_procedures(f->s, "khai sinh");
+	procs = catalogue_json_procedures(f->s, "khai sinh");
 	assert_int_equal(json_array_size(procs), 1);
 	assert_int_equal(json_integer_value(
 	                     json_object_get(json_array_get(procs, 0), "days")),
 	    3);
 	json_decref(procs);
-	procs = store_procedures(f->s, "CHUNG THUC");
+	procs = catalogue_json_procedures(f->s, "CHUNG THUC");
 	assert_int_equal(json_array_size(procs), 1);
 	json_decref(procs);
 
@@ -861,7 +862,7 @@ test_holidays(void **state)
 	assert_int_equal(cal->first_year, 2026);
 	assert_int_equal(cal->last_year, 2026);
 	assert_false(cal_is_working(cal, cal_day_from_ymd(2026, 1, 1)));
-	list = store_holidays(f->s, 2026);
+	list = catalogue_json_holidays(f->s, 2026);
 	assert_int_equal(json_array_size(list), 3);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(list, 1), "kind")),
@@ -873,7 +874,7 @@ test_holidays(void **state)
 	/* re-import of a year replaces it */
 	assert_int_equal(store_holidays_import(f->s, h, 1, "admin", err),
 	    STORE_OK);
-	list = store_holidays(f->s, 2026);
+	list = catalogue_json_holidays(f->s, 2026);
 	assert_int_equal(json_array_size(list), 1);
 	json_decref(list);
 	assert_int_equal(store_holidays_import(f->s, dup, 2, "admin", err),
@@ -882,7 +883,7 @@ test_holidays(void **state)
 	assert_int_equal(store_holidays_import(f->s, &bad, 1, "admin", err),
 	    STORE_INVALID);
 	assert_non_null(strstr(err, "kind"));
-	list = store_holidays(f->s, 2027);
+	list = catalogue_json_holidays(f->s, 2027);
 	assert_int_equal(json_array_size(list), 0);
 	json_decref(list);
 	/* a covered year is not provisional */
@@ -954,13 +955,13 @@ test_catalogue(void **state)
 	assert_int_equal(store_put_procedure(f->s, &p, err), STORE_OK);
 	p.days = 7; /* upsert */
 	assert_int_equal(store_put_procedure(f->s, &p, err), STORE_OK);
-	l = store_procedures(f->s, "giay phep");
+	l = catalogue_json_procedures(f->s, "giay phep");
 	assert_int_equal(json_array_size(l), 1);
 	assert_int_equal(
 	    json_integer_value(json_object_get(json_array_get(l, 0), "days")),
 	    7);
 	json_decref(l);
-	l = store_procedures(f->s, "1.001234");
+	l = catalogue_json_procedures(f->s, "1.001234");
 	assert_int_equal(json_array_size(l), 1);
 	assert_int_equal(
 	    json_array_size(json_object_get(json_array_get(l, 0), "documents")),

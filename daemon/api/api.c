@@ -13,6 +13,7 @@
 
 #include "api/api.h"
 #include "api/catalogue_json.h"
+#include "api/dossier_json.h"
 #include "report/api_report.h"
 #include "printer/api_print.h"
 #include "auth/auth.h"
@@ -620,7 +621,7 @@ reply_dossier(struct api *a, struct http_response *r, const char *code,
     int status)
 {
 	enum store_rc rc = STORE_OK;
-	json_t *j = store_dossier(a->store, code, now_s(), &rc);
+	json_t *j = dossier_json_read(a->store, code, now_s(), &rc);
 
 	if (j == NULL) {
 		reply_store_error(r, rc,

@@ -105,7 +105,7 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 	char ref[64], err[STORE_ERR_MAX];
 	struct store_print_new n = { 0 };
 	struct store_print_job job;
-	json_t *info = printer_info(p), *d;
+	json_t *info = printer_info(p);
 	bool on = json_is_true(json_object_get(info, "enabled"));
 	int64_t id;
 	enum store_rc rc;
@@ -119,13 +119,15 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 		return;
 	}
 	if (kind == PRINTDOC_RECEIPT || kind == PRINTDOC_SLIP) {
-		if ((d = store_dossier(st, ref, 0, &rc)) == NULL) {
+		struct store_dossier dos;
+
+		if ((rc = store_dossier(st, ref, 0, &dos)) != STORE_OK) {
 			reply_error(r, rc == STORE_NOTFOUND ? 404 : 500, "code",
 			    rc == STORE_NOTFOUND ? "no such dossier"
 			                         : "the store cannot be read");
 			return;
 		}
-		json_decref(d);
+		store_dossier_cleanup(&dos);
 	}
 	n.kind = printdoc_kind_name(kind);
 	n.ref = ref;

@@ -17,6 +17,7 @@
 
 #include "core/calendar.h"
 #include "lib/log.h"
+#include "printer/printdata.h"
 #include "printer/printer.h"
 #include "lib/serialdev.h"
 
@@ -961,10 +962,11 @@ proc_match(void *arg, const struct store_procedure_row *p)
 
 	if (p->code == NULL || strcmp(p->code, f->code) != 0)
 		return 0;
-	/* printdoc reads the list and the days (printdoc.h) */
+	/* printdoc reads the list and the days, manifest_items the fee */
 	docs = p->documents != NULL ? json_loads(p->documents, 0, NULL) : NULL;
-	f->found = json_pack("{s:s,s:i,s:o}", "code", p->code, "days", p->days,
-	    "documents", docs != NULL ? docs : json_array());
+	f->found = json_pack("{s:s,s:i,s:o,s:I}", "code", p->code, "days",
+	    p->days, "documents", docs != NULL ? docs : json_array(), "fee",
+	    (json_int_t)p->fee);
 	return 1;
 }
 
@@ -1019,7 +1021,7 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 			json_decref(hits);
 			return NULL;
 		}
-		if ((d = store_dossier(p->store, code, wall(), &rc)) == NULL)
+		if ((d = printdata_dossier_read(p->store, code, wall(), &rc)) == NULL)
 			continue;
 		proc = procedure_of(p->store,
 		    json_string_value(json_object_get(d, "procedure_code")));
@@ -1060,7 +1062,7 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	switch (kind) {
 	case PRINTDOC_RECEIPT:
 	case PRINTDOC_SLIP:
-		if ((doc = store_dossier(p->store, ref, wall(), &rc)) == NULL) {
+		if ((doc = printdata_dossier_read(p->store, ref, wall(), &rc)) == NULL) {
 			*notfound = rc == STORE_NOTFOUND;
 			snprintf(err, errsize, "code: %s",
 			    *notfound ? "no such dossier"

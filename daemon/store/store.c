@@ -666,6 +666,19 @@ st_run(struct store *s, enum qid id)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+int
+st_dup(sqlite3_stmt *st, int i, char **out)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+
+	*out = NULL;
+	if (v == NULL)
+		return 0;
+	*out = strdup(v);
+	return *out != NULL ? 0 : -1;
+}
+
+/* Checks an optional (min 0) or required (min 1) text field. */
 bool
 st_check_text(const char *field, const char *v, size_t min, size_t max,
     char *err)

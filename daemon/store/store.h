@@ -136,10 +136,40 @@ enum store_rc store_apology(struct store *, const char *code,
     const char *reason, const char *unit, int64_t new_due_at, const char *actor,
     int64_t now, char err[STORE_ERR_MAX]);
 
-/* The full dossier for staff: every column, the events (history), the
- * token. NULL with rc STORE_NOTFOUND when absent. */
-json_t *store_dossier(struct store *, const char *code, int64_t now,
-    enum store_rc *rc);
+/* One row of a dossier's history (dossier_events). */
+struct store_event {
+	int64_t at;
+	char *kind;
+	int old_status, new_status;    /* 0: none */
+	int64_t due_before, due_after; /* 0: none */
+	char *actor, *reason;          /* NULL: none */
+	char *detail; /* as stored: a JSON object text, other text or NULL */
+};
+/* The full dossier for staff: every column, the history, the S10 item of
+ * a postal dossier and the lookup token. Owns every string (NULL: the
+ * column is empty) and the events; store_dossier_cleanup frees them.
+ * Times are Unix seconds, 0 for none. */
+struct store_dossier {
+	char *code, *agency_code, *agency_name, *procedure_code,
+	    *procedure_name;
+	int channel, delivery, status; /* enum channel, delivery, status */
+	char *owner_name, *owner_id_no, *phone, *address, *email, *summary;
+	int64_t received_at, submitted_at, due_at, finished_at, returned_at;
+	int rating; /* enum rating */
+	int supplement_count;
+	bool provisional;
+	int64_t created_at, updated_at;
+	bool overdue; /* past its due date at the now of the read */
+	struct store_event *events;
+	size_t nevents;
+	char *postal_item_id; /* NULL: not a postal dossier */
+	char *token;          /* NULL: none issued */
+};
+/* Fills *out (zeroed first). STORE_NOTFOUND for an unknown or malformed
+ * code; STORE_ERROR on a failed read (nothing to clean up then). */
+enum store_rc store_dossier(struct store *, const char *code, int64_t now,
+    struct store_dossier *out);
+void store_dossier_cleanup(struct store_dossier *); /* NULL: no-op */
 
 /* The kiosk view: only kiosk-safe fields, filled into a plain value. */
 struct store_lookup {

@@ -612,132 +612,135 @@ store_apology(struct store *s, const char *code, const char *reason,
 
 /* ---- reads ---- */
 
-static json_t *
-status_json(json_t *o, int status)
-{
-	json_object_set_new(o, "status", json_integer(status));
-	json_object_set_new(o, "status_name", j_text(status_name(status)));
-	json_object_set_new(o, "status_label_vi",
-	    j_text(status_label_vi(status)));
-	json_object_set_new(o, "status_label_en",
-	    j_text(status_label_en(status)));
-	return o;
-}
-
-static json_t *
-events_json(struct store *s, int64_t id)
+/* The events of dossier id, in order, into d. */
+static enum store_rc
+read_events(struct store *s, int64_t id, struct store_dossier *d)
 {
 	sqlite3_stmt *st = st_q(s, Q_EVENTS_OF);
-	json_t *arr = json_array(), *e, *detail;
-	const char *dt;
+	struct store_event *e, *nv;
+	size_t cap = 0;
+	int rc, bad = 0;
 
 	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		e = json_object();
-		json_object_set_new(e, "at", j_col_time(st, 0));
-		json_object_set_new(e, "kind", j_col_text(st, 1));
-		json_object_set_new(e, "old_status",
-		    sqlite3_column_type(st, 2) == SQLITE_NULL
-		        ? json_null()
-		        : json_integer(sqlite3_column_int(st, 2)));
-		json_object_set_new(e, "new_status",
-		    sqlite3_column_type(st, 3) == SQLITE_NULL
-		        ? json_null()
-		        : json_integer(sqlite3_column_int(st, 3)));
-		json_object_set_new(e, "due_before", j_col_time(st, 4));
-		json_object_set_new(e, "due_after", j_col_time(st, 5));
-		json_object_set_new(e, "actor", j_col_text(st, 6));
-		json_object_set_new(e, "reason", j_col_text(st, 7));
-		dt = c_text(st, 8);
-		detail = NULL;
-		if (dt != NULL && dt[0] == '{')
-			detail = json_loads(dt, 0, NULL);
-		json_object_set_new(e, "detail",
-		    detail != NULL ? detail : j_text(dt));
-		json_array_append_new(arr, e);
+	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (d->nevents == cap) {
+			cap = cap != 0 ? 2 * cap : 8;
+			nv = reallocarray(d->events, cap, sizeof *nv);
+			if (nv == NULL) {
+				bad = 1;
+				break;
+			}
+			d->events = nv;
+		}
+		e = &d->events[d->nevents++];
+		*e = (struct store_event){
+			.at = sqlite3_column_int64(st, 0),
+			.old_status = sqlite3_column_int(st, 2),
+			.new_status = sqlite3_column_int(st, 3),
+			.due_before = sqlite3_column_int64(st, 4),
+			.due_after = sqlite3_column_int64(st, 5),
+		};
+		bad = st_dup(st, 1, &e->kind) | st_dup(st, 6, &e->actor) |
+		    st_dup(st, 7, &e->reason) | st_dup(st, 8, &e->detail);
 	}
 	sqlite3_reset(st);
-	return arr;
+	if (bad)
+		return STORE_ERROR;
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
-json_t *
+enum store_rc
 store_dossier(struct store *s, const char *code, int64_t now,
-    enum store_rc *rcp)
+    struct store_dossier *d)
 {
-	char c[DCODE_TEXT_MAX + 1], tok[TOKEN_LEN + 1];
+	char c[DCODE_TEXT_MAX + 1];
 	sqlite3_stmt *st;
-	json_t *o;
-	int64_t id, due;
-	int rc, status, rating;
+	enum store_rc rc;
+	int64_t id;
+	int r, bad;
 
-	if (st_norm_code(code, c, NULL) != STORE_OK) {
-		*rcp = STORE_NOTFOUND;
-		return NULL;
-	}
+	memset(d, 0, sizeof *d);
+	if (st_norm_code(code, c, NULL) != STORE_OK)
+		return STORE_NOTFOUND;
 	st = st_q(s, Q_DOSSIER_FULL);
 	b_text(st, 1, c);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
+	r = sqlite3_step(st);
+	if (r != SQLITE_ROW) {
 		sqlite3_reset(st);
-		*rcp = rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-		return NULL;
+		return r == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
 	}
-	o = json_object();
 	id = sqlite3_column_int64(st, 0);
-	status = sqlite3_column_int(st, 6);
-	due = sqlite3_column_int64(st, 15);
-	rating = sqlite3_column_int(st, 18);
-	json_object_set_new(o, "code", j_col_text(st, 1));
-	json_object_set_new(o, "agency_code", j_col_text(st, 2));
-	json_object_set_new(o, "agency_name", j_col_text(st, 24));
-	json_object_set_new(o, "procedure_code", j_col_text(st, 3));
-	json_object_set_new(o, "procedure_name", j_col_text(st, 23));
-	json_object_set_new(o, "channel",
-	    json_integer(sqlite3_column_int(st, 4)));
-	json_object_set_new(o, "channel_name",
-	    j_text(channel_name(sqlite3_column_int(st, 4))));
-	json_object_set_new(o, "delivery",
-	    json_integer(sqlite3_column_int(st, 5)));
-	json_object_set_new(o, "delivery_name",
-	    j_text(delivery_name(sqlite3_column_int(st, 5))));
-	status_json(o, status);
-	json_object_set_new(o, "owner_name", j_col_text(st, 7));
-	json_object_set_new(o, "owner_id_no", j_col_text(st, 8));
-	json_object_set_new(o, "phone", j_col_text(st, 9));
-	json_object_set_new(o, "address", j_col_text(st, 10));
-	json_object_set_new(o, "email", j_col_text(st, 11));
-	json_object_set_new(o, "summary", j_col_text(st, 12));
-	json_object_set_new(o, "received_at", j_col_time(st, 13));
-	json_object_set_new(o, "submitted_at", j_col_time(st, 14));
-	json_object_set_new(o, "due_at", j_col_time(st, 15));
-	json_object_set_new(o, "finished_at", j_col_time(st, 16));
-	json_object_set_new(o, "returned_at", j_col_time(st, 17));
-	json_object_set_new(o, "rating", json_integer(rating));
-	json_object_set_new(o, "rating_name", j_text(rating_name(rating)));
-	json_object_set_new(o, "supplement_count",
-	    json_integer(sqlite3_column_int(st, 19)));
-	json_object_set_new(o, "provisional",
-	    json_boolean(sqlite3_column_int(st, 20)));
-	json_object_set_new(o, "created_at", j_col_time(st, 21));
-	json_object_set_new(o, "updated_at", j_col_time(st, 22));
-	json_object_set_new(o, "overdue",
-	    json_boolean(due != 0 && status_overdue(status, due, now)));
+	d->channel = sqlite3_column_int(st, 4);
+	d->delivery = sqlite3_column_int(st, 5);
+	d->status = sqlite3_column_int(st, 6);
+	d->received_at = sqlite3_column_int64(st, 13);
+	d->submitted_at = sqlite3_column_int64(st, 14);
+	d->due_at = sqlite3_column_int64(st, 15);
+	d->finished_at = sqlite3_column_int64(st, 16);
+	d->returned_at = sqlite3_column_int64(st, 17);
+	d->rating = sqlite3_column_int(st, 18);
+	d->supplement_count = sqlite3_column_int(st, 19);
+	d->provisional = sqlite3_column_int(st, 20) != 0;
+	d->created_at = sqlite3_column_int64(st, 21);
+	d->updated_at = sqlite3_column_int64(st, 22);
+	d->overdue =
+	    d->due_at != 0 && status_overdue(d->status, d->due_at, now);
+	bad = st_dup(st, 1, &d->code) | st_dup(st, 2, &d->agency_code) |
+	    st_dup(st, 24, &d->agency_name) |
+	    st_dup(st, 3, &d->procedure_code) |
+	    st_dup(st, 23, &d->procedure_name) |
+	    st_dup(st, 7, &d->owner_name) | st_dup(st, 8, &d->owner_id_no) |
+	    st_dup(st, 9, &d->phone) | st_dup(st, 10, &d->address) |
+	    st_dup(st, 11, &d->email) | st_dup(st, 12, &d->summary);
 	sqlite3_reset(st);
-
-	json_object_set_new(o, "events", events_json(s, id));
+	if (bad) {
+		store_dossier_cleanup(d);
+		return STORE_ERROR;
+	}
+	if ((rc = read_events(s, id, d)) != STORE_OK) {
+		store_dossier_cleanup(d);
+		return rc;
+	}
 	/* a postal dossier names its S10 item (the receipt prints it) */
-	json_object_set_new(o, "postal_item_id", st_postal_item_of(s, id));
+	bad = st_postal_item_of(s, id, &d->postal_item_id);
 	st = st_q(s, Q_TOKEN_OF);
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(tok, sizeof tok, "%s", c_str(st, 0));
-		json_object_set_new(o, "token", json_string(tok));
-	} else {
-		json_object_set_new(o, "token", json_null());
-	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		bad |= st_dup(st, 0, &d->token);
 	sqlite3_reset(st);
-	*rcp = STORE_OK;
-	return o;
+	if (bad) {
+		store_dossier_cleanup(d);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+void
+store_dossier_cleanup(struct store_dossier *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->nevents; i++) {
+		free(d->events[i].kind);
+		free(d->events[i].actor);
+		free(d->events[i].reason);
+		free(d->events[i].detail);
+	}
+	free(d->events);
+	free(d->code);
+	free(d->agency_code);
+	free(d->agency_name);
+	free(d->procedure_code);
+	free(d->procedure_name);
+	free(d->owner_name);
+	free(d->owner_id_no);
+	free(d->phone);
+	free(d->address);
+	free(d->email);
+	free(d->summary);
+	free(d->postal_item_id);
+	free(d->token);
+	memset(d, 0, sizeof *d);
 }
 
 /* Copies the display name of code (a procedure or an agency, by qid) into

@@ -262,9 +262,12 @@ enum store_rc st_set_status_tx(struct store *s, const char *code, int to,
 sqlite3_stmt *st_pq(struct store *s, enum pq id);
 /* Steps a statement that returns no row and resets it. */
 int st_prun(sqlite3_stmt *st);
-/* The S10 id of a postal dossier, or JSON null. */
-json_t *st_postal_item_of(struct store *s, int64_t dossier_id);
-
+/* The S10 id of a postal dossier into *out (caller-owned), NULL when it
+ * has none. -1 when out of memory. (store_postal.c) */
+int st_postal_item_of(struct store *s, int64_t dossier_id, char **out);
+/* A copy of the text column i into *out (caller-owned; NULL for SQL
+ * NULL). -1 when out of memory. */
+int st_dup(sqlite3_stmt *st, int i, char **out);
 /* Text bound without a copy: the caller keeps it alive until the step. */
 static inline void
 b_text(sqlite3_stmt *st, int i, const char *v)

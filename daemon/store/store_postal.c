@@ -183,22 +183,23 @@ st_prun(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* The S10 id of a postal dossier, or JSON null. */
-json_t *
-st_postal_item_of(struct store *s, int64_t dossier_id)
+/* The S10 id of a postal dossier into *out (caller-owned), NULL when it
+ * has none. -1 when out of memory. */
+int
+st_postal_item_of(struct store *s, int64_t dossier_id, char **out)
 {
 	sqlite3_stmt *st = st_pq(s, PQ_ITEM_OF);
-	json_t *j = NULL;
+	int rc = 0;
 
+	*out = NULL;
 	if (st == NULL)
-		return json_null();
+		return 0;
 	sqlite3_bind_int64(st, 1, dossier_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		j = j_col_text(st, 0);
+		rc = st_dup(st, 0, out);
 	sqlite3_reset(st);
-	return j ? j : json_null();
+	return rc;
 }
-
 const char *
 store_postal_service_name(int sv)
 {

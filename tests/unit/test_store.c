@@ -16,6 +16,7 @@
 #include "core/dcode.h"
 #include "core/status.h"
 #include "api/catalogue_json.h"
+#include "api/dossier_json.h"
 #include "store/store.h"
 
 #include "harness.h"
@@ -296,7 +297,7 @@ test_transitions(void **state)
 	                     "clerk1", t + 400, err),
 	    STORE_CONFLICT);
 
-	d = store_dossier(f->s, r.code, t + 500, &rc);
+	d = dossier_json_read(f->s, r.code, t + 500, &rc);
 	assert_int_equal(rc, STORE_OK);
 	assert_non_null(d);
 	assert_int_equal(json_integer_value(json_object_get(d, "status")), 10);
@@ -324,9 +325,9 @@ test_transitions(void **state)
 	assert_int_equal(st.events, 4);
 	assert_int_equal(st.outbox_pending, 4);
 
-	assert_null(store_dossier(f->s, AGENCY "-260105-0042", t, &rc));
+	assert_null(dossier_json_read(f->s, AGENCY "-260105-0042", t, &rc));
 	assert_int_equal(rc, STORE_NOTFOUND);
-	assert_null(store_dossier(f->s, "junk", t, &rc));
+	assert_null(dossier_json_read(f->s, "junk", t, &rc));
 	assert_int_equal(rc, STORE_NOTFOUND);
 }
 
@@ -342,10 +343,10 @@ test_overdue(void **state)
 	assert_int_equal(intake(f->s, AGENCY, "Nguyễn Văn An", 1,
 	                     at(2026, 1, 5, 9, 30), &r, err),
 	    STORE_OK);
-	d = store_dossier(f->s, r.code, r.due_at + 1, &rc);
+	d = dossier_json_read(f->s, r.code, r.due_at + 1, &rc);
 	assert_true(json_is_true(json_object_get(d, "overdue")));
 	json_decref(d);
-	d = store_dossier(f->s, r.code, r.due_at, &rc);
+	d = dossier_json_read(f->s, r.code, r.due_at, &rc);
 	assert_true(json_is_false(json_object_get(d, "overdue")));
 	json_decref(d);
 }
@@ -395,7 +396,7 @@ test_supplement_apology(void **state)
 	                     due2 + 86400, "officer2", t + 300, err),
 	    STORE_OK);
 
-	d = store_dossier(f->s, r.code, t, &rc);
+	d = dossier_json_read(f->s, r.code, t, &rc);
 	assert_int_equal(json_integer_value(json_object_get(d, "status")),
 	    ST_PROCESSING);
 	assert_int_equal(
@@ -430,7 +431,7 @@ test_supplement_apology(void **state)
 	assert_int_equal(store_set_status(f->s, r.code, ST_SUPPLEMENT, "thiếu",
 	                     "officer2", t + 400, err),
 	    STORE_OK);
-	d = store_dossier(f->s, r.code, t, &rc);
+	d = dossier_json_read(f->s, r.code, t, &rc);
 	assert_int_equal(
 	    json_integer_value(json_object_get(d, "supplement_count")), 2);
 	json_decref(d);
@@ -777,7 +778,7 @@ test_import(void **state)
 	assert_int_equal(json_array_size(procs), 1);
 	json_decref(procs);
 
-	d = store_dossier(f->s, "000.00.21.H26-251201-0001", 0, &rc);
+	d = dossier_json_read(f->s, "000.00.21.H26-251201-0001", 0, &rc);
 	assert_int_equal(rc, STORE_OK);
 	assert_int_equal(json_integer_value(json_object_get(d, "status")), 9);
 	assert_string_equal(
@@ -790,7 +791,7 @@ test_import(void **state)
 	/* import, request, complete, update, request, update */
 	assert_int_equal(json_array_size(json_object_get(d, "events")), 6);
 	json_decref(d);
-	assert_null(store_dossier(f->s, "000.00.22.H26-251201-0001", 0, &rc));
+	assert_null(dossier_json_read(f->s, "000.00.22.H26-251201-0001", 0, &rc));
 
 	assert_int_equal(store_stats(f->s, &st), STORE_OK);
 	assert_int_equal(st.dossiers, st0.dossiers + 2);
@@ -807,7 +808,7 @@ test_import(void **state)
 	assert_int_equal(store_import_rec(f->s, &r, "import", &out, err),
 	    STORE_OK);
 	store_import_rollback(f->s);
-	assert_null(store_dossier(f->s, "000.00.21.H26-251201-0003", 0, &rc));
+	assert_null(dossier_json_read(f->s, "000.00.21.H26-251201-0003", 0, &rc));
 	/* an imported procedure without days cannot take intake */
 	assert_int_equal(store_import_begin(f->s, err), STORE_OK);
 	make_rec(&r, "000.00.21.H26-251201-0004", ST_RECEIVED);
@@ -916,7 +917,7 @@ test_durable(void **state)
 	assert_int_equal(
 	    store_audit(f->s, "admin", "config_reload", NULL, "ok"), STORE_OK);
 	reopen(f);
-	d = store_dossier(f->s, r.code, 0, &rc);
+	d = dossier_json_read(f->s, r.code, 0, &rc);
 	assert_int_equal(rc, STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(d, "owner_name")),
 	    "Nguyễn Văn An");

@@ -18,6 +18,7 @@
 #include "postal/postalreg.h"
 #include "postal/postid.h"
 #include "core/status.h"
+#include "api/dossier_json.h"
 #include "store/store.h"
 #include "sync/syncproto.h"
 
@@ -315,7 +316,7 @@ test_return_by_post(void **state)
 	assert_int_equal(store_postal_return(f->s, res.code, out_id, true,
 	                     "office", now, err),
 	    STORE_OK);
-	o = store_dossier(f->s, res.code, now, &rc);
+	o = dossier_json_read(f->s, res.code, now, &rc);
 	assert_int_equal(json_integer_value(json_object_get(o, "status")),
 	    ST_RETURNED); /* done at handover */
 	json_decref(o);

@@ -13,6 +13,7 @@
 #include "harness.h"
 
 #include "core/calendar.h"
+#include "api/dossier_json.h"
 #include "store/store.h"
 
 #define AGENCY "000.00.19.H49"
@@ -188,7 +189,7 @@ test_apply_upstream(void **state)
 	    store_sync_state_get(f->s, "pull_cursor", cursor, sizeof cursor),
 	    STORE_OK);
 	assert_string_equal(cursor, "p7");
-	d = store_dossier(f->s, a.code, T0, &rc);
+	d = dossier_json_read(f->s, a.code, T0, &rc);
 	assert_int_equal(rc, STORE_OK);
 	assert_int_equal(json_integer_value(json_object_get(d, "status")), 9);
 	json_decref(d);

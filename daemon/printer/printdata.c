@@ -1,0 +1,44 @@
+/* printdata.c: printable documents from the store's reads (printdata.h). */
+#include "http/reply.h"
+#include "printer/printdata.h"
+
+json_t *
+printdata_dossier(const struct store_dossier *d)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "code", reply_text(d->code));
+	json_object_set_new(o, "procedure_code",
+	    reply_text(d->procedure_code));
+	json_object_set_new(o, "procedure_name",
+	    reply_text(d->procedure_name));
+	json_object_set_new(o, "agency_name", reply_text(d->agency_name));
+	json_object_set_new(o, "owner_name", reply_text(d->owner_name));
+	json_object_set_new(o, "address", reply_text(d->address));
+	json_object_set_new(o, "delivery", json_integer(d->delivery));
+	json_object_set_new(o, "status", json_integer(d->status));
+	json_object_set_new(o, "received_at", reply_time(d->received_at));
+	json_object_set_new(o, "due_at", reply_time(d->due_at));
+	json_object_set_new(o, "postal_item_id",
+	    reply_text(d->postal_item_id));
+	json_object_set_new(o, "token", reply_text(d->token));
+	return o;
+}
+
+json_t *
+printdata_dossier_read(struct store *s, const char *code, int64_t now,
+    enum store_rc *rc)
+{
+	struct store_dossier d;
+	json_t *o;
+
+	if ((*rc = store_dossier(s, code, now, &d)) != STORE_OK)
+		return NULL;
+	o = printdata_dossier(&d);
+	store_dossier_cleanup(&d);
+	if (o == NULL)
+		*rc = STORE_ERROR;
+	return o;
+}

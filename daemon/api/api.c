@@ -826,7 +826,7 @@ route_search(struct api *a, const struct http_request *hr,
 		reply_error(r, 400, "to", "is before from");
 		return;
 	}
-	if ((res = store_search(a->store, &q, now_s(), err)) == NULL) {
+	if ((res = dossier_json_search(a->store, &q, now_s(), err)) == NULL) {
 		reply_store_error(r, STORE_INVALID, err);
 		return;
 	}
@@ -851,7 +851,7 @@ route_counts(struct api *a, const struct http_request *hr,
 		reply_error(r, 400, "to", "the period is longer than 10 years");
 		return;
 	}
-	if ((j = store_counts(a->store, from, to)) == NULL) {
+	if ((j = dossier_json_counts(a->store, from, to)) == NULL) {
 		reply_error(r, 500, "", "counting failed");
 		return;
 	}

@@ -10,10 +10,8 @@ printdata_dossier(const struct store_dossier *d)
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "code", reply_text(d->code));
-	json_object_set_new(o, "procedure_code",
-	    reply_text(d->procedure_code));
-	json_object_set_new(o, "procedure_name",
-	    reply_text(d->procedure_name));
+	json_object_set_new(o, "procedure_code", reply_text(d->procedure_code));
+	json_object_set_new(o, "procedure_name", reply_text(d->procedure_name));
 	json_object_set_new(o, "agency_name", reply_text(d->agency_name));
 	json_object_set_new(o, "owner_name", reply_text(d->owner_name));
 	json_object_set_new(o, "address", reply_text(d->address));
@@ -21,8 +19,7 @@ printdata_dossier(const struct store_dossier *d)
 	json_object_set_new(o, "status", json_integer(d->status));
 	json_object_set_new(o, "received_at", reply_time(d->received_at));
 	json_object_set_new(o, "due_at", reply_time(d->due_at));
-	json_object_set_new(o, "postal_item_id",
-	    reply_text(d->postal_item_id));
+	json_object_set_new(o, "postal_item_id", reply_text(d->postal_item_id));
 	json_object_set_new(o, "token", reply_text(d->token));
 	return o;
 }

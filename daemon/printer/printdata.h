@@ -15,6 +15,6 @@
  * postal_item_id, token}. New reference; NULL when out of memory. */
 json_t *printdata_dossier(const struct store_dossier *);
 /* store_dossier then printdata_dossier: NULL with *rc set. */
-json_t *printdata_dossier_read(struct store *, const char *code,
-    int64_t now, enum store_rc *rc);
+json_t *printdata_dossier_read(struct store *, const char *code, int64_t now,
+    enum store_rc *rc);
 #endif

@@ -988,7 +988,8 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 {
 	struct store_query q = { .from_day = 0, .limit = 1000 };
 	char serr[STORE_ERR_MAX];
-	json_t *hits, *items, *it;
+	struct store_hits hits;
+	json_t *items;
 	size_t i;
 	int day;
 
@@ -1000,28 +1001,28 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 		return NULL;
 	}
 	q.from_day = q.to_day = day;
-	if ((hits = store_search(p->store, &q, wall(), serr)) == NULL) {
+	if (store_search(p->store, &q, wall(), &hits, serr) != STORE_OK) {
 		snprintf(err, errsize, "manifest: %s", serr);
 		return NULL;
 	}
 	items = json_array();
-	json_array_foreach(hits, i, it) {
+	for (i = 0; i < hits.n; i++) {
 		enum store_rc rc;
 		json_t *d, *proc;
-		const char *code =
-		    json_string_value(json_object_get(it, "code"));
+		const char *code = hits.v[i].code;
 
-		if (json_integer_value(json_object_get(it, "channel")) != 3)
+		if (hits.v[i].channel != 3)
 			continue;
 		if (json_array_size(items) == MANIFEST_ITEMS_MAX) {
 			snprintf(err, errsize,
 			    "manifest: more than %d items in a day",
 			    MANIFEST_ITEMS_MAX);
 			json_decref(items);
-			json_decref(hits);
+			store_hits_cleanup(&hits);
 			return NULL;
 		}
-		if ((d = printdata_dossier_read(p->store, code, wall(), &rc)) == NULL)
+		if ((d = printdata_dossier_read(p->store, code, wall(), &rc)) ==
+		    NULL)
 			continue;
 		proc = procedure_of(p->store,
 		    json_string_value(json_object_get(d, "procedure_code")));
@@ -1031,7 +1032,7 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 		json_decref(proc);
 		json_array_append_new(items, d);
 	}
-	json_decref(hits);
+	store_hits_cleanup(&hits);
 	return items;
 }
 
@@ -1062,7 +1063,8 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	switch (kind) {
 	case PRINTDOC_RECEIPT:
 	case PRINTDOC_SLIP:
-		if ((doc = printdata_dossier_read(p->store, ref, wall(), &rc)) == NULL) {
+		if ((doc = printdata_dossier_read(p->store, ref, wall(),
+		         &rc)) == NULL) {
 			*notfound = rc == STORE_NOTFOUND;
 			snprintf(err, errsize, "code: %s",
 			    *notfound ? "no such dossier"

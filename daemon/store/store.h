@@ -192,7 +192,7 @@ enum store_rc store_token(struct store *, const char *code,
 
 /* Search: any of code (exact, normalised), received day range [from_day,
  * to_day] (-1 = open), name (folded; prefix of the full name or of any
- * later word). Returns an array of summaries, newest first, at most limit.
+ * later word). Fills out with summaries, newest first, at most limit.
  */
 struct store_query {
 	const char *code;
@@ -200,14 +200,31 @@ struct store_query {
 	int from_day, to_day;
 	int limit; /* 1..1000 */
 };
-json_t *store_search(struct store *, const struct store_query *, int64_t now,
-    char err[STORE_ERR_MAX]);
+struct store_hit { /* owns its strings (NULL: empty column) */
+	char *code, *procedure_name, *owner_name;
+	int status, channel;
+	int64_t received_at, due_at; /* 0: none */
+	bool overdue;                /* at the now of the search */
+};
+struct store_hits {
+	struct store_hit *v; /* owned; n of them */
+	size_t n;
+};
+/* STORE_INVALID (err: "field: why") for a bad query, STORE_ERROR when
+ * the read fails; out is empty then. store_hits_cleanup frees it. */
+enum store_rc store_search(struct store *, const struct store_query *,
+    int64_t now, struct store_hits *out, char err[STORE_ERR_MAX]);
+void store_hits_cleanup(struct store_hits *); /* NULL: no-op */
 
 /* Intake counts by channel for received_at in [from_day, to_day] (local
- * days, inclusive): {"period":{"from","to"},"received":{"total",
- * "in_person","online","postal","pct":{...}}} with shares summing to
- * exactly 100.00 (largest remainder). */
-json_t *store_counts(struct store *, int from_day, int to_day);
+ * days, inclusive). */
+struct store_counts {
+	int from_day, to_day;
+	int64_t total;
+	int64_t received[3]; /* in person (or none), online, postal */
+};
+enum store_rc store_counts(struct store *, int from_day, int to_day,
+    struct store_counts *out);
 
 /* Import. begin/commit bracket a batch (one transaction). Each record is
  * checked whole before its first write, so a bad record (STORE_INVALID)

@@ -688,10 +688,10 @@ store_dossier(struct store *s, const char *code, int64_t now,
 	bad = st_dup(st, 1, &d->code) | st_dup(st, 2, &d->agency_code) |
 	    st_dup(st, 24, &d->agency_name) |
 	    st_dup(st, 3, &d->procedure_code) |
-	    st_dup(st, 23, &d->procedure_name) |
-	    st_dup(st, 7, &d->owner_name) | st_dup(st, 8, &d->owner_id_no) |
-	    st_dup(st, 9, &d->phone) | st_dup(st, 10, &d->address) |
-	    st_dup(st, 11, &d->email) | st_dup(st, 12, &d->summary);
+	    st_dup(st, 23, &d->procedure_name) | st_dup(st, 7, &d->owner_name) |
+	    st_dup(st, 8, &d->owner_id_no) | st_dup(st, 9, &d->phone) |
+	    st_dup(st, 10, &d->address) | st_dup(st, 11, &d->email) |
+	    st_dup(st, 12, &d->summary);
 	sqlite3_reset(st);
 	if (bad) {
 		store_dossier_cleanup(d);

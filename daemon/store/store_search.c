@@ -17,8 +17,8 @@
 /* ---- search ---- */
 
 struct hit {
-	int64_t id, received_at;
-	json_t *row; /* owned */
+	int64_t id;
+	struct store_hit row; /* owns its strings */
 };
 
 static int
@@ -26,8 +26,8 @@ hit_cmp(const void *a, const void *b)
 {
 	const struct hit *x = a, *y = b;
 
-	if (x->received_at != y->received_at)
-		return x->received_at > y->received_at ? -1 : 1;
+	if (x->row.received_at != y->row.received_at)
+		return x->row.received_at > y->row.received_at ? -1 : 1;
 	return x->id > y->id ? -1 : x->id < y->id;
 }
 
@@ -36,10 +36,10 @@ static int
 collect(struct store *s, sqlite3_stmt *st, int64_t now, struct hit *hits,
     size_t *n, size_t cap)
 {
-	json_t *o;
-	int64_t id, due;
+	struct store_hit *h;
+	int64_t id;
 	size_t i;
-	int rc = SQLITE_DONE, status, channel;
+	int rc = SQLITE_DONE, bad;
 
 	while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
@@ -47,27 +47,22 @@ collect(struct store *s, sqlite3_stmt *st, int64_t now, struct hit *hits,
 			;
 		if (i < *n)
 			continue;
-		status = sqlite3_column_int(st, 4);
-		channel = sqlite3_column_int(st, 5);
-		due = sqlite3_column_int64(st, 7);
-		o = json_object();
-		json_object_set_new(o, "code", j_col_text(st, 1));
-		json_object_set_new(o, "procedure_name", j_col_text(st, 2));
-		json_object_set_new(o, "owner_name", j_col_text(st, 3));
-		json_object_set_new(o, "status", json_integer(status));
-		json_object_set_new(o, "status_name",
-		    j_text(status_name(status)));
-		json_object_set_new(o, "channel", json_integer(channel));
-		json_object_set_new(o, "channel_name",
-		    j_text(channel_name(channel)));
-		json_object_set_new(o, "received_at", j_col_time(st, 6));
-		json_object_set_new(o, "due_at", j_col_time(st, 7));
-		json_object_set_new(o, "overdue",
-		    json_boolean(due != 0 && status_overdue(status, due, now)));
+		h = &hits[*n].row;
 		hits[*n].id = id;
-		hits[*n].received_at = sqlite3_column_int64(st, 6);
-		hits[*n].row = o;
+		h->status = sqlite3_column_int(st, 4);
+		h->channel = sqlite3_column_int(st, 5);
+		h->received_at = sqlite3_column_int64(st, 6);
+		h->due_at = sqlite3_column_int64(st, 7);
+		h->overdue =
+		    h->due_at != 0 && status_overdue(h->status, h->due_at, now);
+		bad = st_dup(st, 1, &h->code) |
+		    st_dup(st, 2, &h->procedure_name) |
+		    st_dup(st, 3, &h->owner_name);
 		(*n)++;
+		if (bad) {
+			sqlite3_reset(st);
+			return -1;
+		}
 	}
 	if (*n < cap && rc != SQLITE_DONE) {
 		sqlite3_reset(st);
@@ -107,9 +102,9 @@ bind_search(sqlite3_stmt *st, const char *code, int64_t lo, int64_t hi,
 	sqlite3_bind_int(st, 7, limit);
 }
 
-json_t *
+enum store_rc
 store_search(struct store *s, const struct store_query *qr, int64_t now,
-    char err[STORE_ERR_MAX])
+    struct store_hits *out, char err[STORE_ERR_MAX])
 {
 	char code[DCODE_TEXT_MAX + 1], fold[FOLD_MAX], upper[FOLD_MAX + 8];
 	char like[2 * FOLD_MAX + 8];
@@ -117,35 +112,37 @@ store_search(struct store *s, const struct store_query *qr, int64_t now,
 	int64_t lo = INT64_MIN, hi = INT64_MAX;
 	struct hit *hits;
 	size_t n = 0, i, cap;
-	json_t *arr;
 	int bad = 0;
+
+	out->v = NULL;
+	out->n = 0;
 
 	if (qr->limit < 1 || qr->limit > 1000) {
 		st_err(err, "limit: must be 1..1000");
-		return NULL;
+		return STORE_INVALID;
 	}
 	if (qr->from_day < -1 || qr->to_day < -1 ||
 	    (qr->from_day >= 0 && qr->to_day >= 0 &&
 	        qr->from_day > qr->to_day)) {
 		st_err(err, "from: must not be after to");
-		return NULL;
+		return STORE_INVALID;
 	}
 	if (qr->code != NULL && *qr->code != '\0') {
 		if (st_norm_code(qr->code, code, err) != STORE_OK)
-			return NULL;
+			return STORE_INVALID;
 		c = code;
 	}
 	if (qr->name != NULL && *qr->name != '\0') {
 		if (!st_check_text("name", qr->name, 1, OWNER_NAME_MAX, err))
-			return NULL;
+			return STORE_INVALID;
 		if (text_fold(qr->name, strlen(qr->name), fold, sizeof fold) <
 		    0) {
 			st_err(err, "name: not valid UTF-8 text");
-			return NULL;
+			return STORE_INVALID;
 		}
 		if (fold[0] == '\0') {
 			st_err(err, "name: no letters to search for");
-			return NULL;
+			return STORE_INVALID;
 		}
 		/* The largest code point: every name with this prefix sorts
 		 * below q || U+10FFFF under the BINARY collation. */
@@ -164,7 +161,7 @@ store_search(struct store *s, const struct store_query *qr, int64_t now,
 	hits = calloc(cap, sizeof(*hits));
 	if (hits == NULL) {
 		st_err(err, "search: out of memory");
-		return NULL;
+		return STORE_ERROR;
 	}
 	if (c != NULL) {
 		bind_search(st_q(s, Q_SEARCH_CODE), c, lo, hi, f, u, l,
@@ -190,60 +187,71 @@ store_search(struct store *s, const struct store_query *qr, int64_t now,
 	}
 	if (bad) {
 		st_dberr(s, err);
-		for (i = 0; i < n; i++)
-			json_decref(hits[i].row);
+		for (i = 0; i < n; i++) {
+			free(hits[i].row.code);
+			free(hits[i].row.procedure_name);
+			free(hits[i].row.owner_name);
+		}
 		free(hits);
-		return NULL;
+		return STORE_ERROR;
 	}
 	qsort(hits, n, sizeof(*hits), hit_cmp);
-	arr = json_array();
+	/* the rows move out in place: a hit is its row plus the id */
+	out->v = calloc(n != 0 ? n : 1, sizeof *out->v);
+	if (out->v == NULL) {
+		for (i = 0; i < n; i++) {
+			free(hits[i].row.code);
+			free(hits[i].row.procedure_name);
+			free(hits[i].row.owner_name);
+		}
+		free(hits);
+		st_err(err, "search: out of memory");
+		return STORE_ERROR;
+	}
 	for (i = 0; i < n; i++)
-		json_array_append_new(arr, hits[i].row);
+		out->v[i] = hits[i].row;
+	out->n = n;
 	free(hits);
-	return arr;
+	return STORE_OK;
 }
 
 /* ---- counts ---- */
 
-json_t *
-store_counts(struct store *s, int from_day, int to_day)
+enum store_rc
+store_counts(struct store *s, int from_day, int to_day,
+    struct store_counts *out)
 {
-	static const char *const keys[3] = { "in_person", "online", "postal" };
-	char from[16], to[16];
 	sqlite3_stmt *st = st_q(s, Q_COUNTS);
-	int64_t counts[3] = { 0, 0, 0 }, total = 0;
-	int pct[3], rc, ch;
-	json_t *o, *rec, *p, *period;
+	int rc, ch;
 	size_t i;
 
+	memset(out, 0, sizeof *out);
+	out->from_day = from_day;
+	out->to_day = to_day;
 	sqlite3_bind_int64(st, 1, cal_instant(from_day, 0));
 	sqlite3_bind_int64(st, 2, cal_instant(to_day + 1, 0));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ch = sqlite3_column_int(st, 0);
 		/* the KPI counts a missing channel as in person */
 		i = ch == CHANNEL_ONLINE ? 1 : ch == CHANNEL_POSTAL ? 2 : 0;
-		counts[i] += sqlite3_column_int64(st, 1);
-		total += sqlite3_column_int64(st, 1);
+		out->received[i] += sqlite3_column_int64(st, 1);
+		out->total += sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return NULL;
-	store_shares(counts, 3, total, pct);
-	cal_format_date(from_day, from);
-	cal_format_date(to_day, to);
-	period = json_object();
-	json_object_set_new(period, "from", json_string(from));
-	json_object_set_new(period, "to", json_string(to));
-	rec = json_object();
-	p = json_object();
-	json_object_set_new(rec, "total", json_integer(total));
-	for (i = 0; i < 3; i++) {
-		json_object_set_new(rec, keys[i], json_integer(counts[i]));
-		json_object_set_new(p, keys[i], json_real(pct[i] / 100.0));
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+void
+store_hits_cleanup(struct store_hits *h)
+{
+	if (h == NULL)
+		return;
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->v[i].code);
+		free(h->v[i].procedure_name);
+		free(h->v[i].owner_name);
 	}
-	json_object_set_new(rec, "pct", p);
-	o = json_object();
-	json_object_set_new(o, "period", period);
-	json_object_set_new(o, "received", rec);
-	return o;
+	free(h->v);
+	h->v = NULL;
+	h->n = 0;
 }

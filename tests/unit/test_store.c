@@ -509,7 +509,7 @@ test_search(void **state)
 	    STORE_OK);
 
 	qr.name = "nguyen van an";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_non_null(res);
 	assert_int_equal(json_array_size(res), 1);
 	assert_string_equal(json_string_value(json_object_get(
@@ -521,7 +521,7 @@ test_search(void **state)
 
 	/* prefix of the full name, accents and case ignored */
 	qr.name = "NGUYỄN";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 2);
 	/* newest first */
 	assert_string_equal(
@@ -531,7 +531,7 @@ test_search(void **state)
 
 	/* a later word: "van an" finds both "... Văn An" */
 	qr.name = "van an";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 2);
 	assert_int_equal(count_code(res, a.code), 1);
 	assert_int_equal(count_code(res, b.code), 1);
@@ -543,21 +543,21 @@ test_search(void **state)
 	/* "an" is a word start in three names and the prefix of none, and
 	 * "van" is also the start of "Vân" */
 	qr.name = "an";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 3);
 	json_decref(res);
 	qr.name = "van";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 3);
 	assert_int_equal(count_code(res, d.code), 1);
 	json_decref(res);
 	qr.name = "do duc";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 1);
 	json_decref(res);
 	/* LIKE wildcards are literal */
 	qr.name = "%";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 0);
 	json_decref(res);
 
@@ -565,7 +565,7 @@ test_search(void **state)
 	qr.name = NULL;
 	qr.from_day = cal_local_day(t + 86400);
 	qr.to_day = qr.from_day;
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 1);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(res, 0), "code")),
@@ -573,7 +573,7 @@ test_search(void **state)
 	json_decref(res);
 	qr.name = "nguyen";
 	qr.to_day = qr.from_day + 5;
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 1);
 	assert_int_equal(count_code(res, c.code), 1);
 	json_decref(res);
@@ -582,7 +582,7 @@ test_search(void **state)
 	qr.name = NULL;
 	qr.from_day = qr.to_day = -1;
 	qr.limit = 3;
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 3);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(res, 0), "code")),
@@ -592,17 +592,17 @@ test_search(void **state)
 	/* code, exact after normalising */
 	qr.limit = 10;
 	qr.code = " 000.00.19.h26-260106-0001 ";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 1);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(res, 0), "code")),
 	    b.code);
 	json_decref(res);
 	qr.code = "nonsense";
-	assert_null(store_search(f->s, &qr, t, err));
+	assert_null(dossier_json_search(f->s, &qr, t, err));
 	qr.code = NULL;
 	qr.limit = 0;
-	assert_null(store_search(f->s, &qr, t, err));
+	assert_null(dossier_json_search(f->s, &qr, t, err));
 	assert_non_null(strstr(err, "limit"));
 }
 
@@ -617,7 +617,7 @@ test_counts(void **state)
 	json_t *c, *rec, *pct;
 	char *text;
 
-	c = store_counts(f->s, day, day);
+	c = dossier_json_counts(f->s, day, day);
 	rec = json_object_get(c, "received");
 	assert_int_equal(json_integer_value(json_object_get(rec, "total")), 0);
 	pct = json_object_get(rec, "pct");
@@ -635,7 +635,7 @@ test_counts(void **state)
 	assert_int_equal(
 	    intake(f->s, AGENCY, "Nguyễn Văn An", 2, t + 86400, &r, err),
 	    STORE_OK);
-	c = store_counts(f->s, day, day);
+	c = dossier_json_counts(f->s, day, day);
 	rec = json_object_get(c, "received");
 	assert_int_equal(json_integer_value(json_object_get(rec, "total")), 3);
 	assert_int_equal(json_integer_value(json_object_get(rec, "online")), 1);
@@ -648,7 +648,7 @@ test_counts(void **state)
 	json_decref(c);
 
 	/* over two days: 1 in person, 2 online, 1 postal */
-	c = store_counts(f->s, day, day + 1);
+	c = dossier_json_counts(f->s, day, day + 1);
 	rec = json_object_get(c, "received");
 	assert_int_equal(json_integer_value(json_object_get(rec, "total")), 4);
 	text = json_dumps(json_object_get(rec, "pct"),
@@ -664,7 +664,7 @@ test_counts(void **state)
 	/* 1/5/1 of 7: floors 14.28 71.42 14.28, the two hundredths left go
 	 * to the largest remainders: online (6/7), then in person (4/7,
 	 * tied with postal, lower index first) */
-	c = store_counts(f->s, day, day + 1);
+	c = dossier_json_counts(f->s, day, day + 1);
 	text =
 	    json_dumps(json_object_get(json_object_get(c, "received"), "pct"),
 	        JSON_COMPACT | JSON_REAL_PRECISION(10) | JSON_SORT_KEYS);

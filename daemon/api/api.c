@@ -31,6 +31,7 @@
 #include "scanner/scanhub.h"
 #include "core/status.h"
 #include "sync/sync.h"
+#include "sync/sync_json.h"
 #include "core/textfold.h"
 #include "core/token.h"
 #include "http/reply.h"
@@ -1252,8 +1253,7 @@ on_upstream_verify(void *arg, const int64_t counts[4], json_t *codes,
 		reply_error(&r, 502, "upstream", error);
 		goto out;
 	}
-	if ((local = store_sync_codes(pv->a->store, pv->from, pv->to)) ==
-	    NULL) {
+	if ((local = sync_json_codes(pv->a->store, pv->from, pv->to)) == NULL) {
 		json_decref(codes);
 		reply_error(&r, 500, "", "reading local dossiers failed");
 		goto out;
@@ -1300,7 +1300,7 @@ route_sync(struct api *a, const struct http_request *hr,
 
 	if (get && strcmp(p, "status") == 0) {
 		json_t *j = a->sync ? sync_status(a->sync)
-		                    : store_sync_summary(a->store, 50);
+		                    : sync_json_summary(a->store, 50);
 
 		if (j == NULL) {
 			reply_error(r, 500, "", "reading the outbox failed");

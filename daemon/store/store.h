@@ -370,14 +370,42 @@ void store_shares(const int64_t *counts, size_t n, int64_t total, int *out);
 
 /* ---- upstream sync (daemon/sync/sync.c; docs/sync.md) ---- */
 
+/* An integer column that is NULL (none), where 0 is a value. */
+#define STORE_NULL INT64_MIN
+
+/* A dossier as a dossier_new outbox row carries it (borrowed strings). */
+struct store_outbox_dossier {
+	const char *agency_code, *agency_name, *procedure_code, *procedure_name,
+	    *field;
+	int channel, delivery;
+	const char *owner_name, *owner_id_no, *phone, *address, *email,
+	    *summary;
+	int64_t received_at;
+	int64_t submitted_at;     /* STORE_NULL: none */
+	const char *token_sha256; /* hex SHA-256 of the token, or NULL */
+};
+/* One outbox row with what upstream is sent of it (docs/sync.md); every
+ * pointer is borrowed for the callback's call. */
+struct store_outbox_row {
+	int64_t id;   /* local rowid, not sent */
+	char key[33]; /* the idempotency key, 32 hex */
+	const char *kind, *code;
+	int64_t seq, base, at;
+	int status;
+	int64_t due_at; /* STORE_NULL: none */
+	const char *event_kind;
+	int64_t event_old_status, event_due_before; /* STORE_NULL: none */
+	const char *event_reason, *event_actor;
+	const char *event_detail; /* stored JSON text, or NULL */
+	const struct store_outbox_dossier *dossier; /* dossier_new only */
+};
+/* Return non-zero to stop (not an error). */
+typedef int store_outbox_fn(void *arg, const struct store_outbox_row *);
 /* The next unsent, unparked outbox rows after rowid after_id (0: from
- * the start) in order (at most limit, 1..10000) as wire items: {"id" (local
- * rowid, not sent), "key" (32 hex), "kind", "code", "seq", "base", "at",
- * "status", "due_at", "event", "dossier" (new dossiers only)}. An empty array
- * when none; NULL on error.
- */
-json_t *store_outbox_next(struct store *, int limit, int64_t after_id,
-    char err[STORE_ERR_MAX]);
+ * the start) in order, at most limit (1..10000), each passed to fn.
+ * STORE_INVALID for a bad limit, STORE_ERROR (err) on a failed read. */
+enum store_rc store_outbox_next(struct store *, int limit, int64_t after_id,
+    store_outbox_fn *fn, void *arg, char err[STORE_ERR_MAX]);
 /* Upstream acknowledged these rows: each is marked sent, or parked with
  * the reason upstream gave. One transaction. Already-sent rows stay. */
 struct store_outbox_ack {
@@ -393,10 +421,20 @@ enum store_rc store_outbox_tried(struct store *, int64_t first_id,
  * queue. *count: rows released. Audited. */
 enum store_rc store_outbox_unpark(struct store *, const char *code, int *count,
     char err[STORE_ERR_MAX]);
-/* {"pending", "oldest_unsent_at" (created_at or null), "parked_count",
- * "parked": [{code, kind, reason, created_at, key, attempts}] (the first
- * parked_max)}. NULL on error. */
-json_t *store_sync_summary(struct store *, int parked_max);
+/* The state of the outbox: rows waiting, the oldest one's created_at (0:
+ * none) and the parked rows, the first parked_max of them passed to fn
+ * (may be NULL) in order. */
+struct store_sync_summary {
+	int64_t pending, oldest_unsent_at, parked_count;
+};
+struct store_parked { /* borrowed strings */
+	const char *code, *kind, *reason;
+	int64_t created_at, attempts;
+	char key[33]; /* "" when the row has no 16-byte key */
+};
+typedef void store_parked_fn(void *arg, const struct store_parked *);
+enum store_rc store_sync_summary(struct store *, int parked_max,
+    struct store_sync_summary *out, store_parked_fn *fn, void *arg);
 /* A named sync value (e.g. "pull_cursor"). STORE_NOTFOUND: never set. */
 enum store_rc store_sync_state_get(struct store *, const char *name, char *buf,
     size_t size);
@@ -412,9 +450,11 @@ struct store_upstream_change {
 enum store_rc store_sync_apply(struct store *,
     const struct store_upstream_change *, size_t n, const char *cursor,
     int *applied, char err[STORE_ERR_MAX]);
-/* Dossiers taken on this box and received in [from_day, to_day]:
- * {"counts": {"1","2","3"}, "codes": [sorted]}. NULL on error. */
-json_t *store_sync_codes(struct store *, int from_day, int to_day);
+/* Dossiers taken on this box and received in [from_day, to_day], each
+ * passed to fn (code borrowed) in code order. */
+typedef void store_sync_code_fn(void *arg, const char *code, int channel);
+enum store_rc store_sync_codes(struct store *, int from_day, int to_day,
+    store_sync_code_fn *fn, void *arg);
 
 /* The durable print queue (daemon/printer/printer.c). A job names a document
  * (kind: receipt, slip, manifest, test; ref: the dossier code or the

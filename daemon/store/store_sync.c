@@ -42,112 +42,97 @@ hex_encode(const unsigned char *b, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static json_t *
-j_int_or_null(sqlite3_stmt *st, int i)
+/* An integer column, STORE_NULL when it is NULL. */
+static int64_t
+col_or_null(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL
-	    ? json_null()
-	    : json_integer(sqlite3_column_int64(st, i));
+	    ? STORE_NULL
+	    : sqlite3_column_int64(st, i);
 }
 
-/* One wire item from a row of Q_OUTBOX_NEXT. The token is sent as its
- * SHA-256 only: the hub answers lookups by it without holding the secret
- * printed on the receipt. */
-static json_t *
-sync_item(sqlite3_stmt *st)
+/* The base in an outbox payload, which st_add_outbox writes as
+ * {"status":N,"base":M}; 0 when it has none. */
+static int64_t
+payload_base(const char *payload)
+{
+	const char *b = strstr(payload, "\"base\":");
+
+	return b != NULL ? strtoll(b + 7, NULL, 10) : 0;
+}
+
+enum store_rc
+store_outbox_next(struct store *s, int limit, int64_t after_id,
+    store_outbox_fn *fn, void *arg, char err[STORE_ERR_MAX])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
-	char hex[2 * crypto_hash_sha256_BYTES + 1];
-	const char *kind = c_str(st, 2), *tok;
-	json_t *it, *ev, *pl, *d;
-	int64_t base = 0;
-
-	if (sqlite3_column_bytes(st, 1) != 16)
-		return NULL;
-	hex_encode(sqlite3_column_blob(st, 1), 16, hex);
-	if ((pl = json_loads(c_str(st, 3), 0, NULL)) != NULL) {
-		base = json_integer_value(json_object_get(pl, "base"));
-		json_decref(pl);
-	}
-	it = json_object();
-	json_object_set_new(it, "id",
-	    json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(it, "key", json_string(hex));
-	json_object_set_new(it, "kind", json_string(kind));
-	json_object_set_new(it, "code", j_col_text(st, 14));
-	json_object_set_new(it, "seq",
-	    json_integer(sqlite3_column_int64(st, 4)));
-	json_object_set_new(it, "base", json_integer(base));
-	json_object_set_new(it, "at",
-	    json_integer(sqlite3_column_int64(st, 5)));
-	json_object_set_new(it, "status",
-	    json_integer(sqlite3_column_int(st, 8)));
-	json_object_set_new(it, "due_at", j_int_or_null(st, 10));
-	ev = json_object();
-	json_object_set_new(ev, "kind", j_col_text(st, 6));
-	json_object_set_new(ev, "old_status", j_int_or_null(st, 7));
-	json_object_set_new(ev, "due_before", j_int_or_null(st, 9));
-	json_object_set_new(ev, "reason", j_col_text(st, 11));
-	json_object_set_new(ev, "actor", j_col_text(st, 13));
-	pl = sqlite3_column_type(st, 12) == SQLITE_NULL
-	    ? NULL
-	    : json_loads(c_str(st, 12), 0, NULL);
-	json_object_set_new(ev, "detail", pl != NULL ? pl : json_null());
-	json_object_set_new(it, "event", ev);
-	if (strcmp(kind, "dossier_new") != 0)
-		return it;
-	d = json_object();
-	json_object_set_new(d, "agency_code", j_col_text(st, 15));
-	json_object_set_new(d, "agency_name", j_col_text(st, 16));
-	json_object_set_new(d, "procedure_code", j_col_text(st, 17));
-	json_object_set_new(d, "procedure_name", j_col_text(st, 18));
-	json_object_set_new(d, "field", j_col_text(st, 19));
-	json_object_set_new(d, "channel",
-	    json_integer(sqlite3_column_int(st, 20)));
-	json_object_set_new(d, "delivery",
-	    json_integer(sqlite3_column_int(st, 21)));
-	json_object_set_new(d, "owner_name", j_col_text(st, 22));
-	json_object_set_new(d, "owner_id_no", j_col_text(st, 23));
-	json_object_set_new(d, "phone", j_col_text(st, 24));
-	json_object_set_new(d, "address", j_col_text(st, 25));
-	json_object_set_new(d, "email", j_col_text(st, 26));
-	json_object_set_new(d, "summary", j_col_text(st, 27));
-	json_object_set_new(d, "received_at",
-	    json_integer(sqlite3_column_int64(st, 28)));
-	json_object_set_new(d, "submitted_at", j_int_or_null(st, 29));
-	if ((tok = c_text(st, 30)) != NULL) {
-		crypto_hash_sha256(h, (const unsigned char *)tok, strlen(tok));
-		hex_encode(h, sizeof h, hex);
-		json_object_set_new(d, "token_sha256", json_string(hex));
-	} else {
-		json_object_set_new(d, "token_sha256", json_null());
-	}
-	json_object_set_new(it, "dossier", d);
-	return it;
-}
-
-json_t *
-store_outbox_next(struct store *s, int limit, int64_t after_id,
-    char err[STORE_ERR_MAX])
-{
+	char tokhex[2 * crypto_hash_sha256_BYTES + 1];
+	struct store_outbox_dossier d;
+	struct store_outbox_row r;
 	sqlite3_stmt *st;
-	json_t *arr, *it;
+	const char *tok;
 	int rc;
 
 	if (limit < 1 || limit > 10000) {
 		st_err(err, "limit: must be 1..10000");
-		return NULL;
+		return STORE_INVALID;
 	}
-	arr = json_array();
 	st = st_q(s, Q_OUTBOX_NEXT);
 	sqlite3_bind_int(st, 1, limit);
 	sqlite3_bind_int64(st, 2, after_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((it = sync_item(st)) == NULL) {
+		if (sqlite3_column_bytes(st, 1) != 16) {
 			rc = SQLITE_CORRUPT;
 			break;
 		}
-		json_array_append_new(arr, it);
+		r = (struct store_outbox_row){
+			.id = sqlite3_column_int64(st, 0),
+			.kind = c_str(st, 2),
+			.code = c_text(st, 14),
+			.seq = sqlite3_column_int64(st, 4),
+			.base = payload_base(c_str(st, 3)),
+			.at = sqlite3_column_int64(st, 5),
+			.status = sqlite3_column_int(st, 8),
+			.due_at = col_or_null(st, 10),
+			.event_kind = c_text(st, 6),
+			.event_old_status = col_or_null(st, 7),
+			.event_due_before = col_or_null(st, 9),
+			.event_reason = c_text(st, 11),
+			.event_actor = c_text(st, 13),
+			.event_detail = c_text(st, 12),
+		};
+		hex_encode(sqlite3_column_blob(st, 1), 16, r.key);
+		if (strcmp(r.kind, "dossier_new") == 0) {
+			d = (struct store_outbox_dossier){
+				.agency_code = c_text(st, 15),
+				.agency_name = c_text(st, 16),
+				.procedure_code = c_text(st, 17),
+				.procedure_name = c_text(st, 18),
+				.field = c_text(st, 19),
+				.channel = sqlite3_column_int(st, 20),
+				.delivery = sqlite3_column_int(st, 21),
+				.owner_name = c_text(st, 22),
+				.owner_id_no = c_text(st, 23),
+				.phone = c_text(st, 24),
+				.address = c_text(st, 25),
+				.email = c_text(st, 26),
+				.summary = c_text(st, 27),
+				.received_at = sqlite3_column_int64(st, 28),
+				.submitted_at = col_or_null(st, 29),
+			};
+			/* upstream gets the token's hash, never the token */
+			if ((tok = c_text(st, 30)) != NULL) {
+				crypto_hash_sha256(h,
+				    (const unsigned char *)tok, strlen(tok));
+				hex_encode(h, sizeof h, tokhex);
+				d.token_sha256 = tokhex;
+			}
+			r.dossier = &d;
+		}
+		if (fn(arg, &r) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -155,10 +140,9 @@ store_outbox_next(struct store *s, int limit, int64_t after_id,
 			st_err(err, "outbox: a row has no 16-byte key");
 		else
 			st_dberr(s, err);
-		json_decref(arr);
-		return NULL;
+		return STORE_ERROR;
 	}
-	return arr;
+	return STORE_OK;
 }
 
 enum store_rc
@@ -229,45 +213,38 @@ store_outbox_unpark(struct store *s, const char *code, int *count,
 	return st_finish(s, rc, err);
 }
 
-json_t *
-store_sync_summary(struct store *s, int parked_max)
+enum store_rc
+store_sync_summary(struct store *s, int parked_max,
+    struct store_sync_summary *out, store_parked_fn *fn, void *arg)
 {
 	struct store_stats ss;
+	struct store_parked p;
 	sqlite3_stmt *st;
-	json_t *j, *parked;
-	char hex[33];
-	int64_t nparked = 0;
+	int rc;
 
+	memset(out, 0, sizeof *out);
 	if (store_stats(s, &ss) != STORE_OK)
-		return NULL;
-	j = json_object();
-	json_object_set_new(j, "pending", json_integer(ss.outbox_pending));
+		return STORE_ERROR;
+	out->pending = ss.outbox_pending;
 	st = st_q(s, Q_OUTBOX_OLDEST);
-	json_object_set_new(j, "oldest_unsent_at",
-	    sqlite3_step(st) == SQLITE_ROW
-	        ? json_integer(sqlite3_column_int64(st, 0))
-	        : json_null());
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out->oldest_unsent_at = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	parked = json_array();
 	st = st_q(s, Q_OUTBOX_PARKED);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (nparked++ >= parked_max)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->parked_count++ >= parked_max || fn == NULL)
 			continue; /* counted, not listed */
+		p = (struct store_parked){ .code = c_text(st, 0),
+			.kind = c_text(st, 1),
+			.reason = c_text(st, 2),
+			.created_at = sqlite3_column_int64(st, 3),
+			.attempts = sqlite3_column_int64(st, 5) };
 		if (sqlite3_column_bytes(st, 4) == 16)
-			hex_encode(sqlite3_column_blob(st, 4), 16, hex);
-		else
-			hex[0] = '\0';
-		json_array_append_new(parked,
-		    json_pack("{s:o,s:o,s:o,s:I,s:s,s:I}", "code",
-		        j_col_text(st, 0), "kind", j_col_text(st, 1), "reason",
-		        j_col_text(st, 2), "created_at",
-		        (json_int_t)sqlite3_column_int64(st, 3), "key", hex,
-		        "attempts", (json_int_t)sqlite3_column_int64(st, 5)));
+			hex_encode(sqlite3_column_blob(st, 4), 16, p.key);
+		fn(arg, &p);
 	}
 	sqlite3_reset(st);
-	json_object_set_new(j, "parked_count", json_integer(nparked));
-	json_object_set_new(j, "parked", parked);
-	return j;
+	return STORE_OK;
 }
 
 enum store_rc
@@ -398,27 +375,17 @@ store_sync_apply(struct store *s, const struct store_upstream_change *ch,
 	return rc;
 }
 
-json_t *
-store_sync_codes(struct store *s, int from_day, int to_day)
+enum store_rc
+store_sync_codes(struct store *s, int from_day, int to_day,
+    store_sync_code_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = st_q(s, Q_SYNC_CODES);
-	json_t *codes = json_array();
-	json_int_t counts[4] = { 0 };
-	int ch, rc;
+	int rc;
 
 	sqlite3_bind_int64(st, 1, cal_instant(from_day, 0));
 	sqlite3_bind_int64(st, 2, cal_instant(to_day + 1, 0));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_array_append_new(codes, j_col_text(st, 0));
-		ch = sqlite3_column_int(st, 1);
-		if (ch >= 1 && ch <= 3)
-			counts[ch]++;
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, c_str(st, 0), sqlite3_column_int(st, 1));
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(codes);
-		return NULL;
-	}
-	return json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1], "2",
-	    counts[2], "3", counts[3], "codes", codes);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }

@@ -20,6 +20,7 @@
 #include "core/status.h"
 #include "api/dossier_json.h"
 #include "store/store.h"
+#include "sync/sync_json.h"
 #include "sync/syncproto.h"
 
 #include "harness.h"
@@ -358,7 +359,7 @@ test_outbox_for_sync(void **state)
 	    STORE_OK);
 	json_decref(rcv);
 	json_decref(o);
-	items = store_outbox_next(f->s, 100, 0, err);
+	items = sync_json_outbox_next(f->s, 100, 0, err);
 	assert_non_null(items);
 	assert_int_equal(json_array_size(items), 2);
 	it = json_array_get(items, 0);

@@ -15,6 +15,7 @@
 #include "core/calendar.h"
 #include "api/dossier_json.h"
 #include "store/store.h"
+#include "sync/sync_json.h"
 
 #define AGENCY "000.00.19.H49"
 #define PROC   "1.000001.000.00.00.H49"
@@ -86,7 +87,7 @@ test_outbox_items(void **state)
 	assert_int_equal(
 	    store_set_status(f->s, res.code, 4, "r", "cb", T0 + 60, err),
 	    STORE_OK);
-	items = store_outbox_next(f->s, 10, 0, err);
+	items = sync_json_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(json_array_size(items), 2);
 	it = json_array_get(items, 0);
 	assert_string_equal(json_string_value(json_object_get(it, "kind")),
@@ -116,7 +117,7 @@ test_outbox_items(void **state)
 	    json_integer_value(
 	        json_object_get(json_array_get(items, 0), "seq")));
 	json_decref(items);
-	assert_null(store_outbox_next(f->s, 0, 0, err));
+	assert_null(sync_json_outbox_next(f->s, 0, 0, err));
 }
 
 static void
@@ -131,7 +132,7 @@ test_ack_park_unpark(void **state)
 
 	intake(f->s, &a);
 	intake(f->s, &b);
-	items = store_outbox_next(f->s, 10, 0, err);
+	items = sync_json_outbox_next(f->s, 10, 0, err);
 	acks[0].id =
 	    json_integer_value(json_object_get(json_array_get(items, 0), "id"));
 	acks[0].parked_reason = NULL;
@@ -140,7 +141,7 @@ test_ack_park_unpark(void **state)
 	acks[1].parked_reason = "MaTTHC: unknown";
 	json_decref(items);
 	assert_int_equal(store_outbox_done(f->s, acks, 2, T0, err), STORE_OK);
-	sum = store_sync_summary(f->s, 10);
+	sum = sync_json_summary(f->s, 10);
 	assert_int_equal(json_integer_value(json_object_get(sum, "pending")),
 	    0);
 	assert_int_equal(
@@ -150,12 +151,12 @@ test_ack_park_unpark(void **state)
 	        json_array_get(json_object_get(sum, "parked"), 0), "code")),
 	    b.code);
 	json_decref(sum);
-	items = store_outbox_next(f->s, 10, 0, err);
+	items = sync_json_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(json_array_size(items), 0); /* parked is not sent */
 	json_decref(items);
 	assert_int_equal(store_outbox_unpark(f->s, b.code, &n, err), STORE_OK);
 	assert_int_equal(n, 1);
-	items = store_outbox_next(f->s, 10, 0, err);
+	items = sync_json_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(json_array_size(items), 1);
 	json_decref(items);
 	assert_int_equal(store_outbox_unpark(f->s, "junk", &n, err),
@@ -212,7 +213,7 @@ test_apply_upstream(void **state)
 	assert_int_equal(
 	    store_set_status(f->s, a.code, 10, "trả", "cb", T0 + 7200, err),
 	    STORE_OK);
-	items = store_outbox_next(f->s, 10, 0, err);
+	items = sync_json_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(
 	    json_integer_value(json_object_get(
 	        json_array_get(items, json_array_size(items) - 1), "base")),
@@ -230,7 +231,7 @@ test_sync_codes(void **state)
 
 	intake(f->s, &a);
 	intake(f->s, &b);
-	j = store_sync_codes(f->s, day, day);
+	j = sync_json_codes(f->s, day, day);
 	assert_int_equal(json_integer_value(json_object_get(
 	                     json_object_get(j, "counts"), "1")),
 	    2);
@@ -238,7 +239,7 @@ test_sync_codes(void **state)
 	    json_string_value(json_array_get(json_object_get(j, "codes"), 0)),
 	    a.code);
 	json_decref(j);
-	j = store_sync_codes(f->s, day + 1, day + 1);
+	j = sync_json_codes(f->s, day + 1, day + 1);
 	assert_int_equal(json_array_size(json_object_get(j, "codes")), 0);
 	json_decref(j);
 }

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "auth/auth.h"
+#include "auth/auth_json.h"
 #include "core/calendar.h"
 #include "lib/log.h"
 #include "core/textfold.h"
@@ -1105,7 +1106,7 @@ route_audit(struct auth *au, const struct http_request *hr,
 			return;
 		}
 	}
-	if ((j = store_audit_list(au->store, cal_instant(fday, 0),
+	if ((j = auth_json_audit(au->store, cal_instant(fday, 0),
 	         cal_instant(tday + 1, 0), (int)limit)) == NULL) {
 		reply_error(r, 500, "", "cannot read the audit log");
 		return;
@@ -1148,7 +1149,7 @@ auth_route(struct auth *au, const struct http_request *hr,
 			users_add(au, hr, r);
 		else if (!get)
 			reply_error(r, 405, "method", "use GET or POST");
-		else if ((u = store_users(au->store)) == NULL)
+		else if ((u = auth_json_users(au->store)) == NULL)
 			reply_error(r, 500, "", "cannot read the users");
 		else
 			reply_json(r, 200, json_pack("{s:o}", "users", u));

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "printer/api_print.h"
+#include "printer/printdata.h"
 #include "postal/postid.h"
 #include "core/calendar.h"
 #include "core/dcode.h"
@@ -149,8 +150,7 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 		reply_error(r, 500, "", "the queued job cannot be read");
 		return;
 	}
-	reply_json(r, 202,
-	    json_pack("{s:o}", "job", store_print_job_json(&job)));
+	reply_json(r, 202, json_pack("{s:o}", "job", printdata_job(&job)));
 }
 
 static void
@@ -180,8 +180,7 @@ route_reprint(struct printer *p, struct store *st, int64_t id,
 	    (long long)nid, (long long)id, actor);
 	printer_kick(p);
 	store_print_get(st, nid, &job);
-	reply_json(r, 202,
-	    json_pack("{s:o}", "job", store_print_job_json(&job)));
+	reply_json(r, 202, json_pack("{s:o}", "job", printdata_job(&job)));
 }
 
 static void
@@ -289,8 +288,7 @@ api_print_route(struct printer *p, struct store *st,
 			return;
 		}
 		reply_json(r, 200,
-		    json_pack("{s:o}", "jobs",
-		        store_print_jobs(st, (int)limit)));
+		    json_pack("{s:o}", "jobs", printdata_jobs(st, (int)limit)));
 	} else if (strncmp(path, "/api/v1/print/jobs/", 19) == 0) {
 		struct store_print_job job;
 
@@ -302,7 +300,7 @@ api_print_route(struct printer *p, struct store *st,
 			else
 				reply_json(r, 200,
 				    json_pack("{s:o}", "job",
-				        store_print_job_json(&job)));
+				        printdata_job(&job)));
 		} else if (post && strcmp(rest, "/reprint") == 0) {
 			route_reprint(p, st, id, r, actor);
 		} else {

@@ -39,3 +39,41 @@ printdata_dossier_read(struct store *s, const char *code, int64_t now,
 		*rc = STORE_ERROR;
 	return o;
 }
+
+json_t *
+printdata_job(const struct store_print_job *j)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:b,s:i,s:s,s:o,s:o,s:s,s:s}",
+	    "id", (json_int_t)j->id, "kind", j->kind, "ref", j->ref, "state",
+	    j->state, "reprint", j->reprint, "attempts", j->attempts, "actor",
+	    j->actor, "created_at", reply_time(j->created_at), "finished_at",
+	    reply_time(j->finished_at), "printer_state", j->printer_state,
+	    "outcome", j->outcome);
+
+	if (o != NULL && j->reprint_of != 0)
+		json_object_set_new(o, "reprint_of",
+		    json_integer((json_int_t)j->reprint_of));
+	if (o != NULL && j->bytes > 0)
+		json_object_set_new(o, "bytes",
+		    json_integer((json_int_t)j->bytes));
+	return o;
+}
+
+static int
+add_job(void *arg, const struct store_print_job *j)
+{
+	json_array_append_new(arg, printdata_job(j));
+	return 0;
+}
+
+json_t *
+printdata_jobs(struct store *s, int limit)
+{
+	json_t *a = json_array();
+
+	if (a != NULL && store_print_jobs(s, limit, add_job, a) != STORE_OK) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}

@@ -1,6 +1,7 @@
-/* printdata.h: the documents printdoc takes (printdoc.h), made as JSON
- * from the store's plain reads: the store persists, the printer shapes
- * what it prints. Only the fields printdoc and printer.c read are set.
+/* printdata.h: the JSON the printer makes of the store's plain reads
+ * (the store persists, the printer shapes): the documents printdoc takes
+ * (printdoc.h; only the fields printdoc and printer.c read are set) and
+ * the print queue's jobs as api_print.c replies with them (docs/api.md).
  * Loop thread; no state. */
 #ifndef PRINTDATA_H
 #define PRINTDATA_H
@@ -17,4 +18,9 @@ json_t *printdata_dossier(const struct store_dossier *);
 /* store_dossier then printdata_dossier: NULL with *rc set. */
 json_t *printdata_dossier_read(struct store *, const char *code, int64_t now,
     enum store_rc *rc);
+/* {id, kind, ref, state, reprint, attempts, actor, created_at,
+ * finished_at, printer_state, outcome[, reprint_of][, bytes]}. */
+json_t *printdata_job(const struct store_print_job *);
+/* The newest limit jobs as printdata_job objects; NULL on error. */
+json_t *printdata_jobs(struct store *, int limit);
 #endif

@@ -489,9 +489,11 @@ enum store_rc store_print_update(struct store *, int64_t id, const char *state,
  * marked reprint. Returns how many, or -1. */
 int store_print_recover(struct store *);
 int64_t store_print_pending(struct store *); /* -1 on error */
-/* The newest limit jobs, newest first (caller owns the array). */
-json_t *store_print_jobs(struct store *, int limit);
-json_t *store_print_job_json(const struct store_print_job *);
+/* The newest limit jobs, newest first, each passed to fn (borrowed for
+ * the call); return non-zero to stop. */
+typedef int store_print_job_fn(void *arg, const struct store_print_job *);
+enum store_rc store_print_jobs(struct store *, int limit,
+    store_print_job_fn *fn, void *arg);
 
 /* ---- accounts, sessions, API tokens (daemon/auth/auth.c; docs/security.md)
  *
@@ -522,9 +524,16 @@ enum store_rc store_user_set_hash(struct store *, const char *name,
 /* Disables the account: its sessions end and its tokens are revoked. */
 enum store_rc store_user_disable(struct store *, const char *name,
     const char *actor, char err[STORE_ERR_MAX]);
-/* [{name, role, disabled, created_at, updated_at, sessions, tokens}] by
- * name; no hashes. NULL on error. */
-json_t *store_users(struct store *);
+/* Every account by name, without its hash, with its live sessions and
+ * tokens counted; strings borrowed for the call. Return non-zero to stop. */
+struct store_user_row {
+	const char *name, *role;
+	bool disabled;
+	int64_t created_at, updated_at; /* 0: none */
+	int64_t sessions, tokens;
+};
+typedef int store_user_fn(void *arg, const struct store_user_row *);
+enum store_rc store_users(struct store *, store_user_fn *fn, void *arg);
 /* A session (or a token's owner) as the auth layer sees it. */
 struct store_session {
 	int64_t user_id;
@@ -560,8 +569,15 @@ enum store_rc store_token_get(struct store *, const unsigned char hash[32],
 enum store_rc store_token_revoke(struct store *, const char *user,
     const char *label, const char *actor, int *count, char err[STORE_ERR_MAX]);
 /* Audit rows with at in [from, to) (Unix times), oldest first, at most
- * limit: [{id, at, actor, action, object, detail}]. NULL on error. */
-json_t *store_audit_list(struct store *, int64_t from, int64_t to, int limit);
+ * limit, each passed to fn (strings borrowed for the call; NULL: empty).
+ * Return non-zero to stop. */
+struct store_audit_row {
+	int64_t id, at;
+	const char *actor, *action, *object, *detail;
+};
+typedef int store_audit_fn(void *arg, const struct store_audit_row *);
+enum store_rc store_audit_list(struct store *, int64_t from, int64_t to,
+    int limit, store_audit_fn *fn, void *arg);
 /* ---- postal intake (docs/api.md "Postal"; docs/domain.md) ----
  *
  * A post office clerk registers a mailed dossier (an S10 item): one

@@ -244,8 +244,8 @@ store_user_disable(struct store *s, const char *name, const char *actor,
 	return auth_exec(s, st, err);
 }
 
-json_t *
-store_users(struct store *s)
+enum store_rc
+store_users(struct store *s, store_user_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = auth_prep(s,
 	    "SELECT u.name, u.role, u.disabled, u.created_at, u.updated_at,"
@@ -253,24 +253,26 @@ store_users(struct store *s)
 	    " (SELECT count(*) FROM api_tokens t WHERE t.user_id = u.id"
 	    "  AND t.revoked_at IS NULL)"
 	    " FROM users u ORDER BY u.name");
-	json_t *a = json_array();
+	struct store_user_row u;
+	int rc;
 
-	if (st == NULL || a == NULL) {
-		sqlite3_finalize(st);
-		json_decref(a);
-		return NULL;
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		u = (struct store_user_row){ .name = c_text(st, 0),
+			.role = c_text(st, 1),
+			.disabled = sqlite3_column_int(st, 2) != 0,
+			.created_at = sqlite3_column_int64(st, 3),
+			.updated_at = sqlite3_column_int64(st, 4),
+			.sessions = sqlite3_column_int64(st, 5),
+			.tokens = sqlite3_column_int64(st, 6) };
+		if (fn(arg, &u) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(a,
-		    json_pack("{s:o,s:o,s:b,s:o,s:o,s:I,s:I}", "name",
-		        j_col_text(st, 0), "role", j_col_text(st, 1),
-		        "disabled", sqlite3_column_int(st, 2) != 0,
-		        "created_at", j_col_time(st, 3), "updated_at",
-		        j_col_time(st, 4), "sessions",
-		        (json_int_t)sqlite3_column_int64(st, 5), "tokens",
-		        (json_int_t)sqlite3_column_int64(st, 6)));
 	sqlite3_finalize(st);
-	return a;
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
 enum store_rc
@@ -486,29 +488,33 @@ fail:
 	return rc;
 }
 
-json_t *
-store_audit_list(struct store *s, int64_t from, int64_t to, int limit)
+enum store_rc
+store_audit_list(struct store *s, int64_t from, int64_t to, int limit,
+    store_audit_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = auth_prep(s,
 	    "SELECT id, at, actor, action, object, detail FROM audit_log"
 	    " WHERE at >= ?1 AND at < ?2 ORDER BY at, id LIMIT ?3");
-	json_t *a = json_array();
+	struct store_audit_row a;
+	int rc;
 
-	if (st == NULL || a == NULL) {
-		sqlite3_finalize(st);
-		json_decref(a);
-		return NULL;
-	}
+	if (st == NULL)
+		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
 	sqlite3_bind_int(st, 3, limit);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(a,
-		    json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id",
-		        (json_int_t)sqlite3_column_int64(st, 0), "at",
-		        j_col_time(st, 1), "actor", j_col_text(st, 2), "action",
-		        j_col_text(st, 3), "object", j_col_text(st, 4),
-		        "detail", j_col_text(st, 5)));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		a = (struct store_audit_row){ .id = sqlite3_column_int64(st, 0),
+			.at = sqlite3_column_int64(st, 1),
+			.actor = c_text(st, 2),
+			.action = c_text(st, 3),
+			.object = c_text(st, 4),
+			.detail = c_text(st, 5) };
+		if (fn(arg, &a) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
 	sqlite3_finalize(st);
-	return a;
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }

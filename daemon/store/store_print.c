@@ -204,45 +204,26 @@ store_print_recover(struct store *s)
 	return n;
 }
 
-json_t *
-store_print_jobs(struct store *s, int limit)
+enum store_rc
+store_print_jobs(struct store *s, int limit, store_print_job_fn *fn, void *arg)
 {
 	sqlite3_stmt *st;
-	json_t *a = json_array();
 	struct store_print_job j;
+	int rc;
 
-	if (a == NULL ||
-	    sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(s->db,
 	        "SELECT " PRINT_JOB_COLS " FROM print_jobs"
 	        " ORDER BY id DESC LIMIT ?1",
-	        -1, &st, NULL) != SQLITE_OK) {
-		json_decref(a);
-		return NULL;
-	}
+	        -1, &st, NULL) != SQLITE_OK)
+		return STORE_ERROR;
 	sqlite3_bind_int(st, 1, limit);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		print_job_row(st, &j);
-		json_array_append_new(a, store_print_job_json(&j));
+		if (fn(arg, &j) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
 	sqlite3_finalize(st);
-	return a;
-}
-
-json_t *
-store_print_job_json(const struct store_print_job *j)
-{
-	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:b,s:i,s:s,s:o,s:o,s:s,s:s}",
-	    "id", (json_int_t)j->id, "kind", j->kind, "ref", j->ref, "state",
-	    j->state, "reprint", j->reprint, "attempts", j->attempts, "actor",
-	    j->actor, "created_at", j_time(j->created_at), "finished_at",
-	    j_time(j->finished_at), "printer_state", j->printer_state,
-	    "outcome", j->outcome);
-
-	if (o != NULL && j->reprint_of != 0)
-		json_object_set_new(o, "reprint_of",
-		    json_integer((json_int_t)j->reprint_of));
-	if (o != NULL && j->bytes > 0)
-		json_object_set_new(o, "bytes",
-		    json_integer((json_int_t)j->bytes));
-	return o;
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }

@@ -233,7 +233,7 @@ route_item(struct ctx *c, const char *text)
 
 	if (!allowed(c, STAFF) || item_arg(c, text, id) == -1)
 		return;
-	if ((o = store_postal_item(c->store, id, now_s(), &rc)) == NULL) {
+	if ((o = postal_json_item(c->store, id, now_s(), &rc)) == NULL) {
 		if (rc == STORE_NOTFOUND)
 			reply_error(c->r, 404, "item_id",
 			    "this item is not registered");
@@ -313,7 +313,7 @@ registered(struct ctx *c)
 	if (json_is_string(v) &&
 	    s10_parse(json_string_value(v), json_string_length(v), &s) !=
 	        S10_BAD_FORMAT)
-		o = store_postal_item(c->store, s.id, now_s(), &rc);
+		o = postal_json_item(c->store, s.id, now_s(), &rc);
 	json_decref(root);
 	return o;
 }
@@ -356,7 +356,7 @@ route_register(struct ctx *c)
 		return;
 	}
 	if (!res.created) { /* a second scan: the existing registration */
-		o = store_postal_item(c->store, pr.reg.item_id, now_s(), &rc);
+		o = postal_json_item(c->store, pr.reg.item_id, now_s(), &rc);
 		postalreg_cleanup(&pr);
 		if (o == NULL) {
 			reply_error(c->r, 500, NULL,
@@ -544,7 +544,7 @@ route_close(struct ctx *c)
 			return;
 		}
 	}
-	rc = store_postal_close(c->store, station, c->actor->name, now_s(),
+	rc = postal_json_close(c->store, station, c->actor->name, now_s(),
 	    printing_on(c),
 	    c->printer ? printer_queue_max(c->printer) : 1000000, &out, err);
 	json_decref(b);
@@ -564,7 +564,7 @@ static void
 reply_manifest(struct ctx *c, const char *id, int status)
 {
 	enum store_rc rc;
-	json_t *o = store_postal_manifest(c->store, id, &rc);
+	json_t *o = postal_json_manifest(c->store, id, &rc);
 	json_t *arr, *mis;
 
 	if (o == NULL) {
@@ -608,7 +608,7 @@ route_receive(struct ctx *c, const char *mid)
 		return;
 	}
 	json_decref(b);
-	rc = store_postal_receive(c->store, mid, id, c->actor->name, now_s(),
+	rc = postal_json_receive(c->store, mid, id, c->actor->name, now_s(),
 	    &out, err);
 	if (rc != STORE_OK) {
 		reply_store(c->r, rc, err);
@@ -767,7 +767,7 @@ route_returns(struct ctx *c)
 		reply_error(c->r, 422, "format", "must be csv or json");
 		return;
 	}
-	if ((arr = store_postal_returns(c->store, fd, td)) == NULL) {
+	if ((arr = postal_json_returns(c->store, fd, td)) == NULL) {
 		reply_error(c->r, 500, NULL, "the store cannot be read");
 		return;
 	}
@@ -881,8 +881,7 @@ api_postal_route(struct store *st, struct printer *pr, const struct config *cfg,
 		route_close(&c);
 	} else if (strcmp(p, "/api/v1/postal/manifests") == 0 && get) {
 		if (allowed(&c, STAFF)) {
-			json_t *o =
-			    store_postal_manifests(st, MANIFESTS_LISTED);
+			json_t *o = postal_json_manifests(st, MANIFESTS_LISTED);
 
 			if (o == NULL)
 				reply_error(r, 500, NULL,

@@ -1,4 +1,6 @@
 /* printdata.c: printable documents from the store's reads (printdata.h). */
+#include <stdio.h>
+
 #include "http/reply.h"
 #include "printer/printdata.h"
 
@@ -76,4 +78,34 @@ printdata_jobs(struct store *s, int limit)
 		return NULL;
 	}
 	return a;
+}
+
+static int
+add_doc(void *arg, const struct store_manifest_doc *d)
+{
+	char code[160];
+
+	/* the printed row names the dossier and its S10 item */
+	snprintf(code, sizeof code, "%s / %s", d->code,
+	    d->item_id != NULL ? d->item_id : "");
+	json_array_append_new(arg,
+	    json_pack("{s:s,s:o,s:o,s:o,s:i,s:I,s:o}", "code", code,
+	        "procedure_name", reply_text(d->procedure_name), "owner_name",
+	        reply_text(d->owner_name), "address", reply_text(d->address),
+	        "delivery", d->delivery, "fee", (json_int_t)d->fee, "item_id",
+	        reply_text(d->item_id)));
+	return 0;
+}
+
+json_t *
+printdata_manifest_docs(struct store *s, const char *id, enum store_rc *rc)
+{
+	json_t *arr = json_array();
+
+	if ((*rc = store_postal_manifest_docs(s, id, add_doc, arr)) !=
+	    STORE_OK) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
 }

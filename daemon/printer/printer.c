@@ -1083,7 +1083,7 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	case PRINTDOC_MANIFEST:
 		/* a postal manifest id (BK...) names its own items */
 		if (strncmp(ref, "BK", 2) == 0) {
-			if ((doc = store_postal_manifest_docs(p->store, ref,
+			if ((doc = printdata_manifest_docs(p->store, ref,
 			         &rc)) == NULL) {
 				*notfound = rc == STORE_NOTFOUND;
 				snprintf(err, errsize, "manifest: %s",

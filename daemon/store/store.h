@@ -635,29 +635,109 @@ enum store_rc store_postal_register_batch(struct store *,
     struct store_postal_result *res, enum store_rc *rcs,
     char (*errs)[STORE_ERR_MAX], char err[STORE_ERR_MAX]);
 /* The registration of an S10 id (the newest within the window), with
- * the dossier's code, token, due_at, manifest_id and state; applicant
- * details included (staff only). NULL with *rc STORE_NOTFOUND. */
-json_t *store_postal_item(struct store *, const char *item_id, int64_t now,
-    enum store_rc *rc);
+ * the dossier's code, token, due date, manifest and state; applicant
+ * details included (staff only). Owns every string (NULL: empty);
+ * store_postal_item_cleanup frees them. Times 0: none. */
+struct store_postal_item {
+	char *item_id, *code, *token;
+	int64_t due_at;
+	char *manifest_id;
+	const char *state; /* "registered", "in_manifest", "accepted",
+	                    * "missing", "resolved" (static text) */
+	int64_t accepted_at;
+	char *accepted_by;
+	char *name, *address, *phone, *id_number; /* the applicant */
+	char *procedure_code, *agency_code;
+	char *documents; /* the stored JSON array text */
+	int64_t fees_vnd;
+	char *fee_receipt_no;
+	int service; /* enum store_postal_service */
+	char *return_address;
+	bool seal_intact;
+	int64_t posted_at;
+	char *clerk, *station, *s10_verdict, *override_reason;
+	bool flagged;
+	int status; /* the dossier's */
+	int64_t registered_at;
+};
+/* STORE_NOTFOUND when not registered within the window. */
+enum store_rc store_postal_item(struct store *, const char *item_id,
+    int64_t now, struct store_postal_item *out);
+void store_postal_item_cleanup(struct store_postal_item *); /* NULL: no-op */
 /* Closes a batch: every registered item not on a manifest (of station,
  * NULL: all) goes on a new manifest BKYYYYMMDD-NNNN; with queue_print a
- * manifest print job too. *out: {manifest_id,count,fees_vnd,items,
- * print_job}. STORE_CONFLICT when there is nothing to close. */
+ * manifest print job too. *out: the manifest, its items in order, their
+ * fees and the print job (0: none); store_postal_closed_cleanup frees
+ * it. STORE_CONFLICT when there is nothing to close. */
+#define STORE_MANIFEST_ID_MAX 31 /* MANIFEST_ID_LEN fits */
+struct store_postal_closed {
+	char manifest_id[STORE_MANIFEST_ID_MAX + 1];
+	int64_t count, fees_vnd, print_job;
+	char **items; /* owned; the S10 ids, nitems of them */
+	size_t nitems;
+};
 enum store_rc store_postal_close(struct store *, const char *station,
     const char *actor, int64_t now, bool queue_print, int64_t max_pending,
-    json_t **out, char err[STORE_ERR_MAX]);
-/* {"manifests":[{id,closed_at,count,fees_vnd,state,arrived,missing,
- * unexpected,station}]}, newest first, at most limit. */
-json_t *store_postal_manifests(struct store *, int limit);
-/* One manifest with expected/arrived/missing/unexpected/discrepancies/
- * signatories. NULL with *rc STORE_NOTFOUND. */
-json_t *store_postal_manifest(struct store *, const char *id,
-    enum store_rc *rc);
-/* The office scans item at manifest: *result "accepted", "already" or
- * "unexpected"; *out gets {result,item_id,code?,accepted_at}. */
+    struct store_postal_closed *out, char err[STORE_ERR_MAX]);
+void store_postal_closed_cleanup(struct store_postal_closed *);
+/* A manifest: its summary (counts and state, postal/manifest.h), the
+ * signatories, and for store_postal_manifest its items in order and its
+ * recorded discrepancies. Owns every string (NULL: empty);
+ * store_manifest_cleanup frees them. Times 0: none. */
+struct store_manifest_item {
+	char *item_id, *code;
+	int64_t accepted_at;
+	char *resolution; /* of its discrepancy, NULL: none */
+	int64_t fees_vnd;
+};
+struct store_discrepancy {
+	char *item_id, *kind, *resolution, *reason, *by;
+	int64_t at, scanned_at;
+};
+struct store_manifest {
+	char *id;
+	int64_t closed_at;
+	char *closed_by, *station;
+	int64_t count, fees_vnd;
+	const char *state; /* manifest_state_name (static text) */
+	int64_t arrived, missing, unexpected;
+	bool signed_off;
+	char *giver, *receiver, *signed_by;
+	int64_t signed_at;
+	struct store_manifest_item *items;
+	size_t nitems;
+	struct store_discrepancy *discs;
+	size_t ndiscs;
+};
+void store_manifest_cleanup(struct store_manifest *); /* NULL: no-op */
+/* The newest limit manifests, newest first, summaries only (no items or
+ * discrepancies), each passed to fn (borrowed for the call); one that
+ * cannot be read is left out. Return non-zero to stop. */
+typedef int store_manifest_fn(void *arg, const struct store_manifest *);
+enum store_rc store_postal_manifests(struct store *, int limit,
+    store_manifest_fn *fn, void *arg);
+/* One manifest, whole. STORE_NOTFOUND when there is none. */
+enum store_rc store_postal_manifest(struct store *, const char *id,
+    struct store_manifest *out);
+/* The office scans item at manifest. On the manifest (on_manifest, code
+ * set): STORE_RECEIVED_ACCEPTED now (accepted_at, due_at) or
+ * STORE_RECEIVED_ALREADY (accepted_at); not on it: recorded as
+ * STORE_RECEIVED_UNEXPECTED once, STORE_RECEIVED_ALREADY (scanned_at)
+ * after. */
+enum store_received {
+	STORE_RECEIVED_ACCEPTED = 1,
+	STORE_RECEIVED_ALREADY,
+	STORE_RECEIVED_UNEXPECTED,
+};
+struct store_postal_received {
+	int result; /* enum store_received */
+	bool on_manifest;
+	char code[DCODE_TEXT_MAX + 1];           /* on_manifest only */
+	int64_t accepted_at, due_at, scanned_at; /* 0: none */
+};
 enum store_rc store_postal_receive(struct store *, const char *manifest,
-    const char *item_id, const char *actor, int64_t now, json_t **out,
-    char err[STORE_ERR_MAX]);
+    const char *item_id, const char *actor, int64_t now,
+    struct store_postal_received *out, char err[STORE_ERR_MAX]);
 /* Resolves the discrepancy of item (missing or unexpected) with
  * resolution (arrived_late accepts a missing item), reason required. The
  * same resolution again changes nothing; another is STORE_CONFLICT. */
@@ -678,16 +758,31 @@ enum store_rc store_postal_return(struct store *, const char *code,
 enum store_rc store_postal_delivered(struct store *, const char *item_id,
     bool done_at_handover, const char *actor, int64_t now,
     char err[STORE_ERR_MAX]);
-/* Handovers in [from_day, to_day]: array of {code,item_id,procedure_code,
- * handed_at,delivered_at,handed_by,status}. */
-json_t *store_postal_returns(struct store *, int from_day, int to_day);
+/* Handovers in [from_day, to_day] in order, each passed to fn (strings
+ * borrowed for the call; times 0: none). Return non-zero to stop. */
+struct store_postal_return_row {
+	const char *code, *item_id, *procedure_code;
+	int64_t handed_at, delivered_at;
+	const char *handed_by;
+	int status;
+};
+typedef int store_postal_return_fn(void *arg,
+    const struct store_postal_return_row *);
+enum store_rc store_postal_returns(struct store *, int from_day, int to_day,
+    store_postal_return_fn *fn, void *arg);
 /* The stored document list of a procedure (JSON array text of names)
  * into *documents, caller-owned (free), NULL when it has none.
  * STORE_NOTFOUND for an unknown procedure. */
 enum store_rc store_procedure_documents(struct store *, const char *code,
     char **documents);
-/* The printed manifest's rows: an array of store_dossier-like objects
- * {code,procedure_name,owner_name,address,delivery,fee,item_id}. */
-json_t *store_postal_manifest_docs(struct store *, const char *id,
-    enum store_rc *rc);
+/* The printed manifest's rows in order, each passed to fn (strings
+ * borrowed for the call). STORE_NOTFOUND for an unknown manifest. */
+struct store_manifest_doc {
+	const char *code, *item_id, *procedure_name, *owner_name, *address;
+	int delivery;
+	int64_t fee;
+};
+typedef int store_manifest_doc_fn(void *arg, const struct store_manifest_doc *);
+enum store_rc store_postal_manifest_docs(struct store *, const char *id,
+    store_manifest_doc_fn *fn, void *arg);
 #endif

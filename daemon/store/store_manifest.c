@@ -39,179 +39,194 @@ manifest_counts(struct store *s, const char *id, size_t expected,
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-/* The summary of the manifest row st is on (PQ_MANIFEST_GET). */
-static json_t *
-manifest_summary(struct store *s, sqlite3_stmt *st)
+/* The summary of the manifest row st is on (PQ_MANIFEST_GET) into m
+ * (zeroed first). -1 when its counts cannot be read or out of memory. */
+static int
+manifest_summary(struct store *s, sqlite3_stmt *st, struct store_manifest *m)
 {
 	struct manifest_counts c;
-	const char *id = c_str(st, 0);
-	json_t *o;
 
-	if (manifest_counts(s, id, (size_t)sqlite3_column_int64(st, 4),
+	memset(m, 0, sizeof *m);
+	if (manifest_counts(s, c_str(st, 0),
+	        (size_t)sqlite3_column_int64(st, 4),
 	        sqlite3_column_type(st, 8) != SQLITE_NULL, &c) != 0)
-		return NULL;
-	o = json_object();
-	json_object_set_new(o, "id", json_string(id));
-	json_object_set_new(o, "closed_at", j_col_time(st, 1));
-	json_object_set_new(o, "closed_by", j_col_text(st, 2));
-	json_object_set_new(o, "station", j_col_text(st, 3));
-	json_object_set_new(o, "count",
-	    json_integer(sqlite3_column_int64(st, 4)));
-	json_object_set_new(o, "fees_vnd",
-	    json_integer(sqlite3_column_int64(st, 5)));
-	json_object_set_new(o, "state",
-	    json_string(manifest_state_name(manifest_state(&c))));
-	json_object_set_new(o, "arrived", json_integer((json_int_t)c.arrived));
-	json_object_set_new(o, "missing",
-	    json_integer((json_int_t)manifest_missing(&c)));
-	json_object_set_new(o, "unexpected",
-	    json_integer((json_int_t)c.unexpected));
-	return o;
+		return -1;
+	m->closed_at = sqlite3_column_int64(st, 1);
+	m->count = sqlite3_column_int64(st, 4);
+	m->fees_vnd = sqlite3_column_int64(st, 5);
+	m->state = manifest_state_name(manifest_state(&c));
+	m->arrived = (int64_t)c.arrived;
+	m->missing = (int64_t)manifest_missing(&c);
+	m->unexpected = (int64_t)c.unexpected;
+	m->signed_off = sqlite3_column_type(st, 8) != SQLITE_NULL;
+	m->signed_at = sqlite3_column_int64(st, 8);
+	if (st_dup(st, 0, &m->id) | st_dup(st, 2, &m->closed_by) |
+	    st_dup(st, 3, &m->station) | st_dup(st, 6, &m->giver) |
+	    st_dup(st, 7, &m->receiver) | st_dup(st, 9, &m->signed_by)) {
+		store_manifest_cleanup(m);
+		return -1;
+	}
+	return 0;
 }
 
-json_t *
-store_postal_manifests(struct store *s, int limit)
+void
+store_manifest_cleanup(struct store_manifest *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->nitems; i++) {
+		free(m->items[i].item_id);
+		free(m->items[i].code);
+		free(m->items[i].resolution);
+	}
+	for (size_t i = 0; i < m->ndiscs; i++) {
+		free(m->discs[i].item_id);
+		free(m->discs[i].kind);
+		free(m->discs[i].resolution);
+		free(m->discs[i].reason);
+		free(m->discs[i].by);
+	}
+	free(m->items);
+	free(m->discs);
+	free(m->id);
+	free(m->closed_by);
+	free(m->station);
+	free(m->giver);
+	free(m->receiver);
+	free(m->signed_by);
+	memset(m, 0, sizeof *m);
+}
+
+/* The summary of manifest id into m: 1 found, 0 not, -1 error. */
+static int
+manifest_read(struct store *s, const char *id, struct store_manifest *m)
+{
+	sqlite3_stmt *st = st_pq(s, PQ_MANIFEST_GET);
+	int r;
+
+	memset(m, 0, sizeof *m);
+	if (st == NULL)
+		return -1;
+	b_text(st, 1, id);
+	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return r == SQLITE_DONE ? 0 : -1;
+	}
+	r = manifest_summary(s, st, m);
+	sqlite3_reset(st);
+	return r == 0 ? 1 : -1;
+}
+
+enum store_rc
+store_postal_manifests(struct store *s, int limit, store_manifest_fn *fn,
+    void *arg)
 {
 	sqlite3_stmt *st = st_pq(s, PQ_MANIFESTS);
-	json_t *arr, *o;
+	struct store_manifest m;
 	char(*ids)[MANIFEST_ID_LEN + 1];
-	int n = 0, i, rc;
+	int n = 0, i, rc, stop = 0;
 
 	if (st == NULL || limit < 1)
-		return NULL;
+		return STORE_ERROR;
 	if ((ids = calloc((size_t)limit, sizeof *ids)) == NULL)
-		return NULL;
+		return STORE_ERROR;
 	sqlite3_bind_int(st, 1, limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit)
 		snprintf(ids[n++], sizeof ids[0], "%s", c_str(st, 0));
 	sqlite3_reset(st);
-	arr = json_array();
-	for (i = 0; i < n; i++) {
-		enum store_rc r;
-
-		if ((o = store_postal_manifest(s, ids[i], &r)) == NULL)
+	for (i = 0; i < n && !stop; i++) {
+		/* one that cannot be read is left out of the list */
+		if (manifest_read(s, ids[i], &m) != 1)
 			continue;
-		/* the list carries the summary only */
-		json_object_del(o, "expected");
-		json_object_del(o, "arrived_items");
-		json_object_del(o, "missing_items");
-		json_object_del(o, "unexpected_items");
-		json_object_del(o, "discrepancies");
-		json_array_append_new(arr, o);
+		stop = fn(arg, &m);
+		store_manifest_cleanup(&m);
 	}
 	free(ids);
-	o = json_object();
-	json_object_set_new(o, "manifests", arr);
-	return o;
+	return STORE_OK;
 }
 
-json_t *
-store_postal_manifest(struct store *s, const char *id, enum store_rc *rc)
+/* The items of manifest id in position order into m. */
+static enum store_rc
+manifest_items(struct store *s, const char *id, struct store_manifest *m)
 {
-	sqlite3_stmt *st = st_pq(s, PQ_MANIFEST_GET);
-	json_t *o, *exp, *arr, *mis, *unx, *dis;
-	int r;
+	sqlite3_stmt *st = st_pq(s, PQ_MANIFEST_ITEMS);
+	struct store_manifest_item *it, *nv;
+	size_t cap = 0;
+	int r, bad = 0;
 
-	*rc = STORE_ERROR;
 	if (st == NULL)
-		return NULL;
+		return STORE_ERROR;
 	b_text(st, 1, id);
-	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		*rc = r == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-		return NULL;
-	}
-	if ((o = manifest_summary(s, st)) == NULL) {
-		sqlite3_reset(st);
-		return NULL;
-	}
-	json_object_set_new(o, "signatories",
-	    sqlite3_column_type(st, 8) == SQLITE_NULL
-	        ? json_null()
-	        : json_pack("{s:o,s:o,s:o,s:o}", "giver", j_col_text(st, 6),
-	              "receiver", j_col_text(st, 7), "signed_at",
-	              j_col_time(st, 8), "by", j_col_text(st, 9)));
-	sqlite3_reset(st);
-
-	exp = json_array();
-	arr = json_array();
-	mis = json_array();
-	if ((st = st_pq(s, PQ_MANIFEST_ITEMS)) == NULL)
-		goto fail;
-	b_text(st, 1, id);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t acc = sqlite3_column_int64(st, 2);
-		const char *res = c_text(st, 3);
-		const char *state = acc ? "accepted"
-		    : res               ? "resolved"
-		    : json_is_null(json_object_get(o, "signatories"))
-		    ? "in_manifest"
-		    : "missing";
-		json_t *it = json_pack("{s:o,s:o,s:s,s:o,s:I}", "item_id",
-		    j_col_text(st, 0), "code", j_col_text(st, 1), "state",
-		    state, "arrived_at", j_col_time(st, 2), "fees_vnd",
-		    (json_int_t)sqlite3_column_int64(st, 7));
-
-		if (acc)
-			json_array_append(arr, it);
-		else
-			json_array_append_new(mis,
-			    json_pack("{s:o,s:o,s:o}", "item_id",
-			        j_col_text(st, 0), "code", j_col_text(st, 1),
-			        "resolution", j_col_text(st, 3)));
-		json_array_append_new(exp, it);
+	while (!bad && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (m->nitems == cap) {
+			cap = cap != 0 ? 2 * cap : 16;
+			if ((nv = reallocarray(m->items, cap, sizeof *nv)) ==
+			    NULL) {
+				bad = 1;
+				break;
+			}
+			m->items = nv;
+		}
+		it = &m->items[m->nitems++];
+		*it = (struct store_manifest_item){
+			.accepted_at = sqlite3_column_int64(st, 2),
+			.fees_vnd = sqlite3_column_int64(st, 7),
+		};
+		bad = st_dup(st, 0, &it->item_id) | st_dup(st, 1, &it->code) |
+		    st_dup(st, 3, &it->resolution);
 	}
 	sqlite3_reset(st);
-	json_object_set_new(o, "expected", exp);
-	json_object_set_new(o, "arrived_items", arr);
-	json_object_set_new(o, "missing_items", mis);
-	if (r != SQLITE_DONE)
-		goto fail;
+	return bad || r != SQLITE_DONE ? STORE_ERROR : STORE_OK;
+}
 
-	unx = json_array();
-	dis = json_array();
-	json_object_set_new(o, "unexpected_items", unx);
-	json_object_set_new(o, "discrepancies", dis);
-	if ((st = st_pq(s, PQ_DISCS)) == NULL)
-		goto fail;
+/* The recorded discrepancies of manifest id in order into m. */
+static enum store_rc
+manifest_discs(struct store *s, const char *id, struct store_manifest *m)
+{
+	sqlite3_stmt *st = st_pq(s, PQ_DISCS);
+	struct store_discrepancy *d, *nv;
+	size_t cap = 0;
+	int r, bad = 0;
+
+	if (st == NULL)
+		return STORE_ERROR;
 	b_text(st, 1, id);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		json_array_append_new(dis,
-		    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "item_id",
-		        j_col_text(st, 0), "kind", j_col_text(st, 1),
-		        "resolution", j_col_text(st, 2), "reason",
-		        j_col_text(st, 3), "by", j_col_text(st, 4), "at",
-		        j_col_time(st, 5)));
-		if (strcmp(c_str(st, 1), "unexpected") == 0)
-			json_array_append_new(unx,
-			    json_pack("{s:o,s:o,s:o}", "item_id",
-			        j_col_text(st, 0), "scanned_at",
-			        j_col_time(st, 6), "resolution",
-			        j_col_text(st, 2)));
+	while (!bad && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (m->ndiscs == cap) {
+			cap = cap != 0 ? 2 * cap : 8;
+			if ((nv = reallocarray(m->discs, cap, sizeof *nv)) ==
+			    NULL) {
+				bad = 1;
+				break;
+			}
+			m->discs = nv;
+		}
+		d = &m->discs[m->ndiscs++];
+		*d = (struct store_discrepancy){
+			.at = sqlite3_column_int64(st, 5),
+			.scanned_at = sqlite3_column_int64(st, 6),
+		};
+		bad = st_dup(st, 0, &d->item_id) | st_dup(st, 1, &d->kind) |
+		    st_dup(st, 2, &d->resolution) | st_dup(st, 3, &d->reason) |
+		    st_dup(st, 4, &d->by);
 	}
 	sqlite3_reset(st);
-	if (r != SQLITE_DONE)
-		goto fail;
-	/* missing items not yet resolved are discrepancies too, listed
-	 * (unresolved) once the handover is signed */
-	if (!json_is_null(json_object_get(o, "signatories"))) {
-		size_t i;
-		json_t *m;
+	return bad || r != SQLITE_DONE ? STORE_ERROR : STORE_OK;
+}
 
-		json_array_foreach(mis, i, m)
-			if (json_is_null(json_object_get(m, "resolution")))
-				json_array_append_new(dis,
-				    json_pack("{s:O,s:s,s:n,s:n,s:n,s:n}",
-				        "item_id",
-				        json_object_get(m, "item_id"), "kind",
-				        "missing", "resolution", "reason", "by",
-				        "at"));
+enum store_rc
+store_postal_manifest(struct store *s, const char *id, struct store_manifest *m)
+{
+	int r = manifest_read(s, id, m);
+
+	if (r != 1)
+		return r == 0 ? STORE_NOTFOUND : STORE_ERROR;
+	if (manifest_items(s, id, m) != STORE_OK ||
+	    manifest_discs(s, id, m) != STORE_OK) {
+		store_manifest_cleanup(m);
+		return STORE_ERROR;
 	}
-	*rc = STORE_OK;
-	return o;
-fail:
-	json_decref(o);
-	return NULL;
+	return STORE_OK;
 }
 
 static int
@@ -347,7 +362,8 @@ manifest_item_find(struct store *s, const char *mid, const char *item,
 
 static enum store_rc
 postal_receive_tx(struct store *s, const char *mid, const char *item,
-    const char *actor, int64_t now, json_t *out, char *err)
+    const char *actor, int64_t now, struct store_postal_received *out,
+    char *err)
 {
 	sqlite3_stmt *st;
 	struct manifest_item mi;
@@ -357,22 +373,20 @@ postal_receive_tx(struct store *s, const char *mid, const char *item,
 
 	if ((rc = manifest_item_find(s, mid, item, &mi, &r, err)) < 0)
 		return r;
-	json_object_set_new(out, "item_id", json_string(item));
 	if (rc == 1) {
-		json_object_set_new(out, "code", json_string(mi.code));
+		out->on_manifest = true;
+		snprintf(out->code, sizeof out->code, "%s", mi.code);
 		if (mi.accepted_at != 0) {
-			json_object_set_new(out, "result",
-			    json_string("already"));
-			json_object_set_new(out, "accepted_at",
-			    j_time(mi.accepted_at));
+			out->result = STORE_RECEIVED_ALREADY;
+			out->accepted_at = mi.accepted_at;
 			return STORE_OK;
 		}
 		if ((r = postal_accept(s, mi.pid, mi.did, mi.code, mi.status,
 		         mi.proc, item, actor, now, &due, err)) != STORE_OK)
 			return r;
-		json_object_set_new(out, "result", json_string("accepted"));
-		json_object_set_new(out, "accepted_at", j_time(now));
-		json_object_set_new(out, "due_at", j_time(due));
+		out->result = STORE_RECEIVED_ACCEPTED;
+		out->accepted_at = now;
+		out->due_at = due;
 		return STORE_OK;
 	}
 	/* not on this manifest: an unexpected packet, recorded once */
@@ -382,9 +396,8 @@ postal_receive_tx(struct store *s, const char *mid, const char *item,
 	b_text(st, 2, item);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		json_object_set_new(out, "result", json_string("already"));
-		json_object_set_new(out, "accepted_at", json_null());
-		json_object_set_new(out, "scanned_at", j_col_time(st, 3));
+		out->result = STORE_RECEIVED_ALREADY;
+		out->scanned_at = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -399,8 +412,7 @@ postal_receive_tx(struct store *s, const char *mid, const char *item,
 	    st_add_audit(s, now, actor, "postal_unexpected", mid, item) !=
 	        SQLITE_OK)
 		return st_dberr(s, err);
-	json_object_set_new(out, "result", json_string("unexpected"));
-	json_object_set_new(out, "accepted_at", json_null());
+	out->result = STORE_RECEIVED_UNEXPECTED;
 	return STORE_OK;
 }
 
@@ -423,23 +435,21 @@ check_item_arg(const char *item, char *err)
 
 enum store_rc
 store_postal_receive(struct store *s, const char *mid, const char *item,
-    const char *actor, int64_t now, json_t **out, char err[STORE_ERR_MAX])
+    const char *actor, int64_t now, struct store_postal_received *out,
+    char err[STORE_ERR_MAX])
 {
 	enum store_rc rc;
 
-	*out = NULL;
+	memset(out, 0, sizeof *out);
 	if (!check_item_arg(item, err) ||
 	    !st_check_text("actor", actor, 1, ACTOR_MAX, err))
 		return STORE_INVALID;
 	if ((rc = st_begin(s, err)) != STORE_OK)
 		return rc;
-	*out = json_object();
-	rc = postal_receive_tx(s, mid, item, actor, now, *out, err);
+	rc = postal_receive_tx(s, mid, item, actor, now, out, err);
 	rc = st_finish(s, rc, err);
-	if (rc != STORE_OK) {
-		json_decref(*out);
-		*out = NULL;
-	}
+	if (rc != STORE_OK)
+		memset(out, 0, sizeof *out);
 	return rc;
 }
 
@@ -727,32 +737,33 @@ store_postal_delivered(struct store *s, const char *item, bool done_at_handover,
 	return st_finish(s, r, err);
 }
 
-json_t *
-store_postal_returns(struct store *s, int from_day, int to_day)
+enum store_rc
+store_postal_returns(struct store *s, int from_day, int to_day,
+    store_postal_return_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = st_pq(s, PQ_RETURNS);
-	json_t *arr;
+	struct store_postal_return_row r;
 	int rc;
 
 	if (st == NULL)
-		return NULL;
+		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cal_instant(from_day, 0));
 	sqlite3_bind_int64(st, 2, cal_instant(to_day + 1, 0));
-	arr = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr,
-		    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:i}", "code",
-		        j_col_text(st, 0), "item_id", j_col_text(st, 1),
-		        "procedure_code", j_col_text(st, 2), "handed_at",
-		        j_col_time(st, 3), "delivered_at", j_col_time(st, 4),
-		        "handed_by", j_col_text(st, 5), "status",
-		        sqlite3_column_int(st, 6)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return NULL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = (struct store_postal_return_row){ .code = c_text(st, 0),
+			.item_id = c_text(st, 1),
+			.procedure_code = c_text(st, 2),
+			.handed_at = sqlite3_column_int64(st, 3),
+			.delivered_at = sqlite3_column_int64(st, 4),
+			.handed_by = c_text(st, 5),
+			.status = sqlite3_column_int(st, 6) };
+		if (fn(arg, &r) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
-	return arr;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
 enum store_rc
@@ -778,41 +789,32 @@ store_procedure_documents(struct store *s, const char *code, char **documents)
 	return STORE_OK;
 }
 
-json_t *
-store_postal_manifest_docs(struct store *s, const char *id, enum store_rc *rc)
+enum store_rc
+store_postal_manifest_docs(struct store *s, const char *id,
+    store_manifest_doc_fn *fn, void *arg)
 {
+	struct store_manifest_doc d;
 	sqlite3_stmt *st;
-	json_t *arr;
 	int r;
 
-	*rc = STORE_ERROR;
-	if ((r = manifest_exists(s, id, NULL, NULL, NULL, 0)) != 1) {
-		*rc = r == 0 ? STORE_NOTFOUND : STORE_ERROR;
-		return NULL;
-	}
+	if ((r = manifest_exists(s, id, NULL, NULL, NULL, 0)) != 1)
+		return r == 0 ? STORE_NOTFOUND : STORE_ERROR;
 	if ((st = st_pq(s, PQ_DOCS_OF)) == NULL)
-		return NULL;
+		return STORE_ERROR;
 	b_text(st, 1, id);
-	arr = json_array();
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		char code[160];
-
-		/* the printed row names the dossier and its S10 item */
-		snprintf(code, sizeof code, "%s / %s", c_str(st, 0),
-		    c_str(st, 6));
-		json_array_append_new(arr,
-		    json_pack("{s:s,s:o,s:o,s:o,s:i,s:I,s:o}", "code", code,
-		        "procedure_name", j_col_text(st, 1), "owner_name",
-		        j_col_text(st, 2), "address", j_col_text(st, 3),
-		        "delivery", sqlite3_column_int(st, 4), "fee",
-		        (json_int_t)sqlite3_column_int64(st, 5), "item_id",
-		        j_col_text(st, 6)));
+		d = (struct store_manifest_doc){ .code = c_str(st, 0),
+			.procedure_name = c_text(st, 1),
+			.owner_name = c_text(st, 2),
+			.address = c_text(st, 3),
+			.delivery = sqlite3_column_int(st, 4),
+			.fee = sqlite3_column_int64(st, 5),
+			.item_id = c_text(st, 6) };
+		if (fn(arg, &d) != 0) {
+			r = SQLITE_DONE;
+			break;
+		}
 	}
 	sqlite3_reset(st);
-	if (r != SQLITE_DONE) {
-		json_decref(arr);
-		return NULL;
-	}
-	*rc = STORE_OK;
-	return arr;
+	return r == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }

@@ -545,82 +545,93 @@ fail:
 	return STORE_ERROR;
 }
 
-json_t *
+enum store_rc
 store_postal_item(struct store *s, const char *item, int64_t now,
-    enum store_rc *rc)
+    struct store_postal_item *o)
 {
 	sqlite3_stmt *st = st_pq(s, PQ_ITEM_GET);
-	json_t *o, *docs;
 	const char *sv;
-	int r;
+	int r, bad;
 
-	*rc = STORE_ERROR;
+	memset(o, 0, sizeof *o);
 	if (st == NULL)
-		return NULL;
+		return STORE_ERROR;
 	b_text(st, 1, item);
 	sqlite3_bind_int64(st, 2, now - STORE_POSTAL_WINDOW_S);
 	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		*rc = r == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-		return NULL;
+		return r == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
 	}
-	docs = json_loads(c_str(st, 8), 0, NULL);
 	sv = c_str(st, 11);
-	o = json_object();
-	json_object_set_new(o, "item_id", j_col_text(st, 1));
-	json_object_set_new(o, "code", j_col_text(st, 2));
-	json_object_set_new(o, "token", j_col_text(st, 3));
-	json_object_set_new(o, "due_at", j_col_time(st, 4));
-	json_object_set_new(o, "manifest_id", j_col_text(st, 5));
-	json_object_set_new(o, "state",
-	    json_string(postal_state(sqlite3_column_int64(st, 6), c_text(st, 5),
-	        c_text(st, 27), sqlite3_column_int64(st, 28))));
-	json_object_set_new(o, "accepted_at", j_col_time(st, 6));
-	json_object_set_new(o, "accepted_by", j_col_text(st, 7));
-	json_object_set_new(o, "applicant",
-	    json_pack("{s:o,s:o,s:o,s:o}", "name", j_col_text(st, 20),
-	        "address", j_col_text(st, 21), "phone", j_col_text(st, 22),
-	        "id_number", j_col_text(st, 23)));
-	json_object_set_new(o, "procedure_code", j_col_text(st, 24));
-	json_object_set_new(o, "agency_code", j_col_text(st, 25));
-	json_object_set_new(o, "documents", docs ? docs : json_array());
-	json_object_set_new(o, "fees_vnd",
-	    json_integer(sqlite3_column_int64(st, 9)));
-	json_object_set_new(o, "fee_receipt_no", j_col_text(st, 10));
-	json_object_set_new(o, "service",
-	    json_string(strcmp(sv, "SEND") == 0 ? "send"
-	            : strcmp(sv, "RETURN") == 0 ? "return"
-	                                        : "both"));
-	json_object_set_new(o, "return_address", j_col_text(st, 12));
-	json_object_set_new(o, "seal_intact",
-	    json_boolean(sqlite3_column_int(st, 13)));
-	json_object_set_new(o, "posted_at", j_col_time(st, 14));
-	json_object_set_new(o, "clerk", j_col_text(st, 15));
-	json_object_set_new(o, "station", j_col_text(st, 16));
-	json_object_set_new(o, "s10_verdict", j_col_text(st, 17));
-	json_object_set_new(o, "override_reason", j_col_text(st, 18));
-	json_object_set_new(o, "flagged",
-	    json_boolean(sqlite3_column_int(st, 19)));
-	json_object_set_new(o, "status",
-	    json_integer(sqlite3_column_int(st, 26)));
-	json_object_set_new(o, "registered_at", j_col_time(st, 29));
+	o->due_at = sqlite3_column_int64(st, 4);
+	o->state = postal_state(sqlite3_column_int64(st, 6), c_text(st, 5),
+	    c_text(st, 27), sqlite3_column_int64(st, 28));
+	o->accepted_at = sqlite3_column_int64(st, 6);
+	o->fees_vnd = sqlite3_column_int64(st, 9);
+	o->service = strcmp(sv, "SEND") == 0 ? STORE_POSTAL_SEND
+	    : strcmp(sv, "RETURN") == 0      ? STORE_POSTAL_RETURN
+	                                     : STORE_POSTAL_BOTH;
+	o->seal_intact = sqlite3_column_int(st, 13) != 0;
+	o->posted_at = sqlite3_column_int64(st, 14);
+	o->flagged = sqlite3_column_int(st, 19) != 0;
+	o->status = sqlite3_column_int(st, 26);
+	o->registered_at = sqlite3_column_int64(st, 29);
+	bad = st_dup(st, 1, &o->item_id) | st_dup(st, 2, &o->code) |
+	    st_dup(st, 3, &o->token) | st_dup(st, 5, &o->manifest_id) |
+	    st_dup(st, 7, &o->accepted_by) | st_dup(st, 20, &o->name) |
+	    st_dup(st, 21, &o->address) | st_dup(st, 22, &o->phone) |
+	    st_dup(st, 23, &o->id_number) | st_dup(st, 24, &o->procedure_code) |
+	    st_dup(st, 25, &o->agency_code) | st_dup(st, 8, &o->documents) |
+	    st_dup(st, 10, &o->fee_receipt_no) |
+	    st_dup(st, 12, &o->return_address) | st_dup(st, 15, &o->clerk) |
+	    st_dup(st, 16, &o->station) | st_dup(st, 17, &o->s10_verdict) |
+	    st_dup(st, 18, &o->override_reason);
 	sqlite3_reset(st);
-	*rc = STORE_OK;
-	return o;
+	if (bad) {
+		store_postal_item_cleanup(o);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+void
+store_postal_item_cleanup(struct store_postal_item *o)
+{
+	if (o == NULL)
+		return;
+	free(o->item_id);
+	free(o->code);
+	free(o->token);
+	free(o->manifest_id);
+	free(o->accepted_by);
+	free(o->name);
+	free(o->address);
+	free(o->phone);
+	free(o->id_number);
+	free(o->procedure_code);
+	free(o->agency_code);
+	free(o->documents);
+	free(o->fee_receipt_no);
+	free(o->return_address);
+	free(o->clerk);
+	free(o->station);
+	free(o->s10_verdict);
+	free(o->override_reason);
+	memset(o, 0, sizeof *o);
 }
 
 static enum store_rc
 postal_close_tx(struct store *s, const char *station, const char *actor,
-    int64_t now, bool queue_print, int64_t max_pending, json_t *out, char *err)
+    int64_t now, bool queue_print, int64_t max_pending,
+    struct store_postal_closed *out, char *err)
 {
 	char id[MANIFEST_ID_LEN + 1];
 	sqlite3_stmt *st, *ins;
-	json_t *items = json_array();
 	int64_t fees = 0, pos = 0, seq, job = 0;
 	int day = cal_local_day(now), y, m, d, rc;
 	enum store_rc r;
-
-	json_object_set_new(out, "items", items);
+	size_t cap = 0;
+	char **nv;
 	if ((st = st_pq(s, PQ_MANIFEST_SEQ)) == NULL)
 		return st_dberr(s, err);
 	sqlite3_bind_int(st, 1, day);
@@ -659,7 +670,22 @@ postal_close_tx(struct store *s, const char *station, const char *actor,
 			sqlite3_reset(st);
 			return st_dberr(s, err);
 		}
-		json_array_append_new(items, json_string(c_str(st, 1)));
+		if (out->nitems == cap) {
+			cap = cap != 0 ? 2 * cap : 16;
+			if ((nv = reallocarray(out->items, cap, sizeof *nv)) ==
+			    NULL) {
+				sqlite3_reset(st);
+				st_err(err, "manifest: out of memory");
+				return STORE_ERROR;
+			}
+			out->items = nv;
+		}
+		if ((out->items[out->nitems] = strdup(c_str(st, 1))) == NULL) {
+			sqlite3_reset(st);
+			st_err(err, "manifest: out of memory");
+			return STORE_ERROR;
+		}
+		out->nitems++;
 		fees += sqlite3_column_int64(st, 2);
 	}
 	sqlite3_reset(st);
@@ -684,34 +710,44 @@ postal_close_tx(struct store *s, const char *station, const char *actor,
 	    (r = postal_print(s, "manifest", id, actor, now, max_pending, &job,
 	         err)) != STORE_OK)
 		return r;
-	json_object_set_new(out, "manifest_id", json_string(id));
-	json_object_set_new(out, "count", json_integer(pos));
-	json_object_set_new(out, "fees_vnd", json_integer(fees));
-	json_object_set_new(out, "print_job",
-	    job ? json_integer(job) : json_null());
+	snprintf(out->manifest_id, sizeof out->manifest_id, "%s", id);
+	out->count = pos;
+	out->fees_vnd = fees;
+	out->print_job = job;
 	return STORE_OK;
 }
 
 enum store_rc
 store_postal_close(struct store *s, const char *station, const char *actor,
-    int64_t now, bool queue_print, int64_t max_pending, json_t **out,
-    char err[STORE_ERR_MAX])
+    int64_t now, bool queue_print, int64_t max_pending,
+    struct store_postal_closed *out, char err[STORE_ERR_MAX])
 {
 	enum store_rc rc;
 
-	*out = NULL;
+	memset(out, 0, sizeof *out);
 	if (!st_check_text("station", station, 0, 64, err) ||
 	    !st_check_text("actor", actor, 1, ACTOR_MAX, err))
 		return STORE_INVALID;
 	if ((rc = st_begin(s, err)) != STORE_OK)
 		return rc;
-	*out = json_object();
 	rc = postal_close_tx(s, station, actor, now, queue_print, max_pending,
-	    *out, err);
+	    out, err);
 	rc = st_finish(s, rc, err);
-	if (rc != STORE_OK) {
-		json_decref(*out);
-		*out = NULL;
-	}
+	if (rc != STORE_OK)
+		store_postal_closed_cleanup(out);
 	return rc;
 }
+
+void
+store_postal_closed_cleanup(struct store_postal_closed *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->nitems; i++)
+		free(c->items[i]);
+	free(c->items);
+	memset(c, 0, sizeof *c);
+}
+
+_Static_assert(MANIFEST_ID_LEN <= STORE_MANIFEST_ID_MAX,
+    "raise STORE_MANIFEST_ID_MAX");

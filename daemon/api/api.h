@@ -4,6 +4,8 @@
  * staff calls. Loop thread only. */
 #ifndef API_H
 #define API_H
+#include <jansson.h>
+
 #include "config.h"
 #include "http/http.h"
 #include "core/ratelimit.h"

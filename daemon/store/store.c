@@ -4,11 +4,10 @@
  * (SQLITE_PREPARE_PERSISTENT) and reused; each use resets it first and
  * resets it again when done, so no statement keeps a read snapshot open
  * between calls (that would stall WAL checkpoints). */
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <inttypes.h>
 #include <time.h>
 
 #include <sodium.h>

@@ -1,21 +1,24 @@
 /* store.h: the local SQLite store, the one public facade of daemon/store/
  * (store.c and one store_*.c per concern; only they include sqlite3.h,
- * through the private store_int.h). One struct store is one connection: the
- * daemon opens one read-write store on the loop thread. Not thread-safe; every
- * call may block on disk I/O for as long as a commit takes (synchronous=FULL)
- * but never on the network.
+ * through the private store_int.h). One struct store is one connection:
+ * the daemon opens one read-write store on the loop thread. Not
+ * thread-safe; every call may block on disk I/O for as long as a commit
+ * takes (synchronous=FULL) but never on the network.
  *
  * Every write that changes a dossier writes its dossier_events row, its
  * audit_log row (staff writes) and its outbox row in the same transaction.
- * Read results that are documents come back as jansson objects: the caller
- * owns the returned json_t (json_decref). */
+ *
+ * The store persists; it does not shape replies. Reads fill plain structs
+ * (caller-owned, freed by their _cleanup) or pass rows to a callback
+ * (borrowed for the call); the module that replies builds the JSON
+ * (daemon/api/dossier_json.c, postal/postal_json.c, ...). JSON the store
+ * keeps as data (a procedure's document list, an event's detail) comes
+ * back as its stored text. */
 #ifndef STORE_H
 #define STORE_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <jansson.h>
 
 #include "core/calendar.h"
 #include "core/dcode.h"

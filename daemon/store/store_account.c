@@ -1,17 +1,10 @@
 /* store_account.c: accounts, sessions, API tokens, the audit log and the
  * /metrics counters. */
-#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
-#include "core/status.h"
-#include "core/textfold.h"
-#include "kiosk/kiosk.h"
-#include "postal/manifest.h"
-#include "postal/postid.h"
 #include "store/store_int.h"
 
 /* ---- audit and stats ---- */

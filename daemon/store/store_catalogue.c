@@ -1,17 +1,12 @@
 /* store_catalogue.c: agencies, procedures and the holiday table (see store.h,
  * "Catalogue" and "Holidays"). */
-#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 
-#include <sodium.h>
-
-#include "core/status.h"
 #include "core/textfold.h"
-#include "kiosk/kiosk.h"
-#include "postal/manifest.h"
-#include "postal/postid.h"
 #include "store/store_int.h"
 
 /* ---- catalogue ---- */

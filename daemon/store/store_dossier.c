@@ -1,17 +1,13 @@
 /* store_dossier.c: a dossier's life: counter intake, status changes, supplement
  * and apology, the staff view and the kiosk lookup by token. */
-#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sodium.h>
+#include <jansson.h>
 
 #include "core/status.h"
 #include "core/textfold.h"
-#include "kiosk/kiosk.h"
-#include "postal/manifest.h"
-#include "postal/postid.h"
 #include "store/store_int.h"
 
 /* ---- intake ---- */
@@ -337,7 +333,8 @@ detail_json(const char *key, const char *value)
 	if (value == NULL || *value == '\0')
 		return NULL;
 	o = json_object();
-	json_object_set_new(o, key, j_text(value));
+	json_object_set_new(o, key,
+	    value != NULL ? json_string(value) : json_null());
 	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return text;

@@ -1,17 +1,12 @@
 /* store_import.c: the batched import of dossier records (see store.h,
  * "Import"). */
-#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "core/status.h"
 #include "core/textfold.h"
-#include "kiosk/kiosk.h"
-#include "postal/manifest.h"
-#include "postal/postid.h"
 #include "store/store_int.h"
 
 static void

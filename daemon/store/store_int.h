@@ -21,7 +21,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <jansson.h>
 #include <sqlite3.h>
 
 #include "core/calendar.h"
@@ -308,37 +307,6 @@ c_str(sqlite3_stmt *st, int i)
 	const char *v = c_text(st, i);
 
 	return v != NULL ? v : "";
-}
-
-static inline json_t *
-j_text(const char *v)
-{
-	json_t *j = v != NULL ? json_string(v) : NULL;
-
-	return j != NULL ? j : json_null();
-}
-
-static inline json_t *
-j_col_text(sqlite3_stmt *st, int i)
-{
-	return j_text(c_text(st, i));
-}
-
-static inline json_t *
-j_time(int64_t t)
-{
-	char buf[32];
-
-	if (t == 0)
-		return json_null();
-	cal_format_iso(t, buf);
-	return json_string(buf);
-}
-
-static inline json_t *
-j_col_time(sqlite3_stmt *st, int i)
-{
-	return j_time(sqlite3_column_int64(st, i));
 }
 
 /* Checks an optional (min 0) or required (min 1) text field. */

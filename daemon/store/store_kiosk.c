@@ -1,17 +1,14 @@
 /* store_kiosk.c: the kiosk's lookup by code and digits, ratings and public
  * catalogue (docs/kiosk.md). */
-#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <sodium.h>
 
 #include "core/status.h"
 #include "core/textfold.h"
 #include "kiosk/kiosk.h"
-#include "postal/manifest.h"
-#include "postal/postid.h"
 #include "store/store_int.h"
 
 /* ---- kiosk (docs/kiosk.md) ----

@@ -1,15 +1,11 @@
 /* store_manifest.c: the office side of postal: manifests, reconciliation
  * (receive, resolve, sign) and returns by post. */
-#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "core/status.h"
-#include "core/textfold.h"
-#include "kiosk/kiosk.h"
 #include "postal/manifest.h"
 #include "postal/postid.h"
 #include "store/store_int.h"

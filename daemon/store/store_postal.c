@@ -1,16 +1,13 @@
 /* store_postal.c: postal registration, the items and closing a batch into a
  * manifest (docs/api.md "Postal"). */
-#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sodium.h>
+#include <jansson.h>
 
 #include "core/status.h"
 #include "core/textfold.h"
-#include "kiosk/kiosk.h"
-#include "postal/manifest.h"
 #include "postal/postid.h"
 #include "store/store_int.h"
 

@@ -1,16 +1,9 @@
 /* store_print.c: the durable print queue (daemon/printer/printer.c). */
-#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
-#include "core/status.h"
-#include "core/textfold.h"
-#include "kiosk/kiosk.h"
-#include "postal/manifest.h"
-#include "postal/postid.h"
 #include "store/store_int.h"
 
 /* ---- the print queue (migration 6) ---------------------------------- */

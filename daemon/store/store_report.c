@@ -1,16 +1,10 @@
 /* store_report.c: the period reports and their drill-down (docs/reports.md). */
-#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "core/status.h"
-#include "core/textfold.h"
-#include "kiosk/kiosk.h"
-#include "postal/manifest.h"
-#include "postal/postid.h"
 #include "store/store_int.h"
 
 /* ---- reports ----

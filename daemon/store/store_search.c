@@ -1,17 +1,12 @@
 /* store_search.c: staff search by code, name and received day, and the intake
  * counts by channel. */
-#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "core/status.h"
 #include "core/textfold.h"
-#include "kiosk/kiosk.h"
-#include "postal/manifest.h"
-#include "postal/postid.h"
 #include "store/store_int.h"
 
 /* ---- search ---- */

@@ -1,17 +1,13 @@
 /* store_sync.c: the outbox the sync module sends upstream and the changes it
  * pulls (docs/sync.md). */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <inttypes.h>
 
 #include <sodium.h>
 
 #include "core/status.h"
-#include "core/textfold.h"
-#include "kiosk/kiosk.h"
-#include "postal/manifest.h"
-#include "postal/postid.h"
 #include "store/store_int.h"
 
 /* ---- upstream sync ---- */

@@ -1,9 +1,9 @@
-/* store.h: the local SQLite store, the one public facade of daemon/store/
- * (store.c and one store_*.c per concern; only they include sqlite3.h,
- * through the private store_int.h). One struct store is one connection:
- * the daemon opens one read-write store on the loop thread. Not
- * thread-safe; every call may block on disk I/O for as long as a commit
- * takes (synchronous=FULL) but never on the network.
+/* store.h: the local SQLite store, the one public facade of store.c and
+ * the store_*.c files beside it, one per concern, which share the private
+ * store_int.h. Only the files of daemon/store include sqlite3.h. One struct
+ * store is one connection: the daemon opens one read-write store on the loop
+ * thread. Not thread-safe; every call may block on disk I/O for as long as a
+ * commit takes (synchronous=FULL) but never on the network.
  *
  * Every write that changes a dossier writes its dossier_events row, its
  * audit_log row (staff writes) and its outbox row in the same transaction.

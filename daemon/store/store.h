@@ -38,6 +38,8 @@ enum store_rc {
 
 #define STORE_ERR_MAX 256 /* size of every err buffer below */
 
+/* ---- open, office rules (store.c) ---- */
+
 /* Opens (creating) the database at path, applies migrations up to the
  * current schema (PRAGMA user_version), sets WAL, foreign keys, FULL
  * synchronous and the busy timeout. NULL with a message in err on error. */
@@ -54,7 +56,8 @@ void store_set_office(struct store *, int open_min, int close_min,
  * store_set_office. */
 const struct calendar *store_calendar(struct store *);
 
-/* Catalogue. */
+/* ---- catalogue (store_catalogue.c) ---- */
+
 struct store_procedure {
 	const char *code, *name, *field;
 	int days;              /* statutory working days, >= 1 */
@@ -81,6 +84,9 @@ typedef int store_procedure_fn(void *arg, const struct store_procedure_row *);
  * the read fails. */
 enum store_rc store_procedures(struct store *, const char *q,
     store_procedure_fn *fn, void *arg);
+
+/* ---- dossiers: intake, status, staff view, kiosk lookup
+ * (store_dossier.c) ---- */
 
 /* Counter-staff intake (channel in person unless set). Strings are
  * borrowed for the call; NULL means absent. */
@@ -193,6 +199,8 @@ enum store_rc store_lookup_token(struct store *, const char *token,
 enum store_rc store_token(struct store *, const char *code,
     char token[TOKEN_LEN + 1]);
 
+/* ---- search and counts (store_search.c) ---- */
+
 /* Search: any of code (exact, normalised), received day range [from_day,
  * to_day] (-1 = open), name (folded; prefix of the full name or of any
  * later word). Fills out with summaries, newest first, at most limit.
@@ -229,6 +237,8 @@ struct store_counts {
 enum store_rc store_counts(struct store *, int from_day, int to_day,
     struct store_counts *out);
 
+/* ---- import (store_import.c) ---- */
+
 /* Import. begin/commit bracket a batch (one transaction). Each record is
  * checked whole before its first write, so a bad record (STORE_INVALID)
  * writes nothing and the rest go on. A write that fails after that
@@ -241,6 +251,8 @@ enum store_rc store_import_rec(struct store *, const struct import_rec *,
     const char *actor, enum import_outcome *, char err[STORE_ERR_MAX]);
 enum store_rc store_import_commit(struct store *, char err[STORE_ERR_MAX]);
 void store_import_rollback(struct store *);
+
+/* ---- holidays (store_catalogue.c) ---- */
 
 /* Holidays: replaces the rows of every year present in the list, in one
  * transaction, then rebuilds the calendar. */
@@ -260,6 +272,8 @@ enum store_rc store_holidays(struct store *, int year, store_holiday_fn *fn,
 /* "holiday", "day_off", "make_up" (enum cal_kind); NULL if bad. */
 const char *store_holiday_kind_name(int kind);
 
+/* ---- audit and metrics (store_account.c) ---- */
+
 /* Audit of a staff action that is not a dossier write (e.g. a config
  * reload): actor, action, object, detail (no personal data). */
 enum store_rc store_audit(struct store *, const char *actor, const char *action,
@@ -271,7 +285,7 @@ struct store_stats {
 };
 enum store_rc store_stats(struct store *, struct store_stats *);
 
-/* ---- kiosk (docs/kiosk.md) ---- */
+/* ---- kiosk (store_kiosk.c; docs/kiosk.md) ---- */
 enum store_factor { STORE_FACTOR_ID, STORE_FACTOR_PHONE };
 /* The kiosk view of a canonical code, only when digits (4 ASCII digits,
  * borrowed) are the last 4 digits of the owner's ID number or phone, as
@@ -301,7 +315,7 @@ enum store_rc store_procedure_counter(struct store *, const char *code,
  * khai sinh"). STORE_ERROR on a failed read. */
 enum store_rc store_kiosk_procedures(struct store *, const char *q, int limit,
     store_procedure_fn *fn, void *arg);
-/* ---- reports (docs/reports.md has every definition) ----
+/* ---- reports (store_report.c; docs/reports.md has every definition) ----
  *
  * One report reads the dossiers that matter to [from_day, to_day]: those
  * received in it, those received before it and still open at its start,
@@ -371,7 +385,8 @@ enum store_rc store_report_plan(struct store *, const struct store_report_q *,
  * leftover hundredths go to the largest remainders. n <= 8. */
 void store_shares(const int64_t *counts, size_t n, int64_t total, int *out);
 
-/* ---- upstream sync (daemon/sync/sync.c; docs/sync.md) ---- */
+/* ---- upstream sync (store_sync.c for daemon/sync/sync.c; docs/sync.md)
+ * ---- */
 
 /* An integer column that is NULL (none), where 0 is a value. */
 #define STORE_NULL INT64_MIN
@@ -459,6 +474,8 @@ typedef void store_sync_code_fn(void *arg, const char *code, int channel);
 enum store_rc store_sync_codes(struct store *, int from_day, int to_day,
     store_sync_code_fn *fn, void *arg);
 
+/* ---- the print queue (store_print.c) ---- */
+
 /* The durable print queue (daemon/printer/printer.c). A job names a document
  * (kind: receipt, slip, manifest, test; ref: the dossier code or the
  * manifest day) and moves queued -> printing -> done | failed; a job cut
@@ -498,7 +515,8 @@ typedef int store_print_job_fn(void *arg, const struct store_print_job *);
 enum store_rc store_print_jobs(struct store *, int limit,
     store_print_job_fn *fn, void *arg);
 
-/* ---- accounts, sessions, API tokens (daemon/auth/auth.c; docs/security.md)
+/* ---- accounts, sessions, API tokens (store_account.c for
+ * daemon/auth/auth.c; docs/security.md)
  *
  * Roles are stored by name: "kiosk", "postal_clerk", "office_staff",
  * "admin" (daemon/core/actor.h). Session ids and tokens are never stored, only
@@ -581,7 +599,8 @@ struct store_audit_row {
 typedef int store_audit_fn(void *arg, const struct store_audit_row *);
 enum store_rc store_audit_list(struct store *, int64_t from, int64_t to,
     int limit, store_audit_fn *fn, void *arg);
-/* ---- postal intake (docs/api.md "Postal"; docs/domain.md) ----
+/* ---- postal intake (store_postal.c, store_manifest.c; docs/api.md
+ * "Postal"; docs/domain.md) ----
  *
  * A post office clerk registers a mailed dossier (an S10 item): one
  * transaction makes the dossier (channel 3, status 1: submitted, no due

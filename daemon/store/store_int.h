@@ -151,6 +151,7 @@ struct store {
 	sqlite3_stmt *pst[PQ_MAX]; /* owned; postal statements, on first use */
 };
 
+/* A dossier_events row to write (st_add_event); strings borrowed. */
 struct event {
 	int64_t dossier_id, at;
 	const char *kind;
@@ -159,6 +160,7 @@ struct event {
 	const char *actor, *reason, *detail;
 };
 
+/* The postal statements (pst[]; their text is in store_postal.c). */
 enum pq {
 	PQ_ITEM_FIND,
 	PQ_ITEM_INSERT,
@@ -217,6 +219,7 @@ int64_t st_wall_now(void);
 sqlite3_stmt *st_q(struct store *s, enum qid id);
 /* Steps a statement that returns no row and resets it. */
 int st_run(struct store *s, enum qid id);
+/* Checks an optional (min 0) or required (min 1) text field. */
 bool st_check_text(const char *field, const char *v, size_t min, size_t max,
     char *err);
 enum store_rc st_begin(struct store *s, char *err);
@@ -245,19 +248,27 @@ int st_add_token(struct store *s, int64_t dossier_id, int64_t at,
  * (store_catalogue.c) */
 void st_procedure_row(sqlite3_stmt *st, const int col[6],
     struct store_procedure_row *r);
+/* ---- shared by the concerns (the file that defines each) ---- */
+
+/* An intake's fields checked before any write. (store_dossier.c) */
 bool st_check_intake(const struct store_intake *in, char *err);
-/* Everything between BEGIN and COMMIT; the caller rolls back on error. */
+/* Everything between BEGIN and COMMIT; the caller rolls back on error.
+ * (store_dossier.c, also for postal registration) */
 enum store_rc st_intake_tx(struct store *s, const struct store_intake *in,
     const char *name, const char *fold, struct store_intake_result *res,
     char *err);
+/* The state of dossier code; STORE_NOTFOUND with err. (store_dossier.c) */
 enum store_rc st_load_state(struct store *s, const char *code,
     struct dstate *ds, char *err);
+/* Writes a dossier's status, due date (0: none) and supplement count
+ * increment. (store_dossier.c) */
 enum store_rc st_update_due(struct store *s, const struct dstate *ds,
     int status, int64_t due, int supp_inc, int64_t now, char *err);
+/* A status change inside the caller's transaction. (store_dossier.c) */
 enum store_rc st_set_status_tx(struct store *s, const char *code, int to,
     const char *reason, const char *actor, int64_t now, char *err);
 /* The postal statement id, reset with its parameters cleared; NULL when
- * it cannot be prepared (sqlite3_errmsg says why). */
+ * it cannot be prepared (sqlite3_errmsg says why). (store_postal.c) */
 sqlite3_stmt *st_pq(struct store *s, enum pq id);
 /* Steps a statement that returns no row and resets it. */
 int st_prun(sqlite3_stmt *st);
@@ -267,6 +278,9 @@ int st_postal_item_of(struct store *s, int64_t dossier_id, char **out);
 /* A copy of the text column i into *out (caller-owned; NULL for SQL
  * NULL). -1 when out of memory. */
 int st_dup(sqlite3_stmt *st, int i, char **out);
+
+/* ---- bind and column helpers ---- */
+
 /* Text bound without a copy: the caller keeps it alive until the step. */
 static inline void
 b_text(sqlite3_stmt *st, int i, const char *v)
@@ -308,7 +322,5 @@ c_str(sqlite3_stmt *st, int i)
 
 	return v != NULL ? v : "";
 }
-
-/* Checks an optional (min 0) or required (min 1) text field. */
 
 #endif

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "postal/api_postal.h"
+#include "postal/postal_json.h"
 #include "core/calendar.h"
 #include "core/dcode.h"
 #include "lib/log.h"
@@ -191,7 +192,7 @@ route_item(struct ctx *c, const char *text)
 
 	if (item_arg(c, text, id) == -1)
 		return;
-	if ((o = store_postal_item(c->store, id, now_s(), &rc)) == NULL) {
+	if ((o = postal_json_item(c->store, id, now_s(), &rc)) == NULL) {
 		if (rc == STORE_NOTFOUND)
 			reply_error(c->r, 404, "item_id",
 			    "this item is not registered");
@@ -271,7 +272,7 @@ registered(struct ctx *c)
 	if (json_is_string(v) &&
 	    s10_parse(json_string_value(v), json_string_length(v), &s) !=
 	        S10_BAD_FORMAT)
-		o = store_postal_item(c->store, s.id, now_s(), &rc);
+		o = postal_json_item(c->store, s.id, now_s(), &rc);
 	json_decref(root);
 	return o;
 }
@@ -312,7 +313,7 @@ route_register(struct ctx *c)
 		return;
 	}
 	if (!res.created) { /* a second scan: the existing registration */
-		o = store_postal_item(c->store, pr.reg.item_id, now_s(), &rc);
+		o = postal_json_item(c->store, pr.reg.item_id, now_s(), &rc);
 		postalreg_cleanup(&pr);
 		if (o == NULL) {
 			reply_error(c->r, 500, NULL,
@@ -498,7 +499,7 @@ route_close(struct ctx *c)
 			return;
 		}
 	}
-	rc = store_postal_close(c->store, station, c->actor->name, now_s(),
+	rc = postal_json_close(c->store, station, c->actor->name, now_s(),
 	    printing_on(c),
 	    c->printer ? printer_queue_max(c->printer) : 1000000, &out, err);
 	json_decref(b);
@@ -517,7 +518,7 @@ route_close(struct ctx *c)
 static void
 reply_manifests(struct ctx *c)
 {
-	json_t *o = store_postal_manifests(c->store, MANIFESTS_LISTED);
+	json_t *o = postal_json_manifests(c->store, MANIFESTS_LISTED);
 
 	if (o == NULL)
 		reply_error(c->r, 500, NULL, "the store cannot be read");
@@ -529,7 +530,7 @@ static void
 reply_manifest(struct ctx *c, const char *id, int status)
 {
 	enum store_rc rc;
-	json_t *o = store_postal_manifest(c->store, id, &rc);
+	json_t *o = postal_json_manifest(c->store, id, &rc);
 	json_t *arr, *mis;
 
 	if (o == NULL) {
@@ -573,7 +574,7 @@ route_receive(struct ctx *c, const char *mid)
 		return;
 	}
 	json_decref(b);
-	rc = store_postal_receive(c->store, mid, id, c->actor->name, now_s(),
+	rc = postal_json_receive(c->store, mid, id, c->actor->name, now_s(),
 	    &out, err);
 	if (rc != STORE_OK) {
 		reply_store(c->r, rc, err);
@@ -730,7 +731,7 @@ route_returns(struct ctx *c)
 		reply_error(c->r, 422, "format", "must be csv or json");
 		return;
 	}
-	if ((arr = store_postal_returns(c->store, fd, td)) == NULL) {
+	if ((arr = postal_json_returns(c->store, fd, td)) == NULL) {
 		reply_error(c->r, 500, NULL, "the store cannot be read");
 		return;
 	}
@@ -784,7 +785,7 @@ route_checklist(struct ctx *c, const char *path)
 	}
 	memcpy(code, path + 19, n);
 	code[n] = '\0';
-	if ((o = store_procedure_checklist(c->store, code, &rc)) == NULL) {
+	if ((o = postal_json_checklist(c->store, code, &rc)) == NULL) {
 		reply_error(c->r, rc == STORE_NOTFOUND ? 404 : 500, "code",
 		    rc == STORE_NOTFOUND ? "no such procedure"
 		                         : "the store cannot be read");

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "http/route.h"
 
 /* Counters for /metrics, owned by main.c (route_ctx.counters). */

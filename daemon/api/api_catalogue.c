@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "api/catalogue_json.h"
 #include "core/textfold.h"
 #include "http/reply.h"
 #include "lib/lines.h"
@@ -121,7 +122,7 @@ route_procedures_get(const struct route_ctx *a, const struct http_request *hr,
 		reply_error(r, 400, "q", "must be text of at most 200 bytes");
 		return;
 	}
-	if ((j = store_procedures(a->store, q)) == NULL) {
+	if ((j = catalogue_json_procedures(a->store, q)) == NULL) {
 		reply_error(r, 500, "", "cannot read the catalogue");
 		return;
 	}

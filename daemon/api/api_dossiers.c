@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "api/dossier_json.h"
 #include "core/calendar.h"
 #include "core/status.h"
 #include "core/textfold.h"
@@ -246,7 +247,7 @@ route_search(const struct route_ctx *a, const struct http_request *hr,
 		reply_error(r, 400, "to", "is before from");
 		return;
 	}
-	if ((res = store_search(a->store, &q, api_now(), err)) == NULL) {
+	if ((res = dossier_json_search(a->store, &q, api_now(), err)) == NULL) {
 		api_reply_store(r, STORE_INVALID, err);
 		return;
 	}
@@ -271,7 +272,7 @@ route_counts(const struct route_ctx *a, const struct http_request *hr,
 		reply_error(r, 400, "to", "the period is longer than 10 years");
 		return;
 	}
-	if ((j = store_counts(a->store, from, to)) == NULL) {
+	if ((j = dossier_json_counts(a->store, from, to)) == NULL) {
 		reply_error(r, 500, "", "counting failed");
 		return;
 	}

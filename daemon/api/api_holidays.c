@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "api/api_int.h"
+#include "api/catalogue_json.h"
 #include "core/calendar.h"
 #include "http/reply.h"
 #include "lib/lines.h"
@@ -105,7 +106,7 @@ route_holidays_get(const struct route_ctx *a, const struct http_request *hr,
 		reply_error(r, 400, "year", "must be a year from 1970 to 2199");
 		return;
 	}
-	if ((j = store_holidays(a->store, (int)year)) == NULL) {
+	if ((j = catalogue_json_holidays(a->store, (int)year)) == NULL) {
 		reply_error(r, 500, "", "cannot read the holiday table");
 		return;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "sync/sync_json.h"
 #include "core/calendar.h"
 #include "core/dcode.h"
 #include "core/status.h"
@@ -60,7 +61,7 @@ on_upstream_verify(void *arg, const int64_t counts[4], json_t *codes,
 		reply_error(&r, 502, "upstream", error);
 		goto out;
 	}
-	if ((local = store_sync_codes(pv->a->store, pv->from, pv->to)) ==
+	if ((local = sync_json_codes(pv->a->store, pv->from, pv->to)) ==
 	    NULL) {
 		json_decref(codes);
 		reply_error(&r, 500, "", "reading local dossiers failed");
@@ -104,7 +105,7 @@ api_sync_status(const struct route_ctx *a, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
 {
 	json_t *j =
-	    a->sync ? sync_status(a->sync) : store_sync_summary(a->store, 50);
+	    a->sync ? sync_status(a->sync) : sync_json_summary(a->store, 50);
 
 	if (j == NULL) {
 		reply_error(r, 500, "", "reading the outbox failed");

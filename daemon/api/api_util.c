@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "api/api_int.h"
+#include "api/dossier_json.h"
 #include "core/calendar.h"
 #include "core/textfold.h"
 #include "http/reply.h"
@@ -167,7 +168,7 @@ api_reply_dossier(const struct route_ctx *a, struct http_response *r,
     const char *code, int status)
 {
 	enum store_rc rc = STORE_OK;
-	json_t *j = store_dossier(a->store, code, api_now(), &rc);
+	json_t *j = dossier_json_read(a->store, code, api_now(), &rc);
 
 	if (j == NULL) {
 		api_reply_store(r, rc,

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "auth/auth.h"
+#include "auth/auth_json.h"
 #include "core/calendar.h"
 #include "lib/log.h"
 #include "core/textfold.h"
@@ -1100,7 +1101,7 @@ route_audit(struct auth *au, const struct http_request *hr,
 			return;
 		}
 	}
-	if ((j = store_audit_list(au->store, cal_instant(fday, 0),
+	if ((j = auth_json_audit(au->store, cal_instant(fday, 0),
 	         cal_instant(tday + 1, 0), (int)limit)) == NULL) {
 		reply_error(r, 500, "", "cannot read the audit log");
 		return;
@@ -1128,7 +1129,7 @@ auth_route_users(const struct route_ctx *c, const struct http_request *hr,
 	(void)pp;
 	if (strcmp(hr->method, "POST") == 0)
 		users_add(c->auth, hr, r);
-	else if ((u = store_users(c->auth->store)) == NULL)
+	else if ((u = auth_json_users(c->auth->store)) == NULL)
 		reply_error(r, 500, "", "cannot read the users");
 	else
 		reply_json(r, 200, json_pack("{s:o}", "users", u));

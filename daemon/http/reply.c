@@ -2,6 +2,7 @@
  * a report's shares survive the trip. */
 #include <string.h>
 
+#include "core/calendar.h"
 #include "http/reply.h"
 
 void
@@ -51,4 +52,23 @@ reply_problem(struct http_response *r, int status, const char *err)
 	const char *msg = reply_split(err, field);
 
 	reply_error(r, status, field, msg);
+}
+
+json_t *
+reply_text(const char *v)
+{
+	json_t *j = v != NULL ? json_string(v) : NULL;
+
+	return j != NULL ? j : json_null();
+}
+
+json_t *
+reply_time(int64_t t)
+{
+	char buf[32];
+
+	if (t == 0)
+		return json_null();
+	cal_format_iso(t, buf);
+	return json_string(buf);
 }

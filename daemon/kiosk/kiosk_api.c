@@ -20,6 +20,7 @@
 #include "core/importrec.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_api.h"
+#include "kiosk/kiosk_json.h"
 #include "lib/log.h"
 #include "core/ratelimit.h"
 #include "core/scantext.h"
@@ -568,7 +569,7 @@ route_catalogue(struct kiosk *k, const struct http_request *hr,
 		reply_error(r, 400, "q", "must be text of at most 200 bytes");
 		return;
 	}
-	if ((j = store_kiosk_procedures(k->store, q, CATALOGUE_MAX)) == NULL) {
+	if ((j = kiosk_json_procedures(k->store, q, CATALOGUE_MAX)) == NULL) {
 		reply_error(r, 500, "", "cannot read the catalogue");
 		return;
 	}

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "printer/api_print.h"
+#include "printer/printdata.h"
 #include "postal/postid.h"
 #include "core/calendar.h"
 #include "core/dcode.h"
@@ -107,7 +108,7 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 	char ref[64], err[STORE_ERR_MAX];
 	struct store_print_new n = { 0 };
 	struct store_print_job job;
-	json_t *info = printer_info(p), *d;
+	json_t *info = printer_info(p);
 	bool on = json_is_true(json_object_get(info, "enabled"));
 	int64_t id;
 	enum store_rc rc;
@@ -121,13 +122,15 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 		return;
 	}
 	if (kind == PRINTDOC_RECEIPT || kind == PRINTDOC_SLIP) {
-		if ((d = store_dossier(st, ref, 0, &rc)) == NULL) {
+		struct store_dossier dos;
+
+		if ((rc = store_dossier(st, ref, 0, &dos)) != STORE_OK) {
 			reply_error(r, rc == STORE_NOTFOUND ? 404 : 500, "code",
 			    rc == STORE_NOTFOUND ? "no such dossier"
 			                         : "the store cannot be read");
 			return;
 		}
-		json_decref(d);
+		store_dossier_cleanup(&dos);
 	}
 	n.kind = printdoc_kind_name(kind);
 	n.ref = ref;
@@ -145,8 +148,7 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 		reply_error(r, 500, "", "the queued job cannot be read");
 		return;
 	}
-	reply_json(r, 202,
-	    json_pack("{s:o}", "job", store_print_job_json(&job)));
+	reply_json(r, 202, json_pack("{s:o}", "job", printdata_job(&job)));
 }
 
 static void
@@ -176,8 +178,7 @@ route_reprint(struct printer *p, struct store *st, int64_t id,
 	    (long long)nid, (long long)id, actor);
 	printer_kick(p);
 	store_print_get(st, nid, &job);
-	reply_json(r, 202,
-	    json_pack("{s:o}", "job", store_print_job_json(&job)));
+	reply_json(r, 202, json_pack("{s:o}", "job", printdata_job(&job)));
 }
 
 static void
@@ -307,7 +308,7 @@ api_print_jobs(const struct route_ctx *c, const struct http_request *hr,
 		return;
 	}
 	reply_json(r, 200,
-	    json_pack("{s:o}", "jobs", store_print_jobs(c->store, (int)limit)));
+	    json_pack("{s:o}", "jobs", printdata_jobs(c->store, (int)limit)));
 }
 
 /* {id} as a job number; -1 after a 400. */
@@ -338,7 +339,7 @@ api_print_job(const struct route_ctx *c, const struct http_request *hr,
 		reply_error(r, 404, "id", "no such print job");
 	else
 		reply_json(r, 200,
-		    json_pack("{s:o}", "job", store_print_job_json(&job)));
+		    json_pack("{s:o}", "job", printdata_job(&job)));
 }
 
 void

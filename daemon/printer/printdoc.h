@@ -1,5 +1,6 @@
-/* printdoc.h: the printed documents' fields, built from store documents
- * (jansson) and the office config: the intake receipt (Mẫu 01), the kiosk
+/* printdoc.h: the printed documents' fields, built from JSON documents
+ * (the caller makes them from the store's reads: printdata.h) and the
+ * office config: the intake receipt (Mẫu 01), the kiosk
  * status slip, the postal manifest (bảng kê) and the test page. The field
  * names here are the only ones templates may use (checked at load).
  * Pure: no I/O, no clock (the caller gives the time). */
@@ -43,15 +44,15 @@ int printdoc_kind_from_name(const char *);
 const char *const *printdoc_fields(enum printdoc_kind);
 const char *const *printdoc_lists(enum printdoc_kind);
 
-/* dossier: store_dossier's object; procedure: its store_procedures entry
- * or NULL. The QR payload is the lookup URL with the opaque token only. */
+/* dossier: printdata_dossier's object; procedure: {days, documents} of
+ * its procedure (printer.c) or NULL. The QR payload is the lookup URL with the opaque token only. */
 int printdoc_receipt(struct printdoc *, json_t *dossier, json_t *procedure,
     const struct printdoc_office *);
 /* The kiosk slip: kiosk-safe fields only (masked name, no contact data). */
 int printdoc_slip(struct printdoc *, json_t *dossier,
     const struct printdoc_office *, int64_t now);
 /* id: "YYYY-MM-DD" or a postal manifest id "BK..."; items: array of
- * store_dossier objects, each with an added "fee" (VND). */
+ * {code, procedure_name, owner_name, address, delivery, fee (VND)}. */
 int printdoc_manifest(struct printdoc *, const char *id, json_t *items,
     const struct printdoc_office *, int64_t now);
 int printdoc_test(struct printdoc *, const struct pprofile *,

@@ -17,6 +17,7 @@
 
 #include "core/calendar.h"
 #include "lib/log.h"
+#include "printer/printdata.h"
 #include "printer/printer.h"
 #include "lib/serialdev.h"
 
@@ -934,22 +935,35 @@ printer_metrics(struct printer *p, FILE *f)
 
 /* ---- rendering documents --------------------------------------------- */
 
+struct proc_find {
+	const char *code;
+	json_t *found;
+};
+
+static int
+proc_match(void *arg, const struct store_procedure_row *p)
+{
+	struct proc_find *f = arg;
+	json_t *docs;
+
+	if (p->code == NULL || strcmp(p->code, f->code) != 0)
+		return 0;
+	/* printdoc reads the list and the days, manifest_items the fee */
+	docs = p->documents != NULL ? json_loads(p->documents, 0, NULL) : NULL;
+	f->found = json_pack("{s:s,s:i,s:o,s:I}", "code", p->code, "days",
+	    p->days, "documents", docs != NULL ? docs : json_array(), "fee",
+	    (json_int_t)p->fee);
+	return 1;
+}
+
+/* The procedure of code as printdoc_receipt takes it, or NULL. */
 static json_t *
 procedure_of(struct store *st, const char *code)
 {
-	json_t *list = store_procedures(st, code), *it, *found = NULL;
-	size_t i;
+	struct proc_find f = { .code = code };
 
-	json_array_foreach(list, i, it) {
-		const char *c = json_string_value(json_object_get(it, "code"));
-
-		if (c != NULL && strcmp(c, code) == 0) {
-			found = json_incref(it);
-			break;
-		}
-	}
-	json_decref(list);
-	return found;
+	store_procedures(st, code, proc_match, &f);
+	return f.found;
 }
 
 /* The manifest of day (YYYY-MM-DD): dossiers received that day through
@@ -960,7 +974,8 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 {
 	struct store_query q = { .from_day = 0, .limit = 1000 };
 	char serr[STORE_ERR_MAX];
-	json_t *hits, *items, *it;
+	struct store_hits hits;
+	json_t *items;
 	size_t i;
 	int day;
 
@@ -972,28 +987,28 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 		return NULL;
 	}
 	q.from_day = q.to_day = day;
-	if ((hits = store_search(p->store, &q, wall(), serr)) == NULL) {
+	if (store_search(p->store, &q, wall(), &hits, serr) != STORE_OK) {
 		snprintf(err, errsize, "manifest: %s", serr);
 		return NULL;
 	}
 	items = json_array();
-	json_array_foreach(hits, i, it) {
+	for (i = 0; i < hits.n; i++) {
 		enum store_rc rc;
 		json_t *d, *proc;
-		const char *code =
-		    json_string_value(json_object_get(it, "code"));
+		const char *code = hits.v[i].code;
 
-		if (json_integer_value(json_object_get(it, "channel")) != 3)
+		if (hits.v[i].channel != 3)
 			continue;
 		if (json_array_size(items) == MANIFEST_ITEMS_MAX) {
 			snprintf(err, errsize,
 			    "manifest: more than %d items in a day",
 			    MANIFEST_ITEMS_MAX);
 			json_decref(items);
-			json_decref(hits);
+			store_hits_cleanup(&hits);
 			return NULL;
 		}
-		if ((d = store_dossier(p->store, code, wall(), &rc)) == NULL)
+		if ((d = printdata_dossier_read(p->store, code, wall(), &rc)) ==
+		    NULL)
 			continue;
 		proc = procedure_of(p->store,
 		    json_string_value(json_object_get(d, "procedure_code")));
@@ -1003,7 +1018,7 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 		json_decref(proc);
 		json_array_append_new(items, d);
 	}
-	json_decref(hits);
+	store_hits_cleanup(&hits);
 	return items;
 }
 
@@ -1034,7 +1049,8 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	switch (kind) {
 	case PRINTDOC_RECEIPT:
 	case PRINTDOC_SLIP:
-		if ((doc = store_dossier(p->store, ref, wall(), &rc)) == NULL) {
+		if ((doc = printdata_dossier_read(p->store, ref, wall(),
+		         &rc)) == NULL) {
 			*notfound = rc == STORE_NOTFOUND;
 			snprintf(err, errsize, "code: %s",
 			    *notfound ? "no such dossier"
@@ -1053,7 +1069,7 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	case PRINTDOC_MANIFEST:
 		/* a postal manifest id (BK...) names its own items */
 		if (strncmp(ref, "BK", 2) == 0) {
-			if ((doc = store_postal_manifest_docs(p->store, ref,
+			if ((doc = printdata_manifest_docs(p->store, ref,
 			         &rc)) == NULL) {
 				*notfound = rc == STORE_NOTFOUND;
 				snprintf(err, errsize, "manifest: %s",

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "report/api_report.h"
+#include "report/report_json.h"
 #include "core/calendar.h"
 #include "lib/log.h"
 #include "report/report.h"
@@ -286,7 +287,7 @@ route_page(struct store *st, const struct config *cfg,
 	/* the series already carries the whole in its total */
 	sum = ser;
 	sum.p.by = SR_BY_NONE;
-	manifests = store_postal_manifests(st, 50);
+	manifests = report_json_manifests(st, 50);
 	page = report_page(&sum, &ser, cfg->office_name, manifests, &len);
 	json_decref(manifests);
 	reply_body(r, ctype_html, page, len);

@@ -1106,7 +1106,7 @@ report_codes_html(const struct report_params *p, char (*codes)[49], size_t n,
 	return sb_done(&b, len);
 }
 
-/* The postal manifests' reconciliation (store_postal_manifests). */
+/* The postal manifests' reconciliation (report_json_manifests). */
 static void
 page_postal(struct sb *b, json_t *manifests)
 {

@@ -54,7 +54,7 @@ char *report_codes_html(const struct report_params *, char (*codes)[49],
 
 /* The staff page: period picker, summary, charts from series (run with
  * a time grouping), export links and the reconciliation sections;
- * manifests is store_postal_manifests' object (borrowed; NULL: none). */
+ * manifests is report_json_manifests' object (borrowed; NULL: none). */
 char *report_page(const struct report *summary, const struct report *series,
     const char *office, json_t *manifests, size_t *len);
 #endif

@@ -1,19 +1,24 @@
-/* store.h: the local SQLite store. Only store.c includes sqlite3.h. One
- * struct store is one connection: the daemon opens one read-write store on
- * the loop thread. Not thread-safe; every call may block on disk I/O for
- * as long as a commit takes (synchronous=FULL) but never on the network.
+/* store.h: the local SQLite store, the one public facade of store.c and
+ * the store_*.c files beside it, one per concern, which share the private
+ * store_int.h. Only the files of daemon/store include sqlite3.h. One struct
+ * store is one connection: the daemon opens one read-write store on the loop
+ * thread. Not thread-safe; every call may block on disk I/O for as long as a
+ * commit takes (synchronous=FULL) but never on the network.
  *
  * Every write that changes a dossier writes its dossier_events row, its
  * audit_log row (staff writes) and its outbox row in the same transaction.
- * Read results that are documents come back as jansson objects: the caller
- * owns the returned json_t (json_decref). */
+ *
+ * The store persists; it does not shape replies. Reads fill plain structs
+ * (caller-owned, freed by their _cleanup) or pass rows to a callback
+ * (borrowed for the call); the module that replies builds the JSON
+ * (daemon/api/dossier_json.c, postal/postal_json.c, ...). JSON the store
+ * keeps as data (a procedure's document list, an event's detail) comes
+ * back as its stored text. */
 #ifndef STORE_H
 #define STORE_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <jansson.h>
 
 #include "core/calendar.h"
 #include "core/dcode.h"
@@ -33,6 +38,8 @@ enum store_rc {
 
 #define STORE_ERR_MAX 256 /* size of every err buffer below */
 
+/* ---- open, office rules (store.c) ---- */
+
 /* Opens (creating) the database at path, applies migrations up to the
  * current schema (PRAGMA user_version), sets WAL, foreign keys, FULL
  * synchronous and the busy timeout. NULL with a message in err on error. */
@@ -49,7 +56,8 @@ void store_set_office(struct store *, int open_min, int close_min,
  * store_set_office. */
 const struct calendar *store_calendar(struct store *);
 
-/* Catalogue. */
+/* ---- catalogue (store_catalogue.c) ---- */
+
 struct store_procedure {
 	const char *code, *name, *field;
 	int days;              /* statutory working days, >= 1 */
@@ -60,9 +68,25 @@ enum store_rc store_put_agency(struct store *, const char *code,
     const char *name, char err[STORE_ERR_MAX]);
 enum store_rc store_put_procedure(struct store *,
     const struct store_procedure *, char err[STORE_ERR_MAX]);
-/* Array of {code,name,field,days,documents,fee}; optional filter by a
- * folded substring of name or code (q may be NULL). */
-json_t *store_procedures(struct store *, const char *q);
+/* A catalogue row as read; every pointer is borrowed for the callback's
+ * call only. */
+struct store_procedure_row {
+	const char *code, *name, *field; /* field may be NULL */
+	int days;
+	const char *documents; /* stored JSON array text of names, or NULL */
+	int64_t fee;
+	const char *counter; /* store_kiosk_procedures only; may be NULL */
+};
+/* Called once per row, in order; return non-zero to stop (not an error). */
+typedef int store_procedure_fn(void *arg, const struct store_procedure_row *);
+/* Every procedure by code, or those whose folded name or code contains
+ * the folded q (NULL or "": all). STORE_ERROR when q cannot be folded or
+ * the read fails. */
+enum store_rc store_procedures(struct store *, const char *q,
+    store_procedure_fn *fn, void *arg);
+
+/* ---- dossiers: intake, status, staff view, kiosk lookup
+ * (store_dossier.c) ---- */
 
 /* Counter-staff intake (channel in person unless set). Strings are
  * borrowed for the call; NULL means absent. */
@@ -121,10 +145,40 @@ enum store_rc store_apology(struct store *, const char *code,
     const char *reason, const char *unit, int64_t new_due_at, const char *actor,
     int64_t now, char err[STORE_ERR_MAX]);
 
-/* The full dossier for staff: every column, the events (history), the
- * token. NULL with rc STORE_NOTFOUND when absent. */
-json_t *store_dossier(struct store *, const char *code, int64_t now,
-    enum store_rc *rc);
+/* One row of a dossier's history (dossier_events). */
+struct store_event {
+	int64_t at;
+	char *kind;
+	int old_status, new_status;    /* 0: none */
+	int64_t due_before, due_after; /* 0: none */
+	char *actor, *reason;          /* NULL: none */
+	char *detail; /* as stored: a JSON object text, other text or NULL */
+};
+/* The full dossier for staff: every column, the history, the S10 item of
+ * a postal dossier and the lookup token. Owns every string (NULL: the
+ * column is empty) and the events; store_dossier_cleanup frees them.
+ * Times are Unix seconds, 0 for none. */
+struct store_dossier {
+	char *code, *agency_code, *agency_name, *procedure_code,
+	    *procedure_name;
+	int channel, delivery, status; /* enum channel, delivery, status */
+	char *owner_name, *owner_id_no, *phone, *address, *email, *summary;
+	int64_t received_at, submitted_at, due_at, finished_at, returned_at;
+	int rating; /* enum rating */
+	int supplement_count;
+	bool provisional;
+	int64_t created_at, updated_at;
+	bool overdue; /* past its due date at the now of the read */
+	struct store_event *events;
+	size_t nevents;
+	char *postal_item_id; /* NULL: not a postal dossier */
+	char *token;          /* NULL: none issued */
+};
+/* Fills *out (zeroed first). STORE_NOTFOUND for an unknown or malformed
+ * code; STORE_ERROR on a failed read (nothing to clean up then). */
+enum store_rc store_dossier(struct store *, const char *code, int64_t now,
+    struct store_dossier *out);
+void store_dossier_cleanup(struct store_dossier *); /* NULL: no-op */
 
 /* The kiosk view: only kiosk-safe fields, filled into a plain value. */
 struct store_lookup {
@@ -145,9 +199,11 @@ enum store_rc store_lookup_token(struct store *, const char *token,
 enum store_rc store_token(struct store *, const char *code,
     char token[TOKEN_LEN + 1]);
 
+/* ---- search and counts (store_search.c) ---- */
+
 /* Search: any of code (exact, normalised), received day range [from_day,
  * to_day] (-1 = open), name (folded; prefix of the full name or of any
- * later word). Returns an array of summaries, newest first, at most limit.
+ * later word). Fills out with summaries, newest first, at most limit.
  */
 struct store_query {
 	const char *code;
@@ -155,14 +211,33 @@ struct store_query {
 	int from_day, to_day;
 	int limit; /* 1..1000 */
 };
-json_t *store_search(struct store *, const struct store_query *, int64_t now,
-    char err[STORE_ERR_MAX]);
+struct store_hit { /* owns its strings (NULL: empty column) */
+	char *code, *procedure_name, *owner_name;
+	int status, channel;
+	int64_t received_at, due_at; /* 0: none */
+	bool overdue;                /* at the now of the search */
+};
+struct store_hits {
+	struct store_hit *v; /* owned; n of them */
+	size_t n;
+};
+/* STORE_INVALID (err: "field: why") for a bad query, STORE_ERROR when
+ * the read fails; out is empty then. store_hits_cleanup frees it. */
+enum store_rc store_search(struct store *, const struct store_query *,
+    int64_t now, struct store_hits *out, char err[STORE_ERR_MAX]);
+void store_hits_cleanup(struct store_hits *); /* NULL: no-op */
 
 /* Intake counts by channel for received_at in [from_day, to_day] (local
- * days, inclusive): {"period":{"from","to"},"received":{"total",
- * "in_person","online","postal","pct":{...}}} with shares summing to
- * exactly 100.00 (largest remainder). */
-json_t *store_counts(struct store *, int from_day, int to_day);
+ * days, inclusive). */
+struct store_counts {
+	int from_day, to_day;
+	int64_t total;
+	int64_t received[3]; /* in person (or none), online, postal */
+};
+enum store_rc store_counts(struct store *, int from_day, int to_day,
+    struct store_counts *out);
+
+/* ---- import (store_import.c) ---- */
 
 /* Import. begin/commit bracket a batch (one transaction). Each record is
  * checked whole before its first write, so a bad record (STORE_INVALID)
@@ -177,6 +252,8 @@ enum store_rc store_import_rec(struct store *, const struct import_rec *,
 enum store_rc store_import_commit(struct store *, char err[STORE_ERR_MAX]);
 void store_import_rollback(struct store *);
 
+/* ---- holidays (store_catalogue.c) ---- */
+
 /* Holidays: replaces the rows of every year present in the list, in one
  * transaction, then rebuilds the calendar. */
 struct store_holiday {
@@ -187,7 +264,15 @@ struct store_holiday {
 enum store_rc store_holidays_import(struct store *,
     const struct store_holiday *, size_t count, const char *actor,
     char err[STORE_ERR_MAX]);
-json_t *store_holidays(struct store *, int year);
+/* The rows of year by day (strings borrowed for the call); return
+ * non-zero to stop. */
+typedef int store_holiday_fn(void *arg, const struct store_holiday *);
+enum store_rc store_holidays(struct store *, int year, store_holiday_fn *fn,
+    void *arg);
+/* "holiday", "day_off", "make_up" (enum cal_kind); NULL if bad. */
+const char *store_holiday_kind_name(int kind);
+
+/* ---- audit and metrics (store_account.c) ---- */
 
 /* Audit of a staff action that is not a dossier write (e.g. a config
  * reload): actor, action, object, detail (no personal data). */
@@ -200,7 +285,7 @@ struct store_stats {
 };
 enum store_rc store_stats(struct store *, struct store_stats *);
 
-/* ---- kiosk (docs/kiosk.md) ---- */
+/* ---- kiosk (store_kiosk.c; docs/kiosk.md) ---- */
 enum store_factor { STORE_FACTOR_ID, STORE_FACTOR_PHONE };
 /* The kiosk view of a canonical code, only when digits (4 ASCII digits,
  * borrowed) are the last 4 digits of the owner's ID number or phone, as
@@ -224,12 +309,13 @@ enum store_rc store_rate(struct store *, const char *code, int rating,
 /* Sets the counter (where to go in the office) of a procedure. */
 enum store_rc store_procedure_counter(struct store *, const char *code,
     const char *counter, char err[STORE_ERR_MAX]);
-/* The public catalogue for the kiosk: an array of at most limit
- * {code,name,field,days,documents,fee,counter}, by name; with q, only
- * procedures whose folded name or code contains every folded word of q
- * ("dang ky khai sinh" finds "Đăng ký khai sinh"). NULL on error. */
-json_t *store_kiosk_procedures(struct store *, const char *q, int limit);
-/* ---- reports (docs/reports.md has every definition) ----
+/* The public catalogue for the kiosk: at most limit rows (with their
+ * counter), by name; with q, only procedures whose folded name or code
+ * contains every folded word of q ("dang ky khai sinh" finds "Đăng ký
+ * khai sinh"). STORE_ERROR on a failed read. */
+enum store_rc store_kiosk_procedures(struct store *, const char *q, int limit,
+    store_procedure_fn *fn, void *arg);
+/* ---- reports (store_report.c; docs/reports.md has every definition) ----
  *
  * One report reads the dossiers that matter to [from_day, to_day]: those
  * received in it, those received before it and still open at its start,
@@ -299,16 +385,45 @@ enum store_rc store_report_plan(struct store *, const struct store_report_q *,
  * leftover hundredths go to the largest remainders. n <= 8. */
 void store_shares(const int64_t *counts, size_t n, int64_t total, int *out);
 
-/* ---- upstream sync (daemon/sync/sync.c; docs/sync.md) ---- */
+/* ---- upstream sync (store_sync.c for daemon/sync/sync.c; docs/sync.md)
+ * ---- */
 
+/* An integer column that is NULL (none), where 0 is a value. */
+#define STORE_NULL INT64_MIN
+
+/* A dossier as a dossier_new outbox row carries it (borrowed strings). */
+struct store_outbox_dossier {
+	const char *agency_code, *agency_name, *procedure_code, *procedure_name,
+	    *field;
+	int channel, delivery;
+	const char *owner_name, *owner_id_no, *phone, *address, *email,
+	    *summary;
+	int64_t received_at;
+	int64_t submitted_at;     /* STORE_NULL: none */
+	const char *token_sha256; /* hex SHA-256 of the token, or NULL */
+};
+/* One outbox row with what upstream is sent of it (docs/sync.md); every
+ * pointer is borrowed for the callback's call. */
+struct store_outbox_row {
+	int64_t id;   /* local rowid, not sent */
+	char key[33]; /* the idempotency key, 32 hex */
+	const char *kind, *code;
+	int64_t seq, base, at;
+	int status;
+	int64_t due_at; /* STORE_NULL: none */
+	const char *event_kind;
+	int64_t event_old_status, event_due_before; /* STORE_NULL: none */
+	const char *event_reason, *event_actor;
+	const char *event_detail; /* stored JSON text, or NULL */
+	const struct store_outbox_dossier *dossier; /* dossier_new only */
+};
+/* Return non-zero to stop (not an error). */
+typedef int store_outbox_fn(void *arg, const struct store_outbox_row *);
 /* The next unsent, unparked outbox rows after rowid after_id (0: from
- * the start) in order (at most limit, 1..10000) as wire items: {"id" (local
- * rowid, not sent), "key" (32 hex), "kind", "code", "seq", "base", "at",
- * "status", "due_at", "event", "dossier" (new dossiers only)}. An empty array
- * when none; NULL on error.
- */
-json_t *store_outbox_next(struct store *, int limit, int64_t after_id,
-    char err[STORE_ERR_MAX]);
+ * the start) in order, at most limit (1..10000), each passed to fn.
+ * STORE_INVALID for a bad limit, STORE_ERROR (err) on a failed read. */
+enum store_rc store_outbox_next(struct store *, int limit, int64_t after_id,
+    store_outbox_fn *fn, void *arg, char err[STORE_ERR_MAX]);
 /* Upstream acknowledged these rows: each is marked sent, or parked with
  * the reason upstream gave. One transaction. Already-sent rows stay. */
 struct store_outbox_ack {
@@ -324,10 +439,20 @@ enum store_rc store_outbox_tried(struct store *, int64_t first_id,
  * queue. *count: rows released. Audited. */
 enum store_rc store_outbox_unpark(struct store *, const char *code, int *count,
     char err[STORE_ERR_MAX]);
-/* {"pending", "oldest_unsent_at" (created_at or null), "parked_count",
- * "parked": [{code, kind, reason, created_at, key, attempts}] (the first
- * parked_max)}. NULL on error. */
-json_t *store_sync_summary(struct store *, int parked_max);
+/* The state of the outbox: rows waiting, the oldest one's created_at (0:
+ * none) and the parked rows, the first parked_max of them passed to fn
+ * (may be NULL) in order. */
+struct store_sync_summary {
+	int64_t pending, oldest_unsent_at, parked_count;
+};
+struct store_parked { /* borrowed strings */
+	const char *code, *kind, *reason;
+	int64_t created_at, attempts;
+	char key[33]; /* "" when the row has no 16-byte key */
+};
+typedef void store_parked_fn(void *arg, const struct store_parked *);
+enum store_rc store_sync_summary(struct store *, int parked_max,
+    struct store_sync_summary *out, store_parked_fn *fn, void *arg);
 /* A named sync value (e.g. "pull_cursor"). STORE_NOTFOUND: never set. */
 enum store_rc store_sync_state_get(struct store *, const char *name, char *buf,
     size_t size);
@@ -343,9 +468,13 @@ struct store_upstream_change {
 enum store_rc store_sync_apply(struct store *,
     const struct store_upstream_change *, size_t n, const char *cursor,
     int *applied, char err[STORE_ERR_MAX]);
-/* Dossiers taken on this box and received in [from_day, to_day]:
- * {"counts": {"1","2","3"}, "codes": [sorted]}. NULL on error. */
-json_t *store_sync_codes(struct store *, int from_day, int to_day);
+/* Dossiers taken on this box and received in [from_day, to_day], each
+ * passed to fn (code borrowed) in code order. */
+typedef void store_sync_code_fn(void *arg, const char *code, int channel);
+enum store_rc store_sync_codes(struct store *, int from_day, int to_day,
+    store_sync_code_fn *fn, void *arg);
+
+/* ---- the print queue (store_print.c) ---- */
 
 /* The durable print queue (daemon/printer/printer.c). A job names a document
  * (kind: receipt, slip, manifest, test; ref: the dossier code or the
@@ -380,11 +509,14 @@ enum store_rc store_print_update(struct store *, int64_t id, const char *state,
  * marked reprint. Returns how many, or -1. */
 int store_print_recover(struct store *);
 int64_t store_print_pending(struct store *); /* -1 on error */
-/* The newest limit jobs, newest first (caller owns the array). */
-json_t *store_print_jobs(struct store *, int limit);
-json_t *store_print_job_json(const struct store_print_job *);
+/* The newest limit jobs, newest first, each passed to fn (borrowed for
+ * the call); return non-zero to stop. */
+typedef int store_print_job_fn(void *arg, const struct store_print_job *);
+enum store_rc store_print_jobs(struct store *, int limit,
+    store_print_job_fn *fn, void *arg);
 
-/* ---- accounts, sessions, API tokens (daemon/auth/auth.c; docs/security.md)
+/* ---- accounts, sessions, API tokens (store_account.c for
+ * daemon/auth/auth.c; docs/security.md)
  *
  * Roles are stored by name: "kiosk", "postal_clerk", "office_staff",
  * "admin" (daemon/core/actor.h). Session ids and tokens are never stored, only
@@ -413,9 +545,16 @@ enum store_rc store_user_set_hash(struct store *, const char *name,
 /* Disables the account: its sessions end and its tokens are revoked. */
 enum store_rc store_user_disable(struct store *, const char *name,
     const char *actor, char err[STORE_ERR_MAX]);
-/* [{name, role, disabled, created_at, updated_at, sessions, tokens}] by
- * name; no hashes. NULL on error. */
-json_t *store_users(struct store *);
+/* Every account by name, without its hash, with its live sessions and
+ * tokens counted; strings borrowed for the call. Return non-zero to stop. */
+struct store_user_row {
+	const char *name, *role;
+	bool disabled;
+	int64_t created_at, updated_at; /* 0: none */
+	int64_t sessions, tokens;
+};
+typedef int store_user_fn(void *arg, const struct store_user_row *);
+enum store_rc store_users(struct store *, store_user_fn *fn, void *arg);
 /* A session (or a token's owner) as the auth layer sees it. */
 struct store_session {
 	int64_t user_id;
@@ -451,9 +590,17 @@ enum store_rc store_token_get(struct store *, const unsigned char hash[32],
 enum store_rc store_token_revoke(struct store *, const char *user,
     const char *label, const char *actor, int *count, char err[STORE_ERR_MAX]);
 /* Audit rows with at in [from, to) (Unix times), oldest first, at most
- * limit: [{id, at, actor, action, object, detail}]. NULL on error. */
-json_t *store_audit_list(struct store *, int64_t from, int64_t to, int limit);
-/* ---- postal intake (docs/api.md "Postal"; docs/domain.md) ----
+ * limit, each passed to fn (strings borrowed for the call; NULL: empty).
+ * Return non-zero to stop. */
+struct store_audit_row {
+	int64_t id, at;
+	const char *actor, *action, *object, *detail;
+};
+typedef int store_audit_fn(void *arg, const struct store_audit_row *);
+enum store_rc store_audit_list(struct store *, int64_t from, int64_t to,
+    int limit, store_audit_fn *fn, void *arg);
+/* ---- postal intake (store_postal.c, store_manifest.c; docs/api.md
+ * "Postal"; docs/domain.md) ----
  *
  * A post office clerk registers a mailed dossier (an S10 item): one
  * transaction makes the dossier (channel 3, status 1: submitted, no due
@@ -510,29 +657,109 @@ enum store_rc store_postal_register_batch(struct store *,
     struct store_postal_result *res, enum store_rc *rcs,
     char (*errs)[STORE_ERR_MAX], char err[STORE_ERR_MAX]);
 /* The registration of an S10 id (the newest within the window), with
- * the dossier's code, token, due_at, manifest_id and state; applicant
- * details included (staff only). NULL with *rc STORE_NOTFOUND. */
-json_t *store_postal_item(struct store *, const char *item_id, int64_t now,
-    enum store_rc *rc);
+ * the dossier's code, token, due date, manifest and state; applicant
+ * details included (staff only). Owns every string (NULL: empty);
+ * store_postal_item_cleanup frees them. Times 0: none. */
+struct store_postal_item {
+	char *item_id, *code, *token;
+	int64_t due_at;
+	char *manifest_id;
+	const char *state; /* "registered", "in_manifest", "accepted",
+	                    * "missing", "resolved" (static text) */
+	int64_t accepted_at;
+	char *accepted_by;
+	char *name, *address, *phone, *id_number; /* the applicant */
+	char *procedure_code, *agency_code;
+	char *documents; /* the stored JSON array text */
+	int64_t fees_vnd;
+	char *fee_receipt_no;
+	int service; /* enum store_postal_service */
+	char *return_address;
+	bool seal_intact;
+	int64_t posted_at;
+	char *clerk, *station, *s10_verdict, *override_reason;
+	bool flagged;
+	int status; /* the dossier's */
+	int64_t registered_at;
+};
+/* STORE_NOTFOUND when not registered within the window. */
+enum store_rc store_postal_item(struct store *, const char *item_id,
+    int64_t now, struct store_postal_item *out);
+void store_postal_item_cleanup(struct store_postal_item *); /* NULL: no-op */
 /* Closes a batch: every registered item not on a manifest (of station,
  * NULL: all) goes on a new manifest BKYYYYMMDD-NNNN; with queue_print a
- * manifest print job too. *out: {manifest_id,count,fees_vnd,items,
- * print_job}. STORE_CONFLICT when there is nothing to close. */
+ * manifest print job too. *out: the manifest, its items in order, their
+ * fees and the print job (0: none); store_postal_closed_cleanup frees
+ * it. STORE_CONFLICT when there is nothing to close. */
+#define STORE_MANIFEST_ID_MAX 31 /* MANIFEST_ID_LEN fits */
+struct store_postal_closed {
+	char manifest_id[STORE_MANIFEST_ID_MAX + 1];
+	int64_t count, fees_vnd, print_job;
+	char **items; /* owned; the S10 ids, nitems of them */
+	size_t nitems;
+};
 enum store_rc store_postal_close(struct store *, const char *station,
     const char *actor, int64_t now, bool queue_print, int64_t max_pending,
-    json_t **out, char err[STORE_ERR_MAX]);
-/* {"manifests":[{id,closed_at,count,fees_vnd,state,arrived,missing,
- * unexpected,station}]}, newest first, at most limit. */
-json_t *store_postal_manifests(struct store *, int limit);
-/* One manifest with expected/arrived/missing/unexpected/discrepancies/
- * signatories. NULL with *rc STORE_NOTFOUND. */
-json_t *store_postal_manifest(struct store *, const char *id,
-    enum store_rc *rc);
-/* The office scans item at manifest: *result "accepted", "already" or
- * "unexpected"; *out gets {result,item_id,code?,accepted_at}. */
+    struct store_postal_closed *out, char err[STORE_ERR_MAX]);
+void store_postal_closed_cleanup(struct store_postal_closed *);
+/* A manifest: its summary (counts and state, postal/manifest.h), the
+ * signatories, and for store_postal_manifest its items in order and its
+ * recorded discrepancies. Owns every string (NULL: empty);
+ * store_manifest_cleanup frees them. Times 0: none. */
+struct store_manifest_item {
+	char *item_id, *code;
+	int64_t accepted_at;
+	char *resolution; /* of its discrepancy, NULL: none */
+	int64_t fees_vnd;
+};
+struct store_discrepancy {
+	char *item_id, *kind, *resolution, *reason, *by;
+	int64_t at, scanned_at;
+};
+struct store_manifest {
+	char *id;
+	int64_t closed_at;
+	char *closed_by, *station;
+	int64_t count, fees_vnd;
+	const char *state; /* manifest_state_name (static text) */
+	int64_t arrived, missing, unexpected;
+	bool signed_off;
+	char *giver, *receiver, *signed_by;
+	int64_t signed_at;
+	struct store_manifest_item *items;
+	size_t nitems;
+	struct store_discrepancy *discs;
+	size_t ndiscs;
+};
+void store_manifest_cleanup(struct store_manifest *); /* NULL: no-op */
+/* The newest limit manifests, newest first, summaries only (no items or
+ * discrepancies), each passed to fn (borrowed for the call); one that
+ * cannot be read is left out. Return non-zero to stop. */
+typedef int store_manifest_fn(void *arg, const struct store_manifest *);
+enum store_rc store_postal_manifests(struct store *, int limit,
+    store_manifest_fn *fn, void *arg);
+/* One manifest, whole. STORE_NOTFOUND when there is none. */
+enum store_rc store_postal_manifest(struct store *, const char *id,
+    struct store_manifest *out);
+/* The office scans item at manifest. On the manifest (on_manifest, code
+ * set): STORE_RECEIVED_ACCEPTED now (accepted_at, due_at) or
+ * STORE_RECEIVED_ALREADY (accepted_at); not on it: recorded as
+ * STORE_RECEIVED_UNEXPECTED once, STORE_RECEIVED_ALREADY (scanned_at)
+ * after. */
+enum store_received {
+	STORE_RECEIVED_ACCEPTED = 1,
+	STORE_RECEIVED_ALREADY,
+	STORE_RECEIVED_UNEXPECTED,
+};
+struct store_postal_received {
+	int result; /* enum store_received */
+	bool on_manifest;
+	char code[DCODE_TEXT_MAX + 1];           /* on_manifest only */
+	int64_t accepted_at, due_at, scanned_at; /* 0: none */
+};
 enum store_rc store_postal_receive(struct store *, const char *manifest,
-    const char *item_id, const char *actor, int64_t now, json_t **out,
-    char err[STORE_ERR_MAX]);
+    const char *item_id, const char *actor, int64_t now,
+    struct store_postal_received *out, char err[STORE_ERR_MAX]);
 /* Resolves the discrepancy of item (missing or unexpected) with
  * resolution (arrived_late accepts a missing item), reason required. The
  * same resolution again changes nothing; another is STORE_CONFLICT. */
@@ -553,15 +780,31 @@ enum store_rc store_postal_return(struct store *, const char *code,
 enum store_rc store_postal_delivered(struct store *, const char *item_id,
     bool done_at_handover, const char *actor, int64_t now,
     char err[STORE_ERR_MAX]);
-/* Handovers in [from_day, to_day]: array of {code,item_id,procedure_code,
- * handed_at,delivered_at,handed_by,status}. */
-json_t *store_postal_returns(struct store *, int from_day, int to_day);
-/* {"documents":[{"name","required":true}]} of a procedure (an empty list
- * when it has none stored). NULL with *rc STORE_NOTFOUND. */
-json_t *store_procedure_checklist(struct store *, const char *code,
-    enum store_rc *rc);
-/* The printed manifest's rows: an array of store_dossier-like objects
- * {code,procedure_name,owner_name,address,delivery,fee,item_id}. */
-json_t *store_postal_manifest_docs(struct store *, const char *id,
-    enum store_rc *rc);
+/* Handovers in [from_day, to_day] in order, each passed to fn (strings
+ * borrowed for the call; times 0: none). Return non-zero to stop. */
+struct store_postal_return_row {
+	const char *code, *item_id, *procedure_code;
+	int64_t handed_at, delivered_at;
+	const char *handed_by;
+	int status;
+};
+typedef int store_postal_return_fn(void *arg,
+    const struct store_postal_return_row *);
+enum store_rc store_postal_returns(struct store *, int from_day, int to_day,
+    store_postal_return_fn *fn, void *arg);
+/* The stored document list of a procedure (JSON array text of names)
+ * into *documents, caller-owned (free), NULL when it has none.
+ * STORE_NOTFOUND for an unknown procedure. */
+enum store_rc store_procedure_documents(struct store *, const char *code,
+    char **documents);
+/* The printed manifest's rows in order, each passed to fn (strings
+ * borrowed for the call). STORE_NOTFOUND for an unknown manifest. */
+struct store_manifest_doc {
+	const char *code, *item_id, *procedure_name, *owner_name, *address;
+	int delivery;
+	int64_t fee;
+};
+typedef int store_manifest_doc_fn(void *arg, const struct store_manifest_doc *);
+enum store_rc store_postal_manifest_docs(struct store *, const char *id,
+    store_manifest_doc_fn *fn, void *arg);
 #endif

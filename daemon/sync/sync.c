@@ -32,6 +32,7 @@
 #include "sync/lgsp.h"
 #include "lib/log.h"
 #include "sync/sync.h"
+#include "sync/sync_json.h"
 #include "sync/syncproto.h"
 #include "core/token.h"
 
@@ -623,7 +624,7 @@ build_push(struct sync *s, int64_t after_id, enum build *why)
 	size_t i;
 
 	*why = B_ERROR;
-	if ((items = store_outbox_next(s->store,
+	if ((items = sync_json_outbox_next(s->store,
 	         s->cfg->lgsp ? 1 : s->cfg->batch_size, after_id, err)) ==
 	    NULL) {
 		set_error(s, "push: reading the outbox: %s", err);
@@ -1005,7 +1006,7 @@ static void
 on_stall_timer(uv_timer_t *t)
 {
 	struct sync *s = t->data;
-	json_t *sum = store_sync_summary(s->store, 0);
+	json_t *sum = sync_json_summary(s->store, 0);
 	json_t *o = sum ? json_object_get(sum, "oldest_unsent_at") : NULL;
 	int64_t now = now_s(), age;
 
@@ -1156,7 +1157,7 @@ sync_free(struct sync *s)
 json_t *
 sync_status(struct sync *s)
 {
-	json_t *j = store_sync_summary(s->store, PARKED_SHOWN);
+	json_t *j = sync_json_summary(s->store, PARKED_SHOWN);
 	json_t *o;
 	char cursor[SP_CURSOR_MAX + 1] = "";
 	uint64_t now_ms = uv_now(s->loop);
@@ -1205,7 +1206,7 @@ sync_status(struct sync *s)
 void
 sync_metrics(struct sync *s, FILE *f)
 {
-	json_t *j = store_sync_summary(s->store, 0), *o;
+	json_t *j = sync_json_summary(s->store, 0), *o;
 	int64_t age = 0;
 
 	if (j == NULL)

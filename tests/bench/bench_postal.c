@@ -18,6 +18,7 @@
 
 #include "core/calendar.h"
 #include "postal/postid.h"
+#include "postal/postal_json.h"
 #include "store/store.h"
 
 #define AGENCY "000.00.19.H49"
@@ -233,7 +234,7 @@ main(int argc, char **argv)
 		if (store_postal_register(s, &g, &res, err) != STORE_OK)
 			die("register", err);
 	}
-	if (store_postal_close(s, "S2", "bench", now, false, 1, &out, err) !=
+	if (postal_json_close(s, "S2", "bench", now, false, 1, &out, err) !=
 	    STORE_OK)
 		die("close", err);
 	mid = json_string_value(json_object_get(out, "manifest_id"));
@@ -242,7 +243,7 @@ main(int argc, char **argv)
 		char id[S10_LEN + 1];
 
 		item(id, 20000000u + (unsigned)i);
-		if (store_postal_receive(s, mid, id, "office", now, &r, err) !=
+		if (postal_json_receive(s, mid, id, "office", now, &r, err) !=
 		    STORE_OK)
 			die("receive", err);
 		json_decref(r);
@@ -252,7 +253,7 @@ main(int argc, char **argv)
 		char id[S10_LEN + 1];
 
 		item(id, 30000000u);
-		if (store_postal_receive(s, mid, id, "office", now, &r, err) !=
+		if (postal_json_receive(s, mid, id, "office", now, &r, err) !=
 		    STORE_OK)
 			die("receive", err);
 		json_decref(r);
@@ -270,7 +271,7 @@ main(int argc, char **argv)
 			die("sign", err);
 	}
 	t0 = mono();
-	m = store_postal_manifest(s, mid, &rc);
+	m = postal_json_manifest(s, mid, &rc);
 	recon = mono() - t0;
 	if (m == NULL ||
 	    strcmp(json_string_value(json_object_get(m, "state")),

@@ -12,6 +12,7 @@
 #include "auth/authhdr.h"
 #include "fixture.h"
 #include "harness.h"
+#include "auth/auth_json.h"
 #include "store/store.h"
 
 static void
@@ -271,7 +272,7 @@ test_store_accounts(void **state)
 	assert_int_equal(store_user_set_hash(st, "lan", "$new", "boss", err),
 	    STORE_OK);
 
-	assert_non_null(j = store_users(st));
+	assert_non_null(j = auth_json_users(st));
 	assert_int_equal(json_array_size(j), 1);
 	assert_true(
 	    json_is_true(json_object_get(json_array_get(j, 0), "disabled")));
@@ -283,7 +284,7 @@ test_store_accounts(void **state)
 	}
 	json_decref(j);
 	/* every change has its audit row, by its actor, in order */
-	assert_non_null(j = store_audit_list(st, now - 5, now + 5, 100));
+	assert_non_null(j = auth_json_audit(st, now - 5, now + 5, 100));
 	{
 		static const char *const want[] = { "user_add", "token_add",
 			"token_revoke", "token_revoke", "token_add",
@@ -301,7 +302,7 @@ test_store_accounts(void **state)
 		}
 	}
 	json_decref(j);
-	assert_non_null(j = store_audit_list(st, now + 10, now + 20, 100));
+	assert_non_null(j = auth_json_audit(st, now + 10, now + 20, 100));
 	assert_int_equal(json_array_size(j), 0);
 	json_decref(j);
 	store_close(st);

@@ -19,6 +19,7 @@
 #include "core/scantext.h"
 #include "kiosk/kiosk.h"
 #include "core/status.h"
+#include "kiosk/kiosk_json.h"
 #include "store/store.h"
 
 #include "fixture.h"
@@ -391,7 +392,7 @@ test_catalogue(void **state)
 	    STORE_OK);
 	assert_int_equal(store_procedure_counter(f->s, "nope", "x", err),
 	    STORE_NOTFOUND);
-	j = store_kiosk_procedures(f->s, "dang ky khai sinh", 10);
+	j = kiosk_json_procedures(f->s, "dang ky khai sinh", 10);
 	assert_int_equal(json_array_size(j), 1);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(j, 0), "name")),
@@ -404,19 +405,19 @@ test_catalogue(void **state)
 	    2);
 	json_decref(j);
 	/* every word, in any order, accents or not */
-	j = store_kiosk_procedures(f->s, "KINH   doanh hộ", 10);
+	j = kiosk_json_procedures(f->s, "KINH   doanh hộ", 10);
 	assert_int_equal(json_array_size(j), 1);
 	json_decref(j);
-	j = store_kiosk_procedures(f->s, "dang ky", 10);
+	j = kiosk_json_procedures(f->s, "dang ky", 10);
 	assert_int_equal(json_array_size(j), 2);
 	json_decref(j);
-	j = store_kiosk_procedures(f->s, "dang ky", 1); /* the limit */
+	j = kiosk_json_procedures(f->s, "dang ky", 1); /* the limit */
 	assert_int_equal(json_array_size(j), 1);
 	json_decref(j);
-	j = store_kiosk_procedures(f->s, NULL, 10);
+	j = kiosk_json_procedures(f->s, NULL, 10);
 	assert_int_equal(json_array_size(j), 2);
 	json_decref(j);
-	j = store_kiosk_procedures(f->s, "xyz", 10);
+	j = kiosk_json_procedures(f->s, "xyz", 10);
 	assert_int_equal(json_array_size(j), 0);
 	json_decref(j);
 }

@@ -9,6 +9,7 @@
 #include "fixture.h"
 #include "harness.h"
 
+#include "printer/printdata.h"
 #include "store/store.h"
 
 struct fx {
@@ -122,7 +123,7 @@ test_reprint_and_list(void **state)
 	struct fx *f = *state;
 	int64_t a = add(f->s, "test", "", 0, STORE_OK);
 	int64_t b = add(f->s, "test", "", a, STORE_OK);
-	json_t *list = store_print_jobs(f->s, 10), *first;
+	json_t *list = printdata_jobs(f->s, 10), *first;
 
 	assert_int_equal(json_array_size(list), 2);
 	first = json_array_get(list, 0); /* newest first */

@@ -15,6 +15,8 @@
 #include "core/calendar.h"
 #include "core/dcode.h"
 #include "core/status.h"
+#include "api/catalogue_json.h"
+#include "api/dossier_json.h"
 #include "store/store.h"
 
 #include "fixture.h"
@@ -268,7 +270,7 @@ test_transitions(void **state)
 	                     "clerk1", t + 400, err),
 	    STORE_CONFLICT);
 
-	d = store_dossier(f->s, r.code, t + 500, &rc);
+	d = dossier_json_read(f->s, r.code, t + 500, &rc);
 	assert_int_equal(rc, STORE_OK);
 	assert_non_null(d);
 	assert_int_equal(json_integer_value(json_object_get(d, "status")), 10);
@@ -296,9 +298,9 @@ test_transitions(void **state)
 	assert_int_equal(st.events, 4);
 	assert_int_equal(st.outbox_pending, 4);
 
-	assert_null(store_dossier(f->s, AGENCY "-260105-0042", t, &rc));
+	assert_null(dossier_json_read(f->s, AGENCY "-260105-0042", t, &rc));
 	assert_int_equal(rc, STORE_NOTFOUND);
-	assert_null(store_dossier(f->s, "junk", t, &rc));
+	assert_null(dossier_json_read(f->s, "junk", t, &rc));
 	assert_int_equal(rc, STORE_NOTFOUND);
 }
 
@@ -314,10 +316,10 @@ test_overdue(void **state)
 	assert_int_equal(intake(f->s, AGENCY, "Nguyễn Văn An", 1,
 	                     at(2026, 1, 5, 9, 30), &r, err),
 	    STORE_OK);
-	d = store_dossier(f->s, r.code, r.due_at + 1, &rc);
+	d = dossier_json_read(f->s, r.code, r.due_at + 1, &rc);
 	assert_true(json_is_true(json_object_get(d, "overdue")));
 	json_decref(d);
-	d = store_dossier(f->s, r.code, r.due_at, &rc);
+	d = dossier_json_read(f->s, r.code, r.due_at, &rc);
 	assert_true(json_is_false(json_object_get(d, "overdue")));
 	json_decref(d);
 }
@@ -367,7 +369,7 @@ test_supplement_apology(void **state)
 	                     due2 + 86400, "officer2", t + 300, err),
 	    STORE_OK);
 
-	d = store_dossier(f->s, r.code, t, &rc);
+	d = dossier_json_read(f->s, r.code, t, &rc);
 	assert_int_equal(json_integer_value(json_object_get(d, "status")),
 	    ST_PROCESSING);
 	assert_int_equal(
@@ -402,7 +404,7 @@ test_supplement_apology(void **state)
 	assert_int_equal(store_set_status(f->s, r.code, ST_SUPPLEMENT, "thiếu",
 	                     "officer2", t + 400, err),
 	    STORE_OK);
-	d = store_dossier(f->s, r.code, t, &rc);
+	d = dossier_json_read(f->s, r.code, t, &rc);
 	assert_int_equal(
 	    json_integer_value(json_object_get(d, "supplement_count")), 2);
 	json_decref(d);
@@ -480,7 +482,7 @@ test_search(void **state)
 	    STORE_OK);
 
 	qr.name = "nguyen van an";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_non_null(res);
 	assert_int_equal(json_array_size(res), 1);
 	assert_string_equal(json_string_value(json_object_get(
@@ -492,7 +494,7 @@ test_search(void **state)
 
 	/* prefix of the full name, accents and case ignored */
 	qr.name = "NGUYỄN";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 2);
 	/* newest first */
 	assert_string_equal(
@@ -502,7 +504,7 @@ test_search(void **state)
 
 	/* a later word: "van an" finds both "... Văn An" */
 	qr.name = "van an";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 2);
 	assert_int_equal(count_code(res, a.code), 1);
 	assert_int_equal(count_code(res, b.code), 1);
@@ -514,21 +516,21 @@ test_search(void **state)
 	/* "an" is a word start in three names and the prefix of none, and
 	 * "van" is also the start of "Vân" */
 	qr.name = "an";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 3);
 	json_decref(res);
 	qr.name = "van";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 3);
 	assert_int_equal(count_code(res, d.code), 1);
 	json_decref(res);
 	qr.name = "do duc";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 1);
 	json_decref(res);
 	/* LIKE wildcards are literal */
 	qr.name = "%";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 0);
 	json_decref(res);
 
@@ -536,7 +538,7 @@ test_search(void **state)
 	qr.name = NULL;
 	qr.from_day = cal_local_day(t + 86400);
 	qr.to_day = qr.from_day;
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 1);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(res, 0), "code")),
@@ -544,7 +546,7 @@ test_search(void **state)
 	json_decref(res);
 	qr.name = "nguyen";
 	qr.to_day = qr.from_day + 5;
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 1);
 	assert_int_equal(count_code(res, c.code), 1);
 	json_decref(res);
@@ -553,7 +555,7 @@ test_search(void **state)
 	qr.name = NULL;
 	qr.from_day = qr.to_day = -1;
 	qr.limit = 3;
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 3);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(res, 0), "code")),
@@ -563,17 +565,17 @@ test_search(void **state)
 	/* code, exact after normalising */
 	qr.limit = 10;
 	qr.code = " 000.00.19.h26-260106-0001 ";
-	res = store_search(f->s, &qr, t, err);
+	res = dossier_json_search(f->s, &qr, t, err);
 	assert_int_equal(json_array_size(res), 1);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(res, 0), "code")),
 	    b.code);
 	json_decref(res);
 	qr.code = "nonsense";
-	assert_null(store_search(f->s, &qr, t, err));
+	assert_null(dossier_json_search(f->s, &qr, t, err));
 	qr.code = NULL;
 	qr.limit = 0;
-	assert_null(store_search(f->s, &qr, t, err));
+	assert_null(dossier_json_search(f->s, &qr, t, err));
 	assert_non_null(strstr(err, "limit"));
 }
 
@@ -588,7 +590,7 @@ test_counts(void **state)
 	json_t *c, *rec, *pct;
 	char *text;
 
-	c = store_counts(f->s, day, day);
+	c = dossier_json_counts(f->s, day, day);
 	rec = json_object_get(c, "received");
 	assert_int_equal(json_integer_value(json_object_get(rec, "total")), 0);
 	pct = json_object_get(rec, "pct");
@@ -606,7 +608,7 @@ test_counts(void **state)
 	assert_int_equal(
 	    intake(f->s, AGENCY, "Nguyễn Văn An", 2, t + 86400, &r, err),
 	    STORE_OK);
-	c = store_counts(f->s, day, day);
+	c = dossier_json_counts(f->s, day, day);
 	rec = json_object_get(c, "received");
 	assert_int_equal(json_integer_value(json_object_get(rec, "total")), 3);
 	assert_int_equal(json_integer_value(json_object_get(rec, "online")), 1);
@@ -619,7 +621,7 @@ test_counts(void **state)
 	json_decref(c);
 
 	/* over two days: 1 in person, 2 online, 1 postal */
-	c = store_counts(f->s, day, day + 1);
+	c = dossier_json_counts(f->s, day, day + 1);
 	rec = json_object_get(c, "received");
 	assert_int_equal(json_integer_value(json_object_get(rec, "total")), 4);
 	text = json_dumps(json_object_get(rec, "pct"),
@@ -635,7 +637,7 @@ test_counts(void **state)
 	/* 1/5/1 of 7: floors 14.28 71.42 14.28, the two hundredths left go
 	 * to the largest remainders: online (6/7), then in person (4/7,
 	 * tied with postal, lower index first) */
-	c = store_counts(f->s, day, day + 1);
+	c = dossier_json_counts(f->s, day, day + 1);
 	text =
 	    json_dumps(json_object_get(json_object_get(c, "received"), "pct"),
 	        JSON_COMPACT | JSON_REAL_PRECISION(10) | JSON_SORT_KEYS);
@@ -736,20 +738,20 @@ test_import(void **state)
 	assert_non_null(strstr(err, "status"));
 	assert_int_equal(store_import_commit(f->s, err), STORE_OK);
 
-	procs = store_procedures(f->s, NULL);
+	procs = catalogue_json_procedures(f->s, NULL);
 	assert_int_equal(json_array_size(procs), 2); /* PROC and 2.000001 */
 	json_decref(procs);
-	procs = store_procedures(f->s, "khai sinh");
+	procs = catalogue_json_procedures(f->s, "khai sinh");
 	assert_int_equal(json_array_size(procs), 1);
 	assert_int_equal(json_integer_value(
 	                     json_object_get(json_array_get(procs, 0), "days")),
 	    3);
 	json_decref(procs);
-	procs = store_procedures(f->s, "CHUNG THUC");
+	procs = catalogue_json_procedures(f->s, "CHUNG THUC");
 	assert_int_equal(json_array_size(procs), 1);
 	json_decref(procs);
 
-	d = store_dossier(f->s, "000.00.21.H26-251201-0001", 0, &rc);
+	d = dossier_json_read(f->s, "000.00.21.H26-251201-0001", 0, &rc);
 	assert_int_equal(rc, STORE_OK);
 	assert_int_equal(json_integer_value(json_object_get(d, "status")), 9);
 	assert_string_equal(
@@ -762,7 +764,7 @@ test_import(void **state)
 	/* import, request, complete, update, request, update */
 	assert_int_equal(json_array_size(json_object_get(d, "events")), 6);
 	json_decref(d);
-	assert_null(store_dossier(f->s, "000.00.22.H26-251201-0001", 0, &rc));
+	assert_null(dossier_json_read(f->s, "000.00.22.H26-251201-0001", 0, &rc));
 
 	assert_int_equal(store_stats(f->s, &st), STORE_OK);
 	assert_int_equal(st.dossiers, st0.dossiers + 2);
@@ -779,7 +781,7 @@ test_import(void **state)
 	assert_int_equal(store_import_rec(f->s, &r, "import", &out, err),
 	    STORE_OK);
 	store_import_rollback(f->s);
-	assert_null(store_dossier(f->s, "000.00.21.H26-251201-0003", 0, &rc));
+	assert_null(dossier_json_read(f->s, "000.00.21.H26-251201-0003", 0, &rc));
 	/* an imported procedure without days cannot take intake */
 	assert_int_equal(store_import_begin(f->s, err), STORE_OK);
 	make_rec(&r, "000.00.21.H26-251201-0004", ST_RECEIVED);
@@ -834,7 +836,7 @@ test_holidays(void **state)
 	assert_int_equal(cal->first_year, 2026);
 	assert_int_equal(cal->last_year, 2026);
 	assert_false(cal_is_working(cal, cal_day_from_ymd(2026, 1, 1)));
-	list = store_holidays(f->s, 2026);
+	list = catalogue_json_holidays(f->s, 2026);
 	assert_int_equal(json_array_size(list), 3);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(list, 1), "kind")),
@@ -846,7 +848,7 @@ test_holidays(void **state)
 	/* re-import of a year replaces it */
 	assert_int_equal(store_holidays_import(f->s, h, 1, "admin", err),
 	    STORE_OK);
-	list = store_holidays(f->s, 2026);
+	list = catalogue_json_holidays(f->s, 2026);
 	assert_int_equal(json_array_size(list), 1);
 	json_decref(list);
 	assert_int_equal(store_holidays_import(f->s, dup, 2, "admin", err),
@@ -855,7 +857,7 @@ test_holidays(void **state)
 	assert_int_equal(store_holidays_import(f->s, &bad, 1, "admin", err),
 	    STORE_INVALID);
 	assert_non_null(strstr(err, "kind"));
-	list = store_holidays(f->s, 2027);
+	list = catalogue_json_holidays(f->s, 2027);
 	assert_int_equal(json_array_size(list), 0);
 	json_decref(list);
 	/* a covered year is not provisional */
@@ -888,7 +890,7 @@ test_durable(void **state)
 	assert_int_equal(
 	    store_audit(f->s, "admin", "config_reload", NULL, "ok"), STORE_OK);
 	reopen(f);
-	d = store_dossier(f->s, r.code, 0, &rc);
+	d = dossier_json_read(f->s, r.code, 0, &rc);
 	assert_int_equal(rc, STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(d, "owner_name")),
 	    "Nguyễn Văn An");
@@ -927,13 +929,13 @@ test_catalogue(void **state)
 	assert_int_equal(store_put_procedure(f->s, &p, err), STORE_OK);
 	p.days = 7; /* upsert */
 	assert_int_equal(store_put_procedure(f->s, &p, err), STORE_OK);
-	l = store_procedures(f->s, "giay phep");
+	l = catalogue_json_procedures(f->s, "giay phep");
 	assert_int_equal(json_array_size(l), 1);
 	assert_int_equal(
 	    json_integer_value(json_object_get(json_array_get(l, 0), "days")),
 	    7);
 	json_decref(l);
-	l = store_procedures(f->s, "1.001234");
+	l = catalogue_json_procedures(f->s, "1.001234");
 	assert_int_equal(json_array_size(l), 1);
 	assert_int_equal(
 	    json_array_size(json_object_get(json_array_get(l, 0), "documents")),

@@ -18,7 +18,11 @@
 #include "postal/postalreg.h"
 #include "postal/postid.h"
 #include "core/status.h"
+#include "api/dossier_json.h"
+#include "postal/postal_json.h"
+#include "printer/printdata.h"
 #include "store/store.h"
+#include "sync/sync_json.h"
 #include "sync/syncproto.h"
 
 #include "fixture.h"
@@ -120,7 +124,7 @@ test_register_and_duplicate(void **state)
 	assert_false(again.created);
 	assert_string_equal(again.code, res.code);
 	assert_int_equal(rows(f->s), 1);
-	o = store_postal_item(f->s, id, time(NULL), &rc);
+	o = postal_json_item(f->s, id, time(NULL), &rc);
 	assert_non_null(o);
 	assert_string_equal(json_string_value(json_object_get(o, "state")),
 	    "registered");
@@ -128,7 +132,7 @@ test_register_and_duplicate(void **state)
 	assert_int_equal(json_integer_value(json_object_get(o, "status")),
 	    ST_SUBMITTED);
 	json_decref(o);
-	assert_null(store_postal_item(f->s, "RR000000025VN", time(NULL), &rc));
+	assert_null(postal_json_item(f->s, "RR000000025VN", time(NULL), &rc));
 	assert_int_equal(rc, STORE_NOTFOUND);
 }
 
@@ -188,11 +192,11 @@ test_manifest_flow(void **state)
 		assert_int_equal(store_postal_register(f->s, &r, &res, err),
 		    STORE_OK);
 	}
-	assert_int_equal(store_postal_close(f->s, "other", "clerk", now, true,
+	assert_int_equal(postal_json_close(f->s, "other", "clerk", now, true,
 	                     100, &out, err),
 	    STORE_CONFLICT);
 	assert_int_equal(
-	    store_postal_close(f->s, "S1", "clerk", now, true, 100, &out, err),
+	    postal_json_close(f->s, "S1", "clerk", now, true, 100, &out, err),
 	    STORE_OK);
 	assert_int_equal(json_integer_value(json_object_get(out, "count")), 5);
 	assert_int_equal(json_integer_value(json_object_get(out, "fees_vnd")),
@@ -201,7 +205,7 @@ test_manifest_flow(void **state)
 	mid = json_string_value(json_object_get(out, "manifest_id"));
 	assert_int_equal(strlen(mid), MANIFEST_ID_LEN);
 	for (int i = 0; i < 4; i++) {
-		assert_int_equal(store_postal_receive(f->s, mid, ids[i],
+		assert_int_equal(postal_json_receive(f->s, mid, ids[i],
 		                     "office", now, &rcv, err),
 		    STORE_OK);
 		assert_string_equal(
@@ -210,19 +214,19 @@ test_manifest_flow(void **state)
 		json_decref(rcv);
 	}
 	assert_int_equal(
-	    store_postal_receive(f->s, mid, ids[0], "office", now, &rcv, err),
+	    postal_json_receive(f->s, mid, ids[0], "office", now, &rcv, err),
 	    STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(rcv, "result")),
 	    "already");
 	json_decref(rcv);
 	item(stray, 99);
 	assert_int_equal(
-	    store_postal_receive(f->s, mid, stray, "office", now, &rcv, err),
+	    postal_json_receive(f->s, mid, stray, "office", now, &rcv, err),
 	    STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(rcv, "result")),
 	    "unexpected");
 	json_decref(rcv);
-	m = store_postal_manifest(f->s, mid, &rc);
+	m = postal_json_manifest(f->s, mid, &rc);
 	assert_string_equal(json_string_value(json_object_get(m, "state")),
 	    "discrepancies");
 	assert_int_equal(json_integer_value(json_object_get(m, "missing")), 1);
@@ -242,7 +246,7 @@ test_manifest_flow(void **state)
 	assert_int_equal(store_postal_resolve(f->s, mid, stray, "returned",
 	                     "not ours", "office", now, err),
 	    STORE_OK);
-	m = store_postal_manifest(f->s, mid, &rc);
+	m = postal_json_manifest(f->s, mid, &rc);
 	assert_string_equal(json_string_value(json_object_get(m, "state")),
 	    "receiving");
 	json_decref(m);
@@ -252,11 +256,11 @@ test_manifest_flow(void **state)
 	assert_int_equal(
 	    store_postal_sign(f->s, mid, "A", "C", "office", now, err),
 	    STORE_CONFLICT);
-	m = store_postal_manifest(f->s, mid, &rc);
+	m = postal_json_manifest(f->s, mid, &rc);
 	assert_string_equal(json_string_value(json_object_get(m, "state")),
 	    "reconciled");
 	json_decref(m);
-	m = store_postal_manifest_docs(f->s, mid, &rc);
+	m = printdata_manifest_docs(f->s, mid, &rc);
 	assert_int_equal(json_array_size(m), 5);
 	json_decref(m);
 	json_decref(out);
@@ -280,10 +284,10 @@ test_return_by_post(void **state)
 	r.return_address = "Số 1 phố Huế";
 	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
 	assert_int_equal(
-	    store_postal_close(f->s, NULL, "clerk", now, false, 1, &o, err),
+	    postal_json_close(f->s, NULL, "clerk", now, false, 1, &o, err),
 	    STORE_OK);
 	assert_int_equal(
-	    store_postal_receive(f->s,
+	    postal_json_receive(f->s,
 	        json_string_value(json_object_get(o, "manifest_id")), id,
 	        "office", now, &rcv, err),
 	    STORE_OK);
@@ -302,7 +306,7 @@ test_return_by_post(void **state)
 	assert_int_equal(store_postal_return(f->s, res.code, out_id, true,
 	                     "office", now, err),
 	    STORE_OK);
-	o = store_dossier(f->s, res.code, now, &rc);
+	o = dossier_json_read(f->s, res.code, now, &rc);
 	assert_int_equal(json_integer_value(json_object_get(o, "status")),
 	    ST_RETURNED); /* done at handover */
 	json_decref(o);
@@ -310,7 +314,7 @@ test_return_by_post(void **state)
 	    store_postal_delivered(f->s, out_id, true, "office", now, err),
 	    STORE_OK);
 	list =
-	    store_postal_returns(f->s, cal_local_day(now), cal_local_day(now));
+	    postal_json_returns(f->s, cal_local_day(now), cal_local_day(now));
 	assert_int_equal(json_array_size(list), 1);
 	json_decref(list);
 }
@@ -335,16 +339,16 @@ test_outbox_for_sync(void **state)
 	reg(&r, id);
 	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
 	assert_int_equal(
-	    store_postal_close(f->s, NULL, "clerk", now, false, 1, &o, err),
+	    postal_json_close(f->s, NULL, "clerk", now, false, 1, &o, err),
 	    STORE_OK);
 	assert_int_equal(
-	    store_postal_receive(f->s,
+	    postal_json_receive(f->s,
 	        json_string_value(json_object_get(o, "manifest_id")), id,
 	        "office", now, &rcv, err),
 	    STORE_OK);
 	json_decref(rcv);
 	json_decref(o);
-	items = store_outbox_next(f->s, 100, 0, err);
+	items = sync_json_outbox_next(f->s, 100, 0, err);
 	assert_non_null(items);
 	assert_int_equal(json_array_size(items), 2);
 	it = json_array_get(items, 0);

@@ -14,7 +14,9 @@
 #include "harness.h"
 
 #include "core/calendar.h"
+#include "api/dossier_json.h"
 #include "store/store.h"
+#include "sync/sync_json.h"
 
 #define AGENCY "000.00.19.H49"
 #define PROC   "1.000001.000.00.00.H49"
@@ -78,7 +80,7 @@ test_outbox_items(void **state)
 	assert_int_equal(
 	    store_set_status(f->s, res.code, 4, "r", "cb", T0 + 60, err),
 	    STORE_OK);
-	items = store_outbox_next(f->s, 10, 0, err);
+	items = sync_json_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(json_array_size(items), 2);
 	it = json_array_get(items, 0);
 	assert_string_equal(json_string_value(json_object_get(it, "kind")),
@@ -108,7 +110,7 @@ test_outbox_items(void **state)
 	    json_integer_value(
 	        json_object_get(json_array_get(items, 0), "seq")));
 	json_decref(items);
-	assert_null(store_outbox_next(f->s, 0, 0, err));
+	assert_null(sync_json_outbox_next(f->s, 0, 0, err));
 }
 
 static void
@@ -123,7 +125,7 @@ test_ack_park_unpark(void **state)
 
 	intake(f->s, &a);
 	intake(f->s, &b);
-	items = store_outbox_next(f->s, 10, 0, err);
+	items = sync_json_outbox_next(f->s, 10, 0, err);
 	acks[0].id =
 	    json_integer_value(json_object_get(json_array_get(items, 0), "id"));
 	acks[0].parked_reason = NULL;
@@ -132,7 +134,7 @@ test_ack_park_unpark(void **state)
 	acks[1].parked_reason = "MaTTHC: unknown";
 	json_decref(items);
 	assert_int_equal(store_outbox_done(f->s, acks, 2, T0, err), STORE_OK);
-	sum = store_sync_summary(f->s, 10);
+	sum = sync_json_summary(f->s, 10);
 	assert_int_equal(json_integer_value(json_object_get(sum, "pending")),
 	    0);
 	assert_int_equal(
@@ -142,12 +144,12 @@ test_ack_park_unpark(void **state)
 	        json_array_get(json_object_get(sum, "parked"), 0), "code")),
 	    b.code);
 	json_decref(sum);
-	items = store_outbox_next(f->s, 10, 0, err);
+	items = sync_json_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(json_array_size(items), 0); /* parked is not sent */
 	json_decref(items);
 	assert_int_equal(store_outbox_unpark(f->s, b.code, &n, err), STORE_OK);
 	assert_int_equal(n, 1);
-	items = store_outbox_next(f->s, 10, 0, err);
+	items = sync_json_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(json_array_size(items), 1);
 	json_decref(items);
 	assert_int_equal(store_outbox_unpark(f->s, "junk", &n, err),
@@ -181,7 +183,7 @@ test_apply_upstream(void **state)
 	    store_sync_state_get(f->s, "pull_cursor", cursor, sizeof cursor),
 	    STORE_OK);
 	assert_string_equal(cursor, "p7");
-	d = store_dossier(f->s, a.code, T0, &rc);
+	d = dossier_json_read(f->s, a.code, T0, &rc);
 	assert_int_equal(rc, STORE_OK);
 	assert_int_equal(json_integer_value(json_object_get(d, "status")), 9);
 	json_decref(d);
@@ -204,7 +206,7 @@ test_apply_upstream(void **state)
 	assert_int_equal(
 	    store_set_status(f->s, a.code, 10, "trả", "cb", T0 + 7200, err),
 	    STORE_OK);
-	items = store_outbox_next(f->s, 10, 0, err);
+	items = sync_json_outbox_next(f->s, 10, 0, err);
 	assert_int_equal(
 	    json_integer_value(json_object_get(
 	        json_array_get(items, json_array_size(items) - 1), "base")),
@@ -222,7 +224,7 @@ test_sync_codes(void **state)
 
 	intake(f->s, &a);
 	intake(f->s, &b);
-	j = store_sync_codes(f->s, day, day);
+	j = sync_json_codes(f->s, day, day);
 	assert_int_equal(json_integer_value(json_object_get(
 	                     json_object_get(j, "counts"), "1")),
 	    2);
@@ -230,7 +232,7 @@ test_sync_codes(void **state)
 	    json_string_value(json_array_get(json_object_get(j, "codes"), 0)),
 	    a.code);
 	json_decref(j);
-	j = store_sync_codes(f->s, day + 1, day + 1);
+	j = sync_json_codes(f->s, day + 1, day + 1);
 	assert_int_equal(json_array_size(json_object_get(j, "codes")), 0);
 	json_decref(j);
 }

@@ -1,0 +1,111 @@
+/* printdata.c: printable documents from the store's reads (printdata.h). */
+#include <stdio.h>
+
+#include "http/reply.h"
+#include "printer/printdata.h"
+
+json_t *
+printdata_dossier(const struct store_dossier *d)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "code", reply_text(d->code));
+	json_object_set_new(o, "procedure_code", reply_text(d->procedure_code));
+	json_object_set_new(o, "procedure_name", reply_text(d->procedure_name));
+	json_object_set_new(o, "agency_name", reply_text(d->agency_name));
+	json_object_set_new(o, "owner_name", reply_text(d->owner_name));
+	json_object_set_new(o, "address", reply_text(d->address));
+	json_object_set_new(o, "delivery", json_integer(d->delivery));
+	json_object_set_new(o, "status", json_integer(d->status));
+	json_object_set_new(o, "received_at", reply_time(d->received_at));
+	json_object_set_new(o, "due_at", reply_time(d->due_at));
+	json_object_set_new(o, "postal_item_id", reply_text(d->postal_item_id));
+	json_object_set_new(o, "token", reply_text(d->token));
+	return o;
+}
+
+json_t *
+printdata_dossier_read(struct store *s, const char *code, int64_t now,
+    enum store_rc *rc)
+{
+	struct store_dossier d;
+	json_t *o;
+
+	if ((*rc = store_dossier(s, code, now, &d)) != STORE_OK)
+		return NULL;
+	o = printdata_dossier(&d);
+	store_dossier_cleanup(&d);
+	if (o == NULL)
+		*rc = STORE_ERROR;
+	return o;
+}
+
+json_t *
+printdata_job(const struct store_print_job *j)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:b,s:i,s:s,s:o,s:o,s:s,s:s}",
+	    "id", (json_int_t)j->id, "kind", j->kind, "ref", j->ref, "state",
+	    j->state, "reprint", j->reprint, "attempts", j->attempts, "actor",
+	    j->actor, "created_at", reply_time(j->created_at), "finished_at",
+	    reply_time(j->finished_at), "printer_state", j->printer_state,
+	    "outcome", j->outcome);
+
+	if (o != NULL && j->reprint_of != 0)
+		json_object_set_new(o, "reprint_of",
+		    json_integer((json_int_t)j->reprint_of));
+	if (o != NULL && j->bytes > 0)
+		json_object_set_new(o, "bytes",
+		    json_integer((json_int_t)j->bytes));
+	return o;
+}
+
+static int
+add_job(void *arg, const struct store_print_job *j)
+{
+	json_array_append_new(arg, printdata_job(j));
+	return 0;
+}
+
+json_t *
+printdata_jobs(struct store *s, int limit)
+{
+	json_t *a = json_array();
+
+	if (a != NULL && store_print_jobs(s, limit, add_job, a) != STORE_OK) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+static int
+add_doc(void *arg, const struct store_manifest_doc *d)
+{
+	char code[160];
+
+	/* the printed row names the dossier and its S10 item */
+	snprintf(code, sizeof code, "%s / %s", d->code,
+	    d->item_id != NULL ? d->item_id : "");
+	json_array_append_new(arg,
+	    json_pack("{s:s,s:o,s:o,s:o,s:i,s:I,s:o}", "code", code,
+	        "procedure_name", reply_text(d->procedure_name), "owner_name",
+	        reply_text(d->owner_name), "address", reply_text(d->address),
+	        "delivery", d->delivery, "fee", (json_int_t)d->fee, "item_id",
+	        reply_text(d->item_id)));
+	return 0;
+}
+
+json_t *
+printdata_manifest_docs(struct store *s, const char *id, enum store_rc *rc)
+{
+	json_t *arr = json_array();
+
+	if ((*rc = store_postal_manifest_docs(s, id, add_doc, arr)) !=
+	    STORE_OK) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}

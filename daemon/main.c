@@ -17,6 +17,7 @@
 #include "scanner/camscan.h"
 #include "scanner/evdev.h"
 #include "http/http.h"
+#include "kiosk/kiosk.h"
 #include "kiosk/kiosk_api.h"
 #include "scanner/hotplug.h"
 #include "sync/hub.h"
@@ -250,6 +251,8 @@ start_hub(struct motcuad *m)
 	        .max_body = HUB_BODY_MAX,
 	        .max_conns = (unsigned)c->max_connections,
 	        .timeout_s = (unsigned)c->connection_timeout_s,
+	        .max_conns_per_addr = (unsigned)c->max_connections_per_address,
+	        .header_timeout_s = (unsigned)c->header_timeout_s,
 	        .tls_cert_pem = cert,
 	        .tls_key_pem = key },
 	    hub_handle, m->hub);
@@ -262,6 +265,25 @@ start_hub(struct motcuad *m)
 	api_set_hub(m->api, m->hub);
 	log_info("hub: sync listener on %s://%s", tls ? "https" : "http",
 	    c->hub_listen);
+}
+
+/* The pinned kiosk terminals' addresses (kiosk.terminals "id@address"):
+ * the public listener keeps kiosk.reserved_connections slots for them,
+ * so that a flood from elsewhere cannot shut the kiosks out. */
+static size_t
+kiosk_addresses(const struct config *c, struct http_addr *out)
+{
+	struct kiosk_terminal t[KIOSK_TERMINALS_MAX];
+	size_t n = 0, count = 0;
+
+	if (kiosk_terminals_parse(c->kiosk_terminals, t, &n) != NULL)
+		return 0; /* the config check has refused it already */
+	for (size_t i = 0; i < n && count < HTTP_RESERVED_MAX; i++)
+		if (t[i].addr_len > 0) {
+			memcpy(out[count].b, t[i].addr, t[i].addr_len);
+			out[count++].len = t[i].addr_len;
+		}
+	return count;
 }
 
 /* The kiosk's status slips go to the receipt printer's queue. */
@@ -304,6 +326,8 @@ start_staff(struct motcuad *m, int fd)
 	        .max_body_unknown = STAFF_OPEN_BODY_MAX,
 	        .max_conns = (unsigned)c->max_connections,
 	        .timeout_s = (unsigned)c->connection_timeout_s,
+	        .max_conns_per_addr = (unsigned)c->max_connections_per_address,
+	        .header_timeout_s = (unsigned)c->header_timeout_s,
 	        .tls_cert_pem = cert,
 	        .tls_key_pem = key },
 	    api_handle_staff, m->api);
@@ -327,6 +351,8 @@ main(int argc, char *argv[])
 	bool foreground = false, check = false, verbose = false;
 	char *errors = NULL, err[STORE_ERR_MAX];
 	int ch, pub_fd, admin_fd, staff_fd = -1;
+	struct http_addr reserved[HTTP_RESERVED_MAX];
+	size_t nreserved;
 
 	while ((ch = getopt(argc, argv, "c:dnv")) != -1) {
 		switch (ch) {
@@ -422,18 +448,28 @@ main(int argc, char *argv[])
 	/* The kiosk's "print status slip" button exists only with a printer. */
 	if (m.printer != NULL && m.cfg.printer_enabled)
 		kiosk_set_printer(m.kiosk, &kiosk_slips, m.printer);
+	nreserved = kiosk_addresses(&m.cfg, reserved);
 	m.pub = http_new(m.loop,
 	    &(struct http_opts){ .listen_fd = pub_fd,
 	        .max_body = PUBLIC_BODY_MAX,
 	        .max_conns = (unsigned)m.cfg.max_connections,
-	        .timeout_s = (unsigned)m.cfg.connection_timeout_s },
+	        .timeout_s = (unsigned)m.cfg.connection_timeout_s,
+	        .max_conns_per_addr =
+	            (unsigned)m.cfg.max_connections_per_address,
+	        .header_timeout_s = (unsigned)m.cfg.header_timeout_s,
+	        .reserved_conns = nreserved > 0
+	            ? (unsigned)m.cfg.kiosk_reserved_connections
+	            : 0,
+	        .reserved = reserved,
+	        .reserved_count = nreserved },
 	    api_handle, m.api);
 	m.admin = http_new(m.loop,
 	    &(struct http_opts){ .listen_fd = admin_fd,
 	        .admin = true,
 	        .max_body = ADMIN_BODY_MAX,
 	        .max_conns = (unsigned)m.cfg.max_connections,
-	        .timeout_s = (unsigned)m.cfg.connection_timeout_s },
+	        .timeout_s = (unsigned)m.cfg.connection_timeout_s,
+	        .header_timeout_s = (unsigned)m.cfg.header_timeout_s },
 	    api_handle, m.api);
 	if (m.pub == NULL || m.admin == NULL)
 		fatalx("cannot start the HTTP listeners");

@@ -4,7 +4,11 @@ a listener). Each test runs its own motcuad on loopback with the limits it
 needs, and uses other loopback addresses (127.0.0.2, 127.0.1.x) as other
 clients: Linux routes all of 127.0.0.0/8 to lo."""
 import argparse
+import hashlib
+import http.client
+import json
 import os
+import signal
 import shutil
 import socket
 import sys
@@ -156,6 +160,84 @@ def slow_headers_are_cut(d):
     s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     ok(s.recv(4096).startswith(b"HTTP/1.1 200"), "idle keep-alive still served")
     s.close()
+
+
+KIOSK_LIMITS = """[kiosk]
+terminals = hall-1
+failure_burst = 4
+failures_per_minute = 1
+code_failures_per_hour = 3
+"""
+
+
+def lookup_from(d, source, code, factor, terminal=None):
+    body = {"code": code, "factor": factor}
+    if terminal:
+        body["terminal"] = terminal
+    c = http.client.HTTPConnection("127.0.0.1", d.port, timeout=10, source_address=(source, 0))
+    c.request("POST", "/api/v1/lookup", body=json.dumps(body))
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return r.status
+
+
+def old_set(code, nsets=1024):
+    """The set the old limiter put a code in: FNV-1a over BLAKE2b-128 of the
+    code, 4,096 slots in sets of 4. An attacker could compute it."""
+    h = 1469598103934665603
+    for b in hashlib.blake2b(code.encode(), digest_size=16).digest():
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return h % nsets
+
+
+@test(KIOSK_LIMITS)
+def locked_code_cannot_be_flushed(d):
+    cat = os.path.join(d.tmp, "p.jsonl")
+    with open(cat, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"code": "1.001193.000.00.00.H49", "name": "Đăng ký khai sinh",
+                            "field": "Hộ tịch", "days": 1}, ensure_ascii=False) + "\n")
+    d.cli("catalogue", "import", cat, check=0)
+    p = d.cli("intake", "--procedure", "1.001193.000.00.00.H49", "--name", "Nguyễn Văn An",
+              "--id-no", "001203004567", "--json", check=0)
+    victim = json.loads(p.stdout)["code"]
+    addr = iter(f"127.0.{i // 250 + 2}.{i % 250 + 1}" for i in range(20000))
+    for _ in range(3):  # code_failures_per_hour: each from a fresh address
+        eq(lookup_from(d, next(addr), victim, "0000"), 404, "a wrong guess")
+    eq(lookup_from(d, next(addr), victim, "4567"), 429, "the code is locked")
+    # the flush: codes chosen to share the victim's set, each refused by
+    # its address's limit first, then charged from fresh addresses
+    target = old_set(victim)
+    prefix = victim[:-4]
+    chosen = [c for c in (f"{prefix}{n:04d}" for n in range(10000))
+              if c != victim and old_set(c) == target][:8]
+    ok(len(chosen) >= 4, "found colliding codes")
+    spent = next(addr)
+    others = [f"{prefix}{n:04d}" for n in range(9000, 9010)
+              if f"{prefix}{n:04d}" not in chosen and f"{prefix}{n:04d}" != victim]
+    for c in others[:4]:  # failure_burst misses on other codes
+        lookup_from(d, spent, c, "0000")
+    for c in chosen:
+        eq(lookup_from(d, spent, c, "0000"), 429, "refused by the address limit")
+        for _ in range(3):
+            lookup_from(d, next(addr), c, "0000")
+    eq(lookup_from(d, next(addr), victim, "4567"), 429, "still locked after the flush")
+    # SIGHUP must not reset the limits: the code and a locked terminal
+    for _ in range(6):
+        lookup_from(d, "127.0.0.1", "000.00.19.H49-261125-9999", "0000", terminal="hall-1")
+    eq(lookup_from(d, "127.0.0.1", victim, "4567", terminal="hall-1"), 429, "terminal locked")
+    mark = len(d.logtext())
+    d.proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while "configuration reloaded" not in d.logtext()[mark:]:
+        ok(time.monotonic() < deadline, "the reload is logged")
+        time.sleep(0.05)
+    eq(lookup_from(d, "127.0.0.1", victim, "4567", terminal="hall-1"), 429,
+       "the terminal is still locked after SIGHUP")
+    eq(lookup_from(d, next(addr), victim, "4567"), 429, "the code is still locked after SIGHUP")
+    text = d.logtext()
+    ok(text.count("no match") == 1 and text.count("rate limited") == 1,
+       "dozens of refusals: the first of each kind is logged, the rest summarised")
 
 
 def main():

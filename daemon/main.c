@@ -31,6 +31,7 @@
 
 #define PUBLIC_BODY_MAX     (16 * 1024)
 #define HUB_BODY_MAX        (8 * 1024 * 1024) /* a push of 1000 items */
+#define HUB_OPEN_BODY_MAX   (4 * 1024) /* no terminal token: nothing to send */
 #define PEM_MAX             (256 * 1024)
 #define ADMIN_BODY_MAX      (16 * 1024 * 1024)
 #define STAFF_OPEN_BODY_MAX (64 * 1024) /* staff listener before sign-in */
@@ -249,6 +250,8 @@ start_hub(struct motcuad *m)
 	m->hubsrv = http_new(m->loop,
 	    &(struct http_opts){ .listen_fd = fd,
 	        .max_body = HUB_BODY_MAX,
+	        .known = hub_known,
+	        .max_body_unknown = HUB_OPEN_BODY_MAX,
 	        .max_conns = (unsigned)c->max_connections,
 	        .timeout_s = (unsigned)c->connection_timeout_s,
 	        .max_conns_per_addr = (unsigned)c->max_connections_per_address,

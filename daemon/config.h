@@ -17,6 +17,8 @@ struct config {
 	char *public_url;           /* base of printed lookup URLs */
 	int max_connections;        /* per listener */
 	int connection_timeout_s;
+	int max_connections_per_address; /* per listener; restart-only */
+	int header_timeout_s;            /* restart-only */
 	/* [store] */
 	char *db_path; /* restart-only */
 	int busy_timeout_ms;
@@ -52,7 +54,8 @@ struct config {
 	/* [kiosk] (docs/kiosk.md) */
 	char *kiosk_terminals;   /* "hall-1@127.0.0.1/3, hall-2"; kiosk.h */
 	bool kiosk_factor_phone; /* second factor: ID (false) or phone */
-	int kiosk_failures_per_minute; /* per terminal, unless overridden */
+	int kiosk_reserved_connections; /* public listener; restart-only */
+	int kiosk_failures_per_minute;  /* per terminal, unless overridden */
 	int kiosk_failure_burst;
 	int kiosk_code_failures_per_hour; /* per dossier code */
 	int kiosk_clear_after_s;          /* the card clears itself */

@@ -41,6 +41,7 @@
 #include "scanner/camscan.h"
 #include "scanner/evdev.h"
 #include "http/http.h"
+#include "core/termlist.h"
 #include "kiosk/kiosk_api.h"
 #include "scanner/hotplug.h"
 #include "sync/hub.h"
@@ -54,6 +55,7 @@
 
 #define PUBLIC_BODY_MAX     (16 * 1024)
 #define HUB_BODY_MAX        (8 * 1024 * 1024) /* a push of 1000 items */
+#define HUB_OPEN_BODY_MAX   (4 * 1024) /* no terminal token: nothing to send */
 #define PEM_MAX             (256 * 1024)
 #define ADMIN_BODY_MAX      (16 * 1024 * 1024)
 #define STAFF_OPEN_BODY_MAX (64 * 1024) /* staff listener before sign-in */
@@ -293,8 +295,12 @@ start_hub(struct motcuad *m)
 	m->hubsrv = http_new(m->loop,
 	    &(struct http_opts){ .listen_fd = fd,
 	        .max_body = HUB_BODY_MAX,
+	        .known = hub_known,
+	        .max_body_unknown = HUB_OPEN_BODY_MAX,
 	        .max_conns = (unsigned)c->max_connections,
 	        .timeout_s = (unsigned)c->connection_timeout_s,
+	        .max_conns_per_addr = (unsigned)c->max_connections_per_address,
+	        .header_timeout_s = (unsigned)c->header_timeout_s,
 	        .tls_cert_pem = cert,
 	        .tls_key_pem = key },
 	    hub_handle, m->hub);
@@ -307,6 +313,25 @@ start_hub(struct motcuad *m)
 	m->routes.hub = m->hub;
 	log_info("hub: sync listener on %s://%s", tls ? "https" : "http",
 	    c->hub_listen);
+}
+
+/* The pinned kiosk terminals' addresses (kiosk.terminals "id@address"):
+ * the public listener keeps kiosk.reserved_connections slots for them,
+ * so that a flood from elsewhere cannot shut the kiosks out. */
+static size_t
+kiosk_addresses(const struct config *c, struct http_addr *out)
+{
+	struct termlist_entry t[TERMLIST_MAX];
+	size_t n = 0, count = 0;
+
+	if (termlist_parse(c->kiosk_terminals, t, &n) != NULL)
+		return 0; /* the config check has refused it already */
+	for (size_t i = 0; i < n && count < HTTP_RESERVED_MAX; i++)
+		if (t[i].addr_len > 0) {
+			memcpy(out[count].b, t[i].addr, t[i].addr_len);
+			out[count++].len = t[i].addr_len;
+		}
+	return count;
 }
 
 /* The kiosk's status slips go to the receipt printer's queue. */
@@ -361,6 +386,8 @@ start_staff(struct motcuad *m, int fd)
 	        .max_body_unknown = STAFF_OPEN_BODY_MAX,
 	        .max_conns = (unsigned)c->max_connections,
 	        .timeout_s = (unsigned)c->connection_timeout_s,
+	        .max_conns_per_addr = (unsigned)c->max_connections_per_address,
+	        .header_timeout_s = (unsigned)c->header_timeout_s,
 	        .tls_cert_pem = cert,
 	        .tls_key_pem = key },
 	    routes_handle_staff, &m->routes);
@@ -384,6 +411,8 @@ main(int argc, char *argv[])
 	bool foreground = false, check = false, verbose = false;
 	char *errors = NULL, err[STORE_ERR_MAX];
 	int ch, pub_fd, admin_fd, staff_fd = -1;
+	struct http_addr reserved[HTTP_RESERVED_MAX];
+	size_t nreserved;
 
 	while ((ch = getopt(argc, argv, "c:dnv")) != -1) {
 		switch (ch) {
@@ -502,18 +531,28 @@ main(int argc, char *argv[])
 	/* The kiosk's "print status slip" button exists only with a printer. */
 	if (m.printer != NULL && m.cfg.printer_enabled)
 		kiosk_set_printer(m.kiosk, &kiosk_slips, m.printer);
+	nreserved = kiosk_addresses(&m.cfg, reserved);
 	m.pub = http_new(m.loop,
 	    &(struct http_opts){ .listen_fd = pub_fd,
 	        .max_body = PUBLIC_BODY_MAX,
 	        .max_conns = (unsigned)m.cfg.max_connections,
-	        .timeout_s = (unsigned)m.cfg.connection_timeout_s },
+	        .timeout_s = (unsigned)m.cfg.connection_timeout_s,
+	        .max_conns_per_addr =
+	            (unsigned)m.cfg.max_connections_per_address,
+	        .header_timeout_s = (unsigned)m.cfg.header_timeout_s,
+	        .reserved_conns = nreserved > 0
+	            ? (unsigned)m.cfg.kiosk_reserved_connections
+	            : 0,
+	        .reserved = reserved,
+	        .reserved_count = nreserved },
 	    routes_handle, &m.routes);
 	m.admin = http_new(m.loop,
 	    &(struct http_opts){ .listen_fd = admin_fd,
 	        .admin = true,
 	        .max_body = ADMIN_BODY_MAX,
 	        .max_conns = (unsigned)m.cfg.max_connections,
-	        .timeout_s = (unsigned)m.cfg.connection_timeout_s },
+	        .timeout_s = (unsigned)m.cfg.connection_timeout_s,
+	        .header_timeout_s = (unsigned)m.cfg.header_timeout_s },
 	    routes_handle, &m.routes);
 	if (m.pub == NULL || m.admin == NULL)
 		fatalx("cannot start the HTTP listeners");

@@ -24,13 +24,17 @@
  * on one core of a small box. At most HASH_PARALLEL hashes run at once
  * (one per core of the 2-core appliance; 128 MiB at worst), HASH_QUEUE
  * wait; beyond that a sign-in is answered 503 with Retry-After. */
-#define HASH_OPS       crypto_pwhash_OPSLIMIT_INTERACTIVE
-#define HASH_MEM       crypto_pwhash_MEMLIMIT_INTERACTIVE
-#define HASH_PARALLEL  2
-#define HASH_QUEUE     32
+#define HASH_OPS      crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define HASH_MEM      crypto_pwhash_MEMLIMIT_INTERACTIVE
+#define HASH_PARALLEL 2
+#define HASH_QUEUE    64
+/* Sign-ins one address may have waiting or hashing at once: a flood from
+ * fewer than HASH_QUEUE addresses cannot take every slot, and a queue of
+ * one job per address is served in turn (docs/security.md). */
+#define HASH_PER_ADDR  1
 #define PASSWORD_MIN   4    /* a PIN of 4 digits is the shortest */
 #define PASSWORD_MAX   1024 /* bytes */
-#define LOCK_TABLE     1024 /* user names and addresses tracked, each */
+#define LOCK_TABLE     4096 /* user names and addresses tracked, each */
 #define TOUCH_EVERY_S  60   /* last_seen is written at most this often */
 #define AUDIT_LIST_MAX 100000
 #define CSRF_HEADER    "X-CSRF-Token"
@@ -54,6 +58,7 @@ struct job {
 	int64_t user_id;
 	unsigned char addr[16];
 	size_t addr_len;
+	bool clean;       /* its address had no recent failure (submit) */
 	struct job *next; /* waiting queue */
 };
 
@@ -296,26 +301,133 @@ start_next(struct auth *au)
 	}
 }
 
+static bool
+same_addr(const struct job *a, const struct job *b)
+{
+	return a->addr_len == b->addr_len &&
+	    memcmp(a->addr, b->addr, a->addr_len) == 0;
+}
+
+/* Jobs of j's address waiting or hashing. */
+static unsigned
+inflight(const struct auth *au, const struct job *j)
+{
+	unsigned n = 0;
+
+	for (const struct job *w = au->wait_head; w != NULL; w = w->next)
+		n += same_addr(w, j);
+	for (size_t i = 0; i < HASH_PARALLEL; i++)
+		n += au->run[i] != NULL && same_addr(au->run[i], j);
+	return n;
+}
+
+static void
+busy(struct auth *au, struct http_response *r, const char *why)
+{
+	au->logins_busy++;
+	r->retry_after_s = 1;
+	reply_error(r, 503, "", why);
+}
+
 /* Queues j (taken) and defers the request; false (j freed, the reply in
- * r) when the queue is full. */
+ * r) when it cannot wait.
+ *
+ * Argon2 is the daemon's costliest work, so who waits for it is rationed:
+ * an address has at most HASH_PER_ADDR sign-ins in flight, and those in
+ * flight count as failures against its lockout before they hash (a flood
+ * is locked out after its threshold, not after the hashes it queued).
+ * Sign-ins from addresses with no recent failure ("clean") queue ahead of
+ * the others, and when the queue is full a clean one takes the place of
+ * the newest from a failing address: a real sign-in gets through a flood
+ * unless the flood comes from more clean addresses than the queue holds.
+ * Account changes (JOB_USER_ADD, JOB_PASSWD) come from signed-in admins
+ * and queue as clean. */
 static bool
 submit(struct auth *au, struct job *j, const struct http_request *hr,
     struct http_response *r)
 {
-	if (au->stopping || au->waiting >= HASH_QUEUE) {
+	const struct config *c = au->cfg;
+	uint64_t max_ms = (uint64_t)c->lockout_max_s * 1000;
+	unsigned failures = 0, n = inflight(au, j);
+	struct job **at, *prev = NULL, *last_dirty = NULL, *before = NULL;
+	bool clean = true;
+
+	if (au->stopping) {
 		job_free(j);
-		au->logins_busy++;
-		r->retry_after_s = 1;
-		reply_error(r, 503, "", "too many sign-ins at once; try again");
+		busy(au, r, "the daemon is stopping");
 		return false;
 	}
+	if (j->kind == JOB_LOGIN) {
+		failures = lockout_failures(au->by_addr, j->addr, j->addr_len,
+		    mono_ms(), max_ms);
+		clean = failures == 0 && n == 0;
+		if (n >= HASH_PER_ADDR) {
+			job_free(j);
+			busy(au, r,
+			    "too many sign-ins from this address at "
+			    "once; try again");
+			return false;
+		}
+		if (failures + n >= (unsigned)c->lockout_addr_failures) {
+			job_free(j);
+			au->logins_locked++;
+			r->retry_after_s = 1;
+			reply_error(r, 429, "user",
+			    "too many failed sign-ins; wait and try again");
+			return false;
+		}
+	}
+	for (struct job *w = au->wait_head; w != NULL; w = w->next)
+		if (!w->clean) {
+			last_dirty = w;
+			if (before == NULL)
+				before = w;
+		}
+	if (au->waiting >= HASH_QUEUE) {
+		if (!clean || last_dirty == NULL) {
+			job_free(j);
+			busy(au, r, "too many sign-ins at once; try again");
+			return false;
+		}
+		/* the newest waiting sign-in from a failing address goes */
+		for (at = &au->wait_head; *at != last_dirty; at = &(*at)->next)
+			prev = *at;
+		*at = last_dirty->next;
+		if (au->wait_tail == last_dirty)
+			au->wait_tail = prev;
+		au->waiting--;
+		if (before == last_dirty)
+			before = NULL;
+		{
+			struct http_response rr = { 0 };
+
+			busy(au, &rr, "too many sign-ins at once; try again");
+			answer(last_dirty, &rr);
+			job_free(last_dirty);
+		}
+		if (before == NULL)
+			for (struct job *w = au->wait_head; w != NULL;
+			     w = w->next)
+				if (!w->clean) {
+					before = w;
+					break;
+				}
+	}
 	j->au = au;
+	j->clean = clean;
 	j->p = http_defer(hr);
-	if (au->wait_tail != NULL)
-		au->wait_tail->next = j;
-	else
-		au->wait_head = j;
-	au->wait_tail = j;
+	if (clean && before != NULL) { /* ahead of the failing addresses */
+		for (at = &au->wait_head; *at != before; at = &(*at)->next)
+			;
+		j->next = before;
+		*at = j;
+	} else {
+		if (au->wait_tail != NULL)
+			au->wait_tail->next = j;
+		else
+			au->wait_head = j;
+		au->wait_tail = j;
+	}
 	au->waiting++;
 	start_next(au);
 	return true;

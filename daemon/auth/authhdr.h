@@ -62,8 +62,12 @@ uint64_t lockout_delay_ms(unsigned failures, unsigned threshold,
     uint64_t base_ms, uint64_t max_ms);
 
 /* A bounded table of failure counts by key (a user name, a client
- * address). When full, the entry whose last failure is oldest makes
- * room (unlocked ones first). Owned by the caller; loop thread. */
+ * address), hashed under a random key. A count is kept for its window
+ * (while locked, and twice the cap after its last failure): when the
+ * table is full a count out of its window makes room first; only when
+ * every count is live does the unlocked one with the fewest failures go
+ * (then the lock that ends first), counted in lockout_evicted_in_window.
+ * Owned by the caller; loop thread. */
 struct lockout;
 struct lockout *lockout_new(size_t capacity);
 void lockout_free(struct lockout *);
@@ -74,6 +78,12 @@ bool lockout_locked(struct lockout *, const void *key, size_t len,
 /* Counts a failure; returns the new lock in ms (0: not locked). */
 uint64_t lockout_fail(struct lockout *, const void *key, size_t len,
     uint64_t now_ms, unsigned threshold, uint64_t base_ms, uint64_t max_ms);
+/* The key's failures still in their window (0: none), max_ms as given
+ * to lockout_fail. */
+unsigned lockout_failures(struct lockout *, const void *key, size_t len,
+    uint64_t now_ms, uint64_t max_ms);
+/* Live counts pushed out because the table was full of them. */
+unsigned long lockout_evicted_in_window(const struct lockout *);
 /* A success: forgets the key. */
 void lockout_reset(struct lockout *, const void *key, size_t len);
 size_t lockout_tracked(const struct lockout *);

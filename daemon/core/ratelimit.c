@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/ratelimit.h"
 
 #define WAYS 4
@@ -20,6 +22,8 @@ struct ratelimit {
 	size_t nsets;
 	size_t used;
 	double per_ms, burst;
+	unsigned long refused_full;
+	unsigned char hash_key[crypto_shorthash_KEYBYTES];
 };
 
 struct ratelimit *
@@ -39,6 +43,13 @@ ratelimit_new(size_t max_clients, double per_minute, double burst)
 		return NULL;
 	}
 	ratelimit_set(rl, per_minute, burst);
+	/* sodium_init is idempotent and thread-safe; it seeds randombytes */
+	if (sodium_init() < 0) {
+		ratelimit_free(rl);
+		errno = EIO;
+		return NULL;
+	}
+	randombytes_buf(rl->hash_key, sizeof rl->hash_key);
 	return rl;
 }
 
@@ -61,21 +72,39 @@ ratelimit_set(struct ratelimit *rl, double per_minute, double burst)
 			rl->b[i].tokens = burst;
 }
 
-/* FNV-1a: the keys are client addresses, and an attacker who picks
- * addresses to collide only evicts their own other addresses. */
+void
+ratelimit_set_hash_key(struct ratelimit *rl,
+    const unsigned char key[RATELIMIT_HASH_KEY_LEN])
+{
+	memcpy(rl->hash_key, key, sizeof rl->hash_key);
+}
+
+/* Keyed: with an unkeyed hash an attacker could choose keys that share a
+ * chosen key's set (that is how a locked code was once flushed). */
 static size_t
 set_of(const struct ratelimit *rl, const unsigned char *k, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;
+	unsigned char out[crypto_shorthash_BYTES];
+	uint64_t h;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= k[i];
-		h *= 1099511628211ULL;
-	}
+	crypto_shorthash(out, k, len, rl->hash_key);
+	memcpy(&h, out, sizeof h);
 	return (size_t)(h % rl->nsets);
 }
 
-/* Finds or makes the key's bucket, refilled to now. */
+/* The bucket's tokens as of now, without writing them back. */
+static double
+tokens_at(const struct ratelimit *rl, const struct bucket *b, uint64_t now_ms)
+{
+	double t = b->tokens;
+
+	if (now_ms > b->seen_ms)
+		t += (double)(now_ms - b->seen_ms) * rl->per_ms;
+	return t < rl->burst ? t : rl->burst;
+}
+
+/* Finds or makes the key's bucket, refilled to now; NULL when the key is
+ * new and every slot of its set belongs to a key still owed tokens. */
 static struct bucket *
 get(struct ratelimit *rl, const void *key, size_t keylen, uint64_t now_ms)
 {
@@ -100,9 +129,17 @@ get(struct ratelimit *rl, const void *key, size_t keylen, uint64_t now_ms)
 			}
 			return b;
 		}
+		/* free, or refilled to its burst: forgetting it loses
+		 * nothing; the oldest of those */
+		if (b->keylen != 0 && tokens_at(rl, b, now_ms) < rl->burst)
+			continue;
 		if (victim == NULL || b->keylen == 0 ||
 		    (victim->keylen != 0 && b->seen_ms < victim->seen_ms))
 			victim = b;
+	}
+	if (victim == NULL) {
+		rl->refused_full++;
+		return NULL;
 	}
 	if (victim->keylen == 0)
 		rl->used++;
@@ -116,6 +153,11 @@ get(struct ratelimit *rl, const void *key, size_t keylen, uint64_t now_ms)
 static bool
 verdict(const struct ratelimit *rl, const struct bucket *b, unsigned *retry_s)
 {
+	if (b == NULL) { /* no room to remember it: refuse, fail closed */
+		if (retry_s != NULL)
+			*retry_s = (unsigned)ceil(1 / rl->per_ms / 1000);
+		return false;
+	}
 	if (b->tokens >= 1)
 		return true;
 	if (retry_s != NULL)
@@ -137,7 +179,7 @@ ratelimit_take(struct ratelimit *rl, const void *key, size_t keylen,
 	struct bucket *b = get(rl, key, keylen, now_ms);
 	bool ok = verdict(rl, b, retry_s);
 
-	if (ok)
+	if (ok && b != NULL)
 		b->tokens -= 1;
 	return ok;
 }
@@ -146,4 +188,10 @@ size_t
 ratelimit_tracked(const struct ratelimit *rl)
 {
 	return rl->used;
+}
+
+unsigned long
+ratelimit_refused_full(const struct ratelimit *rl)
+{
+	return rl->refused_full;
 }

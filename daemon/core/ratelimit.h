@@ -1,14 +1,22 @@
-/* ratelimit.h: token buckets keyed by a client address, in a table of
- * fixed size chosen at creation. Pure: the caller passes the monotonic
- * time. When the table is full the least recently seen client in the key's
- * 4-way set is forgotten, so memory stays bounded under address floods. */
+/* ratelimit.h: token buckets keyed by a client address or a hashed
+ * dossier code, in a table of fixed size chosen at creation. The caller
+ * passes the monotonic time.
+ *
+ * Memory stays bounded under floods of new keys, and no flood can make the
+ * table forget a key that has spent tokens: a new key takes a free slot of
+ * its 4-way set, or one whose bucket has refilled to its burst (forgetting
+ * it loses nothing), never one still owed tokens. When every slot of the
+ * set is owed tokens, the new key is refused (fail closed) and counted.
+ * The set is chosen with SipHash under a random key drawn at creation, so
+ * an attacker cannot pick keys that land in the set of a chosen one. */
 #ifndef RATELIMIT_H
 #define RATELIMIT_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define RATELIMIT_KEY_MAX 16 /* an IPv6 address */
+#define RATELIMIT_KEY_MAX      16 /* an IPv6 address */
+#define RATELIMIT_HASH_KEY_LEN 16 /* SipHash-2-4's key */
 
 struct ratelimit;
 
@@ -28,4 +36,9 @@ bool ratelimit_check(struct ratelimit *, const void *key, size_t keylen,
 bool ratelimit_take(struct ratelimit *, const void *key, size_t keylen,
     uint64_t now_ms, unsigned *retry_s);
 size_t ratelimit_tracked(const struct ratelimit *); /* for /metrics */
+/* New keys refused because their set held only keys owed tokens. */
+unsigned long ratelimit_refused_full(const struct ratelimit *);
+/* Replaces the random hash key (tests: a fixed placement). */
+void ratelimit_set_hash_key(struct ratelimit *,
+    const unsigned char key[RATELIMIT_HASH_KEY_LEN]);
 #endif

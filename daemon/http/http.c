@@ -35,6 +35,29 @@ struct http_server {
 	bool (*known)(void *arg, const struct http_request *);
 	bool rerun;       /* a stream woke during MHD_run: run again at once */
 	char *cert, *key; /* owned PEM copies, or NULL */
+	/* Connection accounting (on_accept, on_connection, on_sweep). */
+	uv_loop_t *loop;
+	uv_timer_t sweep;   /* header deadlines and refusal summaries */
+	struct conn *conns; /* open connections, a doubly linked list */
+	unsigned nconns;
+	unsigned max_conns, per_addr_max, reserved_conns;
+	uint64_t header_timeout_ms, idle_timeout_ms;
+	struct http_addr reserved[HTTP_RESERVED_MAX];
+	size_t nreserved;
+	struct http_stats stats;
+	unsigned long logged_refusals; /* refusals already summarised */
+	uint64_t logged_at_ms;
+};
+
+/* One open connection: its client for the per-address limit, and the
+ * deadline for its next request's headers. Owned by the server's list
+ * from MHD's "started" notice to its "closed" one. */
+struct conn {
+	struct conn *next, *prev;
+	struct http_addr addr; /* len 0 on the Unix socket */
+	int fd;
+	bool waiting;         /* no request's headers in yet */
+	uint64_t deadline_ms; /* uv_now() by which they must be */
 };
 
 struct http_stream {
@@ -56,6 +79,15 @@ struct req {        /* one request's state, from the first call to completion */
 	bool deferred, ready;
 	struct http_response reply;
 };
+
+static struct conn *
+conn_of(struct MHD_Connection *mc)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
 
 static void
 set_status_body(struct http_response *r, int status, const char *json)
@@ -244,6 +276,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 
 	(void)version;
 	if (rq == NULL) { /* headers only: check the declared size first */
+		struct conn *cn = conn_of(c);
+
+		if (cn != NULL) /* the headers are in: the idle timeout rules */
+			cn->waiting = false;
 		if ((rq = calloc(1, sizeof *rq)) == NULL)
 			return MHD_NO;
 		*con_cls = rq;
@@ -333,11 +369,18 @@ static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct http_server *s = cls;
 	struct req *rq = *con_cls;
+	struct conn *cn = conn_of(c);
 
-	(void)cls;
-	(void)c;
 	(void)toe;
+	if (cn != NULL && s->header_timeout_ms > 0) {
+		/* kept alive: the next request's headers are due within the
+		 * idle timeout plus the header deadline */
+		cn->waiting = true;
+		cn->deadline_ms =
+		    uv_now(s->loop) + s->idle_timeout_ms + s->header_timeout_ms;
+	}
 	if (rq != NULL) {
 		if (rq->ready) { /* answered, but the server stopped first */
 			free(rq->reply.body);
@@ -369,6 +412,159 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 
 static void run_mhd(struct http_server *);
 
+static size_t
+addr_bytes(const struct sockaddr *sa, struct http_addr *a)
+{
+	a->len = 0;
+	if (sa == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		memcpy(a->b, &in->sin_addr, 4);
+		a->len = 4;
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		memcpy(a->b, &in6->sin6_addr, 16);
+		a->len = 16;
+	}
+	return a->len;
+}
+
+static bool
+addr_eq(const struct http_addr *a, const struct http_addr *b)
+{
+	return a->len == b->len && memcmp(a->b, b->b, a->len) == 0;
+}
+
+/* Called by MHD before it takes a connection: the per-address limit and
+ * the reserved share. The list is at most max_conns long, so a linear
+ * count costs less than the accept itself. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	struct http_server *s = cls;
+	struct http_addr a;
+	unsigned same = 0;
+	bool reserved = false;
+
+	(void)len;
+	if (addr_bytes(sa, &a) == 0)
+		return MHD_YES; /* the admin socket: local, already trusted */
+	for (size_t i = 0; i < s->nreserved; i++)
+		if (addr_eq(&a, &s->reserved[i]))
+			reserved = true;
+	if (s->per_addr_max > 0) {
+		for (const struct conn *c = s->conns; c != NULL; c = c->next)
+			if (addr_eq(&a, &c->addr))
+				same++;
+		if (same >= s->per_addr_max) {
+			s->stats.refused_per_addr++;
+			return MHD_NO;
+		}
+	}
+	if (!reserved && s->reserved_conns > 0 &&
+	    s->nconns + s->reserved_conns >= s->max_conns) {
+		s->stats.refused_full++;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static void on_sweep(uv_timer_t *);
+
+static void
+on_connection(void *cls, struct MHD_Connection *mc, void **ctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+	struct conn *c = *ctx;
+	const union MHD_ConnectionInfo *ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(mc,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		if ((c = calloc(1, sizeof *c)) == NULL) {
+			/* untracked, it could escape both limits: end it */
+			if (ci != NULL)
+				shutdown(ci->connect_fd, SHUT_RDWR);
+			return;
+		}
+		c->fd = ci != NULL ? ci->connect_fd : -1;
+		ci = MHD_get_connection_info(mc,
+		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		addr_bytes(ci != NULL ? ci->client_addr : NULL, &c->addr);
+		c->waiting = true;
+		c->deadline_ms = uv_now(s->loop) + s->header_timeout_ms;
+		c->next = s->conns;
+		if (s->conns != NULL)
+			s->conns->prev = c;
+		s->conns = c;
+		s->nconns++;
+		*ctx = c;
+		return;
+	}
+	if (c == NULL) /* MHD_CONNECTION_NOTIFY_CLOSED, untracked */
+		return;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	s->nconns--;
+	free(c);
+	*ctx = NULL;
+}
+
+/* Once a second: ends the connections whose headers are late (shutdown()
+ * makes MHD see the end of the stream and close it in its own run), and
+ * logs refusals as one summary a minute rather than a line each, which
+ * an attacker could turn into a log flood. */
+static void
+on_sweep(uv_timer_t *t)
+{
+	struct http_server *s = t->data;
+	uint64_t now = uv_now(s->loop);
+	unsigned long refused;
+	bool cut = false;
+
+	if (s->header_timeout_ms > 0)
+		for (struct conn *c = s->conns; c != NULL; c = c->next)
+			if (c->waiting && c->fd != -1 &&
+			    now >= c->deadline_ms) {
+				shutdown(c->fd, SHUT_RDWR);
+				c->waiting = false;
+				s->stats.header_timeouts++;
+				cut = true;
+			}
+	refused = s->stats.refused_per_addr + s->stats.refused_full +
+	    s->stats.header_timeouts;
+	if (refused != s->logged_refusals &&
+	    now - s->logged_at_ms >= 60 * 1000) {
+		log_warnx("http: refused or cut %lu connections in the last "
+		          "minute (%lu over the per-address limit, %lu with "
+		          "the unreserved share full, %lu late headers in all)",
+		    refused - s->logged_refusals, s->stats.refused_per_addr,
+		    s->stats.refused_full, s->stats.header_timeouts);
+		s->logged_refusals = refused;
+		s->logged_at_ms = now;
+	}
+	if (cut)
+		run_mhd(s);
+}
+
+void
+http_stats(const struct http_server *s, struct http_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	if (s == NULL)
+		return;
+	*out = s->stats;
+	out->open = s->nconns;
+}
+
 static void
 on_timer(uv_timer_t *t)
 {
@@ -383,21 +579,32 @@ on_poll(uv_poll_t *p, int status, int events)
 	run_mhd(p->data);
 }
 
+/* The longest the loop leaves MHD without a run. */
+#define RUN_MAX_MS 1000
+
 /* Lets MHD do all the work it has, then arms the timer for its next
- * deadline (connection timeouts, or 0 when it has buffered work left). */
+ * deadline (connection timeouts, or 0 when it has buffered work left).
+ *
+ * At its connection limit MHD takes its listening socket out of its epoll
+ * set, and puts it back only at the start of a later run. If the run that
+ * closes connections leaves none open, no descriptor would ever wake us
+ * for that later run and the listener would stay deaf. So a run that
+ * closed connections is followed by another at once, and the timer is
+ * never left off: at most RUN_MAX_MS pass between runs. */
 static void
 run_mhd(struct http_server *s)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
+	unsigned before = s->nconns;
 
 	s->rerun = false;
 	MHD_run(s->mhd);
-	if (s->rerun)
+	if (s->rerun || s->nconns < before)
 		uv_timer_start(&s->timer, on_timer, 0, 0);
-	else if (MHD_get_timeout(s->mhd, &ms) == MHD_YES)
+	else if (MHD_get_timeout(s->mhd, &ms) == MHD_YES && ms < RUN_MAX_MS)
 		uv_timer_start(&s->timer, on_timer, ms, 0);
 	else
-		uv_timer_stop(&s->timer);
+		uv_timer_start(&s->timer, on_timer, RUN_MAX_MS, 0);
 }
 
 struct http_server *
@@ -420,6 +627,19 @@ http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
 	s->max_body = o->max_body;
 	s->known = o->known;
 	s->max_body_unknown = o->max_body_unknown;
+	s->loop = loop;
+	s->max_conns = o->max_conns;
+	s->per_addr_max = o->max_conns_per_addr;
+	s->reserved_conns =
+	    o->reserved_conns < o->max_conns ? o->reserved_conns : 0;
+	s->header_timeout_ms = (uint64_t)o->header_timeout_s * 1000;
+	s->idle_timeout_ms = (uint64_t)o->timeout_s * 1000;
+	s->nreserved = o->reserved_count < HTTP_RESERVED_MAX
+	    ? o->reserved_count
+	    : HTTP_RESERVED_MAX;
+	if (s->nreserved > 0)
+		memcpy(s->reserved, o->reserved,
+		    s->nreserved * sizeof *s->reserved);
 	if (o->tls_cert_pem != NULL && o->tls_key_pem != NULL) {
 		s->cert = strdup(o->tls_cert_pem);
 		s->key = strdup(o->tls_key_pem);
@@ -438,7 +658,7 @@ http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, s->key },
 		{ MHD_OPTION_END, 0, NULL },
 	};
-	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	s->mhd = MHD_start_daemon(flags, 0, on_accept, s, on_request, s,
 	    /* first, so that MHD logs nothing through its own logger */
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY,
 	    s->cert != NULL ? tls : tls + 2, MHD_OPTION_LISTEN_SOCKET,
@@ -447,7 +667,8 @@ http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
 	    /* MHD clears its per-connection pool for every request: keep it
 	     * small, bodies go to our own buffer anyway. */
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16 * 1024,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
 	if (s->mhd == NULL) {
 		log_warnx("http: cannot start libmicrohttpd");
 		close(o->listen_fd);
@@ -459,8 +680,11 @@ http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
 	di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	uv_poll_init(loop, &s->poll, di->epoll_fd);
 	uv_timer_init(loop, &s->timer);
-	s->poll.data = s->timer.data = s;
+	uv_timer_init(loop, &s->sweep);
+	s->poll.data = s->timer.data = s->sweep.data = s;
+	s->logged_at_ms = uv_now(loop);
 	uv_poll_start(&s->poll, UV_READABLE, on_poll);
+	uv_timer_start(&s->sweep, on_sweep, 1000, 1000);
 	run_mhd(s);
 	return s;
 }
@@ -485,10 +709,12 @@ http_free(struct http_server *s)
 	/* Stop watching MHD's epoll fd before MHD closes it. */
 	uv_poll_stop(&s->poll);
 	uv_timer_stop(&s->timer);
-	MHD_stop_daemon(s->mhd);
-	s->closing = 2;
+	uv_timer_stop(&s->sweep);
+	MHD_stop_daemon(s->mhd); /* notifies every close: the list empties */
+	s->closing = 3;
 	uv_close((uv_handle_t *)&s->poll, on_close);
 	uv_close((uv_handle_t *)&s->timer, on_close);
+	uv_close((uv_handle_t *)&s->sweep, on_close);
 }
 
 struct http_pending *

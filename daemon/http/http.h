@@ -18,7 +18,22 @@
 
 struct http_server;
 struct http_stream; /* one open streaming response (event streams) */
-struct actor;       /* actor.h */
+
+#define HTTP_RESERVED_MAX 64
+
+struct http_addr { /* a client address: a plain value */
+	unsigned char b[16];
+	size_t len; /* 4 (IPv4) or 16 (IPv6) */
+};
+
+/* What a listener refused or cut since it started, for /metrics. */
+struct http_stats {
+	unsigned open;                  /* connections open now */
+	unsigned long refused_per_addr; /* over max_conns_per_addr */
+	unsigned long refused_full;     /* the unreserved share was full */
+	unsigned long header_timeouts;  /* cut at header_timeout_s */
+};
+struct actor; /* actor.h */
 
 /* A streaming response (Server-Sent Events): the body is read through
  * these, on the loop thread, for as long as the client stays. */
@@ -78,6 +93,21 @@ struct http_opts {
 	size_t max_body; /* bytes */
 	unsigned max_conns;
 	unsigned timeout_s; /* idle connection timeout */
+	/* At most this many connections from one client address (0: no
+	 * limit of its own): one client cannot take every slot. */
+	unsigned max_conns_per_addr;
+	/* A request's headers must be in within this many seconds of the
+	 * connection opening, or of the last request's end plus timeout_s
+	 * on a kept-alive connection (0: none). A client trickling a byte
+	 * at a time resets the idle timeout but not this deadline. */
+	unsigned header_timeout_s;
+	/* Slots held back for the reserved addresses (the kiosk terminals'
+	 * own): other clients are refused once max_conns - reserved_conns
+	 * connections are open. reserved is copied; reserved_count <=
+	 * HTTP_RESERVED_MAX. */
+	unsigned reserved_conns;
+	const struct http_addr *reserved;
+	size_t reserved_count;
 	/* Optional: called on the loop thread when a request's headers
 	 * are in (method, path, client and headers set; no body yet); a
 	 * request it does not vouch for may send at most max_body_unknown
@@ -108,6 +138,8 @@ struct http_server *http_new(uv_loop_t *loop, const struct http_opts *o,
 /* Stops serving and closes the listener and connections. The memory is
  * freed once the loop has run the handle close callbacks. NULL: no-op. */
 void http_free(struct http_server *);
+/* The listener's connection counters (NULL server: all zero). */
+void http_stats(const struct http_server *, struct http_stats *);
 /* There is more to read on this stream: resumes its connection. Loop
  * thread; may be called from inside a handler. */
 void http_stream_wake(struct http_stream *);

@@ -31,10 +31,13 @@
 #include "kiosk/lookupview.h"
 #include "http/sse.h"
 
-#define STREAM_BUF_MAX   8192 /* bytes queued per event-stream client */
-#define STREAMS_MAX      256  /* = the config's bound */
-#define TICKET_TTL_S     600  /* a rating or print ticket lives 10 min */
-#define CODE_KEYS_MAX    4096 /* codes the per-code limiter remembers */
+#define STREAM_BUF_MAX 8192 /* bytes queued per event-stream client */
+#define STREAMS_MAX    256  /* = the config's bound */
+#define TICKET_TTL_S   600  /* a rating or print ticket lives 10 min */
+/* Codes the per-code limiter remembers: it never forgets a code still
+ * owed tokens, so this is also how many codes an attacker must charge
+ * before new codes are refused (docs/security.md). */
+#define CODE_KEYS_MAX    65536
 #define ADDR_KEYS_MAX    4096 /* addresses without a terminal */
 #define CATALOGUE_MAX    100  /* procedures in one reply */
 #define TICKET_PLAIN_LEN (DCODE_TEXT_MAX + 1 + 8)
@@ -47,6 +50,14 @@ _Static_assert(KIOSK_ID_MAX < SSE_TERMINAL_MAX, "terminal ids fit in sse");
 struct term {
 	struct termlist_entry t; /* from the config */
 	struct ratelimit *rl;    /* owned; one key: failures here */
+};
+
+/* Refused and unmatched lookups are logged as the first of each kind in
+ * a minute, in full, then one summary line of the rest: under a guessing
+ * attack a line each was thousands a second. */
+struct logwin {
+	uint64_t start_ms; /* the window's first event; 0: none open */
+	uint64_t quiet;    /* events since, not logged one by one */
 };
 
 struct kiosk {
@@ -67,6 +78,7 @@ struct kiosk {
 	uint64_t test_slips;
 	/* counters for /metrics */
 	uint64_t hits, misses, limited, bad_input, scans, ratings;
+	struct logwin limited_log, miss_log; /* see log_first */
 };
 
 /* --- small helpers --------------------------------------------------- */
@@ -136,6 +148,10 @@ load_terms(struct kiosk *k, const struct config *cfg)
 		    : cfg->kiosk_failures_per_minute;
 
 		next[i].t = list[i];
+		next[i].rl = NULL;
+		/* a terminal kept across a reload keeps its bucket (below) */
+		if (find_term(k, list[i].id) != NULL)
+			continue;
 		next[i].rl =
 		    ratelimit_new(4, per_min, cfg->kiosk_failure_burst);
 		if (next[i].rl == NULL) {
@@ -145,6 +161,20 @@ load_terms(struct kiosk *k, const struct config *cfg)
 			return -1;
 		}
 	}
+	/* New rates, the same tokens: SIGHUP must not hand out fresh
+	 * guesses. */
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; next[i].rl == NULL && j < k->nterms; j++)
+			if (strcmp(k->terms[j].t.id, next[i].t.id) == 0) {
+				int per_min = next[i].t.failures_per_minute
+				    ? next[i].t.failures_per_minute
+				    : cfg->kiosk_failures_per_minute;
+
+				next[i].rl = k->terms[j].rl;
+				k->terms[j].rl = NULL;
+				ratelimit_set(next[i].rl, per_min,
+				    cfg->kiosk_failure_burst);
+			}
 	free_terms(k);
 	memcpy(k->terms, next, n * sizeof next[0]);
 	k->nterms = n;
@@ -153,12 +183,37 @@ load_terms(struct kiosk *k, const struct config *cfg)
 
 /* --- event streams ---------------------------------------------------- */
 
+static bool
+log_first(struct logwin *w, uint64_t now)
+{
+	if (w->start_ms != 0 && now - w->start_ms < 60 * 1000) {
+		w->quiet++;
+		return false;
+	}
+	w->start_ms = now;
+	return true;
+}
+
+static void
+log_summary(struct logwin *w, const char *what, uint64_t now)
+{
+	if (w->start_ms == 0 || now - w->start_ms < 60 * 1000)
+		return;
+	if (w->quiet > 0)
+		log_info("kiosk: %llu more lookups %s in the last minute",
+		    (unsigned long long)w->quiet, what);
+	w->start_ms = 0;
+	w->quiet = 0;
+}
+
 static void
 on_heartbeat(uv_timer_t *t)
 {
 	struct kiosk *k = t->data;
 
 	sse_heartbeat(k->streams);
+	log_summary(&k->limited_log, "refused by rate limits", mono_ms());
+	log_summary(&k->miss_log, "with no match", mono_ms());
 }
 
 static void
@@ -383,16 +438,21 @@ route_lookup(struct kiosk *k, const struct http_request *hr,
 	crypto_generichash(code_key, sizeof code_key, (unsigned char *)code,
 	    strlen(code), NULL, 0);
 	rl = limiter(k, t, hr, &key, &keylen);
-	/* Both checks run, so Retry-After is the longer of the two waits. */
+	/* The per-code limiter is asked only once the terminal's or the
+	 * address's has let the request through: a request refused earlier
+	 * must not touch it (refused lookups once pushed a locked code out
+	 * of its table). */
 	term_ok = ratelimit_check(rl, key, keylen, now, &retry_t);
-	code_ok = ratelimit_check(k->per_code, code_key, sizeof code_key, now,
-	    &retry_c);
+	code_ok = term_ok &&
+	    ratelimit_check(k->per_code, code_key, sizeof code_key, now,
+	        &retry_c);
 	if (!term_ok || !code_ok) {
 		sodium_memzero(digits, sizeof digits);
 		k->limited++;
-		r->retry_after_s = retry_t > retry_c ? retry_t : retry_c;
-		log_info("kiosk %s: lookup %s: rate limited", t ? t->t.id : "-",
-		    code);
+		r->retry_after_s = term_ok ? retry_c : retry_t;
+		if (log_first(&k->limited_log, now))
+			log_info("kiosk %s: lookup %s: rate limited",
+			    t ? t->t.id : "-", code);
 		reply_error(r, 429, "code",
 		    "too many wrong attempts; wait, then try again");
 		return;
@@ -414,7 +474,9 @@ route_lookup(struct kiosk *k, const struct http_request *hr,
 	k->misses++;
 	ratelimit_take(rl, key, keylen, now, NULL);
 	ratelimit_take(k->per_code, code_key, sizeof code_key, now, NULL);
-	log_info("kiosk %s: lookup %s: no match", t ? t->t.id : "-", code);
+	if (log_first(&k->miss_log, now))
+		log_info("kiosk %s: lookup %s: no match", t ? t->t.id : "-",
+		    code);
 	/* The same words whether the code exists or not. */
 	reply_error(r, 404, "factor",
 	    "the code and the digits do not match a dossier");
@@ -446,6 +508,9 @@ route_token(struct kiosk *k, const struct http_request *hr,
 	rl = limiter(k, t, hr, &key, &keylen);
 	if (!ratelimit_check(rl, key, keylen, now, &retry)) {
 		k->limited++;
+		if (log_first(&k->limited_log, now))
+			log_info("kiosk %s: token lookup: rate limited",
+			    t ? t->t.id : "-");
 		r->retry_after_s = retry;
 		reply_error(r, 429, "token",
 		    "too many wrong attempts; wait, then try again");
@@ -466,6 +531,8 @@ route_token(struct kiosk *k, const struct http_request *hr,
 	}
 	k->misses++;
 	ratelimit_take(rl, key, keylen, now, NULL);
+	if (log_first(&k->miss_log, now))
+		log_info("kiosk %s: token lookup: no match", t ? t->t.id : "-");
 	reply_error(r, 404, "token", "no dossier has this token");
 }
 

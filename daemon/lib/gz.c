@@ -42,7 +42,8 @@ gz_compress(const void *in, size_t len, char **out, size_t *outlen)
 }
 
 int
-gz_inflate(const void *in, size_t len, size_t max, char **out, size_t *outlen)
+gz_inflate(const void *in, size_t len, size_t max, unsigned max_ratio,
+    char **out, size_t *outlen)
 {
 	z_stream z;
 	size_t cap = len * 4 + 1024, used = 0;
@@ -53,6 +54,12 @@ gz_inflate(const void *in, size_t len, size_t max, char **out, size_t *outlen)
 	*outlen = 0;
 	if (len == 0 || len > (size_t)UINT32_MAX)
 		return -1;
+	/* The ratio bound lowers max before the first byte is inflated, so
+	 * the buffer never grows past what the body can justify. */
+	if (max_ratio > 0 && len <= (SIZE_MAX - 1) / max_ratio &&
+	    len * max_ratio < max)
+		max = len * max_ratio > GZ_RATIO_FLOOR ? len * max_ratio
+		                                       : GZ_RATIO_FLOOR;
 	memset(&z, 0, sizeof z);
 	if (inflateInit2(&z, GZIP_WINDOW) != Z_OK)
 		return -1;

@@ -27,7 +27,11 @@
 #define TOKEN_MIN     32
 #define TOKEN_MAX     256
 #define PULL_LIMIT    500
-#define INFLATED_MAX  (64u << 20) /* a gzip push inflates to at most */
+/* A gzip push inflates to no more than a plain push may be (main.c's
+ * HUB_BODY_MAX), and to no more than GZIP_RATIO_MAX times its size: a
+ * 31 KiB bomb once inflated to 64 MiB and its JSON tree to 756 MiB. */
+#define INFLATED_MAX   (8u << 20)
+#define GZIP_RATIO_MAX 100
 
 struct terminal {
 	char name[NAME_MAX_LEN + 1];
@@ -173,6 +177,12 @@ auth(struct hub *h, const struct http_request *hr)
 	return who;
 }
 
+bool
+hub_known(void *arg, const struct http_request *hr)
+{
+	return auth(arg, hr) != NULL;
+}
+
 static int64_t
 now_s(void)
 {
@@ -200,11 +210,12 @@ route_push(struct hub *h, const char *term, const struct http_request *hr,
 			    "only gzip or identity");
 			return;
 		}
-		if (gz_inflate(hr->body, hr->body_len, INFLATED_MAX, &inflated,
-		        &len) == -1) {
+		if (gz_inflate(hr->body, hr->body_len, INFLATED_MAX,
+		        GZIP_RATIO_MAX, &inflated, &len) == -1) {
 			h->bad_pushes++;
 			reply_error(r, 400, "body",
-			    "not a whole gzip stream, or over 64 MiB inflated");
+			    "not a whole gzip stream, or over 8 MiB or 100 "
+			    "times its size inflated");
 			return;
 		}
 		body = inflated;

@@ -196,6 +196,35 @@ test_lockout_table(void **state)
 	lockout_free(NULL);
 }
 
+/* A name's count is kept for its window whatever other names fail: the
+ * table once evicted the oldest unlocked count, so four failures on a
+ * name, then a thousand other names, gave the name a fresh count. */
+static void
+test_lockout_keeps_live_counts(void **state)
+{
+	struct lockout *l = lockout_new(8);
+	uint64_t t = 1000000, max = 800000;
+	char key[16];
+
+	(void)state;
+	for (int i = 0; i < 4; i++) /* one short of the lock */
+		assert_int_equal(lockout_fail(l, "u:admin", 7, t, 5, 1000, max),
+		    0);
+	for (int i = 0; i < 2000; i++) { /* two failures each */
+		snprintf(key, sizeof key, "u:x%d", i);
+		lockout_fail(l, key, strlen(key), t + 10, 5, 1000, max);
+		lockout_fail(l, key, strlen(key), t + 10, 5, 1000, max);
+	}
+	assert_int_equal(lockout_failures(l, "u:admin", 7, t + 20, max), 4);
+	/* the fifth failure locks it */
+	assert_true(lockout_fail(l, "u:admin", 7, t + 20, 5, 1000, max) > 0);
+	assert_true(lockout_evicted_in_window(l) > 0);
+	/* out of its window, a count makes room first */
+	assert_int_equal(lockout_failures(l, "u:admin", 7, t + 3 * max, max),
+	    0);
+	lockout_free(l);
+}
+
 /* The store's account rows: a temporary database. */
 static void
 test_store_accounts(void **state)
@@ -319,6 +348,7 @@ main(void)
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_lockout_table),
+		cmocka_unit_test(test_lockout_keeps_live_counts),
 		cmocka_unit_test(test_store_accounts),
 	};
 

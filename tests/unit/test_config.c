@@ -794,12 +794,13 @@ test_keep_restart(void **state)
 	         "staff_listen = 127.0.0.1:9443\n"
 	         "staff_tls_cert = /tmp/c.pem\nstaff_tls_key = /tmp/k.pem\n"
 	         "max_connections = 100\n"
+	         "max_connections_per_address = 4\nheader_timeout_s = 3\n"
 	         "[store]\ndb_path = /tmp/x.db\n"
 	         "[sync]\nrole = hub\n"
 	         "[hub]\nlisten = 127.0.0.1:9444\ndb_path = /tmp/h.db\n"
 	         "tokens_file = /tmp/t\ntls_cert = /tmp/hc.pem\n"
 	         "tls_key = /tmp/hk.pem\n"
-	         "[kiosk]\ntest_endpoints = true\n"
+	         "[kiosk]\ntest_endpoints = true\nreserved_connections = 2\n"
 	         "[printer]\nenabled = true\nbackend = file\n"
 	         "device = /tmp/p\nbaud = 19200\ndata_bits = 7\n"
 	         "parity = even\nstop_bits = 2\nflow = rtscts\n"
@@ -810,7 +811,7 @@ test_keep_restart(void **state)
 	(void)state;
 	for (i = 0; i < config_key_count(); i++)
 		restart += config_key_restart(i);
-	assert_int_equal(restart, 24);
+	assert_int_equal(restart, 27);
 	assert_int_equal(parse(CODE, &run, &errs), 0);
 	assert_int_equal(parse(CODE, &orig, &errs), 0);
 	if (parse(changed, &next, &errs) != 0)
@@ -1049,7 +1050,7 @@ test_key_table(void **state)
 	size_t i, j, n = config_key_count();
 
 	(void)state;
-	assert_int_equal(n, 82);
+	assert_int_equal(n, 85);
 	assert_string_equal(config_key_name(0), "server.listen");
 	assert_string_equal(config_key_name(n - 1), "postal.done_at");
 	assert_null(config_key_name(n));

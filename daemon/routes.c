@@ -7,7 +7,7 @@
 
 #include "api/api.h"
 #include "auth/auth.h"
-#include "auth/authhdr.h"
+#include "core/role.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "kiosk/kiosk_api.h"

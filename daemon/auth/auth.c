@@ -14,6 +14,8 @@
 
 #include "auth/auth.h"
 #include "auth/auth_json.h"
+#include "auth/lockout.h"
+#include "core/role.h"
 #include "core/calendar.h"
 #include "lib/log.h"
 #include "core/textfold.h"
@@ -570,8 +572,8 @@ login_done(struct auth *au, struct job *j, struct http_response *r)
 	randombytes_buf(id, sizeof id);
 	randombytes_buf(cs, sizeof cs);
 	hash32(id, sizeof id, idh);
-	auth_b64_encode(id, idtext);
-	auth_b64_encode(cs, csrf);
+	authhdr_b64_encode(id, idtext);
+	authhdr_b64_encode(cs, csrf);
 	sodium_memzero(id, sizeof id);
 	addr_text(j->addr, j->addr_len, ip);
 	store_sessions_prune(au->store, now, c->session_idle_s);
@@ -792,7 +794,7 @@ session_of(struct auth *au, const struct http_request *hr,
 	if (!authhdr_cookie(http_header(hr, "Cookie"), AUTH_COOKIE, text,
 	        sizeof text))
 		return 0;
-	if (!auth_b64_decode(text, id))
+	if (!authhdr_b64_decode(text, id))
 		return -1;
 	hash32(id, sizeof id, idh);
 	sodium_memzero(id, sizeof id);
@@ -953,7 +955,7 @@ auth_known(struct auth *au, const struct http_request *hr)
 	if (authz == NULL)
 		return session_of(au, hr, h, &s) == 1;
 	if (authhdr_bearer(authz, tok, sizeof tok) != 1 ||
-	    !auth_token_decode(tok, raw))
+	    !authhdr_token_decode(tok, raw))
 		return false;
 	hash32(raw, sizeof raw, h);
 	sodium_memzero(raw, sizeof raw);
@@ -975,7 +977,7 @@ auth_request(struct auth *au, const struct http_request *hr,
 	if (authz != NULL) {
 		/* bearer: the CLI over TCP; no cookie, so no CSRF either */
 		if (authhdr_bearer(authz, tok, sizeof tok) != 1 ||
-		    !auth_token_decode(tok, raw)) {
+		    !authhdr_token_decode(tok, raw)) {
 			reply_error(r, 401, "Authorization",
 			    "expected Bearer and a motcua token");
 			return -1;
@@ -1132,7 +1134,7 @@ users_token(struct auth *au, const struct http_request *hr,
 	}
 	randombytes_buf(raw, sizeof raw);
 	hash32(raw, sizeof raw, h);
-	auth_token_encode(raw, tok);
+	authhdr_token_encode(raw, tok);
 	sodium_memzero(raw, sizeof raw);
 	rc = store_token_add(au->store, h, name, label ? label : "",
 	    actor_name(hr), &id, err);

@@ -80,7 +80,7 @@ struct route {
 	unsigned methods; /* ROUTE_* bits */
 	const char *pattern;
 	enum route_access access;
-	unsigned roles; /* ROLE_BIT() set (auth/authhdr.h) for ROUTE_STAFF */
+	unsigned roles; /* ROLE_BIT() set (core/role.h) for ROUTE_STAFF */
 	route_handler *handler;
 	/* Another method on this path answers 405 "use ..." rather than
 	 * 404 (the routes that always did). */

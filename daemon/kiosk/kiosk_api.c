@@ -18,7 +18,8 @@
 #include <sodium.h>
 
 #include "core/importrec.h"
-#include "kiosk/kiosk.h"
+#include "core/factor.h"
+#include "core/termlist.h"
 #include "kiosk/kiosk_api.h"
 #include "kiosk/kiosk_json.h"
 #include "lib/log.h"
@@ -45,7 +46,7 @@
 	(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + \
 	    TICKET_PLAIN_LEN)
 #define TICKET_TEXT_MAX (TICKET_BOX_LEN * 2) /* base64 fits in 4/3 */
-_Static_assert(KIOSK_ID_MAX < SSE_TERMINAL_MAX, "terminal ids fit in sse");
+_Static_assert(TERMLIST_ID_MAX < SSE_TERMINAL_MAX, "terminal ids fit in sse");
 
 struct term {
 	struct termlist_entry t; /* from the config */
@@ -64,7 +65,7 @@ struct kiosk {
 	uv_loop_t *loop;          /* borrowed */
 	struct store *store;      /* borrowed */
 	const struct config *cfg; /* borrowed; swapped on reload */
-	struct term terms[KIOSK_TERMINALS_MAX];
+	struct term terms[TERMLIST_MAX];
 	size_t nterms;
 	struct ratelimit *per_code; /* owned; key: hash of the code */
 	struct ratelimit *per_addr; /* owned; lookups with no terminal */
@@ -132,8 +133,8 @@ free_terms(struct kiosk *k)
 static int
 load_terms(struct kiosk *k, const struct config *cfg)
 {
-	struct termlist_entry list[KIOSK_TERMINALS_MAX];
-	struct term next[KIOSK_TERMINALS_MAX];
+	struct termlist_entry list[TERMLIST_MAX];
+	struct term next[TERMLIST_MAX];
 	const char *problem;
 	size_t n;
 
@@ -363,8 +364,8 @@ route_config(struct kiosk *k, const struct http_request *hr,
 	        k->cfg->kiosk_heartbeat_s, "terminal",
 	        t ? json_string(t->t.id) : json_null(), "printer", "configured",
 	        printer_configured(k), "available", printer_available(k),
-	        "factor_digits", KIOSK_FACTOR_LEN, "hours", "open", open,
-	        "close", close, "code_prefix", prefix));
+	        "factor_digits", FACTOR_LEN, "hours", "open", open, "close",
+	        close, "code_prefix", prefix));
 }
 
 /* The limiter that counts this request's failures: its terminal's, or its
@@ -391,7 +392,7 @@ route_lookup(struct kiosk *k, const struct http_request *hr,
 	json_t *body =
 	    json_loadb(hr->body, hr->body_len, JSON_REJECT_DUPLICATES, &je);
 	const char *code_in = NULL, *factor_in = NULL, *term_in = NULL;
-	char code[DCODE_TEXT_MAX + 1], digits[KIOSK_FACTOR_LEN + 1];
+	char code[DCODE_TEXT_MAX + 1], digits[FACTOR_LEN + 1];
 	unsigned char code_key[16];
 	const struct term *t = NULL;
 	struct ratelimit *rl;
@@ -428,7 +429,7 @@ route_lookup(struct kiosk *k, const struct http_request *hr,
 		json_decref(body);
 		return;
 	}
-	if (!kiosk_factor_parse(factor_in, strlen(factor_in), digits)) {
+	if (!factor_parse(factor_in, strlen(factor_in), digits)) {
 		k->bad_input++;
 		reply_error(r, 400, "factor", "type exactly 4 digits");
 		json_decref(body);
@@ -672,7 +673,7 @@ static void
 route_test(struct kiosk *k, const struct http_request *hr,
     struct http_response *r, const char *rest)
 {
-	char id[KIOSK_ID_MAX + 2];
+	char id[TERMLIST_ID_MAX + 2];
 	const char *tail;
 	size_t n;
 
@@ -702,7 +703,7 @@ route_test(struct kiosk *k, const struct http_request *hr,
 	if (strncmp(rest, "terminals/", 10) == 0 &&
 	    (tail = strchr(rest + 10, '/')) != NULL &&
 	    strcmp(tail, "/scan") == 0 &&
-	    (n = (size_t)(tail - rest - 10)) > 0 && n <= KIOSK_ID_MAX) {
+	    (n = (size_t)(tail - rest - 10)) > 0 && n <= TERMLIST_ID_MAX) {
 		long long at = wall_ms();
 
 		memcpy(id, rest + 10, n);
@@ -822,7 +823,7 @@ kiosk_route_events(const struct route_ctx *c, const struct http_request *hr,
 {
 	const char *id = route_param(pp, "id");
 
-	if (strlen(id) > KIOSK_ID_MAX)
+	if (strlen(id) > TERMLIST_ID_MAX)
 		reply_error(r, 404, "terminal", "no such terminal");
 	else
 		route_events(c->kiosk, hr, r, id);

@@ -3,7 +3,8 @@
  * (Server-Sent Events), the code + second factor lookup, the catalogue,
  * satisfaction ratings, the status slip hook and, only when the config
  * says kiosk.test_endpoints = true, the test-only scan injection. Loop
- * thread only. The pure parts are in kiosk.h. */
+ * thread only. The pure parts are core/factor.h, core/scantext.h and
+ * core/termlist.h. */
 #ifndef KIOSK_API_H
 #define KIOSK_API_H
 #include <stdbool.h>
@@ -44,7 +45,7 @@ route_handler kiosk_route_asset, kiosk_route_config, kiosk_route_lookup,
 
 /* A scan from terminal `terminal` (the scanner module calls this; so does
  * the test endpoint). The payload is untrusted bytes: it is classified
- * (kiosk.h) and only a token or a canonical code is sent on. at_ms is the
+ * (core/scantext.h) and only a token or a canonical code is sent on. at_ms is the
  * wall-clock millisecond the scan entered the daemon. 0, or -1 when the
  * terminal is not configured. */
 int kiosk_scan(struct kiosk *, const char *terminal, const void *payload,

@@ -8,7 +8,7 @@
 
 #include "core/status.h"
 #include "core/textfold.h"
-#include "kiosk/kiosk.h"
+#include "core/factor.h"
 #include "store/store_int.h"
 
 /* ---- kiosk (docs/kiosk.md) ----
@@ -46,16 +46,16 @@ store_lookup_code(struct store *s, const char *code, enum store_factor factor,
 	    " WHERE d.code = ?1";
 	/* Never equal to typed digits: a row without the number, or no
 	 * row, still costs one constant-time comparison. */
-	char want[KIOSK_FACTOR_LEN + 1] = "\xff\xff\xff\xff";
-	char got[KIOSK_FACTOR_LEN + 1] = "\xfe\xfe\xfe\xfe";
+	char want[FACTOR_LEN + 1] = "\xff\xff\xff\xff";
+	char got[FACTOR_LEN + 1] = "\xfe\xfe\xfe\xfe";
 	sqlite3_stmt *st;
 	const char *num, *name;
 	bool row, match;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (digits != NULL && strlen(digits) == KIOSK_FACTOR_LEN)
-		memcpy(got, digits, KIOSK_FACTOR_LEN);
+	if (digits != NULL && strlen(digits) == FACTOR_LEN)
+		memcpy(got, digits, FACTOR_LEN);
 	if ((st = prep(s, text)) == NULL)
 		return STORE_ERROR;
 	b_text(st, 1, code != NULL ? code : "");
@@ -63,10 +63,10 @@ store_lookup_code(struct store *s, const char *code, enum store_factor factor,
 	row = rc == SQLITE_ROW;
 	if (row) {
 		num = c_text(st, factor == STORE_FACTOR_PHONE ? 11 : 10);
-		if (num != NULL && !kiosk_last_digits(num, strlen(num), want))
-			memset(want, 0xff, KIOSK_FACTOR_LEN);
+		if (num != NULL && !factor_last_digits(num, strlen(num), want))
+			memset(want, 0xff, FACTOR_LEN);
 	}
-	match = sodium_memcmp(want, got, KIOSK_FACTOR_LEN) == 0;
+	match = sodium_memcmp(want, got, FACTOR_LEN) == 0;
 	sodium_memzero(want, sizeof want);
 	sodium_memzero(got, sizeof got);
 	if (!row || !match) {

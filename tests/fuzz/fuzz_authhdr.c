@@ -27,8 +27,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (authhdr_cookie(h, AUTH_COOKIE, v, sizeof v)) {
 		assert(strlen(v) < sizeof v);
 		assert(strchr(v, ';') == NULL);
-		if (auth_b64_decode(v, raw)) {
-			auth_b64_encode(raw, back);
+		if (authhdr_b64_decode(v, raw)) {
+			authhdr_b64_encode(raw, back);
 			assert(strcmp(back, v) == 0);
 		}
 	}
@@ -37,8 +37,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 1) {
 		assert(strlen(v) > 0 && strlen(v) < sizeof v);
 		assert(strchr(v, ' ') == NULL);
-		if (auth_token_decode(v, raw)) {
-			auth_token_encode(raw, back);
+		if (authhdr_token_decode(v, raw)) {
+			authhdr_token_encode(raw, back);
 			assert(strcmp(back, v) == 0);
 		}
 	}

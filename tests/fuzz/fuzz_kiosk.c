@@ -10,7 +10,8 @@
 
 #include "core/dcode.h"
 #include "core/scantext.h"
-#include "kiosk/kiosk.h"
+#include "core/factor.h"
+#include "core/termlist.h"
 #include "core/token.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,9 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct termlist_entry t[KIOSK_TERMINALS_MAX];
+	struct termlist_entry t[TERMLIST_MAX];
 	char code[DCODE_TEXT_MAX + 1], again[DCODE_TEXT_MAX + 1];
-	char digits[KIOSK_FACTOR_LEN + 1], spec[1024];
+	char digits[FACTOR_LEN + 1], spec[1024];
 	struct scantext s;
 	struct dcode d;
 	size_t n;
@@ -41,12 +42,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    DCODE_OK);
 		assert(strcmp(code, again) == 0);
 	}
-	if (kiosk_factor_parse((const char *)data, size, digits)) {
-		assert(strlen(digits) == KIOSK_FACTOR_LEN);
-		for (int i = 0; i < KIOSK_FACTOR_LEN; i++)
+	if (factor_parse((const char *)data, size, digits)) {
+		assert(strlen(digits) == FACTOR_LEN);
+		for (int i = 0; i < FACTOR_LEN; i++)
 			assert(digits[i] >= '0' && digits[i] <= '9');
 	}
-	(void)kiosk_last_digits((const char *)data, size, digits);
+	(void)factor_last_digits((const char *)data, size, digits);
 
 	n = size < sizeof spec - 1 ? size : sizeof spec - 1;
 	memcpy(spec, data, n);
@@ -54,6 +55,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (termlist_parse(spec, t, &n) == NULL)
 		for (size_t i = 0; i < n; i++)
 			assert(t[i].id[0] != '\0' &&
-			    strlen(t[i].id) <= KIOSK_ID_MAX);
+			    strlen(t[i].id) <= TERMLIST_ID_MAX);
 	return 0;
 }

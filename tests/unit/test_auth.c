@@ -10,6 +10,8 @@
 #include <sodium.h>
 
 #include "auth/authhdr.h"
+#include "auth/lockout.h"
+#include "core/role.h"
 #include "fixture.h"
 #include "harness.h"
 #include "auth/auth_json.h"
@@ -77,30 +79,30 @@ test_token_format(void **state)
 	(void)state;
 	for (int i = 0; i < 50; i++) {
 		randombytes_buf(raw, sizeof raw);
-		auth_token_encode(raw, tok);
+		authhdr_token_encode(raw, tok);
 		assert_int_equal(strlen(tok), AUTH_TOKEN_LEN);
 		assert_memory_equal(tok, "mct_", 4);
 		assert_int_equal(strspn(tok + 4,
 		                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
 		                     "opqrstuvwxyz0123456789-_"),
 		    AUTH_B64_LEN);
-		assert_true(auth_token_decode(tok, back));
+		assert_true(authhdr_token_decode(tok, back));
 		assert_memory_equal(raw, back, sizeof raw);
 	}
 	memset(raw, 0xff, sizeof raw);
-	auth_b64_encode(raw, b64);
-	assert_true(auth_b64_decode(b64, back));
+	authhdr_b64_encode(raw, b64);
+	assert_true(authhdr_b64_decode(b64, back));
 	assert_memory_equal(raw, back, sizeof raw);
 	/* wrong prefix, length, alphabet; padding; a session id is no
 	 * token */
-	assert_false(auth_token_decode(b64, back));
+	assert_false(authhdr_token_decode(b64, back));
 	tok[5] = '+';
-	assert_false(auth_token_decode(tok, back));
-	assert_false(auth_token_decode("mct_", back));
-	assert_false(auth_b64_decode("abc", back));
+	assert_false(authhdr_token_decode(tok, back));
+	assert_false(authhdr_token_decode("mct_", back));
+	assert_false(authhdr_b64_decode("abc", back));
 	b64[AUTH_B64_LEN - 1] = '=';
-	assert_false(auth_b64_decode(b64, back));
-	assert_false(auth_b64_decode(NULL, back));
+	assert_false(authhdr_b64_decode(b64, back));
+	assert_false(authhdr_b64_decode(NULL, back));
 }
 
 static void

@@ -17,7 +17,8 @@
 #include "config.h"
 #include "core/importrec.h"
 #include "core/scantext.h"
-#include "kiosk/kiosk.h"
+#include "core/factor.h"
+#include "core/termlist.h"
 #include "core/status.h"
 #include "kiosk/kiosk_json.h"
 #include "store/store.h"
@@ -33,7 +34,7 @@
 static void
 test_terminals(void **state)
 {
-	struct termlist_entry t[KIOSK_TERMINALS_MAX];
+	struct termlist_entry t[TERMLIST_MAX];
 	size_t n = 99;
 
 	(void)state;
@@ -64,7 +65,7 @@ test_terminals_bad(void **state)
 	static const char *const bad[] = { "Hall", "a,,b", "a,", ",a", "a@",
 		"a@300.1.1.1", "a@host", "a/0", "a/601", "a/x", "a/",
 		"seventeen-chars-x", "a b", "a,a", "@1.2.3.4", "é" };
-	struct termlist_entry t[KIOSK_TERMINALS_MAX];
+	struct termlist_entry t[TERMLIST_MAX];
 	char many[512] = "";
 	size_t n;
 
@@ -76,7 +77,7 @@ test_terminals_bad(void **state)
 			fail_msg("accepted '%s'", bad[i]);
 		assert_int_equal(n, 0);
 	}
-	for (int i = 0; i < KIOSK_TERMINALS_MAX + 1; i++)
+	for (int i = 0; i < TERMLIST_MAX + 1; i++)
 		snprintf(many + strlen(many), sizeof many - strlen(many),
 		    "%st%d", i ? "," : "", i);
 	assert_string_equal(termlist_parse(many, t, &n),
@@ -191,28 +192,28 @@ test_code_normalise(void **state)
 static void
 test_factor(void **state)
 {
-	char d[KIOSK_FACTOR_LEN + 1];
+	char d[FACTOR_LEN + 1];
 
 	(void)state;
-	assert_true(kiosk_factor_parse("4567", 4, d));
+	assert_true(factor_parse("4567", 4, d));
 	assert_string_equal(d, "4567");
-	assert_true(kiosk_factor_parse(" 45 67 ", 7, d));
+	assert_true(factor_parse(" 45 67 ", 7, d));
 	assert_string_equal(d, "4567");
-	assert_true(kiosk_factor_parse("\xef\xbc\x94"
-	                               "567",
+	assert_true(factor_parse("\xef\xbc\x94"
+	                         "567",
 	    6, d));
 	assert_string_equal(d, "4567");
-	assert_false(kiosk_factor_parse("456", 3, d));
+	assert_false(factor_parse("456", 3, d));
 	assert_string_equal(d, "");
-	assert_false(kiosk_factor_parse("45678", 5, d));
-	assert_false(kiosk_factor_parse("45a7", 4, d));
-	assert_false(kiosk_factor_parse("", 0, d));
+	assert_false(factor_parse("45678", 5, d));
+	assert_false(factor_parse("45a7", 4, d));
+	assert_false(factor_parse("", 0, d));
 
-	assert_true(kiosk_last_digits("001203004567", 12, d));
+	assert_true(factor_last_digits("001203004567", 12, d));
 	assert_string_equal(d, "4567");
-	assert_true(kiosk_last_digits("+84 91 234-5678", 15, d));
+	assert_true(factor_last_digits("+84 91 234-5678", 15, d));
 	assert_string_equal(d, "5678");
-	assert_false(kiosk_last_digits("12a", 3, d));
+	assert_false(factor_last_digits("12a", 3, d));
 }
 
 static void

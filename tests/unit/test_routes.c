@@ -10,7 +10,7 @@
 
 #include "harness.h"
 
-#include "auth/authhdr.h"
+#include "core/role.h"
 #include "http/route.h"
 #include "routes.h"
 

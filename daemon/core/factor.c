@@ -1,11 +1,11 @@
-/* kiosk.c: the pure core of the kiosk. See kiosk.h. */
+/* factor.c: the kiosk's second factor. See factor.h. */
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/textfold.h"
-#include "kiosk/kiosk.h"
+#include "core/factor.h"
 
 #define FACTOR_INPUT_MAX 64 /* bytes of a typed second factor */
 #define FACTOR_CP_MAX    96 /* code points after decomposing it */
@@ -18,7 +18,7 @@ is_digit(int c)
 }
 
 bool
-kiosk_factor_parse(const char *s, size_t len, char out[KIOSK_FACTOR_LEN + 1])
+factor_parse(const char *s, size_t len, char out[FACTOR_LEN + 1])
 {
 	int32_t cp[FACTOR_CP_MAX];
 	int count = len <= FACTOR_INPUT_MAX
@@ -32,14 +32,14 @@ kiosk_factor_parse(const char *s, size_t len, char out[KIOSK_FACTOR_LEN + 1])
 	for (int i = 0; i < count; i++) {
 		if (cp[i] == ' ' || cp[i] == '\t')
 			continue;
-		if (!is_digit(cp[i]) || n == KIOSK_FACTOR_LEN) {
+		if (!is_digit(cp[i]) || n == FACTOR_LEN) {
 			out[0] = '\0';
 			return false;
 		}
 		out[n++] = (char)cp[i];
 	}
 	out[n] = '\0';
-	if (n != KIOSK_FACTOR_LEN) {
+	if (n != FACTOR_LEN) {
 		out[0] = '\0';
 		return false;
 	}
@@ -47,12 +47,11 @@ kiosk_factor_parse(const char *s, size_t len, char out[KIOSK_FACTOR_LEN + 1])
 }
 
 bool
-kiosk_last_digits(const char *stored, size_t len,
-    char out[KIOSK_FACTOR_LEN + 1])
+factor_last_digits(const char *stored, size_t len, char out[FACTOR_LEN + 1])
 {
-	size_t n = KIOSK_FACTOR_LEN;
+	size_t n = FACTOR_LEN;
 
-	out[KIOSK_FACTOR_LEN] = '\0';
+	out[FACTOR_LEN] = '\0';
 	for (size_t i = len; i > 0 && n > 0; i--)
 		if (is_digit((unsigned char)stored[i - 1]))
 			out[--n] = stored[i - 1];

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "postal/api_postal.h"
+#include "lib/clock.h"
 #include "postal/postal_json.h"
 #include "core/calendar.h"
 #include "core/dcode.h"
@@ -56,12 +57,6 @@ reply_store(struct http_response *r, enum store_rc rc, const char *err)
 	if (rc == STORE_ERROR)
 		log_warnx("postal: store: %s", err);
 	reply_problem(r, status, err);
-}
-
-static int64_t
-now_s(void)
-{
-	return (int64_t)time(NULL);
 }
 
 void
@@ -192,7 +187,7 @@ route_item(struct ctx *c, const char *text)
 
 	if (item_arg(c, text, id) == -1)
 		return;
-	if ((o = postal_json_item(c->store, id, now_s(), &rc)) == NULL) {
+	if ((o = postal_json_item(c->store, id, clock_wall_s(), &rc)) == NULL) {
 		if (rc == STORE_NOTFOUND)
 			reply_error(c->r, 404, "item_id",
 			    "this item is not registered");
@@ -272,7 +267,7 @@ registered(struct ctx *c)
 	if (json_is_string(v) &&
 	    s10_parse(json_string_value(v), json_string_length(v), &s) !=
 	        S10_BAD_FORMAT)
-		o = postal_json_item(c->store, s.id, now_s(), &rc);
+		o = postal_json_item(c->store, s.id, clock_wall_s(), &rc);
 	json_decref(root);
 	return o;
 }
@@ -295,7 +290,7 @@ route_register(struct ctx *c)
 		reply_json(c->r, 200, o);
 		return;
 	}
-	prc = postalreg_parse(c->hr->body, c->hr->body_len, now_s(),
+	prc = postalreg_parse(c->hr->body, c->hr->body_len, clock_wall_s(),
 	    c->cfg->agency_code, &pr, field, msg);
 	if (prc != POSTALREG_OK) {
 		reply_error(c->r, prc == POSTALREG_MALFORMED ? 400 : 422,
@@ -313,7 +308,8 @@ route_register(struct ctx *c)
 		return;
 	}
 	if (!res.created) { /* a second scan: the existing registration */
-		o = postal_json_item(c->store, pr.reg.item_id, now_s(), &rc);
+		o = postal_json_item(c->store, pr.reg.item_id, clock_wall_s(),
+		    &rc);
 		postalreg_cleanup(&pr);
 		if (o == NULL) {
 			reply_error(c->r, 500, NULL,
@@ -388,7 +384,7 @@ route_batch(struct ctx *c)
 	json_array_foreach(items, i, it) {
 		char msg[POSTALREG_MSG_MAX];
 
-		if (postalreg_from_json(it, now_s(), c->cfg->agency_code,
+		if (postalreg_from_json(it, clock_wall_s(), c->cfg->agency_code,
 		        &pr[i], fields[i], msg) != POSTALREG_OK) {
 			bad[i] = true;
 			snprintf(errs[i], sizeof errs[i], "%s", msg);
@@ -499,8 +495,8 @@ route_close(struct ctx *c)
 			return;
 		}
 	}
-	rc = postal_json_close(c->store, station, c->actor->name, now_s(),
-	    printing_on(c),
+	rc = postal_json_close(c->store, station, c->actor->name,
+	    clock_wall_s(), printing_on(c),
 	    c->printer ? printer_queue_max(c->printer) : 1000000, &out, err);
 	json_decref(b);
 	if (rc != STORE_OK) {
@@ -574,8 +570,8 @@ route_receive(struct ctx *c, const char *mid)
 		return;
 	}
 	json_decref(b);
-	rc = postal_json_receive(c->store, mid, id, c->actor->name, now_s(),
-	    &out, err);
+	rc = postal_json_receive(c->store, mid, id, c->actor->name,
+	    clock_wall_s(), &out, err);
 	if (rc != STORE_OK) {
 		reply_store(c->r, rc, err);
 		return;
@@ -601,7 +597,7 @@ route_resolve(struct ctx *c, const char *mid)
 		return;
 	}
 	rc = store_postal_resolve(c->store, mid, id, res, reason,
-	    c->actor->name, now_s(), err);
+	    c->actor->name, clock_wall_s(), err);
 	json_decref(b);
 	if (rc != STORE_OK) {
 		reply_store(c->r, rc, err);
@@ -626,7 +622,7 @@ route_sign(struct ctx *c, const char *mid)
 		return;
 	}
 	rc = store_postal_sign(c->store, mid, giver, receiver, c->actor->name,
-	    now_s(), err);
+	    clock_wall_s(), err);
 	json_decref(b);
 	if (rc != STORE_OK) {
 		reply_store(c->r, rc, err);
@@ -652,7 +648,8 @@ route_return(struct ctx *c)
 		return;
 	}
 	rc = store_postal_return(c->store, code, id,
-	    c->cfg->postal_done_at_handover, c->actor->name, now_s(), err);
+	    c->cfg->postal_done_at_handover, c->actor->name, clock_wall_s(),
+	    err);
 	if (rc != STORE_OK) {
 		json_decref(b);
 		reply_store(c->r, rc, err);
@@ -673,7 +670,8 @@ route_delivered(struct ctx *c, const char *text)
 	if (item_arg(c, text, id) == -1)
 		return;
 	rc = store_postal_delivered(c->store, id,
-	    c->cfg->postal_done_at_handover, c->actor->name, now_s(), err);
+	    c->cfg->postal_done_at_handover, c->actor->name, clock_wall_s(),
+	    err);
 	if (rc != STORE_OK) {
 		reply_store(c->r, rc, err);
 		return;

@@ -24,6 +24,7 @@
 #include <zbar.h>
 
 #include "scanner/camscan.h"
+#include "lib/clock.h"
 #include "scanner/hotplug.h"
 #include "lib/log.h"
 #include "scanner/zdecode.h"
@@ -65,15 +66,6 @@ struct camscan {
 	char detail[DETAIL_MAX];
 	unsigned io_errors;
 };
-
-static int64_t
-now_ms(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- worker side ------------------------------------------------------ */
 
@@ -130,8 +122,8 @@ handle_frame(struct camscan *c, struct zdecode *z, unsigned *frame_no,
 	else
 		zdecode_set_steps(z, ZDECODE_BINARISE);
 	n = zdecode_run(z, grey, w, h, syms, 4);
-	mono = now_ms(CLOCK_MONOTONIC);
-	wall = now_ms(CLOCK_REALTIME);
+	mono = (int64_t)clock_mono_ms();
+	wall = clock_wall_ms();
 
 	if (n == 0)
 		return;

@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "scanner/devid.h"
+#include "lib/clock.h"
 #include "scanner/evdev.h"
 #include "scanner/hidkeys.h"
 #include "scanner/hotplug.h"
@@ -48,15 +49,6 @@ struct shell {
 	bool closing;
 };
 
-static int64_t
-clock_ms(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void try_open(struct shell *);
 static void set_leds(struct shell *);
 
@@ -78,8 +70,8 @@ on_handle_closed(uv_handle_t *h)
 static void
 deliver(struct shell *s, const struct hidkeys_result *r, size_t n)
 {
-	int64_t mono = clock_ms(CLOCK_MONOTONIC);
-	int64_t wall = clock_ms(CLOCK_REALTIME);
+	int64_t mono = (int64_t)clock_mono_ms();
+	int64_t wall = clock_wall_ms();
 	char detail[96];
 
 	for (size_t i = 0; i < n; i++) {
@@ -131,7 +123,7 @@ static void on_idle(uv_timer_t *);
 static int64_t
 event_ms(const struct input_event *ev)
 {
-	int64_t now = clock_ms(CLOCK_MONOTONIC);
+	int64_t now = (int64_t)clock_mono_ms();
 	int64_t ms =
 	    (int64_t)ev->input_event_sec * 1000 + ev->input_event_usec / 1000;
 
@@ -148,7 +140,7 @@ arm_idle(struct shell *s)
 		uv_timer_stop(&s->idle);
 		return;
 	}
-	now = clock_ms(CLOCK_MONOTONIC);
+	now = (int64_t)clock_mono_ms();
 	uv_timer_start(&s->idle, on_idle,
 	    due > now ? (uint64_t)(due - now) + 1 : 0, 0);
 }
@@ -159,7 +151,7 @@ on_idle(uv_timer_t *t)
 	struct shell *s = t->data;
 	struct hidkeys_result r[HIDKEYS_OUT_MAX];
 
-	deliver(s, r, hidkeys_tick(s->dec, clock_ms(CLOCK_MONOTONIC), r));
+	deliver(s, r, hidkeys_tick(s->dec, (int64_t)clock_mono_ms(), r));
 	arm_idle(s);
 }
 
@@ -211,7 +203,7 @@ lost(struct shell *s, const char *state, const char *why)
 	/* A scan cut by the unplug is as partial as one cut by SYN_DROPPED;
 	 * with nothing cut there is nothing to report. */
 	n = hidkeys_feed(s->dec, EV_SYN, SYN_DROPPED, 0,
-	    clock_ms(CLOCK_MONOTONIC), r);
+	    (int64_t)clock_mono_ms(), r);
 	if (n > 0 && r[n - 1].rejected_len == 0 && r[n - 1].unknown == 0)
 		n--;
 	deliver(s, r, n);
@@ -258,7 +250,7 @@ on_readable(uv_poll_t *w, int status, int events)
 			 * the delta events only update libevdev's state. */
 			deliver(s, r,
 			    hidkeys_feed(s->dec, EV_SYN, SYN_DROPPED, 0,
-			        clock_ms(CLOCK_MONOTONIC), r));
+			        (int64_t)clock_mono_ms(), r));
 			for (int k = 0;
 			     k < SYNC_MAX && rc == LIBEVDEV_READ_STATUS_SYNC;
 			     k++)

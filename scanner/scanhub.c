@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include "lib/log.h"
+#include "lib/clock.h"
 #include "scanner/classify.h"
 #include "scanner/scanconf.h"
 #include "scanner/scanhub.h"
@@ -56,15 +57,6 @@ struct scanhub {
 	bool closing;
 	uint64_t routed, unrouted;
 };
-
-static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static bool
 is_staff(const struct scanhub *h, const char *id)
@@ -131,7 +123,7 @@ scan_source_submit(struct scan_source *s, const struct scan_event *ev)
 	struct classified c;
 	size_t len = ev->len > SCAN_DATA_MAX ? SCAN_DATA_MAX : ev->len;
 	bool truncated = ev->truncated || ev->len > SCAN_DATA_MAX;
-	int64_t at = ev->wall_ms ? ev->wall_ms : wall_ms();
+	int64_t at = ev->wall_ms ? ev->wall_ms : clock_wall_ms();
 	struct scan_event out;
 	const struct sink *k;
 

@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "scanner/framer.h"
+#include "lib/clock.h"
 #include "scanner/hotplug.h"
 #include "lib/serialdev.h"
 #include "scanner/serscan.h"
@@ -41,15 +42,6 @@ struct sershell {
 	unsigned backoff_ms;
 	struct framer fr;
 };
-
-static int64_t
-clock_ms(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void try_open(struct sershell *);
 
@@ -116,8 +108,8 @@ on_frame(void *arg, const struct frame *f)
 	ev.data = f->data;
 	ev.len = f->len;
 	ev.truncated = f->kind == FRAME_OVERLONG;
-	ev.mono_ms = clock_ms(CLOCK_MONOTONIC);
-	ev.wall_ms = clock_ms(CLOCK_REALTIME);
+	ev.mono_ms = (int64_t)clock_mono_ms();
+	ev.wall_ms = clock_wall_ms();
 	scan_source_submit(s->src, &ev);
 }
 

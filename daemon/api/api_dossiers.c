@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "lib/clock.h"
 #include "api/dossier_json.h"
 #include "core/calendar.h"
 #include "core/status.h"
@@ -54,7 +55,7 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	if (in.agency_code == NULL || *in.agency_code == '\0')
 		in.agency_code = a->cfg->agency_code;
 	if (in.received_at == 0)
-		in.received_at = api_now();
+		in.received_at = clock_wall_s();
 	request_actor_name(hr, actor_name, actor, sizeof actor);
 	in.actor = actor;
 	rc = store_intake(a->store, &in, &res, err);
@@ -102,8 +103,8 @@ route_status(const struct route_ctx *a, const struct http_request *hr,
 	}
 	status = (int)json_integer_value(st);
 	request_actor_name(hr, actor_name, actor, sizeof actor);
-	rc = store_set_status(a->store, code, status, reason, actor, api_now(),
-	    err);
+	rc = store_set_status(a->store, code, status, reason, actor,
+	    clock_wall_s(), err);
 	json_decref(b.root);
 	if (rc != STORE_OK) {
 		api_reply_store(r, rc, err);
@@ -143,10 +144,10 @@ route_supplement(const struct route_ctx *a, const struct http_request *hr,
 			return;
 		}
 		rc = store_supplement_request(a->store, code, reason, items,
-		    actor, api_now(), err);
+		    actor, clock_wall_s(), err);
 	} else if (strcmp(action, "complete") == 0) {
 		rc = store_supplement_complete(a->store, code, new_due, actor,
-		    api_now(), err);
+		    clock_wall_s(), err);
 	} else {
 		snprintf(b.err_field, sizeof b.err_field, "action");
 		snprintf(b.err, sizeof b.err,
@@ -184,7 +185,7 @@ route_apology(const struct route_ctx *a, const struct http_request *hr,
 	}
 	request_actor_name(hr, actor_name, actor, sizeof actor);
 	rc = store_apology(a->store, code, reason, unit, new_due, actor,
-	    api_now(), err);
+	    clock_wall_s(), err);
 	json_decref(b.root);
 	if (rc != STORE_OK) {
 		api_reply_store(r, rc, err);
@@ -247,7 +248,8 @@ route_search(const struct route_ctx *a, const struct http_request *hr,
 		reply_error(r, 400, "to", "is before from");
 		return;
 	}
-	if ((res = dossier_json_search(a->store, &q, api_now(), err)) == NULL) {
+	if ((res = dossier_json_search(a->store, &q, clock_wall_s(), err)) ==
+	    NULL) {
 		api_reply_store(r, STORE_INVALID, err);
 		return;
 	}

@@ -19,9 +19,6 @@
 #define PERIOD_DAYS_MAX     3660
 #define STAFF_BODY_TEXT_MAX 2000 /* reason, items, summary ... */
 
-int64_t api_now(void);      /* wall clock, seconds */
-uint64_t api_mono_ms(void); /* monotonic, ms */
-
 /* A store error as its status (storerc.h), the message split into field
  * and problem; STORE_ERROR is logged. */
 void api_reply_store(struct http_response *, enum store_rc, const char *err);

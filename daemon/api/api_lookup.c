@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "lib/clock.h"
 #include "core/ratelimit.h"
 #include "core/token.h"
 #include "http/reply.h"
@@ -25,7 +26,7 @@ answer_lookup(const struct route_ctx *a, struct http_response *r,
 
 	if (rc == STORE_NOTFOUND) {
 		a->counters->lookup_miss++;
-		ratelimit_take(a->rl, addr, addr_len, api_mono_ms(), NULL);
+		ratelimit_take(a->rl, addr, addr_len, clock_mono_ms(), NULL);
 		reply_error(r, 404, "token", "no dossier has this token");
 		return;
 	}
@@ -35,7 +36,7 @@ answer_lookup(const struct route_ctx *a, struct http_response *r,
 	}
 	a->counters->lookup_hit++;
 	buf = malloc(LOOKUPVIEW_MAX);
-	n = buf ? lookupview_write(v, api_now(), buf, LOOKUPVIEW_MAX) : -1;
+	n = buf ? lookupview_write(v, clock_wall_s(), buf, LOOKUPVIEW_MAX) : -1;
 	if (n < 0) { /* cannot happen with the store's field bounds */
 		free(buf);
 		reply_error(r, 500, "", "lookup reply too large");
@@ -100,7 +101,7 @@ route_lookup(const struct route_ctx *a, const struct http_request *hr,
 	enum store_rc rc;
 	unsigned retry = 0;
 
-	if (!ratelimit_check(a->rl, hr->addr, hr->addr_len, api_mono_ms(),
+	if (!ratelimit_check(a->rl, hr->addr, hr->addr_len, clock_mono_ms(),
 	        &retry)) {
 		a->counters->lookup_limited++;
 		r->retry_after_s = retry;

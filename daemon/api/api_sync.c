@@ -61,8 +61,7 @@ on_upstream_verify(void *arg, const int64_t counts[4], json_t *codes,
 		reply_error(&r, 502, "upstream", error);
 		goto out;
 	}
-	if ((local = sync_json_codes(pv->a->store, pv->from, pv->to)) ==
-	    NULL) {
+	if ((local = sync_json_codes(pv->a->store, pv->from, pv->to)) == NULL) {
 		json_decref(codes);
 		reply_error(&r, 500, "", "reading local dossiers failed");
 		goto out;

@@ -6,30 +6,13 @@
 #include <time.h>
 
 #include "api/api_int.h"
+#include "lib/clock.h"
 #include "api/dossier_json.h"
 #include "core/calendar.h"
 #include "core/textfold.h"
 #include "http/reply.h"
 #include "lib/log.h"
 #include "store/storerc.h"
-
-int64_t
-api_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec;
-}
-
-uint64_t
-api_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 void
 api_reply_store(struct http_response *r, enum store_rc rc, const char *err)
@@ -168,7 +151,7 @@ api_reply_dossier(const struct route_ctx *a, struct http_response *r,
     const char *code, int status)
 {
 	enum store_rc rc = STORE_OK;
-	json_t *j = dossier_json_read(a->store, code, api_now(), &rc);
+	json_t *j = dossier_json_read(a->store, code, clock_wall_s(), &rc);
 
 	if (j == NULL) {
 		api_reply_store(r, rc,

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "auth/auth.h"
+#include "lib/clock.h"
 #include "auth/auth_json.h"
 #include "auth/lockout.h"
 #include "core/role.h"
@@ -82,21 +83,6 @@ struct auth {
 extern const char staff_login_html[], staff_login_html_end[];
 extern const char staff_login_js[], staff_login_js_end[];
 extern const char staff_login_css[], staff_login_css_end[];
-
-static int64_t
-now_s(void)
-{
-	return (int64_t)time(NULL);
-}
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void
 addr_text(const unsigned char *addr, size_t len, char out[64])
@@ -361,7 +347,7 @@ submit(struct auth *au, struct job *j, const struct http_request *hr,
 	}
 	if (j->kind == JOB_LOGIN) {
 		failures = lockout_failures(au->by_addr, j->addr, j->addr_len,
-		    mono_ms(), max_ms);
+		    clock_mono_ms(), max_ms);
 		clean = failures == 0 && n == 0;
 		if (n >= HASH_PER_ADDR) {
 			job_free(j);
@@ -512,7 +498,7 @@ login_failed(struct auth *au, struct job *j)
 {
 	const struct config *c = au->cfg;
 	char ukey[STORE_USER_NAME_MAX + 3], ip[64], detail[128];
-	uint64_t now = mono_ms(), du, da;
+	uint64_t now = clock_mono_ms(), du, da;
 
 	au->logins_failed++;
 	lock_keys(j, ukey, sizeof ukey);
@@ -552,7 +538,7 @@ login_done(struct auth *au, struct job *j, struct http_response *r)
 	unsigned char id[AUTH_SECRET_BYTES], idh[32], cs[AUTH_SECRET_BYTES];
 	char idtext[AUTH_B64_LEN + 1], csrf[AUTH_B64_LEN + 1], ip[64];
 	char ukey[STORE_USER_NAME_MAX + 3], detail[96], err[STORE_ERR_MAX];
-	int64_t now = now_s();
+	int64_t now = clock_wall_s();
 
 	if (!j->ok) {
 		login_failed(au, j);
@@ -725,7 +711,7 @@ session_login(struct auth *au, const struct http_request *hr,
 	struct store_user u;
 	struct job *j;
 	unsigned retry = 0, retry2 = 0;
-	uint64_t now = mono_ms();
+	uint64_t now = clock_mono_ms();
 	bool bad = false, lu, la;
 
 	/* A page elsewhere can post a form (text/plain) here but not JSON
@@ -789,7 +775,7 @@ session_of(struct auth *au, const struct http_request *hr,
 	const struct config *c = au->cfg;
 	char text[AUTH_B64_LEN + 2];
 	unsigned char id[AUTH_SECRET_BYTES];
-	int64_t now = now_s();
+	int64_t now = clock_wall_s();
 
 	if (!authhdr_cookie(http_header(hr, "Cookie"), AUTH_COOKIE, text,
 	        sizeof text))
@@ -959,7 +945,7 @@ auth_known(struct auth *au, const struct http_request *hr)
 		return false;
 	hash32(raw, sizeof raw, h);
 	sodium_memzero(raw, sizeof raw);
-	known = store_token_get(au->store, h, now_s(), &s) == STORE_OK;
+	known = store_token_get(au->store, h, clock_wall_s(), &s) == STORE_OK;
 	return known;
 }
 
@@ -984,7 +970,8 @@ auth_request(struct auth *au, const struct http_request *hr,
 		}
 		hash32(raw, sizeof raw, h);
 		sodium_memzero(raw, sizeof raw);
-		if (store_token_get(au->store, h, now_s(), &s) != STORE_OK ||
+		if (store_token_get(au->store, h, clock_wall_s(), &s) !=
+		        STORE_OK ||
 		    (role = role_from_name(s.role)) < 0) {
 			reply_error(r, 401, "Authorization",
 			    "unknown or revoked token");

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "lib/log.h"
+#include "lib/clock.h"
 #include "http/reply.h"
 #include "http/sse.h"
 
@@ -203,14 +204,10 @@ sse_push(struct sse_set *set, const char *terminal, const char *event,
 void
 sse_heartbeat(struct sse_set *set)
 {
-	struct timespec ts;
-
 	if (set->n == 0)
 		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
 	sse_push(set, NULL, "ping",
-	    json_pack("{s:I}", "at_ms",
-	        (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000));
+	    json_pack("{s:I}", "at_ms", (json_int_t)clock_wall_ms()));
 }
 
 void

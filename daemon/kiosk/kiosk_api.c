@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "core/importrec.h"
+#include "lib/clock.h"
 #include "core/factor.h"
 #include "core/termlist.h"
 #include "kiosk/kiosk_api.h"
@@ -83,24 +84,6 @@ struct kiosk {
 };
 
 /* --- small helpers --------------------------------------------------- */
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static long long
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static const struct term *
 find_term(const struct kiosk *k, const char *id)
@@ -213,8 +196,8 @@ on_heartbeat(uv_timer_t *t)
 	struct kiosk *k = t->data;
 
 	sse_heartbeat(k->streams);
-	log_summary(&k->limited_log, "refused by rate limits", mono_ms());
-	log_summary(&k->miss_log, "with no match", mono_ms());
+	log_summary(&k->limited_log, "refused by rate limits", clock_mono_ms());
+	log_summary(&k->miss_log, "with no match", clock_mono_ms());
 }
 
 static void
@@ -317,7 +300,7 @@ static json_t *
 kiosk_view(struct kiosk *k, const struct store_lookup *v)
 {
 	char ticket[TICKET_TEXT_MAX];
-	json_t *j = lookupview_json(v, (int64_t)time(NULL));
+	json_t *j = lookupview_json(v, clock_wall_s());
 	int rating = RATING_NONE;
 
 	if (j == NULL)
@@ -400,7 +383,7 @@ route_lookup(struct kiosk *k, const struct http_request *hr,
 	const void *key;
 	size_t keylen;
 	unsigned retry_t = 0, retry_c = 0;
-	uint64_t now = mono_ms();
+	uint64_t now = clock_mono_ms();
 	bool term_ok, code_ok;
 	enum store_rc rc;
 	enum dcode_err de;
@@ -498,7 +481,7 @@ route_token(struct kiosk *k, const struct http_request *hr,
 	const void *key;
 	size_t keylen;
 	unsigned retry = 0;
-	uint64_t now = mono_ms();
+	uint64_t now = clock_mono_ms();
 	enum store_rc rc = STORE_NOTFOUND;
 
 	if (term_in != NULL && (t == NULL || !term_allows(t, hr))) {
@@ -572,8 +555,8 @@ route_rating(struct kiosk *k, const struct http_request *hr,
 	} else {
 		snprintf(source, sizeof source, "%s%s", t ? "kiosk:" : "web",
 		    t ? t->t.id : "");
-		rc = store_rate(k->store, code, value, source,
-		    (int64_t)time(NULL), err);
+		rc = store_rate(k->store, code, value, source, clock_wall_s(),
+		    err);
 		if (rc == STORE_OK) {
 			k->ratings++;
 			log_info("kiosk %s: rating %s: %s", t ? t->t.id : "-",
@@ -704,7 +687,7 @@ route_test(struct kiosk *k, const struct http_request *hr,
 	    (tail = strchr(rest + 10, '/')) != NULL &&
 	    strcmp(tail, "/scan") == 0 &&
 	    (n = (size_t)(tail - rest - 10)) > 0 && n <= TERMLIST_ID_MAX) {
-		long long at = wall_ms();
+		long long at = clock_wall_ms();
 
 		memcpy(id, rest + 10, n);
 		id[n] = '\0';

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/calendar.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "printer/printdata.h"
 #include "printer/printer.h"
@@ -303,12 +304,6 @@ static void arm(struct printer *, unsigned ms);
 static void next_job(struct printer *);
 static void poll_events(struct printer *);
 
-static int64_t
-wall(void)
-{
-	return (int64_t)time(NULL);
-}
-
 static void
 set_error(struct printer *p, const char *msg)
 {
@@ -366,7 +361,7 @@ lost(struct printer *p, const char *why)
 	dev_close(p);
 	p->lost++;
 	p->state = ESCSTAT_DISCONNECTED;
-	p->checked_at = wall();
+	p->checked_at = clock_wall_s();
 	set_error(p, msg);
 	p->sh = SH_CLOSED;
 	arm(p, p->backoff_ms);
@@ -509,7 +504,7 @@ round_done(struct printer *p)
 
 	uv_timer_stop(&p->timer);
 	p->state = escstat_eval(&p->rep, &garbage);
-	p->checked_at = wall();
+	p->checked_at = clock_wall_s();
 	if (garbage) {
 		p->garbage++;
 		if (!p->garbage_logged)
@@ -606,7 +601,7 @@ try_open(struct printer *p)
 	if (p->ops->open(&c->dev, &p->link, err) != 0) {
 		free(c);
 		p->state = ESCSTAT_DISCONNECTED;
-		p->checked_at = wall();
+		p->checked_at = clock_wall_s();
 		set_error(p, err);
 		arm(p, p->backoff_ms);
 		p->backoff_ms = p->backoff_ms * 2 > RETRY_MAX_MS
@@ -987,7 +982,8 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 		return NULL;
 	}
 	q.from_day = q.to_day = day;
-	if (store_search(p->store, &q, wall(), &hits, serr) != STORE_OK) {
+	if (store_search(p->store, &q, clock_wall_s(), &hits, serr) !=
+	    STORE_OK) {
 		snprintf(err, errsize, "manifest: %s", serr);
 		return NULL;
 	}
@@ -1007,8 +1003,8 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 			store_hits_cleanup(&hits);
 			return NULL;
 		}
-		if ((d = printdata_dossier_read(p->store, code, wall(), &rc)) ==
-		    NULL)
+		if ((d = printdata_dossier_read(p->store, code, clock_wall_s(),
+		         &rc)) == NULL)
 			continue;
 		proc = procedure_of(p->store,
 		    json_string_value(json_object_get(d, "procedure_code")));
@@ -1049,7 +1045,7 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	switch (kind) {
 	case PRINTDOC_RECEIPT:
 	case PRINTDOC_SLIP:
-		if ((doc = printdata_dossier_read(p->store, ref, wall(),
+		if ((doc = printdata_dossier_read(p->store, ref, clock_wall_s(),
 		         &rc)) == NULL) {
 			*notfound = rc == STORE_NOTFOUND;
 			snprintf(err, errsize, "code: %s",
@@ -1063,7 +1059,7 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 			        json_object_get(doc, "procedure_code")));
 			r = printdoc_receipt(&d, doc, aux, &of);
 		} else {
-			r = printdoc_slip(&d, doc, &of, wall());
+			r = printdoc_slip(&d, doc, &of, clock_wall_s());
 		}
 		break;
 	case PRINTDOC_MANIFEST:
@@ -1081,7 +1077,7 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 		    NULL) {
 			return -1;
 		}
-		r = printdoc_manifest(&d, ref, doc, &of, wall());
+		r = printdoc_manifest(&d, ref, doc, &of, clock_wall_s());
 		break;
 	case PRINTDOC_TEST:
 		r = printdoc_test(&d, pr, &of);

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "report/api_report.h"
+#include "lib/clock.h"
 #include "report/report_json.h"
 #include "core/calendar.h"
 #include "lib/log.h"
@@ -261,7 +262,7 @@ route_page(struct store *st, const struct config *cfg,
 	if (a.agency != NULL && a.agency[0] == '\0')
 		a.agency = NULL;
 	if (a.from == NULL && a.to == NULL) {
-		today = cal_local_day((int64_t)time(NULL));
+		today = cal_local_day(clock_wall_s());
 		cal_ymd_from_day(today, &y, &m, &d);
 		cal_format_date(cal_day_from_ymd(y, m, 1), from);
 		cal_format_date(today, to);

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "core/textfold.h"
+#include "lib/clock.h"
 #include "store/store_int.h"
 
 /* The schema, one entry per version: migrations[i] takes user_version i
@@ -635,7 +636,7 @@ st_dberr(struct store *s, char *err)
 int64_t
 st_wall_now(void)
 {
-	return (int64_t)time(NULL);
+	return clock_wall_s();
 }
 
 /* The statement, reset and with every parameter NULL. */

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "core/dcode.h"
+#include "lib/clock.h"
 #include "lib/gz.h"
 #include "sync/hub.h"
 #include "lib/log.h"
@@ -183,12 +184,6 @@ hub_known(void *arg, const struct http_request *hr)
 	return auth(arg, hr) != NULL;
 }
 
-static int64_t
-now_s(void)
-{
-	return (int64_t)time(NULL);
-}
-
 static const char *const result_names[] = { "ok", "duplicate", "rejected" };
 
 static void
@@ -232,7 +227,7 @@ route_push(struct hub *h, const char *term, const struct http_request *hr,
 		reply_error(r, 503, "", "out of memory");
 		return;
 	}
-	if (hubstore_push(h->hs, term, &p, now_s(), res, err) == -1) {
+	if (hubstore_push(h->hs, term, &p, clock_wall_s(), res, err) == -1) {
 		log_warnx("hub: push from %s: %s", term, err);
 		r->retry_after_s = 1;
 		reply_error(r, 503, "", "storage unavailable; retry");
@@ -505,7 +500,8 @@ hub_route_status(const struct route_ctx *c, const struct http_request *hr,
 	if (rs != NULL)
 		reason = json_string_value(rs);
 	rc = hubstore_set_status(c->hub->hs, code, (int)json_integer_value(st),
-	    due ? (int64_t)json_integer_value(due) : 0, reason, now_s(), err);
+	    due ? (int64_t)json_integer_value(due) : 0, reason, clock_wall_s(),
+	    err);
 	json_decref(body);
 	if (rc != STORE_OK) {
 		reply_error(r, storerc_status(rc), "status", err);

@@ -28,6 +28,7 @@
 #include <uv.h>
 
 #include "core/calendar.h"
+#include "lib/clock.h"
 #include "lib/gz.h"
 #include "sync/lgsp.h"
 #include "lib/log.h"
@@ -108,12 +109,6 @@ struct sync {
 	    lookups_found, bad_replies;
 };
 
-static int64_t
-now_s(void)
-{
-	return (int64_t)time(NULL);
-}
-
 static void set_error(struct sync *, const char *fmt, ...)
     __attribute__((__format__(__printf__, 2, 3)));
 
@@ -125,7 +120,7 @@ set_error(struct sync *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->last_error, sizeof s->last_error, fmt, ap);
 	va_end(ap);
-	s->last_error_at = now_s();
+	s->last_error_at = clock_wall_s();
 	log_warnx("sync: %s", s->last_error);
 }
 
@@ -532,7 +527,7 @@ push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 			nparked++;
 		}
 	}
-	if (store_outbox_done(s->store, acks, x->n, now_s(), serr) !=
+	if (store_outbox_done(s->store, acks, x->n, clock_wall_s(), serr) !=
 	    STORE_OK) {
 		/* upstream has them: the retry will be answered duplicate */
 		set_error(s, "push: recording the acknowledgement: %s", serr);
@@ -546,7 +541,7 @@ push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 	s->items_acked += x->n - nparked;
 	s->items_parked += nparked;
 	s->push_failures = 0;
-	s->last_success_at = now_s();
+	s->last_success_at = clock_wall_s();
 	/* a full batch: more may wait */
 	schedule_push(s,
 	    x->n >= (s->cfg->lgsp ? 1 : (size_t)s->cfg->batch_size)
@@ -663,7 +658,8 @@ build_push(struct sync *s, int64_t after_id, enum build *why)
 		items = NULL;
 		if (req == NULL) { /* nothing the adapter can say: park it */
 			log_warnx("sync: %s parked: %s", x->keys[0], lerr);
-			store_outbox_done(s->store, &ack, 1, now_s(), serr);
+			store_outbox_done(s->store, &ack, 1, clock_wall_s(),
+			    serr);
 			xfer_free(x);
 			*why = B_AGAIN;
 			return NULL;
@@ -810,7 +806,7 @@ pull_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 		log_info("sync: %d upstream change(s) applied", applied);
 	s->pulled += (uint64_t)applied;
 	s->pull_failures = 0;
-	s->last_pull_at = now_s();
+	s->last_pull_at = clock_wall_s();
 	schedule_pull(s,
 	    page->more ? 0 : (uint64_t)s->cfg->pull_interval_s * 1000);
 	free(page);
@@ -1008,7 +1004,7 @@ on_stall_timer(uv_timer_t *t)
 	struct sync *s = t->data;
 	json_t *sum = sync_json_summary(s->store, 0);
 	json_t *o = sum ? json_object_get(sum, "oldest_unsent_at") : NULL;
-	int64_t now = now_s(), age;
+	int64_t now = clock_wall_s(), age;
 
 	if (json_is_integer(o)) {
 		age = now - json_integer_value(o);
@@ -1170,11 +1166,12 @@ sync_status(struct sync *s)
 	    json_string(s->cfg->lgsp ? "lgsp" : "motcua"));
 	o = json_object_get(j, "oldest_unsent_at");
 	json_object_set_new(j, "oldest_unsent_age_s",
-	    json_is_integer(o) ? json_integer(now_s() - json_integer_value(o))
-	                       : json_null());
+	    json_is_integer(o)
+	        ? json_integer(clock_wall_s() - json_integer_value(o))
+	        : json_null());
 	json_object_set_new(j, "stalled",
 	    json_boolean(json_is_integer(o) &&
-	        now_s() - json_integer_value(o) > s->cfg->stall_warn_s));
+	        clock_wall_s() - json_integer_value(o) > s->cfg->stall_warn_s));
 	json_object_set_new(j, "last_success_at",
 	    s->last_success_at ? json_integer(s->last_success_at)
 	                       : json_null());
@@ -1213,7 +1210,7 @@ sync_metrics(struct sync *s, FILE *f)
 		return;
 	o = json_object_get(j, "oldest_unsent_at");
 	if (json_is_integer(o))
-		age = now_s() - json_integer_value(o);
+		age = clock_wall_s() - json_integer_value(o);
 #define G(name, help, v)                                                   \
 	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name, help, \
 	    name, name, (long long)(v))

@@ -27,6 +27,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "lib/perr.h"
 #include "config_int.h"
 #include "core/termlist.h"
 #include "core/textfold.h"
@@ -34,25 +35,12 @@
 
 #define LINE_MAX_BYTES 200   /* with the newline: what inih r55 keeps */
 #define FILE_MAX_BYTES 65536 /* a config is a page or two; refuse more */
-#define ERRORS_MAX     50    /* then stop reading: the rest is noise */
-
-#define PRINTF_LIKE(a, b) __attribute__((__format__(__printf__, a, b)))
-
-/* Collected error lines: at most ERRORS_MAX, then one "too many". */
-struct errs {
-	const char *name; /* the file, for the "too many" line */
-	char *buf;        /* owned; each line ends in '\n'; NUL-terminated */
-	size_t len, cap;
-	int count;
-	bool full; /* no more are kept; the reader stops */
-	bool oom;
-};
 
 struct parse {
 	FILE *f;
 	const char *name;
 	struct config *cfg;
-	struct errs errs;
+	struct perr errs;      /* the file's "name:line: problem" lines */
 	int lineno;            /* of the line inih is working on */
 	size_t total;          /* bytes read so far <= FILE_MAX_BYTES */
 	const char *section;   /* the table's spelling; NULL before any */
@@ -66,62 +54,6 @@ struct parse {
 	int scan_key[SCAN_SOURCES_MAX][CONFIG_SCANNER_KEYS]; /* 0: not set */
 	bool scan_bad[SCAN_SOURCES_MAX]; /* a value refused */
 };
-
-/* Appends one line of text; failure to grow sets oom. */
-static void
-errs_append(struct errs *e, const char *text)
-{
-	size_t n = strlen(text), need = e->len + n + 2; /* '\n', NUL */
-	char *p;
-
-	if (e->oom)
-		return;
-	if (need > e->cap) {
-		size_t cap = e->cap ? e->cap : 512;
-
-		while (cap < need)
-			cap *= 2;
-		if ((p = realloc(e->buf, cap)) == NULL) {
-			e->oom = true;
-			return;
-		}
-		e->buf = p;
-		e->cap = cap;
-	}
-	memcpy(e->buf + e->len, text, n);
-	e->len += n;
-	e->buf[e->len++] = '\n';
-	e->buf[e->len] = '\0';
-}
-
-static void PRINTF_LIKE(2, 3) errs_add(struct errs *e, const char *fmt, ...)
-{
-	va_list ap;
-	char *line;
-	int n;
-
-	if (e->full)
-		return;
-	va_start(ap, fmt);
-	n = vasprintf(&line, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		e->oom = true;
-		return;
-	}
-	errs_append(e, line);
-	free(line);
-	if (++e->count == ERRORS_MAX) {
-		e->full = true;
-		if (asprintf(&line, "%s: too many errors, stopped reading",
-		        e->name) < 0) {
-			e->oom = true;
-			return;
-		}
-		errs_append(e, line);
-		free(line);
-	}
-}
 
 /* ASCII on purpose: the <ctype.h> tests follow the locale. */
 static bool
@@ -176,8 +108,8 @@ scanner_section(struct parse *p, const char *s, size_t len, bool *reported)
 		problem = buf;
 	}
 	if (problem != NULL) {
-		errs_add(&p->errs, "%s:%d: [%.*s]: %s", p->name, p->lineno,
-		    (int)len, s, problem);
+		perr_add(&p->errs, p->lineno, "[%.*s]: %s", (int)len, s,
+		    problem);
 		*reported = true;
 		return NULL;
 	}
@@ -503,7 +435,7 @@ read_line(char *str, int num, void *stream)
 	while ((ch = getc(p->f)) != EOF) {
 		any = true;
 		if (++p->total > FILE_MAX_BYTES) {
-			errs_add(&p->errs, "%s: larger than %d bytes", p->name,
+			perr_add(&p->errs, 0, "larger than %d bytes",
 			    FILE_MAX_BYTES);
 			p->errs.full = true;
 			return NULL;
@@ -521,8 +453,8 @@ read_line(char *str, int num, void *stream)
 	if (len + 1 > limit) {
 		buf[len < sizeof(buf) ? len : sizeof(buf) - 1] = '\0';
 		line_key(p, buf, pre, sizeof(pre));
-		errs_add(&p->errs, "%s:%d: %sline longer than %zu bytes",
-		    p->name, p->lineno, pre, limit);
+		perr_add(&p->errs, p->lineno, "%sline longer than %zu bytes",
+		    pre, limit);
 		return str;
 	}
 	if (len > 0 && buf[len - 1] == '\r') /* CRLF */
@@ -535,16 +467,15 @@ read_line(char *str, int num, void *stream)
 	    memcmp(s, "\xef\xbb\xbf", 3) == 0) {
 		/* inih would skip a second one as well and read what follows
 		 * as a line our checks never saw (found by fuzz_config) */
-		errs_add(&p->errs, "%s:%d: a second byte order mark", p->name,
-		    p->lineno);
+		perr_add(&p->errs, p->lineno, "a second byte order mark");
 		return str;
 	}
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
 		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			errs_add(&p->errs, "%s:%d: control character 0x%02x",
-			    p->name, p->lineno, c);
+			perr_add(&p->errs, p->lineno,
+			    "control character 0x%02x", c);
 			return str;
 		}
 	}
@@ -553,24 +484,20 @@ read_line(char *str, int num, void *stream)
 	if (*t == '\0' || *t == ';' || *t == '#')
 		return str; /* blank or comment */
 	if (t != s) {
-		errs_add(&p->errs,
-		    "%s:%d: indented line (continuation lines are not "
-		    "supported)",
-		    p->name, p->lineno);
+		perr_add(&p->errs, p->lineno,
+		    "indented line (continuation lines are not supported)");
 		return str;
 	}
 	if (*s == '[') {
 		p->skip = true; /* until a good header */
 		if ((close = strchr(s, ']')) == NULL) {
-			errs_add(&p->errs, "%s:%d: no ']' after '['", p->name,
-			    p->lineno);
+			perr_add(&p->errs, p->lineno, "no ']' after '['");
 			return str;
 		}
 		for (t = close + 1; is_blank(*t); t++)
 			;
 		if (*t != '\0' && *t != ';' && *t != '#') {
-			errs_add(&p->errs, "%s:%d: text after ']'", p->name,
-			    p->lineno);
+			perr_add(&p->errs, p->lineno, "text after ']'");
 			return str;
 		}
 		for (s++; is_blank(*s); s++)
@@ -583,9 +510,9 @@ read_line(char *str, int num, void *stream)
 		    (p->section = scanner_section(p, s, (size_t)(close - s),
 		         &reported)) == NULL) {
 			if (!reported)
-				errs_add(&p->errs,
-				    "%s:%d: [%.*s]: unknown section", p->name,
-				    p->lineno, (int)(close - s), s);
+				perr_add(&p->errs, p->lineno,
+				    "[%.*s]: unknown section", (int)(close - s),
+				    s);
 			return str;
 		}
 		p->skip = false;
@@ -594,13 +521,11 @@ read_line(char *str, int num, void *stream)
 		return str;
 	}
 	if (key_of(s, &klen) == NULL) {
-		errs_add(&p->errs, "%s:%d: expected key = value", p->name,
-		    p->lineno);
+		perr_add(&p->errs, p->lineno, "expected key = value");
 		return str;
 	}
 	if (klen == 0) {
-		errs_add(&p->errs, "%s:%d: no key before '='", p->name,
-		    p->lineno);
+		perr_add(&p->errs, p->lineno, "no key before '='");
 		return str;
 	}
 	memcpy(str, s, (size_t)(buf + len - s) + 1);
@@ -637,8 +562,8 @@ on_pair(void *user, const char *section, const char *name, const char *value)
 	(void)section; /* unused under NDEBUG */
 	assert(strcmp(section, p->section ? p->section : "") == 0);
 	if (p->section == NULL) {
-		errs_add(&p->errs, "%s:%d: %s: key outside any [section]",
-		    p->name, p->lineno, name);
+		perr_add(&p->errs, p->lineno, "%s: key outside any [section]",
+		    name);
 		return 0;
 	}
 	if (p->scan_src >= 0) {
@@ -656,25 +581,22 @@ on_pair(void *user, const char *section, const char *name, const char *value)
 	}
 	snprintf(kname, sizeof kname, "%s.%s", p->section, name);
 	if (k == NULL) {
-		errs_add(&p->errs, "%s:%d: %s: unknown key", p->name, p->lineno,
-		    kname);
+		perr_add(&p->errs, p->lineno, "%s: unknown key", kname);
 		return 0;
 	}
 	if (*line != 0) {
-		errs_add(&p->errs,
-		    "%s:%d: %s: duplicate key (first set on line %d)", p->name,
-		    p->lineno, kname, *line);
+		perr_add(&p->errs, p->lineno,
+		    "%s: duplicate key (first set on line %d)", kname, *line);
 		return 0;
 	}
 	*line = p->lineno;
 	if ((problem = parse_value(k, value, base, buf, sizeof(buf))) != NULL) {
 		*bad = true;
 		if (*value == '\0')
-			errs_add(&p->errs, "%s:%d: %s: %s", p->name, p->lineno,
-			    kname, problem);
+			perr_add(&p->errs, p->lineno, "%s: %s", kname, problem);
 		else
-			errs_add(&p->errs, "%s:%d: %s: %s: '%s'", p->name,
-			    p->lineno, kname, problem, value);
+			perr_add(&p->errs, p->lineno, "%s: %s: '%s'", kname,
+			    problem, value);
 		return 0;
 	}
 	return 1;
@@ -704,10 +626,9 @@ check_scanners(struct parse *p, const char *kiosk_spec, const char *staff_spec)
 		for (i = 0; i < ns; i++)
 			for (j = 0; j < nk; j++)
 				if (strcmp(staff[i], kt[j].id) == 0)
-					errs_add(&p->errs,
-					    "%s: scanner.terminals: '%s' is "
-					    "also a kiosk terminal",
-					    p->name, staff[i]);
+					perr_add(&p->errs, 0,
+					    "scanner.terminals: '%s' is also a kiosk terminal",
+					    staff[i]);
 	for (i = 0; i < c->nscanners; i++) {
 		const struct scanner_conf *sc = &c->scanners[i];
 		const int *line = p->scan_key[i];
@@ -717,11 +638,9 @@ check_scanners(struct parse *p, const char *kiosk_spec, const char *staff_spec)
 			continue;
 		for (j = 0; j < CONFIG_SCANNER_KEYS; j++)
 			if (config_scanner_keys[j].def == NULL && line[j] == 0)
-				errs_add(&p->errs,
-				    "%s:%d: scanner.%s.%s: required key is "
-				    "missing",
-				    p->name, p->scan_line[i], sc->name,
-				    config_scanner_keys[j].key);
+				perr_add(&p->errs, p->scan_line[i],
+				    "scanner.%s.%s: required key is missing",
+				    sc->name, config_scanner_keys[j].key);
 		if (line[term] == 0)
 			continue;
 		for (j = 0; j < nk; j++)
@@ -729,18 +648,15 @@ check_scanners(struct parse *p, const char *kiosk_spec, const char *staff_spec)
 		for (j = 0; j < ns; j++)
 			found |= strcmp(staff[j], sc->terminal) == 0;
 		if (known && !found)
-			errs_add(&p->errs,
-			    "%s:%d: scanner.%s.terminal: '%s' is neither in "
-			    "kiosk.terminals nor in scanner.terminals",
-			    p->name, line[term], sc->name, sc->terminal);
+			perr_add(&p->errs, line[term],
+			    "scanner.%s.terminal: '%s' is neither in kiosk.terminals nor in scanner.terminals",
+			    sc->name, sc->terminal);
 		for (j = 0; j < i; j++)
 			if (line[dev] != 0 &&
 			    strcmp(c->scanners[j].device, sc->device) == 0)
-				errs_add(&p->errs,
-				    "%s:%d: scanner.%s.device: already used by "
-				    "[scanner.%s]",
-				    p->name, line[dev], sc->name,
-				    c->scanners[j].name);
+				perr_add(&p->errs, line[dev],
+				    "scanner.%s.device: already used by [scanner.%s]",
+				    sc->name, c->scanners[j].name);
 	}
 }
 
@@ -759,21 +675,16 @@ check_whole(struct parse *p)
 		bool key = c->staff_tls_key && c->staff_tls_key[0];
 
 		if (cert != key)
-			errs_add(&p->errs,
-			    "%s: server.staff_tls_cert and server.staff_tls_key: "
-			    "set both or neither",
-			    p->name);
+			perr_add(&p->errs, 0,
+			    "server.staff_tls_cert and server.staff_tls_key: set both or neither");
 		if (sl[0] != '\0' && c->listen != NULL &&
 		    strcmp(sl, c->listen) == 0)
-			errs_add(&p->errs,
-			    "%s: server.staff_listen: the same as server.listen; "
-			    "the public listener must stay apart",
-			    p->name);
+			perr_add(&p->errs, 0,
+			    "server.staff_listen: the same as server.listen; the public listener must stay apart");
 	}
 	if (c->backoff_max_ms < c->backoff_min_ms)
-		errs_add(&p->errs,
-		    "%s: sync.backoff_max_ms: less than sync.backoff_min_ms",
-		    p->name);
+		perr_add(&p->errs, 0,
+		    "sync.backoff_max_ms: less than sync.backoff_min_ms");
 	for (int u = 0; u < 2; u++) {
 		const char *url = u == 0 ? c->upstream_url : c->lgsp_auth_url;
 		const char *h;
@@ -784,47 +695,38 @@ check_whole(struct parse *p)
 
 		/* plain http is for tests on this machine only */
 		if (!c->insecure_http_loopback)
-			errs_add(&p->errs,
-			    "%s: sync.%s: http:// needs "
-			    "sync.insecure_http_loopback = true (tests only);"
-			    " use https://",
-			    p->name, u == 0 ? "upstream_url" : "lgsp_auth_url");
+			perr_add(&p->errs, 0,
+			    "sync.%s: http:// needs sync.insecure_http_loopback = true (tests only); use https://",
+			    u == 0 ? "upstream_url" : "lgsp_auth_url");
 		else if (strncmp(h, "127.", 4) != 0 &&
 		    strncmp(h, "localhost", 9) != 0 &&
 		    strncmp(h, "[::1]", 5) != 0)
-			errs_add(&p->errs,
-			    "%s: sync.%s: http:// is allowed only to"
-			    " a loopback address",
-			    p->name, u == 0 ? "upstream_url" : "lgsp_auth_url");
+			perr_add(&p->errs, 0,
+			    "sync.%s: http:// is allowed only to a loopback address",
+			    u == 0 ? "upstream_url" : "lgsp_auth_url");
 	}
 	if (c->lgsp && c->upstream_url != NULL && c->upstream_url[0] != '\0' &&
 	    (c->lgsp_auth_url == NULL || c->lgsp_auth_url[0] == '\0' ||
 	        c->lgsp_username == NULL || c->lgsp_username[0] == '\0' ||
 	        c->lgsp_password_file == NULL ||
 	        c->lgsp_password_file[0] == '\0'))
-		errs_add(&p->errs,
-		    "%s: sync.protocol: lgsp needs sync.lgsp_auth_url, "
-		    "sync.lgsp_username and sync.lgsp_password_file",
-		    p->name);
+		perr_add(&p->errs, 0,
+		    "sync.protocol: lgsp needs sync.lgsp_auth_url, sync.lgsp_username and sync.lgsp_password_file");
 	for (i = 0; i < CONFIG_KEYS; i++)
 		if (config_keys[i].def == NULL && p->line[i] == 0)
-			errs_add(&p->errs, "%s: %s: required key is missing",
-			    p->name, config_keys[i].name);
+			perr_add(&p->errs, 0, "%s: required key is missing",
+			    config_keys[i].name);
 	if (!p->bad[o] && !p->bad[cl] && c->close_min <= c->open_min) {
 		if (p->line[cl] != 0)
-			errs_add(&p->errs,
-			    "%s:%d: office.close: not after office.open "
-			    "(%02d:%02d): '%02d:%02d'",
-			    p->name, p->line[cl], c->open_min / 60,
-			    c->open_min % 60, c->close_min / 60,
-			    c->close_min % 60);
+			perr_add(&p->errs, p->line[cl],
+			    "office.close: not after office.open (%02d:%02d): '%02d:%02d'",
+			    c->open_min / 60, c->open_min % 60,
+			    c->close_min / 60, c->close_min % 60);
 		else
-			errs_add(&p->errs,
-			    "%s:%d: office.open: not before office.close "
-			    "(%02d:%02d): '%02d:%02d'",
-			    p->name, p->line[o], c->close_min / 60,
-			    c->close_min % 60, c->open_min / 60,
-			    c->open_min % 60);
+			perr_add(&p->errs, p->line[o],
+			    "office.open: not before office.close (%02d:%02d): '%02d:%02d'",
+			    c->close_min / 60, c->close_min % 60,
+			    c->open_min / 60, c->open_min % 60);
 	}
 	{
 		int kt = find_key("kiosk", "terminals"),
@@ -846,25 +748,25 @@ parse_file(FILE *f, const char *name, struct config *out, char **errors)
 	size_t i;
 	int rc;
 
-	p.errs.name = name;
+	p.errs.file = name;
 	for (i = 0; i < CONFIG_KEYS; i++) {
 		if (config_keys[i].def == NULL)
 			continue;
 		problem = parse_value(&config_keys[i], config_keys[i].def, &c,
 		    buf, sizeof(buf));
 		if (problem != NULL) /* only "out of memory" */
-			errs_add(&p.errs, "%s: %s: default: %s", name,
+			perr_add(&p.errs, 0, "%s: default: %s",
 			    config_keys[i].name, problem);
 	}
 	errno = 0;
 	rc = ini_parse_stream(read_line, &p, on_pair, &p);
 	if (ferror(f))
-		errs_add(&p.errs, "%s: read error: %s", name, strerror(errno));
+		perr_add(&p.errs, 0, "read error: %s", strerror(errno));
 	else if (!p.errs.full)
 		check_whole(&p);
 	if (rc != 0 && p.errs.count == 0 && !p.errs.oom)
 		/* the reader lets through only lines inih takes */
-		errs_add(&p.errs, "%s:%d: cannot parse line", name, rc);
+		perr_add(&p.errs, rc, "cannot parse line");
 	if (p.errs.count == 0 && !p.errs.oom) {
 		*out = c;
 		if (errors)

@@ -7,34 +7,48 @@
 
 #include "lib/perr.h"
 
+static void
+append(struct perr *e, const char *msg)
+{
+	size_t n = strlen(msg);
+	char *p;
+
+	if ((p = realloc(e->buf, e->len + n + 1)) == NULL) {
+		e->oom = true;
+		return;
+	}
+	e->buf = p;
+	memcpy(e->buf + e->len, msg, n + 1);
+	e->len += n;
+}
+
 void
 perr_add(struct perr *e, int line, const char *fmt, ...)
 {
-	char msg[512];
-	int n;
+	char msg[PERR_LINE_MAX];
+	size_t n;
+	int k;
 	va_list ap;
-	char *p;
 
-	if (e->count > PERR_MAX)
+	if (e->full)
 		return;
-	if (e->count == PERR_MAX) {
-		snprintf(msg, sizeof msg, "%s: too many errors\n", e->file);
-	} else {
-		n = snprintf(msg, sizeof msg, "%s:%d: ", e->file, line);
-		if (n < 0 || (size_t)n >= sizeof msg)
-			n = 0;
-		va_start(ap, fmt);
-		vsnprintf(msg + n, sizeof msg - (size_t)n - 1, fmt, ap);
-		va_end(ap);
-		strcat(msg, "\n");
+	if (line > 0)
+		k = snprintf(msg, sizeof msg, "%s:%d: ", e->file, line);
+	else
+		k = snprintf(msg, sizeof msg, "%s: ", e->file);
+	n = k < 0 || (size_t)k >= sizeof msg ? 0 : (size_t)k;
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof msg - n - 1, fmt, ap);
+	va_end(ap);
+	strcat(msg, "\n");
+	append(e, msg);
+	if (++e->count == PERR_MAX) {
+		snprintf(msg, sizeof msg,
+		    "%s: too many errors, stopped reading\n", e->file);
+		append(e, msg);
+		e->count++;
+		e->full = true;
 	}
-	e->count++;
-	n = (int)strlen(msg);
-	if ((p = realloc(e->buf, e->len + (size_t)n + 1)) == NULL)
-		return;
-	e->buf = p;
-	memcpy(e->buf + e->len, msg, (size_t)n + 1);
-	e->len += (size_t)n;
 }
 
 char *
@@ -45,6 +59,7 @@ perr_take(struct perr *e)
 	e->buf = NULL;
 	e->len = 0;
 	e->count = 0;
+	e->full = e->oom = false;
 	return p;
 }
 

@@ -70,6 +70,7 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	 * are set as each module starts */
 	struct route_ctx routes;
 	struct api_counters counters;
+	struct route_lookups lookups;
 	struct kiosk *kiosk;
 	struct printer *printer;  /* NULL when printing is off and unset up */
 	struct scanhub *scanhub;  /* scanner sources -> terminals */
@@ -197,6 +198,7 @@ stop_intake(struct motcuad *m)
 	printer_free(m->printer); /* a job being sent is reprinted at start */
 	m->printer = NULL;
 	m->routes.printer = NULL;
+	m->routes.print = NULL;
 	hotplug_free(m->hotplug); /* after the shells unsubscribed */
 	m->hotplug = NULL;
 	uv_close((uv_handle_t *)&m->sigint, NULL);
@@ -333,6 +335,50 @@ kiosk_addresses(const struct config *c, struct http_addr *out)
 		}
 	return count;
 }
+
+/* Upstream sync as the public lookup uses it (http/route.h). */
+static bool
+upstream_enabled(const void *s)
+{
+	return sync_enabled(s);
+}
+
+static int
+upstream_lookup(void *s, const char *token, route_upstream_done *done,
+    void *arg)
+{
+	return s != NULL ? sync_lookup(s, token, done, arg) : -1;
+}
+
+static const struct route_upstream_ops route_upstream = {
+	.enabled = upstream_enabled,
+	.lookup = upstream_lookup,
+};
+
+/* The printer as the postal routes use it (http/route.h). */
+static int
+print_queue_max(const void *p)
+{
+	return printer_queue_max(p);
+}
+
+static void
+print_kick(void *p)
+{
+	printer_kick(p);
+}
+
+static char *
+print_receipt_png(void *p, const char *code)
+{
+	return printer_receipt_png(p, code);
+}
+
+static const struct route_print_ops route_print = {
+	.queue_max = print_queue_max,
+	.kick = print_kick,
+	.receipt_png = print_receipt_png,
+};
 
 /* The kiosk's status slips go to the receipt printer's queue. */
 static bool
@@ -482,6 +528,8 @@ main(int argc, char *argv[])
 	m.routes.rl = m.rl;
 	m.routes.cfg = &m.cfg;
 	m.routes.counters = &m.counters;
+	m.routes.lookups = &m.lookups;
+	m.routes.upstream = &route_upstream;
 	apply_reloadable(&m);
 
 	if ((m.kiosk = kiosk_new(m.loop, m.store, &m.cfg)) == NULL)
@@ -528,6 +576,7 @@ main(int argc, char *argv[])
 			fatalx("printer: the data above has errors");
 	}
 	m.routes.printer = m.printer;
+	m.routes.print = m.printer != NULL ? &route_print : NULL;
 	/* The kiosk's "print status slip" button exists only with a printer. */
 	if (m.printer != NULL && m.cfg.printer_enabled)
 		kiosk_set_printer(m.kiosk, &kiosk_slips, m.printer);

@@ -11,6 +11,7 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "kiosk/kiosk_api.h"
+#include "kiosk/lookup.h"
 #include "postal/api_postal.h"
 #include "postal/postal_pages.h"
 #include "printer/api_print.h"
@@ -19,6 +20,7 @@
 #include "routes.h"
 #include "api/scanners.h"
 #include "api/terminals.h"
+#include "sync/api_sync.h"
 #include "sync/hub.h"
 #include "sync/sync.h"
 
@@ -117,7 +119,7 @@ const struct route routes_table[] = {
 	    false },
 	{ POST, "/api/v1/test/*", PUBLIC, kiosk_route_test, false },
 	/* public reads */
-	{ READ, "/api/v1/lookup/{token}", PUBLIC, api_lookup, false },
+	{ READ, "/api/v1/lookup/{token}", PUBLIC, lookup_route_token, false },
 	{ READ, "/healthz", PUBLIC, api_health, false },
 	{ READ, "/api/v1/printer/state", PUBLIC, api_print_route_state, false },
 	{ READ, "/metrics", PUBLIC, metrics, false },
@@ -201,9 +203,9 @@ const struct route routes_table[] = {
 	{ POST, "/api/v1/users/{name}/tokens/revoke", ADMIN,
 	    auth_route_user_revoke, true },
 	/* upstream sync, and the hub role's own */
-	{ GET, "/api/v1/sync/status", ADMIN, api_sync_status, false },
-	{ GET, "/api/v1/sync/verify", ADMIN, api_sync_verify, false },
-	{ POST, "/api/v1/sync/unpark", ADMIN, api_sync_unpark, false },
+	{ GET, "/api/v1/sync/status", ADMIN, sync_route_status, false },
+	{ GET, "/api/v1/sync/verify", ADMIN, sync_route_verify, false },
+	{ POST, "/api/v1/sync/unpark", ADMIN, sync_route_unpark, false },
 	{ GET, "/api/v1/hub/dossiers", ADMIN, hub_route_dossiers, false },
 	{ POST, "/api/v1/hub/dossiers/{code}/status", ADMIN, hub_route_status,
 	    false },

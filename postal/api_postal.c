@@ -19,7 +19,6 @@
 #include "lib/log.h"
 #include "postal/postalreg.h"
 #include "postal/postid.h"
-#include "printer/printer.h"
 #include "core/status.h"
 #include "core/textfold.h"
 #include "http/reply.h"
@@ -30,7 +29,8 @@
 
 struct ctx {
 	struct store *store;
-	struct printer *printer;
+	void *printer; /* opaque: only through print (route_ctx) */
+	const struct route_print_ops *print;
 	const struct config *cfg;
 	const struct http_request *hr;
 	struct http_response *r;
@@ -199,59 +199,25 @@ route_item(struct ctx *c, const char *text)
 	reply_json(c->r, 200, o);
 }
 
-/* "Print to file" when the printer is off: the receipt's picture next to
- * the database, prints/receipt-CODE.png. The path, or NULL. */
-static char *
-receipt_to_file(struct ctx *c, const char *code)
-{
-	char dir[4096], path[4200], err[256];
-	const char *slash = strrchr(c->cfg->db_path, '/');
-	struct ebuf bytes, png;
-	struct ebitmap pv = { 0 };
-	bool notfound;
-	FILE *f;
-	int rc;
-
-	if (c->printer == NULL)
-		return NULL;
-	snprintf(dir, sizeof dir, "%.*s/prints",
-	    slash ? (int)(slash - c->cfg->db_path) : 1,
-	    slash ? c->cfg->db_path : ".");
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
-		log_warnx("postal: %s: %s", dir, strerror(errno));
-		return NULL;
-	}
-	ebuf_init(&bytes, ESCPOS_JOB_MAX);
-	rc = printer_render(c->printer, PRINTDOC_RECEIPT, code, NULL, false,
-	    &bytes, &pv, &notfound, err, sizeof err);
-	ebuf_cleanup(&bytes);
-	if (rc != 0) {
-		ebitmap_cleanup(&pv);
-		log_warnx("postal: receipt %s: %s", code, err);
-		return NULL;
-	}
-	ebuf_init(&png, 64u << 20);
-	rc = escpos_png(&pv, &png);
-	ebitmap_cleanup(&pv);
-	snprintf(path, sizeof path, "%s/receipt-%s.png", dir, code);
-	if (rc == 0 && (f = fopen(path, "wb")) != NULL) {
-		rc = fwrite(png.p, 1, png.len, f) == png.len ? 0 : -1;
-		rc |= fclose(f);
-	} else {
-		rc = -1;
-	}
-	ebuf_cleanup(&png);
-	if (rc != 0) {
-		log_warnx("postal: %s: cannot be written", path);
-		return NULL;
-	}
-	return strdup(path);
-}
-
 static bool
 printing_on(const struct ctx *c)
 {
 	return c->printer != NULL && c->cfg->printer_enabled;
+}
+
+/* Jobs the print queue may hold (registrations past it are refused). */
+static int
+queue_max(const struct ctx *c)
+{
+	return c->printer ? c->print->queue_max(c->printer) : 1000000;
+}
+
+/* A receipt job was queued: let the printer start it. */
+static void
+kick(const struct ctx *c)
+{
+	if (c->printer != NULL)
+		c->print->kick(c->printer);
 }
 
 /* The registration of the body's item_id when it is a well-formed S10
@@ -299,8 +265,7 @@ route_register(struct ctx *c)
 	}
 	pr.reg.actor = c->actor->name;
 	pr.reg.queue_receipt = printing_on(c);
-	pr.reg.max_pending =
-	    c->printer ? printer_queue_max(c->printer) : 1000000;
+	pr.reg.max_pending = queue_max(c);
 	rc = store_postal_register(c->store, &pr.reg, &res, err);
 	if (rc != STORE_OK) {
 		postalreg_cleanup(&pr);
@@ -323,11 +288,12 @@ route_register(struct ctx *c)
 	log_info("postal: %s registered as %s by %s", pr.reg.item_id, res.code,
 	    c->actor->name);
 	if (res.print_job != 0) {
-		printer_kick(c->printer);
+		kick(c);
 		if (strcmp(c->cfg->printer_backend, "file") == 0)
 			file = strdup(c->cfg->printer_device);
 	} else {
-		file = receipt_to_file(c, res.code);
+		file = c->printer ? c->print->receipt_png(c->printer, res.code)
+		                  : NULL;
 	}
 	o = json_pack("{s:b,s:s,s:s,s:s,s:o,s:o}", "created", 1, "item_id",
 	    pr.reg.item_id, "code", res.code, "token", res.token, "receipt_job",
@@ -392,8 +358,7 @@ route_batch(struct ctx *c)
 		}
 		pr[i].reg.actor = c->actor->name;
 		pr[i].reg.queue_receipt = printing_on(c);
-		pr[i].reg.max_pending =
-		    c->printer ? printer_queue_max(c->printer) : 1000000;
+		pr[i].reg.max_pending = queue_max(c);
 		regs[k] = pr[i].reg;
 		map[k++] = i;
 	}
@@ -459,7 +424,7 @@ route_batch(struct ctx *c)
 		log_info("postal: %zu registered in a batch by %s", created,
 		    c->actor->name);
 		if (printing_on(c))
-			printer_kick(c->printer);
+			kick(c);
 	}
 	reply_json(c->r, 200,
 	    json_pack("{s:I,s:I,s:I,s:o}", "created", (json_int_t)created,
@@ -496,15 +461,14 @@ route_close(struct ctx *c)
 		}
 	}
 	rc = postal_json_close(c->store, station, c->actor->name,
-	    clock_wall_s(), printing_on(c),
-	    c->printer ? printer_queue_max(c->printer) : 1000000, &out, err);
+	    clock_wall_s(), printing_on(c), queue_max(c), &out, err);
 	json_decref(b);
 	if (rc != STORE_OK) {
 		reply_store(c->r, rc, err);
 		return;
 	}
 	if (printing_on(c))
-		printer_kick(c->printer);
+		kick(c);
 	log_info("postal: manifest %s closed by %s",
 	    json_string_value(json_object_get(out, "manifest_id")),
 	    c->actor->name);
@@ -806,7 +770,8 @@ ctx_init(struct ctx *c, struct actor *ac, const struct route_ctx *rt,
 	else
 		api_postal_socket_actor(hr, ac);
 	c->store = rt->store;
-	c->printer = rt->printer;
+	c->printer = rt->print != NULL ? rt->printer : NULL;
+	c->print = rt->print;
 	c->cfg = rt->cfg;
 	c->hr = hr;
 	c->r = r;

@@ -15,7 +15,6 @@
 
 /* Counters for /metrics, owned by main.c (route_ctx.counters). */
 struct api_counters {
-	uint64_t lookup_hit, lookup_miss, lookup_limited;
 	uint64_t intakes, status_changes, import_lines, import_rejected;
 };
 
@@ -29,11 +28,6 @@ route_handler api_catalogue_get, api_catalogue_import;
 route_handler api_holidays_get, api_holidays_import;
 /* api_import.c */
 route_handler api_import;
-/* api_lookup.c: GET /api/v1/lookup/{token}, asking upstream on a miss
- * when sync is on */
-route_handler api_lookup;
-/* api_sync.c */
-route_handler api_sync_status, api_sync_verify, api_sync_unpark;
 /* api_pages.c: /healthz and the kiosk page (/, /l/...) */
 route_handler api_health, api_page;
 

@@ -19,27 +19,28 @@ static void
 route_intake(const struct route_ctx *a, const struct http_request *hr,
     struct http_response *r)
 {
-	struct api_body b;
+	struct request_body b;
 	struct store_intake in = { 0 };
 	struct store_intake_result res;
 	const char *delivery = NULL, *actor_name = NULL;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX], due[32], url[512];
 	enum store_rc rc;
 
-	if (api_body_parse(&b, hr) == -1 ||
-	    api_body_str(&b, "procedure_code", true, 64, &in.procedure_code) ||
-	    api_body_str(&b, "agency_code", false, 35, &in.agency_code) ||
-	    api_body_str(&b, "owner_name", true, 200, &in.owner_name) ||
-	    api_body_str(&b, "owner_id_no", false, 32, &in.owner_id_no) ||
-	    api_body_str(&b, "phone", false, 32, &in.phone) ||
-	    api_body_str(&b, "address", false, 500, &in.address) ||
-	    api_body_str(&b, "email", false, 254, &in.email) ||
-	    api_body_str(&b, "summary", false, STAFF_BODY_TEXT_MAX,
+	if (request_body_parse(&b, hr) == -1 ||
+	    request_body_str(&b, "procedure_code", true, 64,
+	        &in.procedure_code) ||
+	    request_body_str(&b, "agency_code", false, 35, &in.agency_code) ||
+	    request_body_str(&b, "owner_name", true, 200, &in.owner_name) ||
+	    request_body_str(&b, "owner_id_no", false, 32, &in.owner_id_no) ||
+	    request_body_str(&b, "phone", false, 32, &in.phone) ||
+	    request_body_str(&b, "address", false, 500, &in.address) ||
+	    request_body_str(&b, "email", false, 254, &in.email) ||
+	    request_body_str(&b, "summary", false, STAFF_BODY_TEXT_MAX,
 	        &in.summary) ||
-	    api_body_str(&b, "delivery", false, 16, &delivery) ||
-	    api_body_str(&b, "actor", false, 64, &actor_name) ||
-	    api_body_time(&b, "received_at", false, &in.received_at)) {
-		api_body_error(r, &b);
+	    request_body_str(&b, "delivery", false, 16, &delivery) ||
+	    request_body_str(&b, "actor", false, 64, &actor_name) ||
+	    request_body_time(&b, "received_at", false, &in.received_at)) {
+		request_body_error(r, &b);
 		return;
 	}
 	in.channel = CHANNEL_COUNTER;
@@ -49,7 +50,7 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 		snprintf(b.err_field, sizeof b.err_field, "delivery");
 		snprintf(b.err, sizeof b.err,
 		    "must be \"counter\" or \"post\"");
-		api_body_error(r, &b);
+		request_body_error(r, &b);
 		return;
 	}
 	if (in.agency_code == NULL || *in.agency_code == '\0')
@@ -79,17 +80,18 @@ static void
 route_status(const struct route_ctx *a, const struct http_request *hr,
     struct http_response *r, const char *code)
 {
-	struct api_body b;
+	struct request_body b;
 	const char *reason, *actor_name;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	json_t *st;
 	int status;
 	enum store_rc rc;
 
-	if (api_body_parse(&b, hr) == -1 ||
-	    api_body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX, &reason) ||
-	    api_body_str(&b, "actor", false, 64, &actor_name)) {
-		api_body_error(r, &b);
+	if (request_body_parse(&b, hr) == -1 ||
+	    request_body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX,
+	        &reason) ||
+	    request_body_str(&b, "actor", false, 64, &actor_name)) {
+		request_body_error(r, &b);
 		return;
 	}
 	st = json_object_get(b.root, "status");
@@ -98,7 +100,7 @@ route_status(const struct route_ctx *a, const struct http_request *hr,
 		snprintf(b.err_field, sizeof b.err_field, "status");
 		snprintf(b.err, sizeof b.err,
 		    "must be an integer from 1 to 10");
-		api_body_error(r, &b);
+		request_body_error(r, &b);
 		return;
 	}
 	status = (int)json_integer_value(st);
@@ -119,19 +121,20 @@ static void
 route_supplement(const struct route_ctx *a, const struct http_request *hr,
     struct http_response *r, const char *code)
 {
-	struct api_body b;
+	struct request_body b;
 	const char *action, *reason, *items, *actor_name;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	int64_t new_due;
 	enum store_rc rc;
 
-	if (api_body_parse(&b, hr) == -1 ||
-	    api_body_str(&b, "action", true, 16, &action) ||
-	    api_body_str(&b, "reason", false, STAFF_BODY_TEXT_MAX, &reason) ||
-	    api_body_str(&b, "items", false, STAFF_BODY_TEXT_MAX, &items) ||
-	    api_body_str(&b, "actor", false, 64, &actor_name) ||
-	    api_body_time(&b, "new_due_at", false, &new_due)) {
-		api_body_error(r, &b);
+	if (request_body_parse(&b, hr) == -1 ||
+	    request_body_str(&b, "action", true, 16, &action) ||
+	    request_body_str(&b, "reason", false, STAFF_BODY_TEXT_MAX,
+	        &reason) ||
+	    request_body_str(&b, "items", false, STAFF_BODY_TEXT_MAX, &items) ||
+	    request_body_str(&b, "actor", false, 64, &actor_name) ||
+	    request_body_time(&b, "new_due_at", false, &new_due)) {
+		request_body_error(r, &b);
 		return;
 	}
 	request_actor_name(hr, actor_name, actor, sizeof actor);
@@ -140,7 +143,7 @@ route_supplement(const struct route_ctx *a, const struct http_request *hr,
 			snprintf(b.err_field, sizeof b.err_field, "reason");
 			snprintf(b.err, sizeof b.err,
 			    "is required for a supplement request");
-			api_body_error(r, &b);
+			request_body_error(r, &b);
 			return;
 		}
 		rc = store_supplement_request(a->store, code, reason, items,
@@ -152,7 +155,7 @@ route_supplement(const struct route_ctx *a, const struct http_request *hr,
 		snprintf(b.err_field, sizeof b.err_field, "action");
 		snprintf(b.err, sizeof b.err,
 		    "must be \"request\" or \"complete\"");
-		api_body_error(r, &b);
+		request_body_error(r, &b);
 		return;
 	}
 	if (rc == STORE_OK) /* action belongs to b.root */
@@ -169,18 +172,19 @@ static void
 route_apology(const struct route_ctx *a, const struct http_request *hr,
     struct http_response *r, const char *code)
 {
-	struct api_body b;
+	struct request_body b;
 	const char *reason, *unit, *actor_name;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	int64_t new_due;
 	enum store_rc rc;
 
-	if (api_body_parse(&b, hr) == -1 ||
-	    api_body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX, &reason) ||
-	    api_body_str(&b, "unit", false, 200, &unit) ||
-	    api_body_str(&b, "actor", false, 64, &actor_name) ||
-	    api_body_time(&b, "new_due_at", true, &new_due)) {
-		api_body_error(r, &b);
+	if (request_body_parse(&b, hr) == -1 ||
+	    request_body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX,
+	        &reason) ||
+	    request_body_str(&b, "unit", false, 200, &unit) ||
+	    request_body_str(&b, "actor", false, 64, &actor_name) ||
+	    request_body_time(&b, "new_due_at", true, &new_due)) {
+		request_body_error(r, &b);
 		return;
 	}
 	request_actor_name(hr, actor_name, actor, sizeof actor);
@@ -225,8 +229,8 @@ route_search(const struct route_ctx *a, const struct http_request *hr,
 	q.code = http_query(hr, "code");
 	q.name = http_query(hr, "name");
 	q.limit = 50;
-	if (api_query_day(hr, "from", false, &q.from_day, r) ||
-	    api_query_day(hr, "to", false, &q.to_day, r))
+	if (request_query_day(hr, "from", false, &q.from_day, r) ||
+	    request_query_day(hr, "to", false, &q.to_day, r))
 		return;
 	if (lim != NULL) {
 		long l = strtol(lim, &end, 10);
@@ -263,8 +267,8 @@ route_counts(const struct route_ctx *a, const struct http_request *hr,
 	int from, to;
 	json_t *j;
 
-	if (api_query_day(hr, "from", true, &from, r) ||
-	    api_query_day(hr, "to", true, &to, r))
+	if (request_query_day(hr, "from", true, &from, r) ||
+	    request_query_day(hr, "to", true, &to, r))
 		return;
 	if (from > to) {
 		reply_error(r, 400, "to", "is before from");

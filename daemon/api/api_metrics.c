@@ -26,9 +26,9 @@ api_metrics(const struct route_ctx *a, FILE *f)
 	    "motcua_lookups_total{outcome=\"hit\"} %llu\n"
 	    "motcua_lookups_total{outcome=\"miss\"} %llu\n"
 	    "motcua_lookups_total{outcome=\"rate_limited\"} %llu\n",
-	    (unsigned long long)a->counters->lookup_hit,
-	    (unsigned long long)a->counters->lookup_miss,
-	    (unsigned long long)a->counters->lookup_limited);
+	    (unsigned long long)a->lookups->hit,
+	    (unsigned long long)a->lookups->miss,
+	    (unsigned long long)a->lookups->limited);
 	COUNTER("motcua_intakes_total", "Dossiers registered at the counter.",
 	    a->counters->intakes);
 	COUNTER("motcua_status_changes_total", "Status changes by staff.",

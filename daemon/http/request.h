@@ -1,8 +1,14 @@
-/* request.h: who makes a request, as the route layer set it
- * (http_request.actor), for every route module. Loop thread; no state. */
+/* request.h: what every route module reads off a request: who makes it,
+ * as the route layer set it (http_request.actor), its JSON body's members
+ * and its query arguments, each refused with an error naming the field.
+ * Loop thread; no state. */
 #ifndef REQUEST_H
 #define REQUEST_H
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
 
 #include "core/actor.h"
 #include "http/http.h"
@@ -20,4 +26,27 @@ const struct actor *request_actor(const struct http_request *);
  * short and printable). */
 void request_actor_name(const struct http_request *, const char *named,
     char *buf, size_t size);
+
+/* A JSON request body and the first problem found in it. */
+struct request_body {
+	json_t *root; /* owned */
+	char err_field[64];
+	char err[256];
+};
+/* 0 with b->root an object; -1 with the problem in b. */
+int request_body_parse(struct request_body *b, const struct http_request *);
+/* A string member (text without control characters, at most max bytes):
+ * NULL when absent (or an error when required). */
+int request_body_str(struct request_body *b, const char *key, bool required,
+    size_t max, const char **out);
+/* An ISO 8601 time member; 0 when absent and not required. */
+int request_body_time(struct request_body *b, const char *key, bool required,
+    int64_t *out);
+/* A 400 naming b's problem; frees b->root. */
+void request_body_error(struct http_response *, struct request_body *b);
+
+/* A YYYY-MM-DD query argument into *day (-1 when absent); -1 after a
+ * 400. */
+int request_query_day(const struct http_request *, const char *key,
+    bool required, int *day, struct http_response *);
 #endif

@@ -54,6 +54,34 @@ struct route_params {
 /* The value of {name}; "" when the pattern has none. */
 const char *route_param(const struct route_params *, const char *name);
 
+/* Printing for features that queue documents but are not the printer
+ * (the postal receipts): daemon/main.c fills it from printer/printer.h, so
+ * that no feature includes another (docs/architecture.md). Each takes
+ * route_ctx.printer. */
+struct route_print_ops {
+	int (*queue_max)(const void *printer); /* jobs the queue may hold */
+	void (*kick)(void *printer);           /* a job was queued */
+	/* the receipt of code as a PNG file; its path (caller frees) */
+	char *(*receipt_png)(void *printer, const char *code);
+};
+
+/* The public lookup's counters, for /metrics. */
+struct route_lookups {
+	uint64_t hit, miss, limited;
+};
+
+/* Upstream sync as the public lookup uses it, its live fallback for a
+ * token not known here: daemon/main.c fills it from sync/sync.h. Each
+ * takes route_ctx.sync. done() is called once, from the loop. */
+struct store_lookup;
+typedef void route_upstream_done(void *arg, bool found,
+    const struct store_lookup *, const char *error);
+struct route_upstream_ops {
+	bool (*enabled)(const void *sync);
+	int (*lookup)(void *sync, const char *token, route_upstream_done *,
+	    void *arg);
+};
+
 /* The services a handler may use: one value built and owned by
  * daemon/main.c, borrowed by every handler for the call. The pointers
  * not set (NULL) mean the feature is off. http/ only carries it. */
@@ -63,8 +91,13 @@ struct route_ctx {
 	const struct config *cfg; /* swapped by main.c on reload */
 	struct kiosk *kiosk;
 	struct sync *sync;
-	struct hub *hub; /* hub role only */
+	const struct route_upstream_ops *upstream; /* over sync; NULL: none */
+	struct route_lookups *lookups;             /* owned by main.c */
+	struct hub *hub;                           /* hub role only */
 	struct printer *printer;
+	/* printer through ops, for features other than the printer's own
+	 * routes (postal receipts); NULL when there is no printer */
+	const struct route_print_ops *print;
 	struct scanners *scanners; /* api/scanners.h: scanner routes */
 	struct auth *auth;
 	struct api_counters *counters; /* api/api.h: /metrics counters */

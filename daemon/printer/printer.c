@@ -10,6 +10,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1102,4 +1104,49 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	playout_cleanup(&lay);
 	printdoc_cleanup(&d);
 	return r;
+}
+
+char *
+printer_receipt_png(struct printer *p, const char *code)
+{
+	char dir[4096], path[4200], err[256];
+	const char *slash = strrchr(p->cfg->db_path, '/');
+	struct ebuf bytes, png;
+	struct ebitmap pv = { 0 };
+	bool notfound;
+	FILE *f;
+	int rc;
+
+	snprintf(dir, sizeof dir, "%.*s/prints",
+	    slash ? (int)(slash - p->cfg->db_path) : 1,
+	    slash ? p->cfg->db_path : ".");
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+		log_warnx("postal: %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	ebuf_init(&bytes, ESCPOS_JOB_MAX);
+	rc = printer_render(p, PRINTDOC_RECEIPT, code, NULL, false, &bytes, &pv,
+	    &notfound, err, sizeof err);
+	ebuf_cleanup(&bytes);
+	if (rc != 0) {
+		ebitmap_cleanup(&pv);
+		log_warnx("postal: receipt %s: %s", code, err);
+		return NULL;
+	}
+	ebuf_init(&png, 64u << 20);
+	rc = escpos_png(&pv, &png);
+	ebitmap_cleanup(&pv);
+	snprintf(path, sizeof path, "%s/receipt-%s.png", dir, code);
+	if (rc == 0 && (f = fopen(path, "wb")) != NULL) {
+		rc = fwrite(png.p, 1, png.len, f) == png.len ? 0 : -1;
+		rc |= fclose(f);
+	} else {
+		rc = -1;
+	}
+	ebuf_cleanup(&png);
+	if (rc != 0) {
+		log_warnx("postal: %s: cannot be written", path);
+		return NULL;
+	}
+	return strdup(path);
 }

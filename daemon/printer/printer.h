@@ -71,4 +71,9 @@ void printer_metrics(struct printer *, FILE *);
 int printer_render(struct printer *, enum printdoc_kind, const char *ref,
     const char *profile, bool reprint, struct ebuf *bytes,
     struct ebitmap *preview, bool *notfound, char *err, size_t errsize);
+/* "Print to file" when the printer is off (the demo's and a post office's
+ * without a printer): the receipt of dossier code rendered as a picture
+ * next to the database, prints/receipt-CODE.png. The path (caller frees),
+ * or NULL with the reason logged. */
+char *printer_receipt_png(struct printer *, const char *code);
 #endif

@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api_int.h"
+#include "sync/api_sync.h"
+#include "http/request.h"
+#include "store/storerc.h"
+
+#define PERIOD_DAYS_MAX 3660 /* verify looks at most ten years back */
 #include "sync/sync_json.h"
 #include "core/calendar.h"
 #include "core/dcode.h"
@@ -100,7 +104,7 @@ out:
 }
 
 void
-api_sync_status(const struct route_ctx *a, const struct http_request *hr,
+sync_route_status(const struct route_ctx *a, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
 {
 	json_t *j =
@@ -118,14 +122,14 @@ api_sync_status(const struct route_ctx *a, const struct http_request *hr,
 }
 
 void
-api_sync_verify(const struct route_ctx *a, const struct http_request *hr,
+sync_route_verify(const struct route_ctx *a, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
 {
 	struct pending_verify *pv;
 	int from, to;
 
-	if (api_query_day(hr, "from", true, &from, r) ||
-	    api_query_day(hr, "to", true, &to, r))
+	if (request_query_day(hr, "from", true, &from, r) ||
+	    request_query_day(hr, "to", true, &to, r))
 		return;
 	if (from > to || to - from >= PERIOD_DAYS_MAX) {
 		reply_error(r, 400, "to",
@@ -163,24 +167,26 @@ api_sync_verify(const struct route_ctx *a, const struct http_request *hr,
 }
 
 void
-api_sync_unpark(const struct route_ctx *a, const struct http_request *hr,
+sync_route_unpark(const struct route_ctx *a, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
 {
-	struct api_body b;
+	struct request_body b;
 	const char *code;
 	char err[STORE_ERR_MAX];
 	int n;
 	enum store_rc rc;
 
-	if (api_body_parse(&b, hr) == -1 ||
-	    api_body_str(&b, "code", false, DCODE_TEXT_MAX, &code)) {
-		api_body_error(r, &b);
+	if (request_body_parse(&b, hr) == -1 ||
+	    request_body_str(&b, "code", false, DCODE_TEXT_MAX, &code)) {
+		request_body_error(r, &b);
 		return;
 	}
 	rc = store_outbox_unpark(a->store, code, &n, err);
 	json_decref(b.root);
 	if (rc != STORE_OK) {
-		api_reply_store(r, rc, err);
+		if (rc == STORE_ERROR)
+			log_warnx("store: %s", err);
+		reply_problem(r, storerc_status(rc), err);
 		return;
 	}
 	log_info("sync: %d parked item(s) back in the queue", n);

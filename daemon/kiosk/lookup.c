@@ -1,18 +1,19 @@
-/* api_lookup.c: GET /api/v1/lookup/{token}, the public lookup by token
- * (docs/api.md). A token not known here is asked upstream when sync is on
- * (a deferred reply); a miss costs the client address a token of its
- * rate-limit bucket. */
+/* lookup.c: GET /api/v1/lookup/{token}, the public lookup by token
+ * (docs/api.md), the kiosk view of its dossier. A token not known here is
+ * asked upstream through route_ctx.upstream when sync is on (a deferred
+ * reply); a miss costs the client address a token of its rate-limit
+ * bucket. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api_int.h"
+#include "kiosk/lookup.h"
+#include "http/route.h"
 #include "lib/clock.h"
 #include "core/ratelimit.h"
 #include "core/token.h"
 #include "http/reply.h"
 #include "kiosk/lookupview.h"
 #include "lib/log.h"
-#include "sync/sync.h"
 
 /* The reply to a lookup, on the loop thread. A miss costs the client
  * address a token of its rate-limit bucket. */
@@ -25,7 +26,7 @@ answer_lookup(const struct route_ctx *a, struct http_response *r,
 	long n;
 
 	if (rc == STORE_NOTFOUND) {
-		a->counters->lookup_miss++;
+		a->lookups->miss++;
 		ratelimit_take(a->rl, addr, addr_len, clock_mono_ms(), NULL);
 		reply_error(r, 404, "token", "no dossier has this token");
 		return;
@@ -34,7 +35,7 @@ answer_lookup(const struct route_ctx *a, struct http_response *r,
 		reply_error(r, 500, "", "lookup failed");
 		return;
 	}
-	a->counters->lookup_hit++;
+	a->lookups->hit++;
 	buf = malloc(LOOKUPVIEW_MAX);
 	n = buf ? lookupview_write(v, clock_wall_s(), buf, LOOKUPVIEW_MAX) : -1;
 	if (n < 0) { /* cannot happen with the store's field bounds */
@@ -84,7 +85,7 @@ lookup_upstream(const struct route_ctx *a, const struct http_request *hr,
 	pl->a = a;
 	memcpy(pl->addr, hr->addr, sizeof pl->addr);
 	pl->addr_len = hr->addr_len;
-	if (sync_lookup(a->sync, token, on_upstream_lookup, pl) == -1) {
+	if (a->upstream->lookup(a->sync, token, on_upstream_lookup, pl) == -1) {
 		free(pl);
 		return -1;
 	}
@@ -103,7 +104,7 @@ route_lookup(const struct route_ctx *a, const struct http_request *hr,
 
 	if (!ratelimit_check(a->rl, hr->addr, hr->addr_len, clock_mono_ms(),
 	        &retry)) {
-		a->counters->lookup_limited++;
+		a->lookups->limited++;
 		r->retry_after_s = retry;
 		reply_error(r, 429, "token",
 		    "too many unknown tokens from this address; try again later");
@@ -116,14 +117,14 @@ route_lookup(const struct route_ctx *a, const struct http_request *hr,
 	}
 	rc = store_lookup_token(a->store, token, &v);
 	/* Not known here: ask upstream (a deferred reply), if sync is on. */
-	if (rc == STORE_NOTFOUND && sync_enabled(a->sync) &&
-	    lookup_upstream(a, hr, token) == 0)
+	if (rc == STORE_NOTFOUND && a->upstream != NULL &&
+	    a->upstream->enabled(a->sync) && lookup_upstream(a, hr, token) == 0)
 		return;
 	answer_lookup(a, r, rc, &v, hr->addr, hr->addr_len);
 }
 
 void
-api_lookup(const struct route_ctx *a, const struct http_request *hr,
+lookup_route_token(const struct route_ctx *a, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
 {
 	const char *seg = route_param(pp, "token");

@@ -211,7 +211,7 @@ receipt_to_file(struct ctx *c, const char *code)
 {
 	char dir[4096], path[4200], err[256];
 	const char *slash = strrchr(c->cfg->db_path, '/');
-	struct ebuf bytes, png;
+	struct buf bytes, png;
 	struct ebitmap pv = { 0 };
 	bool notfound;
 	FILE *f;
@@ -226,26 +226,28 @@ receipt_to_file(struct ctx *c, const char *code)
 		log_warnx("postal: %s: %s", dir, strerror(errno));
 		return NULL;
 	}
-	ebuf_init(&bytes, ESCPOS_JOB_MAX);
+	buf_init(&bytes, ESCPOS_JOB_MAX);
 	rc = printer_render(c->printer, PRINTDOC_RECEIPT, code, NULL, false,
 	    &bytes, &pv, &notfound, err, sizeof err);
-	ebuf_cleanup(&bytes);
+	buf_cleanup(&bytes);
 	if (rc != 0) {
 		ebitmap_cleanup(&pv);
 		log_warnx("postal: receipt %s: %s", code, err);
 		return NULL;
 	}
-	ebuf_init(&png, 64u << 20);
+	buf_init(&png, 64u << 20);
 	rc = escpos_png(&pv, &png);
 	ebitmap_cleanup(&pv);
 	snprintf(path, sizeof path, "%s/receipt-%s.png", dir, code);
 	if (rc == 0 && (f = fopen(path, "wb")) != NULL) {
-		rc = fwrite(png.p, 1, png.len, f) == png.len ? 0 : -1;
+		size_t n = buf_len(&png);
+
+		rc = fwrite(buf_ptr(&png), 1, n, f) == n ? 0 : -1;
 		rc |= fclose(f);
 	} else {
 		rc = -1;
 	}
-	ebuf_cleanup(&png);
+	buf_cleanup(&png);
 	if (rc != 0) {
 		log_warnx("postal: %s: cannot be written", path);
 		return NULL;

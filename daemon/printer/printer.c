@@ -292,7 +292,7 @@ struct printer {
 	struct escstat_replies rep;
 	/* the job being sent */
 	struct store_print_job job;
-	struct ebuf out;
+	struct buf out;
 	size_t sent;
 	/* counters for /metrics */
 	uint64_t printed, failed, reprints, garbage, bytes_sent, lost;
@@ -353,7 +353,7 @@ job_interrupted(struct printer *p, const char *why)
 	log_warnx("print job %lld (%s): %s; it will be reprinted whole",
 	    (long long)p->job.id, p->job.kind, why);
 	p->reprints++;
-	ebuf_cleanup(&p->out);
+	buf_cleanup(&p->out);
 }
 
 static void
@@ -464,8 +464,8 @@ send_job(struct printer *p)
 	enum printdoc_kind k =
 	    (enum printdoc_kind)printdoc_kind_from_name(p->job.kind);
 
-	ebuf_cleanup(&p->out);
-	ebuf_init(&p->out, ESCPOS_JOB_MAX);
+	buf_cleanup(&p->out);
+	buf_init(&p->out, ESCPOS_JOB_MAX);
 	if (printer_render(p, k, p->job.ref, NULL, p->job.reprint, &p->out,
 	        NULL, &notfound, err, sizeof err) != 0) {
 		/* the data is wrong, not the printer: retrying cannot help */
@@ -474,18 +474,19 @@ send_job(struct printer *p)
 		log_warnx("print job %lld (%s): %s", (long long)p->job.id,
 		    p->job.kind, err);
 		p->failed++;
-		ebuf_cleanup(&p->out);
+		buf_cleanup(&p->out);
 		arm(p, 0); /* the next job from the loop, not recursion */
 		return;
 	}
 	store_print_update(p->store, p->job.id, "printing", -1, true,
-	    escstat_name(p->state), (int64_t)p->out.len, "sending");
+	    escstat_name(p->state), (int64_t)buf_len(&p->out), "sending");
 	p->sent = 0;
 	p->sh = SH_SEND;
 	if (!p->ops->pollable) {
-		while (p->sent < p->out.len) {
+		while (p->sent < buf_len(&p->out)) {
 			ssize_t n = p->ops->write(&p->conn->dev,
-			    p->out.p + p->sent, p->out.len - p->sent);
+			    buf_uptr(&p->out) + p->sent,
+			    buf_len(&p->out) - p->sent);
 
 			if (n <= 0) {
 				lost(p, strerror(errno));
@@ -555,7 +556,7 @@ round_done(struct printer *p)
 			    (long long)p->job.id, p->job.kind, p->job.ref, msg,
 			    p->sent);
 			p->printed++;
-			ebuf_cleanup(&p->out);
+			buf_cleanup(&p->out);
 		} else {
 			snprintf(msg, sizeof msg,
 			    "printer %s right after the job",
@@ -690,8 +691,8 @@ on_poll(uv_poll_t *h, int status, int events)
 		}
 	}
 	if ((events & UV_WRITABLE) && p->sh == SH_SEND) {
-		n = c->dev.ops->write(&c->dev, p->out.p + p->sent,
-		    p->out.len - p->sent);
+		n = c->dev.ops->write(&c->dev, buf_uptr(&p->out) + p->sent,
+		    buf_len(&p->out) - p->sent);
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			lost(p, strerror(errno));
 			return;
@@ -701,7 +702,7 @@ on_poll(uv_poll_t *h, int status, int events)
 			p->bytes_sent += (size_t)n;
 			arm(p, (unsigned)p->cfg->printer_write_timeout_ms);
 		}
-		if (p->sent == p->out.len) {
+		if (p->sent == buf_len(&p->out)) {
 			uv_timer_stop(&p->timer);
 			start_round(p, WHY_AFTER);
 		}
@@ -801,7 +802,7 @@ on_timer_closed(uv_handle_t *h)
 	struct printer *p = h->data;
 
 	pdata_free(p->data);
-	ebuf_cleanup(&p->out);
+	buf_cleanup(&p->out);
 	free(p);
 }
 
@@ -1024,7 +1025,7 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 
 int
 printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
-    const char *profile, bool reprint, struct ebuf *bytes,
+    const char *profile, bool reprint, struct buf *bytes,
     struct ebitmap *preview, bool *notfound, char *err, size_t errsize)
 {
 	const struct pprofile *pr =

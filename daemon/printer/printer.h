@@ -69,6 +69,6 @@ void printer_metrics(struct printer *, FILE *);
  * and/or a preview. 0, or -1 with a message naming the problem in err;
  * *notfound set when the dossier does not exist. */
 int printer_render(struct printer *, enum printdoc_kind, const char *ref,
-    const char *profile, bool reprint, struct ebuf *bytes,
+    const char *profile, bool reprint, struct buf *bytes,
     struct ebitmap *preview, bool *notfound, char *err, size_t errsize);
 #endif

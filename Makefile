@@ -48,7 +48,7 @@ UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
-	manifest storepostal serialdev sse routes
+	manifest storepostal serialdev sse routes buf
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
 	hidkeys classify framer imgload zdecode authhdr postalreg
@@ -110,10 +110,11 @@ $(BUILD)/motcuad: $(DAEMON_OBJ) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 # The CLI is its own program: its objects and the pure modules it uses
-# (dossier codes, dates, statuses, text checks, report arguments, S10 ids,
-# the image decoder of `motcua decode`), never libmotcua.a, so it links no
-# SQLite, store, HTTP server or libmicrohttpd; and only their libraries.
-CLI_PURE_SRC := daemon/core/calendar.c daemon/core/dcode.c \
+# (the bounded buffer, dossier codes, dates, statuses, text checks, report
+# arguments, S10 ids, the image decoder of `motcua decode`), never
+# libmotcua.a, so it links no SQLite, store, HTTP server or libmicrohttpd;
+# and only their libraries.
+CLI_PURE_SRC := daemon/lib/buf.c daemon/core/calendar.c daemon/core/dcode.c \
 	daemon/core/status.c daemon/core/textfold.c daemon/core/reportargs.c \
 	postal/postid.c scanner/scan.c scanner/imgload.c scanner/zdecode.c
 CLI_PKGS := libcurl jansson libsodium libutf8proc zbar libpng libjpeg libwebp

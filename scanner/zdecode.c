@@ -21,7 +21,10 @@
 #define FNC4_MARGIN      3    /* Code 128 codewords over the text length */
 #define BARS_SAMPLES_MAX 16384
 
-struct buf {
+/* A scratch image: overwritten whole by each transform, so it has no
+ * length and no bound of its own (imgload.h caps the images); unlike
+ * lib/buf.h, nothing is appended and no NUL follows. */
+struct scratch {
 	unsigned char *p;
 	size_t cap;
 };
@@ -30,7 +33,7 @@ struct zdecode {
 	zbar_image_scanner_t *zs;
 	zbar_image_t *zi;
 	unsigned symbologies, steps;
-	struct buf a, b; /* scratch images */
+	struct scratch a, b; /* scratch images */
 	uint32_t *integral;
 	size_t integral_cap;
 	struct zdecode_symbol *out; /* the call's results, borrowed */
@@ -142,8 +145,10 @@ zdecode_free(struct zdecode *z)
 	free(z);
 }
 
+/* At least len bytes of b, their content undefined; NULL when out of
+ * memory (b is then unchanged). */
 static unsigned char *
-buf_get(struct buf *b, size_t len)
+scratch_get(struct scratch *b, size_t len)
 {
 	if (len > b->cap) {
 		unsigned char *p = realloc(b->p, len);
@@ -470,8 +475,8 @@ zdecode_run(struct zdecode *z, const unsigned char *grey, int w, int h,
 		if (side > SCALE_DOWN_SIDE) {
 			int f = (side + SCALE_DOWN_SIDE - 1) / SCALE_DOWN_SIDE;
 
-			if ((a = buf_get(&z->a, npx / (size_t)(f * f) + 1)) ==
-			    NULL)
+			if ((a = scratch_get(&z->a,
+			         npx / (size_t)(f * f) + 1)) == NULL)
 				return z->n;
 			downscale(grey, w, h, f, a, &ww, &wh);
 			work = a;
@@ -482,7 +487,7 @@ zdecode_run(struct zdecode *z, const unsigned char *grey, int w, int h,
 
 			ww = w * f + 2 * m;
 			wh = h * f + 2 * m;
-			if ((a = buf_get(&z->a, (size_t)ww * (size_t)wh)) ==
+			if ((a = scratch_get(&z->a, (size_t)ww * (size_t)wh)) ==
 			    NULL)
 				return z->n;
 			upscale(grey, w, h, f, m, a);
@@ -495,7 +500,7 @@ zdecode_run(struct zdecode *z, const unsigned char *grey, int w, int h,
 		unsigned char *b;
 		size_t n = (size_t)ww * (size_t)wh;
 
-		if ((b = buf_get(&z->b, n)) == NULL ||
+		if ((b = scratch_get(&z->b, n)) == NULL ||
 		    binarise(z, work, ww, wh, b) < 0)
 			return z->n;
 		if (scan(z, b, ww, wh, ZDECODE_BINARISE))
@@ -505,7 +510,7 @@ zdecode_run(struct zdecode *z, const unsigned char *grey, int w, int h,
 		unsigned char *b;
 		size_t n = (size_t)ww * (size_t)wh;
 
-		if ((b = buf_get(&z->b, n)) == NULL)
+		if ((b = scratch_get(&z->b, n)) == NULL)
 			return z->n;
 		for (size_t i = 0; i < n; i++)
 			b[i] = (unsigned char)(255 - work[i]);
@@ -519,7 +524,7 @@ zdecode_run(struct zdecode *z, const unsigned char *grey, int w, int h,
 			-45, 60, -60, 75, -75 };
 		unsigned char *b;
 
-		if ((b = buf_get(&z->b, (size_t)ww * (size_t)wh)) == NULL)
+		if ((b = scratch_get(&z->b, (size_t)ww * (size_t)wh)) == NULL)
 			return z->n;
 		for (size_t i = 0; i < sizeof(angles) / sizeof(angles[0]);
 		     i++) {

@@ -27,7 +27,7 @@ cli_counts(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	static const char *const channels[] = { "in_person", "online",
 		"postal" };
 	const char *from = NULL, *to = NULL, *format = "table";
-	struct cli_buf path = { .max = 512 };
+	struct buf path;
 	json_t *rec, *pct;
 	struct cli_reply r;
 	int c, rc, dfrom, dto;
@@ -67,17 +67,18 @@ cli_counts(struct cli *cli, const struct command *cmd, int argc, char **argv)
 		return CLI_USAGE;
 	if (dto < dfrom)
 		return cli_cmd_usage_error(cmd, "--to: before --from");
+	buf_init(&path, 512);
 	if ((curl = cli_cmd_curl(cli)) == NULL ||
-	    cli_buf_adds(&path, "/api/v1/counts") < 0 ||
-	    cli_buf_add_query(&path, curl, "from", from) < 0 ||
-	    cli_buf_add_query(&path, curl, "to", to) < 0) {
-		cli_buf_free(&path);
+	    buf_adds(&path, "/api/v1/counts") < 0 ||
+	    cli_http_add_query(&path, curl, "from", from) < 0 ||
+	    cli_http_add_query(&path, curl, "to", to) < 0) {
+		buf_cleanup(&path);
 		cli_warn("out of memory");
 		return CLI_DAEMON;
 	}
-	rc = cli_cmd_request(cli, "GET", path.p, NULL, NULL, 0,
+	rc = cli_cmd_request(cli, "GET", buf_ptr(&path), NULL, NULL, 0,
 	    CLI_CMD_TIMEOUT_MS, &r);
-	cli_buf_free(&path);
+	buf_cleanup(&path);
 	if (rc != CLI_OK)
 		goto out;
 	rec = json_object_get(r.json, "received");

@@ -28,17 +28,18 @@
 static char *
 dossier_path(struct cli *cli, const char *code, const char *tail)
 {
-	struct cli_buf b = { .max = 4096 };
+	struct buf b;
 	CURL *c = cli_cmd_curl(cli);
+	size_t len;
 
-	if (c == NULL || cli_buf_adds(&b, "/api/v1/dossiers/") < 0 ||
-	    cli_buf_add_escaped(&b, c, code) < 0 ||
-	    cli_buf_adds(&b, tail) < 0) {
-		cli_buf_free(&b);
+	buf_init(&b, 4096);
+	if (c == NULL || buf_adds(&b, "/api/v1/dossiers/") < 0 ||
+	    cli_http_add_escaped(&b, c, code) < 0 || buf_adds(&b, tail) < 0) {
+		buf_cleanup(&b);
 		cli_warn("out of memory");
 		return NULL;
 	}
-	return b.p;
+	return buf_take(&b, &len);
 }
 
 /* "CODE: 4 Đang xử lý (processing), due 2026-01-08 17:00" */
@@ -635,7 +636,7 @@ cli_dossier_search(struct cli *cli, const struct command *cmd, int argc,
 	};
 	const char *code = NULL, *name = NULL, *from = NULL, *to = NULL;
 	const char *limit = NULL;
-	struct cli_buf path = { .max = 8192 };
+	struct buf path;
 	struct cli_reply r;
 	bool json = false;
 	json_t *results;
@@ -693,20 +694,21 @@ cli_dossier_search(struct cli *cli, const struct command *cmd, int argc,
 			    "--limit: expected a number from 1 to %d",
 			    SEARCH_LIMIT_MAX);
 	}
+	buf_init(&path, 8192);
 	if ((curl = cli_cmd_curl(cli)) == NULL ||
-	    cli_buf_adds(&path, "/api/v1/dossiers") < 0 ||
-	    cli_buf_add_query(&path, curl, "code", code) < 0 ||
-	    cli_buf_add_query(&path, curl, "name", name) < 0 ||
-	    cli_buf_add_query(&path, curl, "from", from) < 0 ||
-	    cli_buf_add_query(&path, curl, "to", to) < 0 ||
-	    cli_buf_add_query(&path, curl, "limit", limit) < 0) {
-		cli_buf_free(&path);
+	    buf_adds(&path, "/api/v1/dossiers") < 0 ||
+	    cli_http_add_query(&path, curl, "code", code) < 0 ||
+	    cli_http_add_query(&path, curl, "name", name) < 0 ||
+	    cli_http_add_query(&path, curl, "from", from) < 0 ||
+	    cli_http_add_query(&path, curl, "to", to) < 0 ||
+	    cli_http_add_query(&path, curl, "limit", limit) < 0) {
+		buf_cleanup(&path);
 		cli_warn("out of memory");
 		return CLI_DAEMON;
 	}
-	rc = cli_cmd_request(cli, "GET", path.p, NULL, NULL, 0,
+	rc = cli_cmd_request(cli, "GET", buf_ptr(&path), NULL, NULL, 0,
 	    CLI_CMD_TIMEOUT_MS, &r);
-	cli_buf_free(&path);
+	buf_cleanup(&path);
 	if (rc != CLI_OK)
 		goto out;
 	results = json_object_get(r.json, "results");

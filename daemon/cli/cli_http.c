@@ -37,76 +37,38 @@ cli_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- bounded buffers ------------------------------------------------ */
+/* ---- URLs ------------------------------------------------------------ */
 
 int
-cli_buf_add(struct cli_buf *b, const void *data, size_t len)
-{
-	if (len > b->max - b->len) {
-		errno = ENOBUFS;
-		return -1;
-	}
-	if (b->p == NULL || len >= b->cap - b->len) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (len >= cap - b->len)
-			cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
-		if ((p = realloc(b->p, cap)) == NULL)
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, len);
-	b->len += len;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-void
-cli_buf_free(struct cli_buf *b)
-{
-	free(b->p);
-	*b = (struct cli_buf){ .max = b->max };
-}
-
-int
-cli_buf_adds(struct cli_buf *b, const char *s)
-{
-	return cli_buf_add(b, s, strlen(s));
-}
-
-int
-cli_buf_add_escaped(struct cli_buf *b, CURL *curl, const char *s)
+cli_http_add_escaped(struct buf *b, CURL *curl, const char *s)
 {
 	char *e = curl_easy_escape(curl, s, (int)strlen(s));
 	int rc;
 
 	if (e == NULL)
 		return -1;
-	rc = cli_buf_adds(b, e);
+	rc = buf_adds(b, e);
 	curl_free(e);
 	return rc;
 }
 
 int
-cli_buf_add_query(struct cli_buf *b, CURL *curl, const char *key,
+cli_http_add_query(struct buf *b, CURL *curl, const char *key,
     const char *value)
 {
 	if (value == NULL)
 		return 0;
-	if (cli_buf_adds(b, strchr(b->p != NULL ? b->p : "", '?') ? "&" : "?") <
-	        0 ||
-	    cli_buf_adds(b, key) < 0 || cli_buf_adds(b, "=") < 0)
+	if (buf_adds(b, strchr(buf_ptr(b), '?') ? "&" : "?") < 0 ||
+	    buf_adds(b, key) < 0 || buf_adds(b, "=") < 0)
 		return -1;
-	return cli_buf_add_escaped(b, curl, value);
+	return cli_http_add_escaped(b, curl, value);
 }
 
 void
 cli_reply_free(struct cli_reply *r)
 {
 	json_decref(r->json);
-	cli_buf_free(&r->body);
+	buf_cleanup(&r->body);
 	*r = (struct cli_reply){ 0 };
 }
 
@@ -228,7 +190,7 @@ static size_t
 on_body(char *data, size_t size, size_t n, void *arg)
 {
 	/* returning less than given aborts with CURLE_WRITE_ERROR */
-	if (cli_buf_add(arg, data, n) < 0)
+	if (buf_add(arg, data, n) < 0)
 		return 0;
 	(void)size; /* always 1 for a write callback */
 	return n;
@@ -242,7 +204,7 @@ transport_error(CURL *c, CURLcode cc, const char *errbuf,
 	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
 	long oserr = 0;
 
-	if (cc == CURLE_WRITE_ERROR && r->body.len > 0)
+	if (cc == CURLE_WRITE_ERROR && buf_len(&r->body) > 0)
 		cli_warn("reply from the daemon larger than %zu MiB",
 		    q->reply_max >> 20);
 	else if (cc == CURLE_COULDNT_CONNECT &&
@@ -290,7 +252,8 @@ cli_http_request(const struct cli_request *q, struct cli_reply *r)
 	CURLcode cc;
 	int rc = CLI_OK;
 
-	*r = (struct cli_reply){ .body.max = q->reply_max };
+	*r = (struct cli_reply){ 0 };
+	buf_init(&r->body, q->reply_max);
 	if (c != NULL) {
 		curl_easy_reset(c); /* keeps the connection cache */
 	} else if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -347,8 +310,9 @@ cli_http_request(const struct cli_request *q, struct cli_reply *r)
 		goto out;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->http);
-	if (r->body.len > 0)
-		r->json = json_loadb(r->body.p, r->body.len, 0, NULL);
+	if (buf_len(&r->body) > 0)
+		r->json =
+		    json_loadb(buf_ptr(&r->body), buf_len(&r->body), 0, NULL);
 out:
 	if (text != NULL) {
 		sodium_memzero(text, strlen(text)); /* it may hold a password */
@@ -393,11 +357,11 @@ cli_http_json(const struct cli_request *q, struct cli_reply *r)
 		return cli_http_error(r);
 	if (r->json == NULL) {
 		/* again, for jansson's reason (the failure path only) */
-		if (r->body.len > 0)
-			json_decref(
-			    json_loadb(r->body.p, r->body.len, 0, &jerr));
+		if (buf_len(&r->body) > 0)
+			json_decref(json_loadb(buf_ptr(&r->body),
+			    buf_len(&r->body), 0, &jerr));
 		cli_warn("bad reply from the daemon: %s",
-		    r->body.len > 0 ? jerr.text : "empty body");
+		    buf_len(&r->body) > 0 ? jerr.text : "empty body");
 		return CLI_DAEMON;
 	}
 	return CLI_OK;

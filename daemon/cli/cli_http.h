@@ -13,6 +13,8 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "lib/buf.h"
+
 /* The CLI's exit codes (`motcua --help`). */
 enum {
 	CLI_OK = 0,     /* success */
@@ -30,28 +32,15 @@ void cli_warn(const char *fmt, ...)
 void cli_vwarn(const char *fmt, va_list ap)
     __attribute__((__format__(__printf__, 1, 0)));
 
-/* A growable byte buffer born with a maximum; always NUL-terminated when
- * p != NULL. Passing max is an error (errno ENOBUFS), not a bigger
- * buffer. Start one as (struct cli_buf){ .max = N }. */
-struct cli_buf {
-	char *p;    /* owned */
-	size_t len; /* bytes used, NUL excluded; len < cap */
-	size_t cap;
-	size_t max; /* len never exceeds max */
-};
-
-/* Appends len bytes; 0, or -1 (ENOBUFS past max, ENOMEM). */
-int cli_buf_add(struct cli_buf *b, const void *data, size_t len);
-/* Frees p and empties b; max is kept. */
-void cli_buf_free(struct cli_buf *b);
-/* Appends the string s; like cli_buf_add. */
-int cli_buf_adds(struct cli_buf *b, const char *s);
+/* URL building on a bounded buffer (lib/buf.h). Both return 0, or -1
+ * as buf_add does (ENOBUFS past the buffer's max, ENOMEM). */
 /* Appends s URL-encoded with curl (a path segment or a query value). */
-int cli_buf_add_escaped(struct cli_buf *b, CURL *curl, const char *s);
+int cli_http_add_escaped(struct buf *b, CURL *curl, const char *s)
+    __attribute__((__warn_unused_result__));
 /* Appends "&key=value" (or "?key=value" when b holds no '?' yet), value
- * URL-encoded; nothing when value is NULL. 0, or -1 like cli_buf_add. */
-int cli_buf_add_query(struct cli_buf *b, CURL *curl, const char *key,
-    const char *value);
+ * URL-encoded; nothing when value is NULL. */
+int cli_http_add_query(struct buf *b, CURL *curl, const char *key,
+    const char *value) __attribute__((__warn_unused_result__));
 
 /* One request to the daemon. Fill with a designated initialiser: fields
  * left out are NULL or 0. */
@@ -73,9 +62,9 @@ struct cli_request {
 };
 
 struct cli_reply {
-	long http;           /* HTTP status; 0 when no answer came */
-	struct cli_buf body; /* owned; at most reply_max bytes */
-	json_t *json;        /* owned; the body parsed, NULL if not JSON */
+	long http;       /* HTTP status; 0 when no answer came */
+	struct buf body; /* owned; at most reply_max bytes */
+	json_t *json;    /* owned; the body parsed, NULL if not JSON */
 };
 
 /* Frees what r owns; r is left empty. Safe on an empty reply. */

@@ -37,13 +37,13 @@ struct import {
 	const char *endpoint; /* "/api/v1/import" or "/api/v1/procedures" */
 	bool single;          /* the whole file in one request */
 	const char *file;
-	FILE *f;             /* owned */
-	char *line;          /* owned; IMPORT_LINE_MAX + 2 bytes */
-	long lineno;         /* file lines read so far */
-	struct cli_buf body; /* this chunk; at most CHUNK_BYTES */
-	long first_line;     /* file line of the chunk's first body line */
-	size_t nbody;        /* body lines in this chunk */
-	long *map;           /* owned; file line of each body line */
+	FILE *f;         /* owned */
+	char *line;      /* owned; IMPORT_LINE_MAX + 2 bytes */
+	long lineno;     /* file lines read so far */
+	struct buf body; /* this chunk; at most CHUNK_BYTES */
+	long first_line; /* file line of the chunk's first body line */
+	size_t nbody;    /* body lines in this chunk */
+	long *map;       /* owned; file line of each body line */
 	struct reject pend[REJECT_SHOW]; /* local rejects in this chunk */
 	size_t npend;
 	long imported, updated, unchanged, rejected;
@@ -143,7 +143,7 @@ keep_reject(struct import *im, const struct reject *rj)
 static int
 flush_chunk(struct import *im)
 {
-	struct cli_buf path = { .max = 1024 };
+	struct buf path;
 	struct reject *all = NULL;
 	size_t nall = 0, i;
 	long long total;
@@ -153,24 +153,25 @@ flush_chunk(struct import *im)
 	int rc = CLI_OK;
 	CURL *curl;
 
+	buf_init(&path, 1024);
 	if (im->nbody > 0) {
 		snprintf(first, sizeof(first), "%ld", im->first_line);
 		if ((curl = cli_cmd_curl(im->cli)) == NULL ||
-		    cli_buf_adds(&path, im->endpoint) < 0 ||
+		    buf_adds(&path, im->endpoint) < 0 ||
 		    (!im->single &&
-		        cli_buf_add_query(&path, curl, "first_line", first) <
+		        cli_http_add_query(&path, curl, "first_line", first) <
 		            0) ||
-		    cli_buf_add_query(&path, curl, "actor", im->cli->actor) <
+		    cli_http_add_query(&path, curl, "actor", im->cli->actor) <
 		        0) {
-			cli_buf_free(&path);
+			buf_cleanup(&path);
 			cli_warn("out of memory");
 			return CLI_DAEMON;
 		}
 		progress(im, false);
-		rc = cli_cmd_request(im->cli, "POST", path.p,
-		    "application/x-ndjson", im->body.p, im->body.len,
-		    IMPORT_TIMEOUT_MS, &r);
-		cli_buf_free(&path);
+		rc = cli_cmd_request(im->cli, "POST", buf_ptr(&path),
+		    "application/x-ndjson", buf_ptr(&im->body),
+		    buf_len(&im->body), IMPORT_TIMEOUT_MS, &r);
+		buf_cleanup(&path);
 		if (rc != CLI_OK)
 			goto out;
 		im->imported += (long)json_integer_value(
@@ -215,7 +216,7 @@ flush_chunk(struct import *im)
 out:
 	free(all);
 	cli_reply_free(&r);
-	im->body.len = 0;
+	buf_reset(&im->body);
 	im->nbody = 0;
 	im->npend = 0;
 	im->first_line = 0;
@@ -263,7 +264,7 @@ import_lines(struct import *im)
 		if (is_blank(im->line, len))
 			continue; /* skipped, not rejected */
 		if (im->nbody == CHUNK_LINES ||
-		    len + 1 > CHUNK_BYTES - im->body.len) {
+		    len + 1 > CHUNK_BYTES - buf_len(&im->body)) {
 			if (im->single) {
 				cli_warn("%s: more than %d lines or %u MiB; "
 				         "split the file",
@@ -275,8 +276,8 @@ import_lines(struct import *im)
 		}
 		if (im->nbody == 0)
 			im->first_line = im->lineno;
-		if (cli_buf_add(&im->body, im->line, len) < 0 ||
-		    cli_buf_add(&im->body, "\n", 1) < 0) {
+		if (buf_add(&im->body, im->line, len) < 0 ||
+		    buf_add(&im->body, "\n", 1) < 0) {
 			cli_warn("out of memory");
 			return CLI_DAEMON;
 		}
@@ -319,7 +320,7 @@ run_import(struct cli *cli, const char *file, const char *endpoint, bool single)
 	im->file = file;
 	im->endpoint = endpoint;
 	im->single = single;
-	im->body.max = CHUNK_BYTES;
+	buf_init(&im->body, CHUNK_BYTES);
 	if ((im->f = fopen(file, "r")) == NULL) {
 		cli_warn("%s: %s", file, strerror(errno));
 		free(im);
@@ -351,7 +352,7 @@ out:
 	fclose(im->f);
 	free(im->line);
 	free(im->map);
-	cli_buf_free(&im->body);
+	buf_cleanup(&im->body);
 	free(im);
 	return rc;
 }
@@ -387,7 +388,7 @@ cli_import_catalogue(struct cli *cli, const struct command *cmd, int argc,
 
 /* Reads a whole small file into b (b->max bounds it). */
 static int
-read_file(const char *file, struct cli_buf *b)
+read_file(const char *file, struct buf *b)
 {
 	char chunk[8192];
 	size_t n;
@@ -398,7 +399,7 @@ read_file(const char *file, struct cli_buf *b)
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (cli_buf_add(b, chunk, n) < 0) {
+		if (buf_add(b, chunk, n) < 0) {
 			cli_warn("%s: %s", file,
 			    errno == ENOBUFS ? "file too large"
 			                     : strerror(errno));
@@ -418,8 +419,7 @@ int
 cli_import_holidays(struct cli *cli, const struct command *cmd, int argc,
     char **argv)
 {
-	struct cli_buf body = { .max = HOLIDAY_FILE_MAX };
-	struct cli_buf path = { .max = 512 };
+	struct buf body, path;
 	struct cli_reply r;
 	json_t *el;
 	size_t i;
@@ -433,18 +433,22 @@ cli_import_holidays(struct cli *cli, const struct command *cmd, int argc,
 	if (strcmp(argv[optind], "import") != 0)
 		return cli_cmd_usage_error(cmd, "holidays: unknown action '%s'",
 		    argv[optind]);
-	if (read_file(argv[optind + 1], &body) < 0)
+	buf_init(&body, HOLIDAY_FILE_MAX);
+	buf_init(&path, 512);
+	if (read_file(argv[optind + 1], &body) < 0) {
+		buf_cleanup(&body);
 		return CLI_FAIL;
+	}
 	if ((curl = cli_cmd_curl(cli)) == NULL ||
-	    cli_buf_adds(&path, "/api/v1/holidays") < 0 ||
-	    cli_buf_add_query(&path, curl, "actor", cli->actor) < 0) {
-		cli_buf_free(&body);
-		cli_buf_free(&path);
+	    buf_adds(&path, "/api/v1/holidays") < 0 ||
+	    cli_http_add_query(&path, curl, "actor", cli->actor) < 0) {
+		buf_cleanup(&body);
+		buf_cleanup(&path);
 		cli_warn("out of memory");
 		return CLI_DAEMON;
 	}
-	rc = cli_cmd_request(cli, "POST", path.p, "text/csv",
-	    body.p != NULL ? body.p : "", body.len, CLI_CMD_TIMEOUT_MS, &r);
+	rc = cli_cmd_request(cli, "POST", buf_ptr(&path), "text/csv",
+	    buf_ptr(&body), buf_len(&body), CLI_CMD_TIMEOUT_MS, &r);
 	if (rc == CLI_OK) {
 		printf("imported: %lld\n", cli_out_jint(r.json, "imported"));
 	} else {
@@ -457,7 +461,7 @@ cli_import_holidays(struct cli *cli, const struct command *cmd, int argc,
 		}
 	}
 	cli_reply_free(&r);
-	cli_buf_free(&body);
-	cli_buf_free(&path);
+	buf_cleanup(&body);
+	buf_cleanup(&path);
 	return rc;
 }

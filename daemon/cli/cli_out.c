@@ -55,8 +55,11 @@ cli_out_jint(json_t *obj, const char *key)
 void
 cli_out_raw(const struct cli_reply *r)
 {
-	fwrite(r->body.p, 1, r->body.len, stdout);
-	if (r->body.len == 0 || r->body.p[r->body.len - 1] != '\n')
+	const char *p = buf_ptr(&r->body);
+	size_t len = buf_len(&r->body);
+
+	fwrite(p, 1, len, stdout);
+	if (len == 0 || p[len - 1] != '\n')
 		fputc('\n', stdout);
 }
 
@@ -64,9 +67,10 @@ void
 cli_out_compact(const struct cli_reply *r)
 {
 	bool in_str = false, esc = false;
+	const char *p = buf_ptr(&r->body);
 
-	for (size_t i = 0; i < r->body.len; i++) {
-		char c = r->body.p[i];
+	for (size_t i = 0; i < buf_len(&r->body); i++) {
+		char c = p[i];
 
 		if (in_str) {
 			if (esc)

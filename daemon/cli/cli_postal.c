@@ -72,8 +72,8 @@ answer(const struct cli_reply *r, bool quiet)
 		if (t != NULL)
 			puts(t);
 		free(t);
-	} else if (!quiet && r->body.p != NULL) {
-		fwrite(r->body.p, 1, r->body.len, stdout);
+	} else if (!quiet && buf_len(&r->body) > 0) {
+		fwrite(buf_ptr(&r->body), 1, buf_len(&r->body), stdout);
 	}
 	return CLI_OK;
 }

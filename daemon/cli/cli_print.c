@@ -222,10 +222,11 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 	if (r.http < 200 || r.http > 299) {
 		rc = cli_http_error(&r);
 	} else if (to != NULL || png != NULL) {
-		rc = write_file(to ? to : png, r.body.p ? r.body.p : "",
-		    r.body.len);
+		rc = write_file(to ? to : png, buf_ptr(&r.body),
+		    buf_len(&r.body));
 		if (rc == CLI_OK)
-			printf("%s: %zu bytes\n", to ? to : png, r.body.len);
+			printf("%s: %zu bytes\n", to ? to : png,
+			    buf_len(&r.body));
 	} else if (json_object_get(r.json, "job") == NULL) {
 		cli_warn("bad reply from the daemon");
 		rc = CLI_DAEMON;

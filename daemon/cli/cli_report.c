@@ -69,29 +69,30 @@ static int
 fetch(const char *socket, const char *path, const struct report_args *a,
     struct cli_reply *r)
 {
-	struct cli_buf url = { .max = URL_PATH_MAX - 1 };
+	struct buf url;
 	int rc;
 
 	*r = (struct cli_reply){ 0 };
+	buf_init(&url, URL_PATH_MAX - 1);
 	/* curl_easy_escape needs no handle */
-	if (cli_buf_adds(&url, path) < 0 ||
-	    cli_buf_add_query(&url, NULL, "from", a->from) < 0 ||
-	    cli_buf_add_query(&url, NULL, "to", a->to) < 0 ||
-	    cli_buf_add_query(&url, NULL, "agency", a->agency) < 0 ||
-	    cli_buf_add_query(&url, NULL, "field", a->field) < 0 ||
-	    cli_buf_add_query(&url, NULL, "procedure", a->procedure) < 0 ||
-	    cli_buf_add_query(&url, NULL, "by", a->by) < 0 ||
-	    cli_buf_add_query(&url, NULL, "format", a->format) < 0) {
-		cli_buf_free(&url);
+	if (buf_adds(&url, path) < 0 ||
+	    cli_http_add_query(&url, NULL, "from", a->from) < 0 ||
+	    cli_http_add_query(&url, NULL, "to", a->to) < 0 ||
+	    cli_http_add_query(&url, NULL, "agency", a->agency) < 0 ||
+	    cli_http_add_query(&url, NULL, "field", a->field) < 0 ||
+	    cli_http_add_query(&url, NULL, "procedure", a->procedure) < 0 ||
+	    cli_http_add_query(&url, NULL, "by", a->by) < 0 ||
+	    cli_http_add_query(&url, NULL, "format", a->format) < 0) {
+		buf_cleanup(&url);
 		return usage2("report", "arguments too long");
 	}
 	rc = cli_http_request(&(struct cli_request){ .socket = socket,
 	                          .method = "GET",
-	                          .path = url.p,
+	                          .path = buf_ptr(&url),
 	                          .reply_max = REPLY_MAX,
 	                          .timeout_ms = TIMEOUT_MS },
 	    r);
-	cli_buf_free(&url);
+	buf_cleanup(&url);
 	return rc;
 }
 
@@ -327,7 +328,7 @@ cli_report_main(const char *socket, int argc, char **argv)
 		goto done;
 	}
 	if (p.format != RF_TABLE) {
-		rc = emit(out, r.body.p ? r.body.p : "", r.body.len);
+		rc = emit(out, buf_ptr(&r.body), buf_len(&r.body));
 		if (rc == CLI_OK && out == NULL && p.format == RF_JSON)
 			putchar('\n'); /* the daemon's JSON has no newline */
 		goto done;

@@ -103,7 +103,7 @@ cli_scanners(const char *socket, int argc, char **argv)
 		cli_warn("bad reply from the daemon (HTTP %ld)", r.http);
 		rc = CLI_DAEMON;
 	} else if (rc == CLI_OK && as_json) {
-		fwrite(r.body.p, 1, r.body.len, stdout);
+		fwrite(buf_ptr(&r.body), 1, buf_len(&r.body), stdout);
 		fputc('\n', stdout);
 	} else if (rc == CLI_OK) {
 		print_table(r.json);

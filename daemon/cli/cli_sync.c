@@ -128,24 +128,25 @@ print_codes(const char *title, json_t *arr)
 static int
 sync_verify_cmd(struct cli *cli, const char *from, const char *to, bool as_json)
 {
-	struct cli_buf path = { .max = 512 };
+	struct buf path;
 	struct cli_reply r;
 	json_t *j, *cd, *e;
 	size_t i;
 	CURL *curl;
 	int rc;
 
+	buf_init(&path, 512);
 	if ((curl = cli_cmd_curl(cli)) == NULL ||
-	    cli_buf_adds(&path, "/api/v1/sync/verify") < 0 ||
-	    cli_buf_add_query(&path, curl, "from", from) < 0 ||
-	    cli_buf_add_query(&path, curl, "to", to) < 0) {
-		cli_buf_free(&path);
+	    buf_adds(&path, "/api/v1/sync/verify") < 0 ||
+	    cli_http_add_query(&path, curl, "from", from) < 0 ||
+	    cli_http_add_query(&path, curl, "to", to) < 0) {
+		buf_cleanup(&path);
 		cli_warn("out of memory");
 		return CLI_DAEMON;
 	}
-	rc = cli_cmd_request(cli, "GET", path.p, NULL, NULL, 0,
+	rc = cli_cmd_request(cli, "GET", buf_ptr(&path), NULL, NULL, 0,
 	    CLI_CMD_TIMEOUT_MS, &r);
-	cli_buf_free(&path);
+	buf_cleanup(&path);
 	if (rc != CLI_OK)
 		goto out;
 	j = r.json;

@@ -191,7 +191,7 @@ route_render(struct printer *p, const struct http_request *hr, const char *rest,
 	const char *profile = http_query(hr, "profile");
 	const char *rp = http_query(hr, "reprint");
 	bool png, notfound = false;
-	struct ebuf bytes, out;
+	struct buf bytes, out;
 	struct ebitmap pv = { 0 };
 	int rc;
 
@@ -205,22 +205,22 @@ route_render(struct printer *p, const struct http_request *hr, const char *rest,
 		reply_error(r, 400, "format", "not escpos or png");
 		return;
 	}
-	ebuf_init(&bytes, ESCPOS_JOB_MAX);
+	buf_init(&bytes, ESCPOS_JOB_MAX);
 	rc = printer_render(p, kind, ref, profile, rp && strcmp(rp, "1") == 0,
 	    &bytes, png ? &pv : NULL, &notfound, err, sizeof err);
 	if (rc != 0) {
-		ebuf_cleanup(&bytes);
+		buf_cleanup(&bytes);
 		ebitmap_cleanup(&pv);
 		reply_problem(r, notfound ? 404 : 400, err);
 		return;
 	}
 	if (png) {
-		ebuf_cleanup(&bytes);
-		ebuf_init(&out, 64u << 20);
+		buf_cleanup(&bytes);
+		buf_init(&out, 64u << 20);
 		rc = escpos_png(&pv, &out);
 		ebitmap_cleanup(&pv);
 		if (rc != 0) {
-			ebuf_cleanup(&out);
+			buf_cleanup(&out);
 			reply_error(r, 500, "",
 			    "the preview cannot be encoded");
 			return;
@@ -229,13 +229,12 @@ route_render(struct printer *p, const struct http_request *hr, const char *rest,
 	}
 	r->status = 200;
 	r->content_type = png ? "image/png" : "application/octet-stream";
-	if (bytes.len == 0) {
-		ebuf_cleanup(&bytes);
+	if (buf_len(&bytes) == 0) {
+		buf_cleanup(&bytes);
 		r->static_body = "";
 		return;
 	}
-	r->body = (char *)bytes.p; /* http.c frees it */
-	r->len = bytes.len;
+	r->body = buf_take(&bytes, &r->len); /* http.c frees it */
 }
 
 static int64_t

@@ -25,53 +25,13 @@ struct escpos {
 struct r {
 	struct escpos *e;
 	const struct pprofile *p;
-	struct ebuf *out;
+	struct buf *out;
 	struct ebitmap *pv;
 	struct escpos_stats st;
 	int align, bold, big, page; /* printer modes; -1 unknown */
 	char *err;
 	size_t errsize;
 };
-
-void
-ebuf_init(struct ebuf *b, size_t max)
-{
-	memset(b, 0, sizeof *b);
-	b->max = max;
-}
-
-int
-ebuf_add(struct ebuf *b, const void *d, size_t n)
-{
-	if (b->overflow || n > b->max - b->len) {
-		b->overflow = true;
-		errno = ENOBUFS;
-		return -1;
-	}
-	if (n > b->cap - b->len) {
-		size_t cap = b->cap ? b->cap : 4096;
-		uint8_t *p;
-
-		while (n > cap - b->len)
-			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL) {
-			b->overflow = true;
-			return -1;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, d, n);
-	b->len += n;
-	return 0;
-}
-
-void
-ebuf_cleanup(struct ebuf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof *b);
-}
 
 void
 ebitmap_cleanup(struct ebitmap *m)
@@ -125,8 +85,10 @@ escpos_free(struct escpos *e)
 static void
 put(struct r *r, const void *d, size_t n)
 {
-	if (r->out != NULL)
-		ebuf_add(r->out, d, n);
+	if (r->out != NULL && buf_add(r->out, d, n) == -1) {
+		/* the failure sticks to the buffer (lib/buf.h):
+		 * escpos_render checks buf_error once, at the end */
+	}
 }
 
 static void
@@ -535,7 +497,7 @@ qr(struct r *r, const struct play_item *it)
 
 int
 escpos_render(struct escpos *e, const struct pprofile *p,
-    const struct playout *lay, struct ebuf *bytes, struct ebitmap *pv,
+    const struct playout *lay, struct buf *bytes, struct ebitmap *pv,
     struct escpos_stats *stats, char *err, size_t errsize)
 {
 	struct r r = { .e = e,
@@ -608,7 +570,7 @@ escpos_render(struct escpos *e, const struct pprofile *p,
 			break;
 		}
 	}
-	if (rc == 0 && bytes != NULL && bytes->overflow) {
+	if (rc == 0 && bytes != NULL && buf_error(bytes) != 0) {
 		snprintf(err, errsize, "job: longer than %u bytes",
 		    ESCPOS_JOB_MAX);
 		rc = -1;
@@ -621,7 +583,7 @@ escpos_render(struct escpos *e, const struct pprofile *p,
 static void
 png_write(png_structp png, png_bytep data, png_size_t n)
 {
-	if (ebuf_add(png_get_io_ptr(png), data, n) == -1)
+	if (buf_add(png_get_io_ptr(png), data, n) == -1)
 		png_error(png, "out of space");
 }
 
@@ -632,7 +594,7 @@ png_flush(png_structp png)
 }
 
 int
-escpos_png(const struct ebitmap *m, struct ebuf *out)
+escpos_png(const struct ebitmap *m, struct buf *out)
 {
 	png_structp png;
 	png_infop info;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/buf.h"
 #include "printer/pprofile.h"
 #include "printer/ptemplate.h"
 
@@ -22,12 +23,6 @@
 #define ESCPOS_QR_MAX      512        /* bytes of a QR payload */
 
 struct escpos;
-
-struct ebuf { /* bounded byte buffer; owns p */
-	uint8_t *p;
-	size_t len, cap, max;
-	bool overflow; /* something did not fit: the content is invalid */
-};
 
 struct ebitmap { /* 1 byte a pixel, 1 = black; owns px */
 	int width, height, cap;
@@ -51,13 +46,10 @@ void escpos_free(struct escpos *);
  * -1 with a message naming the element in err (a barcode that cannot be
  * encoded, a QR payload too long, a job over ESCPOS_JOB_MAX). */
 int escpos_render(struct escpos *, const struct pprofile *,
-    const struct playout *, struct ebuf *bytes, struct ebitmap *preview,
+    const struct playout *, struct buf *bytes, struct ebitmap *preview,
     struct escpos_stats *stats, char *err, size_t errsize);
 /* Encodes the bitmap as a grayscale PNG into out. 0 or -1. */
-int escpos_png(const struct ebitmap *, struct ebuf *out);
+int escpos_png(const struct ebitmap *, struct buf *out);
 
-void ebuf_init(struct ebuf *, size_t max);
-int ebuf_add(struct ebuf *, const void *, size_t);
-void ebuf_cleanup(struct ebuf *);
 void ebitmap_cleanup(struct ebitmap *);
 #endif

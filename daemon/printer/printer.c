@@ -295,7 +295,7 @@ struct printer {
 	struct escstat_replies rep;
 	/* the job being sent */
 	struct store_print_job job;
-	struct ebuf out;
+	struct buf out;
 	size_t sent;
 	/* counters for /metrics */
 	uint64_t printed, failed, reprints, garbage, bytes_sent, lost;
@@ -350,7 +350,7 @@ job_interrupted(struct printer *p, const char *why)
 	log_warnx("print job %lld (%s): %s; it will be reprinted whole",
 	    (long long)p->job.id, p->job.kind, why);
 	p->reprints++;
-	ebuf_cleanup(&p->out);
+	buf_cleanup(&p->out);
 }
 
 static void
@@ -461,8 +461,8 @@ send_job(struct printer *p)
 	enum printdoc_kind k =
 	    (enum printdoc_kind)printdoc_kind_from_name(p->job.kind);
 
-	ebuf_cleanup(&p->out);
-	ebuf_init(&p->out, ESCPOS_JOB_MAX);
+	buf_cleanup(&p->out);
+	buf_init(&p->out, ESCPOS_JOB_MAX);
 	if (printer_render(p, k, p->job.ref, NULL, p->job.reprint, &p->out,
 	        NULL, &notfound, err, sizeof err) != 0) {
 		/* the data is wrong, not the printer: retrying cannot help */
@@ -471,18 +471,19 @@ send_job(struct printer *p)
 		log_warnx("print job %lld (%s): %s", (long long)p->job.id,
 		    p->job.kind, err);
 		p->failed++;
-		ebuf_cleanup(&p->out);
+		buf_cleanup(&p->out);
 		arm(p, 0); /* the next job from the loop, not recursion */
 		return;
 	}
 	store_print_update(p->store, p->job.id, "printing", -1, true,
-	    escstat_name(p->state), (int64_t)p->out.len, "sending");
+	    escstat_name(p->state), (int64_t)buf_len(&p->out), "sending");
 	p->sent = 0;
 	p->sh = SH_SEND;
 	if (!p->ops->pollable) {
-		while (p->sent < p->out.len) {
+		while (p->sent < buf_len(&p->out)) {
 			ssize_t n = p->ops->write(&p->conn->dev,
-			    p->out.p + p->sent, p->out.len - p->sent);
+			    buf_uptr(&p->out) + p->sent,
+			    buf_len(&p->out) - p->sent);
 
 			if (n <= 0) {
 				lost(p, strerror(errno));
@@ -552,7 +553,7 @@ round_done(struct printer *p)
 			    (long long)p->job.id, p->job.kind, p->job.ref, msg,
 			    p->sent);
 			p->printed++;
-			ebuf_cleanup(&p->out);
+			buf_cleanup(&p->out);
 		} else {
 			snprintf(msg, sizeof msg,
 			    "printer %s right after the job",
@@ -687,8 +688,8 @@ on_poll(uv_poll_t *h, int status, int events)
 		}
 	}
 	if ((events & UV_WRITABLE) && p->sh == SH_SEND) {
-		n = c->dev.ops->write(&c->dev, p->out.p + p->sent,
-		    p->out.len - p->sent);
+		n = c->dev.ops->write(&c->dev, buf_uptr(&p->out) + p->sent,
+		    buf_len(&p->out) - p->sent);
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			lost(p, strerror(errno));
 			return;
@@ -698,7 +699,7 @@ on_poll(uv_poll_t *h, int status, int events)
 			p->bytes_sent += (size_t)n;
 			arm(p, (unsigned)p->cfg->printer_write_timeout_ms);
 		}
-		if (p->sent == p->out.len) {
+		if (p->sent == buf_len(&p->out)) {
 			uv_timer_stop(&p->timer);
 			start_round(p, WHY_AFTER);
 		}
@@ -798,7 +799,7 @@ on_timer_closed(uv_handle_t *h)
 	struct printer *p = h->data;
 
 	pdata_free(p->data);
-	ebuf_cleanup(&p->out);
+	buf_cleanup(&p->out);
 	free(p);
 }
 
@@ -1022,7 +1023,7 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 
 int
 printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
-    const char *profile, bool reprint, struct ebuf *bytes,
+    const char *profile, bool reprint, struct buf *bytes,
     struct ebitmap *preview, bool *notfound, char *err, size_t errsize)
 {
 	const struct pprofile *pr =
@@ -1111,7 +1112,7 @@ printer_receipt_png(struct printer *p, const char *code)
 {
 	char dir[4096], path[4200], err[256];
 	const char *slash = strrchr(p->cfg->db_path, '/');
-	struct ebuf bytes, png;
+	struct buf bytes, png;
 	struct ebitmap pv = { 0 };
 	bool notfound;
 	FILE *f;
@@ -1124,26 +1125,28 @@ printer_receipt_png(struct printer *p, const char *code)
 		log_warnx("postal: %s: %s", dir, strerror(errno));
 		return NULL;
 	}
-	ebuf_init(&bytes, ESCPOS_JOB_MAX);
+	buf_init(&bytes, ESCPOS_JOB_MAX);
 	rc = printer_render(p, PRINTDOC_RECEIPT, code, NULL, false, &bytes, &pv,
 	    &notfound, err, sizeof err);
-	ebuf_cleanup(&bytes);
+	buf_cleanup(&bytes);
 	if (rc != 0) {
 		ebitmap_cleanup(&pv);
 		log_warnx("postal: receipt %s: %s", code, err);
 		return NULL;
 	}
-	ebuf_init(&png, 64u << 20);
+	buf_init(&png, 64u << 20);
 	rc = escpos_png(&pv, &png);
 	ebitmap_cleanup(&pv);
 	snprintf(path, sizeof path, "%s/receipt-%s.png", dir, code);
 	if (rc == 0 && (f = fopen(path, "wb")) != NULL) {
-		rc = fwrite(png.p, 1, png.len, f) == png.len ? 0 : -1;
+		size_t n = buf_len(&png);
+
+		rc = fwrite(buf_ptr(&png), 1, n, f) == n ? 0 : -1;
 		rc |= fclose(f);
 	} else {
 		rc = -1;
 	}
-	ebuf_cleanup(&png);
+	buf_cleanup(&png);
 	if (rc != 0) {
 		log_warnx("postal: %s: cannot be written", path);
 		return NULL;

@@ -69,7 +69,7 @@ void printer_metrics(struct printer *, FILE *);
  * and/or a preview. 0, or -1 with a message naming the problem in err;
  * *notfound set when the dossier does not exist. */
 int printer_render(struct printer *, enum printdoc_kind, const char *ref,
-    const char *profile, bool reprint, struct ebuf *bytes,
+    const char *profile, bool reprint, struct buf *bytes,
     struct ebitmap *preview, bool *notfound, char *err, size_t errsize);
 /* "Print to file" when the printer is off (the demo's and a post office's
  * without a printer): the receipt of dossier code rendered as a picture

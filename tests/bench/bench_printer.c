@@ -72,7 +72,7 @@ main(void)
 		for (size_t k = 0; k < sizeof paths / sizeof *paths; k++) {
 			struct pprofile p;
 			struct playout lay;
-			struct ebuf b;
+			struct buf b;
 			struct escpos_stats st;
 			double t0, ms;
 			int runs = 20;
@@ -90,23 +90,23 @@ main(void)
 			for (int r = 0; r < runs; r++) {
 				ptemplate_render(t, &f, p.width_chars, false,
 				    &lay);
-				ebuf_init(&b, ESCPOS_JOB_MAX);
+				buf_init(&b, ESCPOS_JOB_MAX);
 				if (escpos_render(e, &p, &lay, &b, NULL, &st,
 				        err, sizeof err) != 0) {
 					fprintf(stderr, "%s\n", err);
 					return 1;
 				}
 				if (r + 1 < runs)
-					ebuf_cleanup(&b);
+					buf_cleanup(&b);
 				playout_cleanup(&lay);
 			}
 			ms = (now_ms() - t0) / runs;
 			printf(
 			    "profile=%s text=%s bytes=%zu min=%zu "
 			    "raster_lines=%zu text_lines=%zu render_ms=%.2f\n",
-			    p.name, pprofile_text_name(p.text), b.len,
+			    p.name, pprofile_text_name(p.text), buf_len(&b),
 			    st.min_bytes, st.raster_lines, st.text_lines, ms);
-			ebuf_cleanup(&b);
+			buf_cleanup(&b);
 		}
 	printdoc_cleanup(&doc);
 	ptemplate_free(t);

@@ -116,7 +116,7 @@ fields_for(enum printdoc_kind k, const struct pprofile *p, struct printdoc *d)
 /* Renders kind for profile into bytes (and a preview when pv). */
 static void
 render(enum printdoc_kind k, const char *profile, bool reprint,
-    struct ebuf *bytes, struct ebitmap *pv)
+    struct buf *bytes, struct ebitmap *pv)
 {
 	struct pprofile p;
 	struct printdoc d;
@@ -136,7 +136,7 @@ render(enum printdoc_kind k, const char *profile, bool reprint,
 	f = printdoc_view(&d);
 	assert_int_equal(ptemplate_render(t, &f, p.width_chars, reprint, &lay),
 	    0);
-	ebuf_init(bytes, ESCPOS_JOB_MAX);
+	buf_init(bytes, ESCPOS_JOB_MAX);
 	if (escpos_render(fonts, &p, &lay, bytes, pv, NULL, err, sizeof err) !=
 	    0)
 		fail_msg("%s", err);
@@ -168,7 +168,7 @@ test_golden(void **state)
 	for (int k = 0; k < PRINTDOC_KINDS; k++)
 		for (size_t i = 0; i < sizeof profiles / sizeof *profiles;
 		     i++) {
-			struct ebuf b;
+			struct buf b;
 			char name[128], path[256];
 			uint8_t *want;
 			FILE *f;
@@ -186,8 +186,9 @@ test_golden(void **state)
 			        strcmp(bless, name) == 0)) {
 				f = fopen(path, "wb");
 				assert_non_null(f);
-				assert_int_equal(fwrite(b.p, 1, b.len, f),
-				    b.len);
+				assert_int_equal(
+				    fwrite(buf_uptr(&b), 1, buf_len(&b), f),
+				    buf_len(&b));
 				fclose(f);
 				fprintf(stderr, "blessed %s\n", path);
 			}
@@ -199,13 +200,14 @@ test_golden(void **state)
 			want = malloc(ESCPOS_JOB_MAX);
 			n = fread(want, 1, ESCPOS_JOB_MAX, f);
 			fclose(f);
-			if (n != b.len || memcmp(want, b.p, n) != 0) {
-				hexdiff(b.p, b.len, want, n);
+			if (n != buf_len(&b) ||
+			    memcmp(want, buf_uptr(&b), n) != 0) {
+				hexdiff(buf_uptr(&b), buf_len(&b), want, n);
 				fail_msg("%s differs from its golden file",
 				    name);
 			}
 			free(want);
-			ebuf_cleanup(&b);
+			buf_cleanup(&b);
 		}
 }
 
@@ -215,24 +217,28 @@ test_golden(void **state)
 static void
 test_no_stray_bytes(void **state)
 {
-	struct ebuf b;
+	struct buf b;
+	const uint8_t *d;
+	size_t len;
 
 	(void)state;
 	render(PRINTDOC_RECEIPT, "epson80", false, &b, NULL);
-	for (size_t i = 0; i < b.len;) {
-		uint8_t c = b.p[i];
+	d = buf_uptr(&b);
+	len = buf_len(&b);
+	for (size_t i = 0; i < len;) {
+		uint8_t c = d[i];
 
-		if (c == 0x1d && i + 1 < b.len && b.p[i + 1] == 'v') {
-			size_t w = b.p[i + 4] | (size_t)b.p[i + 5] << 8;
-			size_t h = b.p[i + 6] | (size_t)b.p[i + 7] << 8;
+		if (c == 0x1d && i + 1 < len && d[i + 1] == 'v') {
+			size_t w = d[i + 4] | (size_t)d[i + 5] << 8;
+			size_t h = d[i + 6] | (size_t)d[i + 7] << 8;
 
 			i += 8 + w * h;
-		} else if (c == 0x1d && b.p[i + 1] == 'k') {
-			i += 4 + b.p[i + 3];
-		} else if (c == 0x1d && b.p[i + 1] == '(') {
-			i += 5 + (b.p[i + 3] | (size_t)b.p[i + 4] << 8);
+		} else if (c == 0x1d && d[i + 1] == 'k') {
+			i += 4 + d[i + 3];
+		} else if (c == 0x1d && d[i + 1] == '(') {
+			i += 5 + (d[i + 3] | (size_t)d[i + 4] << 8);
 		} else if (c == 0x1b || c == 0x1d) {
-			i += c == 0x1b && b.p[i + 1] == '@' ? 2 : 3;
+			i += c == 0x1b && d[i + 1] == '@' ? 2 : 3;
 		} else {
 			if (c >= 0x80)
 				fail_msg("byte %02x at %zu outside a command",
@@ -241,16 +247,16 @@ test_no_stray_bytes(void **state)
 		}
 	}
 	/* pure ASCII lines stay printer text: the lookup URL and the rule */
-	assert_non_null(memmem(b.p, b.len,
+	assert_non_null(memmem(d, len,
 	    "https://motcua.quangninh.gov.vn/l/7KQ2M9XR4T8VWB", 48));
-	assert_non_null(memmem(b.p, b.len, "--------------------", 20));
-	ebuf_cleanup(&b);
+	assert_non_null(memmem(d, len, "--------------------", 20));
+	buf_cleanup(&b);
 }
 
 static void
 test_preview(void **state)
 {
-	struct ebuf b, png;
+	struct buf b, png;
 	struct ebitmap pv;
 	size_t ink = 0;
 
@@ -261,12 +267,12 @@ test_preview(void **state)
 	for (size_t i = 0; i < (size_t)pv.width * (size_t)pv.height; i++)
 		ink += pv.px[i];
 	assert_true(ink > 10000);
-	ebuf_init(&png, 1u << 24);
+	buf_init(&png, 1u << 24);
 	assert_int_equal(escpos_png(&pv, &png), 0);
-	assert_memory_equal(png.p, "\x89PNG\r\n\x1a\n", 8);
-	ebuf_cleanup(&png);
+	assert_memory_equal(buf_uptr(&png), "\x89PNG\r\n\x1a\n", 8);
+	buf_cleanup(&png);
 	ebitmap_cleanup(&pv);
-	ebuf_cleanup(&b);
+	buf_cleanup(&b);
 }
 
 /* A reprint carries the banner first: in TCVN-3 it is the bytes of
@@ -274,15 +280,15 @@ test_preview(void **state)
 static void
 test_reprint_banner(void **state)
 {
-	struct ebuf b;
+	struct buf b;
 	/* B, Ả (upper page B6), N */
 	static const uint8_t want[] = { 0x1b, 't', 31, 0xb6 };
 
 	(void)state;
 	render(PRINTDOC_RECEIPT, "epson80-tcvn3", true, &b, NULL);
-	assert_non_null(memmem(b.p, b.len, want, sizeof want));
-	assert_non_null(memmem(b.p, b.len, "*** B", 5));
-	ebuf_cleanup(&b);
+	assert_non_null(memmem(buf_uptr(&b), buf_len(&b), want, sizeof want));
+	assert_non_null(memmem(buf_uptr(&b), buf_len(&b), "*** B", 5));
+	buf_cleanup(&b);
 }
 
 int

@@ -7,9 +7,10 @@ the project, and fails on:
   - a file that belongs to no component;
   - an #include "..." of a component the table does not allow;
   - an #include "..." that names no file of the project;
-  - a loop of includes between modules (x.c and x.h are one module), which
-    is also how one module calls another;
-  - a .c file over MAX_LINES lines.
+  - a loop of includes between modules (x.c, x.h and a private x_int.h are
+    one module), which is also how one module calls another;
+  - a .c file over MAX_LINES lines;
+  - with --cli BINARY: a SQLite, store or HTTP-server symbol in the CLI.
 The table is the one source: the doc says what the check enforces.
 Prints one line per problem and ends with "N passed, N failed".
 """
@@ -86,7 +87,9 @@ def resolve(path, inc):
 
 
 def module(path):
-    return os.path.splitext(path)[0]
+    """x.c, x.h and x's private x_int.h are one module."""
+    base = os.path.splitext(path)[0]
+    return base[:-4] if base.endswith("_int") else base
 
 
 def cycles(graph):
@@ -123,7 +126,24 @@ def cycles(graph):
     return out
 
 
+def cli_symbols(binary):
+    """The symbols the CLI binary needs or defines that belong to the
+    daemon's server side: it must link no SQLite, store or HTTP server."""
+    import subprocess
+    out = subprocess.run(["nm", binary], capture_output=True, text=True,
+                         check=True).stdout
+    bad = []
+    for line in out.splitlines():
+        name = line.split()[-1]
+        if name.startswith(("sqlite3_", "store_", "MHD_", "http_", "routes_")):
+            bad.append(name)
+    return bad
+
+
 def main():
+    cli = None
+    if len(sys.argv) == 3 and sys.argv[1] == "--cli":
+        cli = os.path.abspath(sys.argv[2])
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     os.chdir(root)
     rules = read_rules(DOC)
@@ -172,6 +192,12 @@ def main():
         fail("include loop: " + " -> ".join(comp))
     if not loops:
         passed += 1
+    if cli is not None:
+        bad = cli_symbols(cli)
+        if bad:
+            fail(f"{cli}: server-side symbols: {' '.join(sorted(bad)[:20])}")
+        else:
+            passed += 1
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 

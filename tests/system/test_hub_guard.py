@@ -5,7 +5,6 @@ gzip bombs stopped at the inflate bounds. A real hub motcuad on loopback.
 
 Ends with the line "N passed, N failed".
 """
-import argparse
 import gzip
 import json
 import os
@@ -15,25 +14,12 @@ import time
 import http.client
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from synclib import ROOT, Node, cleanup, new_run_dir, wait_for, write_secret  # noqa: E402
+from runner import Tests, eq, main, ok, wait_for  # noqa: E402
+from synclib import Node, cleanup, new_run_dir, write_secret  # noqa: E402
 
 TOKEN = "t1-" + "k" * 40
-RESULTS = []
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
-
-
-def eq(a, b, msg=""):
-    if a != b:
-        raise AssertionError(f"{msg}: expected {b!r}, got {a!r}")
-
-
-def ok(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
+RESULTS = Tests()
+test = RESULTS.add
 
 
 def peak_rss_kib(pid):
@@ -104,40 +90,22 @@ def gzip_bomb_stops_at_the_bounds(hub):
     ok(status in (200, 400), f"a small gzip push is parsed (status {status})")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+def session(args, run):
     tmp = new_run_dir("motcua-hubguard-")
-    hub = Node(build, tmp, "hub", role="hub")
+    hub = Node(args.build, tmp, "hub", role="hub")
     write_secret(os.path.join(hub.dir, "hub-tokens"), f"t1 {TOKEN}\n")
-    passed = failed = 0
     try:
-        hub.start()
-        wait_for(lambda: socket.create_connection(("127.0.0.1", hub.sync_port), 1).close() or True,
-                 10, "the hub's sync listener")
-        for fn in RESULTS:
-            try:
-                fn(hub)
-                print("ok  ", fn.__name__)
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", e)
-                failed += 1
-    except Exception as e:  # noqa: BLE001
-        print("FAIL start:", e)
-        failed += 1
+        with run.guard("start"):
+            hub.start()
+            wait_for(lambda: socket.create_connection(("127.0.0.1", hub.sync_port), 1).close()
+                     or True, 10, "the hub's sync listener")
+            run.each(RESULTS, hub)
     finally:
         hub.stop()
-        if failed:
+        if run.failed:
             print("--- hub log ---")
             print(hub.logtext()[-3000:])
         cleanup(tmp, args.keep)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session))

@@ -12,7 +12,6 @@
 
 Ends with the line "N passed, N failed".
 """
-import argparse
 import errno
 import os
 import shutil
@@ -23,7 +22,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import ROOT, Daemon, eq, free_port, ok, wait_for  # noqa: E402
+from runner import ROOT, eq, free_port, main, ok, wait_for  # noqa: E402
+from test_daemon import Daemon  # noqa: E402
 from test_postal import CLERKS, reg_body, s10, setup  # noqa: E402
 
 RESULTS = []
@@ -122,35 +122,22 @@ def sigterm_during_startup(build, tmp):
         logf.close()
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
-    passed = failed = 0
+def session(args, run):
+    # each test starts its own daemon in its own directory
     for fn in RESULTS:
         tmp = tempfile.mkdtemp(prefix="motcua-life-")
         try:
-            fn(build, tmp)
-            print("ok  ", fn.__name__)
-            passed += 1
-        except Exception as e:  # noqa: BLE001 - report and go on
-            print("FAIL", fn.__name__ + ":", e)
-            failed += 1
-            try:
-                with open(os.path.join(tmp, "motcuad.log"), encoding="utf-8",
-                          errors="replace") as f:
-                    print("--- motcuad log ---")
-                    print(f.read()[-3000:])
-            except OSError:
-                pass
+            if not run.case(fn.__name__, fn, args.build, tmp):
+                try:
+                    with open(os.path.join(tmp, "motcuad.log"), encoding="utf-8",
+                              errors="replace") as f:
+                        print("--- motcuad log ---")
+                        print(f.read()[-3000:])
+                except OSError:
+                    pass
         finally:
             if not args.keep:
                 shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session))

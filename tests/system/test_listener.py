@@ -3,7 +3,6 @@
 a listener). Each test runs its own motcuad on loopback with the limits it
 needs, and uses other loopback addresses (127.0.0.2, 127.0.1.x) as other
 clients: Linux routes all of 127.0.0.0/8 to lo."""
-import argparse
 import hashlib
 import http.client
 import json
@@ -16,7 +15,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import ROOT, Daemon, eq, ok  # noqa: E402
+from runner import eq, main, ok  # noqa: E402
+from test_daemon import Daemon  # noqa: E402
 
 PARTIAL = b"GET /healthz HTTP/1.1\r\nHost: x\r\n"  # no blank line: unfinished
 
@@ -240,33 +240,22 @@ def locked_code_cannot_be_flushed(d):
        "dozens of refusals: the first of each kind is logged, the rest summarised")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
-    passed = failed = 0
+def session(args, run):
+    # each test runs its own daemon with the limits it needs
     for fn, conf in TESTS:
         tmp = tempfile.mkdtemp(prefix="motcua-listen-")
-        d = Daemon(build, tmp)
+        d = Daemon(args.build, tmp)
         d.write_conf(extra=conf)
         try:
-            d.start()
-            fn(d)
-            print("ok  ", fn.__name__)
-            passed += 1
-        except Exception as e:  # noqa: BLE001 - report and go on
-            print("FAIL", fn.__name__ + ":", e)
-            print("--- motcuad log ---")
-            print(d.logtext()[-3000:])
-            failed += 1
+            with run.guard(fn.__name__ + " (start)"):
+                d.start()
+                if not run.case(fn.__name__, fn, d):
+                    print("--- motcuad log ---")
+                    print(d.logtext()[-3000:])
         finally:
             if d.proc and d.proc.poll() is None:
                 d.stop()
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session, keep=False))

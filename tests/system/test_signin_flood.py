@@ -7,7 +7,6 @@ must succeed. A real motcuad with a staff listener on loopback.
 
 Ends with the line "N passed, N failed".
 """
-import argparse
 import http.client
 import json
 import os
@@ -19,15 +18,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_auth import AuthDaemon, Staff  # noqa: E402
-from test_daemon import ROOT, eq, ok  # noqa: E402
+from runner import Tests, eq, main, ok  # noqa: E402
 
 ADMIN_PASSWORD = "sign-in-flood-admin-2026"
-RESULTS = []
-
-
-def test(fn):
-    RESULTS.append(fn)
-    return fn
+RESULTS = Tests()
+test = RESULTS.add
 
 
 def flood(d, source, stop, seen):
@@ -73,39 +68,22 @@ def real_sign_ins_get_through_a_flood(d):
     ok(seen.get(503, 0) + seen.get(429, 0) > 0, f"the flood was refused in part: {seen}")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    args = ap.parse_args()
-    build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+def session(args, run):
     tmp = tempfile.mkdtemp(prefix="motcua-flood-")
-    d = AuthDaemon(build, tmp)
-    passed = failed = 0
+    d = AuthDaemon(args.build, tmp)
     try:
-        d.start()
-        d.cli("user", "add", "boss", "--role", "admin", "--password-stdin",
-              input=ADMIN_PASSWORD + "\n", check=0)
-        for fn in RESULTS:
-            try:
-                fn(d)
-                print("ok  ", fn.__name__)
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL", fn.__name__ + ":", e)
-                failed += 1
-    except Exception as e:  # noqa: BLE001
-        print("FAIL start:", e)
-        failed += 1
+        with run.guard("start"):
+            d.start()
+            d.cli("user", "add", "boss", "--role", "admin", "--password-stdin",
+                  input=ADMIN_PASSWORD + "\n", check=0)
+            run.each(RESULTS, d)
     finally:
         if d.proc and d.proc.poll() is None:
             d.stop()
-        if failed:
+        if run.failed:
             print("--- motcuad log ---")
             print(d.logtext()[-3000:])
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(session, keep=False))

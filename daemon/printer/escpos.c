@@ -265,16 +265,16 @@ x_for(const struct pprofile *p, int align, size_t cells, bool big)
 {
 	int w = (int)cells * cell_dots(p) * (big ? 2 : 1);
 
-	if (w >= p->width_dots || align == PLAY_LEFT)
+	if (w >= p->width_dots || align == PTEMPLATE_LEFT)
 		return 0;
-	return align == PLAY_CENTER ? (p->width_dots - w) / 2
-	                            : p->width_dots - w;
+	return align == PTEMPLATE_CENTER ? (p->width_dots - w) / 2
+	                                 : p->width_dots - w;
 }
 
 /* A line as printer text: encodes it for the profile's path (TCVN-3 or
  * ASCII with the substitution rule), and previews what it prints. */
 static void
-text_native(struct r *r, const struct play_item *it)
+text_native(struct r *r, const struct ptemplate_item *it)
 {
 	char printed[LINE_TEXT_MAX * 4];
 	uint8_t enc[LINE_TEXT_MAX * 4];
@@ -332,7 +332,7 @@ text_native(struct r *r, const struct play_item *it)
 }
 
 static int
-text_raster(struct r *r, const struct play_item *it)
+text_raster(struct r *r, const struct ptemplate_item *it)
 {
 	int w = r->p->width_dots, h = ESCPOS_LINE_DOTS * (it->big ? 2 : 1);
 	uint8_t *bm = calloc((size_t)w * (size_t)h, 1);
@@ -350,7 +350,7 @@ text_raster(struct r *r, const struct play_item *it)
 }
 
 static int
-barcode(struct r *r, const struct play_item *it)
+barcode(struct r *r, const struct ptemplate_item *it)
 {
 	struct code128 c;
 	uint8_t data[256], bars[CODE128_SYMBOLS_MAX * 11 + 13];
@@ -382,7 +382,7 @@ barcode(struct r *r, const struct play_item *it)
 		uint8_t hdr[4] = { 0x1d, 'k', 73, (uint8_t)n };
 		int y0;
 
-		set_modes(r, PLAY_CENTER, r->bold < 0 ? 0 : r->bold,
+		set_modes(r, PTEMPLATE_CENTER, r->bold < 0 ? 0 : r->bold,
 		    r->big < 0 ? 0 : r->big);
 		put3(r, 0x1d, 'h', (uint8_t)h);
 		put3(r, 0x1d, 'w', (uint8_t)mod);
@@ -427,7 +427,7 @@ feed_dots(struct r *r, int dots)
 }
 
 static int
-qr(struct r *r, const struct play_item *it)
+qr(struct r *r, const struct ptemplate_item *it)
 {
 	size_t len = strlen(it->text);
 	int mod = r->p->qr_module, W = r->p->width_dots, side, x0, y0;
@@ -460,7 +460,7 @@ qr(struct r *r, const struct play_item *it)
 			(uint8_t)(n >> 8), 49, 80, 48 };
 		uint8_t print[] = { 0x1d, '(', 'k', 3, 0, 49, 81, 48 };
 
-		set_modes(r, PLAY_CENTER, r->bold < 0 ? 0 : r->bold,
+		set_modes(r, PTEMPLATE_CENTER, r->bold < 0 ? 0 : r->bold,
 		    r->big < 0 ? 0 : r->big);
 		put(r, model, sizeof model);
 		put(r, size, sizeof size);
@@ -497,7 +497,7 @@ qr(struct r *r, const struct play_item *it)
 
 int
 escpos_render(struct escpos *e, const struct pprofile *p,
-    const struct playout *lay, struct buf *bytes, struct ebitmap *pv,
+    const struct ptemplate_layout *lay, struct buf *bytes, struct ebitmap *pv,
     struct escpos_stats *stats, char *err, size_t errsize)
 {
 	struct r r = { .e = e,
@@ -523,36 +523,36 @@ escpos_render(struct escpos *e, const struct pprofile *p,
 	put3(&r, 0x1b, '3', ESCPOS_LINE_DOTS);
 	put3(&r, 0x1b, 't', (uint8_t)p->cp_ascii);
 	for (size_t i = 0; i < lay->count && rc == 0; i++) {
-		const struct play_item *it = &lay->items[i];
-		struct play_item rule;
+		const struct ptemplate_item *it = &lay->items[i];
+		struct ptemplate_item rule;
 		char dashes[LINE_TEXT_MAX];
 
 		switch (it->kind) {
-		case PLAY_TEXT:
+		case PTEMPLATE_TEXT:
 			if (p->text == PP_TEXT_RASTER && it->text[0] != '\0' &&
 			    !vn_is_ascii(it->text, strlen(it->text)))
 				rc = text_raster(&r, it);
 			else
 				text_native(&r, it);
 			break;
-		case PLAY_RULE:
+		case PTEMPLATE_RULE:
 			memset(dashes, '-', (size_t)p->width_chars);
 			dashes[p->width_chars] = '\0';
-			rule = (struct play_item){ .kind = PLAY_TEXT,
+			rule = (struct ptemplate_item){ .kind = PTEMPLATE_TEXT,
 				.text = dashes };
 			text_native(&r, &rule);
 			break;
-		case PLAY_BARCODE:
+		case PTEMPLATE_BARCODE:
 			rc = barcode(&r, it);
 			break;
-		case PLAY_QR:
+		case PTEMPLATE_QR:
 			rc = qr(&r, it);
 			break;
-		case PLAY_FEED:
+		case PTEMPLATE_FEED:
 			put3(&r, 0x1b, 'd', (uint8_t)it->n);
 			pv_rows(&r, it->n * ESCPOS_LINE_DOTS);
 			break;
-		case PLAY_CUT:
+		case PTEMPLATE_CUT:
 			if (p->cut.len > 0)
 				put(&r, p->cut.b, p->cut.len);
 			else

@@ -46,7 +46,7 @@ void escpos_free(struct escpos *);
  * -1 with a message naming the element in err (a barcode that cannot be
  * encoded, a QR payload too long, a job over ESCPOS_JOB_MAX). */
 int escpos_render(struct escpos *, const struct pprofile *,
-    const struct playout *, struct buf *bytes, struct ebitmap *preview,
+    const struct ptemplate_layout *, struct buf *bytes, struct ebitmap *preview,
     struct escpos_stats *stats, char *err, size_t errsize);
 /* Encodes the bitmap as a grayscale PNG into out. 0 or -1. */
 int escpos_png(const struct ebitmap *, struct buf *out);

@@ -108,10 +108,11 @@ set(struct printdoc *d, const char *name, const char *fmt, ...)
 	return 0;
 }
 
-struct pt_fields
+struct ptemplate_fields
 printdoc_view(const struct printdoc *d)
 {
-	return (struct pt_fields){ .names = (const char *const *)d->names,
+	return (
+	    struct ptemplate_fields){ .names = (const char *const *)d->names,
 		.values = (const char *const *)d->values,
 		.count = d->count };
 }

@@ -45,7 +45,8 @@ const char *const *printdoc_fields(enum printdoc_kind);
 const char *const *printdoc_lists(enum printdoc_kind);
 
 /* dossier: printdata_dossier's object; procedure: {days, documents} of
- * its procedure (printer.c) or NULL. The QR payload is the lookup URL with the opaque token only. */
+ * its procedure (printer.c) or NULL. The QR payload is the lookup URL with the
+ * opaque token only. */
 int printdoc_receipt(struct printdoc *, json_t *dossier, json_t *procedure,
     const struct printdoc_office *);
 /* The kiosk slip: kiosk-safe fields only (masked name, no contact data). */
@@ -58,7 +59,7 @@ int printdoc_manifest(struct printdoc *, const char *id, json_t *items,
 int printdoc_test(struct printdoc *, const struct pprofile *,
     const struct printdoc_office *);
 /* The fields as the template engine takes them (borrowed from d). */
-struct pt_fields printdoc_view(const struct printdoc *);
+struct ptemplate_fields printdoc_view(const struct printdoc *);
 void printdoc_cleanup(struct printdoc *);
 /* "Nguyễn Văn An" -> "N**** V** A*" (first letter of each word). */
 void printdoc_mask_name(const char *name, char *out, size_t size);

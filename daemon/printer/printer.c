@@ -1033,8 +1033,8 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 		.hotline = p->cfg->hotline,
 		.public_url = p->cfg->public_url };
 	struct printdoc d = { .count = 0 };
-	struct playout lay;
-	struct pt_fields f;
+	struct ptemplate_layout lay;
+	struct ptemplate_fields f;
 	json_t *doc = NULL, *aux = NULL;
 	enum store_rc rc = STORE_OK;
 	int r = -1;
@@ -1102,7 +1102,7 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	}
 	r = escpos_render(p->data->fonts, pr, &lay, bytes, preview, NULL, err,
 	    errsize);
-	playout_cleanup(&lay);
+	ptemplate_layout_cleanup(&lay);
 	printdoc_cleanup(&d);
 	return r;
 }

@@ -15,8 +15,8 @@
 #define REPRINT_MARK "*** BẢN IN LẠI ***"
 
 struct elem {
-	enum play_kind kind;
-	enum play_align align;
+	enum ptemplate_kind kind;
+	enum ptemplate_align align;
 	bool bold, big, trunc;
 	int lines, indent, max, n;
 	char each[FIELD_MAX + 1]; /* each: the list field */
@@ -133,7 +133,9 @@ static void
 parse_line(struct ptemplate *t, char *l, int line, const char *const *allowed,
     const char *const *lists, struct perr *e)
 {
-	struct elem el = { .lines = 4, .max = PTPL_ITEMS_MAX, .line = line };
+	struct elem el = { .lines = 4,
+		.max = PTEMPLATE_ITEMS_MAX,
+		.line = line };
 	char *bar = strchr(l, '|'), *tok, *save = NULL;
 	const char *text = NULL;
 	bool first = true;
@@ -149,9 +151,9 @@ parse_line(struct ptemplate *t, char *l, int line, const char *const *allowed,
 		if (first) {
 			first = false;
 			if (strcmp(tok, "text") == 0)
-				el.kind = PLAY_TEXT;
+				el.kind = PTEMPLATE_TEXT;
 			else if (strcmp(tok, "each") == 0) {
-				el.kind = PLAY_TEXT;
+				el.kind = PTEMPLATE_TEXT;
 				tok = strtok_r(NULL, " \t", &save);
 				if (tok == NULL || !in_list(lists, tok)) {
 					perr_add(e, line,
@@ -160,15 +162,15 @@ parse_line(struct ptemplate *t, char *l, int line, const char *const *allowed,
 				}
 				snprintf(el.each, sizeof el.each, "%s", tok);
 			} else if (strcmp(tok, "barcode") == 0)
-				el.kind = PLAY_BARCODE;
+				el.kind = PTEMPLATE_BARCODE;
 			else if (strcmp(tok, "qr") == 0)
-				el.kind = PLAY_QR;
+				el.kind = PTEMPLATE_QR;
 			else if (strcmp(tok, "rule") == 0)
-				el.kind = PLAY_RULE;
+				el.kind = PTEMPLATE_RULE;
 			else if (strcmp(tok, "cut") == 0)
-				el.kind = PLAY_CUT;
+				el.kind = PTEMPLATE_CUT;
 			else if (strcmp(tok, "feed") == 0) {
-				el.kind = PLAY_FEED;
+				el.kind = PTEMPLATE_FEED;
 				tok = strtok_r(NULL, " \t", &save);
 				if (tok == NULL || num_opt(tok, 1, 20, &el.n)) {
 					perr_add(e, line,
@@ -183,9 +185,9 @@ parse_line(struct ptemplate *t, char *l, int line, const char *const *allowed,
 			continue;
 		}
 		if (strcmp(tok, "center") == 0)
-			el.align = PLAY_CENTER;
+			el.align = PTEMPLATE_CENTER;
 		else if (strcmp(tok, "right") == 0)
-			el.align = PLAY_RIGHT;
+			el.align = PTEMPLATE_RIGHT;
 		else if (strcmp(tok, "bold") == 0)
 			el.bold = true;
 		else if (strcmp(tok, "big") == 0)
@@ -199,9 +201,10 @@ parse_line(struct ptemplate *t, char *l, int line, const char *const *allowed,
 			if (num_opt(tok + 7, 0, 20, &el.indent) == -1)
 				perr_add(e, line, "indent: not in 0..20");
 		} else if (strncmp(tok, "max=", 4) == 0) {
-			if (num_opt(tok + 4, 1, PTPL_ITEMS_MAX, &el.max) == -1)
+			if (num_opt(tok + 4, 1, PTEMPLATE_ITEMS_MAX, &el.max) ==
+			    -1)
 				perr_add(e, line, "max: not in 1..%d",
-				    PTPL_ITEMS_MAX);
+				    PTEMPLATE_ITEMS_MAX);
 		} else if (strncmp(tok, "if=", 3) == 0) {
 			if (!in_list(allowed, tok + 3))
 				perr_add(e, line,
@@ -215,8 +218,8 @@ parse_line(struct ptemplate *t, char *l, int line, const char *const *allowed,
 	}
 	if (first)
 		return;
-	if (el.kind == PLAY_TEXT || el.kind == PLAY_BARCODE ||
-	    el.kind == PLAY_QR) {
+	if (el.kind == PTEMPLATE_TEXT || el.kind == PTEMPLATE_BARCODE ||
+	    el.kind == PTEMPLATE_QR) {
 		if (text == NULL) {
 			perr_add(e, line, "missing \"| text\"");
 			return;
@@ -226,8 +229,8 @@ parse_line(struct ptemplate *t, char *l, int line, const char *const *allowed,
 		perr_add(e, line, "this directive takes no text");
 		return;
 	}
-	if (t->count == PTPL_LINES_MAX) {
-		perr_add(e, line, "more than %d elements", PTPL_LINES_MAX);
+	if (t->count == PTEMPLATE_LINES_MAX) {
+		perr_add(e, line, "more than %d elements", PTEMPLATE_LINES_MAX);
 		return;
 	}
 	if (text != NULL && (el.text = strdup(text)) == NULL) {
@@ -255,16 +258,16 @@ ptemplate_parse(const char *buf, size_t len, const char *name,
 	int line = 0;
 
 	if (t == NULL ||
-	    (t->e = calloc(PTPL_LINES_MAX, sizeof *t->e)) == NULL) {
+	    (t->e = calloc(PTEMPLATE_LINES_MAX, sizeof *t->e)) == NULL) {
 		free(t);
 		perr_add(&e, 0, "out of memory");
 		*errors = perr_take(&e);
 		return NULL;
 	}
 	snprintf(t->name, sizeof t->name, "%s", name);
-	if (len > PTPL_FILE_MAX)
-		perr_add(&e, 0, "longer than %d bytes", PTPL_FILE_MAX);
-	while (i < len && len <= PTPL_FILE_MAX) {
+	if (len > PTEMPLATE_FILE_MAX)
+		perr_add(&e, 0, "longer than %d bytes", PTEMPLATE_FILE_MAX);
+	while (i < len && len <= PTEMPLATE_FILE_MAX) {
 		char raw[LINE_MAX_LEN + 1], *l;
 		size_t n = 0;
 
@@ -313,7 +316,7 @@ ptemplate_load(const char *path, const char *const *allowed,
     const char *const *lists, char **errors)
 {
 	size_t len;
-	char *buf = perr_slurp(path, PTPL_FILE_MAX, &len);
+	char *buf = perr_slurp(path, PTEMPLATE_FILE_MAX, &len);
 	struct ptemplate *t;
 
 	if (buf == NULL) {
@@ -331,7 +334,7 @@ ptemplate_load(const char *path, const char *const *allowed,
 /* ---- rendering ------------------------------------------------------ */
 
 void
-playout_cleanup(struct playout *o)
+ptemplate_layout_cleanup(struct ptemplate_layout *o)
 {
 	for (size_t i = 0; i < o->count; i++)
 		free(o->items[i].text);
@@ -340,12 +343,12 @@ playout_cleanup(struct playout *o)
 }
 
 static int
-push(struct playout *o, const struct play_item *it, const char *text,
-    size_t len)
+push(struct ptemplate_layout *o, const struct ptemplate_item *it,
+    const char *text, size_t len)
 {
-	struct play_item *p;
+	struct ptemplate_item *p;
 
-	if (o->count == PTPL_LAYOUT_MAX) {
+	if (o->count == PTEMPLATE_LAYOUT_MAX) {
 		errno = ENOBUFS;
 		return -1;
 	}
@@ -372,8 +375,8 @@ push(struct playout *o, const struct play_item *it, const char *text,
 
 /* The value of field name; item >= 0 picks one item of a list. */
 static const char *
-value(const struct pt_fields *f, const char *name, size_t nlen, long item,
-    size_t *len)
+value(const struct ptemplate_fields *f, const char *name, size_t nlen,
+    long item, size_t *len)
 {
 	for (size_t i = 0; i < f->count; i++) {
 		const char *v = f->values[i], *e;
@@ -399,7 +402,7 @@ value(const struct pt_fields *f, const char *name, size_t nlen, long item,
 }
 
 static size_t
-items(const struct pt_fields *f, const char *name)
+items(const struct ptemplate_fields *f, const char *name)
 {
 	size_t len, n = 1;
 	const char *v = value(f, name, strlen(name), -1, &len);
@@ -462,7 +465,7 @@ append_clean(char *out, size_t used, size_t size, const char *s, size_t len)
 
 /* Substitutes the fields of text into out (NFC). */
 static void
-expand(const char *text, const struct pt_fields *f, long item, char *out,
+expand(const char *text, const struct ptemplate_fields *f, long item, char *out,
     size_t size)
 {
 	char *raw = malloc(size);
@@ -496,8 +499,8 @@ expand(const char *text, const struct pt_fields *f, long item, char *out,
 			} else {
 				v = value(f, p + 1, (size_t)(end - p - 1), item,
 				    &vlen);
-				if (vlen > PTPL_VALUE_MAX)
-					vlen = PTPL_VALUE_MAX;
+				if (vlen > PTEMPLATE_VALUE_MAX)
+					vlen = PTEMPLATE_VALUE_MAX;
 				used = append_clean(raw, used, size, v, vlen);
 			}
 			p = end + 1;
@@ -537,8 +540,8 @@ cells_to_bytes(const char *s, size_t cells)
 /* Wraps text into lines of width cells, at most maxl lines; a cut last
  * line ends with "...". */
 static int
-wrap(struct playout *o, const struct play_item *it, const char *text, int width,
-    int maxl, int indent)
+wrap(struct ptemplate_layout *o, const struct ptemplate_item *it,
+    const char *text, int width, int maxl, int indent)
 {
 	char line[1024];
 	const char *p = text;
@@ -601,7 +604,7 @@ wrap(struct playout *o, const struct play_item *it, const char *text, int width,
 }
 
 static bool
-cond_ok(const struct elem *el, const struct pt_fields *f)
+cond_ok(const struct elem *el, const struct ptemplate_fields *f)
 {
 	size_t len;
 
@@ -612,10 +615,10 @@ cond_ok(const struct elem *el, const struct pt_fields *f)
 }
 
 int
-ptemplate_render(const struct ptemplate *t, const struct pt_fields *f,
-    int width_chars, bool reprint, struct playout *o)
+ptemplate_render(const struct ptemplate *t, const struct ptemplate_fields *f,
+    int width_chars, bool reprint, struct ptemplate_layout *o)
 {
-	enum { BUF = 4 * PTPL_VALUE_MAX };
+	enum { BUF = 4 * PTEMPLATE_VALUE_MAX };
 	char *buf = malloc(BUF);
 	int rc = 0;
 
@@ -623,15 +626,15 @@ ptemplate_render(const struct ptemplate *t, const struct pt_fields *f,
 	if (buf == NULL)
 		return -1;
 	if (reprint) {
-		struct play_item it = { .kind = PLAY_TEXT,
-			.align = PLAY_CENTER,
+		struct ptemplate_item it = { .kind = PTEMPLATE_TEXT,
+			.align = PTEMPLATE_CENTER,
 			.bold = true };
 
 		rc = push(o, &it, REPRINT_MARK, strlen(REPRINT_MARK));
 	}
 	for (size_t i = 0; i < t->count && rc == 0; i++) {
 		const struct elem *el = &t->e[i];
-		struct play_item it = { .kind = el->kind,
+		struct ptemplate_item it = { .kind = el->kind,
 			.align = el->align,
 			.bold = el->bold,
 			.big = el->big,
@@ -642,7 +645,7 @@ ptemplate_render(const struct ptemplate *t, const struct pt_fields *f,
 		if (!cond_ok(el, f))
 			continue;
 		switch (el->kind) {
-		case PLAY_TEXT:
+		case PTEMPLATE_TEXT:
 			if (el->each[0] != '\0') {
 				size_t n = items(f, el->each), k;
 
@@ -663,8 +666,8 @@ ptemplate_render(const struct ptemplate *t, const struct pt_fields *f,
 				rc = wrap(o, &it, buf, width, maxl, el->indent);
 			}
 			break;
-		case PLAY_BARCODE:
-		case PLAY_QR:
+		case PTEMPLATE_BARCODE:
+		case PTEMPLATE_QR:
 			expand(el->text, f, -1, buf, BUF);
 			if (buf[0] != '\0')
 				rc = push(o, &it, buf, strlen(buf));
@@ -675,6 +678,6 @@ ptemplate_render(const struct ptemplate *t, const struct pt_fields *f,
 	}
 	free(buf);
 	if (rc == -1)
-		playout_cleanup(o);
+		ptemplate_layout_cleanup(o);
 	return rc;
 }

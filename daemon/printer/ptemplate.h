@@ -21,42 +21,43 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PTPL_FILE_MAX   32768
-#define PTPL_LINES_MAX  200  /* elements in one template */
-#define PTPL_LAYOUT_MAX 2000 /* printed lines in one layout */
-#define PTPL_VALUE_MAX  4096 /* bytes of one field value used */
-#define PTPL_ITEMS_MAX  500  /* items of one list field used */
+#define PTEMPLATE_FILE_MAX   32768
+#define PTEMPLATE_LINES_MAX  200  /* elements in one template */
+#define PTEMPLATE_LAYOUT_MAX 2000 /* printed lines in one layout */
+#define PTEMPLATE_VALUE_MAX  4096 /* bytes of one field value used */
+#define PTEMPLATE_ITEMS_MAX  500  /* items of one list field used */
 
 struct ptemplate;
 
 /* Field values for one document: names[i] -> values[i], both borrowed.
  * A list field's items are separated by '\n'. */
-struct pt_fields {
+struct ptemplate_fields {
 	const char *const *names;
 	const char *const *values;
 	size_t count;
 };
 
-enum play_kind {
-	PLAY_TEXT,
-	PLAY_BARCODE,
-	PLAY_QR,
-	PLAY_RULE,
-	PLAY_FEED,
-	PLAY_CUT
+enum ptemplate_kind {
+	PTEMPLATE_TEXT,
+	PTEMPLATE_BARCODE,
+	PTEMPLATE_QR,
+	PTEMPLATE_RULE,
+	PTEMPLATE_FEED,
+	PTEMPLATE_CUT
 };
-enum play_align { PLAY_LEFT, PLAY_CENTER, PLAY_RIGHT };
+enum ptemplate_align { PTEMPLATE_LEFT, PTEMPLATE_CENTER, PTEMPLATE_RIGHT };
 
-struct play_item {
-	enum play_kind kind;
-	enum play_align align;
+struct ptemplate_item {
+	enum ptemplate_kind kind;
+	enum ptemplate_align align;
 	bool bold, big;
-	int n;      /* PLAY_FEED: lines */
+	int n;      /* PTEMPLATE_FEED: lines */
 	char *text; /* owned: one printed line (NFC UTF-8), or the payload */
 };
 
-struct playout { /* owns its items; playout_cleanup frees them */
-	struct play_item *items;
+struct ptemplate_layout { /* owns its items; ptemplate_layout_cleanup frees them
+	                   */
+	struct ptemplate_item *items;
 	size_t count, cap;
 };
 
@@ -73,8 +74,8 @@ const char *ptemplate_name(const struct ptemplate *);
 /* Fills the template into out (initialised by the call) for a paper of
  * width_chars. Values are NFC-normalised; control characters become
  * spaces and invalid UTF-8 '?'. 0, or -1 with errno (ENOMEM; ENOBUFS past
- * PTPL_LAYOUT_MAX lines). reprint: a "BẢN IN LẠI" banner goes first. */
-int ptemplate_render(const struct ptemplate *, const struct pt_fields *,
-    int width_chars, bool reprint, struct playout *out);
-void playout_cleanup(struct playout *);
+ * PTEMPLATE_LAYOUT_MAX lines). reprint: a "BẢN IN LẠI" banner goes first. */
+int ptemplate_render(const struct ptemplate *, const struct ptemplate_fields *,
+    int width_chars, bool reprint, struct ptemplate_layout *out);
+void ptemplate_layout_cleanup(struct ptemplate_layout *);
 #endif

@@ -59,7 +59,7 @@ main(void)
 	json_t *d = json_loads(dossier, 0, NULL),
 	       *pr = json_loads(procedure, 0, NULL);
 	struct printdoc doc;
-	struct pt_fields f;
+	struct ptemplate_fields f;
 
 	if (e == NULL || t == NULL || d == NULL || pr == NULL ||
 	    printdoc_receipt(&doc, d, pr, &of) != 0) {
@@ -71,7 +71,7 @@ main(void)
 	for (size_t i = 0; i < sizeof profiles / sizeof *profiles; i++)
 		for (size_t k = 0; k < sizeof paths / sizeof *paths; k++) {
 			struct pprofile p;
-			struct playout lay;
+			struct ptemplate_layout lay;
 			struct buf b;
 			struct escpos_stats st;
 			double t0, ms;
@@ -98,7 +98,7 @@ main(void)
 				}
 				if (r + 1 < runs)
 					buf_cleanup(&b);
-				playout_cleanup(&lay);
+				ptemplate_layout_cleanup(&lay);
 			}
 			ms = (now_ms() - t0) / runs;
 			printf(

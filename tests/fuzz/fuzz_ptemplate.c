@@ -27,8 +27,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *names[] = { "a", "b", "l" };
 	const char *values[3] = { "", "", "" };
 	struct ptemplate *t;
-	struct playout o;
-	struct pt_fields f = { names, values, 3 };
+	struct ptemplate_layout o;
+	struct ptemplate_fields f = { names, values, 3 };
 
 	t = ptemplate_parse((const char *)data, tlen, "fuzz.tpl", allowed,
 	    lists, &errors);
@@ -69,14 +69,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    strlen(s) >= sizeof tmp);
 			for (const char *c = s; *c; c++)
 				assert((unsigned char)*c >= 0x20 && *c != 0x7f);
-			if (o.items[i].kind == PLAY_TEXT)
+			if (o.items[i].kind == PTEMPLATE_TEXT)
 				assert(vn_width(s, strlen(s)) <=
 				        (size_t)(o.items[i].big ? width / 2
 				                                : width) ||
 				    i == 0);
 		}
-		assert(o.count <= PTPL_LAYOUT_MAX);
-		playout_cleanup(&o);
+		assert(o.count <= PTEMPLATE_LAYOUT_MAX);
+		ptemplate_layout_cleanup(&o);
 	}
 	free(vals);
 	ptemplate_free(t);

@@ -121,8 +121,8 @@ render(enum printdoc_kind k, const char *profile, bool reprint,
 	struct pprofile p;
 	struct printdoc d;
 	struct ptemplate *t;
-	struct playout lay;
-	struct pt_fields f;
+	struct ptemplate_layout lay;
+	struct ptemplate_fields f;
 	char path[256], *errors = NULL, err[256];
 
 	load_profile(profile, &p);
@@ -140,7 +140,7 @@ render(enum printdoc_kind k, const char *profile, bool reprint,
 	if (escpos_render(fonts, &p, &lay, bytes, pv, NULL, err, sizeof err) !=
 	    0)
 		fail_msg("%s", err);
-	playout_cleanup(&lay);
+	ptemplate_layout_cleanup(&lay);
 	printdoc_cleanup(&d);
 	ptemplate_free(t);
 }

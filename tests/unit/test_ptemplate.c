@@ -55,13 +55,13 @@ test_errors(void **state)
 	expect_error("text | \xff\xfe\n", "t.tpl:1: not UTF-8");
 }
 
-static struct playout
+static struct ptemplate_layout
 render(const char *tpl, const char *name, const char *docs, int width)
 {
 	const char *names[] = { "name", "code", "docs", "empty" };
 	const char *values[] = { name, "000.00.19.H49-261125-0007", docs, "" };
-	struct pt_fields f = { names, values, 4 };
-	struct playout o;
+	struct ptemplate_fields f = { names, values, 4 };
+	struct ptemplate_layout o;
 	char *errors = NULL;
 	struct ptemplate *t = parse(tpl, &errors);
 
@@ -75,7 +75,7 @@ render(const char *tpl, const char *name, const char *docs, int width)
 static void
 test_wrap(void **state)
 {
-	struct playout o;
+	struct ptemplate_layout o;
 
 	(void)state;
 	o = render("text indent=2 | Ông/Bà: {name}\n",
@@ -84,24 +84,24 @@ test_wrap(void **state)
 	assert_string_equal(o.items[0].text, "Ông/Bà: Nguyễn Thị");
 	assert_string_equal(o.items[1].text, "  Ánh Tuyết Hoàng");
 	assert_string_equal(o.items[2].text, "  Phương");
-	playout_cleanup(&o);
+	ptemplate_layout_cleanup(&o);
 	/* trunc: one line, cut with "..." within the width in cells */
 	o = render("text trunc | {name}\n", "Nguyễn Thị Ánh Tuyết Hoàng", "",
 	    16);
 	assert_int_equal(o.count, 1);
 	assert_string_equal(o.items[0].text, "Nguyễn Thị Án...");
-	playout_cleanup(&o);
+	ptemplate_layout_cleanup(&o);
 	/* a word longer than the line is split hard */
 	o = render("text | {name}\n", "AAAAAAAAAAAAAAAAAAAAAAAAA", "", 10);
 	assert_int_equal(o.count, 3);
 	assert_string_equal(o.items[0].text, "AAAAAAAAAA");
-	playout_cleanup(&o);
+	ptemplate_layout_cleanup(&o);
 }
 
 static void
 test_each(void **state)
 {
-	struct playout o;
+	struct ptemplate_layout o;
 
 	(void)state;
 	o = render("each docs max=2 | {#}. {docs}\n", "x",
@@ -110,16 +110,16 @@ test_each(void **state)
 	assert_string_equal(o.items[0].text, "1. Đơn đề nghị");
 	assert_string_equal(o.items[1].text, "2. Bản sao CCCD");
 	assert_string_equal(o.items[2].text, "... +2");
-	playout_cleanup(&o);
+	ptemplate_layout_cleanup(&o);
 	o = render("each docs | {#}. {docs}\ntext | end\n", "x", "", 40);
 	assert_int_equal(o.count, 1);
-	playout_cleanup(&o);
+	ptemplate_layout_cleanup(&o);
 }
 
 static void
 test_if_and_hostile(void **state)
 {
-	struct playout o;
+	struct ptemplate_layout o;
 
 	(void)state;
 	o = render("text if=empty | gone {empty}\ntext if=name | {name}\n"
@@ -128,13 +128,13 @@ test_if_and_hostile(void **state)
 	assert_int_equal(o.count, 2);
 	/* controls become spaces, a broken sequence '?', NFC kept */
 	assert_string_equal(o.items[0].text, "a  b?(Ạ");
-	assert_int_equal(o.items[1].kind, PLAY_BARCODE);
+	assert_int_equal(o.items[1].kind, PTEMPLATE_BARCODE);
 	assert_string_equal(o.items[1].text, "000.00.19.H49-261125-0007");
-	playout_cleanup(&o);
+	ptemplate_layout_cleanup(&o);
 	/* NFD input is normalised: "e" + U+0301 -> "é" */
 	o = render("text | {name}\n", "Le\xcc\x81", "", 40);
 	assert_string_equal(o.items[0].text, "Lé");
-	playout_cleanup(&o);
+	ptemplate_layout_cleanup(&o);
 }
 
 /* The shipped templates load against the document field lists. */

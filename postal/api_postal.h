@@ -15,8 +15,6 @@
 #include "http/route.h"
 #include "store/store.h"
 
-struct printer;
-
 /* The admin socket's actor: role admin, named by the body's or the
  * query's "actor" (else "unknown") and the peer's uid. */
 void api_postal_socket_actor(const struct http_request *, struct actor *);

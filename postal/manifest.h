@@ -1,7 +1,7 @@
 /* manifest.h: the reconciliation state of a postal manifest (bảng kê)
  * from what was expected, what arrived and what was resolved. Pure: no
- * I/O, no allocation, no globals (docs/postal-api in docs/api.md and
- * docs/domain.md, "Postal intake"). */
+ * I/O, no allocation, no globals (docs/postal.md, docs/api.md "Postal",
+ * docs/domain.md "Postal intake: the clock starts at acceptance"). */
 #ifndef MANIFEST_H
 #define MANIFEST_H
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* test_printq.c: the durable print queue in the store (migration 3):
+/* test_printq.c: the durable print queue in the store (migration 6):
  * order, the queue bound, outcomes, a job cut off by a stop coming back
  * as a reprint, survival across reopening, refused input. */
 #include <stdio.h>

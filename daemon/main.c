@@ -6,7 +6,8 @@
  *      instead of killing the daemon half started
  *   3. listeners: public, admin socket, staff (opened first: they may
  *      need privilege)
- *   4. store, rate limiter, API (and the reloadable settings applied)
+ *   4. store, rate limiter, the route context (and the reloadable
+ *      settings applied)
  *   5. kiosk, scanner hub (hot-plug monitor, shells, sources started)
  *   6. printer
  *   7. HTTP servers: public and admin

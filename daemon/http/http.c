@@ -35,11 +35,12 @@ struct http_server {
 	bool (*known)(void *arg, const struct http_request *);
 	bool rerun;       /* a stream woke during MHD_run: run again at once */
 	char *cert, *key; /* owned PEM copies, or NULL */
-	/* Connection accounting (on_accept, on_connection, on_sweep). */
+	/* Connection accounting (on_connection, admit, on_sweep). */
 	uv_loop_t *loop;
 	uv_timer_t sweep;   /* header deadlines and refusal summaries */
 	struct conn *conns; /* open connections, a doubly linked list */
 	unsigned nconns;
+	unsigned nrefused; /* of nconns: refused, being closed */
 	unsigned max_conns, per_addr_max, reserved_conns;
 	uint64_t header_timeout_ms, idle_timeout_ms;
 	struct http_addr reserved[HTTP_RESERVED_MAX];
@@ -57,6 +58,7 @@ struct conn {
 	struct http_addr addr; /* len 0 on the Unix socket */
 	int fd;
 	bool waiting;         /* no request's headers in yet */
+	bool refused;         /* over a limit: shut down, closing */
 	uint64_t deadline_ms; /* uv_now() by which they must be */
 };
 
@@ -438,38 +440,42 @@ addr_eq(const struct http_addr *a, const struct http_addr *b)
 	return a->len == b->len && memcmp(a->b, b->b, a->len) == 0;
 }
 
-/* Called by MHD before it takes a connection: the per-address limit and
- * the reserved share. The list is at most max_conns long, so a linear
- * count costs less than the accept itself. */
-static enum MHD_Result
-on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
+/* The per-address limit and the reserved share, for a connection MHD has
+ * just taken (c is already on the list). The list is at most max_conns
+ * long, so a linear count costs less than the accept itself.
+ *
+ * Decided here rather than in MHD's accept-policy callback on purpose: a
+ * refusal there ends MHD's accept loop for the run, and connections left
+ * in the backlog then waited for the next one to arrive (TLS clients timed
+ * out in the tests). A refused connection is shut down at once; MHD sees
+ * the end of the stream and closes it in its own run. */
+static bool
+admit(struct http_server *s, const struct conn *c)
 {
-	struct http_server *s = cls;
-	struct http_addr a;
 	unsigned same = 0;
 	bool reserved = false;
 
-	(void)len;
-	if (addr_bytes(sa, &a) == 0)
-		return MHD_YES; /* the admin socket: local, already trusted */
+	if (c->addr.len == 0)
+		return true; /* the admin socket: local, already trusted */
 	for (size_t i = 0; i < s->nreserved; i++)
-		if (addr_eq(&a, &s->reserved[i]))
+		if (addr_eq(&c->addr, &s->reserved[i]))
 			reserved = true;
 	if (s->per_addr_max > 0) {
-		for (const struct conn *c = s->conns; c != NULL; c = c->next)
-			if (addr_eq(&a, &c->addr))
+		for (const struct conn *o = s->conns; o != NULL; o = o->next)
+			if (o != c && !o->refused &&
+			    addr_eq(&c->addr, &o->addr))
 				same++;
 		if (same >= s->per_addr_max) {
 			s->stats.refused_per_addr++;
-			return MHD_NO;
+			return false;
 		}
 	}
 	if (!reserved && s->reserved_conns > 0 &&
-	    s->nconns + s->reserved_conns >= s->max_conns) {
+	    s->nconns - s->nrefused + s->reserved_conns > s->max_conns) {
 		s->stats.refused_full++;
-		return MHD_NO;
+		return false;
 	}
-	return MHD_YES;
+	return true;
 }
 
 static void on_sweep(uv_timer_t *);
@@ -503,6 +509,13 @@ on_connection(void *cls, struct MHD_Connection *mc, void **ctx,
 		s->conns = c;
 		s->nconns++;
 		*ctx = c;
+		if (!admit(s, c)) {
+			c->refused = true;
+			c->waiting = false;
+			s->nrefused++;
+			if (c->fd != -1)
+				shutdown(c->fd, SHUT_RDWR);
+		}
 		return;
 	}
 	if (c == NULL) /* MHD_CONNECTION_NOTIFY_CLOSED, untracked */
@@ -514,6 +527,8 @@ on_connection(void *cls, struct MHD_Connection *mc, void **ctx,
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	s->nconns--;
+	if (c->refused)
+		s->nrefused--;
 	free(c);
 	*ctx = NULL;
 }
@@ -658,7 +673,7 @@ http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, s->key },
 		{ MHD_OPTION_END, 0, NULL },
 	};
-	s->mhd = MHD_start_daemon(flags, 0, on_accept, s, on_request, s,
+	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 	    /* first, so that MHD logs nothing through its own logger */
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY,
 	    s->cert != NULL ? tls : tls + 2, MHD_OPTION_LISTEN_SOCKET,

@@ -80,6 +80,9 @@ listen = 127.0.0.1:{self.port}
 admin_socket = {self.sock}
 admin_socket_mode = 0600
 public_url = http://127.0.0.1:{self.port}
+# every terminal, proxy and probe of these tests comes from 127.0.0.1: a
+# test bed, not one client taking every slot
+max_connections_per_address = 1000
 [store]
 db_path = {self.dir}/motcua.db
 [office]

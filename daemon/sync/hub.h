@@ -9,8 +9,10 @@
 
 struct hub;
 
-/* Reads the tokens file ("NAME TOKEN" lines). Borrows hs for its life.
- * NULL with a message in err. */
+/* Reads the tokens file ("NAME TOKEN AGENCY[,AGENCY...]" lines; a name,
+ * a token or an agency on two lines is refused, and so is a line without
+ * agencies: docs/sync.md). Each terminal then writes only its agencies'
+ * dossiers. Borrows hs for its life. NULL with a message in err. */
 struct hub *hub_new(struct hubstore *hs, const char *tokens_file,
     char err[HUBSTORE_ERR_MAX]);
 void hub_free(struct hub *); /* NULL: no-op */

@@ -112,7 +112,7 @@ def main():
     build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
     tmp = new_run_dir("motcua-hubguard-")
     hub = Node(build, tmp, "hub", role="hub")
-    write_secret(os.path.join(hub.dir, "hub-tokens"), f"t1 {TOKEN}\n")
+    write_secret(os.path.join(hub.dir, "hub-tokens"), f"t1 {TOKEN} 000.00.19.H49\n")
     passed = failed = 0
     try:
         hub.start()

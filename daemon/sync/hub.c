@@ -31,7 +31,8 @@
 #define TOKEN_MIN     32
 #define TOKEN_MAX     256
 #define PULL_LIMIT    500
-#define AGENCIES_MAX  32 /* agencies one terminal may write */
+#define AGENCIES_MAX  32         /* agencies one terminal may write */
+#define OPEN_BODY_MAX (4 * 1024) /* no terminal token: nothing to send */
 /* The hub admin route's upstream change: times in the range the
  * terminals' pull parser accepts (syncproto.c), so that no change the
  * hub stores can make every later pull page fail on the terminal. */
@@ -280,10 +281,11 @@ auth(struct hub *h, const struct http_request *hr)
 	return who;
 }
 
-bool
-hub_known(void *arg, const struct http_request *hr)
+void
+hub_gate(void *arg, const struct http_request *hr, struct http_gate_decision *g)
 {
-	return auth(arg, hr) != NULL;
+	if (auth(arg, hr) == NULL && g->max_body > OPEN_BODY_MAX)
+		g->max_body = OPEN_BODY_MAX;
 }
 
 static const char *const result_names[] = { "ok", "duplicate", "rejected" };

@@ -54,12 +54,10 @@
 #include "store/store.h"
 #include "sync/sync.h"
 
-#define PUBLIC_BODY_MAX     (16 * 1024)
-#define HUB_BODY_MAX        (8 * 1024 * 1024) /* a push of 1000 items */
-#define HUB_OPEN_BODY_MAX   (4 * 1024) /* no terminal token: nothing to send */
-#define PEM_MAX             (256 * 1024)
-#define ADMIN_BODY_MAX      (16 * 1024 * 1024)
-#define STAFF_OPEN_BODY_MAX (64 * 1024) /* staff listener before sign-in */
+#define PUBLIC_BODY_MAX (16 * 1024)
+#define HUB_BODY_MAX    (8 * 1024 * 1024) /* a push of 1000 items */
+#define PEM_MAX         (256 * 1024)
+#define ADMIN_BODY_MAX  (16 * 1024 * 1024)
 
 struct motcuad { /* built in main(); each module gets only what it uses */
 	const char *config_path;
@@ -298,8 +296,7 @@ start_hub(struct motcuad *m)
 	m->hubsrv = http_new(m->loop,
 	    &(struct http_opts){ .listen_fd = fd,
 	        .max_body = HUB_BODY_MAX,
-	        .known = hub_known,
-	        .max_body_unknown = HUB_OPEN_BODY_MAX,
+	        .gate = hub_gate,
 	        .max_conns = (unsigned)c->max_connections,
 	        .timeout_s = (unsigned)c->connection_timeout_s,
 	        .max_conns_per_addr = (unsigned)c->max_connections_per_address,
@@ -429,8 +426,7 @@ start_staff(struct motcuad *m, int fd)
 	m->staffsrv = http_new(m->loop,
 	    &(struct http_opts){ .listen_fd = fd,
 	        .max_body = ADMIN_BODY_MAX,
-	        .known = routes_staff_known,
-	        .max_body_unknown = STAFF_OPEN_BODY_MAX,
+	        .gate = routes_staff_gate,
 	        .max_conns = (unsigned)c->max_connections,
 	        .timeout_s = (unsigned)c->connection_timeout_s,
 	        .max_conns_per_addr = (unsigned)c->max_connections_per_address,
@@ -600,6 +596,7 @@ main(int argc, char *argv[])
 	    &(struct http_opts){ .listen_fd = admin_fd,
 	        .admin = true,
 	        .max_body = ADMIN_BODY_MAX,
+	        .gate = routes_admin_gate, /* each row's body limit */
 	        .max_conns = (unsigned)m.cfg.max_connections,
 	        .timeout_s = (unsigned)m.cfg.connection_timeout_s,
 	        .header_timeout_s = (unsigned)m.cfg.header_timeout_s },

@@ -97,118 +97,139 @@ metrics(const struct route_ctx *c, const struct http_request *hr,
 #define CLERK  ROUTE_STAFF, ROLES_POSTAL
 #define ADMIN  ROUTE_STAFF, ROLES_ADMIN
 #define ANYONE ROUTE_STAFF, ROLES_SIGNEDIN /* with the kiosk role */
+/* body limits: the file imports are large, everything else small */
+#define SMALL 0
+#define LARGE ROUTE_BODY_LARGE
 
 const struct route routes_table[] = {
 	/* the kiosk page and its assets */
-	{ READ, "/", PUBLIC, api_page, false },
-	{ READ, "/l/*", PUBLIC, api_page, false },
-	{ READ, "/kiosk.js", PUBLIC, kiosk_route_asset, false },
-	{ READ, "/kiosk.css", PUBLIC, kiosk_route_asset, false },
-	{ READ, "/fonts/DejaVuSans.ttf", PUBLIC, kiosk_route_asset, false },
-	{ READ, "/fonts/DejaVuSans-Bold.ttf", PUBLIC, kiosk_route_asset,
-	    false },
+	{ READ, "/", PUBLIC, api_page, false, SMALL },
+	{ READ, "/l/*", PUBLIC, api_page, false, SMALL },
+	{ READ, "/kiosk.js", PUBLIC, kiosk_route_asset, false, SMALL },
+	{ READ, "/kiosk.css", PUBLIC, kiosk_route_asset, false, SMALL },
+	{ READ, "/fonts/DejaVuSans.ttf", PUBLIC, kiosk_route_asset, false,
+	    SMALL },
+	{ READ, "/fonts/DejaVuSans-Bold.ttf", PUBLIC, kiosk_route_asset, false,
+	    SMALL },
 	/* the kiosk */
-	{ GET, "/api/v1/kiosk", PUBLIC, kiosk_route_config, false },
-	{ POST, "/api/v1/lookup", PUBLIC, kiosk_route_lookup, false },
-	{ GET, "/api/v1/kiosk/token/*", PUBLIC, kiosk_route_token, false },
-	{ POST, "/api/v1/kiosk/rating", PUBLIC, kiosk_route_rating, false },
-	{ POST, "/api/v1/kiosk/print", PUBLIC, kiosk_route_print, false },
-	{ GET, "/api/v1/kiosk/procedures", PUBLIC, kiosk_route_catalogue,
-	    false },
-	{ GET, "/api/v1/terminals/{id}/events", PUBLIC, terminal_events,
-	    false },
-	{ POST, "/api/v1/test/*", PUBLIC, kiosk_route_test, false },
+	{ GET, "/api/v1/kiosk", PUBLIC, kiosk_route_config, false, SMALL },
+	{ POST, "/api/v1/lookup", PUBLIC, kiosk_route_lookup, false, SMALL },
+	{ GET, "/api/v1/kiosk/token/*", PUBLIC, kiosk_route_token, false,
+	    SMALL },
+	{ POST, "/api/v1/kiosk/rating", PUBLIC, kiosk_route_rating, false,
+	    SMALL },
+	{ POST, "/api/v1/kiosk/print", PUBLIC, kiosk_route_print, false,
+	    SMALL },
+	{ GET, "/api/v1/kiosk/procedures", PUBLIC, kiosk_route_catalogue, false,
+	    SMALL },
+	{ GET, "/api/v1/terminals/{id}/events", PUBLIC, terminal_events, false,
+	    SMALL },
+	{ POST, "/api/v1/test/*", PUBLIC, kiosk_route_test, false, SMALL },
 	/* public reads */
-	{ READ, "/api/v1/lookup/{token}", PUBLIC, lookup_route_token, false },
-	{ READ, "/healthz", PUBLIC, api_health, false },
-	{ READ, "/api/v1/printer/state", PUBLIC, api_print_route_state, false },
-	{ READ, "/metrics", PUBLIC, metrics, false },
+	{ READ, "/api/v1/lookup/{token}", PUBLIC, lookup_route_token, false, SMALL },
+	{ READ, "/healthz", PUBLIC, api_health, false, SMALL },
+	{ READ, "/api/v1/printer/state", PUBLIC, api_print_route_state, false,
+	    SMALL },
+	{ READ, "/metrics", PUBLIC, metrics, false, SMALL },
 
 	/* signing in (the staff listener) */
-	{ ROUTE_ANY, "/api/v1/session", SIGNIN, auth_route_session, false },
-	{ READ, "/staff/login", SIGNIN, auth_route_page, false },
-	{ READ, "/staff", SIGNIN, auth_route_page, false },
-	{ READ, "/staff/", SIGNIN, auth_route_page, false },
-	{ READ, "/staff/login.js", SIGNIN, auth_route_page, false },
-	{ READ, "/staff/login.css", SIGNIN, auth_route_page, false },
+	{ ROUTE_ANY, "/api/v1/session", SIGNIN, auth_route_session, false,
+	    SMALL },
+	{ READ, "/staff/login", SIGNIN, auth_route_page, false, SMALL },
+	{ READ, "/staff", SIGNIN, auth_route_page, false, SMALL },
+	{ READ, "/staff/", SIGNIN, auth_route_page, false, SMALL },
+	{ READ, "/staff/login.js", SIGNIN, auth_route_page, false, SMALL },
+	{ READ, "/staff/login.css", SIGNIN, auth_route_page, false, SMALL },
 
 	/* dossiers at the counter */
-	{ POST, "/api/v1/dossiers", OFFICE, api_dossiers_intake, true },
-	{ GET, "/api/v1/dossiers", STAFF, api_dossiers_search, true },
-	{ GET, "/api/v1/dossiers/{code}", STAFF, api_dossiers_get, false },
+	{ POST, "/api/v1/dossiers", OFFICE, api_dossiers_intake, true, SMALL },
+	{ GET, "/api/v1/dossiers", STAFF, api_dossiers_search, true, SMALL },
+	{ GET, "/api/v1/dossiers/{code}", STAFF, api_dossiers_get, false,
+	    SMALL },
 	{ GET, "/api/v1/dossiers/{code}/token", STAFF, api_dossiers_token,
-	    false },
+	    false, SMALL },
 	{ POST, "/api/v1/dossiers/{code}/status", OFFICE, api_dossiers_status,
-	    false },
+	    false, SMALL },
 	{ POST, "/api/v1/dossiers/{code}/supplement", OFFICE,
-	    api_dossiers_supplement, false },
+	    api_dossiers_supplement, false, SMALL },
 	{ POST, "/api/v1/dossiers/{code}/apology", OFFICE, api_dossiers_apology,
-	    false },
-	{ GET, "/api/v1/counts", OFFICE, api_dossiers_counts, false },
+	    false, SMALL },
+	{ GET, "/api/v1/counts", OFFICE, api_dossiers_counts, false, SMALL },
 	/* reports */
-	{ READ, "/api/v1/reports", OFFICE, api_report_summary, true },
-	{ READ, "/api/v1/reports/06a", OFFICE, api_report_06a, true },
-	{ READ, "/api/v1/reports/dossiers", OFFICE, api_report_codes, true },
-	{ READ, "/staff/reports", OFFICE, api_report_page, true },
-	{ READ, "/staff/reports/dossiers", OFFICE, api_report_codes_page,
-	    true },
+	{ READ, "/api/v1/reports", OFFICE, api_report_summary, true, SMALL },
+	{ READ, "/api/v1/reports/06a", OFFICE, api_report_06a, true, SMALL },
+	{ READ, "/api/v1/reports/dossiers", OFFICE, api_report_codes, true,
+	    SMALL },
+	{ READ, "/staff/reports", OFFICE, api_report_page, true, SMALL },
+	{ READ, "/staff/reports/dossiers", OFFICE, api_report_codes_page, true,
+	    SMALL },
 	/* catalogue, holidays, import */
-	{ GET, "/api/v1/procedures", ANYONE, api_catalogue_get, false },
-	{ POST, "/api/v1/procedures", ADMIN, api_catalogue_import, false },
-	{ GET, "/api/v1/holidays", ANYONE, api_holidays_get, false },
-	{ POST, "/api/v1/holidays", ADMIN, api_holidays_import, false },
-	{ POST, "/api/v1/import", ADMIN, api_import, false },
+	{ GET, "/api/v1/procedures", ANYONE, api_catalogue_get, false, SMALL },
+	{ POST, "/api/v1/procedures", ADMIN, api_catalogue_import, false,
+	    LARGE },
+	{ GET, "/api/v1/holidays", ANYONE, api_holidays_get, false, SMALL },
+	{ POST, "/api/v1/holidays", ADMIN, api_holidays_import, false, LARGE },
+	{ POST, "/api/v1/import", ADMIN, api_import, false, LARGE },
 	/* printing */
-	{ GET, "/api/v1/printer", STAFF, api_print_info, false },
-	{ GET, "/api/v1/print/render/*", STAFF, api_print_render, false },
-	{ GET, "/api/v1/print/jobs", STAFF, api_print_jobs, false },
-	{ GET, "/api/v1/print/jobs/{id}", STAFF, api_print_job, false },
+	{ GET, "/api/v1/printer", STAFF, api_print_info, false, SMALL },
+	{ GET, "/api/v1/print/render/*", STAFF, api_print_render, false,
+	    SMALL },
+	{ GET, "/api/v1/print/jobs", STAFF, api_print_jobs, false, SMALL },
+	{ GET, "/api/v1/print/jobs/{id}", STAFF, api_print_job, false, SMALL },
 	{ POST, "/api/v1/print/jobs/{id}/reprint", STAFF, api_print_reprint,
-	    false },
-	{ POST, "/api/v1/print/*", STAFF, api_print_enqueue, false },
+	    false, SMALL },
+	{ POST, "/api/v1/print/*", STAFF, api_print_enqueue, false, SMALL },
 	/* scanners */
-	{ GET, "/api/v1/scanners", STAFF, scanners, false },
+	{ GET, "/api/v1/scanners", STAFF, scanners, false, SMALL },
 	/* postal (docs/postal.md) */
 	{ GET, "/api/v1/procedures/{code}/checklist", STAFF,
-	    api_postal_checklist, true },
-	{ GET, "/api/v1/postal/s10/{id}", STAFF, api_postal_s10, false },
-	{ POST, "/api/v1/postal/items", CLERK, api_postal_register, false },
-	{ POST, "/api/v1/postal/items/batch", CLERK, api_postal_batch, false },
-	{ GET, "/api/v1/postal/items/{id}", STAFF, api_postal_item, false },
-	{ POST, "/api/v1/postal/batches/close", CLERK, api_postal_close,
-	    false },
-	{ GET, "/api/v1/postal/manifests", STAFF, api_postal_manifests, false },
+	    api_postal_checklist, true, SMALL },
+	{ GET, "/api/v1/postal/s10/{id}", STAFF, api_postal_s10, false, SMALL },
+	{ POST, "/api/v1/postal/items", CLERK, api_postal_register, false,
+	    SMALL },
+	{ POST, "/api/v1/postal/items/batch", CLERK, api_postal_batch, false,
+	    LARGE },
+	{ GET, "/api/v1/postal/items/{id}", STAFF, api_postal_item, false,
+	    SMALL },
+	{ POST, "/api/v1/postal/batches/close", CLERK, api_postal_close, false,
+	    SMALL },
+	{ GET, "/api/v1/postal/manifests", STAFF, api_postal_manifests, false,
+	    SMALL },
 	{ GET, "/api/v1/postal/manifests/{id}", STAFF, api_postal_manifest,
-	    false },
+	    false, SMALL },
 	{ POST, "/api/v1/postal/manifests/{id}/receive", OFFICE,
-	    api_postal_receive, false },
+	    api_postal_receive, false, SMALL },
 	{ POST, "/api/v1/postal/manifests/{id}/resolve", OFFICE,
-	    api_postal_resolve, false },
+	    api_postal_resolve, false, SMALL },
 	{ POST, "/api/v1/postal/manifests/{id}/sign", OFFICE, api_postal_sign,
-	    false },
-	{ POST, "/api/v1/postal/returns", OFFICE, api_postal_return, false },
-	{ GET, "/api/v1/postal/returns", OFFICE, api_postal_returns, false },
+	    false, SMALL },
+	{ POST, "/api/v1/postal/returns", OFFICE, api_postal_return, false,
+	    SMALL },
+	{ GET, "/api/v1/postal/returns", OFFICE, api_postal_returns, false,
+	    SMALL },
 	{ POST, "/api/v1/postal/returns/{id}/delivered", OFFICE,
-	    api_postal_delivered, false },
-	{ READ, "/staff/postal/{page}", STAFF, postal_pages_route, false },
+	    api_postal_delivered, false, SMALL },
+	{ READ, "/staff/postal/{page}", STAFF, postal_pages_route, false,
+	    SMALL },
 	/* accounts and the audit log */
-	{ GET, "/api/v1/audit", ADMIN, auth_route_audit, true },
-	{ GET | POST, "/api/v1/users", ADMIN, auth_route_users, true },
+	{ GET, "/api/v1/audit", ADMIN, auth_route_audit, true, SMALL },
+	{ GET | POST, "/api/v1/users", ADMIN, auth_route_users, true, SMALL },
 	{ POST, "/api/v1/users/{name}/password", ADMIN, auth_route_user_passwd,
-	    true },
+	    true, SMALL },
 	{ POST, "/api/v1/users/{name}/disable", ADMIN, auth_route_user_disable,
-	    true },
+	    true, SMALL },
 	{ POST, "/api/v1/users/{name}/tokens", ADMIN, auth_route_user_token,
-	    true },
+	    true, SMALL },
 	{ POST, "/api/v1/users/{name}/tokens/revoke", ADMIN,
-	    auth_route_user_revoke, true },
+	    auth_route_user_revoke, true, SMALL },
 	/* upstream sync, and the hub role's own */
-	{ GET, "/api/v1/sync/status", ADMIN, sync_route_status, false },
-	{ GET, "/api/v1/sync/verify", ADMIN, sync_route_verify, false },
-	{ POST, "/api/v1/sync/unpark", ADMIN, sync_route_unpark, false },
-	{ GET, "/api/v1/hub/dossiers", ADMIN, hub_route_dossiers, false },
+	{ GET, "/api/v1/sync/status", ADMIN, sync_route_status, false, SMALL },
+	{ GET, "/api/v1/sync/verify", ADMIN, sync_route_verify, false, SMALL },
+	{ POST, "/api/v1/sync/unpark", ADMIN, sync_route_unpark, false, SMALL },
+	{ GET, "/api/v1/hub/dossiers", ADMIN, hub_route_dossiers, false,
+	    SMALL },
 	{ POST, "/api/v1/hub/dossiers/{code}/status", ADMIN, hub_route_status,
-	    false },
+	    false, SMALL },
 };
 const size_t routes_count = sizeof routes_table / sizeof routes_table[0];
 
@@ -222,6 +243,8 @@ const size_t routes_count = sizeof routes_table / sizeof routes_table[0];
 #undef CLERK
 #undef ADMIN
 #undef ANYONE
+#undef SMALL
+#undef LARGE
 
 /* --- dispatch ------------------------------------------------------------ */
 
@@ -300,12 +323,88 @@ routes_handle(void *arg, const struct http_request *hr, struct http_response *r)
 	count_reply(c, r);
 }
 
-bool
-routes_staff_known(void *arg, const struct http_request *hr)
+int
+routes_decide(const struct actor *act, const char *method, const char *path,
+    size_t *body_max)
+{
+	unsigned mask = 1u << ROUTE_SIGNIN, allow, allow_roles;
+	struct route_params pp;
+	const struct route *rt;
+
+	if (act != NULL)
+		mask = (1u << ROUTE_PUBLIC) | (1u << ROUTE_STAFF);
+	rt = route_find(routes_table, routes_count, mask, method, path, &pp,
+	    &allow, &allow_roles);
+	*body_max = 0;
+	if (act == NULL && rt == NULL)
+		return 401;
+	if (rt != NULL && rt->access == ROUTE_STAFF && !role_in(act, rt->roles))
+		return 403;
+	if (rt != NULL) {
+		*body_max = route_body_max(rt);
+		return 0;
+	}
+	if (allow != 0)
+		return role_in(act, allow_roles) ? 405 : 403;
+	return 404;
+}
+
+/* Lowers the decision's limit to the row's. */
+static void
+limit(struct http_gate_decision *g, size_t row_max)
+{
+	if (row_max < g->max_body)
+		g->max_body = row_max;
+}
+
+void
+routes_staff_gate(void *arg, const struct http_request *hr,
+    struct http_gate_decision *g)
 {
 	struct route_ctx *c = arg;
+	struct http_request staff;
+	struct actor act;
+	size_t max;
 
-	return auth_known(c->auth, hr);
+	if (routes_decide(NULL, hr->method, hr->path, &max) == 0) {
+		limit(g, max); /* a sign-in row: nobody is known yet */
+		return;
+	}
+	/* The session or token, and the row's roles, from the headers: a
+	 * request that will be refused is refused now, its body unread.
+	 * routes_handle_staff checks both again for the requests that pass
+	 * (a second store lookup, the price of a gate that keeps no
+	 * per-request state). */
+	if (auth_request(c->auth, hr, &g->refusal, &act) == -1) {
+		c->requests++;
+		count_reply(c, &g->refusal);
+		return;
+	}
+	if (routes_decide(&act, hr->method, hr->path, &max) == 0) {
+		limit(g, max);
+		return;
+	}
+	/* 403, 405 or 404: dispatch writes the same reply it would after
+	 * the body, and finds no handler to run */
+	staff = *hr;
+	staff.admin = true;
+	staff.actor = &act;
+	dispatch(c, &staff, &g->refusal);
+	count_reply(c, &g->refusal);
+}
+
+void
+routes_admin_gate(void *arg, const struct http_request *hr,
+    struct http_gate_decision *g)
+{
+	struct actor act = { .role = ROLE_ADMIN };
+	size_t max;
+
+	(void)arg;
+	/* the socket's peer is trusted (its mode and group): only the
+	 * row's body limit, the replies stay the handlers' */
+	if (routes_decide(&act, hr->method, hr->path, &max) == 0)
+		limit(g, max);
 }
 
 void

@@ -30,9 +30,22 @@ void routes_handle(void *arg, const struct http_request *,
  * the rows as on the admin socket with the account's role. */
 void routes_handle_staff(void *arg, const struct http_request *,
     struct http_response *);
-/* Its http_opts.known: a session or token is on the request, so the body
- * may be as large as an import; strangers get a small limit. */
-bool routes_staff_known(void *arg, const struct http_request *);
+/* Its http_opts.gate: from the headers alone, a sign-in row gets its
+ * body limit; otherwise the session or token is checked (401, CSRF 403 or
+ * a 303, as routes_handle_staff would answer) and then the role of the
+ * row for the method and path (403, 405 or 404), each answered at once
+ * with the body unread; a request that passes may send the row's body
+ * limit (route_body_max). arg: the struct route_ctx. */
+http_gate routes_staff_gate;
+/* The admin socket's: the row's body limit only (role admin). */
+http_gate routes_admin_gate;
+struct actor;
+/* The table's decision for a request by act (NULL: nobody signed in, so
+ * only the sign-in rows): 0 with *body_max the row's limit, or the status
+ * to answer: 401 (no sign-in row), 403 (the role may not), 405 (another
+ * method), 404. Pure. */
+int routes_decide(const struct actor *act, const char *method, const char *path,
+    size_t *body_max);
 
 /* The table as the Markdown rows of docs/security.md's route matrix:
  * "| METHODS | PATTERN | WHO |", one line a row. */

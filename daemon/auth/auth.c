@@ -929,25 +929,6 @@ unauthorised(const struct http_request *hr, struct http_response *r,
 		add_header(r, "Location: /staff/login");
 }
 
-bool
-auth_known(struct auth *au, const struct http_request *hr)
-{
-	const char *authz = http_header(hr, "Authorization");
-	unsigned char raw[AUTH_SECRET_BYTES], h[32];
-	char tok[AUTH_TOKEN_LEN + 2];
-	struct store_session s;
-	bool known;
-
-	if (authz == NULL)
-		return session_of(au, hr, h, &s) == 1;
-	if (authhdr_bearer(authz, tok, sizeof tok) != 1 ||
-	    !authhdr_token_decode(tok, raw))
-		return false;
-	hash32(raw, sizeof raw, h);
-	sodium_memzero(raw, sizeof raw);
-	known = store_token_get(au->store, h, clock_wall_s(), &s) == STORE_OK;
-	return known;
-}
 
 int
 auth_request(struct auth *au, const struct http_request *hr,

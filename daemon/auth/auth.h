@@ -51,9 +51,6 @@ route_handler auth_route_session, auth_route_page;
  * page under /staff/. */
 int auth_request(struct auth *, const struct http_request *,
     struct http_response *, struct actor *act);
-/* Is there a live session cookie or token on the request (headers only,
- * no CSRF check)? For the staff listener's body limit before sign-in. */
-bool auth_known(struct auth *, const struct http_request *);
 /* Admin routes (the table checks the role): GET /api/v1/audit, GET and
  * POST /api/v1/users, POST /api/v1/users/{name}/password, .../disable,
  * .../tokens, .../tokens/revoke. */

@@ -29,10 +29,7 @@ struct http_server {
 	void *arg;              /* borrowed */
 	bool admin;
 	size_t max_body;
-	/* see http_opts: requests known() does not vouch for get the
-	 * smaller limit */
-	size_t max_body_unknown;
-	bool (*known)(void *arg, const struct http_request *);
+	http_gate *gate;  /* see http_opts; NULL: none */
 	bool rerun;       /* a stream woke during MHD_run: run again at once */
 	char *cert, *key; /* owned PEM copies, or NULL */
 	/* Connection accounting (on_connection, admit, on_sweep). */
@@ -75,6 +72,7 @@ struct req {        /* one request's state, from the first call to completion */
 	size_t len, cap;
 	size_t max; /* this request's body limit */
 	bool too_big;
+	bool answered; /* replied from the headers: the body is dropped */
 	/* deferred replies (http_defer) */
 	struct http_server *srv;
 	struct MHD_Connection *conn;
@@ -286,21 +284,32 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			return MHD_NO;
 		*con_cls = rq;
 		rq->max = s->max_body;
-		if (s->known != NULL) {
+		if (s->gate != NULL) {
 			/* decided on the headers, before any byte of the body
-			 * is kept: a stranger cannot make us hold megabytes */
+			 * is kept: who may not call the route, or may send
+			 * only a small body, cannot make us hold megabytes */
+			struct http_gate_decision g = { .max_body =
+				                            s->max_body };
+
 			hr.method = method;
 			hr.path = url;
 			hr.body = "";
+			hr.admin = s->admin;
 			hr.conn_ = c;
 			client_of(c, &hr);
-			if (!s->known(s->arg, &hr))
-				rq->max = s->max_body_unknown;
+			s->gate(s->arg, &hr, &g);
+			if (g.refusal.status != 0) {
+				rq->too_big = rq->answered = true;
+				g.refusal.stream = NULL;
+				return queue(s, c, &g.refusal);
+			}
+			if (g.max_body < rq->max)
+				rq->max = g.max_body;
 		}
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > rq->max) {
-			rq->too_big = true;
+			rq->too_big = rq->answered = true;
 			set_status_body(&r, 413,
 			    "{\"error\":{\"field\":\"body\",\"message\":\"request body too large\"}}");
 			return queue(s, c, &r);
@@ -343,6 +352,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		return queue(s, c, &rq->reply);
 	}
 	if (rq->deferred) /* woken before the reply: keep waiting */
+		return MHD_YES;
+	if (rq->answered) /* already queued from the headers */
 		return MHD_YES;
 	if (rq->too_big) {
 		set_status_body(&r, 413,
@@ -640,8 +651,7 @@ http_new(uv_loop_t *loop, const struct http_opts *o, http_handler *handler,
 	s->arg = arg;
 	s->admin = o->admin;
 	s->max_body = o->max_body;
-	s->known = o->known;
-	s->max_body_unknown = o->max_body_unknown;
+	s->gate = o->gate;
 	s->loop = loop;
 	s->max_conns = o->max_conns;
 	s->per_addr_max = o->max_conns_per_addr;

@@ -6,8 +6,9 @@
  * directly. Streaming responses suspend their connection while they have
  * nothing to send (MHD_ALLOW_SUSPEND_RESUME; MHD's inter-thread pipe is in
  * its epoll set, so a resume wakes the loop). Request bodies are collected into
- * a buffer bounded by max_body (413 beyond it) before the handler sees the
- * request. */
+ * a buffer bounded by max_body, or by the gate's smaller limit for the
+ * request (413 beyond it), before the handler sees the request; the gate
+ * may also refuse a request from its headers, before its body is read. */
 #ifndef HTTP_H
 #define HTTP_H
 #include <stdbool.h>
@@ -87,6 +88,25 @@ struct http_response {            /* filled by the handler */
 typedef void http_handler(void *arg, const struct http_request *,
     struct http_response *);
 
+/* A listener's decision on a request, made when its headers are in and
+ * before any byte of its body is kept. */
+struct http_gate_decision {
+	/* Bytes the body may have: set to the listener's max_body before
+	 * the gate runs, which may only lower it. A larger Content-Length
+	 * gets 413 at once; a body that grows past it while read (chunked),
+	 * 413 when it ends, its bytes dropped as they come. */
+	size_t max_body;
+	/* status != 0: this reply is sent at once (401, 403, 404, ...) and
+	 * the body is never read. Filled as a handler's response (body and
+	 * headers taken by http.c); status 0: go on to the handler. */
+	struct http_response refusal;
+};
+/* Called on the loop thread with method, path, client and headers set
+ * (no body; hr->admin is the listener's). arg is the server's handler
+ * arg. Must not block. */
+typedef void http_gate(void *arg, const struct http_request *,
+    struct http_gate_decision *);
+
 struct http_opts {
 	int listen_fd;   /* bound and listening; the server takes it */
 	bool admin;      /* the admin Unix socket */
@@ -108,13 +128,9 @@ struct http_opts {
 	unsigned reserved_conns;
 	const struct http_addr *reserved;
 	size_t reserved_count;
-	/* Optional: called on the loop thread when a request's headers
-	 * are in (method, path, client and headers set; no body yet); a
-	 * request it does not vouch for may send at most max_body_unknown
-	 * bytes (413 beyond). The staff listener's: is there a session or
-	 * token? */
-	bool (*known)(void *arg, const struct http_request *);
-	size_t max_body_unknown;
+	/* Optional: decides on each request from its headers alone
+	 * (below). NULL: every request may send max_body bytes. */
+	http_gate *gate;
 	/* Both set: serve HTTPS with this PEM certificate chain and key
 	 * (copied). Both NULL: plain HTTP. */
 	const char *tls_cert_pem, *tls_key_pem;

@@ -119,3 +119,9 @@ route_find(const struct route *table, size_t count, unsigned access_mask,
 	}
 	return NULL;
 }
+
+size_t
+route_body_max(const struct route *rt)
+{
+	return rt->body_max != 0 ? rt->body_max : ROUTE_BODY_SMALL;
+}

@@ -118,7 +118,17 @@ struct route {
 	/* Another method on this path answers 405 "use ..." rather than
 	 * 404 (the routes that always did). */
 	bool method_405;
+	/* Bytes a request body may have on this row (0: ROUTE_BODY_SMALL);
+	 * enforced from the headers, before the body is read (http_gate),
+	 * and never above the listener's own limit. */
+	size_t body_max;
 };
+
+#define ROUTE_BODY_SMALL (64u << 10) /* every row that says nothing */
+#define ROUTE_BODY_LARGE (16u << 20) /* file imports */
+
+/* A row's body limit: its body_max, else ROUTE_BODY_SMALL. */
+size_t route_body_max(const struct route *);
 
 /* The first row of table[0..count) whose access is in the access_mask
  * (bits 1 << enum route_access), whose pattern matches path and whose

@@ -30,10 +30,18 @@ struct hubstore *hubstore_open(const char *path, int busy_timeout_ms,
     char err[HUBSTORE_ERR_MAX]);
 void hubstore_close(struct hubstore *); /* NULL: no-op */
 
+/* How far past a dossier's last applied event one item's seq may jump:
+ * a terminal's events for one dossier are never this far apart, and a
+ * seq that is cannot carry the dossier beyond its later events. */
+#define HUBSTORE_SEQ_STEP_MAX (INT64_C(1) << 32)
+
 /* Stores a parsed push from terminal in one transaction and fills res[i]
  * for items[i]: SP_OK (stored), SP_DUPLICATE (key seen before: nothing
  * stored again) or SP_REJECTED with a reason (invalid items, and rule
- * breaks such as a status for an unknown dossier). Returns 0, or -1 when
+ * breaks: a status for an unknown dossier or another terminal's, a seq
+ * more than HUBSTORE_SEQ_STEP_MAX past the dossier's last, a new
+ * dossier whose token_sha256 another dossier has). The caller checks
+ * that the terminal may write each item's agency. Returns 0, or -1 when
  * the transaction failed: then nothing at all is stored. */
 int hubstore_push(struct hubstore *, const char *terminal,
     const struct sp_push *, int64_t now, struct sp_push_result *res,
@@ -55,7 +63,8 @@ json_t *hubstore_codes(struct hubstore *, const char *terminal, int64_t from,
 
 /* A status change made upstream (by the provincial system's staff): it
  * becomes a pull item for the dossier's terminal. due_at 0: unchanged.
- * STORE_NOTFOUND, STORE_INVALID (bad status) or STORE_OK. */
+ * STORE_NOTFOUND, STORE_INVALID (status not 1..10, due_at outside
+ * 2000..2100, reason of SP_REASON_MAX bytes or more) or STORE_OK. */
 enum store_rc hubstore_set_status(struct hubstore *, const char *code,
     int status, int64_t due_at, const char *reason, int64_t now,
     char err[HUBSTORE_ERR_MAX]);

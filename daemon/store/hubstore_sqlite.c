@@ -1,6 +1,7 @@
 /* hubstore_sqlite.c: the hub's storage on SQLite. See hubstore.h. One
  * connection, WAL, synchronous FULL: a push acknowledged to a terminal is
  * on disk. Statements are prepared once at open. */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,22 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX IF NOT EXISTS hub_changes_terminal"
 	" ON hub_changes(terminal, seq);",
+	/* 2: repairs what hubs took before every field was range-checked
+	 * (issue 14): an upstream change whose due_at or status the
+	 * terminals' pull parser refuses made every later pull fail, and a
+	 * seq near INT64_MAX froze a dossier. Such times become "none",
+	 * such changes go (they never reached a terminal), and a seq past
+	 * SP_SEQ_MAX (2^40) restarts at 0, so later events apply again. */
+	"UPDATE hub_changes SET due_at = NULL WHERE due_at IS NOT NULL"
+	" AND due_at NOT BETWEEN 946684800 AND 4102444800;"
+	"DELETE FROM hub_changes WHERE status NOT BETWEEN 1 AND 10;"
+	"UPDATE hub_dossiers SET due_at = NULL WHERE due_at IS NOT NULL"
+	" AND due_at NOT BETWEEN 946684800 AND 4102444800;"
+	"UPDATE hub_dossiers SET apology_due_at = NULL"
+	" WHERE apology_due_at IS NOT NULL"
+	" AND apology_due_at NOT BETWEEN 946684800 AND 4102444800;"
+	"UPDATE hub_dossiers SET last_seq = 0"
+	" WHERE last_seq > 1099511627776;",
 };
 
 #define HUB_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -80,6 +97,7 @@ enum hq {
 	H_KEY_PUT,
 	H_DOSSIER_GET,
 	H_DOSSIER_PUT,
+	H_TOKEN_TAKEN,
 	H_DOSSIER_STATUS,
 	H_DOSSIER_UPSTREAM,
 	H_EVENT_PUT,
@@ -107,6 +125,7 @@ static const char *const hsql[H_COUNT] = {
 	    " token_sha256, procedure_name, masked_name, collect_at, record)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
 	    " ?14)",
+	[H_TOKEN_TAKEN] = "SELECT 1 FROM hub_dossiers WHERE token_sha256 = ?1",
 	[H_DOSSIER_STATUS] = "UPDATE hub_dossiers SET status = ?2,"
 	                     " due_at = coalesce(?3, due_at),"
 	                     " apology_due_at = coalesce(?4, apology_due_at),"
@@ -381,6 +400,8 @@ push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
 		    json_object_get(it->dossier, "owner_name"));
 		const char *an = json_string_value(
 		    json_object_get(it->dossier, "agency_name"));
+		const char *tok = json_string_value(
+		    json_object_get(it->dossier, "token_sha256"));
 		char masked[256];
 
 		if (mine == NULL) {
@@ -402,6 +423,25 @@ push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
 				goto key;
 			return SQLITE_OK;
 		}
+		/* a token hash names one dossier: a second would answer
+		 * the kiosk lookup of the first */
+		if (tok != NULL) {
+			st = hq(h, H_TOKEN_TAKEN);
+			bt(st, 1, tok);
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			if (rc == SQLITE_ROW) {
+				res->result = SP_REJECTED;
+				snprintf(res->reason, sizeof res->reason,
+				    "dossier.token_sha256: another dossier's");
+				free(mine);
+				return SQLITE_OK;
+			}
+			if (rc != SQLITE_DONE) {
+				free(mine);
+				return rc;
+			}
+		}
 		if (text_mask_name(owner, strlen(owner), masked,
 		        sizeof masked) < 0)
 			snprintf(masked, sizeof masked, "*");
@@ -421,9 +461,7 @@ push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
 		bi(st, 7, it->due_at);
 		sqlite3_bind_int64(st, 8, it->at);
 		sqlite3_bind_int64(st, 9, it->seq);
-		bt(st, 10,
-		    json_string_value(
-		        json_object_get(it->dossier, "token_sha256")));
+		bt(st, 10, tok);
 		bt(st, 11,
 		    json_string_value(
 		        json_object_get(it->dossier, "procedure_name")));
@@ -451,6 +489,13 @@ push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
 		    "code: %s is unknown upstream (its intake was not"
 		    " accepted)",
 		    it->code);
+		return SQLITE_OK;
+	}
+	if (it->seq > last_seq && it->seq - last_seq > HUBSTORE_SEQ_STEP_MAX) {
+		res->result = SP_REJECTED;
+		snprintf(res->reason, sizeof res->reason,
+		    "seq: more than %" PRId64 " past the dossier's last event",
+		    HUBSTORE_SEQ_STEP_MAX);
 		return SQLITE_OK;
 	}
 	/* Upstream is authoritative for status: a change made on the
@@ -628,6 +673,16 @@ hubstore_set_status(struct hubstore *h, const char *code, int status,
 
 	if (status < 1 || status > 10) {
 		herr(err, "status: must be 1..10");
+		return STORE_INVALID;
+	}
+	/* the range the terminals' pull parser takes: anything else here
+	 * would make each of their pulls fail */
+	if (due_at != 0 && (due_at < 946684800 || due_at > 4102444800)) {
+		herr(err, "due_at: must be a Unix time in 2000..2100");
+		return STORE_INVALID;
+	}
+	if (reason != NULL && strlen(reason) >= SP_REASON_MAX) {
+		herr(err, "reason: longer than %d bytes", SP_REASON_MAX - 1);
 		return STORE_INVALID;
 	}
 	if (hrun(h, H_BEGIN) != SQLITE_OK) {

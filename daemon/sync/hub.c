@@ -20,14 +20,25 @@
 #include "lib/log.h"
 #include "sync/syncproto.h"
 #include "http/reply.h"
+#include "http/request.h"
 #include "http/route.h"
+#include "store/store.h"
 #include "store/storerc.h"
+#include "core/textfold.h"
 
 #define TERMINALS_MAX 10000
 #define NAME_MAX_LEN  64
 #define TOKEN_MIN     32
 #define TOKEN_MAX     256
 #define PULL_LIMIT    500
+#define AGENCIES_MAX  32         /* agencies one terminal may write */
+#define OPEN_BODY_MAX (4 * 1024) /* no terminal token: nothing to send */
+/* The hub admin route's upstream change: times in the range the
+ * terminals' pull parser accepts (syncproto.c), so that no change the
+ * hub stores can make every later pull page fail on the terminal. */
+#define TIME_MIN       946684800LL  /* 2000-01-01 */
+#define TIME_MAX       4102444800LL /* 2100-01-01 */
+#define ADMIN_BODY_MAX 4096         /* bytes of a status change's body */
 /* A gzip push inflates to no more than a plain push may be (main.c's
  * HUB_BODY_MAX), and to no more than GZIP_RATIO_MAX times its size: a
  * 31 KiB bomb once inflated to 64 MiB and its JSON tree to 756 MiB. */
@@ -37,6 +48,11 @@
 struct terminal {
 	char name[NAME_MAX_LEN + 1];
 	unsigned char hash[crypto_generichash_BYTES]; /* of the token */
+	/* The agencies whose dossiers this terminal may write: an agency is
+	 * given to one terminal only, so no terminal can take the codes
+	 * another one will hand out. nagencies 1..AGENCIES_MAX. */
+	char agency[AGENCIES_MAX][DCODE_AGENCY_MAX + 1];
+	size_t nagencies;
 };
 
 struct hub {
@@ -60,13 +76,78 @@ name_ok(const char *s)
 	return i >= 1 && i <= NAME_MAX_LEN;
 }
 
+/* Splits "A,B,C" into t's agencies; -1 with why on a bad or repeated
+ * one. */
+static int
+parse_agencies(struct terminal *t, char *list, char *why, size_t whylen)
+{
+	char *save = NULL, *a;
+
+	for (a = strtok_r(list, ",", &save); a != NULL;
+	     a = strtok_r(NULL, ",", &save)) {
+		if (strlen(a) > DCODE_AGENCY_MAX || !dcode_agency_valid(a)) {
+			snprintf(why, whylen,
+			    "agency %.40s: not an agency code", a);
+			return -1;
+		}
+		for (size_t i = 0; i < t->nagencies; i++)
+			if (strcmp(t->agency[i], a) == 0) {
+				snprintf(why, whylen, "agency %s: listed twice",
+				    a);
+				return -1;
+			}
+		if (t->nagencies == AGENCIES_MAX) {
+			snprintf(why, whylen, "more than %d agencies",
+			    AGENCIES_MAX);
+			return -1;
+		}
+		memcpy(t->agency[t->nagencies++], a, strlen(a) + 1);
+	}
+	if (t->nagencies == 0) {
+		snprintf(why, whylen, "no agency");
+		return -1;
+	}
+	return 0;
+}
+
+/* A terminal that repeats another's name, token or agency: the line is
+ * refused, since either terminal could then write as the other. */
+static int
+clash(const struct hub *h, const struct terminal *t, char *why, size_t whylen)
+{
+	for (size_t i = 0; i < h->nterms; i++) {
+		const struct terminal *o = &h->terms[i];
+
+		if (strcmp(o->name, t->name) == 0) {
+			snprintf(why, whylen, "name %s: listed twice", t->name);
+			return -1;
+		}
+		if (sodium_memcmp(o->hash, t->hash, sizeof t->hash) == 0) {
+			snprintf(why, whylen, "token: the same as %s's",
+			    o->name);
+			return -1;
+		}
+		for (size_t a = 0; a < o->nagencies; a++)
+			for (size_t b = 0; b < t->nagencies; b++)
+				if (strcmp(o->agency[a], t->agency[b]) == 0) {
+					snprintf(why, whylen,
+					    "agency %s: already %s's",
+					    t->agency[b], o->name);
+					return -1;
+				}
+	}
+	return 0;
+}
+
 static int
 load_tokens(struct hub *h, const char *path, char *err)
 {
-	char line[512], name[NAME_MAX_LEN + 2], tok[TOKEN_MAX + 2];
+	char line[2048], name[NAME_MAX_LEN + 2], tok[TOKEN_MAX + 2];
+	char agencies[1024 + 2], why[128];
+	struct terminal t;
 	struct stat sb;
 	FILE *f;
-	int lineno = 0, rc = 0;
+	int lineno = 0, rc = 0, n;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		snprintf(err, HUBSTORE_ERR_MAX, "hub.tokens_file %.150s: %.80s",
@@ -82,18 +163,43 @@ load_tokens(struct hub *h, const char *path, char *err)
 	}
 	while (fgets(line, sizeof line, f) != NULL) {
 		char extra;
-		struct terminal *t;
+		struct terminal *nt;
 
 		lineno++;
 		if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
 			continue;
-		if (sscanf(line, "%65s %257s %c", name, tok, &extra) != 2 ||
-		    !name_ok(name) || strlen(tok) < TOKEN_MIN ||
-		    strlen(tok) > TOKEN_MAX) {
+		memset(&t, 0, sizeof t);
+		n = sscanf(line, "%65s %257s %1025s %c", name, tok, agencies,
+		    &extra);
+		if (n == 2) {
+			/* the format before agencies were kept: say how to
+			 * migrate rather than let the terminal write any */
 			snprintf(err, HUBSTORE_ERR_MAX,
-			    "%.100s:%d: expected NAME TOKEN (name 1-64 of A-Z a-z "
-			    "0-9 . _ -, token 32-256 characters)",
+			    "%.60s:%d: terminal %.40s names no agencies; add "
+			    "them as a third field: NAME TOKEN AGENCY[,AGENCY] "
+			    "(docs/sync.md)",
+			    path, lineno, name);
+			rc = -1;
+			break;
+		}
+		if (n != 3 || !name_ok(name) || strlen(tok) < TOKEN_MIN ||
+		    strlen(tok) > TOKEN_MAX || strlen(agencies) > 1024) {
+			snprintf(err, HUBSTORE_ERR_MAX,
+			    "%.100s:%d: expected NAME TOKEN AGENCY[,AGENCY] "
+			    "(name 1-64 of A-Z a-z 0-9 . _ -, token 32-256 "
+			    "characters)",
 			    path, lineno);
+			rc = -1;
+			break;
+		}
+		memcpy(t.name, name, strlen(name) + 1); /* name_ok: <= 64 */
+		crypto_generichash(t.hash, sizeof t.hash,
+		    (const unsigned char *)tok, strlen(tok), NULL, 0);
+		sodium_memzero(tok, sizeof tok);
+		if (parse_agencies(&t, agencies, why, sizeof why) == -1 ||
+		    clash(h, &t, why, sizeof why) == -1) {
+			snprintf(err, HUBSTORE_ERR_MAX, "%.100s:%d: %s", path,
+			    lineno, why);
 			rc = -1;
 			break;
 		}
@@ -105,20 +211,17 @@ load_tokens(struct hub *h, const char *path, char *err)
 			rc = -1;
 			break;
 		}
-		t = realloc(h->terms, (h->nterms + 1) * sizeof *t);
-		if (t == NULL) {
+		nt = realloc(h->terms, (h->nterms + 1) * sizeof *nt);
+		if (nt == NULL) {
 			snprintf(err, HUBSTORE_ERR_MAX, "out of memory");
 			rc = -1;
 			break;
 		}
-		h->terms = t;
-		t = &h->terms[h->nterms++];
-		memcpy(t->name, name, strlen(name) + 1); /* name_ok: <= 64 */
-		crypto_generichash(t->hash, sizeof t->hash,
-		    (const unsigned char *)tok, strlen(tok), NULL, 0);
-		sodium_memzero(tok, sizeof tok);
+		h->terms = nt;
+		h->terms[h->nterms++] = t;
 	}
 	sodium_memzero(line, sizeof line);
+	sodium_memzero(tok, sizeof tok);
 	fclose(f);
 	if (rc == 0 && h->nterms == 0) {
 		snprintf(err, HUBSTORE_ERR_MAX, "%.200s: no terminals", path);
@@ -156,12 +259,12 @@ hub_free(struct hub *h)
 
 /* The terminal whose token the request carries, or NULL. Every known
  * terminal is compared, in constant time each. */
-static const char *
+static const struct terminal *
 auth(struct hub *h, const struct http_request *hr)
 {
 	const char *v = http_header(hr, "Authorization");
 	unsigned char hash[crypto_generichash_BYTES];
-	const char *who = NULL;
+	const struct terminal *who = NULL;
 	size_t len;
 
 	if (v == NULL || strncmp(v, "Bearer ", 7) != 0)
@@ -174,22 +277,62 @@ auth(struct hub *h, const struct http_request *hr)
 	    NULL, 0);
 	for (size_t i = 0; i < h->nterms; i++)
 		if (sodium_memcmp(hash, h->terms[i].hash, sizeof hash) == 0)
-			who = h->terms[i].name;
+			who = &h->terms[i];
 	return who;
 }
 
-bool
-hub_known(void *arg, const struct http_request *hr)
+void
+hub_gate(void *arg, const struct http_request *hr, struct http_gate_decision *g)
 {
-	return auth(arg, hr) != NULL;
+	if (auth(arg, hr) == NULL && g->max_body > OPEN_BODY_MAX)
+		g->max_body = OPEN_BODY_MAX;
 }
 
 static const char *const result_names[] = { "ok", "duplicate", "rejected" };
 
+/* Refuses, per item, a code or intake record of an agency the terminal
+ * is not registered for (the items borrow from p). */
 static void
-route_push(struct hub *h, const char *term, const struct http_request *hr,
-    struct http_response *r)
+check_agencies(const struct terminal *t, struct sp_push *p)
 {
+	for (size_t i = 0; i < p->n; i++) {
+		struct sp_item *it = &p->items[i];
+		const char *rec = NULL;
+		struct dcode d;
+		size_t a;
+
+		if (!it->valid)
+			continue;
+		/* sp_push_req checked the code: this parse cannot fail */
+		if (dcode_parse(it->code, strlen(it->code), &d, NULL) !=
+		    DCODE_OK)
+			d.agency[0] = '\0';
+		for (a = 0; a < t->nagencies; a++)
+			if (strcmp(t->agency[a], d.agency) == 0)
+				break;
+		if (it->dossier != NULL)
+			rec = json_string_value(
+			    json_object_get(it->dossier, "agency_code"));
+		if (a == t->nagencies) {
+			it->valid = false;
+			snprintf(it->why, sizeof it->why,
+			    "code: agency %s is not registered for this "
+			    "terminal",
+			    d.agency);
+		} else if (rec != NULL && strcmp(rec, d.agency) != 0) {
+			it->valid = false;
+			snprintf(it->why, sizeof it->why,
+			    "dossier.agency_code: not the code's agency %s",
+			    d.agency);
+		}
+	}
+}
+
+static void
+route_push(struct hub *h, const struct terminal *t,
+    const struct http_request *hr, struct http_response *r)
+{
+	const char *term = t->name;
 	const char *enc = http_header(hr, "Content-Encoding");
 	const char *body = hr->body;
 	size_t len = hr->body_len;
@@ -222,6 +365,7 @@ route_push(struct hub *h, const char *term, const struct http_request *hr,
 		reply_error(r, 400, "body", err);
 		return;
 	}
+	check_agencies(t, &p);
 	if ((res = calloc(p.n, sizeof *res)) == NULL) {
 		sp_push_free(&p);
 		reply_error(r, 503, "", "out of memory");
@@ -417,7 +561,7 @@ hub_handle(void *arg, const struct http_request *hr, struct http_response *r)
 	struct hub *h = arg;
 	bool get = strcmp(hr->method, "GET") == 0;
 	bool post = strcmp(hr->method, "POST") == 0;
-	const char *term;
+	const struct terminal *t;
 
 	h->requests++;
 	if (get && strcmp(hr->path, "/healthz") == 0) {
@@ -433,20 +577,20 @@ hub_handle(void *arg, const struct http_request *hr, struct http_response *r)
 		reply_error(r, 404, "path", "no such resource");
 		return;
 	}
-	if ((term = auth(h, hr)) == NULL) {
+	if ((t = auth(h, hr)) == NULL) {
 		h->unauthorized++;
 		reply_error(r, 401, "Authorization",
 		    "a terminal's bearer token is required");
 		return;
 	}
 	if (post && strcmp(hr->path, "/sync/v1/push") == 0)
-		route_push(h, term, hr, r);
+		route_push(h, t, hr, r);
 	else if (get && strcmp(hr->path, "/sync/v1/pull") == 0)
-		route_pull(h, term, hr, r);
+		route_pull(h, t->name, hr, r);
 	else if (get && strcmp(hr->path, "/sync/v1/lookup") == 0)
 		route_lookup(h, hr, r);
 	else if (get && strcmp(hr->path, "/sync/v1/verify") == 0)
-		route_verify(h, term, hr, r);
+		route_verify(h, t->name, hr, r);
 	else
 		reply_error(r, 404, "path", "no such resource");
 }
@@ -458,26 +602,99 @@ void
 hub_route_dossiers(const struct route_ctx *c, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
 {
+	const char *term = http_query(hr, "terminal");
+
 	(void)pp;
 	if (c->hub == NULL) { /* not the hub role: no such route */
 		reply_error(r, 404, "path", "no such resource");
 		return;
 	}
+	if (term != NULL && !name_ok(term)) {
+		reply_error(r, 400, "terminal",
+		    "must be a terminal name: 1-64 of A-Z a-z 0-9 . _ -");
+		return;
+	}
 	reply_json(r, 200,
-	    json_pack("{s:o}", "dossiers",
-	        hubstore_dump(c->hub->hs, http_query(hr, "terminal"))));
+	    json_pack("{s:o}", "dossiers", hubstore_dump(c->hub->hs, term)));
+}
+
+/* The admin route's body, every field checked: status an integer 1..10
+ * (never truncated to an int first: 4294967305 is not 9), due_at a Unix
+ * time in [TIME_MIN, TIME_MAX], reason text of bounded length. NULL with
+ * the field and problem in *field and msg. Caller owns the result. */
+static json_t *
+status_body(const struct http_request *hr, const char **field, char *msg,
+    size_t msglen)
+{
+	static const char *const names[] = { "status", "due_at", "reason" };
+	json_t *body, *st, *due, *rs, *v;
+	const char *k;
+	json_error_t je;
+
+	*field = "body";
+	if (hr->body_len > ADMIN_BODY_MAX) {
+		snprintf(msg, msglen, "larger than %d bytes", ADMIN_BODY_MAX);
+		return NULL;
+	}
+	body = json_loadb(hr->body, hr->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!json_is_object(body)) {
+		snprintf(msg, msglen,
+		    "expected {\"status\": 1..10, \"due_at\": Unix time, "
+		    "\"reason\": text}");
+		json_decref(body);
+		return NULL;
+	}
+	json_object_foreach(body, k, v) {
+		size_t i;
+
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strcmp(k, names[i]) == 0)
+				break;
+		if (i == sizeof names / sizeof names[0]) {
+			snprintf(msg, msglen, "%.40s: unknown field", k);
+			json_decref(body);
+			return NULL;
+		}
+	}
+	st = json_object_get(body, "status");
+	due = json_object_get(body, "due_at");
+	rs = json_object_get(body, "reason");
+	if (!json_is_integer(st) || json_integer_value(st) < 1 ||
+	    json_integer_value(st) > 10) {
+		*field = "status";
+		snprintf(msg, msglen, "must be an integer from 1 to 10");
+	} else if (due != NULL && !json_is_null(due) &&
+	    (!json_is_integer(due) || json_integer_value(due) < TIME_MIN ||
+	        json_integer_value(due) > TIME_MAX)) {
+		*field = "due_at";
+		snprintf(msg, msglen,
+		    "must be a Unix time from %lld (2000) to %lld (2100)",
+		    TIME_MIN, TIME_MAX);
+	} else if (rs != NULL && !json_is_null(rs) &&
+	    (!json_is_string(rs) || json_string_length(rs) >= SP_REASON_MAX ||
+	        strlen(json_string_value(rs)) != json_string_length(rs) ||
+	        !text_valid(json_string_value(rs), json_string_length(rs)))) {
+		*field = "reason";
+		snprintf(msg, msglen, "must be UTF-8 text of at most %d bytes",
+		    SP_REASON_MAX - 1);
+	} else
+		return body;
+	json_decref(body);
+	return NULL;
 }
 
 void
 hub_route_status(const struct route_ctx *c, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
 {
-	const char *seg = route_param(pp, "code"), *reason = NULL;
-	char code[DCODE_TEXT_MAX + 1], err[HUBSTORE_ERR_MAX];
+	const char *seg = route_param(pp, "code"), *field, *reason = NULL;
+	char code[DCODE_TEXT_MAX + 1], err[HUBSTORE_ERR_MAX], msg[128];
+	char actor[REQUEST_ACTOR_MAX], detail[64];
 	size_t len = strlen(seg);
 	struct dcode d;
-	json_t *body, *st, *due, *rs;
+	json_t *body, *due, *rs;
 	enum store_rc rc;
+	int status;
 
 	if (c->hub == NULL || len > DCODE_TEXT_MAX ||
 	    dcode_parse(seg, len, &d, NULL) != DCODE_OK ||
@@ -485,28 +702,30 @@ hub_route_status(const struct route_ctx *c, const struct http_request *hr,
 		reply_error(r, 404, "path", "no such resource");
 		return;
 	}
-	body = json_loadb(hr->body, hr->body_len, JSON_REJECT_DUPLICATES, NULL);
-	st = json_object_get(body, "status");
-	due = json_object_get(body, "due_at");
-	rs = json_object_get(body, "reason");
-	if (!json_is_integer(st) || (due != NULL && !json_is_integer(due)) ||
-	    (rs != NULL && !json_is_string(rs))) {
-		json_decref(body);
-		reply_error(r, 400, "status",
-		    "expected {\"status\": 1..10, \"due_at\": Unix time, "
-		    "\"reason\": text}");
+	if ((body = status_body(hr, &field, msg, sizeof msg)) == NULL) {
+		reply_error(r, 400, field, msg);
 		return;
 	}
-	if (rs != NULL)
+	status = (int)json_integer_value(json_object_get(body, "status"));
+	due = json_object_get(body, "due_at");
+	rs = json_object_get(body, "reason");
+	if (json_is_string(rs))
 		reason = json_string_value(rs);
-	rc = hubstore_set_status(c->hub->hs, code, (int)json_integer_value(st),
-	    due ? (int64_t)json_integer_value(due) : 0, reason, clock_wall_s(),
-	    err);
+	rc = hubstore_set_status(c->hub->hs, code, status,
+	    json_is_integer(due) ? (int64_t)json_integer_value(due) : 0, reason,
+	    clock_wall_s(), err);
 	json_decref(body);
 	if (rc != STORE_OK) {
 		reply_error(r, storerc_status(rc), "status", err);
 		return;
 	}
+	/* a staff write: audited, without the reason (free text) */
+	request_actor_name(hr, NULL, actor, sizeof actor);
+	snprintf(detail, sizeof detail, "status %d", status);
+	if (c->store != NULL &&
+	    store_audit(c->store, actor, "hub_status", code, detail) !=
+	        STORE_OK)
+		log_warnx("hub: audit of the status of %s not written", code);
 	log_info("hub: upstream status of %s set", code);
 	reply_json(r, 200, json_pack("{s:s}", "code", code));
 }

@@ -9,16 +9,18 @@
 
 struct hub;
 
-/* Reads the tokens file ("NAME TOKEN" lines). Borrows hs for its life.
- * NULL with a message in err. */
+/* Reads the tokens file ("NAME TOKEN AGENCY[,AGENCY...]" lines; a name,
+ * a token or an agency on two lines is refused, and so is a line without
+ * agencies: docs/sync.md). Each terminal then writes only its agencies'
+ * dossiers. Borrows hs for its life. NULL with a message in err. */
 struct hub *hub_new(struct hubstore *hs, const char *tokens_file,
     char err[HUBSTORE_ERR_MAX]);
 void hub_free(struct hub *); /* NULL: no-op */
 /* The sync listener's http_handler (arg: the hub). */
-/* The hub listener's http_opts.known: the request carries a terminal's
- * valid token, so its body may be a push; others may send only a small
- * one, refused before it is read (docs/security.md). */
-bool hub_known(void *arg, const struct http_request *);
+/* The hub listener's http_opts.gate: a request that carries a terminal's
+ * valid token may send a push (the listener's limit); others only 4 KiB,
+ * refused (413) before it is read (docs/security.md). */
+http_gate hub_gate;
 void hub_handle(void *arg, const struct http_request *, struct http_response *);
 /* The hub's staff routes (http/route.h; the table is daemon/routes.c);
  * route_ctx.hub is the hub, NULL (not the hub role): 404. dossiers: GET

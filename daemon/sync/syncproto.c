@@ -570,8 +570,8 @@ check_item(json_t *e, struct sp_item *it)
 	}
 	it->kind = kinds[k];
 	if (!get_code(e, "code", it->code, w, err) ||
-	    !get_int(e, "seq", false, 1, INT64_MAX, &it->seq, w, err) ||
-	    !get_int(e, "base", false, 0, INT64_MAX, &it->base, w, err) ||
+	    !get_int(e, "seq", false, 1, SP_SEQ_MAX, &it->seq, w, err) ||
+	    !get_int(e, "base", false, 0, SP_SEQ_MAX, &it->base, w, err) ||
 	    !get_int(e, "at", false, TIME_MIN, TIME_MAX, &it->at, w, err) ||
 	    !get_int(e, "status", false, 1, 10, &st, w, err) ||
 	    !get_int(e, "due_at", true, TIME_MIN, TIME_MAX, &it->due_at, w,

@@ -22,6 +22,11 @@
 #define SP_CURSOR_MAX 64         /* characters of a pull cursor */
 #define SP_KEY_HEX    32         /* an idempotency key in hex */
 #define SP_ERR_MAX    256
+/* A push item's seq and base: 2^40, over a million events a day for
+ * three thousand years, yet far enough below INT64_MAX that no seq can
+ * put a dossier beyond every later one (the hub also bounds each step:
+ * HUBSTORE_SEQ_STEP_MAX). */
+#define SP_SEQ_MAX (INT64_C(1) << 40)
 
 enum sp_result { SP_OK, SP_DUPLICATE, SP_REJECTED };
 

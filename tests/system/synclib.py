@@ -111,6 +111,15 @@ verbose = true
                                      stdout=self.logf, stderr=subprocess.STDOUT, env=e)
         if wait:
             wait_for(lambda: self.get("/healthz")[0] == 200, 15, f"{self.name} to listen")
+            if self.role == "hub":  # its sync listener opens on its own
+                wait_for(self._sync_port_open, 15, f"{self.name}'s sync listener")
+
+    def _sync_port_open(self):
+        try:
+            socket.create_connection(("127.0.0.1", self.sync_port), 1).close()
+            return True
+        except OSError:
+            return False
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None

@@ -93,7 +93,7 @@ def gzip_bomb_stops_at_the_bounds(hub):
 def session(args, run):
     tmp = new_run_dir("motcua-hubguard-")
     hub = Node(args.build, tmp, "hub", role="hub")
-    write_secret(os.path.join(hub.dir, "hub-tokens"), f"t1 {TOKEN}\n")
+    write_secret(os.path.join(hub.dir, "hub-tokens"), f"t1 {TOKEN} 000.00.19.H49\n")
     try:
         with run.guard("start"):
             hub.start()

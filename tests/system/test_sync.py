@@ -34,7 +34,8 @@ class World:
         self.ca, cert, key = make_tls(tmp)
         self.hub = Node(build, tmp, "hub", role="hub")
         write_secret(os.path.join(self.hub.dir, "hub-tokens"),
-                     f"# name token\nt1 {TOK1}\nt2 {TOK2}\n")
+                     f"# name token agencies\nt1 {TOK1} 000.00.19.H49,000.00.99.H49\n"
+                     f"t2 {TOK2} 000.00.20.H49,000.00.21.H49\n")
         self.hub.configure(hub=f"tls_cert = {cert}\ntls_key = {key}")
         self.hub.start()
         self.url = f"https://127.0.0.1:{self.hub.sync_port}"
@@ -312,48 +313,48 @@ def hub_rejects_malformed_pushes_per_item(w):
 
 @test
 def rejected_item_is_parked_and_does_not_block(w):
-    # t4 shares t1's agency code (a misconfigured second box): its codes
-    # collide with t1's upstream; those are parked, the rest flows
+    # t4 pushes with t2's token but has t1's agency code (a misconfigured
+    # second box): the hub refuses every code of an agency t2 is not
+    # registered for; they are parked, and t2's own keep flowing
     t4 = w.terminal("t4", TOK2)
     try:
         up = hub_dump(w.hub)
         codes = []
-        for i in range(40):
+        for i in range(10):
             s, j = t4.intake(name=f"Hoàng Văn Em {i}")
             codes.append(j["code"])
         wait_for(lambda: t4.sync_status()["pending"] == 0, 20, "t4 to drain")
         st = t4.sync_status()
-        clash = [c for c in codes if c in up]
-        fresh = [c for c in codes if c not in up]
-        ok(clash and fresh, "some codes collide, some do not")
-        eq(st["parked_count"], len(clash), "every colliding intake is parked")
-        ok(all("another terminal" in p["reason"] for p in st["parked"]), st["parked"][:2])
+        eq(st["parked_count"], len(codes), "every intake of another agency is parked")
+        ok(all("not registered" in p["reason"] for p in st["parked"]), st["parked"][:2])
         dump = hub_dump(w.hub)
-        ok(all(dump[c]["terminal"] == "t2" for c in fresh), "the rest reached the hub")
-        ok(all(dump[c]["terminal"] == "t1" for c in clash), "t1's dossiers not overwritten")
+        ok(all(dump[c]["terminal"] == "t1" for c in codes if c in up), "t1's dossiers not overwritten")
+        ok(all(c in up for c in codes if c in dump), "none of t4's reached the hub")
+        s, j = w.t2.intake(name="Hoàng Văn Em")
+        check_convergence(w.t2, w.hub, [j["code"]], "t2")
         p = t4.cli("sync", "status")
         eq(p.returncode, 0, p.stderr)
-        ok("Parked items" in p.stdout and clash[0] in p.stdout and "another terminal" in p.stdout,
+        ok("Parked items" in p.stdout and codes[0] in p.stdout and "not registered" in p.stdout,
            "the operator sees the parked items and why:\n" + p.stdout)
         s, m = t4.request("GET", "/metrics", admin=False)
-        ok(f"motcua_sync_parked {len(clash)}" in m, "parked gauge")
+        ok(f"motcua_sync_parked {len(codes)}" in m, "parked gauge")
         # retry puts them back; they are parked again with the same reason
-        p = t4.cli("sync", "retry", clash[0])
+        p = t4.cli("sync", "retry", codes[0])
         eq(p.returncode, 0, p.stderr)
         ok("1 parked item" in p.stdout, p.stdout)
-        wait_for(lambda: t4.sync_status()["parked_count"] == len(clash), 10, "re-parked")
+        wait_for(lambda: t4.sync_status()["parked_count"] == len(codes), 10, "re-parked")
     finally:
         t4.stop()
 
 
 @test
 def verify_lists_every_difference(w):
-    # t4 (below) also pushes with t2's token: upstream then lists codes
-    # that t2 does not have
+    # t3 (above) pushed with t2's token for its own agency, which t2's
+    # line also names: upstream then lists codes that t2 does not have
     d = today()
     p = w.t2.cli("sync", "verify", "--from", d, "--to", d, "--json")
     r = json.loads(p.stdout)
-    # t2's token also carried t4's fresh codes: upstream has codes t2 lacks
+    # t2's token also carried t3's codes: upstream has codes t2 lacks
     ok(p.returncode == 1 and r["unknown_locally"], "codes upstream but not here are listed")
     ok(any(c["channel"] == "1" for c in r["count_differences"]), r["count_differences"])
     p = w.t2.cli("sync", "verify", "--from", d, "--to", d)

@@ -38,7 +38,8 @@ class World:
         self.hub = Node(build, tmp, "hub", role="hub")
         names = [f"t{i}" for i in range(1, 21)]
         write_secret(os.path.join(self.hub.dir, "hub-tokens"),
-                     "".join(f"{n} {token(n)}\n" for n in names))
+                     "".join(f"{n} {token(n)} 000.00.{i + 30:02d}.H49\n"
+                             for i, n in enumerate(names, 1)))
         self.hub.configure()  # plain http: listen is loopback
         self.hub.start()
         self.next = 0

@@ -315,7 +315,7 @@ get_version(void)
 }
 
 /* A hub made before versions were kept has today's tables at
- * user_version 0: it migrates to 1 and keeps its dossiers. */
+ * user_version 0: it migrates to the latest and keeps its dossiers. */
 static void
 test_migrate_unversioned(void **state)
 {
@@ -329,15 +329,95 @@ test_migrate_unversioned(void **state)
 	assert_int_equal(r[0].result, SP_OK);
 	hubstore_close(h);
 	*state = NULL;
-	assert_int_equal(get_version(), 1);
+	assert_int_equal(get_version(), 2);
 	set_version(0);
 	assert_non_null(h = hubstore_open(dbpath, 1000, err));
 	*state = h;
-	assert_int_equal(get_version(), 1);
+	assert_int_equal(get_version(), 2);
 	assert_int_equal(status_of(h, "000.00.19.H49-260105-0021", NULL), 2);
 	/* the same key again is still known: hub_keys kept too */
 	assert_int_equal(push(h, "t1", items, 1, r), 0);
 	assert_int_equal(r[0].result, SP_DUPLICATE);
+}
+
+/* Migration 2 repairs what a version-1 hub took unchecked: a due_at the
+ * terminals' pull parser refuses, a status out of range, a seq that
+ * froze a dossier. */
+static void
+test_migrate_repairs_bad_rows(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024], b[1024], err[HUBSTORE_ERR_MAX];
+	const char *items[1] = { a };
+	struct sp_push_result r[1];
+	sqlite3 *db;
+	json_t *page;
+
+	item_new(a, sizeof a, 22, "Lê Văn Cường");
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	assert_int_equal(r[0].result, SP_OK);
+	hubstore_close(h);
+	*state = NULL;
+	set_version(1);
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                     "INSERT INTO hub_changes(terminal, code, status,"
+	                     " rev, at, due_at) VALUES ('t1',"
+	                     " '000.00.19.H49-260105-0022', 9, 1, 1767580320,"
+	                     " -5), ('t1', '000.00.19.H49-260105-0022',"
+	                     " 4294967305, 2, 1767580320, NULL);"
+	                     "UPDATE hub_dossiers SET last_seq ="
+	                     " 9223372036854775807, due_at = -5",
+	                     NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_non_null(h = hubstore_open(dbpath, 1000, err));
+	*state = h;
+	assert_int_equal(get_version(), 2);
+	page = hubstore_pull(h, "t1", 0, 10);
+	assert_non_null(page);
+	assert_int_equal(json_array_size(json_object_get(page, "items")), 1);
+	assert_null(json_object_get(
+	    json_array_get(json_object_get(page, "items"), 0), "due_at"));
+	json_decref(page);
+	/* the dossier is no longer frozen: its next real event applies */
+	items[0] = b;
+	item_status(b, sizeof b, 23, 22, 2, 0, 5);
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	assert_int_equal(r[0].result, SP_OK);
+	assert_true(r[0].applied);
+	assert_int_equal(status_of(h, "000.00.19.H49-260105-0022", NULL), 5);
+}
+
+/* Each field of an upstream change is checked; a seq cannot jump past
+ * every later one; a token hash names one dossier. */
+static void
+test_bounds(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024], b[1024], err[HUBSTORE_ERR_MAX];
+	const char *items[1] = { a };
+	struct sp_push_result r[1];
+
+	item_new(a, sizeof a, 24, "Lê Văn Cường");
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	assert_int_equal(r[0].result, SP_OK);
+	assert_int_equal(hubstore_set_status(h, "000.00.19.H49-260105-0024", 11,
+	                     0, NULL, 1767580400, err),
+	    STORE_INVALID);
+	assert_int_equal(hubstore_set_status(h, "000.00.19.H49-260105-0024", 5,
+	                     -5, NULL, 1767580400, err),
+	    STORE_INVALID);
+	assert_non_null(strstr(err, "due_at"));
+	items[0] = b;
+	snprintf(b, sizeof b,
+	    "{\"key\":\"%032x\",\"kind\":\"status\",\"code\":"
+	    "\"000.00.19.H49-260105-0024\",\"seq\":%lld,\"base\":0,"
+	    "\"at\":1767590000,\"status\":5}",
+	    25, (long long)HUBSTORE_SEQ_STEP_MAX + 30);
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	assert_int_equal(r[0].result, SP_REJECTED);
+	assert_non_null(strstr(r[0].reason, "seq"));
 }
 
 /* A database written by a newer motcuad is refused, not guessed at. */
@@ -352,7 +432,7 @@ test_newer_version_refused(void **state)
 	assert_null(hubstore_open(dbpath, 1000, err));
 	assert_non_null(strstr(err,
 	    "schema version 99 is newer than this "
-	    "motcuad (1)"));
+	    "motcuad (2)"));
 	assert_int_equal(get_version(), 99);
 }
 
@@ -374,6 +454,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_unversioned, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_repairs_bad_rows,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_version_refused,
 		    setup, teardown),
 	};

@@ -69,10 +69,10 @@ static void
 test_find(void **state)
 {
 	static const struct route t[] = {
-		{ ROUTE_POST, "/d", ROUTE_STAFF, 1, NULL, true },
-		{ ROUTE_GET, "/d", ROUTE_STAFF, 2, NULL, true },
-		{ ROUTE_READ, "/p", ROUTE_PUBLIC, 0, NULL, false },
-		{ ROUTE_GET, "/s", ROUTE_STAFF, 4, NULL, false },
+		{ ROUTE_POST, "/d", ROUTE_STAFF, 1, NULL, true, 0 },
+		{ ROUTE_GET, "/d", ROUTE_STAFF, 2, NULL, true, 0 },
+		{ ROUTE_READ, "/p", ROUTE_PUBLIC, 0, NULL, false, 0 },
+		{ ROUTE_GET, "/s", ROUTE_STAFF, 4, NULL, false, 0 },
 	};
 	struct route_params p;
 	unsigned allow, roles;
@@ -214,6 +214,67 @@ test_matrix_is_the_table(void **state)
 	free(gen);
 }
 
+/* The staff listener's decision from the headers (routes_decide): who
+ * may not call a row is refused before its body is read, and a row's
+ * body limit is small unless it is a file import. */
+static void
+test_decide(void **state)
+{
+	struct actor kiosk = { .role = ROLE_KIOSK };
+	struct actor staff = { .role = ROLE_OFFICE_STAFF };
+	struct actor admin = { .role = ROLE_ADMIN };
+	size_t max;
+
+	(void)state;
+	/* nobody signed in: only the sign-in rows */
+	assert_int_equal(routes_decide(NULL, "POST", "/api/v1/session", &max),
+	    0);
+	assert_int_equal(max, ROUTE_BODY_SMALL);
+	assert_int_equal(routes_decide(NULL, "POST", "/api/v1/import", &max),
+	    401);
+	assert_int_equal(max, 0);
+	/* the role of the row for the method and path */
+	assert_int_equal(routes_decide(&kiosk, "POST", "/api/v1/import", &max),
+	    403);
+	assert_int_equal(routes_decide(&staff, "POST", "/api/v1/users", &max),
+	    403);
+	assert_int_equal(
+	    routes_decide(&kiosk, "GET", "/api/v1/procedures", &max), 0);
+	assert_int_equal(routes_decide(&admin, "POST", "/api/v1/import", &max),
+	    0);
+	assert_int_equal(max, ROUTE_BODY_LARGE);
+	assert_int_equal(
+	    routes_decide(&staff, "POST", "/api/v1/dossiers", &max), 0);
+	assert_int_equal(max, ROUTE_BODY_SMALL);
+	assert_int_equal(routes_decide(&admin, "PUT", "/api/v1/audit", &max),
+	    405);
+	assert_int_equal(routes_decide(&admin, "POST", "/nope", &max), 404);
+	/* a 405 row the role may not call at all: 403, as dispatch says */
+	assert_int_equal(routes_decide(&kiosk, "PUT", "/api/v1/audit", &max),
+	    403);
+}
+
+/* Only the file imports take a large body; no row is unbounded. */
+static void
+test_body_limits(void **state)
+{
+	static const char *const large[] = { "/api/v1/procedures",
+		"/api/v1/holidays", "/api/v1/import",
+		"/api/v1/postal/items/batch" };
+
+	(void)state;
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *rt = &routes_table[i];
+		bool want = false;
+
+		for (size_t k = 0; k < sizeof large / sizeof large[0]; k++)
+			want |= strcmp(rt->pattern, large[k]) == 0 &&
+			    (rt->methods & ROUTE_POST) != 0;
+		assert_int_equal(route_body_max(rt),
+		    want ? ROUTE_BODY_LARGE : ROUTE_BODY_SMALL);
+	}
+}
+
 int
 main(void)
 {
@@ -222,6 +283,8 @@ main(void)
 		cmocka_unit_test(test_param_bound),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_table_rows),
+		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_body_limits),
 		cmocka_unit_test(test_matrix_is_the_table),
 	};
 

@@ -874,6 +874,17 @@ auth_route_page(const struct route_ctx *c, const struct http_request *hr,
 
 	(void)c;
 	(void)pp;
+	/* the page's script checks ?next= too; refusing it here as well
+	 * keeps an old cached script or a page without script from sending
+	 * anyone to another host after sign-in */
+	if (next != NULL && !authhdr_next_valid(next, strlen(next))) {
+		r->status = 303;
+		r->static_body = "";
+		r->len = 0;
+		r->content_type = "text/plain; charset=utf-8";
+		add_header(r, "Location: /staff/login");
+		return;
+	}
 	if (strcmp(p, "/staff/login.js") == 0)
 		serve(r, staff_login_js, staff_login_js_end,
 		    "text/javascript; charset=utf-8");

@@ -227,6 +227,56 @@ test_lockout_keeps_live_counts(void **state)
 	lockout_free(l);
 }
 
+static bool
+next_ok(const char *n)
+{
+	return authhdr_next_valid(n, strlen(n));
+}
+
+/* Issue 14 item 5: ?next=/%09/evil.example/phish left the host. */
+static void
+test_next_path(void **state)
+{
+	(void)state;
+	assert_true(next_ok("/staff/reports"));
+	assert_true(next_ok("/staff/"));
+	assert_true(next_ok("/staff/postal?station=HL-1&x=%2F%2F"));
+	assert_true(next_ok("/staff/reports/..x/y"));
+	assert_true(next_ok("/staff/a?q=../..")); /* a query is not a path */
+	assert_false(next_ok("/\t/evil.example/phish"));
+	assert_false(next_ok("/staff/\t/x"));
+	assert_false(next_ok("/staff/\n"));
+	assert_false(next_ok("//evil.example/x"));
+	assert_false(next_ok("/\\evil.example"));
+	assert_false(next_ok("/staff/\\evil"));
+	assert_false(next_ok("https://evil.example/"));
+	assert_false(next_ok("javascript:alert(1)"));
+	assert_false(next_ok(" /staff/x"));
+	assert_false(next_ok("/staff/../..//evil.example/x"));
+	assert_false(next_ok("/staff/%2e%2e/%2E%2e//evil.example"));
+	assert_false(next_ok("/staff/.%2e/x"));
+	assert_false(next_ok("/staff/./x"));
+	assert_false(next_ok("/staff/.."));
+	assert_false(next_ok("/staff/x/.."));
+	assert_false(next_ok("/staff/x/..?y"));
+	assert_false(next_ok("/staff/login"));
+	assert_false(next_ok("/staff/login?next=//evil.example"));
+	assert_false(next_ok("/staff"));
+	assert_false(next_ok("/stafff/x"));
+	assert_false(next_ok("/staff/\xc3\xa9"));
+	assert_false(authhdr_next_valid("/staff/x", 0));
+	{
+		char big[AUTHHDR_NEXT_MAX + 2];
+
+		memset(big, 'a', sizeof big - 1);
+		memcpy(big, "/staff/", 7);
+		big[sizeof big - 1] = '\0';
+		assert_false(next_ok(big));
+		big[AUTHHDR_NEXT_MAX] = '\0';
+		assert_true(next_ok(big));
+	}
+}
+
 /* The store's account rows: a temporary database. */
 static void
 test_store_accounts(void **state)
@@ -352,6 +402,7 @@ main(void)
 		cmocka_unit_test(test_lockout_table),
 		cmocka_unit_test(test_lockout_keeps_live_counts),
 		cmocka_unit_test(test_store_accounts),
+		cmocka_unit_test(test_next_path),
 	};
 
 	if (sodium_init() < 0)

@@ -431,6 +431,37 @@ def bearer_tokens_for_the_cli(d):
     STATE["token"] = None
 
 
+def remote_at(d, url, token, *args, insecure=None):
+    env = dict(os.environ, MOTCUA_URL=url, MOTCUA_TOKEN=token)
+    env.pop("MOTCUA_SOCKET", None)
+    env.pop("MOTCUA_INSECURE_HTTP", None)
+    if insecure == "env":
+        env["MOTCUA_INSECURE_HTTP"] = "1"
+    flags = ["--insecure-http"] if insecure == "flag" else []
+    return subprocess.run([os.path.join(d.build, "motcua"), *flags, *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+@test
+def cli_plain_http_only_to_loopback(d):
+    """Issue 14 item 10: the CLI sent its token to any http:// host.
+    0.0.0.0 reaches this host's listener but is not loopback."""
+    tok = d.cli("user", "token", "boss", "--label", "plain", check=0).stdout.strip()
+    far = f"http://0.0.0.0:{d.staff_port}"
+    p = remote_at(d, far, tok, "user", "list")
+    eq(p.returncode, 2, "refused before connecting: " + p.stdout)
+    ok("MOTCUA_INSECURE_HTTP" in p.stderr and "clear" in p.stderr, p.stderr)
+    p = remote_at(d, f"http://127.0.0.1@0.0.0.0:{d.staff_port}", tok, "user", "list")
+    eq(p.returncode, 2, "a loopback user name does not make a loopback host")
+    eq(remote_at(d, far, tok, "user", "list", insecure="env").returncode, 0, "MOTCUA_INSECURE_HTTP=1")
+    eq(remote_at(d, far, tok, "user", "list", insecure="flag").returncode, 0, "--insecure-http")
+    for url in (f"http://127.0.0.1:{d.staff_port}", f"http://localhost:{d.staff_port}",
+                f"http://127.0.0.2:{d.staff_port}"):
+        p = remote_at(d, url, tok, "user", "list")
+        ok(p.returncode != 2 or "clear" not in p.stderr, f"loopback {url}: {p.stderr}")
+    d.cli("user", "revoke", "boss", "--label", "plain", check=0)
+
+
 @test
 def passwd_ends_sessions(d):
     st = Staff(d.staff_port)
@@ -576,6 +607,34 @@ def tls_listener(build, tmp):
         eq(d.stop(), 0, "the TLS daemon stops cleanly")
 
 
+def staff_plain_http(build, tmp):
+    """Issue 14 item 10: the staff listener ran plain HTTP off loopback
+    with only a warning. Now motcuad refuses to start unless
+    server.staff_plain_http = true says so."""
+    d = Daemon(build, tmp)
+    port = free_port()
+    d.write_conf()
+    with open(d.conf, encoding="utf-8") as f:
+        text = f.read()
+    with open(d.conf, "w", encoding="utf-8") as f:
+        f.write(text.replace("[store]", f"staff_listen = 0.0.0.0:{port}\n[store]", 1))
+    p = subprocess.run([os.path.join(build, "motcuad"), "-d", "-c", d.conf],
+                       capture_output=True, text=True, timeout=30)
+    ok(p.returncode != 0, "refuses to start")
+    ok("server.staff_plain_http" in p.stderr, "says how: " + p.stderr[-500:])
+    with open(d.conf, "w", encoding="utf-8") as f:
+        f.write(text.replace("[store]", f"staff_listen = 0.0.0.0:{port}\nstaff_plain_http = true\n[store]", 1))
+    d.start()
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("GET", "/api/v1/session")
+        eq(c.getresponse().status, 401, "the staff listener answers")
+        c.close()
+        ok("plain http off loopback" in d.logtext(), "with a warning")
+    finally:
+        eq(d.stop(), 0, "stops cleanly")
+
+
 def session(args, run):
     build = args.build
     tmp = tempfile.mkdtemp(prefix="motcua-auth-")
@@ -585,6 +644,11 @@ def session(args, run):
             d.start()
             setup(d)
             run.each(RESULTS, d)
+            tmp3 = tempfile.mkdtemp(prefix="motcua-auth-plain-")
+            try:
+                run.case("staff_plain_http", staff_plain_http, build, tmp3)
+            finally:
+                shutil.rmtree(tmp3, ignore_errors=True)
             if shutil.which("openssl"):
                 tmp2 = tempfile.mkdtemp(prefix="motcua-auth-tls-")
                 try:

@@ -80,6 +80,7 @@ struct config {
 	/* staff listener and accounts (docs/security.md) */
 	char *staff_listen;                   /* "" : off; restart-only */
 	char *staff_tls_cert, *staff_tls_key; /* PEM paths; restart-only */
+	bool staff_plain_http; /* plain http off loopback; restart-only */
 	int session_idle_s, session_max_s;
 	int lockout_user_failures, lockout_addr_failures;
 	int lockout_base_s, lockout_max_s;

@@ -419,10 +419,19 @@ start_staff(struct motcuad *m, int fd)
 	        (key = read_small(c->staff_tls_key)) == NULL))
 		fatal("staff listener: reading %s",
 		    cert ? c->staff_tls_key : c->staff_tls_cert);
-	if (!tls && !loopback(c->staff_listen))
-		log_warnx("server.staff_listen %s: plain http off loopback; "
-		          "set server.staff_tls_cert and staff_tls_key",
+	/* passwords, cookies and tokens in clear on a network: only when
+	 * the operator has said so in so many words */
+	if (!tls && !loopback(c->staff_listen)) {
+		if (!c->staff_plain_http)
+			fatalx("server.staff_listen %s: plain http off "
+			       "loopback; set server.staff_tls_cert and "
+			       "staff_tls_key, or server.staff_plain_http = "
+			       "true to accept passwords and tokens in clear",
+			    c->staff_listen);
+		log_warnx("server.staff_listen %s: plain http off loopback "
+		          "(server.staff_plain_http = true)",
 		    c->staff_listen);
+	}
 	m->staffsrv = http_new(m->loop,
 	    &(struct http_opts){ .listen_fd = fd,
 	        .max_body = ADMIN_BODY_MAX,

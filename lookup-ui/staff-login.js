@@ -6,12 +6,18 @@
   const $ = (id) => document.getElementById(id);
   let csrf = null;
 
-  // Only a path on this daemon: never another host ("//x", "/\x").
-  function nextPath() {
+  // Only a page of this daemon under /staff/ (not this one): resolved by
+  // the browser's own URL parser, which drops tabs and newlines and reads
+  // "\\" as "/", so "/\t/evil.example" is seen as the other host it would
+  // open. The daemon refuses the same values (authhdr_next_valid).
+  function nextUrl() {
     const n = new URLSearchParams(location.search).get('next');
-    if (!n || n[0] !== '/' || n[1] === '/' || n[1] === '\\' ||
-        n.startsWith('/staff/login')) return null;
-    return n;
+    if (!n || n[0] !== '/' || n.length > 768 || /[\u0000-\u0020\u007f-\uffff\\]/.test(n)) return null;
+    let u;
+    try { u = new URL(n, location.origin); } catch (e) { return null; }
+    if (u.origin !== location.origin || u.username || u.password ||
+        !u.pathname.startsWith('/staff/') || u.pathname.startsWith('/staff/login')) return null;
+    return u.href;
   }
 
   function showHome(s) {
@@ -33,7 +39,7 @@
 
   function signedIn(s) {
     csrf = s.csrf;
-    const n = nextPath();
+    const n = nextUrl();
     if (n) location.replace(n);
     else showHome(s);
   }

@@ -41,9 +41,11 @@ if [ ! -f var/demo-seeded ]; then
 	motcua status "$code" 4 --reason "Chuyển phòng chuyên môn" >/dev/null
 	motcua intake --procedure 1.003003.000.00.00.H49 \
 	    --name "Trần Thị Bình" --delivery post >/dev/null
-	# demo staff accounts, one per role (docs/security.md)
-	for u in admin:admin:admin-demo clerk:postal_clerk:clerk-demo \
-	    staff:office_staff:staff-demo kiosk:kiosk:1234; do
+	# demo staff accounts, one per role, with passwords the daemon's
+	# rules accept (docs/security.md "Passwords"): 12 characters or more
+	# without the user name, and a kiosk PIN of 6 digits that is no run
+	for u in admin:admin:lotus-river-2026 clerk:postal_clerk:bamboo-lantern-7 \
+	    staff:office_staff:mango-harbour-9 kiosk:kiosk:258036; do
 		printf '%s\n' "${u##*:}" | motcua user add "${u%%:*}" \
 		    --role "$(echo "$u" | cut -d: -f2)" --password-stdin >/dev/null
 	done
@@ -69,8 +71,8 @@ cat <<EOT
     Health, metrics:    http://127.0.0.1:8080/healthz  http://127.0.0.1:8080/metrics
     Staff CLI:          MOTCUA_SOCKET=$sock $build/motcua show $code
     Staff pages:        http://127.0.0.1:8081/staff/login
-                        admin/admin-demo, clerk/clerk-demo,
-                        staff/staff-demo, kiosk/1234
+                        admin/lotus-river-2026, clerk/bamboo-lantern-7,
+                        staff/mango-harbour-9, kiosk/258036
   Ctrl-C stops it. rm -rf var/ starts over with fresh demo data.
 
 EOT

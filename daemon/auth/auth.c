@@ -20,6 +20,7 @@
 #include "core/calendar.h"
 #include "lib/log.h"
 #include "core/textfold.h"
+#include "auth/pwpolicy.h"
 #include "http/reply.h"
 #include "store/storerc.h"
 
@@ -34,13 +35,16 @@
 /* Sign-ins one address may have waiting or hashing at once: a flood from
  * fewer than HASH_QUEUE addresses cannot take every slot, and a queue of
  * one job per address is served in turn (docs/security.md). */
-#define HASH_PER_ADDR  1
-#define PASSWORD_MIN   4    /* a PIN of 4 digits is the shortest */
-#define PASSWORD_MAX   1024 /* bytes */
-#define LOCK_TABLE     4096 /* user names and addresses tracked, each */
-#define TOUCH_EVERY_S  60   /* last_seen is written at most this often */
-#define AUDIT_LIST_MAX 100000
-#define CSRF_HEADER    "X-CSRF-Token"
+#define HASH_PER_ADDR 1
+#define PASSWORD_MAX  1024 /* bytes */
+/* Bearer tokens live TOKEN_DAYS_DEFAULT days unless the admin asks for
+ * 1 to TOKEN_DAYS_MAX: a leaked token ends on its own within a year. */
+#define TOKEN_DAYS_DEFAULT 90
+#define TOKEN_DAYS_MAX     365
+#define LOCK_TABLE         4096 /* user names and addresses tracked, each */
+#define TOUCH_EVERY_S      60   /* last_seen is written at most this often */
+#define AUDIT_LIST_MAX     100000
+#define CSRF_HEADER        "X-CSRF-Token"
 
 enum job_kind { JOB_LOGIN, JOB_USER_ADD, JOB_PASSWD };
 
@@ -870,10 +874,21 @@ void
 auth_route_page(const struct route_ctx *c, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
 {
-	const char *p = hr->path;
+	const char *p = hr->path, *next = http_query(hr, "next");
 
 	(void)c;
 	(void)pp;
+	/* the page's script checks ?next= too; refusing it here as well
+	 * keeps an old cached script or a page without script from sending
+	 * anyone to another host after sign-in */
+	if (next != NULL && !authhdr_next_valid(next, strlen(next))) {
+		r->status = 303;
+		r->static_body = "";
+		r->len = 0;
+		r->content_type = "text/plain; charset=utf-8";
+		add_header(r, "Location: /staff/login");
+		return;
+	}
 	if (strcmp(p, "/staff/login.js") == 0)
 		serve(r, staff_login_js, staff_login_js_end,
 		    "text/javascript; charset=utf-8");
@@ -955,7 +970,7 @@ auth_request(struct auth *au, const struct http_request *hr,
 		        STORE_OK ||
 		    (role = role_from_name(s.role)) < 0) {
 			reply_error(r, 401, "Authorization",
-			    "unknown or revoked token");
+			    "unknown, revoked or expired token");
 			return -1;
 		}
 		snprintf(act->name, sizeof act->name, "%s", s.user);
@@ -1006,6 +1021,7 @@ users_add(struct auth *au, const struct http_request *hr,
 {
 	json_t *o = body_object(hr, r);
 	const char *name, *role, *password;
+	enum pwpolicy_rc prc;
 	struct job *j;
 	bool bad = false;
 
@@ -1027,9 +1043,9 @@ users_add(struct auth *au, const struct http_request *hr,
 		    "must be kiosk, postal_clerk, office_staff or admin");
 		goto out;
 	}
-	if (strlen(password) < PASSWORD_MIN) {
-		reply_error(r, 400, "password",
-		    "must be at least 4 characters");
+	if ((prc = pwpolicy_check(password, strlen(password),
+	         (enum role)role_from_name(role), name)) != PWPOLICY_OK) {
+		reply_error(r, 400, "password", pwpolicy_strerror(prc));
 		goto out;
 	}
 	if ((j = job_new(JOB_USER_ADD, password)) == NULL) {
@@ -1050,6 +1066,7 @@ users_passwd(struct auth *au, const struct http_request *hr,
 {
 	json_t *o = body_object(hr, r);
 	const char *password;
+	enum pwpolicy_rc prc;
 	struct store_user u;
 	struct job *j;
 	bool bad = false;
@@ -1059,13 +1076,14 @@ users_passwd(struct auth *au, const struct http_request *hr,
 	password = member(o, "password", true, PASSWORD_MAX, r, &bad);
 	if (bad)
 		goto out;
-	if (strlen(password) < PASSWORD_MIN) {
-		reply_error(r, 400, "password",
-		    "must be at least 4 characters");
-		goto out;
-	}
 	if (store_user_get(au->store, name, &u) != STORE_OK) {
 		reply_error(r, 404, "name", "no such user");
+		goto out;
+	}
+	/* the rule of the account's role: a kiosk's PIN stays a PIN */
+	if ((prc = pwpolicy_check(password, strlen(password),
+	         (enum role)role_from_name(u.role), name)) != PWPOLICY_OK) {
+		reply_error(r, 400, "password", pwpolicy_strerror(prc));
 		goto out;
 	}
 	if ((j = job_new(JOB_PASSWD, password)) == NULL) {
@@ -1084,10 +1102,12 @@ users_token(struct auth *au, const struct http_request *hr,
     struct http_response *r, const char *name)
 {
 	json_t *o = hr->body_len ? body_object(hr, r) : json_object();
+	json_t *days_j;
 	const char *label;
 	unsigned char raw[AUTH_SECRET_BYTES], h[32];
 	char tok[AUTH_TOKEN_LEN + 1], err[STORE_ERR_MAX];
-	int64_t id = 0;
+	int64_t id = 0, expires_at;
+	int days;
 	enum store_rc rc;
 	bool bad = false;
 
@@ -1100,23 +1120,34 @@ users_token(struct auth *au, const struct http_request *hr,
 		json_decref(o);
 		return;
 	}
+	if ((days_j = json_object_get(o, "days")) != NULL &&
+	    (!json_is_integer(days_j) || json_integer_value(days_j) < 1 ||
+	        json_integer_value(days_j) > TOKEN_DAYS_MAX)) {
+		reply_error(r, 400, "days",
+		    "must be a whole number of days from 1 to 365");
+		json_decref(o);
+		return;
+	}
+	days = days_j != NULL ? (int)json_integer_value(days_j)
+	                      : TOKEN_DAYS_DEFAULT;
+	expires_at = clock_wall_s() + (int64_t)days * 86400;
 	randombytes_buf(raw, sizeof raw);
 	hash32(raw, sizeof raw, h);
 	authhdr_token_encode(raw, tok);
 	sodium_memzero(raw, sizeof raw);
-	rc = store_token_add(au->store, h, name, label ? label : "",
+	rc = store_token_add(au->store, h, name, label ? label : "", expires_at,
 	    actor_name(hr), &id, err);
 	if (rc != STORE_OK) {
 		reply_error(r, storerc_status(rc),
 		    rc == STORE_INVALID ? "label" : "name",
 		    strstr(err, ": ") ? strstr(err, ": ") + 2 : err);
 	} else {
-		log_info("auth: token %lld for %s issued by %s", (long long)id,
-		    name, actor_name(hr));
+		log_info("auth: token %lld for %s issued by %s for %d days",
+		    (long long)id, name, actor_name(hr), days);
 		reply_json(r, 201,
-		    json_pack("{s:s,s:I,s:s,s:s}", "name", name, "id",
+		    json_pack("{s:s,s:I,s:s,s:s,s:o}", "name", name, "id",
 		        (json_int_t)id, "label", label ? label : "", "token",
-		        tok));
+		        tok, "expires_at", reply_time(expires_at)));
 	}
 	sodium_memzero(tok, sizeof tok);
 	json_decref(o);

@@ -125,3 +125,53 @@ authhdr_token_decode(const char *text, unsigned char raw[AUTH_SECRET_BYTES])
 		return false;
 	return authhdr_b64_decode(text + 4, raw);
 }
+
+/* A dot segment starting at s (just after a '/'): ".", "..", "%2e" and
+ * mixes, ended by '/', '?', '#' or the end. */
+static bool
+dot_segment(const char *s, size_t len)
+{
+	size_t i = 0;
+	int dots = 0;
+
+	while (i < len && dots < 3) {
+		if (s[i] == '.')
+			i++;
+		else if (len - i >= 3 && s[i] == '%' && s[i + 1] == '2' &&
+		    (s[i + 2] == 'e' || s[i + 2] == 'E'))
+			i += 3;
+		else
+			break;
+		dots++;
+	}
+	return dots > 0 && dots < 3 &&
+	    (i == len || s[i] == '/' || s[i] == '?' || s[i] == '#');
+}
+
+bool
+authhdr_next_valid(const char *next, size_t len)
+{
+	static const char home[] = "/staff/", login[] = "/staff/login";
+	size_t path_end;
+
+	if (len < sizeof home - 1 || len > AUTHHDR_NEXT_MAX ||
+	    memcmp(next, home, sizeof home - 1) != 0)
+		return false;
+	if (len >= sizeof login - 1 &&
+	    memcmp(next, login, sizeof login - 1) == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)next[i];
+
+		if (c <= ' ' || c >= 0x7f || c == '\\')
+			return false;
+	}
+	/* dot segments matter in the path only: a query is not resolved */
+	for (path_end = 0; path_end < len; path_end++)
+		if (next[path_end] == '?' || next[path_end] == '#')
+			break;
+	for (size_t i = 0; i < path_end; i++)
+		if (next[i] == '/' && dot_segment(next + i + 1, len - i - 1))
+			return false;
+	return true;
+}

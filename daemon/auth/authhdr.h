@@ -36,4 +36,13 @@ void authhdr_token_encode(const unsigned char raw[AUTH_SECRET_BYTES],
 bool authhdr_token_decode(const char *text,
     unsigned char raw[AUTH_SECRET_BYTES]);
 
+#define AUTHHDR_NEXT_MAX 768 /* bytes of a sign-in page's ?next= */
+/* Is next (len bytes, already percent-decoded once) a page of this host
+ * the sign-in page may send to? Only a path under /staff/ (not the
+ * sign-in page itself) of printable ASCII: no control character (browsers
+ * drop tabs and newlines, so "/\t/evil" becomes "//evil"), no space, no
+ * backslash (read as '/'), no "." or ".." segment, plain or as %2e, that
+ * could climb out of /staff/ to "//host". Mirrored in staff-login.js. */
+bool authhdr_next_valid(const char *next, size_t len);
+
 #endif

@@ -1,4 +1,7 @@
 /* cli_http.c: see cli_http.h. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -132,6 +135,48 @@ bearer(char out[TOKEN_TEXT_MAX + 1])
 	return 0;
 }
 
+/* Is the host of url a loopback address (127.0.0.0/8, ::1, localhost)?
+ * Parsed by curl itself, so "http://127.0.0.1@evil.example" is seen as
+ * the evil.example curl would connect to. */
+static bool
+loopback_host(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	unsigned char a[16];
+	bool lo = false;
+	size_t n;
+
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return false;
+	}
+	n = strlen(host);
+	if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+		host[n - 1] = '\0';
+		lo = inet_pton(AF_INET6, host + 1, a) == 1 &&
+		    memcmp(a, in6addr_loopback.s6_addr, 16) == 0;
+	} else if (inet_pton(AF_INET, host, a) == 1) {
+		lo = a[0] == 127;
+	} else {
+		lo = strcasecmp(host, "localhost") == 0;
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return lo;
+}
+
+/* MOTCUA_INSECURE_HTTP=1 (or --insecure-http): the operator accepts
+ * sending the token in clear to a host that is not loopback. */
+static bool
+insecure_ok(void)
+{
+	const char *v = getenv("MOTCUA_INSECURE_HTTP");
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
 int
 cli_target(CURL *c, const char *socket, const char *path,
     struct curl_slist **hdr)
@@ -155,6 +200,15 @@ cli_target(CURL *c, const char *socket, const char *path,
 	if (strncmp(base, "http://", 7) != 0 &&
 	    strncmp(base, "https://", 8) != 0) {
 		cli_warn("MOTCUA_URL: expected http(s)://host:port");
+		return -1;
+	}
+	/* the bearer token would cross the network in clear */
+	if (strncmp(base, "http://", 7) == 0 && !loopback_host(base) &&
+	    !insecure_ok()) {
+		cli_warn("MOTCUA_URL: plain http:// to a host that is not "
+		         "loopback would send the token in clear; use "
+		         "https://, or set MOTCUA_INSECURE_HTTP=1 "
+		         "(--insecure-http) to accept that");
 		return -1;
 	}
 	bl = strlen(base);

@@ -19,9 +19,10 @@
 #include "cli/cli_http.h"
 #include "cli/cli_user.h"
 
-#define TIMEOUT_MS   60000L
-#define REPLY_MAX    (64u << 20)
-#define PASSWORD_MAX 1024
+#define TIMEOUT_MS          60000L
+#define REPLY_MAX           (64u << 20)
+#define PASSWORD_MAX        1024
+#define USER_TOKEN_DAYS_MAX 365 /* the daemon's bound (auth.c) */
 
 /* One request; req (borrowed) is POSTed as JSON when not NULL. *out:
  * the parsed reply (caller frees). Exit code; errors printed. */
@@ -143,9 +144,9 @@ read_password(bool from_stdin, char *pw, size_t size)
 			if (strcmp(pw, again) != 0)
 				cli_warn(
 				    "the two entries differ; nothing changed");
-			else if (strlen(pw) < 4)
-				cli_warn("a password or PIN has at least 4 "
-				         "characters");
+			else if (pw[0] == '\0')
+				/* the rules by role are the daemon's */
+				cli_warn("the password is empty");
 			else
 				rc = 0;
 		}
@@ -172,10 +173,15 @@ user_list(const char *socket, bool as_json)
 		puts(t ? t : "{}");
 		free(t);
 	} else {
-		printf("%-24s %-13s %-9s %8s %6s\n", "NAME", "ROLE", "STATE",
-		    "SESSIONS", "TOKENS");
+		printf("%-24s %-13s %-9s %8s %6s  %s\n", "NAME", "ROLE",
+		    "STATE", "SESSIONS", "TOKENS", "FIRST TOKEN EXPIRES");
 		json_array_foreach(json_object_get(j, "users"), i, u) {
-			printf("%-24s %-13s %-9s %8lld %6lld\n",
+			const char *exp = json_string_value(
+			    json_object_get(u, "tokens_expire_at"));
+
+			/* the soonest end of a live token: when to issue
+			 * the next before the CLI of that user stops */
+			printf("%-24s %-13s %-9s %8lld %6lld  %.16s\n",
 			    json_string_value(json_object_get(u, "name")),
 			    json_string_value(json_object_get(u, "role")),
 			    json_is_true(json_object_get(u, "disabled"))
@@ -184,7 +190,8 @@ user_list(const char *socket, bool as_json)
 			    (long long)json_integer_value(
 			        json_object_get(u, "sessions")),
 			    (long long)json_integer_value(
-			        json_object_get(u, "tokens")));
+			        json_object_get(u, "tokens")),
+			    exp != NULL ? exp : "-");
 		}
 	}
 	json_decref(j);
@@ -198,6 +205,7 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 		{ "role", required_argument, NULL, 'r' },
 		{ "password-stdin", no_argument, NULL, 'p' },
 		{ "label", required_argument, NULL, 'l' },
+		{ "days", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -206,6 +214,8 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 	char path[512], esc[256], pw[PASSWORD_MAX + 2];
 	bool from_stdin = false, as_json = false;
 	json_t *req = NULL, *rep = NULL;
+	long days = 0; /* 0: the daemon's default */
+	char *end;
 	int c, rc;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
@@ -231,6 +241,14 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 			break;
 		case 'j':
 			as_json = true;
+			break;
+		case 'd':
+			errno = 0;
+			days = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    days < 1 || days > USER_TOKEN_DAYS_MAX)
+				return usage("user",
+				    "--days: a whole number from 1 to 365");
 			break;
 		case 'h':
 			fputs(CLI_USER_USAGE, stdout);
@@ -277,8 +295,12 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 	} else if (strcmp(sub, "disable") == 0) {
 		snprintf(path, sizeof path, "/api/v1/users/%s/disable", esc);
 	} else if (strcmp(sub, "token") == 0 || strcmp(sub, "revoke") == 0) {
+		if (days != 0 && sub[0] == 'r')
+			return usage("user", "revoke takes no --days");
 		req =
 		    label ? json_pack("{s:s}", "label", label) : json_object();
+		if (req != NULL && days != 0)
+			json_object_set_new(req, "days", json_integer(days));
 		snprintf(path, sizeof path, "/api/v1/users/%s/tokens%s", esc,
 		    sub[0] == 'r' ? "/revoke" : "");
 	} else {
@@ -307,10 +329,14 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 	if (rc != CLI_OK)
 		return rc;
 	if (strcmp(sub, "token") == 0) {
+		const char *exp =
+		    json_string_value(json_object_get(rep, "expires_at"));
+
 		puts(json_string_value(json_object_get(rep, "token")));
-		cli_warn("token %lld for %s: shown once, keep it safe",
+		cli_warn("token %lld for %s, until %s: shown once, keep it "
+		         "safe",
 		    (long long)json_integer_value(json_object_get(rep, "id")),
-		    name);
+		    name, exp != NULL ? exp : "?");
 	} else if (strcmp(sub, "revoke") == 0) {
 		printf("%lld token(s) of %s revoked\n",
 		    (long long)json_integer_value(

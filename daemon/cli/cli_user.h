@@ -10,25 +10,28 @@ int cli_audit(const char *socket, const char *actor, int argc, char **argv);
 
 #define CLI_USER_SUMMARY  "staff accounts and their CLI tokens"
 #define CLI_AUDIT_SUMMARY "list the audit log"
-#define CLI_USER_USAGE                                                      \
-	"Usage: motcua user add NAME --role ROLE [--password-stdin]\n"      \
-	"       motcua user passwd NAME [--password-stdin]\n"               \
-	"       motcua user disable NAME\n"                                 \
-	"       motcua user list [--json]\n"                                \
-	"       motcua user token NAME [--label L]\n"                       \
-	"       motcua user revoke NAME [--label L]\n"                      \
-	"\n"                                                                \
-	"Staff accounts for the staff web pages and the CLI over TCP.\n"    \
-	"ROLE: kiosk, postal_clerk, office_staff or admin. The password\n"  \
-	"or PIN (at least 4 characters) is read from the terminal twice,\n" \
-	"or once from standard input with --password-stdin. token prints\n" \
-	"a new bearer token once (only its hash is kept): give it to the\n" \
-	"CLI as MOTCUA_TOKEN or --token-file. revoke ends NAME's tokens\n"  \
-	"(those labelled L). disable ends the account's sessions and\n"     \
-	"tokens. Every change is in the audit log. Admin only.\n"           \
-	"\n"                                                                \
-	"Example:\n"                                                        \
-	"  motcua user add lan --role office_staff\n"                       \
+#define CLI_USER_USAGE                                                       \
+	"Usage: motcua user add NAME --role ROLE [--password-stdin]\n"       \
+	"       motcua user passwd NAME [--password-stdin]\n"                \
+	"       motcua user disable NAME\n"                                  \
+	"       motcua user list [--json]\n"                                 \
+	"       motcua user token NAME [--label L] [--days N]\n"             \
+	"       motcua user revoke NAME [--label L]\n"                       \
+	"\n"                                                                 \
+	"Staff accounts for the staff web pages and the CLI over TCP.\n"     \
+	"ROLE: kiosk, postal_clerk, office_staff or admin. The password\n"   \
+	"(at least 12 characters, not a common one, not containing NAME;\n"  \
+	"a kiosk has a PIN of 6 to 8 digits, not a run like 123456) is\n"    \
+	"read from the terminal twice, or once from standard input with\n"   \
+	"--password-stdin. token prints a new bearer token once (only its\n" \
+	"hash is kept), valid N days (default 90, at most 365): give it\n"   \
+	"to the CLI as MOTCUA_TOKEN or --token-file. list shows when each\n" \
+	"user's first live token expires. revoke ends NAME's tokens\n"       \
+	"(those labelled L). disable ends the account's sessions and\n"      \
+	"tokens. Every change is in the audit log. Admin only.\n"            \
+	"\n"                                                                 \
+	"Example:\n"                                                         \
+	"  motcua user add lan --role office_staff\n"                        \
 	"  motcua user token lan --label laptop\n"
 #define CLI_AUDIT_USAGE                                                     \
 	"Usage: motcua audit [--from DATE] [--to DATE] [--limit N] "        \

@@ -176,6 +176,11 @@ print_main_usage(FILE *f)
 	      "(default $USER)\n"
 	      "  --token-file F the bearer token for MOTCUA_URL (else "
 	      "$MOTCUA_TOKEN)\n"
+	      "  --insecure-http\n"
+	      "                 allow an http:// MOTCUA_URL that is not "
+	      "loopback: the\n"
+	      "                 token crosses the network in clear (else "
+	      "$MOTCUA_INSECURE_HTTP=1)\n"
 	      "  --help         this text; 'motcua COMMAND --help' for a "
 	      "command\n"
 	      "  --version      print the version\n"
@@ -222,6 +227,7 @@ main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "actor", required_argument, NULL, 'a' },
 		{ "token-file", required_argument, NULL, 'T' },
+		{ "insecure-http", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -242,6 +248,9 @@ main(int argc, char **argv)
 			break;
 		case 'T': /* read by cli_target (cli_http.c) */
 			setenv("MOTCUA_TOKEN_FILE", optarg, 1);
+			break;
+		case 'I': /* read by cli_target (cli_http.c) */
+			setenv("MOTCUA_INSECURE_HTTP", "1", 1);
 			break;
 		case 'h':
 			print_main_usage(stdout);

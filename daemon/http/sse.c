@@ -13,6 +13,10 @@ struct stream {
 	struct sse_set *set;    /* NULL once the set is freed */
 	struct http_stream *hs; /* NULL until opened */
 	char terminal[SSE_TERMINAL_MAX];
+	unsigned char addr[16]; /* the client's, for the per-address cap */
+	size_t addr_len;
+	bool reserved;   /* outside the shared cap (sse.h) */
+	uint64_t serial; /* order of opening: the oldest is evicted */
 	size_t off, len; /* off <= len <= cap */
 	size_t cap;      /* the set's buf_max: the set may go first */
 	bool ending;     /* end the response once buf drains */
@@ -22,10 +26,12 @@ struct stream {
 struct sse_set {
 	const char *what;
 	size_t max_clients, buf_max;
-	struct stream **streams; /* n in front; max_alloc slots */
-	size_t n, max_alloc;
+	size_t per_terminal, per_addr; /* 0: no cap */
+	struct stream **streams;       /* n in front; alloc slots */
+	size_t n, alloc, max_alloc;    /* max_alloc: the shared bound */
+	size_t reserved;               /* of the n, reserved streams */
 	bool ended;
-	uint64_t dropped;
+	uint64_t dropped, serial;
 };
 
 static void
@@ -63,6 +69,7 @@ stream_done(void *arg)
 		for (size_t i = 0; i < set->n; i++)
 			if (set->streams[i] == s) {
 				set->streams[i] = set->streams[--set->n];
+				set->reserved -= s->reserved;
 				break;
 			}
 		log_debug("%s %s: event stream closed", set->what, s->terminal);
@@ -119,7 +126,7 @@ sse_new(const char *what, size_t max_clients, size_t buf_max)
 		return NULL;
 	}
 	set->what = what;
-	set->max_clients = set->max_alloc = max_clients;
+	set->max_clients = set->max_alloc = set->alloc = max_clients;
 	set->buf_max = buf_max;
 	return set;
 }
@@ -147,24 +154,122 @@ sse_set_max_clients(struct sse_set *set, size_t max_clients)
 }
 
 void
+sse_set_caps(struct sse_set *set, size_t per_terminal, size_t per_addr)
+{
+	set->per_terminal = per_terminal;
+	set->per_addr = per_addr;
+}
+
+static bool
+same_addr(const struct stream *s, const struct sse_client *c)
+{
+	return c->addr_len > 0 && s->addr_len == c->addr_len &&
+	    memcmp(s->addr, c->addr, c->addr_len) == 0;
+}
+
+/* The oldest live stream of terminal, or NULL. */
+static struct stream *
+oldest_of(const struct sse_set *set, const char *terminal)
+{
+	struct stream *old = NULL;
+
+	for (size_t i = 0; i < set->n; i++) {
+		struct stream *s = set->streams[i];
+
+		if (!s->ending && strcmp(s->terminal, terminal) == 0 &&
+		    (old == NULL || s->serial < old->serial))
+			old = s;
+	}
+	return old;
+}
+
+/* Why a stream may not open now; NULL when it may. A reserved stream
+ * makes room in its terminal's share by ending the oldest (that device's
+ * own stale page). */
+static const char *
+refusal(struct sse_set *set, const char *terminal, const struct sse_client *c)
+{
+	size_t term = 0, addr = 0;
+
+	if (set->ended)
+		return "the event streams are ending";
+	for (size_t i = 0; i < set->n; i++) {
+		const struct stream *s = set->streams[i];
+
+		if (s->ending)
+			continue; /* on its way out: holds no share */
+		term += strcmp(s->terminal, terminal) == 0;
+		addr += c != NULL && !s->reserved && same_addr(s, c);
+	}
+	if (c != NULL && c->reserved) {
+		struct stream *old = oldest_of(set, terminal);
+
+		if (set->per_terminal > 0 && term >= set->per_terminal &&
+		    old != NULL)
+			stream_end(old);
+		return NULL;
+	}
+	if (set->n - set->reserved >= set->max_clients)
+		return "too many event streams are open; try again later";
+	if (set->per_terminal > 0 && term >= set->per_terminal)
+		return "this terminal has too many event streams open";
+	if (c != NULL && set->per_addr > 0 && c->addr_len > 0 &&
+	    addr >= set->per_addr)
+		return "too many event streams from this address";
+	return NULL;
+}
+
+/* Room for one more slot; a reserved stream may pass the shared bound. */
+static int
+grow(struct sse_set *set)
+{
+	struct stream **p;
+	size_t want;
+
+	if (set->n < set->alloc)
+		return 0;
+	want = set->alloc < 8 ? 8 : set->alloc * 2;
+	if ((p = reallocarray(set->streams, want, sizeof *p)) == NULL)
+		return -1;
+	set->streams = p;
+	set->alloc = want;
+	return 0;
+}
+
+void
 sse_open(struct sse_set *set, struct http_response *r, const char *terminal,
     int heartbeat_s)
 {
+	sse_open_client(set, r, terminal, heartbeat_s, NULL);
+}
+
+void
+sse_open_client(struct sse_set *set, struct http_response *r,
+    const char *terminal, int heartbeat_s, const struct sse_client *c)
+{
+	const char *why = refusal(set, terminal, c);
 	struct stream *s;
 	int n;
 
-	if (set->ended || set->n >= set->max_clients) {
+	if (why != NULL) {
 		r->retry_after_s = 5;
-		reply_error(r, 503, "terminal",
-		    "too many event streams are open; try again later");
+		reply_error(r, 503, "terminal", why);
 		return;
 	}
-	if ((s = calloc(1, sizeof *s + set->buf_max)) == NULL) {
+	if (grow(set) == -1 ||
+	    (s = calloc(1, sizeof *s + set->buf_max)) == NULL) {
 		reply_error(r, 500, "", "out of memory");
 		return;
 	}
 	s->set = set;
 	s->cap = set->buf_max;
+	s->serial = ++set->serial;
+	if (c != NULL && c->addr_len <= sizeof s->addr) {
+		memcpy(s->addr, c->addr, c->addr_len);
+		s->addr_len = c->addr_len;
+		s->reserved = c->reserved;
+	}
+	set->reserved += s->reserved;
 	snprintf(s->terminal, sizeof s->terminal, "%s", terminal);
 	/* retry: the browser's own reconnect delay; pages add backoff */
 	n = snprintf(s->buf, s->cap,

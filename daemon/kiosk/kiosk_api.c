@@ -35,7 +35,14 @@
 
 #define STREAM_BUF_MAX 8192 /* bytes queued per event-stream client */
 #define STREAMS_MAX    256  /* = the config's bound */
-#define TICKET_TTL_S   600  /* a rating or print ticket lives 10 min */
+/* Event streams one terminal, and one client address, may hold of the
+ * shared max_stream_clients: a page per terminal, with room for a reload
+ * whose old connection is not yet seen closed. A terminal pinned to an
+ * address opens its own streams outside these shares (sse.h), so no
+ * other client can take them (docs/security.md). */
+#define STREAMS_PER_TERMINAL 4
+#define STREAMS_PER_ADDR     4
+#define TICKET_TTL_S         600 /* a rating or print ticket lives 10 min */
 /* Codes the per-code limiter remembers: it never forgets a code still
  * owed tokens, so this is also how many codes an attacker must charge
  * before new codes are refused (docs/security.md). */
@@ -215,7 +222,12 @@ route_events(struct kiosk *k, const struct http_request *hr,
 		    "this terminal's events go to its own address only");
 		return;
 	}
-	sse_open(k->streams, r, t->t.id, k->cfg->kiosk_heartbeat_s);
+	/* term_allows passed: a pinned terminal's stream comes from its own
+	 * address, and is reserved */
+	sse_open_client(k->streams, r, t->t.id, k->cfg->kiosk_heartbeat_s,
+	    &(struct sse_client){ .addr = hr->addr,
+	        .addr_len = hr->addr_len,
+	        .reserved = t->t.addr_len > 0 });
 }
 
 int
@@ -852,6 +864,7 @@ kiosk_new(uv_loop_t *loop, struct store *st, const struct config *cfg)
 		return NULL;
 	}
 	sse_set_max_clients(k->streams, (size_t)cfg->kiosk_max_stream_clients);
+	sse_set_caps(k->streams, STREAMS_PER_TERMINAL, STREAMS_PER_ADDR);
 	crypto_secretbox_keygen(k->ticket_key);
 	uv_timer_init(loop, &k->heartbeat);
 	k->heartbeat.data = k;

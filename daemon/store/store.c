@@ -327,6 +327,11 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX postal_returns_item ON postal_returns(item_id, handed_at);"
 	"CREATE INDEX postal_returns_handed ON postal_returns(handed_at);",
+	/* 9: bearer tokens expire (docs/security.md). Tokens issued before
+	 * get the default lifetime from their issue, so those older than 90
+	 * days end at the upgrade; a NULL expiry is never live. */
+	"ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;"
+	"UPDATE api_tokens SET expires_at = created_at + 90 * 86400;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -551,7 +551,8 @@ struct store_user_row {
 	const char *name, *role;
 	bool disabled;
 	int64_t created_at, updated_at; /* 0: none */
-	int64_t sessions, tokens;
+	int64_t sessions, tokens;       /* tokens: live, not expired */
+	int64_t tokens_expire_at; /* the soonest live token's end; 0: none */
 };
 typedef int store_user_fn(void *arg, const struct store_user_row *);
 enum store_rc store_users(struct store *, store_user_fn *fn, void *arg);
@@ -577,12 +578,15 @@ enum store_rc store_session_delete(struct store *,
 /* Deletes sessions past their lifetime or idle longer than idle_s: the
  * count, or -1. */
 int store_sessions_prune(struct store *, int64_t now, int64_t idle_s);
-/* A new bearer token (its hash) for user; *id its number. */
+/* A new bearer token (its hash) for user, live until expires_at (Unix
+ * time, after now); *id its number. */
 enum store_rc store_token_add(struct store *, const unsigned char hash[32],
-    const char *user, const char *label, const char *actor, int64_t *id,
-    char err[STORE_ERR_MAX]);
-/* The owner of a live token of an enabled user (csrf and times empty);
- * notes the use (to the minute). STORE_NOTFOUND otherwise. */
+    const char *user, const char *label, int64_t expires_at, const char *actor,
+    int64_t *id, char err[STORE_ERR_MAX]);
+/* The owner of a live token of an enabled user (csrf and created_at
+ * empty, expires_at the token's); notes the use (to the minute).
+ * STORE_NOTFOUND when unknown, revoked, expired (expires_at <= now) or
+ * the user is disabled. */
 enum store_rc store_token_get(struct store *, const unsigned char hash[32],
     int64_t now, struct store_session *);
 /* Revokes user's live tokens (those labelled label, or all when NULL);

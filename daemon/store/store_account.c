@@ -244,13 +244,17 @@ store_users(struct store *s, store_user_fn *fn, void *arg)
 	    "SELECT u.name, u.role, u.disabled, u.created_at, u.updated_at,"
 	    " (SELECT count(*) FROM sessions x WHERE x.user_id = u.id),"
 	    " (SELECT count(*) FROM api_tokens t WHERE t.user_id = u.id"
-	    "  AND t.revoked_at IS NULL)"
+	    "  AND t.revoked_at IS NULL AND t.expires_at > ?1),"
+	    " (SELECT min(t.expires_at) FROM api_tokens t"
+	    "  WHERE t.user_id = u.id AND t.revoked_at IS NULL"
+	    "  AND t.expires_at > ?1)"
 	    " FROM users u ORDER BY u.name");
 	struct store_user_row u;
 	int rc;
 
 	if (st == NULL)
 		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, st_wall_now());
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		u = (struct store_user_row){ .name = c_text(st, 0),
 			.role = c_text(st, 1),
@@ -258,7 +262,8 @@ store_users(struct store *s, store_user_fn *fn, void *arg)
 			.created_at = sqlite3_column_int64(st, 3),
 			.updated_at = sqlite3_column_int64(st, 4),
 			.sessions = sqlite3_column_int64(st, 5),
-			.tokens = sqlite3_column_int64(st, 6) };
+			.tokens = sqlite3_column_int64(st, 6),
+			.tokens_expire_at = sqlite3_column_int64(st, 7) };
 		if (fn(arg, &u) != 0) {
 			rc = SQLITE_DONE;
 			break;
@@ -362,7 +367,8 @@ store_sessions_prune(struct store *s, int64_t now, int64_t idle_s)
 
 enum store_rc
 store_token_add(struct store *s, const unsigned char hash[32], const char *user,
-    const char *label, const char *actor, int64_t *id, char err[STORE_ERR_MAX])
+    const char *label, int64_t expires_at, const char *actor, int64_t *id,
+    char err[STORE_ERR_MAX])
 {
 	struct store_user u;
 	sqlite3_stmt *st;
@@ -372,6 +378,10 @@ store_token_add(struct store *s, const unsigned char hash[32], const char *user,
 
 	if (!st_check_text("label", label, 0, 128, err))
 		return STORE_INVALID;
+	if (expires_at <= now) {
+		st_err(err, "days: the token would expire before it is used");
+		return STORE_INVALID;
+	}
 	if ((rc = store_user_get(s, user, &u)) != STORE_OK) {
 		if (rc == STORE_NOTFOUND)
 			st_err(err, "name: no such user");
@@ -387,17 +397,21 @@ store_token_add(struct store *s, const unsigned char hash[32], const char *user,
 		return rc;
 	if ((st = auth_prep(s,
 	         "INSERT INTO api_tokens(token_hash, user_id, label,"
-	         " created_at) VALUES (?1, ?2, ?3, ?4)")) == NULL)
+	         " created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")) ==
+	    NULL)
 		goto fail;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, u.id);
 	b_text(st, 3, label != NULL ? label : "");
 	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, expires_at);
 	if (auth_exec(s, st, NULL) != STORE_OK)
 		goto fail;
 	*id = sqlite3_last_insert_rowid(s->db);
-	snprintf(detail, sizeof detail, "token %lld%s%.128s", (long long)*id,
-	    label != NULL && *label ? " " : "", label != NULL ? label : "");
+	snprintf(detail, sizeof detail, "token %lld%s%.128s, %lld days",
+	    (long long)*id, label != NULL && *label ? " " : "",
+	    label != NULL ? label : "",
+	    (long long)((expires_at - now + 86399) / 86400));
 	if (st_add_audit(s, now, actor, "token_add", user, detail) != SQLITE_OK)
 		goto fail;
 	return st_commit(s, err);
@@ -412,10 +426,10 @@ store_token_get(struct store *s, const unsigned char hash[32], int64_t now,
     struct store_session *out)
 {
 	sqlite3_stmt *st = auth_prep(s,
-	    "SELECT u.id, u.name, u.role, t.id, t.last_used"
+	    "SELECT u.id, u.name, u.role, t.id, t.last_used, t.expires_at"
 	    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
 	    " WHERE t.token_hash = ?1 AND t.revoked_at IS NULL"
-	    " AND u.disabled = 0");
+	    " AND t.expires_at > ?2 AND u.disabled = 0");
 	int64_t tid = 0, last = 0;
 	int rc;
 
@@ -423,6 +437,7 @@ store_token_get(struct store *s, const unsigned char hash[32], int64_t now,
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		out->user_id = sqlite3_column_int64(st, 0);
@@ -430,6 +445,7 @@ store_token_get(struct store *s, const unsigned char hash[32], int64_t now,
 		snprintf(out->role, sizeof out->role, "%s", c_str(st, 2));
 		tid = sqlite3_column_int64(st, 3);
 		last = sqlite3_column_int64(st, 4);
+		out->expires_at = sqlite3_column_int64(st, 5);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)

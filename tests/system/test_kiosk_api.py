@@ -30,8 +30,9 @@ test_endpoints = true
 class Stream:
     """A raw event-stream client: reads events with a deadline."""
 
-    def __init__(self, d, terminal):
-        self.s = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+    def __init__(self, d, terminal, source=None):
+        self.s = socket.create_connection(("127.0.0.1", d.port), timeout=5,
+                                          source_address=(source, 0) if source else None)
         self.s.sendall(f"GET /api/v1/terminals/{terminal}/events HTTP/1.1\r\n"
                        f"Host: x\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n".encode())
         self.buf = b""
@@ -184,6 +185,35 @@ def event_streams(d):
 
 
 @test
+def streams_shared_fairly(d):
+    """Issue 14 item 6: streams to unpinned terminals from other addresses
+    took every slot (max_stream_clients = 3 here), and the pinned
+    terminal's own stream got 503. Now a pinned terminal is outside the
+    shared cap, and an address or a terminal holds at most 4 streams."""
+    held = []
+    try:
+        for i in range(3):
+            st = Stream(d, "hall-2", source=f"127.0.0.{20 + i}")
+            eq(st.status, 200, f"stream {i + 1} from another address")
+            held.append(st)
+        extra = Stream(d, "hall-1", source="127.0.0.30")
+        eq(extra.status, 503, "the shared streams are full")
+        extra.close()
+        for i in range(3):
+            p = Stream(d, "pinned", source="127.0.0.9")
+            eq(p.status, 200, f"the pinned terminal's own stream {i + 1} opens anyway")
+            eq(p.event("hello")["terminal"], "pinned", "its hello")
+            held.append(p)
+        eq(Stream(d, "pinned", source="127.0.0.20").status, 403,
+           "the pinned terminal from another address")
+    finally:
+        for st in held:
+            st.close()
+    wait_for(lambda: "motcua_kiosk_streams 0" in d.request("GET", "/metrics", admin=False)[1],
+             timeout=10, what="streams released")
+
+
+@test
 def slow_client_dropped(d):
     """A client that stops reading fills its bounded buffer and is dropped
     with one log line; the daemon and the other clients go on."""
@@ -289,6 +319,41 @@ def reload_terminals(d):
              what="the reload's log line")
     ok("config has errors, not reloading" in d.logtext(), "the bad list is refused")
     eq(Stream(d, "lobby").status, 200, "a bad list is not applied")
+
+
+@test
+def streams_per_address(d):
+    """One address: 4 streams at most, even with room in the set; one
+    unpinned terminal: 4 at most, whatever the addresses."""
+    with open(d.conf, encoding="utf-8") as f:
+        conf = f.read()
+    with open(d.conf, "w", encoding="utf-8") as f:
+        f.write(conf.replace("max_stream_clients = 3", "max_stream_clients = 16")
+                .replace("terminals = Bad Id, ", "terminals = "))
+    done = ("configuration reloaded from", "config has errors, not reloading")
+    before = sum(d.logtext().count(x) for x in done)
+    d.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: sum(d.logtext().count(x) for x in done) > before,
+             what="the reload's log line")
+    wait_for(lambda: "motcua_kiosk_streams 0" in d.request("GET", "/metrics", admin=False)[1],
+             timeout=10, what="earlier streams released")
+    held = []
+    try:
+        for i in range(4):
+            st = Stream(d, ("hall-1", "hall-2")[i % 2], source="127.0.0.40")
+            eq(st.status, 200, f"stream {i + 1} of one address")
+            held.append(st)
+        st = Stream(d, "hall-1", source="127.0.0.40")
+        eq(st.status, 503, "a fifth from one address")
+        ok(b"from this address" in st.buf or b"from this address" in st.s.recv(4096), "says why")
+        st.close()
+        for i in range(3):
+            st = Stream(d, "hall-1", source=f"127.0.0.{41 + i}")
+            eq(st.status, 200 if i < 2 else 503, f"hall-1 stream {3 + i}")
+            held.append(st)
+    finally:
+        for st in held:
+            st.close()
 
 
 def session(args, run):

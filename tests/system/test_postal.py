@@ -36,10 +36,10 @@ PROC = "1.001612.000.00.00.H49"
 CLERKS = ["buudien.lan", "buudien.minh"]
 OFFICE = "vanphong.hoa"
 KIOSK = "kiosk.sanh"
-ACCOUNTS = {CLERKS[0]: ("postal_clerk", "lan-pass-1"),
-            CLERKS[1]: ("postal_clerk", "minh-pass-1"),
-            OFFICE: ("office_staff", "hoa-pass-1"),
-            KIOSK: ("kiosk", "2468")}
+ACCOUNTS = {CLERKS[0]: ("postal_clerk", "counter-one-pass"),
+            CLERKS[1]: ("postal_clerk", "counter-two-pass"),
+            OFFICE: ("office_staff", "back-office-pass"),
+            KIOSK: ("kiosk", "582941")}
 NAME = "Trần Thị Bích Ngọc"
 PHONE = "0912345678"
 ID_NO = "022190001234"

@@ -11,6 +11,7 @@
 
 #include "auth/authhdr.h"
 #include "auth/lockout.h"
+#include "auth/pwpolicy.h"
 #include "core/role.h"
 #include "fixture.h"
 #include "harness.h"
@@ -227,6 +228,120 @@ test_lockout_keeps_live_counts(void **state)
 	lockout_free(l);
 }
 
+static enum pwpolicy_rc
+pw(const char *p, enum role r, const char *user)
+{
+	return pwpolicy_check(p, strlen(p), r, user);
+}
+
+/* Issue 14 item 10: an admin "1111" was accepted. */
+static void
+test_password_policy(void **state)
+{
+	(void)state;
+	assert_int_equal(pw("1111", ROLE_ADMIN, "boss"), PWPOLICY_SHORT);
+	assert_int_equal(pw("short-pass1", ROLE_OFFICE_STAFF, "lan"),
+	    PWPOLICY_SHORT);
+	assert_int_equal(pw("staff-pass-1", ROLE_OFFICE_STAFF, "lan"),
+	    PWPOLICY_OK);
+	assert_int_equal(pw("staff-pass-1", ROLE_POSTAL_CLERK, NULL),
+	    PWPOLICY_OK);
+	/* twelve letters, not twelve bytes: "mật khẩu" counts 8 */
+	assert_int_equal(pw("mật khẩu 12", ROLE_ADMIN, "boss"), PWPOLICY_SHORT);
+	assert_int_equal(pw("mật-khẩu-thử-1234", ROLE_ADMIN, "boss"),
+	    PWPOLICY_OK);
+	assert_int_equal(pw("aaaaaaaaaaaaaaaa", ROLE_ADMIN, "boss"),
+	    PWPOLICY_ONE_CHAR);
+	/* the name, in any case, anywhere */
+	assert_int_equal(pw("Boss-of-the-office", ROLE_ADMIN, "boss"),
+	    PWPOLICY_NAME);
+	assert_int_equal(pw("xx-NGUYEN.VAN-xx", ROLE_ADMIN, "nguyen.van"),
+	    PWPOLICY_NAME);
+	/* common, as is, in another case, or with digits and symbols
+	 * around */
+	assert_int_equal(pw("123456789012", ROLE_ADMIN, "boss"),
+	    PWPOLICY_COMMON);
+	assert_int_equal(pw("QWERTYUIOP", ROLE_ADMIN, "boss"), PWPOLICY_SHORT);
+	assert_int_equal(pw("Password2024!", ROLE_ADMIN, "boss"),
+	    PWPOLICY_COMMON);
+	assert_int_equal(pw("!!MatKhau@12345", ROLE_ADMIN, "boss"),
+	    PWPOLICY_COMMON);
+	assert_int_equal(pw("1qaz2wsx3edc", ROLE_ADMIN, "boss"),
+	    PWPOLICY_COMMON);
+	assert_int_equal(pw("iloveyou1234", ROLE_POSTAL_CLERK, "x1"),
+	    PWPOLICY_COMMON);
+	/* kiosk PINs */
+	assert_int_equal(pw("583920", ROLE_KIOSK, "k1"), PWPOLICY_OK);
+	assert_int_equal(pw("58392017", ROLE_KIOSK, "k1"), PWPOLICY_OK);
+	assert_int_equal(pw("4321", ROLE_KIOSK, "k1"), PWPOLICY_PIN_FORM);
+	assert_int_equal(pw("583920171", ROLE_KIOSK, "k1"), PWPOLICY_PIN_FORM);
+	assert_int_equal(pw("58392a", ROLE_KIOSK, "k1"), PWPOLICY_PIN_FORM);
+	assert_int_equal(pw("kiosk-pass-long", ROLE_KIOSK, "k1"),
+	    PWPOLICY_PIN_FORM);
+	assert_int_equal(pw("777777", ROLE_KIOSK, "k1"), PWPOLICY_PIN_WEAK);
+	assert_int_equal(pw("123456", ROLE_KIOSK, "k1"), PWPOLICY_PIN_WEAK);
+	assert_int_equal(pw("98765432", ROLE_KIOSK, "k1"), PWPOLICY_PIN_WEAK);
+	assert_int_equal(pw("890123", ROLE_KIOSK, "k1"), PWPOLICY_PIN_WEAK);
+	assert_int_equal(pw("121212", ROLE_KIOSK, "k1"), PWPOLICY_PIN_WEAK);
+	assert_int_equal(pw("123123", ROLE_KIOSK, "k1"), PWPOLICY_PIN_WEAK);
+	assert_int_equal(pw("12341234", ROLE_KIOSK, "k1"), PWPOLICY_PIN_WEAK);
+	assert_int_equal(pw("112233", ROLE_KIOSK, "k1"), PWPOLICY_COMMON);
+	assert_int_equal(pw("159753", ROLE_KIOSK, "k1"), PWPOLICY_COMMON);
+	assert_int_equal(pw("583920", ROLE_NONE, "k1"), PWPOLICY_BAD_ROLE);
+	assert_string_equal(pwpolicy_strerror(PWPOLICY_SHORT),
+	    "must be at least 12 characters for this role");
+}
+
+static bool
+next_ok(const char *n)
+{
+	return authhdr_next_valid(n, strlen(n));
+}
+
+/* Issue 14 item 5: ?next=/%09/evil.example/phish left the host. */
+static void
+test_next_path(void **state)
+{
+	(void)state;
+	assert_true(next_ok("/staff/reports"));
+	assert_true(next_ok("/staff/"));
+	assert_true(next_ok("/staff/postal?station=HL-1&x=%2F%2F"));
+	assert_true(next_ok("/staff/reports/..x/y"));
+	assert_true(next_ok("/staff/a?q=../..")); /* a query is not a path */
+	assert_false(next_ok("/\t/evil.example/phish"));
+	assert_false(next_ok("/staff/\t/x"));
+	assert_false(next_ok("/staff/\n"));
+	assert_false(next_ok("//evil.example/x"));
+	assert_false(next_ok("/\\evil.example"));
+	assert_false(next_ok("/staff/\\evil"));
+	assert_false(next_ok("https://evil.example/"));
+	assert_false(next_ok("javascript:alert(1)"));
+	assert_false(next_ok(" /staff/x"));
+	assert_false(next_ok("/staff/../..//evil.example/x"));
+	assert_false(next_ok("/staff/%2e%2e/%2E%2e//evil.example"));
+	assert_false(next_ok("/staff/.%2e/x"));
+	assert_false(next_ok("/staff/./x"));
+	assert_false(next_ok("/staff/.."));
+	assert_false(next_ok("/staff/x/.."));
+	assert_false(next_ok("/staff/x/..?y"));
+	assert_false(next_ok("/staff/login"));
+	assert_false(next_ok("/staff/login?next=//evil.example"));
+	assert_false(next_ok("/staff"));
+	assert_false(next_ok("/stafff/x"));
+	assert_false(next_ok("/staff/\xc3\xa9"));
+	assert_false(authhdr_next_valid("/staff/x", 0));
+	{
+		char big[AUTHHDR_NEXT_MAX + 2];
+
+		memset(big, 'a', sizeof big - 1);
+		memcpy(big, "/staff/", 7);
+		big[sizeof big - 1] = '\0';
+		assert_false(next_ok(big));
+		big[AUTHHDR_NEXT_MAX] = '\0';
+		assert_true(next_ok(big));
+	}
+}
+
 /* The store's account rows: a temporary database. */
 static void
 test_store_accounts(void **state)
@@ -271,13 +386,23 @@ test_store_accounts(void **state)
 	assert_int_equal(store_session_get(st, idh, &se), STORE_NOTFOUND);
 
 	randombytes_buf(th, sizeof th);
-	assert_int_equal(
-	    store_token_add(st, th, "lan", "laptop", "boss", &id, err),
+	assert_int_equal(store_token_add(st, th, "lan", "laptop", now + 86400,
+	                     "boss", &id, err),
 	    STORE_OK);
 	assert_int_equal(store_token_get(st, th, now, &se), STORE_OK);
 	assert_string_equal(se.role, "office_staff");
+	assert_int_equal(se.expires_at, now + 86400);
+	/* live until its expiry, refused from that second on */
+	assert_int_equal(store_token_get(st, th, now + 86399, &se), STORE_OK);
+	assert_int_equal(store_token_get(st, th, now + 86400, &se),
+	    STORE_NOTFOUND);
 	assert_int_equal(
-	    store_token_add(st, th, "nobody", "", "boss", &id, err),
+	    store_token_add(st, other, "lan", "", now - 1, "boss", &id, err),
+	    STORE_INVALID);
+	assert_string_equal(err,
+	    "days: the token would expire before it is used");
+	assert_int_equal(
+	    store_token_add(st, th, "nobody", "", now + 60, "boss", &id, err),
 	    STORE_NOTFOUND);
 	assert_int_equal(
 	    store_token_revoke(st, "lan", "other", "boss", &n, err), STORE_OK);
@@ -290,7 +415,8 @@ test_store_accounts(void **state)
 
 	/* a disabled user has no session and no token */
 	randombytes_buf(th, sizeof th);
-	assert_int_equal(store_token_add(st, th, "lan", "", "boss", &id, err),
+	assert_int_equal(
+	    store_token_add(st, th, "lan", "", now + 60, "boss", &id, err),
 	    STORE_OK);
 	assert_int_equal(
 	    store_session_add(st, idh, u.id, "c", now, now + 100, ""),
@@ -352,6 +478,8 @@ main(void)
 		cmocka_unit_test(test_lockout_table),
 		cmocka_unit_test(test_lockout_keeps_live_counts),
 		cmocka_unit_test(test_store_accounts),
+		cmocka_unit_test(test_password_policy),
+		cmocka_unit_test(test_next_path),
 	};
 
 	if (sodium_init() < 0)

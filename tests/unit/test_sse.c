@@ -158,6 +158,70 @@ ending(void **state)
 	o->done(a);
 }
 
+/* Opens as client c; the stream, or NULL after a 503. */
+static void *
+open_as(struct sse_set *set, const char *terminal, const char *addr,
+    bool reserved)
+{
+	struct http_response r = { 0 };
+	struct sse_client c = { (const unsigned char *)addr, 4, reserved };
+
+	sse_open_client(set, &r, terminal, 15, &c);
+	if (r.stream == NULL) {
+		assert_int_equal(r.status, 503);
+		free(r.body);
+		return NULL;
+	}
+	r.stream->open(r.stream_arg, NULL);
+	return r.stream_arg;
+}
+
+/* Issue 14 item 6: streams to an unpinned terminal from other addresses
+ * took every slot, and the pinned hall-1 kiosk got 503. */
+static void
+caps_and_reserve(void **state)
+{
+	struct sse_set *set = sse_new("test", 4, 1024);
+	const struct http_stream_ops *o = ops(set);
+	void *s[16] = { 0 }, *pin[4], *extra;
+	char buf[512];
+	size_t n = 0;
+
+	(void)state;
+	sse_set_caps(set, 2, 1);
+	/* one stream an address */
+	assert_non_null(s[n++] = open_as(set, "open1", "\x0a\0\0\x02", false));
+	assert_null(open_as(set, "open2", "\x0a\0\0\x02", false));
+	/* two a terminal */
+	assert_non_null(s[n++] = open_as(set, "open1", "\x0a\0\0\x03", false));
+	assert_null(open_as(set, "open1", "\x0a\0\0\x04", false));
+	/* the shared four */
+	assert_non_null(s[n++] = open_as(set, "open2", "\x0a\0\0\x04", false));
+	assert_non_null(s[n++] = open_as(set, "open3", "\x0a\0\0\x05", false));
+	assert_null(open_as(set, "open3", "\x0a\0\0\x06", false));
+	/* the pinned terminal still opens, from an address already used */
+	assert_non_null(pin[0] = open_as(set, "hall-1", "\x0a\0\0\x09", true));
+	assert_non_null(pin[1] = open_as(set, "hall-1", "\x0a\0\0\x09", true));
+	assert_int_equal(sse_count(set, "hall-1"), 2);
+	/* a third ends its oldest, which drains its hello and closes */
+	assert_non_null(pin[2] = open_as(set, "hall-1", "\x0a\0\0\x09", true));
+	assert_true(drain(o, pin[0], buf, sizeof buf) > 0);
+	assert_int_equal(drain(o, pin[0], buf, sizeof buf), -1);
+	o->done(pin[0]);
+	assert_int_equal(sse_count(set, "hall-1"), 2);
+	assert_int_equal(sse_count(set, NULL), 6);
+	/* reserved streams take no shared slot: one freed is one more */
+	o->done(s[--n]);
+	assert_non_null(extra = open_as(set, "open3", "\x0a\0\0\x07", false));
+	o->done(extra);
+	o->done(pin[1]);
+	o->done(pin[2]);
+	while (n > 0)
+		o->done(s[--n]);
+	assert_int_equal(sse_count(set, NULL), 0);
+	sse_free(set);
+}
+
 int
 main(void)
 {
@@ -166,6 +230,7 @@ main(void)
 		cmocka_unit_test(client_bound),
 		cmocka_unit_test(slow_client_dropped),
 		cmocka_unit_test(ending),
+		cmocka_unit_test(caps_and_reserve),
 	};
 
 	HARNESS_RUN(tests);

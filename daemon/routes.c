@@ -145,6 +145,9 @@ const struct route routes_table[] = {
 	{ POST, "/api/v1/dossiers/{code}/apology", OFFICE, api_dossiers_apology,
 	    false },
 	{ GET, "/api/v1/counts", OFFICE, api_dossiers_counts, false },
+	/* the code counters: an operator's repair tool */
+	{ GET, "/api/v1/counters", ADMIN, api_codecounter_get, true },
+	{ POST, "/api/v1/counters", ADMIN, api_codecounter_set, true },
 	/* reports */
 	{ READ, "/api/v1/reports", OFFICE, api_report_summary, true },
 	{ READ, "/api/v1/reports/06a", OFFICE, api_report_06a, true },

@@ -391,6 +391,9 @@ static const char *const sql[Q_COUNT] = {
 	                  " last_seq) VALUES (?1, ?2, ?3)"
 	                  " ON CONFLICT(agency_code, day) DO UPDATE SET"
 	                  " last_seq = excluded.last_seq",
+	[Q_COUNTER_GET] = "SELECT last_seq FROM code_counters"
+	                  " WHERE agency_code = ?1 AND day = ?2",
+	[Q_CODE_TAKEN] = "SELECT 1 FROM dossiers WHERE code = ?1",
 	[Q_DOSSIER_INSERT] =
 	    "INSERT INTO dossiers(code, agency_code, procedure_code, channel,"
 	    " delivery, status, owner_name, owner_fold, owner_id_no, phone,"

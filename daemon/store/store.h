@@ -120,10 +120,25 @@ enum store_rc store_intake(struct store *, const struct store_intake *,
     struct store_intake_result *, char err[STORE_ERR_MAX]);
 /* Operator repair tool: sets the last sequence number issued by agency on
  * local day `day` (0..9999), e.g. after restoring an old backup, so the
- * next intake continues above numbers already printed on receipts. Writes
- * an audit row. STORE_INVALID for a bad agency code or sequence. */
+ * next intake continues above numbers already printed on receipts. Intake
+ * skips numbers a dossier already has, so a lower value is safe too.
+ * Writes an audit row naming actor. STORE_INVALID for a bad agency code,
+ * day or sequence. */
 enum store_rc store_counter_set(struct store *, const char *agency, int day,
-    unsigned last_seq, char err[STORE_ERR_MAX]);
+    unsigned last_seq, const char *actor, char err[STORE_ERR_MAX]);
+/* A counter as an operator sees it (store_counter_get). */
+struct store_counter {
+	unsigned last_seq; /* the last number issued; 0: none yet */
+	/* what the next intake gets: past last_seq and past the numbers
+	 * dossiers already have (imported ones); DCODE_SEQ_MAX + 1 when the
+	 * day is full, and then next_code is "" */
+	unsigned next_seq;
+	char next_code[DCODE_TEXT_MAX + 1];
+};
+/* Reads the counter of agency on local day `day` (a day without intake
+ * yet reads 0). Writes nothing. STORE_INVALID for a bad agency or day. */
+enum store_rc store_counter_get(struct store *, const char *agency, int day,
+    struct store_counter *out, char err[STORE_ERR_MAX]);
 
 /* Status change with reason and actor. STORE_CONFLICT (err names both
  * states) when the graph does not allow it. Sets finished_at on 9, 3, 7,

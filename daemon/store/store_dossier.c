@@ -247,6 +247,8 @@ store_intake(struct store *s, const struct store_intake *in,
 	if ((rc = st_begin(s, err)) != STORE_OK)
 		return rc;
 	rc = st_intake_tx(s, in, name, fold, res, err);
+	if (rc == STORE_OK)
+		rc = st_idem_record(s, in->idem, err);
 	rc = st_finish(s, rc, err);
 	if (rc != STORE_OK) {
 		res->code[0] = '\0';

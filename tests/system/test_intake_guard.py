@@ -131,6 +131,95 @@ def counter_show_and_set(d):
     eq(s, 404, "the counters are not on the public listener")
 
 
+def keyed(d, path, body, key, admin=True):
+    return d.request("POST", path, body, admin=admin, headers={"Idempotency-Key": key})
+
+
+@test
+def idempotent_intake(d):
+    before = db_count(d, "SELECT count(*) FROM dossiers")
+    body = intake_body("Phạm Thị Dung")
+    s1, j1, r1 = keyed(d, "/api/v1/dossiers", body, "k-intake-1")
+    eq(s1, 201, f"first intake with a key: {j1}")
+    s2, j2, _ = keyed(d, "/api/v1/dossiers", body, "k-intake-1")
+    eq((s2, j2), (s1, j1), "the same key answers the first reply")
+    eq(db_count(d, "SELECT count(*) FROM dossiers"), before + 1, "one dossier made")
+    eq(db_count(d, "SELECT count(*) FROM audit_log WHERE action = 'intake' AND object = ?",
+                j1["code"]), 1, "one audit row")
+    d.idem_first = j1
+    # the same key with another body (or another route) is refused
+    s, j, _ = keyed(d, "/api/v1/dossiers", intake_body("Phạm Thị Dung Khác"), "k-intake-1")
+    eq(s, 422, f"same key, other body: {j}")
+    eq(j["error"]["field"], "Idempotency-Key", "the header is named")
+    eq(db_count(d, "SELECT count(*) FROM dossiers"), before + 1, "nothing made by a 422")
+    # malformed keys
+    for bad in ("x" * 129, "tiếng"):
+        s, j, _ = d.request("POST", "/api/v1/dossiers", body,
+                            headers={"Idempotency-Key": bad.encode("utf-8").decode("latin-1")})
+        eq(s, 400, f"key {bad[:10]!r}: {j}")
+        eq(j["error"]["field"], "Idempotency-Key", "a bad key names the header")
+    s, j, _ = keyed(d, "/api/v1/dossiers", body, "k" * 128)
+    eq(s, 201, "a 128-byte key is accepted")
+    # without a key, a second submit is a second dossier, as before
+    n = db_count(d, "SELECT count(*) FROM dossiers")
+    d.request("POST", "/api/v1/dossiers", body)
+    d.request("POST", "/api/v1/dossiers", body)
+    eq(db_count(d, "SELECT count(*) FROM dossiers"), n + 2, "no key: no replay")
+
+
+@test
+def idempotent_postal(d):
+    body = dict(reg_body(s10("20000002")), actor="buudien.lan")
+    s1, j1, _ = keyed(d, "/api/v1/postal/items", body, "k-postal-1")
+    eq(s1, 201, f"registration with a key: {j1}")
+    s2, j2, _ = keyed(d, "/api/v1/postal/items", body, "k-postal-1")
+    eq((s2, j2), (s1, j1), "the retry gets the first reply (201, created)")
+    s, j, _ = keyed(d, "/api/v1/postal/items", dict(body, fees_vnd=5), "k-postal-1")
+    eq((s, j["error"]["field"]), (422, "Idempotency-Key"), "same key, other registration")
+    s, j, _ = keyed(d, "/api/v1/dossiers", intake_body(), "k-postal-1")
+    eq((s, j["error"]["field"]), (422, "Idempotency-Key"), "same key on another route")
+    batch = {"items": [reg_body(s10("20000003")), reg_body(s10("20000004")),
+                       reg_body("not an id")], "actor": "buudien.lan"}
+    n = db_count(d, "SELECT count(*) FROM postal_items")
+    s1, j1, _ = keyed(d, "/api/v1/postal/items/batch", batch, "k-batch-1")
+    eq((s1, j1["created"], j1["refused"]), (200, 2, 1), f"batch with a key: {j1}")
+    s2, j2, _ = keyed(d, "/api/v1/postal/items/batch", batch, "k-batch-1")
+    eq((s2, j2), (s1, j1), "the batch's retry gets the first reply")
+    eq(db_count(d, "SELECT count(*) FROM postal_items"), n + 2, "two registrations made")
+
+
+@test
+def cli_sends_a_key(d):
+    n = db_count(d, "SELECT count(*) FROM idempotency")
+    p = d.cli("intake", "--procedure", PROC, "--name", "Đỗ Văn Giang", "--json", check=0)
+    ok(json.loads(p.stdout)["code"].startswith(AGENCY), "CLI intake")
+    eq(db_count(d, "SELECT count(*) FROM idempotency"), n + 1, "the CLI's intake carried a key")
+    # no daemon there: the CLI asks again (same key), then says why
+    p = d.cli("--socket", os.path.join(d.tmp, "nobody.sock"), "intake", "--procedure", PROC,
+              "--name", "Đỗ Văn Giang")
+    eq(p.returncode, 3, "no daemon: exit 3")
+    eq(p.stderr.count("asking again with the same Idempotency-Key"), 2,
+       "two retries with the same key: " + p.stderr)
+
+
+@test
+def key_survives_restart(d):
+    d.stop()
+    d.start()
+    body = intake_body("Phạm Thị Dung")
+    s, j, _ = keyed(d, "/api/v1/dossiers", body, "k-intake-1")
+    eq((s, j), (201, d.idem_first), "after a restart the key still answers the first reply")
+    # a key older than a day is forgotten (and pruned by the next keyed create)
+    db = sqlite3.connect(os.path.join(d.tmp, "motcua.db"), timeout=10)
+    try:
+        db.execute("UPDATE idempotency SET created_at = created_at - 86401 WHERE key = 'k-intake-1'")
+        db.commit()
+    finally:
+        db.close()
+    s, j, _ = keyed(d, "/api/v1/dossiers", body, "k-intake-1")
+    ok(s == 201 and j["code"] != d.idem_first["code"], f"an expired key is a new create: {s} {j}")
+
+
 def session(args, run):
     tmp = tempfile.mkdtemp(prefix="motcua-intake-")
     d = Daemon(args.build, tmp)

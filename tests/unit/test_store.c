@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -230,6 +231,83 @@ test_counter_full(void **state)
 	    intake(f->s, AGENCY, "Trần Thị Bình", 1, t + 86400, &r, err),
 	    STORE_OK);
 	assert_string_equal(r.code, AGENCY "-260106-0001");
+}
+
+static int
+render_code(void *arg, int *status, char **body, size_t *len)
+{
+	const struct store_intake_result *r = arg;
+
+	*status = 201;
+	if ((*body = strdup(r->code)) == NULL)
+		return -1;
+	*len = strlen(*body);
+	return 0;
+}
+
+/* Issue 14, item 12: the reply of a keyed intake is recorded in its
+ * transaction; a key is found again (also after reopening), refused with
+ * another request's hash, forgotten after a day, and cannot be recorded
+ * twice (the second create is rolled back). */
+static void
+test_idempotency(void **state)
+{
+	struct fixture *f = *state;
+	struct store_intake_result r;
+	struct store_stats st0, st;
+	struct store_idem idem = { .key = "k-1", .render = render_code };
+	struct store_intake in = { .procedure_code = PROC,
+		.agency_code = AGENCY,
+		.owner_name = "Nguyễn Văn An",
+		.channel = CHANNEL_COUNTER,
+		.delivery = DELIVERY_COUNTER,
+		.actor = "clerk1",
+		.idem = &idem };
+	unsigned char other[STORE_IDEM_HASH_LEN];
+	char err[STORE_ERR_MAX], *body;
+	int64_t now = (int64_t)time(NULL); /* the store records wall time */
+	size_t len;
+	int status;
+
+	in.received_at = now;
+	memset(idem.hash, 7, sizeof idem.hash);
+	memset(other, 8, sizeof other);
+	idem.arg = &r;
+	assert_int_equal(store_idem_find(f->s, "k-1", idem.hash, now, &status,
+	                     &body, &len, err),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_intake(f->s, &in, &r, err), STORE_OK);
+	assert_int_equal(idem.status, 201);
+	assert_string_equal(idem.body, r.code);
+	free(idem.body);
+	idem.body = NULL;
+
+	reopen(f);
+	assert_int_equal(store_idem_find(f->s, "k-1", idem.hash, now + 10,
+	                     &status, &body, &len, err),
+	    STORE_OK);
+	assert_int_equal(status, 201);
+	assert_int_equal(len, strlen(r.code));
+	assert_string_equal(body, r.code);
+	free(body);
+	assert_int_equal(store_idem_find(f->s, "k-1", other, now + 10, &status,
+	                     &body, &len, err),
+	    STORE_CONFLICT);
+	assert_non_null(strstr(err, "Idempotency-Key"));
+	assert_null(body);
+	assert_int_equal(store_idem_find(f->s, "k-1", idem.hash,
+	                     now + STORE_IDEM_TTL_S + 10, &status, &body, &len,
+	                     err),
+	    STORE_NOTFOUND);
+
+	/* recording the same key again rolls the create back */
+	assert_int_equal(store_stats(f->s, &st0), STORE_OK);
+	assert_int_equal(store_intake(f->s, &in, &r, err), STORE_ERROR);
+	free(idem.body);
+	idem.body = NULL;
+	assert_int_equal(store_stats(f->s, &st), STORE_OK);
+	assert_int_equal(st.dossiers, st0.dossiers);
+	assert_int_equal(st.outbox_pending, st0.outbox_pending);
 }
 
 static void
@@ -1029,6 +1107,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_counter_after_import,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idempotency, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_counter_full, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_transitions, setup,

@@ -11,9 +11,9 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "kiosk/kiosk_api.h"
+#include "kiosk/lookup.h"
 #include "lib/clock.h"
 #include "lib/log.h"
-#include "kiosk/lookup.h"
 #include "postal/api_postal.h"
 #include "postal/postal_pages.h"
 #include "printer/api_print.h"
@@ -23,8 +23,8 @@
 #include "api/scanners.h"
 #include "api/terminals.h"
 #include "sync/api_sync.h"
-#include "sync/hub.h"
 #include "store/store.h"
+#include "sync/hub.h"
 #include "sync/sync.h"
 
 /* --- the routes that join features ------------------------------------- */

@@ -12,6 +12,8 @@
 #include "http/request.h"
 #include "kiosk/kiosk_api.h"
 #include "kiosk/lookup.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 #include "postal/api_postal.h"
 #include "postal/postal_pages.h"
 #include "printer/api_print.h"
@@ -21,6 +23,7 @@
 #include "api/scanners.h"
 #include "api/terminals.h"
 #include "sync/api_sync.h"
+#include "store/store.h"
 #include "sync/hub.h"
 #include "sync/sync.h"
 
@@ -155,6 +158,9 @@ const struct route routes_table[] = {
 	{ POST, "/api/v1/dossiers/{code}/apology", OFFICE, api_dossiers_apology,
 	    false, SMALL },
 	{ GET, "/api/v1/counts", OFFICE, api_dossiers_counts, false, SMALL },
+	/* the code counters: an operator's repair tool */
+	{ GET, "/api/v1/counters", ADMIN, api_codecounter_get, true, SMALL },
+	{ POST, "/api/v1/counters", ADMIN, api_codecounter_set, true, SMALL },
 	/* reports */
 	{ READ, "/api/v1/reports", OFFICE, api_report_summary, true, SMALL },
 	{ READ, "/api/v1/reports/06a", OFFICE, api_report_06a, true, SMALL },
@@ -258,6 +264,58 @@ refuse_role(const struct http_request *hr, struct http_response *r)
 	reply_error(r, 403, "role", msg);
 }
 
+/* The handlers of the creates that take an Idempotency-Key (docs/api.md):
+ * each records its reply with the key in its store transaction. */
+static route_handler *const creates[] = {
+	api_dossiers_intake,
+	api_postal_register,
+	api_postal_batch,
+};
+
+static bool
+is_create(const struct route *rt)
+{
+	for (size_t i = 0; i < sizeof creates / sizeof creates[0]; i++)
+		if (rt->handler == creates[i])
+			return true;
+	return false;
+}
+
+/* A create's Idempotency-Key (docs/api.md): a key seen within a day with
+ * the same request is answered with the first reply and the handler does
+ * not run (true); the same key with another request is 422. Otherwise
+ * (false) *idem holds the key for the handler, or *has is false when the
+ * request carries none. */
+static bool
+idem_replayed(struct route_ctx *c, const struct http_request *hr,
+    struct request_idem *idem, bool *has, struct http_response *r)
+{
+	char err[STORE_ERR_MAX];
+	enum store_rc rc;
+	int n, status;
+
+	*has = false;
+	if ((n = request_idem(hr, idem, r)) != 1)
+		return n == -1;
+	rc = store_idem_find(c->store, idem->key, idem->hash, clock_wall_s(),
+	    &status, &r->body, &r->len, err);
+	if (rc == STORE_OK) {
+		r->status = status;
+		return true;
+	}
+	if (rc == STORE_CONFLICT) {
+		reply_problem(r, 422, err);
+		return true;
+	}
+	if (rc != STORE_NOTFOUND) {
+		log_warnx("idempotency: %s", err);
+		reply_error(r, 500, "", "the store cannot be read");
+		return true;
+	}
+	*has = true;
+	return false;
+}
+
 /* Every listener's rows; hr->admin and hr->actor are set for staff. */
 static void
 dispatch(struct route_ctx *c, const struct http_request *hr,
@@ -275,6 +333,16 @@ dispatch(struct route_ctx *c, const struct http_request *hr,
 	if (rt != NULL && rt->access == ROUTE_STAFF &&
 	    !role_in(hr->actor, rt->roles)) {
 		refuse_role(hr, r);
+	} else if (rt != NULL && is_create(rt)) {
+		struct request_idem idem;
+		struct http_request keyed;
+		bool has;
+
+		if (!idem_replayed(c, hr, &idem, &has, r)) {
+			keyed = *hr;
+			keyed.idem = has ? &idem : NULL;
+			rt->handler(c, &keyed, &pp, r);
+		}
 	} else if (rt != NULL) {
 		rt->handler(c, hr, &pp, r);
 	} else if (allow != 0 && !role_in(hr->actor, allow_roles)) {

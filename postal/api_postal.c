@@ -238,13 +238,92 @@ registered(struct ctx *c)
 	return o;
 }
 
+/* The reply of a registration that created, built once: inside the
+ * store's transaction when the request has an Idempotency-Key (recorded
+ * with the dossier), else after it. The receipt file is rendered here:
+ * its path is part of the reply. */
+struct reg_reply {
+	struct ctx *c;
+	const struct store_postal_reg *reg;
+	const struct store_postal_result *res;
+};
+
+static json_t *
+register_json(const struct reg_reply *rr)
+{
+	const struct ctx *c = rr->c;
+	char *file = NULL;
+	json_t *o;
+
+	if (rr->res->print_job != 0) {
+		if (strcmp(c->cfg->printer_backend, "file") == 0)
+			file = strdup(c->cfg->printer_device);
+	} else {
+		file = c->printer
+		    ? c->print->receipt_png(c->printer, rr->res->code)
+		    : NULL;
+	}
+	o = json_pack("{s:b,s:s,s:s,s:s,s:o,s:o}", "created", 1, "item_id",
+	    rr->reg->item_id, "code", rr->res->code, "token", rr->res->token,
+	    "receipt_job",
+	    rr->res->print_job ? json_integer(rr->res->print_job) : json_null(),
+	    "receipt_file", file ? json_string(file) : json_null());
+	free(file);
+	return o;
+}
+
+/* store_idem_render of a json_t builder's reply. */
+static int
+render_json(json_t *j, int status, int *st, char **body, size_t *len)
+{
+	*st = status;
+	*body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (*body == NULL)
+		return -1;
+	*len = strlen(*body);
+	return 0;
+}
+
+static int
+register_render(void *arg, int *status, char **body, size_t *len)
+{
+	return render_json(register_json(arg), 201, status, body, len);
+}
+
+/* The recorded reply of a keyed create, taken into r. */
+static void
+reply_recorded(struct http_response *r, struct store_idem *idem)
+{
+	r->status = idem->status;
+	r->body = idem->body;
+	r->len = idem->len;
+	idem->body = NULL;
+}
+
+/* An Idempotency-Key for a store call (none: idem->key stays NULL). */
+static void
+idem_init(struct store_idem *idem, const struct http_request *hr,
+    store_idem_render *render, void *arg)
+{
+	memset(idem, 0, sizeof *idem);
+	idem->render = render;
+	idem->arg = arg;
+	if (hr->idem != NULL) {
+		idem->key = hr->idem->key;
+		memcpy(idem->hash, hr->idem->hash, sizeof idem->hash);
+	}
+}
+
 static void
 route_register(struct ctx *c)
 {
 	struct postalreg pr;
 	struct store_postal_result res;
+	struct reg_reply rr = { c, &pr.reg, &res };
+	struct store_idem idem;
 	char field[POSTALREG_FIELD_MAX], msg[POSTALREG_MSG_MAX];
-	char err[STORE_ERR_MAX], *file = NULL;
+	char err[STORE_ERR_MAX];
 	enum postalreg_rc prc;
 	enum store_rc rc;
 	json_t *o;
@@ -266,8 +345,11 @@ route_register(struct ctx *c)
 	pr.reg.actor = c->actor->name;
 	pr.reg.queue_receipt = printing_on(c);
 	pr.reg.max_pending = queue_max(c);
+	idem_init(&idem, c->hr, register_render, &rr);
+	pr.reg.idem = &idem;
 	rc = store_postal_register(c->store, &pr.reg, &res, err);
 	if (rc != STORE_OK) {
+		free(idem.body);
 		postalreg_cleanup(&pr);
 		reply_store(c->r, rc, err);
 		return;
@@ -287,21 +369,107 @@ route_register(struct ctx *c)
 	}
 	log_info("postal: %s registered as %s by %s", pr.reg.item_id, res.code,
 	    c->actor->name);
-	if (res.print_job != 0) {
+	if (res.print_job != 0)
 		kick(c);
-		if (strcmp(c->cfg->printer_backend, "file") == 0)
-			file = strdup(c->cfg->printer_device);
-	} else {
-		file = c->printer ? c->print->receipt_png(c->printer, res.code)
-		                  : NULL;
-	}
-	o = json_pack("{s:b,s:s,s:s,s:s,s:o,s:o}", "created", 1, "item_id",
-	    pr.reg.item_id, "code", res.code, "token", res.token, "receipt_job",
-	    res.print_job ? json_integer(res.print_job) : json_null(),
-	    "receipt_file", file ? json_string(file) : json_null());
-	free(file);
+	if (idem.body != NULL)
+		reply_recorded(c->r, &idem);
+	else
+		reply_json(c->r, 201, register_json(&rr));
 	postalreg_cleanup(&pr);
-	reply_json(c->r, 201, o);
+}
+
+/* One batch's arrays: the n entries in order, and the k the store saw
+ * (kres[j] is entry map[j]). */
+struct batch {
+	size_t n, k;
+	struct postalreg *pr;
+	struct store_postal_result *res, *kres;
+	enum store_rc *rcs, *krcs;
+	char (*errs)[STORE_ERR_MAX], (*kerrs)[STORE_ERR_MAX];
+	char (*fields)[POSTALREG_FIELD_MAX];
+	size_t *map;
+	bool *bad;
+	size_t created; /* set by batch_json */
+};
+
+/* The store's results back in the entries' order. */
+static void
+batch_unmap(struct batch *bt)
+{
+	for (size_t j = 0; j < bt->k; j++) {
+		bt->res[bt->map[j]] = bt->kres[j];
+		bt->rcs[bt->map[j]] = bt->krcs[j];
+		memcpy(bt->errs[bt->map[j]], bt->kerrs[j], sizeof bt->kerrs[j]);
+	}
+}
+
+/* {"created","existing","refused","results":[...]}, one result per
+ * entry in order. */
+static json_t *
+batch_json(struct batch *bt)
+{
+	size_t i, existing = 0, refused = 0;
+	json_t *out = json_array();
+
+	bt->created = 0;
+	batch_unmap(bt);
+	for (i = 0; i < bt->n; i++) {
+		json_t *o;
+
+		if (bt->bad[i] || bt->rcs[i] != STORE_OK) {
+			char field[REPLY_FIELD_MAX];
+			const char *msg = bt->errs[i];
+
+			if (bt->bad[i])
+				snprintf(field, sizeof field, "%s",
+				    bt->fields[i]);
+			else
+				msg = reply_split(bt->errs[i], field);
+			o = json_pack("{s:I,s:o}", "index", (json_int_t)i,
+			    "error", error_obj(field, msg));
+			refused++;
+		} else {
+			o = json_pack("{s:I,s:b,s:s,s:s,s:s,s:o}", "index",
+			    (json_int_t)i, "created", bt->res[i].created,
+			    "item_id", bt->pr[i].reg.item_id, "code",
+			    bt->res[i].code, "token", bt->res[i].token,
+			    "receipt_job",
+			    bt->res[i].print_job
+			        ? json_integer(bt->res[i].print_job)
+			        : json_null());
+			if (bt->res[i].created)
+				bt->created++;
+			else
+				existing++;
+		}
+		json_array_append_new(out, o);
+	}
+	return json_pack("{s:I,s:I,s:I,s:o}", "created",
+	    (json_int_t)bt->created, "existing", (json_int_t)existing,
+	    "refused", (json_int_t)refused, "results", out);
+}
+
+static int
+batch_render(void *arg, int *status, char **body, size_t *len)
+{
+	return render_json(batch_json(arg), 200, status, body, len);
+}
+
+static void
+batch_free(struct batch *bt)
+{
+	for (size_t i = 0; bt->pr != NULL && i < bt->n; i++)
+		postalreg_cleanup(&bt->pr[i]);
+	free(bt->pr);
+	free(bt->res);
+	free(bt->rcs);
+	free(bt->errs);
+	free(bt->fields);
+	free(bt->map);
+	free(bt->bad);
+	free(bt->kres);
+	free(bt->krcs);
+	free(bt->kerrs);
 }
 
 /* POST /api/v1/postal/items/batch {"items":[...]}: scripted bulk
@@ -313,16 +481,13 @@ route_register(struct ctx *c)
 static void
 route_batch(struct ctx *c)
 {
-	struct postalreg *pr = NULL;
+	struct batch bt = { 0 };
 	struct store_postal_reg *regs = NULL;
-	struct store_postal_result *res = NULL;
-	enum store_rc *rcs = NULL, rc;
-	char(*errs)[STORE_ERR_MAX] = NULL, err[STORE_ERR_MAX] = "";
-	char(*fields)[POSTALREG_FIELD_MAX] = NULL;
-	json_t *b, *items, *out = NULL, *it;
-	size_t n, i, k = 0, created = 0, existing = 0, refused = 0;
-	size_t *map = NULL; /* regs[k] is items[map[k]] */
-	bool *bad = NULL;
+	struct store_idem idem;
+	char err[STORE_ERR_MAX] = "";
+	json_t *b, *items, *it;
+	enum store_rc rc;
+	size_t n, i, k = 0;
 
 	if ((b = body(c)) == NULL)
 		return;
@@ -334,16 +499,20 @@ route_batch(struct ctx *c)
 		    "must be a list of 1 to 1000 registrations");
 		return;
 	}
-	n = json_array_size(items);
-	pr = calloc(n, sizeof *pr);
+	bt.n = n = json_array_size(items);
+	bt.pr = calloc(n, sizeof *bt.pr);
 	regs = calloc(n, sizeof *regs);
-	res = calloc(n, sizeof *res);
-	rcs = calloc(n, sizeof *rcs);
-	errs = calloc(n, sizeof *errs);
-	fields = calloc(n, sizeof *fields);
-	map = calloc(n, sizeof *map);
-	bad = calloc(n, sizeof *bad);
-	if (!pr || !regs || !res || !rcs || !errs || !fields || !map || !bad) {
+	bt.res = calloc(n, sizeof *bt.res);
+	bt.rcs = calloc(n, sizeof *bt.rcs);
+	bt.errs = calloc(n, sizeof *bt.errs);
+	bt.fields = calloc(n, sizeof *bt.fields);
+	bt.map = calloc(n, sizeof *bt.map);
+	bt.bad = calloc(n, sizeof *bt.bad);
+	bt.kres = calloc(n, sizeof *bt.kres);
+	bt.krcs = calloc(n, sizeof *bt.krcs);
+	bt.kerrs = calloc(n, sizeof *bt.kerrs);
+	if (!bt.pr || !regs || !bt.res || !bt.rcs || !bt.errs || !bt.fields ||
+	    !bt.map || !bt.bad || !bt.kres || !bt.krcs || !bt.kerrs) {
 		reply_error(c->r, 500, NULL, "out of memory");
 		goto done;
 	}
@@ -351,96 +520,46 @@ route_batch(struct ctx *c)
 		char msg[POSTALREG_MSG_MAX];
 
 		if (postalreg_from_json(it, clock_wall_s(), c->cfg->agency_code,
-		        &pr[i], fields[i], msg) != POSTALREG_OK) {
-			bad[i] = true;
-			snprintf(errs[i], sizeof errs[i], "%s", msg);
+		        &bt.pr[i], bt.fields[i], msg) != POSTALREG_OK) {
+			bt.bad[i] = true;
+			snprintf(bt.errs[i], sizeof bt.errs[i], "%s", msg);
 			continue;
 		}
-		pr[i].reg.actor = c->actor->name;
-		pr[i].reg.queue_receipt = printing_on(c);
-		pr[i].reg.max_pending = queue_max(c);
-		regs[k] = pr[i].reg;
-		map[k++] = i;
+		bt.pr[i].reg.actor = c->actor->name;
+		bt.pr[i].reg.queue_receipt = printing_on(c);
+		bt.pr[i].reg.max_pending = queue_max(c);
+		regs[k] = bt.pr[i].reg;
+		bt.map[k++] = i;
 	}
-	{
-		struct store_postal_result *kres =
-		    calloc(k ? k : 1, sizeof *kres);
-		enum store_rc *krcs = calloc(k ? k : 1, sizeof *krcs);
-		char(*kerrs)[STORE_ERR_MAX] = calloc(k ? k : 1, sizeof *kerrs);
-
-		if (!kres || !krcs || !kerrs) {
-			free(kres);
-			free(krcs);
-			free(kerrs);
-			reply_error(c->r, 500, NULL, "out of memory");
-			goto done;
-		}
-		rc = k ? store_postal_register_batch(c->store, regs, k, kres,
-		             krcs, kerrs, err)
-		       : STORE_OK;
-		for (size_t j = 0; j < k; j++) {
-			res[map[j]] = kres[j];
-			rcs[map[j]] = krcs[j];
-			memcpy(errs[map[j]], kerrs[j], sizeof kerrs[j]);
-		}
-		free(kres);
-		free(krcs);
-		free(kerrs);
-	}
+	bt.k = k;
+	idem_init(&idem, c->hr, batch_render, &bt);
+	/* a batch with a key is recorded even when every entry is refused:
+	 * its retry gets the same answer */
+	if (k > 0 || idem.key != NULL)
+		rc = store_postal_register_batch_idem(c->store, regs, k,
+		    bt.kres, bt.krcs, bt.kerrs, &idem, err);
+	else
+		rc = STORE_OK;
 	if (rc != STORE_OK) {
+		free(idem.body);
 		reply_store(c->r, rc, err);
 		goto done;
 	}
-	out = json_array();
-	for (i = 0; i < n; i++) {
-		json_t *o;
-
-		if (bad[i] || rcs[i] != STORE_OK) {
-			char field[REPLY_FIELD_MAX];
-			const char *msg = errs[i];
-
-			if (bad[i])
-				snprintf(field, sizeof field, "%s", fields[i]);
-			else
-				msg = reply_split(errs[i], field);
-			o = json_pack("{s:I,s:o}", "index", (json_int_t)i,
-			    "error", error_obj(field, msg));
-			refused++;
-		} else {
-			o = json_pack("{s:I,s:b,s:s,s:s,s:s,s:o}", "index",
-			    (json_int_t)i, "created", res[i].created, "item_id",
-			    pr[i].reg.item_id, "code", res[i].code, "token",
-			    res[i].token, "receipt_job",
-			    res[i].print_job ? json_integer(res[i].print_job)
-			                     : json_null());
-			if (res[i].created)
-				created++;
-			else
-				existing++;
-		}
-		json_array_append_new(out, o);
-	}
-	if (created > 0) {
-		log_info("postal: %zu registered in a batch by %s", created,
+	/* a recorded reply was built by batch_json in the transaction,
+	 * which counted bt.created */
+	if (idem.body == NULL)
+		reply_json(c->r, 200, batch_json(&bt));
+	else
+		reply_recorded(c->r, &idem);
+	if (bt.created > 0) {
+		log_info("postal: %zu registered in a batch by %s", bt.created,
 		    c->actor->name);
 		if (printing_on(c))
 			kick(c);
 	}
-	reply_json(c->r, 200,
-	    json_pack("{s:I,s:I,s:I,s:o}", "created", (json_int_t)created,
-	        "existing", (json_int_t)existing, "refused",
-	        (json_int_t)refused, "results", out));
 done:
-	for (i = 0; pr != NULL && i < n; i++)
-		postalreg_cleanup(&pr[i]);
-	free(pr);
+	batch_free(&bt);
 	free(regs);
-	free(res);
-	free(rcs);
-	free(errs);
-	free(fields);
-	free(map);
-	free(bad);
 	json_decref(b);
 }
 

@@ -22,6 +22,8 @@ struct api_counters {
 route_handler api_dossiers_intake, api_dossiers_search, api_dossiers_get,
     api_dossiers_token, api_dossiers_status, api_dossiers_supplement,
     api_dossiers_apology, api_dossiers_counts;
+/* api_codecounter.c: GET and POST /api/v1/counters */
+route_handler api_codecounter_get, api_codecounter_set;
 /* api_catalogue.c */
 route_handler api_catalogue_get, api_catalogue_import;
 /* api_holidays.c */

@@ -15,6 +15,40 @@
 #include "http/reply.h"
 #include "lib/log.h"
 
+/* The reply of an intake, built once: inside the store's transaction when
+ * the request has an Idempotency-Key (it is recorded with the dossier),
+ * else after it. */
+struct intake_reply {
+	const struct route_ctx *a;
+	const struct store_intake_result *res;
+};
+
+static json_t *
+intake_json(const struct intake_reply *ir)
+{
+	char due[32], url[512];
+
+	cal_format_iso(ir->res->due_at, due);
+	api_lookup_url(ir->a, ir->res->token, url, sizeof url);
+	return json_pack("{s:s,s:s,s:s,s:s,s:b}", "code", ir->res->code,
+	    "token", ir->res->token, "lookup_url", url, "due_at", due,
+	    "provisional", ir->res->provisional);
+}
+
+static int
+intake_render(void *arg, int *status, char **body, size_t *len)
+{
+	json_t *j = intake_json(arg);
+
+	*status = 201;
+	*body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (*body == NULL)
+		return -1;
+	*len = strlen(*body);
+	return 0;
+}
+
 static void
 route_intake(const struct route_ctx *a, const struct http_request *hr,
     struct http_response *r)
@@ -22,8 +56,10 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	struct request_body b;
 	struct store_intake in = { 0 };
 	struct store_intake_result res;
+	struct intake_reply ir = { a, &res };
+	struct store_idem idem = { .render = intake_render, .arg = &ir };
 	const char *delivery = NULL, *actor_name = NULL;
-	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX], due[32], url[512];
+	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	enum store_rc rc;
 
 	if (request_body_parse(&b, hr) == -1 ||
@@ -59,9 +95,15 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 		in.received_at = clock_wall_s();
 	request_actor_name(hr, actor_name, actor, sizeof actor);
 	in.actor = actor;
+	if (hr->idem != NULL) {
+		idem.key = hr->idem->key;
+		memcpy(idem.hash, hr->idem->hash, sizeof idem.hash);
+		in.idem = &idem;
+	}
 	rc = store_intake(a->store, &in, &res, err);
 	json_decref(b.root);
 	if (rc != STORE_OK) {
+		free(idem.body);
 		if (rc == STORE_FULL)
 			log_warnx("ALERT: %s", err);
 		api_reply_store(r, rc, err);
@@ -69,12 +111,13 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	}
 	a->counters->intakes++;
 	log_info("intake %s by %s", res.code, actor);
-	cal_format_iso(res.due_at, due);
-	api_lookup_url(a, res.token, url, sizeof url);
-	reply_json(r, 201,
-	    json_pack("{s:s,s:s,s:s,s:s,s:b}", "code", res.code, "token",
-	        res.token, "lookup_url", url, "due_at", due, "provisional",
-	        res.provisional));
+	if (idem.body != NULL) { /* the reply recorded with the key */
+		r->status = idem.status;
+		r->body = idem.body;
+		r->len = idem.len;
+		return;
+	}
+	reply_json(r, 201, intake_json(&ir));
 }
 static void
 route_status(const struct route_ctx *a, const struct http_request *hr,

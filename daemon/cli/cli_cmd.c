@@ -52,6 +52,24 @@ cli_cmd_post_json(struct cli *cli, const char *path, json_t *obj,
 	    r);
 }
 
+int
+cli_cmd_post_create(struct cli *cli, const char *path, json_t *obj,
+    struct cli_reply *r)
+{
+	char key[CLI_IDEM_KEY_LEN + 1];
+
+	cli_http_idem_key(key);
+	return cli_http_json(&(struct cli_request){ .socket = cli->socket,
+	                         .curl = cli_cmd_curl(cli),
+	                         .method = "POST",
+	                         .path = path,
+	                         .json = obj,
+	                         .reply_max = CLI_CMD_REPLY_MAX,
+	                         .timeout_ms = CLI_CMD_TIMEOUT_MS,
+	                         .idem_key = key },
+	    r);
+}
+
 static int vusage(const char *name, const char *fmt, va_list ap)
     __attribute__((__format__(__printf__, 2, 0)));
 

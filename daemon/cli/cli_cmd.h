@@ -48,6 +48,10 @@ int cli_cmd_request(struct cli *cli, const char *method, const char *path,
 /* POSTs a JSON object (borrowed) and fills *r like cli_cmd_request. */
 int cli_cmd_post_json(struct cli *cli, const char *path, json_t *obj,
     struct cli_reply *r);
+/* The same for a create: with a fresh Idempotency-Key, reused when a
+ * transport error makes it ask again (cli_http.h). */
+int cli_cmd_post_create(struct cli *cli, const char *path, json_t *obj,
+    struct cli_reply *r);
 
 /* Prints the problem and a pointer to `motcua NAME --help` (or to
  * `motcua --help` when cmd is NULL); returns CLI_USAGE. */

@@ -185,7 +185,7 @@ cli_dossier_intake(struct cli *cli, const struct command *cmd, int argc,
 		cli_warn("out of memory");
 		return CLI_DAEMON;
 	}
-	rc = cli_cmd_post_json(cli, "/api/v1/dossiers", body, &r);
+	rc = cli_cmd_post_create(cli, "/api/v1/dossiers", body, &r);
 	json_decref(body);
 	if (rc == CLI_OK && json) {
 		cli_out_raw(&r);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -295,6 +296,31 @@ body_headers(struct curl_slist **hdr, const char *ctype)
 	return 0;
 }
 
+/* Appends "Idempotency-Key: key". -1 when out of memory. */
+static int
+idem_header(struct curl_slist **hdr, const char *key)
+{
+	char line[64 + CLI_IDEM_KEY_LEN];
+	struct curl_slist *h;
+
+	snprintf(line, sizeof line, "Idempotency-Key: %s", key);
+	if ((h = curl_slist_append(*hdr, line)) == NULL)
+		return -1;
+	*hdr = h;
+	return 0;
+}
+
+void
+cli_http_idem_key(char out[CLI_IDEM_KEY_LEN + 1])
+{
+	unsigned char b[CLI_IDEM_KEY_LEN / 2];
+
+	if (sodium_init() < 0) /* no random source: abort, never a weak key */
+		abort();
+	randombytes_buf(b, sizeof b);
+	sodium_bin2hex(out, CLI_IDEM_KEY_LEN + 1, b, sizeof b);
+}
+
 int
 cli_http_request(const struct cli_request *q, struct cli_reply *r)
 {
@@ -355,8 +381,28 @@ cli_http_request(const struct cli_request *q, struct cli_reply *r)
 		rc = CLI_USAGE;
 		goto out;
 	}
+	if (q->idem_key != NULL && idem_header(&hdr, q->idem_key) == -1) {
+		cli_warn("out of memory");
+		rc = CLI_DAEMON;
+		goto out;
+	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	cc = curl_easy_perform(c);
+	/* A create whose reply was lost may have been done: only with its
+	 * key is asking again safe (the daemon replays the first reply). */
+	for (int i = 1; cc != CURLE_OK && cc != CURLE_WRITE_ERROR &&
+	     q->idem_key != NULL && i <= CLI_IDEM_RETRIES;
+	     i++) {
+		cli_warn("no reply from the daemon (%s); asking again with the "
+		         "same Idempotency-Key",
+		    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		nanosleep(&(struct timespec){ .tv_sec = i / 2,
+		              .tv_nsec = (i % 2) * 500000000L },
+		    NULL);
+		errbuf[0] = '\0';
+		buf_reset(&r->body);
+		cc = curl_easy_perform(c);
+	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	if (cc != CURLE_OK) {
 		transport_error(c, cc, errbuf, q, r);

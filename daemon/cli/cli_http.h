@@ -59,7 +59,19 @@ struct cli_request {
 	const char *ctype; /* of body; NULL: application/json */
 	size_t reply_max;  /* bytes of the reply body; more is an error */
 	long timeout_ms;   /* the whole request, connecting included */
+	/* A create's Idempotency-Key (cli_http_idem_key), or NULL. With one,
+	 * a transport error (no answer, a cut connection) is retried up to
+	 * CLI_IDEM_RETRIES times with the same key: the daemon answers a
+	 * repeat with the first reply and creates nothing twice. */
+	const char *idem_key;
 };
+
+#define CLI_IDEM_KEY_LEN 32 /* hex characters of a key */
+#define CLI_IDEM_RETRIES 2
+
+/* A fresh random Idempotency-Key (16 bytes from libsodium, in hex): one
+ * per submit. */
+void cli_http_idem_key(char out[CLI_IDEM_KEY_LEN + 1]);
 
 struct cli_reply {
 	long http;       /* HTTP status; 0 when no answer came */

@@ -45,17 +45,26 @@ cli_s10(int argc, char **argv)
 }
 
 /* One request on the daemon; req (borrowed) is POSTed as JSON. *r:
- * the reply (the caller frees it). */
+ * the reply (the caller frees it). A create (the registrations) goes
+ * with a fresh Idempotency-Key, reused if it has to ask again. */
 static int
 call(const char *socket, const char *method, const char *path, json_t *req,
     struct cli_reply *r)
 {
+	char key[CLI_IDEM_KEY_LEN + 1];
+	bool create = strcmp(method, "POST") == 0 &&
+	    (strcmp(path, "/api/v1/postal/items") == 0 ||
+	        strcmp(path, "/api/v1/postal/items/batch") == 0);
+
+	if (create)
+		cli_http_idem_key(key);
 	return cli_http_request(&(struct cli_request){ .socket = socket,
 	                            .method = method,
 	                            .path = path,
 	                            .json = req,
 	                            .reply_max = REPLY_MAX,
-	                            .timeout_ms = TIMEOUT_MS },
+	                            .timeout_ms = TIMEOUT_MS,
+	                            .idem_key = create ? key : NULL },
 	    r);
 }
 

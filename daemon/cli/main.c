@@ -9,6 +9,7 @@
  * cli_cmd.h) and runs one command. Each command group lives in its own
  * file: cli_dossier.c (intake, show, status, supplement, apology, search,
  * token), cli_import.c (import, catalogue, holidays), cli_counts.c,
+ * cli_counter.c,
  * cli_report.c, cli_sync.c, cli_code.c, cli_print.c, cli_scan.c,
  * cli_user.c, cli_postal.c, cli_decode.c. They share cli_cmd.c (usage
  * errors, requests), cli_arg.c (argument checks), cli_out.c and
@@ -27,6 +28,7 @@
 #include "cli/cli_arg.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_code.h"
+#include "cli/cli_counter.h"
 #include "cli/cli_counts.h"
 #include "cli/cli_decode.h"
 #include "cli/cli_dossier.h"
@@ -138,6 +140,7 @@ static const struct command commands[] = {
 	{ "search", cli_dossier_search, CLI_SEARCH_SUMMARY, CLI_SEARCH_USAGE },
 	{ "import", cli_import_dossiers, CLI_IMPORT_SUMMARY, CLI_IMPORT_USAGE },
 	{ "counts", cli_counts, CLI_COUNTS_SUMMARY, CLI_COUNTS_USAGE },
+	{ "counter", cli_counter, CLI_COUNTER_SUMMARY, CLI_COUNTER_USAGE },
 	{ "report", cmd_report, "period reports and Biểu II.06a",
 	    cli_report_usage },
 	{ "sync", cli_sync, CLI_SYNC_SUMMARY, CLI_SYNC_USAGE },

@@ -65,6 +65,10 @@ struct http_request {       /* borrowed by the handler for the call only */
 	 * every admin-socket and staff-listener request (NULL from http.c
 	 * and on the public listener). Borrowed for the call. */
 	const struct actor *actor;
+	/* The request's Idempotency-Key, checked and hashed: set by
+	 * routes.c on the rows of creates that carry one (NULL otherwise).
+	 * Borrowed for the call. */
+	const struct request_idem *idem;
 	void *conn_; /* private: for http_query */
 	void *req_;  /* private: for http_defer */
 };

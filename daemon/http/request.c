@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/calendar.h"
 #include "core/textfold.h"
 #include "http/reply.h"
@@ -160,4 +162,42 @@ request_query_day(const struct http_request *hr, const char *key, bool required,
 		return -1;
 	}
 	return 0;
+}
+
+int
+request_idem(const struct http_request *hr, struct request_idem *out,
+    struct http_response *r)
+{
+	const char *v = http_header(hr, "Idempotency-Key");
+	const char *who = request_actor(hr)->name;
+	crypto_generichash_state h;
+	size_t n;
+
+	if (v == NULL)
+		return 0;
+	n = strlen(v);
+	if (n == 0 || n > REQUEST_IDEM_KEY_MAX) {
+		reply_error(r, 400, "Idempotency-Key",
+		    "must be 1 to 128 printable ASCII characters");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < 0x20 || v[i] > 0x7e) {
+			reply_error(r, 400, "Idempotency-Key",
+			    "must be 1 to 128 printable ASCII characters");
+			return -1;
+		}
+	memcpy(out->key, v, n + 1);
+	/* each part NUL-ended, so no two requests hash the same text */
+	crypto_generichash_init(&h, NULL, 0, sizeof out->hash);
+	crypto_generichash_update(&h, (const unsigned char *)who,
+	    strlen(who) + 1);
+	crypto_generichash_update(&h, (const unsigned char *)hr->method,
+	    strlen(hr->method) + 1);
+	crypto_generichash_update(&h, (const unsigned char *)hr->path,
+	    strlen(hr->path) + 1);
+	crypto_generichash_update(&h, (const unsigned char *)hr->body,
+	    hr->body_len);
+	crypto_generichash_final(&h, out->hash, sizeof out->hash);
+	return 1;
 }

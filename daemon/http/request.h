@@ -45,6 +45,21 @@ int request_body_time(struct request_body *b, const char *key, bool required,
 /* A 400 naming b's problem; frees b->root. */
 void request_body_error(struct http_response *, struct request_body *b);
 
+/* The Idempotency-Key header of a create (docs/api.md): 1 to
+ * REQUEST_IDEM_KEY_MAX printable ASCII bytes, and the BLAKE2b hash of
+ * who asks (the actor's name), the method, the path and the body, so the
+ * same key with another request can be told apart. */
+#define REQUEST_IDEM_KEY_MAX  128
+#define REQUEST_IDEM_HASH_LEN 32
+struct request_idem {
+	char key[REQUEST_IDEM_KEY_MAX + 1];
+	unsigned char hash[REQUEST_IDEM_HASH_LEN];
+};
+/* 1 with *out filled when the header is present and well formed; 0 when
+ * absent; -1 after a 400 naming the header. */
+int request_idem(const struct http_request *, struct request_idem *out,
+    struct http_response *);
+
 /* A YYYY-MM-DD query argument into *day (-1 when absent); -1 after a
  * 400. */
 int request_query_day(const struct http_request *, const char *key,

@@ -332,6 +332,20 @@ static const char *const migrations[] = {
 	 * days end at the upgrade; a NULL expiry is never live. */
 	"ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;"
 	"UPDATE api_tokens SET expires_at = created_at + 90 * 86400;",
+	/* 10: Idempotency-Key (docs/api.md): the first reply of a create,
+	 * written in the create's own transaction, so a retry after a lost
+	 * reply gets it again and creates nothing. request_hash is BLAKE2b
+	 * of who asked, the route and the body; the reply names codes and
+	 * tokens, never an applicant. Rows older than STORE_IDEM_TTL_S are
+	 * pruned by the next keyed create. */
+	"CREATE TABLE idempotency ("
+	" key TEXT PRIMARY KEY NOT NULL,"
+	" request_hash BLOB NOT NULL CHECK (length(request_hash) = 32),"
+	" status INTEGER NOT NULL CHECK (status BETWEEN 200 AND 299),"
+	" reply BLOB NOT NULL,"
+	" created_at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX idempotency_created ON idempotency(created_at);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -396,6 +410,14 @@ static const char *const sql[Q_COUNT] = {
 	                  " last_seq) VALUES (?1, ?2, ?3)"
 	                  " ON CONFLICT(agency_code, day) DO UPDATE SET"
 	                  " last_seq = excluded.last_seq",
+	[Q_COUNTER_GET] = "SELECT last_seq FROM code_counters"
+	                  " WHERE agency_code = ?1 AND day = ?2",
+	[Q_CODE_TAKEN] = "SELECT 1 FROM dossiers WHERE code = ?1",
+	[Q_IDEM_GET] = "SELECT request_hash, status, reply FROM idempotency"
+	               " WHERE key = ?1 AND created_at > ?2",
+	[Q_IDEM_PUT] = "INSERT INTO idempotency(key, request_hash, status,"
+	               " reply, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_IDEM_PRUNE] = "DELETE FROM idempotency WHERE created_at <= ?1",
 	[Q_DOSSIER_INSERT] =
 	    "INSERT INTO dossiers(code, agency_code, procedure_code, channel,"
 	    " delivery, status, owner_name, owner_fold, owner_id_no, phone,"

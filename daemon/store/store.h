@@ -85,6 +85,37 @@ typedef int store_procedure_fn(void *arg, const struct store_procedure_row *);
 enum store_rc store_procedures(struct store *, const char *q,
     store_procedure_fn *fn, void *arg);
 
+/* ---- Idempotency-Key of creates (store_idem.c; docs/api.md) ----
+ *
+ * A create that carries a key records its first reply in its own
+ * transaction; a retry with the key finds it (store_idem_find) and is
+ * answered with it, creating nothing. Keys live STORE_IDEM_TTL_S. */
+#define STORE_IDEM_KEY_MAX  128 /* bytes of a key */
+#define STORE_IDEM_HASH_LEN 32  /* bytes of the request's hash */
+#define STORE_IDEM_TTL_S    86400
+/* Renders the create's reply inside its transaction (the create's result
+ * is filled by then): *status (2xx) and *body (malloc'd, *len bytes).
+ * 0, or -1 (out of memory: the create is rolled back). */
+typedef int store_idem_render(void *arg, int *status, char **body, size_t *len);
+struct store_idem {
+	const char *key; /* borrowed; NULL: no key, nothing recorded */
+	unsigned char hash[STORE_IDEM_HASH_LEN];
+	store_idem_render *render;
+	void *arg;
+	/* filled by a create that recorded: the reply it rendered (owned:
+	 * the caller frees body) */
+	int status;
+	char *body;
+	size_t len;
+};
+/* The reply recorded under key within STORE_IDEM_TTL_S of now: STORE_OK
+ * with *status and *body (malloc'd, *len bytes; the caller frees it);
+ * STORE_NOTFOUND when none; STORE_CONFLICT (err names the header) when
+ * the key came with another request (hash). */
+enum store_rc store_idem_find(struct store *, const char *key,
+    const unsigned char hash[STORE_IDEM_HASH_LEN], int64_t now, int *status,
+    char **body, size_t *len, char err[STORE_ERR_MAX]);
+
 /* ---- dossiers: intake, status, staff view, kiosk lookup
  * (store_dossier.c) ---- */
 
@@ -105,6 +136,9 @@ struct store_intake {
 	int status;
 	int64_t submitted_at;
 	const char *event_detail;
+	/* Idempotency-Key (store_intake only; NULL: none): the reply is
+	 * rendered and recorded in the intake's transaction. Borrowed. */
+	struct store_idem *idem;
 };
 struct store_intake_result {
 	char code[DCODE_TEXT_MAX + 1];
@@ -120,10 +154,25 @@ enum store_rc store_intake(struct store *, const struct store_intake *,
     struct store_intake_result *, char err[STORE_ERR_MAX]);
 /* Operator repair tool: sets the last sequence number issued by agency on
  * local day `day` (0..9999), e.g. after restoring an old backup, so the
- * next intake continues above numbers already printed on receipts. Writes
- * an audit row. STORE_INVALID for a bad agency code or sequence. */
+ * next intake continues above numbers already printed on receipts. Intake
+ * skips numbers a dossier already has, so a lower value is safe too.
+ * Writes an audit row naming actor. STORE_INVALID for a bad agency code,
+ * day or sequence. */
 enum store_rc store_counter_set(struct store *, const char *agency, int day,
-    unsigned last_seq, char err[STORE_ERR_MAX]);
+    unsigned last_seq, const char *actor, char err[STORE_ERR_MAX]);
+/* A counter as an operator sees it (store_counter_get). */
+struct store_counter {
+	unsigned last_seq; /* the last number issued; 0: none yet */
+	/* what the next intake gets: past last_seq and past the numbers
+	 * dossiers already have (imported ones); DCODE_SEQ_MAX + 1 when the
+	 * day is full, and then next_code is "" */
+	unsigned next_seq;
+	char next_code[DCODE_TEXT_MAX + 1];
+};
+/* Reads the counter of agency on local day `day` (a day without intake
+ * yet reads 0). Writes nothing. STORE_INVALID for a bad agency or day. */
+enum store_rc store_counter_get(struct store *, const char *agency, int day,
+    struct store_counter *out, char err[STORE_ERR_MAX]);
 
 /* Status change with reason and actor. STORE_CONFLICT (err names both
  * states) when the graph does not allow it. Sets finished_at on 9, 3, 7,
@@ -637,6 +686,10 @@ struct store_postal_reg {                   /* borrowed strings */
 	int64_t posted_at;   /* post-office time */
 	bool queue_receipt;  /* insert a receipt print job too */
 	int64_t max_pending; /* print queue bound (queue_receipt) */
+	/* Idempotency-Key (store_postal_register only; NULL: none): the
+	 * reply of a registration that creates is recorded with it; one
+	 * that finds the item registered writes nothing. Borrowed. */
+	struct store_idem *idem;
 };
 struct store_postal_result {
 	bool created; /* false: the item was already registered; nothing
@@ -660,6 +713,13 @@ enum store_rc store_postal_register_batch(struct store *,
     const struct store_postal_reg *regs, size_t n,
     struct store_postal_result *res, enum store_rc *rcs,
     char (*errs)[STORE_ERR_MAX], char err[STORE_ERR_MAX]);
+/* The same with an Idempotency-Key (idem NULL: none): the batch's reply
+ * is rendered and recorded before the commit. */
+enum store_rc store_postal_register_batch_idem(struct store *,
+    const struct store_postal_reg *regs, size_t n,
+    struct store_postal_result *res, enum store_rc *rcs,
+    char (*errs)[STORE_ERR_MAX], struct store_idem *idem,
+    char err[STORE_ERR_MAX]);
 /* The registration of an S10 id (the newest within the window), with
  * the dossier's code, token, due date, manifest and state; applicant
  * details included (staff only). Owns every string (NULL: empty);

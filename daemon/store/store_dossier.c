@@ -54,6 +54,37 @@ st_check_intake(const struct store_intake *in, char *err)
 	return true;
 }
 
+int
+st_day_code(const char *agency, int day, unsigned seq,
+    char code[DCODE_TEXT_MAX + 1])
+{
+	struct dcode dc;
+	int y, m, d;
+
+	memset(&dc, 0, sizeof dc);
+	snprintf(dc.agency, sizeof dc.agency, "%s", agency);
+	cal_ymd_from_day(day, &y, &m, &d);
+	dc.yy = y % 100;
+	dc.mm = m;
+	dc.dd = d;
+	dc.seq = seq;
+	dc.strict = true;
+	return dcode_format(&dc, code, DCODE_TEXT_MAX + 1) < 0 ? -1 : 0;
+}
+
+/* 1 when a dossier has this code, 0 when none, -1 on a database error. */
+static int
+code_taken(struct store *s, const char *code)
+{
+	sqlite3_stmt *st = st_q(s, Q_CODE_TAKEN);
+	int rc;
+
+	b_text(st, 1, code);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Everything between BEGIN and COMMIT; the caller rolls back on error. */
 enum store_rc
 st_intake_tx(struct store *s, const struct store_intake *in, const char *name,
@@ -61,10 +92,9 @@ st_intake_tx(struct store *s, const struct store_intake *in, const char *name,
 {
 	char date[16];
 	sqlite3_stmt *st;
-	struct dcode dc;
 	struct event ev;
 	int64_t seq, id, now = st_wall_now();
-	int days, day, y, m, d, rc;
+	int days, day, rc;
 	bool prov = false;
 
 	st = st_q(s, Q_PROC_GET);
@@ -109,34 +139,36 @@ st_intake_tx(struct store *s, const struct store_intake *in, const char *name,
 		return st_dberr(s, err);
 	}
 
-	st = st_q(s, Q_COUNTER_NEXT);
-	b_text(st, 1, in->agency_code);
-	sqlite3_bind_int(st, 2, day);
-	rc = sqlite3_step(st);
-	seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return st_dberr(s, err);
-	if (seq > DCODE_SEQ_MAX) {
-		cal_format_date(day, date);
-		st_err(err,
-		    "code: agency %s has issued %d dossiers on %s; intake "
-		    "refused",
-		    in->agency_code, DCODE_SEQ_MAX, date);
-		return STORE_FULL;
-	}
-
-	memset(&dc, 0, sizeof dc);
-	snprintf(dc.agency, sizeof dc.agency, "%s", in->agency_code);
-	cal_ymd_from_day(day, &y, &m, &d);
-	dc.yy = y % 100;
-	dc.mm = m;
-	dc.dd = d;
-	dc.seq = (unsigned)seq;
-	dc.strict = true;
-	if (dcode_format(&dc, res->code, sizeof res->code) < 0) {
-		st_err(err, "received_at: outside the years a code can name");
-		return STORE_INVALID;
+	/* Numbers an import (or a restored backup) already gave a dossier
+	 * are skipped, not refused: the counter moves past them inside this
+	 * transaction, so a collision never stops intake for the day. */
+	for (;;) {
+		st = st_q(s, Q_COUNTER_NEXT);
+		b_text(st, 1, in->agency_code);
+		sqlite3_bind_int(st, 2, day);
+		rc = sqlite3_step(st);
+		seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return st_dberr(s, err);
+		if (seq > DCODE_SEQ_MAX) {
+			cal_format_date(day, date);
+			st_err(err,
+			    "code: agency %s has issued %d dossiers on %s; "
+			    "intake refused",
+			    in->agency_code, DCODE_SEQ_MAX, date);
+			return STORE_FULL;
+		}
+		if (st_day_code(in->agency_code, day, (unsigned)seq,
+		        res->code) < 0) {
+			st_err(err,
+			    "received_at: outside the years a code can name");
+			return STORE_INVALID;
+		}
+		if ((rc = code_taken(s, res->code)) < 0)
+			return st_dberr(s, err);
+		if (rc == 0)
+			break;
 	}
 	/* A postal dossier (status 1) has no due date until the office
 	 * accepts it: the clock counts from acceptance (docs/domain.md). */
@@ -215,6 +247,8 @@ store_intake(struct store *s, const struct store_intake *in,
 	if ((rc = st_begin(s, err)) != STORE_OK)
 		return rc;
 	rc = st_intake_tx(s, in, name, fold, res, err);
+	if (rc == STORE_OK)
+		rc = st_idem_record(s, in->idem, err);
 	rc = st_finish(s, rc, err);
 	if (rc != STORE_OK) {
 		res->code[0] = '\0';
@@ -223,25 +257,36 @@ store_intake(struct store *s, const struct store_intake *in,
 	return rc;
 }
 
+static bool
+check_counter(const char *agency, int day, char *err)
+{
+	char code[DCODE_TEXT_MAX + 1];
+
+	if (agency == NULL || strlen(agency) > DCODE_AGENCY_MAX ||
+	    !dcode_agency_valid(agency)) {
+		st_err(err,
+		    "agency_code: not an agency code for dossier codes");
+		return false;
+	}
+	if (day < 0 || st_day_code(agency, day, 1, code) < 0) {
+		st_err(err, "day: not a day a dossier code can name");
+		return false;
+	}
+	return true;
+}
+
 enum store_rc
 store_counter_set(struct store *s, const char *agency, int day,
-    unsigned last_seq, char err[STORE_ERR_MAX])
+    unsigned last_seq, const char *actor, char err[STORE_ERR_MAX])
 {
 	char detail[64];
 	sqlite3_stmt *st;
 	enum store_rc rc;
 
-	if (agency == NULL || strlen(agency) > DCODE_AGENCY_MAX ||
-	    !dcode_agency_valid(agency)) {
-		st_err(err, "agency: not an agency code for dossier codes");
+	if (!check_counter(agency, day, err))
 		return STORE_INVALID;
-	}
 	if (last_seq > DCODE_SEQ_MAX) {
 		st_err(err, "last_seq: must be 0..%d", DCODE_SEQ_MAX);
-		return STORE_INVALID;
-	}
-	if (day < 0) {
-		st_err(err, "day: not a day");
 		return STORE_INVALID;
 	}
 	if ((rc = st_begin(s, err)) != STORE_OK)
@@ -254,10 +299,48 @@ store_counter_set(struct store *s, const char *agency, int day,
 	snprintf(detail + strlen(detail), sizeof detail - strlen(detail),
 	    " last_seq=%u", last_seq);
 	if (st_run(s, Q_COUNTER_SET) != SQLITE_OK ||
-	    st_add_audit(s, st_wall_now(), NULL, "counter_set", agency,
+	    st_add_audit(s, st_wall_now(), actor, "counter_set", agency,
 	        detail) != SQLITE_OK)
 		rc = st_dberr(s, err);
 	return st_finish(s, rc, err);
+}
+
+enum store_rc
+store_counter_get(struct store *s, const char *agency, int day,
+    struct store_counter *out, char err[STORE_ERR_MAX])
+{
+	sqlite3_stmt *st;
+	unsigned seq;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!check_counter(agency, day, err))
+		return STORE_INVALID;
+	st = st_q(s, Q_COUNTER_GET);
+	b_text(st, 1, agency);
+	sqlite3_bind_int(st, 2, day);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		out->last_seq = (unsigned)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return st_dberr(s, err);
+	/* the same walk as intake's, read only: at most 9999 index probes */
+	for (seq = out->last_seq + 1; seq <= DCODE_SEQ_MAX; seq++) {
+		if (st_day_code(agency, day, seq, out->next_code) < 0) {
+			st_err(err, "day: not a day a dossier code can name");
+			out->next_code[0] = '\0';
+			return STORE_INVALID;
+		}
+		if ((rc = code_taken(s, out->next_code)) < 0)
+			return st_dberr(s, err);
+		if (rc == 0)
+			break;
+	}
+	out->next_seq = seq;
+	if (seq > DCODE_SEQ_MAX)
+		out->next_code[0] = '\0';
+	return STORE_OK;
 }
 
 /* ---- status changes ---- */

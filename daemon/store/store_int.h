@@ -59,6 +59,11 @@ enum qid {
 	Q_AGENCY_PUT,
 	Q_COUNTER_NEXT,
 	Q_COUNTER_SET,
+	Q_COUNTER_GET,
+	Q_CODE_TAKEN,
+	Q_IDEM_GET,
+	Q_IDEM_PUT,
+	Q_IDEM_PRUNE,
 	Q_DOSSIER_INSERT,
 	Q_DOSSIER_STATE,
 	Q_DOSSIER_FULL,
@@ -254,6 +259,16 @@ void st_procedure_row(sqlite3_stmt *st, const int col[6],
 bool st_check_intake(const struct store_intake *in, char *err);
 /* Everything between BEGIN and COMMIT; the caller rolls back on error.
  * (store_dossier.c, also for postal registration) */
+/* Inside a create's transaction, after its rows: renders the reply
+ * (idem->render) and records it under idem->key, pruning keys past
+ * STORE_IDEM_TTL_S (store_idem.c). A NULL idem or key: nothing. An error
+ * (the key recorded meanwhile, out of memory) rolls the create back. */
+enum store_rc st_idem_record(struct store *s, struct store_idem *idem,
+    char *err);
+/* The code of number seq of agency on local day `day`, into code. 0, or
+ * -1 when the day lies outside the years a code can name. */
+int st_day_code(const char *agency, int day, unsigned seq,
+    char code[DCODE_TEXT_MAX + 1]);
 enum store_rc st_intake_tx(struct store *s, const struct store_intake *in,
     const char *name, const char *fold, struct store_intake_result *res,
     char *err);

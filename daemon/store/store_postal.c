@@ -466,6 +466,8 @@ store_postal_register(struct store *s, const struct store_postal_reg *r,
 		st_rollback(s); /* nothing was written */
 		return STORE_OK;
 	}
+	if (rc == STORE_OK)
+		rc = st_idem_record(s, r->idem, err);
 	rc = st_finish(s, rc, err);
 	if (rc != STORE_OK)
 		memset(res, 0, sizeof *res);
@@ -477,6 +479,17 @@ store_postal_register_batch(struct store *s,
     const struct store_postal_reg *regs, size_t n,
     struct store_postal_result *res, enum store_rc *rcs,
     char (*errs)[STORE_ERR_MAX], char err[STORE_ERR_MAX])
+{
+	return store_postal_register_batch_idem(s, regs, n, res, rcs, errs,
+	    NULL, err);
+}
+
+enum store_rc
+store_postal_register_batch_idem(struct store *s,
+    const struct store_postal_reg *regs, size_t n,
+    struct store_postal_result *res, enum store_rc *rcs,
+    char (*errs)[STORE_ERR_MAX], struct store_idem *idem,
+    char err[STORE_ERR_MAX])
 {
 	char name[4 * OWNER_NAME_MAX + 1], fold[FOLD_MAX];
 	int64_t now = st_wall_now();
@@ -522,7 +535,10 @@ store_postal_register_batch(struct store *s,
 		if (rcs[i] == STORE_ERROR)
 			goto fail; /* the disk, not the item: stop */
 	}
-	if ((rc = st_commit(s, err)) == STORE_OK)
+	/* the reply is rendered from res, rcs and errs, all final now */
+	if ((rc = st_idem_record(s, idem, err)) != STORE_OK)
+		st_rollback(s);
+	else if ((rc = st_commit(s, err)) == STORE_OK)
 		return STORE_OK;
 	for (i = 0; i < n; i++) {
 		rcs[i] = STORE_ERROR;

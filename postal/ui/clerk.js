@@ -105,7 +105,7 @@
   const station = P.stationParam();
   const AGENCY_KEY = "motcua.postal.agency";
   // seq: the latest scan; an older scan's replies arriving late are dropped
-  const st = { item: null, verdict: null, procs: [], docs: [], existing: null, streamUp: null, loading: null, seq: 0 };
+  const st = { item: null, verdict: null, procs: [], docs: [], existing: null, streamUp: null, loading: null, seq: 0, pending: null };
 
   // --- the S10 check ---------------------------------------------------
   const normalise = (s) => str(s, 64).replace(/\s+/g, "").toUpperCase();
@@ -326,7 +326,13 @@
     if (st.verdict && st.verdict.overridable && !b.override_reason) { P.fieldError(f, "override_reason", t("ov_required")); return; }
     $("submit").disabled = true;
     P.message($("form-msg"), "info", t("saving"));
-    const r = await P.api("POST", "/api/v1/postal/items", b);
+    // One key per registration: a resubmit of the same form after no
+    // answer reuses it (the daemon then replays the first reply); any
+    // other submit gets a new one.
+    const sent = JSON.stringify(b);
+    if (!st.pending || st.pending.body !== sent) st.pending = { body: sent, key: P.newKey() };
+    const r = await P.api("POST", "/api/v1/postal/items", b, false, st.pending.key);
+    if (r.status !== 0) st.pending = null;
     $("submit").disabled = false;
     show($("form-msg"), false);
     if (r.status === 201 && r.body.created) {

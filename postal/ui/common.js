@@ -60,19 +60,29 @@ window.Postal = (function () {
   // does not, so that a half-done form is not lost: the page says to sign
   // in again in another tab, and the next write first picks up the new
   // session's token (so does a write refused for a stale token, once).
-  async function api(method, path, body, retried) {
+  //
+  // key: a create's Idempotency-Key (newKey(), one per submit). With it, a
+  // request that got no answer is asked again (twice, same key): the daemon
+  // answers a repeat with the first reply and never creates twice.
+  async function api(method, path, body, retried, key) {
     const write = method !== "GET" && method !== "HEAD";
     if (write && state.stale && !retried) await refreshSession();
     const opts = { method, cache: "no-store", credentials: "same-origin", headers: {} };
     if (write) {
       if (state.session && state.session.csrf) opts.headers["X-CSRF-Token"] = state.session.csrf;
+      if (key) opts.headers["Idempotency-Key"] = key;
       if (body !== undefined) {
         opts.headers["Content-Type"] = "application/json";
         opts.body = JSON.stringify(body);
       }
     }
     let r, j = null;
-    try { r = await fetch(path, opts); } catch (e) { return failed(0, null, t("offline")); }
+    for (let attempt = 0; ; attempt++) {
+      try { r = await fetch(path, opts); break; } catch (e) {
+        if (!key || attempt >= 2) return failed(0, null, t("offline"));
+        await new Promise((ok) => setTimeout(ok, 500 * (attempt + 1)));
+      }
+    }
     try { j = await r.json(); } catch (e) { j = null; }
     if (j === null || typeof j !== "object") j = {};
     if (r.status === 401) {
@@ -82,8 +92,14 @@ window.Postal = (function () {
     }
     const res = r.status >= 200 && r.status < 300 ? { status: r.status, body: j, error: null } : failed(r.status, j, null);
     if (r.status === 403 && write && !retried && res.error.field === "X-CSRF-Token" && await refreshSession())
-      return api(method, path, body, true);
+      return api(method, path, body, true, key);
     return res;
+  }
+  // A fresh Idempotency-Key: 16 random bytes in hex.
+  function newKey() {
+    const b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
   }
   // A refused request: the daemon's one error shape, {"error": {"field",
   // "message"}} (docs/api.md "Errors"), as r.error; msg (or, with no usable
@@ -221,7 +237,7 @@ window.Postal = (function () {
   }
 
   return {
-    $, t, tf, show, str, el, fmtTime, fmtVnd, fold, api, message, clearErrors, fieldError, fieldPath,
+    $, t, tf, show, str, el, fmtTime, fmtVnd, fold, api, newKey, message, clearErrors, fieldError, fieldPath,
     stream, stationParam, start, watchJob, onLang: (f) => state.onLang.push(f), lang: () => state.lang,
   };
 })();

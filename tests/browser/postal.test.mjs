@@ -483,6 +483,9 @@ test("clerk: a write refused for a stale CSRF token is sent again once with the 
   const posts = page.seen.filter((x) => x.method === "POST" && new URL(x.url).pathname === "/api/v1/postal/items");
   assert(posts.length === 2, "refused once, then sent with the new token: " + posts.length);
   assert(posts[0].headers["x-csrf-token"] !== posts[1].headers["x-csrf-token"], "with another token");
+  // one Idempotency-Key per submit, and the page's own retry reuses it
+  assert(/^[0-9a-f]{32}$/.test(posts[0].headers["idempotency-key"] || ""), "a key per submit: " + posts[0].headers["idempotency-key"]);
+  assert(posts[1].headers["idempotency-key"] === posts[0].headers["idempotency-key"], "the retry reuses the key");
   await done(page);
 });
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -203,9 +204,10 @@ test_counter_full(void **state)
 	int64_t t = at(2026, 1, 5, 9, 30);
 	int day = cal_local_day(t);
 
-	assert_int_equal(store_counter_set(f->s, AGENCY, day, 9998, err),
-	    STORE_OK);
-	assert_int_equal(store_counter_set(f->s, AGENCY, day, 10000, err),
+	assert_int_equal(
+	    store_counter_set(f->s, AGENCY, day, 9998, "admin", err), STORE_OK);
+	assert_int_equal(
+	    store_counter_set(f->s, AGENCY, day, 10000, "admin", err),
 	    STORE_INVALID);
 	assert_int_equal(intake(f->s, AGENCY, "Nguyễn Văn An", 1, t, &r, err),
 	    STORE_OK);
@@ -229,6 +231,83 @@ test_counter_full(void **state)
 	    intake(f->s, AGENCY, "Trần Thị Bình", 1, t + 86400, &r, err),
 	    STORE_OK);
 	assert_string_equal(r.code, AGENCY "-260106-0001");
+}
+
+static int
+render_code(void *arg, int *status, char **body, size_t *len)
+{
+	const struct store_intake_result *r = arg;
+
+	*status = 201;
+	if ((*body = strdup(r->code)) == NULL)
+		return -1;
+	*len = strlen(*body);
+	return 0;
+}
+
+/* Issue 14, item 12: the reply of a keyed intake is recorded in its
+ * transaction; a key is found again (also after reopening), refused with
+ * another request's hash, forgotten after a day, and cannot be recorded
+ * twice (the second create is rolled back). */
+static void
+test_idempotency(void **state)
+{
+	struct fixture *f = *state;
+	struct store_intake_result r;
+	struct store_stats st0, st;
+	struct store_idem idem = { .key = "k-1", .render = render_code };
+	struct store_intake in = { .procedure_code = PROC,
+		.agency_code = AGENCY,
+		.owner_name = "Nguyễn Văn An",
+		.channel = CHANNEL_COUNTER,
+		.delivery = DELIVERY_COUNTER,
+		.actor = "clerk1",
+		.idem = &idem };
+	unsigned char other[STORE_IDEM_HASH_LEN];
+	char err[STORE_ERR_MAX], *body;
+	int64_t now = (int64_t)time(NULL); /* the store records wall time */
+	size_t len;
+	int status;
+
+	in.received_at = now;
+	memset(idem.hash, 7, sizeof idem.hash);
+	memset(other, 8, sizeof other);
+	idem.arg = &r;
+	assert_int_equal(store_idem_find(f->s, "k-1", idem.hash, now, &status,
+	                     &body, &len, err),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_intake(f->s, &in, &r, err), STORE_OK);
+	assert_int_equal(idem.status, 201);
+	assert_string_equal(idem.body, r.code);
+	free(idem.body);
+	idem.body = NULL;
+
+	reopen(f);
+	assert_int_equal(store_idem_find(f->s, "k-1", idem.hash, now + 10,
+	                     &status, &body, &len, err),
+	    STORE_OK);
+	assert_int_equal(status, 201);
+	assert_int_equal(len, strlen(r.code));
+	assert_string_equal(body, r.code);
+	free(body);
+	assert_int_equal(store_idem_find(f->s, "k-1", other, now + 10, &status,
+	                     &body, &len, err),
+	    STORE_CONFLICT);
+	assert_non_null(strstr(err, "Idempotency-Key"));
+	assert_null(body);
+	assert_int_equal(store_idem_find(f->s, "k-1", idem.hash,
+	                     now + STORE_IDEM_TTL_S + 10, &status, &body, &len,
+	                     err),
+	    STORE_NOTFOUND);
+
+	/* recording the same key again rolls the create back */
+	assert_int_equal(store_stats(f->s, &st0), STORE_OK);
+	assert_int_equal(store_intake(f->s, &in, &r, err), STORE_ERROR);
+	free(idem.body);
+	idem.body = NULL;
+	assert_int_equal(store_stats(f->s, &st), STORE_OK);
+	assert_int_equal(st.dossiers, st0.dossiers);
+	assert_int_equal(st.outbox_pending, st0.outbox_pending);
 }
 
 static void
@@ -668,6 +747,71 @@ make_rec(struct import_rec *r, const char *code, int status)
 	r->statutory_days = 3;
 }
 
+/* Issue 14, item 3: an import that took -0001..-0003 of a day must not
+ * stop counter intake for that day; the counter skips taken numbers,
+ * and an operator can read and move it. */
+static void
+test_counter_after_import(void **state)
+{
+	struct fixture *f = *state;
+	struct store_intake_result r;
+	struct store_counter c;
+	struct import_rec rec;
+	enum import_outcome out;
+	char err[STORE_ERR_MAX];
+	int64_t t = at(2026, 1, 5, 9, 30);
+	int day = cal_local_day(t);
+
+	assert_int_equal(store_import_begin(f->s, err), STORE_OK);
+	for (int i = 1; i <= 3; i++) {
+		make_rec(&rec, "", ST_PROCESSING);
+		snprintf(rec.code, sizeof rec.code, AGENCY "-260105-%04d", i);
+		snprintf(rec.agency_code, sizeof rec.agency_code, AGENCY);
+		rec.received_at = t - 3600;
+		rec.due_at = t + 3 * 86400;
+		assert_int_equal(
+		    store_import_rec(f->s, &rec, "import", &out, err),
+		    STORE_OK);
+	}
+	assert_int_equal(store_import_commit(f->s, err), STORE_OK);
+
+	assert_int_equal(store_counter_get(f->s, AGENCY, day, &c, err),
+	    STORE_OK);
+	assert_int_equal(c.last_seq, 0);
+	assert_int_equal(c.next_seq, 4);
+	assert_string_equal(c.next_code, AGENCY "-260105-0004");
+	assert_int_equal(intake(f->s, AGENCY, "Nguyễn Văn An", 1, t, &r, err),
+	    STORE_OK);
+	assert_string_equal(r.code, AGENCY "-260105-0004");
+	assert_int_equal(intake(f->s, AGENCY, "Trần Thị Bình", 1, t, &r, err),
+	    STORE_OK);
+	assert_string_equal(r.code, AGENCY "-260105-0005");
+
+	/* moved back by an operator: still past every taken number */
+	assert_int_equal(store_counter_set(f->s, AGENCY, day, 1, "admin", err),
+	    STORE_OK);
+	assert_int_equal(store_counter_get(f->s, AGENCY, day, &c, err),
+	    STORE_OK);
+	assert_int_equal(c.last_seq, 1);
+	assert_int_equal(c.next_seq, 6);
+	assert_int_equal(intake(f->s, AGENCY, "Lê Văn Cường", 1, t, &r, err),
+	    STORE_OK);
+	assert_string_equal(r.code, AGENCY "-260105-0006");
+	/* moved forward */
+	assert_int_equal(store_counter_set(f->s, AGENCY, day, 41, "admin", err),
+	    STORE_OK);
+	assert_int_equal(intake(f->s, AGENCY, "Lê Văn Cường", 1, t, &r, err),
+	    STORE_OK);
+	assert_string_equal(r.code, AGENCY "-260105-0042");
+
+	assert_int_equal(store_counter_get(f->s, "bad code", day, &c, err),
+	    STORE_INVALID);
+	assert_non_null(strstr(err, "agency_code"));
+	assert_int_equal(store_counter_get(f->s, AGENCY, -1, &c, err),
+	    STORE_INVALID);
+	assert_non_null(strstr(err, "day"));
+}
+
 static void
 test_import(void **state)
 {
@@ -764,7 +908,8 @@ test_import(void **state)
 	/* import, request, complete, update, request, update */
 	assert_int_equal(json_array_size(json_object_get(d, "events")), 6);
 	json_decref(d);
-	assert_null(dossier_json_read(f->s, "000.00.22.H26-251201-0001", 0, &rc));
+	assert_null(
+	    dossier_json_read(f->s, "000.00.22.H26-251201-0001", 0, &rc));
 
 	assert_int_equal(store_stats(f->s, &st), STORE_OK);
 	assert_int_equal(st.dossiers, st0.dossiers + 2);
@@ -781,7 +926,8 @@ test_import(void **state)
 	assert_int_equal(store_import_rec(f->s, &r, "import", &out, err),
 	    STORE_OK);
 	store_import_rollback(f->s);
-	assert_null(dossier_json_read(f->s, "000.00.21.H26-251201-0003", 0, &rc));
+	assert_null(
+	    dossier_json_read(f->s, "000.00.21.H26-251201-0003", 0, &rc));
 	/* an imported procedure without days cannot take intake */
 	assert_int_equal(store_import_begin(f->s, err), STORE_OK);
 	make_rec(&r, "000.00.21.H26-251201-0004", ST_RECEIVED);
@@ -958,6 +1104,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_intake_codes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_intake_invalid, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_counter_after_import,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idempotency, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_counter_full, setup,
 		    teardown),

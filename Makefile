@@ -114,7 +114,7 @@ $(BUILD)/motcuad: $(DAEMON_OBJ) $(LIBCORE)
 # arguments, S10 ids, the image decoder of `motcua decode`), never
 # libmotcua.a, so it links no SQLite, store, HTTP server or libmicrohttpd;
 # and only their libraries.
-CLI_PURE_SRC := daemon/lib/buf.c daemon/core/calendar.c daemon/core/dcode.c \
+CLI_PURE_SRC := daemon/lib/buf.c daemon/lib/clock.c daemon/core/calendar.c daemon/core/dcode.c \
 	daemon/core/status.c daemon/core/textfold.c daemon/core/reportargs.c \
 	postal/postid.c scanner/scan.c scanner/imgload.c scanner/zdecode.c
 CLI_PKGS := libcurl jansson libsodium libutf8proc zbar libpng libjpeg libwebp

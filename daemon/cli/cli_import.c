@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "cli/cli_arg.h"
+#include "lib/clock.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_http.h"
 #include "cli/cli_import.h"
@@ -51,8 +52,8 @@ struct import {
 	size_t nshown;
 	/* progress on a terminal */
 	bool tty;
-	long long size, done; /* bytes in the file, bytes read */
-	struct timespec start, last;
+	long long size, done;       /* bytes in the file, bytes read */
+	uint64_t start_ms, last_ms; /* clock_mono_ms() */
 };
 
 /* Reads one line into im->line. Returns 1 with *len set (*too_long when
@@ -86,28 +87,20 @@ read_line(struct import *im, size_t *len, bool *too_long)
 	return 1;
 }
 
-static double
-elapsed_s(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) +
-	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
 static void
 progress(struct import *im, bool last)
 {
-	struct timespec now;
+	uint64_t now = clock_mono_ms();
 	double secs;
 	int width = 30, fill = 0;
 	char bar[31];
 
 	if (!im->tty)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!last && elapsed_s(&im->last, &now) < 0.1)
+	if (!last && now - im->last_ms < 100)
 		return;
-	im->last = now;
-	secs = elapsed_s(&im->start, &now);
+	im->last_ms = now;
+	secs = (double)(now - im->start_ms) / 1000;
 	if (im->size > 0)
 		fill = (int)((double)im->done * width / (double)im->size);
 	if (fill > width)
@@ -336,8 +329,8 @@ run_import(struct cli *cli, const char *file, const char *endpoint, bool single)
 	if (fstat(fileno(im->f), &st) == 0 && S_ISREG(st.st_mode))
 		im->size = (long long)st.st_size;
 	im->tty = isatty(STDERR_FILENO) == 1;
-	clock_gettime(CLOCK_MONOTONIC, &im->start);
-	im->last = im->start;
+	im->start_ms = clock_mono_ms();
+	im->last_ms = im->start_ms;
 	rc = import_lines(im);
 	progress(im, true);
 	import_summary(im);

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli/cli_arg.h"
+#include "lib/clock.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_http.h"
 #include "cli/cli_out.h"
@@ -29,7 +30,7 @@ print_age(const char *label, json_t *t)
 		return;
 	}
 	v = json_integer_value(t);
-	ago = (int64_t)time(NULL) - v;
+	ago = clock_wall_s() - v;
 	cal_format_iso(v, iso);
 	cli_out_time(iso, when);
 	if (ago < 120)

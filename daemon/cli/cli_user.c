@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "core/calendar.h"
+#include "lib/clock.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_http.h"
 #include "cli/cli_user.h"
@@ -398,7 +399,7 @@ cli_audit(const char *socket, const char *actor, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage("audit", "unexpected argument");
-	cal_format_date(cal_local_day((int64_t)time(NULL)), today);
+	cal_format_date(cal_local_day(clock_wall_s()), today);
 	if (from == NULL)
 		from = today;
 	if (to == NULL)

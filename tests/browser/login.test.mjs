@@ -90,7 +90,7 @@ test("next never leaves the host", async () => {
     await page.goto(base + "/staff/login?next=" + encodeURIComponent(next));
     await page.waitForSelector("#login:not([hidden]), #home:not([hidden])");
     if (await page.isVisible("#login")) await signIn(page, "lan", "staff-pass-1");
-    await page.waitForSelector("#home:not([hidden]), #phished", { timeout: 5000 })
+    await page.waitForSelector("#home:not([hidden]), #phished", { timeout: 30000 })
       .catch(() => {});
     const u = new URL(page.url());
     assert(u.host === new URL(base).host, "stayed on the host: " + JSON.stringify(next) + " -> " + page.url());
@@ -113,7 +113,7 @@ test("the page alone refuses hostile next values", async () => {
     await page.goto(base + "/staff/login?next=" + encodeURIComponent(next));
     await page.waitForSelector("#login:not([hidden]), #home:not([hidden])");
     if (await page.isVisible("#login")) await signIn(page, "lan", "staff-pass-1");
-    await page.waitForSelector("#home:not([hidden]), #phished", { timeout: 5000 })
+    await page.waitForSelector("#home:not([hidden]), #phished", { timeout: 30000 })
       .catch(() => {});
     assert(new URL(page.url()).host === new URL(base).host,
       "the page stayed on the host: " + JSON.stringify(next) + " -> " + page.url());

@@ -101,6 +101,7 @@ struct sync {
 	/* status */
 	int64_t last_success_at, last_error_at, last_pull_at;
 	int64_t last_stall_warn;
+	bool stalled; /* at the last stall check */
 	char last_error[ERROR_MAX];
 	/* counters */
 	uint64_t requests, items_acked, items_parked, bytes_sent,
@@ -990,8 +991,10 @@ on_stall_timer(uv_timer_t *t)
 	json_t *o = sum ? json_object_get(sum, "oldest_unsent_at") : NULL;
 	int64_t now = clock_wall_s(), age;
 
+	s->stalled = false;
 	if (json_is_integer(o)) {
 		age = now - json_integer_value(o);
+		s->stalled = age > s->cfg->stall_warn_s;
 		if (age > s->cfg->stall_warn_s &&
 		    now - s->last_stall_warn >= STALL_REPEAT_S) {
 			s->last_stall_warn = now;
@@ -1133,6 +1136,12 @@ sync_free(struct sync *s)
 }
 
 /* ---- status ---- */
+
+bool
+sync_stalled(const struct sync *s)
+{
+	return s->stalled;
+}
 
 json_t *
 sync_status(struct sync *s)

@@ -58,6 +58,7 @@ write_file(const char *path, const void *data, size_t len)
 	return n == (ssize_t)len ? 0 : -1;
 }
 
+/* Before a new store: the directory stays. */
 static void
 close_all(void)
 {
@@ -66,6 +67,12 @@ close_all(void)
 	f.hub = NULL;
 	f.hs = NULL;
 	unlink(f.db);
+}
+
+static void
+remove_all(void)
+{
+	close_all();
 	unlink(f.tokens);
 	unlink(f.scratch);
 	rmdir(f.dir);
@@ -85,7 +92,7 @@ open_all(void)
 		snprintf(f.db, sizeof f.db, "%s/hub.db", f.dir);
 		snprintf(f.tokens, sizeof f.tokens, "%s/tokens", f.dir);
 		snprintf(f.scratch, sizeof f.scratch, "%s/fuzzed", f.dir);
-		atexit(close_all);
+		atexit(remove_all);
 	}
 	unlink(f.db);
 	if (write_file(f.tokens, tokens, sizeof tokens - 1) != 0 ||

@@ -68,7 +68,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &ra);
 	curl_easy_cleanup(c);
-	assert(code >= 0 && code <= 999);
+	/* no range on code: libcurl 7.88 reports -1 for a status line such
+	 * as "HTTP/2222..." (seed status_negative) and sync.c takes any
+	 * status but 200 as a failure */
+	(void)code;
 	assert(total <= SP_REPLY_MAX);
 	bound = (uint64_t)SP_RETRY_AFTER_MAX_S * 1000 > MAX_MS
 	    ? (uint64_t)SP_RETRY_AFTER_MAX_S * 1000

@@ -48,10 +48,16 @@ UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
-	manifest storepostal serialdev sse routes buf
+	manifest storepostal serialdev sse routes buf csvcell
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
 	hidkeys classify framer imgload zdecode authhdr postalreg
+# The targets that link the whole library (the fuzz archive below) with
+# tests/fuzz/fakehttp.c in place of http/http.c: request dispatch without
+# a socket, and parsers that live beside loop code.
+FUZZ_LINKED := routes hub syncstatus pprofile devid textfold importpipe \
+	sse clireply
+FUZZ_TARGETS += $(FUZZ_LINKED)
 
 ASSET_OBJ := $(BUILD)/obj/daemon/kiosk/assets.o \
 	$(BUILD)/obj/daemon/kiosk/kiosk_assets.o $(BUILD)/obj/daemon/auth/auth_assets.o \
@@ -142,6 +148,22 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBCORE) \
 	    $(LIBS)
 
+# The FUZZ_LINKED targets' replays: the library less http.o (fakehttp.c
+# stands in) plus the CLI's transport, whose reply parsing one of them
+# replays.
+LIBFUZZREPLAY := $(BUILD)/libmotcua-fuzz.a
+$(LIBFUZZREPLAY): $(filter-out %/daemon/http/http.o,$(CORE_OBJ)) \
+	    $(BUILD)/obj/daemon/cli/cli_http.o
+	@rm -f $@
+	ar rcs $@ $^
+$(FUZZ_LINKED:%=$(BUILD)/tests/replay_%): $(BUILD)/tests/replay_%: \
+	    tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fakehttp.c \
+	    tests/fuzz/rawserver.c $(LIBFUZZREPLAY)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+	    tests/fuzz/fakehttp.c tests/fuzz/rawserver.c $(LIBFUZZREPLAY) \
+	    $(LIBS)
+
 # make check: every unit test binary, every fuzz corpus replay, then the
 # system tests against the real daemon; tests/run prints the one summary line.
 check: deps all $(UNIT_BIN) $(REPLAY_BIN)
@@ -167,6 +189,22 @@ FUZZ_SRC := $(filter-out $(FUZZ_EXCLUDE),$(DAEMON_LIB_SRC))
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(LIBS)
+# The FUZZ_LINKED targets link one instrumented archive of the library
+# (built once, not per target), http.c left out for fakehttp.c.
+comma := ,
+FUZZ_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out \
+	daemon/http/http.c,$(DAEMON_LIB_SRC)) daemon/cli/cli_http.c)
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(subst =fuzzer$(comma),=fuzzer-no-link$(comma),$(FUZZ_CFLAGS)) -MMD -MP -c -o $@ $<
+build/fuzz/libfuzz.a: $(FUZZ_OBJ) $(ASSET_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(FUZZ_LINKED:%=build/fuzz/fuzz_%): build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
+	    tests/fuzz/fakehttp.c tests/fuzz/rawserver.c build/fuzz/libfuzz.a
+	clang $(FUZZ_CFLAGS) -o $@ $< tests/fuzz/fakehttp.c \
+	    tests/fuzz/rawserver.c build/fuzz/libfuzz.a $(LIBS)
+-include $(FUZZ_OBJ:.o=.d)
 fuzz: deps $(FUZZ_BIN)
 	@sh tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

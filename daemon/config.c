@@ -681,6 +681,12 @@ check_whole(struct parse *p)
 		    strcmp(sl, c->listen) == 0)
 			perr_add(&p->errs, 0,
 			    "server.staff_listen: the same as server.listen; the public listener must stay apart");
+		if (c->metrics_listen != NULL && c->metrics_listen[0] != '\0' &&
+		    ((c->listen != NULL &&
+		         strcmp(c->metrics_listen, c->listen) == 0) ||
+		        strcmp(c->metrics_listen, sl) == 0))
+			perr_add(&p->errs, 0,
+			    "server.metrics_listen: the same as server.listen or server.staff_listen; it must be its own address");
 	}
 	if (c->backoff_max_ms < c->backoff_min_ms)
 		perr_add(&p->errs, 0,

@@ -79,6 +79,7 @@ struct config {
 	size_t nscanners;
 	/* staff listener and accounts (docs/security.md) */
 	char *staff_listen;                   /* "" : off; restart-only */
+	char *metrics_listen;                 /* "" : off; restart-only */
 	char *staff_tls_cert, *staff_tls_key; /* PEM paths; restart-only */
 	bool staff_plain_http; /* plain http off loopback; restart-only */
 	int session_idle_s, session_max_s;

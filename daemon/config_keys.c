@@ -290,6 +290,11 @@ const struct config_key config_keys[] = {
 	{ KEY("server", "staff_listen"), .type = T_STR, AT(staff_listen),
 	    .def = "", .restart = true, .check = check_staff_listen,
 	    .help = "staff pages and API (sessions, tokens); empty: off" },
+	/* /metrics for a Prometheus scraper, apart from the public
+	 * listener (its counters are not the public's business) */
+	{ KEY("server", "metrics_listen"), .type = T_STR, AT(metrics_listen),
+	    .def = "", .restart = true, .check = check_staff_listen,
+	    .help = "GET /metrics alone, for a scraper; empty: off" },
 	{ KEY("server", "staff_tls_cert"), .type = T_STR, AT(staff_tls_cert),
 	    .def = "", .restart = true,
 	    .help = "staff listener: PEM certificate chain (HTTPS)" },
@@ -444,7 +449,7 @@ check_listen(const char *v)
 	return NULL;
 }
 
-/* Empty turns the staff listener off. */
+/* Empty turns the listener off (the staff one, the metrics one). */
 static const char *
 check_staff_listen(const char *v)
 {

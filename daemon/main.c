@@ -70,6 +70,7 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct route_ctx routes;
 	struct api_counters counters;
 	struct route_lookups lookups;
+	struct route_health health; /* /healthz's last store check */
 	struct kiosk *kiosk;
 	struct printer *printer;  /* NULL when printing is off and unset up */
 	struct scanhub *scanhub;  /* scanner sources -> terminals */
@@ -77,12 +78,13 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct scanners scanners; /* the scanner routes' context */
 	struct hotplug *hotplug;  /* udev monitor; NULL without scanners */
 	struct http_server *pub, *admin;
-	struct auth *auth;            /* accounts, sessions, tokens */
-	struct http_server *staffsrv; /* server.staff_listen; NULL: off */
-	struct sync *sync;            /* terminal role */
-	struct hubstore *hs;          /* hub role */
-	struct hub *hub;              /* hub role */
-	struct http_server *hubsrv;   /* hub role: the sync listener */
+	struct auth *auth;              /* accounts, sessions, tokens */
+	struct http_server *staffsrv;   /* server.staff_listen; NULL: off */
+	struct http_server *metricssrv; /* server.metrics_listen; NULL: off */
+	struct sync *sync;              /* terminal role */
+	struct hubstore *hs;            /* hub role */
+	struct hub *hub;                /* hub role */
+	struct http_server *hubsrv;     /* hub role: the sync listener */
 	uv_signal_t sighup, sigterm, sigint;
 };
 
@@ -191,6 +193,8 @@ stop_intake(struct motcuad *m)
 	m->hubsrv = NULL;
 	http_free(m->staffsrv);
 	m->staffsrv = NULL;
+	http_free(m->metricssrv);
+	m->metricssrv = NULL;
 	http_free(m->admin);
 	http_free(m->pub);
 	m->pub = m->admin = NULL;
@@ -453,6 +457,27 @@ start_staff(struct motcuad *m, int fd)
 	    c->staff_listen);
 }
 
+/* server.metrics_listen: GET /metrics alone, for a scraper. Few
+ * connections: one scraper, now and then. */
+#define METRICS_CONNS_MAX 8
+static void
+start_metrics(struct motcuad *m, int fd)
+{
+	const struct config *c = &m->cfg;
+
+	m->metricssrv = http_new(m->loop,
+	    &(struct http_opts){ .listen_fd = fd,
+	        .max_body = 0,
+	        .max_conns = METRICS_CONNS_MAX,
+	        .timeout_s = (unsigned)c->connection_timeout_s,
+	        .max_conns_per_addr = METRICS_CONNS_MAX / 2,
+	        .header_timeout_s = (unsigned)c->header_timeout_s },
+	    routes_handle_metrics, &m->routes);
+	if (m->metricssrv == NULL)
+		fatalx("cannot start the metrics listener");
+	log_info("metrics listener on http://%s", c->metrics_listen);
+}
+
 static const struct kiosk_printer_ops kiosk_slips = { slip_available,
 	slip_print };
 
@@ -462,7 +487,7 @@ main(int argc, char *argv[])
 	struct motcuad m = { .config_path = "/etc/motcuad/motcuad.conf" };
 	bool foreground = false, check = false, verbose = false;
 	char *errors = NULL, err[STORE_ERR_MAX];
-	int ch, pub_fd, admin_fd, staff_fd = -1;
+	int ch, pub_fd, admin_fd, staff_fd = -1, metrics_fd = -1;
 	struct http_addr reserved[HTTP_RESERVED_MAX];
 	size_t nreserved;
 
@@ -524,6 +549,9 @@ main(int argc, char *argv[])
 	if (m.cfg.staff_listen[0] != '\0' &&
 	    (staff_fd = http_listen_tcp(m.cfg.staff_listen)) == -1)
 		fatalx("cannot listen on %s", m.cfg.staff_listen);
+	if (m.cfg.metrics_listen[0] != '\0' &&
+	    (metrics_fd = http_listen_tcp(m.cfg.metrics_listen)) == -1)
+		fatalx("cannot listen on %s", m.cfg.metrics_listen);
 	if ((m.store = store_open(m.cfg.db_path, m.cfg.busy_timeout_ms, err)) ==
 	    NULL)
 		fatalx("store %s: %s", m.cfg.db_path, err);
@@ -535,6 +563,7 @@ main(int argc, char *argv[])
 	m.routes.cfg = &m.cfg;
 	m.routes.counters = &m.counters;
 	m.routes.lookups = &m.lookups;
+	m.routes.health = &m.health;
 	m.routes.upstream = &route_upstream;
 	apply_reloadable(&m);
 
@@ -618,6 +647,8 @@ main(int argc, char *argv[])
 	m.routes.auth = m.auth;
 	if (staff_fd != -1)
 		start_staff(&m, staff_fd);
+	if (metrics_fd != -1)
+		start_metrics(&m, metrics_fd);
 	if (m.cfg.hub_role) {
 		start_hub(&m);
 	} else {

@@ -7,7 +7,12 @@
 
 #include "api/api.h"
 #include "auth/auth.h"
+#include "config.h"
 #include "core/role.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "printer/escstat.h"
+#include "store/store.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "kiosk/kiosk_api.h"
@@ -54,6 +59,82 @@ scanners(const struct route_ctx *c, const struct http_request *hr,
 		reply_error(r, 404, "path", "no such resource");
 	else
 		scanners_get(c->scanners, hr, r);
+}
+
+/* /healthz: 503 when the store cannot be written (nothing the daemon
+ * does works then); 200 otherwise, "degraded" with the parts failing
+ * named when the printer or upstream sync is. Public: it says no more
+ * than /api/v1/printer/state and SQLite's generic reason. */
+#define ROUTES_HEALTH_EVERY_MS 1000 /* one store check a second at most */
+#define ROUTES_HEALTH_WAIT_MS  20   /* for a lock another process holds */
+
+static bool
+store_ok(const struct route_ctx *c, char why[ROUTE_HEALTH_WHY_MAX])
+{
+	struct route_health *h = c->health, probe = { 0 };
+	uint64_t now = clock_mono_ms();
+	char err[STORE_ERR_MAX];
+
+	if (h == NULL)
+		h = &probe;
+	if (h->checked_ms == 0 ||
+	    now - h->checked_ms >= ROUTES_HEALTH_EVERY_MS) {
+		bool was = h->checked_ms == 0 || h->writable;
+
+		h->writable = store_writable(c->store, ROUTES_HEALTH_WAIT_MS,
+		                  err) == STORE_OK;
+		h->checked_ms = now > 0 ? now : 1;
+		/* SQLite's generic reasons are short; cut any longer one */
+		snprintf(h->why, sizeof h->why, "%.*s", (int)sizeof h->why - 1,
+		    h->writable ? "" : err);
+		/* once a change, not once a probe */
+		if (was && !h->writable)
+			log_warnx("health: the store cannot be written: %s",
+			    h->why);
+		else if (!was && h->writable)
+			log_info("health: the store can be written again");
+	}
+	snprintf(why, ROUTE_HEALTH_WHY_MAX, "%s", h->why);
+	return h->writable;
+}
+
+static void
+health(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	char why[ROUTE_HEALTH_WHY_MAX];
+	json_t *j = json_object(), *failing = json_array();
+	bool store = store_ok(c, why);
+	const char *printer = "off", *sync = "off";
+
+	(void)hr;
+	(void)pp;
+	if (c->printer != NULL && c->cfg->printer_enabled) {
+		printer = escstat_name(printer_state(c->printer));
+		if (!printer_available(c->printer))
+			json_array_append_new(failing, json_string("printer"));
+	}
+	if (c->sync != NULL && sync_enabled(c->sync)) {
+		sync = sync_stalled(c->sync) ? "stalled" : "ok";
+		if (sync_stalled(c->sync))
+			json_array_append_new(failing, json_string("sync"));
+	}
+	if (!store) {
+		json_array_insert_new(failing, 0, json_string("store"));
+		json_object_set_new(j, "store_error", json_string(why));
+	}
+	json_object_set_new(j, "status",
+	    json_string(!store                     ? "failing"
+	            : json_array_size(failing) > 0 ? "degraded"
+	                                           : "ok"));
+	json_object_set_new(j, "store",
+	    json_string(store ? "ok" : "unwritable"));
+	json_object_set_new(j, "printer", json_string(printer));
+	json_object_set_new(j, "sync", json_string(sync));
+	json_object_set_new(j, "failing", failing);
+	if (!store)
+		r->retry_after_s = 5;
+	reply_json(r, store ? 200 : 503, j);
 }
 
 static void
@@ -130,10 +211,12 @@ const struct route routes_table[] = {
 	{ POST, "/api/v1/test/*", PUBLIC, kiosk_route_test, false, SMALL },
 	/* public reads */
 	{ READ, "/api/v1/lookup/{token}", PUBLIC, lookup_route_token, false, SMALL },
-	{ READ, "/healthz", PUBLIC, api_health, false, SMALL },
+	{ READ, "/healthz", PUBLIC, health, false, SMALL },
 	{ READ, "/api/v1/printer/state", PUBLIC, api_print_route_state, false,
 	    SMALL },
-	{ READ, "/metrics", PUBLIC, metrics, false, SMALL },
+	/* not public: its counters (sign-in failures, lookups refused) help
+	 * an attacker; server.metrics_listen serves it to a scraper */
+	{ READ, "/metrics", OFFICE, metrics, false, SMALL },
 
 	/* signing in (the staff listener) */
 	{ ROUTE_ANY, "/api/v1/session", SIGNIN, auth_route_session, false,
@@ -388,6 +471,23 @@ routes_handle(void *arg, const struct http_request *hr, struct http_response *r)
 		hr = &sock;
 	}
 	dispatch(c, hr, r);
+	count_reply(c, r);
+}
+
+void
+routes_handle_metrics(void *arg, const struct http_request *hr,
+    struct http_response *r)
+{
+	struct route_ctx *c = arg;
+	unsigned m = route_method(hr->method);
+
+	c->requests++;
+	if (strcmp(hr->path, "/metrics") != 0)
+		reply_error(r, 404, "path", "no such resource");
+	else if ((m & ROUTE_READ) == 0)
+		reply_error(r, 405, "method", "use GET or HEAD");
+	else
+		metrics(c, hr, NULL, r);
 	count_reply(c, r);
 }
 

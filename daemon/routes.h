@@ -47,6 +47,12 @@ struct actor;
 int routes_decide(const struct actor *act, const char *method, const char *path,
     size_t *body_max);
 
+/* The metrics listener's (server.metrics_listen): GET or HEAD /metrics,
+ * the same text as the table's row, and 404 for every other path. For a
+ * scraper without an account: the address is the only protection. */
+void routes_handle_metrics(void *arg, const struct http_request *,
+    struct http_response *);
+
 /* The table as the Markdown rows of docs/security.md's route matrix:
  * "| METHODS | PATTERN | WHO |", one line a row. */
 void routes_matrix(FILE *);

@@ -68,7 +68,7 @@ cat <<EOT
     Kiosk (terminal):   http://127.0.0.1:8080/?terminal=hall-1
                         (type $code, then 7890: the last 4 ID digits)
     A demo dossier:     $url   ($code)
-    Health, metrics:    http://127.0.0.1:8080/healthz  http://127.0.0.1:8080/metrics
+    Health, metrics:    http://127.0.0.1:8080/healthz  http://127.0.0.1:9100/metrics
     Staff CLI:          MOTCUA_SOCKET=$sock $build/motcua show $code
     Staff pages:        http://127.0.0.1:8081/staff/login
                         admin/lotus-river-2026, clerk/bamboo-lantern-7,

@@ -15,6 +15,7 @@
 #include "lib/clock.h"
 #include "postal/postal_json.h"
 #include "core/calendar.h"
+#include "core/csvcell.h"
 #include "core/dcode.h"
 #include "lib/log.h"
 #include "postal/postalreg.h"
@@ -763,23 +764,19 @@ route_delivered(struct ctx *c, const char *text)
 	    json_pack("{s:s,s:b}", "item_id", id, "delivered", 1));
 }
 
-/* CSV cell: quoted when it holds a comma, quote or line break. */
+static void
+file_put(void *arg, const char *s, size_t n)
+{
+	fwrite(s, 1, n, arg);
+}
+
+/* A CSV cell: the one rule of core/csvcell.h, the reports' own (quoting,
+ * and a leading = + - @ neutralised: a name typed at a counter must not
+ * run as a formula in the office's spreadsheet). */
 static void
 csv_cell(FILE *f, const char *s)
 {
-	if (s == NULL)
-		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	csvcell_write(s, file_put, f);
 }
 
 static void

@@ -31,7 +31,7 @@ route_handler api_holidays_get, api_holidays_import;
 /* api_import.c */
 route_handler api_import;
 /* api_pages.c: /healthz and the kiosk page (/, /l/...) */
-route_handler api_health, api_page;
+route_handler api_page;
 
 /* api_metrics.c: the request, lookup, intake and import counters and the
  * store and rate-limit gauges, as Prometheus text (the first lines of

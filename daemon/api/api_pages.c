@@ -1,21 +1,10 @@
-/* api_pages.c: /healthz and the kiosk page, for every listener. */
+/* api_pages.c: the kiosk page, for every listener. */
 #include <string.h>
 
 #include "api/api_int.h"
 
 /* Embedded assets from lookup-ui/ (daemon/kiosk/assets.S). */
 extern const char ui_index_html[], ui_index_html_end[];
-
-void
-api_health(const struct route_ctx *a, const struct http_request *hr,
-    const struct route_params *pp, struct http_response *r)
-{
-	(void)a;
-	(void)hr;
-	(void)pp;
-	r->static_body = "{\"status\":\"ok\"}";
-	r->len = strlen(r->static_body);
-}
 
 /* "/" and "/l/{token}": the page reads the token itself. */
 void

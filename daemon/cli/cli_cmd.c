@@ -17,8 +17,19 @@ cli_cmd_curl(struct cli *cli)
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 			return NULL;
 		cli->curl = curl_easy_init();
+		/* one connection for many requests, each on a handle of its
+		 * own (cli_http.h says why) */
+		if ((cli->share = curl_share_init()) != NULL)
+			curl_share_setopt(cli->share, CURLSHOPT_SHARE,
+			    CURL_LOCK_DATA_CONNECT);
 	}
 	return cli->curl;
+}
+
+CURLSH *
+cli_cmd_share(struct cli *cli)
+{
+	return cli_cmd_curl(cli) != NULL ? cli->share : NULL;
 }
 
 int
@@ -27,7 +38,7 @@ cli_cmd_request(struct cli *cli, const char *method, const char *path,
     struct cli_reply *r)
 {
 	return cli_http_json(&(struct cli_request){ .socket = cli->socket,
-	                         .curl = cli_cmd_curl(cli),
+	                         .share = cli_cmd_share(cli),
 	                         .method = method,
 	                         .path = path,
 	                         .body = body,
@@ -43,7 +54,7 @@ cli_cmd_post_json(struct cli *cli, const char *path, json_t *obj,
     struct cli_reply *r)
 {
 	return cli_http_json(&(struct cli_request){ .socket = cli->socket,
-	                         .curl = cli_cmd_curl(cli),
+	                         .share = cli_cmd_share(cli),
 	                         .method = "POST",
 	                         .path = path,
 	                         .json = obj,
@@ -60,7 +71,7 @@ cli_cmd_post_create(struct cli *cli, const char *path, json_t *obj,
 
 	cli_http_idem_key(key);
 	return cli_http_json(&(struct cli_request){ .socket = cli->socket,
-	                         .curl = cli_cmd_curl(cli),
+	                         .share = cli_cmd_share(cli),
 	                         .method = "POST",
 	                         .path = path,
 	                         .json = obj,

@@ -20,6 +20,7 @@ struct cli {
 	const char *socket; /* borrowed from argv or the environment */
 	const char *actor;  /* borrowed */
 	CURL *curl;         /* owned; NULL until the first request */
+	CURLSH *share;      /* owned; made with curl: the kept connections */
 };
 
 struct command;
@@ -37,6 +38,9 @@ struct command {
 /* The run's curl handle, made on first use (`code check` and --help
  * never start libcurl); NULL when libcurl cannot start. Owned by cli. */
 CURL *cli_cmd_curl(struct cli *cli);
+/* The connections the run's requests share (cli_request.share), made with
+ * the handle; NULL when libcurl cannot start. Owned by cli. */
+CURLSH *cli_cmd_share(struct cli *cli);
 
 /* One request (cli_http_json) on the one connection, at most CLI_CMD_REPLY_MAX
  * bytes back: body (len bytes of ctype) when not NULL. The caller frees

@@ -328,22 +328,26 @@ cli_http_request(const struct cli_request *q, struct cli_reply *r)
 	const char *body = q->body, *ctype = q->ctype;
 	struct curl_slist *hdr = NULL;
 	size_t len = q->len;
-	CURL *c = q->curl;
+	CURL *c = NULL;
 	CURLcode cc;
 	int rc = CLI_OK;
 
 	*r = (struct cli_reply){ 0 };
 	buf_init(&r->body, q->reply_max);
-	if (c != NULL) {
-		curl_easy_reset(c); /* keeps the connection cache */
-	} else if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		cli_warn("cannot start libcurl");
-		return CLI_DAEMON;
-	} else if ((c = curl_easy_init()) == NULL) {
-		curl_global_cleanup();
+	/* with a share, its owner started libcurl */
+	if (q->share == NULL &&
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		cli_warn("cannot start libcurl");
 		return CLI_DAEMON;
 	}
+	if ((c = curl_easy_init()) == NULL) {
+		if (q->share == NULL)
+			curl_global_cleanup();
+		cli_warn("cannot start libcurl");
+		return CLI_DAEMON;
+	}
+	if (q->share != NULL)
+		curl_easy_setopt(c, CURLOPT_SHARE, q->share);
 	if (q->json != NULL) {
 		if ((text = json_dumps(q->json, JSON_COMPACT)) == NULL) {
 			cli_warn("out of memory");
@@ -419,13 +423,9 @@ out:
 		free(text);
 	}
 	curl_slist_free_all(hdr);
-	if (c != q->curl) {
-		curl_easy_cleanup(c);
+	curl_easy_cleanup(c);
+	if (q->share == NULL)
 		curl_global_cleanup();
-	} else {
-		/* the handle outlives errbuf */
-		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
-	}
 	return rc;
 }
 

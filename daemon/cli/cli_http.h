@@ -47,8 +47,13 @@ int cli_http_add_query(struct buf *b, CURL *curl, const char *key,
 struct cli_request {
 	const char *socket; /* the admin socket; over TCP the URL, named in
 	                       messages */
-	CURL *curl;         /* borrowed handle to reuse (one connection for
-	                       many requests), or NULL: one for this request */
+	/* borrowed: the connections kept between requests (one connection
+	 * for many requests), or NULL. Each request has an easy handle of
+	 * its own: libcurl 7.88 reads freed memory when a reused handle's
+	 * next reply starts its headers with a folded line (curl/curl#11620,
+	 * found by tests/fuzz/fuzz_syncstatus.c), which any server the CLI
+	 * talks to could send. */
+	CURLSH *share;
 	const char *method; /* "GET" or "POST" (others as given) */
 	const char *path;   /* "/api/..." with its query, already escaped */
 	const json_t *json; /* borrowed: sent as application/json (the text

@@ -294,6 +294,7 @@ main(int argc, char **argv)
 
 	if (cli.curl != NULL) {
 		curl_easy_cleanup(cli.curl);
+		curl_share_cleanup(cli.share); /* NULL: a no-op */
 		curl_global_cleanup();
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {

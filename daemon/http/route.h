@@ -70,6 +70,16 @@ struct route_lookups {
 	uint64_t hit, miss, limited;
 };
 
+/* /healthz's last store write check (routes.c), so that a client
+ * polling it cannot make the loop wait on a locked store more than once
+ * a second. */
+#define ROUTE_HEALTH_WHY_MAX 64
+struct route_health {
+	uint64_t checked_ms; /* clock_mono_ms of the last check; 0: never */
+	bool writable;
+	char why[ROUTE_HEALTH_WHY_MAX]; /* !writable: SQLite's reason */
+};
+
 /* Upstream sync as the public lookup uses it, its live fallback for a
  * token not known here: daemon/main.c fills it from sync/sync.h. Each
  * takes route_ctx.sync. done() is called once, from the loop. */
@@ -93,7 +103,8 @@ struct route_ctx {
 	struct sync *sync;
 	const struct route_upstream_ops *upstream; /* over sync; NULL: none */
 	struct route_lookups *lookups;             /* owned by main.c */
-	struct hub *hub;                           /* hub role only */
+	struct route_health *health; /* owned by main.c; NULL: no cache */
+	struct hub *hub;             /* hub role only */
 	struct printer *printer;
 	/* printer through ops, for features other than the printer's own
 	 * routes (postal receipts); NULL when there is no printer */

@@ -13,6 +13,7 @@
 #include <xlsxwriter.h>
 
 #include "core/calendar.h"
+#include "core/csvcell.h"
 #include "core/reportargs.h"
 #include "core/textfold.h"
 #include "report/report.h"
@@ -317,25 +318,18 @@ sb_html(struct sb *b, const char *s)
 	}
 }
 
-/* A CSV field: quoted when it holds a comma, quote or line break; a
- * leading = + - @ is prefixed with ' so spreadsheets do not run it. */
+static void
+sb_put(void *arg, const char *s, size_t n)
+{
+	sb_add(arg, s, n);
+}
+
+/* A CSV field: the one rule of core/csvcell.h (quoting, and formulas
+ * neutralised). */
 static void
 sb_csv(struct sb *b, const char *s)
 {
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	bool formula = strchr("=+-@", s[0]) != NULL && s[0] != '\0';
-
-	if (quote)
-		sb_puts(b, "\"");
-	if (formula)
-		sb_puts(b, "'");
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			sb_puts(b, "\"");
-		sb_add(b, s, 1);
-	}
-	if (quote)
-		sb_puts(b, "\"");
+	csvcell_write(s, sb_put, b);
 }
 
 static char *

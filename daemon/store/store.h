@@ -48,6 +48,17 @@ struct store *store_open(const char *path, int busy_timeout_ms,
 void store_close(struct store *); /* NULL is a no-op */
 int store_schema_version(struct store *);
 
+/* ---- health (store_health.c) ---- */
+
+/* Can the store be written now? A real write check that writes nothing
+ * (the write lock taken, a row-less UPDATE, rolled back), waiting at most
+ * wait_ms for a lock another process holds, so that /healthz never
+ * blocks the loop for the store's busy timeout. STORE_OK, or STORE_ERROR
+ * with SQLite's generic reason in err ("database is locked", "attempt to
+ * write a readonly database", "database or disk is full"). */
+enum store_rc store_writable(struct store *, int wait_ms,
+    char err[STORE_ERR_MAX]);
+
 /* Office rules used for due dates (from the config; reapplied on reload). */
 void store_set_office(struct store *, int open_min, int close_min,
     bool due_end_of_day);

@@ -12,8 +12,9 @@
  * store_search.c (search and counts), store_import.c, store_report.c,
  * store_sync.c (outbox and upstream), store_kiosk.c, store_print.c,
  * store_postal.c (registration, items, batches), store_manifest.c
- * (manifests, reconciliation, returns) and store_account.c (accounts,
- * sessions, tokens, audit and stats). */
+ * (manifests, reconciliation, returns), store_account.c (accounts,
+ * sessions, tokens, audit and stats) and store_health.c (the write
+ * check of /healthz). */
 #ifndef STORE_INT_H
 #define STORE_INT_H
 #include <stdbool.h>

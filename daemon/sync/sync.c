@@ -37,17 +37,16 @@
 #include "sync/syncproto.h"
 #include "core/token.h"
 
-#define TOKEN_MIN         32
-#define TOKEN_MAX         256
-#define POLL_IDLE_MS      5000 /* look at the outbox this often anyway */
-#define KICK_DELAY_MS     20   /* gather a burst of intakes into a batch */
-#define LOOKUPS_MAX       32   /* live lookups in flight */
-#define VERIFIES_MAX      2
-#define STALL_EVERY_MS    1000
-#define STALL_REPEAT_S    600 /* repeat the stall warning this often */
-#define PARKED_SHOWN      50
-#define ERROR_MAX         256
-#define RETRY_AFTER_MAX_S 3600 /* the longest Retry-After obeyed */
+#define TOKEN_MIN      32
+#define TOKEN_MAX      256
+#define POLL_IDLE_MS   5000 /* look at the outbox this often anyway */
+#define KICK_DELAY_MS  20   /* gather a burst of intakes into a batch */
+#define LOOKUPS_MAX    32   /* live lookups in flight */
+#define VERIFIES_MAX   2
+#define STALL_EVERY_MS 1000
+#define STALL_REPEAT_S 600 /* repeat the stall warning this often */
+#define PARKED_SHOWN   50
+#define ERROR_MAX      256
 
 enum xkind { X_PUSH, X_PULL, X_LOOKUP, X_VERIFY, X_LOGIN };
 
@@ -102,6 +101,7 @@ struct sync {
 	/* status */
 	int64_t last_success_at, last_error_at, last_pull_at;
 	int64_t last_stall_warn;
+	bool stalled; /* at the last stall check */
 	char last_error[ERROR_MAX];
 	/* counters */
 	uint64_t requests, items_acked, items_parked, bytes_sent,
@@ -124,27 +124,12 @@ set_error(struct sync *s, const char *fmt, ...)
 	log_warnx("sync: %s", s->last_error);
 }
 
-/* Full jitter: uniform in [0, min(cap, base * 2^failures)]. A
- * Retry-After from upstream is waited in full even past the cap (upstream
- * knows its own load), but never past RETRY_AFTER_MAX_S, so that a wrong
- * header cannot stall the queue for days. */
+/* sp_backoff_ms (syncproto.h) with a fresh draw. */
 static uint64_t
 backoff_ms(const struct sync *s, unsigned failures, long retry_after_s)
 {
-	uint64_t cap = (uint64_t)s->cfg->backoff_max_ms;
-	uint64_t ceil = (uint64_t)s->cfg->backoff_min_ms;
-	uint64_t d;
-
-	for (unsigned i = 1; i < failures && ceil < cap; i++)
-		ceil *= 2;
-	if (ceil > cap)
-		ceil = cap;
-	d = randombytes_uniform((uint32_t)ceil + 1);
-	if (retry_after_s > RETRY_AFTER_MAX_S)
-		retry_after_s = RETRY_AFTER_MAX_S;
-	if (retry_after_s > 0 && (uint64_t)retry_after_s * 1000 > d)
-		d = (uint64_t)retry_after_s * 1000;
-	return d;
+	return sp_backoff_ms(s->cfg->backoff_min_ms, s->cfg->backoff_max_ms,
+	    failures, retry_after_s, randombytes_uniform);
 }
 
 /* ---- token ---- */
@@ -1006,8 +991,10 @@ on_stall_timer(uv_timer_t *t)
 	json_t *o = sum ? json_object_get(sum, "oldest_unsent_at") : NULL;
 	int64_t now = clock_wall_s(), age;
 
+	s->stalled = false;
 	if (json_is_integer(o)) {
 		age = now - json_integer_value(o);
+		s->stalled = age > s->cfg->stall_warn_s;
 		if (age > s->cfg->stall_warn_s &&
 		    now - s->last_stall_warn >= STALL_REPEAT_S) {
 			s->last_stall_warn = now;
@@ -1149,6 +1136,12 @@ sync_free(struct sync *s)
 }
 
 /* ---- status ---- */
+
+bool
+sync_stalled(const struct sync *s)
+{
+	return s->stalled;
+}
 
 json_t *
 sync_status(struct sync *s)

@@ -41,6 +41,9 @@ bool sync_enabled(const struct sync *);
 json_t *sync_status(struct sync *);
 /* Prometheus lines for /metrics. */
 void sync_metrics(struct sync *, FILE *);
+/* Was the oldest unsent item older than sync.stall_warn_s at the last
+ * stall check (every STALL_EVERY_MS)? Cheap: for /healthz. */
+bool sync_stalled(const struct sync *);
 
 /* Live fallback: asks upstream about a token unknown here, for at most
  * sync.lookup_timeout_ms. done() is called once, from the loop, with

@@ -646,3 +646,25 @@ sp_push_free(struct sp_push *p)
 	json_decref(p->root);
 	memset(p, 0, sizeof *p);
 }
+
+uint64_t
+sp_backoff_ms(int min_ms, int max_ms, unsigned failures, int64_t retry_after_s,
+    uint32_t (*uniform)(uint32_t n))
+{
+	/* config.c keeps 0 <= min <= max; clamp anyway, the value is pure */
+	uint64_t cap = max_ms > 0 ? (uint64_t)max_ms : 0;
+	uint64_t ceil = min_ms > 0 ? (uint64_t)min_ms : 0;
+	uint64_t d;
+
+	for (unsigned i = 1; i < failures && ceil < cap; i++)
+		ceil *= 2;
+	if (ceil > cap)
+		ceil = cap;
+	/* ceil <= INT_MAX: ceil + 1 fits in 32 bits */
+	d = uniform((uint32_t)ceil + 1);
+	if (retry_after_s > SP_RETRY_AFTER_MAX_S)
+		retry_after_s = SP_RETRY_AFTER_MAX_S;
+	if (retry_after_s > 0 && (uint64_t)retry_after_s * 1000 > d)
+		d = (uint64_t)retry_after_s * 1000;
+	return d;
+}

@@ -65,6 +65,18 @@ int sp_lookup_reply(const char *buf, size_t len, bool *found,
 int sp_verify_reply(const char *buf, size_t len, int64_t counts[4],
     json_t **codes, char err[SP_ERR_MAX]);
 
+/* The terminal's wait before retrying after its failures-th failure in a
+ * row (1 the first), in ms: full jitter, uniform in [0, min(max_ms,
+ * min_ms * 2^(failures - 1))], drawn with uniform(n), a value in [0,
+ * n) (randombytes_uniform; a test passes its own). An upstream Retry-After of
+ * retry_after_s (curl's CURLINFO_RETRY_AFTER: any value, negative or 0 when
+ * there was none) is waited in full even past max_ms (upstream knows its own
+ * load), but never past SP_RETRY_AFTER_MAX_S, so that a wrong header
+ * cannot stall the queue for days. Pure. */
+#define SP_RETRY_AFTER_MAX_S 3600
+uint64_t sp_backoff_ms(int min_ms, int max_ms, unsigned failures,
+    int64_t retry_after_s, uint32_t (*uniform)(uint32_t n));
+
 /* A cursor is 1..SP_CURSOR_MAX of [A-Za-z0-9_.-]. */
 bool sp_cursor_valid(const char *s);
 bool sp_key_valid(const char *s); /* 32 lowercase hex */

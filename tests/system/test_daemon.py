@@ -369,8 +369,9 @@ def sighup_bad_config_keeps_running(d):
 
 @test
 def metrics(d):
-    s, text, r = d.get("/metrics")
-    eq(s, 200, "metrics")
+    eq(d.get("/metrics")[0], 404, "not on the public listener (docs/security.md)")
+    s, text, r = d.get("/metrics", admin=True)
+    eq(s, 200, "metrics on the admin socket")
     ok("motcua_lookups_total{outcome=\"hit\"}" in text, "lookup counter")
     ok(re.search(r"^motcua_dossiers \d+$", text, re.M), "dossier gauge")
     ok(r.getheader("Content-Type").startswith("text/plain"), "Prometheus text format")

@@ -180,7 +180,7 @@ def event_streams(d):
     for st in (s1, s2, s3):
         st.close()
     # closed clients are found at the next ping, and their places free up
-    wait_for(lambda: "motcua_kiosk_streams 0" in d.request("GET", "/metrics", admin=False)[1],
+    wait_for(lambda: "motcua_kiosk_streams 0" in d.request("GET", "/metrics")[1],
              timeout=10, what="streams released")
 
 
@@ -227,7 +227,7 @@ def slow_client_dropped(d):
     for i in range(60000):
         c.request("POST", "/api/v1/test/terminals/hall-2/scan", body=b"000.00.19.H49-261125-0003")
         c.getresponse().read()
-        if i % 500 == 499 and "motcua_kiosk_stream_dropped_total 1" in d.request("GET", "/metrics", admin=False)[1]:
+        if i % 500 == 499 and "motcua_kiosk_stream_dropped_total 1" in d.request("GET", "/metrics")[1]:
             dropped = True
             break
     c.close()

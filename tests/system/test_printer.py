@@ -171,7 +171,7 @@ def status_faults(e):
         eq(p.returncode, 0 if state == "paper_low" else 1, "exit status tells whether it can print")
         s, j, _ = e.d.get("/api/v1/printer/state")
         eq(j, {"available": state == "paper_low", "state": state}, "public state")
-        s, m, _ = e.d.get("/metrics")
+        s, m, _ = e.d.get("/metrics", admin=True)
         ok(f'motcua_printer_state{{state="{state}"}} 1' in m, "metrics show " + state)
     e.fake.mode = "paper_out"
     e.wait_state("no_paper")

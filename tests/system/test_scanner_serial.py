@@ -369,7 +369,7 @@ def cli_scanners(d):
     p = d.cli("scanners", check=0)
     ok("clerk" in p.stdout and "overlong=" in p.stdout and "hall" in p.stdout, "the table")
     eq(d.cli("scanners", "--bogus").returncode, 2, "usage error")
-    s, m, _ = d.get("/metrics")
+    s, m, _ = d.get("/metrics", admin=True)
     ok('motcua_scans_total{source="clerk"}' in m and
        'motcua_scan_errors_total{source="clerk",class="garbage"} 2' in m, "scanner counters in /metrics")
 

@@ -247,7 +247,7 @@ def stall_alarm_and_metrics(w):
         wait_for(lambda: "STALLED" in t6.logtext(), 10, "the stall warning")
         st = t6.sync_status()
         ok(st["stalled"] and st["pending"] == 1 and st["last_error"], st)
-        s, m = t6.request("GET", "/metrics", admin=False)
+        s, m = t6.request("GET", "/metrics")
         for g in ("motcua_sync_queue_length 1", "motcua_sync_stalled 1",
                   "motcua_sync_oldest_unsent_age_seconds", "motcua_sync_last_success_timestamp_seconds 0",
                   "motcua_sync_last_error_timestamp_seconds", "motcua_sync_parked 0"):
@@ -336,7 +336,7 @@ def rejected_item_is_parked_and_does_not_block(w):
         eq(p.returncode, 0, p.stderr)
         ok("Parked items" in p.stdout and codes[0] in p.stdout and "not registered" in p.stdout,
            "the operator sees the parked items and why:\n" + p.stdout)
-        s, m = t4.request("GET", "/metrics", admin=False)
+        s, m = t4.request("GET", "/metrics")
         ok(f"motcua_sync_parked {len(codes)}" in m, "parked gauge")
         # retry puts them back; they are parked again with the same reason
         p = t4.cli("sync", "retry", codes[0])

@@ -705,6 +705,20 @@ test_staff_listener(void **state)
 	assert_int_equal(parse(CODE, &c, &errs), 0);
 	assert_string_equal(c.staff_listen, ""); /* off by default */
 	assert_false(c.staff_plain_http);        /* clear text needs a yes */
+	assert_string_equal(c.metrics_listen, "");
+	config_cleanup(&c);
+	/* the metrics listener: its own address */
+	expect_errors(CODE "[server]\nmetrics_listen = 127.0.0.1:8080\n",
+	    "t.conf: server.metrics_listen: the same as server.listen or "
+	    "server.staff_listen; it must be its own address");
+	expect_errors(CODE "[server]\nmetrics_listen = :9100\n",
+	    "t.conf:4: server.metrics_listen: expected host:port, host an "
+	    "IPv4 address, localhost or [IPv6 address]: ':9100'");
+	assert_int_equal(parse(CODE
+	                     "[server]\nmetrics_listen = 127.0.0.1:9100\n",
+	                     &c, &errs),
+	    0);
+	assert_string_equal(c.metrics_listen, "127.0.0.1:9100");
 	config_cleanup(&c);
 }
 
@@ -793,6 +807,7 @@ test_keep_restart(void **state)
 	    CODE "[server]\nlisten = 0.0.0.0:9090\n"
 	         "admin_socket = /tmp/a.sock\nadmin_socket_mode = 0600\n"
 	         "staff_listen = 127.0.0.1:9443\n"
+	         "metrics_listen = 127.0.0.1:9445\n"
 	         "staff_tls_cert = /tmp/c.pem\nstaff_tls_key = /tmp/k.pem\n"
 	         "staff_plain_http = true\n"
 	         "max_connections = 100\n"
@@ -813,7 +828,7 @@ test_keep_restart(void **state)
 	(void)state;
 	for (i = 0; i < config_key_count(); i++)
 		restart += config_key_restart(i);
-	assert_int_equal(restart, 28);
+	assert_int_equal(restart, 29);
 	assert_int_equal(parse(CODE, &run, &errs), 0);
 	assert_int_equal(parse(CODE, &orig, &errs), 0);
 	if (parse(changed, &next, &errs) != 0)
@@ -1052,7 +1067,7 @@ test_key_table(void **state)
 	size_t i, j, n = config_key_count();
 
 	(void)state;
-	assert_int_equal(n, 86);
+	assert_int_equal(n, 87);
 	assert_string_equal(config_key_name(0), "server.listen");
 	assert_string_equal(config_key_name(n - 1), "postal.done_at");
 	assert_null(config_key_name(n));

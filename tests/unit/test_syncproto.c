@@ -240,6 +240,41 @@ test_cursor_and_key(void **state)
 	assert_false(sp_key_valid("0123"));
 }
 
+/* draws for sp_backoff_ms: the top and the bottom of the range */
+static uint32_t
+draw_top(uint32_t n)
+{
+	return n - 1;
+}
+
+static uint32_t
+draw_zero(uint32_t n)
+{
+	(void)n;
+	return 0;
+}
+
+static void
+test_backoff(void **state)
+{
+	(void)state;
+	/* full jitter: the ceiling doubles from min and stops at max */
+	assert_int_equal(sp_backoff_ms(500, 60000, 1, 0, draw_top), 500);
+	assert_int_equal(sp_backoff_ms(500, 60000, 3, 0, draw_top), 2000);
+	assert_int_equal(sp_backoff_ms(500, 60000, 40, 0, draw_top), 60000);
+	assert_int_equal(sp_backoff_ms(500, 60000, 40, 0, draw_zero), 0);
+	/* Retry-After is waited in full past max, never past its own cap,
+	 * and a negative or absurd one does no harm */
+	assert_int_equal(sp_backoff_ms(500, 60000, 1, 120, draw_zero), 120000);
+	assert_int_equal(sp_backoff_ms(500, 60000, 1, INT64_MAX, draw_zero),
+	    (uint64_t)SP_RETRY_AFTER_MAX_S * 1000);
+	assert_int_equal(sp_backoff_ms(500, 60000, 1, -5, draw_top), 500);
+	assert_int_equal(sp_backoff_ms(0, 0, 1, 0, draw_top), 0);
+	assert_int_equal(
+	    sp_backoff_ms(INT32_MAX, INT32_MAX, UINT32_MAX, 0, draw_top),
+	    INT32_MAX);
+}
+
 int
 main(void)
 {
@@ -251,6 +286,7 @@ main(void)
 		cmocka_unit_test(test_lookup_and_verify_replies),
 		cmocka_unit_test(test_push_request_per_item),
 		cmocka_unit_test(test_cursor_and_key),
+		cmocka_unit_test(test_backoff),
 	};
 
 	HARNESS_RUN(tests);

@@ -210,7 +210,8 @@ const struct route routes_table[] = {
 	    SMALL },
 	{ POST, "/api/v1/test/*", PUBLIC, kiosk_route_test, false, SMALL },
 	/* public reads */
-	{ READ, "/api/v1/lookup/{token}", PUBLIC, lookup_route_token, false, SMALL },
+	{ READ, "/api/v1/lookup/{token}", PUBLIC, lookup_route_token, false,
+	    SMALL },
 	{ READ, "/healthz", PUBLIC, health, false, SMALL },
 	{ READ, "/api/v1/printer/state", PUBLIC, api_print_route_state, false,
 	    SMALL },

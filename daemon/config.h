@@ -52,8 +52,9 @@ struct config {
 	/* [report] */
 	int report_max_days; /* longest report period, days */
 	/* [kiosk] (docs/kiosk.md) */
-	char *kiosk_terminals;   /* "hall-1@127.0.0.1/3, hall-2"; core/termlist.h */
-	bool kiosk_factor_phone; /* second factor: ID (false) or phone */
+	char *
+	    kiosk_terminals; /* "hall-1@127.0.0.1/3, hall-2"; core/termlist.h */
+	bool kiosk_factor_phone;        /* second factor: ID (false) or phone */
 	int kiosk_reserved_connections; /* public listener; restart-only */
 	int kiosk_failures_per_minute;  /* per terminal, unless overridden */
 	int kiosk_failure_burst;

@@ -944,7 +944,6 @@ unauthorised(const struct http_request *hr, struct http_response *r,
 		add_header(r, "Location: /staff/login");
 }
 
-
 int
 auth_request(struct auth *au, const struct http_request *hr,
     struct http_response *r, struct actor *act)

@@ -45,8 +45,8 @@ route_handler kiosk_route_asset, kiosk_route_config, kiosk_route_lookup,
 
 /* A scan from terminal `terminal` (the scanner module calls this; so does
  * the test endpoint). The payload is untrusted bytes: it is classified
- * (core/scantext.h) and only a token or a canonical code is sent on. at_ms is the
- * wall-clock millisecond the scan entered the daemon. 0, or -1 when the
+ * (core/scantext.h) and only a token or a canonical code is sent on. at_ms is
+ * the wall-clock millisecond the scan entered the daemon. 0, or -1 when the
  * terminal is not configured. */
 int kiosk_scan(struct kiosk *, const char *terminal, const void *payload,
     size_t len, long long at_ms);

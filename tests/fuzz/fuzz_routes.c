@@ -142,10 +142,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		q.hr.addr_len = 0;
 		routes_handle(&f.ctx, &q.hr, &r);
 		break;
-	case 2: /* the staff listener: auth decides */
-		(void)routes_staff_known(&f.ctx, &q.hr);
-		routes_handle_staff(&f.ctx, &q.hr, &r);
+	case 2: { /* the staff listener: the gate on the headers, then
+		   * the handler when the gate let the request through */
+		struct http_gate_decision g = { .max_body = 1u << 20 };
+
+		routes_staff_gate(&f.ctx, &q.hr, &g);
+		if (g.refusal.status != 0) {
+			assert(
+			    g.refusal.status >= 300 && g.refusal.status <= 599);
+			free(g.refusal.body);
+			free(g.refusal.headers);
+		} else {
+			routes_handle_staff(&f.ctx, &q.hr, &r);
+		}
 		break;
+	}
 	}
 	assert(r.status == 0 || (r.status >= 100 && r.status <= 599));
 	if (r.status >= 400)

@@ -209,7 +209,7 @@ def streams_shared_fairly(d):
     finally:
         for st in held:
             st.close()
-    wait_for(lambda: "motcua_kiosk_streams 0" in d.request("GET", "/metrics", admin=False)[1],
+    wait_for(lambda: "motcua_kiosk_streams 0" in d.request("GET", "/metrics")[1],
              timeout=10, what="streams released")
 
 
@@ -335,7 +335,7 @@ def streams_per_address(d):
     d.proc.send_signal(signal.SIGHUP)
     wait_for(lambda: sum(d.logtext().count(x) for x in done) > before,
              what="the reload's log line")
-    wait_for(lambda: "motcua_kiosk_streams 0" in d.request("GET", "/metrics", admin=False)[1],
+    wait_for(lambda: "motcua_kiosk_streams 0" in d.request("GET", "/metrics")[1],
              timeout=10, what="earlier streams released")
     held = []
     try:

@@ -25,7 +25,11 @@ BEGIN, END = "<!-- sync-bench:begin -->", "<!-- sync-bench:end -->"
 def setup_hub(build, tmp):
     ca, cert, key = make_tls(tmp)
     hub = Node(build, tmp, "hub", role="hub")
-    write_secret(os.path.join(hub.dir, "hub-tokens"), f"bench {TOKEN}\n")
+    # one token for every bench terminal: the drain runs' agencies and the
+    # latency pair's (docs/sync.md: a terminal writes only its agencies)
+    agencies = ",".join([f"000.00.{40 + r:02d}.H49" for r in range(10)] +
+                        ["000.00.60.H49", "000.00.61.H49"])
+    write_secret(os.path.join(hub.dir, "hub-tokens"), f"bench {TOKEN} {agencies}\n")
     hub.configure(hub=f"tls_cert = {cert}\ntls_key = {key}")
     hub.start()
     return hub, ca

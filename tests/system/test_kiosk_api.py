@@ -3,6 +3,7 @@
 motcuad with kiosk terminals, driven over loopback HTTP, raw event-stream
 sockets and the motcua CLI. Ends with "N passed, N failed".
 """
+import http.client
 import json
 import os
 import shutil
@@ -286,7 +287,6 @@ def catalogue_and_printer(d):
 
 def raw_request(d, method, path, body, source):
     """One request from a chosen loopback address (a pinned terminal's)."""
-    import http.client
     c = http.client.HTTPConnection("127.0.0.1", d.port, timeout=30, source_address=(source, 0))
     c.request(method, path, body=json.dumps(body).encode() if body is not None else None)
     r = c.getresponse()
@@ -305,7 +305,16 @@ def slips_only_at_kiosks(d):
                               {"configured": True, "available": True}, admin=False)[1]["slips"]
     printed = slips()
     token = d.people[0]["token"]
-    print_ = lambda body: d.request("POST", "/api/v1/kiosk/print", body, admin=False)  # noqa: E731
+
+    def print_(body):
+        # A connection the per-address limit turns away (streams of the
+        # tests before may still count) is retried: it printed nothing.
+        for _ in range(20):
+            try:
+                return d.request("POST", "/api/v1/kiosk/print", body, admin=False)
+            except (ConnectionError, http.client.RemoteDisconnected):
+                time.sleep(0.1)
+        raise AssertionError("the daemon kept refusing connections")
     # a phone: no terminal, no printer offered, and a direct request refused
     s, cfg, _ = d.request("GET", "/api/v1/kiosk", admin=False)
     eq(cfg["printer"], {"configured": False, "available": False}, "no printer for a page without a terminal")
@@ -320,12 +329,13 @@ def slips_only_at_kiosks(d):
     s, j, _ = lookup(d, d.people[0]["code"], "4567", terminal=None)
     s, j, _ = print_({"ticket": j["ticket"]})
     eq(s, 403, "a code lookup made at no terminal prints nothing")
-    # one kiosk ticket, hammered from 8 threads: one slip
+    # one kiosk ticket, hammered from 4 threads (the per-address
+    # connection limit is 16, and earlier streams may hold a few): one slip
     s, v, _ = d.request("GET", f"/api/v1/kiosk/token/{token}?terminal=slip-a", admin=False)
     eq(s, 200, "kiosk lookup")
     s, j, _ = print_({"ticket": v["ticket"], "terminal": "slip-b"})
     eq((s, j["error"]["field"]), (403, "terminal"), "another terminal's ticket")
-    with ThreadPoolExecutor(8) as ex:
+    with ThreadPoolExecutor(4) as ex:
         codes = list(ex.map(lambda _: print_({"ticket": v["ticket"]})[0], range(40)))
     eq(sorted(set(codes)), [202, 409], "one slip, then 'printed already'")
     eq(codes.count(202), 1, "once per ticket: " + str(codes))
@@ -334,9 +344,8 @@ def slips_only_at_kiosks(d):
     t0 = time.monotonic()
     tickets = [d.request("GET", f"/api/v1/kiosk/token/{token}?terminal=slip-a", admin=False)[1]["ticket"]
                for _ in range(30)]
-    with ThreadPoolExecutor(8) as ex:
-        replies = list(ex.map(lambda t: d.request("POST", "/api/v1/kiosk/print", {"ticket": t},
-                                                  admin=False), tickets))
+    with ThreadPoolExecutor(4) as ex:
+        replies = list(ex.map(lambda t: print_({"ticket": t}), tickets))
     elapsed = time.monotonic() - t0
     codes = [r[0] for r in replies]
     ok(set(codes) <= {202, 429}, str(codes))

@@ -169,8 +169,11 @@ $(FUZZ_LINKED:%=$(BUILD)/tests/replay_%): $(BUILD)/tests/replay_%: \
 check: deps all $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run $(BUILD)
 
+# make run [PORT=8080] [STAFF_PORT=8081] [METRICS_PORT=9100] [VAR=./var], or
+# the same names in the environment: the demo's ports and its directory.
 run: deps all
-	@sh packaging/run-demo.sh $(BUILD)
+	@PORT="$(PORT)" STAFF_PORT="$(STAFF_PORT)" METRICS_PORT="$(METRICS_PORT)" \
+	    VAR="$(VAR)" sh packaging/run-demo.sh $(BUILD)
 
 # Fuzzers are clang-only (libFuzzer). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 20

@@ -352,7 +352,7 @@ const struct config_key config_scanner_keys[] = {
 	{ SKEY("idle_ms"), .type = T_INT, SAT(idle_ms), .min = 10, .max = 5000,
 	    .def = "100", .help = "hid, end = none: scan ends" },
 	{ SKEY("max_key_gap_ms"), .type = T_INT, SAT(max_key_gap_ms), .min = 5,
-	    .max = 5000, .def = "100", /* DOMAIN.md: people are
+	    .max = 5000, .def = "100", /* docs/domain.md: people are
 	                                * slower */
 	    .help = "hid: a longer gap between keys is typing" },
 	{ SKEY("max_scan_ms"), .type = T_INT, SAT(max_scan_ms), .min = 50,

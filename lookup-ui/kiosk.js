@@ -40,6 +40,11 @@
       nomatch: "Mã hồ sơ hoặc 4 số vừa nhập chưa đúng. Xin kiểm tra lại phiếu hẹn.",
       token_nf: "Không tìm thấy hồ sơ của mã QR này. Xin vui lòng hỏi cán bộ tại quầy.",
       limited: "Ông/bà đã nhập sai nhiều lần.", wait_s: "Xin đợi {n} giây rồi thử lại.",
+      wait_min: "Xin đợi khoảng {n} phút rồi thử lại.",
+      due_none: "Chưa có (tính từ ngày tiếp nhận)",
+      lost: "Bưu điện chưa chuyển hồ sơ này đến cơ quan: bưu gửi đã bị thất lạc. Xin liên hệ bưu điện nơi ông/bà gửi hồ sơ và đọc số hiệu bưu gửi: ",
+      print_done: "Phiếu của lần tra cứu này đã được in.", print_wait: "Máy in đang bận. Xin đợi một phút rồi tra cứu và in lại.",
+      del_label: "Xoá số vừa nhập", del_label_code: "Xoá ký tự vừa nhập", dots_say: "Đã nhập {n} trên 4 số",
       unreadable: "Máy chưa đọc được mã. Xin quét lại, hoặc chạm \"Nhập mã hồ sơ\".",
       cat_head: "Tìm thủ tục: cần giấy tờ gì, bao lâu, lệ phí", back_home: "Về màn hình chính",
       cd_days: "Thời hạn giải quyết", cd_fee: "Phí, lệ phí", cd_counter: "Nộp tại", cd_docs: "Giấy tờ cần mang theo:",
@@ -77,6 +82,11 @@
       nomatch: "The code or the 4 digits do not match. Please check your receipt.",
       token_nf: "No dossier has this QR code. Please ask at the counter.",
       limited: "Too many wrong attempts.", wait_s: "Please wait {n} seconds, then try again.",
+      wait_min: "Please wait about {n} minutes, then try again.",
+      due_none: "Not yet (counted from acceptance)",
+      lost: "The post office has not delivered this dossier to the office: the packet was lost. Please contact the post office where you sent it and give the item number: ",
+      print_done: "The slip for this lookup has been printed.", print_wait: "The printer is busy. Please wait a minute, look up again and print.",
+      del_label: "Delete the last digit", del_label_code: "Delete the last character", dots_say: "{n} of 4 digits entered",
       unreadable: "The code could not be read. Scan it again, or touch \"Type the dossier code\".",
       cat_head: "Find a procedure: documents, time, fees", back_home: "Back to the start",
       cd_days: "Processing time", cd_fee: "Fees", cd_counter: "Where", cd_docs: "Documents to bring:",
@@ -91,11 +101,14 @@
   };
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
-  const terminal = /^[a-z0-9_-]{1,16}$/.test(params.get("terminal") || "") ? params.get("terminal") : null;
+  // The kiosk's terminal id from its start-up URL. One the daemon does not
+  // know (a typo) is still sent once, so the daemon logs it, and the page
+  // says the kiosk is not set up instead of serving without its terminal.
+  const terminal = params.has("terminal") ? params.get("terminal").slice(0, 64) : null;
   const state = {
     lang: "vi", cfg: null, view: null, screen: "idle", code: "", digits: "",
     clearTimer: null, clearAt: 0, idleTimer: null, waitTimer: null,
-    es: null, esRetry: 0, esTimer: null, esWatch: null, down: false, downTimer: null, downTry: 0,
+    es: null, esRetry: 0, esTimer: null, esWatch: null, down: false, downTimer: null, downTry: 0, misconf: false,
   };
   // Timing for `make bench`: numbers only, never content.
   window.kioskStats = { scanAt: 0, paintedAt: 0, cards: 0, ready: false, streamOpen: false };
@@ -126,7 +139,7 @@
     state.view = null; state.code = ""; state.digits = "";
     $("code").value = ""; $("cat-q").value = "";
     for (const id of ["c-proc", "c-name", "c-recv", "c-due", "c-upd", "c-apology", "c-collect", "st-text", "st-sub",
-      "factor-code", "rate-msg", "print-msg", "msg-text", "msg-wait"]) $(id).textContent = "";
+      "factor-code", "rate-msg", "print-msg", "msg-text", "msg-wait", "c-lost"]) $(id).textContent = "";
     $("cat-list").textContent = ""; $("cd-docs").textContent = ""; show($("cat-detail"), false);
     dots();
   }
@@ -150,12 +163,18 @@
   }
 
   // --- out of service ----------------------------------------------------
-  function outOfService() {
-    if (state.down) return;
+  // misconf: the daemon answers but does not know this kiosk's terminal;
+  // the page says so (staff must fix the URL or kiosk.terminals) rather
+  // than "out of service", and comes back once the config lists it.
+  function outOfService(misconf = false) {
+    if (state.down && state.misconf === misconf) return;
     state.down = true;
+    state.misconf = misconf;
     wipe();
     go("idle");
-    show($("down"), true);
+    show($("down"), !misconf);
+    show($("misconf"), misconf);
+    if (misconf) $("misconf-id").textContent = str(terminal, 64);
     closeStream();
     state.downTry = 0;
     probe();
@@ -164,12 +183,17 @@
     clearTimeout(state.downTimer);
     const delay = Math.min(5000, 500 * 2 ** state.downTry++);
     state.downTimer = setTimeout(async () => {
-      if (await loadConfig()) {
+      const ok = await loadConfig();
+      if (ok === true) {
         state.down = false;
+        state.misconf = false;
         show($("down"), false);
+        show($("misconf"), false);
         home();
         openStream();
       } else {
+        if (ok === "terminal" && !state.misconf) outOfService(true);
+        else if (ok !== "terminal" && state.misconf) outOfService(false);
         probe();
       }
     }, delay);
@@ -189,12 +213,15 @@
     return { status: r.status, body: body || {}, retry: parseInt(r.headers.get("Retry-After") || "0", 10) || 0 };
   }
 
+  // true, or "terminal" when the daemon does not know this kiosk's
+  // terminal, or false when it cannot be reached or answers nonsense.
   async function loadConfig() {
     let r, c;
     try {
-      r = await fetch("/api/v1/kiosk" + (terminal ? "?terminal=" + encodeURIComponent(terminal) : ""), { cache: "no-store" });
+      r = await fetch("/api/v1/kiosk" + (terminal !== null ? "?terminal=" + encodeURIComponent(terminal) : ""), { cache: "no-store" });
       c = await r.json();
     } catch (e) { return false; }
+    if (r.status === 404 && c && c.error && c.error.field === "terminal") return "terminal";
     if (!r.ok || !c || typeof c.clear_after_s !== "number" || !c.printer || typeof c.office !== "string") return false;
     state.cfg = c;
     $("office").textContent = str(c.office, 200);
@@ -219,7 +246,8 @@
     // Backoff with jitter: 1 s, 2 s, 4 s ... 30 s.
     const delay = Math.min(30000, 1000 * 2 ** state.esRetry++) * (0.75 + Math.random() / 2);
     state.esTimer = setTimeout(async () => {
-      if (await loadConfig()) openStream(); else outOfService();
+      const ok = await loadConfig();
+      if (ok === true) openStream(); else outOfService(ok === "terminal");
     }, delay);
   }
   function openStream() {
@@ -275,6 +303,8 @@
   function dots() {
     const d = $("dots").children;
     for (let i = 0; i < d.length; i++) d[i].classList.toggle("on", i < state.digits.length);
+    // A screen reader hears how many digits are in, never which.
+    $("dots-say").textContent = tn("dots_say", state.digits.length);
     $("factor-ok").disabled = state.digits.length !== 4;
   }
   async function lookupCode() {
@@ -306,8 +336,10 @@
       window.kioskStats.paintedAt = Date.now(); window.kioskStats.cards++;
     }, 0));
   }
+  const lost = (v) => !!(v.postal_lost && typeof v.postal_lost === "object" && typeof v.postal_lost.item_id === "string");
   function kind(v) {
     const c = v.status.code;
+    if (lost(v)) return "warn";
     if (c === 9 || c === 10) return "ready";
     if (v.overdue) return "late";
     if (c === 5 || c === 6) return "warn";
@@ -319,11 +351,16 @@
     $("st").className = "status " + k;
     $("st-path").setAttribute("d", ICON[k]);
     $("st-text").textContent = str(state.lang === "vi" ? v.status.kiosk_vi : v.status.kiosk_en, 200) + (v.overdue ? " · " + t("overdue") : "");
-    $("st-sub").textContent = k === "ready" || k === "stop" ? "" : t("due_on") + fmt(v.apology ? v.apology.new_due_at : v.due_at);
+    const due = v.apology ? v.apology.new_due_at : v.due_at;
+    // no due date (a postal dossier not yet accepted, or lost): no "Due:"
+    $("st-sub").textContent = k === "ready" || k === "stop" || !due || lost(v) ? "" : t("due_on") + fmt(due);
     $("c-proc").textContent = str(v.procedure);
     $("c-name").textContent = str(v.applicant, 200);
     $("c-recv").textContent = fmt(v.received_at);
-    $("c-due").textContent = fmt(v.due_at);
+    $("c-due").textContent = v.due_at ? fmt(v.due_at) : t("due_none");
+    const lo = $("c-lost");
+    if (lost(v)) { lo.textContent = t("lost") + str(v.postal_lost.item_id, 20); show(lo, true); }
+    else { lo.textContent = ""; show(lo, false); }
     $("c-upd").textContent = fmt(v.updated_at);
     const ap = $("c-apology");
     if (v.apology && typeof v.apology === "object") { ap.textContent = t("apology") + fmt(v.apology.new_due_at); show(ap, true); }
@@ -355,9 +392,11 @@
     printButton();
   }
   function printButton() {
-    const p = state.cfg ? state.cfg.printer : null, b = $("print"), m = $("print-msg");
+    // Only a kiosk terminal prints (a phone opening /l/TOKEN never does);
+    // the daemon refuses the others anyway.
+    const p = state.cfg && state.cfg.terminal ? state.cfg.printer : null, b = $("print"), m = $("print-msg");
     show(b, !!(p && p.configured));
-    b.disabled = !(p && p.available);
+    b.disabled = !(p && p.available) || !!(state.view && state.view.printed);
     if (p && p.configured && !p.available) { m.textContent = t("print_off"); show(m, true); }
     else if (!m.dataset.keep) show(m, false);
   }
@@ -375,12 +414,15 @@
   async function print() {
     if (!state.view) return;
     const r = await api("/api/v1/kiosk/print", { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ ticket: state.view.ticket }) });
+      body: JSON.stringify({ ticket: state.view.ticket, ...(terminal ? { terminal } : {}) }) });
     if (!r) return;
     const m = $("print-msg");
-    m.textContent = r.status === 202 ? t("print_ok") : t("print_off");
+    m.textContent = r.status === 202 || r.status === 409 ? t(r.status === 202 ? "print_ok" : "print_done")
+      : r.status === 429 ? t("print_wait") : t("print_off");
     show(m, true);
-    if (r.status !== 202) { await loadConfig(); printButton(); show(m, true); }
+    // one slip per lookup: the button is done once it has printed
+    if (r.status === 202 || r.status === 409) { state.view.printed = true; $("print").disabled = true; return; }
+    if (r.status !== 429) { await loadConfig(); printButton(); show(m, true); }
   }
 
   // Auto-clear with a visible countdown.
@@ -413,7 +455,8 @@
     $("msg-ok").disabled = true;
     const tick = () => {
       const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
-      w.textContent = tn("wait_s", left);
+      // a lockout of 704 s reads "about 12 minutes", a short one in seconds
+      w.textContent = left >= 60 ? tn("wait_min", Math.ceil(left / 60)) : tn("wait_s", left);
       if (left === 0) { clearInterval(state.waitTimer); $("msg-ok").disabled = false; }
     };
     show(w, true); tick();
@@ -429,10 +472,11 @@
     if (!CODE_RE.test(c)) { codeError(); return; }
     askFactor(c);
   }
-  function key(label, onPress, cls) {
+  function key(label, onPress, cls, aria) {
     const b = document.createElement("button");
     b.type = "button"; b.textContent = label;
     if (cls) b.className = cls;
+    if (aria) b.setAttribute("aria-label", aria); // "⌫" says nothing to a screen reader
     b.addEventListener("click", () => { touch(); onPress(); });
     return b;
   }
@@ -443,18 +487,18 @@
     for (const ch of "1234567890") cp.append(key(ch, () => { typeInto(code, ch); codeHint(); }));
     cp.append(key(".", () => typeInto(code, ".")), key("-", () => typeInto(code, "-")));
     for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZ") cp.append(key(ch, () => { typeInto(code, ch); codeHint(); }));
-    cp.append(key(t("del"), () => { code.value = code.value.slice(0, -1); }, "fn"),
+    cp.append(key(t("del"), () => { code.value = code.value.slice(0, -1); }, "fn", t("del_label_code")),
       key(t("clear"), () => { code.value = ""; codeHint(); }, "fn"));
     const fp = $("factor-pad");
     fp.textContent = "";
     for (const ch of "123456789") fp.append(key(ch, () => digit(ch)));
-    fp.append(key(t("del"), () => { state.digits = state.digits.slice(0, -1); dots(); }, "fn"), key("0", () => digit("0")),
+    fp.append(key(t("del"), () => { state.digits = state.digits.slice(0, -1); dots(); }, "fn", t("del_label")), key("0", () => digit("0")),
       key(t("clear"), () => { state.digits = ""; dots(); }, "fn"));
     const lp = $("cat-pad"), q = $("cat-q");
     lp.textContent = "";
     for (const ch of "QWERTYUIOPASDFGHJKLZXCVBNM") lp.append(key(ch, () => { typeInto(q, ch.toLowerCase()); search(); }));
     lp.append(key(t("space"), () => { typeInto(q, " "); search(); }, "fn wide"),
-      key(t("del"), () => { q.value = q.value.slice(0, -1); search(); }, "fn"),
+      key(t("del"), () => { q.value = q.value.slice(0, -1); search(); }, "fn", t("del_label_code")),
       key(t("clear"), () => { q.value = ""; search(); }, "fn"));
   }
   function digit(ch) { if (state.digits.length < 4) { state.digits += ch; dots(); } }
@@ -498,7 +542,11 @@
   // --- wiring ---------------------------------------------------------------------------
   function wire() {
     $("lang").addEventListener("click", () => { setLang(state.lang === "vi" ? "en" : "vi"); touch(); });
-    $("type-code").addEventListener("click", () => { wipe(); $("code").value = state.cfg ? state.cfg.code_prefix : ""; codeHint(); go("typing"); });
+    $("type-code").addEventListener("click", () => {
+      wipe(); $("code").value = state.cfg ? state.cfg.code_prefix : ""; codeHint(); go("typing");
+      // a physical keyboard types straight into the code, after the prefix
+      const c = $("code"); c.focus(); c.setSelectionRange(c.value.length, c.value.length);
+    });
     $("open-cat").addEventListener("click", () => { wipe(); show($("cat-list"), true); go("catalogue"); search(); });
     $("code-ok").addEventListener("click", submitCode);
     $("code").addEventListener("keydown", (e) => { touch(); if (e.key === "Enter") submitCode(); });
@@ -518,7 +566,7 @@
     document.querySelectorAll("#rate button").forEach((b) => b.addEventListener("click", () => rate(b.dataset.rating)));
     document.addEventListener("contextmenu", (e) => e.preventDefault());
     setInterval(async () => { // the printer may come and go
-      if (!state.down && (await loadConfig()) && state.screen === "card") printButton();
+      if (!state.down && (await loadConfig()) === true && state.screen === "card") printButton();
     }, 30000);
   }
 
@@ -528,8 +576,9 @@
     // A printed receipt's URL /l/TOKEN: read it, then take it out of the
     // address bar and the history.
     const m = /^\/l\/([0-9A-Za-z]{1,32})$/.exec(location.pathname);
-    if (m) history.replaceState(null, "", terminal ? "/?terminal=" + terminal : "/");
-    if (!(await loadConfig())) { document.body.classList.remove("booting"); outOfService(); return; }
+    if (m) history.replaceState(null, "", terminal !== null ? "/?terminal=" + encodeURIComponent(terminal) : "/");
+    const ok = await loadConfig();
+    if (ok !== true) { document.body.classList.remove("booting"); outOfService(ok === "terminal"); return; }
     setLang("vi");
     document.body.classList.remove("booting");
     go("idle");

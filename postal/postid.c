@@ -1,7 +1,7 @@
 /* postid.c: S10 item ids and manifest ids (postid.h). The indicator
- * classes are DOMAIN.md §7's table; anything it does not list is refused
- * as unassigned, but a clerk may still override that, as VNPost's own use
- * of S10 is not fully documented. */
+ * classes are docs/domain.md's table ("Postal item ids"); anything it does not
+ * list is refused as unassigned, but a clerk may still override that, as
+ * VNPost's own use of S10 is not fully documented. */
 #include <stdio.h>
 #include <string.h>
 

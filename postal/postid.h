@@ -1,5 +1,5 @@
 /* postid.h: the identifiers the postal flow scans or types: UPU S10 item
- * ids (docs/postal.md, DOMAIN.md §7) and our manifest (bảng kê) ids. Pure:
+ * ids (docs/postal.md, docs/domain.md) and our manifest (bảng kê) ids. Pure:
  * no I/O, no allocation, no globals; any thread or fuzzer may call it. */
 #ifndef POSTID_H
 #define POSTID_H

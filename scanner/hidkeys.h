@@ -47,8 +47,8 @@
 
 #include "scanner/scan.h"
 
-/* Defaults (DOMAIN.md section 13); a 0 in struct scanner_conf means the
- * default. Bluetooth scanners need a larger key gap. */
+/* Defaults (docs/domain.md, "Keyboard-wedge scanners"); a 0 in struct
+ * scanner_conf means the default. Bluetooth scanners need a larger key gap. */
 #define HIDKEYS_KEY_GAP_MS 100   /* max_key_gap_ms */
 #define HIDKEYS_SCAN_MS    1500  /* max_scan_ms; also the junk quiet time */
 #define HIDKEYS_MIN_LEN    4     /* min_len, bytes after the AIM prefix */

@@ -580,7 +580,7 @@ cal_parse_holiday_line(const char *s, size_t len, struct cal_holiday_line *out,
 		h.kind = CAL_DAY_OFF;
 	} else if (strcmp(f[1].text, "make_up") == 0 ||
 	    strcmp(f[1].text, "make_up_workday") == 0) {
-		/* make_up_workday: the spelling in docs/DOMAIN notes */
+		/* make_up_workday: the other spelling docs/domain.md accepts */
 		h.kind = CAL_MAKE_UP;
 	} else {
 		set_err(err, errlen,

@@ -124,3 +124,14 @@ termlist_parse(const char *spec, struct termlist_entry out[TERMLIST_MAX],
 	*count = n;
 	return NULL;
 }
+
+bool
+termlist_id_valid(const char *s)
+{
+	size_t n = 0;
+
+	for (; s != NULL && s[n] != '\0'; n++)
+		if (n == TERMLIST_ID_MAX || !id_char((unsigned char)s[n]))
+			return false;
+	return n > 0;
+}

@@ -4,6 +4,7 @@
  * and the scanner sections' terminals are checked against it. */
 #ifndef TERMLIST_H
 #define TERMLIST_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #define TERMLIST_MAX      32 /* terminals one office configures */
@@ -23,4 +24,7 @@ struct termlist_entry { /* a plain value: owns nothing */
  * ("terminal id: ..."); *count is then 0. */
 const char *termlist_parse(const char *spec,
     struct termlist_entry out[TERMLIST_MAX], size_t *count);
+/* Whether s (NUL-terminated, any length) could be a terminal id: 1 to
+ * TERMLIST_ID_MAX characters of [a-z0-9_-]. */
+bool termlist_id_valid(const char *s);
 #endif

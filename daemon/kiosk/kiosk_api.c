@@ -6,7 +6,13 @@
  * logged; a wrong factor and an unknown code get the same reply; logs
  * carry the terminal, the code and the outcome only. Rating and print
  * tickets are sealed with a key that lives in memory only, so the page
- * never holds the dossier code. */
+ * never holds the dossier code.
+ *
+ * The office printer answers only kiosks: a ticket names the terminal the
+ * lookup was made at (none for a phone opening /l/TOKEN), a slip prints
+ * only for a ticket of a configured terminal, from that terminal's
+ * address when it is pinned, once per ticket, and at most
+ * SLIPS_PER_MINUTE per terminal (docs/kiosk.md). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,10 +52,21 @@
 /* Codes the per-code limiter remembers: it never forgets a code still
  * owed tokens, so this is also how many codes an attacker must charge
  * before new codes are refused (docs/security.md). */
-#define CODE_KEYS_MAX    65536
-#define ADDR_KEYS_MAX    4096 /* addresses without a terminal */
-#define CATALOGUE_MAX    100  /* procedures in one reply */
-#define TICKET_PLAIN_LEN (DCODE_TEXT_MAX + 1 + 8)
+#define CODE_KEYS_MAX 65536
+#define ADDR_KEYS_MAX 4096 /* addresses without a terminal */
+#define CATALOGUE_MAX 100  /* procedures in one reply */
+/* code, NUL, terminal id ("" for none), NUL, expiry (8 bytes LE) */
+#define TICKET_TERM_OFF  (DCODE_TEXT_MAX + 1)
+#define TICKET_EXP_OFF   (TICKET_TERM_OFF + TERMLIST_ID_MAX + 1)
+#define TICKET_PLAIN_LEN (TICKET_EXP_OFF + 8)
+/* Status slips one terminal may print: a person at a kiosk needs one; a
+ * queue of people, one each well under a minute apart. */
+#define SLIPS_PER_MINUTE 2
+#define SLIPS_BURST      3
+/* Tickets that have printed, remembered until they expire. The slip rate
+ * bounds them: TERMLIST_MAX terminals * (burst + 10 min * rate) = 736,
+ * so the table never fills; if it did, slips are refused (fail closed). */
+#define SLIPS_SEEN_MAX 1024
 #define TICKET_BOX_LEN                                             \
 	(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + \
 	    TICKET_PLAIN_LEN)
@@ -59,6 +76,13 @@ _Static_assert(TERMLIST_ID_MAX < SSE_TERMINAL_MAX, "terminal ids fit in sse");
 struct term {
 	struct termlist_entry t; /* from the config */
 	struct ratelimit *rl;    /* owned; one key: failures here */
+	struct ratelimit *slips; /* owned; one key: status slips here */
+};
+
+/* A ticket that has printed its slip: its nonce, until it expires. */
+struct slip_seen {
+	unsigned char nonce[crypto_secretbox_NONCEBYTES];
+	uint64_t exp; /* wall-clock seconds; 0: a free slot */
 };
 
 /* Refused and unmatched lookups are logged as the first of each kind in
@@ -85,9 +109,11 @@ struct kiosk {
 	/* the test printer (kiosk.test_endpoints only) */
 	bool test_printer_up;
 	uint64_t test_slips;
+	struct slip_seen *slips_seen; /* owned; SLIPS_SEEN_MAX of them */
 	/* counters for /metrics */
 	uint64_t hits, misses, limited, bad_input, scans, ratings;
-	struct logwin limited_log, miss_log; /* see log_first */
+	uint64_t slips, slips_refused;
+	struct logwin limited_log, miss_log, term_log; /* see log_first */
 };
 
 /* --- small helpers --------------------------------------------------- */
@@ -114,8 +140,10 @@ term_allows(const struct term *t, const struct http_request *hr)
 static void
 free_terms(struct kiosk *k)
 {
-	for (size_t i = 0; i < k->nterms; i++)
+	for (size_t i = 0; i < k->nterms; i++) {
 		ratelimit_free(k->terms[i].rl);
+		ratelimit_free(k->terms[i].slips);
+	}
 	k->nterms = 0;
 }
 
@@ -140,14 +168,20 @@ load_terms(struct kiosk *k, const struct config *cfg)
 
 		next[i].t = list[i];
 		next[i].rl = NULL;
-		/* a terminal kept across a reload keeps its bucket (below) */
+		next[i].slips = NULL;
+		/* a terminal kept across a reload keeps its buckets (below) */
 		if (find_term(k, list[i].id) != NULL)
 			continue;
 		next[i].rl =
 		    ratelimit_new(4, per_min, cfg->kiosk_failure_burst);
-		if (next[i].rl == NULL) {
-			while (i-- > 0)
+		next[i].slips = ratelimit_new(4, SLIPS_PER_MINUTE, SLIPS_BURST);
+		if (next[i].rl == NULL || next[i].slips == NULL) {
+			ratelimit_free(next[i].rl);
+			ratelimit_free(next[i].slips);
+			while (i-- > 0) {
 				ratelimit_free(next[i].rl);
+				ratelimit_free(next[i].slips);
+			}
 			log_warn("kiosk: rate limiter");
 			return -1;
 		}
@@ -163,6 +197,8 @@ load_terms(struct kiosk *k, const struct config *cfg)
 
 				next[i].rl = k->terms[j].rl;
 				k->terms[j].rl = NULL;
+				next[i].slips = k->terms[j].slips;
+				k->terms[j].slips = NULL;
 				ratelimit_set(next[i].rl, per_min,
 				    cfg->kiosk_failure_burst);
 			}
@@ -249,17 +285,21 @@ kiosk_scan(struct kiosk *k, const char *terminal, const void *payload,
 
 /* --- tickets ---------------------------------------------------------- */
 
-/* A sealed (code, expiry) the page hands back to rate or print. */
+/* A sealed (code, terminal, expiry) the page hands back to rate or
+ * print; term is NULL for a lookup made at no terminal. */
 static void
-ticket_make(const struct kiosk *k, const char *code, char *out, size_t size)
+ticket_make(const struct kiosk *k, const char *code, const char *term,
+    char *out, size_t size)
 {
 	unsigned char plain[TICKET_PLAIN_LEN] = { 0 };
 	unsigned char box[TICKET_BOX_LEN];
 	uint64_t exp = (uint64_t)time(NULL) + TICKET_TTL_S;
 
 	snprintf((char *)plain, DCODE_TEXT_MAX + 1, "%s", code);
+	snprintf((char *)plain + TICKET_TERM_OFF, TERMLIST_ID_MAX + 1, "%s",
+	    term ? term : "");
 	for (int i = 0; i < 8; i++)
-		plain[DCODE_TEXT_MAX + 1 + i] = (unsigned char)(exp >> (8 * i));
+		plain[TICKET_EXP_OFF + i] = (unsigned char)(exp >> (8 * i));
 	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
 	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, plain,
 	    sizeof plain, box, k->ticket_key);
@@ -267,10 +307,16 @@ ticket_make(const struct kiosk *k, const char *code, char *out, size_t size)
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-/* The code inside a ticket that is genuine and not expired. */
+/* What a genuine, unexpired ticket holds. */
+struct ticket {
+	char code[DCODE_TEXT_MAX + 1];
+	char term[TERMLIST_ID_MAX + 1]; /* "": looked up at no terminal */
+	unsigned char nonce[crypto_secretbox_NONCEBYTES];
+	uint64_t exp;
+};
+
 static bool
-ticket_open(const struct kiosk *k, const char *text,
-    char code[DCODE_TEXT_MAX + 1])
+ticket_open(const struct kiosk *k, const char *text, struct ticket *tk)
 {
 	unsigned char box[TICKET_BOX_LEN], plain[TICKET_PLAIN_LEN];
 	size_t n = 0;
@@ -285,11 +331,55 @@ ticket_open(const struct kiosk *k, const char *text,
 	        k->ticket_key) != 0)
 		return false;
 	for (int i = 7; i >= 0; i--)
-		exp = exp << 8 | plain[DCODE_TEXT_MAX + 1 + i];
-	if (exp < (uint64_t)time(NULL) || plain[DCODE_TEXT_MAX] != '\0')
+		exp = exp << 8 | plain[TICKET_EXP_OFF + i];
+	if (exp < (uint64_t)time(NULL) || plain[DCODE_TEXT_MAX] != '\0' ||
+	    plain[TICKET_EXP_OFF - 1] != '\0')
 		return false;
-	memcpy(code, plain, DCODE_TEXT_MAX + 1);
+	memcpy(tk->code, plain, sizeof tk->code);
+	memcpy(tk->term, plain + TICKET_TERM_OFF, sizeof tk->term);
+	memcpy(tk->nonce, box, sizeof tk->nonce);
+	tk->exp = exp;
 	return true;
+}
+
+/* --- the slip's one-per-ticket table ------------------------------------ */
+
+static bool
+slip_printed(const struct kiosk *k, const struct ticket *tk)
+{
+	for (size_t i = 0; i < SLIPS_SEEN_MAX; i++)
+		if (k->slips_seen[i].exp != 0 &&
+		    sodium_memcmp(k->slips_seen[i].nonce, tk->nonce,
+		        sizeof tk->nonce) == 0)
+			return true;
+	return false;
+}
+
+/* Remembers tk as printed, reusing the slot of an expired ticket: false
+ * when every slot holds a live one. */
+static bool
+slip_remember(struct kiosk *k, const struct ticket *tk, uint64_t now_s)
+{
+	for (size_t i = 0; i < SLIPS_SEEN_MAX; i++) {
+		struct slip_seen *e = &k->slips_seen[i];
+
+		if (e->exp == 0 || e->exp < now_s) {
+			memcpy(e->nonce, tk->nonce, sizeof e->nonce);
+			e->exp = tk->exp;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether slip_remember has room now, asked before printing. */
+static bool
+slip_room(const struct kiosk *k, uint64_t now_s)
+{
+	for (size_t i = 0; i < SLIPS_SEEN_MAX; i++)
+		if (k->slips_seen[i].exp == 0 || k->slips_seen[i].exp < now_s)
+			return true;
+	return false;
 }
 
 /* --- the view --------------------------------------------------------- */
@@ -307,9 +397,9 @@ printer_available(const struct kiosk *k)
 }
 
 /* The same view as GET /api/v1/lookup/{token}, plus the ticket for the
- * rating (returned dossiers) and the slip. */
+ * rating (returned dossiers) and, from terminal t, the slip. */
 static json_t *
-kiosk_view(struct kiosk *k, const struct store_lookup *v)
+kiosk_view(struct kiosk *k, const struct store_lookup *v, const struct term *t)
 {
 	char ticket[TICKET_TEXT_MAX];
 	json_t *j = lookupview_json(v, clock_wall_s());
@@ -317,7 +407,7 @@ kiosk_view(struct kiosk *k, const struct store_lookup *v)
 
 	if (j == NULL)
 		return NULL;
-	ticket_make(k, v->code, ticket, sizeof ticket);
+	ticket_make(k, v->code, t ? t->t.id : NULL, ticket, sizeof ticket);
 	json_object_set_new(j, "ticket", json_string(ticket));
 	if (v->status == ST_RETURNED) {
 		store_rating(k->store, v->code, &rating);
@@ -343,7 +433,19 @@ route_config(struct kiosk *k, const struct http_request *hr,
 	char open[32], close[32], prefix[40];
 
 	if (id != NULL && t == NULL) {
-		reply_error(r, 404, "terminal", "no such terminal");
+		/* A typo in the kiosk's ?terminal= must show up in the log,
+		 * once a minute at most (anyone may ask); the id is echoed
+		 * only when it could be one, so the log gets no stray text. */
+		if (log_first(&k->term_log, clock_mono_ms()))
+			log_warnx("kiosk: a page asks for %s%s%s, which "
+			          "kiosk.terminals does not list",
+			    termlist_id_valid(id) ? "terminal \""
+			                          : "a malformed terminal id",
+			    termlist_id_valid(id) ? id : "",
+			    termlist_id_valid(id) ? "\"" : "");
+		reply_error(r, 404, "terminal",
+		    "no such terminal: check ?terminal= against "
+		    "kiosk.terminals");
 		return;
 	}
 	snprintf(open, sizeof open, "%02d:%02d", k->cfg->open_min / 60,
@@ -358,9 +460,9 @@ route_config(struct kiosk *k, const struct http_request *hr,
 	        "clear_after_s", k->cfg->kiosk_clear_after_s, "heartbeat_s",
 	        k->cfg->kiosk_heartbeat_s, "terminal",
 	        t ? json_string(t->t.id) : json_null(), "printer", "configured",
-	        printer_configured(k), "available", printer_available(k),
-	        "factor_digits", FACTOR_LEN, "hours", "open", open, "close",
-	        close, "code_prefix", prefix));
+	        t != NULL && printer_configured(k), "available",
+	        t != NULL && printer_available(k), "factor_digits", FACTOR_LEN,
+	        "hours", "open", open, "close", close, "code_prefix", prefix));
 }
 
 /* The limiter that counts this request's failures: its terminal's, or its
@@ -460,7 +562,7 @@ route_lookup(struct kiosk *k, const struct http_request *hr,
 	if (rc == STORE_OK) {
 		k->hits++;
 		log_info("kiosk %s: lookup %s: shown", t ? t->t.id : "-", code);
-		reply_json(r, 200, kiosk_view(k, &v));
+		reply_json(r, 200, kiosk_view(k, &v, t));
 		return;
 	}
 	if (rc != STORE_NOTFOUND) {
@@ -518,7 +620,7 @@ route_token(struct kiosk *k, const struct http_request *hr,
 		k->hits++;
 		log_info("kiosk %s: token lookup %s: shown", t ? t->t.id : "-",
 		    v.code);
-		reply_json(r, 200, kiosk_view(k, &v));
+		reply_json(r, 200, kiosk_view(k, &v, t));
 		return;
 	}
 	if (rc != STORE_NOTFOUND) {
@@ -540,7 +642,8 @@ route_rating(struct kiosk *k, const struct http_request *hr,
 	json_t *body =
 	    json_loadb(hr->body, hr->body_len, JSON_REJECT_DUPLICATES, &je);
 	const char *ticket = NULL, *rating = NULL, *term_in = NULL;
-	char code[DCODE_TEXT_MAX + 1], err[STORE_ERR_MAX], source[40];
+	char err[STORE_ERR_MAX], source[40];
+	struct ticket tk;
 	const struct term *t = NULL;
 	enum store_rc rc;
 	int value;
@@ -561,18 +664,18 @@ route_rating(struct kiosk *k, const struct http_request *hr,
 	} else if (value == RATING_NONE) {
 		reply_error(r, 400, "rating",
 		    "must be very_satisfied, satisfied or unsatisfied");
-	} else if (!ticket_open(k, ticket, code)) {
+	} else if (!ticket_open(k, ticket, &tk)) {
 		reply_error(r, 400, "ticket",
 		    "expired or not valid: look the dossier up again");
 	} else {
 		snprintf(source, sizeof source, "%s%s", t ? "kiosk:" : "web",
 		    t ? t->t.id : "");
-		rc = store_rate(k->store, code, value, source, clock_wall_s(),
-		    err);
+		rc = store_rate(k->store, tk.code, value, source,
+		    clock_wall_s(), err);
 		if (rc == STORE_OK) {
 			k->ratings++;
 			log_info("kiosk %s: rating %s: %s", t ? t->t.id : "-",
-			    code, rating);
+			    tk.code, rating);
 			reply_json(r, 201,
 			    json_pack("{s:s}", "rating", rating_name(value)));
 		} else if (rc == STORE_CONFLICT) {
@@ -589,25 +692,59 @@ route_rating(struct kiosk *k, const struct http_request *hr,
 	json_decref(body);
 }
 
+/* POST /api/v1/kiosk/print: only for a ticket of a lookup made at a
+ * configured terminal, from that terminal (its address, when pinned),
+ * once per ticket and within the terminal's slip rate: the office printer
+ * is not for anyone who opens /l/TOKEN. */
 static void
 route_print(struct kiosk *k, const struct http_request *hr,
     struct http_response *r)
 {
-	json_t *body = json_loadb(hr->body, hr->body_len, 0, NULL);
-	const char *ticket = NULL;
-	char code[DCODE_TEXT_MAX + 1], token[TOKEN_LEN + 1];
+	json_error_t je;
+	json_t *body =
+	    json_loadb(hr->body, hr->body_len, JSON_REJECT_DUPLICATES, &je);
+	const char *ticket = NULL, *term_in = NULL;
+	char token[TOKEN_LEN + 1];
+	const struct term *t = NULL;
 	struct store_lookup v;
+	struct ticket tk;
+	uint64_t now_s = (uint64_t)time(NULL), now = clock_mono_ms();
+	unsigned retry = 0;
 
-	if (body == NULL ||
-	    json_unpack(body, "{s:s}", "ticket", &ticket) != 0) {
-		reply_error(r, 400, "body", "expected {\"ticket\": \"...\"}");
+	if (body == NULL || !json_is_object(body) ||
+	    json_unpack_ex(body, &je, 0, "{s:s,s?s}", "ticket", &ticket,
+	        "terminal", &term_in) != 0) {
+		reply_error(r, 400, "body",
+		    "expected {\"ticket\": \"...\", \"terminal\": \"...\"}");
+	} else if (!ticket_open(k, ticket, &tk)) {
+		reply_error(r, 400, "ticket",
+		    "expired or not valid: look the dossier up again");
+	} else if (tk.term[0] == '\0' || (t = find_term(k, tk.term)) == NULL ||
+	    (term_in != NULL && strcmp(term_in, tk.term) != 0)) {
+		k->slips_refused++;
+		reply_error(r, 403, "terminal",
+		    "status slips print only for a lookup made at a kiosk "
+		    "of this office");
+	} else if (!term_allows(t, hr)) {
+		k->slips_refused++;
+		reply_error(r, 403, "terminal",
+		    "this kiosk's slips print from its own address only");
 	} else if (!printer_configured(k)) {
 		reply_error(r, 404, "printer", "no printer is configured");
+	} else if (slip_printed(k, &tk)) {
+		k->slips_refused++;
+		reply_error(r, 409, "ticket",
+		    "this lookup's slip has been printed already");
+	} else if (!ratelimit_check(t->slips, "s", 1, now, &retry) ||
+	    !slip_room(k, now_s)) {
+		k->slips_refused++;
+		r->retry_after_s = retry ? retry : 60;
+		reply_error(r, 429, "terminal",
+		    "too many slips from this kiosk; wait, then try again");
 	} else if (!printer_available(k)) {
 		r->retry_after_s = 30;
 		reply_error(r, 503, "printer", "the printer is not available");
-	} else if (!ticket_open(k, ticket, code) ||
-	    store_token(k->store, code, token) != STORE_OK ||
+	} else if (store_token(k->store, tk.code, token) != STORE_OK ||
 	    store_lookup_token(k->store, token, &v) != STORE_OK) {
 		reply_error(r, 400, "ticket",
 		    "expired or not valid: look the dossier up again");
@@ -615,7 +752,12 @@ route_print(struct kiosk *k, const struct http_request *hr,
 		r->retry_after_s = 30;
 		reply_error(r, 503, "printer", "the printer is not available");
 	} else {
-		log_info("kiosk: status slip for %s", code);
+		/* printed: the ticket is spent and the slip counted; a
+		 * failed print spends neither, so the person may retry */
+		slip_remember(k, &tk, now_s);
+		ratelimit_take(t->slips, "s", 1, now, NULL);
+		k->slips++;
+		log_info("kiosk %s: status slip for %s", t->t.id, tk.code);
 		reply_json(r, 202, json_pack("{s:b}", "queued", 1));
 	}
 	json_decref(body);
@@ -855,11 +997,13 @@ kiosk_new(uv_loop_t *loop, struct store *st, const struct config *cfg)
 	k->per_addr = ratelimit_new(ADDR_KEYS_MAX,
 	    cfg->kiosk_failures_per_minute, cfg->kiosk_failure_burst);
 	k->streams = sse_new("kiosk", STREAMS_MAX, STREAM_BUF_MAX);
+	k->slips_seen = calloc(SLIPS_SEEN_MAX, sizeof k->slips_seen[0]);
 	if (k->per_code == NULL || k->per_addr == NULL || k->streams == NULL ||
-	    load_terms(k, cfg) < 0) {
+	    k->slips_seen == NULL || load_terms(k, cfg) < 0) {
 		ratelimit_free(k->per_code);
 		ratelimit_free(k->per_addr);
 		sse_free(k->streams);
+		free(k->slips_seen);
 		free(k);
 		return NULL;
 	}
@@ -919,6 +1063,7 @@ on_closed(uv_handle_t *h)
 	ratelimit_free(k->per_code);
 	ratelimit_free(k->per_addr);
 	sse_free(k->streams);
+	free(k->slips_seen);
 	sodium_memzero(k->ticket_key, sizeof k->ticket_key);
 	free(k);
 }
@@ -958,6 +1103,10 @@ kiosk_metrics(const struct kiosk *k, FILE *f)
 	    "# HELP motcua_kiosk_ratings_total Satisfaction ratings given.\n"
 	    "# TYPE motcua_kiosk_ratings_total counter\n"
 	    "motcua_kiosk_ratings_total %llu\n"
+	    "# HELP motcua_kiosk_slips_total Status slips by outcome.\n"
+	    "# TYPE motcua_kiosk_slips_total counter\n"
+	    "motcua_kiosk_slips_total{outcome=\"queued\"} %llu\n"
+	    "motcua_kiosk_slips_total{outcome=\"refused\"} %llu\n"
 	    "# HELP motcua_kiosk_stream_dropped_total Event-stream clients "
 	    "dropped as too slow.\n"
 	    "# TYPE motcua_kiosk_stream_dropped_total counter\n"
@@ -968,6 +1117,7 @@ kiosk_metrics(const struct kiosk *k, FILE *f)
 	    (unsigned long long)k->hits, (unsigned long long)k->misses,
 	    (unsigned long long)k->limited, (unsigned long long)k->bad_input,
 	    (unsigned long long)k->scans, (unsigned long long)k->ratings,
+	    (unsigned long long)k->slips, (unsigned long long)k->slips_refused,
 	    (unsigned long long)sse_dropped(k->streams),
 	    sse_count(k->streams, NULL));
 }

@@ -1,6 +1,6 @@
 /* escstat.h: ESC/POS real-time status replies (DLE EOT n) to a printer
  * state. Pure: bytes in, a state out; the printer shell does the I/O and
- * the deadline. See ../shared/DOMAIN.md §12.
+ * the deadline. See docs/domain.md, "ESC/POS printers".
  *
  * A reply byte is valid only if it matches 0xx1xx10, (b & 0x93) == 0x12.
  * DLE EOT 1 (printer): bit 3 set = offline. DLE EOT 2 (offline cause),

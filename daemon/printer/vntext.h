@@ -3,9 +3,9 @@
  * cannot print. Pure: no I/O, no globals; callers give bounded buffers.
  *
  * TCVN-3 on Epson-compatible printers is two 128-character pages
- * (../shared/DOMAIN.md §12): ESC t 30 (TCVN-3-1, lowercase precomposed
- * vowels and đ) and ESC t 31 (TCVN-3-2, uppercase); both keep ASCII in
- * 0x20..0x7e. The tables follow escpos-printer-db's data/encoding.yml.
+ * (docs/domain.md, "ESC/POS printers"): ESC t 30 (TCVN-3-1, lowercase
+ * precomposed vowels and đ) and ESC t 31 (TCVN-3-2, uppercase); both keep ASCII
+ * in 0x20..0x7e. The tables follow escpos-printer-db's data/encoding.yml.
  *
  * The substitution rule (docs/printing.md), for a character the chosen
  * path cannot print, in order:

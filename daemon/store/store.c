@@ -465,7 +465,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_LOOKUP] =
 	    "SELECT d.code, d.status, d.delivery, d.received_at,"
 	    " d.due_at, d.updated_at, d.owner_name, d.procedure_code,"
-	    " d.agency_code, d.apology_due_at"
+	    " d.agency_code, d.apology_due_at, d.channel, " ST_LOST_ITEM_SQL
 	    " FROM lookup_tokens t JOIN dossiers d ON d.id = t.dossier_id"
 	    " WHERE t.token = ?1 AND t.revoked_at IS NULL",
 	[Q_SEARCH_CODE] = SEARCH_COLS

@@ -250,6 +250,11 @@ struct store_lookup {
 	int64_t received_at, due_at, updated_at;
 	int64_t apology_due_at; /* 0 when no apology */
 	char collect_at[256];   /* where to collect: agency name */
+	int channel;            /* enum channel */
+	/* The S10 id of the postal packet that brought it, when the office
+	 * resolved that packet as lost on its manifest and has not accepted
+	 * the dossier since (docs/postal.md); "" otherwise. */
+	char lost_item[16];
 };
 /* By token (already normalised). STORE_NOTFOUND when unknown. Does the
  * same work for a miss as for a hit, up to the row fetch. */

@@ -888,6 +888,8 @@ store_lookup_token(struct store *s, const char *token, struct store_lookup *out)
 	        sizeof out->masked_name) < 0)
 		snprintf(out->masked_name, sizeof out->masked_name, "***");
 	out->apology_due_at = sqlite3_column_int64(st, 9);
+	out->channel = sqlite3_column_int(st, 10);
+	snprintf(out->lost_item, sizeof out->lost_item, "%s", c_str(st, 11));
 	rc = display_name(s, &s->proc_names, Q_PROC_NAME, c_str(st, 7),
 	    out->procedure_name, sizeof out->procedure_name);
 	if (rc == SQLITE_OK)

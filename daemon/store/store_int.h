@@ -48,6 +48,21 @@
 #define TOKEN_TRIES    4  /* a collision of 80 random bits: never, but */
 #define PQ_MAX         48 /* postal statements (the postal block) */
 
+/* The kiosk view's last column: the S10 id of a postal dossier's packet
+ * that its manifest's reconciliation resolved as lost, while the dossier
+ * is still waiting to be accepted (channel 3 = CHANNEL_POSTAL, status 1 =
+ * ST_SUBMITTED); NULL otherwise. Only postal dossiers pay for the
+ * subquery: the index probes of postal_items(dossier_id) and the two
+ * primary keys. */
+#define ST_LOST_ITEM_SQL                                                  \
+	"CASE WHEN d.channel = 3 AND d.status = 1 THEN"                   \
+	" (SELECT pi.item_id FROM postal_items pi"                        \
+	"  JOIN postal_manifest_items mi ON mi.postal_id = pi.id"         \
+	"  JOIN postal_discrepancies x ON x.manifest_id = mi.manifest_id" \
+	"  AND x.item_id = pi.item_id"                                    \
+	"  WHERE pi.dossier_id = d.id AND x.resolution = 'lost' LIMIT 1)" \
+	" END"
+
 enum qid {
 	Q_BEGIN,
 	Q_COMMIT,

@@ -11,6 +11,10 @@
 #include "core/factor.h"
 #include "store/store_int.h"
 
+/* ST_LOST_ITEM_SQL (store_int.h) spells these two as numbers. */
+_Static_assert(CHANNEL_POSTAL == 3 && ST_SUBMITTED == 1,
+    "ST_LOST_ITEM_SQL names the postal channel and status 1");
+
 /* ---- kiosk (docs/kiosk.md) ----
  * These statements are prepared per call: a kiosk makes a few lookups a
  * minute, and preparing costs microseconds. */
@@ -31,7 +35,8 @@ enum store_rc
 store_lookup_code(struct store *s, const char *code, enum store_factor factor,
     const char *digits, struct store_lookup *out)
 {
-	/* The same columns as Q_LOOKUP, then the two numbers. */
+	/* The same columns as Q_LOOKUP, then the two numbers, then
+	 * Q_LOOKUP's last two. */
 	static const char text[] =
 	    "SELECT d.code, d.status, d.delivery, d.received_at,"
 	    " d.due_at, d.updated_at, d.owner_name, p.name,"
@@ -39,7 +44,7 @@ store_lookup_code(struct store *s, const char *code, enum store_factor factor,
 	    " (SELECT e.due_after FROM dossier_events e"
 	    "  WHERE e.dossier_id = d.id AND e.kind = 'apology'"
 	    "  ORDER BY e.id DESC LIMIT 1),"
-	    " d.owner_id_no, d.phone"
+	    " d.owner_id_no, d.phone, d.channel, " ST_LOST_ITEM_SQL
 	    " FROM dossiers d"
 	    " LEFT JOIN procedures p ON p.code = d.procedure_code"
 	    " LEFT JOIN agencies a ON a.code = d.agency_code"
@@ -87,6 +92,8 @@ store_lookup_code(struct store *s, const char *code, enum store_factor factor,
 	    c_str(st, 7));
 	snprintf(out->collect_at, sizeof out->collect_at, "%s", c_str(st, 8));
 	out->apology_due_at = sqlite3_column_int64(st, 9);
+	out->channel = sqlite3_column_int(st, 12);
+	snprintf(out->lost_item, sizeof out->lost_item, "%s", c_str(st, 13));
 	sqlite3_finalize(st);
 	return STORE_OK;
 }

@@ -406,8 +406,8 @@ postal_register_tx(struct store *s, const struct store_postal_reg *r,
 	        r->item_id) != SQLITE_OK)
 		return st_dberr(s, err);
 	if (r->override_reason != NULL && *r->override_reason != '\0') {
-		/* DOMAIN.md §7: clerk, time, item and the reason, in the log;
-		 * the row is flagged for reconciliation */
+		/* docs/domain.md, "Postal item ids": clerk, time, item and the
+		 * reason, in the log; the row is flagged for reconciliation */
 		json_t *o = json_pack("{s:s,s:s,s:s}", "item_id", r->item_id,
 		    "verdict", r->s10_verdict ? r->s10_verdict : "",
 		    "override_reason", r->override_reason);

@@ -9,8 +9,8 @@
 
 /* ---- reports ----
  *
- * docs/reports.md defines every number; DOMAIN.md §10 gives the rules.
- * One SQL statement reads the candidate rows (four disjoint slices, each
+ * docs/reports.md defines every number; docs/domain.md, "Reports", gives the
+ * rules. One SQL statement reads the candidate rows (four disjoint slices, each
  * through its own index, the big one index-only); a second reads the
  * supplement events of the few candidates that have any. The rules are
  * applied here in C, in one pass, and counted into groups: summing

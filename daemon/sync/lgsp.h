@@ -1,7 +1,7 @@
-/* lgsp.h: the national-portal adapter (DOMAIN.md §11). Maps our sync wire
- * items (syncproto, store_outbox_next) to the field names of the DVCQG
- * services DongBoHoSoMC and CapNhatTienDoHoSoMC as an LGSP/NGSP adapter
- * expects them, and reads its replies. Pure: no I/O. Dates are sent as
+/* lgsp.h: the national-portal adapter (docs/domain.md, "The national portal").
+ * Maps our sync wire items (syncproto, store_outbox_next) to the field names of
+ * the DVCQG services DongBoHoSoMC and CapNhatTienDoHoSoMC as an LGSP/NGSP
+ * adapter expects them, and reads its replies. Pure: no I/O. Dates are sent as
  * yyyyMMddHHmmss in UTC+7; statuses, channels and flags as strings. */
 #ifndef LGSP_H
 #define LGSP_H

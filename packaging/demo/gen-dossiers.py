@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Generates dossiers as motcua import JSON Lines (docs/api.md), with
 Vietnamese names, real-sounding procedures and agencies, every status and
-every channel. Deterministic for a given --seed and --now.
+every channel. Deterministic for a given --seed and --now. Nothing is
+received, finished or returned later than now: today's intake stops at
+the current time (or at 16:00 of a --now given as a day).
 
   gen-dossiers.py --count 60 > demo.jsonl            (make run's demo data)
   gen-dossiers.py --count 1000000 --days 365 > big   (make bench)
@@ -65,12 +67,27 @@ def add_workdays(t, n):
     return t
 
 
+def opening(t):
+    """07:00 office time of t's day: the earliest intake of that day."""
+    return t.replace(hour=7, minute=0, second=0, microsecond=0)
+
+
+def parse_now(text):
+    """--now: a day (at 16:00, as the demo always used) or a minute."""
+    if not text:
+        return dt.datetime.now(TZ).replace(microsecond=0)
+    if "T" in text:
+        return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M").replace(tzinfo=TZ)
+    return dt.datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=TZ, hour=16)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=60)
     ap.add_argument("--days", type=int, default=30, help="spread intake over this many past days")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--now", help="YYYY-MM-DD (default today)")
+    ap.add_argument("--now", help="YYYY-MM-DD (that day at 16:00) or YYYY-MM-DDTHH:MM (office time; "
+                                  "default: the current time)")
     ap.add_argument("--procedures", action="store_true", help="print the catalogue instead")
     a = ap.parse_args()
     out = sys.stdout
@@ -80,15 +97,18 @@ def main():
                                   "documents": docs, "fee": fee}, ensure_ascii=False) + "\n")
         return
     rnd = random.Random(a.seed)
-    now = (dt.datetime.strptime(a.now, "%Y-%m-%d").replace(tzinfo=TZ) if a.now
-           else dt.datetime.now(TZ)).replace(hour=16, minute=0, second=0, microsecond=0)
+    try:
+        now = parse_now(a.now)
+    except ValueError:
+        ap.error("--now: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got %r" % a.now)
     counters = {}
     buf = []
     # Working days only, oldest first; and enough receiving units that no
     # unit passes 9000 dossiers a day (codes stop at 9999): a 10M run gets
     # commune one-stop counters beside the five named agencies.
+    # A day counts once the office has opened (07:00) before now.
     workdays = [now - dt.timedelta(days=k) for k in range(a.days - 1, -1, -1)]
-    workdays = [d for d in workdays if d.weekday() < 5] or [now]
+    workdays = [d for d in workdays if d.weekday() < 5 and opening(d) < now] or [now]
     agencies = list(AGENCIES)
     need = -(-a.count // (len(workdays) * 9000))
     for n in range(len(agencies), need):
@@ -100,7 +120,12 @@ def main():
         # Upstream exports come in order of receipt: spread the count over
         # the days, oldest first, as an export file would list them.
         day = workdays[(i * len(workdays)) // a.count]
-        received = day.replace(hour=7 + rnd.randrange(9), minute=rnd.randrange(60))
+        received = day.replace(hour=7 + rnd.randrange(9), minute=rnd.randrange(60), second=0, microsecond=0)
+        if received >= now:
+            # today's intake so far: between opening and now (the demo once
+            # received dossiers later in the day than the time it ran)
+            span = int((now - opening(day)).total_seconds())
+            received = now - dt.timedelta(seconds=1 + rnd.randrange(max(1, span)))
         key = (agency, received.date())
         counters[key] = counters.get(key, 0) + 1
         if counters[key] > 9999:

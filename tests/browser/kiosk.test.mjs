@@ -49,6 +49,18 @@ d.cli("import", imp);
 d.cli("apology", "000.00.19.H49-261102-0101", "--reason", "Cần xác minh", "--new-due", "2027-01-15");
 const lateToken = (code) => d.cli("token", code).split("\n")[0].trim();
 
+// A packet sent by post that the office resolved as lost on its manifest.
+const LOST_S10 = "RR528469375VN";
+const regFile = path.join(d.dir, "postal.json");
+fs.writeFileSync(regFile, JSON.stringify({ item_id: LOST_S10,
+  applicant: { name: "Đỗ Văn Hải", address: "Số 4 Lê Lợi, Hạ Long", phone: "0903333444", id_number: "001203003333" },
+  procedure_code: "1.001612.000.00.00.H49",
+  documents: [{ name: "Giấy đề nghị", originals: 1, copies: 0, checked: true }],
+  fees_vnd: 0, service: "send", seal_intact: true, station: "HL-09" }));
+const lostReg = JSON.parse(d.cli("postal", "register", "--file", regFile));
+const manifest = JSON.parse(d.cli("postal", "close", "--station", "HL-09")).manifest_id;
+d.cli("postal", "resolve", manifest, LOST_S10, "--as", "lost", "--reason", "bưu điện báo thất lạc");
+
 const browser = await launch();
 const ORIGIN = `127.0.0.1:${d.port}`;
 const KIOSK = (t) => `${d.url}/?terminal=${t}`;
@@ -175,7 +187,7 @@ test("a wrong factor gets the generic message, then the rate limit", async () =>
   await typeCode(p, c.code, "1111"); // even the right digits wait now
   await p.waitForSelector("#msg-wait:not(.hidden)");
   const wait = await text(p, "#msg-wait");
-  assert(/Xin đợi \d+ giây/.test(wait), "cool-down on screen: " + wait);
+  assert(/Xin đợi (\d+ giây|khoảng \d+ phút)/.test(wait), "cool-down on screen: " + wait);
   assert(await p.isDisabled("#msg-ok"), "no retry during the cool-down");
   await shot(p, "kiosk-rate-limited");
   const log = fs.readFileSync(path.join(d.dir, "motcuad.log"), "utf8");
@@ -339,6 +351,129 @@ test("every response is no-store; test endpoints are off by default", async () =
   assert(r.status === 404, "refused without kiosk.test_endpoints: " + r.status);
   await plain.stop();
   plain.cleanup();
+});
+
+test("a lost postal packet says so, with the S10 id for the post office", async () => {
+  const p = await page();
+  await scan("hall-1", lostReg.token);
+  await p.waitForSelector("#card:not(.hidden)");
+  const st = await text(p, "#st-text"), lost = await text(p, "#c-lost");
+  assert(st.includes("thất lạc"), "its own state: " + st);
+  assert(lost.includes("liên hệ bưu điện") && lost.includes(LOST_S10), "what to do, with the S10 id: " + lost);
+  assert((await text(p, "#st-sub")) === "", "no empty 'Hẹn trả'");
+  assert((await text(p, "#c-due")).includes("Chưa có"), "no due date, said in words");
+  assert(!(await text(p, "#st-text")).includes("Đang giải quyết"), "not 'being processed'");
+  await shot(p, "kiosk-postal-lost");
+  await p.click("#lang");
+  const en = await text(p, "#card");
+  assert(en.includes("lost") && en.includes("contact the post office") && en.includes(LOST_S10), "English: " + en);
+  assert(!en.includes("online"), "not 'submitted online': " + en);
+  await done(p);
+});
+
+test("landscape: a card with ratings keeps Done and its countdown on screen", async () => {
+  for (const size of [{ width: 1920, height: 1080 }, { width: 1440, height: 1080 }, { width: 1080, height: 1920 }]) {
+    const p = await page("hall-1", size);
+    await scan("hall-1", b.token); // returned: the rating block shows
+    await p.waitForSelector("#rate:not(.hidden)");
+    for (const sel of ["#done", "#countdown", "#rate button[data-rating=unsatisfied]"]) {
+      const r = await p.evaluate((q) => { const b = document.querySelector(q).getBoundingClientRect(); return { top: b.top, bottom: b.bottom }; }, sel);
+      assert(r.top >= 0 && r.bottom <= size.height, `${sel} on screen at ${size.width}x${size.height}: ${JSON.stringify(r)}`);
+    }
+    await shot(p, `kiosk-rating-${size.width}x${size.height}`);
+    await done(p);
+  }
+});
+
+test("the typing screen takes a physical keyboard at once", async () => {
+  const p = await page();
+  await p.click("#type-code");
+  await p.waitForSelector("#typing:not(.hidden)");
+  assert((await p.evaluate(() => document.activeElement && document.activeElement.id)) === "code", "the code field has focus");
+  await p.keyboard.type(e.code.slice("000.00.19.H49-".length));
+  assert((await p.inputValue("#code")) === e.code, "typed after the prefix: " + (await p.inputValue("#code")));
+  await p.keyboard.press("Enter");
+  await p.waitForSelector("#factor:not(.hidden)");
+  await done(p);
+});
+
+test("screen readers: ⌫ has a name, the digit dots say how many", async () => {
+  const p = await page();
+  await scan("hall-1", a.code);
+  await p.waitForSelector("#factor:not(.hidden)");
+  const del = await p.getAttribute('#factor-pad button:text-is("⌫")', "aria-label");
+  assert(del && del.includes("Xoá"), "⌫ is named: " + del);
+  assert((await p.getAttribute("#dots-say", "aria-live")) === "polite", "a live region");
+  assert((await p.getAttribute("#dots", "aria-hidden")) === "true", "the dots themselves are silent");
+  await p.click('#factor-pad button:text-is("4")');
+  await p.click('#factor-pad button:text-is("5")');
+  const said = await text(p, "#dots-say");
+  assert(said.includes("2 trên 4") && !said.includes("4 5") && !/45/.test(said), "how many, never which: " + said);
+  await p.click("#lang");
+  assert((await text(p, "#dots-say")) !== "" && (await p.getAttribute('#factor-pad button:text-is("⌫")', "aria-label")).includes("Delete"),
+    "in English too");
+  await p.click('#factor-pad button:text-is("⌫")');
+  assert((await text(p, "#dots-say")).includes("1 of 4"), "after ⌫: " + (await text(p, "#dots-say")));
+  await p.click("#factor .back");
+  await done(p);
+});
+
+test("a typo in ?terminal= says the kiosk is not set up, and the daemon logs it", async () => {
+  for (const [id, logged] of [["hall-l", 'terminal "hall-l"'], ["Hall 1", "a malformed terminal id"]]) {
+    const before = fs.readFileSync(path.join(d.dir, "motcuad.log"), "utf8").length;
+    const p = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    p.errors = []; p.hosts = new Set();
+    p.on("request", (r) => p.hosts.add(new URL(r.url()).host));
+    p.on("pageerror", (err) => p.errors.push(String(err)));
+    await p.goto(`${d.url}/?terminal=${encodeURIComponent(id)}`);
+    await p.waitForSelector("#misconf:not(.hidden)");
+    assert(await p.isHidden("#down"), "not 'out of service'");
+    const msg = await text(p, "#misconf");
+    assert(msg.includes("chưa được cài đặt đúng") && msg.includes("not set up") && msg.includes(id), "a clear message: " + msg);
+    await shot(p, "kiosk-unknown-terminal");
+    await waitFor(() => fs.readFileSync(path.join(d.dir, "motcuad.log"), "utf8").slice(before)
+      .includes("kiosk: a page asks for " + logged), 5000, "the warning in the log: " + logged +
+      fs.readFileSync(path.join(d.dir, "motcuad.log"), "utf8").slice(before).slice(-600));
+    await done(p);
+    // the log window: one line a minute, so the second id is checked on
+    // a fresh daemon below
+    if (id === "hall-l") { await d.stop(); await d.start(); }
+  }
+});
+
+test("a long lockout waits in minutes", async () => {
+  const p = await page();
+  await p.route("**/api/v1/lookup", (r) => r.fulfill({ status: 429, headers: { "Retry-After": "704" },
+    contentType: "application/json", body: '{"error":{"field":"code","message":"too many wrong attempts"}}' }));
+  await typeCode(p, a.code, "4567");
+  await p.waitForSelector("#msg-wait:not(.hidden)");
+  const wait = await text(p, "#msg-wait");
+  assert(wait.includes("khoảng 12 phút") && !wait.includes("giây"), "minutes, not 704 seconds: " + wait);
+  await p.click("#lang");
+  await waitFor(async () => (await text(p, "#msg-wait")).includes("about 12 minutes"), 2000, "English minutes");
+  await p.unroute("**/api/v1/lookup");
+  await done(p);
+});
+
+test("a kiosk prints a lookup's slip once; a phone is never offered printing", async () => {
+  await fetch(d.url + "/api/v1/test/printer", { method: "POST", body: '{"configured":true,"available":true}' });
+  const p = await page("hall-2");
+  await scan("hall-2", e.token);
+  await p.waitForSelector("#print:not(.hidden)");
+  assert(!(await p.isDisabled("#print")), "the kiosk offers its printer");
+  await p.click("#print");
+  await waitFor(async () => (await text(p, "#print-msg")).includes("Đang in"), 5000, "printing");
+  assert(await p.isDisabled("#print"), "one slip per lookup");
+  await done(p);
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  phone.errors = []; phone.hosts = new Set();
+  phone.on("request", (r) => phone.hosts.add(new URL(r.url()).host));
+  phone.on("pageerror", (err) => phone.errors.push(String(err)));
+  await phone.goto(`${d.url}/l/${e.token}`);
+  await phone.waitForSelector("#card:not(.hidden)");
+  assert(await phone.isHidden("#print"), "no print button on a phone");
+  await done(phone);
+  await fetch(d.url + "/api/v1/test/printer", { method: "POST", body: '{"configured":false,"available":false}' });
 });
 
 const failed = await run();

@@ -1,10 +1,21 @@
 // lookup.test.mjs: the lookup URL printed for a dossier opens its status
 // card in a real browser, with only the daemon as a host.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { Daemon, launch, test, run, assert, shot } from "./lib.mjs";
+import { Daemon, launch, test, run, assert, shot, ROOT } from "./lib.mjs";
 
-const d = await (await new Daemon().init());
+// A real printer (to a file) and a kiosk terminal: a phone opening the
+// lookup URL must still never be offered printing.
+const printed = path.join(os.tmpdir(), `motcua-lookup-printer-${process.pid}.bin`);
+const d = await (await new Daemon(`[kiosk]
+terminals = hall-1
+[printer]
+enabled = true
+backend = file
+device = ${printed}
+data_dir = ${ROOT}/data/printer
+`).init());
 await d.start();
 const cat = path.join(d.dir, "procedures.jsonl");
 fs.writeFileSync(cat, JSON.stringify({ code: "1.001612.000.00.00.H49",
@@ -31,6 +42,22 @@ test("lookup URL shows the status card", async () => {
   await page.close();
 });
 
+test("a phone opening the lookup URL is never offered printing", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await page.goto(res.lookup_url);
+  await page.waitForSelector("#card:not(.hidden)");
+  assert(await page.isHidden("#print"), "no print button on the phone view");
+  const cfg = await page.evaluate(() => fetch("/api/v1/kiosk").then((r) => r.json()));
+  assert(cfg.printer.configured === false, "the daemon offers no printer without a terminal");
+  const ticket = await page.evaluate((t) => fetch("/api/v1/kiosk/token/" + t).then((r) => r.json()).then((j) => j.ticket),
+    res.lookup_url.split("/l/")[1]);
+  const st = await page.evaluate((tk) => fetch("/api/v1/kiosk/print", { method: "POST", body: JSON.stringify({ ticket: tk }) })
+    .then((r) => r.status), ticket);
+  assert(st === 403, "a direct request from the phone prints nothing: " + st);
+  assert(!fs.existsSync(printed) || fs.statSync(printed).size === 0, "nothing reached the printer");
+  await page.close();
+});
+
 test("an unknown token gets a plain message", async () => {
   const page = await browser.newPage();
   await page.goto(d.url + "/l/ZZZZZZZZZZZZZZZZ");
@@ -43,4 +70,5 @@ const failed = await run();
 await browser.close();
 await d.stop();
 d.cleanup();
+fs.rmSync(printed, { force: true });
 process.exit(failed ? 1 : 0);

@@ -3,6 +3,7 @@
 motcuad with kiosk terminals, driven over loopback HTTP, raw event-stream
 sockets and the motcua CLI. Ends with "N passed, N failed".
 """
+import http.client
 import json
 import os
 import shutil
@@ -17,7 +18,7 @@ from runner import Tests, eq, main, ok, wait_for  # noqa: E402
 from test_daemon import Daemon  # noqa: E402
 
 KIOSK = """[kiosk]
-terminals = hall-1, hall-2, pinned@127.0.0.9, gone
+terminals = hall-1, hall-2, slip-a, slip-b, pinned@127.0.0.9, gone
 failure_burst = 4
 failures_per_minute = 1
 code_failures_per_hour = 3
@@ -271,15 +272,152 @@ def catalogue_and_printer(d):
     eq(j["procedures"][0]["counter"], "Quầy số 3", "the counter")
     s, j, _ = d.request("GET", "/api/v1/kiosk?terminal=hall-1", admin=False)
     eq(j["printer"], {"configured": False, "available": False}, "no printer")
-    s, view, _ = d.request("GET", "/api/v1/kiosk/token/" + d.people[1]["token"], admin=False)
+    s, view, _ = d.request("GET", "/api/v1/kiosk/token/" + d.people[1]["token"] + "?terminal=hall-1",
+                           admin=False)
     eq(d.request("POST", "/api/v1/kiosk/print", {"ticket": view["ticket"]}, admin=False)[0], 404,
        "no printer configured")
     d.request("POST", "/api/v1/test/printer", {"configured": True, "available": False}, admin=False)
     s, _, r = d.request("POST", "/api/v1/kiosk/print", {"ticket": view["ticket"]}, admin=False)
     eq(s, 503, "printer down")
     d.request("POST", "/api/v1/test/printer", {"configured": True, "available": True}, admin=False)
-    eq(d.request("POST", "/api/v1/kiosk/print", {"ticket": view["ticket"]}, admin=False)[0], 202, "queued")
+    eq(d.request("POST", "/api/v1/kiosk/print", {"ticket": view["ticket"], "terminal": "hall-1"},
+                 admin=False)[0], 202, "queued")
     d.request("POST", "/api/v1/test/printer", {"configured": False, "available": False}, admin=False)
+
+
+def raw_request(d, method, path, body, source):
+    """One request from a chosen loopback address (a pinned terminal's)."""
+    c = http.client.HTTPConnection("127.0.0.1", d.port, timeout=30, source_address=(source, 0))
+    c.request(method, path, body=json.dumps(body).encode() if body is not None else None)
+    r = c.getresponse()
+    j = json.loads(r.read())
+    c.close()
+    return r.status, j
+
+
+@test
+def slips_only_at_kiosks(d):
+    """Issue 15 item 10: the phone view of /l/TOKEN never prints; a kiosk
+    ticket prints once; each terminal has its own slip rate, however hard
+    it is hammered."""
+    from concurrent.futures import ThreadPoolExecutor
+    slips = lambda: d.request("POST", "/api/v1/test/printer",  # noqa: E731
+                              {"configured": True, "available": True}, admin=False)[1]["slips"]
+    printed = slips()
+    token = d.people[0]["token"]
+
+    def print_(body):
+        # A connection the per-address limit turns away (streams of the
+        # tests before may still count) is retried: it printed nothing.
+        for _ in range(20):
+            try:
+                return d.request("POST", "/api/v1/kiosk/print", body, admin=False)
+            except (ConnectionError, http.client.RemoteDisconnected):
+                time.sleep(0.1)
+        raise AssertionError("the daemon kept refusing connections")
+    # a phone: no terminal, no printer offered, and a direct request refused
+    s, cfg, _ = d.request("GET", "/api/v1/kiosk", admin=False)
+    eq(cfg["printer"], {"configured": False, "available": False}, "no printer for a page without a terminal")
+    s, cfg, _ = d.request("GET", "/api/v1/kiosk?terminal=slip-a", admin=False)
+    eq(cfg["printer"], {"configured": True, "available": True}, "the kiosk is offered its printer")
+    s, phone, _ = d.request("GET", "/api/v1/kiosk/token/" + token, admin=False)
+    eq(s, 200, "the phone sees the card")
+    s, j, _ = print_({"ticket": phone["ticket"]})
+    eq((s, j["error"]["field"]), (403, "terminal"), "a phone's ticket prints nothing")
+    s, j, _ = print_({"ticket": phone["ticket"], "terminal": "slip-a"})
+    eq(s, 403, "naming a terminal does not make a phone's ticket a kiosk's")
+    s, j, _ = lookup(d, d.people[0]["code"], "4567", terminal=None)
+    s, j, _ = print_({"ticket": j["ticket"]})
+    eq(s, 403, "a code lookup made at no terminal prints nothing")
+    # one kiosk ticket, hammered from 4 threads (the per-address
+    # connection limit is 16, and earlier streams may hold a few): one slip
+    s, v, _ = d.request("GET", f"/api/v1/kiosk/token/{token}?terminal=slip-a", admin=False)
+    eq(s, 200, "kiosk lookup")
+    s, j, _ = print_({"ticket": v["ticket"], "terminal": "slip-b"})
+    eq((s, j["error"]["field"]), (403, "terminal"), "another terminal's ticket")
+    with ThreadPoolExecutor(4) as ex:
+        codes = list(ex.map(lambda _: print_({"ticket": v["ticket"]})[0], range(40)))
+    eq(sorted(set(codes)), [202, 409], "one slip, then 'printed already'")
+    eq(codes.count(202), 1, "once per ticket: " + str(codes))
+    eq(slips() - printed, 1, "one slip reached the printer")
+    # fresh tickets, one lookup each, hammered: the terminal's slip rate
+    t0 = time.monotonic()
+    tickets = [d.request("GET", f"/api/v1/kiosk/token/{token}?terminal=slip-a", admin=False)[1]["ticket"]
+               for _ in range(30)]
+    with ThreadPoolExecutor(4) as ex:
+        replies = list(ex.map(lambda t: print_({"ticket": t}), tickets))
+    elapsed = time.monotonic() - t0
+    codes = [r[0] for r in replies]
+    ok(set(codes) <= {202, 429}, str(codes))
+    # burst 3, one used above, 2 a minute after that
+    ok(2 <= codes.count(202) <= 2 + int(elapsed / 30) + 1, f"{codes.count(202)} slips in {elapsed:.1f} s")
+    limited = [r for r in replies if r[0] == 429][0]
+    ok(int(limited[2].getheader("Retry-After") or 0) > 0, "429 says when")
+    eq(limited[1]["error"]["field"], "terminal", "429 names the terminal")
+    eq(slips() - printed, 1 + codes.count(202), "only the slips answered 202 were printed")
+    # the other terminal's slips are its own
+    s, v, _ = d.request("GET", f"/api/v1/kiosk/token/{token}?terminal=slip-b", admin=False)
+    eq(print_({"ticket": v["ticket"]})[0], 202, "slip-b keeps its own rate")
+    # a pinned terminal prints from its own address only
+    s, v = raw_request(d, "GET", f"/api/v1/kiosk/token/{token}?terminal=pinned", None, "127.0.0.9")
+    eq(s, 200, "the pinned kiosk looks up")
+    eq(print_({"ticket": v["ticket"]})[0], 403, "its ticket from another address")
+    eq(raw_request(d, "POST", "/api/v1/kiosk/print", {"ticket": v["ticket"]}, "127.0.0.9")[0], 202,
+       "its ticket from its address")
+    d.request("POST", "/api/v1/test/printer", {"configured": False, "available": False}, admin=False)
+    _, metrics, _ = d.request("GET", "/metrics")
+    ok('motcua_kiosk_slips_total{outcome="refused"}' in metrics, "slips counted in /metrics")
+
+
+def s10(serial, ind="RR"):
+    w = [8, 6, 4, 2, 3, 5, 9, 7]
+    c = 11 - sum(int(ch) * w[i] for i, ch in enumerate(serial)) % 11
+    c = 0 if c == 10 else 5 if c == 11 else c
+    return f"{ind}{serial}{c}VN"
+
+
+@test
+def lost_postal_packet(d):
+    """Issue 15 item 4: a packet the office resolved as lost has its own
+    state, with the S10 id to give the post office; status 1 says how the
+    dossier came in."""
+    items = [s10("71000001"), s10("71000002")]
+    regs = []
+    for item in items:
+        s, j, _ = d.request("POST", "/api/v1/postal/items", {
+            "item_id": item,
+            "applicant": {"name": "Phạm Thị Dung", "address": "Số 4 Lê Lợi, Hạ Long",
+                          "phone": "0903333444", "id_number": "001203002222"},
+            "procedure_code": "1.001193.000.00.00.H49",
+            "documents": [{"name": "Tờ khai", "originals": 1, "copies": 0, "checked": True}],
+            "fees_vnd": 0, "service": "send", "seal_intact": True, "station": "HL-09"})
+        eq(s, 201, str(j))
+        regs.append(j)
+    s, j, _ = d.request("POST", "/api/v1/postal/batches/close", {"station": "HL-09"})
+    eq(s, 201, str(j))
+    m = j["manifest_id"]
+    s, j, _ = d.request("GET", "/api/v1/lookup/" + regs[0]["token"], admin=False)
+    eq((s, j["postal_lost"], j["channel"]), (200, None, "postal"), "on its way: not lost")
+    eq(j["status"]["label_en"], "Sent by post, not yet accepted", "status 1 by channel")
+    ok("online" not in j["status"]["kiosk_en"], j["status"]["kiosk_en"])
+    s, j, _ = d.request("POST", f"/api/v1/postal/manifests/{m}/resolve",
+                        {"item_id": items[0], "resolution": "lost", "reason": "bưu điện báo thất lạc"})
+    eq(s, 200, str(j))
+    for path in ("/api/v1/lookup/" + regs[0]["token"],
+                 "/api/v1/kiosk/token/" + regs[0]["token"] + "?terminal=hall-1"):
+        s, j, _ = d.request("GET", path, admin=False)
+        eq(s, 200, path)
+        eq(j["postal_lost"], {"item_id": items[0]}, "the lost packet and its S10 id")
+        eq((j["status"]["code"], j["status"]["name"]), (1, "submitted"), "the status stays the API's")
+        ok("thất lạc" in j["status"]["kiosk_vi"] and "lost" in j["status"]["kiosk_en"], str(j["status"]))
+        eq(j["due_at"], None, "no due date: never accepted")
+    s, j = lookup(d, regs[0]["code"], "2222")[:2]
+    eq((s, j["postal_lost"]), (200, {"item_id": items[0]}), "the code lookup says so too")
+    s, j, _ = d.request("GET", "/api/v1/lookup/" + regs[1]["token"], admin=False)
+    eq(j["postal_lost"], None, "the other packet of the manifest is not lost")
+    # a counter dossier waiting for acceptance says so, not "online"
+    s, j, _ = d.request("GET", "/api/v1/lookup/" + d.people[0]["token"], admin=False)
+    eq((j["channel"], j["postal_lost"]), ("in_person", None), "a counter dossier")
 
 
 @test

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """System test: the kiosk's "print status slip" button reaches the receipt
 printer's durable queue. The real motcuad runs with the printer on the file
-backend; a dossier is looked up as the kiosk does (token, then the ticket
-the reply carries), the slip is asked for, and the job appears in the queue
+backend; a dossier is looked up as a kiosk terminal does (token, then
+the ticket the reply carries), the slip is asked for, and the job appears in the queue
 and its ESC/POS bytes in the file, with nothing personal beyond the masked
 name. Without a printer the button's route says so.
 
@@ -41,6 +41,8 @@ db_path = {tmp}/motcua.db
 [office]
 agency_code = 000.00.19.H49
 agency_name = UBND tỉnh Quảng Ninh
+[kiosk]
+terminals = hall-1
 {extra}""")
         self.log = open(os.path.join(tmp, "motcuad.log"), "a")
         self.proc = subprocess.Popen([os.path.join(build, "motcuad"), "-d", "-c", self.conf],
@@ -95,9 +97,9 @@ def test_slip_is_queued_and_printed(build):
     d = Daemon(build, tmp, printer=True)
     try:
         j = dossier(d)
-        s, cfg = d.req("GET", "/api/v1/kiosk", admin=False)
+        s, cfg = d.req("GET", "/api/v1/kiosk?terminal=hall-1", admin=False)
         assert s == 200 and cfg.get("printer", {}).get("configured") is not False, cfg
-        s, v = d.req("GET", "/api/v1/kiosk/token/" + j["token"], admin=False)
+        s, v = d.req("GET", "/api/v1/kiosk/token/" + j["token"] + "?terminal=hall-1", admin=False)
         assert s == 200 and v.get("ticket"), (s, v)
         s, p = d.req("POST", "/api/v1/kiosk/print", {"ticket": v["ticket"]}, admin=False)
         assert s == 202, (s, p)
@@ -118,7 +120,7 @@ def test_no_printer_no_button(build):
     d = Daemon(build, tmp, printer=False)
     try:
         j = dossier(d)
-        s, v = d.req("GET", "/api/v1/kiosk/token/" + j["token"], admin=False)
+        s, v = d.req("GET", "/api/v1/kiosk/token/" + j["token"] + "?terminal=hall-1", admin=False)
         assert s == 200, (s, v)
         s, p = d.req("POST", "/api/v1/kiosk/print", {"ticket": v["ticket"]}, admin=False)
         assert s == 404 and p["error"]["field"] == "printer", (s, p)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """System test of the national-portal adapter path (sync.protocol = lgsp):
 the real motcuad pushes to a small fake LGSP adapter written here, which
-speaks the DVCQG convention of DOMAIN.md §11: a login that hands out a
+speaks the DVCQG convention of docs/domain.md ("The national portal"): a login that hands out a
 session, then services DongBoHoSoMC and CapNhatTienDoHoSoMC with replies
 {error_code, message}. Checks the field names and date format on the
 wire, "00" and "0" success, "already exists" resent as an update and

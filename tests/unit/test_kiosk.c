@@ -21,6 +21,7 @@
 #include "core/termlist.h"
 #include "core/status.h"
 #include "kiosk/kiosk_json.h"
+#include "kiosk/lookupview.h"
 #include "store/store.h"
 
 #include "fixture.h"
@@ -82,6 +83,26 @@ test_terminals_bad(void **state)
 		    "%st%d", i ? "," : "", i);
 	assert_string_equal(termlist_parse(many, t, &n),
 	    "more than 32 terminals");
+}
+
+/* termlist_id_valid decides whether the kiosk's log may echo an id a page
+ * asked for: only what could be one. */
+static void
+test_terminal_id_valid(void **state)
+{
+	static const char *const good[] = { "hall-1", "a", "x_2",
+		"sixteen-chars-xy" };
+	static const char *const bad[] = { "", "Hall-1", "hall 1",
+		"seventeen-chars-x", "h\xc3\xa9", "a\n", "a%0A", "a/b" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		if (!termlist_id_valid(good[i]))
+			fail_msg("refused '%s'", good[i]);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (termlist_id_valid(bad[i]))
+			fail_msg("accepted '%s'", bad[i]);
+	assert_false(termlist_id_valid(NULL));
 }
 
 static void
@@ -288,6 +309,60 @@ setup(void **state)
 	return 0;
 }
 
+/* The kiosk view of status 1 says how the dossier came in, and a postal
+ * packet resolved as lost has its own state with its S10 id (issue 15). */
+static void
+test_lookupview_channel_and_lost(void **state)
+{
+	struct store_lookup v = { .status = ST_SUBMITTED,
+		.channel = CHANNEL_POSTAL,
+		.received_at = 1764037800 };
+	json_t *j, *st;
+
+	(void)state;
+	snprintf(v.procedure_name, sizeof v.procedure_name,
+	    "Đăng ký khai sinh");
+	snprintf(v.masked_name, sizeof v.masked_name, "Ng**** V** A*");
+	assert_non_null(j = lookupview_json(&v, 1764037800));
+	st = json_object_get(j, "status");
+	assert_string_equal(json_string_value(json_object_get(st, "label_en")),
+	    "Sent by post, not yet accepted");
+	assert_string_equal(json_string_value(json_object_get(st, "name")),
+	    "submitted");
+	assert_string_equal(json_string_value(json_object_get(j, "channel")),
+	    "postal");
+	assert_true(json_is_null(json_object_get(j, "postal_lost")));
+	assert_true(json_is_null(json_object_get(j, "due_at")));
+	json_decref(j);
+
+	snprintf(v.lost_item, sizeof v.lost_item, "RR528469375VN");
+	assert_non_null(j = lookupview_json(&v, 1764037800));
+	st = json_object_get(j, "status");
+	assert_string_equal(json_string_value(json_object_get(st, "kiosk_vi")),
+	    "Bưu gửi chứa hồ sơ đã bị thất lạc");
+	assert_string_equal(json_string_value(json_object_get(st, "kiosk_en")),
+	    "The packet with this dossier was lost");
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_object_get(j, "postal_lost"), "item_id")),
+	    "RR528469375VN");
+	json_decref(j);
+
+	v.lost_item[0] = '\0';
+	v.channel = CHANNEL_COUNTER;
+	assert_non_null(j = lookupview_json(&v, 1764037800));
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_object_get(j, "status"), "label_en")),
+	    "Registered at the counter, not yet accepted");
+	json_decref(j);
+	/* other statuses keep their labels whatever the channel */
+	v.status = ST_PROCESSING;
+	assert_non_null(j = lookupview_json(&v, 1764037800));
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_object_get(j, "status"), "kiosk_en")),
+	    "Being processed");
+	json_decref(j);
+}
+
 static int
 teardown(void **state)
 {
@@ -429,6 +504,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terminals),
 		cmocka_unit_test(test_terminals_bad),
+		cmocka_unit_test(test_terminal_id_valid),
+		cmocka_unit_test(test_lookupview_channel_and_lost),
 		cmocka_unit_test(test_config_keys),
 		cmocka_unit_test(test_code_normalise),
 		cmocka_unit_test(test_factor),

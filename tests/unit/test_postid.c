@@ -22,7 +22,7 @@ static void
 test_check_digit(void **state)
 {
 	(void)state;
-	/* DOMAIN.md's worked example */
+	/* docs/domain.md's worked example */
 	assert_int_equal(s10_check_digit("12345678"), 5);
 	assert_int_equal(s10_check_digit("00000000"), 5); /* S = 0: 11 */
 	assert_int_equal(s10_check_digit("00000100"), 6); /* S = 5 */

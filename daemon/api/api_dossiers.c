@@ -300,6 +300,7 @@ route_search(const struct route_ctx *a, const struct http_request *hr,
 		api_reply_store(r, STORE_INVALID, err);
 		return;
 	}
+	r->records = (long)json_array_size(res); /* for the read audit */
 	reply_json(r, 200, json_pack("{s:o}", "results", res));
 }
 

@@ -255,6 +255,8 @@ const struct route routes_table[] = {
 	{ READ, "/staff/reports", OFFICE, api_report_page, true, SMALL },
 	{ READ, "/staff/reports/dossiers", OFFICE, api_report_codes_page, true,
 	    SMALL },
+	{ READ, "/staff/reports/ui/{file}", OFFICE, api_report_asset, false,
+	    SMALL },
 	/* catalogue, holidays, import */
 	{ GET, "/api/v1/procedures", ANYONE, api_catalogue_get, false, SMALL },
 	{ POST, "/api/v1/procedures", ADMIN, api_catalogue_import, false,
@@ -318,7 +320,8 @@ const struct route routes_table[] = {
 	    auth_route_user_post_office, true, SMALL },
 	/* upstream sync, and the hub role's own */
 	{ GET, "/api/v1/sync/status", ADMIN, sync_route_status, false, SMALL },
-	{ GET, "/api/v1/sync/verify", ADMIN, sync_route_verify, false, SMALL },
+	/* the reports page's reconciliation: the roles that reconcile */
+	{ GET, "/api/v1/sync/verify", OFFICE, sync_route_verify, false, SMALL },
 	{ POST, "/api/v1/sync/unpark", ADMIN, sync_route_unpark, false, SMALL },
 	{ GET, "/api/v1/hub/dossiers", ADMIN, hub_route_dossiers, false,
 	    SMALL },

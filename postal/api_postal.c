@@ -168,10 +168,11 @@ route_s10(struct ctx *c, const char *text)
 	json_t *o;
 
 	s10_parse(text, strlen(text), &s);
-	o = json_pack("{s:s,s:o,s:s,s:o,s:o,s:b,s:o}", "id", text, "normalised",
-	    s.id[0] ? json_string(s.id) : json_null(), "verdict",
+	o = json_pack("{s:s,s:o,s:s,s:o,s:o,s:o,s:b,s:o}", "id", text,
+	    "normalised", s.id[0] ? json_string(s.id) : json_null(), "verdict",
 	    s10_verdict_name(s.verdict), "reason",
-	    s.reason ? json_string(s.reason) : json_null(), "service",
+	    s.reason ? json_string(s.reason) : json_null(), "reason_code",
+	    s.reason_code ? json_string(s.reason_code) : json_null(), "service",
 	    s.service ? json_string(s.service) : json_null(), "overridable",
 	    s10_overridable(s.verdict), "expected_check",
 	    s.expected_check >= 0 ? json_integer(s.expected_check)

@@ -358,9 +358,10 @@ enum store_rc store_stats(struct store *, struct store_stats *);
 enum store_factor { STORE_FACTOR_ID, STORE_FACTOR_PHONE };
 /* The kiosk view of a canonical code, only when digits (4 ASCII digits,
  * borrowed) are the last 4 digits of the owner's ID number or phone, as
- * factor says. An unknown code, wrong digits and a dossier without that
- * number are all STORE_NOTFOUND, after the same work: the caller cannot
- * tell them apart. The digits are compared in constant time, wiped from
+ * factor says, or of the other number when the dossier has not that one
+ * (factor_choose, core/factor.h). An unknown code, wrong digits and a
+ * dossier with neither number are all STORE_NOTFOUND, after the same
+ * work: the caller cannot tell them apart. The digits are compared in constant time, wiped from
  * the stack after, and never stored or logged. */
 enum store_rc store_lookup_code(struct store *, const char *code,
     enum store_factor factor, const char *digits, struct store_lookup *out);

@@ -623,11 +623,44 @@ route_close(struct ctx *c)
 	reply_json(c->r, 201, out);
 }
 
+/* A postal clerk sees a manifest only when every item on it is of their
+ * scope (docs/security.md "Postal scope"); everyone else, every one.
+ * -1 when the store cannot say. */
+static int
+manifest_visible(const struct ctx *c, const char *id)
+{
+	bool in;
+
+	if (c->actor->role != ROLE_POSTAL_CLERK)
+		return 1;
+	if (store_postal_manifest_in_scope(c->store, id, c->actor->post_office,
+	        c->actor->name, &in) != STORE_OK)
+		return -1;
+	return in ? 1 : 0;
+}
+
 static void
 reply_manifests(struct ctx *c)
 {
 	json_t *o = postal_json_manifests(c->store, MANIFESTS_LISTED);
+	json_t *list = json_object_get(o, "manifests");
+	size_t i = 0;
+	int v;
 
+	while (i < json_array_size(list)) {
+		v = manifest_visible(c,
+		    json_string_value(
+		        json_object_get(json_array_get(list, i), "id")));
+		if (v == -1) {
+			json_decref(o);
+			o = NULL;
+			break;
+		}
+		if (v == 0)
+			json_array_remove(list, i);
+		else
+			i++;
+	}
 	if (o == NULL)
 		reply_error(c->r, 500, NULL, "the store cannot be read");
 	else
@@ -1057,7 +1090,14 @@ manifest_route(const struct route_ctx *rt, const struct http_request *hr,
 static void
 get_manifest(struct ctx *c, const char *mid)
 {
-	reply_manifest(c, mid, 200);
+	int v = manifest_visible(c, mid);
+
+	if (v == -1)
+		reply_error(c->r, 500, NULL, "the store cannot be read");
+	else if (v == 0) /* as if there were none: nothing of another's */
+		reply_error(c->r, 404, "manifest_id", "no such manifest");
+	else
+		reply_manifest(c, mid, 200);
 }
 
 void

@@ -361,8 +361,8 @@ enum store_factor { STORE_FACTOR_ID, STORE_FACTOR_PHONE };
  * factor says, or of the other number when the dossier has not that one
  * (factor_choose, core/factor.h). An unknown code, wrong digits and a
  * dossier with neither number are all STORE_NOTFOUND, after the same
- * work: the caller cannot tell them apart. The digits are compared in constant time, wiped from
- * the stack after, and never stored or logged. */
+ * work: the caller cannot tell them apart. The digits are compared in constant
+ * time, wiped from the stack after, and never stored or logged. */
 enum store_rc store_lookup_code(struct store *, const char *code,
     enum store_factor factor, const char *digits, struct store_lookup *out);
 /* The satisfaction rating of a dossier (enum rating; RATING_NONE when it
@@ -841,6 +841,11 @@ void store_manifest_cleanup(struct store_manifest *); /* NULL: no-op */
 typedef int store_manifest_fn(void *arg, const struct store_manifest *);
 enum store_rc store_postal_manifests(struct store *, int limit,
     store_manifest_fn *fn, void *arg);
+/* Is every item of manifest id (it has at least one) a registration of a
+ * postal clerk's scope: of post office scope, or with scope "" of clerk
+ * (docs/security.md "Postal scope")? *in false otherwise. */
+enum store_rc store_postal_manifest_in_scope(struct store *, const char *id,
+    const char *scope, const char *clerk, bool *in);
 /* One manifest, whole. STORE_NOTFOUND when there is none. */
 enum store_rc store_postal_manifest(struct store *, const char *id,
     struct store_manifest *out);

@@ -875,6 +875,18 @@ def clerk_reads_only_own_post_office(d):
     # a batch closes only the clerk's own scope, whatever else waits
     s, j, _ = cp.write("POST", "/api/v1/postal/batches/close", {})
     eq((s, j.get("items")), (201, [mine["buucuc.cailan"]]), f"Cái Lân's batch is its own: {j}")
+    cp_manifest = j["manifest_id"]
+    # manifests: a clerk sees those of their own scope only
+    s, j, _ = cp.request("GET", "/api/v1/postal/manifests")
+    eq((s, [m["id"] for m in j["manifests"]]), (200, [cp_manifest]), f"Cái Lân's list: {j}")
+    s, j, _ = cp.request("GET", f"/api/v1/postal/manifests/{STATE['manifest']}")
+    eq(s, 404, f"Hạ Long's manifest is not Cái Lân's: {j}")
+    s, j, _ = sessions()[CLERKS[1]].request("GET", f"/api/v1/postal/manifests/{STATE['manifest']}")
+    eq(s, 200, "but Hạ Long's other clerk sees it")
+    s, j, _ = sessions()[CLERKS[1]].request("GET", f"/api/v1/postal/manifests/{cp_manifest}")
+    eq(s, 404, "and not Cái Lân's")
+    s, j, _ = sessions()[OFFICE].request("GET", "/api/v1/postal/manifests")
+    ok({cp_manifest, STATE["manifest"]} <= {m["id"] for m in j["manifests"]}, "the office sees all")
     # moving a clerk holds at once, on the live session
     p = d.cli("user", "post-office", "buucuc.le", "--post-office", "201000")
     eq(p.returncode, 0, p.stderr)

@@ -61,7 +61,8 @@ FUZZ_TARGETS += $(FUZZ_LINKED)
 
 ASSET_OBJ := $(BUILD)/obj/daemon/kiosk/assets.o \
 	$(BUILD)/obj/daemon/kiosk/kiosk_assets.o $(BUILD)/obj/daemon/auth/auth_assets.o \
-	$(BUILD)/obj/postal/postal_assets.o
+	$(BUILD)/obj/postal/postal_assets.o \
+	$(BUILD)/obj/daemon/report/report_assets.o
 CORE_OBJ := $(DAEMON_LIB_SRC:%.c=$(BUILD)/obj/%.o) $(ASSET_OBJ)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -107,6 +108,13 @@ POSTAL_UI := postal/ui/clerk.html postal/ui/office.html postal/ui/common.js \
 $(BUILD)/obj/postal/postal_assets.o: postal/postal_assets.S $(POSTAL_UI)
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ postal/postal_assets.S
+
+# The staff report pages' styles and script (docs/reports.md), the same way.
+REPORT_UI := daemon/report/ui/reports.css daemon/report/ui/f06a.css \
+	daemon/report/ui/reports.js
+$(BUILD)/obj/daemon/report/report_assets.o: daemon/report/report_assets.S $(REPORT_UI)
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ daemon/report/report_assets.S
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@

@@ -230,8 +230,10 @@ const struct route routes_table[] = {
 
 	/* dossiers at the counter */
 	{ POST, "/api/v1/dossiers", OFFICE, api_dossiers_intake, true, SMALL },
-	{ GET, "/api/v1/dossiers", STAFF, api_dossiers_search, true, SMALL },
-	{ GET, "/api/v1/dossiers/{code}", STAFF, api_dossiers_get, false,
+	/* the office's dossiers: not a postal clerk's (docs/security.md,
+	 * "Postal scope") */
+	{ GET, "/api/v1/dossiers", OFFICE, api_dossiers_search, true, SMALL },
+	{ GET, "/api/v1/dossiers/{code}", OFFICE, api_dossiers_get, false,
 	    SMALL },
 	{ GET, "/api/v1/dossiers/{code}/token", STAFF, api_dossiers_token,
 	    false, SMALL },
@@ -252,6 +254,8 @@ const struct route routes_table[] = {
 	    SMALL },
 	{ READ, "/staff/reports", OFFICE, api_report_page, true, SMALL },
 	{ READ, "/staff/reports/dossiers", OFFICE, api_report_codes_page, true,
+	    SMALL },
+	{ READ, "/staff/reports/ui/{file}", OFFICE, api_report_asset, false,
 	    SMALL },
 	/* catalogue, holidays, import */
 	{ GET, "/api/v1/procedures", ANYONE, api_catalogue_get, false, SMALL },
@@ -312,9 +316,12 @@ const struct route routes_table[] = {
 	    true, SMALL },
 	{ POST, "/api/v1/users/{name}/tokens/revoke", ADMIN,
 	    auth_route_user_revoke, true, SMALL },
+	{ POST, "/api/v1/users/{name}/post-office", ADMIN,
+	    auth_route_user_post_office, true, SMALL },
 	/* upstream sync, and the hub role's own */
 	{ GET, "/api/v1/sync/status", ADMIN, sync_route_status, false, SMALL },
-	{ GET, "/api/v1/sync/verify", ADMIN, sync_route_verify, false, SMALL },
+	/* the reports page's reconciliation: the roles that reconcile */
+	{ GET, "/api/v1/sync/verify", OFFICE, sync_route_verify, false, SMALL },
 	{ POST, "/api/v1/sync/unpark", ADMIN, sync_route_unpark, false, SMALL },
 	{ GET, "/api/v1/hub/dossiers", ADMIN, hub_route_dossiers, false,
 	    SMALL },
@@ -363,6 +370,45 @@ is_create(const struct route *rt)
 		if (rt->handler == creates[i])
 			return true;
 	return false;
+}
+
+/* The reads whose replies hold a name, an ID number, a phone or an
+ * address (docs/privacy.md, "Who read what"): each answered one (2xx)
+ * writes one audit row naming the actor, whatever it listed. A new route
+ * that returns personal data goes here. */
+static route_handler *const personal_reads[] = {
+	api_dossiers_search, api_dossiers_get, api_postal_item,
+	api_print_render, /* a receipt's image names its owner */
+};
+
+bool
+routes_personal_read(const struct route *rt)
+{
+	for (size_t i = 0; i < sizeof personal_reads / sizeof personal_reads[0];
+	     i++)
+		if (rt->handler == personal_reads[i])
+			return true;
+	return false;
+}
+
+/* The audit row of a personal-data read that was answered; a read that
+ * cannot be recorded is not answered (500): every access is recorded. */
+static void
+audit_read(struct route_ctx *c, const struct route *rt,
+    const struct http_request *hr, struct http_response *r)
+{
+	if (r->status >= 300 || r->stream != NULL)
+		return;
+	if (store_audit_read(c->store, request_actor(hr)->name, hr->path,
+	        rt->pattern, r->records > 0 ? r->records : -1) == STORE_OK)
+		return;
+	log_warnx("audit: cannot record a read of %s", rt->pattern);
+	free(r->body);
+	r->body = NULL;
+	r->static_body = NULL;
+	r->len = 0;
+	r->content_type = NULL;
+	reply_error(r, 500, "", "the read cannot be recorded in the audit log");
 }
 
 /* A create's Idempotency-Key (docs/api.md): a key seen within a day with
@@ -429,6 +475,8 @@ dispatch(struct route_ctx *c, const struct http_request *hr,
 		}
 	} else if (rt != NULL) {
 		rt->handler(c, hr, &pp, r);
+		if (routes_personal_read(rt))
+			audit_read(c, rt, hr, r);
 	} else if (allow != 0 && !role_in(hr->actor, allow_roles)) {
 		refuse_role(hr, r);
 	} else if (allow != 0) {

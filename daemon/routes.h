@@ -18,6 +18,10 @@
 extern const struct route routes_table[];
 extern const size_t routes_count;
 
+/* Is the row one of the reads that return personal data, each audited
+ * (docs/privacy.md, "Who read what")? */
+bool routes_personal_read(const struct route *);
+
 /* The http_handler of the public listener and the admin socket; arg is
  * the struct route_ctx (borrowed for the server's life). The admin
  * socket's actor is role admin, named "NAME (uid N)". Counts requests and

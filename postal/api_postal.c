@@ -168,10 +168,11 @@ route_s10(struct ctx *c, const char *text)
 	json_t *o;
 
 	s10_parse(text, strlen(text), &s);
-	o = json_pack("{s:s,s:o,s:s,s:o,s:o,s:b,s:o}", "id", text, "normalised",
-	    s.id[0] ? json_string(s.id) : json_null(), "verdict",
+	o = json_pack("{s:s,s:o,s:s,s:o,s:o,s:o,s:b,s:o}", "id", text,
+	    "normalised", s.id[0] ? json_string(s.id) : json_null(), "verdict",
 	    s10_verdict_name(s.verdict), "reason",
-	    s.reason ? json_string(s.reason) : json_null(), "service",
+	    s.reason ? json_string(s.reason) : json_null(), "reason_code",
+	    s.reason_code ? json_string(s.reason_code) : json_null(), "service",
 	    s.service ? json_string(s.service) : json_null(), "overridable",
 	    s10_overridable(s.verdict), "expected_check",
 	    s.expected_check >= 0 ? json_integer(s.expected_check)
@@ -188,7 +189,8 @@ route_item(struct ctx *c, const char *text)
 
 	if (item_arg(c, text, id) == -1)
 		return;
-	if ((o = postal_json_item(c->store, id, clock_wall_s(), &rc)) == NULL) {
+	if ((o = postal_json_item(c->store, c->actor, id, clock_wall_s(),
+	         &rc)) == NULL) {
 		if (rc == STORE_NOTFOUND)
 			reply_error(c->r, 404, "item_id",
 			    "this item is not registered");
@@ -234,7 +236,8 @@ registered(struct ctx *c)
 	if (json_is_string(v) &&
 	    s10_parse(json_string_value(v), json_string_length(v), &s) !=
 	        S10_BAD_FORMAT)
-		o = postal_json_item(c->store, s.id, clock_wall_s(), &rc);
+		o = postal_json_item(c->store, c->actor, s.id, clock_wall_s(),
+		    &rc);
 	json_decref(root);
 	return o;
 }
@@ -316,6 +319,24 @@ idem_init(struct store_idem *idem, const struct http_request *hr,
 	}
 }
 
+/* A scan of an item already registered answers with its registration,
+ * applicant included: a read of personal data, audited as one
+ * (docs/privacy.md, "Who read what"). Takes o. */
+static void
+reply_existing(struct ctx *c, json_t *o)
+{
+	if (store_audit_read(c->store, c->actor->name, c->hr->path,
+	        "POST /api/v1/postal/items (already registered)",
+	        0) != STORE_OK) {
+		json_decref(o);
+		reply_error(c->r, 500, "",
+		    "the read cannot be recorded in the audit log");
+		return;
+	}
+	json_object_set_new(o, "created", json_false());
+	reply_json(c->r, 200, o);
+}
+
 static void
 route_register(struct ctx *c)
 {
@@ -332,8 +353,7 @@ route_register(struct ctx *c)
 	/* a scan of an item already registered opens that registration,
 	 * whatever else the form holds */
 	if ((o = registered(c)) != NULL) {
-		json_object_set_new(o, "created", json_false());
-		reply_json(c->r, 200, o);
+		reply_existing(c, o);
 		return;
 	}
 	prc = postalreg_parse(c->hr->body, c->hr->body_len, clock_wall_s(),
@@ -344,6 +364,7 @@ route_register(struct ctx *c)
 		return;
 	}
 	pr.reg.actor = c->actor->name;
+	pr.reg.post_office = c->actor->post_office;
 	pr.reg.queue_receipt = printing_on(c);
 	pr.reg.max_pending = queue_max(c);
 	idem_init(&idem, c->hr, register_render, &rr);
@@ -356,16 +377,20 @@ route_register(struct ctx *c)
 		return;
 	}
 	if (!res.created) { /* a second scan: the existing registration */
-		o = postal_json_item(c->store, pr.reg.item_id, clock_wall_s(),
-		    &rc);
+		o = postal_json_item(c->store, c->actor, pr.reg.item_id,
+		    clock_wall_s(), &rc);
 		postalreg_cleanup(&pr);
+		if (o == NULL && rc == STORE_NOTFOUND) {
+			reply_error(c->r, 409, "item_id",
+			    "this item is registered at another post office");
+			return;
+		}
 		if (o == NULL) {
 			reply_error(c->r, 500, NULL,
 			    "the store cannot be read");
 			return;
 		}
-		json_object_set_new(o, "created", json_false());
-		reply_json(c->r, 200, o);
+		reply_existing(c, o);
 		return;
 	}
 	log_info("postal: %s registered as %s by %s", pr.reg.item_id, res.code,
@@ -580,8 +605,11 @@ route_close(struct ctx *c)
 			return;
 		}
 	}
-	rc = postal_json_close(c->store, station, c->actor->name,
-	    clock_wall_s(), printing_on(c), queue_max(c), &out, err);
+	/* a clerk closes only their own scope's registrations */
+	rc = postal_json_close(c->store, station,
+	    c->actor->role == ROLE_POSTAL_CLERK ? c->actor->post_office : NULL,
+	    c->actor->name, clock_wall_s(), printing_on(c), queue_max(c), &out,
+	    err);
 	json_decref(b);
 	if (rc != STORE_OK) {
 		reply_store(c->r, rc, err);
@@ -595,11 +623,44 @@ route_close(struct ctx *c)
 	reply_json(c->r, 201, out);
 }
 
+/* A postal clerk sees a manifest only when every item on it is of their
+ * scope (docs/security.md "Postal scope"); everyone else, every one.
+ * -1 when the store cannot say. */
+static int
+manifest_visible(const struct ctx *c, const char *id)
+{
+	bool in;
+
+	if (c->actor->role != ROLE_POSTAL_CLERK)
+		return 1;
+	if (store_postal_manifest_in_scope(c->store, id, c->actor->post_office,
+	        c->actor->name, &in) != STORE_OK)
+		return -1;
+	return in ? 1 : 0;
+}
+
 static void
 reply_manifests(struct ctx *c)
 {
 	json_t *o = postal_json_manifests(c->store, MANIFESTS_LISTED);
+	json_t *list = json_object_get(o, "manifests");
+	size_t i = 0;
+	int v;
 
+	while (i < json_array_size(list)) {
+		v = manifest_visible(c,
+		    json_string_value(
+		        json_object_get(json_array_get(list, i), "id")));
+		if (v == -1) {
+			json_decref(o);
+			o = NULL;
+			break;
+		}
+		if (v == 0)
+			json_array_remove(list, i);
+		else
+			i++;
+	}
 	if (o == NULL)
 		reply_error(c->r, 500, NULL, "the store cannot be read");
 	else
@@ -1029,7 +1090,14 @@ manifest_route(const struct route_ctx *rt, const struct http_request *hr,
 static void
 get_manifest(struct ctx *c, const char *mid)
 {
-	reply_manifest(c, mid, 200);
+	int v = manifest_visible(c, mid);
+
+	if (v == -1)
+		reply_error(c->r, 500, NULL, "the store cannot be read");
+	else if (v == 0) /* as if there were none: nothing of another's */
+		reply_error(c->r, 404, "manifest_id", "no such manifest");
+	else
+		reply_manifest(c, mid, 200);
 }
 
 void

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/role.h"
 #include "http/reply.h"
 #include "postal/postal_json.h"
 
@@ -28,14 +29,20 @@ postal_json_checklist(struct store *s, const char *code, enum store_rc *rc)
 }
 
 json_t *
-postal_json_item(struct store *s, const char *item_id, int64_t now,
-    enum store_rc *rc)
+postal_json_item(struct store *s, const struct actor *who, const char *item_id,
+    int64_t now, enum store_rc *rc)
 {
 	struct store_postal_item it;
 	json_t *o, *docs;
 
 	if ((*rc = store_postal_item(s, item_id, now, &it)) != STORE_OK)
 		return NULL;
+	if (!role_postal_scope_has(who, it.post_office ? it.post_office : "",
+	        it.clerk)) {
+		store_postal_item_cleanup(&it);
+		*rc = STORE_NOTFOUND;
+		return NULL;
+	}
 	docs = it.documents != NULL ? json_loads(it.documents, 0, NULL) : NULL;
 	o = json_object();
 	json_object_set_new(o, "item_id", reply_text(it.item_id));
@@ -62,6 +69,7 @@ postal_json_item(struct store *s, const char *item_id, int64_t now,
 	json_object_set_new(o, "posted_at", reply_time(it.posted_at));
 	json_object_set_new(o, "clerk", reply_text(it.clerk));
 	json_object_set_new(o, "station", reply_text(it.station));
+	json_object_set_new(o, "post_office", reply_text(it.post_office));
 	json_object_set_new(o, "s10_verdict", reply_text(it.s10_verdict));
 	json_object_set_new(o, "override_reason",
 	    reply_text(it.override_reason));
@@ -73,16 +81,16 @@ postal_json_item(struct store *s, const char *item_id, int64_t now,
 }
 
 enum store_rc
-postal_json_close(struct store *s, const char *station, const char *actor,
-    int64_t now, bool queue_print, int64_t max_pending, json_t **out,
-    char err[STORE_ERR_MAX])
+postal_json_close(struct store *s, const char *station, const char *scope,
+    const char *actor, int64_t now, bool queue_print, int64_t max_pending,
+    json_t **out, char err[STORE_ERR_MAX])
 {
 	struct store_postal_closed c;
 	enum store_rc rc;
 	json_t *items;
 
 	*out = NULL;
-	rc = store_postal_close(s, station, actor, now, queue_print,
+	rc = store_postal_close(s, station, scope, actor, now, queue_print,
 	    max_pending, &c, err);
 	if (rc != STORE_OK)
 		return rc;

@@ -19,15 +19,18 @@ json_t *postal_json_checklist(struct store *, const char *code,
  * token, due_at, manifest_id, state, accepted_at, accepted_by, applicant:
  * {name, address, phone, id_number}, procedure_code, agency_code,
  * documents, fees_vnd, fee_receipt_no, service, return_address,
- * seal_intact, posted_at, clerk, station, s10_verdict, override_reason,
- * flagged, status, registered_at}. NULL with *rc (STORE_NOTFOUND). */
-json_t *postal_json_item(struct store *, const char *item_id, int64_t now,
-    enum store_rc *rc);
+ * seal_intact, posted_at, clerk, station, post_office, s10_verdict,
+ * override_reason, flagged, status, registered_at}, when who's scope
+ * holds it (role_postal_scope_has: a postal clerk reads only their post
+ * office's). NULL with *rc: STORE_NOTFOUND also for one out of scope, so
+ * that a clerk learns nothing of another post office's items. */
+json_t *postal_json_item(struct store *, const struct actor *who,
+    const char *item_id, int64_t now, enum store_rc *rc);
 /* store_postal_close with *out {items, manifest_id, count, fees_vnd,
  * print_job} on STORE_OK (else NULL). */
 enum store_rc postal_json_close(struct store *, const char *station,
-    const char *actor, int64_t now, bool queue_print, int64_t max_pending,
-    json_t **out, char err[STORE_ERR_MAX]);
+    const char *scope, const char *actor, int64_t now, bool queue_print,
+    int64_t max_pending, json_t **out, char err[STORE_ERR_MAX]);
 /* {"manifests":[{id, closed_at, closed_by, station, count, fees_vnd,
  * state, arrived, missing, unexpected, signatories}]}, newest first, at
  * most limit. NULL on a store error. */

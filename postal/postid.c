@@ -89,6 +89,7 @@ s10_parse(const char *s, size_t len, struct s10 *out)
 		if (n == S10_LEN) {
 			out->verdict = S10_BAD_FORMAT;
 			out->reason = "longer than 13 characters";
+			out->reason_code = "too_long";
 			out->at = i;
 			return out->verdict;
 		}
@@ -104,6 +105,8 @@ s10_parse(const char *s, size_t len, struct s10 *out)
 			out->verdict = S10_BAD_FORMAT;
 			out->reason = letter ? "a letter is expected here"
 			                     : "a digit is expected here";
+			out->reason_code =
+			    letter ? "letter_expected" : "digit_expected";
 			out->at = pos[i];
 			return out->verdict;
 		}
@@ -111,6 +114,7 @@ s10_parse(const char *s, size_t len, struct s10 *out)
 	if (n < S10_LEN) {
 		out->verdict = S10_BAD_FORMAT;
 		out->reason = n == 0 ? "empty" : "shorter than 13 characters";
+		out->reason_code = n == 0 ? "empty" : "too_short";
 		out->at = len;
 		return out->verdict;
 	}
@@ -123,13 +127,16 @@ s10_parse(const char *s, size_t len, struct s10 *out)
 		out->service = "reserved";
 		out->reason = "the first letter is reserved by the UPU "
 		              "(J, K, S, T, W)";
+		out->reason_code = "reserved";
 	} else if (out->service == NULL) {
 		out->verdict = S10_BAD_SERVICE;
 		out->service = "unassigned";
 		out->reason = "no UPU service class uses this indicator";
+		out->reason_code = "bad_service";
 	} else if (id[10] - '0' != out->expected_check) {
 		out->verdict = S10_BAD_CHECK;
 		out->reason = "the check digit does not match the serial";
+		out->reason_code = "bad_check";
 	} else
 		out->verdict = S10_VALID;
 	return out->verdict;

@@ -24,7 +24,12 @@ struct s10 {
 	const char *service;  /* the indicator's class ("EMS", "registered
 	                       * letter", ...); static; NULL on bad format */
 	const char *reason;   /* static, for people; NULL when valid */
-	size_t at;            /* S10_BAD_FORMAT: byte offset of the fault */
+	/* static, for programs and the pages' string tables (one key per
+	 * reason): "empty", "too_long", "too_short", "letter_expected",
+	 * "digit_expected", "reserved", "bad_service", "bad_check"; NULL
+	 * when valid */
+	const char *reason_code;
+	size_t at; /* S10_BAD_FORMAT: byte offset of the fault */
 };
 
 /* The check digit for 8 serial digits (weights 8 6 4 2 3 5 9 7, 10 -> 0,

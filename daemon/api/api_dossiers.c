@@ -9,6 +9,7 @@
 #include "lib/clock.h"
 #include "api/dossier_json.h"
 #include "core/calendar.h"
+#include "core/factor.h"
 #include "core/status.h"
 #include "core/textfold.h"
 #include "core/token.h"
@@ -21,6 +22,9 @@
 struct intake_reply {
 	const struct route_ctx *a;
 	const struct store_intake_result *res;
+	/* which number opens it by code at the kiosk (factor_kind_name):
+	 * "none" lets the counter warn before printing (docs/api.md) */
+	const char *kiosk_factor;
 };
 
 static json_t *
@@ -30,9 +34,10 @@ intake_json(const struct intake_reply *ir)
 
 	cal_format_iso(ir->res->due_at, due);
 	api_lookup_url(ir->a, ir->res->token, url, sizeof url);
-	return json_pack("{s:s,s:s,s:s,s:s,s:b}", "code", ir->res->code,
+	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:s}", "code", ir->res->code,
 	    "token", ir->res->token, "lookup_url", url, "due_at", due,
-	    "provisional", ir->res->provisional);
+	    "provisional", ir->res->provisional, "kiosk_factor",
+	    ir->kiosk_factor);
 }
 
 static int
@@ -56,7 +61,7 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	struct request_body b;
 	struct store_intake in = { 0 };
 	struct store_intake_result res;
-	struct intake_reply ir = { a, &res };
+	struct intake_reply ir = { a, &res, "none" };
 	struct store_idem idem = { .render = intake_render, .arg = &ir };
 	const char *delivery = NULL, *actor_name = NULL;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
@@ -100,6 +105,8 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 		memcpy(idem.hash, hr->idem->hash, sizeof idem.hash);
 		in.idem = &idem;
 	}
+	ir.kiosk_factor = factor_kind_name(factor_choose(
+	    a->cfg->kiosk_factor_phone, in.owner_id_no, in.phone));
 	rc = store_intake(a->store, &in, &res, err);
 	json_decref(b.root);
 	if (rc != STORE_OK) {
@@ -300,6 +307,7 @@ route_search(const struct route_ctx *a, const struct http_request *hr,
 		api_reply_store(r, STORE_INVALID, err);
 		return;
 	}
+	r->records = (long)json_array_size(res); /* for the read audit */
 	reply_json(r, 200, json_pack("{s:o}", "results", res));
 }
 

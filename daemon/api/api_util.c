@@ -9,6 +9,7 @@
 #include "lib/clock.h"
 #include "api/dossier_json.h"
 #include "core/calendar.h"
+#include "core/factor.h"
 #include "core/textfold.h"
 #include "http/reply.h"
 #include "lib/log.h"
@@ -62,6 +63,13 @@ api_reply_dossier(const struct route_ctx *a, struct http_response *r,
 		                         : "dossier: cannot read it");
 		return;
 	}
+	/* which number opens it by code at the kiosk, for the counter to
+	 * warn before printing when none does (docs/api.md) */
+	json_object_set_new(j, "kiosk_factor",
+	    json_string(
+	        factor_kind_name(factor_choose(a->cfg->kiosk_factor_phone,
+	            json_string_value(json_object_get(j, "owner_id_no")),
+	            json_string_value(json_object_get(j, "phone"))))));
 	reply_json(r, status, j);
 }
 long

@@ -55,6 +55,7 @@ struct job {
 	enum job_kind kind;
 	char name[STORE_USER_NAME_MAX + 1];
 	char role[16];
+	char post_office[ACTOR_POST_OFFICE_MAX]; /* JOB_USER_ADD */
 	char actor[ACTOR_NAME_MAX];
 	char *password; /* owned; wiped and freed after hashing */
 	size_t pwlen;
@@ -595,8 +596,8 @@ user_hash_done(struct auth *au, struct job *j, struct http_response *r)
 		return;
 	}
 	if (j->kind == JOB_USER_ADD)
-		rc = store_user_add(au->store, j->name, j->role, j->newhash,
-		    j->actor, err);
+		rc = store_user_add(au->store, j->name, j->role, j->post_office,
+		    j->newhash, j->actor, err);
 	else
 		rc = store_user_set_hash(au->store, j->name, j->newhash,
 		    j->actor, err);
@@ -611,6 +612,8 @@ user_hash_done(struct auth *au, struct job *j, struct http_response *r)
 
 		if (colon != NULL && strncmp(err, "name", 4) == 0)
 			reply_error(r, status[rc], "name", colon + 2);
+		else if (colon != NULL && strncmp(err, "post_office", 11) == 0)
+			reply_error(r, status[rc], "post_office", colon + 2);
 		else
 			reply_error(r, status[rc], "", err);
 		return;
@@ -619,7 +622,8 @@ user_hash_done(struct auth *au, struct job *j, struct http_response *r)
 	    j->kind == JOB_USER_ADD ? "added" : "has a new password", j->actor);
 	if (j->kind == JOB_USER_ADD)
 		reply_json(r, 201,
-		    json_pack("{s:s,s:s}", "name", j->name, "role", j->role));
+		    json_pack("{s:s,s:s,s:s}", "name", j->name, "role", j->role,
+		        "post_office", j->post_office));
 	else
 		reply_json(r, 200,
 		    json_pack("{s:s,s:b}", "name", j->name, "changed", 1));
@@ -944,6 +948,16 @@ unauthorised(const struct http_request *hr, struct http_response *r,
 		add_header(r, "Location: /staff/login");
 }
 
+/* A postal clerk's post office, read from the account on every request so
+ * that a move (store_user_set_post_office) holds at once. */
+static void
+actor_scope(struct actor *act, const struct store_session *s)
+{
+	if (act->role == ROLE_POSTAL_CLERK)
+		snprintf(act->post_office, sizeof act->post_office, "%s",
+		    s->post_office);
+}
+
 int
 auth_request(struct auth *au, const struct http_request *hr,
     struct http_response *r, struct actor *act)
@@ -974,6 +988,7 @@ auth_request(struct auth *au, const struct http_request *hr,
 		}
 		snprintf(act->name, sizeof act->name, "%s", s.user);
 		act->role = (enum role)role;
+		actor_scope(act, &s);
 		return 0;
 	}
 	found = session_of(au, hr, h, &s);
@@ -1002,6 +1017,7 @@ auth_request(struct auth *au, const struct http_request *hr,
 	}
 	snprintf(act->name, sizeof act->name, "%s", s.user);
 	act->role = (enum role)role;
+	actor_scope(act, &s);
 	return 0;
 }
 
@@ -1019,7 +1035,7 @@ users_add(struct auth *au, const struct http_request *hr,
     struct http_response *r)
 {
 	json_t *o = body_object(hr, r);
-	const char *name, *role, *password;
+	const char *name, *role, *password, *office;
 	enum pwpolicy_rc prc;
 	struct job *j;
 	bool bad = false;
@@ -1030,6 +1046,7 @@ users_add(struct auth *au, const struct http_request *hr,
 	role = bad ? NULL : member(o, "role", true, 15, r, &bad);
 	password =
 	    bad ? NULL : member(o, "password", true, PASSWORD_MAX, r, &bad);
+	office = bad ? NULL : member(o, "post_office", false, 64, r, &bad);
 	if (bad)
 		goto out;
 	if (!name_valid(name)) {
@@ -1040,6 +1057,15 @@ users_add(struct auth *au, const struct http_request *hr,
 	if (role_from_name(role) < 0) {
 		reply_error(r, 400, "role",
 		    "must be kiosk, postal_clerk, office_staff or admin");
+		goto out;
+	}
+	if (office != NULL && *office != '\0' &&
+	    (!role_post_office_valid(office) ||
+	        role_from_name(role) != ROLE_POSTAL_CLERK)) {
+		reply_error(r, 400, "post_office",
+		    role_from_name(role) != ROLE_POSTAL_CLERK
+		        ? "only a postal_clerk account belongs to a post office"
+		        : "1 to 32 of A-Z a-z 0-9 . _ -");
 		goto out;
 	}
 	if ((prc = pwpolicy_check(password, strlen(password),
@@ -1053,6 +1079,8 @@ users_add(struct auth *au, const struct http_request *hr,
 	}
 	snprintf(j->name, sizeof j->name, "%s", name);
 	snprintf(j->role, sizeof j->role, "%s", role);
+	snprintf(j->post_office, sizeof j->post_office, "%s",
+	    office != NULL ? office : "");
 	snprintf(j->actor, sizeof j->actor, "%s", actor_name(hr));
 	submit(au, j, hr, r);
 out:
@@ -1293,6 +1321,56 @@ auth_route_user_disable(const struct route_ctx *c,
 		reply_json(r, 200,
 		    json_pack("{s:s,s:b}", "name", name, "disabled", 1));
 	}
+}
+
+void
+auth_route_user_post_office(const struct route_ctx *c,
+    const struct http_request *hr, const struct route_params *pp,
+    struct http_response *r)
+{
+	char name[STORE_USER_NAME_MAX + 1], err[STORE_ERR_MAX];
+	const char *office;
+	struct store_user u;
+	enum store_rc rc;
+	json_t *o;
+	bool bad = false;
+
+	if (!user_param(pp, name, r) || (o = body_object(hr, r)) == NULL)
+		return;
+	/* "" is allowed: the clerk then reads only their own registrations */
+	office = member(o, "post_office", false, 64, r, &bad);
+	if (!bad && office == NULL) {
+		reply_error(r, 400, "post_office", "is required");
+		bad = true;
+	}
+	if (bad)
+		goto out;
+	if (*office != '\0' && !role_post_office_valid(office)) {
+		reply_error(r, 400, "post_office",
+		    "1 to 32 of A-Z a-z 0-9 . _ -, or \"\" for none");
+		goto out;
+	}
+	if (store_user_get(c->auth->store, name, &u) != STORE_OK) {
+		reply_error(r, 404, "name", "no such user");
+		goto out;
+	}
+	if (role_from_name(u.role) != ROLE_POSTAL_CLERK) {
+		reply_error(r, 400, "post_office",
+		    "only a postal_clerk account belongs to a post office");
+		goto out;
+	}
+	rc = store_user_set_post_office(c->auth->store, name, office,
+	    actor_name(hr), err);
+	if (rc != STORE_OK) {
+		reply_error(r, rc == STORE_NOTFOUND ? 404 : 500, "", err);
+		goto out;
+	}
+	log_info("auth: user %s moved to post office %s by %s", name,
+	    *office ? office : "(none)", actor_name(hr));
+	reply_json(r, 200,
+	    json_pack("{s:s,s:s}", "name", name, "post_office", office));
+out:
+	json_decref(o);
 }
 
 void

@@ -53,9 +53,11 @@ int auth_request(struct auth *, const struct http_request *,
     struct http_response *, struct actor *act);
 /* Admin routes (the table checks the role): GET /api/v1/audit, GET and
  * POST /api/v1/users, POST /api/v1/users/{name}/password, .../disable,
- * .../tokens, .../tokens/revoke. */
+ * .../tokens, .../tokens/revoke, .../post-office (a postal clerk's post
+ * office, docs/security.md "Postal scope"). */
 route_handler auth_route_audit, auth_route_users, auth_route_user_passwd,
-    auth_route_user_disable, auth_route_user_token, auth_route_user_revoke;
+    auth_route_user_disable, auth_route_user_token, auth_route_user_revoke,
+    auth_route_user_post_office;
 /* Prometheus lines: sign-ins by outcome, lockout table size. */
 void auth_metrics(const struct auth *, FILE *);
 #endif

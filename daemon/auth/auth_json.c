@@ -6,12 +6,13 @@ static int
 add_user(void *arg, const struct store_user_row *u)
 {
 	json_array_append_new(arg,
-	    json_pack("{s:o,s:o,s:b,s:o,s:o,s:I,s:I,s:o}", "name",
-	        reply_text(u->name), "role", reply_text(u->role), "disabled",
-	        u->disabled, "created_at", reply_time(u->created_at),
-	        "updated_at", reply_time(u->updated_at), "sessions",
-	        (json_int_t)u->sessions, "tokens", (json_int_t)u->tokens,
-	        "tokens_expire_at", reply_time(u->tokens_expire_at)));
+	    json_pack("{s:o,s:o,s:s,s:b,s:o,s:o,s:I,s:I,s:o}", "name",
+	        reply_text(u->name), "role", reply_text(u->role), "post_office",
+	        u->post_office, "disabled", u->disabled, "created_at",
+	        reply_time(u->created_at), "updated_at",
+	        reply_time(u->updated_at), "sessions", (json_int_t)u->sessions,
+	        "tokens", (json_int_t)u->tokens, "tokens_expire_at",
+	        reply_time(u->tokens_expire_at)));
 	return 0;
 }
 

@@ -204,6 +204,7 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "role", required_argument, NULL, 'r' },
+		{ "post-office", required_argument, NULL, 'o' },
 		{ "password-stdin", no_argument, NULL, 'p' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "days", required_argument, NULL, 'd' },
@@ -212,6 +213,7 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sub, *name = NULL, *role = NULL, *label = NULL;
+	const char *office = NULL;
 	char path[512], esc[256], pw[PASSWORD_MAX + 2];
 	bool from_stdin = false, as_json = false;
 	json_t *req = NULL, *rep = NULL;
@@ -233,6 +235,9 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 		switch (c) {
 		case 'r':
 			role = optarg;
+			break;
+		case 'o':
+			office = optarg;
 			break;
 		case 'p':
 			from_stdin = true;
@@ -282,17 +287,29 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 
 		if (add && role == NULL)
 			return usage("user", "add: --role is required");
+		if (!add && office != NULL)
+			return usage("user", "passwd takes no --post-office");
 		if (read_password(from_stdin, pw, sizeof pw) == -1)
 			return CLI_FAIL;
 		req = add ? json_pack("{s:s,s:s,s:s}", "name", name, "role",
 		                role, "password", pw)
 		          : json_pack("{s:s}", "password", pw);
+		if (req != NULL && add && office != NULL)
+			json_object_set_new(req, "post_office",
+			    json_string(office));
 		sodium_memzero(pw, sizeof pw);
 		if (add)
 			snprintf(path, sizeof path, "/api/v1/users");
 		else
 			snprintf(path, sizeof path, "/api/v1/users/%s/password",
 			    esc);
+	} else if (strcmp(sub, "post-office") == 0) {
+		if (office == NULL)
+			return usage("user",
+			    "post-office: --post-office ID is required");
+		req = json_pack("{s:s}", "post_office", office);
+		snprintf(path, sizeof path, "/api/v1/users/%s/post-office",
+		    esc);
 	} else if (strcmp(sub, "disable") == 0) {
 		snprintf(path, sizeof path, "/api/v1/users/%s/disable", esc);
 	} else if (strcmp(sub, "token") == 0 || strcmp(sub, "revoke") == 0) {
@@ -306,7 +323,7 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 		    sub[0] == 'r' ? "/revoke" : "");
 	} else {
 		return usage("user",
-		    "expected add, passwd, disable, list, "
+		    "expected add, passwd, post-office, disable, list, "
 		    "token or revoke");
 	}
 	{
@@ -344,7 +361,14 @@ cli_user(const char *socket, const char *actor, int argc, char **argv)
 		        json_object_get(rep, "revoked")),
 		    name);
 	} else if (strcmp(sub, "add") == 0) {
-		printf("user %s added with role %s\n", name, role);
+		if (office != NULL && *office != '\0')
+			printf("user %s added with role %s at post office %s\n",
+			    name, role, office);
+		else
+			printf("user %s added with role %s\n", name, role);
+	} else if (strcmp(sub, "post-office") == 0) {
+		printf("user %s now at post office %s\n", name,
+		    *office ? office : "(none: their own registrations)");
 	} else if (strcmp(sub, "passwd") == 0) {
 		printf("password of %s changed; their sessions ended\n", name);
 	} else {

@@ -12,9 +12,16 @@ enum role {
 };
 
 #define ACTOR_NAME_MAX 64
+/* A post office id (e.g. its postal code "200000"): 1 to 32 of
+ * A-Z a-z 0-9 . _ - (role_post_office_valid), with the NUL. */
+#define ACTOR_POST_OFFICE_MAX 33
 
 struct actor {
 	char name[ACTOR_NAME_MAX]; /* user name, or "uid:N" on the socket */
 	enum role role;
+	/* A postal clerk's post office, "" when the account has none: the
+	 * clerk then reads only their own registrations (docs/security.md
+	 * "Postal scope"). Empty for every other role. */
+	char post_office[ACTOR_POST_OFFICE_MAX];
 };
 #endif

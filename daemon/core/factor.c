@@ -57,3 +57,29 @@ factor_last_digits(const char *stored, size_t len, char out[FACTOR_LEN + 1])
 			out[--n] = stored[i - 1];
 	return n == 0;
 }
+
+/* Has the number enough digits to be a factor? */
+static bool
+usable(const char *stored)
+{
+	char tmp[FACTOR_LEN + 1];
+
+	return stored != NULL &&
+	    factor_last_digits(stored, strlen(stored), tmp);
+}
+
+enum factor_kind
+factor_choose(bool prefer_phone, const char *id_no, const char *phone)
+{
+	bool id = usable(id_no), ph = usable(phone);
+
+	if (prefer_phone)
+		return ph ? FACTOR_PHONE : id ? FACTOR_ID : FACTOR_NONE;
+	return id ? FACTOR_ID : ph ? FACTOR_PHONE : FACTOR_NONE;
+}
+
+const char *
+factor_kind_name(enum factor_kind k)
+{
+	return k == FACTOR_ID ? "id" : k == FACTOR_PHONE ? "phone" : "none";
+}

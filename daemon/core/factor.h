@@ -21,4 +21,16 @@ bool factor_parse(const char *s, size_t len, char out[FACTOR_LEN + 1]);
 bool factor_last_digits(const char *stored, size_t len,
     char out[FACTOR_LEN + 1]);
 
+/* Which number opens a dossier by code at the kiosk (docs/privacy.md,
+ * "Opening a dossier"): the one kiosk.second_factor names (prefer_phone)
+ * when the dossier has it, with at least FACTOR_LEN digits; else the
+ * other, so that a dossier registered without an ID number opens with
+ * its phone's last digits whatever the setting; FACTOR_NONE when it has
+ * neither, and then only its QR opens it. id_no and phone may be NULL. */
+enum factor_kind { FACTOR_NONE, FACTOR_ID, FACTOR_PHONE };
+enum factor_kind factor_choose(bool prefer_phone, const char *id_no,
+    const char *phone);
+/* "none", "id", "phone". */
+const char *factor_kind_name(enum factor_kind);
+
 #endif

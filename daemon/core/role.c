@@ -38,3 +38,37 @@ role_in(const struct actor *a, unsigned roles)
 		return false;
 	return (roles & ROLE_BIT(a->role)) != 0;
 }
+
+bool
+role_post_office_valid(const char *s)
+{
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	for (n = 0; s[n] != '\0'; n++) {
+		unsigned char ch = (unsigned char)s[n];
+
+		if (n + 1 >= ACTOR_POST_OFFICE_MAX)
+			return false;
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		        (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+		        ch == '-'))
+			return false;
+	}
+	return true;
+}
+
+bool
+role_postal_scope_has(const struct actor *a, const char *post_office,
+    const char *clerk)
+{
+	if (a == NULL || a->role != ROLE_POSTAL_CLERK)
+		return a != NULL && a->role > ROLE_KIOSK;
+	/* a clerk with a post office: that office's registrations only;
+	 * without one, the clerk's own (never another clerk's "") */
+	if (a->post_office[0] != '\0')
+		return post_office != NULL &&
+		    strcmp(post_office, a->post_office) == 0;
+	return clerk != NULL && strcmp(clerk, a->name) == 0;
+}

@@ -24,4 +24,12 @@ const char *role_name(enum role);
 int role_from_name(const char *);
 /* Is the actor's role in the set? NULL or ROLE_NONE: never. */
 bool role_in(const struct actor *, unsigned roles);
+/* Is text a post office id (core/actor.h ACTOR_POST_OFFICE_MAX)? NULL
+ * or "": no. */
+bool role_post_office_valid(const char *text);
+/* Does a postal clerk's scope hold a registration made by clerk at
+ * post_office? Every other role's holds all; a clerk's holds those of
+ * their post office, or their own when the account has none. */
+bool role_postal_scope_has(const struct actor *, const char *post_office,
+    const char *clerk);
 #endif

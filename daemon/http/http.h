@@ -87,6 +87,9 @@ struct http_response {            /* filled by the handler */
 	/* A stream instead of a body when set (content_type applies). */
 	const struct http_stream_ops *stream; /* static */
 	void *stream_arg; /* the owner's; given back to every op */
+	/* Records of personal data a listing reply holds, for the read
+	 * audit (daemon/routes.c); 0: not counted (a single record). */
+	long records;
 };
 
 typedef void http_handler(void *arg, const struct http_request *,

@@ -14,7 +14,8 @@
 const struct actor *
 request_actor(const struct http_request *hr)
 {
-	static const struct actor nobody = { "anonymous", ROLE_NONE };
+	static const struct actor nobody = { .name = "anonymous",
+		.role = ROLE_NONE };
 
 	return hr->actor != NULL ? hr->actor : &nobody;
 }

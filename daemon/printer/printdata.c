@@ -1,6 +1,7 @@
 /* printdata.c: printable documents from the store's reads (printdata.h). */
 #include <stdio.h>
 
+#include "core/factor.h"
 #include "http/reply.h"
 #include "printer/printdata.h"
 
@@ -23,6 +24,11 @@ printdata_dossier(const struct store_dossier *d)
 	json_object_set_new(o, "due_at", reply_time(d->due_at));
 	json_object_set_new(o, "postal_item_id", reply_text(d->postal_item_id));
 	json_object_set_new(o, "token", reply_text(d->token));
+	/* neither number to open it by code at the kiosk: the receipt says
+	 * to scan its QR (the numbers themselves never reach a print) */
+	json_object_set_new(o, "qr_only",
+	    json_boolean(
+	        factor_choose(false, d->owner_id_no, d->phone) == FACTOR_NONE));
 	return o;
 }
 

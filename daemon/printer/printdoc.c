@@ -13,7 +13,8 @@
 static const char *const receipt_fields[] = { "office_name", "agency_header",
 	"unit", "code", "copy", "owner_name", "address", "procedure_name",
 	"documents", "sets", "days", "received_at", "due_at", "collect", "book",
-	"hotline", "lookup_url", "place_date", "postal_item", NULL };
+	"hotline", "lookup_url", "lookup_note", "place_date", "postal_item",
+	NULL };
 static const char *const receipt_lists[] = { "documents", NULL };
 static const char *const slip_fields[] = { "office_name", "code",
 	"procedure_name", "masked_name", "status", "received_at", "due_at",
@@ -268,6 +269,12 @@ printdoc_receipt(struct printdoc *d, json_t *dos, json_t *proc,
 	rc |= tok[0] ? set(d, "lookup_url", "%.*s/l/%s", base_len(of),
 	                   of->public_url, tok)
 	             : set(d, "lookup_url", "%s", "");
+	/* a dossier with no ID number and no phone opens only by its QR */
+	rc |= set(d, "lookup_note", "%s",
+	    json_is_true(json_object_get(dos, "qr_only")) && tok[0]
+	        ? "Hồ sơ không có số định danh và số điện thoại: hãy quét "
+	          "mã QR dưới đây để tra cứu (nhập mã hồ sơ không mở được)."
+	        : "");
 	rc |= set(d, "place_date", "%s", place);
 	if (rc != 0)
 		printdoc_cleanup(d);

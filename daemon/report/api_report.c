@@ -334,3 +334,39 @@ api_report_page(const struct route_ctx *c, const struct http_request *hr,
 	(void)pp;
 	route_page(c->store, c->cfg, hr, r);
 }
+
+/* daemon/report/report_assets.S */
+extern const char report_css[], report_css_end[];
+extern const char report_f06a_css[], report_f06a_css_end[];
+extern const char report_js[], report_js_end[];
+
+/* REPORT_UI_PATH{file}: the pages' styles and script, no-store like the
+ * pages (a new build's page never meets an old cached file). */
+void
+api_report_asset(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	static const struct asset {
+		const char *name, *type, *start, *end;
+	} assets[] = {
+		{ "reports.css", "text/css; charset=utf-8", report_css,
+		    report_css_end },
+		{ "f06a.css", "text/css; charset=utf-8", report_f06a_css,
+		    report_f06a_css_end },
+		{ "reports.js", "text/javascript; charset=utf-8", report_js,
+		    report_js_end },
+	};
+	const char *file = route_param(pp, "file");
+
+	(void)c;
+	(void)hr;
+	for (size_t i = 0; i < sizeof assets / sizeof assets[0]; i++) {
+		if (strcmp(file, assets[i].name) == 0) {
+			r->static_body = assets[i].start;
+			r->len = (size_t)(assets[i].end - assets[i].start);
+			r->content_type = assets[i].type;
+			return;
+		}
+	}
+	reply_error(r, 404, "path", "no such resource");
+}

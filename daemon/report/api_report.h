@@ -12,7 +12,8 @@
 /* Route handlers (http/route.h; the table is daemon/routes.c), staff
  * only: GET /api/v1/reports (summary), /api/v1/reports/06a,
  * /api/v1/reports/dossiers (codes) and the pages /staff/reports and
- * /staff/reports/dossiers (codes_page). */
+ * /staff/reports/dossiers (codes_page), and the pages' styles and script
+ * under REPORT_UI_PATH (report.h; asset). */
 route_handler api_report_summary, api_report_06a, api_report_codes,
-    api_report_codes_page, api_report_page;
+    api_report_codes_page, api_report_page, api_report_asset;
 #endif

@@ -527,19 +527,10 @@ report_06a_html(const struct report *r, const char *unit, size_t *len)
 	period_text(r, period, sizeof(period));
 	sb_puts(&b,
 	    "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
-	    "<title>Biểu số II.06a/VPCP/KSTT</title><style>"
-	    "@page{size:A4 landscape;margin:12mm}"
-	    "body{font-family:'Times New Roman',serif;font-size:11pt;"
-	    "margin:0}"
-	    "h1{font-size:13pt;text-align:center;margin:4mm 0 1mm}"
-	    "p{margin:0;text-align:center}.form{text-align:right;"
-	    "font-style:italic}"
-	    "table.f06a{border-collapse:collapse;width:100%;margin-top:4mm}"
-	    "table.f06a th,table.f06a td{border:1px solid #000;padding:1mm;"
-	    "text-align:center;vertical-align:middle}"
-	    "table.f06a td.l{text-align:left}tr.no td{font-style:italic}"
-	    "tr.sum td{font-weight:bold}"
-	    "</style></head><body><p class=\"form\">Biểu số "
+	    "<title>Biểu số II.06a/VPCP/KSTT</title>"
+	    /* a file: the daemon's CSP blocks inline styles */
+	    "<link rel=\"stylesheet\" href=\"" REPORT_UI_PATH "f06a.css\">"
+	    "</head><body><p class=\"form\">Biểu số "
 	    "II.06a/VPCP/KSTT</p><p>");
 	sb_html(&b, unit != NULL && unit[0] ? unit : "Đơn vị báo cáo");
 	sb_puts(&b,
@@ -1042,7 +1033,7 @@ page_reconcile(struct sb *b, const struct report *s)
 	for (int c = 0; c < 3; c++) {
 		sb_puts(b, "<th>");
 		sb_html(b, ch[c]);
-		sb_puts(b, " (local)</th><th>upstream</th>");
+		sb_puts(b, "</th>");
 	}
 	sb_puts(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < s->n; i++) {
@@ -1057,11 +1048,48 @@ page_reconcile(struct sb *b, const struct report *s)
 			sb_puts(b, "<td class=\"n\">");
 			cell_link(b, s, first, last, SRC_RECEIVED, c + 1,
 			    s->rows[i].received[c]);
-			sb_puts(b, "</td><td class=\"na\">n/a</td>");
+			sb_puts(b, "</td>");
 		}
 		sb_puts(b, "</tr>");
 	}
 	sb_puts(b, "</tbody></table>");
+}
+
+/* The period's counts per channel against upstream's: the local column
+ * here, the upstream and difference columns filled by reports.js from
+ * the sync module's verify, which asks upstream (docs/reports.md). */
+static void
+page_upstream(struct sb *b, const struct report *s)
+{
+	static const char *const ch[3] = { "Trực tiếp", "Trực tuyến",
+		"Bưu chính" };
+	char f[16], t[16];
+
+	cal_format_date(s->p.from_day, f);
+	cal_format_date(s->p.to_day, t);
+	sb_printf(b,
+	    "<table id=\"recon-upstream-table\" class=\"sum\" "
+	    "data-from=\"%s\" data-to=\"%s\"><thead><tr><th>Kênh (channel)"
+	    "</th><th>Tại đây (local)</th><th>Cấp trên (upstream)</th>"
+	    "<th>Chênh lệch (difference)</th></tr></thead><tbody>",
+	    f, t);
+	for (int c = 0; c < 3; c++) {
+		int64_t n = 0;
+
+		for (size_t i = 0; i < s->n; i++)
+			n += s->rows[i].received[c];
+		sb_puts(b, "<tr><th>");
+		sb_html(b, ch[c]);
+		sb_printf(b,
+		    "</th><td class=\"n\" data-local=\"%d\">%" PRId64
+		    "</td><td class=\"na\" data-up=\"%d\">…</td>"
+		    "<td class=\"na\" data-diff=\"%d\">…</td></tr>",
+		    c + 1, n, c + 1, c + 1);
+	}
+	sb_puts(b,
+	    "</tbody></table><p id=\"recon-status\"></p>"
+	    "<div id=\"recon-missing\"></div><div id=\"recon-unknown\">"
+	    "</div>");
 }
 
 char *
@@ -1075,9 +1103,9 @@ report_codes_html(const struct report_params *p, char (*codes)[49], size_t n,
 	cal_format_date(p->to_day, to);
 	sb_puts(&b,
 	    "<!doctype html><html lang=\"vi\"><head><meta "
-	    "charset=\"utf-8\"><title>Danh sách hồ sơ</title><style>"
-	    "body{font-family:'DejaVu Sans',sans-serif;margin:16px}"
-	    "ol{columns:3;font-family:monospace}</style></head><body>"
+	    "charset=\"utf-8\"><title>Danh sách hồ sơ</title>"
+	    "<link rel=\"stylesheet\" href=\"" REPORT_UI_PATH "reports.css\">"
+	    "</head><body>"
 	    "<h1>Danh sách hồ sơ (dossier codes)</h1><p id=\"what\">");
 	sb_html(&b, report_cell_name(p->cell) ? report_cell_name(p->cell) : "");
 	if (p->channel > 0)
@@ -1094,9 +1122,11 @@ report_codes_html(const struct report_params *p, char (*codes)[49], size_t n,
 		sb_html(&b, codes[i]);
 		sb_puts(&b, "</li>");
 	}
-	sb_puts(&b,
-	    "</ol><p><a href=\"javascript:history.back()\">←</a>"
-	    "</p></body></html>\n");
+	/* a plain link back: a javascript: URL is an inline script */
+	sb_printf(&b,
+	    "</ol><p><a id=\"back\" href=\"/staff/reports?from=%s&amp;to=%s\">"
+	    "← Báo cáo (reports)</a></p></body></html>\n",
+	    from, to);
 	return sb_done(&b, len);
 }
 
@@ -1157,27 +1187,10 @@ report_page(const struct report *sum, const struct report *ser,
 	sb_puts(&b,
 	    "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width\">"
-	    "<title>Báo cáo – motcua</title><style>"
-	    "body{font-family:'DejaVu Sans',sans-serif;margin:16px;"
-	    "color:#222;max-width:1200px}"
-	    "h1{font-size:20px;margin:0 0 8px}h2{font-size:16px;"
-	    "margin:20px 0 6px}"
-	    "form{display:flex;gap:8px;align-items:end;flex-wrap:wrap;"
-	    "background:#f3f5f8;padding:8px;border-radius:4px}"
-	    "label{display:flex;flex-direction:column;font-size:12px}"
-	    ".cols{display:flex;gap:24px;flex-wrap:wrap;align-items:start}"
-	    "table.sum{border-collapse:collapse;font-size:13px}"
-	    "table.sum th{text-align:left;font-weight:normal;padding:2px 12px "
-	    "2px 0}td.n{text-align:right;padding:2px 8px;"
-	    "font-variant-numeric:tabular-nums}"
-	    ".exports a{display:inline-block;margin:0 8px 6px 0;padding:4px "
-	    "10px;border:1px solid #3b6ea5;border-radius:3px;color:#3b6ea5;"
-	    "text-decoration:none}"
-	    "svg{background:#fff;border:1px solid #ddd;margin:0 0 12px}"
-	    "svg .t{font-size:13px;font-weight:bold}svg .a{font-size:10px;"
-	    "fill:#444}svg .g{stroke:#e4e4e4}"
-	    ".na{color:#777;font-style:italic}"
-	    "</style></head><body><h1>Báo cáo kết quả giải quyết TTHC");
+	    "<title>Báo cáo – motcua</title>"
+	    "<link rel=\"stylesheet\" href=\"" REPORT_UI_PATH "reports.css\">"
+	    "<script src=\"" REPORT_UI_PATH "reports.js\" defer></script>"
+	    "</head><body><h1>Báo cáo kết quả giải quyết TTHC");
 	if (office != NULL && office[0] != '\0') {
 		sb_puts(&b, " – ");
 		sb_html(&b, office);
@@ -1234,8 +1247,7 @@ report_page(const struct report *sum, const struct report *ser,
 	sb_puts(&b,
 	    "</div></div><h2>Đối soát (reconciliation)</h2>"
 	    "<h3>Với hệ thống cấp trên (local against upstream)</h3>"
-	    "<p id=\"recon-upstream\">The local counts per channel are "
-	    "below; each opens its list of dossier codes. <a "
+	    "<p id=\"recon-upstream\"><a "
 	    "id=\"recon-verify\" href=\"/api/v1/sync/verify?");
 	{
 		char f[16], t[16];
@@ -1245,10 +1257,15 @@ report_page(const struct report *sum, const struct report *ser,
 		sb_printf(&b, "from=%s&amp;to=%s", f, t);
 	}
 	sb_puts(&b,
-	    "\">Compare with upstream</a> (the sync module's verify, "
-	    "docs/sync.md): the counts per channel on both sides and every "
-	    "dossier code found on one side only. It needs sync configured "
-	    "([sync] upstream_url); without it the link answers so.</p>");
+	    "\">So sánh lại (compare again)</a>: the counts per channel "
+	    "here and upstream for the period, from the sync module's "
+	    "verify (docs/sync.md), and every dossier code found on one "
+	    "side only. It needs sync configured ([sync] upstream_url); "
+	    "without it the table says so.</p>");
+	page_upstream(&b, ser);
+	sb_puts(&b,
+	    "<h3>Theo kỳ, tại đây (local, per period)</h3><p>Each count "
+	    "opens its list of dossier codes.</p>");
 	page_reconcile(&b, ser);
 	page_postal(&b, manifests);
 	sb_puts(&b, "</body></html>\n");

@@ -19,6 +19,9 @@
 
 #define REPORT_GROUPS_MAX 20000       /* groups of one report */
 #define REPORT_OUTPUT_MAX (32u << 20) /* bytes of any one output */
+/* Where the report pages' styles and script are served (api_report_asset;
+ * daemon/report/ui/): files, because the daemon's CSP blocks inline ones. */
+#define REPORT_UI_PATH "/staff/reports/ui/"
 
 struct report {
 	struct report_params p;

@@ -346,6 +346,13 @@ static const char *const migrations[] = {
 	" created_at INTEGER NOT NULL"
 	") WITHOUT ROWID;"
 	"CREATE INDEX idempotency_created ON idempotency(created_at);",
+	/* 11: a postal clerk's post office (docs/security.md, "Postal
+	 * scope"): the account's, copied onto each registration it makes,
+	 * so a clerk reads only their post office's registrations. '' is
+	 * no post office: such a clerk reads only their own. */
+	"ALTER TABLE users ADD COLUMN post_office TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE postal_items ADD COLUMN post_office TEXT NOT NULL"
+	" DEFAULT '';",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

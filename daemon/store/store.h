@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/actor.h"
 #include "core/calendar.h"
 #include "core/dcode.h"
 #include "core/importrec.h"
@@ -343,6 +344,14 @@ const char *store_holiday_kind_name(int kind);
  * reload): actor, action, object, detail (no personal data). */
 enum store_rc store_audit(struct store *, const char *actor, const char *action,
     const char *object, const char *detail);
+/* The audit row of one read that returned personal data (a name, an ID
+ * number, a phone or an address; docs/privacy.md "Who read what"):
+ * action "read", object what was asked for (a path, never its query,
+ * which may hold a name), detail what answered it (the route and, for a
+ * list that held any, the number of records; records < 0: not said). One
+ * row per request, whatever it listed. */
+enum store_rc store_audit_read(struct store *, const char *actor,
+    const char *object, const char *route, long records);
 
 /* Counters for /metrics. */
 struct store_stats {
@@ -354,10 +363,11 @@ enum store_rc store_stats(struct store *, struct store_stats *);
 enum store_factor { STORE_FACTOR_ID, STORE_FACTOR_PHONE };
 /* The kiosk view of a canonical code, only when digits (4 ASCII digits,
  * borrowed) are the last 4 digits of the owner's ID number or phone, as
- * factor says. An unknown code, wrong digits and a dossier without that
- * number are all STORE_NOTFOUND, after the same work: the caller cannot
- * tell them apart. The digits are compared in constant time, wiped from
- * the stack after, and never stored or logged. */
+ * factor says, or of the other number when the dossier has not that one
+ * (factor_choose, core/factor.h). An unknown code, wrong digits and a
+ * dossier with neither number are all STORE_NOTFOUND, after the same
+ * work: the caller cannot tell them apart. The digits are compared in constant
+ * time, wiped from the stack after, and never stored or logged. */
 enum store_rc store_lookup_code(struct store *, const char *code,
     enum store_factor factor, const char *digits, struct store_lookup *out);
 /* The satisfaction rating of a dossier (enum rating; RATING_NONE when it
@@ -595,13 +605,23 @@ struct store_user {            /* a plain value */
 	char hash[256]; /* crypto_pwhash_str text */
 	bool disabled;
 	int64_t created_at, updated_at;
+	char post_office[ACTOR_POST_OFFICE_MAX]; /* "": none */
 };
 enum store_rc store_user_get(struct store *, const char *name,
     struct store_user *);
-/* STORE_CONFLICT when the name exists; STORE_INVALID for a bad name or
- * role. */
+/* STORE_CONFLICT when the name exists; STORE_INVALID for a bad name,
+ * role or post office. post_office (NULL or "": none) is a postal
+ * clerk's only (role_post_office_valid; docs/security.md "Postal
+ * scope"). */
 enum store_rc store_user_add(struct store *, const char *name, const char *role,
-    const char *hash, const char *actor, char err[STORE_ERR_MAX]);
+    const char *post_office, const char *hash, const char *actor,
+    char err[STORE_ERR_MAX]);
+/* Moves a postal clerk to post_office ("": none). Sessions and tokens
+ * read the account's post office on every request, so the new scope
+ * holds at once. Audited. STORE_INVALID for a bad post office,
+ * STORE_NOTFOUND when name is no postal clerk's account. */
+enum store_rc store_user_set_post_office(struct store *, const char *name,
+    const char *post_office, const char *actor, char err[STORE_ERR_MAX]);
 /* A new password hash. actor NULL: a rehash at sign-in (not audited, the
  * sessions stay); else a password change, which ends the user's
  * sessions. */
@@ -613,7 +633,7 @@ enum store_rc store_user_disable(struct store *, const char *name,
 /* Every account by name, without its hash, with its live sessions and
  * tokens counted; strings borrowed for the call. Return non-zero to stop. */
 struct store_user_row {
-	const char *name, *role;
+	const char *name, *role, *post_office; /* post_office "": none */
 	bool disabled;
 	int64_t created_at, updated_at; /* 0: none */
 	int64_t sessions, tokens;       /* tokens: live, not expired */
@@ -626,6 +646,7 @@ struct store_session {
 	int64_t user_id;
 	char user[STORE_USER_NAME_MAX + 1];
 	char role[16];
+	char post_office[ACTOR_POST_OFFICE_MAX]; /* "": none */
 	char csrf[64];
 	int64_t created_at, last_seen, expires_at;
 };
@@ -697,6 +718,9 @@ struct store_postal_reg {                   /* borrowed strings */
 	                        * checked}] (already checked by the parser) */
 	int64_t fees_vnd;      /* >= 0 */
 	const char *fee_receipt_no, *return_address, *station, *actor;
+	/* the registering clerk's post office (NULL or "": none), which
+	 * scopes who may read it (docs/security.md "Postal scope") */
+	const char *post_office;
 	int service; /* enum store_postal_service */
 	bool seal_intact;
 	int64_t posted_at;   /* post-office time */
@@ -758,6 +782,7 @@ struct store_postal_item {
 	bool seal_intact;
 	int64_t posted_at;
 	char *clerk, *station, *s10_verdict, *override_reason;
+	char *post_office; /* the registering clerk's; NULL: none */
 	bool flagged;
 	int status; /* the dossier's */
 	int64_t registered_at;
@@ -767,7 +792,9 @@ enum store_rc store_postal_item(struct store *, const char *item_id,
     int64_t now, struct store_postal_item *out);
 void store_postal_item_cleanup(struct store_postal_item *); /* NULL: no-op */
 /* Closes a batch: every registered item not on a manifest (of station,
- * NULL: all) goes on a new manifest BKYYYYMMDD-NNNN; with queue_print a
+ * NULL: all; of a postal clerk's scope: scope the post office, "" the
+ * items actor registered, NULL: every one) goes on a new manifest
+ * BKYYYYMMDD-NNNN; with queue_print a
  * manifest print job too. *out: the manifest, its items in order, their
  * fees and the print job (0: none); store_postal_closed_cleanup frees
  * it. STORE_CONFLICT when there is nothing to close. */
@@ -779,8 +806,9 @@ struct store_postal_closed {
 	size_t nitems;
 };
 enum store_rc store_postal_close(struct store *, const char *station,
-    const char *actor, int64_t now, bool queue_print, int64_t max_pending,
-    struct store_postal_closed *out, char err[STORE_ERR_MAX]);
+    const char *scope, const char *actor, int64_t now, bool queue_print,
+    int64_t max_pending, struct store_postal_closed *out,
+    char err[STORE_ERR_MAX]);
 void store_postal_closed_cleanup(struct store_postal_closed *);
 /* A manifest: its summary (counts and state, postal/manifest.h), the
  * signatories, and for store_postal_manifest its items in order and its
@@ -818,6 +846,11 @@ void store_manifest_cleanup(struct store_manifest *); /* NULL: no-op */
 typedef int store_manifest_fn(void *arg, const struct store_manifest *);
 enum store_rc store_postal_manifests(struct store *, int limit,
     store_manifest_fn *fn, void *arg);
+/* Is every item of manifest id (it has at least one) a registration of a
+ * postal clerk's scope: of post office scope, or with scope "" of clerk
+ * (docs/security.md "Postal scope")? *in false otherwise. */
+enum store_rc store_postal_manifest_in_scope(struct store *, const char *id,
+    const char *scope, const char *clerk, bool *in);
 /* One manifest, whole. STORE_NOTFOUND when there is none. */
 enum store_rc store_postal_manifest(struct store *, const char *id,
     struct store_manifest *out);

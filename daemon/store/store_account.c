@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/role.h"
 #include "store/store_int.h"
 
 /* ---- audit and stats ---- */
@@ -22,6 +23,24 @@ store_audit(struct store *s, const char *actor, const char *action,
 	    SQLITE_OK)
 		return STORE_ERROR;
 	return STORE_OK;
+}
+
+enum store_rc
+store_audit_read(struct store *s, const char *actor, const char *object,
+    const char *route, long records)
+{
+	char detail[160];
+
+	/* the row says which route answered and how many records it gave,
+	 * so that a bulk read stands out; never what was searched for */
+	if (records >= 0)
+		snprintf(detail, sizeof detail, "%s; %ld record%s",
+		    route != NULL ? route : "", records,
+		    records == 1 ? "" : "s");
+	else
+		snprintf(detail, sizeof detail, "%s",
+		    route != NULL ? route : "");
+	return store_audit(s, actor, "read", object, detail);
 }
 
 enum store_rc
@@ -82,8 +101,8 @@ enum store_rc
 store_user_get(struct store *s, const char *name, struct store_user *u)
 {
 	sqlite3_stmt *st = auth_prep(s,
-	    "SELECT id, name, role, pw_hash, disabled, created_at, updated_at"
-	    " FROM users WHERE name = ?1");
+	    "SELECT id, name, role, pw_hash, disabled, created_at, updated_at,"
+	    " post_office FROM users WHERE name = ?1");
 	int rc;
 
 	memset(u, 0, sizeof *u);
@@ -99,6 +118,8 @@ store_user_get(struct store *s, const char *name, struct store_user *u)
 		u->disabled = sqlite3_column_int(st, 4) != 0;
 		u->created_at = sqlite3_column_int64(st, 5);
 		u->updated_at = sqlite3_column_int64(st, 6);
+		snprintf(u->post_office, sizeof u->post_office, "%s",
+		    c_str(st, 7));
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? STORE_OK
@@ -108,7 +129,8 @@ store_user_get(struct store *s, const char *name, struct store_user *u)
 
 enum store_rc
 store_user_add(struct store *s, const char *name, const char *role,
-    const char *hash, const char *actor, char err[STORE_ERR_MAX])
+    const char *post_office, const char *hash, const char *actor,
+    char err[STORE_ERR_MAX])
 {
 	sqlite3_stmt *st;
 	int64_t now = st_wall_now();
@@ -123,11 +145,24 @@ store_user_add(struct store *s, const char *name, const char *role,
 		    "role: not kiosk, postal_clerk, office_staff or admin");
 		return STORE_INVALID;
 	}
+	if (post_office == NULL)
+		post_office = "";
+	if (*post_office != '\0' && strcmp(role, "postal_clerk") != 0) {
+		st_err(err,
+		    "post_office: only a postal_clerk account belongs "
+		    "to a post office");
+		return STORE_INVALID;
+	}
+	if (*post_office != '\0' && !role_post_office_valid(post_office)) {
+		st_err(err, "post_office: 1 to 32 of A-Z a-z 0-9 . _ -");
+		return STORE_INVALID;
+	}
 	if ((rc = st_begin(s, err)) != STORE_OK)
 		return rc;
 	if ((st = auth_prep(s,
 	         "INSERT INTO users(name, role, pw_hash, created_at,"
-	         " updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")) == NULL) {
+	         " updated_at, post_office) VALUES (?1, ?2, ?3, ?4, ?4,"
+	         " ?5)")) == NULL) {
 		rc = st_dberr(s, err);
 		st_rollback(s);
 		return rc;
@@ -136,6 +171,7 @@ store_user_add(struct store *s, const char *name, const char *role,
 	b_text(st, 2, role);
 	b_text(st, 3, hash);
 	sqlite3_bind_int64(st, 4, now);
+	b_text(st, 5, post_office);
 	step = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (step == SQLITE_CONSTRAINT_UNIQUE) {
@@ -148,7 +184,8 @@ store_user_add(struct store *s, const char *name, const char *role,
 		st_rollback(s);
 		return rc;
 	}
-	snprintf(detail, sizeof detail, "role %s", role);
+	snprintf(detail, sizeof detail, "role %s%s%s", role,
+	    *post_office ? ", post office " : "", post_office);
 	if (st_add_audit(s, now, actor, "user_add", name, detail) !=
 	    SQLITE_OK) {
 		rc = st_dberr(s, err);
@@ -216,6 +253,28 @@ store_user_set_hash(struct store *s, const char *name, const char *hash,
 }
 
 enum store_rc
+store_user_set_post_office(struct store *s, const char *name,
+    const char *post_office, const char *actor, char err[STORE_ERR_MAX])
+{
+	char detail[64];
+
+	if (post_office == NULL)
+		post_office = "";
+	if (*post_office != '\0' && !role_post_office_valid(post_office)) {
+		st_err(err, "post_office: 1 to 32 of A-Z a-z 0-9 . _ -");
+		return STORE_INVALID;
+	}
+	snprintf(detail, sizeof detail, "post office %s",
+	    *post_office ? post_office : "(none)");
+	/* the scope is read with the session or token on every request
+	 * (store_session_get), so the sessions may stay */
+	return user_change(s, name,
+	    "UPDATE users SET post_office = ?3, updated_at = ?2 WHERE name ="
+	    " ?1 AND role = 'postal_clerk'",
+	    post_office, actor, "user_post_office", detail, false, err);
+}
+
+enum store_rc
 store_user_disable(struct store *s, const char *name, const char *actor,
     char err[STORE_ERR_MAX])
 {
@@ -242,6 +301,7 @@ store_users(struct store *s, store_user_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = auth_prep(s,
 	    "SELECT u.name, u.role, u.disabled, u.created_at, u.updated_at,"
+	    " u.post_office,"
 	    " (SELECT count(*) FROM sessions x WHERE x.user_id = u.id),"
 	    " (SELECT count(*) FROM api_tokens t WHERE t.user_id = u.id"
 	    "  AND t.revoked_at IS NULL AND t.expires_at > ?1),"
@@ -261,9 +321,10 @@ store_users(struct store *s, store_user_fn *fn, void *arg)
 			.disabled = sqlite3_column_int(st, 2) != 0,
 			.created_at = sqlite3_column_int64(st, 3),
 			.updated_at = sqlite3_column_int64(st, 4),
-			.sessions = sqlite3_column_int64(st, 5),
-			.tokens = sqlite3_column_int64(st, 6),
-			.tokens_expire_at = sqlite3_column_int64(st, 7) };
+			.post_office = c_str(st, 5),
+			.sessions = sqlite3_column_int64(st, 6),
+			.tokens = sqlite3_column_int64(st, 7),
+			.tokens_expire_at = sqlite3_column_int64(st, 8) };
 		if (fn(arg, &u) != 0) {
 			rc = SQLITE_DONE;
 			break;
@@ -300,7 +361,8 @@ store_session_get(struct store *s, const unsigned char id_hash[32],
 {
 	sqlite3_stmt *st = auth_prep(s,
 	    "SELECT u.id, u.name, u.role, x.csrf, x.created_at, x.last_seen,"
-	    " x.expires_at FROM sessions x JOIN users u ON u.id = x.user_id"
+	    " x.expires_at, u.post_office FROM sessions x"
+	    " JOIN users u ON u.id = x.user_id"
 	    " WHERE x.id_hash = ?1 AND u.disabled = 0");
 	int rc;
 
@@ -317,6 +379,8 @@ store_session_get(struct store *s, const unsigned char id_hash[32],
 		out->created_at = sqlite3_column_int64(st, 4);
 		out->last_seen = sqlite3_column_int64(st, 5);
 		out->expires_at = sqlite3_column_int64(st, 6);
+		snprintf(out->post_office, sizeof out->post_office, "%s",
+		    c_str(st, 7));
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? STORE_OK
@@ -426,8 +490,8 @@ store_token_get(struct store *s, const unsigned char hash[32], int64_t now,
     struct store_session *out)
 {
 	sqlite3_stmt *st = auth_prep(s,
-	    "SELECT u.id, u.name, u.role, t.id, t.last_used, t.expires_at"
-	    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+	    "SELECT u.id, u.name, u.role, t.id, t.last_used, t.expires_at,"
+	    " u.post_office FROM api_tokens t JOIN users u ON u.id = t.user_id"
 	    " WHERE t.token_hash = ?1 AND t.revoked_at IS NULL"
 	    " AND t.expires_at > ?2 AND u.disabled = 0");
 	int64_t tid = 0, last = 0;
@@ -446,6 +510,8 @@ store_token_get(struct store *s, const unsigned char hash[32], int64_t now,
 		tid = sqlite3_column_int64(st, 3);
 		last = sqlite3_column_int64(st, 4);
 		out->expires_at = sqlite3_column_int64(st, 5);
+		snprintf(out->post_office, sizeof out->post_office, "%s",
+		    c_str(st, 6));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)

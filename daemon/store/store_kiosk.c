@@ -67,7 +67,19 @@ store_lookup_code(struct store *s, const char *code, enum store_factor factor,
 	rc = sqlite3_step(st);
 	row = rc == SQLITE_ROW;
 	if (row) {
-		num = c_text(st, factor == STORE_FACTOR_PHONE ? 11 : 10);
+		/* the office's factor, or the other number when the dossier
+		 * lacks it (core/factor.h); neither: nothing matches */
+		switch (factor_choose(factor == STORE_FACTOR_PHONE,
+		    c_text(st, 10), c_text(st, 11))) {
+		case FACTOR_ID:
+			num = c_text(st, 10);
+			break;
+		case FACTOR_PHONE:
+			num = c_text(st, 11);
+			break;
+		default:
+			num = NULL;
+		}
 		if (num != NULL && !factor_last_digits(num, strlen(num), want))
 			memset(want, 0xff, FACTOR_LEN);
 	}

@@ -225,6 +225,34 @@ store_postal_manifest(struct store *s, const char *id, struct store_manifest *m)
 	return STORE_OK;
 }
 
+enum store_rc
+store_postal_manifest_in_scope(struct store *s, const char *id,
+    const char *scope, const char *clerk, bool *in)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*in = false;
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT count(*), coalesce(sum((?2 <> '' AND p.post_office ="
+	        " ?2) OR (?2 = '' AND p.clerk = ?3)), 0)"
+	        " FROM postal_manifest_items m JOIN postal_items p"
+	        " ON p.id = m.postal_id WHERE m.manifest_id = ?1",
+	        -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return STORE_ERROR;
+	}
+	b_text(st, 1, id);
+	b_text(st, 2, scope != NULL ? scope : "");
+	b_text(st, 3, clerk != NULL ? clerk : "");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*in = sqlite3_column_int64(st, 0) > 0 &&
+		    sqlite3_column_int64(st, 0) == sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
+}
+
 static int
 manifest_exists(struct store *s, const char *id, int64_t *signed_at,
     char *giver, char *receiver, size_t size)

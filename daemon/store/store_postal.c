@@ -27,8 +27,8 @@ static const char *const pq_sql[PQ_COUNT_] = {
 	    "INSERT INTO postal_items (item_id, dossier_id, documents,"
 	    " fees_vnd, fee_receipt_no, service, return_address, seal_intact,"
 	    " submitted_at, clerk, station, s10_verdict, override_reason,"
-	    " flagged, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " ?10, ?11, ?12, ?13, ?14, ?15)",
+	    " flagged, created_at, post_office) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
 	[PQ_ITEM_GET] =
 	    "SELECT p.id, p.item_id, d.code, t.token, d.due_at, m.manifest_id,"
 	    " p.accepted_at, p.accepted_by, p.documents, p.fees_vnd,"
@@ -39,7 +39,7 @@ static const char *const pq_sql[PQ_COUNT_] = {
 	    " (SELECT x.resolution FROM postal_discrepancies x"
 	    "  WHERE x.item_id = p.item_id AND x.manifest_id = m.manifest_id),"
 	    " (SELECT g.signed_at FROM postal_manifests g"
-	    "  WHERE g.id = m.manifest_id), p.created_at"
+	    "  WHERE g.id = m.manifest_id), p.created_at, p.post_office"
 	    " FROM postal_items p JOIN dossiers d ON d.id = p.dossier_id"
 	    " LEFT JOIN lookup_tokens t ON t.dossier_id = d.id"
 	    "  AND t.revoked_at IS NULL"
@@ -53,7 +53,9 @@ static const char *const pq_sql[PQ_COUNT_] = {
 	    "SELECT p.id, p.item_id, p.fees_vnd FROM postal_items p"
 	    " WHERE NOT EXISTS (SELECT 1 FROM postal_manifest_items"
 	    "  m WHERE m.postal_id = p.id)"
-	    " AND (?1 IS NULL OR p.station = ?1) ORDER BY p.id",
+	    " AND (?1 IS NULL OR p.station = ?1)"
+	    " AND (?2 IS NULL OR (?2 <> '' AND p.post_office = ?2)"
+	    "  OR (?2 = '' AND p.clerk = ?3)) ORDER BY p.id",
 	[PQ_MANIFEST_SEQ] = "SELECT coalesce(max(seq), 0) + 1 FROM"
 	                    " postal_manifests WHERE day = ?1",
 	[PQ_MANIFEST_INSERT] =
@@ -400,6 +402,7 @@ postal_register_tx(struct store *s, const struct store_postal_reg *r,
 	sqlite3_bind_int(st, 14,
 	    r->override_reason != NULL && *r->override_reason != '\0');
 	sqlite3_bind_int64(st, 15, now);
+	b_text(st, 16, r->post_office != NULL ? r->post_office : "");
 	if (st_prun(st) != SQLITE_OK)
 		return st_dberr(s, err);
 	if (st_add_audit(s, now, r->actor, "postal_register", res->code,
@@ -598,7 +601,8 @@ store_postal_item(struct store *s, const char *item, int64_t now,
 	    st_dup(st, 10, &o->fee_receipt_no) |
 	    st_dup(st, 12, &o->return_address) | st_dup(st, 15, &o->clerk) |
 	    st_dup(st, 16, &o->station) | st_dup(st, 17, &o->s10_verdict) |
-	    st_dup(st, 18, &o->override_reason);
+	    st_dup(st, 18, &o->override_reason) |
+	    st_dup(st, 30, &o->post_office);
 	sqlite3_reset(st);
 	if (bad) {
 		store_postal_item_cleanup(o);
@@ -630,12 +634,13 @@ store_postal_item_cleanup(struct store_postal_item *o)
 	free(o->station);
 	free(o->s10_verdict);
 	free(o->override_reason);
+	free(o->post_office);
 	memset(o, 0, sizeof *o);
 }
 
 static enum store_rc
-postal_close_tx(struct store *s, const char *station, const char *actor,
-    int64_t now, bool queue_print, int64_t max_pending,
+postal_close_tx(struct store *s, const char *station, const char *scope,
+    const char *actor, int64_t now, bool queue_print, int64_t max_pending,
     struct store_postal_closed *out, char *err)
 {
 	char id[MANIFEST_ID_LEN + 1];
@@ -675,6 +680,11 @@ postal_close_tx(struct store *s, const char *station, const char *actor,
 	    (ins = st_pq(s, PQ_MITEM_INSERT)) == NULL)
 		return st_dberr(s, err);
 	b_opt(st, 1, station);
+	if (scope != NULL)
+		b_text(st, 2, scope);
+	else
+		sqlite3_bind_null(st, 2);
+	b_text(st, 3, actor);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		b_text(ins, 1, id);
 		sqlite3_bind_int64(ins, 2, sqlite3_column_int64(st, 0));
@@ -731,8 +741,8 @@ postal_close_tx(struct store *s, const char *station, const char *actor,
 }
 
 enum store_rc
-store_postal_close(struct store *s, const char *station, const char *actor,
-    int64_t now, bool queue_print, int64_t max_pending,
+store_postal_close(struct store *s, const char *station, const char *scope,
+    const char *actor, int64_t now, bool queue_print, int64_t max_pending,
     struct store_postal_closed *out, char err[STORE_ERR_MAX])
 {
 	enum store_rc rc;
@@ -743,8 +753,8 @@ store_postal_close(struct store *s, const char *station, const char *actor,
 		return STORE_INVALID;
 	if ((rc = st_begin(s, err)) != STORE_OK)
 		return rc;
-	rc = postal_close_tx(s, station, actor, now, queue_print, max_pending,
-	    out, err);
+	rc = postal_close_tx(s, station, scope, actor, now, queue_print,
+	    max_pending, out, err);
 	rc = st_finish(s, rc, err);
 	if (rc != STORE_OK)
 		store_postal_closed_cleanup(out);

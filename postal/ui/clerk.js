@@ -53,6 +53,15 @@
       job_waiting: "{what} đang chờ máy in (lệnh in {id}): {outcome}", job_failed: "{what} không in được (lệnh in {id}): {outcome}",
       scan_unknown: "Máy quét không đọc được mã ({reason}). Quét lại hoặc nhập tay.",
       scan_other: "{value} không phải mã bưu gửi. Hãy quét nhãn bưu gửi.",
+      // the S10 check's reason_code and the scanner's reasons: the daemon
+      // says them in English, the page in the page's language
+      r_empty: "chưa nhập mã", r_too_long: "dài hơn 13 ký tự", r_too_short: "ngắn hơn 13 ký tự",
+      r_letter_expected: "chỗ này phải là chữ cái", r_digit_expected: "chỗ này phải là chữ số",
+      r_reserved: "chữ cái đầu do UPU giữ lại (J, K, S, T, W)",
+      r_bad_service: "không loại dịch vụ UPU nào dùng hai chữ đầu này",
+      r_bad_check: "chữ số kiểm tra không khớp với số hiệu", r_other: "mã không hợp lệ",
+      sr_empty: "trống", sr_not_utf_8: "không phải văn bản UTF-8", sr_control_bytes: "có ký tự điều khiển",
+      sr_too_long: "quá dài", sr_no_known_format: "không đúng dạng mã nào đã biết", sr_other: "không rõ lý do",
     },
     en: {
       title: "Postal dossier registration", logout: "Log out",
@@ -100,6 +109,13 @@
       job_waiting: "{what} waits for the printer (print job {id}): {outcome}", job_failed: "{what} could not be printed (print job {id}): {outcome}",
       scan_unknown: "The scanner could not read a code ({reason}). Scan again or type it.",
       scan_other: "{value} is not a postal item id. Scan the item label.",
+      r_empty: "no id typed", r_too_long: "longer than 13 characters", r_too_short: "shorter than 13 characters",
+      r_letter_expected: "a letter is expected here", r_digit_expected: "a digit is expected here",
+      r_reserved: "the first letter is reserved by the UPU (J, K, S, T, W)",
+      r_bad_service: "no UPU service class uses this indicator",
+      r_bad_check: "the check digit does not match the serial", r_other: "not a valid id",
+      sr_empty: "empty", sr_not_utf_8: "not UTF-8 text", sr_control_bytes: "control bytes",
+      sr_too_long: "too long", sr_no_known_format: "no known format", sr_other: "no reason given",
     },
   };
   const station = P.stationParam();
@@ -131,7 +147,7 @@
     if (c.status !== 200) { P.message($("s10-msg"), "bad", c.error.message); return; }
     const v = c.body;
     if (v.verdict === "bad_format") {
-      P.message($("s10-msg"), "bad", tf("s10_bad_format", { reason: str(v.reason) }));
+      P.message($("s10-msg"), "bad", tf("s10_bad_format", { reason: P.reasonText(T, "r_", v.reason_code) }));
       $("item").select();
       return;
     }
@@ -141,7 +157,7 @@
     if (ex.status === 200) { showExisting(ex.body); return; }
     if (ex.status !== 404) { P.message($("s10-msg"), "bad", ex.error.message); return; }
     if (v.overridable) {
-      let w = tf("s10_warn", { reason: str(v.reason) });
+      let w = tf("s10_warn", { reason: P.reasonText(T, "r_", v.reason_code) });
       if (v.verdict === "bad_check" && v.expected_check != null) w += " " + tf("expected", { c: v.expected_check });
       P.message($("s10-msg"), "warn", w);
     } else {
@@ -202,7 +218,7 @@
     $("fees").value = "0";
     const ov = !!verdict.overridable;
     show($("ov-box"), ov);
-    $("ov-warn").textContent = ov ? str(verdict.reason) : "";
+    $("ov-warn").textContent = ov ? P.reasonText(T, "r_", verdict.reason_code) : "";
     serviceChanged();
     $("proc-q").value = "";
     filterProcs();
@@ -420,7 +436,7 @@
   // is an item; anything else is said, never guessed at.
   function onScan(d) {
     if (d.kind === "s10" && d.value) onItem(d.value);
-    else if (d.kind === "unknown") P.message($("s10-msg"), "warn", tf("scan_unknown", { reason: str(d.reason, 100) }));
+    else if (d.kind === "unknown") P.message($("s10-msg"), "warn", tf("scan_unknown", { reason: P.reasonText(T, "sr_", d.reason) }));
     else P.message($("s10-msg"), "warn", tf("scan_other", { value: str(d.value, 64) }));
   }
 
@@ -463,6 +479,8 @@
       stationLabel();
       if (st.streamUp !== null) streamState(st.streamUp);
       if (st.existing && !$("existing").classList.contains("hidden")) showExisting(st.existing);
+      if (st.verdict && st.verdict.overridable && !$("reg").classList.contains("hidden"))
+        $("ov-warn").textContent = P.reasonText(T, "r_", st.verdict.reason_code);
     });
     const s = await P.start(T, ["postal_clerk", "admin"]);
     if (!s) { show($("scan"), false); show($("batch"), false); return; }

@@ -223,6 +223,17 @@ window.Postal = (function () {
     tick();
   }
 
+  // A reason the daemon names in English ("bad_check", "no known format")
+  // in the page's language: the key prefix + the reason as a key
+  // (lower case, runs of other characters as "_"), from the page's own
+  // table; prefix + "other" when the table has no such key, so that no
+  // English reaches a Vietnamese page.
+  function reasonText(T, prefix, reason) {
+    const k = prefix + String(reason == null ? "" : reason).toLowerCase().replace(/[^a-z0-9]+/g, "_");
+    const tab = T[state.lang] || T.vi;
+    return tab[k] || tab[prefix + "other"] || T.vi[prefix + "other"];
+  }
+
   // Starts a page: language, buttons, session. Returns the session or null.
   async function start(T, roles) {
     state.T = T;
@@ -239,5 +250,6 @@ window.Postal = (function () {
   return {
     $, t, tf, show, str, el, fmtTime, fmtVnd, fold, api, newKey, message, clearErrors, fieldError, fieldPath,
     stream, stationParam, start, watchJob, onLang: (f) => state.onLang.push(f), lang: () => state.lang,
+    reasonText,
   };
 })();

@@ -31,6 +31,8 @@
       offline: "Không kết nối được với máy chủ.", http_error: "Lỗi máy chủ (HTTP {n}).",
       wrong_role: "Tài khoản này ({role}) không được dùng trang nhận bảng kê.",
       scan_unknown: "Máy quét không đọc được mã ({reason}). Quét lại hoặc nhập tay.",
+      sr_empty: "trống", sr_not_utf_8: "không phải văn bản UTF-8", sr_control_bytes: "có ký tự điều khiển",
+      sr_too_long: "quá dài", sr_no_known_format: "không đúng dạng mã nào đã biết", sr_other: "không rõ lý do",
       scan_other: "{value} không phải mã bảng kê hay mã bưu gửi.",
     },
     en: {
@@ -58,6 +60,8 @@
       offline: "Cannot reach the server.", http_error: "Server error (HTTP {n}).",
       wrong_role: "This account ({role}) may not use the manifest reconciliation page.",
       scan_unknown: "The scanner could not read a code ({reason}). Scan again or type it.",
+      sr_empty: "empty", sr_not_utf_8: "not UTF-8 text", sr_control_bytes: "control bytes",
+      sr_too_long: "too long", sr_no_known_format: "no known format", sr_other: "no reason given",
       scan_other: "{value} is neither a manifest id nor an item id.",
     },
   };
@@ -290,7 +294,7 @@
   // an S10 id; anything else is said, never guessed at.
   function onScan(d) {
     if ((d.kind === "manifest" || d.kind === "s10") && d.value) onInput(d.value);
-    else if (d.kind === "unknown") P.message($("scan-msg"), "warn", tf("scan_unknown", { reason: str(d.reason, 100) }));
+    else if (d.kind === "unknown") P.message($("scan-msg"), "warn", tf("scan_unknown", { reason: P.reasonText(T, "sr_", d.reason) }));
     else P.message($("scan-msg"), "warn", tf("scan_other", { value: str(d.value, 64) }));
   }
 

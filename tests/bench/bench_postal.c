@@ -234,8 +234,8 @@ main(int argc, char **argv)
 		if (store_postal_register(s, &g, &res, err) != STORE_OK)
 			die("register", err);
 	}
-	if (postal_json_close(s, "S2", "bench", now, false, 1, &out, err) !=
-	    STORE_OK)
+	if (postal_json_close(s, "S2", NULL, "bench", now, false, 1, &out,
+	        err) != STORE_OK)
 		die("close", err);
 	mid = json_string_value(json_object_get(out, "manifest_id"));
 	t0 = mono();

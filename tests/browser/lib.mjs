@@ -92,12 +92,86 @@ ${this.extraConf}
   cleanup() { fs.rmSync(this.dir, { recursive: true, force: true }); }
 }
 
+// --- the page guard ---------------------------------------------------
+// Every page of every test is watched: a console error, an uncaught
+// exception, a CSP violation (the securitypolicyviolation event, reported
+// as a console error by an init script, and Chromium's own "Refused to
+// ..." message), a request that failed (not merely aborted by leaving the
+// page) or a style, script, image or font the daemon answered with an
+// error fails the test that was running, whatever it asserted. An API
+// answer of 4xx to a page's fetch is the page's to handle (a 401 before
+// sign-in, a 409 when sync is off): Chromium's "Failed to load resource"
+// line for it is not counted, the asset check above covers what matters.
+// A test that provokes another error on purpose says so with
+// expectConsole(/pattern/), for itself only.
+let problems = [];
+let expected = [];
+
+export function expectConsole(re) { expected.push(re); }
+
+// What the guard has collected for the running test, taken (cleared): for
+// the test of the guard itself.
+export function takeProblems() { const p = problems; problems = []; return p; }
+
+function problem(text) {
+  if (!expected.some((re) => re.test(text))) problems.push(text);
+}
+
+function guardPage(page) {
+  if (page.__motcuaGuarded) return;
+  page.__motcuaGuarded = true;
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    if (/^Failed to load resource: the server responded with a status of/.test(m.text())) return;
+    problem("console error: " + m.text() + " at " + page.url());
+  });
+  page.on("response", (r) => {
+    const kind = r.request().resourceType();
+    if (r.status() >= 400 && ["stylesheet", "script", "image", "font", "media"].includes(kind))
+      problem(`${kind} ${r.url()} answered ${r.status()}`);
+  });
+  page.on("pageerror", (e) => problem("uncaught: " + (e && e.message ? e.message : e)));
+  page.on("requestfailed", (r) => {
+    const why = r.failure() ? r.failure().errorText : "?";
+    // leaving a page cancels what it was still loading or streaming
+    if (why !== "net::ERR_ABORTED") problem(`request failed: ${r.method()} ${r.url()}: ${why}`);
+  });
+}
+
+async function guardContext(ctx) {
+  if (ctx.__motcuaGuarded) return;
+  ctx.__motcuaGuarded = true;
+  await ctx.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}` +
+        ` in ${e.sourceFile || document.location.pathname}:${e.lineNumber}`);
+    });
+  });
+  ctx.on("page", guardPage);
+  for (const p of ctx.pages()) guardPage(p);
+}
+
 export async function launch() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+  // every context and page the tests open is guarded before it loads
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (opts) => {
+    const ctx = await newContext(opts);
+    await guardContext(ctx);
+    return ctx;
+  };
+  browser.newPage = async (opts) => {
+    const ctx = await browser.newContext(opts);
+    const page = await ctx.newPage();
+    // closing the page closes its context, as Browser.newPage's does
+    page.on("close", () => ctx.close().catch(() => {}));
+    return page;
+  };
+  return browser;
 }
 
 const tests = [];
@@ -111,8 +185,14 @@ export async function run(ctx) {
   fs.mkdirSync(SHOTS, { recursive: true });
   let passed = 0, failed = 0;
   for (const t of tests) {
+    problems = [];
+    expected = [];
     try {
       await t.fn(ctx);
+      // what a page said after the test's last step still counts
+      await new Promise((r) => setTimeout(r, 100));
+      if (problems.length > 0)
+        throw new Error("the page reported errors:\n  " + problems.join("\n  "));
       console.log("ok  ", t.name);
       passed++;
     } catch (e) {

@@ -270,6 +270,9 @@ test("clerk: a bad format is refused; a bad check digit needs an override reason
   await typeItem(page, "RR12345VN");
   await waitFor(async () => (await page.getAttribute("#s10-msg", "class")).includes("bad"), 5000, "the refusal");
   assert((await text(page, "#s10-msg")).length > 12, "with the reason: " + (await text(page, "#s10-msg")));
+  // the reason in the page's language, never the daemon's English
+  assert((await text(page, "#s10-msg")).includes("chỗ này phải là chữ số") &&
+    !/expected|digit/.test(await text(page, "#s10-msg")), "in Vietnamese: " + (await text(page, "#s10-msg")));
   assert(await page.isHidden("#reg"), "no form for a bad format");
 
   await typeItem(page, BADCHECK);
@@ -277,6 +280,15 @@ test("clerk: a bad format is refused; a bad check digit needs an override reason
   assert(await visible(page, "#ov-box"), "the override box");
   assert((await page.getAttribute("#s10-msg", "class")).includes("warn"), "a warning, not a refusal");
   assert((await text(page, "#s10-msg")).includes(ITEM2[10]), "says the right check digit");
+  for (const sel of ["#s10-msg", "#ov-warn"]) {
+    const said = await text(page, sel);
+    assert(said.includes("chữ số kiểm tra không khớp") && !said.includes("check digit"),
+      sel + " says it in Vietnamese only (issue 15, item 14): " + said);
+  }
+  await page.click("#lang");
+  await waitFor(async () => (await text(page, "#ov-warn")).includes("check digit does not match"),
+    5000, "the English reason after the toggle");
+  await page.click("#lang");
   await fillForm(page, { name: "Trần Thị Bình" });
   await page.click("#submit");
   await page.waitForSelector(".ferr[data-for=override_reason]:not(.hidden)");

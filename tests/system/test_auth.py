@@ -330,8 +330,16 @@ def roles_of_routes(d):
 
     c = Staff(d.staff_port)
     eq(c.login("clerk")[0], 200, "clerk sign-in")
+    # a post-office employee reads no office dossier and searches none
+    # (docs/security.md "Postal scope"): only their post office's
+    # postal registrations, through the postal routes
     s, j, _ = c.request("GET", f"/api/v1/dossiers/{code}")
-    eq(s, 200, "a postal clerk reads a dossier")
+    eq(s, 403, "a postal clerk reads no office dossier")
+    ok("031234567890" not in json.dumps(j) and "0912345678" not in json.dumps(j),
+       "no ID number or phone to a clerk")
+    s, j, _ = c.request("GET", "/api/v1/dossiers?name=tran")
+    eq(s, 403, "a postal clerk searches no dossiers")
+    ok("Trần" not in json.dumps(j, ensure_ascii=False), "no names to a clerk")
     s, _, _ = c.write("POST", "/api/v1/dossiers", {"procedure_code": PROC, "owner_name": "A B"})
     eq(s, 403, "a postal clerk does no counter intake")
     s, _, _ = c.request("GET", "/api/v1/reports?from=2026-01-01&to=2026-01-31")
@@ -354,6 +362,63 @@ def roles_of_routes(d):
     s, j, _ = b.write("POST", "/api/v1/users",
                       {"name": "web1", "role": "postal_clerk", "password": "web-console-55"})
     eq(s, 201, f"admin adds a user on the web: {j}")
+    s, j, _ = b.write("POST", "/api/v1/users",
+                      {"name": "web2", "role": "office_staff", "password": "web-console-56",
+                       "post_office": "200000"})
+    eq((s, j["error"]["field"]), (400, "post_office"), f"office staff have no post office: {j}")
+    s, j, _ = b.write("POST", "/api/v1/users/web1/post-office", {"post_office": "20 00"})
+    eq((s, j["error"]["field"]), (400, "post_office"), f"a bad post office id: {j}")
+    s, j, _ = b.write("POST", "/api/v1/users/web1/post-office", {"post_office": "200000"})
+    eq((s, j.get("post_office")), (200, "200000"), f"a clerk moved to a post office: {j}")
+    s, j, _ = b.write("POST", "/api/v1/users/lan/post-office", {"post_office": "200000"})
+    eq(s, 400, f"only a clerk belongs to a post office: {j}")
+
+
+@test
+def personal_data_reads_audited(d):
+    """Every read that returns a name, ID number, phone or address is an
+    audit row naming the actor: one per request, the path (never the
+    search query) and how many records a list held (docs/privacy.md)."""
+    code = STATE["code"]
+
+    def reads():
+        db = sqlite3.connect(os.path.join(d.tmp, "motcua.db"), timeout=10)
+        try:
+            return db.execute("SELECT actor, object, detail FROM audit_log"
+                              " WHERE action = 'read' ORDER BY id").fetchall()
+        finally:
+            db.close()
+
+    before = len(reads())
+    st = STATE["lan"]
+    s, j, _ = st.request("GET", f"/api/v1/dossiers/{code}")
+    eq(s, 200, "office staff read a dossier")
+    r = reads()
+    eq(len(r), before + 1, "one audit row for the read")
+    eq(r[-1][:2], ("lan", f"/api/v1/dossiers/{code}"), "who read which dossier")
+    s, j, _ = st.request("GET", "/api/v1/dossiers?name=Tr%E1%BA%A7n")
+    eq(s, 200, "a search")
+    r = reads()
+    eq(len(r), before + 2, "one row for the whole search")
+    eq(r[-1][:2], ("lan", "/api/v1/dossiers"), "the search, by lan")
+    ok(r[-1][2].endswith(f"; {len(j['results'])} record" +
+                         ("" if len(j["results"]) == 1 else "s")), f"how many: {r[-1]}")
+    ok("Tr" not in r[-1][1] + r[-1][2], "the searched name is not in the audit log")
+    # the CLI's show and search go through the same routes
+    p = d.cli("show", code, check=0)
+    p = d.cli("search", "--name", "tran", check=0)
+    r = reads()
+    eq(len(r), before + 4, "the CLI's show and search are audited")
+    ok(all("(uid " in a for a, _, _ in r[-2:]), f"under the socket's user: {r[-2:]}")
+    eq(r[-2][2], "/api/v1/dossiers/{code}", "a single record: the route only")
+    # a refused or missing read reads nothing
+    s, _, _ = st.request("GET", "/api/v1/dossiers/000.00.19.H49-990101-0999")
+    eq(s, 404, "no such dossier")
+    eq(len(reads()), before + 4, "no row for a read that returned nothing")
+    p = d.cli("audit", "--json", "--from", "2020-01-01", "--to",
+              time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600)), check=0)
+    ok(any(e["action"] == "read" and e["actor"] == "lan"
+           for e in json.loads(p.stdout)["entries"]), "motcua audit lists the reads")
 
 
 @test

@@ -40,6 +40,7 @@ ACCOUNTS = {CLERKS[0]: ("postal_clerk", "counter-one-pass"),
             CLERKS[1]: ("postal_clerk", "counter-two-pass"),
             OFFICE: ("office_staff", "back-office-pass"),
             KIOSK: ("kiosk", "582941")}
+POST_OFFICE = "200000"  # Bưu cục Hạ Long's postal code
 NAME = "Trần Thị Bích Ngọc"
 PHONE = "0912345678"
 ID_NO = "022190001234"
@@ -149,8 +150,11 @@ def accounts_sign_in(d):
     socket, each signed in on the staff listener."""
     STATE["s"] = {}
     for name, (role, pw) in ACCOUNTS.items():
-        p = d.cli("user", "add", name, "--role", role, "--password-stdin", input=pw + "\n",
-                  check=0)
+        # the two clerks work at one post office (docs/security.md
+        # "Postal scope"): each reads the other's registrations
+        office = ["--post-office", POST_OFFICE] if role == "postal_clerk" else []
+        p = d.cli("user", "add", name, "--role", role, *office, "--password-stdin",
+                  input=pw + "\n", check=0)
         ok(role in p.stdout, p.stdout)
         st = Staff(d.staff_port)
         s, j, _ = st.login(name, pw)
@@ -816,6 +820,87 @@ def kill9_keeps_registration(d):
     today = today_local()
     s, j, _ = d.request("GET", f"/api/v1/counts?from={today}&to={today}")
     eq(j["received"]["postal"], 55, f"only accepted postal dossiers: {j}")
+
+
+@test
+def clerk_reads_only_own_post_office(d):
+    """A post-office employee sees only the postal registrations of their
+    own post office (one without a post office, only their own), never
+    an office dossier, and searches none; the office reads all, and every
+    read of an applicant is an audit row (docs/security.md "Postal
+    scope", docs/privacy.md)."""
+    item, code = STATE["items"][0]
+    accounts = {"buucuc.cailan": (["--post-office", "201000"], "cai-lan-pass-1"),
+                "buucuc.le": ([], "le-counter-pass-1")}
+    st = {}
+    for name, (office, pw) in accounts.items():
+        p = d.cli("user", "add", name, "--role", "postal_clerk", *office, "--password-stdin",
+                  input=pw + "\n", check=0)
+        eq(p.returncode, 0, p.stderr)
+        st[name] = Staff(d.staff_port)
+        eq(st[name].login(name, pw)[0], 200, f"{name} signs in")
+    cp, lone = st["buucuc.cailan"], st["buucuc.le"]
+    for who, c in (("another post office", cp), ("no post office", lone)):
+        s, j, _ = c.request("GET", f"/api/v1/postal/items/{item}")
+        eq(s, 404, f"{who}: Hạ Long's item is not theirs: {j}")
+        ok(no_personal_data(json.dumps(j, ensure_ascii=False)), f"{who}: nothing of it")
+        before = snapshot(d)
+        s, j, _ = c.write("POST", "/api/v1/postal/items", reg_body(item))
+        eq((s, j.get("error", {}).get("field")), (409, "item_id"),
+           f"{who}: a scan of it says it is another post office's: {j}")
+        ok(no_personal_data(json.dumps(j, ensure_ascii=False)), f"{who}: and shows nothing")
+        eq(snapshot(d), before, "nothing written")
+        for path in (f"/api/v1/dossiers/{code}", "/api/v1/dossiers?name=tran"):
+            s, j, _ = c.request("GET", path)
+            eq(s, 403, f"{who}: GET {path}")
+            ok(no_personal_data(json.dumps(j, ensure_ascii=False)), "no applicant")
+    # each registers one: theirs to read, nobody else's but the office's
+    mine = {}
+    for n, (name, c) in enumerate((("buucuc.cailan", cp), ("buucuc.le", lone))):
+        new = s10(f"{8080800 + n:08d}")
+        s, j, _ = c.write("POST", "/api/v1/postal/items", reg_body(new, station="CP-01"))
+        eq(s, 201, f"{name} registers: {j}")
+        mine[name] = new
+        s, j, _ = c.request("GET", f"/api/v1/postal/items/{new}")
+        eq((s, j.get("clerk")), (200, name), f"{name} reads their own")
+        s, j, _ = sessions()[OFFICE].request("GET", f"/api/v1/postal/items/{new}")
+        eq((s, j["applicant"]["phone"]), (200, PHONE), "the office reads every registration")
+    s, j, _ = cp.request("GET", f"/api/v1/postal/items/{mine['buucuc.cailan']}")
+    eq(j["post_office"], "201000", "the registration carries the clerk's post office")
+    for reader, name in ((CLERKS[0], "buucuc.cailan"), ("buucuc.le", "buucuc.cailan"),
+                         ("buucuc.cailan", "buucuc.le")):
+        c = sessions()[reader] if reader in sessions() else st[reader]
+        s, j, _ = c.request("GET", f"/api/v1/postal/items/{mine[name]}")
+        eq(s, 404, f"{reader} reads nothing of {name}'s registration")
+    # a batch closes only the clerk's own scope, whatever else waits
+    s, j, _ = cp.write("POST", "/api/v1/postal/batches/close", {})
+    eq((s, j.get("items")), (201, [mine["buucuc.cailan"]]), f"Cái Lân's batch is its own: {j}")
+    cp_manifest = j["manifest_id"]
+    # manifests: a clerk sees those of their own scope only
+    s, j, _ = cp.request("GET", "/api/v1/postal/manifests")
+    eq((s, [m["id"] for m in j["manifests"]]), (200, [cp_manifest]), f"Cái Lân's list: {j}")
+    s, j, _ = cp.request("GET", f"/api/v1/postal/manifests/{STATE['manifest']}")
+    eq(s, 404, f"Hạ Long's manifest is not Cái Lân's: {j}")
+    s, j, _ = sessions()[CLERKS[1]].request("GET", f"/api/v1/postal/manifests/{STATE['manifest']}")
+    eq(s, 200, "but Hạ Long's other clerk sees it")
+    s, j, _ = sessions()[CLERKS[1]].request("GET", f"/api/v1/postal/manifests/{cp_manifest}")
+    eq(s, 404, "and not Cái Lân's")
+    s, j, _ = sessions()[OFFICE].request("GET", "/api/v1/postal/manifests")
+    ok({cp_manifest, STATE["manifest"]} <= {m["id"] for m in j["manifests"]}, "the office sees all")
+    # moving a clerk holds at once, on the live session
+    p = d.cli("user", "post-office", "buucuc.le", "--post-office", "201000")
+    eq(p.returncode, 0, p.stderr)
+    s, _, _ = lone.request("GET", f"/api/v1/postal/items/{mine['buucuc.cailan']}")
+    eq(s, 200, "moved to Cái Lân: its registrations")
+    s, _, _ = lone.request("GET", f"/api/v1/postal/items/{mine['buucuc.le']}")
+    eq(s, 404, "and no longer the ones made without a post office")
+    # every read of an applicant above is in the audit log, by its reader
+    reads = [(e["actor"], e["object"]) for e in audit(d) if e["action"] == "read"]
+    for name, new in mine.items():
+        ok((OFFICE, f"/api/v1/postal/items/{new}") in reads, f"the office's read of {new}")
+        ok((name, f"/api/v1/postal/items/{new}") in reads, f"{name}'s read of {new}")
+    ok(not any(o == f"/api/v1/postal/items/{item}" and a in accounts for a, o in reads),
+       "a refused read is no read")
 
 
 @test

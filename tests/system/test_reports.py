@@ -223,7 +223,8 @@ def form_06a(d):
     st, ctype, html = get_bytes(d, "/api/v1/reports/06a", format="html", **APRIL)
     eq(st, 200, "06a html")
     text = html.decode()
-    ok("size:A4" in text and "Biểu số II.06a" in text, "A4 page with the form code")
+    ok('href="/staff/reports/ui/f06a.css"' in text and "Biểu số II.06a" in text,
+       "A4 page (its stylesheet) with the form code")
     eq(text.count("<td>(") , 13, "13 numbered columns")
     st, j, _ = get_raw(d, q("/api/v1/reports/06a", format="csv", by="week", **APRIL))
     eq(st, 400, "06a is by field only")
@@ -344,6 +345,32 @@ def staff_page(d):
         ok(needle in t, "page has " + needle)
     ok("http://" not in t.replace('xmlns="http://www.w3.org/2000/svg"', ""),
        "no outside URL (no CDN)")
+    # the daemon's CSP (default-src 'self') blocks inline styles and
+    # scripts: every page's are files it serves (issue 15, item 12)
+    pages = {"/staff/reports": t,
+             "/staff/reports/dossiers": get_bytes(d, "/staff/reports/dossiers", cell="late",
+                                                  **APRIL)[2].decode(),
+             "/api/v1/reports/06a": get_bytes(d, "/api/v1/reports/06a", format="html",
+                                              **APRIL)[2].decode()}
+    for path, page in pages.items():
+        for bad in ("<style", "<script>", " style=", "javascript:", " onclick="):
+            ok(bad not in page, f"{path}: no inline {bad!r}")
+    ok('href="/staff/reports/ui/reports.css"' in t and 'src="/staff/reports/ui/reports.js"' in t,
+       "the page links its styles and script")
+    ok('href="/staff/reports/ui/f06a.css"' in pages["/api/v1/reports/06a"], "the A4 form's styles")
+    for f, kind in (("reports.css", "text/css"), ("f06a.css", "text/css"),
+                    ("reports.js", "text/javascript")):
+        st, ctype, body = get_bytes(d, "/staff/reports/ui/" + f)
+        eq((st, ctype.split(";")[0]), (200, kind), f)
+        ok(len(body) > 200, f + " has content")
+    ok(b"size: A4 landscape" in get_bytes(d, "/staff/reports/ui/f06a.css")[2], "A4 landscape")
+    eq(get_bytes(d, "/staff/reports/ui/nope.css")[0], 404, "no other file")
+    # the reconciliation: local counts per channel for the period, the
+    # upstream and difference columns for reports.js to fill from verify
+    for needle in ('id="recon-upstream-table"', 'data-from="2021-04-01"', 'data-to="2021-04-30"',
+                   'data-up="1"', 'data-diff="3"', 'id="recon-status"'):
+        ok(needle in t, "page has " + needle)
+    ok("n/a" not in t, "no column that always says n/a")
     st, _, _ = get_bytes(d, "/staff/reports", by="year", **APRIL)
     eq(st, 400, "bad by on the page")
     st, _, _ = get_bytes(d, "/staff/reports")

@@ -109,7 +109,7 @@ test_token_format(void **state)
 static void
 test_roles(void **state)
 {
-	struct actor a = { "x", ROLE_KIOSK };
+	struct actor a = { .name = "x", .role = ROLE_KIOSK };
 
 	(void)state;
 	assert_string_equal(role_name(ROLE_ADMIN), "admin");
@@ -130,6 +130,30 @@ test_roles(void **state)
 	assert_false(role_in(&a, ROLES_ADMIN));
 	a.role = ROLE_ADMIN;
 	assert_true(role_in(&a, ROLES_OFFICE) && role_in(&a, ROLES_POSTAL));
+	/* post office ids, and whose registrations a clerk reads */
+	assert_true(role_post_office_valid("200000"));
+	assert_true(role_post_office_valid("BC-HL.01_a"));
+	assert_false(role_post_office_valid(""));
+	assert_false(role_post_office_valid(NULL));
+	assert_false(role_post_office_valid("20 00"));
+	assert_false(role_post_office_valid("Bưu cục"));
+	assert_true(role_post_office_valid("123456789012345678901234567890AB"));
+	assert_false(
+	    role_post_office_valid("123456789012345678901234567890ABC"));
+	assert_true(role_postal_scope_has(&a, "", "anyone"));
+	a.role = ROLE_POSTAL_CLERK;
+	snprintf(a.name, sizeof a.name, "lan");
+	snprintf(a.post_office, sizeof a.post_office, "200000");
+	assert_true(role_postal_scope_has(&a, "200000", "minh"));
+	assert_false(role_postal_scope_has(&a, "201000", "lan"));
+	assert_false(role_postal_scope_has(&a, "", "lan"));
+	a.post_office[0] = '\0';
+	assert_true(role_postal_scope_has(&a, "", "lan"));
+	assert_true(role_postal_scope_has(&a, "200000", "lan"));
+	assert_false(role_postal_scope_has(&a, "", "minh"));
+	a.role = ROLE_KIOSK;
+	assert_false(role_postal_scope_has(&a, "", "lan"));
+	assert_false(role_postal_scope_has(NULL, "", "lan"));
 	a.role = ROLE_NONE;
 	assert_false(role_in(&a, ~0u));
 	assert_false(role_in(NULL, ~0u));
@@ -358,13 +382,39 @@ test_store_accounts(void **state)
 
 	(void)state;
 	st = fixture_store_open("motcua-auth", dir, path);
-	assert_int_equal(store_user_add(st, "lan", "office_staff",
+	assert_int_equal(store_user_add(st, "lan", "office_staff", NULL,
 	                     "$argon2id$x", "boss", err),
 	    STORE_OK);
-	assert_int_equal(store_user_add(st, "lan", "admin", "$h", "boss", err),
+	assert_int_equal(
+	    store_user_add(st, "lan", "admin", NULL, "$h", "boss", err),
 	    STORE_CONFLICT);
-	assert_int_equal(store_user_add(st, "x", "chief", "$h", "boss", err),
+	assert_int_equal(
+	    store_user_add(st, "x", "chief", NULL, "$h", "boss", err),
 	    STORE_INVALID);
+	/* a post office belongs to a postal clerk's account only, and is
+	 * read with its sessions (docs/security.md "Postal scope") */
+	assert_int_equal(store_user_add(st, "y", "office_staff", "200000", "$h",
+	                     "boss", err),
+	    STORE_INVALID);
+	assert_non_null(strstr(err, "post_office"));
+	assert_int_equal(store_user_add(st, "y", "postal_clerk", "20 0000",
+	                     "$h", "boss", err),
+	    STORE_INVALID);
+	assert_int_equal(store_user_add(st, "hl", "postal_clerk", "200000",
+	                     "$h", "boss", err),
+	    STORE_OK);
+	assert_int_equal(store_user_get(st, "hl", &u), STORE_OK);
+	assert_string_equal(u.post_office, "200000");
+	assert_int_equal(
+	    store_user_set_post_office(st, "hl", "201000", "boss", err),
+	    STORE_OK);
+	assert_int_equal(store_user_get(st, "hl", &u), STORE_OK);
+	assert_string_equal(u.post_office, "201000");
+	assert_int_equal(
+	    store_user_set_post_office(st, "lan", "201000", "boss", err),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_user_get(st, "lan", &u), STORE_OK);
+	assert_string_equal(u.post_office, "");
 	assert_int_equal(store_user_get(st, "lan", &u), STORE_OK);
 	assert_string_equal(u.role, "office_staff");
 	assert_false(u.disabled);
@@ -430,9 +480,12 @@ test_store_accounts(void **state)
 	    STORE_OK);
 
 	assert_non_null(j = auth_json_users(st));
-	assert_int_equal(json_array_size(j), 1);
+	assert_int_equal(json_array_size(j), 2); /* "hl", "lan" */
 	assert_true(
-	    json_is_true(json_object_get(json_array_get(j, 0), "disabled")));
+	    json_is_true(json_object_get(json_array_get(j, 1), "disabled")));
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(j, 0), "post_office")),
+	    "201000");
 	{
 		char *text = json_dumps(j, 0);
 
@@ -443,11 +496,12 @@ test_store_accounts(void **state)
 	/* every change has its audit row, by its actor, in order */
 	assert_non_null(j = auth_json_audit(st, now - 5, now + 5, 100));
 	{
-		static const char *const want[] = { "user_add", "token_add",
-			"token_revoke", "token_revoke", "token_add",
-			"user_disable", "user_passwd" };
-		assert_int_equal(json_array_size(j), 7);
-		for (size_t i = 0; i < 7; i++) {
+		static const char *const want[] = { "user_add", "user_add",
+			"user_post_office", "token_add", "token_revoke",
+			"token_revoke", "token_add", "user_disable",
+			"user_passwd" };
+		assert_int_equal(json_array_size(j), 9);
+		for (size_t i = 0; i < 9; i++) {
 			json_t *e = json_array_get(j, i);
 
 			assert_string_equal(

@@ -291,11 +291,52 @@ test_reprint_banner(void **state)
 	buf_cleanup(&b);
 }
 
+/* The value of field name in d; NULL when it has none. */
+static const char *
+field(const struct printdoc *d, const char *name)
+{
+	for (size_t i = 0; i < d->count; i++)
+		if (strcmp(d->names[i], name) == 0)
+			return d->values[i];
+	return NULL;
+}
+
+/* A dossier with neither an ID number nor a phone opens at the kiosk
+ * only by its QR: its receipt says so above the QR (issue 15, item 9);
+ * any other receipt says nothing there. */
+static void
+test_receipt_qr_only(void **state)
+{
+	json_t *dos = json_loads(dossier_json, 0, NULL);
+	struct printdoc d;
+	const char *note;
+
+	(void)state;
+	assert_non_null(dos);
+	assert_int_equal(printdoc_receipt(&d, dos, NULL, &office), 0);
+	assert_string_equal(field(&d, "lookup_note"), "");
+	printdoc_cleanup(&d);
+	json_object_set_new(dos, "qr_only", json_true());
+	assert_int_equal(printdoc_receipt(&d, dos, NULL, &office), 0);
+	note = field(&d, "lookup_note");
+	assert_non_null(note);
+	assert_non_null(strstr(note, "quét mã QR"));
+	assert_non_null(strstr(field(&d, "lookup_url"), "/l/7KQ2M9XR4T8VWB3N"));
+	printdoc_cleanup(&d);
+	/* no token, no QR: nothing to point at */
+	json_object_set_new(dos, "token", json_string(""));
+	assert_int_equal(printdoc_receipt(&d, dos, NULL, &office), 0);
+	assert_string_equal(field(&d, "lookup_note"), "");
+	printdoc_cleanup(&d);
+	json_decref(dos);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_receipt_qr_only),
 		cmocka_unit_test(test_no_stray_bytes),
 		cmocka_unit_test(test_preview),
 		cmocka_unit_test(test_reprint_banner),

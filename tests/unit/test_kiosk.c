@@ -230,6 +230,23 @@ test_factor(void **state)
 	assert_false(factor_parse("45a7", 4, d));
 	assert_false(factor_parse("", 0, d));
 
+	/* which number is the factor: the office's, else the other */
+	assert_int_equal(factor_choose(false, "001203004567", "0912345678"),
+	    FACTOR_ID);
+	assert_int_equal(factor_choose(true, "001203004567", "0912345678"),
+	    FACTOR_PHONE);
+	assert_int_equal(factor_choose(false, NULL, "0912345678"),
+	    FACTOR_PHONE);
+	assert_int_equal(factor_choose(false, "", "0912345678"), FACTOR_PHONE);
+	assert_int_equal(factor_choose(false, "12", "0912345678"),
+	    FACTOR_PHONE); /* too few digits to be one */
+	assert_int_equal(factor_choose(true, "001203004567", NULL), FACTOR_ID);
+	assert_int_equal(factor_choose(true, NULL, "n/a"), FACTOR_NONE);
+	assert_int_equal(factor_choose(false, NULL, NULL), FACTOR_NONE);
+	assert_string_equal(factor_kind_name(FACTOR_NONE), "none");
+	assert_string_equal(factor_kind_name(FACTOR_ID), "id");
+	assert_string_equal(factor_kind_name(FACTOR_PHONE), "phone");
+
 	assert_true(factor_last_digits("001203004567", 12, d));
 	assert_string_equal(d, "4567");
 	assert_true(factor_last_digits("+84 91 234-5678", 15, d));
@@ -405,6 +422,59 @@ test_lookup_code(void **state)
 	    STORE_NOTFOUND);
 }
 
+/* A dossier registered without an ID number opens with its phone's last
+ * digits whatever kiosk.second_factor says; one with neither number
+ * opens by code with nothing (issue 15, item 9; docs/privacy.md). */
+static void
+test_lookup_code_fallback(void **state)
+{
+	struct fixture *f = *state;
+	struct store_intake in = { .procedure_code = PROC,
+		.agency_code = AGENCY,
+		.owner_name = "Lê Thị Hoa",
+		.phone = "0987 654 321",
+		.channel = CHANNEL_COUNTER,
+		.delivery = DELIVERY_COUNTER,
+		.actor = "test" };
+	struct store_intake_result res, bare;
+	struct store_lookup v;
+	char err[STORE_ERR_MAX];
+
+	in.received_at = (int64_t)time(NULL);
+	assert_int_equal(store_intake(f->s, &in, &res, err), STORE_OK);
+	assert_int_equal(
+	    store_lookup_code(f->s, res.code, STORE_FACTOR_ID, "4321", &v),
+	    STORE_OK);
+	assert_string_equal(v.masked_name, "L* T** H**");
+	assert_int_equal(
+	    store_lookup_code(f->s, res.code, STORE_FACTOR_PHONE, "4321", &v),
+	    STORE_OK);
+	assert_int_equal(
+	    store_lookup_code(f->s, res.code, STORE_FACTOR_ID, "0000", &v),
+	    STORE_NOTFOUND);
+	/* an ID number only: it opens with the ID when the office asks
+	 * for the phone */
+	in.phone = NULL;
+	in.owner_id_no = "031234567890";
+	assert_int_equal(store_intake(f->s, &in, &bare, err), STORE_OK);
+	assert_int_equal(
+	    store_lookup_code(f->s, bare.code, STORE_FACTOR_PHONE, "7890", &v),
+	    STORE_OK);
+	/* neither: no digits open it */
+	in.owner_id_no = NULL;
+	assert_int_equal(store_intake(f->s, &in, &bare, err), STORE_OK);
+	for (const char *const *d =
+	         (const char *const[]){ "0000", "4321", "7890", NULL };
+	     *d != NULL; d++) {
+		assert_int_equal(
+		    store_lookup_code(f->s, bare.code, STORE_FACTOR_ID, *d, &v),
+		    STORE_NOTFOUND);
+		assert_int_equal(store_lookup_code(f->s, bare.code,
+		                     STORE_FACTOR_PHONE, *d, &v),
+		    STORE_NOTFOUND);
+	}
+}
+
 static void
 test_rating(void **state)
 {
@@ -510,6 +580,8 @@ main(void)
 		cmocka_unit_test(test_code_normalise),
 		cmocka_unit_test(test_factor),
 		cmocka_unit_test(test_scan),
+		cmocka_unit_test_setup_teardown(test_lookup_code_fallback,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_code, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rating, setup, teardown),

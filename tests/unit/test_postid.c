@@ -118,6 +118,12 @@ test_classes(void **state)
 		assert_int_equal(s.expected_check, 5);
 		assert_non_null(s.service);
 		assert_true((s.reason == NULL) == (t[i].v == S10_VALID));
+		/* the pages translate the code, never the English reason */
+		if (t[i].v != S10_VALID)
+			assert_string_equal(s.reason_code,
+			    s10_verdict_name(t[i].v));
+		else
+			assert_null(s.reason_code);
 		assert_true(
 		    s10_overridable(s.verdict) == (t[i].v != S10_VALID));
 	}
@@ -138,16 +144,22 @@ test_input_forms(void **state)
 	    "the check digit does not match the serial");
 	assert_int_equal(s10_parse("", 0, &s), S10_BAD_FORMAT);
 	assert_string_equal(s.reason, "empty");
+	assert_string_equal(s.reason_code, "empty");
 	assert_string_equal(s.id, "");
 	assert_null(s.service);
 	assert_int_equal(s10_parse("EE12345678VN", 12, &s), S10_BAD_FORMAT);
+	assert_int_equal(s10_parse("EE1234", 6, &s), S10_BAD_FORMAT);
+	assert_string_equal(s.reason_code, "too_short");
 	assert_int_equal(s10_parse("EE1234567855VN", 14, &s), S10_BAD_FORMAT);
 	assert_int_equal(s.at, 13);
+	assert_string_equal(s.reason_code, "too_long");
 	assert_int_equal(s10_parse("E1123456785VN", 13, &s), S10_BAD_FORMAT);
 	assert_int_equal(s.at, 1);
 	assert_string_equal(s.reason, "a letter is expected here");
+	assert_string_equal(s.reason_code, "letter_expected");
 	assert_int_equal(s10_parse("EE12345X785VN", 13, &s), S10_BAD_FORMAT);
 	assert_int_equal(s.at, 7);
+	assert_string_equal(s.reason_code, "digit_expected");
 	assert_int_equal(s10_parse("EE123456785V1", 13, &s), S10_BAD_FORMAT);
 	assert_int_equal(s10_parse("EE123456785VN\n", 14, &s), S10_BAD_FORMAT);
 	assert_int_equal(s10_parse("EE12345\0"

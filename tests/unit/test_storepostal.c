@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "core/calendar.h"
+#include "core/role.h"
 #include "postal/postalreg.h"
 #include "postal/postid.h"
 #include "core/status.h"
@@ -95,6 +96,8 @@ reg(struct store_postal_reg *r, const char *id)
 	r->actor = "clerk";
 }
 
+static const struct actor ADMIN = { .name = "boss", .role = ROLE_ADMIN };
+
 static int64_t
 rows(struct store *s)
 {
@@ -124,7 +127,7 @@ test_register_and_duplicate(void **state)
 	assert_false(again.created);
 	assert_string_equal(again.code, res.code);
 	assert_int_equal(rows(f->s), 1);
-	o = postal_json_item(f->s, id, time(NULL), &rc);
+	o = postal_json_item(f->s, &ADMIN, id, time(NULL), &rc);
 	assert_non_null(o);
 	assert_string_equal(json_string_value(json_object_get(o, "state")),
 	    "registered");
@@ -132,8 +135,63 @@ test_register_and_duplicate(void **state)
 	assert_int_equal(json_integer_value(json_object_get(o, "status")),
 	    ST_SUBMITTED);
 	json_decref(o);
-	assert_null(postal_json_item(f->s, "RR000000025VN", time(NULL), &rc));
+	assert_null(
+	    postal_json_item(f->s, &ADMIN, "RR000000025VN", time(NULL), &rc));
 	assert_int_equal(rc, STORE_NOTFOUND);
+}
+
+/* A postal clerk reads only their post office's registrations; one with
+ * no post office only their own; office staff all
+ * (docs/security.md, "Postal scope"). */
+static void
+test_clerk_scope(void **state)
+{
+	struct fixture *f = *state;
+	struct store_postal_reg r;
+	struct store_postal_result res;
+	struct actor hl = { .name = "hl.lan",
+		.role = ROLE_POSTAL_CLERK,
+		.post_office = "200000" };
+	struct actor hl2 = { .name = "hl.minh",
+		.role = ROLE_POSTAL_CLERK,
+		.post_office = "200000" };
+	struct actor cp = { .name = "cp.an",
+		.role = ROLE_POSTAL_CLERK,
+		.post_office = "201000" };
+	struct actor lone = { .name = "clerk", .role = ROLE_POSTAL_CLERK };
+	struct actor lone2 = { .name = "other", .role = ROLE_POSTAL_CLERK };
+	struct actor office = { .name = "hoa", .role = ROLE_OFFICE_STAFF };
+	char a[S10_LEN + 1], b[S10_LEN + 1], err[STORE_ERR_MAX];
+	enum store_rc rc;
+	json_t *o;
+
+	item(a, 11);
+	reg(&r, a);
+	r.actor = "hl.lan";
+	r.post_office = "200000";
+	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
+	item(b, 12);
+	reg(&r, b); /* by "clerk", no post office */
+	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
+
+	o = postal_json_item(f->s, &hl2, a, time(NULL), &rc);
+	assert_non_null(o);
+	assert_string_equal(
+	    json_string_value(json_object_get(o, "post_office")), "200000");
+	json_decref(o);
+	assert_null(postal_json_item(f->s, &cp, a, time(NULL), &rc));
+	assert_int_equal(rc, STORE_NOTFOUND);
+	assert_null(postal_json_item(f->s, &lone, a, time(NULL), &rc));
+	assert_int_equal(rc, STORE_NOTFOUND);
+	o = postal_json_item(f->s, &lone, b, time(NULL), &rc);
+	assert_non_null(o);
+	json_decref(o);
+	assert_null(postal_json_item(f->s, &lone2, b, time(NULL), &rc));
+	assert_null(postal_json_item(f->s, &hl, b, time(NULL), &rc));
+	o = postal_json_item(f->s, &office, b, time(NULL), &rc);
+	assert_non_null(o);
+	json_decref(o);
+	assert_null(postal_json_item(f->s, NULL, b, time(NULL), &rc));
 }
 
 static void
@@ -192,11 +250,11 @@ test_manifest_flow(void **state)
 		assert_int_equal(store_postal_register(f->s, &r, &res, err),
 		    STORE_OK);
 	}
-	assert_int_equal(postal_json_close(f->s, "other", "clerk", now, true,
-	                     100, &out, err),
+	assert_int_equal(postal_json_close(f->s, "other", NULL, "clerk", now,
+	                     true, 100, &out, err),
 	    STORE_CONFLICT);
-	assert_int_equal(
-	    postal_json_close(f->s, "S1", "clerk", now, true, 100, &out, err),
+	assert_int_equal(postal_json_close(f->s, "S1", NULL, "clerk", now, true,
+	                     100, &out, err),
 	    STORE_OK);
 	assert_int_equal(json_integer_value(json_object_get(out, "count")), 5);
 	assert_int_equal(json_integer_value(json_object_get(out, "fees_vnd")),
@@ -283,8 +341,8 @@ test_return_by_post(void **state)
 	r.service = STORE_POSTAL_BOTH;
 	r.return_address = "Số 1 phố Huế";
 	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
-	assert_int_equal(
-	    postal_json_close(f->s, NULL, "clerk", now, false, 1, &o, err),
+	assert_int_equal(postal_json_close(f->s, NULL, NULL, "clerk", now,
+	                     false, 1, &o, err),
 	    STORE_OK);
 	assert_int_equal(
 	    postal_json_receive(f->s,
@@ -338,8 +396,8 @@ test_outbox_for_sync(void **state)
 	item(id, 700);
 	reg(&r, id);
 	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
-	assert_int_equal(
-	    postal_json_close(f->s, NULL, "clerk", now, false, 1, &o, err),
+	assert_int_equal(postal_json_close(f->s, NULL, NULL, "clerk", now,
+	                     false, 1, &o, err),
 	    STORE_OK);
 	assert_int_equal(
 	    postal_json_receive(f->s,
@@ -478,6 +536,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_register_and_duplicate,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clerk_scope, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_write_nothing,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_flow, setup,

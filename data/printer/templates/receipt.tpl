@@ -31,6 +31,7 @@ feed 3
 rule
 text center if=hotline | Đường dây nóng: {hotline}
 text center | Tra cứu hồ sơ:
+text center lines=3 if=lookup_note | {lookup_note}
 qr if=lookup_url | {lookup_url}
 text center lines=2 if=lookup_url | {lookup_url}
 text center | {place_date}

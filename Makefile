@@ -25,7 +25,7 @@ endif
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) $(VERSION_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
@@ -107,6 +107,12 @@ POSTAL_UI := postal/ui/clerk.html postal/ui/office.html postal/ui/common.js \
 $(BUILD)/obj/postal/postal_assets.o: postal/postal_assets.S $(POSTAL_UI)
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ postal/postal_assets.S
+
+# The one version (VERSION): both programs' --version and the package's.
+VERSION := $(shell cat VERSION)
+VERSION_OBJ := $(BUILD)/obj/daemon/main.o $(BUILD)/obj/daemon/cli/main.o
+$(VERSION_OBJ): VERSION
+$(VERSION_OBJ): VERSION_CFLAGS = -DMOTCUA_VERSION='"$(VERSION)"'
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@

@@ -69,7 +69,7 @@ UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 LIBCORE := $(BUILD)/libmotcua.a
 
-.PHONY: all deps check unit-check system-check run fuzz bench bench-sync bench-decode clean format \
+.PHONY: deb check-deb version all deps check unit-check system-check run fuzz bench bench-sync bench-decode clean format \
 	format-check
 all: $(BUILD)/motcuad $(BUILD)/motcua
 
@@ -177,6 +177,36 @@ check: deps all $(UNIT_BIN) $(REPLAY_BIN)
 
 run: deps all
 	@sh packaging/run-demo.sh $(BUILD)
+
+# The Debian package (debian/, docs/operations.md), built out of tree: the
+# tree's files (tracked and new, less what git ignores) are copied to
+# build/deb/src, debian/changelog is written
+# there from VERSION, and dpkg-buildpackage leaves
+# build/deb/motcua_VERSION_amd64.deb beside it; lintian must find no error.
+DEB := build/deb/motcua_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
+version:
+	@echo $(VERSION)
+deb:
+	@sh packaging/deps.sh deb
+	rm -rf build/deb
+	mkdir -p build/deb/src
+	git ls-files -z --cached --others --exclude-standard | \
+	    grep -zv '^tests/browser/node_modules/' | \
+	    tar --null -T - -cf - | tar -xf - -C build/deb/src
+	sed -e 's/@VERSION@/$(VERSION)/' \
+	    -e "s/@DATE@/$$(date -R -d @$$(git log -1 --format=%ct 2>/dev/null || date +%s))/" \
+	    debian/changelog.in >build/deb/src/debian/changelog
+	cd build/deb/src && DEB_BUILD_OPTIONS=parallel=2 \
+	    dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+	    { tail -n 40 ../build.log; exit 1; }
+	lintian --fail-on error --info $(DEB)
+	@echo "built $(DEB)"
+
+# The package on a clean Debian 12 (packaging/check-deb.sh): install,
+# start as motcuad, /healthz, upgrade over itself keeping an edited
+# conffile, a database of the previous schema migrated, purge.
+check-deb: deb
+	sh packaging/check-deb.sh $(DEB)
 
 # Fuzzers are clang-only (libFuzzer). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 20

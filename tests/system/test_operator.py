@@ -273,6 +273,47 @@ def restore_refusals(build, tmp):
     eq(p.returncode, 2, "--restore with -n is a usage error")
 
 
+def schema8_db(path):
+    """A store made by schema 8 (tests/system/fixtures/store-schema8.sql)."""
+    with open(os.path.join(ROOT, "tests", "system", "fixtures", "store-schema8.sql"),
+              encoding="utf-8") as f:
+        sql = f.read()
+    db = sqlite3.connect(path)
+    db.executescript(sql)
+    db.commit()
+    db.close()
+
+
+@test
+def restore_migrates_an_older_schema(build, tmp):
+    old = os.path.join(tmp, "old.db")
+    schema8_db(old)
+    os.makedirs(os.path.join(tmp, "box"))
+    d = Daemon(build, os.path.join(tmp, "box"))
+    p = motcuad(build, "-c", d.conf, "--restore", old)
+    eq(p.returncode, 0, "restore of a schema 8 store: " + p.stderr)
+    ok("migrated" in p.stdout, p.stdout)
+    store = os.path.join(d.tmp, "motcua.db")
+    db = sqlite3.connect(store)
+    try:
+        ok(db.execute("PRAGMA user_version").fetchone()[0] > 8, "the schema brought up to date")
+        rows = db.execute("SELECT created_at, expires_at FROM api_tokens").fetchall()
+        eq([e - c for c, e in rows], [90 * 86400], "migration 9 gave the token its lifetime")
+        ok(db.execute("SELECT count(*) FROM audit_log WHERE action = 'restore'").fetchone()[0] == 1,
+           "the restore is in the store's audit log")
+    finally:
+        db.close()
+    d.start()
+    try:
+        for n in (1, 2, 3):
+            code = f"000.00.19.H49-261207-{n:04d}"
+            s, j, _ = d.get(f"/api/v1/dossiers/{code}", admin=True)
+            eq(s, 200, f"{code} after the upgrade: {j}")
+        eq(intake(d)[0], 201, "a new intake on the upgraded store")
+    finally:
+        eq(d.stop(), 0, "exit status")
+
+
 @test
 def backup_not_from_the_staff_side(build, tmp):
     d = Daemon(build, tmp)
@@ -288,6 +329,73 @@ def backup_not_from_the_staff_side(build, tmp):
         eq((s, j["error"]["field"]), (400, "db"), "a bad db names the field")
     finally:
         eq(d.stop(), 0, "exit status")
+
+
+@test
+def nightly_script_keeps_the_newest(build, tmp):
+    """packaging/motcua-backup (motcua-backup.service): a new backup, then
+    all but the newest MOTCUA_BACKUP_KEEP removed; an office is no hub."""
+    d = Daemon(build, tmp)
+    d.start()
+    out = os.path.join(tmp, "backups")
+    os.makedirs(out)
+    try:
+        old = ["motcua-20250101T023000Z.db", "motcua-20250102T023000Z.db"]
+        for n in old:
+            for f in (n, n + ".sha256"):
+                open(os.path.join(out, f), "w").close()
+        env = dict(os.environ, MOTCUA_SOCKET=d.sock, MOTCUA_BACKUP_DIR=out,
+                   MOTCUA_BACKUP_KEEP="2", PATH=build + os.pathsep + os.environ["PATH"])
+        p = subprocess.run(["sh", os.path.join(ROOT, "packaging", "motcua-backup")],
+                           capture_output=True, text=True, env=env, timeout=120)
+        eq(p.returncode, 0, "motcua-backup: " + p.stdout + p.stderr)
+        left = sorted(os.listdir(out))
+        eq(len(left), 4, f"two backups and their checksums kept: {left}")
+        ok(old[1] in left and old[0] not in left and old[0] + ".sha256" not in left,
+           f"the oldest removed with its checksum: {left}")
+        new = [n for n in left if n.endswith(".db") and n not in old]
+        eq(len(new), 1, f"one new backup: {left}")
+        ok(not any(n.startswith("hub-") for n in left), "an office daemon has no hub backup")
+        env["MOTCUA_BACKUP_KEEP"] = "0"
+        p = subprocess.run(["sh", os.path.join(ROOT, "packaging", "motcua-backup")],
+                           capture_output=True, text=True, env=env, timeout=120)
+        eq(p.returncode, 2, "KEEP=0 is refused")
+        ok("MOTCUA_BACKUP_KEEP" in p.stderr, p.stderr)
+    finally:
+        eq(d.stop(), 0, "exit status")
+
+
+@test
+def hub_backup_and_restore(build, tmp):
+    """The hub role: `motcua backup --hub` copies the hub's database, and
+    --restore-hub puts it back; the store's restore refuses it."""
+    from synclib import Node, make_tls, write_secret  # noqa: E402
+    _, cert, key = make_tls(tmp)
+    hub = Node(build, tmp, "hub", role="hub")
+    write_secret(os.path.join(hub.dir, "hub-tokens"),
+                 "# name token agencies\nt1 " + "a" * 40 + " 000.00.19.H49\n")
+    hub.configure(hub=f"tls_cert = {cert}\ntls_key = {key}")
+    hub.start()
+    bak = os.path.join(tmp, "hub-backup.db")
+    try:
+        env = dict(os.environ, MOTCUA_SOCKET=hub.sock)
+        p = subprocess.run([os.path.join(build, "motcua"), "backup", "--hub", bak],
+                           capture_output=True, text=True, env=env, timeout=120)
+        eq(p.returncode, 0, "motcua backup --hub: " + p.stderr)
+        db = sqlite3.connect(bak)
+        ok(db.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'hub_dossiers'")
+           .fetchone()[0] == 1, "the hub's database")
+        db.close()
+        p = motcuad(build, "-c", hub.conf, "--restore-hub", bak)
+        eq(p.returncode, 1, "--restore-hub while the hub runs")
+    finally:
+        hub.stop()
+    p = motcuad(build, "-c", hub.conf, "--restore", bak)
+    eq(p.returncode, 1, "a hub's database is not a store")
+    ok("no dossiers table" in p.stderr, p.stderr)
+    p = motcuad(build, "-c", hub.conf, "--restore-hub", bak)
+    eq(p.returncode, 0, "--restore-hub: " + p.stderr)
+    ok("kept as" in p.stdout, p.stdout)
 
 
 def session(args, run):

@@ -509,7 +509,7 @@ start_metrics(struct motcuad *m, int fd)
 	log_info("metrics listener on http://%s", c->metrics_listen);
 }
 
-/* --- motcuad --restore (docs/operations.md, "Restore") ---------------- */
+/* --- motcuad --restore (docs/operations.md, "Backup and restore") ----- */
 
 /* FILE.sha256 beside a backup (motcua backup writes it, in sha256sum's
  * form): its hash must be the file's. 0 checked, 1 when there is none,
@@ -578,9 +578,8 @@ restore(const struct config *cfg, const char *file, bool hub)
 
 	if (hub && !cfg->hub_role) {
 		fprintf(stderr,
-		    "motcuad: --restore-hub: %s is not in the hub "
-		    "role (hub.role)\n",
-		    "the configuration");
+		    "motcuad: --restore-hub: sync.role is not hub "
+		    "in the configuration\n");
 		return 1;
 	}
 	if ((rc = restore_checksum(file)) < 0)

@@ -271,6 +271,9 @@ def restore_refusals(build, tmp):
 
     p = motcuad(build, "-c", conf, "--restore", bak, "-n")
     eq(p.returncode, 2, "--restore with -n is a usage error")
+    p = motcuad(build, "-c", conf, "--restore-hub", bak)
+    eq(p.returncode, 1, "--restore-hub on an office")
+    ok("sync.role" in p.stderr, p.stderr)
 
 
 def schema8_db(path):

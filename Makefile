@@ -25,7 +25,7 @@ endif
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) $(VERSION_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
@@ -48,7 +48,7 @@ UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
-	manifest storepostal serialdev sse routes buf csvcell
+	manifest storepostal serialdev sse routes buf csvcell backup
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
 	hidkeys classify framer imgload zdecode authhdr postalreg
@@ -70,7 +70,7 @@ UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 LIBCORE := $(BUILD)/libmotcua.a
 
-.PHONY: all deps check unit-check system-check run fuzz bench bench-sync bench-decode clean format \
+.PHONY: deb check-deb version all deps check unit-check system-check run fuzz bench bench-sync bench-decode clean format \
 	format-check
 all: $(BUILD)/motcuad $(BUILD)/motcua
 
@@ -115,6 +115,12 @@ REPORT_UI := daemon/report/ui/reports.css daemon/report/ui/f06a.css \
 $(BUILD)/obj/daemon/report/report_assets.o: daemon/report/report_assets.S $(REPORT_UI)
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ daemon/report/report_assets.S
+
+# The one version (VERSION): both programs' --version and the package's.
+VERSION := $(shell cat VERSION)
+VERSION_OBJ := $(BUILD)/obj/daemon/main.o $(BUILD)/obj/daemon/cli/main.o
+$(VERSION_OBJ): VERSION
+$(VERSION_OBJ): VERSION_CFLAGS = -DMOTCUA_VERSION='"$(VERSION)"'
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
@@ -182,6 +188,36 @@ check: deps all $(UNIT_BIN) $(REPLAY_BIN)
 run: deps all
 	@PORT="$(PORT)" STAFF_PORT="$(STAFF_PORT)" METRICS_PORT="$(METRICS_PORT)" \
 	    VAR="$(VAR)" sh packaging/run-demo.sh $(BUILD)
+
+# The Debian package (debian/, docs/operations.md), built out of tree: the
+# tree's files (tracked and new, less what git ignores) are copied to
+# build/deb/src, debian/changelog is written
+# there from VERSION, and dpkg-buildpackage leaves
+# build/deb/motcua_VERSION_amd64.deb beside it; lintian must find no error.
+DEB := build/deb/motcua_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
+version:
+	@echo $(VERSION)
+deb:
+	@sh packaging/deps.sh deb
+	rm -rf build/deb
+	mkdir -p build/deb/src
+	git ls-files -z --cached --others --exclude-standard | \
+	    grep -zv '^tests/browser/node_modules/' | \
+	    tar --null -T - -cf - | tar -xf - -C build/deb/src
+	sed -e 's/@VERSION@/$(VERSION)/' \
+	    -e "s/@DATE@/$$(date -R -d @$$(git log -1 --format=%ct 2>/dev/null || date +%s))/" \
+	    debian/changelog.in >build/deb/src/debian/changelog
+	cd build/deb/src && DEB_BUILD_OPTIONS=parallel=2 \
+	    dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+	    { tail -n 40 ../build.log; exit 1; }
+	lintian --fail-on error --info $(DEB)
+	@echo "built $(DEB)"
+
+# The package on a clean Debian 12 (packaging/check-deb.sh): install,
+# start as motcuad, /healthz, upgrade over itself keeping an edited
+# conffile, a database of the previous schema migrated, purge.
+check-deb: deb
+	sh packaging/check-deb.sh $(DEB)
 
 # Fuzzers are clang-only (libFuzzer). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 20

@@ -180,7 +180,7 @@ const struct config_key config_keys[] = {
 	    .def = "/var/lib/motcuad/hub.db", .restart = true, .nonempty = true,
 	    .help = "hub role: the hub's SQLite database" },
 	{ KEY("hub", "tokens_file"), .type = T_STR, AT(hub_tokens_file),
-	    .def = "/etc/motcuad/hub-tokens", .restart = true, .nonempty = true,
+	    .def = "/etc/motcua/hub-tokens", .restart = true, .nonempty = true,
 	    .help = "hub role: terminal names and tokens" },
 	{ KEY("hub", "tls_cert"), .type = T_STR, AT(hub_tls_cert), .def = "",
 	    .restart = true, .help = "hub role: PEM certificate chain" },

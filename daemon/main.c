@@ -24,6 +24,9 @@
  * servers, the printer and the hot-plug monitor, newest first. When the
  * loop has nothing left, teardown() frees the rest, newest first. */
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,7 @@
 #include <uv.h>
 
 #include "api/api.h"
+#include "api/backup.h"
 #include "api/scanners.h"
 #include "api/terminals.h"
 #include "auth/auth.h"
@@ -83,20 +87,45 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct http_server *metricssrv; /* server.metrics_listen; NULL: off */
 	struct sync *sync;              /* terminal role */
 	struct hubstore *hs;            /* hub role */
+	struct backup *backup;          /* POST /api/v1/backup */
 	struct hub *hub;                /* hub role */
 	struct http_server *hubsrv;     /* hub role: the sync listener */
 	uv_signal_t sighup, sigterm, sigint;
 };
 
+#ifndef MOTCUA_VERSION
+#error "MOTCUA_VERSION comes from the VERSION file (Makefile)"
+#endif
+#define DEFAULT_CONFIG "/etc/motcua/motcuad.conf"
+
+static void
+print_usage(FILE *f)
+{
+	fputs(
+	    "usage: motcuad [-dnv] [-c FILE]\n"
+	    "       motcuad [-c FILE] --restore BACKUP | --restore-hub BACKUP\n"
+	    "       motcuad --help | --version\n"
+	    "  -c FILE  configuration (default " DEFAULT_CONFIG ")\n"
+	    "  -d       foreground: log to stderr, not syslog\n"
+	    "  -n       check the configuration and exit (0 good, 1 bad)\n"
+	    "  -v       verbose (debug) logging\n"
+	    "  --restore BACKUP\n"
+	    "           put a backup (motcua backup) in the place of the\n"
+	    "           store, motcuad stopped: checks its checksum file,\n"
+	    "           integrity and schema first, keeps the old database\n"
+	    "  --restore-hub BACKUP\n"
+	    "           the same for the hub's database (hub role)\n"
+	    "  --help   this text\n"
+	    "  --version\n"
+	    "           print the version\n"
+	    "See motcuad(8).\n",
+	    f);
+}
+
 static void
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: motcuad [-dnv] [-c FILE]\n"
-	    "  -c FILE  configuration (default /etc/motcuad/motcuad.conf)\n"
-	    "  -d       foreground: log to stderr, not syslog\n"
-	    "  -n       check the configuration and exit (0 good, 1 bad)\n"
-	    "  -v       verbose (debug) logging\n");
+	print_usage(stderr);
 	exit(2);
 }
 
@@ -184,7 +213,8 @@ stop_intake(struct motcuad *m)
 	 * a password hash, close the scanner shells and end the event
 	 * streams; in-flight requests then finish inside MHD_stop. */
 	sync_stop(m->sync);
-	auth_shutdown(m->auth); /* sign-ins waiting on a hash answer 503 */
+	auth_shutdown(m->auth);     /* sign-ins waiting on a hash answer 503 */
+	backup_shutdown(m->backup); /* a copy being made answers 503 */
 	scanhub_shutdown(m->scanhub); /* shells closed */
 	terminals_shutdown(m->terms); /* staff streams ended */
 	kiosk_shutdown(m->kiosk);
@@ -218,6 +248,7 @@ teardown(struct motcuad *m)
 	hubstore_close(m->hs);
 	sync_free(m->sync);
 	auth_free(m->auth);
+	backup_free(m->backup);
 	scanhub_free(m->scanhub);
 	terminals_free(m->terms);
 	kiosk_free(m->kiosk);
@@ -478,20 +509,180 @@ start_metrics(struct motcuad *m, int fd)
 	log_info("metrics listener on http://%s", c->metrics_listen);
 }
 
+/* --- motcuad --restore (docs/operations.md, "Backup and restore") ----- */
+
+/* FILE.sha256 beside a backup (motcua backup writes it, in sha256sum's
+ * form): its hash must be the file's. 0 checked, 1 when there is none,
+ * -1 with the problem printed. */
+static int
+restore_checksum(const char *file)
+{
+	char path[PATH_MAX], want[STORE_SHA256_HEX], got[STORE_SHA256_HEX];
+	char err[STORE_ERR_MAX];
+	uint64_t size;
+	FILE *f;
+	int fd, n;
+
+	if ((size_t)snprintf(path, sizeof path, "%s.sha256", file) >=
+	    sizeof path) {
+		fprintf(stderr, "motcuad: %s: path too long\n", file);
+		return -1;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return 1;
+		fprintf(stderr, "motcuad: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	n = fscanf(f, "%64[0-9a-f]", want);
+	fclose(f);
+	if (n != 1 || strlen(want) != 64) {
+		fprintf(stderr,
+		    "motcuad: %s: not a SHA-256 checksum file (64 hex digits "
+		    "first)\n",
+		    path);
+		return -1;
+	}
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
+		fprintf(stderr, "motcuad: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	n = store_sha256_fd(fd, got, &size, err);
+	close(fd);
+	if (n != 0) {
+		fprintf(stderr, "motcuad: %s: %s\n", file, err);
+		return -1;
+	}
+	if (strcmp(got, want) != 0) {
+		fprintf(stderr,
+		    "motcuad: %s: its SHA-256 is not the one in %s: the file "
+		    "is damaged or not that backup\n",
+		    file, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Checks a backup (checksum, integrity, kind, schema), copies it beside
+ * the database, brings the copy's schema up to this motcuad's by
+ * opening it, and swaps it in. Nothing is replaced until every check
+ * has passed. The exit status: 0 restored, 1 refused or failed. */
+static int
+restore(const struct config *cfg, const char *file, bool hub)
+{
+	const char *db = hub ? cfg->hub_db_path : cfg->db_path;
+	char err[STORE_ERR_MAX], tmp[PATH_MAX], kept[PATH_MAX], who[64];
+	int version, copied, fd, rc;
+	struct store *s;
+	struct hubstore *hs;
+
+	if (hub && !cfg->hub_role) {
+		fprintf(stderr,
+		    "motcuad: --restore-hub: sync.role is not hub "
+		    "in the configuration\n");
+		return 1;
+	}
+	if ((rc = restore_checksum(file)) < 0)
+		return 1;
+	if (rc == 1)
+		fprintf(stderr,
+		    "motcuad: %s.sha256 is missing: the checksum "
+		    "is not verified\n",
+		    file);
+	if (store_file_check(file, hub ? "hub_dossiers" : "dossiers", &version,
+	        err) != STORE_OK) {
+		fprintf(stderr, "motcuad: %s\n", err);
+		return 1;
+	}
+	if (!hub && version > store_schema_current()) {
+		fprintf(stderr,
+		    "motcuad: %s has schema %d, newer than this motcuad's %d: "
+		    "restore it with the motcua version that made it\n",
+		    file, version, store_schema_current());
+		return 1;
+	}
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.restore-XXXXXX", db) >=
+	        sizeof tmp ||
+	    (fd = mkstemp(tmp)) == -1) {
+		fprintf(stderr, "motcuad: a temporary file beside %s: %s\n", db,
+		    strerror(errno));
+		return 1;
+	}
+	close(fd);
+	if (store_backup_copy(file, tmp, NULL, &copied, err) != STORE_OK) {
+		fprintf(stderr, "motcuad: %s\n", err);
+		return 1;
+	}
+	/* Opening migrates the copy (and refuses a newer schema); the
+	 * store's copy records the restore in its own audit log. */
+	if (hub) {
+		char herr[HUBSTORE_ERR_MAX];
+
+		if ((hs = hubstore_open(tmp, cfg->busy_timeout_ms, herr)) ==
+		    NULL) {
+			fprintf(stderr, "motcuad: %s: %s\n", file, herr);
+			unlink(tmp);
+			return 1;
+		}
+		hubstore_close(hs);
+	} else {
+		if ((s = store_open(tmp, cfg->busy_timeout_ms, err)) == NULL) {
+			fprintf(stderr, "motcuad: %s: %s\n", file, err);
+			unlink(tmp);
+			return 1;
+		}
+		snprintf(who, sizeof who, "motcuad --restore (uid %ld)",
+		    (long)getuid());
+		rc = store_audit(s, who, "restore", NULL,
+		         version == store_schema_current()
+		             ? "same schema"
+		             : "schema migrated") != STORE_OK;
+		store_close(s);
+		if (rc) {
+			fprintf(stderr,
+			    "motcuad: %s: cannot write the audit "
+			    "log\n",
+			    tmp);
+			unlink(tmp);
+			return 1;
+		}
+	}
+	if (store_restore_replace(tmp, db, kept, sizeof kept, err) !=
+	    STORE_OK) {
+		fprintf(stderr, "motcuad: %s\n", err);
+		unlink(tmp);
+		return 1;
+	}
+	printf("restored %s into %s (schema %d%s)\n", file, db, version,
+	    hub || version == store_schema_current() ? "" : ", migrated");
+	if (kept[0] != '\0')
+		printf("the database it replaced is kept as %s\n", kept);
+	return 0;
+}
+
 static const struct kiosk_printer_ops kiosk_slips = { slip_available,
 	slip_print };
 
 int
 main(int argc, char *argv[])
 {
-	struct motcuad m = { .config_path = "/etc/motcuad/motcuad.conf" };
-	bool foreground = false, check = false, verbose = false;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "restore", required_argument, NULL, 'R' },
+		{ "restore-hub", required_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct motcuad m = { .config_path = DEFAULT_CONFIG };
+	bool foreground = false, check = false, verbose = false,
+	     restore_hub = false;
+	const char *restore_from = NULL;
 	char *errors = NULL, err[STORE_ERR_MAX];
 	int ch, pub_fd, admin_fd, staff_fd = -1, metrics_fd = -1;
 	struct http_addr reserved[HTTP_RESERVED_MAX];
 	size_t nreserved;
 
-	while ((ch = getopt(argc, argv, "c:dnv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dnv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			m.config_path = optarg;
@@ -505,11 +696,28 @@ main(int argc, char *argv[])
 		case 'v':
 			verbose = true;
 			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		case 'V':
+			printf("motcuad %s\n", MOTCUA_VERSION);
+			return 0;
+		case 'R':
+		case 'H':
+			if (restore_from != NULL) {
+				fprintf(stderr,
+				    "motcuad: one restore at a "
+				    "time\n");
+				usage();
+			}
+			restore_from = optarg;
+			restore_hub = ch == 'H';
+			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (restore_from != NULL && check))
 		usage();
 
 	if (config_load(m.config_path, &m.cfg, &errors) == -1) {
@@ -522,6 +730,12 @@ main(int argc, char *argv[])
 		fprintf(stderr, "%s: configuration OK\n", m.config_path);
 		config_cleanup(&m.cfg);
 		return 0;
+	}
+	if (restore_from != NULL) {
+		int rc = restore(&m.cfg, restore_from, restore_hub);
+
+		config_cleanup(&m.cfg);
+		return rc;
 	}
 	log_init("motcuad", foreground, verbose || m.cfg.verbose);
 	signal(SIGPIPE, SIG_IGN);
@@ -562,6 +776,9 @@ main(int argc, char *argv[])
 	m.routes.rl = m.rl;
 	m.routes.cfg = &m.cfg;
 	m.routes.counters = &m.counters;
+	if ((m.backup = backup_new(m.loop, m.store)) == NULL)
+		fatal("backup");
+	m.routes.backup = m.backup;
 	m.routes.lookups = &m.lookups;
 	m.routes.health = &m.health;
 	m.routes.upstream = &route_upstream;

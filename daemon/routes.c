@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/backup.h"
 #include "auth/auth.h"
 #include "config.h"
 #include "core/role.h"
@@ -327,6 +328,8 @@ const struct route routes_table[] = {
 	    SMALL },
 	{ POST, "/api/v1/hub/dossiers/{code}/status", ADMIN, hub_route_status,
 	    false, SMALL },
+	/* the operator's backup: the admin socket only (api/backup.h) */
+	{ POST, "/api/v1/backup", ADMIN, api_backup, false, SMALL },
 };
 const size_t routes_count = sizeof routes_table / sizeof routes_table[0];
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # deps.sh: install the Debian 12 packages that building, running and testing
-# motcua need, when they are missing. Called by `make run` and `make check`.
+# motcua need, when they are missing. Called by `make run` and `make check`;
+# `make deb` calls it as `deps.sh deb` for the packaging tools too.
 set -eu
 pkgs="build-essential pkg-config clang libclang-rt-14-dev clang-format
 libuv1-dev libmicrohttpd-dev libjansson-dev libinih-dev libsodium-dev
@@ -10,6 +11,8 @@ fonts-dejavu-core openssl faketime libserialport-dev libqrencode-dev
 libfreetype-dev libpng-dev zbar-tools libevdev-dev libudev-dev
 libzbar-dev libjpeg-dev libwebp-dev zxing-cpp-tools"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
+# `make deb` and `make check-deb` (sh deps.sh deb): the package's tools
+[ "${1:-}" = deb ] && pkgs="$pkgs debhelper dpkg-dev fakeroot lintian mmdebstrap man-db"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |

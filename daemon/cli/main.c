@@ -11,7 +11,8 @@
  * token), cli_import.c (import, catalogue, holidays), cli_counts.c,
  * cli_counter.c,
  * cli_report.c, cli_sync.c, cli_code.c, cli_print.c, cli_scan.c,
- * cli_user.c, cli_postal.c, cli_decode.c. They share cli_cmd.c (usage
+ * cli_user.c, cli_postal.c, cli_decode.c, cli_holidays.c (holidays list;
+ * import is cli_import.c's), cli_backup.c. They share cli_cmd.c (usage
  * errors, requests), cli_arg.c (argument checks), cli_out.c and
  * cli_table.c (output). The CLI links none of the daemon: only these and
  * pure modules of core/, postal/ and scanner/ (the Makefile's CLI_PURE_SRC).
@@ -26,12 +27,14 @@
 #include <curl/curl.h>
 
 #include "cli/cli_arg.h"
+#include "cli/cli_backup.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_code.h"
 #include "cli/cli_counter.h"
 #include "cli/cli_counts.h"
 #include "cli/cli_decode.h"
 #include "cli/cli_dossier.h"
+#include "cli/cli_holidays.h"
 #include "cli/cli_http.h"
 #include "cli/cli_import.h"
 #include "cli/cli_postal.h"
@@ -42,7 +45,7 @@
 #include "cli/cli_user.h"
 
 #ifndef MOTCUA_VERSION
-#define MOTCUA_VERSION "0.1.0"
+#error "MOTCUA_VERSION comes from the VERSION file (Makefile)"
 #endif
 
 #define DEFAULT_SOCKET "/run/motcuad/admin.sock"
@@ -146,8 +149,9 @@ static const struct command commands[] = {
 	{ "sync", cli_sync, CLI_SYNC_SUMMARY, CLI_SYNC_USAGE },
 	{ "code", cli_code, CLI_CODE_SUMMARY, CLI_CODE_USAGE },
 	{ "token", cli_dossier_token, CLI_TOKEN_SUMMARY, CLI_TOKEN_USAGE },
-	{ "holidays", cli_import_holidays, CLI_HOLIDAYS_SUMMARY,
-	    CLI_HOLIDAYS_USAGE },
+	{ "holidays", cli_holidays, CLI_HOLIDAYS_CMD_SUMMARY,
+	    CLI_HOLIDAYS_CMD_USAGE },
+	{ "backup", cli_backup, CLI_BACKUP_SUMMARY, CLI_BACKUP_USAGE },
 	{ "catalogue", cli_import_catalogue, CLI_CATALOGUE_SUMMARY,
 	    CLI_CATALOGUE_USAGE },
 	{ "help", cmd_help, "help on a command",

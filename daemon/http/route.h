@@ -112,6 +112,7 @@ struct route_ctx {
 	struct scanners *scanners; /* api/scanners.h: scanner routes */
 	struct auth *auth;
 	struct api_counters *counters; /* api/api.h: /metrics counters */
+	struct backup *backup;         /* api/backup.h: POST /api/v1/backup */
 	/* the table's own counters, for /metrics */
 	uint64_t requests, errors_4xx, errors_5xx;
 };

@@ -1011,6 +1011,12 @@ store_schema_version(struct store *s)
 	return user_version(s->db);
 }
 
+int
+store_schema_current(void)
+{
+	return SCHEMA_VERSION;
+}
+
 void
 store_set_office(struct store *s, int open_min, int close_min,
     bool due_end_of_day)

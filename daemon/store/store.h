@@ -16,6 +16,7 @@
  * back as its stored text. */
 #ifndef STORE_H
 #define STORE_H
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -920,4 +921,44 @@ struct store_manifest_doc {
 typedef int store_manifest_doc_fn(void *arg, const struct store_manifest_doc *);
 enum store_rc store_postal_manifest_docs(struct store *, const char *id,
     store_manifest_doc_fn *fn, void *arg);
+
+/* ---- backup and restore (store_backup.c) ---- */
+
+/* Whole-file copies of a SQLite database (the store's or the hub's),
+ * each on connections of its own: they never touch a struct store, so
+ * the daemon runs a backup on a worker thread while the loop's
+ * connection keeps writing (WAL: the copy's read snapshot does not block
+ * the writer). A hex SHA-256 is 64 characters and a NUL. */
+#define STORE_SHA256_HEX 65
+
+/* Copies the database at src into dst (created, or an empty file the
+ * caller made with mkstemp; one with data is refused) through SQLite's online
+ * backup API, as one consistent snapshot, in steps of a few MiB; *cancel (may
+ * be NULL) is read between steps and, once true, stops it. The copy is turned
+ * into one self-contained file (rollback journal, not WAL) and quick-checked.
+ * *version gets the copy's schema version (PRAGMA user_version).
+ * STORE_OK, or STORE_ERROR with err (dst then removed). Thread-safe:
+ * touches nothing but its own connections. */
+enum store_rc store_backup_copy(const char *src, const char *dst,
+    const atomic_bool *cancel, int *version, char err[STORE_ERR_MAX]);
+/* The SHA-256 of the whole file open at fd, read from its start, in hex,
+ * and its size. 0, or -1 with err. */
+int store_sha256_fd(int fd, char hex[STORE_SHA256_HEX], uint64_t *size,
+    char err[STORE_ERR_MAX]);
+/* Is the file at path a whole, sound SQLite database (opened read-only,
+ * PRAGMA integrity_check) with a table named must_table (NULL: any), so
+ * that a hub's backup is not restored as the store? *version gets its
+ * user_version. STORE_OK, or STORE_INVALID with the first problem. */
+enum store_rc store_file_check(const char *path, const char *must_table,
+    int *version, char err[STORE_ERR_MAX]);
+/* The schema version this motcuad's store migrations reach. */
+int store_schema_current(void);
+/* Puts the database file tmp in the place of db_path, the daemon being
+ * stopped: STORE_CONFLICT when another process has db_path open (the
+ * daemon still runs). The database it replaces (its WAL checkpointed in
+ * first) is kept as "db_path.pre-restore-YYYYMMDDTHHMMSSZ", named in
+ * kept ("" when there was none). tmp must be on db_path's file system;
+ * the rename is atomic and the directory fsynced. */
+enum store_rc store_restore_replace(const char *tmp, const char *db_path,
+    char *kept, size_t kept_size, char err[STORE_ERR_MAX]);
 #endif

@@ -36,7 +36,7 @@ CORE_SRC := $(wildcard daemon/core/*.c)
 STORE_SRC := $(wildcard daemon/store/*.c)
 HTTP_SRC := $(wildcard daemon/http/*.c)
 FEATURE_SRC := $(wildcard daemon/api/*.c daemon/auth/*.c daemon/kiosk/*.c \
-	daemon/sync/*.c daemon/report/*.c daemon/printer/*.c)
+	daemon/sync/*.c daemon/report/*.c daemon/printer/*.c daemon/counter/*.c)
 SCANNER_SRC := $(wildcard scanner/*.c)
 POSTAL_SRC := $(wildcard postal/*.c)
 DAEMON_LIB_SRC := $(LIB_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) \
@@ -48,7 +48,7 @@ UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
-	manifest storepostal serialdev sse routes buf csvcell
+	manifest storepostal serialdev sse routes buf csvcell storecounter
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
 	hidkeys classify framer imgload zdecode authhdr postalreg

@@ -346,6 +346,29 @@ static const char *const migrations[] = {
 	" created_at INTEGER NOT NULL"
 	") WITHOUT ROWID;"
 	"CREATE INDEX idempotency_created ON idempotency(created_at);",
+	/* 11: the counter desk (docs/counter.md). Hand-offs between the
+	 * counter and the lead agency (Mẫu 05) are append-only: triggers
+	 * refuse any change, so the slip printed from them stays true. A
+	 * dossier refused at the counter (Mẫu 03) keeps its reason; one
+	 * returned at the desk keeps who collected it and whether their ID
+	 * was checked (personal data: staff views only, never logged). */
+	"CREATE TABLE handoffs ("
+	" id INTEGER PRIMARY KEY,"
+	" dossier_id INTEGER NOT NULL REFERENCES dossiers(id),"
+	" at INTEGER NOT NULL,"
+	" from_party TEXT NOT NULL,"
+	" to_party TEXT NOT NULL,"
+	" note TEXT,"
+	" actor TEXT NOT NULL"
+	");"
+	"CREATE INDEX handoffs_dossier ON handoffs(dossier_id, id);"
+	"CREATE TRIGGER handoffs_no_update BEFORE UPDATE ON handoffs"
+	" BEGIN SELECT RAISE(ABORT, 'handoffs are append-only'); END;"
+	"CREATE TRIGGER handoffs_no_delete BEFORE DELETE ON handoffs"
+	" BEGIN SELECT RAISE(ABORT, 'handoffs are append-only'); END;"
+	"ALTER TABLE dossiers ADD COLUMN refusal_reason TEXT;"
+	"ALTER TABLE dossiers ADD COLUMN collected_by TEXT;"
+	"ALTER TABLE dossiers ADD COLUMN id_checked INTEGER;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -9,6 +9,7 @@
 #include "auth/auth.h"
 #include "config.h"
 #include "core/role.h"
+#include "counter/api_counter.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "printer/escstat.h"
@@ -242,12 +243,19 @@ const struct route routes_table[] = {
 	{ POST, "/api/v1/dossiers/{code}/apology", OFFICE, api_dossiers_apology,
 	    false, SMALL },
 	{ GET, "/api/v1/counts", OFFICE, api_dossiers_counts, false, SMALL },
+	/* the counter desk (docs/counter.md) */
+	{ POST, "/api/v1/dossiers/{code}/handoffs", OFFICE,
+	    counter_route_handoff, false, SMALL },
+	{ POST, "/api/v1/refusals", OFFICE, counter_route_refusal, false,
+	    SMALL },
+	{ POST, "/api/v1/returns", OFFICE, counter_route_return, false, SMALL },
 	/* the code counters: an operator's repair tool */
 	{ GET, "/api/v1/counters", ADMIN, api_codecounter_get, true, SMALL },
 	{ POST, "/api/v1/counters", ADMIN, api_codecounter_set, true, SMALL },
 	/* reports */
 	{ READ, "/api/v1/reports", OFFICE, api_report_summary, true, SMALL },
 	{ READ, "/api/v1/reports/06a", OFFICE, api_report_06a, true, SMALL },
+	{ READ, "/api/v1/reports/book", OFFICE, api_report_book, true, SMALL },
 	{ READ, "/api/v1/reports/dossiers", OFFICE, api_report_codes, true,
 	    SMALL },
 	{ READ, "/staff/reports", OFFICE, api_report_page, true, SMALL },
@@ -354,6 +362,8 @@ static route_handler *const creates[] = {
 	api_dossiers_intake,
 	api_postal_register,
 	api_postal_batch,
+	counter_route_refusal,
+	counter_route_handoff,
 };
 
 static bool

@@ -21,6 +21,7 @@
 struct intake_reply {
 	const struct route_ctx *a;
 	const struct store_intake_result *res;
+	const struct store_print_req *print; /* its job: the receipt's */
 };
 
 static json_t *
@@ -30,9 +31,11 @@ intake_json(const struct intake_reply *ir)
 
 	cal_format_iso(ir->res->due_at, due);
 	api_lookup_url(ir->a, ir->res->token, url, sizeof url);
-	return json_pack("{s:s,s:s,s:s,s:s,s:b}", "code", ir->res->code,
+	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o}", "code", ir->res->code,
 	    "token", ir->res->token, "lookup_url", url, "due_at", due,
-	    "provisional", ir->res->provisional);
+	    "provisional", ir->res->provisional, "print_job",
+	    ir->print->job != 0 ? json_integer((json_int_t)ir->print->job)
+	                        : json_null());
 }
 
 static int
@@ -56,9 +59,11 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	struct request_body b;
 	struct store_intake in = { 0 };
 	struct store_intake_result res;
-	struct intake_reply ir = { a, &res };
+	struct store_print_req pr = { .copies = 1 };
+	struct intake_reply ir = { a, &res, &pr };
 	struct store_idem idem = { .render = intake_render, .arg = &ir };
 	const char *delivery = NULL, *actor_name = NULL;
+	bool print;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	enum store_rc rc;
 
@@ -75,7 +80,8 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	        &in.summary) ||
 	    request_body_str(&b, "delivery", false, 16, &delivery) ||
 	    request_body_str(&b, "actor", false, 64, &actor_name) ||
-	    request_body_time(&b, "received_at", false, &in.received_at)) {
+	    request_body_time(&b, "received_at", false, &in.received_at) ||
+	    request_body_bool(&b, "print", true, &print)) {
 		request_body_error(r, &b);
 		return;
 	}
@@ -100,7 +106,15 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 		memcpy(idem.hash, hr->idem->hash, sizeof idem.hash);
 		in.idem = &idem;
 	}
-	rc = store_intake(a->store, &in, &res, err);
+	/* the receipt (Mẫu 01) is queued in the intake's transaction, as a
+	 * postal registration's is: a code is never issued without it */
+	pr.queue = print && a->printer != NULL && a->print != NULL &&
+	    a->cfg->printer_enabled;
+	if (pr.queue) {
+		pr.copies = a->cfg->printer_receipt_copies;
+		pr.max_pending = a->print->queue_max(a->printer);
+	}
+	rc = store_intake_print(a->store, &in, &pr, &res, err);
 	json_decref(b.root);
 	if (rc != STORE_OK) {
 		free(idem.body);
@@ -111,6 +125,8 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	}
 	a->counters->intakes++;
 	log_info("intake %s by %s", res.code, actor);
+	if (pr.job != 0)
+		a->print->kick(a->printer);
 	if (idem.body != NULL) { /* the reply recorded with the key */
 		r->status = idem.status;
 		r->body = idem.body;

@@ -249,7 +249,10 @@ printdoc_receipt(struct printdoc *d, json_t *dos, json_t *proc,
 	rc |= set(d, "unit", "%s", js(dos, "agency_name"));
 	rc |= set(d, "code", "%s", code);
 	rc |= set(d, "postal_item", "%s", js(dos, "postal_item_id"));
-	rc |= set(d, "copy", "Giao khách hàng");
+	/* "Liên 2: Giao khách hàng" unless the caller names the copy */
+	rc |= set(d, "copy", "%s",
+	    js(dos, "copy")[0] != '\0' ? js(dos, "copy")
+	                               : "2: Giao khách hàng");
 	rc |= set(d, "owner_name", "%s", js(dos, "owner_name"));
 	rc |= set(d, "address", "%s", js(dos, "address"));
 	rc |= set(d, "procedure_name", "%s", js(dos, "procedure_name"));

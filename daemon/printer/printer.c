@@ -1037,6 +1037,9 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	struct ptemplate_fields f;
 	json_t *doc = NULL, *aux = NULL;
 	enum store_rc rc = STORE_OK;
+	char code[64];
+	const char *hash;
+	bool office_copy = false;
 	int r = -1;
 
 	*notfound = false;
@@ -1048,6 +1051,21 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	switch (kind) {
 	case PRINTDOC_RECEIPT:
 	case PRINTDOC_SLIP:
+		/* a receipt's ref "CODE#1" is the office's copy (Liên 1) of
+		 * an intake printed twice (printer.receipt_copies) */
+		if (kind == PRINTDOC_RECEIPT &&
+		    (hash = strchr(ref, '#')) != NULL) {
+			if (strcmp(hash, "#1") != 0 ||
+			    (size_t)(hash - ref) >= sizeof code) {
+				snprintf(err, errsize,
+				    "ref: not CODE or CODE#1");
+				return -1;
+			}
+			snprintf(code, sizeof code, "%.*s", (int)(hash - ref),
+			    ref);
+			ref = code;
+			office_copy = true;
+		}
 		if ((doc = printdata_dossier_read(p->store, ref, clock_wall_s(),
 		         &rc)) == NULL) {
 			*notfound = rc == STORE_NOTFOUND;
@@ -1060,6 +1078,9 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 			aux = procedure_of(p->store,
 			    json_string_value(
 			        json_object_get(doc, "procedure_code")));
+			json_object_set_new(doc, "copy",
+			    json_string(
+			        office_copy ? "1: Lưu" : "2: Giao khách hàng"));
 			r = printdoc_receipt(&d, doc, aux, &of);
 		} else {
 			r = printdoc_slip(&d, doc, &of, clock_wall_s());

@@ -300,11 +300,12 @@ enum store_rc store_refusal(struct store *, const struct store_intake *in,
 /* Appends a hand-off of dossier code from one party to another (Mẫu 05)
  * with its audit row; *id its number. Append-only: nothing changes or
  * deletes one. STORE_INVALID ("from: required"...) for a bad field,
- * STORE_CONFLICT for a dossier already closed (3, 7, 8, 10). */
+ * STORE_CONFLICT for a dossier already closed (3, 7, 8, 10). idem (NULL:
+ * none) records the reply, rendered once *id is set, with the row. */
 #define STORE_PARTY_MAX 200
 enum store_rc store_handoff_add(struct store *, const char *code,
     const char *from, const char *to, const char *note, const char *actor,
-    int64_t now, int64_t *id, char err[STORE_ERR_MAX]);
+    int64_t now, int64_t *id, struct store_idem *idem, char err[STORE_ERR_MAX]);
 /* The result of dossier code collected at the desk by collected_by (a
  * name; id_checked: the clerk saw their ID): status 9 -> 10 with its
  * event, audit and outbox rows. STORE_CONFLICT ("status: ...") unless

@@ -94,7 +94,7 @@ store_refusal(struct store *s, const struct store_intake *in,
 enum store_rc
 store_handoff_add(struct store *s, const char *code, const char *from,
     const char *to, const char *note, const char *actor, int64_t now,
-    int64_t *id, char err[STORE_ERR_MAX])
+    int64_t *id, struct store_idem *idem, char err[STORE_ERR_MAX])
 {
 	char c[DCODE_TEXT_MAX + 1], detail[64];
 	sqlite3_stmt *st;
@@ -142,7 +142,7 @@ store_handoff_add(struct store *s, const char *code, const char *from,
 	snprintf(detail, sizeof detail, "handoff %lld", (long long)*id);
 	if (st_add_audit(s, now, actor, "handoff", c, detail) != SQLITE_OK)
 		return st_finish(s, st_dberr(s, err), err);
-	rc = st_finish(s, STORE_OK, err);
+	rc = st_finish(s, st_idem_record(s, idem, err), err);
 	if (rc != STORE_OK)
 		*id = 0;
 	return rc;

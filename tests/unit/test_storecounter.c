@@ -254,21 +254,21 @@ test_handoffs_append_only(void **state)
 	intake(&in);
 	assert_int_equal(store_intake(f->s, &in, &res, err), STORE_OK);
 	assert_int_equal(store_handoff_add(f->s, res.code, "", "Phòng Tư pháp",
-	                     NULL, "desk1", now, &id1, err),
+	                     NULL, "desk1", now, &id1, NULL, err),
 	    STORE_INVALID);
 	assert_non_null(strstr(err, "from: "));
 	assert_int_equal(store_handoff_add(f->s, res.code, "Bộ phận Một cửa",
-	                     NULL, NULL, "desk1", now, &id1, err),
+	                     NULL, NULL, "desk1", now, &id1, NULL, err),
 	    STORE_INVALID);
 	assert_non_null(strstr(err, "to: "));
 	assert_int_equal(store_handoff_add(f->s, "000.00.19.H26-991231-0001",
-	                     "A", "B", NULL, "desk1", now, &id1, err),
+	                     "A", "B", NULL, "desk1", now, &id1, NULL, err),
 	    STORE_NOTFOUND);
 	assert_int_equal(store_handoff_add(f->s, res.code, "Bộ phận Một cửa",
-	                     "Phòng Tư pháp", "2 bộ", "desk1", now, &id1, err),
+	                     "Phòng Tư pháp", "2 bộ", "desk1", now, &id1, NULL, err),
 	    STORE_OK);
 	assert_int_equal(store_handoff_add(f->s, res.code, "Phòng Tư pháp",
-	                     "Bộ phận Một cửa", NULL, "desk2", now + 60, &id2,
+	                     "Bộ phận Một cửa", NULL, "desk2", now + 60, &id2, NULL,
 	                     err),
 	    STORE_OK);
 	assert_true(id2 > id1);
@@ -299,7 +299,7 @@ test_handoffs_append_only(void **state)
 	                     "rút hồ sơ", "desk1", now, err),
 	    STORE_OK);
 	assert_int_equal(store_handoff_add(f->s, res.code, "A", "B", NULL,
-	                     "desk1", now, &id1, err),
+	                     "desk1", now, &id1, NULL, err),
 	    STORE_CONFLICT);
 	assert_non_null(strstr(err, "status: "));
 }

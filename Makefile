@@ -61,7 +61,8 @@ FUZZ_TARGETS += $(FUZZ_LINKED)
 
 ASSET_OBJ := $(BUILD)/obj/daemon/kiosk/assets.o \
 	$(BUILD)/obj/daemon/kiosk/kiosk_assets.o $(BUILD)/obj/daemon/auth/auth_assets.o \
-	$(BUILD)/obj/postal/postal_assets.o
+	$(BUILD)/obj/postal/postal_assets.o \
+	$(BUILD)/obj/daemon/counter/counter_assets.o
 CORE_OBJ := $(DAEMON_LIB_SRC:%.c=$(BUILD)/obj/%.o) $(ASSET_OBJ)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -107,6 +108,14 @@ POSTAL_UI := postal/ui/clerk.html postal/ui/office.html postal/ui/common.js \
 $(BUILD)/obj/postal/postal_assets.o: postal/postal_assets.S $(POSTAL_UI)
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ postal/postal_assets.S
+
+# The counter desk's page (docs/counter.md), the same way.
+COUNTER_UI := daemon/counter/ui/counter.html daemon/counter/ui/counter.js \
+	daemon/counter/ui/counter.css
+$(BUILD)/obj/daemon/counter/counter_assets.o: daemon/counter/counter_assets.S \
+	    $(COUNTER_UI)
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ daemon/counter/counter_assets.S
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@

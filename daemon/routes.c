@@ -249,6 +249,10 @@ const struct route routes_table[] = {
 	{ POST, "/api/v1/refusals", OFFICE, counter_route_refusal, false,
 	    SMALL },
 	{ POST, "/api/v1/returns", OFFICE, counter_route_return, false, SMALL },
+	{ GET, "/api/v1/counter/resolve", OFFICE, counter_route_resolve, false,
+	    SMALL },
+	{ READ, "/staff/counter", OFFICE, counter_route_page, false, SMALL },
+	{ READ, "/staff/counter/*", OFFICE, counter_route_page, false, SMALL },
 	/* the code counters: an operator's repair tool */
 	{ GET, "/api/v1/counters", ADMIN, api_codecounter_get, true, SMALL },
 	{ POST, "/api/v1/counters", ADMIN, api_codecounter_set, true, SMALL },

@@ -15,4 +15,7 @@
  * take an Idempotency-Key), POST /api/v1/returns. */
 route_handler counter_route_refusal, counter_route_handoff,
     counter_route_return;
+/* counter_pages.c: GET /staff/counter and its assets (roles office_staff,
+ * admin), and GET /api/v1/counter/resolve?scan= -> {"code"}. */
+route_handler counter_route_page, counter_route_resolve;
 #endif

@@ -223,9 +223,10 @@ book_html(const struct book *b, const char *unit, const char *from,
 
 	if (f == NULL)
 		return NULL;
-	fputs("<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
-	      "<title>Sổ theo dõi hồ sơ</title>"
-	      "</head><body class=\"book\"><p class=\"form\">Mẫu số 06</p><p>",
+	fputs(
+	    "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	    "<title>Sổ theo dõi hồ sơ</title><link rel=\"icon\" href=\"data:,\">"
+	    "</head><body class=\"book\"><p class=\"form\">Mẫu số 06</p><p>",
 	    f);
 	html_text(f, unit);
 	fputs("</p><h1>SỔ THEO DÕI HỒ SƠ</h1><p>Từ ngày ", f);

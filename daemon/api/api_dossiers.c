@@ -1,6 +1,7 @@
 /* api_dossiers.c: the counter's dossier routes (docs/api.md, "Staff
  * routes"): intake, search, the staff view, the token, status changes,
  * supplements, apologies and counts. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,22 @@
 #include "core/token.h"
 #include "http/reply.h"
 #include "lib/log.h"
+
+/* Queues the counter form of a write that succeeded (Mẫu 02, 03, 04)
+ * when the printer is on and the body did not say "print": false. The
+ * write stands if the queue is full: the form can be printed again from
+ * the jobs list (docs/counter.md). */
+static void
+queue_form(const struct route_ctx *a, const char *kind, const char *code,
+    const char *actor, bool print)
+{
+	if (!print || a->printer == NULL || a->print == NULL ||
+	    a->print->queue == NULL || !a->cfg->printer_enabled)
+		return;
+	if (a->print->queue(a->printer, kind, code, actor) < 0)
+		log_warnx("print: %s of %s not queued: %s", kind, code,
+		    strerror(errno));
+}
 
 /* The reply of an intake, built once: inside the store's transaction when
  * the request has an Idempotency-Key (it is recorded with the dossier),
@@ -144,12 +161,14 @@ route_status(const struct route_ctx *a, const struct http_request *hr,
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	json_t *st;
 	int status;
+	bool print;
 	enum store_rc rc;
 
 	if (request_body_parse(&b, hr) == -1 ||
 	    request_body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX,
 	        &reason) ||
-	    request_body_str(&b, "actor", false, 64, &actor_name)) {
+	    request_body_str(&b, "actor", false, 64, &actor_name) ||
+	    request_body_bool(&b, "print", true, &print)) {
 		request_body_error(r, &b);
 		return;
 	}
@@ -173,6 +192,9 @@ route_status(const struct route_ctx *a, const struct http_request *hr,
 	}
 	a->counters->status_changes++;
 	log_info("status %s -> %d by %s", code, status, actor);
+	/* an online dossier refused at the counter gets its Mẫu 03 */
+	if (status == ST_REFUSED)
+		queue_form(a, "refusal", code, actor, print);
 	api_reply_dossier(a, r, code, 200);
 }
 
@@ -184,9 +206,11 @@ route_supplement(const struct route_ctx *a, const struct http_request *hr,
 	const char *action, *reason, *items, *actor_name;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	int64_t new_due;
+	bool print, request = false;
 	enum store_rc rc;
 
 	if (request_body_parse(&b, hr) == -1 ||
+	    request_body_bool(&b, "print", true, &print) ||
 	    request_body_str(&b, "action", true, 16, &action) ||
 	    request_body_str(&b, "reason", false, STAFF_BODY_TEXT_MAX,
 	        &reason) ||
@@ -207,6 +231,7 @@ route_supplement(const struct route_ctx *a, const struct http_request *hr,
 		}
 		rc = store_supplement_request(a->store, code, reason, items,
 		    actor, clock_wall_s(), err);
+		request = true;
 	} else if (strcmp(action, "complete") == 0) {
 		rc = store_supplement_complete(a->store, code, new_due, actor,
 		    clock_wall_s(), err);
@@ -224,6 +249,8 @@ route_supplement(const struct route_ctx *a, const struct http_request *hr,
 		api_reply_store(r, rc, err);
 		return;
 	}
+	if (request) /* Mẫu 02 with the missing items and the reason */
+		queue_form(a, "supplement", code, actor, print);
 	api_reply_dossier(a, r, code, 200);
 }
 
@@ -235,9 +262,11 @@ route_apology(const struct route_ctx *a, const struct http_request *hr,
 	const char *reason, *unit, *actor_name;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	int64_t new_due;
+	bool print;
 	enum store_rc rc;
 
 	if (request_body_parse(&b, hr) == -1 ||
+	    request_body_bool(&b, "print", true, &print) ||
 	    request_body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX,
 	        &reason) ||
 	    request_body_str(&b, "unit", false, 200, &unit) ||
@@ -255,6 +284,7 @@ route_apology(const struct route_ctx *a, const struct http_request *hr,
 		return;
 	}
 	log_info("apology %s by %s", code, actor);
+	queue_form(a, "apology", code, actor, print); /* Mẫu 04 */
 	api_reply_dossier(a, r, code, 200);
 }
 

@@ -2,6 +2,7 @@
  * are checked here (every problem names its field), the store writes
  * each in one transaction with its audit row, and the replies carry no
  * more personal data than the request did. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,26 @@ reply_store(struct http_response *r, enum store_rc rc, const char *err)
 	if (rc == STORE_ERROR)
 		log_warnx("counter: store: %s", err);
 	reply_problem(r, storerc_status(rc), err);
+}
+
+/* Queues the form of a write that succeeded (Mẫu 03, 05) when the
+ * printer is on and the body did not say "print": false; the write
+ * stands if the queue is full. The job's id, or 0. */
+static int64_t
+queue_form(const struct route_ctx *c, const char *kind, const char *code,
+    const char *actor, bool print)
+{
+	int64_t id;
+
+	if (!print || c->printer == NULL || c->print == NULL ||
+	    c->print->queue == NULL || !c->cfg->printer_enabled)
+		return 0;
+	if ((id = c->print->queue(c->printer, kind, code, actor)) < 0) {
+		log_warnx("print: %s of %s not queued: %s", kind, code,
+		    strerror(errno));
+		return 0;
+	}
+	return id;
 }
 
 /* A create's Idempotency-Key (routes.c parsed it) for the store. */
@@ -102,10 +123,12 @@ counter_route_refusal(const struct route_ctx *c, const struct http_request *hr,
 	struct store_idem idem;
 	const char *delivery = NULL, *actor_name = NULL;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
+	bool print;
 	enum store_rc rc;
 
 	(void)pp;
 	if (request_body_parse(&b, hr) == -1 ||
+	    request_body_bool(&b, "print", true, &print) ||
 	    request_body_str(&b, "procedure_code", true, 64,
 	        &in.procedure_code) ||
 	    request_body_str(&b, "agency_code", false, 35, &in.agency_code) ||
@@ -146,6 +169,9 @@ counter_route_refusal(const struct route_ctx *c, const struct http_request *hr,
 		return;
 	}
 	log_info("refusal %s by %s", res.code, actor);
+	/* Mẫu 03; a keyed retry never gets here (routes.c answers it from
+	 * the store), so the form prints once */
+	queue_form(c, "refusal", res.code, actor, print);
 	reply_rendered(r, &idem, refusal_render, &rr);
 	json_decref(b.root); /* rr.reason belongs to it */
 }
@@ -180,6 +206,7 @@ counter_route_handoff(const struct route_ctx *c, const struct http_request *hr,
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX],
 	    code[DCODE_TEXT_MAX + 1];
 	const char *seg = route_param(pp, "code");
+	bool print;
 	enum store_rc rc;
 
 	if (scantext_code_normalise(seg, strlen(seg), code) != DCODE_OK) {
@@ -190,6 +217,7 @@ counter_route_handoff(const struct route_ctx *c, const struct http_request *hr,
 	    request_body_str(&b, "from", true, STORE_PARTY_MAX, &h.from) ||
 	    request_body_str(&b, "to", true, STORE_PARTY_MAX, &h.to) ||
 	    request_body_str(&b, "note", false, TEXT_MAX, &h.note) ||
+	    request_body_bool(&b, "print", true, &print) ||
 	    request_body_str(&b, "actor", false, 64, &actor_name)) {
 		request_body_error(r, &b);
 		return;
@@ -208,6 +236,7 @@ counter_route_handoff(const struct route_ctx *c, const struct http_request *hr,
 		return;
 	}
 	log_info("handoff %s #%lld by %s", code, (long long)h.id, actor);
+	queue_form(c, "control", code, actor, print); /* Mẫu 05, up to date */
 	reply_rendered(r, &idem, handoff_render, &h);
 	json_decref(b.root);
 }

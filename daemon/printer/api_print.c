@@ -63,7 +63,8 @@ doc_arg(const char *rest, enum printdoc_kind *kind, char *ref, size_t size,
 	name[n] = '\0';
 	if ((k = printdoc_kind_from_name(name)) < 0) {
 		reply_error(r, 404, "path",
-		    "no such document kind (receipt, slip, manifest, test)");
+		    "no such document kind (receipt, slip, manifest, test, "
+		    "supplement, refusal, apology, control)");
 		return -1;
 	}
 	*kind = (enum printdoc_kind)k;
@@ -121,7 +122,8 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 		    "no printer is enabled ([printer] enabled = false)");
 		return;
 	}
-	if (kind == PRINTDOC_RECEIPT || kind == PRINTDOC_SLIP) {
+	if (kind == PRINTDOC_RECEIPT || kind == PRINTDOC_SLIP ||
+	    PRINTDOC_IS_FORM(kind)) {
 		struct store_dossier dos;
 
 		if ((rc = store_dossier(st, ref, 0, &dos)) != STORE_OK) {

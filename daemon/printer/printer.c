@@ -838,11 +838,12 @@ printer_available(const struct printer *p)
 	return p != NULL && p->sh != SH_OFF && escstat_printable(p->state);
 }
 
-int
-printer_queue_slip(struct printer *p, const char *code, const char *actor)
+int64_t
+printer_queue_doc(struct printer *p, const char *kind, const char *ref,
+    const char *actor)
 {
-	struct store_print_new n = { .kind = "slip",
-		.ref = code,
+	struct store_print_new n = { .kind = kind,
+		.ref = ref,
 		.actor = actor,
 		.max_pending = printer_queue_max(p) };
 	char err[STORE_ERR_MAX];
@@ -853,10 +854,16 @@ printer_queue_slip(struct printer *p, const char *code, const char *actor)
 		errno = rc == STORE_FULL ? ENOBUFS : EIO;
 		return -1;
 	}
-	log_info("print job %lld queued: slip %s by %s", (long long)id, code,
+	log_info("print job %lld queued: %s %s by %s", (long long)id, kind, ref,
 	    actor);
 	printer_kick(p);
-	return 0;
+	return id;
+}
+
+int
+printer_queue_slip(struct printer *p, const char *code, const char *actor)
+{
+	return printer_queue_doc(p, "slip", code, actor) < 0 ? -1 : 0;
 }
 
 json_t *
@@ -1105,6 +1112,20 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 		break;
 	case PRINTDOC_TEST:
 		r = printdoc_test(&d, pr, &of);
+		break;
+	case PRINTDOC_SUPPLEMENT:
+	case PRINTDOC_REFUSAL:
+	case PRINTDOC_APOLOGY:
+	case PRINTDOC_CONTROL:
+		if ((doc = printdata_dossier_read(p->store, ref, clock_wall_s(),
+		         &rc)) == NULL) {
+			*notfound = rc == STORE_NOTFOUND;
+			snprintf(err, errsize, "code: %s",
+			    *notfound ? "no such dossier"
+			              : "the store cannot be read");
+			return -1;
+		}
+		r = printdoc_form(&d, kind, doc, &of, clock_wall_s());
 		break;
 	}
 	json_decref(doc);

@@ -58,6 +58,11 @@ bool printer_available(const struct printer *);
  * with errno ENOBUFS when the queue is full, EIO when it cannot be
  * written. */
 int printer_queue_slip(struct printer *, const char *code, const char *actor);
+/* Queues a document of kind (printdoc_kind_name) for ref in its own
+ * transaction with its audit row, and kicks the queue: the job's id, or
+ * -1 with errno ENOBUFS (queue full) or EIO. */
+int64_t printer_queue_doc(struct printer *, const char *kind, const char *ref,
+    const char *actor);
 /* {"enabled","state","available","backend","device","profile",
  *  "text_path","queued","last_error","checked_at",...} (caller owns). */
 json_t *printer_info(struct printer *);

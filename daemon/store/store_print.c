@@ -77,7 +77,7 @@ store_print_enqueue(struct store *s, const struct store_print_new *in,
     int64_t *id, char err[STORE_ERR_MAX])
 {
 	static const char *const kinds[] = { "receipt", "slip", "manifest",
-		"test", NULL };
+		"test", "supplement", "refusal", "apology", "control", NULL };
 	sqlite3_stmt *st = NULL;
 	enum store_rc rc;
 	int64_t now = st_wall_now(), pending;
@@ -87,7 +87,9 @@ store_print_enqueue(struct store *s, const struct store_print_new *in,
 	for (size_t i = 0; kinds[i] != NULL; i++)
 		kind_ok |= in->kind != NULL && strcmp(in->kind, kinds[i]) == 0;
 	if (!kind_ok) {
-		st_err(err, "kind: not receipt, slip, manifest or test");
+		st_err(err,
+		    "kind: not receipt, slip, manifest, test, supplement, "
+		    "refusal, apology or control");
 		return STORE_INVALID;
 	}
 	if (!st_check_text("ref", in->ref, 0, 63, err) ||

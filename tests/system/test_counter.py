@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import escpos  # noqa: E402
 from fake_printer import FakePrinter  # noqa: E402
-from runner import ROOT, Tests, eq, main, ok, wait_for  # noqa: E402
+from runner import ROOT, Tests, UnixHTTPConnection, eq, main, ok, wait_for  # noqa: E402
 from test_auth import AuthDaemon, Staff  # noqa: E402
 
 PROC = "1.001612.000.00.00.H49"
@@ -215,6 +216,97 @@ def return_at_the_desk(e):
     eq(d["collected_by"], "Lê Văn Tâm", "who collected it")
     s, j, _ = e.d.request("POST", "/api/v1/returns", dict(body, scan=code))
     eq(s, 409, "a second return by the code is refused")
+
+
+def form_job(e, kind, code, n):
+    """The bytes of the form job kind of code, printed after the fake
+    printer's n-th job, parsed back (TCVN-3 profile: the text is text)."""
+    def job():
+        s, j, _ = e.d.get("/api/v1/print/jobs", admin=True)
+        return [x for x in j["jobs"] if x["kind"] == kind and x["ref"] == code]
+    wait_for(lambda: job() and job()[0]["state"] == "done", 20, f"{kind} job done")
+    for raw in e.fake.wait_jobs(n + 1)[n:]:
+        p = escpos.parse(raw)
+        if p.barcodes == [code] and FORM_TITLES[kind] in flat(p.lines):
+            return p
+    raise AssertionError(f"no {kind} form of {code} among the printed jobs")
+
+
+FORM_TITLES = {"supplement": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+               "refusal": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+               "apology": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+               "control": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"}
+
+
+@test
+def forms_print(e):
+    """Mẫu 02 on a supplement request, Mẫu 04 on an apology, Mẫu 05 on a
+    hand-off, Mẫu 03 on a refusal: each printed with what it records and
+    the code's Code 128; the A5 page's barcode and QR read by ZBar."""
+    res = e.intake(**{"print": False})
+    code = res["code"]
+    e.fcode = code
+    e.set_status(code, 4)
+    n = len(e.fake.jobs)
+    s, j, _ = e.d.request("POST", f"/api/v1/dossiers/{code}/supplement",
+                          {"action": "request", "reason": "Thiếu bản sao hợp đồng",
+                           "items": "Hợp đồng thuê địa điểm", "actor": "desk.test"})
+    eq(s, 200, f"supplement: {j}")
+    text = flat(form_job(e, "supplement", code, n).lines)
+    for want in (OWNER, "Hợp đồng thuê địa điểm", "Lý do: Thiếu bản sao hợp đồng", PROC_NAME):
+        ok(want in text, f"Mẫu 02 has {want!r}: {text!r}")
+    ok(ID_NO not in text, "no ID number on the form")
+    s, j, _ = e.d.request("POST", f"/api/v1/dossiers/{code}/supplement",
+                          {"action": "complete", "actor": "desk.test"})
+    eq(s, 200, "supplement received")
+    n = len(e.fake.jobs)
+    s, j, _ = e.d.request("POST", f"/api/v1/dossiers/{code}/apology",
+                          {"reason": "Cần xác minh thực địa", "unit": "Phòng Kinh tế",
+                           "new_due_at": "2030-01-15T16:30:00+07:00", "actor": "desk.test"})
+    eq(s, 200, f"apology: {j}")
+    text = flat(form_job(e, "apology", code, n).lines)
+    for want in ("Cần xác minh thực địa", "Phòng Kinh tế", "16 giờ 30 phút, ngày 15/01/2030"):
+        ok(want in text, f"Mẫu 04 has {want!r}: {text!r}")
+    n = len(e.fake.jobs)
+    s, j, _ = e.d.request("POST", f"/api/v1/dossiers/{code}/handoffs",
+                          {"from": "Bộ phận Một cửa", "to": "Phòng Kinh tế", "actor": "desk.test"})
+    eq(s, 201, "hand-off")
+    text = flat(form_job(e, "control", code, n).lines)
+    ok("Bộ phận Một cửa -> Phòng Kinh tế" in text, f"Mẫu 05 lists the hand-off: {text!r}")
+    n = len(e.fake.jobs)
+    s, j, _ = e.d.request("POST", "/api/v1/refusals",
+                          {"procedure_code": PROC, "owner_name": OWNER, "reason": "Không thuộc thẩm quyền",
+                           "actor": "desk.test"})
+    eq(s, 201, "refusal")
+    text = flat(form_job(e, "refusal", j["code"], n).lines)
+    ok("Không thuộc thẩm quyền" in text, f"Mẫu 03 has the reason: {text!r}")
+    # "print": false prints nothing
+    s, before, _ = e.d.get("/api/v1/print/jobs", admin=True)
+    s, j, _ = e.d.request("POST", f"/api/v1/dossiers/{code}/handoffs",
+                          {"from": "Phòng Kinh tế", "to": "Bộ phận Một cửa", "print": False, "actor": "desk.test"})
+    eq(s, 201, "hand-off without printing")
+    s, after, _ = e.d.get("/api/v1/print/jobs", admin=True)
+    eq(len(after["jobs"]), len(before["jobs"]), "no job queued")
+    # the forms render on demand too (docs/api.md, print/render), and
+    # their barcodes read back with ZBar on the preview
+    for kind in ("supplement", "apology", "control"):
+        png = os.path.join(e.tmp, f"{kind}.png")
+        s, raw, r = e.d.request("GET", f"/api/v1/print/render/{kind}/{code}?format=png&profile=epson80")
+        eq(s, 200, f"{kind} preview")
+        with open(png, "wb") as f:
+            f.write(r_bytes(e, f"/api/v1/print/render/{kind}/{code}?format=png&profile=epson80"))
+        p = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Scode128.enable", png],
+                           capture_output=True, text=True, timeout=60)
+        ok(code in p.stdout.split(), f"{kind}: ZBar reads the code: {p.stdout!r} {p.stderr[-200:]!r}")
+
+
+def r_bytes(e, path):
+    c = UnixHTTPConnection(e.d.sock)
+    c.request("GET", path)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return data
 
 
 @test

@@ -265,11 +265,12 @@ test_handoffs_append_only(void **state)
 	                     "A", "B", NULL, "desk1", now, &id1, NULL, err),
 	    STORE_NOTFOUND);
 	assert_int_equal(store_handoff_add(f->s, res.code, "Bộ phận Một cửa",
-	                     "Phòng Tư pháp", "2 bộ", "desk1", now, &id1, NULL, err),
+	                     "Phòng Tư pháp", "2 bộ", "desk1", now, &id1, NULL,
+	                     err),
 	    STORE_OK);
 	assert_int_equal(store_handoff_add(f->s, res.code, "Phòng Tư pháp",
-	                     "Bộ phận Một cửa", NULL, "desk2", now + 60, &id2, NULL,
-	                     err),
+	                     "Bộ phận Một cửa", NULL, "desk2", now + 60, &id2,
+	                     NULL, err),
 	    STORE_OK);
 	assert_true(id2 > id1);
 	assert_int_equal(store_dossier(f->s, res.code, now, &d), STORE_OK);
@@ -418,6 +419,48 @@ test_book(void **state)
 	assert_non_null(strstr(err, "to: "));
 }
 
+/* The print queue takes the forms (the table rebuilt by the migration
+ * keeps its self-reference for reprints). */
+static void
+test_print_queue_takes_forms(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const kinds[] = { "supplement", "refusal", "apology",
+		"control" };
+	struct store_print_new n = { .ref = "000.00.19.H26-261125-0001",
+		.actor = "desk1",
+		.max_pending = 100 };
+	char err[STORE_ERR_MAX], *sql = NULL;
+	int64_t id = 0, again;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	for (size_t i = 0; i < 4; i++) {
+		n.kind = kinds[i];
+		assert_int_equal(store_print_enqueue(f->s, &n, &id, err),
+		    STORE_OK);
+	}
+	n.kind = "letter";
+	assert_int_equal(store_print_enqueue(f->s, &n, &again, err),
+	    STORE_INVALID);
+	assert_non_null(strstr(err, "kind: "));
+	n.kind = "control";
+	n.reprint_of = id;
+	assert_int_equal(store_print_enqueue(f->s, &n, &again, err), STORE_OK);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                     "SELECT sql FROM sqlite_master WHERE name ="
+	                     " 'print_jobs'",
+	                     -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	sql = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_non_null(strstr(sql, "REFERENCES \"print_jobs\"(id)"));
+	free(sql);
+}
+
 int
 main(void)
 {
@@ -432,6 +475,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_return_desk, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_book, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_print_queue_takes_forms,
+		    setup, teardown),
 	};
 
 	HARNESS_RUN(tests);

@@ -276,6 +276,7 @@ const struct route routes_table[] = {
 	{ GET, "/api/v1/printer", STAFF, api_print_info, false, SMALL },
 	{ GET, "/api/v1/print/render/*", STAFF, api_print_render, false,
 	    SMALL },
+	{ READ, "/api/v1/print/a5/*", STAFF, api_print_a5, false, SMALL },
 	{ GET, "/api/v1/print/jobs", STAFF, api_print_jobs, false, SMALL },
 	{ GET, "/api/v1/print/jobs/{id}", STAFF, api_print_job, false, SMALL },
 	{ POST, "/api/v1/print/jobs/{id}/reprint", STAFF, api_print_reprint,

@@ -1028,20 +1028,19 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 	return items;
 }
 
-int
-printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
-    const char *profile, bool reprint, struct buf *bytes,
-    struct ebitmap *preview, bool *notfound, char *err, size_t errsize)
+/* The fields of kind/ref into *d (the caller cleans it up), as both the
+ * ESC/POS render and the A5 page take them. pr: the profile (the test
+ * page describes it). */
+static int
+doc_fields(struct printer *p, enum printdoc_kind kind, const char *ref,
+    const struct pprofile *pr, struct printdoc *dp, bool *notfound, char *err,
+    size_t errsize)
 {
-	const struct pprofile *pr =
-	    find_profile(p->data, profile ? profile : p->profile);
 	struct printdoc_office of = { .office_name = p->cfg->office_name,
 		.agency_name = p->cfg->agency_name,
 		.hotline = p->cfg->hotline,
 		.public_url = p->cfg->public_url };
 	struct printdoc d = { .count = 0 };
-	struct ptemplate_layout lay;
-	struct ptemplate_fields f;
 	json_t *doc = NULL, *aux = NULL;
 	enum store_rc rc = STORE_OK;
 	char code[64];
@@ -1050,11 +1049,6 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	int r = -1;
 
 	*notfound = false;
-	if (pr == NULL) {
-		snprintf(err, errsize, "profile: no profile '%.40s'",
-		    profile ? profile : p->profile);
-		return -1;
-	}
 	switch (kind) {
 	case PRINTDOC_RECEIPT:
 	case PRINTDOC_SLIP:
@@ -1134,6 +1128,44 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 		snprintf(err, errsize, "out of memory");
 		return -1;
 	}
+	*dp = d;
+	return 0;
+}
+
+int
+printer_document(struct printer *p, enum printdoc_kind kind, const char *ref,
+    struct printdoc *d, bool *notfound, char *err, size_t errsize)
+{
+	const struct pprofile *pr = find_profile(p->data, p->profile);
+
+	if (pr == NULL) {
+		snprintf(err, errsize, "profile: no profile '%.40s'",
+		    p->profile);
+		return -1;
+	}
+	return doc_fields(p, kind, ref, pr, d, notfound, err, errsize);
+}
+
+int
+printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
+    const char *profile, bool reprint, struct buf *bytes,
+    struct ebitmap *preview, bool *notfound, char *err, size_t errsize)
+{
+	const struct pprofile *pr =
+	    find_profile(p->data, profile ? profile : p->profile);
+	struct printdoc d = { .count = 0 };
+	struct ptemplate_layout lay;
+	struct ptemplate_fields f;
+	int r;
+
+	*notfound = false;
+	if (pr == NULL) {
+		snprintf(err, errsize, "profile: no profile '%.40s'",
+		    profile ? profile : p->profile);
+		return -1;
+	}
+	if (doc_fields(p, kind, ref, pr, &d, notfound, err, errsize) != 0)
+		return -1;
 	f = printdoc_view(&d);
 	if (ptemplate_render(p->data->tpl[kind], &f, pr->width_chars, reprint,
 	        &lay) != 0) {

@@ -76,6 +76,11 @@ void printer_metrics(struct printer *, FILE *);
 int printer_render(struct printer *, enum printdoc_kind, const char *ref,
     const char *profile, bool reprint, struct buf *bytes,
     struct ebitmap *preview, bool *notfound, char *err, size_t errsize);
+/* The fields of kind/ref (printdoc.h) with the configured profile, as
+ * printer_render prints them: for the A5 page of a form (formhtml.h).
+ * The caller cleans *d up. 0, or -1 as printer_render. */
+int printer_document(struct printer *, enum printdoc_kind, const char *ref,
+    struct printdoc *d, bool *notfound, char *err, size_t errsize);
 /* "Print to file" when the printer is off (the demo's and a post office's
  * without a printer): the receipt of dossier code rendered as a picture
  * next to the database, prints/receipt-CODE.png. The path (caller frees),

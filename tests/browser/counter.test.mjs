@@ -225,6 +225,30 @@ dtest("a supplement round (Mẫu 02), an apology (Mẫu 04), hand-offs, result r
   await page.press("#act-ok", "Enter");
   await status(page, 9);
   await shot(page, "counter-card", "#card");
+  // the A5 pages: linked from the card, their barcodes (and the
+  // receipt's QR) read back with ZBar from a screenshot
+  const links = await page.$$eval("#d-a5 a", (a) => a.map((x) => x.getAttribute("href")));
+  for (const kind of ["receipt", "supplement", "apology", "control"])
+    assert(links.includes(`/api/v1/print/a5/${kind}/${encodeURIComponent(day.code)}`), kind + " A5 link: " + links);
+  // a print-like resolution: ZBar needs more than one pixel a module
+  const hi = await browser.newContext({ deviceScaleFactor: 3, viewport: { width: 700, height: 1000 },
+    storageState: await page.context().storageState() });
+  for (const kind of ["receipt", "apology", "control"]) {
+    const a5 = await hi.newPage();
+    a5.on("console", (m) => { if (m.type() === "error") page.problems.push("A5 console: " + m.text()); });
+    await a5.goto(`${base}/api/v1/print/a5/${kind}/${encodeURIComponent(day.code)}`);
+    const png = path.join(SHOTS, `counter-a5-${kind}.png`);
+    await a5.screenshot({ path: png, fullPage: true });
+    if (kind === "receipt") DOC_SHOTS.add("counter-a5-receipt");
+    const z = execFileSync("zbarimg", ["--quiet", "--raw", "-Sdisable", "-Scode128.enable", "-Sqrcode.enable", png],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n");
+    assert(z.includes(day.code), kind + ": ZBar reads the code on the A5 page: " + z);
+    if (kind === "receipt") assert(z.includes(`${d.url}/l/${day.token}`), "and the receipt's QR: " + z);
+    const txt = await a5.textContent("body");
+    assert(txt.includes(kind === "receipt" ? "GIẤY TIẾP NHẬN" : kind === "apology" ? "PHIẾU XIN LỖI" : "PHIẾU KIỂM SOÁT"), kind + " title");
+    await a5.close();
+  }
+  await hi.close();
   const j = await api(day.code);
   const kinds = j.events.map((e) => e.kind);
   for (const k of ["supplement_request", "supplement_complete", "apology"])

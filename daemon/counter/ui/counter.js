@@ -53,6 +53,8 @@
       bad_period: "Chọn từ ngày và đến ngày.", ev_intake: "Tiếp nhận", ev_status: "Đổi trạng thái",
       ev_supplement_request: "Yêu cầu bổ sung", ev_supplement_complete: "Nhận bổ sung", ev_apology: "Xin lỗi, hẹn lại",
       ev_import: "Nhập dữ liệu", refusal_reason: "Lý do từ chối: {r}", collected: "Người nhận kết quả: {who}",
+      a5: "In khổ A5:", f_receipt: "Mẫu 01 biên nhận", f_supp: "Mẫu 02 bổ sung", f_refusal: "Mẫu 03 từ chối",
+      f_apology: "Mẫu 04 xin lỗi", f_control: "Mẫu 05 phiếu kiểm soát",
     },
     en: {
       title: "Counter desk: intake and results", logout: "Sign out",
@@ -96,6 +98,8 @@
       bad_period: "Choose a from and a to date.", ev_intake: "Intake", ev_status: "Status change",
       ev_supplement_request: "Documents asked", ev_supplement_complete: "Documents received", ev_apology: "Apology, new date",
       ev_import: "Import", refusal_reason: "Refusal reason: {r}", collected: "Result collected by: {who}",
+      a5: "Print on A5:", f_receipt: "01 receipt", f_supp: "02 supplement", f_refusal: "03 refusal",
+      f_apology: "04 apology", f_control: "05 control slip",
     },
   };
 
@@ -195,6 +199,19 @@
     if (d.refusal_reason) extra.push(tf("refusal_reason", { r: str(d.refusal_reason) }));
     if (d.collected_by) extra.push(tf("collected", { who: str(d.collected_by) }));
     $("d-extra").textContent = extra.join(" · ");
+    // the A5 pages of the forms this dossier has (printer/formhtml.c)
+    const a5 = $("d-a5");
+    a5.querySelectorAll("a").forEach((x) => x.remove());
+    const kinds = (Array.isArray(d.events) ? d.events : []).map((x) => x.kind);
+    for (const [kind, key, has] of [["receipt", "f_receipt", d.status !== 3], ["supplement", "f_supp", kinds.includes("supplement_request")],
+      ["refusal", "f_refusal", d.status === 3], ["apology", "f_apology", kinds.includes("apology")], ["control", "f_control", true]]) {
+      if (!has) continue;
+      const a = el("a", "a5link", t(key));
+      a.href = "/api/v1/print/a5/" + kind + "/" + encodeURIComponent(d.code);
+      a.target = "_blank";
+      a.rel = "noopener";
+      a5.append(a);
+    }
     const ev = $("d-events").querySelector("tbody");
     ev.replaceChildren();
     for (const e of Array.isArray(d.events) ? d.events : []) {

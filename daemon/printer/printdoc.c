@@ -453,10 +453,25 @@ printdoc_get(const struct printdoc *d, const char *name)
 	return "";
 }
 
-/* "HH:MM dd/mm: FROM -> TO (note)" a line, for the control slip (ASCII
- * arrow: every profile prints it). */
+/* Mẫu 05's verdict of a hand-off against the due date (both local ISO
+ * times, so their dates compare as text): before the due day, on it,
+ * after it; "" without a due date. */
+static const char *
+handoff_verdict(const char *at, const char *due)
+{
+	int c;
+
+	if (strlen(at) < 10 || strlen(due) < 10)
+		return "";
+	c = strncmp(at, due, 10);
+	return c < 0 ? ", trước hạn" : c == 0 ? ", đúng hạn" : ", quá hạn";
+}
+
+/* "HH:MM dd/mm: FROM -> TO (note, verdict)" a line, for the control slip
+ * (an ASCII arrow: every profile prints it). A slip too long is refused,
+ * not cut. */
 static int
-handoff_lines(json_t *list, char *out, size_t size)
+handoff_lines(json_t *list, const char *due, char *out, size_t size)
 {
 	size_t used = 0, i;
 	json_t *h;
@@ -465,15 +480,14 @@ handoff_lines(json_t *list, char *out, size_t size)
 	json_array_foreach(list, i, h) {
 		const char *at = js(h, "at"), *note = js(h, "note");
 		int n = snprintf(out + used, size - used,
-		    "%s%.5s %.2s/%.2s: %s -> %s%s%s%s", used ? "\n" : "",
+		    "%s%.5s %.2s/%.2s: %s -> %s (%s%s)", used ? "\n" : "",
 		    strlen(at) >= 16 ? at + 11 : "",
 		    strlen(at) >= 10 ? at + 8 : "",
 		    strlen(at) >= 7 ? at + 5 : "", js(h, "from"), js(h, "to"),
-		    note[0] ? " (" : "", note, note[0] ? ")" : "");
+		    note[0] ? note : "-", handoff_verdict(at, due));
 
 		if (n < 0 || (size_t)n >= size - used)
-			return -1; /* more than the slip holds: refuse, not cut
-			            */
+			return -1;
 		used += (size_t)n;
 	}
 	return 0;
@@ -512,7 +526,7 @@ printdoc_form(struct printdoc *d, enum printdoc_kind k, json_t *dos,
 	}
 	if (handoff_lines(
 	        k == PRINTDOC_CONTROL ? json_object_get(dos, "handoffs") : NULL,
-	        lines, sizeof lines) != 0)
+	        js(dos, "due_at"), lines, sizeof lines) != 0)
 		return -1;
 	rc |= set(d, "office_name", "%s", of->office_name);
 	rc |= set(d, "agency_header", "%s", of->agency_name);

@@ -272,7 +272,7 @@ def forms_print(e):
                           {"from": "Bộ phận Một cửa", "to": "Phòng Kinh tế", "actor": "desk.test"})
     eq(s, 201, "hand-off")
     text = flat(form_job(e, "control", code, n).lines)
-    ok("Bộ phận Một cửa -> Phòng Kinh tế" in text, f"Mẫu 05 lists the hand-off: {text!r}")
+    ok("Bộ phận Một cửa -> Phòng Kinh tế (-, trước hạn)" in text, f"Mẫu 05 lists the hand-off: {text!r}")
     n = len(e.fake.jobs)
     s, j, _ = e.d.request("POST", "/api/v1/refusals",
                           {"procedure_code": PROC, "owner_name": OWNER, "reason": "Không thuộc thẩm quyền",

@@ -90,7 +90,6 @@ reply_rendered(struct http_response *r, struct store_idem *idem,
 	r->status = idem->status;
 	r->body = idem->body;
 	r->len = idem->len;
-	r->content_type = "application/json";
 }
 
 /* ---- POST /api/v1/refusals ---- */

@@ -179,6 +179,21 @@ dtest("intake with the keyboard: the code, the due date, both receipts printed",
   await done(page);
 });
 
+dtest("intake without an ID number or phone: a warning before the receipt prints", async () => {
+  const page = await deskPage("desk");
+  await page.keyboard.press("F2");
+  await page.keyboard.type("ly lich tu phap");
+  await waitFor(async () => (await page.$$eval("#i-proc option", (o) => o.length)) === 1, 5000, "one match");
+  await page.fill("#i-name", "Hoàng Văn Em");
+  await page.press("#i-name", "Enter");
+  await page.waitForSelector("#i-msg.warn:not(.hidden)");
+  assert((await text(page, "#i-msg")).includes("QR"), "the warning says why");
+  assert(await page.isHidden("#done"), "nothing registered yet");
+  await page.press("#i-id", "Enter"); // the cursor went to the ID box; Enter again goes ahead
+  await page.waitForSelector("#done:not(.hidden)");
+  await done(page);
+});
+
 dtest("a supplement round (Mẫu 02), an apology (Mẫu 04), hand-offs, result ready", async () => {
   const page = await deskPage("desk");
   await page.fill("#find-in", day.code.toLowerCase().replace(/-/g, " - ")); // typed loosely

@@ -53,6 +53,7 @@
       bad_period: "Chọn từ ngày và đến ngày.", ev_intake: "Tiếp nhận", ev_status: "Đổi trạng thái",
       ev_supplement_request: "Yêu cầu bổ sung", ev_supplement_complete: "Nhận bổ sung", ev_apology: "Xin lỗi, hẹn lại",
       ev_import: "Nhập dữ liệu", refusal_reason: "Lý do từ chối: {r}", collected: "Người nhận kết quả: {who}",
+      no_factor: "Chưa có số CCCD hay số điện thoại: người nộp sẽ chỉ tra cứu được bằng mã QR trên biên nhận, không tra cứu bằng mã hồ sơ tại kiosk. Nhập một trong hai, hoặc nhấn Enter lần nữa để vẫn tiếp nhận và in.",
       a5: "In khổ A5:", f_receipt: "Mẫu 01 biên nhận", f_supp: "Mẫu 02 bổ sung", f_refusal: "Mẫu 03 từ chối",
       f_apology: "Mẫu 04 xin lỗi", f_control: "Mẫu 05 phiếu kiểm soát",
     },
@@ -98,6 +99,7 @@
       bad_period: "Choose a from and a to date.", ev_intake: "Intake", ev_status: "Status change",
       ev_supplement_request: "Documents asked", ev_supplement_complete: "Documents received", ev_apology: "Apology, new date",
       ev_import: "Import", refusal_reason: "Refusal reason: {r}", collected: "Result collected by: {who}",
+      no_factor: "No ID number or phone: the applicant will look the dossier up only with the receipt's QR, not by its code at the kiosk. Type one, or press Enter again to register and print anyway.",
       a5: "Print on A5:", f_receipt: "01 receipt", f_supp: "02 supplement", f_refusal: "03 refusal",
       f_apology: "04 apology", f_control: "05 control slip",
     },
@@ -392,6 +394,7 @@
     if (e.key === "ArrowDown") { e.preventDefault(); $("i-proc").focus(); }
   });
   $("i-proc").addEventListener("change", procInfo);
+  for (const id of ["i-id", "i-phone"]) $(id).addEventListener("input", () => { state.noFactorOk = false; });
 
   // --- intake: the form stays as typed until the daemon says it is done
   $("intake").addEventListener("submit", async (e) => {
@@ -406,6 +409,16 @@
       if (v) body[k] = v;
     }
     body.delivery = $("i-delivery").value;
+    // the kiosk's second factor is the last digits of the ID number or
+    // the phone: without either, the applicant can look the dossier up
+    // only with the receipt's QR. Say so before the receipt prints; a
+    // second Enter goes ahead.
+    if (!body.owner_id_no && !body.phone && !state.noFactorOk) {
+      state.noFactorOk = true;
+      message($("i-msg"), "warn", t("no_factor"));
+      $("i-id").focus();
+      return;
+    }
     state.keys.intake = state.keys.intake || newKey();
     const btn = $("i-submit");
     btn.disabled = true;
@@ -416,6 +429,7 @@
       return;
     }
     delete state.keys.intake;
+    state.noFactorOk = false;
     f.reset();
     $("i-docs").querySelector("tbody").replaceChildren();
     $("done-code").textContent = str(r.body.code, 64);

@@ -36,7 +36,7 @@ CORE_SRC := $(wildcard daemon/core/*.c)
 STORE_SRC := $(wildcard daemon/store/*.c)
 HTTP_SRC := $(wildcard daemon/http/*.c)
 FEATURE_SRC := $(wildcard daemon/api/*.c daemon/auth/*.c daemon/kiosk/*.c \
-	daemon/sync/*.c daemon/report/*.c daemon/printer/*.c)
+	daemon/sync/*.c daemon/report/*.c daemon/printer/*.c daemon/counter/*.c)
 SCANNER_SRC := $(wildcard scanner/*.c)
 POSTAL_SRC := $(wildcard postal/*.c)
 DAEMON_LIB_SRC := $(LIB_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) \
@@ -48,7 +48,8 @@ UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
-	manifest storepostal serialdev sse routes buf csvcell backup
+	manifest storepostal serialdev sse routes buf csvcell backup storecounter \
+	formhtml
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
 	hidkeys classify framer imgload zdecode authhdr postalreg
@@ -62,7 +63,8 @@ FUZZ_TARGETS += $(FUZZ_LINKED)
 ASSET_OBJ := $(BUILD)/obj/daemon/kiosk/assets.o \
 	$(BUILD)/obj/daemon/kiosk/kiosk_assets.o $(BUILD)/obj/daemon/auth/auth_assets.o \
 	$(BUILD)/obj/postal/postal_assets.o \
-	$(BUILD)/obj/daemon/report/report_assets.o
+	$(BUILD)/obj/daemon/report/report_assets.o \
+	$(BUILD)/obj/daemon/counter/counter_assets.o
 CORE_OBJ := $(DAEMON_LIB_SRC:%.c=$(BUILD)/obj/%.o) $(ASSET_OBJ)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -121,6 +123,14 @@ VERSION := $(shell cat VERSION)
 VERSION_OBJ := $(BUILD)/obj/daemon/main.o $(BUILD)/obj/daemon/cli/main.o
 $(VERSION_OBJ): VERSION
 $(VERSION_OBJ): VERSION_CFLAGS = -DMOTCUA_VERSION='"$(VERSION)"'
+
+# The counter desk's page (docs/counter.md), the same way.
+COUNTER_UI := daemon/counter/ui/counter.html daemon/counter/ui/counter.js \
+	daemon/counter/ui/counter.css
+$(BUILD)/obj/daemon/counter/counter_assets.o: daemon/counter/counter_assets.S \
+	    $(COUNTER_UI)
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ daemon/counter/counter_assets.S
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@

@@ -73,6 +73,7 @@ struct config {
 	char *printer_font[4]; /* mono, mono bold, fallback, fallback bold */
 	int printer_status_timeout_ms, printer_write_timeout_ms;
 	int printer_queue_max;
+	int printer_receipt_copies; /* 1, or 2: "Liên 1: Lưu" too */
 	/* [scanner] and [scanner.NAME] (docs/scanners.md); restart-only */
 	int scanner_dedup_ms;    /* repeats from one source counted once */
 	char *scanner_terminals; /* staff terminals: "clerk1, desk1" */

@@ -279,6 +279,9 @@ const struct config_key config_keys[] = {
 	{ KEY("printer", "queue_max"), .type = T_INT, AT(printer_queue_max),
 	    .min = 1, .max = 10000, .def = "200",
 	    .help = "jobs waiting at most; more are refused" },
+	{ KEY("printer", "receipt_copies"), .type = T_INT,
+	    AT(printer_receipt_copies), .min = 1, .max = 2, .def = "1",
+	    .help = "receipts per counter intake: 2 adds the office's copy" },
 	{ KEY("scanner", "dedup_ms"), .type = T_INT, AT(scanner_dedup_ms),
 	    .min = 0, .max = 60000, .def = "2000", .restart = true,
 	    .help = "a repeat of a scan from one source within this is "

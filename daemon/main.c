@@ -407,10 +407,17 @@ print_receipt_png(void *p, const char *code)
 	return printer_receipt_png(p, code);
 }
 
+static int64_t
+print_queue(void *p, const char *kind, const char *ref, const char *actor)
+{
+	return printer_queue_doc(p, kind, ref, actor);
+}
+
 static const struct route_print_ops route_print = {
 	.queue_max = print_queue_max,
 	.kick = print_kick,
 	.receipt_png = print_receipt_png,
+	.queue = print_queue,
 };
 
 /* The kiosk's status slips go to the receipt printer's queue. */

@@ -10,6 +10,7 @@
 #include "auth/auth.h"
 #include "config.h"
 #include "core/role.h"
+#include "counter/api_counter.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "printer/escstat.h"
@@ -245,12 +246,23 @@ const struct route routes_table[] = {
 	{ POST, "/api/v1/dossiers/{code}/apology", OFFICE, api_dossiers_apology,
 	    false, SMALL },
 	{ GET, "/api/v1/counts", OFFICE, api_dossiers_counts, false, SMALL },
+	/* the counter desk (docs/counter.md) */
+	{ POST, "/api/v1/dossiers/{code}/handoffs", OFFICE,
+	    counter_route_handoff, false, SMALL },
+	{ POST, "/api/v1/refusals", OFFICE, counter_route_refusal, false,
+	    SMALL },
+	{ POST, "/api/v1/returns", OFFICE, counter_route_return, false, SMALL },
+	{ GET, "/api/v1/counter/resolve", OFFICE, counter_route_resolve, false,
+	    SMALL },
+	{ READ, "/staff/counter", OFFICE, counter_route_page, false, SMALL },
+	{ READ, "/staff/counter/*", OFFICE, counter_route_page, false, SMALL },
 	/* the code counters: an operator's repair tool */
 	{ GET, "/api/v1/counters", ADMIN, api_codecounter_get, true, SMALL },
 	{ POST, "/api/v1/counters", ADMIN, api_codecounter_set, true, SMALL },
 	/* reports */
 	{ READ, "/api/v1/reports", OFFICE, api_report_summary, true, SMALL },
 	{ READ, "/api/v1/reports/06a", OFFICE, api_report_06a, true, SMALL },
+	{ READ, "/api/v1/reports/book", OFFICE, api_report_book, true, SMALL },
 	{ READ, "/api/v1/reports/dossiers", OFFICE, api_report_codes, true,
 	    SMALL },
 	{ READ, "/staff/reports", OFFICE, api_report_page, true, SMALL },
@@ -269,6 +281,7 @@ const struct route routes_table[] = {
 	{ GET, "/api/v1/printer", STAFF, api_print_info, false, SMALL },
 	{ GET, "/api/v1/print/render/*", STAFF, api_print_render, false,
 	    SMALL },
+	{ READ, "/api/v1/print/a5/*", STAFF, api_print_a5, false, SMALL },
 	{ GET, "/api/v1/print/jobs", STAFF, api_print_jobs, false, SMALL },
 	{ GET, "/api/v1/print/jobs/{id}", STAFF, api_print_job, false, SMALL },
 	{ POST, "/api/v1/print/jobs/{id}/reprint", STAFF, api_print_reprint,
@@ -364,6 +377,8 @@ static route_handler *const creates[] = {
 	api_dossiers_intake,
 	api_postal_register,
 	api_postal_batch,
+	counter_route_refusal,
+	counter_route_handoff,
 };
 
 static bool

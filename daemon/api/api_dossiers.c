@@ -1,6 +1,7 @@
 /* api_dossiers.c: the counter's dossier routes (docs/api.md, "Staff
  * routes"): intake, search, the staff view, the token, status changes,
  * supplements, apologies and counts. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,22 @@
 #include "http/reply.h"
 #include "lib/log.h"
 
+/* Queues the counter form of a write that succeeded (Mẫu 02, 03, 04)
+ * when the printer is on and the body did not say "print": false. The
+ * write stands if the queue is full: the form can be printed again from
+ * the jobs list (docs/counter.md). */
+static void
+queue_form(const struct route_ctx *a, const char *kind, const char *code,
+    const char *actor, bool print)
+{
+	if (!print || a->printer == NULL || a->print == NULL ||
+	    a->print->queue == NULL || !a->cfg->printer_enabled)
+		return;
+	if (a->print->queue(a->printer, kind, code, actor) < 0)
+		log_warnx("print: %s of %s not queued: %s", kind, code,
+		    strerror(errno));
+}
+
 /* The reply of an intake, built once: inside the store's transaction when
  * the request has an Idempotency-Key (it is recorded with the dossier),
  * else after it. */
@@ -25,6 +42,7 @@ struct intake_reply {
 	/* which number opens it by code at the kiosk (factor_kind_name):
 	 * "none" lets the counter warn before printing (docs/api.md) */
 	const char *kiosk_factor;
+	const struct store_print_req *print; /* its job: the receipt's */
 };
 
 static json_t *
@@ -34,10 +52,12 @@ intake_json(const struct intake_reply *ir)
 
 	cal_format_iso(ir->res->due_at, due);
 	api_lookup_url(ir->a, ir->res->token, url, sizeof url);
-	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:s}", "code", ir->res->code,
+	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:o}", "code", ir->res->code,
 	    "token", ir->res->token, "lookup_url", url, "due_at", due,
 	    "provisional", ir->res->provisional, "kiosk_factor",
-	    ir->kiosk_factor);
+	    ir->kiosk_factor, "print_job",
+	    ir->print->job != 0 ? json_integer((json_int_t)ir->print->job)
+	                        : json_null());
 }
 
 static int
@@ -61,9 +81,11 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	struct request_body b;
 	struct store_intake in = { 0 };
 	struct store_intake_result res;
-	struct intake_reply ir = { a, &res, "none" };
+	struct store_print_req pr = { .copies = 1 };
+	struct intake_reply ir = { a, &res, "none", &pr };
 	struct store_idem idem = { .render = intake_render, .arg = &ir };
 	const char *delivery = NULL, *actor_name = NULL;
+	bool print;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	enum store_rc rc;
 
@@ -80,7 +102,8 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	        &in.summary) ||
 	    request_body_str(&b, "delivery", false, 16, &delivery) ||
 	    request_body_str(&b, "actor", false, 64, &actor_name) ||
-	    request_body_time(&b, "received_at", false, &in.received_at)) {
+	    request_body_time(&b, "received_at", false, &in.received_at) ||
+	    request_body_bool(&b, "print", true, &print)) {
 		request_body_error(r, &b);
 		return;
 	}
@@ -107,7 +130,15 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	}
 	ir.kiosk_factor = factor_kind_name(factor_choose(
 	    a->cfg->kiosk_factor_phone, in.owner_id_no, in.phone));
-	rc = store_intake(a->store, &in, &res, err);
+	/* the receipt (Mẫu 01) is queued in the intake's transaction, as a
+	 * postal registration's is: a code is never issued without it */
+	pr.queue = print && a->printer != NULL && a->print != NULL &&
+	    a->cfg->printer_enabled;
+	if (pr.queue) {
+		pr.copies = a->cfg->printer_receipt_copies;
+		pr.max_pending = a->print->queue_max(a->printer);
+	}
+	rc = store_intake_print(a->store, &in, &pr, &res, err);
 	json_decref(b.root);
 	if (rc != STORE_OK) {
 		free(idem.body);
@@ -118,6 +149,8 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	}
 	a->counters->intakes++;
 	log_info("intake %s by %s", res.code, actor);
+	if (pr.job != 0)
+		a->print->kick(a->printer);
 	if (idem.body != NULL) { /* the reply recorded with the key */
 		r->status = idem.status;
 		r->body = idem.body;
@@ -135,12 +168,14 @@ route_status(const struct route_ctx *a, const struct http_request *hr,
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	json_t *st;
 	int status;
+	bool print;
 	enum store_rc rc;
 
 	if (request_body_parse(&b, hr) == -1 ||
 	    request_body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX,
 	        &reason) ||
-	    request_body_str(&b, "actor", false, 64, &actor_name)) {
+	    request_body_str(&b, "actor", false, 64, &actor_name) ||
+	    request_body_bool(&b, "print", true, &print)) {
 		request_body_error(r, &b);
 		return;
 	}
@@ -164,6 +199,9 @@ route_status(const struct route_ctx *a, const struct http_request *hr,
 	}
 	a->counters->status_changes++;
 	log_info("status %s -> %d by %s", code, status, actor);
+	/* an online dossier refused at the counter gets its Mẫu 03 */
+	if (status == ST_REFUSED)
+		queue_form(a, "refusal", code, actor, print);
 	api_reply_dossier(a, r, code, 200);
 }
 
@@ -175,9 +213,11 @@ route_supplement(const struct route_ctx *a, const struct http_request *hr,
 	const char *action, *reason, *items, *actor_name;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	int64_t new_due;
+	bool print, request = false;
 	enum store_rc rc;
 
 	if (request_body_parse(&b, hr) == -1 ||
+	    request_body_bool(&b, "print", true, &print) ||
 	    request_body_str(&b, "action", true, 16, &action) ||
 	    request_body_str(&b, "reason", false, STAFF_BODY_TEXT_MAX,
 	        &reason) ||
@@ -198,6 +238,7 @@ route_supplement(const struct route_ctx *a, const struct http_request *hr,
 		}
 		rc = store_supplement_request(a->store, code, reason, items,
 		    actor, clock_wall_s(), err);
+		request = true;
 	} else if (strcmp(action, "complete") == 0) {
 		rc = store_supplement_complete(a->store, code, new_due, actor,
 		    clock_wall_s(), err);
@@ -215,6 +256,8 @@ route_supplement(const struct route_ctx *a, const struct http_request *hr,
 		api_reply_store(r, rc, err);
 		return;
 	}
+	if (request) /* Mẫu 02 with the missing items and the reason */
+		queue_form(a, "supplement", code, actor, print);
 	api_reply_dossier(a, r, code, 200);
 }
 
@@ -226,9 +269,11 @@ route_apology(const struct route_ctx *a, const struct http_request *hr,
 	const char *reason, *unit, *actor_name;
 	char actor[REQUEST_ACTOR_MAX], err[STORE_ERR_MAX];
 	int64_t new_due;
+	bool print;
 	enum store_rc rc;
 
 	if (request_body_parse(&b, hr) == -1 ||
+	    request_body_bool(&b, "print", true, &print) ||
 	    request_body_str(&b, "reason", true, STAFF_BODY_TEXT_MAX,
 	        &reason) ||
 	    request_body_str(&b, "unit", false, 200, &unit) ||
@@ -246,6 +291,7 @@ route_apology(const struct route_ctx *a, const struct http_request *hr,
 		return;
 	}
 	log_info("apology %s by %s", code, actor);
+	queue_form(a, "apology", code, actor, print); /* Mẫu 04 */
 	api_reply_dossier(a, r, code, 200);
 }
 

@@ -32,6 +32,24 @@ event_json(const struct store_event *e)
 	return o;
 }
 
+/* The hand-offs (Mẫu 05), oldest first. */
+static json_t *
+dossier_json_handoffs(const struct store_dossier *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < d->nhandoffs; i++) {
+		const struct store_handoff *h = &d->handoffs[i];
+
+		json_array_append_new(a,
+		    json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "id",
+		        (json_int_t)h->id, "at", reply_time(h->at), "from",
+		        reply_text(h->from), "to", reply_text(h->to), "note",
+		        reply_text(h->note), "actor", reply_text(h->actor)));
+	}
+	return a;
+}
+
 json_t *
 dossier_json(const struct store_dossier *d)
 {
@@ -85,6 +103,13 @@ dossier_json(const struct store_dossier *d)
 	json_object_set_new(o, "events", ev);
 	json_object_set_new(o, "postal_item_id", reply_text(d->postal_item_id));
 	json_object_set_new(o, "token", reply_text(d->token));
+	/* the counter desk's (docs/counter.md) */
+	json_object_set_new(o, "refusal_reason", reply_text(d->refusal_reason));
+	json_object_set_new(o, "collected_by", reply_text(d->collected_by));
+	json_object_set_new(o, "id_checked",
+	    d->collected_by != NULL ? json_boolean(d->id_checked)
+	                            : json_null());
+	json_object_set_new(o, "handoffs", dossier_json_handoffs(d));
 	return o;
 }
 

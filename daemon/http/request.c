@@ -136,6 +136,23 @@ request_body_time(struct request_body *b, const char *key, bool required,
 	return 0;
 }
 
+int
+request_body_bool(struct request_body *b, const char *key, bool def, bool *out)
+{
+	json_t *v = json_object_get(b->root, key);
+
+	*out = def;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v)) {
+		snprintf(b->err_field, sizeof b->err_field, "%s", key);
+		snprintf(b->err, sizeof b->err, "must be true or false");
+		return -1;
+	}
+	*out = json_is_true(v);
+	return 0;
+}
+
 void
 request_body_error(struct http_response *r, struct request_body *b)
 {

@@ -42,6 +42,9 @@ int request_body_str(struct request_body *b, const char *key, bool required,
 /* An ISO 8601 time member; 0 when absent and not required. */
 int request_body_time(struct request_body *b, const char *key, bool required,
     int64_t *out);
+/* A boolean member: def when absent or null. */
+int request_body_bool(struct request_body *b, const char *key, bool def,
+    bool *out);
 /* A 400 naming b's problem; frees b->root. */
 void request_body_error(struct http_response *, struct request_body *b);
 

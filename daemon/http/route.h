@@ -55,14 +55,19 @@ struct route_params {
 const char *route_param(const struct route_params *, const char *name);
 
 /* Printing for features that queue documents but are not the printer
- * (the postal receipts): daemon/main.c fills it from printer/printer.h, so
- * that no feature includes another (docs/architecture.md). Each takes
- * route_ctx.printer. */
+ * (the postal receipts, the counter's forms): daemon/main.c fills it from
+ * printer/printer.h, so that no feature includes another
+ * (docs/architecture.md). Each takes route_ctx.printer. */
 struct route_print_ops {
 	int (*queue_max)(const void *printer); /* jobs the queue may hold */
 	void (*kick)(void *printer);           /* a job was queued */
 	/* the receipt of code as a PNG file; its path (caller frees) */
 	char *(*receipt_png)(void *printer, const char *code);
+	/* queues a document (kind "supplement", "refusal", "apology",
+	 * "control", ...) of ref after the write that asked for it; the
+	 * job's id, or -1 (queue full or store error) */
+	int64_t (*queue)(void *printer, const char *kind, const char *ref,
+	    const char *actor);
 };
 
 /* The public lookup's counters, for /metrics. */

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "printer/api_print.h"
+#include "printer/formhtml.h"
 #include "printer/printdata.h"
 #include "postal/postid.h"
 #include "core/calendar.h"
@@ -63,7 +64,8 @@ doc_arg(const char *rest, enum printdoc_kind *kind, char *ref, size_t size,
 	name[n] = '\0';
 	if ((k = printdoc_kind_from_name(name)) < 0) {
 		reply_error(r, 404, "path",
-		    "no such document kind (receipt, slip, manifest, test)");
+		    "no such document kind (receipt, slip, manifest, test, "
+		    "supplement, refusal, apology, control)");
 		return -1;
 	}
 	*kind = (enum printdoc_kind)k;
@@ -121,7 +123,8 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 		    "no printer is enabled ([printer] enabled = false)");
 		return;
 	}
-	if (kind == PRINTDOC_RECEIPT || kind == PRINTDOC_SLIP) {
+	if (kind == PRINTDOC_RECEIPT || kind == PRINTDOC_SLIP ||
+	    PRINTDOC_IS_FORM(kind)) {
 		struct store_dossier dos;
 
 		if ((rc = store_dossier(st, ref, 0, &dos)) != STORE_OK) {
@@ -270,6 +273,56 @@ loaded(const struct route_ctx *c, struct http_response *r)
 	    "printing is not set up: the printer data could not be loaded "
 	    "(see the log)");
 	return false;
+}
+
+/* GET /api/v1/print/a5/form.css and /api/v1/print/a5/{KIND}/{code}: the
+ * A5 page of the receipt or a counter form, from the same fields as the
+ * slip (formhtml.h). It shows the applicant: each read is audited. */
+void
+api_print_a5(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	enum printdoc_kind kind;
+	struct printdoc d = { .count = 0 };
+	char ref[64], err[256], actor[REQUEST_ACTOR_MAX];
+	bool notfound = false;
+	size_t len = 0;
+	char *body;
+
+	if (strcmp(pp->rest, "form.css") == 0) {
+		r->static_body = formhtml_css();
+		r->len = strlen(r->static_body);
+		r->content_type = "text/css; charset=utf-8";
+		return;
+	}
+	if (!loaded(c, r) || doc_arg(pp->rest, &kind, ref, sizeof ref, r) == -1)
+		return;
+	if (kind != PRINTDOC_RECEIPT && !PRINTDOC_IS_FORM(kind)) {
+		reply_error(r, 404, "path",
+		    "A5 pages are for receipt, supplement, refusal, apology "
+		    "and control");
+		return;
+	}
+	if (printer_document(c->printer, kind, ref, &d, &notfound, err,
+	        sizeof err) != 0) {
+		reply_problem(r, notfound ? 404 : 400, err);
+		return;
+	}
+	body = formhtml_render(&d, kind, &len);
+	printdoc_cleanup(&d);
+	if (body == NULL) {
+		reply_error(r, 500, "", "out of memory");
+		return;
+	}
+	request_actor_name(hr, NULL, actor, sizeof actor);
+	if (store_audit(c->store, actor, "read", "a5", ref) != STORE_OK) {
+		free(body);
+		reply_error(r, 500, "", "the audit log cannot be written");
+		return;
+	}
+	r->body = body;
+	r->len = len;
+	r->content_type = "text/html; charset=utf-8";
 }
 
 void

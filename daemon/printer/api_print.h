@@ -16,9 +16,12 @@
  * 503 while route_ctx.printer is NULL: info (GET /api/v1/printer), render
  * (GET /api/v1/print/render/KIND[/REF]), jobs (GET /api/v1/print/jobs),
  * job (GET /api/v1/print/jobs/{id}), reprint (POST .../{id}/reprint),
- * enqueue (POST /api/v1/print/KIND[/REF]). */
+ * enqueue (POST /api/v1/print/KIND[/REF]), a5 (GET
+ * /api/v1/print/a5/KIND/CODE: the A5 page of the receipt or a counter
+ * form, formhtml.h; /api/v1/print/a5/form.css its style sheet). */
 route_handler api_print_route_state, api_print_info, api_print_render,
-    api_print_jobs, api_print_job, api_print_reprint, api_print_enqueue;
+    api_print_a5, api_print_jobs, api_print_job, api_print_reprint,
+    api_print_enqueue;
 /* Public: {"available":bool,"state":"..."} and nothing else. */
 void api_print_state(struct printer *, struct http_response *);
 #endif

@@ -1,9 +1,69 @@
 /* printdata.c: printable documents from the store's reads (printdata.h). */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/factor.h"
+#include "core/status.h"
 #include "http/reply.h"
 #include "printer/printdata.h"
+
+/* A member of an event's detail object text ("" when none). */
+static json_t *
+detail_member(const char *detail, const char *key)
+{
+	json_t *o = detail != NULL ? json_loads(detail, 0, NULL) : NULL;
+	json_t *v = json_string(json_is_string(json_object_get(o, key))
+	        ? json_string_value(json_object_get(o, key))
+	        : "");
+
+	json_decref(o);
+	return v;
+}
+
+/* What the counter forms print (printdoc_form): the latest supplement
+ * request (Mẫu 02) and apology (Mẫu 04), the reason of the refusal (Mẫu
+ * 03) when it came through the status route, and the hand-offs (Mẫu
+ * 05). */
+static void
+form_events(json_t *o, const struct store_dossier *d)
+{
+	const struct store_event *supp = NULL, *apo = NULL, *refuse = NULL;
+	json_t *ho = json_array();
+
+	for (size_t i = 0; i < d->nevents; i++) {
+		const struct store_event *e = &d->events[i];
+
+		if (strcmp(e->kind, "supplement_request") == 0)
+			supp = e;
+		else if (strcmp(e->kind, "apology") == 0)
+			apo = e;
+		else if (e->new_status == ST_REFUSED)
+			refuse = e;
+	}
+	if (supp != NULL)
+		json_object_set_new(o, "supplement",
+		    json_pack("{s:o,s:o,s:o}", "at", reply_time(supp->at),
+		        "reason", reply_text(supp->reason), "items",
+		        detail_member(supp->detail, "items")));
+	if (apo != NULL)
+		json_object_set_new(o, "apology",
+		    json_pack("{s:o,s:o,s:o,s:o,s:o}", "at",
+		        reply_time(apo->at), "reason", reply_text(apo->reason),
+		        "unit", detail_member(apo->detail, "unit"),
+		        "due_before", reply_time(apo->due_before), "due_after",
+		        reply_time(apo->due_after)));
+	if (d->refusal_reason == NULL && refuse != NULL)
+		json_object_set_new(o, "refusal_reason",
+		    reply_text(refuse->reason));
+	for (size_t i = 0; ho != NULL && i < d->nhandoffs; i++)
+		json_array_append_new(ho,
+		    json_pack("{s:o,s:o,s:o,s:o}", "at",
+		        reply_time(d->handoffs[i].at), "from",
+		        reply_text(d->handoffs[i].from), "to",
+		        reply_text(d->handoffs[i].to), "note",
+		        reply_text(d->handoffs[i].note)));
+	json_object_set_new(o, "handoffs", ho);
+}
 
 json_t *
 printdata_dossier(const struct store_dossier *d)
@@ -29,6 +89,9 @@ printdata_dossier(const struct store_dossier *d)
 	json_object_set_new(o, "qr_only",
 	    json_boolean(
 	        factor_choose(false, d->owner_id_no, d->phone) == FACTOR_NONE));
+	json_object_set_new(o, "phone", reply_text(d->phone));
+	json_object_set_new(o, "refusal_reason", reply_text(d->refusal_reason));
+	form_events(o, d);
 	return o;
 }
 

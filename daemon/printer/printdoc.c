@@ -29,12 +29,20 @@ static const char *const test_fields[] = { "office_name", "profile",
 	"description", "text_path", "width", "sample_vi", "sample_upper",
 	"ascii", "unprintable", "barcode", "qr", "native", NULL };
 static const char *const no_lists[] = { NULL };
+/* The counter forms share one field set: a template uses what its form
+ * shows. ho_line is the control slip's list, one hand-off a line. */
+static const char *const form_fields[] = { "office_name", "agency_header",
+	"unit", "code", "owner_name", "address", "phone", "procedure_name",
+	"received_at", "due_at", "reason", "items", "responsible", "old_due_at",
+	"new_due_at", "ho_line", "book", "hotline", "lookup_url", "place_date",
+	NULL };
+static const char *const form_lists[] = { "items", "ho_line", NULL };
 
 const char *
 printdoc_kind_name(enum printdoc_kind k)
 {
-	static const char *const n[] = { "receipt", "slip", "manifest",
-		"test" };
+	static const char *const n[] = { "receipt", "slip", "manifest", "test",
+		"supplement", "refusal", "apology", "control" };
 
 	return (unsigned)k < PRINTDOC_KINDS ? n[k] : "?";
 }
@@ -60,6 +68,11 @@ printdoc_fields(enum printdoc_kind k)
 		return manifest_fields;
 	case PRINTDOC_TEST:
 		return test_fields;
+	case PRINTDOC_SUPPLEMENT:
+	case PRINTDOC_REFUSAL:
+	case PRINTDOC_APOLOGY:
+	case PRINTDOC_CONTROL:
+		return form_fields;
 	}
 	return no_lists;
 }
@@ -69,6 +82,7 @@ printdoc_lists(enum printdoc_kind k)
 {
 	return k == PRINTDOC_RECEIPT ? receipt_lists
 	    : k == PRINTDOC_MANIFEST ? manifest_lists
+	    : PRINTDOC_IS_FORM(k)    ? form_lists
 	                             : no_lists;
 }
 
@@ -250,7 +264,10 @@ printdoc_receipt(struct printdoc *d, json_t *dos, json_t *proc,
 	rc |= set(d, "unit", "%s", js(dos, "agency_name"));
 	rc |= set(d, "code", "%s", code);
 	rc |= set(d, "postal_item", "%s", js(dos, "postal_item_id"));
-	rc |= set(d, "copy", "Giao khách hàng");
+	/* "Liên 2: Giao khách hàng" unless the caller names the copy */
+	rc |= set(d, "copy", "%s",
+	    js(dos, "copy")[0] != '\0' ? js(dos, "copy")
+	                               : "2: Giao khách hàng");
 	rc |= set(d, "owner_name", "%s", js(dos, "owner_name"));
 	rc |= set(d, "address", "%s", js(dos, "address"));
 	rc |= set(d, "procedure_name", "%s", js(dos, "procedure_name"));
@@ -429,6 +446,119 @@ printdoc_test(struct printdoc *d, const struct pprofile *p,
 	rc |= set(d, "native", "Code 128: %s, QR: %s",
 	    p->code128_native ? "native" : "raster",
 	    p->qr_native ? "native" : "raster");
+	if (rc != 0)
+		printdoc_cleanup(d);
+	return rc ? -1 : 0;
+}
+
+const char *
+printdoc_get(const struct printdoc *d, const char *name)
+{
+	for (size_t i = 0; i < d->count; i++)
+		if (strcmp(d->names[i], name) == 0)
+			return d->values[i];
+	return "";
+}
+
+/* Mẫu 05's verdict of a hand-off against the due date (both local ISO
+ * times, so their dates compare as text): before the due day, on it,
+ * after it; "" without a due date. */
+static const char *
+handoff_verdict(const char *at, const char *due)
+{
+	int c;
+
+	if (strlen(at) < 10 || strlen(due) < 10)
+		return "";
+	c = strncmp(at, due, 10);
+	return c < 0 ? ", trước hạn" : c == 0 ? ", đúng hạn" : ", quá hạn";
+}
+
+/* "HH:MM dd/mm: FROM -> TO (note, verdict)" a line, for the control slip
+ * (an ASCII arrow: every profile prints it). A slip too long is refused,
+ * not cut. */
+static int
+handoff_lines(json_t *list, const char *due, char *out, size_t size)
+{
+	size_t used = 0, i;
+	json_t *h;
+
+	out[0] = '\0';
+	json_array_foreach(list, i, h) {
+		const char *at = js(h, "at"), *note = js(h, "note");
+		int n = snprintf(out + used, size - used,
+		    "%s%.5s %.2s/%.2s: %s -> %s (%s%s)", used ? "\n" : "",
+		    strlen(at) >= 16 ? at + 11 : "",
+		    strlen(at) >= 10 ? at + 8 : "",
+		    strlen(at) >= 7 ? at + 5 : "", js(h, "from"), js(h, "to"),
+		    note[0] ? note : "-", handoff_verdict(at, due));
+
+		if (n < 0 || (size_t)n >= size - used)
+			return -1;
+		used += (size_t)n;
+	}
+	return 0;
+}
+
+int
+printdoc_form(struct printdoc *d, enum printdoc_kind k, json_t *dos,
+    const struct printdoc_office *of, int64_t now)
+{
+	char rec[96], due[96], old[96] = "", nue[96] = "", today[32], place[96],
+	                       lines[8192];
+	json_t *supp = json_object_get(dos, "supplement");
+	json_t *apo = json_object_get(dos, "apology");
+	const char *code = js(dos, "code"), *tok = js(dos, "token");
+	const char *reason = "", *items = "", *unit = "";
+	const char *dash = strrchr(code, '-');
+	int rc = 0;
+
+	memset(d, 0, sizeof *d);
+	if (!PRINTDOC_IS_FORM(k))
+		return -1;
+	vi_time(js(dos, "received_at"), rec, sizeof rec);
+	vi_time(js(dos, "due_at"), due, sizeof due);
+	cal_format_iso(now, today);
+	vi_date(today, place, sizeof place);
+	if (k == PRINTDOC_SUPPLEMENT) {
+		reason = js(supp, "reason");
+		items = js(supp, "items");
+	} else if (k == PRINTDOC_REFUSAL) {
+		reason = js(dos, "refusal_reason");
+	} else if (k == PRINTDOC_APOLOGY) {
+		reason = js(apo, "reason");
+		unit = js(apo, "unit");
+		vi_time(js(apo, "due_before"), old, sizeof old);
+		vi_time(js(apo, "due_after"), nue, sizeof nue);
+	}
+	if (handoff_lines(
+	        k == PRINTDOC_CONTROL ? json_object_get(dos, "handoffs") : NULL,
+	        js(dos, "due_at"), lines, sizeof lines) != 0)
+		return -1;
+	rc |= set(d, "office_name", "%s", of->office_name);
+	rc |= set(d, "agency_header", "%s", of->agency_name);
+	rc |= set(d, "unit", "%s", js(dos, "agency_name"));
+	rc |= set(d, "code", "%s", code);
+	rc |= set(d, "owner_name", "%s", js(dos, "owner_name"));
+	rc |= set(d, "address", "%s", js(dos, "address"));
+	rc |= set(d, "phone", "%s", js(dos, "phone"));
+	rc |= set(d, "procedure_name", "%s", js(dos, "procedure_name"));
+	rc |= set(d, "received_at", "%s", rec);
+	rc |= set(d, "due_at", "%s", due);
+	rc |= set(d, "reason", "%s", reason);
+	rc |= set(d, "items", "%s", items);
+	rc |= set(d, "responsible", "%s", unit);
+	rc |= set(d, "old_due_at", "%s", old);
+	rc |= set(d, "new_due_at", "%s", nue);
+	rc |= set(d, "ho_line", "%s", lines);
+	rc |= set(d, "book", "Quyển số %.4s, Số thứ tự %04u",
+	    js(dos, "received_at"),
+	    dash != NULL ? (unsigned)strtoul(dash + 1, NULL, 10) : 0u);
+	rc |= set(d, "hotline", "%s", of->hotline);
+	rc |= tok[0] ? set(d, "lookup_url", "%.*s/l/%s", base_len(of),
+	                   of->public_url, tok)
+	             : set(d, "lookup_url", "%s", "");
+	rc |= set(d, "place_date", "%s", place);
 	if (rc != 0)
 		printdoc_cleanup(d);
 	return rc ? -1 : 0;

@@ -21,8 +21,15 @@ enum printdoc_kind {
 	PRINTDOC_SLIP,
 	PRINTDOC_MANIFEST,
 	PRINTDOC_TEST,
+	/* the counter desk's forms (docs/counter.md), printdoc_form */
+	PRINTDOC_SUPPLEMENT, /* Mẫu 02: request to supplement */
+	PRINTDOC_REFUSAL,    /* Mẫu 03: refusal to accept */
+	PRINTDOC_APOLOGY,    /* Mẫu 04: apology and new date */
+	PRINTDOC_CONTROL,    /* Mẫu 05: process-control slip */
 };
-#define PRINTDOC_KINDS 4
+#define PRINTDOC_KINDS 8
+/* A counter form kind (Mẫu 02-05)? */
+#define PRINTDOC_IS_FORM(k) ((k) >= PRINTDOC_SUPPLEMENT)
 
 struct printdoc_office {         /* borrowed strings */
 	const char *office_name; /* office.name */
@@ -37,7 +44,8 @@ struct printdoc { /* owns its strings; printdoc_cleanup frees them */
 	size_t count;
 };
 
-/* "receipt", "slip", "manifest", "test"; -1 for an unknown name. */
+/* "receipt", "slip", "manifest", "test", "supplement", "refusal",
+ * "apology", "control"; printdoc_kind_from_name: -1 for an unknown name. */
 const char *printdoc_kind_name(enum printdoc_kind);
 int printdoc_kind_from_name(const char *);
 /* NULL-ended lists of the kind's field names and its list fields. */
@@ -58,6 +66,14 @@ int printdoc_manifest(struct printdoc *, const char *id, json_t *items,
     const struct printdoc_office *, int64_t now);
 int printdoc_test(struct printdoc *, const struct pprofile *,
     const struct printdoc_office *);
+/* A counter form (kind PRINTDOC_SUPPLEMENT..PRINTDOC_CONTROL) of the
+ * dossier (printdata_dossier's object, with its "supplement", "apology",
+ * "refusal_reason" and "handoffs"): the one set of fields both the 80 mm
+ * template and the A5 page (formhtml.h) render. now: the form's date. */
+int printdoc_form(struct printdoc *, enum printdoc_kind, json_t *dossier,
+    const struct printdoc_office *, int64_t now);
+/* The value of field name in d; "" when it has none. */
+const char *printdoc_get(const struct printdoc *, const char *name);
 /* The fields as the template engine takes them (borrowed from d). */
 struct ptemplate_fields printdoc_view(const struct printdoc *);
 void printdoc_cleanup(struct printdoc *);

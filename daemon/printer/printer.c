@@ -838,11 +838,12 @@ printer_available(const struct printer *p)
 	return p != NULL && p->sh != SH_OFF && escstat_printable(p->state);
 }
 
-int
-printer_queue_slip(struct printer *p, const char *code, const char *actor)
+int64_t
+printer_queue_doc(struct printer *p, const char *kind, const char *ref,
+    const char *actor)
 {
-	struct store_print_new n = { .kind = "slip",
-		.ref = code,
+	struct store_print_new n = { .kind = kind,
+		.ref = ref,
 		.actor = actor,
 		.max_pending = printer_queue_max(p) };
 	char err[STORE_ERR_MAX];
@@ -853,10 +854,16 @@ printer_queue_slip(struct printer *p, const char *code, const char *actor)
 		errno = rc == STORE_FULL ? ENOBUFS : EIO;
 		return -1;
 	}
-	log_info("print job %lld queued: slip %s by %s", (long long)id, code,
+	log_info("print job %lld queued: %s %s by %s", (long long)id, kind, ref,
 	    actor);
 	printer_kick(p);
-	return 0;
+	return id;
+}
+
+int
+printer_queue_slip(struct printer *p, const char *code, const char *actor)
+{
+	return printer_queue_doc(p, "slip", code, actor) < 0 ? -1 : 0;
 }
 
 json_t *
@@ -1021,33 +1028,45 @@ manifest_items(struct printer *p, const char *day_text, char *err,
 	return items;
 }
 
-int
-printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
-    const char *profile, bool reprint, struct buf *bytes,
-    struct ebitmap *preview, bool *notfound, char *err, size_t errsize)
+/* The fields of kind/ref into *d (the caller cleans it up), as both the
+ * ESC/POS render and the A5 page take them. pr: the profile (the test
+ * page describes it). */
+static int
+doc_fields(struct printer *p, enum printdoc_kind kind, const char *ref,
+    const struct pprofile *pr, struct printdoc *dp, bool *notfound, char *err,
+    size_t errsize)
 {
-	const struct pprofile *pr =
-	    find_profile(p->data, profile ? profile : p->profile);
 	struct printdoc_office of = { .office_name = p->cfg->office_name,
 		.agency_name = p->cfg->agency_name,
 		.hotline = p->cfg->hotline,
 		.public_url = p->cfg->public_url };
 	struct printdoc d = { .count = 0 };
-	struct ptemplate_layout lay;
-	struct ptemplate_fields f;
 	json_t *doc = NULL, *aux = NULL;
 	enum store_rc rc = STORE_OK;
+	char code[64];
+	const char *hash;
+	bool office_copy = false;
 	int r = -1;
 
 	*notfound = false;
-	if (pr == NULL) {
-		snprintf(err, errsize, "profile: no profile '%.40s'",
-		    profile ? profile : p->profile);
-		return -1;
-	}
 	switch (kind) {
 	case PRINTDOC_RECEIPT:
 	case PRINTDOC_SLIP:
+		/* a receipt's ref "CODE#1" is the office's copy (Liên 1) of
+		 * an intake printed twice (printer.receipt_copies) */
+		if (kind == PRINTDOC_RECEIPT &&
+		    (hash = strchr(ref, '#')) != NULL) {
+			if (strcmp(hash, "#1") != 0 ||
+			    (size_t)(hash - ref) >= sizeof code) {
+				snprintf(err, errsize,
+				    "ref: not CODE or CODE#1");
+				return -1;
+			}
+			snprintf(code, sizeof code, "%.*s", (int)(hash - ref),
+			    ref);
+			ref = code;
+			office_copy = true;
+		}
 		if ((doc = printdata_dossier_read(p->store, ref, clock_wall_s(),
 		         &rc)) == NULL) {
 			*notfound = rc == STORE_NOTFOUND;
@@ -1060,6 +1079,9 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 			aux = procedure_of(p->store,
 			    json_string_value(
 			        json_object_get(doc, "procedure_code")));
+			json_object_set_new(doc, "copy",
+			    json_string(
+			        office_copy ? "1: Lưu" : "2: Giao khách hàng"));
 			r = printdoc_receipt(&d, doc, aux, &of);
 		} else {
 			r = printdoc_slip(&d, doc, &of, clock_wall_s());
@@ -1085,6 +1107,20 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 	case PRINTDOC_TEST:
 		r = printdoc_test(&d, pr, &of);
 		break;
+	case PRINTDOC_SUPPLEMENT:
+	case PRINTDOC_REFUSAL:
+	case PRINTDOC_APOLOGY:
+	case PRINTDOC_CONTROL:
+		if ((doc = printdata_dossier_read(p->store, ref, clock_wall_s(),
+		         &rc)) == NULL) {
+			*notfound = rc == STORE_NOTFOUND;
+			snprintf(err, errsize, "code: %s",
+			    *notfound ? "no such dossier"
+			              : "the store cannot be read");
+			return -1;
+		}
+		r = printdoc_form(&d, kind, doc, &of, clock_wall_s());
+		break;
 	}
 	json_decref(doc);
 	json_decref(aux);
@@ -1092,6 +1128,44 @@ printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
 		snprintf(err, errsize, "out of memory");
 		return -1;
 	}
+	*dp = d;
+	return 0;
+}
+
+int
+printer_document(struct printer *p, enum printdoc_kind kind, const char *ref,
+    struct printdoc *d, bool *notfound, char *err, size_t errsize)
+{
+	const struct pprofile *pr = find_profile(p->data, p->profile);
+
+	if (pr == NULL) {
+		snprintf(err, errsize, "profile: no profile '%.40s'",
+		    p->profile);
+		return -1;
+	}
+	return doc_fields(p, kind, ref, pr, d, notfound, err, errsize);
+}
+
+int
+printer_render(struct printer *p, enum printdoc_kind kind, const char *ref,
+    const char *profile, bool reprint, struct buf *bytes,
+    struct ebitmap *preview, bool *notfound, char *err, size_t errsize)
+{
+	const struct pprofile *pr =
+	    find_profile(p->data, profile ? profile : p->profile);
+	struct printdoc d = { .count = 0 };
+	struct ptemplate_layout lay;
+	struct ptemplate_fields f;
+	int r;
+
+	*notfound = false;
+	if (pr == NULL) {
+		snprintf(err, errsize, "profile: no profile '%.40s'",
+		    profile ? profile : p->profile);
+		return -1;
+	}
+	if (doc_fields(p, kind, ref, pr, &d, notfound, err, errsize) != 0)
+		return -1;
 	f = printdoc_view(&d);
 	if (ptemplate_render(p->data->tpl[kind], &f, pr->width_chars, reprint,
 	        &lay) != 0) {

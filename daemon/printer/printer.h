@@ -58,6 +58,11 @@ bool printer_available(const struct printer *);
  * with errno ENOBUFS when the queue is full, EIO when it cannot be
  * written. */
 int printer_queue_slip(struct printer *, const char *code, const char *actor);
+/* Queues a document of kind (printdoc_kind_name) for ref in its own
+ * transaction with its audit row, and kicks the queue: the job's id, or
+ * -1 with errno ENOBUFS (queue full) or EIO. */
+int64_t printer_queue_doc(struct printer *, const char *kind, const char *ref,
+    const char *actor);
 /* {"enabled","state","available","backend","device","profile",
  *  "text_path","queued","last_error","checked_at",...} (caller owns). */
 json_t *printer_info(struct printer *);
@@ -71,6 +76,11 @@ void printer_metrics(struct printer *, FILE *);
 int printer_render(struct printer *, enum printdoc_kind, const char *ref,
     const char *profile, bool reprint, struct buf *bytes,
     struct ebitmap *preview, bool *notfound, char *err, size_t errsize);
+/* The fields of kind/ref (printdoc.h) with the configured profile, as
+ * printer_render prints them: for the A5 page of a form (formhtml.h).
+ * The caller cleans *d up. 0, or -1 as printer_render. */
+int printer_document(struct printer *, enum printdoc_kind, const char *ref,
+    struct printdoc *d, bool *notfound, char *err, size_t errsize);
 /* "Print to file" when the printer is off (the demo's and a post office's
  * without a printer): the receipt of dossier code rendered as a picture
  * next to the database, prints/receipt-CODE.png. The path (caller frees),

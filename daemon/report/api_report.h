@@ -16,4 +16,7 @@
  * under REPORT_UI_PATH (report.h; asset). */
 route_handler api_report_summary, api_report_06a, api_report_codes,
     api_report_codes_page, api_report_page, api_report_asset;
+/* GET /api/v1/reports/book (book.c): the tracking book (Mẫu 06) as
+ * CSV, XLSX or HTML; audited, as it names applicants. */
+route_handler api_report_book;
 #endif

@@ -680,9 +680,37 @@ xlsx_plain(lxw_workbook *wb, const struct report *r)
 	}
 }
 
+/* The report's sheets, for report_xlsx_write. */
+struct xlsx_report {
+	const struct report *r;
+	bool form06a;
+	const char *unit;
+};
+
+static void
+xlsx_report_fill(void *wb, void *arg)
+{
+	const struct xlsx_report *x = arg;
+
+	if (x->form06a)
+		xlsx_06a(wb, x->r, x->unit);
+	else
+		xlsx_plain(wb, x->r);
+}
+
 char *
 report_xlsx(const struct report *r, bool form06a, const char *unit,
     const char *tmpdir, size_t *len, char *err, size_t errlen)
+{
+	struct xlsx_report x = { r, form06a, unit };
+
+	return report_xlsx_write(xlsx_report_fill, &x, tmpdir, len, err,
+	    errlen);
+}
+
+char *
+report_xlsx_write(report_xlsx_fill *fill, void *arg, const char *tmpdir,
+    size_t *len, char *err, size_t errlen)
 {
 	lxw_workbook_options opt = { 0 };
 	char path[512];
@@ -707,10 +735,7 @@ report_xlsx(const struct report *r, bool form06a, const char *unit,
 		fail(err, errlen, "xlsx: cannot start the workbook");
 		return NULL;
 	}
-	if (form06a)
-		xlsx_06a(wb, r, unit);
-	else
-		xlsx_plain(wb, r);
+	fill(wb, arg);
 	if ((e = workbook_close(wb)) != LXW_NO_ERROR) {
 		unlink(path);
 		fail(err, errlen, "xlsx: %s", lxw_strerror(e));

@@ -45,6 +45,12 @@ char *report_csv(const struct report *, size_t *len);
  * reporting unit's name for the headings (may be ""). */
 char *report_06a_csv(const struct report *, size_t *len);
 char *report_06a_html(const struct report *, const char *unit, size_t *len);
+/* A workbook written by fill (its lxw_workbook *, libxlsxwriter's) in a
+ * temporary file under tmpdir, read back: malloc'd bytes (*len), or NULL
+ * with err. Shared by every XLSX the daemon serves. */
+typedef void report_xlsx_fill(void *workbook, void *arg);
+char *report_xlsx_write(report_xlsx_fill *fill, void *arg, const char *tmpdir,
+    size_t *len, char *err, size_t errlen);
 /* XLSX bytes of the 06a form (form06a) or of the plain report, written
  * through a temporary file under tmpdir. NULL with err on failure. */
 char *report_xlsx(const struct report *, bool form06a, const char *unit,

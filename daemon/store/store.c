@@ -353,6 +353,58 @@ static const char *const migrations[] = {
 	"ALTER TABLE users ADD COLUMN post_office TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE postal_items ADD COLUMN post_office TEXT NOT NULL"
 	" DEFAULT '';",
+	/* 12: the counter desk (docs/counter.md). Hand-offs between the
+	 * counter and the lead agency (Mẫu 05) are append-only: triggers
+	 * refuse any change, so the slip printed from them stays true. A
+	 * dossier refused at the counter (Mẫu 03) keeps its reason; one
+	 * returned at the desk keeps who collected it and whether their ID
+	 * was checked (personal data: staff views only, never logged). */
+	"CREATE TABLE handoffs ("
+	" id INTEGER PRIMARY KEY,"
+	" dossier_id INTEGER NOT NULL REFERENCES dossiers(id),"
+	" at INTEGER NOT NULL,"
+	" from_party TEXT NOT NULL,"
+	" to_party TEXT NOT NULL,"
+	" note TEXT,"
+	" actor TEXT NOT NULL"
+	");"
+	"CREATE INDEX handoffs_dossier ON handoffs(dossier_id, id);"
+	"CREATE TRIGGER handoffs_no_update BEFORE UPDATE ON handoffs"
+	" BEGIN SELECT RAISE(ABORT, 'handoffs are append-only'); END;"
+	"CREATE TRIGGER handoffs_no_delete BEFORE DELETE ON handoffs"
+	" BEGIN SELECT RAISE(ABORT, 'handoffs are append-only'); END;"
+	"ALTER TABLE dossiers ADD COLUMN refusal_reason TEXT;"
+	"ALTER TABLE dossiers ADD COLUMN collected_by TEXT;"
+	"ALTER TABLE dossiers ADD COLUMN id_checked INTEGER;"
+	/* The print queue takes the counter's forms (Mẫu 02-05) too: a
+	 * CHECK cannot be altered, so the table is rebuilt (SQLite's
+	 * procedure; its self-reference names the new table, which the
+	 * rename rewrites, so dropping the old one breaks no key). */
+	"CREATE TABLE print_jobs_new ("
+	" id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK (kind IN ('receipt', 'slip', 'manifest',"
+	"  'test', 'supplement', 'refusal', 'apology', 'control')),"
+	" ref TEXT NOT NULL DEFAULT '',"
+	" state TEXT NOT NULL CHECK (state IN ('queued', 'printing', 'done',"
+	"  'failed')),"
+	" reprint INTEGER NOT NULL DEFAULT 0,"
+	" reprint_of INTEGER REFERENCES print_jobs_new(id),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" actor TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" finished_at INTEGER,"
+	" bytes INTEGER,"
+	" printer_state TEXT,"
+	" outcome TEXT"
+	");"
+	"INSERT INTO print_jobs_new SELECT id, kind, ref, state, reprint,"
+	" reprint_of, attempts, actor, created_at, updated_at, finished_at,"
+	" bytes, printer_state, outcome FROM print_jobs;"
+	"DROP TABLE print_jobs;"
+	"ALTER TABLE print_jobs_new RENAME TO print_jobs;"
+	"CREATE INDEX print_jobs_pending ON print_jobs(id)"
+	" WHERE state IN ('queued', 'printing');",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -235,6 +235,18 @@ struct store_dossier {
 	size_t nevents;
 	char *postal_item_id; /* NULL: not a postal dossier */
 	char *token;          /* NULL: none issued */
+	/* the counter desk (store_counter.c): the refusal's reason (Mẫu
+	 * 03), who collected the result at the desk and whether their ID
+	 * was checked, and the hand-offs (Mẫu 05) in order */
+	char *refusal_reason, *collected_by; /* NULL: none */
+	bool id_checked;
+	struct store_handoff *handoffs;
+	size_t nhandoffs;
+};
+/* One hand-off of a dossier (Mẫu 05), owned by its store_dossier. */
+struct store_handoff {
+	int64_t id, at;
+	char *from, *to, *note, *actor; /* note NULL: none */
 };
 /* Fills *out (zeroed first). STORE_NOTFOUND for an unknown or malformed
  * code; STORE_ERROR on a failed read (nothing to clean up then). */
@@ -266,6 +278,64 @@ enum store_rc store_lookup_token(struct store *, const char *token,
 enum store_rc store_token(struct store *, const char *code,
     char token[TOKEN_LEN + 1]);
 
+/* ---- the counter desk (store_counter.c; docs/counter.md) ---- */
+
+/* Counter intake with the receipt (Mẫu 01) queued in the same
+ * transaction when print->queue: one job, or two with print->copies 2,
+ * the office's copy (ref "CODE#1", "Liên 1: Lưu") before the applicant's
+ * (ref "CODE", "Liên 2: Giao khách hàng"). STORE_FULL (err "print: ...")
+ * when the queue holds max_pending jobs: nothing is written. */
+struct store_print_req {
+	bool queue;          /* insert the print job(s) too */
+	int copies;          /* 1 or 2 */
+	int64_t max_pending; /* the print queue's bound */
+	int64_t job;         /* out: the applicant's copy's job (0: none) */
+};
+enum store_rc store_intake_print(struct store *, const struct store_intake *,
+    struct store_print_req *print, struct store_intake_result *,
+    char err[STORE_ERR_MAX]);
+/* A submission refused at the counter (Mẫu 03) is still recorded, so
+ * that the citizen has the paper and the office the count: one
+ * transaction makes the dossier (channel in person, no due date) as
+ * submitted, moves it to refused (3) with reason as its event's reason
+ * and keeps the reason on the row. in's status, submitted_at and
+ * event_detail are ignored; res->due_at is 0. STORE_INVALID ("field:
+ * why") for a bad field or an empty reason. */
+enum store_rc store_refusal(struct store *, const struct store_intake *in,
+    const char *reason, struct store_intake_result *res,
+    char err[STORE_ERR_MAX]);
+/* Appends a hand-off of dossier code from one party to another (Mẫu 05)
+ * with its audit row; *id its number. Append-only: nothing changes or
+ * deletes one. STORE_INVALID ("from: required"...) for a bad field,
+ * STORE_CONFLICT for a dossier already closed (3, 7, 8, 10). idem (NULL:
+ * none) records the reply, rendered once *id is set, with the row. */
+#define STORE_PARTY_MAX 200
+enum store_rc store_handoff_add(struct store *, const char *code,
+    const char *from, const char *to, const char *note, const char *actor,
+    int64_t now, int64_t *id, struct store_idem *idem, char err[STORE_ERR_MAX]);
+/* The result of dossier code collected at the desk by collected_by (a
+ * name; id_checked: the clerk saw their ID): status 9 -> 10 with its
+ * event, audit and outbox rows. STORE_CONFLICT ("status: ...") unless
+ * the result is ready, ("delivery: ...") for a result returned by post
+ * (the postal pages' work). */
+enum store_rc store_return_desk(struct store *, const char *code,
+    const char *collected_by, bool id_checked, const char *actor, int64_t now,
+    char err[STORE_ERR_MAX]);
+/* One line of the tracking book (Mẫu 06), strings borrowed for the call.
+ * number counts the lines of the period from 1. */
+struct store_book_row {
+	int64_t number;
+	const char *code, *procedure_name, *owner_name, *address, *phone,
+	    *agency_name;
+	int64_t received_at, due_at, returned_at; /* 0: none */
+	int delivery, status;                     /* enum delivery, status */
+};
+typedef int store_book_fn(void *arg, const struct store_book_row *);
+/* The dossiers received in [from_day, to_day] (local days) that the
+ * office accepted (not 1 or 3), by time received, each passed to fn;
+ * non-zero stops. STORE_INVALID for a bad period. */
+enum store_rc store_book(struct store *, int from_day, int to_day,
+    store_book_fn *fn, void *arg, char err[STORE_ERR_MAX]);
 /* ---- search and counts (store_search.c) ---- */
 
 /* Search: any of code (exact, normalised), received day range [from_day,

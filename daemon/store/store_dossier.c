@@ -228,16 +228,52 @@ st_intake_tx(struct store *s, const struct store_intake *in, const char *name,
 	return STORE_OK;
 }
 
+/* The receipt's job(s) of an intake, inside its transaction: the
+ * office's copy first, so the applicant's (the one handed over) comes
+ * off the printer last, on top. */
+static enum store_rc
+intake_print_tx(struct store *s, const struct store_intake *in,
+    struct store_print_req *p, const char *code, char *err)
+{
+	char ref[DCODE_TEXT_MAX + 3];
+	enum store_rc rc;
+
+	if (p->copies == 2) {
+		snprintf(ref, sizeof ref, "%s#1", code);
+		if ((rc = st_print_queue(s, "receipt", ref, in->actor,
+		         st_wall_now(), p->max_pending - 1, &p->job, err)) !=
+		    STORE_OK)
+			return rc;
+	}
+	return st_print_queue(s, "receipt", code, in->actor, st_wall_now(),
+	    p->max_pending, &p->job, err);
+}
+
 enum store_rc
 store_intake(struct store *s, const struct store_intake *in,
     struct store_intake_result *res, char err[STORE_ERR_MAX])
+{
+	return store_intake_print(s, in, NULL, res, err);
+}
+
+enum store_rc
+store_intake_print(struct store *s, const struct store_intake *in,
+    struct store_print_req *print, struct store_intake_result *res,
+    char err[STORE_ERR_MAX])
 {
 	char name[4 * OWNER_NAME_MAX + 1], fold[FOLD_MAX];
 	enum store_rc rc;
 
 	memset(res, 0, sizeof(*res));
+	if (print != NULL)
+		print->job = 0;
 	if (!st_check_intake(in, err))
 		return STORE_INVALID;
+	if (print != NULL && print->queue &&
+	    (print->copies < 1 || print->copies > 2)) {
+		st_err(err, "copies: must be 1 or 2");
+		return STORE_INVALID;
+	}
 	if (text_nfc(in->owner_name, strlen(in->owner_name), name,
 	        sizeof name) < 0 ||
 	    text_fold(name, strlen(name), fold, sizeof fold) < 0) {
@@ -247,6 +283,8 @@ store_intake(struct store *s, const struct store_intake *in,
 	if ((rc = st_begin(s, err)) != STORE_OK)
 		return rc;
 	rc = st_intake_tx(s, in, name, fold, res, err);
+	if (rc == STORE_OK && print != NULL && print->queue)
+		rc = intake_print_tx(s, in, print, res->code, err);
 	if (rc == STORE_OK)
 		rc = st_idem_record(s, in->idem, err);
 	rc = st_finish(s, rc, err);
@@ -788,7 +826,7 @@ store_dossier(struct store *s, const char *code, int64_t now,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		bad |= st_dup(st, 0, &d->token);
 	sqlite3_reset(st);
-	if (bad) {
+	if (bad || st_counter_read(s, id, d) != STORE_OK) {
 		store_dossier_cleanup(d);
 		return STORE_ERROR;
 	}
@@ -807,6 +845,7 @@ store_dossier_cleanup(struct store_dossier *d)
 		free(d->events[i].detail);
 	}
 	free(d->events);
+	st_counter_cleanup(d);
 	free(d->code);
 	free(d->agency_code);
 	free(d->agency_name);

@@ -306,6 +306,18 @@ int st_prun(sqlite3_stmt *st);
 /* The S10 id of a postal dossier into *out (caller-owned), NULL when it
  * has none. -1 when out of memory. (store_postal.c) */
 int st_postal_item_of(struct store *s, int64_t dossier_id, char **out);
+/* Inserts a queued print job of kind/ref and its audit row inside the
+ * caller's transaction; STORE_FULL (err "print: ...") when max_pending
+ * jobs wait already. (store_print.c) */
+enum store_rc st_print_queue(struct store *s, const char *kind, const char *ref,
+    const char *actor, int64_t now, int64_t max_pending, int64_t *id,
+    char *err);
+/* The counter columns and hand-offs of dossier id into d, part of
+ * store_dossier's read. (store_counter.c) */
+enum store_rc st_counter_read(struct store *s, int64_t id,
+    struct store_dossier *d);
+/* Frees what st_counter_read filled. (store_counter.c) */
+void st_counter_cleanup(struct store_dossier *d);
 /* A copy of the text column i into *out (caller-owned; NULL for SQL
  * NULL). -1 when out of memory. */
 int st_dup(sqlite3_stmt *st, int i, char **out);

@@ -264,35 +264,12 @@ check_postal(const struct store_postal_reg *r, char *err)
 }
 
 /* Inserts a queued print job of kind/ref and its audit row, inside the
- * caller's transaction. */
+ * caller's transaction (store_print.c's, shared with counter intake). */
 static enum store_rc
 postal_print(struct store *s, const char *kind, const char *ref,
     const char *actor, int64_t now, int64_t max_pending, int64_t *id, char *err)
 {
-	sqlite3_stmt *st;
-	int64_t pending = store_print_pending(s);
-	char detail[64];
-
-	if (pending < 0)
-		return st_dberr(s, err);
-	if (pending >= max_pending) {
-		st_err(err, "print: %lld jobs are waiting, the most allowed",
-		    (long long)pending);
-		return STORE_FULL;
-	}
-	if ((st = st_pq(s, PQ_PRINT_INSERT)) == NULL)
-		return st_dberr(s, err);
-	b_text(st, 1, kind);
-	b_text(st, 2, ref);
-	b_text(st, 3, actor);
-	sqlite3_bind_int64(st, 4, now);
-	if (st_prun(st) != SQLITE_OK)
-		return st_dberr(s, err);
-	*id = sqlite3_last_insert_rowid(s->db);
-	snprintf(detail, sizeof detail, "job %lld", (long long)*id);
-	if (st_add_audit(s, now, actor, "print", kind, detail) != SQLITE_OK)
-		return st_dberr(s, err);
-	return STORE_OK;
+	return st_print_queue(s, kind, ref, actor, now, max_pending, id, err);
 }
 
 /* An existing registration of item within the window: 1 (res filled),

@@ -77,7 +77,7 @@ store_print_enqueue(struct store *s, const struct store_print_new *in,
     int64_t *id, char err[STORE_ERR_MAX])
 {
 	static const char *const kinds[] = { "receipt", "slip", "manifest",
-		"test", NULL };
+		"test", "supplement", "refusal", "apology", "control", NULL };
 	sqlite3_stmt *st = NULL;
 	enum store_rc rc;
 	int64_t now = st_wall_now(), pending;
@@ -87,7 +87,9 @@ store_print_enqueue(struct store *s, const struct store_print_new *in,
 	for (size_t i = 0; kinds[i] != NULL; i++)
 		kind_ok |= in->kind != NULL && strcmp(in->kind, kinds[i]) == 0;
 	if (!kind_ok) {
-		st_err(err, "kind: not receipt, slip, manifest or test");
+		st_err(err,
+		    "kind: not receipt, slip, manifest, test, supplement, "
+		    "refusal, apology or control");
 		return STORE_INVALID;
 	}
 	if (!st_check_text("ref", in->ref, 0, 63, err) ||
@@ -219,4 +221,41 @@ store_print_jobs(struct store *s, int limit, store_print_job_fn *fn, void *arg)
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc
+st_print_queue(struct store *s, const char *kind, const char *ref,
+    const char *actor, int64_t now, int64_t max_pending, int64_t *id, char *err)
+{
+	sqlite3_stmt *st;
+	int64_t pending = store_print_pending(s);
+	char detail[64];
+	int rc;
+
+	if (pending < 0)
+		return st_dberr(s, err);
+	if (pending >= max_pending) {
+		st_err(err, "print: %lld jobs are waiting, the most allowed",
+		    (long long)pending);
+		return STORE_FULL;
+	}
+	if (sqlite3_prepare_v2(s->db,
+	        "INSERT INTO print_jobs (kind, ref, state, reprint, actor,"
+	        " created_at, updated_at)"
+	        " VALUES (?1, ?2, 'queued', 0, ?3, ?4, ?4)",
+	        -1, &st, NULL) != SQLITE_OK)
+		return st_dberr(s, err);
+	b_text(st, 1, kind);
+	b_text(st, 2, ref);
+	b_text(st, 3, actor);
+	sqlite3_bind_int64(st, 4, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return st_dberr(s, err);
+	*id = sqlite3_last_insert_rowid(s->db);
+	snprintf(detail, sizeof detail, "job %lld", (long long)*id);
+	if (st_add_audit(s, now, actor, "print", kind, detail) != SQLITE_OK)
+		return st_dberr(s, err);
+	return STORE_OK;
 }

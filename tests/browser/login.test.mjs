@@ -55,7 +55,7 @@ test("the home lists the pages of the role, and sign-out", async () => {
   await page.waitForSelector("#home:not([hidden])");
   assert((await page.textContent("#who")) === "boss", "who");
   const visible = await page.locator("#pages li:visible").count();
-  assert(visible === 3, "an admin sees every staff page: " + visible);
+  assert(visible === 4, "an admin sees every staff page: " + visible);
   await shot(page, "staff-home");
   await page.click("#logout");
   await page.waitForSelector("#login:not([hidden])");

@@ -101,7 +101,7 @@ def setup_catalogue(e):
 def intake(e):
     body = {"procedure_code": PROC, "owner_name": OWNER, "owner_id_no": ID_NO,
             "phone": PHONE, "address": ADDRESS, "actor": "can.bo.test",
-            "delivery": "post"}
+            "delivery": "post", "print": False}  # the tests queue their own
     s, j, _ = e.d.request("POST", "/api/v1/dossiers", body)
     eq(s, 201, "intake: " + json.dumps(j, ensure_ascii=False))
     return j

@@ -37,6 +37,22 @@ static const char procedure_json[] =
     "(Mẫu 04a/ĐK)\\\",\\\"Giấy tờ về quyền sử dụng đất\\\",\\\"Sơ đồ thửa "
     "đất\\\",\\\"Chứng từ thực hiện nghĩa vụ tài chính\\\"]\"}";
 
+/* What printdata_dossier adds for the counter forms (Mẫu 02-05). */
+static const char form_json[] =
+    "{\"phone\":\"0912345678\",\"refusal_reason\":\"Hồ sơ không thuộc "
+    "thẩm quyền giải quyết của cơ quan\",\"supplement\":{\"at\":"
+    "\"2026-11-27T10:00:00+07:00\",\"reason\":\"Thiếu giấy tờ chứng minh "
+    "nguồn gốc đất\",\"items\":\"Bản sao giấy tờ về quyền sử dụng "
+    "đất\\nSơ đồ thửa đất có xác nhận\"},\"apology\":{\"at\":"
+    "\"2026-12-15T09:00:00+07:00\",\"reason\":\"Cần xác minh thực địa\","
+    "\"unit\":\"Văn phòng Đăng ký đất đai\",\"due_before\":"
+    "\"2026-12-16T08:30:00+07:00\",\"due_after\":"
+    "\"2026-12-23T16:30:00+07:00\"},\"handoffs\":[{\"at\":"
+    "\"2026-11-25T10:15:00+07:00\",\"from\":\"Bộ phận Một cửa\",\"to\":"
+    "\"Văn phòng Đăng ký đất đai\",\"note\":\"1 bộ\"},{\"at\":"
+    "\"2026-12-14T15:40:00+07:00\",\"from\":\"Văn phòng Đăng ký đất "
+    "đai\",\"to\":\"Bộ phận Một cửa\",\"note\":null}]}";
+
 static const struct printdoc_office office = {
 	.office_name = "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh",
 	.agency_name = "UBND TỈNH QUẢNG NINH",
@@ -106,6 +122,18 @@ fields_for(enum printdoc_kind k, const struct pprofile *p, struct printdoc *d)
 	case PRINTDOC_TEST:
 		rc = printdoc_test(d, p, &office);
 		break;
+	case PRINTDOC_SUPPLEMENT:
+	case PRINTDOC_REFUSAL:
+	case PRINTDOC_APOLOGY:
+	case PRINTDOC_CONTROL: {
+		json_t *f = json_loads(form_json, 0, NULL);
+
+		assert_non_null(f);
+		json_object_update(dos, f);
+		json_decref(f);
+		rc = printdoc_form(d, k, dos, &office, 1795000000);
+		break;
+	}
 	}
 	assert_int_equal(rc, 0);
 	json_decref(dos);

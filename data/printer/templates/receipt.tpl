@@ -9,7 +9,7 @@ feed 1
 text center bold lines=2 | GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ
 text center | Mã hồ sơ: {code}
 barcode | {code}
-text center | Liên: {copy}
+text center | Liên {copy}
 text center if=postal_item | Số hiệu bưu gửi: {postal_item}
 rule
 text lines=2 indent=2 if=unit | {unit} tiếp nhận hồ sơ của:

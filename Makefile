@@ -3,7 +3,7 @@
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
+PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 libpq \
 	xlsxwriter zlib libserialport libqrencode freetype2 libpng libevdev libudev \
 	zbar libjpeg libwebp
 
@@ -45,7 +45,7 @@ DAEMON_LIB_SRC := $(LIB_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) \
 DAEMON_SRC := daemon/main.c
 CLI_SRC := $(wildcard daemon/cli/*.c)
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
+	ratelimit jsonw report lgsp syncproto hubstore hubq storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
 	manifest storepostal serialdev sse routes buf csvcell

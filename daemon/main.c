@@ -46,6 +46,7 @@
 #include "kiosk/kiosk_api.h"
 #include "scanner/hotplug.h"
 #include "sync/hub.h"
+#include "sync/hubq.h"
 #include "store/hubstore.h"
 #include "lib/log.h"
 #include "printer/printer.h"
@@ -82,7 +83,7 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct http_server *staffsrv;   /* server.staff_listen; NULL: off */
 	struct http_server *metricssrv; /* server.metrics_listen; NULL: off */
 	struct sync *sync;              /* terminal role */
-	struct hubstore *hs;            /* hub role */
+	struct hubq *hubq;              /* hub role: database workers */
 	struct hub *hub;                /* hub role */
 	struct http_server *hubsrv;     /* hub role: the sync listener */
 	uv_signal_t sighup, sigterm, sigint;
@@ -188,6 +189,7 @@ stop_intake(struct motcuad *m)
 	scanhub_shutdown(m->scanhub); /* shells closed */
 	terminals_shutdown(m->terms); /* staff streams ended */
 	kiosk_shutdown(m->kiosk);
+	hubq_stop(m->hubq); /* requests waiting on the hub's database: 503 */
 	/* Close, newest first. */
 	http_free(m->hubsrv);
 	m->hubsrv = NULL;
@@ -215,7 +217,7 @@ static void
 teardown(struct motcuad *m)
 {
 	hub_free(m->hub);
-	hubstore_close(m->hs);
+	hubq_free(m->hubq); /* joins its workers */
 	sync_free(m->sync);
 	auth_free(m->auth);
 	scanhub_free(m->scanhub);
@@ -270,6 +272,46 @@ loopback(const char *hostport)
 	    strncmp(hostport, "[::1]:", 6) == 0;
 }
 
+/* The hub's database workers (sync/hubq.h). One connection is opened
+ * here first, so that a wrong dsn or an unreachable database stops the
+ * start with its reason and the migrations run before anything is
+ * served. SQLite has one writer: one worker. */
+static struct hubq *
+open_hubq(struct motcuad *m, char *err)
+{
+	const struct config *c = &m->cfg;
+	struct hubq_conf qc = {
+		.store = { .backend = c->hub_pg ? HUBSTORE_PG : HUBSTORE_SQLITE,
+		    .path = c->hub_db_path,
+		    .busy_timeout_ms = c->busy_timeout_ms,
+		    .dsn = c->hub_dsn,
+		    .timeout_ms = c->hub_db_timeout_ms },
+		.workers = c->hub_pg ? (unsigned)c->hub_connections : 1,
+		.queue_max = 256,
+		.deadline_ms = (unsigned)c->hub_db_timeout_ms,
+	};
+	char *pw = NULL;
+	struct hubstore *first;
+	struct hubq *q;
+
+	if (c->hub_pg && c->hub_dsn[0] == '\0') {
+		snprintf(err, HUBSTORE_ERR_MAX,
+		    "hub.dsn: required when hub.backend is postgresql");
+		return NULL;
+	}
+	if (c->hub_pg && c->hub_password_file[0] != '\0' &&
+	    (pw = hubstore_password_file(c->hub_password_file, err)) == NULL)
+		return NULL;
+	qc.store.password = pw;
+	first = hubstore_open(&qc.store, err);
+	q = first != NULL ? hubq_new(m->loop, &qc, first, err) : NULL;
+	if (pw != NULL) {
+		sodium_memzero(pw, strlen(pw));
+		free(pw);
+	}
+	return q;
+}
+
 /* role = hub: the hub's store and its sync listener. */
 static void
 start_hub(struct motcuad *m)
@@ -290,10 +332,10 @@ start_hub(struct motcuad *m)
 	        (key = read_small(c->hub_tls_key)) == NULL))
 		fatal("hub: reading %s",
 		    cert ? c->hub_tls_key : c->hub_tls_cert);
-	if ((m->hs = hubstore_open(c->hub_db_path, c->busy_timeout_ms, err)) ==
-	    NULL)
-		fatalx("hub store %s: %s", c->hub_db_path, err);
-	if ((m->hub = hub_new(m->hs, c->hub_tokens_file, err)) == NULL)
+	if ((m->hubq = open_hubq(m, err)) == NULL)
+		fatalx("hub store %s: %s",
+		    c->hub_pg ? "(postgresql)" : c->hub_db_path, err);
+	if ((m->hub = hub_new(m->hubq, c->hub_tokens_file, err)) == NULL)
 		fatalx("hub: %s", err);
 	if ((fd = http_listen_tcp(c->hub_listen)) == -1)
 		fatalx("cannot listen on %s", c->hub_listen);

@@ -47,12 +47,16 @@
 #define STALL_REPEAT_S 600 /* repeat the stall warning this often */
 #define PARKED_SHOWN   50
 #define ERROR_MAX      256
+#define UPSTREAMS_MAX  8 /* sync.upstream_url: URLs in the list */
+#define URL_MAX        512
+#define FAILBACK_MS    60000 /* back to the first URL after this long */
 
 enum xkind { X_PUSH, X_PULL, X_LOOKUP, X_VERIFY, X_LOGIN };
 
 struct xfer {
 	enum xkind kind;
 	struct sync *s;
+	size_t upstream; /* index of the URL it went to */
 	CURL *easy;
 	struct curl_slist *hdrs;
 	char *body; /* request body, owned */
@@ -82,6 +86,14 @@ struct sync {
 	uv_loop_t *loop;
 	struct store *store;
 	const struct config *cfg;
+	/* sync.upstream_url's list, tried in order: cur is in use; a
+	 * transport error or a 5xx moves to the next, and after
+	 * FAILBACK_MS away the first is tried again */
+	char upstreams[UPSTREAMS_MAX][URL_MAX];
+	size_t nupstreams, cur;
+	uint64_t switched_at; /* loop ms of the last move */
+	bool failed_over;     /* the last transfer moved cur */
+	uint64_t failovers;   /* counter */
 	char token[TOKEN_MAX + 1];
 	char auth[TOKEN_MAX + 32]; /* "Authorization: Bearer ..." */
 	/* protocol = lgsp */
@@ -328,6 +340,57 @@ xfer_free(struct xfer *x)
 	free(x);
 }
 
+/* Splits sync.upstream_url (config_keys.c checked each URL and the
+ * count) into s->upstreams; the first is in use. */
+static void
+parse_upstreams(struct sync *s, const char *list)
+{
+	const char *p = list;
+
+	s->nupstreams = s->cur = 0;
+	while (*p != '\0' && s->nupstreams < UPSTREAMS_MAX) {
+		size_t n;
+
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t");
+		if (n == 0)
+			break;
+		if (n < URL_MAX)
+			snprintf(s->upstreams[s->nupstreams++], URL_MAX, "%.*s",
+			    (int)n, p);
+		p += n;
+	}
+}
+
+/* The URL in use: the first again once FAILBACK_MS have passed since the
+ * move away from it (it may be back). */
+static size_t
+upstream_index(struct sync *s)
+{
+	if (s->cur != 0 && uv_now(s->loop) - s->switched_at >= FAILBACK_MS) {
+		s->cur = 0;
+		log_info("sync: trying the first upstream again: %s",
+		    s->upstreams[0]);
+	}
+	return s->cur;
+}
+
+/* x failed without an answer from the application (no connection, a
+ * timeout, a 5xx): the next URL takes the next transfer. Only once per
+ * URL in use, however many transfers to it were in flight. */
+static void
+upstream_failed(struct sync *s, const struct xfer *x)
+{
+	if (s->nupstreams < 2 || x->upstream != s->cur)
+		return;
+	s->cur = (s->cur + 1) % s->nupstreams;
+	s->switched_at = uv_now(s->loop);
+	s->failed_over = true;
+	s->failovers++;
+	log_warnx("sync: upstream %s failed; now %s", s->upstreams[x->upstream],
+	    s->upstreams[s->cur]);
+}
+
 /* A transfer to upstream_url + path with every option the issue asks
  * for: TLS verification on, timeouts, keep-alive, gzip, bounded reply. */
 static struct xfer *
@@ -343,11 +406,15 @@ xfer_new(struct sync *s, enum xkind kind, const char *path, long timeout_ms)
 	}
 	x->kind = kind;
 	x->s = s;
-	if (strncmp(path, "http://", 7) == 0 ||
+	x->upstream = upstream_index(s);
+	if (path == NULL) /* lgsp: the integration endpoint itself */
+		snprintf(url, sizeof url, "%s", s->upstreams[x->upstream]);
+	else if (strncmp(path, "http://", 7) == 0 ||
 	    strncmp(path, "https://", 8) == 0)
 		snprintf(url, sizeof url, "%s", path); /* lgsp endpoints */
 	else
-		snprintf(url, sizeof url, "%s%s", c->upstream_url, path);
+		snprintf(url, sizeof url, "%s%s", s->upstreams[x->upstream],
+		    path);
 	curl_easy_setopt(x->easy, CURLOPT_URL, url);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
@@ -434,6 +501,9 @@ push_failed(struct sync *s, struct xfer *x, long retry_after)
 	if (x->n > 0)
 		store_outbox_tried(s->store, x->ids[0], x->ids[x->n - 1]);
 	d = backoff_ms(s, s->push_failures, retry_after);
+	/* another hub is there: try it now, not after the backoff */
+	if (s->failed_over && retry_after <= 0)
+		d = (uint64_t)s->cfg->backoff_min_ms;
 	log_debug("sync: push retry in %" PRIu64 " ms", d);
 	schedule_push(s, d);
 }
@@ -616,8 +686,7 @@ build_push(struct sync *s, int64_t after_id, enum build *why)
 		return NULL;
 	}
 	/* lgsp: the integration endpoint itself; motcua: the hub's push */
-	x = xfer_new(s, X_PUSH,
-	    s->cfg->lgsp ? s->cfg->upstream_url : "/sync/v1/push",
+	x = xfer_new(s, X_PUSH, s->cfg->lgsp ? NULL : "/sync/v1/push",
 	    s->cfg->timeout_ms);
 	if (x == NULL)
 		goto fail;
@@ -944,6 +1013,9 @@ finish(struct sync *s, struct xfer *x, CURLcode cc)
 	s->bytes_sent += x->wire_out;
 	s->bytes_received += x->wire_in;
 	xfer_unlink(s, x);
+	s->failed_over = false;
+	if (cc != CURLE_OK || code >= 500)
+		upstream_failed(s, x);
 	switch (x->kind) {
 	case X_PUSH:
 		push_done(s, x, cc, code, (long)ra);
@@ -1021,7 +1093,8 @@ sync_new(uv_loop_t *loop, struct store *store, const struct config *cfg)
 	s->loop = loop;
 	s->store = store;
 	s->cfg = cfg;
-	s->enabled = cfg->upstream_url[0] != '\0';
+	parse_upstreams(s, cfg->upstream_url);
+	s->enabled = s->nupstreams > 0;
 	if (s->enabled && read_token(s) == -1) {
 		free(s);
 		return NULL;
@@ -1060,7 +1133,8 @@ sync_set_config(struct sync *s, const struct config *cfg)
 	bool was = s->enabled;
 
 	s->cfg = cfg;
-	s->enabled = cfg->upstream_url[0] != '\0' && read_token(s) == 0;
+	parse_upstreams(s, cfg->upstream_url);
+	s->enabled = s->nupstreams > 0 && read_token(s) == 0;
 	if (s->enabled && !was) {
 		schedule_push(s, 0);
 		schedule_pull(s, 100);
@@ -1154,7 +1228,16 @@ sync_status(struct sync *s)
 	if (j == NULL)
 		return NULL;
 	json_object_set_new(j, "enabled", json_boolean(s->enabled));
-	json_object_set_new(j, "upstream", json_string(s->cfg->upstream_url));
+	json_object_set_new(j, "upstream",
+	    json_string(s->nupstreams > 0 ? s->upstreams[s->cur] : ""));
+	{
+		json_t *all = json_array();
+
+		for (size_t i = 0; i < s->nupstreams; i++)
+			json_array_append_new(all,
+			    json_string(s->upstreams[i]));
+		json_object_set_new(j, "upstreams", all);
+	}
 	json_object_set_new(j, "protocol",
 	    json_string(s->cfg->lgsp ? "lgsp" : "motcua"));
 	o = json_object_get(j, "oldest_unsent_at");
@@ -1242,6 +1325,8 @@ sync_metrics(struct sync *s, FILE *f)
 	    s->bytes_received);
 	C("motcua_sync_lookups_total", "Lookups asked upstream.",
 	    s->lookups_total);
+	C("motcua_sync_failovers_total",
+	    "Moves to the next URL of sync.upstream_url.", s->failovers);
 #undef G
 #undef C
 	json_decref(j);

@@ -4,6 +4,7 @@ between a terminal and the hub.
 
 Not a test file itself (tests/run picks up test_*.py only).
 """
+import gzip
 import http.client
 import json
 import os
@@ -16,6 +17,10 @@ import threading
 import time
 
 from runner import ROOT, UnixHTTPConnection, free_port  # noqa: F401 - the tests import ROOT from here
+
+# The hub's backend for every hub these tests start: sqlite (the default)
+# or postgresql (the *_pg.py tests set it; pglib.py starts the server).
+HUB_BACKEND = os.environ.get("MOTCUA_TEST_HUB_BACKEND", "sqlite")
 
 AGENCY = "000.00.19.H49"
 PROCEDURE = "1.001612.000.00.00.H49"
@@ -59,8 +64,20 @@ def make_tls(tmp):
 class Node:
     """One motcuad: role "terminal" or "hub"."""
 
-    def __init__(self, build, tmp, name, role="terminal", agency=AGENCY):
+    def __init__(self, build, tmp, name, role="terminal", agency=AGENCY, pg_db=None, dsn=None):
+        """A hub on PostgreSQL gets a database of its own, or pg_db (two
+        hubs over one database); dsn overrides the connection (a proxy)."""
         self.build, self.name, self.role, self.agency = build, name, role, agency
+        self.pg = None
+        self.pg_db = pg_db
+        self.dsn = dsn
+        if role == "hub" and HUB_BACKEND == "postgresql":
+            import pglib
+            self.pg = pglib.shared()
+            if self.pg_db is None:
+                self.pg_db = self.pg.new_database()
+            if self.dsn is None:
+                self.dsn = self.pg.dsn(self.pg_db)
         self.dir = os.path.join(tmp, name)
         os.makedirs(self.dir, exist_ok=True)
         self.port = free_port()
@@ -98,10 +115,16 @@ role = {self.role}
 db_path = {self.dir}/hub.db
 tokens_file = {self.dir}/hub-tokens
 listen = 127.0.0.1:{self.sync_port or free_port()}
+{self.backend_conf()}
 {hub}
 [log]
 verbose = true
 {extra}""")
+
+    def backend_conf(self):
+        if self.pg is None:
+            return ""
+        return f"backend = postgresql\ndsn = {self.dsn}\ndb_timeout_ms = 3000"
 
     def start(self, env=None, wait=True):
         self.logf = open(self.log, "a")
@@ -295,6 +318,7 @@ class FaultProxy:
         self.lock = threading.Lock()
         self.count = {}
         self.requests = 0
+        self.dropped_items = 0  # items of the pushes answered drop_after
         self.times = []  # (monotonic time, fault) of each request on paths
         self.stop_ev = threading.Event()
         self.ls = socket.socket()
@@ -403,6 +427,12 @@ class FaultProxy:
                     return
                 rhead, rbody = resp
                 if fault == "drop_after":
+                    try:
+                        with self.lock:
+                            raw = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
+                            self.dropped_items += len(json.loads(raw)["items"])
+                    except (ValueError, KeyError, TypeError, OSError):
+                        pass
                     return
                 if fault == "garbage":
                     rbody = bytes(random.Random(len(rbody)).choice(b"{[\"x:,}]") for _ in rbody)

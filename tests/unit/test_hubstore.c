@@ -22,7 +22,11 @@ setup(void **state)
 
 	snprintf(dbpath, sizeof dbpath, "/tmp/test_hubstore_%d.db", getpid());
 	unlink(dbpath);
-	*state = hubstore_open(dbpath, 1000, err);
+	*state =
+	    hubstore_open(&(struct hubstore_conf){ .backend = HUBSTORE_SQLITE,
+	                      .path = dbpath,
+	                      .busy_timeout_ms = 1000 },
+	        err);
 	return *state == NULL;
 }
 
@@ -331,7 +335,11 @@ test_migrate_unversioned(void **state)
 	*state = NULL;
 	assert_int_equal(get_version(), 2);
 	set_version(0);
-	assert_non_null(h = hubstore_open(dbpath, 1000, err));
+	assert_non_null(h = hubstore_open(
+	                    &(struct hubstore_conf){ .backend = HUBSTORE_SQLITE,
+	                        .path = dbpath,
+	                        .busy_timeout_ms = 1000 },
+	                    err));
 	*state = h;
 	assert_int_equal(get_version(), 2);
 	assert_int_equal(status_of(h, "000.00.19.H49-260105-0021", NULL), 2);
@@ -371,7 +379,11 @@ test_migrate_repairs_bad_rows(void **state)
 	                     NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
-	assert_non_null(h = hubstore_open(dbpath, 1000, err));
+	assert_non_null(h = hubstore_open(
+	                    &(struct hubstore_conf){ .backend = HUBSTORE_SQLITE,
+	                        .path = dbpath,
+	                        .busy_timeout_ms = 1000 },
+	                    err));
 	*state = h;
 	assert_int_equal(get_version(), 2);
 	page = hubstore_pull(h, "t1", 0, 10);
@@ -429,7 +441,11 @@ test_newer_version_refused(void **state)
 	hubstore_close(*state);
 	*state = NULL;
 	set_version(99);
-	assert_null(hubstore_open(dbpath, 1000, err));
+	assert_null(
+	    hubstore_open(&(struct hubstore_conf){ .backend = HUBSTORE_SQLITE,
+	                      .path = dbpath,
+	                      .busy_timeout_ms = 1000 },
+	        err));
 	assert_non_null(strstr(err,
 	    "schema version 99 is newer than this "
 	    "motcuad (2)"));

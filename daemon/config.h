@@ -50,6 +50,8 @@ struct config {
 	bool hub_pg; /* backend = postgresql */
 	char *hub_dsn, *hub_password_file;
 	int hub_connections, hub_db_timeout_ms;
+	int hub_max_connections, hub_max_connections_per_address;
+	int hub_key_retention_days;
 	/* [log] */
 	bool verbose;
 	/* [report] */

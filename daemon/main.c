@@ -23,6 +23,7 @@
  * connection stays suspended when its server stops), then closes the
  * servers, the printer and the hot-plug monitor, newest first. When the
  * loop has nothing left, teardown() frees the rest, newest first. */
+#include <sys/resource.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -189,6 +190,7 @@ stop_intake(struct motcuad *m)
 	scanhub_shutdown(m->scanhub); /* shells closed */
 	terminals_shutdown(m->terms); /* staff streams ended */
 	kiosk_shutdown(m->kiosk);
+	hub_shutdown(m->hub);
 	hubq_stop(m->hubq); /* requests waiting on the hub's database: 503 */
 	/* Close, newest first. */
 	http_free(m->hubsrv);
@@ -272,6 +274,25 @@ loopback(const char *hostport)
 	    strncmp(hostport, "[::1]:", 6) == 0;
 }
 
+/* Raises the soft limit on open files to want (up to the hard limit): the
+ * hub's listener holds one per terminal connection, far past the usual
+ * 1024. */
+static void
+fit_nofile(rlim_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want
+	    ? want
+	    : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		log_warnx("hub: open files limited to %llu, under "
+		          "hub.max_connections; raise LimitNOFILE",
+		    (unsigned long long)rl.rlim_cur);
+}
+
 /* The hub's database workers (sync/hubq.h). One connection is opened
  * here first, so that a wrong dsn or an unreachable database stops the
  * start with its reason and the migrations run before anything is
@@ -337,15 +358,19 @@ start_hub(struct motcuad *m)
 		    c->hub_pg ? "(postgresql)" : c->hub_db_path, err);
 	if ((m->hub = hub_new(m->hubq, c->hub_tokens_file, err)) == NULL)
 		fatalx("hub: %s", err);
+	if (hub_start_pruning(m->hub, m->loop, c->hub_key_retention_days) == -1)
+		fatalx("hub: out of memory");
+	fit_nofile((rlim_t)c->hub_max_connections + 256);
 	if ((fd = http_listen_tcp(c->hub_listen)) == -1)
 		fatalx("cannot listen on %s", c->hub_listen);
 	m->hubsrv = http_new(m->loop,
 	    &(struct http_opts){ .listen_fd = fd,
 	        .max_body = HUB_BODY_MAX,
 	        .gate = hub_gate,
-	        .max_conns = (unsigned)c->max_connections,
+	        .max_conns = (unsigned)c->hub_max_connections,
 	        .timeout_s = (unsigned)c->connection_timeout_s,
-	        .max_conns_per_addr = (unsigned)c->max_connections_per_address,
+	        .max_conns_per_addr =
+	            (unsigned)c->hub_max_connections_per_address,
 	        .header_timeout_s = (unsigned)c->header_timeout_s,
 	        .tls_cert_pem = cert,
 	        .tls_key_pem = key },

@@ -90,6 +90,12 @@ hubstore_dump(struct hubstore *h, const char *terminal)
 	return h->ops->dump(h, terminal);
 }
 
+int64_t
+hubstore_prune_keys(struct hubstore *h, int64_t before, int limit)
+{
+	return h->ops->prune_keys(h, before, limit);
+}
+
 enum store_rc
 hubstore_status_args(int status, int64_t due_at, const char *reason, char *err)
 {

@@ -104,6 +104,12 @@ enum store_rc hubstore_set_status(struct hubstore *, const char *code,
     int status, int64_t due_at, const char *reason, int64_t now,
     char err[HUBSTORE_ERR_MAX]);
 
+/* Forgets at most limit idempotency keys stored before `before` (Unix
+ * time): a terminal retries an item with its key for as long as it is
+ * offline, and no longer than the retention docs/sync.md states, after
+ * which the keys are only weight. The count forgotten, or -1. */
+int64_t hubstore_prune_keys(struct hubstore *, int64_t before, int limit);
+
 /* Every dossier of a terminal (NULL: all) as {code: {status, due_at,
  * events, terminal}}, for reconciliation and the tests. NULL on a
  * database error. */

@@ -16,6 +16,7 @@ struct hubstore_ops {
 	enum store_rc (*set_status)(struct hubstore *, const char *, int,
 	    int64_t, const char *, int64_t, char *);
 	json_t *(*dump)(struct hubstore *, const char *);
+	int64_t (*prune_keys)(struct hubstore *, int64_t, int);
 };
 
 struct hubstore {

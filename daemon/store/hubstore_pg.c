@@ -104,6 +104,7 @@ enum pq {
 	P_LOOKUP,
 	P_CODES,
 	P_DUMP,
+	P_PRUNE_KEYS,
 	P_COUNT
 };
 
@@ -170,6 +171,9 @@ static const struct {
 	             " WHERE e.code = d.code) FROM hub_dossiers d"
 	             " WHERE $1::text IS NULL OR d.terminal = $1",
 	    1 },
+	[P_PRUNE_KEYS] = { "DELETE FROM hub_keys WHERE key IN (SELECT key"
+	                   " FROM hub_keys WHERE at < $1 LIMIT $2)",
+	    2 },
 };
 
 struct hub_pg {
@@ -952,6 +956,25 @@ pg_dump(struct hubstore *hs, const char *terminal)
 	return all;
 }
 
+static int64_t
+pg_prune_keys(struct hubstore *hs, int64_t before, int limit)
+{
+	struct hub_pg *h = (struct hub_pg *)hs;
+	struct params p = { .n = 0 };
+	int64_t n = -1;
+	PGresult *r;
+
+	if (pg_ready(h, NULL) == -1)
+		return -1;
+	p_int(&p, before);
+	p_int(&p, limit);
+	r = pq(h, P_PRUNE_KEYS, &p);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK)
+		n = strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return n;
+}
+
 static const struct hubstore_ops pg_ops = {
 	.close = pg_close,
 	.push = pg_push,
@@ -960,4 +983,5 @@ static const struct hubstore_ops pg_ops = {
 	.codes = pg_codes,
 	.set_status = pg_set_status,
 	.dump = pg_dump,
+	.prune_keys = pg_prune_keys,
 };

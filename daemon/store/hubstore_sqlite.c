@@ -86,6 +86,8 @@ static const char *const migrations[] = {
 	" AND apology_due_at NOT BETWEEN 946684800 AND 4102444800;"
 	"UPDATE hub_dossiers SET last_seq = 0"
 	" WHERE last_seq > 1099511627776;",
+	/* 3: keys are pruned by age (hub.key_retention_days) */
+	"CREATE INDEX IF NOT EXISTS hub_keys_at ON hub_keys(at);",
 };
 
 #define HUB_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -108,6 +110,7 @@ enum hq {
 	H_LOOKUP,
 	H_CODES,
 	H_DUMP,
+	H_PRUNE_KEYS,
 	H_COUNT
 };
 
@@ -153,6 +156,8 @@ static const char *const hsql[H_COUNT] = {
 	[H_DUMP] = "SELECT d.code, d.terminal, d.status, d.due_at,"
 	           " (SELECT count(*) FROM hub_events e WHERE e.code = d.code)"
 	           " FROM hub_dossiers d WHERE ?1 IS NULL OR d.terminal = ?1",
+	[H_PRUNE_KEYS] = "DELETE FROM hub_keys WHERE key IN (SELECT key"
+	                 " FROM hub_keys WHERE at < ?1 LIMIT ?2)",
 };
 
 struct hub_sqlite {
@@ -718,6 +723,19 @@ sqlite_dump(struct hubstore *hs, const char *terminal)
 	return all;
 }
 
+static int64_t
+sqlite_prune_keys(struct hubstore *hs, int64_t before, int limit)
+{
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
+	sqlite3_stmt *st = hq(h, H_PRUNE_KEYS);
+
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int(st, 2, limit);
+	if (hrun(h, H_PRUNE_KEYS) != SQLITE_OK)
+		return -1;
+	return sqlite3_changes64(h->db);
+}
+
 static const struct hubstore_ops sqlite_ops = {
 	.close = sqlite_close,
 	.push = sqlite_push,
@@ -726,4 +744,5 @@ static const struct hubstore_ops sqlite_ops = {
 	.codes = sqlite_codes,
 	.set_status = sqlite_set_status,
 	.dump = sqlite_dump,
+	.prune_keys = sqlite_prune_keys,
 };

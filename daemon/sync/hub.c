@@ -40,6 +40,11 @@
 #define TIME_MIN       946684800LL  /* 2000-01-01 */
 #define TIME_MAX       4102444800LL /* 2100-01-01 */
 #define ADMIN_BODY_MAX 4096         /* bytes of a status change's body */
+/* Old idempotency keys go in batches of PRUNE_BATCH, the first run soon
+ * after the start, then every PRUNE_EVERY_MS. */
+#define PRUNE_BATCH    10000
+#define PRUNE_FIRST_MS 5000
+#define PRUNE_EVERY_MS (3600 * 1000)
 /* A gzip push inflates to no more than a plain push may be (main.c's
  * HUB_BODY_MAX), and to no more than GZIP_RATIO_MAX times its size: a
  * 31 KiB bomb once inflated to 64 MiB and its JSON tree to 756 MiB. */
@@ -65,6 +70,11 @@ struct hub {
 	uint64_t pushes, stored, duplicates, rejected;
 	uint64_t timeouts; /* answered 503: the database took too long */
 	uint64_t busy;     /* answered 503: the pool's queue was full */
+	/* the retention of idempotency keys (hub_start_pruning) */
+	uv_timer_t *prune_timer; /* owned; NULL: not pruning */
+	int retention_days;
+	bool prune_busy, stopping;
+	uint64_t keys_pruned;
 };
 
 static bool
@@ -365,7 +375,7 @@ query_time(const struct http_request *hr, const char *key, int64_t *out)
 
 /* One request's trip through the worker pool (sync/hubq.h): what the
  * worker needs, copied off the request, and what it found. */
-enum job_kind { J_PUSH, J_PULL, J_LOOKUP, J_VERIFY, J_DUMP, J_STATUS };
+enum job_kind { J_PUSH, J_PULL, J_LOOKUP, J_VERIFY, J_DUMP, J_STATUS, J_PRUNE };
 
 struct hub_job {
 	struct hubq_job base; /* first: hubq hands it back */
@@ -466,6 +476,9 @@ job_work(struct hubq_job *qj, struct hubstore *hs)
 	case J_STATUS:
 		j->src = hubstore_set_status(hs, j->code, j->status, j->a,
 		    j->reason, clock_wall_s(), j->err);
+		break;
+	case J_PRUNE:
+		j->b = hubstore_prune_keys(hs, j->a, PRUNE_BATCH);
 		break;
 	}
 }
@@ -590,6 +603,30 @@ reply_status(struct hub_job *j, struct http_response *r)
 	reply_json(r, 200, json_pack("{s:s}", "code", j->code));
 }
 
+static void prune_start(uv_timer_t *);
+
+/* Loop: a batch of old keys went; a full one: the next at once. */
+static void
+prune_done(struct hub *h, int64_t n)
+{
+	uint64_t next = PRUNE_EVERY_MS;
+
+	h->prune_busy = false;
+	if (n < 0)
+		log_warnx("hub: pruning old idempotency keys failed; retried"
+		          " later");
+	else {
+		h->keys_pruned += (uint64_t)n;
+		if (n == PRUNE_BATCH)
+			next = 0;
+		if (n > 0)
+			log_debug(
+			    "hub: %" PRId64 " old idempotency keys pruned", n);
+	}
+	if (h->prune_timer != NULL && !h->stopping)
+		uv_timer_start(h->prune_timer, prune_start, next, 0);
+}
+
 /* Loop: the worker is done with the job (ran), or it was dropped. */
 static void
 job_done(struct hubq_job *qj, bool ran)
@@ -601,6 +638,11 @@ job_done(struct hubq_job *qj, bool ran)
 		*j->finished = true;
 	if (ran && j->kind == J_PUSH && j->rc == 0)
 		count_push(j->hub, j);
+	if (j->kind == J_PRUNE) {
+		prune_done(j->hub, ran ? j->b : -1);
+		job_free(j);
+		return;
+	}
 	if (j->sync_r == NULL && j->p == NULL) { /* answered at expiry */
 		job_free(j);
 		return;
@@ -813,9 +855,11 @@ route_metrics(struct hub *h, struct http_response *r)
 	    "\n# TYPE motcua_hub_db_timeouts counter\n"
 	    "motcua_hub_db_timeouts %" PRIu64
 	    "\n# TYPE motcua_hub_db_busy counter\nmotcua_hub_db_busy %" PRIu64
-	    "\n# TYPE motcua_hub_db_jobs gauge\nmotcua_hub_db_jobs %u\n",
+	    "\n# TYPE motcua_hub_db_jobs gauge\nmotcua_hub_db_jobs %u"
+	    "\n# TYPE motcua_hub_keys_pruned counter\n"
+	    "motcua_hub_keys_pruned %" PRIu64 "\n",
 	    h->pushes, h->stored, h->duplicates, h->rejected, h->unauthorized,
-	    h->timeouts, h->busy, hubq_busy(h->q));
+	    h->timeouts, h->busy, hubq_busy(h->q), h->keys_pruned);
 	if (n < 0) {
 		reply_error(r, 500, "", "out of memory");
 		return;
@@ -823,6 +867,58 @@ route_metrics(struct hub *h, struct http_response *r)
 	r->body = buf;
 	r->len = (size_t)n;
 	r->content_type = "text/plain; version=0.0.4";
+}
+
+static void
+prune_start(uv_timer_t *t)
+{
+	struct hub *h = t->data;
+	struct hub_job *j;
+
+	if (h->stopping || h->prune_busy)
+		return;
+	if ((j = job_new(h, J_PRUNE, NULL)) == NULL) {
+		prune_done(h, -1);
+		return;
+	}
+	j->a = clock_wall_s() - (int64_t)h->retention_days * 86400;
+	h->prune_busy = true;
+	if (hubq_submit(h->q, &j->base) == -1) {
+		job_free(j);
+		prune_done(h, -1);
+	}
+}
+
+static void
+on_prune_timer_closed(uv_handle_t *t)
+{
+	free(t);
+}
+
+int
+hub_start_pruning(struct hub *h, uv_loop_t *loop, int retention_days)
+{
+	if ((h->prune_timer = malloc(sizeof *h->prune_timer)) == NULL)
+		return -1;
+	h->retention_days = retention_days;
+	uv_timer_init(loop, h->prune_timer);
+	h->prune_timer->data = h;
+	uv_unref((uv_handle_t *)h->prune_timer);
+	uv_timer_start(h->prune_timer, prune_start, PRUNE_FIRST_MS, 0);
+	return 0;
+}
+
+void
+hub_shutdown(struct hub *h)
+{
+	if (h == NULL)
+		return;
+	h->stopping = true;
+	if (h->prune_timer != NULL) {
+		uv_timer_stop(h->prune_timer);
+		uv_close((uv_handle_t *)h->prune_timer, on_prune_timer_closed);
+		h->prune_timer = NULL;
+	}
 }
 
 void

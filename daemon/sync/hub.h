@@ -20,6 +20,12 @@ struct hub;
 struct hub *hub_new(struct hubq *q, const char *tokens_file,
     char err[HUBSTORE_ERR_MAX]);
 void hub_free(struct hub *); /* NULL: no-op */
+/* Forgets idempotency keys older than retention_days, soon after the
+ * start and then hourly, a batch at a time on the worker pool
+ * (docs/sync.md: how long a terminal can retry). -1: out of memory. */
+int hub_start_pruning(struct hub *, uv_loop_t *, int retention_days);
+/* Stops the pruning; before hubq_stop. NULL: no-op. */
+void hub_shutdown(struct hub *);
 /* The sync listener's http_handler (arg: the hub). */
 /* The hub listener's http_opts.gate: a request that carries a terminal's
  * valid token may send a push (the listener's limit); others only 4 KiB,

@@ -90,7 +90,7 @@ class Node:
         self.env = None
         self.configure()
 
-    def configure(self, sync="", hub="", extra=""):
+    def configure(self, sync="", hub="", extra="", server=""):
         with open(self.conf, "w", encoding="utf-8") as f:
             f.write(f"""[server]
 listen = 127.0.0.1:{self.port}
@@ -100,6 +100,7 @@ public_url = http://127.0.0.1:{self.port}
 # every terminal, proxy and probe of these tests comes from 127.0.0.1: a
 # test bed, not one client taking every slot
 max_connections_per_address = 1000
+{server}
 [store]
 db_path = {self.dir}/motcua.db
 [office]

@@ -300,6 +300,33 @@ def hub_killed_mid_batch_terminal_fails_over(w):
     verify_clean(t)
 
 
+@test
+def old_idempotency_keys_are_pruned(w):
+    """Keys past hub.key_retention_days (400) go, soon after a start and
+    hourly, in batches; younger ones stay."""
+    w.pg.psql("INSERT INTO hub_keys(key, terminal, at) SELECT 'old' || g, 't1', 1000000000"
+              " FROM generate_series(1, 12000) g", w.db)
+    young = int(w.pg.psql("SELECT count(*) FROM hub_keys WHERE at > 1000000000", w.db)[0][0])
+    ok(young > 0, "keys of this run's pushes")
+    w.hub2.stop()
+    w.hub2.start()
+    wait_for(lambda: w.pg.psql("SELECT count(*) FROM hub_keys WHERE at = 1000000000",
+                               w.db)[0][0] == "0", 30, "the old keys to go")
+    eq(int(w.pg.psql("SELECT count(*) FROM hub_keys WHERE at > 1000000000", w.db)[0][0]), young,
+       "the young keys stay")
+    import urllib.request
+
+    def pruned():  # any of the hubs may have done it: they share the table
+        n = 0
+        for h in w.hubs:
+            with urllib.request.urlopen(f"{w.url[h.name]}/metrics", timeout=10) as r:
+                for line in r.read().decode().splitlines():
+                    if line.startswith("motcua_hub_keys_pruned "):
+                        n += int(line.split()[1])
+        return n
+    wait_for(lambda: pruned() == 12000, 10, "motcua_hub_keys_pruned to count them")
+
+
 def session(args, run):
     tmp = new_run_dir("motcua-hubpg-")
     w = None

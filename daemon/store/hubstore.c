@@ -68,9 +68,21 @@ hubstore_lookup(struct hubstore *h, const char *token_sha256,
 
 json_t *
 hubstore_codes(struct hubstore *h, const char *terminal, int64_t from,
-    int64_t to)
+    int64_t to, const char *after, int limit)
 {
-	return h->ops->codes(h, terminal, from, to);
+	return h->ops->codes(h, terminal, from, to, after, limit);
+}
+
+json_t *
+hubstore_codes_reply(const json_int_t counts[4], json_t *codes, int limit,
+    bool more)
+{
+	json_t *j = json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1],
+	    "2", counts[2], "3", counts[3], "codes", codes);
+
+	if (j != NULL && limit > 0)
+		json_object_set_new(j, "more", json_boolean(more));
+	return j;
 }
 
 enum store_rc

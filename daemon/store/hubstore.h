@@ -90,10 +90,13 @@ json_t *hubstore_pull(struct hubstore *, const char *terminal, int64_t after,
 enum store_rc hubstore_lookup(struct hubstore *, const char *token_sha256,
     struct store_lookup *out);
 
-/* terminal's dossiers received in [from, to): {"counts", "codes"}. NULL
- * on a database error. */
+/* terminal's dossiers received in [from, to): {"counts": the period's
+ * by channel, "codes": in code order, those after `after` (NULL: from the
+ * first), at most limit (0: all), "more": whether codes follow (only when
+ * limit > 0)}. A busy office's month does not fit one reply: the caller
+ * pages. NULL on a database error. */
 json_t *hubstore_codes(struct hubstore *, const char *terminal, int64_t from,
-    int64_t to);
+    int64_t to, const char *after, int limit);
 
 /* A status change made upstream (by the provincial system's staff): it
  * becomes a pull item for the dossier's terminal. due_at 0: unchanged.

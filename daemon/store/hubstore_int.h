@@ -12,7 +12,8 @@ struct hubstore_ops {
 	json_t *(*pull)(struct hubstore *, const char *, int64_t, int);
 	enum store_rc (
 	    *lookup)(struct hubstore *, const char *, struct store_lookup *);
-	json_t *(*codes)(struct hubstore *, const char *, int64_t, int64_t);
+	json_t *(*codes)(struct hubstore *, const char *, int64_t, int64_t,
+	    const char *, int);
 	enum store_rc (*set_status)(struct hubstore *, const char *, int,
 	    int64_t, const char *, int64_t, char *);
 	json_t *(*dump)(struct hubstore *, const char *);
@@ -37,4 +38,8 @@ void hubstore_err(char *err, const char *fmt, ...)
  * so both backends store the same. */
 void hubstore_masked(const json_t *dossier, char *out, size_t size);
 const char *hubstore_collect_at(const json_t *dossier);
+/* A verify answer from the period's counts (by channel 1..3) and a page
+ * of codes (taken): "more" only when paged (limit > 0). */
+json_t *hubstore_codes_reply(const json_int_t counts[4], json_t *codes,
+    int limit, bool more);
 #endif

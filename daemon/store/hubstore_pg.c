@@ -102,6 +102,7 @@ enum pq {
 	P_CHANGE_PUT,
 	P_PULL,
 	P_LOOKUP,
+	P_COUNTS,
 	P_CODES,
 	P_DUMP,
 	P_PRUNE_KEYS,
@@ -162,10 +163,15 @@ static const struct {
 	               " masked_name, collect_at FROM hub_dossiers"
 	               " WHERE token_sha256 = $1",
 	    1 },
-	[P_CODES] = { "SELECT code, channel FROM hub_dossiers"
-	              " WHERE terminal = $1 AND received_at >= $2"
-	              " AND received_at < $3 ORDER BY code",
+	[P_COUNTS] = { "SELECT channel, count(*) FROM hub_dossiers"
+	               " WHERE terminal = $1 AND received_at >= $2"
+	               " AND received_at < $3 GROUP BY channel",
 	    3 },
+	[P_CODES] = { "SELECT code FROM hub_dossiers"
+	              " WHERE terminal = $1 AND received_at >= $2"
+	              " AND received_at < $3 AND code > $4 ORDER BY code"
+	              " LIMIT $5::bigint",
+	    5 },
 	[P_DUMP] = { "SELECT d.code, d.terminal, d.status,"
 	             " coalesce(d.due_at, 0), (SELECT count(*) FROM hub_events e"
 	             " WHERE e.code = d.code) FROM hub_dossiers d"
@@ -809,35 +815,47 @@ pg_lookup(struct hubstore *hs, const char *token_sha256,
 }
 
 static json_t *
-pg_codes(struct hubstore *hs, const char *terminal, int64_t from, int64_t to)
+pg_codes(struct hubstore *hs, const char *terminal, int64_t from, int64_t to,
+    const char *after, int limit)
 {
 	struct hub_pg *h = (struct hub_pg *)hs;
 	struct params p = { .n = 0 };
 	json_int_t counts[4] = { 0 };
 	json_t *codes;
 	PGresult *r;
+	int rows, n;
 
 	if (pg_ready(h, NULL) == -1)
 		return NULL;
 	p_text(&p, terminal);
 	p_int(&p, from);
 	p_int(&p, to);
+	r = pq(h, P_COUNTS, &p);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return NULL;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		int64_t ch = col_i(r, i, 0);
+
+		if (ch >= 1 && ch <= 3)
+			counts[ch] = col_i(r, i, 1);
+	}
+	PQclear(r);
+	p_text(&p, after != NULL ? after : "");
+	p_opt(&p, limit > 0 ? limit + 1 : 0); /* NULL: no limit */
 	r = pq(h, P_CODES, &p);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		PQclear(r);
 		return NULL;
 	}
+	rows = PQntuples(r);
 	codes = json_array();
-	for (int i = 0; i < PQntuples(r); i++) {
-		int64_t ch = col_i(r, i, 1);
-
-		json_array_append_new(codes, json_string(PQgetvalue(r, i, 0)));
-		if (ch >= 1 && ch <= 3)
-			counts[ch]++;
-	}
+	for (n = 0; n < rows && (limit <= 0 || n < limit); n++)
+		json_array_append_new(codes, json_string(PQgetvalue(r, n, 0)));
 	PQclear(r);
-	return json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1], "2",
-	    counts[2], "3", counts[3], "codes", codes);
+	return hubstore_codes_reply(counts, codes, limit,
+	    limit > 0 && rows > limit);
 }
 
 /* One attempt: STORE_* or -1 (retry). */

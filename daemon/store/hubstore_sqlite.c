@@ -108,6 +108,7 @@ enum hq {
 	H_CHANGE_PUT,
 	H_PULL,
 	H_LOOKUP,
+	H_COUNTS,
 	H_CODES,
 	H_DUMP,
 	H_PRUNE_KEYS,
@@ -150,9 +151,13 @@ static const char *const hsql[H_COUNT] = {
 	             " updated_at, apology_due_at, procedure_name,"
 	             " masked_name, collect_at FROM hub_dossiers"
 	             " WHERE token_sha256 = ?1",
-	[H_CODES] = "SELECT code, channel FROM hub_dossiers"
+	[H_COUNTS] = "SELECT channel, count(*) FROM hub_dossiers"
+	             " WHERE terminal = ?1 AND received_at >= ?2"
+	             " AND received_at < ?3 GROUP BY channel",
+	[H_CODES] = "SELECT code FROM hub_dossiers"
 	            " WHERE terminal = ?1 AND received_at >= ?2"
-	            " AND received_at < ?3 ORDER BY code",
+	            " AND received_at < ?3 AND code > ?4 ORDER BY code"
+	            " LIMIT ?5",
 	[H_DUMP] = "SELECT d.code, d.terminal, d.status, d.due_at,"
 	           " (SELECT count(*) FROM hub_events e WHERE e.code = d.code)"
 	           " FROM hub_dossiers d WHERE ?1 IS NULL OR d.terminal = ?1",
@@ -620,31 +625,45 @@ sqlite_lookup(struct hubstore *hs, const char *token_sha256,
 
 static json_t *
 sqlite_codes(struct hubstore *hs, const char *terminal, int64_t from,
-    int64_t to)
+    int64_t to, const char *after, int limit)
 {
 	struct hub_sqlite *h = (struct hub_sqlite *)hs;
-	sqlite3_stmt *st = hq(h, H_CODES);
-	json_t *codes = json_array();
+	sqlite3_stmt *st = hq(h, H_COUNTS);
+	json_t *codes;
 	json_int_t counts[4] = { 0 };
-	int rc, ch;
+	int rc, n = 0;
 
 	bt(st, 1, terminal);
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_array_append_new(codes,
-		    json_string((const char *)sqlite3_column_text(st, 0)));
-		ch = sqlite3_column_int(st, 1);
+		int ch = sqlite3_column_int(st, 0);
+
 		if (ch >= 1 && ch <= 3)
-			counts[ch]++;
+			counts[ch] = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
+		return NULL;
+	st = hq(h, H_CODES);
+	bt(st, 1, terminal);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	bt(st, 4, after != NULL ? after : "");
+	sqlite3_bind_int(st, 5, limit > 0 ? limit + 1 : -1);
+	codes = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (limit <= 0 || n < limit)) {
+		json_array_append_new(codes,
+		    json_string((const char *)sqlite3_column_text(st, 0)));
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		json_decref(codes);
 		return NULL;
 	}
-	return json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1], "2",
-	    counts[2], "3", counts[3], "codes", codes);
+	return hubstore_codes_reply(counts, codes, limit, rc == SQLITE_ROW);
 }
 
 static enum store_rc

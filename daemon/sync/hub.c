@@ -32,8 +32,11 @@
 #define TOKEN_MIN     32
 #define TOKEN_MAX     256
 #define PULL_LIMIT    500
-#define AGENCIES_MAX  32         /* agencies one terminal may write */
-#define OPEN_BODY_MAX (4 * 1024) /* no terminal token: nothing to send */
+/* codes in one verify page: about 600 KB of JSON, under the terminals'
+ * 1 MiB reply bound (syncproto.h SP_REPLY_MAX) */
+#define VERIFY_PAGE_MAX 20000
+#define AGENCIES_MAX    32         /* agencies one terminal may write */
+#define OPEN_BODY_MAX   (4 * 1024) /* no terminal token: nothing to send */
 /* The hub admin route's upstream change: times in the range the
  * terminals' pull parser accepts (syncproto.c), so that no change the
  * hub stores can make every later pull page fail on the terminal. */
@@ -468,7 +471,8 @@ job_work(struct hubq_job *qj, struct hubstore *hs)
 		j->src = hubstore_lookup(hs, j->token, &j->view);
 		break;
 	case J_VERIFY:
-		j->out = hubstore_codes(hs, j->terminal, j->a, j->b);
+		j->out = hubstore_codes(hs, j->terminal, j->a, j->b,
+		    j->code[0] != '\0' ? j->code : NULL, j->limit);
 		break;
 	case J_DUMP:
 		j->out = hubstore_dump(hs, term);
@@ -823,15 +827,43 @@ route_verify(struct hub *h, const char *term, const struct http_request *hr,
 	int64_t from, to;
 	struct hub_job *j;
 
+	const char *after = http_query(hr, "after"), *lim;
+	char code[DCODE_TEXT_MAX + 1] = "";
+	long limit = 0;
+	struct dcode d;
+
 	if (query_time(hr, "from", &from) || query_time(hr, "to", &to) ||
 	    to < from) {
 		reply_error(r, 400, "from",
 		    "from and to must be Unix times, from <= to");
 		return;
 	}
+	/* paged (limit, then after = the last code of the page before);
+	 * without limit the whole period in one reply, as terminals
+	 * before paging ask */
+	if ((lim = http_query(hr, "limit")) != NULL) {
+		char *end;
+
+		limit = strtol(lim, &end, 10);
+		if (*lim == '\0' || *end != '\0' || limit < 1 ||
+		    limit > VERIFY_PAGE_MAX) {
+			reply_error(r, 400, "limit", "must be 1..20000");
+			return;
+		}
+	}
+	if (after != NULL &&
+	    (limit == 0 || strlen(after) > DCODE_TEXT_MAX ||
+	        dcode_parse(after, strlen(after), &d, NULL) != DCODE_OK ||
+	        dcode_format(&d, code, sizeof code) < 0)) {
+		reply_error(r, 400, "after",
+		    "must be a dossier code, with limit");
+		return;
+	}
 	if ((j = job_new(h, J_VERIFY, term)) != NULL) {
 		j->a = from;
 		j->b = to;
+		j->limit = (int)limit;
+		memcpy(j->code, code, sizeof code);
 	}
 	job_start(h, j, hr, r);
 }

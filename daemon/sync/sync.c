@@ -28,6 +28,7 @@
 #include <uv.h>
 
 #include "core/calendar.h"
+#include "core/dcode.h"
 #include "lib/clock.h"
 #include "lib/gz.h"
 #include "sync/lgsp.h"
@@ -43,6 +44,8 @@
 #define KICK_DELAY_MS  20   /* gather a burst of intakes into a batch */
 #define LOOKUPS_MAX    32   /* live lookups in flight */
 #define VERIFIES_MAX   2
+#define VERIFY_PAGE    20000   /* codes asked per verify page */
+#define VERIFY_CODES   2000000 /* codes of one verify in all */
 #define STALL_EVERY_MS 1000
 #define STALL_REPEAT_S 600 /* repeat the stall warning this often */
 #define PARKED_SHOWN   50
@@ -52,6 +55,16 @@
 #define FAILBACK_MS    60000 /* back to the first URL after this long */
 
 enum xkind { X_PUSH, X_PULL, X_LOOKUP, X_VERIFY, X_LOGIN };
+
+/* One `motcua sync verify`, asked page by page (VERIFY_PAGE codes each,
+ * well under SP_REPLY_MAX): a busy office's month is more than one
+ * reply. */
+struct verify_run {
+	int64_t from, to;
+	int64_t counts[4];
+	json_t *codes; /* owned: every page's, in order */
+	char after[DCODE_TEXT_MAX + 1];
+};
 
 struct xfer {
 	enum xkind kind;
@@ -72,6 +85,7 @@ struct xfer {
 	/* lookup / verify */
 	sync_lookup_done *lookup_cb;
 	sync_verify_done *verify_cb;
+	struct verify_run *vr; /* X_VERIFY: owned */
 	void *arg;
 	struct xfer *next; /* in s->xfers */
 };
@@ -337,6 +351,10 @@ xfer_free(struct xfer *x)
 	free(x->reply);
 	free(x->ids);
 	free(x->keys);
+	if (x->vr != NULL) {
+		json_decref(x->vr->codes);
+		free(x->vr);
+	}
 	free(x);
 }
 
@@ -949,27 +967,52 @@ lookup_done(struct sync *s, struct xfer *x, CURLcode cc, long code)
 	x->lookup_cb(x->arg, found, found ? &v : NULL, NULL);
 }
 
+/* Asks for vr's next page; vr is the new transfer's. -1: not started
+ * (vr is still the caller's). */
+static int
+verify_page(struct sync *s, struct verify_run *vr, sync_verify_done *cb,
+    void *arg)
+{
+	char path[192];
+	struct xfer *x;
+
+	snprintf(path, sizeof path,
+	    "/sync/v1/verify?from=%" PRId64 "&to=%" PRId64 "&limit=%d%s%s",
+	    vr->from, vr->to, VERIFY_PAGE, vr->after[0] ? "&after=" : "",
+	    vr->after);
+	if ((x = xfer_new(s, X_VERIFY, path, s->cfg->timeout_ms)) == NULL)
+		return -1;
+	x->verify_cb = cb;
+	x->arg = arg;
+	x->vr = vr;
+	if (xfer_start(s, x) == -1) {
+		x->vr = NULL;
+		xfer_free(x);
+		return -1;
+	}
+	return 0;
+}
+
 int
 sync_verify(struct sync *s, int from_day, int to_day, sync_verify_done *cb,
     void *arg)
 {
-	char path[128];
-	struct xfer *x;
+	struct verify_run *vr;
 
 	if (s->cfg->lgsp)
 		return -2;
 	if (!s->enabled || s->stopping || s->verifies >= VERIFIES_MAX)
 		return -1;
-	snprintf(path, sizeof path,
-	    "/sync/v1/verify?from=%" PRId64 "&to=%" PRId64,
-	    cal_instant(from_day, 0), cal_instant(to_day + 1, 0));
-	if ((x = xfer_new(s, X_VERIFY, path, s->cfg->timeout_ms)) == NULL)
+	if ((vr = calloc(1, sizeof *vr)) == NULL ||
+	    (vr->codes = json_array()) == NULL) {
+		free(vr);
 		return -1;
-	/* a verify reply lists codes: allow it the larger bound */
-	x->verify_cb = cb;
-	x->arg = arg;
-	if (xfer_start(s, x) == -1) {
-		xfer_free(x);
+	}
+	vr->from = cal_instant(from_day, 0);
+	vr->to = cal_instant(to_day + 1, 0);
+	if (verify_page(s, vr, cb, arg) == -1) {
+		json_decref(vr->codes);
+		free(vr);
 		return -1;
 	}
 	s->verifies++;
@@ -979,25 +1022,55 @@ sync_verify(struct sync *s, int from_day, int to_day, sync_verify_done *cb,
 static void
 verify_done(struct sync *s, struct xfer *x, CURLcode cc, long code)
 {
+	struct verify_run *vr = x->vr;
 	int64_t counts[4];
 	char err[SP_ERR_MAX];
 	json_t *codes;
+	bool more = false;
+	size_t n;
 
-	s->verifies--;
 	if (cc != CURLE_OK || code != 200) {
 		if (cc != CURLE_OK)
 			snprintf(err, sizeof err, "%s", curl_easy_strerror(cc));
 		else
 			snprintf(err, sizeof err, "answered HTTP %ld", code);
-		x->verify_cb(x->arg, NULL, NULL, err);
-		return;
+		goto fail;
 	}
-	if (sp_verify_reply(x->reply, x->len, counts, &codes, err) == -1) {
+	if (sp_verify_reply(x->reply, x->len, counts, &codes, &more, err) ==
+	    -1) {
 		s->bad_replies++;
-		x->verify_cb(x->arg, NULL, NULL, err);
-		return;
+		goto fail;
 	}
-	x->verify_cb(x->arg, counts, codes, NULL);
+	n = json_array_size(codes);
+	memcpy(vr->counts, counts, sizeof counts); /* the period's, each page */
+	json_array_extend(vr->codes, codes);
+	if (n > 0)
+		snprintf(vr->after, sizeof vr->after, "%s",
+		    json_string_value(json_array_get(codes, n - 1)));
+	json_decref(codes);
+	if (more && (n == 0 || json_array_size(vr->codes) >= VERIFY_CODES)) {
+		snprintf(err, sizeof err,
+		    n == 0
+		        ? "upstream paged without codes"
+		        : "more than 2000000 codes: verify a shorter period");
+		goto fail;
+	}
+	if (more) {
+		x->vr = NULL; /* the next page's now */
+		if (verify_page(s, vr, x->verify_cb, x->arg) == 0)
+			return;
+		x->vr = vr;
+		snprintf(err, sizeof err, "cannot ask for the next page");
+		goto fail;
+	}
+	s->verifies--;
+	codes = vr->codes;
+	vr->codes = NULL;
+	x->verify_cb(x->arg, vr->counts, codes, NULL);
+	return;
+fail:
+	s->verifies--;
+	x->verify_cb(x->arg, NULL, NULL, err);
 }
 
 /* ---- completion ---- */

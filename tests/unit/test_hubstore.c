@@ -244,11 +244,29 @@ test_lookup_and_codes(void **state)
 	assert_string_equal(v.masked_name, "Ng**** V** A*");
 	snprintf(hash, sizeof hash, "%064x", 999);
 	assert_int_equal(hubstore_lookup(h, hash, &v), STORE_NOTFOUND);
-	j = hubstore_codes(h, "t3", 1767580000, 1767590000);
+	j = hubstore_codes(h, "t3", 1767580000, 1767590000, NULL, 0);
 	assert_int_equal(json_array_size(json_object_get(j, "codes")), 2);
 	assert_string_equal(
 	    json_string_value(json_array_get(json_object_get(j, "codes"), 0)),
 	    "000.00.19.H49-260105-0006");
+	assert_null(json_object_get(j, "more")); /* not paged */
+	json_decref(j);
+	/* paged: one code a page, the period's counts on each */
+	j = hubstore_codes(h, "t3", 1767580000, 1767590000, NULL, 1);
+	assert_int_equal(json_array_size(json_object_get(j, "codes")), 1);
+	assert_true(json_is_true(json_object_get(j, "more")));
+	json_decref(j);
+	j = hubstore_codes(h, "t3", 1767580000, 1767590000,
+	    "000.00.19.H49-260105-0006", 1);
+	assert_int_equal(json_array_size(json_object_get(j, "codes")), 1);
+	assert_false(json_is_true(json_object_get(j, "more")));
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_object_get(j, "counts"), "1")) +
+	        json_integer_value(
+	            json_object_get(json_object_get(j, "counts"), "2")) +
+	        json_integer_value(
+	            json_object_get(json_object_get(j, "counts"), "3")),
+	    2);
 	json_decref(j);
 }
 

@@ -69,7 +69,7 @@ UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 LIBCORE := $(BUILD)/libmotcua.a
 
-.PHONY: all deps check unit-check system-check run fuzz bench bench-sync bench-decode clean format \
+.PHONY: all deps check unit-check system-check run run-province fuzz bench bench-sync bench-decode clean format \
 	format-check
 all: $(BUILD)/motcuad $(BUILD)/motcua
 
@@ -171,6 +171,11 @@ check: deps all $(UNIT_BIN) $(REPLAY_BIN)
 
 run: deps all
 	@sh packaging/run-demo.sh $(BUILD)
+
+# A province on this machine: PostgreSQL in var/province, two hubs, two
+# terminals (docs/sync.md "A province on PostgreSQL"). Ctrl-C stops all.
+run-province: deps all
+	@python3 packaging/run-province.py --build $(BUILD)
 
 # Fuzzers are clang-only (libFuzzer). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 20

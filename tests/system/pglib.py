@@ -27,11 +27,16 @@ ROLE = "motcua"
 
 
 class PgServer:
-    def __init__(self):
+    def __init__(self, base=None):
+        """base: a directory to keep the server in (make run-province's
+        var/province/pg); None: a temporary one, removed at exit."""
         if not os.path.exists(os.path.join(PG_BIN, "pg_ctl")):
             raise AssertionError(f"PostgreSQL 15 is not installed ({PG_BIN}); "
                                  "packaging/deps.sh installs postgresql-15")
-        self.dir = tempfile.mkdtemp(prefix="motcua-pg-")
+        self.keep = base is not None
+        if base is not None:
+            os.makedirs(base, exist_ok=True)
+        self.dir = os.path.abspath(base) if base is not None else tempfile.mkdtemp(prefix="motcua-pg-")
         self.data = os.path.join(self.dir, "data")
         self.sock = self.dir
         self.port = free_port()
@@ -43,8 +48,9 @@ class PgServer:
             self.as_user = ["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}",
                             "--clear-groups"]
         os.chmod(self.dir, 0o755)
-        self._run("initdb", "-D", self.data, "-U", ROLE, "-A", "trust", "-E", "UTF8",
-                  "--locale=C", "--no-sync")
+        if not os.path.exists(os.path.join(self.data, "PG_VERSION")):
+            self._run("initdb", "-D", self.data, "-U", ROLE, "-A", "trust", "-E", "UTF8",
+                      "--locale=C", "--no-sync")
         self.started = False
         self.start()
         atexit.register(self.destroy)
@@ -84,8 +90,9 @@ class PgServer:
         self.start()
 
     def destroy(self):
-        self.stop("immediate")
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.stop("fast" if self.keep else "immediate")
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def dsn(self, db, tcp_port=None):
         """A libpq connection string for db: on the Unix socket, or over TCP
@@ -105,7 +112,12 @@ class PgServer:
             raise AssertionError(f"psql: {r.stderr}")
         return [line.split("\t") for line in r.stdout.splitlines() if line]
 
-    def new_database(self, prefix="hub"):
+    def new_database(self, prefix="hub", name=None):
+        """A new database; name given: that one, made if missing."""
+        if name is not None:
+            if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+                self.psql(f"CREATE DATABASE {name}")
+            return name
         self.ndb += 1
         name = f"{prefix}_{os.getpid()}_{self.ndb}"
         self.psql(f"CREATE DATABASE {name}")

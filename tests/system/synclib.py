@@ -125,7 +125,7 @@ verbose = true
     def backend_conf(self):
         if self.pg is None:
             return ""
-        return f"backend = postgresql\ndsn = {self.dsn}\ndb_timeout_ms = 3000"
+        return f"backend = postgresql\ndsn = {self.dsn}"
 
     def start(self, env=None, wait=True):
         self.logf = open(self.log, "a")
@@ -319,7 +319,9 @@ class FaultProxy:
         self.lock = threading.Lock()
         self.count = {}
         self.requests = 0
-        self.dropped_items = 0  # items of the pushes answered drop_after
+        # items of the pushes the hub stored but whose answer a fault
+        # withheld (drop_after, trickle): each is retried as a duplicate
+        self.committed_unseen = 0
         self.times = []  # (monotonic time, fault) of each request on paths
         self.stop_ev = threading.Event()
         self.ls = socket.socket()
@@ -427,13 +429,18 @@ class FaultProxy:
                 if resp is None:
                     return
                 rhead, rbody = resp
-                if fault == "drop_after":
+                if fault == "drop_after" or fault.startswith("trickle:"):
+                    # the items the hub stored (it answered 200) whose
+                    # answer the terminal will not get whole: their retry
+                    # must come back duplicate
                     try:
-                        with self.lock:
+                        if rhead.split(b" ", 2)[1] == b"200":
                             raw = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
-                            self.dropped_items += len(json.loads(raw)["items"])
-                    except (ValueError, KeyError, TypeError, OSError):
+                            with self.lock:
+                                self.committed_unseen += len(json.loads(raw)["items"])
+                    except (ValueError, KeyError, TypeError, OSError, IndexError):
                         pass
+                if fault == "drop_after":
                     return
                 if fault == "garbage":
                     rbody = bytes(random.Random(len(rbody)).choice(b"{[\"x:,}]") for _ in rbody)

@@ -138,6 +138,7 @@ def main():
                     help="the province load's length (0: none)")
     args = ap.parse_args()
     build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+    load_at_start = os.getloadavg()
     tmp = new_run_dir("motcua-syncbench-")
     try:
         hub, ca = setup_hub(build, tmp)
@@ -220,6 +221,10 @@ framing); replies are JSON, one result per item. The backlog's records
 are alike (one procedure, similar names), so they compress better than a
 real office's would: expect more bytes per item there (uncompressed, a
 new dossier's item is about 750 bytes).
+
+Load average at the start of this run: {load_at_start[0]:.1f} (1 min),
+{load_at_start[1]:.1f} (5 min) on the 2 cores, shared with other builds and
+tests: compare rows of one run, not runs.
 
 | hub | batch size | items | seconds | items/s | requests/item | bytes up/item | bytes down/item |
 |---|---:|---:|---:|---:|---:|---:|---:|

@@ -3,7 +3,7 @@
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 \
+PKGS := libuv libmicrohttpd jansson inih libsodium libutf8proc libcurl sqlite3 libpq \
 	xlsxwriter zlib libserialport libqrencode freetype2 libpng libevdev libudev \
 	zbar libjpeg libwebp
 
@@ -45,7 +45,7 @@ DAEMON_LIB_SRC := $(LIB_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) \
 DAEMON_SRC := daemon/main.c
 CLI_SRC := $(wildcard daemon/cli/*.c)
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	ratelimit jsonw report lgsp syncproto hubstore storesync kiosk gz \
+	ratelimit jsonw report lgsp syncproto hubstore hubq storesync kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
 	manifest storepostal serialdev sse routes buf csvcell backup storecounter \
@@ -72,7 +72,7 @@ UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 LIBCORE := $(BUILD)/libmotcua.a
 
-.PHONY: deb check-deb version all deps check unit-check system-check run fuzz bench bench-sync bench-decode clean format \
+.PHONY: deb check-deb version all deps check unit-check system-check run run-province fuzz bench bench-sync bench-decode clean format \
 	format-check
 all: $(BUILD)/motcuad $(BUILD)/motcua
 
@@ -228,6 +228,11 @@ deb:
 # conffile, a database of the previous schema migrated, purge.
 check-deb: deb
 	sh packaging/check-deb.sh $(DEB)
+
+# A province on this machine: PostgreSQL in var/province, two hubs, two
+# terminals (docs/sync.md "A province on PostgreSQL"). Ctrl-C stops all.
+run-province: deps all
+	@python3 packaging/run-province.py --build $(BUILD)
 
 # Fuzzers are clang-only (libFuzzer). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 20

@@ -691,11 +691,17 @@ check_whole(struct parse *p)
 	if (c->backoff_max_ms < c->backoff_min_ms)
 		perr_add(&p->errs, 0,
 		    "sync.backoff_max_ms: less than sync.backoff_min_ms");
-	for (int u = 0; u < 2; u++) {
-		const char *url = u == 0 ? c->upstream_url : c->lgsp_auth_url;
+	/* every URL of upstream_url's list, then lgsp_auth_url */
+	for (const char *url = c->upstream_url, *next; url != NULL;
+	     url = next) {
+		int u = url == c->lgsp_auth_url;
 		const char *h;
 
-		if (url == NULL || strncmp(url, "http://", 7) != 0)
+		url += strspn(url, " \t");
+		next = url + strcspn(url, " \t");
+		if (*next == '\0')
+			next = u ? NULL : c->lgsp_auth_url;
+		if (strncmp(url, "http://", 7) != 0)
 			continue;
 		h = url + 7;
 

@@ -47,6 +47,11 @@ struct config {
 	/* [hub] restart-only */
 	char *hub_listen, *hub_db_path, *hub_tokens_file;
 	char *hub_tls_cert, *hub_tls_key;
+	bool hub_pg; /* backend = postgresql */
+	char *hub_dsn, *hub_password_file;
+	int hub_connections, hub_db_timeout_ms;
+	int hub_max_connections, hub_max_connections_per_address;
+	int hub_key_retention_days;
 	/* [log] */
 	bool verbose;
 	/* [report] */

@@ -18,6 +18,7 @@ static const char *check_listen(const char *);
 static const char *check_url(const char *);
 static const char *check_agency_code(const char *);
 static const char *check_upstream(const char *);
+static const char *check_url_opt(const char *);
 static const char *check_backend(const char *);
 static const char *check_scan_terminal(const char *);
 static const char *check_staff_listen(const char *);
@@ -27,6 +28,7 @@ static const char *const factor_words[] = { "id_last4", "phone_last4" };
 static const char *check_terminals(const char *);
 static const char *check_staff_terminals(const char *);
 static const char *const role_words[] = { "terminal", "hub" };
+static const char *const hub_backend_words[] = { "sqlite", "postgresql" };
 static const char *const protocol_words[] = { "motcua", "lgsp" };
 static const char *const postal_done_words[] = { "delivery", "handover" };
 /* The serial line (lib/serialdev.h): the printer's words, then the
@@ -125,12 +127,13 @@ const struct config_key config_keys[] = {
 	        "terminal (an office box) or hub (what terminals sync to)" },
 	{ KEY("sync", "upstream_url"), .type = T_STR, AT(upstream_url),
 	    .def = "", .check = check_upstream,
-	    .help = "base URL of the hub; empty: sync off" },
+	    .help = "base URL of the hub, or several separated by spaces"
+	            " (tried in order); empty: sync off" },
 	{ KEY("sync", "protocol"), .type = T_ENUM, AT(lgsp),
 	    .words = protocol_words, .def = "motcua",
 	    .help = "motcua (our hub) or lgsp (a DVCQG adapter on the LGSP)" },
 	{ KEY("sync", "lgsp_auth_url"), .type = T_STR, AT(lgsp_auth_url),
-	    .def = "", .check = check_upstream,
+	    .def = "", .check = check_url_opt,
 	    .help = "lgsp: the adapter's login endpoint" },
 	{ KEY("sync", "lgsp_username"), .type = T_STR, AT(lgsp_username),
 	    .def = "", .help = "lgsp: the account name" },
@@ -178,7 +181,33 @@ const struct config_key config_keys[] = {
 	    .check = check_listen, .help = "hub role: the sync listener" },
 	{ KEY("hub", "db_path"), .type = T_STR, AT(hub_db_path),
 	    .def = "/var/lib/motcuad/hub.db", .restart = true, .nonempty = true,
-	    .help = "hub role: the hub's SQLite database" },
+	    .help = "hub role: the hub's SQLite database (backend sqlite)" },
+	{ KEY("hub", "backend"), .type = T_ENUM, AT(hub_pg),
+	    .words = hub_backend_words, .def = "sqlite", .restart = true,
+	    .help = "hub role: sqlite (one hub) or postgresql (a province)" },
+	{ KEY("hub", "dsn"), .type = T_STR, AT(hub_dsn), .def = "",
+	    .restart = true,
+	    .help = "hub role, postgresql: libpq connection string" },
+	{ KEY("hub", "password_file"), .type = T_STR, AT(hub_password_file),
+	    .def = "", .restart = true,
+	    .help = "hub role, postgresql: file (0600) holding the password" },
+	{ KEY("hub", "connections"), .type = T_INT, AT(hub_connections),
+	    .min = 1, .max = 64, .def = "4", .restart = true,
+	    .help = "hub role, postgresql: database connections (workers)" },
+	{ KEY("hub", "max_connections"), .type = T_INT, AT(hub_max_connections),
+	    .min = 16, .max = 65536, .def = "4096", .restart = true,
+	    .help = "hub role: simultaneous connections to the sync listener" },
+	{ KEY("hub", "max_connections_per_address"), .type = T_INT,
+	    AT(hub_max_connections_per_address), .min = 0, .max = 65536,
+	    .def = "0", .restart = true,
+	    .help = "hub role: from one address (0: no limit of its own)" },
+	{ KEY("hub", "key_retention_days"), .type = T_INT,
+	    AT(hub_key_retention_days), .min = 30, .max = 3650, .def = "400",
+	    .restart = true,
+	    .help = "hub role: idempotency keys are kept this long" },
+	{ KEY("hub", "db_timeout_ms"), .type = T_INT, AT(hub_db_timeout_ms),
+	    .min = 100, .max = 60000, .def = "3000", .restart = true,
+	    .help = "hub role: a request waits this long on the database" },
 	{ KEY("hub", "tokens_file"), .type = T_STR, AT(hub_tokens_file),
 	    .def = "/etc/motcua/hub-tokens", .restart = true, .nonempty = true,
 	    .help = "hub role: terminal names and tokens" },
@@ -478,14 +507,37 @@ check_url(const char *v)
 	return NULL;
 }
 
+/* Empty, or one http(s) URL. */
+static const char *
+check_url_opt(const char *v)
+{
+	return *v == '\0' ? NULL : check_url(v);
+}
+
 /* Empty (sync off), or an http(s) URL without a trailing path slash
  * problem: the sender appends /sync/v1/... */
 static const char *
 check_upstream(const char *v)
 {
-	if (*v == '\0')
-		return NULL;
-	return check_url(v);
+	char url[512];
+	const char *why;
+	size_t n, count = 0;
+
+	/* one URL, or several separated by spaces (a province's hubs,
+	 * tried in order: docs/sync.md) */
+	for (v += strspn(v, " \t"); *v != '\0'; v += strspn(v, " \t")) {
+		n = strcspn(v, " \t");
+		if (n >= sizeof url)
+			return "a URL longer than 511 characters";
+		if (++count > 8)
+			return "more than 8 URLs";
+		memcpy(url, v, n);
+		url[n] = '\0';
+		if ((why = check_url(url)) != NULL)
+			return why;
+		v += n;
+	}
+	return NULL;
 }
 
 /* QD 20/2020/QD-TTg agency codes, e.g. "000.00.19.H49": groups of 1 to 4

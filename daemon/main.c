@@ -23,6 +23,7 @@
  * connection stays suspended when its server stops), then closes the
  * servers, the printer and the hot-plug monitor, newest first. When the
  * loop has nothing left, teardown() frees the rest, newest first. */
+#include <sys/resource.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -50,6 +51,7 @@
 #include "kiosk/kiosk_api.h"
 #include "scanner/hotplug.h"
 #include "sync/hub.h"
+#include "sync/hubq.h"
 #include "store/hubstore.h"
 #include "lib/log.h"
 #include "printer/printer.h"
@@ -86,7 +88,7 @@ struct motcuad { /* built in main(); each module gets only what it uses */
 	struct http_server *staffsrv;   /* server.staff_listen; NULL: off */
 	struct http_server *metricssrv; /* server.metrics_listen; NULL: off */
 	struct sync *sync;              /* terminal role */
-	struct hubstore *hs;            /* hub role */
+	struct hubq *hubq;              /* hub role: database workers */
 	struct backup *backup;          /* POST /api/v1/backup */
 	struct hub *hub;                /* hub role */
 	struct http_server *hubsrv;     /* hub role: the sync listener */
@@ -218,6 +220,8 @@ stop_intake(struct motcuad *m)
 	scanhub_shutdown(m->scanhub); /* shells closed */
 	terminals_shutdown(m->terms); /* staff streams ended */
 	kiosk_shutdown(m->kiosk);
+	hub_shutdown(m->hub);
+	hubq_stop(m->hubq); /* requests waiting on the hub's database: 503 */
 	/* Close, newest first. */
 	http_free(m->hubsrv);
 	m->hubsrv = NULL;
@@ -245,7 +249,7 @@ static void
 teardown(struct motcuad *m)
 {
 	hub_free(m->hub);
-	hubstore_close(m->hs);
+	hubq_free(m->hubq); /* joins its workers */
 	sync_free(m->sync);
 	auth_free(m->auth);
 	backup_free(m->backup);
@@ -301,6 +305,65 @@ loopback(const char *hostport)
 	    strncmp(hostport, "[::1]:", 6) == 0;
 }
 
+/* Raises the soft limit on open files to want (up to the hard limit): the
+ * hub's listener holds one per terminal connection, far past the usual
+ * 1024. */
+static void
+fit_nofile(rlim_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want
+	    ? want
+	    : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		log_warnx("hub: open files limited to %llu, under "
+		          "hub.max_connections; raise LimitNOFILE",
+		    (unsigned long long)rl.rlim_cur);
+}
+
+/* The hub's database workers (sync/hubq.h). One connection is opened
+ * here first, so that a wrong dsn or an unreachable database stops the
+ * start with its reason and the migrations run before anything is
+ * served. SQLite has one writer: one worker. */
+static struct hubq *
+open_hubq(struct motcuad *m, char *err)
+{
+	const struct config *c = &m->cfg;
+	struct hubq_conf qc = {
+		.store = { .backend = c->hub_pg ? HUBSTORE_PG : HUBSTORE_SQLITE,
+		    .path = c->hub_db_path,
+		    .busy_timeout_ms = c->busy_timeout_ms,
+		    .dsn = c->hub_dsn,
+		    .timeout_ms = c->hub_db_timeout_ms },
+		.workers = c->hub_pg ? (unsigned)c->hub_connections : 1,
+		.queue_max = 256,
+		.deadline_ms = (unsigned)c->hub_db_timeout_ms,
+	};
+	char *pw = NULL;
+	struct hubstore *first;
+	struct hubq *q;
+
+	if (c->hub_pg && c->hub_dsn[0] == '\0') {
+		snprintf(err, HUBSTORE_ERR_MAX,
+		    "hub.dsn: required when hub.backend is postgresql");
+		return NULL;
+	}
+	if (c->hub_pg && c->hub_password_file[0] != '\0' &&
+	    (pw = hubstore_password_file(c->hub_password_file, err)) == NULL)
+		return NULL;
+	qc.store.password = pw;
+	first = hubstore_open(&qc.store, err);
+	q = first != NULL ? hubq_new(m->loop, &qc, first, err) : NULL;
+	if (pw != NULL) {
+		sodium_memzero(pw, strlen(pw));
+		free(pw);
+	}
+	return q;
+}
+
 /* role = hub: the hub's store and its sync listener. */
 static void
 start_hub(struct motcuad *m)
@@ -321,20 +384,24 @@ start_hub(struct motcuad *m)
 	        (key = read_small(c->hub_tls_key)) == NULL))
 		fatal("hub: reading %s",
 		    cert ? c->hub_tls_key : c->hub_tls_cert);
-	if ((m->hs = hubstore_open(c->hub_db_path, c->busy_timeout_ms, err)) ==
-	    NULL)
-		fatalx("hub store %s: %s", c->hub_db_path, err);
-	if ((m->hub = hub_new(m->hs, c->hub_tokens_file, err)) == NULL)
+	if ((m->hubq = open_hubq(m, err)) == NULL)
+		fatalx("hub store %s: %s",
+		    c->hub_pg ? "(postgresql)" : c->hub_db_path, err);
+	if ((m->hub = hub_new(m->hubq, c->hub_tokens_file, err)) == NULL)
 		fatalx("hub: %s", err);
+	if (hub_start_pruning(m->hub, m->loop, c->hub_key_retention_days) == -1)
+		fatalx("hub: out of memory");
+	fit_nofile((rlim_t)c->hub_max_connections + 256);
 	if ((fd = http_listen_tcp(c->hub_listen)) == -1)
 		fatalx("cannot listen on %s", c->hub_listen);
 	m->hubsrv = http_new(m->loop,
 	    &(struct http_opts){ .listen_fd = fd,
 	        .max_body = HUB_BODY_MAX,
 	        .gate = hub_gate,
-	        .max_conns = (unsigned)c->max_connections,
+	        .max_conns = (unsigned)c->hub_max_connections,
 	        .timeout_s = (unsigned)c->connection_timeout_s,
-	        .max_conns_per_addr = (unsigned)c->max_connections_per_address,
+	        .max_conns_per_addr =
+	            (unsigned)c->hub_max_connections_per_address,
 	        .header_timeout_s = (unsigned)c->header_timeout_s,
 	        .tls_cert_pem = cert,
 	        .tls_key_pem = key },
@@ -589,6 +656,12 @@ restore(const struct config *cfg, const char *file, bool hub)
 		    "in the configuration\n");
 		return 1;
 	}
+	if (hub && cfg->hub_pg) {
+		fprintf(stderr,
+		    "motcuad: --restore-hub: the hub's database is "
+		    "PostgreSQL: restore it with pg_restore\n");
+		return 1;
+	}
 	if ((rc = restore_checksum(file)) < 0)
 		return 1;
 	if (rc == 1)
@@ -624,9 +697,11 @@ restore(const struct config *cfg, const char *file, bool hub)
 	 * store's copy records the restore in its own audit log. */
 	if (hub) {
 		char herr[HUBSTORE_ERR_MAX];
+		struct hubstore_conf hc = { .backend = HUBSTORE_SQLITE,
+			.path = tmp,
+			.busy_timeout_ms = cfg->busy_timeout_ms };
 
-		if ((hs = hubstore_open(tmp, cfg->busy_timeout_ms, herr)) ==
-		    NULL) {
+		if ((hs = hubstore_open(&hc, herr)) == NULL) {
 			fprintf(stderr, "motcuad: %s: %s\n", file, herr);
 			unlink(tmp);
 			return 1;

@@ -6,6 +6,7 @@ set -eu
 pkgs="build-essential pkg-config clang libclang-rt-14-dev clang-format
 libuv1-dev libmicrohttpd-dev libjansson-dev libinih-dev libsodium-dev
 libutf8proc-dev libcurl4-openssl-dev zlib1g-dev libsqlite3-dev sqlite3 libcmocka-dev
+libpq-dev postgresql-15
 python3 python3-openpyxl libxlsxwriter-dev curl socat wrk nginx tzdata chromium
 fonts-dejavu-core openssl faketime libserialport-dev libqrencode-dev
 libfreetype-dev libpng-dev zbar-tools libevdev-dev libudev-dev

@@ -232,6 +232,14 @@ api_backup(const struct route_ctx *c, const struct http_request *hr,
 			    "database");
 			return;
 		}
+		if (c->cfg->hub_pg) {
+			/* a PostgreSQL hub is the database server's to back
+			 * up (pg_dump, a standby): docs/operations.md */
+			reply_error(r, 409, "db",
+			    "the hub's database is PostgreSQL: back it up with "
+			    "pg_dump");
+			return;
+		}
 		db = "hub";
 		src = c->cfg->hub_db_path;
 	} else {

@@ -1,12 +1,19 @@
-/* hubstore.h: the hub's storage, behind an interface narrow enough that a
- * second backend (PostgreSQL) can be added without touching the protocol
- * code in hub.c. Today's backend is SQLite (hubstore_sqlite.c: with
- * store.c, the only files that include sqlite3.h).
+/* hubstore.h: the hub's storage, behind one interface with two backends:
+ * SQLite (hubstore_sqlite.c, the embedded default) and PostgreSQL
+ * (hubstore_pg.c, for a province: several hub processes over one
+ * database). hub.c speaks only this interface, and every call answers
+ * the same on both (the system tests run against each).
+ *
+ * A struct hubstore is one connection. It is used by one thread at a
+ * time (the hub's worker pool, sync/hubq.h, gives each worker its own),
+ * and its calls block on the database: never call them on the loop
+ * thread of a running daemon. Every write is one durable transaction, so
+ * a push is stored whole or not at all; on PostgreSQL a transaction that
+ * meets a concurrent one (a unique key taken, a serialization failure,
+ * a deadlock) is retried whole, a bounded number of times.
  *
  * Terminals are named by the hub's token file; every call that reads or
- * writes a terminal's dossiers takes that name. Not thread-safe: the
- * daemon calls it on the loop thread. Every write is one durable
- * transaction, so a push is stored whole or not at all. */
+ * writes a terminal's dossiers takes that name. */
 #ifndef HUBSTORE_H
 #define HUBSTORE_H
 #include <stdbool.h>
@@ -20,15 +27,38 @@
 
 #define HUBSTORE_ERR_MAX 256
 
-struct hubstore;
+enum hubstore_backend { HUBSTORE_SQLITE, HUBSTORE_PG };
 
-/* Opens or creates the database at path and brings its schema up to date
- * with PRAGMA user_version migrations (a hub made before versions were
- * kept is version 0 and adopts version 1 as it is). NULL with err when it
- * cannot be opened or migrated, or is newer than this motcuad knows. */
-struct hubstore *hubstore_open(const char *path, int busy_timeout_ms,
+/* What a connection is opened with. Borrowed for hubstore_open only. */
+struct hubstore_conf {
+	enum hubstore_backend backend;
+	const char *path;    /* SQLite: the database file */
+	int busy_timeout_ms; /* SQLite: waits on a locked database */
+	/* PostgreSQL: a libpq connection string (keywords or a URI; TLS
+	 * with sslmode=verify-full and sslrootcert as libpq takes them) */
+	const char *dsn;
+	/* PostgreSQL: the role's password, NULL for libpq's own
+	 * (~/.pgpass, PGPASSFILE) or none. Never logged. */
+	const char *password;
+	/* PostgreSQL: connecting and each statement give up after this long
+	 * (connect_timeout, statement_timeout, tcp_user_timeout). */
+	int timeout_ms;
+};
+
+/* Opens one connection and brings the schema up to date: SQLite with
+ * PRAGMA user_version migrations (a hub made before versions were kept
+ * is version 0 and adopts version 1 as it is); PostgreSQL with the
+ * hub_schema table's version, one hub at a time under an advisory lock.
+ * NULL with err when it cannot be opened or migrated, or is newer than
+ * this motcuad knows. err never holds the password. */
+struct hubstore *hubstore_open(const struct hubstore_conf *,
     char err[HUBSTORE_ERR_MAX]);
 void hubstore_close(struct hubstore *); /* NULL: no-op */
+/* The password on the first line of path, which must not be readable by
+ * others (malloc'd: the caller wipes and frees it). NULL with err. */
+char *hubstore_password_file(const char *path, char err[HUBSTORE_ERR_MAX]);
+/* The schema version this motcuad brings a backend's database to. */
+int hubstore_schema_version(enum hubstore_backend);
 
 /* How far past a dossier's last applied event one item's seq may jump:
  * a terminal's events for one dossier are never this far apart, and a
@@ -48,33 +78,43 @@ int hubstore_push(struct hubstore *, const char *terminal,
     char err[HUBSTORE_ERR_MAX]);
 
 /* Upstream changes for terminal's dossiers after cursor position
- * `after`, at most limit: {"items": [...], "last": N, "more": bool}. */
+ * `after`, at most limit: {"items": [...], "last": N, "more": bool}.
+ * A position is never handed out before every lower one of the same
+ * terminal is committed, so a cursor never skips a change. NULL on a
+ * database error. */
 json_t *hubstore_pull(struct hubstore *, const char *terminal, int64_t after,
     int limit);
 
 /* The kiosk view of the dossier whose token hashes to token_sha256 (64
- * hex). STORE_NOTFOUND when none. */
+ * hex), of any terminal. STORE_NOTFOUND when none. */
 enum store_rc hubstore_lookup(struct hubstore *, const char *token_sha256,
     struct store_lookup *out);
 
-/* terminal's dossiers received in [from, to): {"counts", "codes"}. */
+/* terminal's dossiers received in [from, to): {"counts": the period's
+ * by channel, "codes": in code order, those after `after` (NULL: from the
+ * first), at most limit (0: all), "more": whether codes follow (only when
+ * limit > 0)}. A busy office's month does not fit one reply: the caller
+ * pages. NULL on a database error. */
 json_t *hubstore_codes(struct hubstore *, const char *terminal, int64_t from,
-    int64_t to);
+    int64_t to, const char *after, int limit);
 
 /* A status change made upstream (by the provincial system's staff): it
  * becomes a pull item for the dossier's terminal. due_at 0: unchanged.
  * STORE_NOTFOUND, STORE_INVALID (status not 1..10, due_at outside
- * 2000..2100, reason of SP_REASON_MAX bytes or more) or STORE_OK. */
+ * 2000..2100, reason of SP_REASON_MAX bytes or more), STORE_ERROR or
+ * STORE_OK. */
 enum store_rc hubstore_set_status(struct hubstore *, const char *code,
     int status, int64_t due_at, const char *reason, int64_t now,
     char err[HUBSTORE_ERR_MAX]);
 
-/* Every dossier of a terminal (NULL: all) as {code: {status, due_at,
- * events, terminal}}, for reconciliation and the tests. */
-json_t *hubstore_dump(struct hubstore *, const char *terminal);
+/* Forgets at most limit idempotency keys stored before `before` (Unix
+ * time): a terminal retries an item with its key for as long as it is
+ * offline, and no longer than the retention docs/sync.md states, after
+ * which the keys are only weight. The count forgotten, or -1. */
+int64_t hubstore_prune_keys(struct hubstore *, int64_t before, int limit);
 
-struct hubstore_stats {
-	int64_t dossiers, events, changes, pushes, duplicates, rejected;
-};
-void hubstore_stats(struct hubstore *, struct hubstore_stats *);
+/* Every dossier of a terminal (NULL: all) as {code: {status, due_at,
+ * events, terminal}}, for reconciliation and the tests. NULL on a
+ * database error. */
+json_t *hubstore_dump(struct hubstore *, const char *terminal);
 #endif

@@ -1,6 +1,8 @@
-/* hubstore_sqlite.c: the hub's storage on SQLite. See hubstore.h. One
- * connection, WAL, synchronous FULL: a push acknowledged to a terminal is
- * on disk. Statements are prepared once at open. */
+/* hubstore_sqlite.c: the hub's storage on SQLite, the embedded default.
+ * See hubstore.h. One connection, WAL, synchronous FULL: a push
+ * acknowledged to a terminal is on disk. Statements are prepared once at
+ * open. Writers are serialized by BEGIN IMMEDIATE, so the global change
+ * sequence is committed in order and is the pull cursor as it is. */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,8 +12,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
-#include "store/hubstore.h"
-#include "core/textfold.h"
+#include "store/hubstore_int.h"
 
 /* The schema, one entry per version: migrations[i] takes user_version i
  * to i + 1 inside one transaction. Append only; never edit a shipped one.
@@ -85,9 +86,12 @@ static const char *const migrations[] = {
 	" AND apology_due_at NOT BETWEEN 946684800 AND 4102444800;"
 	"UPDATE hub_dossiers SET last_seq = 0"
 	" WHERE last_seq > 1099511627776;",
+	/* 3: keys are pruned by age (hub.key_retention_days) */
+	"CREATE INDEX IF NOT EXISTS hub_keys_at ON hub_keys(at);",
 };
 
 #define HUB_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+const int hubstore_sqlite_version = HUB_SCHEMA_VERSION;
 
 enum hq {
 	H_BEGIN,
@@ -104,9 +108,10 @@ enum hq {
 	H_CHANGE_PUT,
 	H_PULL,
 	H_LOOKUP,
+	H_COUNTS,
 	H_CODES,
 	H_DUMP,
-	H_STATS,
+	H_PRUNE_KEYS,
 	H_COUNT
 };
 
@@ -146,40 +151,32 @@ static const char *const hsql[H_COUNT] = {
 	             " updated_at, apology_due_at, procedure_name,"
 	             " masked_name, collect_at FROM hub_dossiers"
 	             " WHERE token_sha256 = ?1",
-	[H_CODES] = "SELECT code, channel FROM hub_dossiers"
+	[H_COUNTS] = "SELECT channel, count(*) FROM hub_dossiers"
+	             " WHERE terminal = ?1 AND received_at >= ?2"
+	             " AND received_at < ?3 GROUP BY channel",
+	[H_CODES] = "SELECT code FROM hub_dossiers"
 	            " WHERE terminal = ?1 AND received_at >= ?2"
-	            " AND received_at < ?3 ORDER BY code",
+	            " AND received_at < ?3 AND code > ?4 ORDER BY code"
+	            " LIMIT ?5",
 	[H_DUMP] = "SELECT d.code, d.terminal, d.status, d.due_at,"
 	           " (SELECT count(*) FROM hub_events e WHERE e.code = d.code)"
 	           " FROM hub_dossiers d WHERE ?1 IS NULL OR d.terminal = ?1",
-	[H_STATS] = "SELECT (SELECT count(*) FROM hub_dossiers),"
-	            " (SELECT coalesce(max(id), 0) FROM hub_events),"
-	            " (SELECT coalesce(max(seq), 0) FROM hub_changes)",
+	[H_PRUNE_KEYS] = "DELETE FROM hub_keys WHERE key IN (SELECT key"
+	                 " FROM hub_keys WHERE at < ?1 LIMIT ?2)",
 };
 
-struct hubstore {
+struct hub_sqlite {
+	struct hubstore base;
 	sqlite3 *db;               /* owned */
 	sqlite3_stmt *st[H_COUNT]; /* owned */
-	int64_t pushes, duplicates, rejected;
 };
 
-static void herr(char *err, const char *fmt, ...)
-    __attribute__((__format__(__printf__, 2, 3)));
+static const struct hubstore_ops sqlite_ops;
 
-static void
-herr(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, HUBSTORE_ERR_MAX, fmt, ap);
-	va_end(ap);
-}
+#define herr hubstore_err
 
 static sqlite3_stmt *
-hq(struct hubstore *h, enum hq id)
+hq(struct hub_sqlite *h, enum hq id)
 {
 	sqlite3_reset(h->st[id]);
 	sqlite3_clear_bindings(h->st[id]);
@@ -187,7 +184,7 @@ hq(struct hubstore *h, enum hq id)
 }
 
 static int
-hrun(struct hubstore *h, enum hq id)
+hrun(struct hub_sqlite *h, enum hq id)
 {
 	int rc = sqlite3_step(h->st[id]);
 
@@ -264,36 +261,40 @@ migrate(sqlite3 *db, const char *path, char *err)
 	return 0;
 }
 
+static void sqlite_close(struct hubstore *);
+
 struct hubstore *
-hubstore_open(const char *path, int busy_timeout_ms, char err[HUBSTORE_ERR_MAX])
+hubstore_sqlite_open(const struct hubstore_conf *c, char *err)
 {
-	struct hubstore *h = calloc(1, sizeof *h);
+	struct hub_sqlite *h = calloc(1, sizeof *h);
+	const char *path = c->path;
 	char *msg = NULL;
 
 	if (h == NULL) {
 		herr(err, "out of memory");
 		return NULL;
 	}
+	h->base.ops = &sqlite_ops;
 	if (sqlite3_open_v2(path, &h->db,
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	            SQLITE_OPEN_NOMUTEX,
 	        NULL) != SQLITE_OK) {
 		herr(err, "%s: %s", path,
 		    h->db ? sqlite3_errmsg(h->db) : "cannot open");
-		hubstore_close(h);
+		sqlite_close(&h->base);
 		return NULL;
 	}
-	sqlite3_busy_timeout(h->db, busy_timeout_ms);
+	sqlite3_busy_timeout(h->db, c->busy_timeout_ms);
 	if (sqlite3_exec(h->db,
 	        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL,
 	        NULL, &msg) != SQLITE_OK) {
 		herr(err, "%s: %s", path, msg ? msg : "pragmas");
 		sqlite3_free(msg);
-		hubstore_close(h);
+		sqlite_close(&h->base);
 		return NULL;
 	}
 	if (migrate(h->db, path, err) == -1) {
-		hubstore_close(h);
+		sqlite_close(&h->base);
 		return NULL;
 	}
 	for (int i = 0; i < H_COUNT; i++)
@@ -301,17 +302,17 @@ hubstore_open(const char *path, int busy_timeout_ms, char err[HUBSTORE_ERR_MAX])
 		        SQLITE_PREPARE_PERSISTENT, &h->st[i],
 		        NULL) != SQLITE_OK) {
 			herr(err, "preparing %d: %s", i, sqlite3_errmsg(h->db));
-			hubstore_close(h);
+			sqlite_close(&h->base);
 			return NULL;
 		}
-	return h;
+	return &h->base;
 }
 
-void
-hubstore_close(struct hubstore *h)
+static void
+sqlite_close(struct hubstore *hs)
 {
-	if (h == NULL)
-		return;
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
+
 	for (int i = 0; i < H_COUNT; i++)
 		sqlite3_finalize(h->st[i]);
 	sqlite3_close(h->db);
@@ -319,8 +320,8 @@ hubstore_close(struct hubstore *h)
 }
 
 static int
-add_event(struct hubstore *h, const char *code, const char *source, int64_t at,
-    int status, bool applied, json_t *body)
+add_event(struct hub_sqlite *h, const char *code, const char *source,
+    int64_t at, int status, bool applied, json_t *body)
 {
 	sqlite3_stmt *st = hq(h, H_EVENT_PUT);
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
@@ -340,7 +341,7 @@ add_event(struct hubstore *h, const char *code, const char *source, int64_t at,
 /* One valid item inside the push transaction. SQLITE_OK with res filled,
  * or an SQLite error (the caller rolls everything back). */
 static int
-push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
+push_one(struct hub_sqlite *h, const char *terminal, const struct sp_item *it,
     int64_t now, struct sp_push_result *res)
 {
 	sqlite3_stmt *st;
@@ -357,10 +358,9 @@ push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
 		    (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW) {
-		if (strcmp(owner_term, terminal) == 0) {
+		if (strcmp(owner_term, terminal) == 0)
 			res->result = SP_DUPLICATE;
-			h->duplicates++;
-		} else {
+		else {
 			res->result = SP_REJECTED;
 			snprintf(res->reason, sizeof res->reason,
 			    "key: used by another terminal");
@@ -396,10 +396,6 @@ push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
 	if (strcmp(it->kind, "dossier_new") == 0) {
 		char *mine =
 		    json_dumps(it->dossier, JSON_COMPACT | JSON_SORT_KEYS);
-		const char *owner = json_string_value(
-		    json_object_get(it->dossier, "owner_name"));
-		const char *an = json_string_value(
-		    json_object_get(it->dossier, "agency_name"));
 		const char *tok = json_string_value(
 		    json_object_get(it->dossier, "token_sha256"));
 		char masked[256];
@@ -442,9 +438,7 @@ push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
 				return rc;
 			}
 		}
-		if (text_mask_name(owner, strlen(owner), masked,
-		        sizeof masked) < 0)
-			snprintf(masked, sizeof masked, "*");
+		hubstore_masked(it->dossier, masked, sizeof masked);
 		st = hq(h, H_DOSSIER_PUT);
 		bt(st, 1, it->code);
 		bt(st, 2, terminal);
@@ -466,11 +460,7 @@ push_one(struct hubstore *h, const char *terminal, const struct sp_item *it,
 		    json_string_value(
 		        json_object_get(it->dossier, "procedure_name")));
 		bt(st, 12, masked);
-		bt(st, 13,
-		    an != NULL && *an != '\0'
-		        ? an
-		        : json_string_value(
-		              json_object_get(it->dossier, "agency_code")));
+		bt(st, 13, hubstore_collect_at(it->dossier));
 		bt(st, 14, mine);
 		rc = hrun(h, H_DOSSIER_PUT);
 		free(mine);
@@ -524,10 +514,11 @@ key:
 	return hrun(h, H_KEY_PUT);
 }
 
-int
-hubstore_push(struct hubstore *h, const char *terminal, const struct sp_push *p,
-    int64_t now, struct sp_push_result *res, char err[HUBSTORE_ERR_MAX])
+static int
+sqlite_push(struct hubstore *hs, const char *terminal, const struct sp_push *p,
+    int64_t now, struct sp_push_result *res, char *err)
 {
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
 	int rc;
 
 	memset(res, 0, p->n * sizeof *res);
@@ -554,16 +545,13 @@ hubstore_push(struct hubstore *h, const char *terminal, const struct sp_push *p,
 		hrun(h, H_ROLLBACK);
 		return -1;
 	}
-	h->pushes++;
-	for (size_t i = 0; i < p->n; i++)
-		h->rejected += res[i].result == SP_REJECTED;
 	return 0;
 }
 
-json_t *
-hubstore_pull(struct hubstore *h, const char *terminal, int64_t after,
-    int limit)
+static json_t *
+sqlite_pull(struct hubstore *hs, const char *terminal, int64_t after, int limit)
 {
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
 	sqlite3_stmt *st = hq(h, H_PULL);
 	json_t *items = json_array(), *it;
 	int64_t last = after;
@@ -600,10 +588,11 @@ hubstore_pull(struct hubstore *h, const char *terminal, int64_t after,
 	    (json_int_t)last, "more", rc == SQLITE_ROW);
 }
 
-enum store_rc
-hubstore_lookup(struct hubstore *h, const char *token_sha256,
+static enum store_rc
+sqlite_lookup(struct hubstore *hs, const char *token_sha256,
     struct store_lookup *out)
 {
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
 	sqlite3_stmt *st = hq(h, H_LOOKUP);
 	int rc;
 
@@ -634,57 +623,60 @@ hubstore_lookup(struct hubstore *h, const char *token_sha256,
 	return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
 }
 
-json_t *
-hubstore_codes(struct hubstore *h, const char *terminal, int64_t from,
-    int64_t to)
+static json_t *
+sqlite_codes(struct hubstore *hs, const char *terminal, int64_t from,
+    int64_t to, const char *after, int limit)
 {
-	sqlite3_stmt *st = hq(h, H_CODES);
-	json_t *codes = json_array();
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
+	sqlite3_stmt *st = hq(h, H_COUNTS);
+	json_t *codes;
 	json_int_t counts[4] = { 0 };
-	int rc, ch;
+	int rc, n = 0;
 
 	bt(st, 1, terminal);
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_array_append_new(codes,
-		    json_string((const char *)sqlite3_column_text(st, 0)));
-		ch = sqlite3_column_int(st, 1);
+		int ch = sqlite3_column_int(st, 0);
+
 		if (ch >= 1 && ch <= 3)
-			counts[ch]++;
+			counts[ch] = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
+		return NULL;
+	st = hq(h, H_CODES);
+	bt(st, 1, terminal);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	bt(st, 4, after != NULL ? after : "");
+	sqlite3_bind_int(st, 5, limit > 0 ? limit + 1 : -1);
+	codes = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (limit <= 0 || n < limit)) {
+		json_array_append_new(codes,
+		    json_string((const char *)sqlite3_column_text(st, 0)));
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		json_decref(codes);
 		return NULL;
 	}
-	return json_pack("{s:{s:I,s:I,s:I},s:o}", "counts", "1", counts[1], "2",
-	    counts[2], "3", counts[3], "codes", codes);
+	return hubstore_codes_reply(counts, codes, limit, rc == SQLITE_ROW);
 }
 
-enum store_rc
-hubstore_set_status(struct hubstore *h, const char *code, int status,
-    int64_t due_at, const char *reason, int64_t now, char err[HUBSTORE_ERR_MAX])
+static enum store_rc
+sqlite_set_status(struct hubstore *hs, const char *code, int status,
+    int64_t due_at, const char *reason, int64_t now, char *err)
 {
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
 	sqlite3_stmt *st;
 	char terminal[128] = "";
 	int64_t rev = 0;
 	int rc;
 
-	if (status < 1 || status > 10) {
-		herr(err, "status: must be 1..10");
-		return STORE_INVALID;
-	}
-	/* the range the terminals' pull parser takes: anything else here
-	 * would make each of their pulls fail */
-	if (due_at != 0 && (due_at < 946684800 || due_at > 4102444800)) {
-		herr(err, "due_at: must be a Unix time in 2000..2100");
-		return STORE_INVALID;
-	}
-	if (reason != NULL && strlen(reason) >= SP_REASON_MAX) {
-		herr(err, "reason: longer than %d bytes", SP_REASON_MAX - 1);
-		return STORE_INVALID;
-	}
+	/* hubstore.c checked the arguments */
 	if (hrun(h, H_BEGIN) != SQLITE_OK) {
 		herr(err, "database: %s", sqlite3_errmsg(h->db));
 		return STORE_ERROR;
@@ -730,9 +722,10 @@ hubstore_set_status(struct hubstore *h, const char *code, int status,
 	return STORE_OK;
 }
 
-json_t *
-hubstore_dump(struct hubstore *h, const char *terminal)
+static json_t *
+sqlite_dump(struct hubstore *hs, const char *terminal)
 {
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
 	sqlite3_stmt *st = hq(h, H_DUMP);
 	json_t *all = json_object();
 
@@ -749,19 +742,26 @@ hubstore_dump(struct hubstore *h, const char *terminal)
 	return all;
 }
 
-void
-hubstore_stats(struct hubstore *h, struct hubstore_stats *out)
+static int64_t
+sqlite_prune_keys(struct hubstore *hs, int64_t before, int limit)
 {
-	sqlite3_stmt *st = hq(h, H_STATS);
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
+	sqlite3_stmt *st = hq(h, H_PRUNE_KEYS);
 
-	memset(out, 0, sizeof *out);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		out->dossiers = sqlite3_column_int64(st, 0);
-		out->events = sqlite3_column_int64(st, 1);
-		out->changes = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_reset(st);
-	out->pushes = h->pushes;
-	out->duplicates = h->duplicates;
-	out->rejected = h->rejected;
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int(st, 2, limit);
+	if (hrun(h, H_PRUNE_KEYS) != SQLITE_OK)
+		return -1;
+	return sqlite3_changes64(h->db);
 }
+
+static const struct hubstore_ops sqlite_ops = {
+	.close = sqlite_close,
+	.push = sqlite_push,
+	.pull = sqlite_pull,
+	.lookup = sqlite_lookup,
+	.codes = sqlite_codes,
+	.set_status = sqlite_set_status,
+	.dump = sqlite_dump,
+	.prune_keys = sqlite_prune_keys,
+};

@@ -17,6 +17,7 @@
 #include "lib/clock.h"
 #include "lib/gz.h"
 #include "sync/hub.h"
+#include "sync/hubq.h"
 #include "lib/log.h"
 #include "sync/syncproto.h"
 #include "http/reply.h"
@@ -31,14 +32,22 @@
 #define TOKEN_MIN     32
 #define TOKEN_MAX     256
 #define PULL_LIMIT    500
-#define AGENCIES_MAX  32         /* agencies one terminal may write */
-#define OPEN_BODY_MAX (4 * 1024) /* no terminal token: nothing to send */
+/* codes in one verify page: about 600 KB of JSON, under the terminals'
+ * 1 MiB reply bound (syncproto.h SP_REPLY_MAX) */
+#define VERIFY_PAGE_MAX 20000
+#define AGENCIES_MAX    32         /* agencies one terminal may write */
+#define OPEN_BODY_MAX   (4 * 1024) /* no terminal token: nothing to send */
 /* The hub admin route's upstream change: times in the range the
  * terminals' pull parser accepts (syncproto.c), so that no change the
  * hub stores can make every later pull page fail on the terminal. */
 #define TIME_MIN       946684800LL  /* 2000-01-01 */
 #define TIME_MAX       4102444800LL /* 2100-01-01 */
 #define ADMIN_BODY_MAX 4096         /* bytes of a status change's body */
+/* Old idempotency keys go in batches of PRUNE_BATCH, the first run soon
+ * after the start, then every PRUNE_EVERY_MS. */
+#define PRUNE_BATCH    10000
+#define PRUNE_FIRST_MS 5000
+#define PRUNE_EVERY_MS (3600 * 1000)
 /* A gzip push inflates to no more than a plain push may be (main.c's
  * HUB_BODY_MAX), and to no more than GZIP_RATIO_MAX times its size: a
  * 31 KiB bomb once inflated to 64 MiB and its JSON tree to 756 MiB. */
@@ -56,10 +65,19 @@ struct terminal {
 };
 
 struct hub {
-	struct hubstore *hs; /* borrowed */
+	struct hubq *q; /* borrowed */
 	struct terminal *terms;
 	size_t nterms;
 	uint64_t requests, unauthorized, bad_pushes;
+	/* kept on the loop from the replies, for /metrics */
+	uint64_t pushes, stored, duplicates, rejected;
+	uint64_t timeouts; /* answered 503: the database took too long */
+	uint64_t busy;     /* answered 503: the pool's queue was full */
+	/* the retention of idempotency keys (hub_start_pruning) */
+	uv_timer_t *prune_timer; /* owned; NULL: not pruning */
+	int retention_days;
+	bool prune_busy, stopping;
+	uint64_t keys_pruned;
 };
 
 static bool
@@ -231,8 +249,7 @@ load_tokens(struct hub *h, const char *path, char *err)
 }
 
 struct hub *
-hub_new(struct hubstore *hs, const char *tokens_file,
-    char err[HUBSTORE_ERR_MAX])
+hub_new(struct hubq *q, const char *tokens_file, char err[HUBSTORE_ERR_MAX])
 {
 	struct hub *h = calloc(1, sizeof *h);
 
@@ -240,7 +257,7 @@ hub_new(struct hubstore *hs, const char *tokens_file,
 		snprintf(err, HUBSTORE_ERR_MAX, "out of memory");
 		return NULL;
 	}
-	h->hs = hs;
+	h->q = q;
 	if (load_tokens(h, tokens_file, err) == -1) {
 		hub_free(h);
 		return NULL;
@@ -288,8 +305,6 @@ hub_gate(void *arg, const struct http_request *hr, struct http_gate_decision *g)
 		g->max_body = OPEN_BODY_MAX;
 }
 
-static const char *const result_names[] = { "ok", "duplicate", "rejected" };
-
 /* Refuses, per item, a code or intake record of an agency the terminal
  * is not registered for (the items borrow from p). */
 static void
@@ -328,73 +343,6 @@ check_agencies(const struct terminal *t, struct sp_push *p)
 	}
 }
 
-static void
-route_push(struct hub *h, const struct terminal *t,
-    const struct http_request *hr, struct http_response *r)
-{
-	const char *term = t->name;
-	const char *enc = http_header(hr, "Content-Encoding");
-	const char *body = hr->body;
-	size_t len = hr->body_len;
-	struct sp_push p;
-	struct sp_push_result *res;
-	char err[HUBSTORE_ERR_MAX], *inflated = NULL;
-	json_t *out;
-	int rc;
-
-	if (enc != NULL && strcmp(enc, "identity") != 0) {
-		if (strcmp(enc, "gzip") != 0) {
-			reply_error(r, 415, "Content-Encoding",
-			    "only gzip or identity");
-			return;
-		}
-		if (gz_inflate(hr->body, hr->body_len, INFLATED_MAX,
-		        GZIP_RATIO_MAX, &inflated, &len) == -1) {
-			h->bad_pushes++;
-			reply_error(r, 400, "body",
-			    "not a whole gzip stream, or over 8 MiB or 100 "
-			    "times its size inflated");
-			return;
-		}
-		body = inflated;
-	}
-	rc = sp_push_req(body, len, &p, err);
-	free(inflated);
-	if (rc == -1) {
-		h->bad_pushes++;
-		reply_error(r, 400, "body", err);
-		return;
-	}
-	check_agencies(t, &p);
-	if ((res = calloc(p.n, sizeof *res)) == NULL) {
-		sp_push_free(&p);
-		reply_error(r, 503, "", "out of memory");
-		return;
-	}
-	if (hubstore_push(h->hs, term, &p, clock_wall_s(), res, err) == -1) {
-		log_warnx("hub: push from %s: %s", term, err);
-		r->retry_after_s = 1;
-		reply_error(r, 503, "", "storage unavailable; retry");
-	} else {
-		out = json_array();
-		for (size_t i = 0; i < p.n; i++) {
-			json_t *e =
-			    json_pack("{s:s,s:s}", "key", p.items[i].key,
-			        "result", result_names[res[i].result]);
-
-			if (res[i].result == SP_REJECTED)
-				json_object_set_new(e, "reason",
-				    json_string(res[i].reason));
-			else if (!res[i].applied)
-				json_object_set_new(e, "applied", json_false());
-			json_array_append_new(out, e);
-		}
-		reply_json(r, 200, json_pack("{s:o}", "results", out));
-	}
-	free(res);
-	sp_push_free(&p);
-}
-
 /* Cursor "p<seq>"; absent or empty: from the start. */
 static int
 parse_cursor(const char *c, int64_t *after)
@@ -415,15 +363,419 @@ parse_cursor(const char *c, int64_t *after)
 	return 0;
 }
 
+static int
+query_time(const struct http_request *hr, const char *key, int64_t *out)
+{
+	const char *v = http_query(hr, key);
+	char *end;
+
+	if (v == NULL || *v == '\0')
+		return -1;
+	errno = 0;
+	*out = strtoll(v, &end, 10);
+	return *end != '\0' || errno != 0 || *out < 0 ? -1 : 0;
+}
+
+/* One request's trip through the worker pool (sync/hubq.h): what the
+ * worker needs, copied off the request, and what it found. */
+enum job_kind { J_PUSH, J_PULL, J_LOOKUP, J_VERIFY, J_DUMP, J_STATUS, J_PRUNE };
+
+struct hub_job {
+	struct hubq_job base; /* first: hubq hands it back */
+	struct hub *hub;
+	enum job_kind kind;
+	/* where the reply goes: r while the handler is still running
+	 * (inline pool), else the deferred request; both NULL once
+	 * answered */
+	struct http_response *sync_r;
+	bool *finished;
+	struct http_pending *p;
+	char terminal[NAME_MAX_LEN + 1]; /* "" : none (dump of all) */
+	/* J_PUSH */
+	struct sp_push push; /* owned */
+	struct sp_push_result *res;
+	int rc;
+	/* J_PULL, J_VERIFY */
+	int64_t a, b;
+	int limit;
+	/* J_LOOKUP */
+	char token[65];
+	struct store_lookup view;
+	enum store_rc src;
+	/* J_STATUS */
+	char code[DCODE_TEXT_MAX + 1];
+	int status;
+	char *reason; /* owned; NULL: none */
+	char actor[REQUEST_ACTOR_MAX];
+	struct store *store; /* borrowed, for the audit row */
+	json_t *out;         /* J_PULL, J_VERIFY, J_DUMP: owned */
+	char err[HUBSTORE_ERR_MAX];
+};
+
+static void
+job_free(struct hub_job *j)
+{
+	if (j->kind == J_PUSH)
+		sp_push_free(&j->push);
+	free(j->res);
+	free(j->reason);
+	json_decref(j->out);
+	free(j);
+}
+
+static void
+unavailable(struct http_response *r)
+{
+	r->retry_after_s = 1;
+	reply_error(r, 503, "", "storage unavailable; retry");
+}
+
+/* Sends r to wherever the job's reply goes. */
+static void
+job_reply(struct hub_job *j, struct http_response *r)
+{
+	if (j->sync_r != NULL) {
+		*j->sync_r = *r;
+		j->sync_r = NULL;
+	} else if (j->p != NULL) {
+		http_pending_reply(j->p, r);
+		j->p = NULL;
+	} else {
+		free(r->body);
+		free(r->headers);
+	}
+}
+
+/* Worker thread: the hubstore call. */
+static void
+job_work(struct hubq_job *qj, struct hubstore *hs)
+{
+	struct hub_job *j = (struct hub_job *)qj;
+	const char *term = j->terminal[0] != '\0' ? j->terminal : NULL;
+
+	if (hs == NULL) {
+		j->rc = -1;
+		j->src = STORE_ERROR;
+		snprintf(j->err, sizeof j->err, "database unavailable");
+		return;
+	}
+	switch (j->kind) {
+	case J_PUSH:
+		j->rc = hubstore_push(hs, j->terminal, &j->push, clock_wall_s(),
+		    j->res, j->err);
+		break;
+	case J_PULL:
+		j->out = hubstore_pull(hs, j->terminal, j->a, j->limit);
+		break;
+	case J_LOOKUP:
+		j->src = hubstore_lookup(hs, j->token, &j->view);
+		break;
+	case J_VERIFY:
+		j->out = hubstore_codes(hs, j->terminal, j->a, j->b,
+		    j->code[0] != '\0' ? j->code : NULL, j->limit);
+		break;
+	case J_DUMP:
+		j->out = hubstore_dump(hs, term);
+		break;
+	case J_STATUS:
+		j->src = hubstore_set_status(hs, j->code, j->status, j->a,
+		    j->reason, clock_wall_s(), j->err);
+		break;
+	case J_PRUNE:
+		j->b = hubstore_prune_keys(hs, j->a, PRUNE_BATCH);
+		break;
+	}
+}
+
+/* Loop: the deadline passed while the database had the job. */
+static void
+job_expire(struct hubq_job *qj)
+{
+	struct hub_job *j = (struct hub_job *)qj;
+	struct http_response r = { 0 };
+
+	j->hub->timeouts++;
+	unavailable(&r);
+	job_reply(j, &r);
+}
+
+static const char *const result_names[] = { "ok", "duplicate", "rejected" };
+
+/* What a push stored, counted when it is stored: also when its request
+ * was already answered 503 at the deadline (the retry then finds the
+ * keys, and is counted as duplicates). */
+static void
+count_push(struct hub *h, const struct hub_job *j)
+{
+	h->pushes++;
+	for (size_t i = 0; i < j->push.n; i++) {
+		h->duplicates += j->res[i].result == SP_DUPLICATE;
+		h->rejected += j->res[i].result == SP_REJECTED;
+		h->stored += j->res[i].result == SP_OK;
+	}
+}
+
+static void
+reply_push(struct hub_job *j, struct http_response *r)
+{
+	json_t *out;
+
+	if (j->rc == -1) {
+		log_warnx("hub: push from %s: %s", j->terminal, j->err);
+		unavailable(r);
+		return;
+	}
+	out = json_array();
+	for (size_t i = 0; i < j->push.n; i++) {
+		const struct sp_push_result *res = &j->res[i];
+		json_t *e = json_pack("{s:s,s:s}", "key", j->push.items[i].key,
+		    "result", result_names[res->result]);
+
+		if (res->result == SP_REJECTED)
+			json_object_set_new(e, "reason",
+			    json_string(res->reason));
+		else if (!res->applied)
+			json_object_set_new(e, "applied", json_false());
+		json_array_append_new(out, e);
+	}
+	reply_json(r, 200, json_pack("{s:o}", "results", out));
+}
+
+static void
+reply_pull(struct hub_job *j, struct http_response *r)
+{
+	char cursor[32];
+
+	if (j->out == NULL) {
+		unavailable(r);
+		return;
+	}
+	snprintf(cursor, sizeof cursor, "p%" PRId64,
+	    (int64_t)json_integer_value(json_object_get(j->out, "last")));
+	reply_json(r, 200,
+	    json_pack("{s:s,s:O,s:O}", "cursor", cursor, "items",
+	        json_object_get(j->out, "items"), "more",
+	        json_object_get(j->out, "more")));
+}
+
+static void
+reply_lookup(struct hub_job *j, struct http_response *r)
+{
+	const struct store_lookup *v = &j->view;
+	json_t *d;
+
+	if (j->src == STORE_NOTFOUND) {
+		reply_json(r, 200, json_pack("{s:b}", "found", 0));
+		return;
+	}
+	if (j->src != STORE_OK) {
+		unavailable(r);
+		return;
+	}
+	d = json_pack("{s:s,s:i,s:i,s:I,s:I,s:s,s:s,s:s}", "code", v->code,
+	    "status", v->status, "delivery", v->delivery, "received_at",
+	    (json_int_t)v->received_at, "updated_at", (json_int_t)v->updated_at,
+	    "procedure_name", v->procedure_name, "masked_name", v->masked_name,
+	    "collect_at", v->collect_at);
+	if (v->due_at)
+		json_object_set_new(d, "due_at", json_integer(v->due_at));
+	if (v->apology_due_at)
+		json_object_set_new(d, "apology_due_at",
+		    json_integer(v->apology_due_at));
+	reply_json(r, 200, json_pack("{s:b,s:o}", "found", 1, "dossier", d));
+}
+
+static void
+reply_status(struct hub_job *j, struct http_response *r)
+{
+	char detail[64];
+
+	if (j->src != STORE_OK) {
+		if (j->src == STORE_ERROR)
+			r->retry_after_s = 1;
+		reply_error(r, storerc_status(j->src), "status", j->err);
+		return;
+	}
+	/* a staff write: audited, without the reason (free text) */
+	snprintf(detail, sizeof detail, "status %d", j->status);
+	if (j->store != NULL &&
+	    store_audit(j->store, j->actor, "hub_status", j->code, detail) !=
+	        STORE_OK)
+		log_warnx("hub: audit of the status of %s not written",
+		    j->code);
+	log_info("hub: upstream status of %s set", j->code);
+	reply_json(r, 200, json_pack("{s:s}", "code", j->code));
+}
+
+static void prune_start(uv_timer_t *);
+
+/* Loop: a batch of old keys went; a full one: the next at once. */
+static void
+prune_done(struct hub *h, int64_t n)
+{
+	uint64_t next = PRUNE_EVERY_MS;
+
+	h->prune_busy = false;
+	if (n < 0)
+		log_warnx("hub: pruning old idempotency keys failed; retried"
+		          " later");
+	else {
+		h->keys_pruned += (uint64_t)n;
+		if (n == PRUNE_BATCH)
+			next = 0;
+		if (n > 0)
+			log_debug(
+			    "hub: %" PRId64 " old idempotency keys pruned", n);
+	}
+	if (h->prune_timer != NULL && !h->stopping)
+		uv_timer_start(h->prune_timer, prune_start, next, 0);
+}
+
+/* Loop: the worker is done with the job (ran), or it was dropped. */
+static void
+job_done(struct hubq_job *qj, bool ran)
+{
+	struct hub_job *j = (struct hub_job *)qj;
+	struct http_response r = { 0 };
+
+	if (j->finished != NULL)
+		*j->finished = true;
+	if (ran && j->kind == J_PUSH && j->rc == 0)
+		count_push(j->hub, j);
+	if (j->kind == J_PRUNE) {
+		prune_done(j->hub, ran ? j->b : -1);
+		job_free(j);
+		return;
+	}
+	if (j->sync_r == NULL && j->p == NULL) { /* answered at expiry */
+		job_free(j);
+		return;
+	}
+	if (!ran)
+		unavailable(&r);
+	else if (j->kind == J_PUSH)
+		reply_push(j, &r);
+	else if (j->kind == J_PULL)
+		reply_pull(j, &r);
+	else if (j->kind == J_LOOKUP)
+		reply_lookup(j, &r);
+	else if (j->kind == J_STATUS)
+		reply_status(j, &r);
+	else if (j->out == NULL)
+		unavailable(&r);
+	else if (j->kind == J_DUMP)
+		reply_json(&r, 200, json_pack("{s:O}", "dossiers", j->out));
+	else
+		reply_json(&r, 200, json_incref(j->out));
+	job_reply(j, &r);
+	job_free(j);
+}
+
+static struct hub_job *
+job_new(struct hub *h, enum job_kind kind, const char *terminal)
+{
+	struct hub_job *j = calloc(1, sizeof *j);
+
+	if (j == NULL)
+		return NULL;
+	j->base.work = job_work;
+	j->base.expire = job_expire;
+	j->base.done = job_done;
+	j->hub = h;
+	j->kind = kind;
+	if (terminal != NULL)
+		snprintf(j->terminal, sizeof j->terminal, "%s", terminal);
+	return j;
+}
+
+/* Hands j to the pool; the reply comes in r (an inline pool answers at
+ * once), later through http_defer, or now as 503 when the pool is full. */
+static void
+job_start(struct hub *h, struct hub_job *j, const struct http_request *hr,
+    struct http_response *r)
+{
+	bool finished = false;
+
+	if (j == NULL) {
+		unavailable(r);
+		return;
+	}
+	j->sync_r = r;
+	j->finished = &finished;
+	if (hubq_submit(h->q, &j->base) == -1) {
+		h->busy++;
+		job_free(j);
+		unavailable(r);
+		return;
+	}
+	if (finished)
+		return;
+	/* not run yet: the worker reads only the job's inputs, and done
+	 * runs on this thread, after this handler returns */
+	j->sync_r = NULL;
+	j->finished = NULL;
+	j->p = http_defer(hr);
+}
+
+static void
+route_push(struct hub *h, const struct terminal *t,
+    const struct http_request *hr, struct http_response *r)
+{
+	const char *enc = http_header(hr, "Content-Encoding");
+	const char *body = hr->body;
+	size_t len = hr->body_len;
+	char err[SP_ERR_MAX], *inflated = NULL;
+	struct hub_job *j;
+	int rc;
+
+	if (enc != NULL && strcmp(enc, "identity") != 0) {
+		if (strcmp(enc, "gzip") != 0) {
+			reply_error(r, 415, "Content-Encoding",
+			    "only gzip or identity");
+			return;
+		}
+		if (gz_inflate(hr->body, hr->body_len, INFLATED_MAX,
+		        GZIP_RATIO_MAX, &inflated, &len) == -1) {
+			h->bad_pushes++;
+			reply_error(r, 400, "body",
+			    "not a whole gzip stream, or over 8 MiB or 100 "
+			    "times its size inflated");
+			return;
+		}
+		body = inflated;
+	}
+	if ((j = job_new(h, J_PUSH, t->name)) == NULL) {
+		free(inflated);
+		unavailable(r);
+		return;
+	}
+	rc = sp_push_req(body, len, &j->push, err);
+	free(inflated);
+	if (rc == -1) {
+		h->bad_pushes++;
+		j->kind = J_PULL; /* nothing parsed to free */
+		job_free(j);
+		reply_error(r, 400, "body", err);
+		return;
+	}
+	check_agencies(t, &j->push);
+	if ((j->res = calloc(j->push.n ? j->push.n : 1, sizeof *j->res)) ==
+	    NULL) {
+		job_free(j);
+		unavailable(r);
+		return;
+	}
+	job_start(h, j, hr, r);
+}
+
 static void
 route_pull(struct hub *h, const char *term, const struct http_request *hr,
     struct http_response *r)
 {
 	const char *lim = http_query(hr, "limit");
-	char cursor[32];
 	int64_t after;
 	long limit = PULL_LIMIT;
-	json_t *page;
+	struct hub_job *j;
 
 	if (parse_cursor(http_query(hr, "cursor"), &after) == -1) {
 		reply_error(r, 400, "cursor", "not a cursor this hub issued");
@@ -439,18 +791,11 @@ route_pull(struct hub *h, const char *term, const struct http_request *hr,
 			return;
 		}
 	}
-	if ((page = hubstore_pull(h->hs, term, after, (int)limit)) == NULL) {
-		r->retry_after_s = 1;
-		reply_error(r, 503, "", "storage unavailable; retry");
-		return;
+	if ((j = job_new(h, J_PULL, term)) != NULL) {
+		j->a = after;
+		j->limit = (int)limit;
 	}
-	snprintf(cursor, sizeof cursor, "p%" PRId64,
-	    (int64_t)json_integer_value(json_object_get(page, "last")));
-	reply_json(r, 200,
-	    json_pack("{s:s,s:O,s:O}", "cursor", cursor, "items",
-	        json_object_get(page, "items"), "more",
-	        json_object_get(page, "more")));
-	json_decref(page);
+	job_start(h, j, hr, r);
 }
 
 static void
@@ -458,9 +803,7 @@ route_lookup(struct hub *h, const struct http_request *hr,
     struct http_response *r)
 {
 	const char *t = http_query(hr, "token_sha256");
-	struct store_lookup v;
-	enum store_rc rc;
-	json_t *d;
+	struct hub_job *j;
 	size_t i;
 
 	for (i = 0; t != NULL && t[i] != '\0'; i++)
@@ -472,39 +815,9 @@ route_lookup(struct hub *h, const struct http_request *hr,
 		    "must be 64 lowercase hex digits");
 		return;
 	}
-	rc = hubstore_lookup(h->hs, t, &v);
-	if (rc == STORE_NOTFOUND) {
-		reply_json(r, 200, json_pack("{s:b}", "found", 0));
-		return;
-	}
-	if (rc != STORE_OK) {
-		reply_error(r, 503, "", "storage unavailable; retry");
-		return;
-	}
-	d = json_pack("{s:s,s:i,s:i,s:I,s:I,s:s,s:s,s:s}", "code", v.code,
-	    "status", v.status, "delivery", v.delivery, "received_at",
-	    (json_int_t)v.received_at, "updated_at", (json_int_t)v.updated_at,
-	    "procedure_name", v.procedure_name, "masked_name", v.masked_name,
-	    "collect_at", v.collect_at);
-	if (v.due_at)
-		json_object_set_new(d, "due_at", json_integer(v.due_at));
-	if (v.apology_due_at)
-		json_object_set_new(d, "apology_due_at",
-		    json_integer(v.apology_due_at));
-	reply_json(r, 200, json_pack("{s:b,s:o}", "found", 1, "dossier", d));
-}
-
-static int
-query_time(const struct http_request *hr, const char *key, int64_t *out)
-{
-	const char *v = http_query(hr, key);
-	char *end;
-
-	if (v == NULL || *v == '\0')
-		return -1;
-	errno = 0;
-	*out = strtoll(v, &end, 10);
-	return *end != '\0' || errno != 0 || *out < 0 ? -1 : 0;
+	if ((j = job_new(h, J_LOOKUP, NULL)) != NULL)
+		memcpy(j->token, t, 65);
+	job_start(h, j, hr, r);
 }
 
 static void
@@ -512,7 +825,12 @@ route_verify(struct hub *h, const char *term, const struct http_request *hr,
     struct http_response *r)
 {
 	int64_t from, to;
-	json_t *j;
+	struct hub_job *j;
+
+	const char *after = http_query(hr, "after"), *lim;
+	char code[DCODE_TEXT_MAX + 1] = "";
+	long limit = 0;
+	struct dcode d;
 
 	if (query_time(hr, "from", &from) || query_time(hr, "to", &to) ||
 	    to < from) {
@@ -520,32 +838,60 @@ route_verify(struct hub *h, const char *term, const struct http_request *hr,
 		    "from and to must be Unix times, from <= to");
 		return;
 	}
-	if ((j = hubstore_codes(h->hs, term, from, to)) == NULL) {
-		reply_error(r, 503, "", "storage unavailable; retry");
+	/* paged (limit, then after = the last code of the page before);
+	 * without limit the whole period in one reply, as terminals
+	 * before paging ask */
+	if ((lim = http_query(hr, "limit")) != NULL) {
+		char *end;
+
+		limit = strtol(lim, &end, 10);
+		if (*lim == '\0' || *end != '\0' || limit < 1 ||
+		    limit > VERIFY_PAGE_MAX) {
+			reply_error(r, 400, "limit", "must be 1..20000");
+			return;
+		}
+	}
+	if (after != NULL &&
+	    (limit == 0 || strlen(after) > DCODE_TEXT_MAX ||
+	        dcode_parse(after, strlen(after), &d, NULL) != DCODE_OK ||
+	        dcode_format(&d, code, sizeof code) < 0)) {
+		reply_error(r, 400, "after",
+		    "must be a dossier code, with limit");
 		return;
 	}
-	reply_json(r, 200, j);
+	if ((j = job_new(h, J_VERIFY, term)) != NULL) {
+		j->a = from;
+		j->b = to;
+		j->limit = (int)limit;
+		memcpy(j->code, code, sizeof code);
+	}
+	job_start(h, j, hr, r);
 }
 
+/* Counters kept on the loop: a scrape never asks the database (a
+ * count(*) over a year's dossiers took half a second). */
 static void
 route_metrics(struct hub *h, struct http_response *r)
 {
-	struct hubstore_stats s;
 	char *buf;
 	int n;
 
-	hubstore_stats(h->hs, &s);
 	n = asprintf(&buf,
-	    "# TYPE motcua_hub_dossiers gauge\nmotcua_hub_dossiers %" PRId64
-	    "\n# TYPE motcua_hub_events gauge\nmotcua_hub_events %" PRId64
-	    "\n# TYPE motcua_hub_changes gauge\nmotcua_hub_changes %" PRId64
-	    "\n# TYPE motcua_hub_pushes counter\nmotcua_hub_pushes %" PRId64
-	    "\n# TYPE motcua_hub_duplicates counter\nmotcua_hub_duplicates %" PRId64
-	    "\n# TYPE motcua_hub_rejected counter\nmotcua_hub_rejected %" PRId64
+	    "# TYPE motcua_hub_pushes counter\nmotcua_hub_pushes %" PRIu64
+	    "\n# TYPE motcua_hub_items_stored counter\n"
+	    "motcua_hub_items_stored %" PRIu64
+	    "\n# TYPE motcua_hub_duplicates counter\nmotcua_hub_duplicates %" PRIu64
+	    "\n# TYPE motcua_hub_rejected counter\nmotcua_hub_rejected %" PRIu64
 	    "\n# TYPE motcua_hub_unauthorized counter\n"
-	    "motcua_hub_unauthorized %" PRIu64 "\n",
-	    s.dossiers, s.events, s.changes, s.pushes, s.duplicates, s.rejected,
-	    h->unauthorized);
+	    "motcua_hub_unauthorized %" PRIu64
+	    "\n# TYPE motcua_hub_db_timeouts counter\n"
+	    "motcua_hub_db_timeouts %" PRIu64
+	    "\n# TYPE motcua_hub_db_busy counter\nmotcua_hub_db_busy %" PRIu64
+	    "\n# TYPE motcua_hub_db_jobs gauge\nmotcua_hub_db_jobs %u"
+	    "\n# TYPE motcua_hub_keys_pruned counter\n"
+	    "motcua_hub_keys_pruned %" PRIu64 "\n",
+	    h->pushes, h->stored, h->duplicates, h->rejected, h->unauthorized,
+	    h->timeouts, h->busy, hubq_busy(h->q), h->keys_pruned);
 	if (n < 0) {
 		reply_error(r, 500, "", "out of memory");
 		return;
@@ -553,6 +899,58 @@ route_metrics(struct hub *h, struct http_response *r)
 	r->body = buf;
 	r->len = (size_t)n;
 	r->content_type = "text/plain; version=0.0.4";
+}
+
+static void
+prune_start(uv_timer_t *t)
+{
+	struct hub *h = t->data;
+	struct hub_job *j;
+
+	if (h->stopping || h->prune_busy)
+		return;
+	if ((j = job_new(h, J_PRUNE, NULL)) == NULL) {
+		prune_done(h, -1);
+		return;
+	}
+	j->a = clock_wall_s() - (int64_t)h->retention_days * 86400;
+	h->prune_busy = true;
+	if (hubq_submit(h->q, &j->base) == -1) {
+		job_free(j);
+		prune_done(h, -1);
+	}
+}
+
+static void
+on_prune_timer_closed(uv_handle_t *t)
+{
+	free(t);
+}
+
+int
+hub_start_pruning(struct hub *h, uv_loop_t *loop, int retention_days)
+{
+	if ((h->prune_timer = malloc(sizeof *h->prune_timer)) == NULL)
+		return -1;
+	h->retention_days = retention_days;
+	uv_timer_init(loop, h->prune_timer);
+	h->prune_timer->data = h;
+	uv_unref((uv_handle_t *)h->prune_timer);
+	uv_timer_start(h->prune_timer, prune_start, PRUNE_FIRST_MS, 0);
+	return 0;
+}
+
+void
+hub_shutdown(struct hub *h)
+{
+	if (h == NULL)
+		return;
+	h->stopping = true;
+	if (h->prune_timer != NULL) {
+		uv_timer_stop(h->prune_timer);
+		uv_close((uv_handle_t *)h->prune_timer, on_prune_timer_closed);
+		h->prune_timer = NULL;
+	}
 }
 
 void
@@ -595,9 +993,8 @@ hub_handle(void *arg, const struct http_request *hr, struct http_response *r)
 		reply_error(r, 404, "path", "no such resource");
 }
 
-/* POST /api/v1/hub/dossiers/CODE/status {"status", "reason", "due_at"}:
- * a change made upstream. GET /api/v1/hub/dossiers[?terminal=NAME]: every
- * dossier's status and event count, for reconciliation. */
+/* GET /api/v1/hub/dossiers[?terminal=NAME]: every dossier's status and
+ * event count, for reconciliation. */
 void
 hub_route_dossiers(const struct route_ctx *c, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
@@ -614,8 +1011,7 @@ hub_route_dossiers(const struct route_ctx *c, const struct http_request *hr,
 		    "must be a terminal name: 1-64 of A-Z a-z 0-9 . _ -");
 		return;
 	}
-	reply_json(r, 200,
-	    json_pack("{s:o}", "dossiers", hubstore_dump(c->hub->hs, term)));
+	job_start(c->hub, job_new(c->hub, J_DUMP, term), hr, r);
 }
 
 /* The admin route's body, every field checked: status an integer 1..10
@@ -683,18 +1079,18 @@ status_body(const struct http_request *hr, const char **field, char *msg,
 	return NULL;
 }
 
+/* POST /api/v1/hub/dossiers/CODE/status {"status", "reason", "due_at"}:
+ * a change made upstream, audited once stored. */
 void
 hub_route_status(const struct route_ctx *c, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
 {
-	const char *seg = route_param(pp, "code"), *field, *reason = NULL;
-	char code[DCODE_TEXT_MAX + 1], err[HUBSTORE_ERR_MAX], msg[128];
-	char actor[REQUEST_ACTOR_MAX], detail[64];
+	const char *seg = route_param(pp, "code"), *field;
+	char code[DCODE_TEXT_MAX + 1], msg[128];
 	size_t len = strlen(seg);
+	struct hub_job *j;
 	struct dcode d;
 	json_t *body, *due, *rs;
-	enum store_rc rc;
-	int status;
 
 	if (c->hub == NULL || len > DCODE_TEXT_MAX ||
 	    dcode_parse(seg, len, &d, NULL) != DCODE_OK ||
@@ -706,26 +1102,24 @@ hub_route_status(const struct route_ctx *c, const struct http_request *hr,
 		reply_error(r, 400, field, msg);
 		return;
 	}
-	status = (int)json_integer_value(json_object_get(body, "status"));
-	due = json_object_get(body, "due_at");
-	rs = json_object_get(body, "reason");
-	if (json_is_string(rs))
-		reason = json_string_value(rs);
-	rc = hubstore_set_status(c->hub->hs, code, status,
-	    json_is_integer(due) ? (int64_t)json_integer_value(due) : 0, reason,
-	    clock_wall_s(), err);
-	json_decref(body);
-	if (rc != STORE_OK) {
-		reply_error(r, storerc_status(rc), "status", err);
-		return;
+	if ((j = job_new(c->hub, J_STATUS, NULL)) != NULL) {
+		memcpy(j->code, code, sizeof code);
+		j->status =
+		    (int)json_integer_value(json_object_get(body, "status"));
+		due = json_object_get(body, "due_at");
+		rs = json_object_get(body, "reason");
+		j->a =
+		    json_is_integer(due) ? (int64_t)json_integer_value(due) : 0;
+		if (json_is_string(rs) &&
+		    (j->reason = strdup(json_string_value(rs))) == NULL) {
+			job_free(j);
+			j = NULL;
+		}
+		if (j != NULL) {
+			request_actor_name(hr, NULL, j->actor, sizeof j->actor);
+			j->store = c->store;
+		}
 	}
-	/* a staff write: audited, without the reason (free text) */
-	request_actor_name(hr, NULL, actor, sizeof actor);
-	snprintf(detail, sizeof detail, "status %d", status);
-	if (c->store != NULL &&
-	    store_audit(c->store, actor, "hub_status", code, detail) !=
-	        STORE_OK)
-		log_warnx("hub: audit of the status of %s not written", code);
-	log_info("hub: upstream status of %s set", code);
-	reply_json(r, 200, json_pack("{s:s}", "code", code));
+	json_decref(body);
+	job_start(c->hub, j, hr, r);
 }

@@ -1,9 +1,13 @@
 /* hub.h: the hub role (sync.role = hub): the sync listener's protocol
  * (docs/sync.md) on top of the hubstore interface. Terminals authenticate
- * with a bearer token each, named in the tokens file. Loop thread only. */
+ * with a bearer token each, named in the tokens file. Every database call
+ * runs on the worker pool (sync/hubq.h) and its request is answered later
+ * (http_defer), or 503 with Retry-After when the database is slow or the
+ * pool is full. Loop thread only. */
 #ifndef HUB_H
 #define HUB_H
 #include "store/hubstore.h"
+#include "sync/hubq.h"
 #include "http/http.h"
 #include "http/route.h"
 
@@ -12,10 +16,16 @@ struct hub;
 /* Reads the tokens file ("NAME TOKEN AGENCY[,AGENCY...]" lines; a name,
  * a token or an agency on two lines is refused, and so is a line without
  * agencies: docs/sync.md). Each terminal then writes only its agencies'
- * dossiers. Borrows hs for its life. NULL with a message in err. */
-struct hub *hub_new(struct hubstore *hs, const char *tokens_file,
+ * dossiers. Borrows q for its life. NULL with a message in err. */
+struct hub *hub_new(struct hubq *q, const char *tokens_file,
     char err[HUBSTORE_ERR_MAX]);
 void hub_free(struct hub *); /* NULL: no-op */
+/* Forgets idempotency keys older than retention_days, soon after the
+ * start and then hourly, a batch at a time on the worker pool
+ * (docs/sync.md: how long a terminal can retry). -1: out of memory. */
+int hub_start_pruning(struct hub *, uv_loop_t *, int retention_days);
+/* Stops the pruning; before hubq_stop. NULL: no-op. */
+void hub_shutdown(struct hub *);
 /* The sync listener's http_handler (arg: the hub). */
 /* The hub listener's http_opts.gate: a request that carries a terminal's
  * valid token may send a push (the listener's limit); others only 4 KiB,

@@ -28,6 +28,7 @@
 #include <uv.h>
 
 #include "core/calendar.h"
+#include "core/dcode.h"
 #include "lib/clock.h"
 #include "lib/gz.h"
 #include "sync/lgsp.h"
@@ -43,16 +44,32 @@
 #define KICK_DELAY_MS  20   /* gather a burst of intakes into a batch */
 #define LOOKUPS_MAX    32   /* live lookups in flight */
 #define VERIFIES_MAX   2
+#define VERIFY_PAGE    20000   /* codes asked per verify page */
+#define VERIFY_CODES   2000000 /* codes of one verify in all */
 #define STALL_EVERY_MS 1000
 #define STALL_REPEAT_S 600 /* repeat the stall warning this often */
 #define PARKED_SHOWN   50
 #define ERROR_MAX      256
+#define UPSTREAMS_MAX  8 /* sync.upstream_url: URLs in the list */
+#define URL_MAX        512
+#define FAILBACK_MS    60000 /* back to the first URL after this long */
 
 enum xkind { X_PUSH, X_PULL, X_LOOKUP, X_VERIFY, X_LOGIN };
+
+/* One `motcua sync verify`, asked page by page (VERIFY_PAGE codes each,
+ * well under SP_REPLY_MAX): a busy office's month is more than one
+ * reply. */
+struct verify_run {
+	int64_t from, to;
+	int64_t counts[4];
+	json_t *codes; /* owned: every page's, in order */
+	char after[DCODE_TEXT_MAX + 1];
+};
 
 struct xfer {
 	enum xkind kind;
 	struct sync *s;
+	size_t upstream; /* index of the URL it went to */
 	CURL *easy;
 	struct curl_slist *hdrs;
 	char *body; /* request body, owned */
@@ -68,6 +85,7 @@ struct xfer {
 	/* lookup / verify */
 	sync_lookup_done *lookup_cb;
 	sync_verify_done *verify_cb;
+	struct verify_run *vr; /* X_VERIFY: owned */
 	void *arg;
 	struct xfer *next; /* in s->xfers */
 };
@@ -82,6 +100,14 @@ struct sync {
 	uv_loop_t *loop;
 	struct store *store;
 	const struct config *cfg;
+	/* sync.upstream_url's list, tried in order: cur is in use; a
+	 * transport error or a 5xx moves to the next, and after
+	 * FAILBACK_MS away the first is tried again */
+	char upstreams[UPSTREAMS_MAX][URL_MAX];
+	size_t nupstreams, cur;
+	uint64_t switched_at; /* loop ms of the last move */
+	bool failed_over;     /* the last transfer moved cur */
+	uint64_t failovers;   /* counter */
 	char token[TOKEN_MAX + 1];
 	char auth[TOKEN_MAX + 32]; /* "Authorization: Bearer ..." */
 	/* protocol = lgsp */
@@ -325,7 +351,62 @@ xfer_free(struct xfer *x)
 	free(x->reply);
 	free(x->ids);
 	free(x->keys);
+	if (x->vr != NULL) {
+		json_decref(x->vr->codes);
+		free(x->vr);
+	}
 	free(x);
+}
+
+/* Splits sync.upstream_url (config_keys.c checked each URL and the
+ * count) into s->upstreams; the first is in use. */
+static void
+parse_upstreams(struct sync *s, const char *list)
+{
+	const char *p = list;
+
+	s->nupstreams = s->cur = 0;
+	while (*p != '\0' && s->nupstreams < UPSTREAMS_MAX) {
+		size_t n;
+
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t");
+		if (n == 0)
+			break;
+		if (n < URL_MAX)
+			snprintf(s->upstreams[s->nupstreams++], URL_MAX, "%.*s",
+			    (int)n, p);
+		p += n;
+	}
+}
+
+/* The URL in use: the first again once FAILBACK_MS have passed since the
+ * move away from it (it may be back). */
+static size_t
+upstream_index(struct sync *s)
+{
+	if (s->cur != 0 && uv_now(s->loop) - s->switched_at >= FAILBACK_MS) {
+		s->cur = 0;
+		log_info("sync: trying the first upstream again: %s",
+		    s->upstreams[0]);
+	}
+	return s->cur;
+}
+
+/* x failed without an answer from the application (no connection, a
+ * timeout, a 5xx): the next URL takes the next transfer. Only once per
+ * URL in use, however many transfers to it were in flight. */
+static void
+upstream_failed(struct sync *s, const struct xfer *x)
+{
+	if (s->nupstreams < 2 || x->upstream != s->cur)
+		return;
+	s->cur = (s->cur + 1) % s->nupstreams;
+	s->switched_at = uv_now(s->loop);
+	s->failed_over = true;
+	s->failovers++;
+	log_warnx("sync: upstream %s failed; now %s", s->upstreams[x->upstream],
+	    s->upstreams[s->cur]);
 }
 
 /* A transfer to upstream_url + path with every option the issue asks
@@ -343,11 +424,15 @@ xfer_new(struct sync *s, enum xkind kind, const char *path, long timeout_ms)
 	}
 	x->kind = kind;
 	x->s = s;
-	if (strncmp(path, "http://", 7) == 0 ||
+	x->upstream = upstream_index(s);
+	if (path == NULL) /* lgsp: the integration endpoint itself */
+		snprintf(url, sizeof url, "%s", s->upstreams[x->upstream]);
+	else if (strncmp(path, "http://", 7) == 0 ||
 	    strncmp(path, "https://", 8) == 0)
 		snprintf(url, sizeof url, "%s", path); /* lgsp endpoints */
 	else
-		snprintf(url, sizeof url, "%s%s", c->upstream_url, path);
+		snprintf(url, sizeof url, "%s%s", s->upstreams[x->upstream],
+		    path);
 	curl_easy_setopt(x->easy, CURLOPT_URL, url);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
@@ -434,6 +519,9 @@ push_failed(struct sync *s, struct xfer *x, long retry_after)
 	if (x->n > 0)
 		store_outbox_tried(s->store, x->ids[0], x->ids[x->n - 1]);
 	d = backoff_ms(s, s->push_failures, retry_after);
+	/* another hub is there: try it now, not after the backoff */
+	if (s->failed_over && retry_after <= 0)
+		d = (uint64_t)s->cfg->backoff_min_ms;
 	log_debug("sync: push retry in %" PRIu64 " ms", d);
 	schedule_push(s, d);
 }
@@ -616,8 +704,7 @@ build_push(struct sync *s, int64_t after_id, enum build *why)
 		return NULL;
 	}
 	/* lgsp: the integration endpoint itself; motcua: the hub's push */
-	x = xfer_new(s, X_PUSH,
-	    s->cfg->lgsp ? s->cfg->upstream_url : "/sync/v1/push",
+	x = xfer_new(s, X_PUSH, s->cfg->lgsp ? NULL : "/sync/v1/push",
 	    s->cfg->timeout_ms);
 	if (x == NULL)
 		goto fail;
@@ -880,27 +967,52 @@ lookup_done(struct sync *s, struct xfer *x, CURLcode cc, long code)
 	x->lookup_cb(x->arg, found, found ? &v : NULL, NULL);
 }
 
+/* Asks for vr's next page; vr is the new transfer's. -1: not started
+ * (vr is still the caller's). */
+static int
+verify_page(struct sync *s, struct verify_run *vr, sync_verify_done *cb,
+    void *arg)
+{
+	char path[192];
+	struct xfer *x;
+
+	snprintf(path, sizeof path,
+	    "/sync/v1/verify?from=%" PRId64 "&to=%" PRId64 "&limit=%d%s%s",
+	    vr->from, vr->to, VERIFY_PAGE, vr->after[0] ? "&after=" : "",
+	    vr->after);
+	if ((x = xfer_new(s, X_VERIFY, path, s->cfg->timeout_ms)) == NULL)
+		return -1;
+	x->verify_cb = cb;
+	x->arg = arg;
+	x->vr = vr;
+	if (xfer_start(s, x) == -1) {
+		x->vr = NULL;
+		xfer_free(x);
+		return -1;
+	}
+	return 0;
+}
+
 int
 sync_verify(struct sync *s, int from_day, int to_day, sync_verify_done *cb,
     void *arg)
 {
-	char path[128];
-	struct xfer *x;
+	struct verify_run *vr;
 
 	if (s->cfg->lgsp)
 		return -2;
 	if (!s->enabled || s->stopping || s->verifies >= VERIFIES_MAX)
 		return -1;
-	snprintf(path, sizeof path,
-	    "/sync/v1/verify?from=%" PRId64 "&to=%" PRId64,
-	    cal_instant(from_day, 0), cal_instant(to_day + 1, 0));
-	if ((x = xfer_new(s, X_VERIFY, path, s->cfg->timeout_ms)) == NULL)
+	if ((vr = calloc(1, sizeof *vr)) == NULL ||
+	    (vr->codes = json_array()) == NULL) {
+		free(vr);
 		return -1;
-	/* a verify reply lists codes: allow it the larger bound */
-	x->verify_cb = cb;
-	x->arg = arg;
-	if (xfer_start(s, x) == -1) {
-		xfer_free(x);
+	}
+	vr->from = cal_instant(from_day, 0);
+	vr->to = cal_instant(to_day + 1, 0);
+	if (verify_page(s, vr, cb, arg) == -1) {
+		json_decref(vr->codes);
+		free(vr);
 		return -1;
 	}
 	s->verifies++;
@@ -910,25 +1022,55 @@ sync_verify(struct sync *s, int from_day, int to_day, sync_verify_done *cb,
 static void
 verify_done(struct sync *s, struct xfer *x, CURLcode cc, long code)
 {
+	struct verify_run *vr = x->vr;
 	int64_t counts[4];
 	char err[SP_ERR_MAX];
 	json_t *codes;
+	bool more = false;
+	size_t n;
 
-	s->verifies--;
 	if (cc != CURLE_OK || code != 200) {
 		if (cc != CURLE_OK)
 			snprintf(err, sizeof err, "%s", curl_easy_strerror(cc));
 		else
 			snprintf(err, sizeof err, "answered HTTP %ld", code);
-		x->verify_cb(x->arg, NULL, NULL, err);
-		return;
+		goto fail;
 	}
-	if (sp_verify_reply(x->reply, x->len, counts, &codes, err) == -1) {
+	if (sp_verify_reply(x->reply, x->len, counts, &codes, &more, err) ==
+	    -1) {
 		s->bad_replies++;
-		x->verify_cb(x->arg, NULL, NULL, err);
-		return;
+		goto fail;
 	}
-	x->verify_cb(x->arg, counts, codes, NULL);
+	n = json_array_size(codes);
+	memcpy(vr->counts, counts, sizeof counts); /* the period's, each page */
+	json_array_extend(vr->codes, codes);
+	if (n > 0)
+		snprintf(vr->after, sizeof vr->after, "%s",
+		    json_string_value(json_array_get(codes, n - 1)));
+	json_decref(codes);
+	if (more && (n == 0 || json_array_size(vr->codes) >= VERIFY_CODES)) {
+		snprintf(err, sizeof err,
+		    n == 0
+		        ? "upstream paged without codes"
+		        : "more than 2000000 codes: verify a shorter period");
+		goto fail;
+	}
+	if (more) {
+		x->vr = NULL; /* the next page's now */
+		if (verify_page(s, vr, x->verify_cb, x->arg) == 0)
+			return;
+		x->vr = vr;
+		snprintf(err, sizeof err, "cannot ask for the next page");
+		goto fail;
+	}
+	s->verifies--;
+	codes = vr->codes;
+	vr->codes = NULL;
+	x->verify_cb(x->arg, vr->counts, codes, NULL);
+	return;
+fail:
+	s->verifies--;
+	x->verify_cb(x->arg, NULL, NULL, err);
 }
 
 /* ---- completion ---- */
@@ -944,6 +1086,9 @@ finish(struct sync *s, struct xfer *x, CURLcode cc)
 	s->bytes_sent += x->wire_out;
 	s->bytes_received += x->wire_in;
 	xfer_unlink(s, x);
+	s->failed_over = false;
+	if (cc != CURLE_OK || code >= 500)
+		upstream_failed(s, x);
 	switch (x->kind) {
 	case X_PUSH:
 		push_done(s, x, cc, code, (long)ra);
@@ -1021,7 +1166,8 @@ sync_new(uv_loop_t *loop, struct store *store, const struct config *cfg)
 	s->loop = loop;
 	s->store = store;
 	s->cfg = cfg;
-	s->enabled = cfg->upstream_url[0] != '\0';
+	parse_upstreams(s, cfg->upstream_url);
+	s->enabled = s->nupstreams > 0;
 	if (s->enabled && read_token(s) == -1) {
 		free(s);
 		return NULL;
@@ -1060,7 +1206,8 @@ sync_set_config(struct sync *s, const struct config *cfg)
 	bool was = s->enabled;
 
 	s->cfg = cfg;
-	s->enabled = cfg->upstream_url[0] != '\0' && read_token(s) == 0;
+	parse_upstreams(s, cfg->upstream_url);
+	s->enabled = s->nupstreams > 0 && read_token(s) == 0;
 	if (s->enabled && !was) {
 		schedule_push(s, 0);
 		schedule_pull(s, 100);
@@ -1154,7 +1301,16 @@ sync_status(struct sync *s)
 	if (j == NULL)
 		return NULL;
 	json_object_set_new(j, "enabled", json_boolean(s->enabled));
-	json_object_set_new(j, "upstream", json_string(s->cfg->upstream_url));
+	json_object_set_new(j, "upstream",
+	    json_string(s->nupstreams > 0 ? s->upstreams[s->cur] : ""));
+	{
+		json_t *all = json_array();
+
+		for (size_t i = 0; i < s->nupstreams; i++)
+			json_array_append_new(all,
+			    json_string(s->upstreams[i]));
+		json_object_set_new(j, "upstreams", all);
+	}
 	json_object_set_new(j, "protocol",
 	    json_string(s->cfg->lgsp ? "lgsp" : "motcua"));
 	o = json_object_get(j, "oldest_unsent_at");
@@ -1242,6 +1398,8 @@ sync_metrics(struct sync *s, FILE *f)
 	    s->bytes_received);
 	C("motcua_sync_lookups_total", "Lookups asked upstream.",
 	    s->lookups_total);
+	C("motcua_sync_failovers_total",
+	    "Moves to the next URL of sync.upstream_url.", s->failovers);
 #undef G
 #undef C
 	json_decref(j);

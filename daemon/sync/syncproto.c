@@ -425,9 +425,9 @@ out:
 
 int
 sp_verify_reply(const char *buf, size_t len, int64_t counts[4], json_t **codes,
-    char err[SP_ERR_MAX])
+    bool *more, char err[SP_ERR_MAX])
 {
-	static const char *const top[] = { "counts", "codes", NULL };
+	static const char *const top[] = { "counts", "codes", "more", NULL };
 	static const char *const chans[] = { "1", "2", "3", NULL };
 	json_t *root, *c, *arr, *e, *list = NULL;
 	char code[DCODE_TEXT_MAX + 1];
@@ -435,10 +435,18 @@ sp_verify_reply(const char *buf, size_t len, int64_t counts[4], json_t **codes,
 	int rc = -1;
 
 	*codes = NULL;
+	*more = false;
 	if ((root = load(buf, len, 16u << 20, err)) == NULL)
 		return -1;
 	if (!only_fields(root, top, "reply", err))
 		goto out;
+	if (json_object_get(root, "more") != NULL) {
+		if (!json_is_boolean(json_object_get(root, "more"))) {
+			ferr(err, "reply.more: must be true or false");
+			goto out;
+		}
+		*more = json_is_true(json_object_get(root, "more"));
+	}
 	c = json_object_get(root, "counts");
 	if (!json_is_object(c) || !only_fields(c, chans, "reply.counts", err)) {
 		if (!json_is_object(c))

@@ -59,11 +59,13 @@ int sp_pull_reply(const char *buf, size_t len, struct sp_pull_page *out,
 int sp_lookup_reply(const char *buf, size_t len, bool *found,
     struct store_lookup *out, char err[SP_ERR_MAX]);
 
-/* A verify answer: {"counts": {"1","2","3"}, "codes": [...]} with at most
- * SP_VERIFY_CODES_MAX codes; *codes is a new array of valid codes. */
+/* A verify answer: {"counts": {"1","2","3"}, "codes": [...], "more":
+ * bool (a paged answer: codes follow the last)} with at most
+ * SP_VERIFY_CODES_MAX codes; *codes is a new array of valid codes, *more
+ * false when the answer has no "more". */
 #define SP_VERIFY_CODES_MAX 200000
 int sp_verify_reply(const char *buf, size_t len, int64_t counts[4],
-    json_t **codes, char err[SP_ERR_MAX]);
+    json_t **codes, bool *more, char err[SP_ERR_MAX]);
 
 /* The terminal's wait before retrying after its failures-th failure in a
  * row (1 the first), in ms: full jitter, uniform in [0, min(max_ms,

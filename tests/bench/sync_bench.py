@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""make bench, sync part: drains a backlog of BENCH_SYNC_N (default 100,000)
-outbox items from a real terminal to a real hub over HTTPS on loopback, at
-several batch sizes, and measures intake commit latency with and without
-sync running (interleaved rounds, the same daemon binary). Writes its
-section of docs/benchmarks.md between the sync-bench markers.
+"""make bench-sync (and make bench): drains a backlog of BENCH_SYNC_N
+(default 100,000) outbox items from a real terminal to a real hub over
+HTTPS on loopback, at several batch sizes, into a SQLite hub and then a
+PostgreSQL 15 hub (tests/system/pglib.py starts the server) in the same
+run; measures intake commit latency with and without sync running
+(interleaved rounds, the same daemon binary); and runs the province load
+(province_load.py: 700 simulated terminals against two PostgreSQL hubs).
+Writes its section of docs/benchmarks.md between the sync-bench markers.
 
 Not a test: timings on a shared 2-core machine are noisy; the verdicts are
 a rate against the issue's floor and a ratio measured in the same run."""
@@ -15,16 +18,22 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "system"))
+import synclib  # noqa: E402
 from synclib import (ROOT, Node, bulk_backlog, cleanup, make_tls, new_run_dir,  # noqa: E402
                      terminal_sync_conf, wait_for, write_secret)
+from province_load import province_load  # noqa: E402
 
 TOKEN = "bench-" + "b" * 40
 BEGIN, END = "<!-- sync-bench:begin -->", "<!-- sync-bench:end -->"
 
 
-def setup_hub(build, tmp):
+def setup_hub(build, tmp, backend="sqlite", name="hub", pg_db=None):
     ca, cert, key = make_tls(tmp)
-    hub = Node(build, tmp, "hub", role="hub")
+    synclib.HUB_BACKEND = backend
+    try:
+        hub = Node(build, tmp, name, role="hub", pg_db=pg_db)
+    finally:
+        synclib.HUB_BACKEND = "sqlite"
     # one token for every bench terminal: the drain runs' agencies and the
     # latency pair's (docs/sync.md: a terminal writes only its agencies)
     agencies = ",".join([f"000.00.{40 + r:02d}.H49" for r in range(10)] +
@@ -35,7 +44,7 @@ def setup_hub(build, tmp):
     return hub, ca
 
 
-def drain(build, tmp, hub, ca, n, batch, run):
+def drain(build, tmp, hub, ca, n, batch, run, backend="sqlite"):
     t = Node(build, tmp, f"drain{run}", agency=f"000.00.{40 + run:02d}.H49")
     tf = os.path.join(t.dir, "token")
     write_secret(tf, TOKEN + "\n")
@@ -55,7 +64,7 @@ def drain(build, tmp, hub, ca, n, batch, run):
     # every item acknowledged as stored, none refused: a real drain
     assert st["items_acked"] == n and st["parked_count"] == 0, st
     pushes = st["requests"] - 1  # one pull at start
-    return {"batch": batch, "n": n, "seconds": dt, "rate": n / dt, "requests": pushes,
+    return {"backend": backend, "batch": batch, "n": n, "seconds": dt, "rate": n / dt, "requests": pushes,
             "req_per_item": pushes / n, "bytes_up": st["bytes_sent"] / n,
             "bytes_down": st["bytes_received"] / n}
 
@@ -121,8 +130,15 @@ def main():
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--per-round", type=int, default=200)
     ap.add_argument("--no-doc", action="store_true")
+    ap.add_argument("--pg-batches", default=os.environ.get("BENCH_SYNC_PG_BATCHES", "500,1000"),
+                    help="batch sizes of the drain into the PostgreSQL hub ('' : none)")
+    ap.add_argument("--terminals", type=int, default=int(os.environ.get("BENCH_PROVINCE_TERMINALS", "700")))
+    ap.add_argument("--province-seconds", type=int,
+                    default=int(os.environ.get("BENCH_PROVINCE_S", "120")),
+                    help="the province load's length (0: none)")
     args = ap.parse_args()
     build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+    load_at_start = os.getloadavg()
     tmp = new_run_dir("motcua-syncbench-")
     try:
         hub, ca = setup_hub(build, tmp)
@@ -135,6 +151,24 @@ def main():
             runs.append(r)
         lat, st = intake_latency(build, tmp, hub, ca, args.rounds, args.per_round)
         hub.stop()
+        pg_runs = []
+        if args.pg_batches:
+            import pglib
+            pghub, pgca = setup_hub(build, tmp, "postgresql", "pghub",
+                                    pglib.shared().new_database("drain"))
+            for i, b in enumerate(int(x) for x in args.pg_batches.split(",")):
+                r = drain(build, tmp, pghub, pgca, args.n, b, 5 + i, "postgresql")
+                print(f"bench: drain into PostgreSQL {r['n']} items, batch {b}: {r['seconds']:.1f} s, "
+                      f"{r['rate']:.0f} items/s")
+                pg_runs.append(r)
+            pghub.stop()
+        prov = None
+        if args.province_seconds > 0:
+            prov = province_load(build, tmp, args.terminals, args.province_seconds)
+            print(f"bench: province {prov['terminals']} terminals, {prov['seconds']:.0f} s: "
+                  f"{prov['push_rate']:.1f} pushes/s, p50 {prov['p50_ms']:.1f} ms, p99 {prov['p99_ms']:.1f} ms, "
+                  f"max {prov['max_ms']:.1f} ms, {prov['errors']} errors {prov['first_error']}, "
+                  f"CPU per 1k items: hubs {prov['hub_cpu_per_1k']:.3f} s, PostgreSQL {prov['pg_cpu_per_1k']:.3f} s")
     finally:
         cleanup(tmp, False)
     off50, on50 = statistics.median(lat["off"]) * 1000, statistics.median(lat["on"]) * 1000
@@ -146,8 +180,32 @@ def main():
     best = max(runs, key=lambda r: r["rate"])
     day = datetime.date.today().isoformat()
     rows = "\n".join(
-        f"| {r['batch']} | {r['n']} | {r['seconds']:.1f} | {r['rate']:,.0f} | {r['req_per_item']:.4f} | "
-        f"{r['bytes_up']:.0f} | {r['bytes_down']:.0f} |" for r in runs)
+        f"| {r['backend']} | {r['batch']} | {r['n']} | {r['seconds']:.1f} | {r['rate']:,.0f} | "
+        f"{r['req_per_item']:.4f} | {r['bytes_up']:.0f} | {r['bytes_down']:.0f} |" for r in runs + pg_runs)
+    pg_text = ""
+    if pg_runs:
+        pg_best = max(pg_runs, key=lambda r: r["rate"])
+        pg_text = (f"PostgreSQL hub: best {pg_best['rate']:,.0f} items/s at batch {pg_best['batch']}, "
+                   f"{pg_best['rate'] / best['rate']:.2f} of the SQLite hub's best in the same run "
+                   f"(target at least 0.5: {'met' if pg_best['rate'] >= best['rate'] / 2 else 'NOT met'}).\n")
+    prov_text = ""
+    if prov is not None:
+        prov_text = f"""
+### Province load
+
+{prov['terminals']} simulated terminals (`tests/bench/province_load.py`: one
+asyncio load generator, each terminal on its own kept-alive connection,
+plain http on loopback, a push of 2 new dossiers every 6 s at its own
+phase) against two hub processes over one PostgreSQL 15 (fsync off, the
+test harness's server) for {prov['seconds']:.0f} s, on the same 2 cores
+(load average {prov['load'][0]:.1f} at the start, {prov['load'][1]:.1f} at the end):
+
+| pushes | pushes/s | items | errors | p50 | p99 | max | hub CPU per 1k items | PostgreSQL CPU per 1k items |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| {prov['pushes']} | {prov['push_rate']:.1f} | {prov['items']} | {prov['errors']} | {prov['p50_ms']:.1f} ms | {prov['p99_ms']:.1f} ms | {prov['max_ms']:.1f} ms | {prov['hub_cpu_per_1k']:.3f} s | {prov['pg_cpu_per_1k']:.3f} s |
+
+Target push p99 at most 100 ms and no error: {'met' if prov['p99_ms'] <= 100 and prov['errors'] == 0 else 'NOT met'}.
+"""
     text = f"""## Upstream sync (latest run {day})
 
 `make bench` also runs `tests/bench/sync_bench.py`: a real terminal drains
@@ -164,13 +222,17 @@ are alike (one procedure, similar names), so they compress better than a
 real office's would: expect more bytes per item there (uncompressed, a
 new dossier's item is about 750 bytes).
 
-| batch size | items | seconds | items/s | requests/item | bytes up/item | bytes down/item |
-|---:|---:|---:|---:|---:|---:|---:|
+Load average at the start of this run: {load_at_start[0]:.1f} (1 min),
+{load_at_start[1]:.1f} (5 min) on the 2 cores, shared with other builds and
+tests: compare rows of one run, not runs.
+
+| hub | batch size | items | seconds | items/s | requests/item | bytes up/item | bytes down/item |
+|---|---:|---:|---:|---:|---:|---:|---:|
 {rows}
 
 Drain target 10,000 items/s: best {best['rate']:,.0f} items/s at batch {best['batch']}
 ({'met' if best['rate'] >= 10000 else 'NOT met'}); the default batch size is 500.
-
+{pg_text}
 | intake commit latency | without sync | with sync | ratio |
 |---|---:|---:|---:|
 | median | {off50:.2f} ms | {on50:.2f} ms | {ratio:.3f} |
@@ -180,7 +242,7 @@ Drain target 10,000 items/s: best {best['rate']:,.0f} items/s at batch {best['ba
 Target: at most +5% with sync running (median): {'met' if ratio <= 1.05 else 'NOT met'}.
 During the latency rounds the syncing terminal made {st['requests']} requests
 for {st['items_acked']} items.
-
+{prov_text}
 """
     if not args.no_doc:
         write_doc(text)

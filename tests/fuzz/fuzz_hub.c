@@ -41,6 +41,7 @@ static const char tokens[] =
 static struct {
 	char dir[64], db[96], tokens[96], scratch[96];
 	struct hubstore *hs;
+	struct hubq *q; /* inline: requests are answered at once */
 	struct hub *hub;
 	unsigned long execs;
 } f;
@@ -63,8 +64,10 @@ static void
 close_all(void)
 {
 	hub_free(f.hub);
+	hubq_free(f.q);
 	hubstore_close(f.hs);
 	f.hub = NULL;
+	f.q = NULL;
 	f.hs = NULL;
 	unlink(f.db);
 }
@@ -96,8 +99,13 @@ open_all(void)
 	}
 	unlink(f.db);
 	if (write_file(f.tokens, tokens, sizeof tokens - 1) != 0 ||
-	    (f.hs = hubstore_open(f.db, 1000, err)) == NULL ||
-	    (f.hub = hub_new(f.hs, f.tokens, err)) == NULL) {
+	    (f.hs = hubstore_open(
+	         &(struct hubstore_conf){ .backend = HUBSTORE_SQLITE,
+	             .path = f.db,
+	             .busy_timeout_ms = 1000 },
+	         err)) == NULL ||
+	    (f.q = hubq_new_inline(f.hs)) == NULL ||
+	    (f.hub = hub_new(f.q, f.tokens, err)) == NULL) {
 		fprintf(stderr, "fuzz_hub: %s\n", err);
 		abort();
 	}
@@ -112,7 +120,7 @@ tokens_file(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	if (write_file(f.scratch, data, size) != 0)
 		return;
-	if ((h = hub_new(f.hs, f.scratch, err)) == NULL)
+	if ((h = hub_new(f.q, f.scratch, err)) == NULL)
 		assert(err[0] != '\0' && memchr(err, '\0', sizeof err) != NULL);
 	hub_free(h);
 }

@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[SP_ERR_MAX];
 	int64_t counts[4];
 	json_t *codes;
-	bool found;
+	bool found, more;
 
 	if (size < 1)
 		return 0;
@@ -63,7 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(status_valid(v.status) && v.code[0] != '\0');
 		break;
 	default:
-		if (sp_verify_reply(buf, size, counts, &codes, err) == 0) {
+		if (sp_verify_reply(buf, size, counts, &codes, &more, err) ==
+		    0) {
 			assert(codes != NULL);
 			json_decref(codes);
 		} else {

@@ -4,6 +4,7 @@ between a terminal and the hub.
 
 Not a test file itself (tests/run picks up test_*.py only).
 """
+import gzip
 import http.client
 import json
 import os
@@ -16,6 +17,10 @@ import threading
 import time
 
 from runner import ROOT, UnixHTTPConnection, free_port  # noqa: F401 - the tests import ROOT from here
+
+# The hub's backend for every hub these tests start: sqlite (the default)
+# or postgresql (the *_pg.py tests set it; pglib.py starts the server).
+HUB_BACKEND = os.environ.get("MOTCUA_TEST_HUB_BACKEND", "sqlite")
 
 AGENCY = "000.00.19.H49"
 PROCEDURE = "1.001612.000.00.00.H49"
@@ -59,8 +64,20 @@ def make_tls(tmp):
 class Node:
     """One motcuad: role "terminal" or "hub"."""
 
-    def __init__(self, build, tmp, name, role="terminal", agency=AGENCY):
+    def __init__(self, build, tmp, name, role="terminal", agency=AGENCY, pg_db=None, dsn=None):
+        """A hub on PostgreSQL gets a database of its own, or pg_db (two
+        hubs over one database); dsn overrides the connection (a proxy)."""
         self.build, self.name, self.role, self.agency = build, name, role, agency
+        self.pg = None
+        self.pg_db = pg_db
+        self.dsn = dsn
+        if role == "hub" and HUB_BACKEND == "postgresql":
+            import pglib
+            self.pg = pglib.shared()
+            if self.pg_db is None:
+                self.pg_db = self.pg.new_database()
+            if self.dsn is None:
+                self.dsn = self.pg.dsn(self.pg_db)
         self.dir = os.path.join(tmp, name)
         os.makedirs(self.dir, exist_ok=True)
         self.port = free_port()
@@ -73,7 +90,7 @@ class Node:
         self.env = None
         self.configure()
 
-    def configure(self, sync="", hub="", extra=""):
+    def configure(self, sync="", hub="", extra="", server=""):
         with open(self.conf, "w", encoding="utf-8") as f:
             f.write(f"""[server]
 listen = 127.0.0.1:{self.port}
@@ -83,6 +100,7 @@ public_url = http://127.0.0.1:{self.port}
 # every terminal, proxy and probe of these tests comes from 127.0.0.1: a
 # test bed, not one client taking every slot
 max_connections_per_address = 1000
+{server}
 [store]
 db_path = {self.dir}/motcua.db
 [office]
@@ -98,10 +116,16 @@ role = {self.role}
 db_path = {self.dir}/hub.db
 tokens_file = {self.dir}/hub-tokens
 listen = 127.0.0.1:{self.sync_port or free_port()}
+{self.backend_conf()}
 {hub}
 [log]
 verbose = true
 {extra}""")
+
+    def backend_conf(self):
+        if self.pg is None:
+            return ""
+        return f"backend = postgresql\ndsn = {self.dsn}"
 
     def start(self, env=None, wait=True):
         self.logf = open(self.log, "a")
@@ -295,6 +319,9 @@ class FaultProxy:
         self.lock = threading.Lock()
         self.count = {}
         self.requests = 0
+        # items of the pushes the hub stored but whose answer a fault
+        # withheld (drop_after, trickle): each is retried as a duplicate
+        self.committed_unseen = 0
         self.times = []  # (monotonic time, fault) of each request on paths
         self.stop_ev = threading.Event()
         self.ls = socket.socket()
@@ -402,6 +429,17 @@ class FaultProxy:
                 if resp is None:
                     return
                 rhead, rbody = resp
+                if fault == "drop_after" or fault.startswith("trickle:"):
+                    # the items the hub stored (it answered 200) whose
+                    # answer the terminal will not get whole: their retry
+                    # must come back duplicate
+                    try:
+                        if rhead.split(b" ", 2)[1] == b"200":
+                            raw = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
+                            with self.lock:
+                                self.committed_unseen += len(json.loads(raw)["items"])
+                    except (ValueError, KeyError, TypeError, OSError, IndexError):
+                        pass
                 if fault == "drop_after":
                     return
                 if fault == "garbage":

@@ -90,10 +90,35 @@ def gzip_bomb_stops_at_the_bounds(hub):
     ok(status in (200, 400), f"a small gzip push is parsed (status {status})")
 
 
+@test
+def hub_listener_has_its_own_limit(hub):
+    """The office listeners' server.max_connections (16 here) does not cap
+    the sync listener: a province's terminals keep hundreds of connections
+    alive to it, and a load balancer brings them from one address."""
+    conns = []
+    try:
+        for _ in range(120):
+            c = http.client.HTTPConnection("127.0.0.1", hub.sync_port, timeout=10)
+            c.connect()
+            conns.append(c)
+        time.sleep(0.3)
+        codes = []
+        for c in conns:  # each one still open, and served
+            c.request("GET", "/healthz")
+            r = c.getresponse()
+            r.read()
+            codes.append(r.status)
+        eq(codes.count(200), 120, "every kept-alive connection served")
+    finally:
+        for c in conns:
+            c.close()
+
+
 def session(args, run):
     tmp = new_run_dir("motcua-hubguard-")
     hub = Node(args.build, tmp, "hub", role="hub")
     write_secret(os.path.join(hub.dir, "hub-tokens"), f"t1 {TOKEN} 000.00.19.H49\n")
+    hub.configure(server="max_connections = 16")
     try:
         with run.guard("start"):
             hub.start()

@@ -19,7 +19,7 @@ import ssl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from runner import Tests, eq, main, ok  # noqa: E402
-from synclib import (Node, check_convergence, cleanup, free_port, hub_dump,  # noqa: E402
+from synclib import (Node, bulk_backlog, check_convergence, cleanup, free_port, hub_dump,  # noqa: E402
                      make_tls, new_run_dir, status_code, terminal_sync_conf, wait_for,
                      write_secret)
 
@@ -359,6 +359,33 @@ def verify_lists_every_difference(w):
     ok(any(c["channel"] == "1" for c in r["count_differences"]), r["count_differences"])
     p = w.t2.cli("sync", "verify", "--from", d, "--to", d)
     ok("Upstream but not here" in p.stdout and "DIFFERENCES" in p.stdout, p.stdout)
+
+
+@test
+def verify_pages_a_busy_office(w):
+    """45,000 dossiers in the period: more codes than one 1 MiB reply holds
+    (about 37,400), so the terminal asks page by page."""
+    t7 = Node(w.build, w.tmp, "t7", agency="000.00.21.H49")
+    tf = os.path.join(t7.dir, "token")
+    write_secret(tf, TOK2 + "\n")
+    t7.configure(sync=terminal_sync_conf(w.url, tf, ca_file=w.ca, batch_size=1000))
+    t7.start()
+    t7.add_procedure()
+    t7.stop()
+    bulk_backlog(os.path.join(t7.dir, "motcua.db"), 45000, "000.00.21.H49", int(time.time()))
+    t7.start()
+    try:
+        wait_for(lambda: t7.sync_status()["pending"] == 0, 240, "t7's backlog to drain")
+        d_to = (datetime.datetime.utcnow() + datetime.timedelta(hours=7) - datetime.timedelta(days=1))
+        d_from = d_to - datetime.timedelta(days=5)
+        p = t7.cli("sync", "verify", "--from", d_from.strftime("%Y-%m-%d"),
+                   "--to", d_to.strftime("%Y-%m-%d"), "--json")
+        eq(p.returncode, 0, "verify of 45,000 dossiers:\n" + p.stdout[-2000:] + p.stderr)
+        r = json.loads(p.stdout)
+        eq(sum(r["upstream"].values()), 45000, "every dossier counted upstream")
+        eq(r["local"], r["upstream"], "the same on both sides")
+    finally:
+        t7.stop()
 
 
 @test

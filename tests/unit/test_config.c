@@ -816,7 +816,11 @@ test_keep_restart(void **state)
 	         "[sync]\nrole = hub\n"
 	         "[hub]\nlisten = 127.0.0.1:9444\ndb_path = /tmp/h.db\n"
 	         "tokens_file = /tmp/t\ntls_cert = /tmp/hc.pem\n"
-	         "tls_key = /tmp/hk.pem\n"
+	         "tls_key = /tmp/hk.pem\nbackend = postgresql\n"
+	         "dsn = host=/tmp dbname=hub\npassword_file = /tmp/pw\n"
+	         "connections = 8\ndb_timeout_ms = 5000\n"
+	         "max_connections = 9000\nmax_connections_per_address = 64\n"
+	         "key_retention_days = 90\n"
 	         "[kiosk]\ntest_endpoints = true\nreserved_connections = 2\n"
 	         "[printer]\nenabled = true\nbackend = file\n"
 	         "device = /tmp/p\nbaud = 19200\ndata_bits = 7\n"
@@ -828,7 +832,7 @@ test_keep_restart(void **state)
 	(void)state;
 	for (i = 0; i < config_key_count(); i++)
 		restart += config_key_restart(i);
-	assert_int_equal(restart, 29);
+	assert_int_equal(restart, 37);
 	assert_int_equal(parse(CODE, &run, &errs), 0);
 	assert_int_equal(parse(CODE, &orig, &errs), 0);
 	if (parse(changed, &next, &errs) != 0)
@@ -1067,7 +1071,7 @@ test_key_table(void **state)
 	size_t i, j, n = config_key_count();
 
 	(void)state;
-	assert_int_equal(n, 88);
+	assert_int_equal(n, 96);
 	assert_string_equal(config_key_name(0), "server.listen");
 	assert_string_equal(config_key_name(n - 1), "postal.done_at");
 	assert_null(config_key_name(n));

@@ -22,7 +22,11 @@ setup(void **state)
 
 	snprintf(dbpath, sizeof dbpath, "/tmp/test_hubstore_%d.db", getpid());
 	unlink(dbpath);
-	*state = hubstore_open(dbpath, 1000, err);
+	*state =
+	    hubstore_open(&(struct hubstore_conf){ .backend = HUBSTORE_SQLITE,
+	                      .path = dbpath,
+	                      .busy_timeout_ms = 1000 },
+	        err);
 	return *state == NULL;
 }
 
@@ -240,11 +244,29 @@ test_lookup_and_codes(void **state)
 	assert_string_equal(v.masked_name, "Ng**** V** A*");
 	snprintf(hash, sizeof hash, "%064x", 999);
 	assert_int_equal(hubstore_lookup(h, hash, &v), STORE_NOTFOUND);
-	j = hubstore_codes(h, "t3", 1767580000, 1767590000);
+	j = hubstore_codes(h, "t3", 1767580000, 1767590000, NULL, 0);
 	assert_int_equal(json_array_size(json_object_get(j, "codes")), 2);
 	assert_string_equal(
 	    json_string_value(json_array_get(json_object_get(j, "codes"), 0)),
 	    "000.00.19.H49-260105-0006");
+	assert_null(json_object_get(j, "more")); /* not paged */
+	json_decref(j);
+	/* paged: one code a page, the period's counts on each */
+	j = hubstore_codes(h, "t3", 1767580000, 1767590000, NULL, 1);
+	assert_int_equal(json_array_size(json_object_get(j, "codes")), 1);
+	assert_true(json_is_true(json_object_get(j, "more")));
+	json_decref(j);
+	j = hubstore_codes(h, "t3", 1767580000, 1767590000,
+	    "000.00.19.H49-260105-0006", 1);
+	assert_int_equal(json_array_size(json_object_get(j, "codes")), 1);
+	assert_false(json_is_true(json_object_get(j, "more")));
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_object_get(j, "counts"), "1")) +
+	        json_integer_value(
+	            json_object_get(json_object_get(j, "counts"), "2")) +
+	        json_integer_value(
+	            json_object_get(json_object_get(j, "counts"), "3")),
+	    2);
 	json_decref(j);
 }
 
@@ -329,11 +351,17 @@ test_migrate_unversioned(void **state)
 	assert_int_equal(r[0].result, SP_OK);
 	hubstore_close(h);
 	*state = NULL;
-	assert_int_equal(get_version(), 2);
+	assert_int_equal(get_version(),
+	    hubstore_schema_version(HUBSTORE_SQLITE));
 	set_version(0);
-	assert_non_null(h = hubstore_open(dbpath, 1000, err));
+	assert_non_null(h = hubstore_open(
+	                    &(struct hubstore_conf){ .backend = HUBSTORE_SQLITE,
+	                        .path = dbpath,
+	                        .busy_timeout_ms = 1000 },
+	                    err));
 	*state = h;
-	assert_int_equal(get_version(), 2);
+	assert_int_equal(get_version(),
+	    hubstore_schema_version(HUBSTORE_SQLITE));
 	assert_int_equal(status_of(h, "000.00.19.H49-260105-0021", NULL), 2);
 	/* the same key again is still known: hub_keys kept too */
 	assert_int_equal(push(h, "t1", items, 1, r), 0);
@@ -371,9 +399,14 @@ test_migrate_repairs_bad_rows(void **state)
 	                     NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
-	assert_non_null(h = hubstore_open(dbpath, 1000, err));
+	assert_non_null(h = hubstore_open(
+	                    &(struct hubstore_conf){ .backend = HUBSTORE_SQLITE,
+	                        .path = dbpath,
+	                        .busy_timeout_ms = 1000 },
+	                    err));
 	*state = h;
-	assert_int_equal(get_version(), 2);
+	assert_int_equal(get_version(),
+	    hubstore_schema_version(HUBSTORE_SQLITE));
 	page = hubstore_pull(h, "t1", 0, 10);
 	assert_non_null(page);
 	assert_int_equal(json_array_size(json_object_get(page, "items")), 1);
@@ -421,6 +454,33 @@ test_bounds(void **state)
 }
 
 /* A database written by a newer motcuad is refused, not guessed at. */
+/* Keys older than the retention go in batches; a new dossier re-sent
+ * after its key went is recognised by its identical record and stored
+ * once. */
+static void
+test_prune_keys(void **state)
+{
+	struct hubstore *h = *state;
+	struct sp_push_result res[3];
+	char a[1024], b[1024], c[1024];
+	const char *items[] = { a, b, c };
+	int events;
+
+	item_new(a, sizeof a, 41, "Lê Thị Hoa");
+	item_new(b, sizeof b, 42, "Lê Thị Hoa");
+	item_new(c, sizeof c, 43, "Lê Thị Hoa");
+	assert_int_equal(push(h, "t1", items, 3, res), 0);
+	/* pushed "now" 1767600000: not older than that */
+	assert_int_equal(hubstore_prune_keys(h, 1767600000, 10), 0);
+	assert_int_equal(hubstore_prune_keys(h, 1767600001, 2), 2);
+	assert_int_equal(hubstore_prune_keys(h, 1767600001, 2), 1);
+	assert_int_equal(hubstore_prune_keys(h, 1767600001, 2), 0);
+	assert_int_equal(push(h, "t1", items, 1, res), 0);
+	assert_int_equal(res[0].result, SP_OK); /* the key is unknown now */
+	assert_int_equal(status_of(h, "000.00.19.H49-260105-0041", &events), 2);
+	assert_int_equal(events, 1); /* and nothing stored twice */
+}
+
 static void
 test_newer_version_refused(void **state)
 {
@@ -429,10 +489,19 @@ test_newer_version_refused(void **state)
 	hubstore_close(*state);
 	*state = NULL;
 	set_version(99);
-	assert_null(hubstore_open(dbpath, 1000, err));
-	assert_non_null(strstr(err,
-	    "schema version 99 is newer than this "
-	    "motcuad (2)"));
+	assert_null(
+	    hubstore_open(&(struct hubstore_conf){ .backend = HUBSTORE_SQLITE,
+	                      .path = dbpath,
+	                      .busy_timeout_ms = 1000 },
+	        err));
+	{
+		char want[96];
+
+		snprintf(want, sizeof want,
+		    "schema version 99 is newer than this motcuad (%d)",
+		    hubstore_schema_version(HUBSTORE_SQLITE));
+		assert_non_null(strstr(err, want));
+	}
 	assert_int_equal(get_version(), 99);
 }
 
@@ -457,6 +526,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_repairs_bad_rows,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prune_keys, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_newer_version_refused,
 		    setup, teardown),
 	};

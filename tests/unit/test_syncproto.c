@@ -161,11 +161,15 @@ test_lookup_and_verify_replies(void **state)
 	static const char verify[] =
 	    "{\"counts\":{\"1\":1,\"2\":0,\"3\":0},\"codes\":"
 	    "[\"000.00.19.H49-260105-0007\"]}";
+	static const char page[] = "{\"counts\":{\"1\":1,\"2\":0,\"3\":0},"
+	                           "\"codes\":[],\"more\":true}";
+	static const char badmore[] =
+	    "{\"counts\":{\"1\":1,\"2\":0,\"3\":0},\"codes\":[],\"more\":1}";
 	struct store_lookup v;
 	char err[SP_ERR_MAX];
 	int64_t counts[4];
 	json_t *codes;
-	bool f;
+	bool f, more;
 
 	(void)state;
 	assert_int_equal(sp_lookup_reply(found, strlen(found), &f, &v, err), 0);
@@ -176,14 +180,25 @@ test_lookup_and_verify_replies(void **state)
 	assert_false(f);
 	assert_int_equal(sp_lookup_reply("{\"found\":1}", 11, &f, &v, err), -1);
 	assert_int_equal(
-	    sp_verify_reply(verify, strlen(verify), counts, &codes, err), 0);
+	    sp_verify_reply(verify, strlen(verify), counts, &codes, &more, err),
+	    0);
 	assert_int_equal(counts[1], 1);
 	assert_int_equal(json_array_size(codes), 1);
+	assert_false(more); /* an answer from before paging */
 	json_decref(codes);
+	/* a page with more to follow; "more" must be a boolean */
+	assert_int_equal(
+	    sp_verify_reply(page, strlen(page), counts, &codes, &more, err), 0);
+	assert_true(more);
+	json_decref(codes);
+	assert_int_equal(sp_verify_reply(badmore, strlen(badmore), counts,
+	                     &codes, &more, err),
+	    -1);
+	assert_non_null(strstr(err, "reply.more"));
 	assert_int_equal(
 	    sp_verify_reply("{\"counts\":{\"1\":1,\"2\":0,\"3\":0},"
 	                    "\"codes\":[7]}",
-	        43, counts, &codes, err),
+	        43, counts, &codes, &more, err),
 	    -1);
 }
 

@@ -1,0 +1,45 @@
+/* hubstore_int.h: private to the hubstore files. Each backend's
+ * connection struct begins with struct hubstore, whose ops the public
+ * functions of hubstore.c call. */
+#ifndef HUBSTORE_INT_H
+#define HUBSTORE_INT_H
+#include "store/hubstore.h"
+
+struct hubstore_ops {
+	void (*close)(struct hubstore *);
+	int (*push)(struct hubstore *, const char *, const struct sp_push *,
+	    int64_t, struct sp_push_result *, char *);
+	json_t *(*pull)(struct hubstore *, const char *, int64_t, int);
+	enum store_rc (
+	    *lookup)(struct hubstore *, const char *, struct store_lookup *);
+	json_t *(*codes)(struct hubstore *, const char *, int64_t, int64_t,
+	    const char *, int);
+	enum store_rc (*set_status)(struct hubstore *, const char *, int,
+	    int64_t, const char *, int64_t, char *);
+	json_t *(*dump)(struct hubstore *, const char *);
+	int64_t (*prune_keys)(struct hubstore *, int64_t, int);
+};
+
+struct hubstore {
+	const struct hubstore_ops *ops;
+};
+
+struct hubstore *hubstore_sqlite_open(const struct hubstore_conf *, char *);
+struct hubstore *hubstore_pg_open(const struct hubstore_conf *, char *);
+extern const int hubstore_sqlite_version, hubstore_pg_version;
+
+/* The checks both backends make on an upstream status change before
+ * touching the database: STORE_OK or STORE_INVALID with err. */
+enum store_rc hubstore_status_args(int status, int64_t due_at,
+    const char *reason, char *err);
+void hubstore_err(char *err, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 2, 3)));
+/* The masked owner name and kiosk fields of a dossier_new item, shared
+ * so both backends store the same. */
+void hubstore_masked(const json_t *dossier, char *out, size_t size);
+const char *hubstore_collect_at(const json_t *dossier);
+/* A verify answer from the period's counts (by channel 1..3) and a page
+ * of codes (taken): "more" only when paged (limit > 0). */
+json_t *hubstore_codes_reply(const json_int_t counts[4], json_t *codes,
+    int limit, bool more);
+#endif

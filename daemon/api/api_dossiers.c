@@ -9,6 +9,7 @@
 #include "lib/clock.h"
 #include "api/dossier_json.h"
 #include "core/calendar.h"
+#include "core/role.h"
 #include "core/status.h"
 #include "core/textfold.h"
 #include "core/token.h"
@@ -75,8 +76,27 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	        &in.summary) ||
 	    request_body_str(&b, "delivery", false, 16, &delivery) ||
 	    request_body_str(&b, "actor", false, 64, &actor_name) ||
-	    request_body_time(&b, "received_at", false, &in.received_at)) {
+	    request_body_time(&b, "received_at", false, &in.received_at) ||
+	    request_body_str(&b, "back_entry_reason", false, 500,
+	        &in.back_entry_reason)) {
 		request_body_error(r, &b);
+		return;
+	}
+	/* The receipt time is the daemon's clock, or an operator's audited
+	 * back-entry (docs/api.md): never a silent client-chosen time. */
+	if ((in.received_at != 0) != (in.back_entry_reason != NULL) ||
+	    (in.received_at != 0 && !role_in(request_actor(hr), ROLES_ADMIN))) {
+		json_decref(b.root);
+		if (in.received_at == 0)
+			reply_error(r, 400, "back_entry_reason",
+			    "only with received_at (a back-entry)");
+		else if (in.back_entry_reason == NULL)
+			reply_error(r, 400, "received_at",
+			    "only in a back-entry: give back_entry_reason, or "
+			    "omit received_at to use the daemon's clock");
+		else
+			reply_error(r, 403, "received_at",
+			    "a back-entry needs the admin role");
 		return;
 	}
 	in.channel = CHANNEL_COUNTER;

@@ -97,8 +97,10 @@ int cli_dossier_token(struct cli *, const struct command *, int argc,
 	"[--reason TEXT]\n"                                                 \
 	"\n"                                                                \
 	"--request asks the owner for missing documents (Mẫu 02) and\n"   \
-	"stops the clock; --complete records that they arrived, with an\n"  \
-	"optional new due date (else the daemon computes it).\n"            \
+	"stops the clock; --complete records that they arrived. Without\n"  \
+	"--new-due the daemon moves the due date later by the working\n"    \
+	"days the dossier waited (request day to completion day, by the\n"  \
+	"office calendar); --new-due sets it instead (a working day).\n"    \
 	"DATE: an ISO 8601 time with an offset, YYYY-MM-DD (17:00 local)\n" \
 	"or YYYY-MM-DDTHH:MM (local, +07:00).\n"                            \
 	"\n"                                                                \
@@ -113,7 +115,8 @@ int cli_dossier_token(struct cli *, const struct command *, int argc,
 	"[--unit TEXT]\n"                                                      \
 	"\n"                                                                   \
 	"Records an apology letter (Mẫu 04) with the unit responsible and\n" \
-	"moves the due date. DATE: an ISO 8601 time with an offset,\n"         \
+	"moves the due date to DATE, a working day after the current\n"        \
+	"one. DATE: an ISO 8601 time with an offset,\n"                        \
 	"YYYY-MM-DD (17:00 local) or YYYY-MM-DDTHH:MM (local, +07:00).\n"      \
 	"\n"                                                                   \
 	"Example:\n"                                                           \

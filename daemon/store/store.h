@@ -132,6 +132,10 @@ enum store_rc store_idem_find(struct store *, const char *key,
 
 /* Counter-staff intake (channel in person unless set). Strings are
  * borrowed for the call; NULL means absent. */
+/* How far back an audited back-entry of a counter intake may go, in
+ * working days before today (docs/api.md, POST /api/v1/dossiers). */
+#define STORE_BACK_ENTRY_DAYS 5
+
 struct store_intake {
 	const char *procedure_code; /* required, must exist */
 	const char *agency_code;    /* required, must exist or be creatable */
@@ -141,6 +145,12 @@ struct store_intake {
 	int delivery;        /* enum delivery */
 	int64_t received_at; /* acceptance time */
 	const char *actor;   /* staff user for events and audit */
+	/* Counter intake (store_intake) only. NULL: received_at is the
+	 * daemon's clock, as the caller passed it. Else an audited
+	 * back-entry: received_at lies at most STORE_BACK_ENTRY_DAYS working
+	 * days before today and never in the future, and this reason (1 to
+	 * 500 bytes) goes into the event and the audit row. Borrowed. */
+	const char *back_entry_reason;
 	/* Postal registration (store_postal_register) only; zero for the
 	 * counter: status ST_SUBMITTED (no due date until the office accepts
 	 * it), the post-office time and the intake event's detail (JSON). */

@@ -239,17 +239,17 @@ def transitions_supplement_apology(d):
     s, j, _ = d.get("/api/v1/dossiers/" + code, admin=True)
     eq(j["status"], 4, "supplement received")
     ok(j["due_at"].startswith("2030-01-10T17:00"), "new due date stored: " + j["due_at"])
-    d.cli("apology", code, "--reason", "Cần xác minh thêm", "--new-due", "2030-01-20", check=0)
+    d.cli("apology", code, "--reason", "Cần xác minh thêm", "--new-due", "2030-01-21", check=0)
     p = d.cli("show", code, "--json", check=0)
     j = json.loads(p.stdout)
     kinds = [e["kind"] for e in j["events"]]
     for k in ("intake", "status", "supplement_request", "supplement_complete", "apology"):
         ok(k in kinds, "event " + k + " in " + repr(kinds))
     apo = [e for e in j["events"] if e["kind"] == "apology"][0]
-    ok(apo["due_before"].startswith("2030-01-10") and apo["due_after"].startswith("2030-01-20"),
+    ok(apo["due_before"].startswith("2030-01-10") and apo["due_after"].startswith("2030-01-21"),
        "apology keeps both due dates: %r" % apo)
     s, v, _ = d.get("/api/v1/lookup/" + j["token"])
-    ok(v["apology"] and v["apology"]["new_due_at"].startswith("2030-01-20"), "kiosk shows the new date")
+    ok(v["apology"] and v["apology"]["new_due_at"].startswith("2030-01-21"), "kiosk shows the new date")
     d.cli("status", code, "9", "--reason", "Đã ký kết quả", check=0)
     s, v, _ = d.get("/api/v1/lookup/" + j["token"])
     ok(v["result_ready"], "result ready on the kiosk")

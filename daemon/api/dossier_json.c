@@ -160,6 +160,7 @@ dossier_json_counts(struct store *s, int from_day, int to_day)
 		json_object_set_new(p, keys[i], json_real(pct[i] / 100.0));
 	}
 	json_object_set_new(rec, "pct", p);
-	return json_pack("{s:{s:s,s:s},s:o}", "period", "from", from, "to", to,
-	    "received", rec);
+	return json_pack("{s:{s:s,s:s},s:o,s:I,s:I}", "period", "from", from,
+	    "to", to, "received", rec, "not_accepted",
+	    (json_int_t)c.not_accepted, "refused", (json_int_t)c.refused);
 }

@@ -158,6 +158,8 @@ table_summary(json_t *o)
 		{ "  online", "received", "online", true },
 		{ "  postal", "received", "postal", true },
 		{ "carried over", "received", "carried_over", false },
+		{ "not yet accepted", NULL, "not_accepted", false },
+		{ "refused", NULL, "refused", false },
 		{ "resolved", "resolved", "total", false },
 		{ "  early", "resolved", "early", true },
 		{ "  on time", "resolved", "on_time", true },

@@ -496,8 +496,7 @@ static const char *const sql[Q_COUNT] = {
 	 * then (status 1) its received_at is the post-office time */
 	[Q_COUNTS] = "SELECT channel, count(*) FROM dossiers"
 	             " WHERE received_at >= ?1 AND received_at < ?2"
-	             " AND NOT (channel = 3 AND status = 1)"
-	             " GROUP BY channel",
+	             " AND " ST_RECEIVED_SQL " GROUP BY channel",
 	[Q_IMPORT_GET] = "SELECT id, agency_code, procedure_code, channel,"
 	                 " delivery, status, owner_name, owner_id_no, phone,"
 	                 " received_at, due_at, finished_at, returned_at,"

@@ -298,11 +298,15 @@ enum store_rc store_search(struct store *, const struct store_query *,
 void store_hits_cleanup(struct store_hits *); /* NULL: no-op */
 
 /* Intake counts by channel for received_at in [from_day, to_day] (local
- * days, inclusive). */
+ * days, inclusive). Received means accepted by the office, as in
+ * store_report; the dossiers registered but not yet accepted and those
+ * refused are counted apart. */
 struct store_counts {
 	int from_day, to_day;
 	int64_t total;
-	int64_t received[3]; /* in person (or none), online, postal */
+	int64_t received[3];  /* in person (or none), online, postal */
+	int64_t not_accepted; /* status 1: registered, not yet accepted */
+	int64_t refused;      /* status 3 */
 };
 enum store_rc store_counts(struct store *, int from_day, int to_day,
     struct store_counts *out);
@@ -428,6 +432,14 @@ typedef int store_report_fn(void *arg, const struct store_report_row *);
  * know ("agency: no such agency"). Reads only. */
 enum store_rc store_report(struct store *, const struct store_report_q *,
     struct store_report_row *total, store_report_fn *fn, void *arg,
+    char err[STORE_ERR_MAX]);
+/* The dossiers of q's period and filters (q->by is ignored) that are not
+ * received: registered and not yet accepted (status 1), refused (3). */
+struct store_unaccepted {
+	int64_t not_accepted, refused;
+};
+enum store_rc store_report_unaccepted(struct store *,
+    const struct store_report_q *, struct store_unaccepted *,
     char err[STORE_ERR_MAX]);
 /* Drill-down: the codes of the dossiers counted in one cell of the
  * report for q (q->by is ignored), optionally of one channel (0 = all),

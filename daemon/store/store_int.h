@@ -49,6 +49,11 @@
 #define TOKEN_TRIES     4  /* a collision of 80 random bits: never, but */
 #define PQ_MAX          48 /* postal statements (the postal block) */
 
+/* "Received" means accepted by the office (docs/domain.md, "Reports"): a
+ * dossier registered but not yet accepted (status 1) or refused (3) is
+ * not received. The one definition, shared by counts and the report. */
+#define ST_RECEIVED_SQL "status NOT IN (1, 3)"
+
 enum qid {
 	Q_BEGIN,
 	Q_COMMIT,

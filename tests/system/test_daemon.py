@@ -336,6 +336,33 @@ def counts_by_channel(d):
 
 
 @test
+def counts_and_report_agree_on_received(d):
+    # issue 15 item 3: counts said 60 and the report 55 for one period,
+    # because counts took status 1 (not yet accepted) and 3 (refused) in
+    path = os.path.join(d.tmp, "import-received.jsonl")
+    lines = [import_line("000.00.20.H49-260316-000%d" % n, "Ngô Văn Hải", ch, st, 16)
+             for n, (ch, st) in enumerate([("online", 1), ("in_person", 3), ("online", 3),
+                                           ("in_person", 2), ("online", 4)], 1)]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    d.cli("import", path, check=0)
+    p = d.cli("counts", "--from", "2026-03-16", "--to", "2026-03-16", "--format", "json", check=0)
+    c = json.loads(p.stdout)
+    p = d.cli("report", "--from", "2026-03-16", "--to", "2026-03-16", "--format", "json", check=0)
+    r = json.loads(p.stdout)
+    eq(c["received"]["total"], 2, "received = accepted by the office")
+    eq(r["received"]["total"], c["received"]["total"], "counts and report agree")
+    eq((c["not_accepted"], c["refused"]), (1, 2), "counts: not yet accepted, refused")
+    eq((r["not_accepted"], r["refused"]), (1, 2), "report: not yet accepted, refused")
+    p = d.cli("counts", "--from", "2026-03-16", "--to", "2026-03-16", check=0)
+    ok(re.search(r"not yet accepted\s+1\b", p.stdout) and re.search(r"refused\s+2\b", p.stdout),
+       "the table shows both: " + p.stdout)
+    p = d.cli("report", "--from", "2026-03-16", "--to", "2026-03-16", check=0)
+    ok(re.search(r"not yet accepted\s+1\b", p.stdout) and re.search(r"refused\s+2\b", p.stdout),
+       "the report table shows both: " + p.stdout)
+
+
+@test
 def lookup_misses_rate_limited(d):
     t0 = time.monotonic()
     s, j, _ = d.get("/api/v1/lookup/ZZZZZZZZZZZZZZZZ")

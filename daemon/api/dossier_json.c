@@ -128,6 +128,9 @@ dossier_json_search(struct store *s, const struct store_query *q, int64_t now,
 		json_object_set_new(o, "channel", json_integer(x->channel));
 		json_object_set_new(o, "channel_name",
 		    reply_text(channel_name(x->channel)));
+		json_object_set_new(o, "delivery", json_integer(x->delivery));
+		json_object_set_new(o, "delivery_name",
+		    reply_text(delivery_name(x->delivery)));
 		json_object_set_new(o, "received_at",
 		    reply_time(x->received_at));
 		json_object_set_new(o, "due_at", reply_time(x->due_at));

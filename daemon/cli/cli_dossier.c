@@ -265,6 +265,29 @@ oom:
 	return -1;
 }
 
+/* The reply names the channel and the delivery (channel_name,
+ * delivery_name) and numbers them (channel, delivery): the name, else the
+ * number's, else NULL. */
+static const char *
+channel_text(json_t *d)
+{
+	const char *n = cli_out_jstr(d, "channel_name");
+
+	if (n == NULL && json_is_integer(json_object_get(d, "channel")))
+		n = channel_name((int)cli_out_jint(d, "channel"));
+	return n;
+}
+
+static const char *
+delivery_text(json_t *d)
+{
+	const char *n = cli_out_jstr(d, "delivery_name");
+
+	if (n == NULL && json_is_integer(json_object_get(d, "delivery")))
+		n = delivery_name((int)cli_out_jint(d, "delivery"));
+	return n;
+}
+
 static void
 print_dossier(json_t *d)
 {
@@ -272,8 +295,7 @@ print_dossier(json_t *d)
 	long long st = cli_out_jint(d, "status");
 	const char *label = cli_out_jstr(d, "status_label_vi");
 	const char *name = cli_out_jstr(d, "status_name");
-	const char *ch = cli_out_jstr(d, "channel"),
-	           *dl = cli_out_jstr(d, "delivery");
+	const char *ch = channel_text(d), *dl = delivery_text(d);
 
 	print_field("Dossier", cli_out_jstr(d, "code"));
 	snprintf(line, sizeof(line), "%lld %s (%s)%s", st,
@@ -581,17 +603,17 @@ static int
 print_results(json_t *results)
 {
 	static const char *const head[] = { "CODE", "RECEIVED", "DUE", "STATUS",
-		"CHANNEL", "OWNER", "PROCEDURE" };
+		"CHANNEL", "RESULT BY", "OWNER", "PROCEDURE" };
 	struct cli_table tab;
 	json_t *d;
 	size_t i;
 
-	if (cli_table_init(&tab, 7) < 0 || cli_table_row(&tab, head) < 0)
+	if (cli_table_init(&tab, 8) < 0 || cli_table_row(&tab, head) < 0)
 		goto oom;
 	json_array_foreach(results, i, d) {
 		char rec[40], due[48], st[64];
 		long long s = cli_out_jint(d, "status");
-		const char *row[7];
+		const char *row[8];
 
 		snprintf(st, sizeof(st), "%lld %s", s,
 		    cli_out_jstr(d, "status_name")
@@ -605,9 +627,10 @@ print_results(json_t *results)
 		row[1] = cli_out_time(cli_out_jstr(d, "received_at"), rec);
 		row[2] = due;
 		row[3] = st;
-		row[4] = cli_out_jstr(d, "channel");
-		row[5] = cli_out_jstr(d, "owner_name");
-		row[6] = cli_out_jstr(d, "procedure_name");
+		row[4] = channel_text(d);
+		row[5] = delivery_text(d);
+		row[6] = cli_out_jstr(d, "owner_name");
+		row[7] = cli_out_jstr(d, "procedure_name");
 		if (cli_table_row(&tab, row) < 0)
 			goto oom;
 	}

@@ -362,7 +362,7 @@ static const char *const migrations[] = {
  * prefix upper bound, ?6 LIKE pattern for a later word, ?7 limit. */
 #define SEARCH_COLS                                                       \
 	"SELECT d.id, d.code, p.name, d.owner_name, d.status, d.channel," \
-	" d.received_at, d.due_at FROM dossiers d "
+	" d.received_at, d.due_at, d.delivery FROM dossiers d "
 
 static const char *const sql[Q_COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",

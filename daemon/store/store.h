@@ -283,7 +283,7 @@ struct store_query {
 };
 struct store_hit { /* owns its strings (NULL: empty column) */
 	char *code, *procedure_name, *owner_name;
-	int status, channel;
+	int status, channel, delivery;
 	int64_t received_at, due_at; /* 0: none */
 	bool overdue;                /* at the now of the search */
 };

@@ -48,6 +48,7 @@ collect(struct store *s, sqlite3_stmt *st, int64_t now, struct hit *hits,
 		h->channel = sqlite3_column_int(st, 5);
 		h->received_at = sqlite3_column_int64(st, 6);
 		h->due_at = sqlite3_column_int64(st, 7);
+		h->delivery = sqlite3_column_int(st, 8);
 		h->overdue =
 		    h->due_at != 0 && status_overdue(h->status, h->due_at, now);
 		bad = st_dup(st, 1, &h->code) |

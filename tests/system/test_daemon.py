@@ -258,6 +258,18 @@ def transitions_supplement_apology(d):
 
 
 @test
+def show_and_search_name_channel_and_delivery(d):
+    # issue 15 item 15: both read the channel, an integer, as a string
+    s, j, _ = intake(d, name="Đinh Thị Gấm", delivery="post")
+    eq(s, 201, f"intake: {j}")
+    p = d.cli("show", j["code"], check=0)
+    ok(re.search(r"Channel\s+in_person, result by post", p.stdout), "show: " + p.stdout)
+    p = d.cli("search", "--name", "dinh thi gam", check=0)
+    ok("RESULT BY" in p.stdout and re.search(r"in_person\s+post\s+Đinh Thị Gấm", p.stdout),
+       "search: " + p.stdout)
+
+
+@test
 def search_accent_insensitive(d):
     p = d.cli("search", "--name", "nguyen van an", "--json", check=0)
     j = json.loads(p.stdout)

@@ -88,13 +88,47 @@ esc(const char *s, char *out, size_t size)
 	return 0;
 }
 
-static void
-print_job(json_t *job)
+/* What a printer state means to the person at the counter. */
+static const char *
+state_text(const char *s)
 {
+	static const struct {
+		const char *name, *text;
+	} t[] = {
+		{ "no_paper", "out of paper" },
+		{ "cover_open", "its cover is open" },
+		{ "offline", "offline" },
+		{ "unknown", "not answering (state unknown)" },
+		{ "disconnected",
+		    "not connected (unplugged or cannot be "
+		    "opened)" },
+	};
+
+	for (size_t i = 0; s != NULL && i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(s, t[i].name) == 0)
+			return t[i].text;
+	return s != NULL ? s : "in an unknown state";
+}
+
+/* "job N queued", and whether the printer can print it now: when it
+ * cannot, says why on stderr and returns CLI_FAIL, so a script (or the
+ * clerk) does not take a queued receipt for a printed one. */
+static int
+print_job(json_t *reply)
+{
+	json_t *job = json_object_get(reply, "job");
+	json_t *pr = json_object_get(reply, "printer");
+
 	printf("job %lld queued: %s %s\n",
 	    (long long)json_integer_value(json_object_get(job, "id")),
 	    json_string_value(json_object_get(job, "kind")),
 	    json_string_value(json_object_get(job, "ref")));
+	if (pr == NULL || json_is_true(json_object_get(pr, "available")))
+		return CLI_OK;
+	cli_warn("the printer cannot print now: %s; the job prints when it is "
+	         "ready (motcua printer status)",
+	    state_text(json_string_value(json_object_get(pr, "state"))));
+	return CLI_FAIL;
 }
 
 int
@@ -231,7 +265,7 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 		cli_warn("bad reply from the daemon");
 		rc = CLI_DAEMON;
 	} else {
-		print_job(json_object_get(r.json, "job"));
+		rc = print_job(r.json);
 	}
 	cli_reply_free(&r);
 	return rc;

@@ -350,12 +350,12 @@ route_counts(const struct route_ctx *a, const struct http_request *hr,
 
 /* {code} as a canonical dossier code, or a 400 and -1. */
 static int
-code_param(const struct route_params *pp, char code[DCODE_TEXT_MAX + 1],
-    struct http_response *r)
+code_param(const struct route_ctx *a, const struct route_params *pp,
+    char code[DCODE_TEXT_MAX + 1], struct http_response *r)
 {
 	const char *seg = route_param(pp, "code");
 
-	return api_path_code(seg, strlen(seg), code, r);
+	return api_path_code(a, seg, strlen(seg), code, r);
 }
 
 void
@@ -389,7 +389,7 @@ api_dossiers_get(const struct route_ctx *a, const struct http_request *hr,
 	char code[DCODE_TEXT_MAX + 1];
 
 	(void)hr;
-	if (code_param(pp, code, r) == 0)
+	if (code_param(a, pp, code, r) == 0)
 		api_reply_dossier(a, r, code, 200);
 }
 
@@ -400,7 +400,7 @@ api_dossiers_token(const struct route_ctx *a, const struct http_request *hr,
 	char code[DCODE_TEXT_MAX + 1];
 
 	(void)hr;
-	if (code_param(pp, code, r) == 0)
+	if (code_param(a, pp, code, r) == 0)
 		route_token(a, r, code);
 }
 
@@ -410,7 +410,7 @@ api_dossiers_status(const struct route_ctx *a, const struct http_request *hr,
 {
 	char code[DCODE_TEXT_MAX + 1];
 
-	if (code_param(pp, code, r) == 0)
+	if (code_param(a, pp, code, r) == 0)
 		route_status(a, hr, r, code);
 }
 
@@ -421,7 +421,7 @@ api_dossiers_supplement(const struct route_ctx *a,
 {
 	char code[DCODE_TEXT_MAX + 1];
 
-	if (code_param(pp, code, r) == 0)
+	if (code_param(a, pp, code, r) == 0)
 		route_supplement(a, hr, r, code);
 }
 
@@ -431,6 +431,6 @@ api_dossiers_apology(const struct route_ctx *a, const struct http_request *hr,
 {
 	char code[DCODE_TEXT_MAX + 1];
 
-	if (code_param(pp, code, r) == 0)
+	if (code_param(a, pp, code, r) == 0)
 		route_apology(a, hr, r, code);
 }

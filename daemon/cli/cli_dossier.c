@@ -359,7 +359,7 @@ cli_dossier_show(struct cli *cli, const struct command *cmd, int argc,
 	}
 	if (argc - optind != 1)
 		return cli_cmd_usage_error(cmd, "show: expected one CODE");
-	if (cli_arg_code(argv[optind], code) < 0)
+	if (cli_arg_dossier(argv[optind], code) < 0)
 		return CLI_USAGE;
 	if ((path = dossier_path(cli, code, "")) == NULL)
 		return CLI_DAEMON;
@@ -435,7 +435,7 @@ cli_dossier_status(struct cli *cli, const struct command *cmd, int argc,
 	if (argc - optind != 2)
 		return cli_cmd_usage_error(cmd,
 		    "status: expected CODE and NEW_STATUS");
-	if (cli_arg_code(argv[optind], code) < 0)
+	if (cli_arg_dossier(argv[optind], code) < 0)
 		return CLI_USAGE;
 	if ((st = cli_arg_status(argv[optind + 1])) == 0)
 		return cli_cmd_usage_error(cmd,
@@ -515,7 +515,7 @@ cli_dossier_supplement(struct cli *cli, const struct command *cmd, int argc,
 		    "--new-due: only with --complete");
 	if (done && items != NULL)
 		return cli_cmd_usage_error(cmd, "--items: only with --request");
-	if (cli_arg_code(argv[optind], code) < 0 ||
+	if (cli_arg_dossier(argv[optind], code) < 0 ||
 	    (reason != NULL &&
 	        cli_arg_text("--reason", reason, ARG_TEXT_MAX) < 0) ||
 	    (items != NULL &&
@@ -581,7 +581,7 @@ cli_dossier_apology(struct cli *cli, const struct command *cmd, int argc,
 		return cli_cmd_usage_error(cmd, "--reason: required");
 	if (new_due == NULL)
 		return cli_cmd_usage_error(cmd, "--new-due: required");
-	if (cli_arg_code(argv[optind], code) < 0 ||
+	if (cli_arg_dossier(argv[optind], code) < 0 ||
 	    cli_arg_text("--reason", reason, ARG_TEXT_MAX) < 0 ||
 	    (unit != NULL && cli_arg_text("--unit", unit, 512) < 0) ||
 	    cli_arg_due("--new-due", new_due, due) < 0)
@@ -764,7 +764,7 @@ cli_dossier_token(struct cli *cli, const struct command *cmd, int argc,
 	if ((rc = cli_cmd_simple_args(cmd, argc, argv, 1, &help)) != CLI_OK ||
 	    help)
 		return help ? cli_cmd_usage(cmd) : rc;
-	if (cli_arg_code(argv[optind], code) < 0)
+	if (cli_arg_dossier(argv[optind], code) < 0)
 		return CLI_USAGE;
 	if ((path = dossier_path(cli, code, "/token")) == NULL)
 		return CLI_DAEMON;

@@ -20,13 +20,30 @@
 int
 cli_s10(int argc, char **argv)
 {
-	int rc = CLI_OK;
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int rc = CLI_OK, c;
 
-	if (argc < 3 || strcmp(argv[1], "check") != 0) {
+	/* getopt, as every other command: "--" ends the options and is no
+	 * id, --help prints the usage */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(CLI_S10_USAGE, stdout);
+			return CLI_OK;
+		}
+		cli_warn("s10: unknown option '%s'", argv[optind - 1]);
 		fputs(CLI_S10_USAGE, stderr);
 		return CLI_USAGE;
 	}
-	for (int i = 2; i < argc; i++) {
+	if (argc - optind < 2 || strcmp(argv[optind], "check") != 0) {
+		fputs(CLI_S10_USAGE, stderr);
+		return CLI_USAGE;
+	}
+	for (int i = optind + 1; i < argc; i++) {
 		struct s10 s;
 
 		s10_parse(argv[i], strlen(argv[i]), &s);

@@ -12,7 +12,7 @@ int cli_postal(const char *socket, const char *actor, int argc, char **argv);
 #define CLI_S10_SUMMARY    "check UPU S10 postal item ids"
 #define CLI_POSTAL_SUMMARY "postal intake: register, manifests, returns"
 #define CLI_S10_USAGE                                                   \
-	"Usage: motcua s10 check ID...\n"                               \
+	"Usage: motcua s10 check [--] ID...\n"                          \
 	"\n"                                                            \
 	"Prints a verdict (valid, bad_format, reserved, bad_service,\n" \
 	"bad_check) and a reason per id. Spaces and lower case are\n"   \

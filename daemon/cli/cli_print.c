@@ -19,39 +19,6 @@
 #define TIMEOUT_MS 60000L
 #define REPLY_MAX  (64u << 20) /* a preview PNG is the largest */
 
-/* Writes len bytes to path whole, or not at all (a temporary file
- * renamed into place). */
-static int
-write_file(const char *path, const void *p, size_t len)
-{
-	char tmp[4096];
-	FILE *f;
-
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path,
-	        (long)getpid()) >= sizeof tmp) {
-		cli_warn("%s: path too long", path);
-		return CLI_USAGE;
-	}
-	if ((f = fopen(tmp, "wbe")) == NULL) {
-		cli_warn("%s: %s", tmp, strerror(errno));
-		return CLI_FAIL;
-	}
-	if (fwrite(p, 1, len, f) != len || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		cli_warn("%s: %s", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return CLI_FAIL;
-	}
-	fclose(f);
-	if (rename(tmp, path) != 0) {
-		cli_warn("%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
-}
-
 static int usage(const char *text, const char *fmt, ...)
     __attribute__((__format__(__printf__, 2, 3)));
 
@@ -256,7 +223,7 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 	if (r.http < 200 || r.http > 299) {
 		rc = cli_http_error(&r);
 	} else if (to != NULL || png != NULL) {
-		rc = write_file(to ? to : png, buf_ptr(&r.body),
+		rc = cli_out_file(NULL, to ? to : png, buf_ptr(&r.body),
 		    buf_len(&r.body));
 		if (rc == CLI_OK)
 			printf("%s: %zu bytes\n", to ? to : png,

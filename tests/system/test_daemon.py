@@ -270,6 +270,37 @@ def show_and_search_name_channel_and_delivery(d):
 
 
 @test
+def cli_rough_edges(d):
+    # issue 15 item 18: a short code takes the office's agency
+    short = d.first_code.split("-", 1)[1]
+    p = d.cli("show", short, check=0)
+    ok(d.first_code in p.stdout, "the short code completed: " + p.stdout)
+    s, j, _ = d.get("/api/v1/dossiers/" + short, admin=True)
+    eq((s, j.get("code")), (200, d.first_code), "the API completes it too")
+    p = d.cli("show", "26120-0003")
+    eq(p.returncode, 2, "a bad code is a usage error")
+    ok("000.00.19.H49-261207-0003" in p.stderr and "261207-0003" in p.stderr,
+       "the message shows an example: " + p.stderr)
+    s, j, _ = d.get("/api/v1/dossiers/H49-261207-0003", admin=True)
+    ok(s == 400 and "looks like" in j["error"]["message"], f"the API shows one too: {j}")
+    # the closest command for a typo
+    p = d.cli("stauts", d.first_code)
+    eq(p.returncode, 2, "unknown command")
+    ok("did you mean 'status'?" in p.stderr, p.stderr)
+    # a file that cannot be written is named, never the temporary name
+    out = os.path.join(d.tmp, "no-such-dir", "x.csv")
+    p = d.cli("report", "--from", "2026-03-01", "--to", "2026-03-31", "--format", "csv",
+              "--out", out)
+    eq(p.returncode, 1, "cannot write")
+    ok(out in p.stderr and ".tmp" not in p.stderr and ".part" not in p.stderr,
+       "names the file: " + p.stderr)
+    # s10 check honours "--" like code check
+    p = d.cli("s10", "check", "--", "EE123456785VN")
+    eq(p.returncode, 0, "'--' is no id: " + p.stdout + p.stderr)
+    eq(p.stdout.count("\n"), 1, "one verdict: " + p.stdout)
+
+
+@test
 def search_accent_insensitive(d):
     p = d.cli("search", "--name", "nguyen van an", "--json", check=0)
     j = json.loads(p.stdout)

@@ -405,6 +405,65 @@ def counts_and_report_agree_on_received(d):
        "the report table shows both: " + p.stdout)
 
 
+def progress_file(d, n):
+    """n import lines received in October 2025 (a month no other test
+    counts): more than one chunk of the CLI's 20000 lines when n > 20000."""
+    path = os.path.join(d.tmp, "import-progress.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            day, num = 1 + i // 9000, 1 + i % 9000
+            f.write(import_line("000.00.20.H49-2510%02d-%04d" % (day, num), "Trịnh Văn Khoa",
+                                "in_person", 2, day,
+                                received_at="2025-10-%02dT09:00:00+07:00" % day,
+                                due_at="2025-10-%02dT17:00:00+07:00" % (day + 7)) + "\n")
+    return path
+
+
+def cli_on_pty(d, *args):
+    """Runs motcua with stderr on a pseudo-terminal and stdout on a pipe;
+    returns (exit status, stdout, what the terminal received)."""
+    import pty
+    master, slave = pty.openpty()
+    env = dict(os.environ, MOTCUA_SOCKET=d.sock)
+    p = subprocess.Popen([os.path.join(d.build, "motcua"), "--actor", "can.bo.test", *args],
+                         stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    term = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not chunk:
+            break
+        term += chunk
+    os.close(master)
+    out = p.stdout.read().decode()
+    p.stdout.close()
+    return p.wait(timeout=120), out, term.decode("utf-8", "replace")
+
+
+@test
+def import_progress_on_a_terminal(d):
+    # issue 15 item 19: 100k lines printed no progress on a terminal.
+    # Piped: the summary on stdout and nothing else anywhere.
+    path = progress_file(d, 20500)
+    p = d.cli("import", path, check=0)
+    eq(p.stdout, "imported:  20500\nupdated:   0\nunchanged: 0\nrejected:  0\n", "piped stdout")
+    eq(p.stderr, "", "nothing on a piped stderr")
+    # On a terminal: a bar redrawn in place with the count, the rate and
+    # the time left, then a last line with the time taken; stdout the same
+    rc, out, term = cli_on_pty(d, "import", path)
+    eq(rc, 0, "import on a terminal: " + term)
+    eq(out, "imported:  0\nupdated:   0\nunchanged: 20500\nrejected:  0\n", "stdout on a terminal")
+    frames = [f for f in re.split(r"[\r\n]", term) if f]
+    ok(any(re.fullmatch(r"\[#{23}\.\]  97%  20000 lines  \d+ lines/s  ETA \d+:\d\d\x1b\[K", f)
+           for f in frames), "the first chunk's frame: %r" % frames)
+    ok(re.search(r"\r\[#{24}\] 100%  20500 lines  \d+ lines/s  in \d+:\d\d\x1b\[K\r?\n$", term),
+       "the last frame stays: %r" % term[-200:])
+    ok(all(len(f) < 80 for f in frames), "each frame fits 80 columns: %r" % frames)
+
+
 @test
 def lookup_misses_rate_limited(d):
     t0 = time.monotonic()

@@ -42,7 +42,9 @@ dossier_path(struct cli *cli, const char *code, const char *tail)
 	return buf_take(&b, &len);
 }
 
-/* "CODE: 4 Đang xử lý (processing), due 2026-01-08 17:00" */
+/* "CODE: 4 Đang xử lý (processing), due 2026-01-08 17:00", then
+ * " (provisional)" when the due date reaches a year without an official
+ * holiday table (docs/domain.md, "Due dates", rule 5) */
 static void
 print_brief(json_t *d)
 {
@@ -52,11 +54,13 @@ print_brief(json_t *d)
 
 	if (label == NULL)
 		label = status_label_vi((int)st);
-	printf("%s: %lld %s (%s), due %s%s\n",
+	printf("%s: %lld %s (%s), due %s%s%s\n",
 	    cli_out_jstr(d, "code") ? cli_out_jstr(d, "code") : "?", st, label,
 	    cli_out_jstr(d, "status_name") ? cli_out_jstr(d, "status_name")
 	                                   : status_name((int)st),
 	    cli_out_time(cli_out_jstr(d, "due_at"), t),
+	    json_is_true(json_object_get(d, "provisional")) ? " (provisional)"
+	                                                    : "",
 	    json_is_true(json_object_get(d, "overdue")) ? ", OVERDUE" : "");
 }
 
@@ -83,6 +87,8 @@ cli_dossier_intake(struct cli *cli, const struct command *cmd, int argc,
 		{ "email", required_argument, NULL, 'e' },
 		{ "summary", required_argument, NULL, 's' },
 		{ "delivery", required_argument, NULL, 'd' },
+		{ "received-at", required_argument, NULL, 'r' },
+		{ "back-entry-reason", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -90,7 +96,8 @@ cli_dossier_intake(struct cli *cli, const struct command *cmd, int argc,
 	const char *procedure = NULL, *name = NULL, *id_no = NULL;
 	const char *phone = NULL, *address = NULL, *email = NULL;
 	const char *summary = NULL, *delivery = NULL;
-	char agency[DCODE_AGENCY_MAX + 1] = "", t[40];
+	const char *received = NULL, *back_reason = NULL;
+	char agency[DCODE_AGENCY_MAX + 1] = "", t[40], received_iso[32];
 	struct cli_reply r;
 	bool json = false;
 	json_t *body;
@@ -142,6 +149,12 @@ cli_dossier_intake(struct cli *cli, const struct command *cmd, int argc,
 				    "--delivery: expected counter or post");
 			delivery = optarg;
 			break;
+		case 'r':
+			received = optarg;
+			break;
+		case 'R':
+			back_reason = optarg;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -154,6 +167,22 @@ cli_dossier_intake(struct cli *cli, const struct command *cmd, int argc,
 	if (optind != argc)
 		return cli_cmd_usage_error(cmd,
 		    "intake: unexpected argument '%s'", argv[optind]);
+	/* a back-entry names the time and why (docs/api.md); the daemon
+	 * checks the role and the bound */
+	if ((received != NULL) != (back_reason != NULL))
+		return cli_cmd_usage_error(cmd, "%s",
+		    received != NULL
+		        ? "--received-at: needs --back-entry-reason"
+		        : "--back-entry-reason: needs --received-at");
+	if (received != NULL && strlen(received) == 10)
+		return cli_cmd_usage_error(cmd,
+		    "--received-at: give the time too, e.g. %sT15:00",
+		    received);
+	if ((received != NULL &&
+	        cli_arg_due("--received-at", received, received_iso) < 0) ||
+	    (back_reason != NULL &&
+	        cli_arg_text("--back-entry-reason", back_reason, 500) < 0))
+		return CLI_USAGE;
 	if (procedure == NULL)
 		return cli_cmd_usage_error(cmd, "--procedure: required");
 	if (name == NULL)
@@ -180,6 +209,8 @@ cli_dossier_intake(struct cli *cli, const struct command *cmd, int argc,
 	    set_str(body, "email", email) < 0 ||
 	    set_str(body, "summary", summary) < 0 ||
 	    set_str(body, "delivery", delivery) < 0 ||
+	    set_str(body, "received_at", received ? received_iso : NULL) < 0 ||
+	    set_str(body, "back_entry_reason", back_reason) < 0 ||
 	    set_str(body, "actor", cli->actor) < 0) {
 		json_decref(body);
 		cli_warn("out of memory");

@@ -39,8 +39,9 @@ int cli_dossier_token(struct cli *, const struct command *, int argc,
 #define CLI_INTAKE_USAGE                                                   \
 	"Usage: motcua intake --procedure CODE --name NAME [options]\n"    \
 	"\n"                                                               \
-	"Registers a dossier received at the counter now and prints its\n" \
-	"code, due date, lookup token and lookup URL.\n"                   \
+	"Registers a dossier received at the counter now (or, in a\n"      \
+	"back-entry, at --received-at) and prints its code, due date,\n"   \
+	"lookup token and lookup URL.\n"                                   \
 	"\n"                                                               \
 	"  --procedure CODE    procedure (TTHC) code, required\n"          \
 	"  --name NAME         owner's full name, required\n"              \
@@ -53,6 +54,13 @@ int cli_dossier_token(struct cli *, const struct command *, int argc,
 	"  --summary S         short summary of the request\n"             \
 	"  --delivery counter|post\n"                                      \
 	"                      where the result is collected\n"            \
+	"  --received-at TIME  a back-entry: the dossier was received\n"   \
+	"                      earlier (YYYY-MM-DDTHH:MM, local); admin\n" \
+	"                      only, at most 5 working days back, never\n" \
+	"                      in the future, audited\n"                   \
+	"  --back-entry-reason TEXT\n"                                     \
+	"                      why it is entered late, required with\n"    \
+	"                      --received-at\n"                            \
 	"  --json              print the daemon's reply as JSON\n"         \
 	"\n"                                                               \
 	"Example:\n"                                                       \

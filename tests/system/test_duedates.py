@@ -7,7 +7,9 @@ day, its completion on another), keeping its database, so every time it
 records is its own clock's. Ends with the line "N passed, N failed".
 """
 import datetime
+import json
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -136,6 +138,15 @@ def due_dates_reaching_2027_tet_are_provisional(d):
     eq(j["provisional"], True, "2027 has no official table: provisional")
     p = d.cli("show", j["code"], check=0)
     ok("provisional" in p.stdout, "the CLI says so: " + p.stdout)
+    # a weekend is refused in 2027 too; a working day is taken and the
+    # one-line reply says it is provisional
+    p = d.cli("apology", j["code"], "--reason", "Cần xác minh", "--new-due", "2027-02-20")
+    eq(p.returncode, 1, "a Saturday is refused: " + p.stderr)
+    ok("2027-02-20 is not a working day (a Saturday); the next working day is 2027-02-22"
+       in p.stderr, p.stderr)
+    p = d.cli("apology", j["code"], "--reason", "Cần xác minh", "--new-due", "2027-02-16")
+    eq(p.returncode, 0, "apology: " + p.stderr)
+    ok(re.search(r"due 2027-02-16 17:00 \(provisional\)", p.stdout), "apology's reply: " + p.stdout)
     s, h, _ = d.get("/api/v1/holidays?year=2027", admin=True)
     eq((s, h["provisional"]), (200, True), "the holiday list says so")
     s, h, _ = d.get("/api/v1/holidays?year=2026", admin=True)
@@ -166,6 +177,26 @@ def intake_time_is_the_daemons_clock(d):
     s, j, _ = intake(d)
     eq(s, 201, "without received_at: now")
     ok("-261207-" in j["code"], "today's code: " + j["code"])
+    # the same through the CLI: both options or neither, a time of day
+    p = d.cli("intake", "--procedure", "1.001612.000.00.00.H49", "--name", "Trần Thị Bình",
+              "--received-at", "2026-12-04T08:15")
+    eq(p.returncode, 2, "--received-at alone: " + p.stderr)
+    ok("--back-entry-reason" in p.stderr, p.stderr)
+    p = d.cli("intake", "--procedure", "1.001612.000.00.00.H49", "--name", "Trần Thị Bình",
+              "--received-at", "2026-12-04", "--back-entry-reason", "nhập bù")
+    eq(p.returncode, 2, "a day without a time: " + p.stderr)
+    p = d.cli("intake", "--procedure", "1.001612.000.00.00.H49", "--name", "Trần Thị Bình",
+              "--received-at", "2027-01-05T08:15", "--back-entry-reason", "nhập bù")
+    eq(p.returncode, 1, "the future, from the daemon: " + p.stderr)
+    ok("received_at: in the future" in p.stderr, p.stderr)
+    p = d.cli("intake", "--procedure", "1.001612.000.00.00.H49", "--name", "Trần Thị Bình",
+              "--received-at", "2026-12-04T08:15", "--back-entry-reason", "Sổ tay ngày 4/12",
+              "--json", check=0)
+    code = json.loads(p.stdout)["code"]
+    ok("-261204-" in code, "the CLI's back-entry: " + code)
+    ok(d.dossier(code)["received_at"].startswith("2026-12-04T08:15"), "received at 08:15")
+    eq(len(d.db("SELECT 1 FROM audit_log WHERE action = 'intake_back_entry' AND object = ?",
+                code)), 1, "audited")
 
 
 def session(args, run):

@@ -513,6 +513,7 @@ test_supplement_moves_due(void **state)
 	struct store_lookup lk;
 	char err[STORE_ERR_MAX];
 	int64_t t = at(2026, 3, 2, 9, 30); /* Monday; + 3 = Thursday 5/3 */
+	struct store_stats st0, st1;
 	enum store_rc rc;
 	json_t *d, *ev, *e;
 	size_t n;
@@ -531,9 +532,14 @@ test_supplement_moves_due(void **state)
 	assert_int_equal(store_supplement_request(f->s, r.code, "thiếu", NULL,
 	                     "officer2", at(2026, 3, 3, 10, 0), err),
 	    STORE_OK);
+	assert_int_equal(store_stats(f->s, &st0), STORE_OK);
 	assert_int_equal(store_supplement_complete(f->s, r.code, 0, "clerk1",
 	                     at(2026, 3, 6, 15, 0), err),
 	    STORE_OK);
+	/* the moved due date syncs: one outbox row with the event */
+	assert_int_equal(store_stats(f->s, &st1), STORE_OK);
+	assert_int_equal(st1.outbox_pending, st0.outbox_pending + 1);
+	assert_int_equal(st1.events, st0.events + 1);
 	assert_int_equal(store_lookup_token(f->s, r.token, &lk), STORE_OK);
 	assert_int_equal(lk.due_at, at(2026, 3, 10, 9, 30));
 	d = dossier_json_read(f->s, r.code, at(2026, 3, 6, 15, 0), &rc);

@@ -360,23 +360,19 @@ test_complete(void **state)
 	struct dcode d;
 
 	(void)state;
-	assert_int_equal(dcode_complete(" 261207-0003 ", 13, "000.00.19.H49",
-	                     &d),
-	    DCODE_OK);
+	assert_int_equal(
+	    dcode_complete(" 261207-0003 ", 13, "000.00.19.H49", &d), DCODE_OK);
 	assert_true(dcode_format(&d, text, sizeof text) > 0);
 	assert_string_equal(text, "000.00.19.H49-261207-0003");
-	assert_int_equal(dcode_complete("261207-12345", 12, "000.00.19.H49",
-	                     &d),
-	    DCODE_OK);
+	assert_int_equal(
+	    dcode_complete("261207-12345", 12, "000.00.19.H49", &d), DCODE_OK);
 	assert_int_equal(d.seq, 12345);
-	assert_int_equal(dcode_complete("261307-0003", 11, "000.00.19.H49",
-	                     &d),
+	assert_int_equal(dcode_complete("261307-0003", 11, "000.00.19.H49", &d),
 	    DCODE_EDATE);
-	assert_int_equal(dcode_complete("26120-0003", 10, "000.00.19.H49",
-	                     &d),
+	assert_int_equal(dcode_complete("26120-0003", 10, "000.00.19.H49", &d),
 	    DCODE_ESHAPE);
-	assert_int_equal(dcode_complete("H49-261207-0003", 15, "000.00.19.H49",
-	                     &d),
+	assert_int_equal(
+	    dcode_complete("H49-261207-0003", 15, "000.00.19.H49", &d),
 	    DCODE_ESHAPE);
 	assert_int_equal(dcode_complete("261207-0003", 11, NULL, &d),
 	    DCODE_ESHAPE);

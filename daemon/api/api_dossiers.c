@@ -11,6 +11,7 @@
 #include "api/dossier_json.h"
 #include "core/calendar.h"
 #include "core/factor.h"
+#include "core/role.h"
 #include "core/status.h"
 #include "core/textfold.h"
 #include "core/token.h"
@@ -103,8 +104,27 @@ route_intake(const struct route_ctx *a, const struct http_request *hr,
 	    request_body_str(&b, "delivery", false, 16, &delivery) ||
 	    request_body_str(&b, "actor", false, 64, &actor_name) ||
 	    request_body_time(&b, "received_at", false, &in.received_at) ||
-	    request_body_bool(&b, "print", true, &print)) {
+	    request_body_bool(&b, "print", true, &print) ||
+	    request_body_str(&b, "back_entry_reason", false, 500,
+	        &in.back_entry_reason)) {
 		request_body_error(r, &b);
+		return;
+	}
+	/* The receipt time is the daemon's clock, or an operator's audited
+	 * back-entry (docs/api.md): never a silent client-chosen time. */
+	if ((in.received_at != 0) != (in.back_entry_reason != NULL) ||
+	    (in.received_at != 0 && !role_in(request_actor(hr), ROLES_ADMIN))) {
+		json_decref(b.root);
+		if (in.received_at == 0)
+			reply_error(r, 400, "back_entry_reason",
+			    "only with received_at (a back-entry)");
+		else if (in.back_entry_reason == NULL)
+			reply_error(r, 400, "received_at",
+			    "only in a back-entry: give back_entry_reason, or "
+			    "omit received_at to use the daemon's clock");
+		else
+			reply_error(r, 403, "received_at",
+			    "a back-entry needs the admin role");
 		return;
 	}
 	in.channel = CHANNEL_COUNTER;
@@ -384,12 +404,12 @@ route_counts(const struct route_ctx *a, const struct http_request *hr,
 
 /* {code} as a canonical dossier code, or a 400 and -1. */
 static int
-code_param(const struct route_params *pp, char code[DCODE_TEXT_MAX + 1],
-    struct http_response *r)
+code_param(const struct route_ctx *a, const struct route_params *pp,
+    char code[DCODE_TEXT_MAX + 1], struct http_response *r)
 {
 	const char *seg = route_param(pp, "code");
 
-	return api_path_code(seg, strlen(seg), code, r);
+	return api_path_code(a, seg, strlen(seg), code, r);
 }
 
 void
@@ -423,7 +443,7 @@ api_dossiers_get(const struct route_ctx *a, const struct http_request *hr,
 	char code[DCODE_TEXT_MAX + 1];
 
 	(void)hr;
-	if (code_param(pp, code, r) == 0)
+	if (code_param(a, pp, code, r) == 0)
 		api_reply_dossier(a, r, code, 200);
 }
 
@@ -434,7 +454,7 @@ api_dossiers_token(const struct route_ctx *a, const struct http_request *hr,
 	char code[DCODE_TEXT_MAX + 1];
 
 	(void)hr;
-	if (code_param(pp, code, r) == 0)
+	if (code_param(a, pp, code, r) == 0)
 		route_token(a, r, code);
 }
 
@@ -444,7 +464,7 @@ api_dossiers_status(const struct route_ctx *a, const struct http_request *hr,
 {
 	char code[DCODE_TEXT_MAX + 1];
 
-	if (code_param(pp, code, r) == 0)
+	if (code_param(a, pp, code, r) == 0)
 		route_status(a, hr, r, code);
 }
 
@@ -455,7 +475,7 @@ api_dossiers_supplement(const struct route_ctx *a,
 {
 	char code[DCODE_TEXT_MAX + 1];
 
-	if (code_param(pp, code, r) == 0)
+	if (code_param(a, pp, code, r) == 0)
 		route_supplement(a, hr, r, code);
 }
 
@@ -465,6 +485,6 @@ api_dossiers_apology(const struct route_ctx *a, const struct http_request *hr,
 {
 	char code[DCODE_TEXT_MAX + 1];
 
-	if (code_param(pp, code, r) == 0)
+	if (code_param(a, pp, code, r) == 0)
 		route_apology(a, hr, r, code);
 }

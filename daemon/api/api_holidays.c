@@ -110,8 +110,11 @@ route_holidays_get(const struct route_ctx *a, const struct http_request *hr,
 		reply_error(r, 500, "", "cannot read the holiday table");
 		return;
 	}
+	/* provisional: due dates reaching this year are not final */
 	reply_json(r, 200,
-	    json_pack("{s:i,s:o}", "year", (int)year, "holidays", j));
+	    json_pack("{s:i,s:b,s:o}", "year", (int)year, "provisional",
+	        cal_year_provisional(store_calendar(a->store), (int)year),
+	        "holidays", j));
 }
 
 void

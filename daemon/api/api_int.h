@@ -26,9 +26,10 @@ void api_reply_store(struct http_response *, enum store_rc, const char *err);
 /* The public lookup URL of a token (server.public_url + "/l/TOKEN"). */
 void api_lookup_url(const struct route_ctx *, const char *token, char *buf,
     size_t size);
-/* Canonical code from a path segment, or a 400 and -1. */
-int api_path_code(const char *seg, size_t len, char code[DCODE_TEXT_MAX + 1],
-    struct http_response *);
+/* Canonical code from a path segment, or a 400 and -1. A short code
+ * (YYMMDD-NNNN) takes office.agency_code. */
+int api_path_code(const struct route_ctx *, const char *seg, size_t len,
+    char code[DCODE_TEXT_MAX + 1], struct http_response *);
 /* The dossier's staff view with status (or the store's error). */
 void api_reply_dossier(const struct route_ctx *, struct http_response *,
     const char *code, int status);

@@ -36,14 +36,21 @@ api_lookup_url(const struct route_ctx *a, const char *token, char *buf,
 }
 /* Canonical code from a path segment, or a 400. */
 int
-api_path_code(const char *seg, size_t len, char code[DCODE_TEXT_MAX + 1],
-    struct http_response *r)
+api_path_code(const struct route_ctx *a, const char *seg, size_t len,
+    char code[DCODE_TEXT_MAX + 1], struct http_response *r)
 {
 	struct dcode d;
 	enum dcode_err e = dcode_parse(seg, len, &d, NULL);
+	char msg[256];
 
+	/* the counter types the day and number; the agency is ours */
+	if (e != DCODE_OK &&
+	    dcode_complete(seg, len, a->cfg->agency_code, &d) == DCODE_OK)
+		e = DCODE_OK;
 	if (e != DCODE_OK) {
-		reply_error(r, 400, "code", dcode_strerror(e));
+		snprintf(msg, sizeof msg, "%s (%s)", dcode_strerror(e),
+		    DCODE_EXAMPLE);
+		reply_error(r, 400, "code", msg);
 		return -1;
 	}
 	dcode_format(&d, code, DCODE_TEXT_MAX + 1);

@@ -153,6 +153,9 @@ dossier_json_search(struct store *s, const struct store_query *q, int64_t now,
 		json_object_set_new(o, "channel", json_integer(x->channel));
 		json_object_set_new(o, "channel_name",
 		    reply_text(channel_name(x->channel)));
+		json_object_set_new(o, "delivery", json_integer(x->delivery));
+		json_object_set_new(o, "delivery_name",
+		    reply_text(delivery_name(x->delivery)));
 		json_object_set_new(o, "received_at",
 		    reply_time(x->received_at));
 		json_object_set_new(o, "due_at", reply_time(x->due_at));
@@ -185,6 +188,7 @@ dossier_json_counts(struct store *s, int from_day, int to_day)
 		json_object_set_new(p, keys[i], json_real(pct[i] / 100.0));
 	}
 	json_object_set_new(rec, "pct", p);
-	return json_pack("{s:{s:s,s:s},s:o}", "period", "from", from, "to", to,
-	    "received", rec);
+	return json_pack("{s:{s:s,s:s},s:o,s:I,s:I}", "period", "from", from,
+	    "to", to, "received", rec, "not_accepted",
+	    (json_int_t)c.not_accepted, "refused", (json_int_t)c.refused);
 }

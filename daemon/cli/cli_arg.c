@@ -1,6 +1,7 @@
 /* cli_arg.c: the checks of command-line words (see cli_arg.h). */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,10 +25,25 @@ cli_arg_code(const char *arg, char out[DCODE_TEXT_MAX + 1])
 	why =
 	    e == DCODE_OK ? "code: cannot be written back" : dcode_strerror(e);
 	if (strncmp(why, "code", 4) == 0)
-		cli_warn("%s", why);
+		cli_warn("%s (%s)", why, DCODE_EXAMPLE);
 	else
-		cli_warn("code: %s", why);
+		cli_warn("code: %s (%s)", why, DCODE_EXAMPLE);
 	return -1;
+}
+
+int
+cli_arg_dossier(const char *arg, char out[DCODE_TEXT_MAX + 1])
+{
+	struct dcode d;
+
+	/* YYMMDD-NNNN: the daemon completes it with the office's agency,
+	 * which the CLI does not know; any valid agency ("X.Y") checks the
+	 * date and the number here */
+	if (dcode_complete(arg, strlen(arg), "X.Y", &d) == DCODE_OK) {
+		snprintf(out, DCODE_TEXT_MAX + 1, "%s", arg);
+		return 0;
+	}
+	return cli_arg_code(arg, out);
 }
 
 int

@@ -9,6 +9,9 @@
 /* A dossier code, parsed leniently into its canonical form in out.
  * Returns 0, or -1 after printing why. */
 int cli_arg_code(const char *arg, char out[DCODE_TEXT_MAX + 1]);
+/* cli_arg_code, or a short code YYMMDD-NNNN copied as it is (the daemon
+ * completes it with office.agency_code). */
+int cli_arg_dossier(const char *arg, char out[DCODE_TEXT_MAX + 1]);
 /* Free text: not empty, valid UTF-8 without control characters, at most
  * max bytes. Returns 0, or -1 after printing a message naming name. */
 int cli_arg_text(const char *name, const char *s, size_t max);

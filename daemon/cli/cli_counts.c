@@ -101,6 +101,10 @@ cli_counts(struct cli *cli, const struct command *cmd, int argc, char **argv)
 			        json_object_get(pct, channels[i])));
 		printf("total,%lld,%.2f\n", cli_out_jint(rec, "total"),
 		    cli_out_jint(rec, "total") > 0 ? 100.0 : 0.0);
+		/* outside the received total, as in the report */
+		printf("not_accepted,%lld,\n",
+		    cli_out_jint(r.json, "not_accepted"));
+		printf("refused,%lld,\n", cli_out_jint(r.json, "refused"));
 	} else {
 		json_t *period = json_object_get(r.json, "period");
 		const char *hf = cli_out_jstr(period, "from"),
@@ -118,6 +122,11 @@ cli_counts(struct cli *cli, const struct command *cmd, int argc, char **argv)
 		printf("%-10s %8lld %7.2f%%\n", "total",
 		    cli_out_jint(rec, "total"),
 		    cli_out_jint(rec, "total") > 0 ? 100.0 : 0.0);
+		printf("\nNot received (not in the total):\n");
+		printf("%-17s %8lld\n", "not yet accepted",
+		    cli_out_jint(r.json, "not_accepted"));
+		printf("%-17s %8lld\n", "refused",
+		    cli_out_jint(r.json, "refused"));
 	}
 out:
 	cli_reply_free(&r);

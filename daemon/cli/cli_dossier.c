@@ -42,7 +42,9 @@ dossier_path(struct cli *cli, const char *code, const char *tail)
 	return buf_take(&b, &len);
 }
 
-/* "CODE: 4 Đang xử lý (processing), due 2026-01-08 17:00" */
+/* "CODE: 4 Đang xử lý (processing), due 2026-01-08 17:00", then
+ * " (provisional)" when the due date reaches a year without an official
+ * holiday table (docs/domain.md, "Due dates", rule 5) */
 static void
 print_brief(json_t *d)
 {
@@ -52,11 +54,13 @@ print_brief(json_t *d)
 
 	if (label == NULL)
 		label = status_label_vi((int)st);
-	printf("%s: %lld %s (%s), due %s%s\n",
+	printf("%s: %lld %s (%s), due %s%s%s\n",
 	    cli_out_jstr(d, "code") ? cli_out_jstr(d, "code") : "?", st, label,
 	    cli_out_jstr(d, "status_name") ? cli_out_jstr(d, "status_name")
 	                                   : status_name((int)st),
 	    cli_out_time(cli_out_jstr(d, "due_at"), t),
+	    json_is_true(json_object_get(d, "provisional")) ? " (provisional)"
+	                                                    : "",
 	    json_is_true(json_object_get(d, "overdue")) ? ", OVERDUE" : "");
 }
 
@@ -83,6 +87,8 @@ cli_dossier_intake(struct cli *cli, const struct command *cmd, int argc,
 		{ "email", required_argument, NULL, 'e' },
 		{ "summary", required_argument, NULL, 's' },
 		{ "delivery", required_argument, NULL, 'd' },
+		{ "received-at", required_argument, NULL, 'r' },
+		{ "back-entry-reason", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -90,7 +96,8 @@ cli_dossier_intake(struct cli *cli, const struct command *cmd, int argc,
 	const char *procedure = NULL, *name = NULL, *id_no = NULL;
 	const char *phone = NULL, *address = NULL, *email = NULL;
 	const char *summary = NULL, *delivery = NULL;
-	char agency[DCODE_AGENCY_MAX + 1] = "", t[40];
+	const char *received = NULL, *back_reason = NULL;
+	char agency[DCODE_AGENCY_MAX + 1] = "", t[40], received_iso[32];
 	struct cli_reply r;
 	bool json = false;
 	json_t *body;
@@ -142,6 +149,12 @@ cli_dossier_intake(struct cli *cli, const struct command *cmd, int argc,
 				    "--delivery: expected counter or post");
 			delivery = optarg;
 			break;
+		case 'r':
+			received = optarg;
+			break;
+		case 'R':
+			back_reason = optarg;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -154,6 +167,22 @@ cli_dossier_intake(struct cli *cli, const struct command *cmd, int argc,
 	if (optind != argc)
 		return cli_cmd_usage_error(cmd,
 		    "intake: unexpected argument '%s'", argv[optind]);
+	/* a back-entry names the time and why (docs/api.md); the daemon
+	 * checks the role and the bound */
+	if ((received != NULL) != (back_reason != NULL))
+		return cli_cmd_usage_error(cmd, "%s",
+		    received != NULL
+		        ? "--received-at: needs --back-entry-reason"
+		        : "--back-entry-reason: needs --received-at");
+	if (received != NULL && strlen(received) == 10)
+		return cli_cmd_usage_error(cmd,
+		    "--received-at: give the time too, e.g. %sT15:00",
+		    received);
+	if ((received != NULL &&
+	        cli_arg_due("--received-at", received, received_iso) < 0) ||
+	    (back_reason != NULL &&
+	        cli_arg_text("--back-entry-reason", back_reason, 500) < 0))
+		return CLI_USAGE;
 	if (procedure == NULL)
 		return cli_cmd_usage_error(cmd, "--procedure: required");
 	if (name == NULL)
@@ -180,6 +209,8 @@ cli_dossier_intake(struct cli *cli, const struct command *cmd, int argc,
 	    set_str(body, "email", email) < 0 ||
 	    set_str(body, "summary", summary) < 0 ||
 	    set_str(body, "delivery", delivery) < 0 ||
+	    set_str(body, "received_at", received ? received_iso : NULL) < 0 ||
+	    set_str(body, "back_entry_reason", back_reason) < 0 ||
 	    set_str(body, "actor", cli->actor) < 0) {
 		json_decref(body);
 		cli_warn("out of memory");
@@ -265,6 +296,29 @@ oom:
 	return -1;
 }
 
+/* The reply names the channel and the delivery (channel_name,
+ * delivery_name) and numbers them (channel, delivery): the name, else the
+ * number's, else NULL. */
+static const char *
+channel_text(json_t *d)
+{
+	const char *n = cli_out_jstr(d, "channel_name");
+
+	if (n == NULL && json_is_integer(json_object_get(d, "channel")))
+		n = channel_name((int)cli_out_jint(d, "channel"));
+	return n;
+}
+
+static const char *
+delivery_text(json_t *d)
+{
+	const char *n = cli_out_jstr(d, "delivery_name");
+
+	if (n == NULL && json_is_integer(json_object_get(d, "delivery")))
+		n = delivery_name((int)cli_out_jint(d, "delivery"));
+	return n;
+}
+
 static void
 print_dossier(json_t *d)
 {
@@ -272,8 +326,7 @@ print_dossier(json_t *d)
 	long long st = cli_out_jint(d, "status");
 	const char *label = cli_out_jstr(d, "status_label_vi");
 	const char *name = cli_out_jstr(d, "status_name");
-	const char *ch = cli_out_jstr(d, "channel"),
-	           *dl = cli_out_jstr(d, "delivery");
+	const char *ch = channel_text(d), *dl = delivery_text(d);
 
 	print_field("Dossier", cli_out_jstr(d, "code"));
 	snprintf(line, sizeof(line), "%lld %s (%s)%s", st,
@@ -337,7 +390,7 @@ cli_dossier_show(struct cli *cli, const struct command *cmd, int argc,
 	}
 	if (argc - optind != 1)
 		return cli_cmd_usage_error(cmd, "show: expected one CODE");
-	if (cli_arg_code(argv[optind], code) < 0)
+	if (cli_arg_dossier(argv[optind], code) < 0)
 		return CLI_USAGE;
 	if ((path = dossier_path(cli, code, "")) == NULL)
 		return CLI_DAEMON;
@@ -413,7 +466,7 @@ cli_dossier_status(struct cli *cli, const struct command *cmd, int argc,
 	if (argc - optind != 2)
 		return cli_cmd_usage_error(cmd,
 		    "status: expected CODE and NEW_STATUS");
-	if (cli_arg_code(argv[optind], code) < 0)
+	if (cli_arg_dossier(argv[optind], code) < 0)
 		return CLI_USAGE;
 	if ((st = cli_arg_status(argv[optind + 1])) == 0)
 		return cli_cmd_usage_error(cmd,
@@ -493,7 +546,7 @@ cli_dossier_supplement(struct cli *cli, const struct command *cmd, int argc,
 		    "--new-due: only with --complete");
 	if (done && items != NULL)
 		return cli_cmd_usage_error(cmd, "--items: only with --request");
-	if (cli_arg_code(argv[optind], code) < 0 ||
+	if (cli_arg_dossier(argv[optind], code) < 0 ||
 	    (reason != NULL &&
 	        cli_arg_text("--reason", reason, ARG_TEXT_MAX) < 0) ||
 	    (items != NULL &&
@@ -559,7 +612,7 @@ cli_dossier_apology(struct cli *cli, const struct command *cmd, int argc,
 		return cli_cmd_usage_error(cmd, "--reason: required");
 	if (new_due == NULL)
 		return cli_cmd_usage_error(cmd, "--new-due: required");
-	if (cli_arg_code(argv[optind], code) < 0 ||
+	if (cli_arg_dossier(argv[optind], code) < 0 ||
 	    cli_arg_text("--reason", reason, ARG_TEXT_MAX) < 0 ||
 	    (unit != NULL && cli_arg_text("--unit", unit, 512) < 0) ||
 	    cli_arg_due("--new-due", new_due, due) < 0)
@@ -581,17 +634,17 @@ static int
 print_results(json_t *results)
 {
 	static const char *const head[] = { "CODE", "RECEIVED", "DUE", "STATUS",
-		"CHANNEL", "OWNER", "PROCEDURE" };
+		"CHANNEL", "RESULT BY", "OWNER", "PROCEDURE" };
 	struct cli_table tab;
 	json_t *d;
 	size_t i;
 
-	if (cli_table_init(&tab, 7) < 0 || cli_table_row(&tab, head) < 0)
+	if (cli_table_init(&tab, 8) < 0 || cli_table_row(&tab, head) < 0)
 		goto oom;
 	json_array_foreach(results, i, d) {
 		char rec[40], due[48], st[64];
 		long long s = cli_out_jint(d, "status");
-		const char *row[7];
+		const char *row[8];
 
 		snprintf(st, sizeof(st), "%lld %s", s,
 		    cli_out_jstr(d, "status_name")
@@ -605,9 +658,10 @@ print_results(json_t *results)
 		row[1] = cli_out_time(cli_out_jstr(d, "received_at"), rec);
 		row[2] = due;
 		row[3] = st;
-		row[4] = cli_out_jstr(d, "channel");
-		row[5] = cli_out_jstr(d, "owner_name");
-		row[6] = cli_out_jstr(d, "procedure_name");
+		row[4] = channel_text(d);
+		row[5] = delivery_text(d);
+		row[6] = cli_out_jstr(d, "owner_name");
+		row[7] = cli_out_jstr(d, "procedure_name");
 		if (cli_table_row(&tab, row) < 0)
 			goto oom;
 	}
@@ -741,7 +795,7 @@ cli_dossier_token(struct cli *cli, const struct command *cmd, int argc,
 	if ((rc = cli_cmd_simple_args(cmd, argc, argv, 1, &help)) != CLI_OK ||
 	    help)
 		return help ? cli_cmd_usage(cmd) : rc;
-	if (cli_arg_code(argv[optind], code) < 0)
+	if (cli_arg_dossier(argv[optind], code) < 0)
 		return CLI_USAGE;
 	if ((path = dossier_path(cli, code, "/token")) == NULL)
 		return CLI_DAEMON;

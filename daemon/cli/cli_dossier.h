@@ -39,8 +39,9 @@ int cli_dossier_token(struct cli *, const struct command *, int argc,
 #define CLI_INTAKE_USAGE                                                   \
 	"Usage: motcua intake --procedure CODE --name NAME [options]\n"    \
 	"\n"                                                               \
-	"Registers a dossier received at the counter now and prints its\n" \
-	"code, due date, lookup token and lookup URL.\n"                   \
+	"Registers a dossier received at the counter now (or, in a\n"      \
+	"back-entry, at --received-at) and prints its code, due date,\n"   \
+	"lookup token and lookup URL.\n"                                   \
 	"\n"                                                               \
 	"  --procedure CODE    procedure (TTHC) code, required\n"          \
 	"  --name NAME         owner's full name, required\n"              \
@@ -53,6 +54,13 @@ int cli_dossier_token(struct cli *, const struct command *, int argc,
 	"  --summary S         short summary of the request\n"             \
 	"  --delivery counter|post\n"                                      \
 	"                      where the result is collected\n"            \
+	"  --received-at TIME  a back-entry: the dossier was received\n"   \
+	"                      earlier (YYYY-MM-DDTHH:MM, local); admin\n" \
+	"                      only, at most 5 working days back, never\n" \
+	"                      in the future, audited\n"                   \
+	"  --back-entry-reason TEXT\n"                                     \
+	"                      why it is entered late, required with\n"    \
+	"                      --received-at\n"                            \
 	"  --json              print the daemon's reply as JSON\n"         \
 	"\n"                                                               \
 	"Example:\n"                                                       \
@@ -97,8 +105,10 @@ int cli_dossier_token(struct cli *, const struct command *, int argc,
 	"[--reason TEXT]\n"                                                 \
 	"\n"                                                                \
 	"--request asks the owner for missing documents (Mẫu 02) and\n"   \
-	"stops the clock; --complete records that they arrived, with an\n"  \
-	"optional new due date (else the daemon computes it).\n"            \
+	"stops the clock; --complete records that they arrived. Without\n"  \
+	"--new-due the daemon moves the due date later by the working\n"    \
+	"days the dossier waited (request day to completion day, by the\n"  \
+	"office calendar); --new-due sets it instead (a working day).\n"    \
 	"DATE: an ISO 8601 time with an offset, YYYY-MM-DD (17:00 local)\n" \
 	"or YYYY-MM-DDTHH:MM (local, +07:00).\n"                            \
 	"\n"                                                                \
@@ -113,7 +123,8 @@ int cli_dossier_token(struct cli *, const struct command *, int argc,
 	"[--unit TEXT]\n"                                                      \
 	"\n"                                                                   \
 	"Records an apology letter (Mẫu 04) with the unit responsible and\n" \
-	"moves the due date. DATE: an ISO 8601 time with an offset,\n"         \
+	"moves the due date to DATE, a working day after the current\n"        \
+	"one. DATE: an ISO 8601 time with an offset,\n"                        \
 	"YYYY-MM-DD (17:00 local) or YYYY-MM-DDTHH:MM (local, +07:00).\n"      \
 	"\n"                                                                   \
 	"Example:\n"                                                           \

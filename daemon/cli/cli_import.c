@@ -50,11 +50,23 @@ struct import {
 	long imported, updated, unchanged, rejected;
 	struct reject shown[REJECT_SHOW]; /* the first ones, by line */
 	size_t nshown;
-	/* progress on a terminal */
+	/* progress on a terminal (stderr), nothing when it is not one */
 	bool tty;
 	long long size, done;       /* bytes in the file, bytes read */
+	long long chunk_end;        /* bytes read up to the chunk's last line */
+	long chunk_end_line;        /* ... and its file line */
+	long long acked;            /* bytes the daemon has answered for */
+	long acked_lines;           /* ... and their lines */
 	uint64_t start_ms, last_ms; /* clock_mono_ms() */
 };
+
+enum progress_when {
+	PROGRESS_TICK, /* at most every PROGRESS_MS */
+	PROGRESS_NOW,  /* before a request that may take a while */
+	PROGRESS_END,  /* the last line, kept */
+};
+#define PROGRESS_MS  200 /* between redraws while reading */
+#define PROGRESS_BAR 24  /* columns of the bar */
 
 /* Reads one line into im->line. Returns 1 with *len set (*too_long when
  * the line passed IMPORT_LINE_MAX, the rest being skipped), 0 at the end
@@ -87,31 +99,68 @@ read_line(struct import *im, size_t *len, bool *too_long)
 	return 1;
 }
 
+/* m:ss, or h:mm:ss past an hour. */
 static void
-progress(struct import *im, bool last)
+duration(double secs, char *buf, size_t size)
+{
+	long t = secs < 0 ? 0 : secs > 359999 ? 359999 : (long)(secs + 0.5);
+
+	if (t >= 3600)
+		snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60,
+		    t % 60);
+	else
+		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* One line on the terminal, rewritten in place: a bar of the file's bytes
+ * the daemon has answered for, the lines done, the rate and the time
+ * left (from the bytes still to go at the rate so far). A file of unknown
+ * size (a pipe) gets the count and the rate only. Kept under 80 columns
+ * so that "\r" rewrites it instead of wrapping. */
+static void
+progress(struct import *im, enum progress_when when)
 {
 	uint64_t now = clock_mono_ms();
-	double secs;
-	int width = 30, fill = 0;
-	char bar[31];
+	double secs, rate;
+	int fill = 0;
+	char bar[PROGRESS_BAR + 1], tail[32];
 
 	if (!im->tty)
 		return;
-	if (!last && now - im->last_ms < 100)
+	if (when == PROGRESS_TICK && now - im->last_ms < PROGRESS_MS)
 		return;
 	im->last_ms = now;
 	secs = (double)(now - im->start_ms) / 1000;
-	if (im->size > 0)
-		fill = (int)((double)im->done * width / (double)im->size);
-	if (fill > width)
-		fill = width;
-	memset(bar, '#', (size_t)fill);
-	memset(bar + fill, '.', (size_t)(width - fill));
-	bar[width] = '\0';
-	fprintf(stderr, "\r[%s] %3d%%  %ld lines  %.0f lines/s\033[K", bar,
-	    im->size > 0 ? fill * 100 / width : 0, im->lineno,
-	    secs > 0 ? (double)im->lineno / secs : 0.0);
-	if (last)
+	rate = secs > 0 ? (double)im->acked_lines / secs : 0;
+	if (when == PROGRESS_END) {
+		im->acked = im->size; /* the rest was blank or refused */
+		memcpy(tail, "in ", 3);
+		duration(secs, tail + 3, sizeof(tail) - 3);
+	} else if (im->acked > 0 && im->size > 0) {
+		memcpy(tail, "ETA ", 4);
+		duration(secs * (double)(im->size - im->acked) /
+		        (double)im->acked,
+		    tail + 4, sizeof(tail) - 4);
+	} else {
+		snprintf(tail, sizeof(tail), "ETA --:--");
+	}
+	if (im->size <= 0) {
+		fprintf(stderr, "\r%ld lines  %.0f lines/s\033[K",
+		    im->acked_lines, rate);
+	} else {
+		fill =
+		    (int)((double)im->acked * PROGRESS_BAR / (double)im->size);
+		if (fill > PROGRESS_BAR)
+			fill = PROGRESS_BAR;
+		memset(bar, '#', (size_t)fill);
+		memset(bar + fill, '.', (size_t)(PROGRESS_BAR - fill));
+		bar[PROGRESS_BAR] = '\0';
+		fprintf(stderr,
+		    "\r[%s] %3d%%  %ld lines  %.0f lines/s  %s\033[K", bar,
+		    (int)(im->acked * 100 / im->size), im->acked_lines, rate,
+		    tail);
+	}
+	if (when == PROGRESS_END)
 		fputc('\n', stderr);
 }
 
@@ -160,7 +209,7 @@ flush_chunk(struct import *im)
 			cli_warn("out of memory");
 			return CLI_DAEMON;
 		}
-		progress(im, false);
+		progress(im, PROGRESS_NOW);
 		rc = cli_cmd_request(im->cli, "POST", buf_ptr(&path),
 		    "application/x-ndjson", buf_ptr(&im->body),
 		    buf_len(&im->body), IMPORT_TIMEOUT_MS, &r);
@@ -173,6 +222,9 @@ flush_chunk(struct import *im)
 		    json_object_get(r.json, "updated"));
 		im->unchanged += (long)json_integer_value(
 		    json_object_get(r.json, "unchanged"));
+		/* the daemon has answered for every line up to here */
+		im->acked = im->chunk_end;
+		im->acked_lines = im->chunk_end_line;
 	}
 	rej = json_object_get(r.json, "rejected");
 	all = calloc(json_array_size(rej) + im->npend + 1, sizeof(*all));
@@ -205,7 +257,7 @@ flush_chunk(struct import *im)
 	qsort(all, nall, sizeof(*all), reject_cmp);
 	for (i = 0; i < nall; i++)
 		keep_reject(im, &all[i]);
-	progress(im, false);
+	progress(im, PROGRESS_NOW);
 out:
 	free(all);
 	cli_reply_free(&r);
@@ -275,7 +327,9 @@ import_lines(struct import *im)
 			return CLI_DAEMON;
 		}
 		im->map[im->nbody++] = im->lineno;
-		progress(im, false);
+		im->chunk_end = im->done;
+		im->chunk_end_line = im->lineno;
+		progress(im, PROGRESS_TICK);
 	}
 	if (got < 0) {
 		cli_warn("%s: %s", im->file, strerror(errno));
@@ -332,7 +386,11 @@ run_import(struct cli *cli, const char *file, const char *endpoint, bool single)
 	im->start_ms = clock_mono_ms();
 	im->last_ms = im->start_ms;
 	rc = import_lines(im);
-	progress(im, true);
+	if (rc == CLI_OK)
+		im->acked_lines = im->lineno;
+	progress(im, rc == CLI_OK ? PROGRESS_END : PROGRESS_NOW);
+	if (rc != CLI_OK && im->tty)
+		fputc('\n', stderr);
 	import_summary(im);
 	if (rc != CLI_OK)
 		cli_warn("%s: stopped: the lines before line %ld were "

@@ -1,8 +1,10 @@
 /* cli_out.c: output helpers shared by the commands (see cli_out.h). */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -87,4 +89,43 @@ cli_out_compact(const struct cli_reply *r)
 		fputc(c, stdout);
 	}
 	fputc('\n', stdout);
+}
+
+int
+cli_out_file(const char *what, const char *path, const void *p, size_t len)
+{
+	char tmp[4096];
+	const char *sep = what != NULL ? ": " : "";
+	FILE *f;
+	int e;
+
+	if (what == NULL)
+		what = "";
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path,
+	        (long)getpid()) >= sizeof tmp) {
+		cli_warn("%s%s%s: path too long", what, sep, path);
+		return CLI_USAGE;
+	}
+	/* the person named the file, not our temporary: errors name it */
+	if ((f = fopen(tmp, "wbe")) == NULL) {
+		cli_warn("%s%s%s: cannot write: %s", what, sep, path,
+		    strerror(errno));
+		return CLI_FAIL;
+	}
+	if (fwrite(p, 1, len, f) != len || fflush(f) != 0 ||
+	    fsync(fileno(f)) != 0) {
+		e = errno;
+		fclose(f);
+		unlink(tmp);
+		cli_warn("%s%s%s: cannot write: %s", what, sep, path,
+		    strerror(e));
+		return CLI_FAIL;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		e = errno;
+		unlink(tmp);
+		cli_warn("%s%s%s: %s", what, sep, path, strerror(e));
+		return CLI_FAIL;
+	}
+	return CLI_OK;
 }

@@ -21,4 +21,9 @@ void cli_out_raw(const struct cli_reply *r);
 /* Prints the body on one line: white space outside strings dropped, so
  * numbers keep the daemon's exact text. */
 void cli_out_compact(const struct cli_reply *r);
+/* Writes len bytes to path whole or not at all: into a temporary file
+ * beside it, synced, then renamed. Errors name path (prefixed with
+ * "what: " when what is not NULL), never the temporary name, and leave
+ * nothing behind. CLI_OK, CLI_USAGE (path too long) or CLI_FAIL. */
+int cli_out_file(const char *what, const char *path, const void *p, size_t len);
 #endif

@@ -11,6 +11,7 @@
 
 #include "cli/cli_postal.h"
 #include "cli/cli_http.h"
+#include "cli/cli_out.h"
 #include "postal/postid.h"
 
 #define REPLY_MAX  (16u << 20)
@@ -19,13 +20,30 @@
 int
 cli_s10(int argc, char **argv)
 {
-	int rc = CLI_OK;
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int rc = CLI_OK, c;
 
-	if (argc < 3 || strcmp(argv[1], "check") != 0) {
+	/* getopt, as every other command: "--" ends the options and is no
+	 * id, --help prints the usage */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(CLI_S10_USAGE, stdout);
+			return CLI_OK;
+		}
+		cli_warn("s10: unknown option '%s'", argv[optind - 1]);
 		fputs(CLI_S10_USAGE, stderr);
 		return CLI_USAGE;
 	}
-	for (int i = 2; i < argc; i++) {
+	if (argc - optind < 2 || strcmp(argv[optind], "check") != 0) {
+		fputs(CLI_S10_USAGE, stderr);
+		return CLI_USAGE;
+	}
+	for (int i = optind + 1; i < argc; i++) {
 		struct s10 s;
 
 		s10_parse(argv[i], strlen(argv[i]), &s);
@@ -365,6 +383,126 @@ postal_register(const char *socket, const char *actor, int argc, char **argv)
 	return rc;
 }
 
+/* One "Label      value" line; nothing for an empty value. */
+static void
+line(const char *label, const char *value)
+{
+	if (value != NULL && *value != '\0')
+		printf("%-12s%s\n", label, value);
+}
+
+/* `postal item S10` for a person: the item, its dossier and where it is
+ * in the handover (the whole registration: --json). */
+static void
+item_summary(json_t *j)
+{
+	char t[40], buf[256];
+	json_t *ap = json_object_get(j, "applicant");
+
+	snprintf(buf, sizeof buf, "%s (%s)", cli_out_jtext(j, "item_id"),
+	    cli_out_jtext(j, "state"));
+	line("Item", buf);
+	snprintf(buf, sizeof buf, "%s, status %lld", cli_out_jtext(j, "code"),
+	    cli_out_jint(j, "status"));
+	line("Dossier", buf);
+	line("Procedure", cli_out_jstr(j, "procedure_code"));
+	line("Applicant", cli_out_jstr(ap, "name"));
+	line("Service", cli_out_jstr(j, "service"));
+	line("Manifest", cli_out_jstr(j, "manifest_id"));
+	snprintf(buf, sizeof buf, "%s by %s%s%s",
+	    cli_out_time(cli_out_jstr(j, "registered_at"), t),
+	    cli_out_jtext(j, "clerk"), cli_out_jstr(j, "station") ? " at " : "",
+	    cli_out_jtext(j, "station"));
+	line("Registered", buf);
+	line("Accepted", cli_out_time(cli_out_jstr(j, "accepted_at"), t));
+	line("Due", cli_out_time(cli_out_jstr(j, "due_at"), t));
+	if (json_is_true(json_object_get(j, "flagged")))
+		line("Flagged", cli_out_jtext(j, "override_reason"));
+}
+
+/* A manifest after resolve or sign: one line of where it stands. */
+static void
+manifest_line(json_t *m)
+{
+	printf("%s: %s; %lld of %lld arrived, %lld missing, %lld "
+	       "unexpected\n",
+	    cli_out_jtext(m, "id"), cli_out_jtext(m, "state"),
+	    cli_out_jint(m, "arrived_count"), cli_out_jint(m, "count"),
+	    cli_out_jint(m, "missing_count"),
+	    cli_out_jint(m, "unexpected_count"));
+}
+
+/* The resolution the manifest now records for item (missing or
+ * unexpected), or NULL. */
+static const char *
+resolution_of(json_t *m, const char *item)
+{
+	static const char *const lists[] = { "missing", "unexpected" };
+	json_t *x;
+	size_t i;
+
+	for (size_t l = 0; l < 2; l++)
+		json_array_foreach(json_object_get(m, lists[l]), i, x)
+			if (strcmp(cli_out_jtext(x, "item_id"), item) == 0)
+				return cli_out_jstr(x, "resolution");
+	return NULL;
+}
+
+/* POST with a short human answer from show(reply) on success, or the
+ * daemon's reply as JSON when as_json. */
+static int
+request_brief(const char *socket, const char *path, json_t *req, bool as_json,
+    void (*show)(json_t *, const char *), const char *arg)
+{
+	struct cli_reply r;
+	int rc = call(socket, "POST", path, req, &r);
+
+	if (rc == CLI_OK &&
+	    (as_json || r.http < 200 || r.http > 299 || r.json == NULL))
+		rc = answer(&r, false);
+	else if (rc == CLI_OK)
+		show(r.json, arg);
+	cli_reply_free(&r);
+	return rc;
+}
+
+static void
+show_resolved(json_t *m, const char *item)
+{
+	const char *res = resolution_of(m, item);
+
+	printf("%s: %s\n", item, res != NULL ? res : "resolved");
+	manifest_line(m);
+}
+
+static void
+show_signed(json_t *m, const char *unused)
+{
+	json_t *s = json_object_get(m, "signatories");
+	char t[40];
+
+	(void)unused;
+	printf("%s signed: giver %s, receiver %s, %s\n", cli_out_jtext(m, "id"),
+	    cli_out_jtext(s, "giver"), cli_out_jtext(s, "receiver"),
+	    cli_out_time(cli_out_jstr(s, "signed_at"), t));
+	manifest_line(m);
+}
+
+/* True when argv holds flag; it is taken out (argc shrinks) so the
+ * positional checks below see only the operands. */
+static bool
+take_flag(int *argc, char **argv, const char *flag)
+{
+	for (int i = 1; i < *argc; i++)
+		if (strcmp(argv[i], flag) == 0) {
+			memmove(&argv[i], &argv[i + 1],
+			    (size_t)(*argc - i) * sizeof *argv);
+			(*argc)--;
+			return true;
+		}
+	return false;
+}
+
 /* --name VALUE pairs after the positional arguments. */
 static const char *
 opt(int argc, char **argv, const char *name)
@@ -404,15 +542,31 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 	const char *sub = argc > 1 ? argv[1] : "";
 	char path[512];
 	json_t *req;
+	bool as_json;
 	int rc;
 
 	if (strcmp(sub, "register") == 0)
 		return postal_register(socket, actor, argc - 1, argv + 1);
+	/* item, resolve and sign answer in a few lines; --json: the reply */
+	as_json = (strcmp(sub, "item") == 0 || strcmp(sub, "resolve") == 0 ||
+	              strcmp(sub, "sign") == 0) &&
+	    take_flag(&argc, argv, "--json");
 	if (strcmp(sub, "item") == 0 && argc == 3) {
+		struct cli_reply r;
+
 		if (enc_path(path, sizeof path, "/api/v1/postal/items/",
 		        argv[2], "") != 0)
 			return CLI_USAGE;
-		return request(socket, "GET", path, NULL, false);
+		if (as_json)
+			return request(socket, "GET", path, NULL, false);
+		if ((rc = call(socket, "GET", path, NULL, &r)) == CLI_OK) {
+			if (r.http != 200 || r.json == NULL)
+				rc = answer(&r, false);
+			else
+				item_summary(r.json);
+		}
+		cli_reply_free(&r);
+		return rc;
 	}
 	if (strcmp(sub, "close") == 0) {
 		const char *st = opt(argc, argv, "--station");
@@ -482,7 +636,8 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 			json_object_set_new(req, "resolution", json_string(as));
 		if (reason)
 			json_object_set_new(req, "reason", json_string(reason));
-		rc = request(socket, "POST", path, req, false);
+		rc = request_brief(socket, path, req, as_json, show_resolved,
+		    argv[3]);
 		json_decref(req);
 		return rc;
 	}
@@ -498,7 +653,8 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 			json_object_set_new(req, "giver", json_string(g));
 		if (r)
 			json_object_set_new(req, "receiver", json_string(r));
-		rc = request(socket, "POST", path, req, false);
+		rc = request_brief(socket, path, req, as_json, show_signed,
+		    NULL);
 		json_decref(req);
 		return rc;
 	}

@@ -19,39 +19,6 @@
 #define TIMEOUT_MS 60000L
 #define REPLY_MAX  (64u << 20) /* a preview PNG is the largest */
 
-/* Writes len bytes to path whole, or not at all (a temporary file
- * renamed into place). */
-static int
-write_file(const char *path, const void *p, size_t len)
-{
-	char tmp[4096];
-	FILE *f;
-
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path,
-	        (long)getpid()) >= sizeof tmp) {
-		cli_warn("%s: path too long", path);
-		return CLI_USAGE;
-	}
-	if ((f = fopen(tmp, "wbe")) == NULL) {
-		cli_warn("%s: %s", tmp, strerror(errno));
-		return CLI_FAIL;
-	}
-	if (fwrite(p, 1, len, f) != len || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		cli_warn("%s: %s", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return CLI_FAIL;
-	}
-	fclose(f);
-	if (rename(tmp, path) != 0) {
-		cli_warn("%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
-}
-
 static int usage(const char *text, const char *fmt, ...)
     __attribute__((__format__(__printf__, 2, 3)));
 
@@ -88,13 +55,47 @@ esc(const char *s, char *out, size_t size)
 	return 0;
 }
 
-static void
-print_job(json_t *job)
+/* What a printer state means to the person at the counter. */
+static const char *
+state_text(const char *s)
 {
+	static const struct {
+		const char *name, *text;
+	} t[] = {
+		{ "no_paper", "out of paper" },
+		{ "cover_open", "its cover is open" },
+		{ "offline", "offline" },
+		{ "unknown", "not answering (state unknown)" },
+		{ "disconnected",
+		    "not connected (unplugged or cannot be "
+		    "opened)" },
+	};
+
+	for (size_t i = 0; s != NULL && i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(s, t[i].name) == 0)
+			return t[i].text;
+	return s != NULL ? s : "in an unknown state";
+}
+
+/* "job N queued", and whether the printer can print it now: when it
+ * cannot, says why on stderr and returns CLI_FAIL, so a script (or the
+ * clerk) does not take a queued receipt for a printed one. */
+static int
+print_job(json_t *reply)
+{
+	json_t *job = json_object_get(reply, "job");
+	json_t *pr = json_object_get(reply, "printer");
+
 	printf("job %lld queued: %s %s\n",
 	    (long long)json_integer_value(json_object_get(job, "id")),
 	    json_string_value(json_object_get(job, "kind")),
 	    json_string_value(json_object_get(job, "ref")));
+	if (pr == NULL || json_is_true(json_object_get(pr, "available")))
+		return CLI_OK;
+	cli_warn("the printer cannot print now: %s; the job prints when it is "
+	         "ready (motcua printer status)",
+	    state_text(json_string_value(json_object_get(pr, "state"))));
+	return CLI_FAIL;
 }
 
 int
@@ -222,7 +223,7 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 	if (r.http < 200 || r.http > 299) {
 		rc = cli_http_error(&r);
 	} else if (to != NULL || png != NULL) {
-		rc = write_file(to ? to : png, buf_ptr(&r.body),
+		rc = cli_out_file(NULL, to ? to : png, buf_ptr(&r.body),
 		    buf_len(&r.body));
 		if (rc == CLI_OK)
 			printf("%s: %zu bytes\n", to ? to : png,
@@ -231,7 +232,7 @@ cli_print(const char *socket, const char *actor, int argc, char **argv)
 		cli_warn("bad reply from the daemon");
 		rc = CLI_DAEMON;
 	} else {
-		print_job(json_object_get(r.json, "job"));
+		rc = print_job(r.json);
 	}
 	cli_reply_free(&r);
 	return rc;

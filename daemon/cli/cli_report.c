@@ -19,6 +19,7 @@
 #include "cli/cli_report.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_http.h"
+#include "cli/cli_out.h"
 #include "core/reportargs.h"
 
 #define REPLY_MAX  (64u << 20)
@@ -100,33 +101,12 @@ fetch(const char *socket, const char *path, const struct report_args *a,
 static int
 emit(const char *out, const char *p, size_t len)
 {
-	char tmp[4096];
-	FILE *f;
-
 	if (out == NULL) {
 		if (fwrite(p, 1, len, stdout) != len)
 			goto fail_stdout;
 		return CLI_OK;
 	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.part", out) >= sizeof(tmp))
-		return usage2("--out", "path too long");
-	if ((f = fopen(tmp, "wb")) == NULL) {
-		cli_warn("--out: cannot write %s: %s", tmp, strerror(errno));
-		return CLI_FAIL;
-	}
-	if (fwrite(p, 1, len, f) != len || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		cli_warn("--out: writing %s: %s", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return CLI_FAIL;
-	}
-	if (fclose(f) != 0 || rename(tmp, out) != 0) {
-		cli_warn("--out: %s: %s", out, strerror(errno));
-		unlink(tmp);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
+	return cli_out_file("--out", out, p, len);
 fail_stdout:
 	cli_warn("writing the output: %s", strerror(errno));
 	return CLI_FAIL;
@@ -158,6 +138,8 @@ table_summary(json_t *o)
 		{ "  online", "received", "online", true },
 		{ "  postal", "received", "postal", true },
 		{ "carried over", "received", "carried_over", false },
+		{ "not yet accepted", NULL, "not_accepted", false },
+		{ "refused", NULL, "refused", false },
 		{ "resolved", "resolved", "total", false },
 		{ "  early", "resolved", "early", true },
 		{ "  on time", "resolved", "on_time", true },

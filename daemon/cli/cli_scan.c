@@ -11,24 +11,29 @@
 #include "cli/cli_scan.h"
 #include "cli/cli_http.h"
 #include "cli/cli_out.h"
+#include "core/calendar.h"
 
 #define TIMEOUT_MS 10000L
 #define REPLY_MAX  (1u << 20)
 
-/* Local time "YYYY-MM-DD HH:MM:SS" of a wall-clock millisecond, or "-". */
+/* The office's local time (+07:00, like every other time the CLI shows,
+ * whatever the host's TZ) "YYYY-MM-DD HH:MM:SS" of a wall-clock
+ * millisecond, or "-". */
 static void
 when(json_t *v, char *buf, size_t size)
 {
-	time_t t;
-	struct tm tm;
+	char iso[32];
+	json_int_t ms;
 
 	if (!json_is_integer(v)) {
 		snprintf(buf, size, "-");
 		return;
 	}
-	t = (time_t)(json_integer_value(v) / 1000);
-	localtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
+	ms = json_integer_value(v);
+	/* floor, so a time before 1970 stays in its second */
+	cal_format_iso((int64_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000), iso);
+	/* "2026-01-05T09:32:00+07:00" -> "2026-01-05 09:32:00" */
+	snprintf(buf, size, "%.10s %.8s", iso, iso + 11);
 }
 
 static void

@@ -209,6 +209,59 @@ find_command(const char *name)
 	return NULL;
 }
 
+/* The optimal string alignment distance (edits, with a swap of two
+ * neighbours as one) between a and b, capped: names are short, and past
+ * CLOSE_MAX the answer is only "far". */
+#define CLOSE_MAX 2
+#define NAME_MAX_ 32
+
+static int
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int d[NAME_MAX_ + 1][NAME_MAX_ + 1];
+
+	if (la > NAME_MAX_ || lb > NAME_MAX_)
+		return CLOSE_MAX + 1;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int cost = a[i - 1] != b[j - 1], v = d[i - 1][j] + 1;
+
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+/* "unknown command 'stauts'; did you mean 'status'?" when one command is
+ * the closest within CLOSE_MAX edits. */
+static int
+unknown_command(const char *name)
+{
+	const char *best = NULL;
+	int bd = CLOSE_MAX + 1, n;
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if ((n = distance(name, commands[i].name)) < bd) {
+			bd = n;
+			best = commands[i].name;
+		}
+	if (best != NULL)
+		return cli_cmd_usage_error(NULL,
+		    "unknown command '%s'; did you mean '%s'?", name, best);
+	return cli_cmd_usage_error(NULL, "unknown command '%s'", name);
+}
+
 static int
 cmd_help(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
@@ -222,8 +275,7 @@ cmd_help(struct cli *cli, const struct command *cmd, int argc, char **argv)
 	if (argc > 2)
 		return cli_cmd_usage_error(cmd, "help: expected one COMMAND");
 	if ((c = find_command(argv[1])) == NULL)
-		return cli_cmd_usage_error(NULL, "unknown command '%s'",
-		    argv[1]);
+		return unknown_command(argv[1]);
 	return cli_cmd_usage(c);
 }
 
@@ -274,8 +326,7 @@ main(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if ((cmd = find_command(argv[optind])) == NULL)
-		return cli_cmd_usage_error(NULL, "unknown command '%s'",
-		    argv[optind]);
+		return unknown_command(argv[optind]);
 	if (cli.socket == NULL && cli_remote()) /* named in messages */
 		cli.socket = getenv("MOTCUA_URL");
 	if (cli.socket == NULL)

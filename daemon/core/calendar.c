@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/calendar.h"
 #include "core/textfold.h"
@@ -173,19 +174,77 @@ cal_is_working(const struct calendar *cal, int day)
 	return wd != 0 && wd != 6;
 }
 
+bool
+cal_year_provisional(const struct calendar *cal, int year)
+{
+	size_t lo = 0, hi;
+
+	if (cal->first_year < YEAR_MIN || cal->last_year > YEAR_MAX ||
+	    cal->first_year > cal->last_year || year < cal->first_year ||
+	    year > cal->last_year)
+		return true;
+	hi = cal->prov_years != NULL ? cal->prov_count : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cal->prov_years[mid] == year)
+			return true;
+		if (cal->prov_years[mid] < year)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+bool
+cal_day_provisional(const struct calendar *cal, int day)
+{
+	int y, m, d;
+
+	cal_ymd_from_day(day, &y, &m, &d);
+	return cal_year_provisional(cal, y);
+}
+
+bool
+cal_source_provisional(const char *source)
+{
+	return source != NULL && strncasecmp(source, "provisional", 11) == 0;
+}
+
 struct due_walk {
 	const struct calendar *cal;
-	int first_day, last_day; /* the table's years, as day numbers */
+	int year_first, year_last; /* the year last examined, as days */
+	bool year_prov;            /* ... and whether it is provisional */
 	bool provisional;
 	int budget; /* days that may still be examined */
 };
 
+static void
+walk_init(struct due_walk *w, const struct calendar *cal)
+{
+	memset(w, 0, sizeof *w);
+	w->cal = cal;
+	w->budget = DUE_SCAN_MAX;
+	w->year_first = 1; /* empty: the first day looks its year up */
+	w->year_last = 0;
+}
+
 static bool
 walk_working(struct due_walk *w, int day)
 {
+	int y, m, d;
+
 	w->budget--;
-	if (day < w->first_day || day > w->last_day)
-		w->provisional = true; /* the table says nothing: weekends */
+	/* one year lookup per year crossed, not per day */
+	if (day < w->year_first || day > w->year_last) {
+		cal_ymd_from_day(day, &y, &m, &d);
+		w->year_first = cal_day_from_ymd(y, 1, 1);
+		w->year_last = cal_day_from_ymd(y, 12, 31);
+		w->year_prov = cal_year_provisional(w->cal, y);
+	}
+	if (w->year_prov)
+		w->provisional = true; /* the table does not confirm it */
 	return cal_is_working(w->cal, day);
 }
 
@@ -204,27 +263,24 @@ walk_next(struct due_walk *w, int day)
 	return day;
 }
 
+int
+cal_next_working(const struct calendar *cal, int day)
+{
+	struct due_walk w;
+
+	walk_init(&w, cal);
+	return walk_next(&w, day);
+}
+
 int64_t
 cal_due(const struct calendar *cal, int64_t received, int days,
     bool *provisional)
 {
 	struct due_walk w;
-	int day, minute, due_minute, fy, ly;
+	int day, minute, due_minute;
 
 	assert(cal != NULL);
-	memset(&w, 0, sizeof w);
-	w.cal = cal;
-	w.budget = DUE_SCAN_MAX;
-	fy = cal->first_year;
-	ly = cal->last_year;
-	if (fy < YEAR_MIN || ly > YEAR_MAX || fy > ly) {
-		/* no usable table: every day is provisional */
-		w.first_day = 1;
-		w.last_day = 0;
-	} else {
-		w.first_day = cal_day_from_ymd(fy, 1, 1);
-		w.last_day = cal_day_from_ymd(ly, 12, 31);
-	}
+	walk_init(&w, cal);
 	if (days < 0)
 		days = 0;
 	if (days > DUE_DAYS_MAX)
@@ -250,6 +306,63 @@ cal_due(const struct calendar *cal, int64_t received, int days,
 	if (provisional != NULL)
 		*provisional = w.provisional;
 	return cal_instant(day, due_minute);
+}
+
+/* Working days after `from` up to and including `to` (0 when to <= from),
+ * bounded like cal_due. */
+static int
+count_working(struct due_walk *w, int from, int to)
+{
+	int n = 0;
+
+	while (from < to && n < DUE_DAYS_MAX && w->budget > 0) {
+		from++;
+		if (walk_working(w, from))
+			n++;
+	}
+	return n;
+}
+
+int
+cal_working_days_between(const struct calendar *cal, int from, int to)
+{
+	struct due_walk w;
+
+	assert(cal != NULL);
+	walk_init(&w, cal);
+	return count_working(&w, from, to);
+}
+
+int64_t
+cal_supplement_due(const struct calendar *cal, int64_t due, int64_t requested,
+    int64_t completed, int *waited, bool *provisional)
+{
+	struct due_walk w;
+	int day, n, minute;
+	bool counted_prov;
+
+	assert(cal != NULL);
+	walk_init(&w, cal);
+	/* The days waited: the request's own day was already counted toward
+	 * the due date. */
+	n = count_working(&w, cal_local_day(requested),
+	    cal_local_day(completed));
+	if (waited != NULL)
+		*waited = n;
+	if (provisional != NULL)
+		*provisional = false;
+	if (due == 0 || n == 0)
+		return due;
+	counted_prov = w.provisional;
+	/* Move the due day itself by n working days, keeping its clock. */
+	walk_init(&w, cal);
+	day = cal_local_day(due);
+	minute = cal_local_minute(due);
+	while (n-- > 0)
+		day = walk_next(&w, day);
+	if (provisional != NULL)
+		*provisional = counted_prov || w.provisional;
+	return cal_instant(day, minute);
 }
 
 /* Reads n ASCII digits; -1 when any is not a digit. */

@@ -27,6 +27,11 @@ struct calendar {
 	bool due_end_of_day; /* due at close_min, else at the start clock */
 	int first_year,
 	    last_year; /* years the table covers: else provisional */
+	/* Years inside first_year..last_year whose rows are not the official
+	 * table yet (a row whose source starts with "provisional"): their
+	 * due dates are provisional too. Borrowed; sorted ascending. */
+	const int *prov_years;
+	size_t prov_count;
 };
 
 /* Civil date <-> local day number (proleptic Gregorian). */
@@ -49,6 +54,35 @@ bool cal_is_working(const struct calendar *, int day);
  * (weekends only were applied there). */
 int64_t cal_due(const struct calendar *, int64_t received, int days,
     bool *provisional);
+
+/* True when the table does not confirm `year`: outside first_year..
+ * last_year, or listed in prov_years. */
+bool cal_year_provisional(const struct calendar *, int year);
+/* The same for the year of a local day. */
+bool cal_day_provisional(const struct calendar *, int day);
+
+/* The first working day after `day` (at most ten years on; the day
+ * reached then when the table marks every day off). */
+int cal_next_working(const struct calendar *, int day);
+
+/* The working days after local day `from` up to and including `to`: 0
+ * when to <= from (at most 3650). */
+int cal_working_days_between(const struct calendar *, int from, int to);
+
+/* The supplement rule (docs/domain.md, "Supplements"): a dossier that
+ * waited for a supplement from `requested` to `completed` gets its due
+ * date moved later by the working days it waited, that is the working
+ * days after the request's local day up to and including the
+ * completion's; the time of day is kept. A due of 0 (none) stays 0, and
+ * so does a wait that ends on the request's day. *waited (may be NULL)
+ * gets that count; *provisional is set when a day counted or walked lies
+ * in a provisional year. */
+int64_t cal_supplement_due(const struct calendar *, int64_t due,
+    int64_t requested, int64_t completed, int *waited, bool *provisional);
+
+/* True when a row's source says it is not the official table yet: it
+ * starts with "provisional" (ASCII, any case). NULL: false. */
+bool cal_source_provisional(const char *source);
 
 /* Parse "YYYY-MM-DD" (exactly) into a day number; -1 on error. */
 int cal_parse_date(const char *s, size_t len, int *day);

@@ -234,6 +234,31 @@ dcode_strerror(enum dcode_err err)
 	return "code: unknown error";
 }
 
+enum dcode_err
+dcode_complete(const char *s, size_t len, const char *agency, struct dcode *out)
+{
+	char full[DCODE_TEXT_MAX + 1];
+	size_t n;
+	int w;
+
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	/* YYMMDD-NNNN or YYMMDD-NNNNN; ASCII digits on purpose */
+	if (len < 11 || len > 12 || s[6] != '-' || agency == NULL)
+		return DCODE_ESHAPE;
+	for (n = 0; n < len; n++)
+		if (n != 6 && (s[n] < '0' || s[n] > '9'))
+			return DCODE_ESHAPE;
+	w = snprintf(full, sizeof full, "%s-%.*s", agency, (int)len, s);
+	if (w < 0 || (size_t)w >= sizeof full)
+		return DCODE_ELEN;
+	return dcode_parse(full, (size_t)w, out, NULL);
+}
+
 bool
 dcode_agency_valid(const char *agency)
 {

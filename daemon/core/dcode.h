@@ -39,4 +39,14 @@ const char *dcode_strerror(enum dcode_err);
 int dcode_format(const struct dcode *d, char *buf, size_t size);
 /* True when agency is a valid agency code for generation (upper case). */
 bool dcode_agency_valid(const char *agency);
+/* A short code, the day and number only ("261207-0003", white space
+ * around it trimmed), completed with agency into a full dossier code:
+ * DCODE_OK with *out filled, or the error of parsing the result
+ * (DCODE_ESHAPE when s is not YYMMDD-NNNN[N]). agency is borrowed. */
+enum dcode_err dcode_complete(const char *s, size_t len, const char *agency,
+    struct dcode *out);
+/* An example to show with a parse error: a full code and a short one. */
+#define DCODE_EXAMPLE                                           \
+	"a dossier code looks like 000.00.19.H49-261207-0003, " \
+	"or 261207-0003 for the office's own agency"
 #endif

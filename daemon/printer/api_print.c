@@ -31,6 +31,17 @@ api_print_state(struct printer *p, struct http_response *r)
 	        "state", on ? escstat_name(s) : "disabled"));
 }
 
+/* {state, available}: whether a job queued now can print now, from the
+ * printer's last status round (docs/printing.md). */
+static json_t *
+printer_now(struct printer *p)
+{
+	enum escstat s = printer_state(p);
+
+	return json_pack("{s:s,s:b}", "state", escstat_name(s), "available",
+	    escstat_printable(s));
+}
+
 /* The canonical dossier code of a path segment; -1 after a reply. */
 static int
 code_arg(const char *seg, char out[DCODE_TEXT_MAX + 1], struct http_response *r)
@@ -151,7 +162,9 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 		reply_error(r, 500, "", "the queued job cannot be read");
 		return;
 	}
-	reply_json(r, 202, json_pack("{s:o}", "job", printdata_job(&job)));
+	reply_json(r, 202,
+	    json_pack("{s:o,s:o}", "job", printdata_job(&job), "printer",
+	        printer_now(p)));
 }
 
 static void
@@ -181,7 +194,9 @@ route_reprint(struct printer *p, struct store *st, int64_t id,
 	    (long long)nid, (long long)id, actor);
 	printer_kick(p);
 	store_print_get(st, nid, &job);
-	reply_json(r, 202, json_pack("{s:o}", "job", printdata_job(&job)));
+	reply_json(r, 202,
+	    json_pack("{s:o,s:o}", "job", printdata_job(&job), "printer",
+	        printer_now(p)));
 }
 
 static void

@@ -152,13 +152,9 @@ printdata_jobs(struct store *s, int limit)
 static int
 add_doc(void *arg, const struct store_manifest_doc *d)
 {
-	char code[160];
-
-	/* the printed row names the dossier and its S10 item */
-	snprintf(code, sizeof code, "%s / %s", d->code,
-	    d->item_id != NULL ? d->item_id : "");
+	/* the printed block names the dossier and, apart, its S10 item */
 	json_array_append_new(arg,
-	    json_pack("{s:s,s:o,s:o,s:o,s:i,s:I,s:o}", "code", code,
+	    json_pack("{s:s,s:o,s:o,s:o,s:i,s:I,s:o}", "code", d->code,
 	        "procedure_name", reply_text(d->procedure_name), "owner_name",
 	        reply_text(d->owner_name), "address", reply_text(d->address),
 	        "delivery", d->delivery, "fee", (json_int_t)d->fee, "item_id",

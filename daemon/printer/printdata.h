@@ -19,8 +19,8 @@ json_t *printdata_dossier(const struct store_dossier *);
 json_t *printdata_dossier_read(struct store *, const char *code, int64_t now,
     enum store_rc *rc);
 /* The rows of a postal manifest as printdoc_manifest takes them: [{code
- * ("<dossier code> / <S10 id>"), procedure_name, owner_name, address,
- * delivery, fee, item_id}]. NULL with *rc set (STORE_NOTFOUND). */
+ * (the dossier's), procedure_name, owner_name, address, delivery, fee,
+ * item_id (the S10 id)}]. NULL with *rc set (STORE_NOTFOUND). */
 json_t *printdata_manifest_docs(struct store *, const char *id,
     enum store_rc *rc);
 /* {id, kind, ref, state, reprint, attempts, actor, created_at,

@@ -21,10 +21,11 @@ static const char *const slip_fields[] = { "office_name", "code",
 	"apology_due_at", "collect", "printed_at", "hotline", NULL };
 static const char *const manifest_fields[] = { "office_name", "agency_header",
 	"manifest_id", "manifest_code", "handover_at", "count", "post_count",
-	"fee_total", "item_code", "item_procedure", "item_owner",
+	"fee_total", "item_code", "item_s10", "item_procedure", "item_owner",
 	"item_address", "item_fee", "item_post", NULL };
-static const char *const manifest_lists[] = { "item_code", "item_procedure",
-	"item_owner", "item_address", "item_fee", "item_post", NULL };
+static const char *const manifest_lists[] = { "item_code", "item_s10",
+	"item_procedure", "item_owner", "item_address", "item_fee", "item_post",
+	NULL };
 static const char *const test_fields[] = { "office_name", "profile",
 	"description", "text_path", "width", "sample_vi", "sample_upper",
 	"ascii", "unprintable", "barcode", "qr", "native", NULL };
@@ -332,16 +333,19 @@ printdoc_slip(struct printdoc *d, json_t *dos, const struct printdoc_office *of,
 	return rc ? -1 : 0;
 }
 
-/* Appends one list item (NUL-free text) to a '\n'-separated list. */
+/* Appends item number `index` (0 first) to a '\n'-separated list. The
+ * separator goes by the index, not by the bytes so far: an empty first
+ * item must still take its place, or every later item moves up one (a
+ * manifest printed item 3's "by post" on item 1). */
 static int
-list_add(char **list, size_t *len, const char *s)
+list_add(char **list, size_t *len, size_t index, const char *s)
 {
 	size_t n = strlen(s);
 	char *p = realloc(*list, *len + n + 2);
 
 	if (p == NULL)
 		return -1;
-	if (*len > 0)
+	if (index > 0)
 		p[(*len)++] = '\n';
 	for (size_t i = 0; i < n; i++)
 		p[*len + i] = s[i] == '\n' ? ' ' : s[i];
@@ -369,10 +373,13 @@ int
 printdoc_manifest(struct printdoc *d, const char *id, json_t *items,
     const struct printdoc_office *of, int64_t now)
 {
-	static const char *const lf[] = { "item_code", "item_procedure",
-		"item_owner", "item_address", "item_fee", "item_post" };
-	char *l[6] = { NULL }, at[32], hand[96], buf[64], code[32];
-	size_t len[6] = { 0 }, i, post = 0;
+	static const char *const lf[] = { "item_code", "item_s10",
+		"item_procedure", "item_owner", "item_address", "item_fee",
+		"item_post" };
+	enum { NL = sizeof lf / sizeof lf[0] };
+	char *l[NL] = { NULL }, at[32], hand[96], buf[64], code[32];
+	size_t len[NL] = { 0 }, i, post = 0;
+	const char *s10;
 	int64_t total = 0;
 	json_t *it;
 	int rc = 0;
@@ -386,12 +393,18 @@ printdoc_manifest(struct printdoc *d, const char *id, json_t *items,
 		total += fee;
 		post += by_post;
 		money(fee, buf, sizeof buf);
-		rc |= list_add(&l[0], &len[0], js(it, "code"));
-		rc |= list_add(&l[1], &len[1], js(it, "procedure_name"));
-		rc |= list_add(&l[2], &len[2], js(it, "owner_name"));
-		rc |= list_add(&l[3], &len[3], js(it, "address"));
-		rc |= list_add(&l[4], &len[4], buf);
-		rc |= list_add(&l[5], &len[5], by_post ? "X" : "");
+		/* a postal manifest's rows name their S10 item; a day's
+		 * dossiers carry it as postal_item_id */
+		s10 = js(it, "item_id");
+		if (*s10 == '\0')
+			s10 = js(it, "postal_item_id");
+		rc |= list_add(&l[0], &len[0], i, js(it, "code"));
+		rc |= list_add(&l[1], &len[1], i, *s10 ? s10 : "-");
+		rc |= list_add(&l[2], &len[2], i, js(it, "procedure_name"));
+		rc |= list_add(&l[3], &len[3], i, js(it, "owner_name"));
+		rc |= list_add(&l[4], &len[4], i, js(it, "address"));
+		rc |= list_add(&l[5], &len[5], i, buf);
+		rc |= list_add(&l[6], &len[6], i, by_post ? "Có" : "Không");
 	}
 	cal_format_iso(now, at);
 	vi_time(at, hand, sizeof hand);
@@ -409,7 +422,7 @@ printdoc_manifest(struct printdoc *d, const char *id, json_t *items,
 	rc |= set(d, "count", "%zu", json_array_size(items));
 	rc |= set(d, "post_count", "%zu", post);
 	rc |= set(d, "fee_total", "%s", buf);
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < NL; i++) {
 		rc |= set(d, lf[i], "%s", l[i] ? l[i] : "");
 		free(l[i]);
 	}

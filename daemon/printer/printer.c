@@ -353,6 +353,25 @@ job_interrupted(struct printer *p, const char *why)
 	buf_cleanup(&p->out);
 }
 
+/* Records the printer's state and logs each change once: out of paper,
+ * cover open, offline or unplugged is a warning staff must act on; the
+ * way back is an info line. Repeats of one state log nothing. */
+static void
+set_state(struct printer *p, enum escstat s)
+{
+	if (s != p->state) {
+		if (escstat_printable(s))
+			log_info("printer: %s (was %s)", escstat_name(s),
+			    escstat_name(p->state));
+		else if (s != ESCSTAT_UNKNOWN || escstat_printable(p->state))
+			log_warnx("printer: %s (was %s): jobs wait until it "
+			          "is ready",
+			    escstat_name(s), escstat_name(p->state));
+	}
+	p->state = s;
+	p->checked_at = clock_wall_s();
+}
+
 static void
 lost(struct printer *p, const char *why)
 {
@@ -362,8 +381,7 @@ lost(struct printer *p, const char *why)
 	job_interrupted(p, "the printer was lost mid-job");
 	dev_close(p);
 	p->lost++;
-	p->state = ESCSTAT_DISCONNECTED;
-	p->checked_at = clock_wall_s();
+	set_state(p, ESCSTAT_DISCONNECTED);
 	set_error(p, msg);
 	p->sh = SH_CLOSED;
 	arm(p, p->backoff_ms);
@@ -506,8 +524,7 @@ round_done(struct printer *p)
 	char msg[ERR_MAX];
 
 	uv_timer_stop(&p->timer);
-	p->state = escstat_eval(&p->rep, &garbage);
-	p->checked_at = clock_wall_s();
+	set_state(p, escstat_eval(&p->rep, &garbage));
 	if (garbage) {
 		p->garbage++;
 		if (!p->garbage_logged)
@@ -603,8 +620,7 @@ try_open(struct printer *p)
 	c->p = p;
 	if (p->ops->open(&c->dev, &p->link, err) != 0) {
 		free(c);
-		p->state = ESCSTAT_DISCONNECTED;
-		p->checked_at = clock_wall_s();
+		set_state(p, ESCSTAT_DISCONNECTED);
 		set_error(p, err);
 		arm(p, p->backoff_ms);
 		p->backoff_ms = p->backoff_ms * 2 > RETRY_MAX_MS

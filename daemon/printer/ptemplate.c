@@ -614,6 +614,57 @@ cond_ok(const struct elem *el, const struct ptemplate_fields *f)
 	return len > 0;
 }
 
+/* The end (exclusive) of the run of consecutive "each" lines over the
+ * same list that starts at first. */
+static size_t
+each_run(const struct ptemplate *t, size_t first)
+{
+	size_t end = first + 1;
+
+	while (end < t->count && strcmp(t->e[end].each, t->e[first].each) == 0)
+		end++;
+	return end;
+}
+
+/* Elements first..end-1, "each" lines over one list, as one block per
+ * item: item 1's lines, then item 2's, so what belongs to one item stays
+ * together on paper (a manifest both sides sign). The first line's max=
+ * bounds the items. */
+static int
+render_each(const struct ptemplate *t, size_t first, size_t end,
+    const struct ptemplate_fields *f, int width_chars,
+    struct ptemplate_layout *o, char *buf, size_t size)
+{
+	const struct elem *head = &t->e[first];
+	size_t n = items(f, head->each), k, i;
+	int rc = 0;
+
+	for (k = 0; k < n && rc == 0; k++) {
+		if ((int)k == head->max) {
+			struct ptemplate_item it = { .kind = PTEMPLATE_TEXT,
+				.align = head->align };
+
+			snprintf(buf, size, "... +%zu", n - k);
+			return push(o, &it, buf, strlen(buf));
+		}
+		for (i = first; i < end && rc == 0; i++) {
+			const struct elem *el = &t->e[i];
+			struct ptemplate_item it = { .kind = el->kind,
+				.align = el->align,
+				.bold = el->bold,
+				.big = el->big };
+			int width = el->big ? width_chars / 2 : width_chars;
+
+			if (!cond_ok(el, f))
+				continue;
+			expand(el->text, f, (long)k, buf, size);
+			rc = wrap(o, &it, buf, width, el->trunc ? 1 : el->lines,
+			    el->indent);
+		}
+	}
+	return rc;
+}
+
 int
 ptemplate_render(const struct ptemplate *t, const struct ptemplate_fields *f,
     int width_chars, bool reprint, struct ptemplate_layout *o)
@@ -642,29 +693,20 @@ ptemplate_render(const struct ptemplate *t, const struct ptemplate_fields *f,
 		int width = el->big ? width_chars / 2 : width_chars;
 		int maxl = el->trunc ? 1 : el->lines;
 
+		if (el->each[0] != '\0') {
+			size_t end = each_run(t, i);
+
+			rc =
+			    render_each(t, i, end, f, width_chars, o, buf, BUF);
+			i = end - 1;
+			continue;
+		}
 		if (!cond_ok(el, f))
 			continue;
 		switch (el->kind) {
 		case PTEMPLATE_TEXT:
-			if (el->each[0] != '\0') {
-				size_t n = items(f, el->each), k;
-
-				for (k = 0; k < n && rc == 0; k++) {
-					if ((int)k == el->max) {
-						snprintf(buf, BUF, "... +%zu",
-						    n - k);
-						rc = push(o, &it, buf,
-						    strlen(buf));
-						break;
-					}
-					expand(el->text, f, (long)k, buf, BUF);
-					rc = wrap(o, &it, buf, width, maxl,
-					    el->indent);
-				}
-			} else {
-				expand(el->text, f, -1, buf, BUF);
-				rc = wrap(o, &it, buf, width, maxl, el->indent);
-			}
+			expand(el->text, f, -1, buf, BUF);
+			rc = wrap(o, &it, buf, width, maxl, el->indent);
 			break;
 		case PTEMPLATE_BARCODE:
 		case PTEMPLATE_QR:

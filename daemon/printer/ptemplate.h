@@ -5,7 +5,9 @@
  * A template is one element a line: DIRECTIVE [OPTION ...] [| TEXT].
  * '#' starts a comment line. Directives:
  *   text     a paragraph, wrapped to the paper width
- *   each F   the line once per item of list field F ({#} is the number)
+ *   each F   the line once per item of list field F ({#} is the number);
+ *            consecutive each lines over the same F form one block,
+ *            printed whole for item 1, then for item 2, ...
  *   barcode  Code 128 of TEXT          qr    a QR code of TEXT
  *   rule     a full-width line         feed N, cut
  * Options: center, right, bold, big, trunc (one line, cut with "..."),

@@ -99,6 +99,8 @@ report_run(struct store *s, const struct report_params *p, struct report *r,
 	memset(r, 0, sizeof(*r));
 	r->p = *p;
 	rc = store_report(s, &q, &r->total, collect, r, err);
+	if (rc == STORE_OK)
+		rc = store_report_unaccepted(s, &q, &r->unaccepted, err);
 	if (rc == STORE_OK && r->n == REPORT_GROUPS_MAX) {
 		snprintf(err, STORE_ERR_MAX, "by: more than %d groups",
 		    REPORT_GROUPS_MAX);
@@ -215,6 +217,10 @@ report_json(const struct report *r)
 	    r->p.procedure[0] ? json_string(r->p.procedure) : json_null());
 	json_object_set_new(o, "filters", f);
 	row_json(o, &r->total);
+	/* outside "received": docs/reports.md */
+	json_object_set_new(o, "not_accepted",
+	    json_integer(r->unaccepted.not_accepted));
+	json_object_set_new(o, "refused", json_integer(r->unaccepted.refused));
 	if (r->p.by != SR_BY_NONE) {
 		json_object_set_new(o, "by",
 		    json_string(report_by_name(r->p.by)));

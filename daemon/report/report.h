@@ -26,7 +26,8 @@
 struct report {
 	struct report_params p;
 	struct store_report_row total;
-	struct store_report_row *rows; /* owned; n groups in order */
+	struct store_unaccepted unaccepted; /* of the whole, not received */
+	struct store_report_row *rows;      /* owned; n groups in order */
 	size_t n, cap;
 };
 

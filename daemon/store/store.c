@@ -421,7 +421,7 @@ static const char *const migrations[] = {
  * prefix upper bound, ?6 LIKE pattern for a later word, ?7 limit. */
 #define SEARCH_COLS                                                       \
 	"SELECT d.id, d.code, p.name, d.owner_name, d.status, d.channel," \
-	" d.received_at, d.due_at FROM dossiers d "
+	" d.received_at, d.due_at, d.delivery FROM dossiers d "
 
 static const char *const sql[Q_COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -498,6 +498,7 @@ static const char *const sql[Q_COUNT] = {
 	                    " updated_at = ?5 WHERE id = ?1",
 	[Q_DUE_UPDATE] = "UPDATE dossiers SET status = ?2, due_at = ?3,"
 	                 " supplement_count = supplement_count + ?4,"
+	                 " provisional = coalesce(?6, provisional),"
 	                 " updated_at = ?5 WHERE id = ?1",
 	[Q_EVENT_INSERT] = "INSERT INTO dossier_events(dossier_id, at, kind,"
 	                   " old_status, new_status, due_before, due_after,"
@@ -554,8 +555,7 @@ static const char *const sql[Q_COUNT] = {
 	 * then (status 1) its received_at is the post-office time */
 	[Q_COUNTS] = "SELECT channel, count(*) FROM dossiers"
 	             " WHERE received_at >= ?1 AND received_at < ?2"
-	             " AND NOT (channel = 3 AND status = 1)"
-	             " GROUP BY channel",
+	             " AND " ST_RECEIVED_SQL " GROUP BY channel",
 	[Q_IMPORT_GET] = "SELECT id, agency_code, procedure_code, channel,"
 	                 " delivery, status, owner_name, owner_id_no, phone,"
 	                 " received_at, due_at, finished_at, returned_at,"
@@ -573,7 +573,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_HOL_DELETE] = "DELETE FROM holidays WHERE day >= ?1 AND day < ?2",
 	[Q_HOL_INSERT] = "INSERT INTO holidays(day, kind, name, source)"
 	                 " VALUES (?1, ?2, ?3, ?4)",
-	[Q_HOL_ALL] = "SELECT day, kind FROM holidays ORDER BY day",
+	[Q_HOL_ALL] = "SELECT day, kind, source FROM holidays ORDER BY day",
 	[Q_HOL_RANGE] = "SELECT day, kind, name, source FROM holidays"
 	                " WHERE day >= ?1 AND day < ?2 ORDER BY day",
 	/* Dossiers and events are never deleted (kept by law; the log is
@@ -916,39 +916,58 @@ migrate(sqlite3 *db, char *err)
 	return 0;
 }
 
-/* Reloads the holiday table into the calendar. */
+/* Reloads the holiday table into the calendar: its entries, and the
+ * years that a row marks provisional (docs/domain.md, "Holidays"). */
 int
 st_load_calendar(struct store *s)
 {
 	sqlite3_stmt *st = st_q(s, Q_HOL_ALL);
 	struct cal_entry *v = NULL, *nv;
-	size_t n = 0, cap = 0;
+	int *py = NULL, *npy;
+	size_t n = 0, cap = 0, np = 0, pcap = 0;
 	int rc, y, m, d;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap != 0 ? 2 * cap : 64;
 			nv = reallocarray(v, cap, sizeof(*v));
-			if (nv == NULL) {
-				sqlite3_reset(st);
-				free(v);
-				return -1;
-			}
+			if (nv == NULL)
+				goto oom;
 			v = nv;
 		}
 		v[n].day = sqlite3_column_int(st, 0);
 		v[n].kind = sqlite3_column_int(st, 1);
+		if (cal_source_provisional(c_text(st, 2))) {
+			cal_ymd_from_day(v[n].day, &y, &m, &d);
+			/* rows come by day, so years come sorted */
+			if (np == 0 || py[np - 1] != y) {
+				if (np == pcap) {
+					pcap = pcap != 0 ? 2 * pcap : 8;
+					npy =
+					    reallocarray(py, pcap, sizeof(*py));
+					if (npy == NULL)
+						goto oom;
+					py = npy;
+				}
+				py[np++] = y;
+			}
+		}
 		n++;
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		free(v);
+		free(py);
 		return -1;
 	}
 	free(s->entries);
+	free(s->prov_years);
 	s->entries = v;
+	s->prov_years = py;
 	s->cal.entries = v;
 	s->cal.count = n;
+	s->cal.prov_years = py;
+	s->cal.prov_count = np;
 	if (n == 0) { /* no table: every year is provisional */
 		s->cal.first_year = 1;
 		s->cal.last_year = 0;
@@ -959,6 +978,11 @@ st_load_calendar(struct store *s)
 		s->cal.last_year = y;
 	}
 	return 0;
+oom:
+	sqlite3_reset(st);
+	free(v);
+	free(py);
+	return -1;
 }
 
 struct store *
@@ -1054,6 +1078,7 @@ store_close(struct store *s)
 	names_free(&s->proc_names);
 	names_free(&s->agency_names);
 	free(s->entries);
+	free(s->prov_years);
 	free(s);
 }
 

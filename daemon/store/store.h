@@ -134,6 +134,10 @@ enum store_rc store_idem_find(struct store *, const char *key,
 
 /* Counter-staff intake (channel in person unless set). Strings are
  * borrowed for the call; NULL means absent. */
+/* How far back an audited back-entry of a counter intake may go, in
+ * working days before today (docs/api.md, POST /api/v1/dossiers). */
+#define STORE_BACK_ENTRY_DAYS 5
+
 struct store_intake {
 	const char *procedure_code; /* required, must exist */
 	const char *agency_code;    /* required, must exist or be creatable */
@@ -143,6 +147,12 @@ struct store_intake {
 	int delivery;        /* enum delivery */
 	int64_t received_at; /* acceptance time */
 	const char *actor;   /* staff user for events and audit */
+	/* Counter intake (store_intake) only. NULL: received_at is the
+	 * daemon's clock, as the caller passed it. Else an audited
+	 * back-entry: received_at lies at most STORE_BACK_ENTRY_DAYS working
+	 * days before today and never in the future, and this reason (1 to
+	 * 500 bytes) goes into the event and the audit row. Borrowed. */
+	const char *back_entry_reason;
 	/* Postal registration (store_postal_register) only; zero for the
 	 * counter: status ST_SUBMITTED (no due date until the office accepts
 	 * it), the post-office time and the intake event's detail (JSON). */
@@ -350,7 +360,7 @@ struct store_query {
 };
 struct store_hit { /* owns its strings (NULL: empty column) */
 	char *code, *procedure_name, *owner_name;
-	int status, channel;
+	int status, channel, delivery;
 	int64_t received_at, due_at; /* 0: none */
 	bool overdue;                /* at the now of the search */
 };
@@ -365,11 +375,15 @@ enum store_rc store_search(struct store *, const struct store_query *,
 void store_hits_cleanup(struct store_hits *); /* NULL: no-op */
 
 /* Intake counts by channel for received_at in [from_day, to_day] (local
- * days, inclusive). */
+ * days, inclusive). Received means accepted by the office, as in
+ * store_report; the dossiers registered but not yet accepted and those
+ * refused are counted apart. */
 struct store_counts {
 	int from_day, to_day;
 	int64_t total;
-	int64_t received[3]; /* in person (or none), online, postal */
+	int64_t received[3];  /* in person (or none), online, postal */
+	int64_t not_accepted; /* status 1: registered, not yet accepted */
+	int64_t refused;      /* status 3 */
 };
 enum store_rc store_counts(struct store *, int from_day, int to_day,
     struct store_counts *out);
@@ -504,6 +518,14 @@ typedef int store_report_fn(void *arg, const struct store_report_row *);
  * know ("agency: no such agency"). Reads only. */
 enum store_rc store_report(struct store *, const struct store_report_q *,
     struct store_report_row *total, store_report_fn *fn, void *arg,
+    char err[STORE_ERR_MAX]);
+/* The dossiers of q's period and filters (q->by is ignored) that are not
+ * received: registered and not yet accepted (status 1), refused (3). */
+struct store_unaccepted {
+	int64_t not_accepted, refused;
+};
+enum store_rc store_report_unaccepted(struct store *,
+    const struct store_report_q *, struct store_unaccepted *,
     char err[STORE_ERR_MAX]);
 /* Drill-down: the codes of the dossiers counted in one cell of the
  * report for q (q->by is ignored), optionally of one channel (0 = all),

@@ -90,7 +90,8 @@ enum store_rc
 st_intake_tx(struct store *s, const struct store_intake *in, const char *name,
     const char *fold, struct store_intake_result *res, char *err)
 {
-	char date[16];
+	char date[32], *back;
+	json_t *j;
 	sqlite3_stmt *st;
 	struct event ev;
 	int64_t seq, id, now = st_wall_now();
@@ -216,16 +217,67 @@ st_intake_tx(struct store *s, const struct store_intake *in, const char *name,
 	ev.due_after = res->due_at;
 	ev.actor = in->actor;
 	ev.detail = in->event_detail;
+	back = NULL;
+	if (in->back_entry_reason != NULL) {
+		/* who back-dated what, when and why: in the event and in the
+		 * audit row under its own action */
+		cal_format_iso(in->received_at, date);
+		j = json_pack("{s:s,s:s}", "back_entry_reason",
+		    in->back_entry_reason, "received_at", date);
+		back = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+		json_decref(j);
+		if (back == NULL) {
+			st_err(err, "back_entry_reason: out of memory");
+			return STORE_ERROR;
+		}
+		ev.detail = back;
+	}
 	/* The event carries the detail; the audit row says who and when.
 	 * The outbox row must follow the event (it takes its rowid). */
-	if (st_add_event(s, &ev) != SQLITE_OK ||
+	rc = st_add_event(s, &ev) != SQLITE_OK ||
 	    st_add_outbox(s, id, "dossier_new", ev.new_status, now) !=
 	        SQLITE_OK ||
 	    st_add_token(s, id, now, res->token) != SQLITE_OK ||
-	    st_add_audit(s, now, in->actor, "intake", res->code, NULL) !=
-	        SQLITE_OK)
-		return st_dberr(s, err);
-	return STORE_OK;
+	    st_add_audit(s, now, in->actor,
+	        back != NULL ? "intake_back_entry" : "intake", res->code,
+	        back) != SQLITE_OK;
+	free(back);
+	return rc ? st_dberr(s, err) : STORE_OK;
+}
+
+/* A back-entry (docs/api.md): a reason, and a receipt time that is not in
+ * the future and at most STORE_BACK_ENTRY_DAYS working days back, so a
+ * typo cannot skew the day's codes or the on-time statistics. */
+static bool
+check_back_entry(struct store *s, const struct store_intake *in, char *err)
+{
+	char today[16];
+	int64_t now;
+	int back;
+
+	if (in->back_entry_reason == NULL)
+		return true;
+	if (!st_check_text("back_entry_reason", in->back_entry_reason, 1,
+	        BACK_REASON_MAX, err))
+		return false;
+	now = st_wall_now();
+	if (in->received_at > now) {
+		st_err(err,
+		    "received_at: in the future; a back-entry records "
+		    "an intake that already happened");
+		return false;
+	}
+	back = cal_working_days_between(&s->cal, cal_local_day(in->received_at),
+	    cal_local_day(now));
+	if (back > STORE_BACK_ENTRY_DAYS) {
+		cal_format_date(cal_local_day(now), today);
+		st_err(err,
+		    "received_at: %d working days before today (%s); a "
+		    "back-entry goes back at most %d",
+		    back, today, STORE_BACK_ENTRY_DAYS);
+		return false;
+	}
+	return true;
 }
 
 /* The receipt's job(s) of an intake, inside its transaction: the
@@ -267,7 +319,7 @@ store_intake_print(struct store *s, const struct store_intake *in,
 	memset(res, 0, sizeof(*res));
 	if (print != NULL)
 		print->job = 0;
-	if (!st_check_intake(in, err))
+	if (!st_check_intake(in, err) || !check_back_entry(s, in, err))
 		return STORE_INVALID;
 	if (print != NULL && print->queue &&
 	    (print->copies < 1 || print->copies > 2)) {
@@ -422,7 +474,7 @@ log_change(struct store *s, const char *code, const struct event *ev,
 
 enum store_rc
 st_update_due(struct store *s, const struct dstate *ds, int status, int64_t due,
-    int supp_inc, int64_t now, char *err)
+    int supp_inc, int prov, int64_t now, char *err)
 {
 	sqlite3_stmt *st = st_q(s, Q_DUE_UPDATE);
 
@@ -431,6 +483,8 @@ st_update_due(struct store *s, const struct dstate *ds, int status, int64_t due,
 	b_opt64(st, 3, due);
 	sqlite3_bind_int(st, 4, supp_inc);
 	sqlite3_bind_int64(st, 5, now);
+	if (prov >= 0) /* else ?6 stays NULL: the flag is kept */
+		sqlite3_bind_int(st, 6, prov != 0);
 	return st_run(s, Q_DUE_UPDATE) == SQLITE_OK ? STORE_OK
 	                                            : st_dberr(s, err);
 }
@@ -477,7 +531,7 @@ supplement_request_tx(struct store *s, const char *code, const char *reason,
 		st_err(err, "%s", buf);
 		return STORE_CONFLICT;
 	}
-	if ((rc = st_update_due(s, &ds, ST_SUPPLEMENT, ds.due_at, 1, now,
+	if ((rc = st_update_due(s, &ds, ST_SUPPLEMENT, ds.due_at, 1, -1, now,
 	         err)) != STORE_OK)
 		return rc;
 	memset(&ev, 0, sizeof ev);
@@ -501,15 +555,58 @@ supplement_request_tx(struct store *s, const char *code, const char *reason,
 	return rc;
 }
 
+/* A due date staff typed must fall on a day the office works: a date on
+ * a weekend or holiday is refused with the next working day named, so
+ * nobody promises a citizen a Sunday. */
+static bool
+check_due_working(struct store *s, const char *field, int64_t due, char *err)
+{
+	char day[16], next[16];
+	int d = cal_local_day(due), wd;
+
+	if (cal_is_working(&s->cal, d))
+		return true;
+	wd = cal_weekday(d);
+	cal_format_date(d, day);
+	cal_format_date(cal_next_working(&s->cal, d), next);
+	st_err(err,
+	    "%s: %s is not a working day (%s); the next working day is %s",
+	    field, day,
+	    wd == 0       ? "a Sunday"
+	        : wd == 6 ? "a Saturday"
+	                  : "a holiday or day off",
+	    next);
+	return false;
+}
+
+/* The time of the dossier's latest supplement request: 0 when none. */
+static enum store_rc
+last_request_at(struct store *s, int64_t id, int64_t *at, char *err)
+{
+	sqlite3_stmt *st = st_q(s, Q_SUPP_EVENTS);
+	int rc;
+
+	*at = 0;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (strcmp(c_str(st, 0), "supplement_request") == 0 &&
+		    sqlite3_column_int64(st, 1) > *at)
+			*at = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : st_dberr(s, err);
+}
+
 static enum store_rc
 supplement_complete_tx(struct store *s, const char *code, int64_t new_due,
     const char *actor, int64_t now, char *err)
 {
-	char buf[STORE_ERR_MAX];
+	char buf[STORE_ERR_MAX], detail[64];
 	struct dstate ds;
 	struct event ev;
 	enum store_rc rc;
-	int64_t due;
+	int64_t due, requested;
+	int waited = 0, prov;
+	bool p = false;
 
 	if ((rc = st_load_state(s, code, &ds, err)) != STORE_OK)
 		return rc;
@@ -528,9 +625,24 @@ supplement_complete_tx(struct store *s, const char *code, int64_t new_due,
 		st_err(err, "new_due_at: before the dossier was received");
 		return STORE_INVALID;
 	}
-	due = new_due != 0 ? new_due : ds.due_at;
-	if ((rc = st_update_due(s, &ds, ST_PROCESSING, due, 0, now, err)) !=
-	    STORE_OK)
+	if (new_due != 0) { /* an explicit date wins over the rule */
+		if (!check_due_working(s, "new_due_at", new_due, err))
+			return STORE_INVALID;
+		due = new_due;
+		prov = cal_day_provisional(&s->cal, cal_local_day(new_due));
+	} else {
+		/* The rule (docs/domain.md, "Supplements"): the due date
+		 * moves by the working days the dossier waited. */
+		if ((rc = last_request_at(s, ds.id, &requested, err)) !=
+		    STORE_OK)
+			return rc;
+		due = requested != 0 ? cal_supplement_due(&s->cal, ds.due_at,
+		                           requested, now, &waited, &p)
+		                     : ds.due_at;
+		prov = due != ds.due_at ? p : -1;
+	}
+	if ((rc = st_update_due(s, &ds, ST_PROCESSING, due, 0, prov, now,
+	         err)) != STORE_OK)
 		return rc;
 	memset(&ev, 0, sizeof ev);
 	ev.dossier_id = ds.id;
@@ -541,6 +653,10 @@ supplement_complete_tx(struct store *s, const char *code, int64_t new_due,
 	ev.due_before = ds.due_at;
 	ev.due_after = due;
 	ev.actor = actor;
+	if (new_due == 0) {
+		snprintf(detail, sizeof detail, "{\"waited_days\":%d}", waited);
+		ev.detail = detail;
+	}
 	return log_change(s, code, &ev, "status", err);
 }
 
@@ -673,8 +789,11 @@ apology_tx(struct store *s, const char *code, const char *reason,
 		    iso);
 		return STORE_INVALID;
 	}
-	if ((rc = st_update_due(s, &ds, ds.status, new_due, 0, now, err)) !=
-	    STORE_OK)
+	if (!check_due_working(s, "new_due_at", new_due, err))
+		return STORE_INVALID;
+	if ((rc = st_update_due(s, &ds, ds.status, new_due, 0,
+	         cal_day_provisional(&s->cal, cal_local_day(new_due)), now,
+	         err)) != STORE_OK)
 		return rc;
 	memset(&ev, 0, sizeof ev);
 	ev.dossier_id = ds.id;

@@ -32,21 +32,27 @@
 
 /* Bounds on what staff may type (bytes). Outside data is refused past
  * them, never truncated. */
-#define OWNER_NAME_MAX 200
-#define ID_NO_MAX      32
-#define PHONE_MAX      32
-#define ADDRESS_MAX    500
-#define EMAIL_MAX      254
-#define SUMMARY_MAX    2000
-#define REASON_MAX     2000
-#define ACTOR_MAX      64
-#define PROC_CODE_MAX  64
-#define CAT_NAME_MAX   (IMPORT_TEXT_MAX - 1) /* agency, procedure, field */
-#define DOCUMENTS_MAX  16384
-#define FOLD_MAX       (4 * IMPORT_TEXT_MAX) /* fold never grows 4x */
-#define SUPP_SEEN_MAX  64 /* stored supplement events compared on import */
-#define TOKEN_TRIES    4  /* a collision of 80 random bits: never, but */
-#define PQ_MAX         48 /* postal statements (the postal block) */
+#define OWNER_NAME_MAX  200
+#define ID_NO_MAX       32
+#define PHONE_MAX       32
+#define ADDRESS_MAX     500
+#define EMAIL_MAX       254
+#define SUMMARY_MAX     2000
+#define REASON_MAX      2000
+#define BACK_REASON_MAX 500 /* a back-entry's reason */
+#define ACTOR_MAX       64
+#define PROC_CODE_MAX   64
+#define CAT_NAME_MAX    (IMPORT_TEXT_MAX - 1) /* agency, procedure, field */
+#define DOCUMENTS_MAX   16384
+#define FOLD_MAX        (4 * IMPORT_TEXT_MAX) /* fold never grows 4x */
+#define SUPP_SEEN_MAX   64 /* stored supplement events compared on import */
+#define TOKEN_TRIES     4  /* a collision of 80 random bits: never, but */
+#define PQ_MAX          48 /* postal statements (the postal block) */
+
+/* "Received" means accepted by the office (docs/domain.md, "Reports"): a
+ * dossier registered but not yet accepted (status 1) or refused (3) is
+ * not received. The one definition, shared by counts and the report. */
+#define ST_RECEIVED_SQL "status NOT IN (1, 3)"
 
 /* The kiosk view's last column: the S10 id of a postal dossier's packet
  * that its manifest's reconciliation resolved as lost, while the dossier
@@ -162,6 +168,7 @@ struct store {
 	sqlite3_stmt *st[Q_COUNT]; /* owned; all prepared at open */
 	struct calendar cal;       /* cal.entries points into entries */
 	struct cal_entry *entries; /* owned; sorted by day */
+	int *prov_years;           /* owned; cal.prov_years points here */
 	bool in_import;            /* between import_begin and commit */
 	bool import_broken;        /* a write failed: commit rolls back */
 	char import_actor[ACTOR_MAX + 1]; /* the batch's, for its audit row */
@@ -291,10 +298,10 @@ enum store_rc st_intake_tx(struct store *s, const struct store_intake *in,
 /* The state of dossier code; STORE_NOTFOUND with err. (store_dossier.c) */
 enum store_rc st_load_state(struct store *s, const char *code,
     struct dstate *ds, char *err);
-/* Writes a dossier's status, due date (0: none) and supplement count
- * increment. (store_dossier.c) */
+/* Writes a dossier's status, due date (0: none), supplement count
+ * increment and provisional flag (0 or 1; -1 keeps it). (store_dossier.c) */
 enum store_rc st_update_due(struct store *s, const struct dstate *ds,
-    int status, int64_t due, int supp_inc, int64_t now, char *err);
+    int status, int64_t due, int supp_inc, int prov, int64_t now, char *err);
 /* A status change inside the caller's transaction. (store_dossier.c) */
 enum store_rc st_set_status_tx(struct store *s, const char *code, int to,
     const char *reason, const char *actor, int64_t now, char *err);

@@ -19,11 +19,10 @@
  * Parameters: ?1 period start (instant), ?2 period end (exclusive
  * instant), ?3 agency, ?4 field, ?5 procedure (NULL when not filtered). */
 
-#define REPORT_FILTER                              \
-	" AND status NOT IN (1, 3)"                \
-	" AND (?3 IS NULL OR agency_code = ?3)"    \
-	" AND (?5 IS NULL OR procedure_code = ?5)" \
-	" AND (?4 IS NULL OR procedure_code IN"    \
+#define REPORT_FILTER                                                   \
+	" AND " ST_RECEIVED_SQL " AND (?3 IS NULL OR agency_code = ?3)" \
+	" AND (?5 IS NULL OR procedure_code = ?5)"                      \
+	" AND (?4 IS NULL OR procedure_code IN"                         \
 	"  (SELECT code FROM procedures WHERE field = ?4))"
 #define REPORT_COLS(extra)                                           \
 	"SELECT id, channel, status, delivery, rating, received_at," \
@@ -63,6 +62,17 @@ static const char report_supp_sql[] =
     " WHERE dossier_id BETWEEN ?1 AND ?2 AND at < ?3"
     " AND kind IN ('supplement_request', 'supplement_complete')"
     " ORDER BY dossier_id";
+
+/* The dossiers of the period that are not received: registered and not
+ * yet accepted (1), refused (3), with the report's filters. */
+static const char report_unaccepted_sql[] =
+    "SELECT status, count(*) FROM dossiers INDEXED BY dossiers_report"
+    " WHERE received_at >= ?1 AND received_at < ?2 AND status IN (1, 3)"
+    " AND (?3 IS NULL OR agency_code = ?3)"
+    " AND (?5 IS NULL OR procedure_code = ?5)"
+    " AND (?4 IS NULL OR procedure_code IN"
+    "  (SELECT code FROM procedures WHERE field = ?4))"
+    " GROUP BY status";
 
 #define REPORT_NEVER       INT64_MAX
 #define REPORT_GROUPS_CAP  100000  /* distinct groups of one report */
@@ -702,6 +712,34 @@ store_report(struct store *s, const struct store_report_q *q,
 	struct rstate r = { .s = s, .q = q, .total = total, .err = err };
 
 	return report_run_state(&r, fn, arg);
+}
+
+enum store_rc
+store_report_unaccepted(struct store *s, const struct store_report_q *q,
+    struct store_unaccepted *out, char err[STORE_ERR_MAX])
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (sqlite3_prepare_v2(s->db, report_unaccepted_sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(st);
+		return st_dberr(s, err);
+	}
+	sqlite3_bind_int64(st, 1, cal_instant(q->from_day, 0));
+	sqlite3_bind_int64(st, 2, cal_instant(q->to_day + 1, 0));
+	b_opt(st, 3, q->agency);
+	b_opt(st, 4, q->field);
+	b_opt(st, 5, q->procedure);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 0) == ST_SUBMITTED)
+			out->not_accepted = sqlite3_column_int64(st, 1);
+		else
+			out->refused = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : st_dberr(s, err);
 }
 
 enum store_rc

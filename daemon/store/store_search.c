@@ -48,6 +48,7 @@ collect(struct store *s, sqlite3_stmt *st, int64_t now, struct hit *hits,
 		h->channel = sqlite3_column_int(st, 5);
 		h->received_at = sqlite3_column_int64(st, 6);
 		h->due_at = sqlite3_column_int64(st, 7);
+		h->delivery = sqlite3_column_int(st, 8);
 		h->overdue =
 		    h->due_at != 0 && status_overdue(h->status, h->due_at, now);
 		bad = st_dup(st, 1, &h->code) |
@@ -217,6 +218,9 @@ store_counts(struct store *s, int from_day, int to_day,
     struct store_counts *out)
 {
 	sqlite3_stmt *st = st_q(s, Q_COUNTS);
+	struct store_report_q q = { 0 };
+	struct store_unaccepted un;
+	char err[STORE_ERR_MAX];
 	int rc, ch;
 	size_t i;
 
@@ -233,7 +237,16 @@ store_counts(struct store *s, int from_day, int to_day,
 		out->total += sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+	if (rc != SQLITE_DONE)
+		return STORE_ERROR;
+	/* the same numbers as the report's, from the same query */
+	q.from_day = from_day;
+	q.to_day = to_day;
+	if (store_report_unaccepted(s, &q, &un, err) != STORE_OK)
+		return STORE_ERROR;
+	out->not_accepted = un.not_accepted;
+	out->refused = un.refused;
+	return STORE_OK;
 }
 
 void

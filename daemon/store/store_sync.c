@@ -292,8 +292,8 @@ apply_one(struct store *s, const struct store_upstream_change *c, bool *applied,
 	if (c->rev <= rev)
 		return STORE_OK; /* seen already (a replayed page) */
 	if (c->due_at > 0 && c->due_at != ds.due_at) {
-		if ((rc = st_update_due(s, &ds, ds.status, c->due_at, 0, c->at,
-		         err)) != STORE_OK)
+		if ((rc = st_update_due(s, &ds, ds.status, c->due_at, 0, -1,
+		         c->at, err)) != STORE_OK)
 			return rc;
 	}
 	st = st_q(s, Q_STATUS_UPDATE);

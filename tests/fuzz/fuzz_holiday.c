@@ -93,7 +93,7 @@ check_due(const uint8_t *data, size_t size)
 {
 	static const struct cal_entry e[] = { { 20501, CAL_HOLIDAY },
 		{ 20502, CAL_HOLIDAY }, { 20505, CAL_MAKE_UP } };
-	struct calendar cal = { e, 3, 450, 1020, false, 2025, 2026 };
+	struct calendar cal = { e, 3, 450, 1020, false, 2025, 2026, NULL, 0 };
 	uint64_t r = 0;
 	int64_t received, due;
 	int days;

@@ -239,22 +239,65 @@ def transitions_supplement_apology(d):
     s, j, _ = d.get("/api/v1/dossiers/" + code, admin=True)
     eq(j["status"], 4, "supplement received")
     ok(j["due_at"].startswith("2030-01-10T17:00"), "new due date stored: " + j["due_at"])
-    d.cli("apology", code, "--reason", "Cần xác minh thêm", "--new-due", "2030-01-20", check=0)
+    d.cli("apology", code, "--reason", "Cần xác minh thêm", "--new-due", "2030-01-21", check=0)
     p = d.cli("show", code, "--json", check=0)
     j = json.loads(p.stdout)
     kinds = [e["kind"] for e in j["events"]]
     for k in ("intake", "status", "supplement_request", "supplement_complete", "apology"):
         ok(k in kinds, "event " + k + " in " + repr(kinds))
     apo = [e for e in j["events"] if e["kind"] == "apology"][0]
-    ok(apo["due_before"].startswith("2030-01-10") and apo["due_after"].startswith("2030-01-20"),
+    ok(apo["due_before"].startswith("2030-01-10") and apo["due_after"].startswith("2030-01-21"),
        "apology keeps both due dates: %r" % apo)
     s, v, _ = d.get("/api/v1/lookup/" + j["token"])
-    ok(v["apology"] and v["apology"]["new_due_at"].startswith("2030-01-20"), "kiosk shows the new date")
+    ok(v["apology"] and v["apology"]["new_due_at"].startswith("2030-01-21"), "kiosk shows the new date")
     d.cli("status", code, "9", "--reason", "Đã ký kết quả", check=0)
     s, v, _ = d.get("/api/v1/lookup/" + j["token"])
     ok(v["result_ready"], "result ready on the kiosk")
     p = d.cli("show", code, check=0)
     ok("Đã xử lý xong" in p.stdout, "readable view shows the Vietnamese label")
+
+
+@test
+def show_and_search_name_channel_and_delivery(d):
+    # issue 15 item 15: both read the channel, an integer, as a string
+    s, j, _ = intake(d, name="Đinh Thị Gấm", delivery="post")
+    eq(s, 201, f"intake: {j}")
+    p = d.cli("show", j["code"], check=0)
+    ok(re.search(r"Channel\s+in_person, result by post", p.stdout), "show: " + p.stdout)
+    p = d.cli("search", "--name", "dinh thi gam", check=0)
+    ok("RESULT BY" in p.stdout and re.search(r"in_person\s+post\s+Đinh Thị Gấm", p.stdout),
+       "search: " + p.stdout)
+
+
+@test
+def cli_rough_edges(d):
+    # issue 15 item 18: a short code takes the office's agency
+    short = d.first_code.split("-", 1)[1]
+    p = d.cli("show", short, check=0)
+    ok(d.first_code in p.stdout, "the short code completed: " + p.stdout)
+    s, j, _ = d.get("/api/v1/dossiers/" + short, admin=True)
+    eq((s, j.get("code")), (200, d.first_code), "the API completes it too")
+    p = d.cli("show", "26120-0003")
+    eq(p.returncode, 2, "a bad code is a usage error")
+    ok("000.00.19.H49-261207-0003" in p.stderr and "261207-0003" in p.stderr,
+       "the message shows an example: " + p.stderr)
+    s, j, _ = d.get("/api/v1/dossiers/H49-261207-0003", admin=True)
+    ok(s == 400 and "looks like" in j["error"]["message"], f"the API shows one too: {j}")
+    # the closest command for a typo
+    p = d.cli("stauts", d.first_code)
+    eq(p.returncode, 2, "unknown command")
+    ok("did you mean 'status'?" in p.stderr, p.stderr)
+    # a file that cannot be written is named, never the temporary name
+    out = os.path.join(d.tmp, "no-such-dir", "x.csv")
+    p = d.cli("report", "--from", "2026-03-01", "--to", "2026-03-31", "--format", "csv",
+              "--out", out)
+    eq(p.returncode, 1, "cannot write")
+    ok(out in p.stderr and ".tmp" not in p.stderr and ".part" not in p.stderr,
+       "names the file: " + p.stderr)
+    # s10 check honours "--" like code check
+    p = d.cli("s10", "check", "--", "EE123456785VN")
+    eq(p.returncode, 0, "'--' is no id: " + p.stdout + p.stderr)
+    eq(p.stdout.count("\n"), 1, "one verdict: " + p.stdout)
 
 
 @test
@@ -333,6 +376,92 @@ def counts_by_channel(d):
     ok(p.returncode in (1, 2), "reversed period refused")
     p = d.cli("counts", "--from", "2026-3-1", "--to", "2026-03-31")
     ok(p.returncode == 2 and "--from" in p.stderr, "bad date names the argument: " + p.stderr)
+
+
+@test
+def counts_and_report_agree_on_received(d):
+    # issue 15 item 3: counts said 60 and the report 55 for one period,
+    # because counts took status 1 (not yet accepted) and 3 (refused) in
+    path = os.path.join(d.tmp, "import-received.jsonl")
+    lines = [import_line("000.00.20.H49-260316-000%d" % n, "Ngô Văn Hải", ch, st, 16)
+             for n, (ch, st) in enumerate([("online", 1), ("in_person", 3), ("online", 3),
+                                           ("in_person", 2), ("online", 4)], 1)]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    d.cli("import", path, check=0)
+    p = d.cli("counts", "--from", "2026-03-16", "--to", "2026-03-16", "--format", "json", check=0)
+    c = json.loads(p.stdout)
+    p = d.cli("report", "--from", "2026-03-16", "--to", "2026-03-16", "--format", "json", check=0)
+    r = json.loads(p.stdout)
+    eq(c["received"]["total"], 2, "received = accepted by the office")
+    eq(r["received"]["total"], c["received"]["total"], "counts and report agree")
+    eq((c["not_accepted"], c["refused"]), (1, 2), "counts: not yet accepted, refused")
+    eq((r["not_accepted"], r["refused"]), (1, 2), "report: not yet accepted, refused")
+    p = d.cli("counts", "--from", "2026-03-16", "--to", "2026-03-16", check=0)
+    ok(re.search(r"not yet accepted\s+1\b", p.stdout) and re.search(r"refused\s+2\b", p.stdout),
+       "the table shows both: " + p.stdout)
+    p = d.cli("report", "--from", "2026-03-16", "--to", "2026-03-16", check=0)
+    ok(re.search(r"not yet accepted\s+1\b", p.stdout) and re.search(r"refused\s+2\b", p.stdout),
+       "the report table shows both: " + p.stdout)
+
+
+def progress_file(d, n):
+    """n import lines received in October 2025 (a month no other test
+    counts): more than one chunk of the CLI's 20000 lines when n > 20000."""
+    path = os.path.join(d.tmp, "import-progress.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            day, num = 1 + i // 9000, 1 + i % 9000
+            f.write(import_line("000.00.20.H49-2510%02d-%04d" % (day, num), "Trịnh Văn Khoa",
+                                "in_person", 2, day,
+                                received_at="2025-10-%02dT09:00:00+07:00" % day,
+                                due_at="2025-10-%02dT17:00:00+07:00" % (day + 7)) + "\n")
+    return path
+
+
+def cli_on_pty(d, *args):
+    """Runs motcua with stderr on a pseudo-terminal and stdout on a pipe;
+    returns (exit status, stdout, what the terminal received)."""
+    import pty
+    master, slave = pty.openpty()
+    env = dict(os.environ, MOTCUA_SOCKET=d.sock)
+    p = subprocess.Popen([os.path.join(d.build, "motcua"), "--actor", "can.bo.test", *args],
+                         stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    term = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not chunk:
+            break
+        term += chunk
+    os.close(master)
+    out = p.stdout.read().decode()
+    p.stdout.close()
+    return p.wait(timeout=120), out, term.decode("utf-8", "replace")
+
+
+@test
+def import_progress_on_a_terminal(d):
+    # issue 15 item 19: 100k lines printed no progress on a terminal.
+    # Piped: the summary on stdout and nothing else anywhere.
+    path = progress_file(d, 20500)
+    p = d.cli("import", path, check=0)
+    eq(p.stdout, "imported:  20500\nupdated:   0\nunchanged: 0\nrejected:  0\n", "piped stdout")
+    eq(p.stderr, "", "nothing on a piped stderr")
+    # On a terminal: a bar redrawn in place with the count, the rate and
+    # the time left, then a last line with the time taken; stdout the same
+    rc, out, term = cli_on_pty(d, "import", path)
+    eq(rc, 0, "import on a terminal: " + term)
+    eq(out, "imported:  0\nupdated:   0\nunchanged: 20500\nrejected:  0\n", "stdout on a terminal")
+    frames = [f for f in re.split(r"[\r\n]", term) if f]
+    ok(any(re.fullmatch(r"\[#{23}\.\]  97%  20000 lines  \d+ lines/s  ETA \d+:\d\d\x1b\[K", f)
+           for f in frames), "the first chunk's frame: %r" % frames)
+    ok(re.search(r"\r\[#{24}\] 100%  20500 lines  \d+ lines/s  in \d+:\d\d\x1b\[K\r?\n$", term),
+       "the last frame stays: %r" % term[-200:])
+    ok(all(len(f) < 80 for f in frames), "each frame fits 80 columns: %r" % frames)
 
 
 @test

@@ -19,6 +19,7 @@ line "N passed, N failed".
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -301,7 +302,12 @@ def bulk_register_from_file(d):
     eq(p.returncode, 0, p.stderr)
     j = json.loads(p.stdout)
     ok(j["created"] and j["item_id"] == flag_item, p.stdout)
-    p = d.cli("postal", "item", flag_item)
+    # issue 15 item 17: a short summary for a person, JSON with --json
+    p = d.cli("postal", "item", flag_item, check=0)
+    ok(re.search(r"^Item\s+%s \(registered\)$" % flag_item, p.stdout, re.M)
+       and re.search(r"^Registered\s+.* at HL-03$", p.stdout, re.M) and "{" not in p.stdout,
+       "postal item: a summary: " + p.stdout)
+    p = d.cli("postal", "item", flag_item, "--json")
     j = json.loads(p.stdout)
     eq([(x["name"], x["originals"], x["copies"]) for x in j["documents"]],
        [("Giấy đề nghị", 1, 0), ("Bản sao CCCD", 0, 1)], "documents from --doc")
@@ -346,7 +352,10 @@ def close_batch(d):
     p = d.cli("postal", "receive", m2, *STATE["bulk"])
     eq(p.returncode, 0, p.stderr)
     eq([x.split("\t")[1] for x in p.stdout.strip().split("\n")], ["accepted"] * 3, p.stdout)
-    d.cli("postal", "sign", m2, "--giver", GIVER, "--receiver", RECEIVER, check=0)
+    p = d.cli("postal", "sign", m2, "--giver", GIVER, "--receiver", RECEIVER, check=0)
+    ok(p.stdout.startswith(f"{m2} signed: giver {GIVER}, receiver {RECEIVER}, ")
+       and f"{m2}: reconciled; 3 of 3 arrived, 0 missing, 0 unexpected" in p.stdout,
+       "postal sign: a summary, not the manifest: " + p.stdout)
     p = d.cli("postal", "manifests")
     ok(m2 in p.stdout and "reconciled" in p.stdout and "MANIFEST" in p.stdout, p.stdout)
     s, j, _ = sessions()[CLERKS[1]].write("POST", "/api/v1/postal/batches/close", {})
@@ -429,6 +438,8 @@ def missing_and_resolution(d):
     p = d.remote(tok, "postal", "resolve", m, STATE["stray"], "--as", "returned",
                  "--reason", "không thuộc bảng kê, trả bưu điện")
     eq(p.returncode, 0, p.stderr)
+    ok(p.stdout.startswith(STATE["stray"] + ": returned\n" + m + ": ") and "{" not in p.stdout,
+       "postal resolve: a summary: " + p.stdout)
     # the same resolution again: no effect; another: conflict
     before = snapshot(d)
     s, j, _ = office.write("POST", f"/api/v1/postal/manifests/{m}/resolve",
@@ -773,7 +784,7 @@ def clerk_token_over_tcp(d):
     tok = d.cli("user", "token", CLERKS[1], "--label", "quay-2", check=0).stdout.strip()
     ok(tok.startswith("mct_"), tok)
     item, code = STATE["items"][0]
-    p = d.remote(tok, "postal", "item", item)
+    p = d.remote(tok, "postal", "item", item, "--json")
     eq(p.returncode, 0, p.stderr)
     j = json.loads(p.stdout)
     eq((j["item_id"], j["code"], j["applicant"]["phone"]), (item, code, PHONE), "the registration")
@@ -782,7 +793,7 @@ def clerk_token_over_tcp(d):
                  "--procedure", PROC, "--service", "send", "--fees", "0", "--station", "HL-TCP")
     eq(p.returncode, 0, p.stderr)
     ok(json.loads(p.stdout)["created"], p.stdout)
-    p = d.remote(tok, "postal", "item", new)
+    p = d.remote(tok, "postal", "item", new, "--json")
     eq(json.loads(p.stdout)["clerk"], CLERKS[1], "registered under the token's owner")
     by = {(e["action"], e["object"]): e["actor"] for e in audit(d)}
     eq(by.get(("postal_register", json.loads(p.stdout)["code"])), CLERKS[1], "audited under it")

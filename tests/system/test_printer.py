@@ -76,10 +76,11 @@ class Env:
                  f"job {jid} {state}")
         return self.job(jid)
 
-    def queue(self, *args):
-        p = self.d.cli("print", *args, check=0)
+    def queue(self, *args, check=0):
+        p = self.d.cli("print", *args, check=check)
         m = re.match(r"job (\d+) queued", p.stdout)
         ok(m, "job number printed: " + p.stdout)
+        self.last = p
         return int(m.group(1))
 
 
@@ -175,13 +176,19 @@ def status_faults(e):
         ok(f'motcua_printer_state{{state="{state}"}} 1' in m, "metrics show " + state)
     e.fake.mode = "paper_out"
     e.wait_state("no_paper")
+    # issue 15 item 16: a receipt queued on a printer without paper is not
+    # "queued" and exit 0; the change of state is in the log
+    wait_for(lambda: "printer: no_paper (was " in e.d.logtext(), 10, "paper out logged")
     n = len(e.fake.jobs)
-    jid = e.queue("test")
+    jid = e.queue("test", check=1)
+    ok("the printer cannot print now: out of paper" in e.last.stderr,
+       "the CLI says why: " + e.last.stderr)
     wait_for(lambda: e.job(jid)["outcome"] == "waiting: printer no_paper", 10, "job waits")
     eq(len(e.fake.jobs), n, "nothing sent to a printer without paper")
     e.fake.mode = "ok"
     e.wait_job(jid)
     e.fake.wait_jobs(n + 1)
+    wait_for(lambda: "printer: ok (was no_paper)" in e.d.logtext(), 10, "the way back logged")
 
 
 @test
@@ -317,7 +324,8 @@ def queue_survives_restart(e):
     """A job queued while the printer is unplugged survives kill -9."""
     e.fake.unplug()
     e.wait_state("disconnected")
-    jid = e.queue("slip", e.res["code"])
+    jid = e.queue("slip", e.res["code"], check=1)
+    ok("not connected (unplugged" in e.last.stderr, "the CLI says it is unplugged: " + e.last.stderr)
     e.d.stop(signal.SIGKILL)
     e.d.start()
     eq(e.job(jid)["state"], "queued", "the job is still queued after kill -9")

@@ -91,6 +91,8 @@ def summary_april(d):
                        "carried_over": 2,
                        "pct": {"in_person": 45.46, "online": 36.36, "postal": 18.18}},
        "received")
+    # not received, apart: the refused 210410-0001; none still waiting
+    eq((j["not_accepted"], j["refused"]), (0, 1), "not accepted, refused")
     # early: 0401-0001 (a day before its due day), 0325-0001 (carried
     # over, finished 1 April, due 2 April); on time: 0402-0001 (finished
     # exactly at its due time), 0405-0001 (late by the clock but on time

@@ -368,6 +368,10 @@ def cli_scanners(d):
     ok(isinstance(c["last_scan_at"], int), "last scan time")
     p = d.cli("scanners", check=0)
     ok("clerk" in p.stdout and "overlong=" in p.stdout and "hall" in p.stdout, "the table")
+    # issue 15 item 18: the last scan in the office's time (+07:00), as
+    # every other time the CLI shows, not the host's zone
+    local = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(c["last_scan_at"] // 1000 + 7 * 3600))
+    ok(local in p.stdout, f"last scan at {local} (+07:00): {p.stdout}")
     eq(d.cli("scanners", "--bogus").returncode, 2, "usage error")
     s, m, _ = d.get("/metrics", admin=True)
     ok('motcua_scans_total{source="clerk"}' in m and

@@ -352,6 +352,34 @@ test_strerror(void **state)
 	assert_non_null(dcode_strerror((enum dcode_err)99));
 }
 
+/* A short code takes the office's agency (issue 15 item 18). */
+static void
+test_complete(void **state)
+{
+	char text[DCODE_TEXT_MAX + 1];
+	struct dcode d;
+
+	(void)state;
+	assert_int_equal(
+	    dcode_complete(" 261207-0003 ", 13, "000.00.19.H49", &d), DCODE_OK);
+	assert_true(dcode_format(&d, text, sizeof text) > 0);
+	assert_string_equal(text, "000.00.19.H49-261207-0003");
+	assert_int_equal(
+	    dcode_complete("261207-12345", 12, "000.00.19.H49", &d), DCODE_OK);
+	assert_int_equal(d.seq, 12345);
+	assert_int_equal(dcode_complete("261307-0003", 11, "000.00.19.H49", &d),
+	    DCODE_EDATE);
+	assert_int_equal(dcode_complete("26120-0003", 10, "000.00.19.H49", &d),
+	    DCODE_ESHAPE);
+	assert_int_equal(
+	    dcode_complete("H49-261207-0003", 15, "000.00.19.H49", &d),
+	    DCODE_ESHAPE);
+	assert_int_equal(dcode_complete("261207-0003", 11, NULL, &d),
+	    DCODE_ESHAPE);
+	assert_int_equal(dcode_complete("261207-0003", 11, "bad agency", &d),
+	    DCODE_EAGENCY);
+}
+
 int
 main(void)
 {
@@ -364,6 +392,7 @@ main(void)
 		cmocka_unit_test(test_agency_valid),
 		cmocka_unit_test(test_every_byte_substitution),
 		cmocka_unit_test(test_strerror),
+		cmocka_unit_test(test_complete),
 	};
 
 	HARNESS_RUN(tests);

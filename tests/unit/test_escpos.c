@@ -90,6 +90,38 @@ load_profile(const char *name, struct pprofile *p)
 		fail_msg("%s", errors ? errors : path);
 }
 
+/* A postal manifest of three items of different services, as
+ * printdata_manifest_docs gives them: only the third returns its result by
+ * post, the first has no fee (issue 15 item 2: its "by post" mark used to
+ * land on item 1 and the codes, procedures and owners printed as three
+ * separate lists). */
+static void
+manifest_items(json_t *items)
+{
+	static const struct {
+		const char *code, *s10, *proc, *owner, *addr;
+		int fee, post;
+	} rows[] = {
+		{ "000.00.19.H49-261125-0007", "RR123456785VN",
+		    "Chứng thực bản sao từ bản chính", "Nguyễn Văn An",
+		    "Số 5 phố Hạ Long", 0, 0 },
+		{ "000.00.19.H49-261125-0008", "RR123456799VN",
+		    "Đăng ký hộ kinh doanh", "Trần Thị Bình",
+		    "Tổ 3, phường Hồng Gai", 100000, 0 },
+		{ "000.00.19.H49-261125-0009", "RR123456802VN",
+		    "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Lê Văn Cường",
+		    "Thôn 2, xã Đại Yên", 150000, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		json_array_append_new(items,
+		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:i}", "code",
+		        rows[i].code, "item_id", rows[i].s10, "procedure_name",
+		        rows[i].proc, "owner_name", rows[i].owner, "address",
+		        rows[i].addr, "fee", rows[i].fee, "delivery",
+		        rows[i].post));
+}
+
 static void
 fields_for(enum printdoc_kind k, const struct pprofile *p, struct printdoc *d)
 {
@@ -108,15 +140,8 @@ fields_for(enum printdoc_kind k, const struct pprofile *p, struct printdoc *d)
 		rc = printdoc_slip(d, dos, &office, 1795000000);
 		break;
 	case PRINTDOC_MANIFEST:
-		for (int i = 0; i < 3; i++) {
-			json_t *it = json_deep_copy(dos);
-
-			json_object_set_new(it, "fee", json_integer(50000 * i));
-			json_object_set_new(it, "delivery",
-			    json_integer(i % 2));
-			json_array_append_new(items, it);
-		}
-		rc = printdoc_manifest(d, "2026-11-25", items, &office,
+		manifest_items(items);
+		rc = printdoc_manifest(d, "BK20261125-0001", items, &office,
 		    1795000000);
 		break;
 	case PRINTDOC_TEST:
@@ -359,6 +384,62 @@ test_receipt_qr_only(void **state)
 	json_decref(dos);
 }
 
+/* The manifest prints one block per item, in order, each with its own
+ * S10 id, code, procedure, owner, fee and "by post" (80 mm). */
+static void
+test_manifest_blocks(void **state)
+{
+	static const char *const want[] = { "1. Bưu gửi RR123456785VN",
+		"Mã hồ sơ: 000.00.19.H49-261125-0007",
+		"Thủ tục: Chứng thực bản sao từ bản chính",
+		"Chủ hồ sơ: Nguyễn Văn An", "Địa chỉ: Số 5 phố Hạ Long",
+		"Lệ phí: 0 đ", "Trả kết quả qua bưu điện: Không",
+		"2. Bưu gửi RR123456799VN",
+		"Mã hồ sơ: 000.00.19.H49-261125-0008",
+		"Thủ tục: Đăng ký hộ kinh doanh", "Chủ hồ sơ: Trần Thị Bình",
+		"Địa chỉ: Tổ 3, phường Hồng Gai", "Lệ phí: 100.000 đ",
+		"Trả kết quả qua bưu điện: Không", "3. Bưu gửi RR123456802VN",
+		"Mã hồ sơ: 000.00.19.H49-261125-0009",
+		"Thủ tục: Cấp giấy phép xây dựng nhà ở riêng lẻ",
+		"Chủ hồ sơ: Lê Văn Cường", "Địa chỉ: Thôn 2, xã Đại Yên",
+		"Lệ phí: 150.000 đ", "Trả kết quả qua bưu điện: Có",
+		"Tổng số hồ sơ: 3", "Trả kết quả qua bưu điện: 1",
+		"Tổng lệ phí: 250.000 đ" };
+	struct pprofile p;
+	struct printdoc d;
+	struct ptemplate *t;
+	struct ptemplate_layout lay;
+	struct ptemplate_fields f;
+	char *errors = NULL;
+	size_t i, k = 0;
+
+	(void)state;
+	load_profile("epson80", &p);
+	t = ptemplate_load("data/printer/templates/manifest.tpl",
+	    printdoc_fields(PRINTDOC_MANIFEST),
+	    printdoc_lists(PRINTDOC_MANIFEST), &errors);
+	if (t == NULL)
+		fail_msg("%s", errors);
+	fields_for(PRINTDOC_MANIFEST, &p, &d);
+	f = printdoc_view(&d);
+	assert_int_equal(ptemplate_render(t, &f, p.width_chars, false, &lay),
+	    0);
+	/* the wanted lines, in this order (text lines only) */
+	for (i = 0; i < lay.count && k < sizeof want / sizeof want[0]; i++)
+		if (lay.items[i].text != NULL &&
+		    strcmp(lay.items[i].text, want[k]) == 0)
+			k++;
+	if (k < sizeof want / sizeof want[0]) {
+		for (i = 0; i < lay.count; i++)
+			fprintf(stderr, "  %s\n",
+			    lay.items[i].text ? lay.items[i].text : "");
+		fail_msg("line %zu \"%s\" missing or out of order", k, want[k]);
+	}
+	ptemplate_layout_cleanup(&lay);
+	printdoc_cleanup(&d);
+	ptemplate_free(t);
+}
+
 int
 main(void)
 {
@@ -368,6 +449,7 @@ main(void)
 		cmocka_unit_test(test_no_stray_bytes),
 		cmocka_unit_test(test_preview),
 		cmocka_unit_test(test_reprint_banner),
+		cmocka_unit_test(test_manifest_blocks),
 	};
 	size_t n_ = sizeof(tests) / sizeof(tests[0]);
 	int failed_ = cmocka_run_group_tests(tests, setup, teardown);

@@ -429,7 +429,14 @@ test_supplement_apology(void **state)
 	assert_int_equal(store_supplement_complete(f->s, AGENCY "-260105-0001",
 	                     -5, "clerk1", t + 200, err),
 	    STORE_INVALID);
-	due2 = r.due_at + 2 * 86400;
+	/* a new date on a Saturday is refused, naming the next working day */
+	assert_int_equal(store_supplement_complete(f->s, r.code,
+	                     r.due_at + 2 * 86400, "clerk1", t + 200, err),
+	    STORE_INVALID);
+	assert_string_equal(err,
+	    "new_due_at: 2026-01-10 is not a working day (a Saturday); the "
+	    "next working day is 2026-01-12");
+	due2 = r.due_at + 4 * 86400; /* Thursday 8/1 -> Monday 12/1 */
 	assert_int_equal(store_supplement_complete(f->s, r.code, due2, "clerk1",
 	                     t + 200, err),
 	    STORE_OK);
@@ -486,6 +493,145 @@ test_supplement_apology(void **state)
 	d = dossier_json_read(f->s, r.code, t, &rc);
 	assert_int_equal(
 	    json_integer_value(json_object_get(d, "supplement_count")), 2);
+	json_decref(d);
+}
+
+/* Issue 15 item 1: requested Tuesday 3/3, completed Friday 6/3, due
+ * Thursday 5/3: the due date moves by the 3 working days waited (to
+ * Tuesday 10/3, over the weekend), with due_before and due_after in the
+ * event and an outbox row. Then across Giỗ Tổ and its day off. */
+static void
+test_supplement_moves_due(void **state)
+{
+	static const struct store_holiday h[] = {
+		{ 0, CAL_HOLIDAY, "Giỗ Tổ Hùng Vương", "statutory" },
+		{ 0, CAL_DAY_OFF, "Nghỉ bù Giỗ Tổ", "statutory" },
+	};
+	struct store_holiday hol[2];
+	struct fixture *f = *state;
+	struct store_intake_result r;
+	struct store_lookup lk;
+	char err[STORE_ERR_MAX];
+	int64_t t = at(2026, 3, 2, 9, 30); /* Monday; + 3 = Thursday 5/3 */
+	struct store_stats st0, st1;
+	enum store_rc rc;
+	json_t *d, *ev, *e;
+	size_t n;
+
+	memcpy(hol, h, sizeof hol);
+	hol[0].day = cal_day_from_ymd(2026, 4, 26);
+	hol[1].day = cal_day_from_ymd(2026, 4, 27);
+	assert_int_equal(store_holidays_import(f->s, hol, 2, "admin", err),
+	    STORE_OK);
+	assert_int_equal(intake(f->s, AGENCY, "Nguyễn Văn An", 1, t, &r, err),
+	    STORE_OK);
+	assert_int_equal(r.due_at, at(2026, 3, 5, 9, 30));
+	assert_int_equal(store_set_status(f->s, r.code, ST_PROCESSING, NULL,
+	                     "clerk1", t + 60, err),
+	    STORE_OK);
+	assert_int_equal(store_supplement_request(f->s, r.code, "thiếu", NULL,
+	                     "officer2", at(2026, 3, 3, 10, 0), err),
+	    STORE_OK);
+	assert_int_equal(store_stats(f->s, &st0), STORE_OK);
+	assert_int_equal(store_supplement_complete(f->s, r.code, 0, "clerk1",
+	                     at(2026, 3, 6, 15, 0), err),
+	    STORE_OK);
+	/* the moved due date syncs: one outbox row with the event */
+	assert_int_equal(store_stats(f->s, &st1), STORE_OK);
+	assert_int_equal(st1.outbox_pending, st0.outbox_pending + 1);
+	assert_int_equal(st1.events, st0.events + 1);
+	assert_int_equal(store_lookup_token(f->s, r.token, &lk), STORE_OK);
+	assert_int_equal(lk.due_at, at(2026, 3, 10, 9, 30));
+	d = dossier_json_read(f->s, r.code, at(2026, 3, 6, 15, 0), &rc);
+	assert_true(json_is_false(json_object_get(d, "overdue")));
+	ev = json_object_get(d, "events");
+	n = json_array_size(ev);
+	e = json_array_get(ev, n - 1);
+	assert_string_equal(json_string_value(json_object_get(e, "kind")),
+	    "supplement_complete");
+	assert_string_equal(json_string_value(json_object_get(e, "due_before")),
+	    "2026-03-05T09:30:00+07:00");
+	assert_string_equal(json_string_value(json_object_get(e, "due_after")),
+	    "2026-03-10T09:30:00+07:00");
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_object_get(e, "detail"), "waited_days")),
+	    3);
+	json_decref(d);
+
+	/* Friday 24/4 to Tuesday 28/4: Sunday's Giỗ Tổ and Monday's day
+	 * off do not count; 1 day waited. The due date 10/3 + 1 = 11/3. */
+	assert_int_equal(store_supplement_request(f->s, r.code, "thiếu", NULL,
+	                     "officer2", at(2026, 4, 24, 10, 0), err),
+	    STORE_OK);
+	assert_int_equal(store_supplement_complete(f->s, r.code, 0, "clerk1",
+	                     at(2026, 4, 28, 8, 0), err),
+	    STORE_OK);
+	assert_int_equal(store_lookup_token(f->s, r.token, &lk), STORE_OK);
+	assert_int_equal(lk.due_at, at(2026, 3, 11, 9, 30));
+
+	/* an apology's new date on a Sunday is refused */
+	assert_int_equal(store_apology(f->s, r.code, "quá tải", NULL,
+	                     at(2026, 5, 3, 9, 30), "officer2",
+	                     at(2026, 4, 28, 9, 0), err),
+	    STORE_INVALID);
+	assert_string_equal(err,
+	    "new_due_at: 2026-05-03 is not a working day (a Sunday); the "
+	    "next working day is 2026-05-04");
+	/* ... and on the day off after Giỗ Tổ, with the reason */
+	assert_int_equal(store_apology(f->s, r.code, "quá tải", NULL,
+	                     at(2026, 4, 27, 9, 30), "officer2",
+	                     at(2026, 4, 28, 9, 0), err),
+	    STORE_INVALID);
+	assert_string_equal(err,
+	    "new_due_at: 2026-04-27 is not a working day (a holiday or day "
+	    "off); the next working day is 2026-04-28");
+	/* a year the table does not cover makes the new date provisional */
+	assert_int_equal(store_apology(f->s, r.code, "quá tải", NULL,
+	                     at(2027, 3, 2, 9, 30), "officer2",
+	                     at(2026, 4, 28, 9, 0), err),
+	    STORE_OK);
+	d = dossier_json_read(f->s, r.code, at(2026, 4, 28, 9, 0), &rc);
+	assert_true(json_is_true(json_object_get(d, "provisional")));
+	json_decref(d);
+}
+
+/* Issue 15 item 6: a counter intake's receipt time is the daemon's
+ * clock, or an audited back-entry with a reason and a bound. */
+static void
+test_back_entry(void **state)
+{
+	struct fixture *f = *state;
+	struct store_intake in = { .procedure_code = PROC,
+		.agency_code = AGENCY,
+		.owner_name = "Nguyễn Văn An",
+		.channel = CHANNEL_COUNTER,
+		.delivery = DELIVERY_COUNTER,
+		.actor = "admin" };
+	struct store_intake_result r;
+	char err[STORE_ERR_MAX];
+	int64_t now = (int64_t)time(NULL);
+	enum store_rc rc;
+	json_t *d, *e;
+
+	in.back_entry_reason = "mất điện, nhập bù";
+	in.received_at = now + 2 * 86400;
+	assert_int_equal(store_intake(f->s, &in, &r, err), STORE_INVALID);
+	assert_true(strncmp(err, "received_at: in the future", 26) == 0);
+	in.received_at = now - 30 * 86400; /* 20 or more working days */
+	assert_int_equal(store_intake(f->s, &in, &r, err), STORE_INVALID);
+	assert_non_null(strstr(err, "a back-entry goes back at most 5"));
+	in.received_at = now - 60;
+	in.back_entry_reason = "";
+	assert_int_equal(store_intake(f->s, &in, &r, err), STORE_INVALID);
+	assert_true(strncmp(err, "back_entry_reason: ", 19) == 0);
+	in.back_entry_reason = "mất điện, nhập bù";
+	assert_int_equal(store_intake(f->s, &in, &r, err), STORE_OK);
+	d = dossier_json_read(f->s, r.code, now, &rc);
+	e = json_array_get(json_object_get(d, "events"), 0);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(e, "detail"),
+	        "back_entry_reason")),
+	    "mất điện, nhập bù");
 	json_decref(d);
 }
 
@@ -1114,6 +1260,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_transitions, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_overdue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_supplement_moves_due,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_back_entry, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_supplement_apology, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),

@@ -8,7 +8,8 @@ libutf8proc-dev libcurl4-openssl-dev zlib1g-dev libsqlite3-dev sqlite3 libcmocka
 python3 python3-openpyxl libxlsxwriter-dev curl socat wrk nginx tzdata chromium
 fonts-dejavu-core openssl faketime libserialport-dev libqrencode-dev
 libfreetype-dev libpng-dev zbar-tools libevdev-dev libudev-dev
-libzbar-dev libjpeg-dev libwebp-dev zxing-cpp-tools"
+libzbar-dev libjpeg-dev libwebp-dev zxing-cpp-tools libzxing-dev g++
+qrencode python3-pil python3-numpy"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 missing=""
 for p in $pkgs; do

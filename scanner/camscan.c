@@ -156,6 +156,7 @@ new_decoder(const struct scanner_conf *conf)
 		.symbologies = conf->symbologies,
 		.steps = ZDECODE_PLAIN | (conf->inverted ? ZDECODE_INVERT : 0),
 		.uncertainty = conf->uncertainty,
+		.video = true,
 		.cache = true,
 	};
 
@@ -392,7 +393,8 @@ cam_open(struct uv_loop_s *loop, struct hotplug *hp,
 	/* a bad symbology set is a config error: say so now, not in the
 	 * thread */
 	if ((probe = new_decoder(conf)) == NULL) {
-		log_warnx("scanner %s: symbologies: none that ZBar reads",
+		log_warnx(
+		    "scanner %s: symbologies: none that the decoder reads",
 		    conf->name);
 		return NULL;
 	}

@@ -80,11 +80,11 @@ zb_open(const struct zdecode_opts *o)
 		if (!(want & (1u << syms[i].sym)))
 			continue;
 		any = true;
+		/* ZBAR_CFG_UNCERTAINTY stays ZBar's: it counts frames in
+		 * ZBar's own cache, which is off (zdecode.c keeps one for
+		 * both engines) */
 		zbar_image_scanner_set_config(z->zs, syms[i].z, ZBAR_CFG_ENABLE,
 		    1);
-		if (o->uncertainty > 0)
-			zbar_image_scanner_set_config(z->zs, syms[i].z,
-			    ZBAR_CFG_UNCERTAINTY, o->uncertainty);
 	}
 	if (!any) {
 		zb_close(z);
@@ -96,7 +96,7 @@ zb_open(const struct zdecode_opts *o)
 	zbar_image_scanner_set_config(z->zs, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
 	/* video gets its confirmation from consecutive frames (zdecode.c's
 	 * cache); a still image from a second view of itself */
-	z->confirm = !o->cache;
+	z->confirm = !o->video;
 	zbar_image_set_format(z->zi, zbar_fourcc('Y', '8', '0', '0'));
 	return z;
 }

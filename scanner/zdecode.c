@@ -116,8 +116,7 @@ zdecode_new(const struct zdecode_opts *o)
 	z->cache = o->cache;
 	z->need = o->uncertainty > 0 ? (unsigned)o->uncertainty : 1;
 	/* the engines report every sighting; the one cache here counts
-	 * them, whichever engine read the frame (cache tells ZBar that
-	 * frames confirm its reads: zbdecode.c) */
+	 * them, whichever engine read the frame */
 	eo = *o;
 	eo.uncertainty = 0;
 	if (((engines & ZDECODE_ZXING) &&

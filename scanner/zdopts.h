@@ -39,7 +39,9 @@ struct zdecode_opts {
 	unsigned symbologies; /* bits (1u << enum scan_symbology); 0: default */
 	unsigned steps;       /* ZDECODE_* step bits; 0: all */
 	unsigned engines;     /* ZDECODE_ZXING | ZDECODE_ZBAR; 0: both */
-	int uncertainty;      /* ZBar's ZBAR_CFG_UNCERTAINTY; 0: its default */
-	bool cache;           /* video: ZBar reports a symbol once in view */
+	int uncertainty;      /* cache: frames a symbol must be seen in; 0: 1 */
+	bool video;           /* frames of a video: later frames, not a second
+	                       * view of this one, confirm ZBar's reads */
+	bool cache;           /* video: a symbol counts once in view */
 };
 #endif

@@ -252,8 +252,9 @@ bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_print
 	@BUILD=$(BUILD) node tests/bench/kiosk.mjs
 
 # The barcode part alone (docs/benchmarks.md, "Barcode decoding").
+# HELDOUT=DIR adds the held-out set of tests/bench/heldout.py.
 bench-decode: deps all $(BUILD)/bench_decode
-	@python3 tests/bench/decode.py --build $(BUILD)
+	@python3 tests/bench/decode.py --build $(BUILD) $(if $(HELDOUT),--heldout $(HELDOUT))
 
 # The sync part alone (docs/benchmarks.md, "Upstream sync").
 bench-sync: deps all

@@ -27,7 +27,17 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) $(VERSION_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lpthread -lm
+LIBS = $(PKG_LIBS) $(ZX_LIBS) -lpthread -lm
+
+# The one C++ file, scanner/zxdecode.cpp (zxing-cpp behind a C interface):
+# the system C++ compiler, zxing-cpp's headers for it alone (its folder
+# holds names like Error.h that no C file should see), and libstdc++ for
+# the programs that link it.
+CXX ?= c++
+ZX_CFLAGS = $(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags zxing 2>/dev/null))
+ZX_LIBS = $(shell $(PKG_CONFIG) --libs zxing 2>/dev/null) -lstdc++
+ALL_CXXFLAGS = -std=c++17 -DZX_USE_UTF8 -Wall -Wextra -Werror -Wshadow -g \
+	-Idaemon -I. $(OPT) $(ZX_CFLAGS) $(CXXFLAGS)
 
 # Sources by folder (docs/architecture.md). The daemon library is every
 # folder but the CLI; the CLI links only what it uses.
@@ -38,6 +48,7 @@ HTTP_SRC := $(wildcard daemon/http/*.c)
 FEATURE_SRC := $(wildcard daemon/api/*.c daemon/auth/*.c daemon/kiosk/*.c \
 	daemon/sync/*.c daemon/report/*.c daemon/printer/*.c daemon/counter/*.c)
 SCANNER_SRC := $(wildcard scanner/*.c)
+SCANNER_CXX_SRC := $(wildcard scanner/*.cpp)
 POSTAL_SRC := $(wildcard postal/*.c)
 DAEMON_LIB_SRC := $(LIB_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) \
 	$(FEATURE_SRC) $(SCANNER_SRC) $(POSTAL_SRC) daemon/config.c \
@@ -49,10 +60,10 @@ UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
 	manifest storepostal serialdev sse routes buf csvcell backup storecounter \
-	formhtml
+	formhtml qrtext
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
-	hidkeys classify framer imgload zdecode authhdr postalreg
+	hidkeys classify framer imgload zdecode authhdr postalreg qrtext
 # The targets that link the whole library (the fuzz archive below) with
 # tests/fuzz/fakehttp.c in place of http/http.c: request dispatch without
 # a socket, and parsers that live beside loop code.
@@ -65,7 +76,8 @@ ASSET_OBJ := $(BUILD)/obj/daemon/kiosk/assets.o \
 	$(BUILD)/obj/postal/postal_assets.o \
 	$(BUILD)/obj/daemon/report/report_assets.o \
 	$(BUILD)/obj/daemon/counter/counter_assets.o
-CORE_OBJ := $(DAEMON_LIB_SRC:%.c=$(BUILD)/obj/%.o) $(ASSET_OBJ)
+CXX_OBJ := $(SCANNER_CXX_SRC:%.cpp=$(BUILD)/obj/%.o)
+CORE_OBJ := $(DAEMON_LIB_SRC:%.c=$(BUILD)/obj/%.o) $(CXX_OBJ) $(ASSET_OBJ)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
@@ -82,6 +94,10 @@ deps:
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c -o $@ $<
 
 # The kiosk page is embedded with .incbin: no files to install.
 $(BUILD)/obj/daemon/kiosk/assets.o: daemon/kiosk/assets.S lookup-ui/index.html
@@ -146,10 +162,11 @@ $(BUILD)/motcuad: $(DAEMON_OBJ) $(LIBCORE)
 # and only their libraries.
 CLI_PURE_SRC := daemon/lib/buf.c daemon/lib/clock.c daemon/core/calendar.c daemon/core/dcode.c \
 	daemon/core/status.c daemon/core/textfold.c daemon/core/reportargs.c \
-	postal/postid.c scanner/scan.c scanner/imgload.c scanner/zdecode.c
+	postal/postid.c scanner/scan.c scanner/imgload.c scanner/zdecode.c \
+	scanner/zbdecode.c scanner/qrtext.c
 CLI_PKGS := libcurl jansson libsodium libutf8proc zbar libpng libjpeg libwebp
-CLI_LIBS = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS) 2>/dev/null) -lm
-$(BUILD)/motcua: $(CLI_OBJ) $(CLI_PURE_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_LIBS = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS) 2>/dev/null) $(ZX_LIBS) -lm
+$(BUILD)/motcua: $(CLI_OBJ) $(CLI_PURE_SRC:%.c=$(BUILD)/obj/%.o) $(CXX_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CLI_LIBS)
 
 # The unit tests' shared store fixture (tests/unit/fixture.h), an archive so
@@ -248,9 +265,14 @@ FUZZ_EXCLUDE := daemon/http/http.c $(wildcard daemon/api/api_*.c) \
 	postal/api_postal.c postal/postal_pages.c daemon/http/sse.c \
 	daemon/api/scanners.c daemon/api/terminals.c
 FUZZ_SRC := $(filter-out $(FUZZ_EXCLUDE),$(DAEMON_LIB_SRC))
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC)
+FUZZ_CXX_OBJ := $(SCANNER_CXX_SRC:%.cpp=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(LIBS)
+	clang++ -std=c++17 -DZX_USE_UTF8 -g -O1 -Idaemon -I. $(ZX_CFLAGS) \
+	    -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(FUZZ_CXX_OBJ)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(FUZZ_CXX_OBJ) $(LIBS)
 # The FUZZ_LINKED targets link one instrumented archive of the library
 # (built once, not per target), http.c left out for fakehttp.c.
 comma := ,
@@ -259,7 +281,7 @@ FUZZ_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out \
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(subst =fuzzer$(comma),=fuzzer-no-link$(comma),$(FUZZ_CFLAGS)) -MMD -MP -c -o $@ $<
-build/fuzz/libfuzz.a: $(FUZZ_OBJ) $(ASSET_OBJ)
+build/fuzz/libfuzz.a: $(FUZZ_OBJ) $(FUZZ_CXX_OBJ) $(ASSET_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 $(FUZZ_LINKED:%=build/fuzz/fuzz_%): build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
@@ -292,14 +314,15 @@ bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_print
 	@BUILD=$(BUILD) node tests/bench/kiosk.mjs
 
 # The barcode part alone (docs/benchmarks.md, "Barcode decoding").
+# HELDOUT=DIR adds the held-out set of tests/bench/heldout.py.
 bench-decode: deps all $(BUILD)/bench_decode
-	@python3 tests/bench/decode.py --build $(BUILD)
+	@python3 tests/bench/decode.py --build $(BUILD) $(if $(HELDOUT),--heldout $(HELDOUT))
 
 # The sync part alone (docs/benchmarks.md, "Upstream sync").
 bench-sync: deps all
 	@python3 tests/bench/sync_bench.py --build $(BUILD)
 
-FORMAT_SRC = $(wildcard daemon/*.[ch] daemon/*/*.[ch] scanner/*.[ch] postal/*.[ch] \
+FORMAT_SRC = $(wildcard daemon/*.[ch] daemon/*/*.[ch] scanner/*.[ch] scanner/*.cpp postal/*.[ch] \
 	tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)
@@ -311,3 +334,7 @@ clean:
 
 -include $(CORE_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(BUILD)/obj/tests/unit/fixture.d
+
+# The printer's documents as images, for tests/gen/barcodes.py.
+$(BUILD)/gen_docs: tests/gen/gen_docs.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)

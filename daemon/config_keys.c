@@ -417,7 +417,7 @@ const struct config_key config_scanner_keys[] = {
 	{ SKEY("inverted"), .type = T_BOOL, SAT(inverted), .def = "false",
 	    .help = "camera: also light-on-dark codes (phones)" },
 	{ SKEY("uncertainty"), .type = T_INT, SAT(uncertainty), .min = 0,
-	    .max = 10, .def = "2", .help = "camera: ZBar's, in frames" },
+	    .max = 10, .def = "2", .help = "camera: frames to see a code in" },
 };
 
 _Static_assert(sizeof config_scanner_keys / sizeof config_scanner_keys[0] ==

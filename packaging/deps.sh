@@ -10,7 +10,8 @@ libpq-dev postgresql-15
 python3 python3-openpyxl libxlsxwriter-dev curl socat wrk nginx tzdata chromium
 fonts-dejavu-core openssl faketime libserialport-dev libqrencode-dev
 libfreetype-dev libpng-dev zbar-tools libevdev-dev libudev-dev
-libzbar-dev libjpeg-dev libwebp-dev zxing-cpp-tools"
+libzbar-dev libjpeg-dev libwebp-dev zxing-cpp-tools libzxing-dev g++
+qrencode python3-pil python3-numpy"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 # `make deb` and `make check-deb` (sh deps.sh deb): the package's tools
 [ "${1:-}" = deb ] && pkgs="$pkgs debhelper dpkg-dev fakeroot lintian mmdebstrap man-db"

@@ -137,9 +137,12 @@ handle_frame(struct camscan *c, struct zdecode *z, unsigned *frame_no,
 		}
 		it = &c->q[(c->head + c->count++) % CAMSCAN_QUEUE_MAX];
 		it->sym = syms[i].sym;
-		memcpy(it->data, syms[i].data, syms[i].len);
-		it->len = syms[i].len;
-		it->truncated = syms[i].truncated;
+		/* the scan paths keep their own bound (a kiosk needs no
+		 * more); a longer symbol is cut here, flagged and counted
+		 * "overlong", never passed on as if whole */
+		it->truncated = syms[i].len > SCAN_DATA_MAX;
+		it->len = it->truncated ? SCAN_DATA_MAX : syms[i].len;
+		memcpy(it->data, syms[i].data, it->len);
 		it->mono_ms = mono;
 		it->wall_ms = wall;
 	}
@@ -153,6 +156,7 @@ new_decoder(const struct scanner_conf *conf)
 		.symbologies = conf->symbologies,
 		.steps = ZDECODE_PLAIN | (conf->inverted ? ZDECODE_INVERT : 0),
 		.uncertainty = conf->uncertainty,
+		.video = true,
 		.cache = true,
 	};
 
@@ -389,7 +393,8 @@ cam_open(struct uv_loop_s *loop, struct hotplug *hp,
 	/* a bad symbology set is a config error: say so now, not in the
 	 * thread */
 	if ((probe = new_decoder(conf)) == NULL) {
-		log_warnx("scanner %s: symbologies: none that ZBar reads",
+		log_warnx(
+		    "scanner %s: symbologies: none that the decoder reads",
 		    conf->name);
 		return NULL;
 	}

@@ -1,56 +1,47 @@
-/* zdecode.c: ZBar's image scanner behind a few image transforms. ZBar does
- * the decoding; this file only prepares pixels (resample, threshold,
- * rotate, invert) and judges results (symbology enabled, QR bytes valid
- * UTF-8, text plausible). Scratch buffers are kept between calls and grow
- * only to the size of the images given (imgload.h caps those). */
+/* zdecode.c: the combined pipeline of zdecode.h. The engines
+ * (zengine.h) read; this file judges each read and decides between them
+ * (docs/scanners.md, "How the two engines are combined"). Buffers are
+ * allocated once per decoder: a run allocates nothing. */
 #include <errno.h>
-#include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <zbar.h>
-
 #include "core/textfold.h"
+#include "scanner/qrtext.h"
 #include "scanner/zdecode.h"
+#include "scanner/zengine.h"
+#include "scanner/zxdecode.h"
 
-#define SCALE_DOWN_SIDE  1024 /* large photos: longest side after scaling */
-#define SCALE_UP_SIDE    480  /* small images: scaled up below this */
-#define SCALE_MARGIN     32   /* white frame around an upscaled image */
-#define BIN_OFFSET       8    /* threshold: local mean minus this */
-#define FNC4_MARGIN      3    /* Code 128 codewords over the text length */
-#define BARS_SAMPLES_MAX 16384
+/* The video cache (zdecode_opts.cache): a symbol counts once it has been
+ * read in `need` frames, and once only while it stays in view; out of
+ * view for more than CACHE_GAP frames, it may count again. Keyed by a
+ * 64-bit hash of the text: a collision would need 2^32 symbols. */
+#define CACHE_MAX 16
+#define CACHE_GAP 8 /* frames, about 0.3 s at 25 frames a second */
 
-/* A scratch image: overwritten whole by each transform, so it has no
- * length and no bound of its own (imgload.h caps the images); unlike
- * lib/buf.h, nothing is appended and no NUL follows. */
-struct scratch {
-	unsigned char *p;
-	size_t cap;
+struct cache_ent {
+	enum scan_symbology sym;
+	size_t len;
+	uint64_t hash, last; /* last: the frame it was last seen in */
+	unsigned seen;       /* frames in a row (gaps up to CACHE_GAP) */
+	bool reported, used;
 };
 
 struct zdecode {
-	zbar_image_scanner_t *zs;
-	zbar_image_t *zi;
+	void *zx, *zb; /* engine handles; NULL when that engine is off */
 	unsigned symbologies, steps;
-	struct scratch a, b; /* scratch images */
-	uint32_t *integral;
-	size_t integral_cap;
+	bool cache;
+	unsigned need; /* cache: frames a symbol must be seen in */
+	uint64_t frame;
+	struct cache_ent ents[CACHE_MAX];
+	struct zengine_sym *cand; /* ZDECODE_SYMBOLS_MAX, one engine's reads */
+	struct zdecode_refusal refused[ZDECODE_REFUSALS_MAX];
+	size_t nrefused;
 	struct zdecode_symbol *out; /* the call's results, borrowed */
 	size_t n, max;
 };
-
-static const struct {
-	enum scan_symbology sym;
-	zbar_symbol_type_t z;
-} syms[] = {
-	{ SCAN_SYM_CODE128, ZBAR_CODE128 },
-	{ SCAN_SYM_QR, ZBAR_QRCODE },
-	{ SCAN_SYM_EAN13, ZBAR_EAN13 },
-	{ SCAN_SYM_CODE39, ZBAR_CODE39 },
-	{ SCAN_SYM_ITF, ZBAR_I25 },
-};
-#define NSYMS (sizeof(syms) / sizeof(syms[0]))
 
 const char *
 zdecode_step_name(enum zdecode_step s)
@@ -70,48 +61,88 @@ zdecode_step_name(enum zdecode_step s)
 	return "?";
 }
 
+const char *
+zdecode_charset_name(enum zdecode_charset cs)
+{
+	switch (cs) {
+	case ZDECODE_CS_TEXT:
+		return "ascii";
+	case ZDECODE_CS_UTF8:
+		return "utf-8";
+	case ZDECODE_CS_LATIN1:
+		return "latin-1";
+	case ZDECODE_CS_SJIS:
+		return "shift-jis";
+	case ZDECODE_CS_ECI:
+		return "eci";
+	}
+	return "?";
+}
+
+const char *
+zdecode_engines_name(unsigned engines)
+{
+	switch (engines & ZDECODE_ALL_ENGINES) {
+	case ZDECODE_ZXING:
+		return "zxing";
+	case ZDECODE_ZBAR:
+		return "zbar";
+	case ZDECODE_ALL_ENGINES:
+		return "zxing+zbar";
+	}
+	return "none";
+}
+
 struct zdecode *
 zdecode_new(const struct zdecode_opts *o)
 {
+	unsigned engines = o->engines ? o->engines : ZDECODE_ALL_ENGINES;
+	struct zdecode_opts eo;
 	struct zdecode *z;
-	unsigned want =
-	    o->symbologies ? o->symbologies : ZDECODE_DEFAULT_SYMBOLOGIES;
-	bool any = false;
 
-	if ((z = calloc(1, sizeof(*z))) == NULL)
-		return NULL;
-	z->symbologies = want;
-	z->steps = o->steps ? o->steps : ZDECODE_ALL_STEPS;
-	if ((z->zs = zbar_image_scanner_create()) == NULL ||
-	    (z->zi = zbar_image_create()) == NULL) {
-		zdecode_free(z);
-		errno = ENOMEM;
-		return NULL;
-	}
-	/* Off for everything, then on for the enabled ones only: each extra
-	 * symbology is another chance of a false positive. */
-	zbar_image_scanner_set_config(z->zs, 0, ZBAR_CFG_ENABLE, 0);
-	for (size_t i = 0; i < NSYMS; i++) {
-		if (!(want & (1u << syms[i].sym)))
-			continue;
-		any = true;
-		zbar_image_scanner_set_config(z->zs, syms[i].z, ZBAR_CFG_ENABLE,
-		    1);
-		if (o->uncertainty > 0)
-			zbar_image_scanner_set_config(z->zs, syms[i].z,
-			    ZBAR_CFG_UNCERTAINTY, o->uncertainty);
-	}
-	if (!any) {
-		zdecode_free(z);
+	if (!(engines & ZDECODE_ALL_ENGINES)) {
 		errno = EINVAL;
 		return NULL;
 	}
-	/* the raw bytes: we check UTF-8 ourselves rather than let ZBar guess
-	 * a character set and convert */
-	zbar_image_scanner_set_config(z->zs, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
-	zbar_image_scanner_enable_cache(z->zs, o->cache);
-	zbar_image_set_format(z->zi, zbar_fourcc('Y', '8', '0', '0'));
+	if ((z = calloc(1, sizeof(*z))) == NULL ||
+	    (z->cand = calloc(ZDECODE_SYMBOLS_MAX, sizeof(*z->cand))) == NULL) {
+		free(z);
+		errno = ENOMEM;
+		return NULL;
+	}
+	z->symbologies =
+	    o->symbologies ? o->symbologies : ZDECODE_DEFAULT_SYMBOLOGIES;
+	z->steps = o->steps ? o->steps : ZDECODE_ALL_STEPS;
+	z->cache = o->cache;
+	z->need = o->uncertainty > 0 ? (unsigned)o->uncertainty : 1;
+	/* the engines report every sighting; the one cache here counts
+	 * them, whichever engine read the frame */
+	eo = *o;
+	eo.uncertainty = 0;
+	if (((engines & ZDECODE_ZXING) &&
+	        (z->zx = zxdecode_ops.open(&eo)) == NULL) ||
+	    ((engines & ZDECODE_ZBAR) &&
+	        (z->zb = zbdecode_ops.open(&eo)) == NULL)) {
+		int e = errno;
+
+		zdecode_free(z);
+		errno = e;
+		return NULL;
+	}
 	return z;
+}
+
+void
+zdecode_free(struct zdecode *z)
+{
+	if (z == NULL)
+		return;
+	if (z->zx != NULL)
+		zxdecode_ops.close(z->zx);
+	if (z->zb != NULL)
+		zbdecode_ops.close(z->zb);
+	free(z->cand);
+	free(z);
 }
 
 void
@@ -120,51 +151,30 @@ zdecode_set_steps(struct zdecode *z, unsigned steps)
 	z->steps = steps ? steps : ZDECODE_ALL_STEPS;
 }
 
-void
-zdecode_free(struct zdecode *z)
+size_t
+zdecode_refusals(const struct zdecode *z, const struct zdecode_refusal **out)
 {
-	if (z == NULL)
-		return;
-	if (z->zi != NULL) {
-		/* hand the image's symbols back to the scanner first: with the
-		 * cache on, they are the scanner's to free */
-		if (z->zs != NULL)
-			zbar_image_scanner_recycle_image(z->zs, z->zi);
-		zbar_image_set_data(z->zi, NULL, 0, NULL);
-		zbar_image_destroy(z->zi);
-	}
-	if (z->zs != NULL) {
-		/* destroy does not free the video cache; turning the cache off
-		 * hands its symbols to the recycle bins, which destroy frees */
-		zbar_image_scanner_enable_cache(z->zs, 0);
-		zbar_image_scanner_destroy(z->zs);
-	}
-	free(z->a.p);
-	free(z->b.p);
-	free(z->integral);
-	free(z);
+	*out = z->refused;
+	return z->nrefused;
 }
 
-/* At least len bytes of b, their content undefined; NULL when out of
- * memory (b is then unchanged). */
-static unsigned char *
-scratch_get(struct scratch *b, size_t len)
+static void
+refuse(struct zdecode *z, enum scan_symbology sym, unsigned engine,
+    const char *why)
 {
-	if (len > b->cap) {
-		unsigned char *p = realloc(b->p, len);
-
-		if (p == NULL)
-			return NULL;
-		b->p = p;
-		b->cap = len;
-	}
-	return b->p;
+	for (size_t i = 0; i < z->nrefused; i++)
+		if (z->refused[i].sym == sym && z->refused[i].why == why) {
+			z->refused[i].engines |= engine;
+			return;
+		}
+	if (z->nrefused < ZDECODE_REFUSALS_MAX)
+		z->refused[z->nrefused++] =
+		    (struct zdecode_refusal){ sym, engine, why };
 }
 
-/* A linear code's text must be printable ASCII (GS1's GS allowed): ZBar
- * drops Code 128's FNC4, so anything else is a guess. */
+/* Printable ASCII (GS1's GS allowed): the text of a linear code. */
 static bool
-plausible_linear(const unsigned char *s, size_t len)
+printable(const unsigned char *s, size_t len)
 {
 	if (len == 0)
 		return false;
@@ -174,364 +184,190 @@ plausible_linear(const unsigned char *s, size_t len)
 	return true;
 }
 
-/* Bars along the segment from (x0,y0) to (x1,y1), one pixel past each
- * end, with hysteresis around the middle grey so noise does not split a
- * bar. -1 when the segment is too short to judge. */
-static int
-count_bars(const unsigned char *px, int w, int h, int x0, int y0, int x1,
-    int y1)
-{
-	double dx = x1 - x0, dy = y1 - y0, len = sqrt(dx * dx + dy * dy);
-	unsigned char v[BARS_SAMPLES_MAX];
-	int n = (int)len + 3, lo, hi, mn = 255, mx = 0, bars = 0;
-	bool dark = false;
-
-	if (len < 20 || n > BARS_SAMPLES_MAX)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		double t = (i - 1) / len;
-		long x = lround(x0 + dx * t), y = lround(y0 + dy * t);
-
-		x = x < 0 ? 0 : x >= w ? w - 1 : x;
-		y = y < 0 ? 0 : y >= h ? h - 1 : y;
-		v[i] = px[(size_t)y * (size_t)w + (size_t)x];
-		mn = v[i] < mn ? v[i] : mn;
-		mx = v[i] > mx ? v[i] : mx;
-	}
-	lo = mn + (mx - mn) * 4 / 10;
-	hi = mn + (mx - mn) * 6 / 10;
-	for (int i = 0; i < n; i++) {
-		if (!dark && v[i] < lo) {
-			dark = true;
-			bars++;
-		} else if (dark && v[i] > hi) {
-			dark = false;
-		}
-	}
-	return bars;
-}
-
-static int
-cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
-/* ZBar's Code 128 decoder drops FNC4 (the Latin-1 extension) and returns
- * the 7-bit rest: a misread it cannot flag. Every symbol character has 3
- * bars and the stop 4, so the bars on ZBar's own scan lines (its location
- * points alternate between the two ends of the symbol) tell how many
- * codewords there are. Printable text needs at most one data codeword per
- * character plus a few for switches; far more means FNC4s were dropped.
- * Counting is approximate (a bar or two either way on blur), hence the
- * margin; when in doubt the symbol is kept. */
+/* A Code 39 text that Full ASCII mode would read differently: a $, %, /
+ * or + before a capital letter ("+A" is "a" there). The symbol does not
+ * say which mode it was printed in, so such a text is refused rather
+ * than guessed. */
 static bool
-code128_dropped_fnc4(const zbar_symbol_t *s, const unsigned char *px, int w,
-    int h, size_t len)
+code39_ambiguous(const unsigned char *s, size_t len)
 {
-	unsigned n = zbar_symbol_get_loc_size(s);
-	int counts[7], k = 0, cw;
+	for (size_t i = 0; i + 1 < len; i++)
+		if (strchr("$%/+", s[i]) != NULL && s[i] != '\0' &&
+		    s[i + 1] >= 'A' && s[i + 1] <= 'Z')
+			return true;
+	return false;
+}
 
-	for (unsigned i = n / 2 >= 3 ? n / 2 - 3 : 0; i + 1 < n && k < 7; i++) {
-		int b = count_bars(px, w, h, zbar_symbol_get_loc_x(s, i),
-		    zbar_symbol_get_loc_y(s, i),
-		    zbar_symbol_get_loc_x(s, i + 1),
-		    zbar_symbol_get_loc_y(s, i + 1));
+/* Judges one engine's read; on acceptance writes the text to *o and
+ * returns NULL, else returns the reason. */
+static const char *
+judge(const struct zengine_sym *c, unsigned engine, struct zdecode_symbol *o)
+{
+	const char *why = NULL;
 
-		if (b >= 0)
-			counts[k++] = b;
+	if (c->flags & ZENGINE_OVERLONG)
+		return "longer than any QR code holds"; /* not cut */
+	if (c->flags & ZENGINE_UNCONFIRMED)
+		return "a linear code ZBar read in one view only";
+	o->sym = c->sym;
+	o->step = c->step;
+	o->engines = engine;
+	if (c->sym != SCAN_SYM_QR) {
+		if (printable(c->data, c->len)) {
+			o->charset = ZDECODE_CS_TEXT;
+		} else if (c->sym == SCAN_SYM_CODE128 &&
+		    engine == ZDECODE_ZXING && text_utf8(c->data, c->len)) {
+			/* FNC4: Latin-1 by the Code 128 standard, which
+			 * zxing-cpp reads (ZBar drops it: zbdecode.c refuses
+			 * those) */
+			o->charset = ZDECODE_CS_LATIN1;
+		} else {
+			return "not printable text";
+		}
+		if (c->sym == SCAN_SYM_CODE39 &&
+		    code39_ambiguous(c->data, c->len))
+			return "Code 39 text that Full ASCII would read "
+			       "differently";
+		memcpy(o->data, c->data, c->len);
+		o->len = c->len;
+		return NULL;
 	}
-	if (k == 0)
-		return false;
-	qsort(counts, (size_t)k, sizeof(counts[0]), cmp_int);
-	cw = (counts[k / 2] - 4) / 3 - 2; /* minus start and check */
-	return cw > (int)len + FNC4_MARGIN;
+	if (c->flags & ZENGINE_ECI_UNKNOWN)
+		return "ECI of a character set zxing-cpp cannot convert, or "
+		       "binary data";
+	if (c->flags & ZENGINE_ECI) {
+		if (!text_utf8(c->data, c->len))
+			return "not text after its ECI";
+		memcpy(o->data, c->data, c->len);
+		o->len = c->len;
+		o->charset = ZDECODE_CS_ECI;
+		return NULL;
+	}
+	if (engine == ZDECODE_ZBAR && !text_utf8(c->data, c->len))
+		/* ZBar (0.23.92, even in binary mode) converts a text with an
+		 * ECI it knows; other bytes it passes on without saying
+		 * whether an ECI it did not know was there */
+		return "not UTF-8, and ZBar cannot say whether it had an ECI";
+	{
+		enum qrtext_charset cs;
+		long n = qrtext_decode(c->data, c->len, o->data,
+		    sizeof(o->data), &cs, &why);
+
+		if (n < 0)
+			return why;
+		o->len = (size_t)n;
+		o->charset = cs == QRTEXT_LATIN1 ? ZDECODE_CS_LATIN1
+		    : cs == QRTEXT_SJIS          ? ZDECODE_CS_SJIS
+		                                 : ZDECODE_CS_UTF8;
+	}
+	return NULL;
 }
 
-static enum scan_symbology
-to_sym(zbar_symbol_type_t t)
-{
-	for (size_t i = 0; i < NSYMS; i++)
-		if (syms[i].z == t)
-			return syms[i].sym;
-	return SCAN_SYM_OTHER;
-}
-
-/* Scans one image and keeps the acceptable symbols not seen yet. Returns
- * how many it added. */
+/* Runs one engine and keeps its accepted reads not seen yet. Returns how
+ * many it added. */
 static size_t
-scan(struct zdecode *z, const unsigned char *px, int w, int h,
-    enum zdecode_step step)
+run_engine(struct zdecode *z, const struct zengine_ops *ops, void *h,
+    unsigned engine, const unsigned char *grey, int w, int hgt)
 {
-	const zbar_symbol_t *s;
+	size_t k =
+	    ops->run(h, grey, w, hgt, z->steps, z->cand, ZDECODE_SYMBOLS_MAX);
 	size_t added = 0;
 
-	zbar_image_set_size(z->zi, (unsigned)w, (unsigned)h);
-	zbar_image_set_data(z->zi, px, (size_t)w * (size_t)h, NULL);
-	if (zbar_scan_image(z->zs, z->zi) <= 0)
-		return 0;
-	for (s = zbar_image_first_symbol(z->zi); s != NULL;
-	     s = zbar_symbol_next(s)) {
-		enum scan_symbology sym = to_sym(zbar_symbol_get_type(s));
-		const unsigned char *d =
-		    (const unsigned char *)zbar_symbol_get_data(s);
-		size_t len = zbar_symbol_get_data_length(s);
-		struct zdecode_symbol *o;
-		size_t i;
+	for (size_t i = 0; i < k && z->n < z->max; i++) {
+		struct zdecode_symbol *o = &z->out[z->n];
+		const char *why = judge(&z->cand[i], engine, o);
+		size_t j;
 
-		if (sym == SCAN_SYM_OTHER || !(z->symbologies & (1u << sym)))
+		if (why != NULL) {
+			refuse(z, z->cand[i].sym, engine, why);
 			continue;
-		if (sym == SCAN_SYM_QR ? !text_utf8(d, len)
-		                       : !plausible_linear(d, len))
-			continue;
-		if (sym == SCAN_SYM_CODE128 &&
-		    code128_dropped_fnc4(s, px, w, h, len))
-			continue;
-		if (len > SCAN_DATA_MAX)
-			len = SCAN_DATA_MAX; /* the flag below says so */
-		for (i = 0; i < z->n; i++)
-			if (z->out[i].sym == sym && z->out[i].len == len &&
-			    memcmp(z->out[i].data, d, len) == 0)
+		}
+		for (j = 0; j < z->n; j++)
+			if (z->out[j].sym == o->sym &&
+			    z->out[j].len == o->len &&
+			    memcmp(z->out[j].data, o->data, o->len) == 0)
 				break;
-		if (i < z->n || z->n == z->max)
+		if (j < z->n) {
+			z->out[j].engines |= engine; /* both read it */
 			continue;
-		o = &z->out[z->n++];
-		o->sym = sym;
-		o->len = len;
-		o->truncated = zbar_symbol_get_data_length(s) > SCAN_DATA_MAX;
-		memcpy(o->data, d, len);
-		o->step = step;
+		}
+		z->n++;
 		added++;
 	}
-	zbar_image_set_data(z->zi, NULL, 0, NULL);
 	return added;
 }
 
-/* Box-filter downscale by an integer factor f. */
-static void
-downscale(const unsigned char *src, int w, int h, int f, unsigned char *dst,
-    int *ow, int *oh)
+static uint64_t
+fnv1a(const unsigned char *d, size_t len)
 {
-	int nw = w / f, nh = h / f;
+	uint64_t h = 14695981039346656037ull;
 
-	for (int y = 0; y < nh; y++)
-		for (int x = 0; x < nw; x++) {
-			unsigned sum = 0;
-
-			for (int j = 0; j < f; j++) {
-				const unsigned char *r = src +
-				    (size_t)(y * f + j) * (size_t)w +
-				    (size_t)x * (size_t)f;
-
-				for (int i = 0; i < f; i++)
-					sum += r[i];
-			}
-			dst[(size_t)y * (size_t)nw + (size_t)x] =
-			    (unsigned char)(sum / (unsigned)(f * f));
-		}
-	*ow = nw;
-	*oh = nh;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ d[i]) * 1099511628211ull;
+	return h;
 }
 
-/* Bilinear upscale by an integer factor f, into a white frame of m
- * pixels: small codes get edges ZBar's scanner can measure, and a code
- * cropped to its edge gets back the quiet zone its finder needs. */
-static void
-upscale(const unsigned char *src, int w, int h, int f, int m,
-    unsigned char *dst)
+/* Counts this frame's symbols in the cache and keeps only those that
+ * reach `need` sightings now. */
+static size_t
+cache_filter(struct zdecode *z)
 {
-	int nw = w * f, nh = h * f, ow = nw + 2 * m;
+	size_t kept = 0;
 
-	memset(dst, 255, (size_t)ow * (size_t)(nh + 2 * m));
-	for (int y = 0; y < nh; y++) {
-		int sy = y / f, fy = y % f;
-		int sy1 = sy + 1 < h ? sy + 1 : sy;
-		unsigned char *row = dst + (size_t)(y + m) * (size_t)ow + m;
+	z->frame++;
+	for (size_t i = 0; i < z->n; i++) {
+		struct zdecode_symbol *s = &z->out[i];
+		uint64_t h = fnv1a(s->data, s->len);
+		struct cache_ent *e = NULL, *old = &z->ents[0];
 
-		for (int x = 0; x < nw; x++) {
-			int sx = x / f, fx = x % f;
-			int sx1 = sx + 1 < w ? sx + 1 : sx;
-			const unsigned char *r0 = src + (size_t)sy * (size_t)w;
-			const unsigned char *r1 = src + (size_t)sy1 * (size_t)w;
-			int top = r0[sx] * (f - fx) + r0[sx1] * fx;
-			int bot = r1[sx] * (f - fx) + r1[sx1] * fx;
+		for (size_t k = 0; k < CACHE_MAX; k++) {
+			struct cache_ent *c = &z->ents[k];
 
-			row[x] = (unsigned char)((top * (f - fy) + bot * fy) /
-			    (f * f));
-		}
-	}
-}
-
-/* Local mean threshold (an integral image, window about 1/8 of the
- * shorter side): uneven light and shadows stop hiding the edges. The
- * integral may wrap on a huge image; unsigned differences of a window
- * whose own sum fits in 32 bits are still exact. */
-static int
-binarise(struct zdecode *z, const unsigned char *src, int w, int h,
-    unsigned char *dst)
-{
-	size_t iw = (size_t)w + 1, n = iw * ((size_t)h + 1);
-	int r = (w < h ? w : h) / 16;
-	uint32_t *ii;
-
-	if (r < 4)
-		r = 4;
-	if (n > z->integral_cap) {
-		uint32_t *p = reallocarray(z->integral, n, sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		z->integral = p;
-		z->integral_cap = n;
-	}
-	ii = z->integral;
-	memset(ii, 0, iw * sizeof(*ii));
-	for (int y = 0; y < h; y++) {
-		uint32_t row = 0;
-
-		ii[(size_t)(y + 1) * iw] = 0;
-		for (int x = 0; x < w; x++) {
-			row += src[(size_t)y * (size_t)w + (size_t)x];
-			ii[(size_t)(y + 1) * iw + (size_t)x + 1] =
-			    ii[(size_t)y * iw + (size_t)x + 1] + row;
-		}
-	}
-	for (int y = 0; y < h; y++) {
-		int y0 = y - r < 0 ? 0 : y - r,
-		    y1 = y + r + 1 > h ? h : y + r + 1;
-
-		for (int x = 0; x < w; x++) {
-			int x0 = x - r < 0 ? 0 : x - r;
-			int x1 = x + r + 1 > w ? w : x + r + 1;
-			uint32_t sum = ii[(size_t)y1 * iw + (size_t)x1] -
-			    ii[(size_t)y0 * iw + (size_t)x1] -
-			    ii[(size_t)y1 * iw + (size_t)x0] +
-			    ii[(size_t)y0 * iw + (size_t)x0];
-			uint32_t cnt = (uint32_t)((y1 - y0) * (x1 - x0));
-			int mean = (int)(sum / cnt);
-			int v = src[(size_t)y * (size_t)w + (size_t)x];
-
-			dst[(size_t)y * (size_t)w + (size_t)x] =
-			    v < mean - BIN_OFFSET ? 0 : 255;
-		}
-	}
-	return 0;
-}
-
-/* Rotates by deg about the centre into a canvas of the same size, with
- * bilinear sampling (nearest neighbour makes jagged bars of thin
- * modules); corners that fall outside become white. */
-static void
-rotate(const unsigned char *src, int w, int h, double deg, unsigned char *dst)
-{
-	double a = deg * M_PI / 180.0, c = cos(a), s = sin(a);
-	double cx = w / 2.0, cy = h / 2.0;
-
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++) {
-			double dx = x - cx, dy = y - cy;
-			double fx = cx + dx * c + dy * s,
-			       fy = cy - dx * s + dy * c;
-			int sx = (int)floor(fx), sy = (int)floor(fy);
-			unsigned char *o =
-			    &dst[(size_t)y * (size_t)w + (size_t)x];
-
-			if (sx < 0 || sy < 0 || sx + 1 >= w || sy + 1 >= h) {
-				*o = 255;
-				continue;
+			if (c->used && c->sym == s->sym && c->len == s->len &&
+			    c->hash == h) {
+				e = c;
+				break;
 			}
-			{
-				const unsigned char *p =
-				    src + (size_t)sy * (size_t)w + (size_t)sx;
-				double tx = fx - sx, ty = fy - sy;
-				double top = p[0] + (p[1] - p[0]) * tx;
-				double bot = p[w] + (p[w + 1] - p[w]) * tx;
-
-				*o = (unsigned char)(top + (bot - top) * ty +
-				    0.5);
-			}
+			if (!c->used || (old->used && c->last < old->last))
+				old = c;
 		}
+		if (e == NULL || z->frame - e->last > CACHE_GAP) {
+			if (e == NULL)
+				e = old; /* a free entry, or the stalest */
+			*e = (struct cache_ent){ .sym = s->sym,
+				.len = s->len,
+				.hash = h,
+				.used = true };
+		}
+		e->seen++;
+		e->last = z->frame;
+		if (e->reported || e->seen < z->need)
+			continue;
+		e->reported = true;
+		if (kept != i)
+			memcpy(&z->out[kept], s, sizeof(*s));
+		kept++;
+	}
+	z->n = kept;
+	return kept;
 }
 
 size_t
 zdecode_run(struct zdecode *z, const unsigned char *grey, int w, int h,
     struct zdecode_symbol *out, size_t max)
 {
-	const unsigned char *work = grey; /* the image later steps start from */
-	int ww = w, wh = h;
-	size_t npx = (size_t)w * (size_t)h;
-
 	z->out = out;
 	z->n = 0;
 	z->max = max;
+	z->nrefused = 0;
 	if (w <= 0 || h <= 0 || max == 0)
 		return 0;
-	if ((z->steps & ZDECODE_PLAIN) && scan(z, grey, w, h, ZDECODE_PLAIN))
-		return z->n;
-	if (z->steps & ZDECODE_SCALE) {
-		int side = w > h ? w : h;
-		unsigned char *a;
-
-		if (side > SCALE_DOWN_SIDE) {
-			int f = (side + SCALE_DOWN_SIDE - 1) / SCALE_DOWN_SIDE;
-
-			if ((a = scratch_get(&z->a,
-			         npx / (size_t)(f * f) + 1)) == NULL)
-				return z->n;
-			downscale(grey, w, h, f, a, &ww, &wh);
-			work = a;
-			if (scan(z, a, ww, wh, ZDECODE_SCALE))
-				return z->n;
-		} else if (side < SCALE_UP_SIDE) {
-			int f = 2, m = SCALE_MARGIN;
-
-			ww = w * f + 2 * m;
-			wh = h * f + 2 * m;
-			if ((a = scratch_get(&z->a, (size_t)ww * (size_t)wh)) ==
-			    NULL)
-				return z->n;
-			upscale(grey, w, h, f, m, a);
-			work = a;
-			if (scan(z, a, ww, wh, ZDECODE_SCALE))
-				return z->n;
-		}
-	}
-	if (z->steps & ZDECODE_BINARISE) {
-		unsigned char *b;
-		size_t n = (size_t)ww * (size_t)wh;
-
-		if ((b = scratch_get(&z->b, n)) == NULL ||
-		    binarise(z, work, ww, wh, b) < 0)
-			return z->n;
-		if (scan(z, b, ww, wh, ZDECODE_BINARISE))
-			return z->n;
-	}
-	if (z->steps & ZDECODE_INVERT) {
-		unsigned char *b;
-		size_t n = (size_t)ww * (size_t)wh;
-
-		if ((b = scratch_get(&z->b, n)) == NULL)
-			return z->n;
-		for (size_t i = 0; i < n; i++)
-			b[i] = (unsigned char)(255 - work[i]);
-		if (scan(z, b, ww, wh, ZDECODE_INVERT))
-			return z->n;
-	}
-	if (z->steps & ZDECODE_ROTATE) {
-		/* a long, short 1D code tilted by more than a few degrees
-		 * leaves every horizontal scan line before its end */
-		static const double angles[] = { 10, -10, 20, -20, 30, -30, 45,
-			-45, 60, -60, 75, -75 };
-		unsigned char *b;
-
-		if ((b = scratch_get(&z->b, (size_t)ww * (size_t)wh)) == NULL)
-			return z->n;
-		for (size_t i = 0; i < sizeof(angles) / sizeof(angles[0]);
-		     i++) {
-			rotate(work, ww, wh, angles[i], b);
-			if (scan(z, b, ww, wh, ZDECODE_ROTATE))
-				return z->n;
-		}
-	}
-	return z->n;
+	/* zxing-cpp first: faster, and on the measured sets it misread
+	 * nothing; ZBar's steps when it found nothing to accept */
+	if ((z->zx == NULL ||
+	        run_engine(z, &zxdecode_ops, z->zx, ZDECODE_ZXING, grey, w,
+	            h) == 0) &&
+	    z->zb != NULL)
+		run_engine(z, &zbdecode_ops, z->zb, ZDECODE_ZBAR, grey, w, h);
+	return z->cache ? cache_filter(z) : z->n;
 }

@@ -1,51 +1,52 @@
-/* zdecode.h: the barcode pipeline on ZBar's image scanner, for image files
- * (`motcua decode`) and camera frames (camscan.c). Only the enabled
- * symbologies are read; QR is read as binary and kept only when it is
- * valid UTF-8. The cheap path (a plain scan at native size) goes first;
- * when it finds nothing, retry steps run in order until one finds
- * something, cheapest first: scaling, local binarisation, an inverted
- * image, rotation (twelve angles).
- * Each step's worth was measured on tests/data/barcodes (docs/benchmarks.md,
- * "Barcode decoding"). Not thread-safe: one struct zdecode per thread. */
+/* zdecode.h: the barcode pipeline for image files (`motcua decode`) and
+ * camera frames (camscan.c): two engines, zxing-cpp (zxdecode.cpp) and
+ * ZBar behind our image transforms (zbdecode.c), combined (zdecode.c).
+ * zxing-cpp, the faster, reads first; ZBar runs its steps when zxing-cpp
+ * found nothing acceptable. Every result is judged before it is returned:
+ * the symbology enabled, linear text printable, QR text turned into UTF-8
+ * only when its character set is certain (ECI, or the one of UTF-8,
+ * Latin-1 and Shift-JIS its bytes can be), and the rules in
+ * docs/scanners.md ("How the two engines are combined") for a result only
+ * one engine reads. A payload is returned whole or refused with a reason
+ * (zdecode_refusals), never cut. Not thread-safe: one struct zdecode per
+ * thread. */
 #ifndef ZDECODE_H
 #define ZDECODE_H
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "scanner/scan.h"
+#include "scanner/zdopts.h" /* steps, options, ZDECODE_DATA_MAX */
 
-#define ZDECODE_SYMBOLS_MAX 16 /* symbols returned from one image */
-
-/* Steps, as bits for zdecode_opts.steps and as the step that found a
- * symbol. */
-enum zdecode_step {
-	ZDECODE_PLAIN = 1u << 0,    /* native size, as given */
-	ZDECODE_SCALE = 1u << 1,    /* down for large photos, up for small */
-	ZDECODE_BINARISE = 1u << 2, /* local (adaptive) threshold */
-	ZDECODE_ROTATE = 1u << 3,   /* turned by +-10 to 75 degrees (last) */
-	ZDECODE_INVERT = 1u << 4,   /* light-on-dark (phone screens) */
-};
-#define ZDECODE_ALL_STEPS 0x1fu
-#define ZDECODE_DEFAULT_SYMBOLOGIES \
-	((1u << SCAN_SYM_CODE128) | (1u << SCAN_SYM_QR))
-
-struct zdecode_opts {
-	unsigned symbologies; /* bits (1u << enum scan_symbology); 0: default */
-	unsigned steps;       /* ZDECODE_* bits; 0: all */
-	int uncertainty;      /* ZBar's ZBAR_CFG_UNCERTAINTY; 0: its default */
-	bool cache;           /* video: report a symbol once while in view */
+/* The character set a QR's text came in (UTF-8 in data either way). */
+enum zdecode_charset {
+	ZDECODE_CS_TEXT,   /* a linear code: printable ASCII */
+	ZDECODE_CS_UTF8,   /* QR bytes that are UTF-8 (ASCII included) */
+	ZDECODE_CS_LATIN1, /* QR bytes only Latin-1 can read, converted */
+	ZDECODE_CS_SJIS,   /* QR bytes only Shift-JIS can read, converted */
+	ZDECODE_CS_ECI,    /* QR text converted by zxing-cpp per its ECI */
 };
 
 struct zdecode_symbol {
 	enum scan_symbology sym;
-	unsigned char data[SCAN_DATA_MAX]; /* not NUL-terminated */
+	unsigned char data[ZDECODE_DATA_MAX]; /* UTF-8, not NUL-terminated */
 	size_t len;
-	bool truncated;         /* longer than SCAN_DATA_MAX: cut */
-	enum zdecode_step step; /* which step found it */
+	enum zdecode_step step; /* ZBar: the step that found it */
+	unsigned engines;       /* enum zdecode_engine bits: who read it */
+	enum zdecode_charset charset;
+};
+
+/* A symbol read but not returned, and why ("character set unknown: ...",
+ * "Code 39 text could be Full ASCII", ...; a static string). */
+struct zdecode_refusal {
+	enum scan_symbology sym;
+	unsigned engines;
+	const char *why;
 };
 
 struct zdecode;
-/* NULL with errno on failure (ENOMEM, or EINVAL for no known symbology). */
+/* NULL with errno on failure (ENOMEM, or EINVAL for no known symbology
+ * or engine). */
 struct zdecode *zdecode_new(const struct zdecode_opts *);
 void zdecode_free(struct zdecode *);
 /* Changes the steps for the next runs (0: all); the camera alternates. */
@@ -54,8 +55,15 @@ void zdecode_set_steps(struct zdecode *, unsigned steps);
  * (distinct by symbology and data) and returns how many. */
 size_t zdecode_run(struct zdecode *, const unsigned char *grey, int w, int h,
     struct zdecode_symbol *out, size_t max);
+/* The last run's refusals (at most ZDECODE_REFUSALS_MAX): how many, and a
+ * pointer to them, valid until the next run. */
+size_t zdecode_refusals(const struct zdecode *,
+    const struct zdecode_refusal **out);
 
 /* Symbology names and lists: scan_symbology_name and
  * scan_symbologies_parse (scan.h). */
-const char *zdecode_step_name(enum zdecode_step); /* "plain", ... */
+const char *zdecode_step_name(enum zdecode_step);       /* "plain", ... */
+const char *zdecode_charset_name(enum zdecode_charset); /* "utf-8", ... */
+/* "zxing", "zbar" or "zxing+zbar" for a set of engine bits. */
+const char *zdecode_engines_name(unsigned engines);
 #endif

@@ -1,6 +1,7 @@
 /* cli_decode.c: `motcua decode`. Loads each file (imgload.h), runs the
- * pipeline (zdecode.h) and prints what it found. Local work only: no
- * daemon, no libcurl. */
+ * two-engine pipeline (zdecode.h) and prints what it found, whole, and
+ * what it refused, with the reason. Local work only: no daemon, no
+ * libcurl. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -52,6 +53,27 @@ parse_steps(const char *list, unsigned *bits)
 	return *bits != 0 ? 0 : -1;
 }
 
+static int
+parse_engines(const char *list, unsigned *bits)
+{
+	const char *p = list;
+
+	*bits = 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ", ");
+
+		if (n == 5 && strncasecmp(p, "zxing", 5) == 0)
+			*bits |= ZDECODE_ZXING;
+		else if (n == 4 && strncasecmp(p, "zbar", 4) == 0)
+			*bits |= ZDECODE_ZBAR;
+		else if (n > 0)
+			return -1;
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return *bits != 0 ? 0 : -1;
+}
+
 /* Text output: the bytes as they are, but control bytes and the
  * backslash escaped, so one symbol is one line. */
 static void
@@ -78,7 +100,7 @@ put_escaped(const unsigned char *d, size_t len)
 static void
 put_json(const char *file, const struct zdecode_symbol *s)
 {
-	/* QR data is valid UTF-8 (zdecode checked) and linear data ASCII;
+	/* the data is UTF-8 (zdecode converted or checked it);
 	 * a file name need not be, so it goes through json_stringn, which
 	 * refuses bad UTF-8: then the name is replaced, never mangled. */
 	json_t *o = json_object();
@@ -91,8 +113,10 @@ put_json(const char *file, const struct zdecode_symbol *s)
 	json_object_set_new(o, "data",
 	    json_stringn((const char *)s->data, s->len));
 	json_object_set_new(o, "step", json_string(zdecode_step_name(s->step)));
-	if (s->truncated)
-		json_object_set_new(o, "truncated", json_true());
+	json_object_set_new(o, "engine",
+	    json_string(zdecode_engines_name(s->engines)));
+	json_object_set_new(o, "charset",
+	    json_string(zdecode_charset_name(s->charset)));
 	text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 	if (text != NULL)
 		puts(text);
@@ -107,6 +131,7 @@ cli_decode(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "symbologies", required_argument, NULL, 'y' },
 		{ "steps", required_argument, NULL, 's' },
+		{ "engines", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -134,6 +159,11 @@ cli_decode(int argc, char **argv)
 				return usage("--steps: unknown step in ",
 				    optarg);
 			break;
+		case 'e':
+			if (parse_engines(optarg, &zo.engines) < 0)
+				return usage("--engines: not zxing or zbar in ",
+				    optarg);
+			break;
 		case 'h':
 			fputs(CLI_DECODE_USAGE, stdout);
 			return CLI_OK;
@@ -153,8 +183,9 @@ cli_decode(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		char err[IMGLOAD_ERR_MAX];
+		const struct zdecode_refusal *ref;
 		struct img im;
-		size_t n;
+		size_t n, nref;
 
 		if (imgload_file(argv[i], &im, err) != IMGLOAD_OK) {
 			cli_warn("decode: %s", err);
@@ -163,6 +194,12 @@ cli_decode(int argc, char **argv)
 		n = zdecode_run(z, im.px, im.w, im.h, syms,
 		    ZDECODE_SYMBOLS_MAX);
 		img_free(&im);
+		/* a read that is not returned is said, never cut or guessed */
+		nref = zdecode_refusals(z, &ref);
+		for (size_t k = 0; k < nref; k++)
+			cli_warn("decode: %s: %s refused (%s): %s", argv[i],
+			    scan_symbology_name(ref[k].sym),
+			    zdecode_engines_name(ref[k].engines), ref[k].why);
 		for (size_t k = 0; k < n; k++) {
 			if (json) {
 				put_json(argv[i], &syms[k]);

@@ -1,13 +1,15 @@
 /* fuzz_zdecode.c: libFuzzer target for the decode pipeline on arbitrary
- * pixels (ZBar plus our resampling, threshold, rotation and the result
- * checks: UTF-8, printable text, the Code 128 bar count). The first two
- * bytes give the width (1-256); the rest are the pixels, rows cut to
- * whole. Invariants: at most max symbols, each within SCAN_DATA_MAX, QR
- * data valid UTF-8 is left to the unit tests; here: no crash, no leak. */
+ * pixels (zxing-cpp, then ZBar plus our resampling, threshold, rotation,
+ * the second views and the result checks: character sets, printable text,
+ * the Code 128 bar count). The first two bytes give the width (1-256); the
+ * rest are the pixels, rows cut to whole. Invariants: at most max symbols,
+ * each within ZDECODE_DATA_MAX and valid UTF-8; no crash (an abort inside
+ * zxing-cpp included), no leak. */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/textfold.h"
 #include "scanner/zdecode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -16,7 +18,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct zdecode *z;
-	struct zdecode_symbol syms[4];
+	static struct zdecode_symbol syms[4];
 	int w, h;
 	size_t n;
 
@@ -38,6 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = zdecode_run(z, data + 2, w, h, syms, 4);
 	assert(n <= 4);
 	for (size_t i = 0; i < n; i++)
-		assert(syms[i].len <= SCAN_DATA_MAX);
+		assert(syms[i].len <= ZDECODE_DATA_MAX &&
+		    text_utf8(syms[i].data, syms[i].len));
 	return 0;
 }

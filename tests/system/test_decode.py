@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """System test of `motcua decode`: the built CLI on images from
 tests/data/barcodes, a corrupt file, a file that is not an image, a
-missing file and a false positive. Checks the text and JSON output and
-the exit codes (0 found, 1 nothing found, 2 usage). No daemon needed.
+missing file and a false positive. Checks the text and JSON output, the
+longest QR codes printed whole, refusals said on stderr with the reason,
+and the exit codes (0 found, 1 nothing found, 2 usage). No daemon needed.
 Ends with "N passed, N failed".
 """
 import json
@@ -113,7 +114,7 @@ def huge_file_refused(e):
 @test
 def usage_errors(e):
     for args in ((), ("--frobnicate", "x.png"), ("--symbologies", "pdf417", "x.png"),
-                 ("--steps", "magic", "x.png")):
+                 ("--steps", "magic", "x.png"), ("--engines", "quagga", "x.png")):
         rc, out, err = e.run(*args)
         eq(rc, 2, f"exit for {args}")
         ok(err.startswith("motcua: decode: "), err)
@@ -128,6 +129,39 @@ def symbology_option(e):
     eq(rc, 1, "code 128 off")
     rc, out, _ = e.run("--symbologies", "ean13", "ean13-1/4.png")
     eq((rc, out), (0, "ean13-1/4.png: ean13: 5449000039231\n"), "ean13 on")
+
+
+@test
+def long_qr_whole(e):
+    rc, out, err = e.run("long-1/numeric-7089.png", "--json")
+    eq(rc, 0, "exit")
+    o = json.loads(out)
+    eq(len(o["data"]), 7089, "digits")
+    ok(o["data"].isdigit(), "digits only")
+    eq(err, "", "stderr")
+
+
+@test
+def refusals_said(e):
+    # bytes both Latin-1 and Shift-JIS text, no ECI: refused, with why
+    rc, out, err = e.run("refuse-1/ambiguous.png")
+    eq((rc, out), (1, ""), "nothing printed")
+    ok("motcua: decode: refuse-1/ambiguous.png: qr refused (zxing): "
+       "character set unknown" in err, err)
+    rc, out, err = e.run("--json", "charset-1/kanji.png", "charset-1/eci-cyrillic.png")
+    eq(rc, 0, "exit")
+    objs = [json.loads(line) for line in out.splitlines()]
+    eq([(x["data"], x["charset"], x["engine"]) for x in objs],
+       [("漢字モード", "shift-jis", "zxing"), ("Привет, мир", "eci", "zxing")], "charsets")
+
+
+@test
+def engines_option(e):
+    # ZBar alone cannot read FNC4 and refuses the 7-bit rest; zxing-cpp reads it
+    rc, out, _ = e.run("--engines", "zbar", "code128-1/6.png")
+    eq((rc, out), (1, ""), "zbar alone")
+    rc, out, _ = e.run("--engines", "zxing", "--json", "code128-1/6.png")
+    eq(json.loads(out)["data"], "óóóó1234óóabózz", "zxing alone")
 
 
 def session(args, run):

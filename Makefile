@@ -263,7 +263,9 @@ FUZZ_EXCLUDE := daemon/http/http.c $(wildcard daemon/api/api_*.c) \
 	daemon/printer/api_print.c scanner/evdev.c scanner/serscan.c \
 	scanner/scanhub.c scanner/camscan.c daemon/auth/auth.c \
 	postal/api_postal.c postal/postal_pages.c daemon/http/sse.c \
-	daemon/api/scanners.c daemon/api/terminals.c
+	daemon/api/scanners.c daemon/api/terminals.c daemon/api/backup.c \
+	daemon/counter/api_counter.c daemon/counter/counter_pages.c \
+	daemon/report/book.c daemon/sync/api_sync.c daemon/kiosk/lookup.c
 FUZZ_SRC := $(filter-out $(FUZZ_EXCLUDE),$(DAEMON_LIB_SRC))
 FUZZ_CXX_OBJ := $(SCANNER_CXX_SRC:%.cpp=build/fuzz/obj/%.o)
 build/fuzz/obj/%.o: %.cpp

@@ -288,7 +288,7 @@ pg_exec(struct hub_pg *h, const char *sql, char *err)
 static int
 prepare_all(struct hub_pg *h, char *err)
 {
-	char name[8];
+	char name[16]; /* "h" and an int: -O1 checks the whole range */
 
 	for (int i = 0; i < P_COUNT; i++) {
 		PGresult *r;

@@ -342,7 +342,7 @@ lost(struct hub_pg *h)
 static PGresult *
 pq(struct hub_pg *h, enum pq id, const struct params *p)
 {
-	char name[8];
+	char name[16];
 	PGresult *r;
 
 	snprintf(name, sizeof name, "h%d", (int)id);

@@ -17,6 +17,7 @@ enum row_kind {
 	R_PARA,  /* the label alone, as a sentence */
 	R_BIG,   /* the value alone, centred, large */
 	R_TABLE, /* the value's lines as a table with room to sign */
+	R_JOIN,  /* label value, no colon: "Liên 2: Giao khách hàng" */
 };
 
 struct row {
@@ -32,7 +33,7 @@ struct form {
 };
 
 static const struct row receipt_rows[] = {
-	{ R_TEXT, "Liên", "copy" },
+	{ R_JOIN, "Liên", "copy" },
 	{ R_TEXT, "Bưu gửi số", "postal_item" },
 	{ R_TEXT, "Đơn vị tiếp nhận", "unit" },
 	{ R_BOLD, "Tiếp nhận hồ sơ của ông/bà", "owner_name" },
@@ -272,6 +273,13 @@ row(FILE *f, const struct printdoc *d, const struct row *r)
 		fputs(r->kind == R_BOLD ? "<b>" : "<span>", f);
 		text(f, v);
 		fputs(r->kind == R_BOLD ? "</b></p>" : "</span></p>", f);
+		break;
+	case R_JOIN:
+		fputs("<p class=\"row\"><span class=\"label\">", f);
+		text(f, r->label);
+		fputs("</span> <span>", f);
+		text(f, v);
+		fputs("</span></p>", f);
 		break;
 	case R_LIST:
 		fputs("<p class=\"row\"><span class=\"label\">", f);

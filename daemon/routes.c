@@ -281,7 +281,8 @@ const struct route routes_table[] = {
 	{ GET, "/api/v1/printer", STAFF, api_print_info, false, SMALL },
 	{ GET, "/api/v1/print/render/*", STAFF, api_print_render, false,
 	    SMALL },
-	{ READ, "/api/v1/print/a5/*", STAFF, api_print_a5, false, SMALL },
+	/* the counter forms on A5: the office's desk, not a post office's */
+	{ READ, "/api/v1/print/a5/*", OFFICE, api_print_a5, false, SMALL },
 	{ GET, "/api/v1/print/jobs", STAFF, api_print_jobs, false, SMALL },
 	{ GET, "/api/v1/print/jobs/{id}", STAFF, api_print_job, false, SMALL },
 	{ POST, "/api/v1/print/jobs/{id}/reprint", STAFF, api_print_reprint,

@@ -311,6 +311,10 @@ def bulk_register_from_file(d):
     j = json.loads(p.stdout)
     eq([(x["name"], x["originals"], x["copies"]) for x in j["documents"]],
        [("Giấy đề nghị", 1, 0), ("Bản sao CCCD", 0, 1)], "documents from --doc")
+    # the CLI's reads name its --actor, as its writes do (docs/privacy.md)
+    reads = [e["actor"] for e in audit(d)
+             if e["action"] == "read" and e["object"] == f"/api/v1/postal/items/{flag_item}"]
+    eq(reads, [f"can.bo.test (uid {os.getuid()})"] * 2, "the CLI's two reads, by its actor")
     STATE["bulk"] = [items[0], items[2], flag_item]
 
 
@@ -953,7 +957,7 @@ def clerk_prints_only_own_scope(d):
                                  ("POST", f"/api/v1/print/receipt/{cd}"),
                                  ("POST", f"/api/v1/print/control/{cd}")):
                 s, j, _ = c.write(method, path) if method == "POST" else c.request(method, path)
-                eq((s, j.get("error", {}).get("message") if isinstance(j, dict) else j),
+                eq((s, j.get("error", {}).get("message") if isinstance(j, dict) else j[:60]),
                    (404, "no such dossier"), f"{who}: {method} {path}")
         for m in manifests:
             for method, path in (("GET", f"/api/v1/print/render/manifest/{m}"),

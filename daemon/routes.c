@@ -254,6 +254,8 @@ const struct route routes_table[] = {
 	{ POST, "/api/v1/returns", OFFICE, counter_route_return, false, SMALL },
 	{ GET, "/api/v1/counter/resolve", OFFICE, counter_route_resolve, false,
 	    SMALL },
+	{ POST, "/api/v1/counter/factor", OFFICE, counter_route_factor, false,
+	    SMALL },
 	{ READ, "/staff/counter", OFFICE, counter_route_page, false, SMALL },
 	{ READ, "/staff/counter/*", OFFICE, counter_route_page, false, SMALL },
 	/* the code counters: an operator's repair tool */

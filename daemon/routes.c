@@ -254,6 +254,8 @@ const struct route routes_table[] = {
 	{ POST, "/api/v1/returns", OFFICE, counter_route_return, false, SMALL },
 	{ GET, "/api/v1/counter/resolve", OFFICE, counter_route_resolve, false,
 	    SMALL },
+	{ POST, "/api/v1/counter/factor", OFFICE, counter_route_factor, false,
+	    SMALL },
 	{ READ, "/staff/counter", OFFICE, counter_route_page, false, SMALL },
 	{ READ, "/staff/counter/*", OFFICE, counter_route_page, false, SMALL },
 	/* the code counters: an operator's repair tool */
@@ -281,7 +283,8 @@ const struct route routes_table[] = {
 	{ GET, "/api/v1/printer", STAFF, api_print_info, false, SMALL },
 	{ GET, "/api/v1/print/render/*", STAFF, api_print_render, false,
 	    SMALL },
-	{ READ, "/api/v1/print/a5/*", STAFF, api_print_a5, false, SMALL },
+	/* the counter forms on A5: the office's desk, not a post office's */
+	{ READ, "/api/v1/print/a5/*", OFFICE, api_print_a5, false, SMALL },
 	{ GET, "/api/v1/print/jobs", STAFF, api_print_jobs, false, SMALL },
 	{ GET, "/api/v1/print/jobs/{id}", STAFF, api_print_job, false, SMALL },
 	{ POST, "/api/v1/print/jobs/{id}/reprint", STAFF, api_print_reprint,

@@ -452,10 +452,23 @@ api_dossiers_token(const struct route_ctx *a, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
 {
 	char code[DCODE_TEXT_MAX + 1];
+	bool in;
 
-	(void)hr;
-	if (code_param(a, pp, code, r) == 0)
-		route_token(a, r, code);
+	if (code_param(a, pp, code, r) != 0)
+		return;
+	/* the token opens the dossier's lookup: a postal clerk's scope
+	 * only, and out of it as if there were none (docs/security.md
+	 * "Postal scope") */
+	if (store_postal_dossier_in_scope(a->store, request_actor(hr), code,
+	        &in) != STORE_OK) {
+		reply_error(r, 500, "", "the store cannot be read");
+		return;
+	}
+	if (!in) {
+		reply_error(r, 404, "code", "no such dossier");
+		return;
+	}
+	route_token(a, r, code);
 }
 
 void

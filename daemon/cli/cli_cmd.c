@@ -45,7 +45,8 @@ cli_cmd_request(struct cli *cli, const char *method, const char *path,
 	                         .len = len,
 	                         .ctype = ctype,
 	                         .reply_max = CLI_CMD_REPLY_MAX,
-	                         .timeout_ms = timeout_ms },
+	                         .timeout_ms = timeout_ms,
+	                         .actor = cli->actor },
 	    r);
 }
 

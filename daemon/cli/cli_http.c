@@ -327,6 +327,7 @@ cli_http_request(const struct cli_request *q, struct cli_reply *r)
 	char errbuf[CURL_ERROR_SIZE] = "", *text = NULL;
 	const char *body = q->body, *ctype = q->ctype;
 	struct curl_slist *hdr = NULL;
+	struct buf path; /* q->path, and the actor on a read */
 	size_t len = q->len;
 	CURL *c = NULL;
 	CURLcode cc;
@@ -334,6 +335,7 @@ cli_http_request(const struct cli_request *q, struct cli_reply *r)
 
 	*r = (struct cli_reply){ 0 };
 	buf_init(&r->body, q->reply_max);
+	buf_init(&path, URL_MAX);
 	/* with a share, its owner started libcurl */
 	if (q->share == NULL &&
 	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -381,7 +383,15 @@ cli_http_request(const struct cli_request *q, struct cli_reply *r)
 		rc = CLI_DAEMON;
 		goto out;
 	}
-	if (cli_target(c, q->socket, q->path, &hdr) == -1) {
+	if (buf_adds(&path, q->path) < 0 ||
+	    (q->actor != NULL && strcmp(q->method, "GET") == 0 &&
+	        !cli_remote() &&
+	        cli_http_add_query(&path, c, "actor", q->actor) < 0)) {
+		cli_warn("request path too long");
+		rc = CLI_USAGE;
+		goto out;
+	}
+	if (cli_target(c, q->socket, buf_ptr(&path), &hdr) == -1) {
 		rc = CLI_USAGE;
 		goto out;
 	}
@@ -418,6 +428,7 @@ cli_http_request(const struct cli_request *q, struct cli_reply *r)
 		r->json =
 		    json_loadb(buf_ptr(&r->body), buf_len(&r->body), 0, NULL);
 out:
+	buf_cleanup(&path);
 	if (text != NULL) {
 		sodium_memzero(text, strlen(text)); /* it may hold a password */
 		free(text);

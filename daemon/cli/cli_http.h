@@ -69,6 +69,12 @@ struct cli_request {
 	 * CLI_IDEM_RETRIES times with the same key: the daemon answers a
 	 * repeat with the first reply and creates nothing twice. */
 	const char *idem_key;
+	/* Who is acting (--actor, default $USER), or NULL. On the admin
+	 * socket a GET carries it as ?actor=, as a write carries it in its
+	 * body, so the audit row of a read names them with the socket's uid
+	 * (docs/privacy.md "Who read what"); over TCP the token's account is
+	 * the actor and nothing is added. */
+	const char *actor;
 };
 
 #define CLI_IDEM_KEY_LEN 32 /* hex characters of a key */

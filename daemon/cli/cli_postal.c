@@ -66,8 +66,8 @@ cli_s10(int argc, char **argv)
  * the reply (the caller frees it). A create (the registrations) goes
  * with a fresh Idempotency-Key, reused if it has to ask again. */
 static int
-call(const char *socket, const char *method, const char *path, json_t *req,
-    struct cli_reply *r)
+call(const char *socket, const char *actor, const char *method,
+    const char *path, json_t *req, struct cli_reply *r)
 {
 	char key[CLI_IDEM_KEY_LEN + 1];
 	bool create = strcmp(method, "POST") == 0 &&
@@ -82,7 +82,8 @@ call(const char *socket, const char *method, const char *path, json_t *req,
 	                            .json = req,
 	                            .reply_max = REPLY_MAX,
 	                            .timeout_ms = TIMEOUT_MS,
-	                            .idem_key = create ? key : NULL },
+	                            .idem_key = create ? key : NULL,
+	                            .actor = actor },
 	    r);
 }
 
@@ -106,11 +107,11 @@ answer(const struct cli_reply *r, bool quiet)
 }
 
 static int
-request(const char *socket, const char *method, const char *path, json_t *req,
-    bool quiet)
+request(const char *socket, const char *actor, const char *method,
+    const char *path, json_t *req, bool quiet)
 {
 	struct cli_reply r;
-	int rc = call(socket, method, path, req, &r);
+	int rc = call(socket, actor, method, path, req, &r);
 
 	if (rc == CLI_OK)
 		rc = answer(&r, quiet);
@@ -167,8 +168,8 @@ register_many(const char *socket, const char *actor, json_t *list)
 		req = json_pack("{s:o}", "items", chunk);
 		if (actor != NULL)
 			json_object_set_new(req, "actor", json_string(actor));
-		rc = call(socket, "POST", "/api/v1/postal/items/batch", req,
-		    &rep);
+		rc = call(socket, NULL, "POST", "/api/v1/postal/items/batch",
+		    req, &rep);
 		json_decref(req);
 		if (rc != CLI_OK || rep.http != 200 || (j = rep.json) == NULL) {
 			if (rc == CLI_OK)
@@ -214,7 +215,8 @@ manifests_table(const char *socket, bool as_json)
 	struct cli_reply r;
 	json_t *m;
 	size_t i;
-	int rc = call(socket, "GET", "/api/v1/postal/manifests", NULL, &r);
+	int rc =
+	    call(socket, NULL, "GET", "/api/v1/postal/manifests", NULL, &r);
 
 	if (rc != CLI_OK || as_json || r.http != 200 || r.json == NULL) {
 		if (rc == CLI_OK)
@@ -378,7 +380,7 @@ postal_register(const char *socket, const char *actor, int argc, char **argv)
 	}
 	if (json_object_get(req, "actor") == NULL && actor != NULL)
 		json_object_set_new(req, "actor", json_string(actor));
-	rc = request(socket, "POST", "/api/v1/postal/items", req, false);
+	rc = request(socket, NULL, "POST", "/api/v1/postal/items", req, false);
 	json_decref(req);
 	return rc;
 }
@@ -455,7 +457,7 @@ request_brief(const char *socket, const char *path, json_t *req, bool as_json,
     void (*show)(json_t *, const char *), const char *arg)
 {
 	struct cli_reply r;
-	int rc = call(socket, "POST", path, req, &r);
+	int rc = call(socket, NULL, "POST", path, req, &r);
 
 	if (rc == CLI_OK &&
 	    (as_json || r.http < 200 || r.http > 299 || r.json == NULL))
@@ -558,8 +560,9 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 		        argv[2], "") != 0)
 			return CLI_USAGE;
 		if (as_json)
-			return request(socket, "GET", path, NULL, false);
-		if ((rc = call(socket, "GET", path, NULL, &r)) == CLI_OK) {
+			return request(socket, actor, "GET", path, NULL, false);
+		if ((rc = call(socket, actor, "GET", path, NULL, &r)) ==
+		    CLI_OK) {
 			if (r.http != 200 || r.json == NULL)
 				rc = answer(&r, false);
 			else
@@ -574,8 +577,8 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 		req = with_actor(json_object(), actor);
 		if (st != NULL)
 			json_object_set_new(req, "station", json_string(st));
-		rc = request(socket, "POST", "/api/v1/postal/batches/close",
-		    req, false);
+		rc = request(socket, NULL, "POST",
+		    "/api/v1/postal/batches/close", req, false);
 		json_decref(req);
 		return rc;
 	}
@@ -586,7 +589,7 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 		if (enc_path(path, sizeof path, "/api/v1/postal/manifests/",
 		        argv[2], "") != 0)
 			return CLI_USAGE;
-		return request(socket, "GET", path, NULL, false);
+		return request(socket, actor, "GET", path, NULL, false);
 	}
 	if (strcmp(sub, "receive") == 0 && argc >= 4) {
 		int worst = CLI_OK;
@@ -600,7 +603,7 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 
 			req = with_actor(json_pack("{s:s}", "item_id", argv[i]),
 			    actor);
-			rc = call(socket, "POST", path, req, &r);
+			rc = call(socket, NULL, "POST", path, req, &r);
 			json_decref(req);
 			if (rc != CLI_OK) {
 				cli_reply_free(&r);
@@ -662,8 +665,8 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 		req = with_actor(
 		    json_pack("{s:s,s:s}", "code", argv[2], "item_id", argv[3]),
 		    actor);
-		rc = request(socket, "POST", "/api/v1/postal/returns", req,
-		    false);
+		rc = request(socket, NULL, "POST", "/api/v1/postal/returns",
+		    req, false);
 		json_decref(req);
 		return rc;
 	}
@@ -672,7 +675,7 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 		        argv[2], "/delivered") != 0)
 			return CLI_USAGE;
 		req = with_actor(json_object(), actor);
-		rc = request(socket, "POST", path, req, false);
+		rc = request(socket, NULL, "POST", path, req, false);
 		json_decref(req);
 		return rc;
 	}
@@ -690,7 +693,7 @@ cli_postal(const char *socket, const char *actor, int argc, char **argv)
 		snprintf(path, sizeof path,
 		    "/api/v1/postal/returns?from=%.16s&to=%.16s&format=%s",
 		    from, to, csv ? "csv" : "json");
-		return request(socket, "GET", path, NULL, false);
+		return request(socket, actor, "GET", path, NULL, false);
 	}
 	fputs(CLI_POSTAL_USAGE, stderr);
 	return CLI_USAGE;

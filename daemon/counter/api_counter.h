@@ -18,4 +18,7 @@ route_handler counter_route_refusal, counter_route_handoff,
 /* counter_pages.c: GET /staff/counter and its assets (roles office_staff,
  * admin), and GET /api/v1/counter/resolve?scan= -> {"code"}. */
 route_handler counter_route_page, counter_route_resolve;
+/* counter_pages.c: POST /api/v1/counter/factor {"owner_id_no", "phone"}
+ * -> {"kiosk_factor"}: the kiosk's second factor intake would record. */
+route_handler counter_route_factor;
 #endif

@@ -4,9 +4,12 @@
 
 #include <jansson.h>
 
+#include "config.h"
+#include "core/factor.h"
 #include "core/scantext.h"
 #include "counter/api_counter.h"
 #include "http/reply.h"
+#include "http/request.h"
 #include "store/store.h"
 #include "store/storerc.h"
 
@@ -83,4 +86,32 @@ counter_route_resolve(const struct route_ctx *c, const struct http_request *hr,
 		return;
 	}
 	reply_json(r, 200, json_pack("{s:s}", "code", lk.code));
+}
+
+/* POST /api/v1/counter/factor {"owner_id_no", "phone"} -> {"kiosk_factor":
+ * "id"|"phone"|"none"}: which number will open the dossier by code at the
+ * kiosk, by the rule intake records (factor_choose with
+ * kiosk.second_factor), so that the desk warns before the receipt prints
+ * with the daemon's own rule, not a copy of it. A POST so that the numbers
+ * stay out of URLs; nothing is written, logged or audited (the reply
+ * names no one). */
+void
+counter_route_factor(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct request_body b;
+	const char *id_no = NULL, *phone = NULL;
+
+	(void)pp;
+	if (request_body_parse(&b, hr) != 0 ||
+	    request_body_str(&b, "owner_id_no", false, 64, &id_no) != 0 ||
+	    request_body_str(&b, "phone", false, 64, &phone) != 0) {
+		request_body_error(r, &b);
+		return;
+	}
+	reply_json(r, 200,
+	    json_pack("{s:s}", "kiosk_factor",
+	        factor_kind_name(
+	            factor_choose(c->cfg->kiosk_factor_phone, id_no, phone))));
+	json_decref(b.root);
 }

@@ -113,9 +113,70 @@ doc_arg(const char *rest, enum printdoc_kind *kind, char *ref, size_t size,
 	return code_arg(slash + 1, ref, r);
 }
 
+/* May who see the document kind/ref? A postal clerk (a post-office
+ * employee) only the documents of their own scope's registrations and
+ * their scope's manifests, never a counter dossier's or a day's manifest
+ * (docs/security.md "Postal scope"); the route table already refused
+ * every role below the clerk. 1 yes, 0 no, -1 the store cannot say. */
+static int
+doc_visible(struct store *st, const struct actor *who, enum printdoc_kind kind,
+    const char *ref)
+{
+	int y, m, d, seq;
+	bool in = false;
+
+	if (who->role != ROLE_POSTAL_CLERK || kind == PRINTDOC_TEST)
+		return 1;
+	if (kind == PRINTDOC_MANIFEST) {
+		if (!manifest_id_parse(ref, strlen(ref), &y, &m, &d, &seq))
+			return 0;
+		if (store_postal_manifest_in_scope(st, ref, who->post_office,
+		        who->name, &in) != STORE_OK)
+			return -1;
+		return in ? 1 : 0;
+	}
+	if (store_postal_dossier_in_scope(st, who, ref, &in) != STORE_OK)
+		return -1;
+	return in ? 1 : 0;
+}
+
+/* doc_visible for a request: false after a reply. Out of scope answers
+ * as the document's absence does, so a clerk learns nothing of it. */
+static bool
+doc_allowed(struct store *st, const struct http_request *hr,
+    enum printdoc_kind kind, const char *ref, struct http_response *r)
+{
+	int v = doc_visible(st, request_actor(hr), kind, ref);
+
+	if (v == 1)
+		return true;
+	if (v == -1)
+		reply_error(r, 500, "", "the store cannot be read");
+	else if (kind == PRINTDOC_MANIFEST)
+		reply_error(r, 404, "manifest", "no such manifest");
+	else
+		reply_error(r, 404, "code", "no such dossier");
+	return false;
+}
+
+/* A job's document as doc_visible sees it (a job of an unknown kind is
+ * nobody's but the office's). */
+static int
+job_visible(struct store *st, const struct actor *who,
+    const struct store_print_job *job)
+{
+	int k = printdoc_kind_from_name(job->kind);
+
+	if (who->role != ROLE_POSTAL_CLERK)
+		return 1;
+	return k < 0 ? 0
+	             : doc_visible(st, who, (enum printdoc_kind)k, job->ref);
+}
+
 static void
-route_enqueue(struct printer *p, struct store *st, const char *rest,
-    struct http_response *r, const char *actor)
+route_enqueue(struct printer *p, struct store *st,
+    const struct http_request *hr, const char *rest, struct http_response *r,
+    const char *actor)
 {
 	enum printdoc_kind kind;
 	char ref[64], err[STORE_ERR_MAX];
@@ -127,7 +188,8 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 	enum store_rc rc;
 
 	json_decref(info);
-	if (doc_arg(rest, &kind, ref, sizeof ref, r) == -1)
+	if (doc_arg(rest, &kind, ref, sizeof ref, r) == -1 ||
+	    !doc_allowed(st, hr, kind, ref, r))
 		return;
 	if (!on) {
 		reply_error(r, 409, "printer",
@@ -168,8 +230,9 @@ route_enqueue(struct printer *p, struct store *st, const char *rest,
 }
 
 static void
-route_reprint(struct printer *p, struct store *st, int64_t id,
-    struct http_response *r, const char *actor)
+route_reprint(struct printer *p, struct store *st,
+    const struct http_request *hr, int64_t id, struct http_response *r,
+    const char *actor)
 {
 	struct store_print_job old, job;
 	struct store_print_new n = { 0 };
@@ -177,8 +240,15 @@ route_reprint(struct printer *p, struct store *st, int64_t id,
 	enum store_rc rc;
 	int64_t nid;
 
-	if (store_print_get(st, id, &old) != STORE_OK) {
+	int v;
+
+	if (store_print_get(st, id, &old) != STORE_OK ||
+	    (v = job_visible(st, request_actor(hr), &old)) == 0) {
 		reply_error(r, 404, "id", "no such print job");
+		return;
+	}
+	if (v == -1) {
+		reply_error(r, 500, "", "the store cannot be read");
 		return;
 	}
 	n.kind = old.kind;
@@ -200,8 +270,8 @@ route_reprint(struct printer *p, struct store *st, int64_t id,
 }
 
 static void
-route_render(struct printer *p, const struct http_request *hr, const char *rest,
-    struct http_response *r)
+route_render(struct printer *p, struct store *st, const struct http_request *hr,
+    const char *rest, struct http_response *r)
 {
 	enum printdoc_kind kind;
 	char ref[64], err[256];
@@ -213,7 +283,8 @@ route_render(struct printer *p, const struct http_request *hr, const char *rest,
 	struct ebitmap pv = { 0 };
 	int rc;
 
-	if (doc_arg(rest, &kind, ref, sizeof ref, r) == -1)
+	if (doc_arg(rest, &kind, ref, sizeof ref, r) == -1 ||
+	    !doc_allowed(st, hr, kind, ref, r))
 		return;
 	if (format == NULL || strcmp(format, "escpos") == 0)
 		png = false;
@@ -310,7 +381,9 @@ api_print_a5(const struct route_ctx *c, const struct http_request *hr,
 		r->content_type = "text/css; charset=utf-8";
 		return;
 	}
-	if (!loaded(c, r) || doc_arg(pp->rest, &kind, ref, sizeof ref, r) == -1)
+	if (!loaded(c, r) ||
+	    doc_arg(pp->rest, &kind, ref, sizeof ref, r) == -1 ||
+	    !doc_allowed(c->store, hr, kind, ref, r))
 		return;
 	if (kind != PRINTDOC_RECEIPT && !PRINTDOC_IS_FORM(kind)) {
 		reply_error(r, 404, "path",
@@ -355,7 +428,37 @@ api_print_render(const struct route_ctx *c, const struct http_request *hr,
     const struct route_params *pp, struct http_response *r)
 {
 	if (loaded(c, r))
-		route_render(c->printer, hr, pp->rest, r);
+		route_render(c->printer, c->store, hr, pp->rest, r);
+}
+
+/* Leaves in the list (printdata_jobs) only the jobs who may see: a
+ * postal clerk's scope (doc_visible). -1 when the store cannot say. */
+static int
+jobs_in_scope(struct store *st, const struct actor *who, json_t *jobs)
+{
+	size_t i = 0;
+	int v;
+
+	if (who->role != ROLE_POSTAL_CLERK)
+		return 0;
+	while (i < json_array_size(jobs)) {
+		json_t *j = json_array_get(jobs, i);
+		const char *kind =
+		    json_string_value(json_object_get(j, "kind"));
+		const char *ref = json_string_value(json_object_get(j, "ref"));
+		int k = kind ? printdoc_kind_from_name(kind) : -1;
+
+		v = k < 0 || ref == NULL
+		    ? 0
+		    : doc_visible(st, who, (enum printdoc_kind)k, ref);
+		if (v == -1)
+			return -1;
+		if (v == 0)
+			json_array_remove(jobs, i);
+		else
+			i++;
+	}
+	return 0;
 }
 
 void
@@ -365,6 +468,7 @@ api_print_jobs(const struct route_ctx *c, const struct http_request *hr,
 	const char *l = http_query(hr, "limit");
 	char *end;
 	long limit = l ? strtol(l, &end, 10) : 50;
+	json_t *jobs;
 
 	(void)pp;
 	if (!loaded(c, r))
@@ -374,8 +478,13 @@ api_print_jobs(const struct route_ctx *c, const struct http_request *hr,
 		reply_error(r, 400, "limit", "not in 1..500");
 		return;
 	}
-	reply_json(r, 200,
-	    json_pack("{s:o}", "jobs", printdata_jobs(c->store, (int)limit)));
+	if ((jobs = printdata_jobs(c->store, (int)limit)) == NULL ||
+	    jobs_in_scope(c->store, request_actor(hr), jobs) != 0) {
+		json_decref(jobs);
+		reply_error(r, 500, "", "the print queue cannot be read");
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o}", "jobs", jobs));
 }
 
 /* {id} as a job number; -1 after a 400. */
@@ -398,12 +507,15 @@ api_print_job(const struct route_ctx *c, const struct http_request *hr,
 {
 	struct store_print_job job;
 	int64_t id;
+	int v = 0;
 
-	(void)hr;
 	if (!loaded(c, r) || (id = job_param(pp, r)) < 0)
 		return;
-	if (store_print_get(c->store, id, &job) != STORE_OK)
+	if (store_print_get(c->store, id, &job) != STORE_OK ||
+	    (v = job_visible(c->store, request_actor(hr), &job)) == 0)
 		reply_error(r, 404, "id", "no such print job");
+	else if (v == -1)
+		reply_error(r, 500, "", "the store cannot be read");
 	else
 		reply_json(r, 200,
 		    json_pack("{s:o}", "job", printdata_job(&job)));
@@ -419,7 +531,7 @@ api_print_reprint(const struct route_ctx *c, const struct http_request *hr,
 	if (!loaded(c, r) || (id = job_param(pp, r)) < 0)
 		return;
 	request_actor_name(hr, NULL, actor, sizeof actor);
-	route_reprint(c->printer, c->store, id, r, actor);
+	route_reprint(c->printer, c->store, hr, id, r, actor);
 }
 
 void
@@ -431,5 +543,5 @@ api_print_enqueue(const struct route_ctx *c, const struct http_request *hr,
 	if (!loaded(c, r))
 		return;
 	request_actor_name(hr, NULL, actor, sizeof actor);
-	route_enqueue(c->printer, c->store, pp->rest, r, actor);
+	route_enqueue(c->printer, c->store, hr, pp->rest, r, actor);
 }

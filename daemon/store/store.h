@@ -944,6 +944,12 @@ enum store_rc store_postal_manifests(struct store *, int limit,
  * (docs/security.md "Postal scope")? *in false otherwise. */
 enum store_rc store_postal_manifest_in_scope(struct store *, const char *id,
     const char *scope, const char *clerk, bool *in);
+/* May who read the dossier code's documents (its receipt and forms)?
+ * Office staff and admin: every dossier; a postal clerk: only a postal
+ * registration of their scope (role_postal_scope_has), never a counter
+ * dossier; nobody else. *in false also when there is no such dossier. */
+enum store_rc store_postal_dossier_in_scope(struct store *,
+    const struct actor *who, const char *code, bool *in);
 /* One manifest, whole. STORE_NOTFOUND when there is none. */
 enum store_rc store_postal_manifest(struct store *, const char *id,
     struct store_manifest *out);

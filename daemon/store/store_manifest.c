@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/role.h"
 #include "core/status.h"
 #include "postal/manifest.h"
 #include "postal/postid.h"
@@ -251,6 +252,38 @@ store_postal_manifest_in_scope(struct store *s, const char *id,
 		    sqlite3_column_int64(st, 0) == sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc
+store_postal_dossier_in_scope(struct store *s, const struct actor *who,
+    const char *code, bool *in)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*in = false;
+	if (who == NULL || who->role <= ROLE_KIOSK)
+		return STORE_OK;
+	if (who->role != ROLE_POSTAL_CLERK) {
+		*in = true;
+		return STORE_OK;
+	}
+	/* a counter dossier has no row here: never a clerk's */
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT p.post_office, p.clerk FROM postal_items p"
+	        " JOIN dossiers d ON d.id = p.dossier_id WHERE d.code = ?1",
+	        -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return STORE_ERROR;
+	}
+	b_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*in = role_postal_scope_has(who,
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
 static int

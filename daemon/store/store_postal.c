@@ -46,9 +46,6 @@ static const char *const pq_sql[PQ_COUNT_] = {
 	    " LEFT JOIN postal_manifest_items m ON m.postal_id = p.id"
 	    " WHERE p.item_id = ?1 AND p.created_at >= ?2"
 	    " ORDER BY p.id DESC LIMIT 1",
-	[PQ_PRINT_INSERT] =
-	    "INSERT INTO print_jobs (kind, ref, state, reprint, actor,"
-	    " created_at, updated_at) VALUES (?1, ?2, 'queued', 0, ?3, ?4, ?4)",
 	[PQ_OPEN_ITEMS] =
 	    "SELECT p.id, p.item_id, p.fees_vnd FROM postal_items p"
 	    " WHERE NOT EXISTS (SELECT 1 FROM postal_manifest_items"

@@ -371,9 +371,9 @@
     $("done-receipt").className = "msg " + (r.receipt_file || r.receipt_job != null ? "ok" : "warn");
     if (!r.receipt_file && r.receipt_job != null) {
       const code = str(r.code, 64);
-      P.watchJob(r.receipt_job, (state, outcome) => {
+      P.watchJob(r.receipt_job, (state, outcome, ps) => {
         if ($("done-code").textContent !== code) return; // the next item is open
-        jobMessage($("done-receipt"), "receipt", r.receipt_job, state, outcome);
+        jobMessage($("done-receipt"), "receipt", r.receipt_job, state, P.printText(state, outcome, ps));
       });
     }
     show($("s10-msg"), false);
@@ -383,6 +383,7 @@
 
   // A print job's state in words: printed, waiting (with the printer's
   // reason), or failed.
+  // outcome: the job's state in the page's language (P.printText)
   function jobMessage(box, what, id, state, outcome) {
     const vars = { id: str(id, 32), what: t("doc_" + what), outcome };
     if (state === "done") { box.textContent = tf("job_done", vars); box.className = box.className.replace(/\b(warn|bad)\b/, "ok"); }
@@ -417,8 +418,8 @@
     $("m-print").textContent = m.print_job != null ? tf("m_printed", { id: str(m.print_job, 32) }) : t("m_noprint");
     if (m.print_job != null) {
       const mid = str(m.manifest_id, 32);
-      P.watchJob(m.print_job, (state, outcome) => {
-        if ($("m-id").textContent === mid) jobMessage($("m-print"), "manifest", m.print_job, state, outcome);
+      P.watchJob(m.print_job, (state, outcome, ps) => {
+        if ($("m-id").textContent === mid) jobMessage($("m-print"), "manifest", m.print_job, state, P.printText(state, outcome, ps));
       });
     }
     show($("manifest"), true);

@@ -107,8 +107,96 @@ window.Postal = (function () {
   function failed(status, body, msg) {
     const e = body && body.error && typeof body.error === "object" ? body.error : {};
     const field = typeof e.field === "string" ? e.field : "";
-    const message = msg || (typeof e.message === "string" && e.message) || tf("http_error", { n: status });
+    const message = msg || errorText(status, field, typeof e.message === "string" ? e.message : "");
     return { status, body: body || {}, error: { field, message } };
+  }
+
+  // The daemon words its errors in English ({"error":{"field","message"}},
+  // docs/api.md "Errors"); a staff page says them in its own language from
+  // this one table, by the error's field (indices dropped:
+  // "documents[2].name" -> e_documents_name) and, where one field fails in
+  // more than one way, the status too (e_item_id_409 before e_item_id),
+  // else by the status alone (e_404), so that no English reaches a
+  // Vietnamese page. Each field's text states its whole rule, as the
+  // daemon's message for it can vary. An English page shows the daemon's
+  // own, more precise, words.
+  const ERR = {
+    vi: {
+      e_body: "Trang gửi dữ liệu không đúng dạng. Tải lại trang rồi thử lại.",
+      e_role: "Tài khoản này không được làm việc này.",
+      e_csrf: "Phiên làm việc đã đổi. Tải lại trang rồi thử lại: những gì đã nhập vẫn còn.",
+      e_item_id: "Mã bưu gửi không hợp lệ: phải là mã S10 gồm 13 ký tự (ví dụ RR123456785VN).",
+      e_item_id_404: "Không tìm thấy bưu gửi này.",
+      e_item_id_409: "Bưu gửi này đã được đăng ký ở bưu cục khác.",
+      e_override_reason: "Mã bưu gửi không hợp lệ: phải ghi lý do vẫn tiếp nhận (tối đa 2000 ký tự).",
+      e_applicant: "Phải nhập thông tin người gửi.",
+      e_applicant_name: "Họ và tên: bắt buộc, tối đa 200 ký tự, không có ký tự điều khiển.",
+      e_applicant_address: "Địa chỉ: bắt buộc, tối đa 500 ký tự.",
+      e_applicant_phone: "Số điện thoại không hợp lệ: chỉ gồm chữ số, tối đa 32 ký tự.",
+      e_applicant_id_number: "Số CCCD / định danh không hợp lệ: tối đa 32 ký tự.",
+      e_procedure_code: "Thủ tục: bắt buộc, và phải là một thủ tục có trong danh mục (có số ngày giải quyết).",
+      e_documents: "Thành phần hồ sơ không hợp lệ (tối đa 64 giấy tờ).",
+      e_documents_name: "Tên giấy tờ: bắt buộc, tối đa 500 ký tự.",
+      e_documents_originals: "Số bản chính: số nguyên từ 0 đến 100.",
+      e_documents_copies: "Số bản sao: số nguyên từ 0 đến 100.",
+      e_documents_checked: "Đánh dấu đã kiểm tra: có hoặc không.",
+      e_fees_vnd: "Phí, lệ phí: số đồng là số nguyên không âm.",
+      e_fee_receipt_no: "Số biên lai: tối đa 64 ký tự.",
+      e_agency_code: "Mã cơ quan tiếp nhận: bắt buộc, chỉ gồm A-Z, 0-9 và dấu chấm, là cơ quan còn hoạt động.",
+      e_service: "Dịch vụ bưu chính: gửi hồ sơ, nhận kết quả, hoặc cả hai.",
+      e_return_address: "Địa chỉ nhận kết quả: bắt buộc khi nhận kết quả qua bưu điện.",
+      e_seal_intact: "Niêm phong: có hoặc không.",
+      e_posted_at: "Thời điểm gửi không hợp lệ (không được ở tương lai).",
+      e_station: "Mã quầy không hợp lệ.",
+      e_manifest_id: "Không tìm thấy bảng kê này.",
+      e_giver: "Người giao: bắt buộc.",
+      e_receiver: "Người nhận: bắt buộc.",
+      e_resolution: "Cách xử lý sai lệch không hợp lệ.",
+      e_owner_name: "Họ và tên: bắt buộc, là văn bản, tối đa 200 ký tự.",
+      e_owner_id_no: "Số CCCD / định danh không hợp lệ.",
+      e_phone: "Số điện thoại không hợp lệ.",
+      e_email: "Địa chỉ e-mail không hợp lệ.",
+      e_address: "Địa chỉ không hợp lệ.",
+      e_summary: "Trích yếu quá dài.",
+      e_delivery: "Hình thức trả kết quả: tại quầy hoặc qua bưu điện.",
+      e_received_at: "Ngày tiếp nhận không hợp lệ: không ở tương lai, và nhập lùi phải có lý do và trong giới hạn cho phép.",
+      e_back_entry_reason: "Nhập lùi ngày tiếp nhận phải có lý do.",
+      e_reason: "Lý do: bắt buộc, tối đa 2000 ký tự.",
+      e_status: "Trạng thái hiện tại của hồ sơ không cho phép thao tác này.",
+      e_new_due_at: "Ngày hẹn trả mới không hợp lệ: phải là ngày làm việc, sau ngày hẹn hiện tại.",
+      e_items: "Danh sách giấy tờ cần bổ sung không hợp lệ.",
+      e_code: "Mã hồ sơ không hợp lệ.",
+      e_code_404: "Không tìm thấy hồ sơ này.",
+      e_code_409: "Hồ sơ này không làm được thao tác này ở trạng thái hiện tại.",
+      e_scan: "Không tìm thấy hồ sơ theo mã vừa quét, hoặc kết quả chưa sẵn sàng để trả.",
+      e_collected_by: "Người nhận kết quả: bắt buộc.",
+      e_id_checked: "Phải xác nhận đã kiểm tra giấy tờ tùy thân.",
+      e_from: "Ngày bắt đầu không hợp lệ (YYYY-MM-DD, không sau ngày kết thúc).",
+      e_to: "Ngày kết thúc không hợp lệ, hoặc khoảng thời gian quá dài.",
+      e_note: "Ghi chú quá dài.",
+      e_limit: "Số kết quả tối đa không hợp lệ.",
+      e_name: "Tên tìm kiếm không hợp lệ.",
+      e_printer: "Máy in chưa được bật.",
+      e_400: "Dữ liệu gửi lên không hợp lệ.", e_401: "Phiên đăng nhập đã hết.",
+      e_403: "Tài khoản này không được làm việc này.", e_404: "Không tìm thấy.",
+      e_409: "Không làm được vì xung đột với dữ liệu hiện có.", e_413: "Dữ liệu quá lớn.",
+      e_422: "Dữ liệu gửi lên không hợp lệ.", e_429: "Quá nhiều yêu cầu: thử lại sau ít phút.",
+      e_503: "Máy chủ đang bận hoặc chức năng chưa được bật: thử lại sau.",
+    },
+    en: {
+      e_400: "The request is not valid.", e_401: "The session has ended.",
+      e_403: "This account may not do this.", e_404: "Not found.",
+      e_409: "Not done: it conflicts with what is recorded.", e_413: "Too much data.",
+      e_422: "The request is not valid.", e_429: "Too many requests: try again in a few minutes.",
+      e_503: "The server is busy or this is not set up: try again later.",
+    },
+  };
+  function errorText(status, field, daemonMsg) {
+    if (state.lang === "en" && daemonMsg) return daemonMsg;
+    const tab = ERR[state.lang] || ERR.vi;
+    const f = fieldPath(field).replace(/\.\d+/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "_");
+    return (f && (tab["e_" + f + "_" + status] || tab["e_" + f])) || tab["e_" + status] ||
+      tf("http_error", { n: status });
   }
   async function refreshSession() {
     let r, j = null;
@@ -205,8 +293,10 @@ window.Postal = (function () {
   };
 
   // Follows a print job (GET /api/v1/print/jobs/{id}) until it is done or
-  // failed, or for at most a minute: onState(state, outcome) each time it
-  // changes. A printer that waits (no paper) keeps the job queued; the
+  // failed, or for at most a minute: onState(state, outcome, printer
+  // state) each time it changes. The outcome is the daemon's English; a
+  // page says the job's and the printer's state from its table
+  // (printText). A printer that waits (no paper) keeps the job queued; the
   // page says so with the job's outcome.
   function watchJob(id, onState) {
     let last = "", polls = 0;
@@ -215,7 +305,7 @@ window.Postal = (function () {
       const j = r.status === 200 && r.body.job && typeof r.body.job === "object" ? r.body.job : null;
       if (j) {
         const now = str(j.state, 16) + " " + str(j.outcome, 200);
-        if (now !== last) { last = now; onState(str(j.state, 16), str(j.outcome, 200)); }
+        if (now !== last) { last = now; onState(str(j.state, 16), str(j.outcome, 200), str(j.printer_state, 24)); }
         if (j.state === "done" || j.state === "failed") return;
       }
       if (++polls < 60) setTimeout(tick, 1000);
@@ -234,6 +324,26 @@ window.Postal = (function () {
     return tab[k] || tab[prefix + "other"] || T.vi[prefix + "other"];
   }
 
+  // A print job's state and its printer's (escstat names: "ok",
+  // "no_paper", ...) in the page's language from the staff pages' table;
+  // an English page adds the daemon's own outcome.
+  const PRINT = {
+    vi: { js_queued: "đang chờ in", js_printing: "đang in", js_done: "đã in xong", js_failed: "không in được",
+      js_other: "không rõ", ps_ok: "", ps_paper_low: "máy in sắp hết giấy", ps_no_paper: "máy in hết giấy",
+      ps_cover_open: "nắp máy in đang mở", ps_offline: "máy in không sẵn sàng", ps_unknown: "chưa rõ trạng thái máy in",
+      ps_disconnected: "máy in chưa được nối", ps_other: "chưa rõ trạng thái máy in" },
+    en: { js_queued: "waiting to print", js_printing: "printing", js_done: "printed", js_failed: "could not be printed",
+      js_other: "unknown", ps_ok: "", ps_paper_low: "printer paper low", ps_no_paper: "printer out of paper",
+      ps_cover_open: "printer cover open", ps_offline: "printer offline", ps_unknown: "printer state unknown",
+      ps_disconnected: "printer not connected", ps_other: "printer state unknown" },
+  };
+  function printText(jobState, outcome, printerState) {
+    const js = reasonText(PRINT, "js_", jobState);
+    const ps = !printerState || printerState === "ok" ? "" : reasonText(PRINT, "ps_", printerState);
+    const extra = state.lang === "en" && outcome ? outcome : ps;
+    return js + (extra ? " (" + extra + ")" : "");
+  }
+
   // Starts a page: language, buttons, session. Returns the session or null.
   async function start(T, roles) {
     state.T = T;
@@ -249,7 +359,7 @@ window.Postal = (function () {
 
   return {
     $, t, tf, show, str, el, fmtTime, fmtVnd, fold, api, newKey, message, clearErrors, fieldError, fieldPath,
-    stream, stationParam, start, watchJob, onLang: (f) => state.onLang.push(f), lang: () => state.lang,
+    stream, stationParam, start, watchJob, printText, onLang: (f) => state.onLang.push(f), lang: () => state.lang,
     reasonText,
   };
 })();

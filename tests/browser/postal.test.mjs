@@ -313,6 +313,11 @@ test("clerk: a field the API refuses is shown at that field, nothing saved", asy
   const why = (await text(page, ".ferr[data-for='applicant.name']")).trim();
   assert(why && !why.includes("[object") && !why.includes("HTTP"), "the daemon's message at the field: " + why);
   assert((await text(page, "#form-msg")).includes(why), "and in the form's message");
+  // in Vietnamese from the page's one table, not the daemon's English
+  // ("applicant.name: is required"), by the error's field
+  assert(why.startsWith("Họ và tên") && !/\b(is|must|required|not|the|than)\b/i.test(why),
+    "the field error in Vietnamese: " + why);
+  assert(!/\b(is|must|required|not|the|than)\b/i.test(await text(page, "#reg")), "no English in the form");
   assert((await page.context().request.get(base + "/api/v1/postal/items/" + ITEM3)).status() === 404, "nothing saved");
   await shot(page, "postal-clerk-field-error", "#reg fieldset:nth-of-type(2)");
   // a fee that is not a number is caught at its field too

@@ -409,12 +409,24 @@ def personal_data_reads_audited(d):
     p = d.cli("search", "--name", "tran", check=0)
     r = reads()
     eq(len(r), before + 4, "the CLI's show and search are audited")
-    ok(all("(uid " in a for a, _, _ in r[-2:]), f"under the socket's user: {r[-2:]}")
-    eq(r[-2][2], "/api/v1/dossiers/{code}", "a single record: the route only")
+    # named as a write is: the --actor and the socket's Unix user
+    uid = os.getuid()
+    eq([a for a, _, _ in r[-2:]], [f"can.bo.test (uid {uid})"] * 2,
+       f"the CLI's --actor under the socket's user: {r[-2:]}")
+    # without --actor the OS user ($USER) acts, as on a write
+    env = dict(os.environ, MOTCUA_SOCKET=d.sock, USER="nv.os")
+    p = subprocess.run([os.path.join(d.build, "motcua"), "show", code],
+                       capture_output=True, text=True, env=env, timeout=120)
+    eq(p.returncode, 0, p.stderr)
+    r = reads()
+    eq(len(r), before + 5, "audited")
+    eq(r[-1][:2], (f"nv.os (uid {uid})", f"/api/v1/dossiers/{code}"),
+       f"the OS user reads: {r[-1]}")
+    eq(r[-3][2], "/api/v1/dossiers/{code}", "a single record: the route only")
     # a refused or missing read reads nothing
     s, _, _ = st.request("GET", "/api/v1/dossiers/000.00.19.H49-990101-0999")
     eq(s, 404, "no such dossier")
-    eq(len(reads()), before + 4, "no row for a read that returned nothing")
+    eq(len(reads()), before + 5, "no row for a read that returned nothing")
     p = d.cli("audit", "--json", "--from", "2020-01-01", "--to",
               time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600)), check=0)
     ok(any(e["action"] == "read" and e["actor"] == "lan"

@@ -311,6 +311,10 @@ def bulk_register_from_file(d):
     j = json.loads(p.stdout)
     eq([(x["name"], x["originals"], x["copies"]) for x in j["documents"]],
        [("Giấy đề nghị", 1, 0), ("Bản sao CCCD", 0, 1)], "documents from --doc")
+    # the CLI's reads name its --actor, as its writes do (docs/privacy.md)
+    reads = [e["actor"] for e in audit(d)
+             if e["action"] == "read" and e["object"] == f"/api/v1/postal/items/{flag_item}"]
+    eq(reads, [f"can.bo.test (uid {os.getuid()})"] * 2, "the CLI's two reads, by its actor")
     STATE["bulk"] = [items[0], items[2], flag_item]
 
 
@@ -914,6 +918,80 @@ def clerk_reads_only_own_post_office(d):
        "a refused read is no read")
 
 
+def new_clerk(d, name, office, pw):
+    """A postal_clerk account of post office office, signed in."""
+    p = d.cli("user", "add", name, "--role", "postal_clerk", "--post-office", office,
+              "--password-stdin", input=pw + "\n", check=0)
+    eq(p.returncode, 0, p.stderr)
+    st = Staff(d.staff_port)
+    eq(st.login(name, pw)[0], 200, f"{name} signs in")
+    return st
+
+
+@test
+def clerk_prints_only_own_scope(d):
+    """Printing is scoped as reading is (docs/security.md "Postal scope"):
+    a receipt or form names the applicant and their address, so a clerk
+    previews, prints and takes the lookup token only of their own scope's
+    registrations and manifests; a counter dossier, another post office's
+    registration or manifest and a day's manifest answer 404 as if there
+    were none, and the A5 pages are the office desk's (403)."""
+    item, code = STATE["items"][0]  # Hạ Long's (POST_OFFICE)
+    s, j, _ = d.request("POST", "/api/v1/dossiers",
+                        {"procedure_code": PROC, "owner_name": NAME, "phone": PHONE,
+                         "address": "Số 12 đường Trần Phú, Hạ Long", "actor": OFFICE,
+                         "print": False})
+    eq(s, 201, f"a counter dossier: {j}")
+    counter = j["code"]
+    manifest = STATE["manifest"]
+    uongbi = new_clerk(d, "buucuc.uongbi", "202000", "uong-bi-pass-1")
+    own, office = sessions()[CLERKS[0]], sessions()[OFFICE]
+    day = today_local()
+
+    def refused(c, who, codes, manifests):
+        for cd in codes:
+            for method, path in (("GET", f"/api/v1/print/render/receipt/{cd}?format=png"),
+                                 ("GET", f"/api/v1/print/render/slip/{cd}"),
+                                 ("GET", f"/api/v1/print/render/supplement/{cd}"),
+                                 ("GET", f"/api/v1/dossiers/{cd}/token"),
+                                 ("POST", f"/api/v1/print/receipt/{cd}"),
+                                 ("POST", f"/api/v1/print/control/{cd}")):
+                s, j, _ = c.write(method, path) if method == "POST" else c.request(method, path)
+                eq((s, j.get("error", {}).get("message") if isinstance(j, dict) else j[:60]),
+                   (404, "no such dossier"), f"{who}: {method} {path}")
+        for m in manifests:
+            for method, path in (("GET", f"/api/v1/print/render/manifest/{m}"),
+                                 ("POST", f"/api/v1/print/manifest/{m}")):
+                s, j, _ = c.write(method, path) if method == "POST" else c.request(method, path)
+                eq(s, 404, f"{who}: {method} {path}: {j}")
+                ok(no_personal_data(json.dumps(j, ensure_ascii=False)), "nothing of it")
+
+    refused(uongbi, "another post office", [code, counter], [manifest, day])
+    refused(own, "Hạ Long's clerk", [counter], [day])
+    # their own scope: previewed, its token, and queued (here: printing off)
+    for path in (f"/api/v1/print/render/receipt/{code}?format=png",
+                 f"/api/v1/print/render/manifest/{manifest}?format=png"):
+        s, body, r = own.request("GET", path)
+        eq((s, r.getheader("Content-Type")), (200, "image/png"), f"own scope: {path}")
+    s, j, _ = own.request("GET", f"/api/v1/dossiers/{code}/token")
+    eq((s, j.get("code")), (200, code), f"own scope's token: {j}")
+    s, j, _ = own.write("POST", f"/api/v1/print/receipt/{code}")
+    eq((s, j["error"]["field"]), (409, "printer"), f"own scope: to the printer: {j}")
+    # the A5 pages are the office desk's
+    for c, who in ((own, "Hạ Long's clerk"), (uongbi, "another post office")):
+        s, j, _ = c.request("GET", f"/api/v1/print/a5/receipt/{code}")
+        eq((s, j["error"]["field"]), (403, "role"), f"{who}: A5")
+        ok(no_personal_data(json.dumps(j, ensure_ascii=False)), "nothing of it")
+    # the office: every dossier, both kinds
+    for cd in (code, counter):
+        s, page, _ = office.request("GET", f"/api/v1/print/a5/receipt/{cd}")
+        ok(s == 200 and NAME in page, f"the office's A5 receipt of {cd}")
+        s, _, r = office.request("GET", f"/api/v1/print/render/receipt/{cd}?format=png")
+        eq(s, 200, f"the office previews {cd}")
+        s, j, _ = office.request("GET", f"/api/v1/dossiers/{cd}/token")
+        eq(s, 200, f"the office's token of {cd}")
+
+
 @test
 def no_personal_data_in_logs(d):
     log = d.logtext()
@@ -927,11 +1005,40 @@ def no_personal_data_in_logs(d):
        "audit log free of contact data")
 
 
+def jobs_of_clerk_scope(d, others):
+    """The print queue is scoped too (docs/security.md "Postal scope"): a
+    clerk lists, reads and reprints only their scope's jobs; others are
+    jobs of another clerk's registration and manifest."""
+    a = new_clerk(d, "buucuc.a", "300000", "post-office-a-pass")
+    b = new_clerk(d, "buucuc.b", "301000", "post-office-b-pass")
+    s, j, _ = a.write("POST", "/api/v1/postal/items", reg_body(s10("80808081"), station="A"))
+    eq(s, 201, f"a registers: {j}")
+    mine = j["receipt_job"]
+    ok(isinstance(mine, int), f"its receipt is a job: {j}")
+    s, j, _ = a.request("GET", "/api/v1/print/jobs")
+    eq((s, [x["id"] for x in j["jobs"]]), (200, [mine]), f"a lists its own scope's jobs: {j}")
+    s, j, _ = b.request("GET", "/api/v1/print/jobs")
+    eq((s, j["jobs"]), (200, []), f"b lists none of them: {j}")
+    s, j, _ = d.request("GET", "/api/v1/print/jobs")
+    ok({mine, *others} <= {x["id"] for x in j["jobs"]}, "the admin lists every job")
+    for c, who, jobs in ((a, "a", others), (b, "b", [mine, *others])):
+        for jid in jobs:
+            s, j, _ = c.request("GET", f"/api/v1/print/jobs/{jid}")
+            eq(s, 404, f"{who} reads no job {jid}: {j}")
+            s, j, _ = c.write("POST", f"/api/v1/print/jobs/{jid}/reprint")
+            eq(s, 404, f"{who} reprints no job {jid}: {j}")
+            ok(no_personal_data(json.dumps(j, ensure_ascii=False)), "nothing of it")
+    s, j, _ = a.request("GET", f"/api/v1/print/jobs/{mine}")
+    eq((s, j["job"]["id"]), (200, mine), "a reads its own job")
+    s, j, _ = a.write("POST", f"/api/v1/print/jobs/{mine}/reprint")
+    eq((s, j["job"]["reprint_of"]), (202, mine), f"and reprints it: {j}")
+
+
 def print_to_file_backend(build):
     """With the printer enabled on the "file" backend the receipt and the
     manifest are print jobs, and the reply names the printer's file."""
     tmp = tempfile.mkdtemp(prefix="motcua-postal-file-")
-    d = Daemon(build, tmp)
+    d = AuthDaemon(build, tmp)
     dev = os.path.join(tmp, "printer.out")
     d.write_conf(extra=f"[printer]\nenabled = true\nbackend = file\ndevice = {dev}\n"
                        f"data_dir = {ROOT}/data/printer\n")
@@ -954,6 +1061,7 @@ def print_to_file_backend(build):
             time.sleep(0.2)
         eq(job.get("job", job).get("state"), "done", str(job))
         ok(os.path.getsize(dev) > 2000, "receipt and manifest bytes in the file")
+        jobs_of_clerk_scope(d, [j["receipt_job"], m["print_job"]])
     finally:
         if d.proc and d.proc.poll() is None:
             d.stop()

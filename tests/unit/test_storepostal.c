@@ -143,6 +143,17 @@ test_register_and_duplicate(void **state)
 /* A postal clerk reads only their post office's registrations; one with
  * no post office only their own; office staff all
  * (docs/security.md, "Postal scope"). */
+/* store_postal_dossier_in_scope's answer, which must succeed. */
+static bool
+dossier_in(struct store *s, const struct actor *who, const char *code)
+{
+	bool in = true;
+
+	assert_int_equal(store_postal_dossier_in_scope(s, who, code, &in),
+	    STORE_OK);
+	return in;
+}
+
 static void
 test_clerk_scope(void **state)
 {
@@ -161,7 +172,9 @@ test_clerk_scope(void **state)
 	struct actor lone = { .name = "clerk", .role = ROLE_POSTAL_CLERK };
 	struct actor lone2 = { .name = "other", .role = ROLE_POSTAL_CLERK };
 	struct actor office = { .name = "hoa", .role = ROLE_OFFICE_STAFF };
+	struct actor kiosk = { .name = "k1", .role = ROLE_KIOSK };
 	char a[S10_LEN + 1], b[S10_LEN + 1], err[STORE_ERR_MAX];
+	char ca[DCODE_TEXT_MAX + 1], cb[DCODE_TEXT_MAX + 1];
 	enum store_rc rc;
 	json_t *o;
 
@@ -170,9 +183,25 @@ test_clerk_scope(void **state)
 	r.actor = "hl.lan";
 	r.post_office = "200000";
 	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
+	snprintf(ca, sizeof ca, "%s", res.code);
 	item(b, 12);
 	reg(&r, b); /* by "clerk", no post office */
 	assert_int_equal(store_postal_register(f->s, &r, &res, err), STORE_OK);
+	snprintf(cb, sizeof cb, "%s", res.code);
+
+	/* the dossier behind a registration: the same rule (the printing
+	 * routes' scope); a code with no registration is no clerk's */
+	assert_true(dossier_in(f->s, &hl2, ca));
+	assert_false(dossier_in(f->s, &cp, ca));
+	assert_false(dossier_in(f->s, &lone, ca));
+	assert_true(dossier_in(f->s, &lone, cb));
+	assert_false(dossier_in(f->s, &lone2, cb));
+	assert_false(dossier_in(f->s, &hl, cb));
+	assert_true(dossier_in(f->s, &office, cb));
+	assert_false(dossier_in(f->s, &kiosk, cb));
+	assert_false(dossier_in(f->s, NULL, cb));
+	assert_false(dossier_in(f->s, &hl, "000.00.19.H49-261207-9999"));
+	assert_true(dossier_in(f->s, &office, "000.00.19.H49-261207-9999"));
 
 	o = postal_json_item(f->s, &hl2, a, time(NULL), &rc);
 	assert_non_null(o);

@@ -35,7 +35,7 @@
       from: "Từ ngày", to: "Đến ngày", book_view: "Xem và in",
       proc_info: "{days} ngày làm việc · lệ phí {fee}", no_docs: "Thủ tục này chưa có danh mục giấy tờ.",
       pick_proc: "Chọn một thủ tục", printed: "Biên nhận đang in (lệnh in số {job}).",
-      no_print: "Không in biên nhận: máy in chưa bật.", print_state: "Lệnh in {job}: {state} {outcome}",
+      no_print: "Không in biên nhận: máy in chưa bật.", print_state: "Lệnh in {job}: {state}",
       searching: "Đang tìm…", none_found: "Không tìm thấy hồ sơ nào.", found: "{n} hồ sơ",
       not_code: "Không phải mã hồ sơ hay mã tra cứu: tìm theo tên.",
       a_processing: "Chuyển xử lý", a_supp: "Yêu cầu bổ sung (Mẫu 02)", a_supp_done: "Đã nhận bổ sung",
@@ -53,7 +53,7 @@
       bad_period: "Chọn từ ngày và đến ngày.", ev_intake: "Tiếp nhận", ev_status: "Đổi trạng thái",
       ev_supplement_request: "Yêu cầu bổ sung", ev_supplement_complete: "Nhận bổ sung", ev_apology: "Xin lỗi, hẹn lại",
       ev_import: "Nhập dữ liệu", refusal_reason: "Lý do từ chối: {r}", collected: "Người nhận kết quả: {who}",
-      no_factor: "Chưa có số CCCD hay số điện thoại: người nộp sẽ chỉ tra cứu được bằng mã QR trên biên nhận, không tra cứu bằng mã hồ sơ tại kiosk. Nhập một trong hai, hoặc nhấn Enter lần nữa để vẫn tiếp nhận và in.",
+      no_factor: "Chưa có số CCCD hay số điện thoại đủ 4 chữ số: người nộp sẽ chỉ tra cứu được bằng mã QR trên biên nhận, không tra cứu bằng mã hồ sơ tại kiosk. Nhập một trong hai, hoặc nhấn Enter lần nữa để vẫn tiếp nhận và in.",
       a5: "In khổ A5:", f_receipt: "Mẫu 01 biên nhận", f_supp: "Mẫu 02 bổ sung", f_refusal: "Mẫu 03 từ chối",
       f_apology: "Mẫu 04 xin lỗi", f_control: "Mẫu 05 phiếu kiểm soát",
     },
@@ -81,7 +81,7 @@
       from: "From", to: "To", book_view: "View and print",
       proc_info: "{days} working days · fee {fee}", no_docs: "This procedure has no document list.",
       pick_proc: "Choose a procedure", printed: "The receipt is printing (job {job}).",
-      no_print: "No receipt printed: the printer is off.", print_state: "Print job {job}: {state} {outcome}",
+      no_print: "No receipt printed: the printer is off.", print_state: "Print job {job}: {state}",
       searching: "Searching…", none_found: "No dossier found.", found: "{n} dossiers",
       not_code: "Not a dossier or lookup code: searching by name.",
       a_processing: "To processing", a_supp: "Ask for documents (form 02)", a_supp_done: "Documents received",
@@ -99,7 +99,7 @@
       bad_period: "Choose a from and a to date.", ev_intake: "Intake", ev_status: "Status change",
       ev_supplement_request: "Documents asked", ev_supplement_complete: "Documents received", ev_apology: "Apology, new date",
       ev_import: "Import", refusal_reason: "Refusal reason: {r}", collected: "Result collected by: {who}",
-      no_factor: "No ID number or phone: the applicant will look the dossier up only with the receipt's QR, not by its code at the kiosk. Type one, or press Enter again to register and print anyway.",
+      no_factor: "No ID number or phone with at least 4 digits: the applicant will look the dossier up only with the receipt's QR, not by its code at the kiosk. Type one, or press Enter again to register and print anyway.",
       a5: "Print on A5:", f_receipt: "01 receipt", f_supp: "02 supplement", f_refusal: "03 refusal",
       f_apology: "04 apology", f_control: "05 control slip",
     },
@@ -410,14 +410,24 @@
     }
     body.delivery = $("i-delivery").value;
     // the kiosk's second factor is the last digits of the ID number or
-    // the phone: without either, the applicant can look the dossier up
-    // only with the receipt's QR. Say so before the receipt prints; a
-    // second Enter goes ahead.
-    if (!body.owner_id_no && !body.phone && !state.noFactorOk) {
-      state.noFactorOk = true;
-      message($("i-msg"), "warn", t("no_factor"));
-      $("i-id").focus();
-      return;
+    // the phone: without a usable one, the applicant can look the dossier
+    // up only with the receipt's QR. Say so before the receipt prints; a
+    // second Enter goes ahead. Which one it is, the daemon says by the
+    // rule intake records (POST /api/v1/counter/factor, core/factor.h):
+    // the page has no copy of it.
+    if (!state.noFactorOk) {
+      const fr = await api("POST", "/api/v1/counter/factor",
+        { owner_id_no: body.owner_id_no, phone: body.phone });
+      if (fr.status !== 200) {
+        if (!fieldError(f, fr.error.field, fr.error.message)) message($("i-msg"), "bad", fr.error.message);
+        return;
+      }
+      if (fr.body.kiosk_factor === "none") {
+        state.noFactorOk = true;
+        message($("i-msg"), "warn", t("no_factor"));
+        $("i-id").focus();
+        return;
+      }
     }
     state.keys.intake = state.keys.intake || newKey();
     const btn = $("i-submit");
@@ -437,8 +447,8 @@
     $("done-token").textContent = str(r.body.token, 64);
     const job = r.body.print_job;
     message($("done-print"), job ? "info" : "warn", job ? tf("printed", { job }) : t("no_print"));
-    if (job) P.watchJob(job, (st, out) => message($("done-print"), st === "failed" ? "bad" : st === "done" ? "ok" : "info",
-      tf("print_state", { job, state: st, outcome: out })));
+    if (job) P.watchJob(job, (st, out, ps) => message($("done-print"), st === "failed" ? "bad" : st === "done" ? "ok" : "info",
+      tf("print_state", { job, state: P.printText(st, out, ps) })));
     state.lastCode = str(r.body.code, 64);
     show(f, false);
     show($("done"), true);

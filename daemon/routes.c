@@ -158,6 +158,8 @@ metrics(const struct route_ctx *c, const struct http_request *hr,
 		kiosk_metrics(c->kiosk, f);
 	if (c->sync != NULL)
 		sync_metrics(c->sync, f);
+	if (c->hub != NULL)
+		hub_metrics(c->hub, f);
 	if (c->printer != NULL)
 		printer_metrics(c->printer, f);
 	if (c->scanners != NULL)

@@ -869,14 +869,13 @@ route_verify(struct hub *h, const char *term, const struct http_request *hr,
 }
 
 /* Counters kept on the loop: a scrape never asks the database (a
- * count(*) over a year's dossiers took half a second). */
-static void
-route_metrics(struct hub *h, struct http_response *r)
+ * count(*) over a year's dossiers took half a second). Served with the
+ * daemon's other metrics (routes.c), never on the sync listener, which
+ * anyone who can reach the hub may call. */
+void
+hub_metrics(const struct hub *h, FILE *f)
 {
-	char *buf;
-	int n;
-
-	n = asprintf(&buf,
+	fprintf(f,
 	    "# TYPE motcua_hub_pushes counter\nmotcua_hub_pushes %" PRIu64
 	    "\n# TYPE motcua_hub_items_stored counter\n"
 	    "motcua_hub_items_stored %" PRIu64
@@ -892,13 +891,6 @@ route_metrics(struct hub *h, struct http_response *r)
 	    "motcua_hub_keys_pruned %" PRIu64 "\n",
 	    h->pushes, h->stored, h->duplicates, h->rejected, h->unauthorized,
 	    h->timeouts, h->busy, hubq_busy(h->q), h->keys_pruned);
-	if (n < 0) {
-		reply_error(r, 500, "", "out of memory");
-		return;
-	}
-	r->body = buf;
-	r->len = (size_t)n;
-	r->content_type = "text/plain; version=0.0.4";
 }
 
 static void
@@ -965,10 +957,6 @@ hub_handle(void *arg, const struct http_request *hr, struct http_response *r)
 	if (get && strcmp(hr->path, "/healthz") == 0) {
 		r->static_body = "{\"status\":\"ok\",\"role\":\"hub\"}";
 		r->len = strlen(r->static_body);
-		return;
-	}
-	if (get && strcmp(hr->path, "/metrics") == 0) {
-		route_metrics(h, r);
 		return;
 	}
 	if (strncmp(hr->path, "/sync/v1/", 9) != 0) {

@@ -6,6 +6,7 @@
  * pool is full. Loop thread only. */
 #ifndef HUB_H
 #define HUB_H
+#include <stdio.h>
 #include "store/hubstore.h"
 #include "sync/hubq.h"
 #include "http/http.h"
@@ -24,6 +25,10 @@ void hub_free(struct hub *); /* NULL: no-op */
  * start and then hourly, a batch at a time on the worker pool
  * (docs/sync.md: how long a terminal can retry). -1: out of memory. */
 int hub_start_pruning(struct hub *, uv_loop_t *, int retention_days);
+/* Prometheus lines of this hub process's counters (pushes, items, database
+ * waits), from memory: for the daemon's /metrics (admin socket, staff
+ * listener, server.metrics_listen), not the sync listener. */
+void hub_metrics(const struct hub *, FILE *);
 /* Stops the pruning; before hubq_stop. NULL: no-op. */
 void hub_shutdown(struct hub *);
 /* The sync listener's http_handler (arg: the hub). */

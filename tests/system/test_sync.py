@@ -258,6 +258,32 @@ def stall_alarm_and_metrics(w):
         t6.stop()
 
 
+@test
+def hub_metrics_are_staff_side_only(w):
+    """The hub's counters come with the daemon's other metrics (admin
+    socket, signed-in staff), never from the sync listener anyone can
+    reach, nor the public listener."""
+    st, j = w.t1.intake()
+    eq(st, 201, j)
+    check_convergence(w.t1, w.hub, [j["code"]], "t1", timeout=30)
+    ctx = ssl.create_default_context(cafile=w.ca)
+    try:
+        with urllib.request.urlopen(w.url + "/metrics", context=ctx, timeout=10) as r:
+            st = r.status
+    except urllib.error.HTTPError as e:
+        st = e.code
+    eq(st, 404, "/metrics on the hub's sync listener")
+    s, _ = w.hub.request("GET", "/metrics", admin=False)
+    eq(s, 404, "/metrics on the hub's public listener")
+    s, m = w.hub.request("GET", "/metrics")
+    eq(s, 200, "/metrics on the hub's admin socket")
+    for g in ("motcua_hub_pushes", "motcua_hub_items_stored", "motcua_hub_db_jobs",
+              "motcua_hub_keys_pruned", "motcua_lookups_total"):
+        ok(g in m, f"/metrics has {g}")
+    pushes = [ln for ln in m.splitlines() if ln.startswith("motcua_hub_pushes ")]
+    ok(pushes and int(pushes[0].split()[1]) >= 1, f"a push counted: {pushes}")
+
+
 def hub_post(w, body, token=TOK1, encoding=None):
     ctx = ssl.create_default_context(cafile=w.ca)
     headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}

@@ -113,6 +113,19 @@ enum store_rc hubstore_set_status(struct hubstore *, const char *code,
  * which the keys are only weight. The count forgotten, or -1. */
 int64_t hubstore_prune_keys(struct hubstore *, int64_t before, int limit);
 
+/* The province's dossiers received in [from, to), by agency (a code's part
+ * before its first '-') and channel (1..3), with where each stands now:
+ * {"rows": [{"agency", "channel", "received", "pending", "overdue",
+ * "resolved", "refused", "stopped"}], "total": {the same summed}}, rows
+ * in agency (byte order) then channel order. pending: open (status 1, 2,
+ * 4, 5, 6); overdue: pending with a due time before now; resolved: the
+ * result ready or returned (9, 10); refused: 3; stopped: withdrawn or
+ * stopped (7, 8). agency NULL: every agency, else that one's rows only.
+ * Counts only: no code, name or number (docs/sync.md). NULL on a
+ * database error. */
+json_t *hubstore_report(struct hubstore *, int64_t from, int64_t to,
+    const char *agency, int64_t now);
+
 /* Every dossier of a terminal (NULL: all) as {code: {status, due_at,
  * events, terminal}}, for reconciliation and the tests. NULL on a
  * database error. */

@@ -18,6 +18,9 @@ struct hubstore_ops {
 	    int64_t, const char *, int64_t, char *);
 	json_t *(*dump)(struct hubstore *, const char *);
 	int64_t (*prune_keys)(struct hubstore *, int64_t, int);
+	/* the rows of hubstore_report: an array of hubstore_report_row */
+	json_t *(*report)(struct hubstore *, int64_t, int64_t, const char *,
+	    int64_t);
 };
 
 struct hubstore {
@@ -42,4 +45,15 @@ const char *hubstore_collect_at(const json_t *dossier);
  * of codes (taken): "more" only when paged (limit > 0). */
 json_t *hubstore_codes_reply(const json_int_t counts[4], json_t *codes,
     int limit, bool more);
+/* The counts of a province report row, in the order of the columns both
+ * backends select after agency and channel. */
+enum { HUBSTORE_REPORT_COLS = 6 };
+json_t *hubstore_report_row(const char *agency, int channel,
+    const int64_t n[HUBSTORE_REPORT_COLS]);
+/* The statuses each count takes (core/status.h), written once for both
+ * backends' SQL. */
+#define HUBSTORE_PENDING_SQL  "status IN (1, 2, 4, 5, 6)"
+#define HUBSTORE_RESOLVED_SQL "status IN (9, 10)"
+#define HUBSTORE_REFUSED_SQL  "status = 3"
+#define HUBSTORE_STOPPED_SQL  "status IN (7, 8)"
 #endif

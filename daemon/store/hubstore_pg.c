@@ -84,6 +84,8 @@ static const char *const migrations[] = {
 	" due_at bigint,"
 	" reason text,"
 	" PRIMARY KEY (terminal, seq));",
+	/* 2: the province report reads a period of every terminal */
+	"CREATE INDEX hub_dossiers_received ON hub_dossiers(received_at);",
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -106,6 +108,7 @@ enum pq {
 	P_CODES,
 	P_DUMP,
 	P_PRUNE_KEYS,
+	P_REPORT,
 	P_COUNT
 };
 
@@ -180,6 +183,23 @@ static const struct {
 	[P_PRUNE_KEYS] = { "DELETE FROM hub_keys WHERE key IN (SELECT key"
 	                   " FROM hub_keys WHERE at < $1 LIMIT $2)",
 	    2 },
+	/* ordered in byte order, as SQLite's hub orders them, whatever
+	 * the database's collation */
+	[P_REPORT] = { "SELECT * FROM (SELECT split_part(code, '-', 1)"
+	               " AS agency, channel, count(*),"
+	               " count(*) FILTER (WHERE " HUBSTORE_PENDING_SQL "),"
+	               " count(*) FILTER (WHERE " HUBSTORE_PENDING_SQL
+	               " AND due_at < $3),"
+	               " count(*) FILTER (WHERE " HUBSTORE_RESOLVED_SQL "),"
+	               " count(*) FILTER (WHERE " HUBSTORE_REFUSED_SQL "),"
+	               " count(*) FILTER (WHERE " HUBSTORE_STOPPED_SQL ")"
+	               " FROM hub_dossiers"
+	               " WHERE received_at >= $1 AND received_at < $2"
+	               " AND ($4::text IS NULL"
+	               " OR split_part(code, '-', 1) = $4)"
+	               " GROUP BY 1, 2) r"
+	               " ORDER BY agency COLLATE \"C\", channel",
+	    4 },
 };
 
 struct hub_pg {
@@ -993,6 +1013,40 @@ pg_prune_keys(struct hubstore *hs, int64_t before, int limit)
 	return n;
 }
 
+static json_t *
+pg_report(struct hubstore *hs, int64_t from, int64_t to, const char *agency,
+    int64_t now)
+{
+	struct hub_pg *h = (struct hub_pg *)hs;
+	struct params p = { .n = 0 };
+	json_t *rows;
+	PGresult *r;
+
+	if (pg_ready(h, NULL) == -1)
+		return NULL;
+	p_int(&p, from);
+	p_int(&p, to);
+	p_int(&p, now);
+	p_text(&p, agency);
+	r = pq(h, P_REPORT, &p);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return NULL;
+	}
+	rows = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		int64_t n[HUBSTORE_REPORT_COLS];
+
+		for (int c = 0; c < HUBSTORE_REPORT_COLS; c++)
+			n[c] = col_i(r, i, 2 + c);
+		json_array_append_new(rows,
+		    hubstore_report_row(PQgetvalue(r, i, 0),
+		        (int)col_i(r, i, 1), n));
+	}
+	PQclear(r);
+	return rows;
+}
+
 static const struct hubstore_ops pg_ops = {
 	.close = pg_close,
 	.push = pg_push,
@@ -1002,4 +1056,5 @@ static const struct hubstore_ops pg_ops = {
 	.set_status = pg_set_status,
 	.dump = pg_dump,
 	.prune_keys = pg_prune_keys,
+	.report = pg_report,
 };

@@ -88,6 +88,9 @@ static const char *const migrations[] = {
 	" WHERE last_seq > 1099511627776;",
 	/* 3: keys are pruned by age (hub.key_retention_days) */
 	"CREATE INDEX IF NOT EXISTS hub_keys_at ON hub_keys(at);",
+	/* 4: the province report reads a period of every terminal */
+	"CREATE INDEX IF NOT EXISTS hub_dossiers_received"
+	" ON hub_dossiers(received_at);",
 };
 
 #define HUB_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -112,6 +115,7 @@ enum hq {
 	H_CODES,
 	H_DUMP,
 	H_PRUNE_KEYS,
+	H_REPORT,
 	H_COUNT
 };
 
@@ -163,6 +167,16 @@ static const char *const hsql[H_COUNT] = {
 	           " FROM hub_dossiers d WHERE ?1 IS NULL OR d.terminal = ?1",
 	[H_PRUNE_KEYS] = "DELETE FROM hub_keys WHERE key IN (SELECT key"
 	                 " FROM hub_keys WHERE at < ?1 LIMIT ?2)",
+	[H_REPORT] = "SELECT substr(code, 1, instr(code, '-') - 1) AS agency,"
+	             " channel, count(*), sum(" HUBSTORE_PENDING_SQL "),"
+	             " sum(" HUBSTORE_PENDING_SQL " AND due_at < ?3),"
+	             " sum(" HUBSTORE_RESOLVED_SQL "),"
+	             " sum(" HUBSTORE_REFUSED_SQL "),"
+	             " sum(" HUBSTORE_STOPPED_SQL ")"
+	             " FROM hub_dossiers"
+	             " WHERE received_at >= ?1 AND received_at < ?2"
+	             " AND (?4 IS NULL OR agency = ?4)"
+	             " GROUP BY agency, channel ORDER BY agency, channel",
 };
 
 struct hub_sqlite {
@@ -755,6 +769,37 @@ sqlite_prune_keys(struct hubstore *hs, int64_t before, int limit)
 	return sqlite3_changes64(h->db);
 }
 
+static json_t *
+sqlite_report(struct hubstore *hs, int64_t from, int64_t to, const char *agency,
+    int64_t now)
+{
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
+	sqlite3_stmt *st = hq(h, H_REPORT);
+	json_t *rows = json_array();
+	int rc;
+
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, now);
+	bt(st, 4, agency);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t n[HUBSTORE_REPORT_COLS];
+
+		for (int i = 0; i < HUBSTORE_REPORT_COLS; i++)
+			n[i] = sqlite3_column_int64(st, 2 + i);
+		json_array_append_new(rows,
+		    hubstore_report_row(
+		        (const char *)sqlite3_column_text(st, 0),
+		        sqlite3_column_int(st, 1), n));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(rows);
+		return NULL;
+	}
+	return rows;
+}
+
 static const struct hubstore_ops sqlite_ops = {
 	.close = sqlite_close,
 	.push = sqlite_push,
@@ -764,4 +809,5 @@ static const struct hubstore_ops sqlite_ops = {
 	.set_status = sqlite_set_status,
 	.dump = sqlite_dump,
 	.prune_keys = sqlite_prune_keys,
+	.report = sqlite_report,
 };

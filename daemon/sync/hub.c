@@ -13,7 +13,10 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "config.h"
+#include "core/calendar.h"
 #include "core/dcode.h"
+#include "core/reportargs.h"
 #include "lib/clock.h"
 #include "lib/gz.h"
 #include "sync/hub.h"
@@ -378,7 +381,16 @@ query_time(const struct http_request *hr, const char *key, int64_t *out)
 
 /* One request's trip through the worker pool (sync/hubq.h): what the
  * worker needs, copied off the request, and what it found. */
-enum job_kind { J_PUSH, J_PULL, J_LOOKUP, J_VERIFY, J_DUMP, J_STATUS, J_PRUNE };
+enum job_kind {
+	J_PUSH,
+	J_PULL,
+	J_LOOKUP,
+	J_VERIFY,
+	J_DUMP,
+	J_STATUS,
+	J_PRUNE,
+	J_REPORT
+};
 
 struct hub_job {
 	struct hubq_job base; /* first: hubq hands it back */
@@ -395,8 +407,11 @@ struct hub_job {
 	struct sp_push push; /* owned */
 	struct sp_push_result *res;
 	int rc;
-	/* J_PULL, J_VERIFY */
+	/* J_PULL, J_VERIFY, J_REPORT (the period's instants) */
 	int64_t a, b;
+	/* J_REPORT: the period's local days, the time "overdue" is at */
+	int from_day, to_day;
+	int64_t now;
 	int limit;
 	/* J_LOOKUP */
 	char token[65];
@@ -483,6 +498,18 @@ job_work(struct hubq_job *qj, struct hubstore *hs)
 		break;
 	case J_PRUNE:
 		j->b = hubstore_prune_keys(hs, j->a, PRUNE_BATCH);
+		break;
+	case J_REPORT:
+		j->out = hubstore_report(hs, j->a, j->b,
+		    j->code[0] != '\0' ? j->code : NULL, j->now);
+		if (j->out != NULL) {
+			char d[16];
+
+			cal_format_date(j->from_day, d);
+			json_object_set_new(j->out, "from", json_string(d));
+			cal_format_date(j->to_day, d);
+			json_object_set_new(j->out, "to", json_string(d));
+		}
 		break;
 	}
 }
@@ -1000,6 +1027,43 @@ hub_route_dossiers(const struct route_ctx *c, const struct http_request *hr,
 		return;
 	}
 	job_start(c->hub, job_new(c->hub, J_DUMP, term), hr, r);
+}
+
+/* GET /api/v1/hub/report?from=&to=[&agency=]: the province's dossiers
+ * received in the period by agency and channel (hubstore_report), the
+ * arguments checked as the office report checks them. */
+void
+hub_route_report(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct report_args a = { .from = http_query(hr, "from"),
+		.to = http_query(hr, "to"),
+		.agency = http_query(hr, "agency") };
+	struct report_params p;
+	struct hub_job *j;
+	char err[256];
+
+	(void)pp;
+	if (c->hub == NULL) { /* not the hub role: no such route */
+		reply_error(r, 404, "path", "no such resource");
+		return;
+	}
+	if (a.agency != NULL && a.agency[0] == '\0')
+		a.agency = NULL; /* the page's "every agency" */
+	if (report_parse(&a, c->cfg->report_max_days, 1u << RF_JSON, &p, err,
+	        sizeof err) < 0) {
+		reply_problem(r, 400, err);
+		return;
+	}
+	if ((j = job_new(c->hub, J_REPORT, NULL)) != NULL) {
+		j->from_day = p.from_day;
+		j->to_day = p.to_day;
+		j->a = cal_instant(p.from_day, 0);
+		j->b = cal_instant(p.to_day + 1, 0);
+		j->now = clock_wall_s();
+		snprintf(j->code, sizeof j->code, "%s", p.agency);
+	}
+	job_start(c->hub, j, hr, r);
 }
 
 /* The admin route's body, every field checked: status an integer 1..10

@@ -44,4 +44,9 @@ void hub_handle(void *arg, const struct http_request *, struct http_response *);
  * /api/v1/hub/dossiers/{code}/status {"status", "reason", "due_at"}, a
  * change made upstream. */
 route_handler hub_route_dossiers, hub_route_status;
+/* GET /api/v1/hub/report?from=YYYY-MM-DD&to=YYYY-MM-DD[&agency=CODE]: the
+ * province's dossiers received in the period by agency and channel, and
+ * where they stand now (hubstore_report; docs/sync.md). 404 when not the
+ * hub role. */
+route_handler hub_route_report;
 #endif

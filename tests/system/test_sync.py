@@ -284,6 +284,59 @@ def hub_metrics_are_staff_side_only(w):
     ok(pushes and int(pushes[0].split()[1]) >= 1, f"a push counted: {pushes}")
 
 
+def province_report(node, *extra):
+    p = node.cli("report", "--province", "--from", today(), "--to", today(),
+                 "--format", "json", *extra)
+    return p.returncode, (json.loads(p.stdout) if p.returncode == 0 else p.stderr)
+
+
+def report_row(rep, agency, channel):
+    for r in rep["rows"]:
+        if r["agency"] == agency and r["channel"] == channel:
+            return r
+    return {k: 0 for k in ("received", "pending", "overdue", "resolved", "refused", "stopped")}
+
+
+@test
+def province_report_by_agency_and_channel(w):
+    """`motcua report --province` on the hub: every office's dossiers of the
+    period by agency and channel, where they stand now; an agency alone;
+    a terminal (not a hub) has no such report."""
+    rc, before = province_report(w.hub)
+    eq(rc, 0, f"the province report: {before}")
+    codes = []
+    for i in range(3):
+        s, j = w.t2.intake(name=f"Đỗ Văn Khoa {i}")
+        eq(s, 201, j)
+        codes.append(j["code"])
+    s, j = w.t1.intake(name="Lý Thị Mai")
+    eq(s, 201, j)
+    check_convergence(w.t2, w.hub, codes, "t2")
+    check_convergence(w.t1, w.hub, [j["code"]], "t1")
+    rc, after = province_report(w.hub)
+    eq(rc, 0, f"the province report: {after}")
+    eq(after["from"], today(), "the period")
+    a2b, a2a = report_row(before, "000.00.20.H49", "in_person"), report_row(after, "000.00.20.H49", "in_person")
+    eq(a2a["received"] - a2b["received"], 3, "t2's office: three received in person")
+    eq(a2a["pending"] - a2b["pending"], 3, "and pending")
+    a1b, a1a = report_row(before, "000.00.19.H49", "in_person"), report_row(after, "000.00.19.H49", "in_person")
+    eq(a1a["received"] - a1b["received"], 1, "t1's office: one")
+    eq(after["total"]["received"] - before["total"]["received"], 4, "the province's total")
+    eq(after["total"]["received"], sum(r["received"] for r in after["rows"]), "the total sums the rows")
+    ok(all(set(r) == {"agency", "channel", "received", "pending", "overdue", "resolved", "refused",
+                      "stopped"} for r in after["rows"]), "counts only: no code or name")
+    rc, one = province_report(w.hub, "--agency", "000.00.20.H49")
+    eq(rc, 0, one)
+    eq({r["agency"] for r in one["rows"]}, {"000.00.20.H49"}, "one agency's rows")
+    p = w.hub.cli("report", "--province", "--from", today(), "--to", today())
+    eq(p.returncode, 0, p.stderr)
+    ok(p.stdout.startswith("Province report") and "000.00.20.H49" in p.stdout, p.stdout)
+    rc, err = province_report(w.t1)
+    ok(rc != 0 and "no such resource" in err, f"a terminal has no province report: {rc} {err}")
+    s, j = w.hub.request("GET", "/api/v1/hub/report?from=2026-13-01&to=2026-01-01")
+    eq(s, 400, f"a bad date: {j}")
+
+
 def hub_post(w, body, token=TOK1, encoding=None):
     ctx = ssl.create_default_context(cafile=w.ca)
     headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}

@@ -341,8 +341,11 @@ const struct route routes_table[] = {
 	{ POST, "/api/v1/sync/unpark", ADMIN, sync_route_unpark, false, SMALL },
 	{ GET, "/api/v1/hub/dossiers", ADMIN, hub_route_dossiers, false,
 	    SMALL },
-	/* the province's report: counts only, for those who read reports */
+	/* the province's report and offices: for those who read reports */
 	{ GET, "/api/v1/hub/report", OFFICE, hub_route_report, false, SMALL },
+	{ GET, "/api/v1/hub/offices", OFFICE, hub_route_offices, false, SMALL },
+	{ READ, "/staff/hub", OFFICE, hub_route_page, false, SMALL },
+	{ READ, "/staff/hub/*", OFFICE, hub_route_page, false, SMALL },
 	{ POST, "/api/v1/hub/dossiers/{code}/status", ADMIN, hub_route_status,
 	    false, SMALL },
 	/* the operator's backup: the admin socket only (api/backup.h) */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -116,6 +117,55 @@ hubstore_report_row(const char *agency, int channel,
 	for (int i = 0; row != NULL && i < HUBSTORE_REPORT_COLS; i++)
 		json_object_set_new(row, report_cols[i],
 		    json_integer((json_int_t)n[i]));
+	return row;
+}
+
+int
+hubstore_seen(struct hubstore *h, const char *terminal, int64_t now)
+{
+	return h->ops->seen(h, terminal, now);
+}
+
+json_t *
+hubstore_offices(struct hubstore *h)
+{
+	return h->ops->offices(h);
+}
+
+void
+hubstore_push_tally(const struct sp_push *p, const struct sp_push_result *res,
+    int64_t *stored, int64_t *rejected, const char **last_error)
+{
+	*stored = *rejected = 0;
+	*last_error = NULL;
+	for (size_t i = 0; i < p->n; i++) {
+		*stored += res[i].result == SP_OK;
+		if (res[i].result == SP_REJECTED) {
+			++*rejected;
+			*last_error = res[i].reason;
+		}
+	}
+}
+
+json_t *
+hubstore_office_row(const char *const col[9])
+{
+	static const char *const names[9] = { "terminal", "last_push_at",
+		"last_seen_at", "backlog", "pushes", "items", "rejected",
+		"last_error", "last_error_at" };
+	json_t *row = json_object();
+
+	for (int i = 0; row != NULL && i < 9; i++) {
+		json_t *v;
+
+		if (col[i] == NULL)
+			v = json_null();
+		else if (i == 0 || i == 7)
+			v = json_string(col[i]);
+		else
+			v = json_integer(strtoll(col[i], NULL, 10));
+		json_object_set_new(row, names[i], v);
+	}
 	return row;
 }
 

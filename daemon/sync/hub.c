@@ -56,6 +56,11 @@
  * 31 KiB bomb once inflated to 64 MiB and its JSON tree to 756 MiB. */
 #define INFLATED_MAX   (8u << 20)
 #define GZIP_RATIO_MAX 100
+/* An office not heard from (no push, no pull) for this long is shown
+ * silent: ten of the terminals' default pulls (sync.pull_interval_s 30) */
+#define OFFICE_SILENT_S 300
+/* the X-Motcua-Backlog header's largest value */
+#define BACKLOG_MAX 1000000000LL
 
 struct terminal {
 	char name[NAME_MAX_LEN + 1];
@@ -389,7 +394,8 @@ enum job_kind {
 	J_DUMP,
 	J_STATUS,
 	J_PRUNE,
-	J_REPORT
+	J_REPORT,
+	J_OFFICES
 };
 
 struct hub_job {
@@ -480,7 +486,13 @@ job_work(struct hubq_job *qj, struct hubstore *hs)
 		    j->res, j->err);
 		break;
 	case J_PULL:
+		/* the office is alive even when it has nothing to push;
+		 * a failure here only costs the page a minute's freshness */
+		hubstore_seen(hs, j->terminal, clock_wall_s());
 		j->out = hubstore_pull(hs, j->terminal, j->a, j->limit);
+		break;
+	case J_OFFICES:
+		j->out = hubstore_offices(hs);
 		break;
 	case J_LOOKUP:
 		j->src = hubstore_lookup(hs, j->token, &j->view);
@@ -634,6 +646,49 @@ reply_status(struct hub_job *j, struct http_response *r)
 	reply_json(r, 200, json_pack("{s:s}", "code", j->code));
 }
 
+/* Every terminal of the tokens file, with its row of hubstore_offices
+ * (none yet: never heard from), and whether it is silent: not heard from
+ * (a push or a pull) for more than j->a seconds. */
+static void
+reply_offices(struct hub_job *j, struct http_response *r)
+{
+	const struct hub *h = j->hub;
+	json_t *list = json_array(), *row, *o;
+	size_t k;
+
+	for (size_t i = 0; i < h->nterms; i++) {
+		const struct terminal *t = &h->terms[i];
+		json_t *ag = json_array();
+		int64_t seen = -1;
+
+		row = NULL;
+		json_array_foreach(j->out, k, o)
+			if (strcmp(json_string_value(
+			               json_object_get(o, "terminal")),
+			        t->name) == 0) {
+				row = json_deep_copy(o);
+				break;
+			}
+		if (row == NULL)
+			row = json_pack("{s:s,s:n,s:n,s:n,s:i,s:i,s:i,s:n,s:n}",
+			    "terminal", t->name, "last_push_at", "last_seen_at",
+			    "backlog", "pushes", 0, "items", 0, "rejected", 0,
+			    "last_error", "last_error_at");
+		o = json_object_get(row, "last_seen_at");
+		if (json_is_integer(o))
+			seen = json_integer_value(o);
+		for (size_t a = 0; a < t->nagencies; a++)
+			json_array_append_new(ag, json_string(t->agency[a]));
+		json_object_set_new(row, "agencies", ag);
+		json_object_set_new(row, "silent",
+		    json_boolean(seen < 0 || j->now - seen > j->a));
+		json_array_append_new(list, row);
+	}
+	reply_json(r, 200,
+	    json_pack("{s:I,s:I,s:o}", "now", (json_int_t)j->now,
+	        "silent_after_s", (json_int_t)j->a, "offices", list));
+}
+
 static void prune_start(uv_timer_t *);
 
 /* Loop: a batch of old keys went; a full one: the next at once. */
@@ -692,6 +747,8 @@ job_done(struct hubq_job *qj, bool ran)
 		unavailable(&r);
 	else if (j->kind == J_DUMP)
 		reply_json(&r, 200, json_pack("{s:O}", "dossiers", j->out));
+	else if (j->kind == J_OFFICES)
+		reply_offices(j, &r);
 	else
 		reply_json(&r, 200, json_incref(j->out));
 	job_reply(j, &r);
@@ -786,6 +843,19 @@ route_push(struct hub *h, const struct terminal *t,
 		return;
 	}
 	check_agencies(t, &j->push);
+	if ((enc = http_header(hr, "X-Motcua-Backlog")) != NULL) {
+		char *end;
+
+		errno = 0;
+		j->push.backlog = strtoll(enc, &end, 10);
+		if (*enc < '0' || *enc > '9' || *end != '\0' || errno != 0 ||
+		    j->push.backlog > BACKLOG_MAX) {
+			job_free(j);
+			reply_error(r, 400, "X-Motcua-Backlog",
+			    "must be a count, 0..1000000000");
+			return;
+		}
+	}
 	if ((j->res = calloc(j->push.n ? j->push.n : 1, sizeof *j->res)) ==
 	    NULL) {
 		job_free(j);
@@ -1027,6 +1097,39 @@ hub_route_dossiers(const struct route_ctx *c, const struct http_request *hr,
 		return;
 	}
 	job_start(c->hub, job_new(c->hub, J_DUMP, term), hr, r);
+}
+
+/* GET /api/v1/hub/offices[?silent_after_s=N]: each office's last push,
+ * backlog and errors (reply_offices). */
+void
+hub_route_offices(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	const char *v = http_query(hr, "silent_after_s");
+	struct hub_job *j;
+	int64_t after = OFFICE_SILENT_S;
+	char *end;
+
+	(void)pp;
+	if (c->hub == NULL) { /* not the hub role: no such route */
+		reply_error(r, 404, "path", "no such resource");
+		return;
+	}
+	if (v != NULL) {
+		errno = 0;
+		after = strtoll(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || errno != 0 || after < 60 ||
+		    after > 30 * 86400) {
+			reply_error(r, 400, "silent_after_s",
+			    "must be seconds, 60..2592000");
+			return;
+		}
+	}
+	if ((j = job_new(c->hub, J_OFFICES, NULL)) != NULL) {
+		j->a = after;
+		j->now = clock_wall_s();
+	}
+	job_start(c->hub, j, hr, r);
 }
 
 /* GET /api/v1/hub/report?from=&to=[&agency=]: the province's dossiers

@@ -49,4 +49,12 @@ route_handler hub_route_dossiers, hub_route_status;
  * where they stand now (hubstore_report; docs/sync.md). 404 when not the
  * hub role. */
 route_handler hub_route_report;
+/* GET /api/v1/hub/offices[?silent_after_s=N]: every terminal of the
+ * tokens file with its last push, last contact, backlog, items stored and
+ * rejected, last error, and "silent" (not heard from for N seconds,
+ * default 300; docs/sync.md). */
+route_handler hub_route_offices;
+/* GET /staff/hub and its script and styles (hub_page.c): the offices
+ * page. 404 when not the hub role. */
+route_handler hub_route_page;
 #endif

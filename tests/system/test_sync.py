@@ -337,6 +337,42 @@ def province_report_by_agency_and_channel(w):
     eq(s, 400, f"a bad date: {j}")
 
 
+def offices(w):
+    s, j = w.hub.request("GET", "/api/v1/hub/offices")
+    eq(s, 200, f"the hub's offices: {j}")
+    return {o["terminal"]: o for o in j["offices"]}
+
+
+@test
+def hub_offices_show_last_push_backlog_and_errors(w):
+    """GET /api/v1/hub/offices: each office of the tokens file with its
+    last push, the backlog its terminal told, items stored, rejections
+    with the last reason; the same on both backends."""
+    before = offices(w)
+    s, j = w.t1.intake(name="Hà Văn Nam")
+    eq(s, 201, j)
+    check_convergence(w.t1, w.hub, [j["code"]], "t1")
+    after = offices(w)
+    o = after["t1"]
+    ok(o["pushes"] > before["t1"]["pushes"] and o["items"] > before["t1"]["items"],
+       f"t1's push counted: {before['t1']} -> {o}")
+    ok(o["last_push_at"] and o["last_seen_at"] >= o["last_push_at"], o)
+    ok(isinstance(o["backlog"], int) and o["backlog"] >= 0, f"t1 tells its backlog: {o}")
+    eq(o["agencies"], ["000.00.19.H49", "000.00.99.H49"], "its agencies, from the tokens file")
+    eq(o["silent"], False, "t1 is heard from")
+    item = {"key": "e" * 32, "kind": "status", "code": "000.00.20.H49-260105-9999",
+            "seq": 9, "base": 0, "at": 1767580320, "status": 4}
+    s, j = hub_post(w, {"items": [item]}, token=TOK2)
+    eq(j["results"][0]["result"], "rejected", j)
+    o2 = offices(w)["t2"]
+    eq(o2["rejected"], before["t2"]["rejected"] + 1, f"t2's rejection counted: {o2}")
+    ok("000.00.20.H49-260105-9999" in o2["last_error"], o2)
+    s, j = w.hub.request("GET", "/api/v1/hub/offices?silent_after_s=abc")
+    eq(s, 400, j)
+    s, j = w.t1.request("GET", "/api/v1/hub/offices")
+    eq(s, 404, "a terminal has no offices")
+
+
 def hub_post(w, body, token=TOK1, encoding=None):
     ctx = ssl.create_default_context(cafile=w.ca)
     headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}

@@ -359,6 +359,67 @@ test_report_by_agency_and_channel(void **state)
 	json_decref(j);
 }
 
+/* Each office's row: its pushes with the backlog it said, items stored
+ * and rejected with the last reason; a pull's "seen" at most once a
+ * minute; an office that only pulls. */
+static void
+test_offices(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024], b[1024], body[4096], err[SP_ERR_MAX];
+	struct sp_push_result r[2];
+	struct sp_push p;
+	json_t *o, *row;
+
+	item_new(a, sizeof a, 1, "A");
+	item_status(b, sizeof b, 300, 99, 2, 0, 4); /* unknown dossier */
+	snprintf(body, sizeof body, "{\"items\":[%s,%s]}", a, b);
+	assert_int_equal(sp_push_req(body, strlen(body), &p, err), 0);
+	p.backlog = 7;
+	assert_int_equal(hubstore_push(h, "t1", &p, 1767600000, r, err), 0);
+	sp_push_free(&p);
+	assert_int_equal(r[1].result, SP_REJECTED);
+	assert_int_equal(hubstore_seen(h, "t1", 1767600030), 0); /* < 60 s */
+	assert_int_equal(hubstore_seen(h, "t2", 1767600100), 0);
+	o = hubstore_offices(h);
+	assert_int_equal(json_array_size(o), 2);
+	row = json_array_get(o, 0);
+	assert_string_equal(json_string_value(json_object_get(row, "terminal")),
+	    "t1");
+	assert_int_equal(report_num(row, "last_push_at"), 1767600000);
+	assert_int_equal(report_num(row, "last_seen_at"), 1767600000);
+	assert_int_equal(report_num(row, "backlog"), 7);
+	assert_int_equal(report_num(row, "pushes"), 1);
+	assert_int_equal(report_num(row, "items"), 1);
+	assert_int_equal(report_num(row, "rejected"), 1);
+	assert_non_null(strstr(
+	    json_string_value(json_object_get(row, "last_error")), "unknown"));
+	assert_int_equal(report_num(row, "last_error_at"), 1767600000);
+	row = json_array_get(o, 1);
+	assert_true(json_is_null(json_object_get(row, "last_push_at")));
+	assert_int_equal(report_num(row, "last_seen_at"), 1767600100);
+	assert_int_equal(report_num(row, "pushes"), 0);
+	json_decref(o);
+	/* a later push without a backlog, nothing rejected: the last error
+	 * stays, the backlog is unknown; a pull a minute on is seen */
+	item_new(a, sizeof a, 2, "B");
+	snprintf(body, sizeof body, "{\"items\":[%s]}", a);
+	assert_int_equal(sp_push_req(body, strlen(body), &p, err), 0);
+	assert_int_equal(hubstore_push(h, "t1", &p, 1767600200, r, err), 0);
+	sp_push_free(&p);
+	assert_int_equal(hubstore_seen(h, "t1", 1767600300), 0);
+	o = hubstore_offices(h);
+	row = json_array_get(o, 0);
+	assert_int_equal(report_num(row, "last_push_at"), 1767600200);
+	assert_int_equal(report_num(row, "last_seen_at"), 1767600300);
+	assert_true(json_is_null(json_object_get(row, "backlog")));
+	assert_int_equal(report_num(row, "pushes"), 2);
+	assert_int_equal(report_num(row, "items"), 2);
+	assert_int_equal(report_num(row, "rejected"), 1);
+	assert_int_equal(report_num(row, "last_error_at"), 1767600000);
+	json_decref(o);
+}
+
 /* A failure in the middle of a push leaves nothing of it: a trigger makes
  * the second dossier's insert fail. */
 static void
@@ -617,6 +678,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_report_by_agency_and_channel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_keys, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_newer_version_refused,

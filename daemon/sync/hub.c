@@ -653,23 +653,25 @@ static void
 reply_offices(struct hub_job *j, struct http_response *r)
 {
 	const struct hub *h = j->hub;
-	json_t *list = json_array(), *row, *o;
+	json_t *list = json_array(), *by = json_object(), *row, *o;
 	size_t k;
 
+	/* by name: a province's thousands of offices in one pass each */
+	json_array_foreach(j->out, k, o) {
+		const char *tn =
+		    json_string_value(json_object_get(o, "terminal"));
+
+		if (tn != NULL)
+			json_object_set(by, tn, o);
+	}
 	for (size_t i = 0; i < h->nterms; i++) {
 		const struct terminal *t = &h->terms[i];
 		json_t *ag = json_array();
 		int64_t seen = -1;
 
-		row = NULL;
-		json_array_foreach(j->out, k, o)
-			if (strcmp(json_string_value(
-			               json_object_get(o, "terminal")),
-			        t->name) == 0) {
-				row = json_deep_copy(o);
-				break;
-			}
-		if (row == NULL)
+		if ((o = json_object_get(by, t->name)) != NULL)
+			row = json_deep_copy(o);
+		else
 			row = json_pack("{s:s,s:n,s:n,s:n,s:i,s:i,s:i,s:n,s:n}",
 			    "terminal", t->name, "last_push_at", "last_seen_at",
 			    "backlog", "pushes", 0, "items", 0, "rejected", 0,
@@ -684,6 +686,7 @@ reply_offices(struct hub_job *j, struct http_response *r)
 		    json_boolean(seen < 0 || j->now - seen > j->a));
 		json_array_append_new(list, row);
 	}
+	json_decref(by);
 	reply_json(r, 200,
 	    json_pack("{s:I,s:I,s:o}", "now", (json_int_t)j->now,
 	        "silent_after_s", (json_int_t)j->a, "offices", list));

@@ -75,7 +75,8 @@ ASSET_OBJ := $(BUILD)/obj/daemon/kiosk/assets.o \
 	$(BUILD)/obj/daemon/kiosk/kiosk_assets.o $(BUILD)/obj/daemon/auth/auth_assets.o \
 	$(BUILD)/obj/postal/postal_assets.o \
 	$(BUILD)/obj/daemon/report/report_assets.o \
-	$(BUILD)/obj/daemon/counter/counter_assets.o
+	$(BUILD)/obj/daemon/counter/counter_assets.o \
+	$(BUILD)/obj/daemon/sync/hub_assets.o
 CXX_OBJ := $(SCANNER_CXX_SRC:%.cpp=$(BUILD)/obj/%.o)
 CORE_OBJ := $(DAEMON_LIB_SRC:%.c=$(BUILD)/obj/%.o) $(CXX_OBJ) $(ASSET_OBJ)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
@@ -139,6 +140,12 @@ VERSION := $(shell cat VERSION)
 VERSION_OBJ := $(BUILD)/obj/daemon/main.o $(BUILD)/obj/daemon/cli/main.o
 $(VERSION_OBJ): VERSION
 $(VERSION_OBJ): VERSION_CFLAGS = -DMOTCUA_VERSION='"$(VERSION)"'
+
+# The hub's offices page (docs/sync.md), the same way.
+HUB_UI := daemon/sync/ui/hub.html daemon/sync/ui/hub.js daemon/sync/ui/hub.css
+$(BUILD)/obj/daemon/sync/hub_assets.o: daemon/sync/hub_assets.S $(HUB_UI)
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ daemon/sync/hub_assets.S
 
 # The counter desk's page (docs/counter.md), the same way.
 COUNTER_UI := daemon/counter/ui/counter.html daemon/counter/ui/counter.js \

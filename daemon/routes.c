@@ -158,6 +158,8 @@ metrics(const struct route_ctx *c, const struct http_request *hr,
 		kiosk_metrics(c->kiosk, f);
 	if (c->sync != NULL)
 		sync_metrics(c->sync, f);
+	if (c->hub != NULL)
+		hub_metrics(c->hub, f);
 	if (c->printer != NULL)
 		printer_metrics(c->printer, f);
 	if (c->scanners != NULL)
@@ -342,6 +344,11 @@ const struct route routes_table[] = {
 	{ POST, "/api/v1/sync/unpark", ADMIN, sync_route_unpark, false, SMALL },
 	{ GET, "/api/v1/hub/dossiers", ADMIN, hub_route_dossiers, false,
 	    SMALL },
+	/* the province's report and offices: for those who read reports */
+	{ GET, "/api/v1/hub/report", OFFICE, hub_route_report, false, SMALL },
+	{ GET, "/api/v1/hub/offices", OFFICE, hub_route_offices, false, SMALL },
+	{ READ, "/staff/hub", OFFICE, hub_route_page, false, SMALL },
+	{ READ, "/staff/hub/*", OFFICE, hub_route_page, false, SMALL },
 	{ POST, "/api/v1/hub/dossiers/{code}/status", ADMIN, hub_route_status,
 	    false, SMALL },
 	/* the operator's backup: the admin socket only (api/backup.h) */

@@ -34,6 +34,8 @@ const char cli_report_usage[] =
     "           [--format table|json|csv|xlsx] [--out FILE]\n"
     "       motcua report 06a --from YYYY-MM-DD --to YYYY-MM-DD\n"
     "           [--agency CODE] --format csv|xlsx|html [--out FILE]\n"
+    "       motcua report --province --from YYYY-MM-DD --to YYYY-MM-DD\n"
+    "           [--agency CODE] [--format table|json] [--out FILE]\n"
     "\n"
     "Counts for a period (both dates inclusive, local time): dossiers\n"
     "received by channel with shares, carried over, resolved early, on\n"
@@ -43,13 +45,17 @@ const char cli_report_usage[] =
     "prints Biểu II.06a (one row per field and a total). docs/reports.md\n"
     "defines every number. xlsx needs --out unless the output is not a\n"
     "terminal. Exit status 1 for an unknown agency, field or procedure.\n"
+    "--province asks a hub (sync.role = hub) for every office's dossiers\n"
+    "received in the period, by agency and channel, and where they stand\n"
+    "now (docs/sync.md).\n"
     "\n"
     "Examples:\n"
     "  motcua report --from 2026-01-01 --to 2026-06-30\n"
     "  motcua report --from 2026-01-01 --to 2026-01-31 --by week "
     "--format csv\n"
     "  motcua report 06a --from 2026-01-01 --to 2026-06-30 --format xlsx "
-    "--out 06a.xlsx\n";
+    "--out 06a.xlsx\n"
+    "  motcua report --province --from 2026-01-01 --to 2026-03-31\n";
 
 /* Prints "motcua: <what>: <problem>" and the pointer to --help. */
 static int
@@ -209,6 +215,38 @@ table_groups(json_t *o)
 	    ji(o, "pending", "total"), ji(o, "pending", "overdue"));
 }
 
+/* The hub's province report (docs/sync.md): one row per agency and
+ * channel, and the total. */
+static void
+table_province(json_t *o)
+{
+	static const char *const cols[] = { "received", "pending", "overdue",
+		"resolved", "refused", "stopped" };
+	json_t *rows = json_object_get(o, "rows"), *row;
+	size_t i;
+
+	printf("Province report %s to %s\n",
+	    json_string_value(json_object_get(o, "from")),
+	    json_string_value(json_object_get(o, "to")));
+	printf("%-24s %-10s", "agency", "channel");
+	for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+		printf(" %9s", cols[c]);
+	putchar('\n');
+	json_array_foreach(rows, i, row) {
+		printf("%-24.35s %-10s",
+		    json_string_value(json_object_get(row, "agency")),
+		    json_string_value(json_object_get(row, "channel")));
+		for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+			printf(" %9" JSON_INTEGER_FORMAT,
+			    ji(row, NULL, cols[c]));
+		putchar('\n');
+	}
+	printf("%-24s %-10s", "total", "");
+	for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+		printf(" %9" JSON_INTEGER_FORMAT, ji(o, "total", cols[c]));
+	putchar('\n');
+}
+
 int
 cli_report_main(const char *socket, int argc, char **argv)
 {
@@ -221,6 +259,7 @@ cli_report_main(const char *socket, int argc, char **argv)
 		{ "by", required_argument, NULL, 'b' },
 		{ "format", required_argument, NULL, 'o' },
 		{ "out", required_argument, NULL, 'O' },
+		{ "province", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -228,7 +267,7 @@ cli_report_main(const char *socket, int argc, char **argv)
 	struct report_params p;
 	struct cli_reply r = { 0 };
 	const char *out = NULL, *format = NULL;
-	bool f06a = false;
+	bool f06a = false, province = false;
 	char err[256];
 	int c, rc;
 
@@ -264,6 +303,9 @@ cli_report_main(const char *socket, int argc, char **argv)
 		case 'O':
 			out = optarg;
 			break;
+		case 'P':
+			province = true;
+			break;
 		case 'h':
 			fputs(cli_report_usage, stdout);
 			return CLI_OK;
@@ -277,7 +319,24 @@ cli_report_main(const char *socket, int argc, char **argv)
 		return usage2(argv[optind], "unexpected argument");
 	if (out != NULL && out[0] == '\0')
 		return usage2("--out", "empty");
-	if (f06a) {
+	if (province) {
+		/* by agency and channel, always: the hub knows no fields */
+		if (f06a)
+			return usage2("--province",
+			    "not with 06a (the hub has no fields)");
+		if (a.field != NULL || a.procedure != NULL || a.by != NULL)
+			return usage2(a.field != NULL ? "--field"
+			        : a.procedure != NULL ? "--procedure"
+			                              : "--by",
+			    "not used with --province (always by agency and"
+			    " channel)");
+		a.format = format != NULL ? format : "table";
+		if (report_parse(&a, REPORT_DAYS_LIMIT,
+		        (1u << RF_JSON) | (1u << RF_TABLE), &p, err,
+		        sizeof(err)) < 0)
+			return arg_error(err);
+		a.format = NULL; /* the hub answers JSON */
+	} else if (f06a) {
 		if (format == NULL)
 			return usage2("--format",
 			    "required (csv, xlsx or html)");
@@ -301,8 +360,11 @@ cli_report_main(const char *socket, int argc, char **argv)
 	}
 	if (p.format == RF_XLSX && out == NULL && isatty(STDOUT_FILENO))
 		return usage2("--out", "required for xlsx on a terminal");
-	rc = fetch(socket, f06a ? "/api/v1/reports/06a" : "/api/v1/reports", &a,
-	    &r);
+	rc = fetch(socket,
+	    province   ? "/api/v1/hub/report"
+	        : f06a ? "/api/v1/reports/06a"
+	               : "/api/v1/reports",
+	    &a, &r);
 	if (rc != CLI_OK)
 		goto done;
 	if (r.http != 200) {
@@ -325,7 +387,9 @@ cli_report_main(const char *socket, int argc, char **argv)
 		rc = CLI_FAIL;
 		goto done;
 	}
-	if (p.by == REPORT_BY_NONE)
+	if (province)
+		table_province(r.json);
+	else if (p.by == REPORT_BY_NONE)
 		table_summary(r.json);
 	else
 		table_groups(r.json);

@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "core/status.h"
 #include "core/textfold.h"
 #include "store/hubstore_int.h"
 
@@ -100,6 +102,92 @@ json_t *
 hubstore_dump(struct hubstore *h, const char *terminal)
 {
 	return h->ops->dump(h, terminal);
+}
+
+static const char *const report_cols[HUBSTORE_REPORT_COLS] = { "received",
+	"pending", "overdue", "resolved", "refused", "stopped" };
+
+json_t *
+hubstore_report_row(const char *agency, int channel,
+    const int64_t n[HUBSTORE_REPORT_COLS])
+{
+	json_t *row = json_pack("{s:s,s:s}", "agency", agency, "channel",
+	    channel_name(channel));
+
+	for (int i = 0; row != NULL && i < HUBSTORE_REPORT_COLS; i++)
+		json_object_set_new(row, report_cols[i],
+		    json_integer((json_int_t)n[i]));
+	return row;
+}
+
+int
+hubstore_seen(struct hubstore *h, const char *terminal, int64_t now)
+{
+	return h->ops->seen(h, terminal, now);
+}
+
+json_t *
+hubstore_offices(struct hubstore *h)
+{
+	return h->ops->offices(h);
+}
+
+void
+hubstore_push_tally(const struct sp_push *p, const struct sp_push_result *res,
+    int64_t *stored, int64_t *rejected, const char **last_error)
+{
+	*stored = *rejected = 0;
+	*last_error = NULL;
+	for (size_t i = 0; i < p->n; i++) {
+		*stored += res[i].result == SP_OK;
+		if (res[i].result == SP_REJECTED) {
+			++*rejected;
+			*last_error = res[i].reason;
+		}
+	}
+}
+
+json_t *
+hubstore_office_row(const char *const col[9])
+{
+	static const char *const names[9] = { "terminal", "last_push_at",
+		"last_seen_at", "backlog", "pushes", "items", "rejected",
+		"last_error", "last_error_at" };
+	json_t *row = json_object();
+
+	for (int i = 0; row != NULL && i < 9; i++) {
+		json_t *v;
+
+		if (col[i] == NULL)
+			v = json_null();
+		else if (i == 0 || i == 7)
+			v = json_string(col[i]);
+		else
+			v = json_integer(strtoll(col[i], NULL, 10));
+		json_object_set_new(row, names[i], v);
+	}
+	return row;
+}
+
+json_t *
+hubstore_report(struct hubstore *h, int64_t from, int64_t to,
+    const char *agency, int64_t now)
+{
+	json_t *rows = h->ops->report(h, from, to, agency, now), *total, *row;
+	size_t i;
+
+	if (rows == NULL)
+		return NULL;
+	total = json_object();
+	for (int c = 0; c < HUBSTORE_REPORT_COLS; c++) {
+		json_int_t sum = 0;
+
+		json_array_foreach(rows, i, row)
+			sum += json_integer_value(
+			    json_object_get(row, report_cols[c]));
+		json_object_set_new(total, report_cols[c], json_integer(sum));
+	}
+	return json_pack("{s:o,s:o}", "rows", rows, "total", total);
 }
 
 int64_t

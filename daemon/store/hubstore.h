@@ -66,6 +66,9 @@ int hubstore_schema_version(enum hubstore_backend);
 #define HUBSTORE_SEQ_STEP_MAX (INT64_C(1) << 32)
 
 /* Stores a parsed push from terminal in one transaction and fills res[i]
+ * (and, in the same transaction, the office's row of hubstore_offices:
+ * the push's time, p->backlog, items stored and rejected, the last
+ * rejection's reason)
  * for items[i]: SP_OK (stored), SP_DUPLICATE (key seen before: nothing
  * stored again) or SP_REJECTED with a reason (invalid items, and rule
  * breaks: a status for an unknown dossier or another terminal's, a seq
@@ -112,6 +115,32 @@ enum store_rc hubstore_set_status(struct hubstore *, const char *code,
  * offline, and no longer than the retention docs/sync.md states, after
  * which the keys are only weight. The count forgotten, or -1. */
 int64_t hubstore_prune_keys(struct hubstore *, int64_t before, int limit);
+
+/* The province's dossiers received in [from, to), by agency (a code's part
+ * before its first '-') and channel (1..3), with where each stands now:
+ * {"rows": [{"agency", "channel", "received", "pending", "overdue",
+ * "resolved", "refused", "stopped"}], "total": {the same summed}}, rows
+ * in agency (byte order) then channel order. pending: open (status 1, 2,
+ * 4, 5, 6); overdue: pending with a due time before now; resolved: the
+ * result ready or returned (9, 10); refused: 3; stopped: withdrawn or
+ * stopped (7, 8). agency NULL: every agency, else that one's rows only.
+ * Counts only: no code, name or number (docs/sync.md). NULL on a
+ * database error. */
+json_t *hubstore_report(struct hubstore *, int64_t from, int64_t to,
+    const char *agency, int64_t now);
+
+/* A terminal asked for its changes at now: its office's last_seen_at, at
+ * most once a minute (a pull is otherwise read-only). 0 or -1. */
+int hubstore_seen(struct hubstore *, const char *terminal, int64_t now);
+
+/* Each office (terminal) the hub has heard from, as hubstore_push and
+ * hubstore_seen recorded it, in terminal order: [{"terminal",
+ * "last_push_at", "last_seen_at", "backlog" (its outbox at the last push;
+ * null: not said), "pushes", "items" (stored), "rejected", "last_error",
+ * "last_error_at"}] (times Unix; null: never). Every hub process writes
+ * the same rows, so any hub shows the whole province. NULL on a database
+ * error. */
+json_t *hubstore_offices(struct hubstore *);
 
 /* Every dossier of a terminal (NULL: all) as {code: {status, due_at,
  * events, terminal}}, for reconciliation and the tests. NULL on a

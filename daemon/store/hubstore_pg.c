@@ -84,6 +84,19 @@ static const char *const migrations[] = {
 	" due_at bigint,"
 	" reason text,"
 	" PRIMARY KEY (terminal, seq));",
+	/* 2: the province report reads a period of every terminal */
+	"CREATE INDEX hub_dossiers_received ON hub_dossiers(received_at);",
+	/* 3: each office's last push, backlog and errors (hubstore_offices) */
+	"CREATE TABLE hub_offices ("
+	" terminal text PRIMARY KEY,"
+	" last_push_at bigint,"
+	" last_seen_at bigint,"
+	" backlog bigint,"
+	" pushes bigint NOT NULL,"
+	" items bigint NOT NULL,"
+	" rejected bigint NOT NULL,"
+	" last_error text,"
+	" last_error_at bigint);",
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -106,6 +119,10 @@ enum pq {
 	P_CODES,
 	P_DUMP,
 	P_PRUNE_KEYS,
+	P_REPORT,
+	P_OFFICE_PUSH,
+	P_OFFICE_SEEN,
+	P_OFFICES,
 	P_COUNT
 };
 
@@ -180,6 +197,27 @@ static const struct {
 	[P_PRUNE_KEYS] = { "DELETE FROM hub_keys WHERE key IN (SELECT key"
 	                   " FROM hub_keys WHERE at < $1 LIMIT $2)",
 	    2 },
+	/* ordered in byte order, as SQLite's hub orders them, whatever
+	 * the database's collation */
+	[P_REPORT] = { "SELECT * FROM (SELECT split_part(code, '-', 1)"
+	               " AS agency, channel, count(*),"
+	               " count(*) FILTER (WHERE " HUBSTORE_PENDING_SQL "),"
+	               " count(*) FILTER (WHERE " HUBSTORE_PENDING_SQL
+	               " AND due_at < $3),"
+	               " count(*) FILTER (WHERE " HUBSTORE_RESOLVED_SQL "),"
+	               " count(*) FILTER (WHERE " HUBSTORE_REFUSED_SQL "),"
+	               " count(*) FILTER (WHERE " HUBSTORE_STOPPED_SQL ")"
+	               " FROM hub_dossiers"
+	               " WHERE received_at >= $1 AND received_at < $2"
+	               " AND ($4::text IS NULL"
+	               " OR split_part(code, '-', 1) = $4)"
+	               " GROUP BY 1, 2) r"
+	               " ORDER BY agency COLLATE \"C\", channel",
+	    4 },
+	[P_OFFICE_PUSH] = { HUBSTORE_OFFICE_PUSH_SQL("$"), 6 },
+	[P_OFFICE_SEEN] = { HUBSTORE_OFFICE_SEEN_SQL("$"), 2 },
+	[P_OFFICES] = { HUBSTORE_OFFICES_SQL " ORDER BY terminal COLLATE \"C\"",
+	    0 },
 };
 
 struct hub_pg {
@@ -676,6 +714,35 @@ key:
 	return NULL;
 }
 
+/* The office's row, in the push's transaction: NULL, or the failed
+ * result (the caller clears it). */
+static PGresult *
+office_push(struct hub_pg *h, const char *terminal, const struct sp_push *p,
+    const struct sp_push_result *res, int64_t now)
+{
+	struct params q = { .n = 0 };
+	int64_t stored, rejected;
+	const char *last_error;
+	PGresult *r;
+
+	hubstore_push_tally(p, res, &stored, &rejected, &last_error);
+	p_text(&q, terminal);
+	p_int(&q, now);
+	if (p->backlog >= 0)
+		p_int(&q, p->backlog);
+	else
+		p_text(&q, NULL);
+	p_int(&q, stored);
+	p_int(&q, rejected);
+	p_text(&q, last_error);
+	r = pq(h, P_OFFICE_PUSH, &q);
+	if (ok_result(r)) {
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
 /* One attempt at the push transaction: 0, 1 (retry: a concurrent
  * transaction won) or -1 with err. */
 static int
@@ -705,6 +772,14 @@ push_once(struct hub_pg *h, const char *terminal, const struct sp_push *p,
 			h->in_tx = false;
 			return rc == -1 && lost(h) ? 1 : rc;
 		}
+	}
+	if ((r = office_push(h, terminal, p, res, now)) != NULL) {
+		rc = retryable(r) ? 1 : -1;
+		pg_err(h, r, err);
+		PQclear(r);
+		pg_exec(h, "ROLLBACK", NULL);
+		h->in_tx = false;
+		return rc == -1 && lost(h) ? 1 : rc;
 	}
 	r = PQexec(h->conn, "COMMIT");
 	h->in_tx = false;
@@ -993,6 +1068,86 @@ pg_prune_keys(struct hubstore *hs, int64_t before, int limit)
 	return n;
 }
 
+static json_t *
+pg_report(struct hubstore *hs, int64_t from, int64_t to, const char *agency,
+    int64_t now)
+{
+	struct hub_pg *h = (struct hub_pg *)hs;
+	struct params p = { .n = 0 };
+	json_t *rows;
+	PGresult *r;
+
+	if (pg_ready(h, NULL) == -1)
+		return NULL;
+	p_int(&p, from);
+	p_int(&p, to);
+	p_int(&p, now);
+	p_text(&p, agency);
+	r = pq(h, P_REPORT, &p);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return NULL;
+	}
+	rows = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		int64_t n[HUBSTORE_REPORT_COLS];
+
+		for (int c = 0; c < HUBSTORE_REPORT_COLS; c++)
+			n[c] = col_i(r, i, 2 + c);
+		json_array_append_new(rows,
+		    hubstore_report_row(PQgetvalue(r, i, 0),
+		        (int)col_i(r, i, 1), n));
+	}
+	PQclear(r);
+	return rows;
+}
+
+static int
+pg_seen(struct hubstore *hs, const char *terminal, int64_t now)
+{
+	struct hub_pg *h = (struct hub_pg *)hs;
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int rc;
+
+	if (pg_ready(h, NULL) == -1)
+		return -1;
+	p_text(&p, terminal);
+	p_int(&p, now);
+	r = pq(h, P_OFFICE_SEEN, &p);
+	rc = ok_result(r) ? 0 : -1;
+	PQclear(r);
+	return rc;
+}
+
+static json_t *
+pg_offices(struct hubstore *hs)
+{
+	struct hub_pg *h = (struct hub_pg *)hs;
+	struct params p = { .n = 0 };
+	json_t *rows;
+	PGresult *r;
+
+	if (pg_ready(h, NULL) == -1)
+		return NULL;
+	r = pq(h, P_OFFICES, &p);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return NULL;
+	}
+	rows = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *col[9];
+
+		for (int c = 0; c < 9; c++)
+			col[c] =
+			    PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
+		json_array_append_new(rows, hubstore_office_row(col));
+	}
+	PQclear(r);
+	return rows;
+}
+
 static const struct hubstore_ops pg_ops = {
 	.close = pg_close,
 	.push = pg_push,
@@ -1002,4 +1157,7 @@ static const struct hubstore_ops pg_ops = {
 	.set_status = pg_set_status,
 	.dump = pg_dump,
 	.prune_keys = pg_prune_keys,
+	.report = pg_report,
+	.seen = pg_seen,
+	.offices = pg_offices,
 };

@@ -88,6 +88,21 @@ static const char *const migrations[] = {
 	" WHERE last_seq > 1099511627776;",
 	/* 3: keys are pruned by age (hub.key_retention_days) */
 	"CREATE INDEX IF NOT EXISTS hub_keys_at ON hub_keys(at);",
+	/* 4: the province report reads a period of every terminal */
+	"CREATE INDEX IF NOT EXISTS hub_dossiers_received"
+	" ON hub_dossiers(received_at);",
+	/* 5: each office's last push, backlog and errors (hubstore_offices) */
+	"CREATE TABLE IF NOT EXISTS hub_offices ("
+	" terminal TEXT PRIMARY KEY NOT NULL,"
+	" last_push_at INTEGER,"
+	" last_seen_at INTEGER,"
+	" backlog INTEGER,"
+	" pushes INTEGER NOT NULL,"
+	" items INTEGER NOT NULL,"
+	" rejected INTEGER NOT NULL,"
+	" last_error TEXT,"
+	" last_error_at INTEGER"
+	") WITHOUT ROWID;",
 };
 
 #define HUB_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -112,6 +127,10 @@ enum hq {
 	H_CODES,
 	H_DUMP,
 	H_PRUNE_KEYS,
+	H_REPORT,
+	H_OFFICE_PUSH,
+	H_OFFICE_SEEN,
+	H_OFFICES,
 	H_COUNT
 };
 
@@ -163,6 +182,19 @@ static const char *const hsql[H_COUNT] = {
 	           " FROM hub_dossiers d WHERE ?1 IS NULL OR d.terminal = ?1",
 	[H_PRUNE_KEYS] = "DELETE FROM hub_keys WHERE key IN (SELECT key"
 	                 " FROM hub_keys WHERE at < ?1 LIMIT ?2)",
+	[H_REPORT] = "SELECT substr(code, 1, instr(code, '-') - 1) AS agency,"
+	             " channel, count(*), sum(" HUBSTORE_PENDING_SQL "),"
+	             " sum(" HUBSTORE_PENDING_SQL " AND due_at < ?3),"
+	             " sum(" HUBSTORE_RESOLVED_SQL "),"
+	             " sum(" HUBSTORE_REFUSED_SQL "),"
+	             " sum(" HUBSTORE_STOPPED_SQL ")"
+	             " FROM hub_dossiers"
+	             " WHERE received_at >= ?1 AND received_at < ?2"
+	             " AND (?4 IS NULL OR agency = ?4)"
+	             " GROUP BY agency, channel ORDER BY agency, channel",
+	[H_OFFICE_PUSH] = HUBSTORE_OFFICE_PUSH_SQL("?"),
+	[H_OFFICE_SEEN] = HUBSTORE_OFFICE_SEEN_SQL("?"),
+	[H_OFFICES] = HUBSTORE_OFFICES_SQL " ORDER BY terminal",
 };
 
 struct hub_sqlite {
@@ -514,6 +546,26 @@ key:
 	return hrun(h, H_KEY_PUT);
 }
 
+/* The office's row, in the push's transaction. */
+static int
+office_push(struct hub_sqlite *h, const char *terminal, const struct sp_push *p,
+    const struct sp_push_result *res, int64_t now)
+{
+	sqlite3_stmt *st = hq(h, H_OFFICE_PUSH);
+	int64_t stored, rejected;
+	const char *last_error;
+
+	hubstore_push_tally(p, res, &stored, &rejected, &last_error);
+	bt(st, 1, terminal);
+	sqlite3_bind_int64(st, 2, now);
+	if (p->backlog >= 0)
+		sqlite3_bind_int64(st, 3, p->backlog);
+	sqlite3_bind_int64(st, 4, stored);
+	sqlite3_bind_int64(st, 5, rejected);
+	bt(st, 6, last_error);
+	return hrun(h, H_OFFICE_PUSH);
+}
+
 static int
 sqlite_push(struct hubstore *hs, const char *terminal, const struct sp_push *p,
     int64_t now, struct sp_push_result *res, char *err)
@@ -539,6 +591,11 @@ sqlite_push(struct hubstore *hs, const char *terminal, const struct sp_push *p,
 			hrun(h, H_ROLLBACK);
 			return -1;
 		}
+	}
+	if (office_push(h, terminal, p, res, now) != SQLITE_OK) {
+		herr(err, "database: %s", sqlite3_errmsg(h->db));
+		hrun(h, H_ROLLBACK);
+		return -1;
 	}
 	if (hrun(h, H_COMMIT) != SQLITE_OK) {
 		herr(err, "database: %s", sqlite3_errmsg(h->db));
@@ -755,6 +812,71 @@ sqlite_prune_keys(struct hubstore *hs, int64_t before, int limit)
 	return sqlite3_changes64(h->db);
 }
 
+static json_t *
+sqlite_report(struct hubstore *hs, int64_t from, int64_t to, const char *agency,
+    int64_t now)
+{
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
+	sqlite3_stmt *st = hq(h, H_REPORT);
+	json_t *rows = json_array();
+	int rc;
+
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, now);
+	bt(st, 4, agency);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t n[HUBSTORE_REPORT_COLS];
+
+		for (int i = 0; i < HUBSTORE_REPORT_COLS; i++)
+			n[i] = sqlite3_column_int64(st, 2 + i);
+		json_array_append_new(rows,
+		    hubstore_report_row(
+		        (const char *)sqlite3_column_text(st, 0),
+		        sqlite3_column_int(st, 1), n));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(rows);
+		return NULL;
+	}
+	return rows;
+}
+
+static int
+sqlite_seen(struct hubstore *hs, const char *terminal, int64_t now)
+{
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
+	sqlite3_stmt *st = hq(h, H_OFFICE_SEEN);
+
+	bt(st, 1, terminal);
+	sqlite3_bind_int64(st, 2, now);
+	return hrun(h, H_OFFICE_SEEN) == SQLITE_OK ? 0 : -1;
+}
+
+static json_t *
+sqlite_offices(struct hubstore *hs)
+{
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
+	sqlite3_stmt *st = hq(h, H_OFFICES);
+	json_t *rows = json_array();
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *col[9];
+
+		for (int i = 0; i < 9; i++)
+			col[i] = (const char *)sqlite3_column_text(st, i);
+		json_array_append_new(rows, hubstore_office_row(col));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(rows);
+		return NULL;
+	}
+	return rows;
+}
+
 static const struct hubstore_ops sqlite_ops = {
 	.close = sqlite_close,
 	.push = sqlite_push,
@@ -764,4 +886,7 @@ static const struct hubstore_ops sqlite_ops = {
 	.set_status = sqlite_set_status,
 	.dump = sqlite_dump,
 	.prune_keys = sqlite_prune_keys,
+	.report = sqlite_report,
+	.seen = sqlite_seen,
+	.offices = sqlite_offices,
 };

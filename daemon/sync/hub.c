@@ -13,7 +13,10 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "config.h"
+#include "core/calendar.h"
 #include "core/dcode.h"
+#include "core/reportargs.h"
 #include "lib/clock.h"
 #include "lib/gz.h"
 #include "sync/hub.h"
@@ -53,6 +56,11 @@
  * 31 KiB bomb once inflated to 64 MiB and its JSON tree to 756 MiB. */
 #define INFLATED_MAX   (8u << 20)
 #define GZIP_RATIO_MAX 100
+/* An office not heard from (no push, no pull) for this long is shown
+ * silent: ten of the terminals' default pulls (sync.pull_interval_s 30) */
+#define OFFICE_SILENT_S 300
+/* the X-Motcua-Backlog header's largest value */
+#define BACKLOG_MAX 1000000000LL
 
 struct terminal {
 	char name[NAME_MAX_LEN + 1];
@@ -378,7 +386,17 @@ query_time(const struct http_request *hr, const char *key, int64_t *out)
 
 /* One request's trip through the worker pool (sync/hubq.h): what the
  * worker needs, copied off the request, and what it found. */
-enum job_kind { J_PUSH, J_PULL, J_LOOKUP, J_VERIFY, J_DUMP, J_STATUS, J_PRUNE };
+enum job_kind {
+	J_PUSH,
+	J_PULL,
+	J_LOOKUP,
+	J_VERIFY,
+	J_DUMP,
+	J_STATUS,
+	J_PRUNE,
+	J_REPORT,
+	J_OFFICES
+};
 
 struct hub_job {
 	struct hubq_job base; /* first: hubq hands it back */
@@ -395,8 +413,11 @@ struct hub_job {
 	struct sp_push push; /* owned */
 	struct sp_push_result *res;
 	int rc;
-	/* J_PULL, J_VERIFY */
+	/* J_PULL, J_VERIFY, J_REPORT (the period's instants) */
 	int64_t a, b;
+	/* J_REPORT: the period's local days, the time "overdue" is at */
+	int from_day, to_day;
+	int64_t now;
 	int limit;
 	/* J_LOOKUP */
 	char token[65];
@@ -465,7 +486,13 @@ job_work(struct hubq_job *qj, struct hubstore *hs)
 		    j->res, j->err);
 		break;
 	case J_PULL:
+		/* the office is alive even when it has nothing to push;
+		 * a failure here only costs the page a minute's freshness */
+		hubstore_seen(hs, j->terminal, clock_wall_s());
 		j->out = hubstore_pull(hs, j->terminal, j->a, j->limit);
+		break;
+	case J_OFFICES:
+		j->out = hubstore_offices(hs);
 		break;
 	case J_LOOKUP:
 		j->src = hubstore_lookup(hs, j->token, &j->view);
@@ -483,6 +510,18 @@ job_work(struct hubq_job *qj, struct hubstore *hs)
 		break;
 	case J_PRUNE:
 		j->b = hubstore_prune_keys(hs, j->a, PRUNE_BATCH);
+		break;
+	case J_REPORT:
+		j->out = hubstore_report(hs, j->a, j->b,
+		    j->code[0] != '\0' ? j->code : NULL, j->now);
+		if (j->out != NULL) {
+			char d[16];
+
+			cal_format_date(j->from_day, d);
+			json_object_set_new(j->out, "from", json_string(d));
+			cal_format_date(j->to_day, d);
+			json_object_set_new(j->out, "to", json_string(d));
+		}
 		break;
 	}
 }
@@ -607,6 +646,52 @@ reply_status(struct hub_job *j, struct http_response *r)
 	reply_json(r, 200, json_pack("{s:s}", "code", j->code));
 }
 
+/* Every terminal of the tokens file, with its row of hubstore_offices
+ * (none yet: never heard from), and whether it is silent: not heard from
+ * (a push or a pull) for more than j->a seconds. */
+static void
+reply_offices(struct hub_job *j, struct http_response *r)
+{
+	const struct hub *h = j->hub;
+	json_t *list = json_array(), *by = json_object(), *row, *o;
+	size_t k;
+
+	/* by name: a province's thousands of offices in one pass each */
+	json_array_foreach(j->out, k, o) {
+		const char *tn =
+		    json_string_value(json_object_get(o, "terminal"));
+
+		if (tn != NULL)
+			json_object_set(by, tn, o);
+	}
+	for (size_t i = 0; i < h->nterms; i++) {
+		const struct terminal *t = &h->terms[i];
+		json_t *ag = json_array();
+		int64_t seen = -1;
+
+		if ((o = json_object_get(by, t->name)) != NULL)
+			row = json_deep_copy(o);
+		else
+			row = json_pack("{s:s,s:n,s:n,s:n,s:i,s:i,s:i,s:n,s:n}",
+			    "terminal", t->name, "last_push_at", "last_seen_at",
+			    "backlog", "pushes", 0, "items", 0, "rejected", 0,
+			    "last_error", "last_error_at");
+		o = json_object_get(row, "last_seen_at");
+		if (json_is_integer(o))
+			seen = json_integer_value(o);
+		for (size_t a = 0; a < t->nagencies; a++)
+			json_array_append_new(ag, json_string(t->agency[a]));
+		json_object_set_new(row, "agencies", ag);
+		json_object_set_new(row, "silent",
+		    json_boolean(seen < 0 || j->now - seen > j->a));
+		json_array_append_new(list, row);
+	}
+	json_decref(by);
+	reply_json(r, 200,
+	    json_pack("{s:I,s:I,s:o}", "now", (json_int_t)j->now,
+	        "silent_after_s", (json_int_t)j->a, "offices", list));
+}
+
 static void prune_start(uv_timer_t *);
 
 /* Loop: a batch of old keys went; a full one: the next at once. */
@@ -665,6 +750,8 @@ job_done(struct hubq_job *qj, bool ran)
 		unavailable(&r);
 	else if (j->kind == J_DUMP)
 		reply_json(&r, 200, json_pack("{s:O}", "dossiers", j->out));
+	else if (j->kind == J_OFFICES)
+		reply_offices(j, &r);
 	else
 		reply_json(&r, 200, json_incref(j->out));
 	job_reply(j, &r);
@@ -759,6 +846,19 @@ route_push(struct hub *h, const struct terminal *t,
 		return;
 	}
 	check_agencies(t, &j->push);
+	if ((enc = http_header(hr, "X-Motcua-Backlog")) != NULL) {
+		char *end;
+
+		errno = 0;
+		j->push.backlog = strtoll(enc, &end, 10);
+		if (*enc < '0' || *enc > '9' || *end != '\0' || errno != 0 ||
+		    j->push.backlog > BACKLOG_MAX) {
+			job_free(j);
+			reply_error(r, 400, "X-Motcua-Backlog",
+			    "must be a count, 0..1000000000");
+			return;
+		}
+	}
 	if ((j->res = calloc(j->push.n ? j->push.n : 1, sizeof *j->res)) ==
 	    NULL) {
 		job_free(j);
@@ -869,14 +969,13 @@ route_verify(struct hub *h, const char *term, const struct http_request *hr,
 }
 
 /* Counters kept on the loop: a scrape never asks the database (a
- * count(*) over a year's dossiers took half a second). */
-static void
-route_metrics(struct hub *h, struct http_response *r)
+ * count(*) over a year's dossiers took half a second). Served with the
+ * daemon's other metrics (routes.c), never on the sync listener, which
+ * anyone who can reach the hub may call. */
+void
+hub_metrics(const struct hub *h, FILE *f)
 {
-	char *buf;
-	int n;
-
-	n = asprintf(&buf,
+	fprintf(f,
 	    "# TYPE motcua_hub_pushes counter\nmotcua_hub_pushes %" PRIu64
 	    "\n# TYPE motcua_hub_items_stored counter\n"
 	    "motcua_hub_items_stored %" PRIu64
@@ -892,13 +991,6 @@ route_metrics(struct hub *h, struct http_response *r)
 	    "motcua_hub_keys_pruned %" PRIu64 "\n",
 	    h->pushes, h->stored, h->duplicates, h->rejected, h->unauthorized,
 	    h->timeouts, h->busy, hubq_busy(h->q), h->keys_pruned);
-	if (n < 0) {
-		reply_error(r, 500, "", "out of memory");
-		return;
-	}
-	r->body = buf;
-	r->len = (size_t)n;
-	r->content_type = "text/plain; version=0.0.4";
 }
 
 static void
@@ -967,10 +1059,6 @@ hub_handle(void *arg, const struct http_request *hr, struct http_response *r)
 		r->len = strlen(r->static_body);
 		return;
 	}
-	if (get && strcmp(hr->path, "/metrics") == 0) {
-		route_metrics(h, r);
-		return;
-	}
 	if (strncmp(hr->path, "/sync/v1/", 9) != 0) {
 		reply_error(r, 404, "path", "no such resource");
 		return;
@@ -1012,6 +1100,76 @@ hub_route_dossiers(const struct route_ctx *c, const struct http_request *hr,
 		return;
 	}
 	job_start(c->hub, job_new(c->hub, J_DUMP, term), hr, r);
+}
+
+/* GET /api/v1/hub/offices[?silent_after_s=N]: each office's last push,
+ * backlog and errors (reply_offices). */
+void
+hub_route_offices(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	const char *v = http_query(hr, "silent_after_s");
+	struct hub_job *j;
+	int64_t after = OFFICE_SILENT_S;
+	char *end;
+
+	(void)pp;
+	if (c->hub == NULL) { /* not the hub role: no such route */
+		reply_error(r, 404, "path", "no such resource");
+		return;
+	}
+	if (v != NULL) {
+		errno = 0;
+		after = strtoll(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || errno != 0 || after < 60 ||
+		    after > 30 * 86400) {
+			reply_error(r, 400, "silent_after_s",
+			    "must be seconds, 60..2592000");
+			return;
+		}
+	}
+	if ((j = job_new(c->hub, J_OFFICES, NULL)) != NULL) {
+		j->a = after;
+		j->now = clock_wall_s();
+	}
+	job_start(c->hub, j, hr, r);
+}
+
+/* GET /api/v1/hub/report?from=&to=[&agency=]: the province's dossiers
+ * received in the period by agency and channel (hubstore_report), the
+ * arguments checked as the office report checks them. */
+void
+hub_route_report(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct report_args a = { .from = http_query(hr, "from"),
+		.to = http_query(hr, "to"),
+		.agency = http_query(hr, "agency") };
+	struct report_params p;
+	struct hub_job *j;
+	char err[256];
+
+	(void)pp;
+	if (c->hub == NULL) { /* not the hub role: no such route */
+		reply_error(r, 404, "path", "no such resource");
+		return;
+	}
+	if (a.agency != NULL && a.agency[0] == '\0')
+		a.agency = NULL; /* the page's "every agency" */
+	if (report_parse(&a, c->cfg->report_max_days, 1u << RF_JSON, &p, err,
+	        sizeof err) < 0) {
+		reply_problem(r, 400, err);
+		return;
+	}
+	if ((j = job_new(c->hub, J_REPORT, NULL)) != NULL) {
+		j->from_day = p.from_day;
+		j->to_day = p.to_day;
+		j->a = cal_instant(p.from_day, 0);
+		j->b = cal_instant(p.to_day + 1, 0);
+		j->now = clock_wall_s();
+		snprintf(j->code, sizeof j->code, "%s", p.agency);
+	}
+	job_start(c->hub, j, hr, r);
 }
 
 /* The admin route's body, every field checked: status an integer 1..10

@@ -6,6 +6,7 @@
  * pool is full. Loop thread only. */
 #ifndef HUB_H
 #define HUB_H
+#include <stdio.h>
 #include "store/hubstore.h"
 #include "sync/hubq.h"
 #include "http/http.h"
@@ -24,6 +25,10 @@ void hub_free(struct hub *); /* NULL: no-op */
  * start and then hourly, a batch at a time on the worker pool
  * (docs/sync.md: how long a terminal can retry). -1: out of memory. */
 int hub_start_pruning(struct hub *, uv_loop_t *, int retention_days);
+/* Prometheus lines of this hub process's counters (pushes, items, database
+ * waits), from memory: for the daemon's /metrics (admin socket, staff
+ * listener, server.metrics_listen), not the sync listener. */
+void hub_metrics(const struct hub *, FILE *);
 /* Stops the pruning; before hubq_stop. NULL: no-op. */
 void hub_shutdown(struct hub *);
 /* The sync listener's http_handler (arg: the hub). */
@@ -39,4 +44,17 @@ void hub_handle(void *arg, const struct http_request *, struct http_response *);
  * /api/v1/hub/dossiers/{code}/status {"status", "reason", "due_at"}, a
  * change made upstream. */
 route_handler hub_route_dossiers, hub_route_status;
+/* GET /api/v1/hub/report?from=YYYY-MM-DD&to=YYYY-MM-DD[&agency=CODE]: the
+ * province's dossiers received in the period by agency and channel, and
+ * where they stand now (hubstore_report; docs/sync.md). 404 when not the
+ * hub role. */
+route_handler hub_route_report;
+/* GET /api/v1/hub/offices[?silent_after_s=N]: every terminal of the
+ * tokens file with its last push, last contact, backlog, items stored and
+ * rejected, last error, and "silent" (not heard from for N seconds,
+ * default 300; docs/sync.md). */
+route_handler hub_route_offices;
+/* GET /staff/hub and its script and styles (hub_page.c): the offices
+ * page. 404 when not the hub role. */
+route_handler hub_route_page;
 #endif

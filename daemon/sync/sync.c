@@ -128,6 +128,10 @@ struct sync {
 	int64_t last_success_at, last_error_at, last_pull_at;
 	int64_t last_stall_warn;
 	bool stalled; /* at the last stall check */
+	/* outbox items waiting at the last stall check (-1: none yet), told
+	 * to the hub with each push for its offices page: no query of its
+	 * own on the intake's database */
+	int64_t backlog;
 	char last_error[ERROR_MAX];
 	/* counters */
 	uint64_t requests, items_acked, items_parked, bytes_sent,
@@ -740,9 +744,14 @@ build_push(struct sync *s, int64_t after_id, enum build *why)
 		json_decref(req);
 	} else {
 		json_t *root = json_pack("{s:o}", "items", items);
-		char *gz;
+		char *gz, hdr[48];
 		size_t gzlen;
 
+		if (s->backlog >= 0) {
+			snprintf(hdr, sizeof hdr, "X-Motcua-Backlog: %" PRId64,
+			    s->backlog);
+			x->hdrs = curl_slist_append(x->hdrs, hdr);
+		}
 		items = NULL; /* root has it */
 		x->body = root ? json_dumps(root, JSON_COMPACT) : NULL;
 		json_decref(root);
@@ -1137,6 +1146,9 @@ on_stall_timer(uv_timer_t *t)
 	int64_t now = clock_wall_s(), age;
 
 	s->stalled = false;
+	if (sum != NULL)
+		s->backlog =
+		    json_integer_value(json_object_get(sum, "pending"));
 	if (json_is_integer(o)) {
 		age = now - json_integer_value(o);
 		s->stalled = age > s->cfg->stall_warn_s;
@@ -1163,6 +1175,7 @@ sync_new(uv_loop_t *loop, struct store *store, const struct config *cfg)
 
 	if (s == NULL)
 		return NULL;
+	s->backlog = -1;
 	s->loop = loop;
 	s->store = store;
 	s->cfg = cfg;

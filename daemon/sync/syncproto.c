@@ -615,6 +615,7 @@ sp_push_req(const char *buf, size_t len, struct sp_push *out,
 	size_t i;
 
 	memset(out, 0, sizeof *out);
+	out->backlog = -1;
 	if ((out->root = load(buf, len, 64u << 20, err)) == NULL)
 		return -1;
 	if (!only_fields(out->root, top, "body", err))

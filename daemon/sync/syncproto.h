@@ -99,6 +99,9 @@ struct sp_push {
 	json_t *root;          /* owned */
 	struct sp_item *items; /* owned */
 	size_t n;
+	/* the terminal's outbox as its X-Motcua-Backlog header said; -1:
+	 * not said (sp_push_req sets -1; the hub fills it) */
+	int64_t backlog;
 };
 /* -1 when the body as a whole is unusable (not JSON, no items array,
  * too many items); items that break a rule come back with valid false.

@@ -258,6 +258,121 @@ def stall_alarm_and_metrics(w):
         t6.stop()
 
 
+@test
+def hub_metrics_are_staff_side_only(w):
+    """The hub's counters come with the daemon's other metrics (admin
+    socket, signed-in staff), never from the sync listener anyone can
+    reach, nor the public listener."""
+    st, j = w.t1.intake()
+    eq(st, 201, j)
+    check_convergence(w.t1, w.hub, [j["code"]], "t1", timeout=30)
+    ctx = ssl.create_default_context(cafile=w.ca)
+    try:
+        with urllib.request.urlopen(w.url + "/metrics", context=ctx, timeout=10) as r:
+            st = r.status
+    except urllib.error.HTTPError as e:
+        st = e.code
+    eq(st, 404, "/metrics on the hub's sync listener")
+    s, _ = w.hub.request("GET", "/metrics", admin=False)
+    eq(s, 404, "/metrics on the hub's public listener")
+    s, m = w.hub.request("GET", "/metrics")
+    eq(s, 200, "/metrics on the hub's admin socket")
+    for g in ("motcua_hub_pushes", "motcua_hub_items_stored", "motcua_hub_db_jobs",
+              "motcua_hub_keys_pruned", "motcua_lookups_total"):
+        ok(g in m, f"/metrics has {g}")
+    pushes = [ln for ln in m.splitlines() if ln.startswith("motcua_hub_pushes ")]
+    ok(pushes and int(pushes[0].split()[1]) >= 1, f"a push counted: {pushes}")
+
+
+def province_report(node, *extra):
+    p = node.cli("report", "--province", "--from", today(), "--to", today(),
+                 "--format", "json", *extra)
+    return p.returncode, (json.loads(p.stdout) if p.returncode == 0 else p.stderr)
+
+
+def report_row(rep, agency, channel):
+    for r in rep["rows"]:
+        if r["agency"] == agency and r["channel"] == channel:
+            return r
+    return {k: 0 for k in ("received", "pending", "overdue", "resolved", "refused", "stopped")}
+
+
+@test
+def province_report_by_agency_and_channel(w):
+    """`motcua report --province` on the hub: every office's dossiers of the
+    period by agency and channel, where they stand now; an agency alone;
+    a terminal (not a hub) has no such report."""
+    rc, before = province_report(w.hub)
+    eq(rc, 0, f"the province report: {before}")
+    codes = []
+    for i in range(3):
+        s, j = w.t2.intake(name=f"Đỗ Văn Khoa {i}")
+        eq(s, 201, j)
+        codes.append(j["code"])
+    s, j = w.t1.intake(name="Lý Thị Mai")
+    eq(s, 201, j)
+    check_convergence(w.t2, w.hub, codes, "t2")
+    check_convergence(w.t1, w.hub, [j["code"]], "t1")
+    rc, after = province_report(w.hub)
+    eq(rc, 0, f"the province report: {after}")
+    eq(after["from"], today(), "the period")
+    a2b, a2a = report_row(before, "000.00.20.H49", "in_person"), report_row(after, "000.00.20.H49", "in_person")
+    eq(a2a["received"] - a2b["received"], 3, "t2's office: three received in person")
+    eq(a2a["pending"] - a2b["pending"], 3, "and pending")
+    a1b, a1a = report_row(before, "000.00.19.H49", "in_person"), report_row(after, "000.00.19.H49", "in_person")
+    eq(a1a["received"] - a1b["received"], 1, "t1's office: one")
+    eq(after["total"]["received"] - before["total"]["received"], 4, "the province's total")
+    eq(after["total"]["received"], sum(r["received"] for r in after["rows"]), "the total sums the rows")
+    ok(all(set(r) == {"agency", "channel", "received", "pending", "overdue", "resolved", "refused",
+                      "stopped"} for r in after["rows"]), "counts only: no code or name")
+    rc, one = province_report(w.hub, "--agency", "000.00.20.H49")
+    eq(rc, 0, one)
+    eq({r["agency"] for r in one["rows"]}, {"000.00.20.H49"}, "one agency's rows")
+    p = w.hub.cli("report", "--province", "--from", today(), "--to", today())
+    eq(p.returncode, 0, p.stderr)
+    ok(p.stdout.startswith("Province report") and "000.00.20.H49" in p.stdout, p.stdout)
+    rc, err = province_report(w.t1)
+    ok(rc != 0 and "no such resource" in err, f"a terminal has no province report: {rc} {err}")
+    s, j = w.hub.request("GET", "/api/v1/hub/report?from=2026-13-01&to=2026-01-01")
+    eq(s, 400, f"a bad date: {j}")
+
+
+def offices(w):
+    s, j = w.hub.request("GET", "/api/v1/hub/offices")
+    eq(s, 200, f"the hub's offices: {j}")
+    return {o["terminal"]: o for o in j["offices"]}
+
+
+@test
+def hub_offices_show_last_push_backlog_and_errors(w):
+    """GET /api/v1/hub/offices: each office of the tokens file with its
+    last push, the backlog its terminal told, items stored, rejections
+    with the last reason; the same on both backends."""
+    before = offices(w)
+    s, j = w.t1.intake(name="Hà Văn Nam")
+    eq(s, 201, j)
+    check_convergence(w.t1, w.hub, [j["code"]], "t1")
+    after = offices(w)
+    o = after["t1"]
+    ok(o["pushes"] > before["t1"]["pushes"] and o["items"] > before["t1"]["items"],
+       f"t1's push counted: {before['t1']} -> {o}")
+    ok(o["last_push_at"] and o["last_seen_at"] >= o["last_push_at"], o)
+    ok(isinstance(o["backlog"], int) and o["backlog"] >= 0, f"t1 tells its backlog: {o}")
+    eq(o["agencies"], ["000.00.19.H49", "000.00.99.H49"], "its agencies, from the tokens file")
+    eq(o["silent"], False, "t1 is heard from")
+    item = {"key": "e" * 32, "kind": "status", "code": "000.00.20.H49-260105-9999",
+            "seq": 9, "base": 0, "at": 1767580320, "status": 4}
+    s, j = hub_post(w, {"items": [item]}, token=TOK2)
+    eq(j["results"][0]["result"], "rejected", j)
+    o2 = offices(w)["t2"]
+    eq(o2["rejected"], before["t2"]["rejected"] + 1, f"t2's rejection counted: {o2}")
+    ok("000.00.20.H49-260105-9999" in o2["last_error"], o2)
+    s, j = w.hub.request("GET", "/api/v1/hub/offices?silent_after_s=abc")
+    eq(s, 400, j)
+    s, j = w.t1.request("GET", "/api/v1/hub/offices")
+    eq(s, 404, "a terminal has no offices")
+
+
 def hub_post(w, body, token=TOK1, encoding=None):
     ctx = ssl.create_default_context(cafile=w.ca)
     headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}

@@ -270,6 +270,156 @@ test_lookup_and_codes(void **state)
 	json_decref(j);
 }
 
+static int64_t
+report_num(const json_t *row, const char *col)
+{
+	return (int64_t)json_integer_value(json_object_get(row, col));
+}
+
+/* The province report: counts by agency and channel, each dossier where
+ * it stands now, an agency's rows alone, nothing outside the period. */
+static void
+test_report_by_agency_and_channel(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024], b[1024], c[1024], d[1024], e[1024], *at;
+	const char *items[5] = { a, b, c, d, e };
+	struct sp_push_result r[5];
+	json_t *j, *rows, *row;
+
+	item_new(a, sizeof a, 1, "A"); /* channel 2 */
+	item_new(b, sizeof b, 2, "B"); /* channel 3 */
+	item_new(c, sizeof c, 3, "C"); /* channel 1 */
+	item_new(d, sizeof d, 4, "D"); /* channel 2 */
+	assert_int_equal(push(h, "t1", items, 4, r), 0);
+	/* another office's dossier, channel 2 */
+	item_new(e, sizeof e, 10, "E");
+	while ((at = strstr(e, "000.00.19.H49")) != NULL)
+		memcpy(at, "000.00.20.H49", 13);
+	assert_int_equal(push(h, "t2", items + 4, 1, r), 0);
+	assert_int_equal(r[0].result, SP_OK);
+	item_status(a, sizeof a, 200, 1, 100, 0, 9); /* resolved */
+	item_status(b, sizeof b, 201, 2, 100, 0, 3); /* refused */
+	assert_int_equal(push(h, "t1", items, 2, r), 0);
+	assert_int_equal(r[0].result, SP_OK);
+	assert_int_equal(r[1].result, SP_OK);
+
+	/* after the due time: the open ones are overdue */
+	j = hubstore_report(h, 1767580000, 1767590000, NULL, 1767900000);
+	assert_non_null(j);
+	rows = json_object_get(j, "rows");
+	assert_int_equal(json_array_size(rows), 4);
+	row = json_array_get(rows, 0);
+	assert_string_equal(json_string_value(json_object_get(row, "agency")),
+	    "000.00.19.H49");
+	assert_string_equal(json_string_value(json_object_get(row, "channel")),
+	    "in_person");
+	assert_int_equal(report_num(row, "received"), 1);
+	assert_int_equal(report_num(row, "pending"), 1);
+	assert_int_equal(report_num(row, "overdue"), 1);
+	row = json_array_get(rows, 1);
+	assert_string_equal(json_string_value(json_object_get(row, "channel")),
+	    "online");
+	assert_int_equal(report_num(row, "received"), 2);
+	assert_int_equal(report_num(row, "pending"), 1);
+	assert_int_equal(report_num(row, "resolved"), 1);
+	row = json_array_get(rows, 2);
+	assert_string_equal(json_string_value(json_object_get(row, "channel")),
+	    "postal");
+	assert_int_equal(report_num(row, "refused"), 1);
+	assert_int_equal(report_num(row, "pending"), 0);
+	row = json_array_get(rows, 3);
+	assert_string_equal(json_string_value(json_object_get(row, "agency")),
+	    "000.00.20.H49");
+	assert_int_equal(report_num(row, "received"), 1);
+	row = json_object_get(j, "total");
+	assert_int_equal(report_num(row, "received"), 5);
+	assert_int_equal(report_num(row, "pending"), 3);
+	assert_int_equal(report_num(row, "overdue"), 3);
+	assert_int_equal(report_num(row, "resolved"), 1);
+	assert_int_equal(report_num(row, "refused"), 1);
+	assert_int_equal(report_num(row, "stopped"), 0);
+	json_decref(j);
+	/* before the due time: none overdue */
+	j = hubstore_report(h, 1767580000, 1767590000, NULL, 1767600000);
+	assert_int_equal(report_num(json_object_get(j, "total"), "overdue"), 0);
+	json_decref(j);
+	/* one agency */
+	j = hubstore_report(h, 1767580000, 1767590000, "000.00.20.H49",
+	    1767600000);
+	assert_int_equal(json_array_size(json_object_get(j, "rows")), 1);
+	assert_int_equal(report_num(json_object_get(j, "total"), "received"),
+	    1);
+	json_decref(j);
+	/* outside the period: nothing */
+	j = hubstore_report(h, 1767590000, 1767600000, NULL, 1767600000);
+	assert_int_equal(json_array_size(json_object_get(j, "rows")), 0);
+	assert_int_equal(report_num(json_object_get(j, "total"), "received"),
+	    0);
+	json_decref(j);
+}
+
+/* Each office's row: its pushes with the backlog it said, items stored
+ * and rejected with the last reason; a pull's "seen" at most once a
+ * minute; an office that only pulls. */
+static void
+test_offices(void **state)
+{
+	struct hubstore *h = *state;
+	char a[1024], b[1024], body[4096], err[SP_ERR_MAX];
+	struct sp_push_result r[2];
+	struct sp_push p;
+	json_t *o, *row;
+
+	item_new(a, sizeof a, 1, "A");
+	item_status(b, sizeof b, 300, 99, 2, 0, 4); /* unknown dossier */
+	snprintf(body, sizeof body, "{\"items\":[%s,%s]}", a, b);
+	assert_int_equal(sp_push_req(body, strlen(body), &p, err), 0);
+	p.backlog = 7;
+	assert_int_equal(hubstore_push(h, "t1", &p, 1767600000, r, err), 0);
+	sp_push_free(&p);
+	assert_int_equal(r[1].result, SP_REJECTED);
+	assert_int_equal(hubstore_seen(h, "t1", 1767600030), 0); /* < 60 s */
+	assert_int_equal(hubstore_seen(h, "t2", 1767600100), 0);
+	o = hubstore_offices(h);
+	assert_int_equal(json_array_size(o), 2);
+	row = json_array_get(o, 0);
+	assert_string_equal(json_string_value(json_object_get(row, "terminal")),
+	    "t1");
+	assert_int_equal(report_num(row, "last_push_at"), 1767600000);
+	assert_int_equal(report_num(row, "last_seen_at"), 1767600000);
+	assert_int_equal(report_num(row, "backlog"), 7);
+	assert_int_equal(report_num(row, "pushes"), 1);
+	assert_int_equal(report_num(row, "items"), 1);
+	assert_int_equal(report_num(row, "rejected"), 1);
+	assert_non_null(strstr(
+	    json_string_value(json_object_get(row, "last_error")), "unknown"));
+	assert_int_equal(report_num(row, "last_error_at"), 1767600000);
+	row = json_array_get(o, 1);
+	assert_true(json_is_null(json_object_get(row, "last_push_at")));
+	assert_int_equal(report_num(row, "last_seen_at"), 1767600100);
+	assert_int_equal(report_num(row, "pushes"), 0);
+	json_decref(o);
+	/* a later push without a backlog, nothing rejected: the last error
+	 * stays, the backlog is unknown; a pull a minute on is seen */
+	item_new(a, sizeof a, 2, "B");
+	snprintf(body, sizeof body, "{\"items\":[%s]}", a);
+	assert_int_equal(sp_push_req(body, strlen(body), &p, err), 0);
+	assert_int_equal(hubstore_push(h, "t1", &p, 1767600200, r, err), 0);
+	sp_push_free(&p);
+	assert_int_equal(hubstore_seen(h, "t1", 1767600300), 0);
+	o = hubstore_offices(h);
+	row = json_array_get(o, 0);
+	assert_int_equal(report_num(row, "last_push_at"), 1767600200);
+	assert_int_equal(report_num(row, "last_seen_at"), 1767600300);
+	assert_true(json_is_null(json_object_get(row, "backlog")));
+	assert_int_equal(report_num(row, "pushes"), 2);
+	assert_int_equal(report_num(row, "items"), 2);
+	assert_int_equal(report_num(row, "rejected"), 1);
+	assert_int_equal(report_num(row, "last_error_at"), 1767600000);
+	json_decref(o);
+}
+
 /* A failure in the middle of a push leaves nothing of it: a trigger makes
  * the second dossier's insert fail. */
 static void
@@ -526,6 +676,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_repairs_bad_rows,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_report_by_agency_and_channel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_keys, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_newer_version_refused,

@@ -7,6 +7,7 @@
 
 #include <qrencode.h>
 
+#include "lib/htmlesc.h"
 #include "printer/code128.h"
 #include "printer/formhtml.h"
 
@@ -144,35 +145,6 @@ form_of(enum printdoc_kind k)
 	return NULL;
 }
 
-static void
-esc(FILE *f, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n && s[i] != '\0'; i++) {
-		switch (s[i]) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(s[i], f);
-		}
-	}
-}
-
-static void
-text(FILE *f, const char *s)
-{
-	esc(f, s, strlen(s));
-}
-
 /* The code's Code 128 as SVG: one rect per bar, 1 unit a module, with
  * the quiet zones. Nothing when the code cannot be encoded. */
 static void
@@ -251,7 +223,7 @@ lines(FILE *f, const char *v, const char *open, const char *close)
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 
 		fputs(open, f);
-		esc(f, p, n);
+		htmlesc_write(f, p, n);
 		fputs(close, f);
 		p += n + (nl != NULL);
 	}
@@ -268,34 +240,34 @@ row(FILE *f, const struct printdoc *d, const struct row *r)
 	case R_TEXT:
 	case R_BOLD:
 		fputs("<p class=\"row\"><span class=\"label\">", f);
-		text(f, r->label);
+		htmlesc_puts(f, r->label);
 		fputs(":</span> ", f);
 		fputs(r->kind == R_BOLD ? "<b>" : "<span>", f);
-		text(f, v);
+		htmlesc_puts(f, v);
 		fputs(r->kind == R_BOLD ? "</b></p>" : "</span></p>", f);
 		break;
 	case R_JOIN:
 		fputs("<p class=\"row\"><span class=\"label\">", f);
-		text(f, r->label);
+		htmlesc_puts(f, r->label);
 		fputs("</span> <span>", f);
-		text(f, v);
+		htmlesc_puts(f, v);
 		fputs("</span></p>", f);
 		break;
 	case R_LIST:
 		fputs("<p class=\"row\"><span class=\"label\">", f);
-		text(f, r->label);
+		htmlesc_puts(f, r->label);
 		fputs(":</span></p><ol>", f);
 		lines(f, v, "<li>", "</li>");
 		fputs("</ol>", f);
 		break;
 	case R_PARA:
 		fputs("<p>", f);
-		text(f, r->label);
+		htmlesc_puts(f, r->label);
 		fputs("</p>", f);
 		break;
 	case R_BIG:
 		fputs("<p class=\"big\">", f);
-		text(f, v);
+		htmlesc_puts(f, v);
 		fputs("</p>", f);
 		break;
 	case R_TABLE:
@@ -311,7 +283,7 @@ row(FILE *f, const struct printdoc *d, const struct row *r)
 				size_t n = nl ? (size_t)(nl - p) : strlen(p);
 
 				fprintf(f, "<tr><td>%d</td><td>", ++i);
-				esc(f, p, n);
+				htmlesc_write(f, p, n);
 				fputs("</td><td></td><td></td></tr>", f);
 				p += n + (nl != NULL);
 			}
@@ -333,27 +305,27 @@ formhtml_render(const struct printdoc *d, enum printdoc_kind kind, size_t *len)
 	fputs("<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
 	      "<title>",
 	    f);
-	text(f, fm->title);
+	htmlesc_puts(f, fm->title);
 	fputs(" ", f);
-	text(f, printdoc_get(d, "code"));
+	htmlesc_puts(f, printdoc_get(d, "code"));
 	fputs("</title><link rel=\"icon\" href=\"data:,\"><link "
 	      "rel=\"stylesheet\" href=\"" FORMHTML_CSS_PATH "\"></head>"
 	      "<body><div class=\"sheet\"><p class=\"number\">",
 	    f);
-	text(f, fm->number);
+	htmlesc_puts(f, fm->number);
 	fputs("</p><div class=\"head\"><div class=\"org\"><p>", f);
-	text(f, printdoc_get(d, "agency_header"));
+	htmlesc_puts(f, printdoc_get(d, "agency_header"));
 	fputs("</p><p><b>", f);
-	text(f, printdoc_get(d, "office_name"));
+	htmlesc_puts(f, printdoc_get(d, "office_name"));
 	fputs("</b></p></div><div class=\"nation\"><p><b>CỘNG HÒA XÃ HỘI CHỦ "
 	      "NGHĨA VIỆT NAM</b></p><p><b>Độc lập - Tự do - Hạnh "
 	      "phúc</b></p><p class=\"date\"><i>",
 	    f);
-	text(f, printdoc_get(d, "place_date"));
+	htmlesc_puts(f, printdoc_get(d, "place_date"));
 	fputs("</i></p></div></div><h1>", f);
-	text(f, fm->title);
+	htmlesc_puts(f, fm->title);
 	fputs("</h1><p class=\"code\">Mã hồ sơ: <b>", f);
-	text(f, printdoc_get(d, "code"));
+	htmlesc_puts(f, printdoc_get(d, "code"));
 	fputs("</b></p><div class=\"codes\">", f);
 	barcode_svg(f, printdoc_get(d, "code"));
 	if (fm->qr)
@@ -365,16 +337,16 @@ formhtml_render(const struct printdoc *d, enum printdoc_kind kind, size_t *len)
 		fputs("<div class=\"sign\"><div>", f);
 		if (fm->sign_left != NULL) {
 			fputs("<b>", f);
-			text(f, fm->sign_left);
+			htmlesc_puts(f, fm->sign_left);
 			fputs("</b><br><i>(Ký và ghi rõ họ tên)</i>", f);
 		}
 		fputs("</div><div><b>", f);
-		text(f, fm->sign_right);
+		htmlesc_puts(f, fm->sign_right);
 		fputs("</b><br><i>(Ký và ghi rõ họ tên)</i></div></div>", f);
 	}
 	if (fm->qr && printdoc_get(d, "lookup_url")[0] != '\0') {
 		fputs("<p class=\"lookup\">Tra cứu hồ sơ: ", f);
-		text(f, printdoc_get(d, "lookup_url"));
+		htmlesc_puts(f, printdoc_get(d, "lookup_url"));
 		fputs("</p>", f);
 	}
 	fputs("</div></body></html>\n", f);

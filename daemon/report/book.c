@@ -15,6 +15,7 @@
 #include "core/status.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "lib/htmlesc.h"
 #include "lib/log.h"
 #include "report/api_report.h"
 #include "report/report.h"
@@ -185,32 +186,6 @@ book_csv(const struct book *b, size_t *len)
 	return buf;
 }
 
-static void
-html_text(FILE *f, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
 /* Plain markup: the CSP allows no inline style, and a browser prints a
  * bare table legibly. */
 static char *
@@ -228,15 +203,15 @@ book_html(const struct book *b, const char *unit, const char *from,
 	    "<title>Sổ theo dõi hồ sơ</title><link rel=\"icon\" href=\"data:,\">"
 	    "</head><body class=\"book\"><p class=\"form\">Mẫu số 06</p><p>",
 	    f);
-	html_text(f, unit);
+	htmlesc_puts(f, unit);
 	fputs("</p><h1>SỔ THEO DÕI HỒ SƠ</h1><p>Từ ngày ", f);
-	html_text(f, from);
+	htmlesc_puts(f, from);
 	fputs(" đến ngày ", f);
-	html_text(f, to);
+	htmlesc_puts(f, to);
 	fputs("</p><table><thead><tr>", f);
 	for (size_t c = 0; c < BOOK_COLS; c++) {
 		fputs("<th>", f);
-		html_text(f, book_heads[c]);
+		htmlesc_puts(f, book_heads[c]);
 		fputs("</th>", f);
 	}
 	fputs("</tr></thead><tbody>", f);
@@ -245,7 +220,7 @@ book_html(const struct book *b, const char *unit, const char *from,
 		fputs("<tr>", f);
 		for (size_t c = 0; c < BOOK_COLS; c++) {
 			fputs("<td>", f);
-			html_text(f, cells[c]);
+			htmlesc_puts(f, cells[c]);
 			fputs("</td>", f);
 		}
 		fputs("</tr>", f);

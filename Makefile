@@ -60,7 +60,7 @@ UNIT_TESTS := dcode status calendar textfold token importrec config store \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
 	manifest storepostal serialdev sse routes buf csvcell backup storecounter \
-	formhtml qrtext
+	formhtml qrtext reportrule
 FUZZ_TARGETS := dcode importrec config holiday report syncreply syncpush \
 	lgspreply kiosk gzip escstat ptemplate postid \
 	hidkeys classify framer imgload zdecode authhdr postalreg qrtext

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/reportrule.h"
 #include "core/status.h"
 #include "store/store_int.h"
 
@@ -74,7 +75,6 @@ static const char report_unaccepted_sql[] =
     "  (SELECT code FROM procedures WHERE field = ?4))"
     " GROUP BY status";
 
-#define REPORT_NEVER       INT64_MAX
 #define REPORT_GROUPS_CAP  100000  /* distinct groups of one report */
 #define REPORT_DEFER_CAP   4000000 /* candidates with supplements */
 #define REPORT_BUCKETS_CAP 4000    /* days in the longest period + 1 */
@@ -83,13 +83,10 @@ enum { UNIT_DAY = 1, UNIT_WEEK = 2, UNIT_MONTH = 3 };
 
 /* One candidate row and, once read, its supplement summary. */
 struct rrow {
-	int64_t id, recv, due, fin, ret; /* due, fin, ret: 0 = NULL */
-	int channel, status, delivery, rating;
+	int64_t id, ret;      /* ret: 0 = NULL */
+	struct rrule_facts f; /* what core/reportrule reads; end = finished */
+	int channel, delivery, rating;
 	uint32_t group;
-	int nreq, ncomp; /* supplement requests and completions */
-	int64_t net;     /* sum of completion times - request times */
-	int64_t lastreq; /* the latest request, 0 when none */
-	int64_t due0;    /* due before a completion moved it, or 0 */
 	char proc[PROC_CODE_MAX + 1];
 	char code[DCODE_TEXT_MAX + 1]; /* drill-down only */
 };
@@ -251,13 +248,13 @@ static bool
 in_cell(const struct rstate *r, const struct rrow *w, int cls, int64_t os,
     bool live)
 {
-	bool pending = w->fin == 0 || w->fin >= r->to;
+	bool pending = w->f.end == 0 || w->f.end >= r->to;
 
 	switch (r->cell) {
 	case SRC_RECEIVED:
-		return w->recv >= r->from;
+		return w->f.recv >= r->from;
 	case SRC_CARRIED:
-		return w->recv < r->from && live;
+		return w->f.recv < r->from && live;
 	case SRC_EARLY:
 		return cls == 1;
 	case SRC_ON_TIME:
@@ -282,39 +279,17 @@ static void
 classify(struct rstate *r, const struct rrow *w)
 {
 	struct store_report_row *g = r->unit ? r->total : &r->g.rows[w->group];
-	bool sopen = w->nreq > w->ncomp,
-	     live = w->fin == 0 || w->fin >= r->from;
-	int64_t suppd = sopen ? w->net + w->lastreq : w->net;
-	int64_t edue = w->due0 ? w->due0 : w->due, eff, os;
+	bool live = w->f.end == 0 || w->f.end >= r->from;
+	int64_t edue = rrule_due(&w->f), os;
 	int cls = 0;
 
 	if (edue == 0)
-		edue = statutory_due(r->s, w->proc, w->recv);
-	if (w->fin != 0 && w->fin >= r->from && w->fin < r->to) {
-		eff = w->fin - suppd;
-		if (w->status == ST_WITHDRAWN)
-			cls = 2;
-		else if (w->nreq > 1)
-			cls = 3;
-		else if (edue == 0)
-			cls = 2;
-		else if (eff > edue)
-			cls = 3;
-		else if (cal_local_day(eff) < cal_local_day(edue))
-			cls = 1;
-		else
-			cls = 2;
-	}
-	if (w->nreq > 1)
-		os = w->lastreq;
-	else if (edue == 0)
-		os = REPORT_NEVER;
-	else if (sopen)
-		os = w->lastreq > edue ? edue : REPORT_NEVER;
-	else
-		os = edue + suppd;
+		edue = statutory_due(r->s, w->proc, w->f.recv);
+	if (w->f.end != 0 && w->f.end >= r->from && w->f.end < r->to)
+		cls = rrule_verdict(&w->f, edue);
+	os = rrule_overdue_since(&w->f, edue);
 
-	if (w->recv >= r->from)
+	if (w->f.recv >= r->from)
 		g->received[w->channel == CHANNEL_ONLINE ? 1
 		        : w->channel == CHANNEL_POSTAL   ? 2
 		                                         : 0]++;
@@ -326,7 +301,7 @@ classify(struct rstate *r, const struct rrow *w)
 		g->on_time++;
 	else if (cls == 3)
 		g->late++;
-	if (w->fin == 0 || w->fin >= r->to) {
+	if (w->f.end == 0 || w->f.end >= r->to) {
 		if (os < r->to)
 			g->overdue++;
 		else
@@ -343,13 +318,13 @@ classify(struct rstate *r, const struct rrow *w)
 		return;
 	/* the series: counts by the bucket of their instant; the pending
 	 * and overdue levels from arrivals and leavings */
-	if (w->recv >= r->from)
-		r->bucket[bucket_of(r, w->recv)]
+	if (w->f.recv >= r->from)
+		r->bucket[bucket_of(r, w->f.recv)]
 		    .received[w->channel == CHANNEL_ONLINE ? 1
 		            : w->channel == CHANNEL_POSTAL ? 2
 		                                           : 0]++;
 	if (cls > 0) {
-		struct store_report_row *b = &r->bucket[bucket_of(r, w->fin)];
+		struct store_report_row *b = &r->bucket[bucket_of(r, w->f.end)];
 
 		*(cls == 1         ? &b->early
 		        : cls == 2 ? &b->on_time
@@ -359,12 +334,12 @@ classify(struct rstate *r, const struct rrow *w)
 	}
 	if (w->delivery == DELIVERY_POST && w->ret >= r->from && w->ret < r->to)
 		r->bucket[bucket_of(r, w->ret)].returned_by_post++;
-	if (live && w->fin != 0 && w->fin < r->to)
-		r->leave[bucket_of(r, w->fin)]++;
-	if (live && os < r->to && (w->fin == 0 || os < w->fin))
+	if (live && w->f.end != 0 && w->f.end < r->to)
+		r->leave[bucket_of(r, w->f.end)]++;
+	if (live && os < r->to && (w->f.end == 0 || os < w->f.end))
 		r->obecome[bucket_of(r, os)]++;
-	if (live && w->fin != 0 && w->fin < r->to && os < w->fin)
-		r->oleave[bucket_of(r, w->fin)]++;
+	if (live && w->f.end != 0 && w->f.end < r->to && os < w->f.end)
+		r->oleave[bucket_of(r, w->f.end)]++;
 }
 
 static int
@@ -441,24 +416,10 @@ report_supplements(struct rstate *r)
 			continue;
 		req = sqlite3_column_int(st, 1);
 		at = sqlite3_column_int64(st, 2);
-		if (req) {
-			w->nreq++;
-			w->net -= at;
-			if (at > w->lastreq)
-				w->lastreq = at;
-		} else {
-			w->ncomp++;
-			w->net += at;
-			/* a completion that moved the due date: the time is
-			 * subtracted, so compare with the due from before */
-			if (sqlite3_column_type(st, 3) != SQLITE_NULL &&
-			    sqlite3_column_type(st, 4) != SQLITE_NULL &&
-			    sqlite3_column_int64(st, 3) !=
-			        sqlite3_column_int64(st, 4) &&
-			    (w->due0 == 0 ||
-			        sqlite3_column_int64(st, 3) < w->due0))
-				w->due0 = sqlite3_column_int64(st, 3);
-		}
+		rrule_supplement(&w->f, req != 0, at,
+		    sqlite3_column_type(st, 3) != SQLITE_NULL &&
+		        sqlite3_column_type(st, 4) != SQLITE_NULL,
+		    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -531,19 +492,18 @@ report_scan(struct rstate *r)
 
 		w.id = sqlite3_column_int64(st, 0);
 		w.channel = sqlite3_column_int(st, 1);
-		w.status = sqlite3_column_int(st, 2);
+		memset(&w.f, 0, sizeof w.f);
+		w.f.status = sqlite3_column_int(st, 2);
 		w.delivery = sqlite3_column_int(st, 3);
 		w.rating = sqlite3_column_int(st, 4);
-		w.recv = sqlite3_column_int64(st, 5);
-		w.due = sqlite3_column_int64(st, 6);
-		w.fin = sqlite3_column_int64(st, 7);
+		w.f.recv = sqlite3_column_int64(st, 5);
+		w.f.due = sqlite3_column_int64(st, 6);
+		w.f.end = sqlite3_column_int64(st, 7);
 		w.ret = sqlite3_column_int64(st, 8);
-		w.nreq = w.ncomp = 0;
-		w.net = w.lastreq = w.due0 = 0;
 		w.group = 0;
 		w.proc[0] = w.code[0] = '\0';
 		/* a million rows: copy the texts only where they are read */
-		if (w.due == 0 || sc > 0 || r->q->by == SR_BY_PROCEDURE ||
+		if (w.f.due == 0 || sc > 0 || r->q->by == SR_BY_PROCEDURE ||
 		    r->q->by == SR_BY_FIELD)
 			copy_col(st, 11, w.proc, sizeof(w.proc));
 		if (r->cell != 0)

@@ -50,6 +50,7 @@
 #include "core/termlist.h"
 #include "kiosk/kiosk_api.h"
 #include "scanner/hotplug.h"
+#include "report/api_report.h"
 #include "sync/hub.h"
 #include "sync/hubq.h"
 #include "store/hubstore.h"
@@ -480,6 +481,11 @@ print_queue(void *p, const char *kind, const char *ref, const char *actor)
 	return printer_queue_doc(p, kind, ref, actor);
 }
 
+/* The hub's province form rendered by the report feature. */
+static const struct route_report_ops route_report = {
+	.form06a = api_report_form06a,
+};
+
 static const struct route_print_ops route_print = {
 	.queue_max = print_queue_max,
 	.kick = print_kick,
@@ -864,6 +870,7 @@ main(int argc, char *argv[])
 	m.routes.lookups = &m.lookups;
 	m.routes.health = &m.health;
 	m.routes.upstream = &route_upstream;
+	m.routes.report = &route_report;
 	apply_reloadable(&m);
 
 	if ((m.kiosk = kiosk_new(m.loop, m.store, &m.cfg)) == NULL)

@@ -346,6 +346,8 @@ const struct route routes_table[] = {
 	    SMALL },
 	/* the province's report and offices: for those who read reports */
 	{ GET, "/api/v1/hub/report", OFFICE, hub_route_report, false, SMALL },
+	{ GET, "/api/v1/hub/report/06a", OFFICE, hub_route_form06a, false,
+	    SMALL },
 	{ GET, "/api/v1/hub/offices", OFFICE, hub_route_offices, false, SMALL },
 	{ READ, "/staff/hub", OFFICE, hub_route_page, false, SMALL },
 	{ READ, "/staff/hub/*", OFFICE, hub_route_page, false, SMALL },

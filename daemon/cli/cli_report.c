@@ -36,6 +36,8 @@ const char cli_report_usage[] =
     "           [--agency CODE] --format csv|xlsx|html [--out FILE]\n"
     "       motcua report --province --from YYYY-MM-DD --to YYYY-MM-DD\n"
     "           [--agency CODE] [--format table|json] [--out FILE]\n"
+    "       motcua report 06a --province --from YYYY-MM-DD --to YYYY-MM-DD\n"
+    "           --format csv|xlsx|html [--out FILE]\n"
     "\n"
     "Counts for a period (both dates inclusive, local time): dossiers\n"
     "received by channel with shares, carried over, resolved early, on\n"
@@ -45,9 +47,9 @@ const char cli_report_usage[] =
     "prints Biểu II.06a (one row per field and a total). docs/reports.md\n"
     "defines every number. xlsx needs --out unless the output is not a\n"
     "terminal. Exit status 1 for an unknown agency, field or procedure.\n"
-    "--province asks a hub (sync.role = hub) for every office's dossiers\n"
-    "received in the period, by agency and channel, and where they stand\n"
-    "now (docs/sync.md).\n"
+    "--province asks a hub (sync.role = hub) for the same counts of every\n"
+    "office, by agency and channel, or with 06a for the province's Biểu\n"
+    "II.06a by field (docs/sync.md).\n"
     "\n"
     "Examples:\n"
     "  motcua report --from 2026-01-01 --to 2026-06-30\n"
@@ -55,7 +57,9 @@ const char cli_report_usage[] =
     "--format csv\n"
     "  motcua report 06a --from 2026-01-01 --to 2026-06-30 --format xlsx "
     "--out 06a.xlsx\n"
-    "  motcua report --province --from 2026-01-01 --to 2026-03-31\n";
+    "  motcua report --province --from 2026-01-01 --to 2026-03-31\n"
+    "  motcua report 06a --province --from 2026-01-01 --to 2026-03-31 "
+    "--format html --out 06a.html\n";
 
 /* Prints "motcua: <what>: <problem>" and the pointer to --help. */
 static int
@@ -220,8 +224,8 @@ table_groups(json_t *o)
 static void
 table_province(json_t *o)
 {
-	static const char *const cols[] = { "received", "pending", "overdue",
-		"resolved", "refused", "stopped" };
+	static const char *const cols[] = { "received", "carried_over", "early",
+		"on_time", "late", "pending", "overdue", "refused" };
 	json_t *rows = json_object_get(o, "rows"), *row;
 	size_t i;
 
@@ -230,7 +234,7 @@ table_province(json_t *o)
 	    json_string_value(json_object_get(o, "to")));
 	printf("%-24s %-10s", "agency", "channel");
 	for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
-		printf(" %9s", cols[c]);
+		printf(" %9.9s", cols[c]);
 	putchar('\n');
 	json_array_foreach(rows, i, row) {
 		printf("%-24.35s %-10s",
@@ -319,11 +323,26 @@ cli_report_main(const char *socket, int argc, char **argv)
 		return usage2(argv[optind], "unexpected argument");
 	if (out != NULL && out[0] == '\0')
 		return usage2("--out", "empty");
-	if (province) {
-		/* by agency and channel, always: the hub knows no fields */
-		if (f06a)
-			return usage2("--province",
-			    "not with 06a (the hub has no fields)");
+	if (province && f06a) {
+		/* the whole province by field: no filter */
+		if (format == NULL)
+			return usage2("--format",
+			    "required (csv, xlsx or html)");
+		if (a.agency != NULL || a.field != NULL ||
+		    a.procedure != NULL || a.by != NULL)
+			return usage2(a.agency != NULL ? "--agency"
+			        : a.field != NULL      ? "--field"
+			        : a.procedure != NULL  ? "--procedure"
+			                               : "--by",
+			    "not used by the province's 06a (every agency, by"
+			    " field)");
+		a.format = format;
+		if (report_parse(&a, REPORT_DAYS_LIMIT,
+		        (1u << RF_CSV) | (1u << RF_XLSX) | (1u << RF_HTML), &p,
+		        err, sizeof(err)) < 0)
+			return arg_error(err);
+	} else if (province) {
+		/* by agency and channel, always */
 		if (a.field != NULL || a.procedure != NULL || a.by != NULL)
 			return usage2(a.field != NULL ? "--field"
 			        : a.procedure != NULL ? "--procedure"
@@ -361,9 +380,10 @@ cli_report_main(const char *socket, int argc, char **argv)
 	if (p.format == RF_XLSX && out == NULL && isatty(STDOUT_FILENO))
 		return usage2("--out", "required for xlsx on a terminal");
 	rc = fetch(socket,
-	    province   ? "/api/v1/hub/report"
-	        : f06a ? "/api/v1/reports/06a"
-	               : "/api/v1/reports",
+	    province && f06a ? "/api/v1/hub/report/06a"
+	        : province   ? "/api/v1/hub/report"
+	        : f06a       ? "/api/v1/reports/06a"
+	                     : "/api/v1/reports",
 	    &a, &r);
 	if (rc != CLI_OK)
 		goto done;

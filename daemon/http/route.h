@@ -97,6 +97,22 @@ struct route_upstream_ops {
 	    void *arg);
 };
 
+/* Biểu II.06a rendered by the report feature from rows counted
+ * elsewhere (the hub's province report, sync/hub.c): daemon/main.c fills
+ * it from report/api_report.h. form06a fills r with the form in
+ * p->format (JSON, CSV, XLSX or HTML); rows and the counts are borrowed
+ * for the call. */
+struct report_params;
+struct store_report_row;
+struct store_unaccepted;
+struct route_ctx;
+struct route_report_ops {
+	void (*form06a)(const struct route_ctx *, const struct report_params *p,
+	    const struct store_report_row *rows, size_t n,
+	    const struct store_report_row *total,
+	    const struct store_unaccepted *unaccepted, struct http_response *r);
+};
+
 /* The services a handler may use: one value built and owned by
  * daemon/main.c, borrowed by every handler for the call. The pointers
  * not set (NULL) mean the feature is off. http/ only carries it. */
@@ -114,6 +130,7 @@ struct route_ctx {
 	/* printer through ops, for features other than the printer's own
 	 * routes (postal receipts); NULL when there is no printer */
 	const struct route_print_ops *print;
+	const struct route_report_ops *report; /* 06a forms for the hub */
 	struct scanners *scanners; /* api/scanners.h: scanner routes */
 	struct auth *auth;
 	struct api_counters *counters; /* api/api.h: /metrics counters */

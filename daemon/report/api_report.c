@@ -1,6 +1,7 @@
 /* api_report.c: the report routes (docs/reports.md, docs/api.md). Staff
  * rows of the route table (daemon/routes.c), never on the public
  * listener. Reads only, so nothing is audited. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,31 @@ route_report(struct store *st, const struct config *cfg,
 	report_free(&rep);
 }
 
+/* The form in rep's format, into r. */
+static void
+render06a(const struct report *rep, const char *unit, struct http_response *r)
+{
+	char err[STORE_ERR_MAX];
+	size_t len = 0;
+	char *body;
+
+	if (rep->p.format == RF_CSV) {
+		body = report_06a_csv(rep, &len);
+		reply_body(r, ctype_csv, body, len);
+	} else if (rep->p.format == RF_XLSX) {
+		body = report_xlsx(rep, true, unit, tmpdir(), &len, err,
+		    sizeof(err));
+		if (body == NULL)
+			log_warnx("report: %s", err);
+		reply_body(r, ctype_xlsx, body, len);
+	} else if (rep->p.format == RF_HTML) {
+		body = report_06a_html(rep, unit, &len);
+		reply_body(r, ctype_html, body, len);
+	} else {
+		reply_json(r, 200, report_json(rep));
+	}
+}
+
 static void
 route_06a(struct store *st, const struct config *cfg,
     const struct http_request *hr, struct http_response *r)
@@ -119,8 +145,6 @@ route_06a(struct store *st, const struct config *cfg,
 	struct report rep;
 	char err[STORE_ERR_MAX];
 	enum store_rc rc;
-	size_t len = 0;
-	char *body;
 
 	if (params_of(hr, cfg, FORMATS_06A, &p, r) < 0)
 		return;
@@ -135,22 +159,25 @@ route_06a(struct store *st, const struct config *cfg,
 		reply_problem(r, storerc_status(rc), err);
 		return;
 	}
-	if (p.format == RF_CSV) {
-		body = report_06a_csv(&rep, &len);
-		reply_body(r, ctype_csv, body, len);
-	} else if (p.format == RF_XLSX) {
-		body = report_xlsx(&rep, true, cfg->office_name, tmpdir(), &len,
-		    err, sizeof(err));
-		if (body == NULL)
-			log_warnx("report: %s", err);
-		reply_body(r, ctype_xlsx, body, len);
-	} else if (p.format == RF_HTML) {
-		body = report_06a_html(&rep, cfg->office_name, &len);
-		reply_body(r, ctype_html, body, len);
-	} else {
-		reply_json(r, 200, report_json(&rep));
-	}
+	render06a(&rep, cfg->office_name, r);
 	report_free(&rep);
+}
+
+void
+api_report_form06a(const struct route_ctx *c, const struct report_params *p,
+    const struct store_report_row *rows, size_t n,
+    const struct store_report_row *total,
+    const struct store_unaccepted *unaccepted, struct http_response *r)
+{
+	struct report rep = { .p = *p,
+		.total = *total,
+		.unaccepted = *unaccepted,
+		/* borrowed: report_free is not called on it */
+		.rows = (struct store_report_row *)(uintptr_t)rows,
+		.n = n };
+
+	rep.p.by = SR_BY_FIELD;
+	render06a(&rep, c->cfg->office_name, r);
 }
 
 #define CODES_MAX 10000 /* codes listed in one drill-down reply */

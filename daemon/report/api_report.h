@@ -19,4 +19,10 @@ route_handler api_report_summary, api_report_06a, api_report_codes,
 /* GET /api/v1/reports/book (book.c): the tracking book (Mẫu 06) as
  * CSV, XLSX or HTML; audited, as it names applicants. */
 route_handler api_report_book;
+/* Biểu II.06a from rows counted elsewhere: the hub's province form
+ * (http/route.h, route_report_ops; daemon/main.c wires it). */
+void api_report_form06a(const struct route_ctx *, const struct report_params *,
+    const struct store_report_row *rows, size_t n,
+    const struct store_report_row *total,
+    const struct store_unaccepted *unaccepted, struct http_response *r);
 #endif

@@ -104,22 +104,6 @@ hubstore_dump(struct hubstore *h, const char *terminal)
 	return h->ops->dump(h, terminal);
 }
 
-static const char *const report_cols[HUBSTORE_REPORT_COLS] = { "received",
-	"pending", "overdue", "resolved", "refused", "stopped" };
-
-json_t *
-hubstore_report_row(const char *agency, int channel,
-    const int64_t n[HUBSTORE_REPORT_COLS])
-{
-	json_t *row = json_pack("{s:s,s:s}", "agency", agency, "channel",
-	    channel_name(channel));
-
-	for (int i = 0; row != NULL && i < HUBSTORE_REPORT_COLS; i++)
-		json_object_set_new(row, report_cols[i],
-		    json_integer((json_int_t)n[i]));
-	return row;
-}
-
 int
 hubstore_seen(struct hubstore *h, const char *terminal, int64_t now)
 {
@@ -167,27 +151,6 @@ hubstore_office_row(const char *const col[9])
 		json_object_set_new(row, names[i], v);
 	}
 	return row;
-}
-
-json_t *
-hubstore_report(struct hubstore *h, int64_t from, int64_t to,
-    const char *agency, int64_t now)
-{
-	json_t *rows = h->ops->report(h, from, to, agency, now), *total, *row;
-	size_t i;
-
-	if (rows == NULL)
-		return NULL;
-	total = json_object();
-	for (int c = 0; c < HUBSTORE_REPORT_COLS; c++) {
-		json_int_t sum = 0;
-
-		json_array_foreach(rows, i, row)
-			sum += json_integer_value(
-			    json_object_get(row, report_cols[c]));
-		json_object_set_new(total, report_cols[c], json_integer(sum));
-	}
-	return json_pack("{s:o,s:o}", "rows", rows, "total", total);
 }
 
 int64_t

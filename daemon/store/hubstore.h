@@ -116,18 +116,34 @@ enum store_rc hubstore_set_status(struct hubstore *, const char *code,
  * which the keys are only weight. The count forgotten, or -1. */
 int64_t hubstore_prune_keys(struct hubstore *, int64_t before, int limit);
 
-/* The province's dossiers received in [from, to), by agency (a code's part
- * before its first '-') and channel (1..3), with where each stands now:
- * {"rows": [{"agency", "channel", "received", "pending", "overdue",
- * "resolved", "refused", "stopped"}], "total": {the same summed}}, rows
- * in agency (byte order) then channel order. pending: open (status 1, 2,
- * 4, 5, 6); overdue: pending with a due time before now; resolved: the
- * result ready or returned (9, 10); refused: 3; stopped: withdrawn or
- * stopped (7, 8). agency NULL: every agency, else that one's rows only.
- * Counts only: no code, name or number (docs/sync.md). NULL on a
- * database error. */
-json_t *hubstore_report(struct hubstore *, int64_t from, int64_t to,
-    const char *agency, int64_t now);
+/* The province report over the local days from_day..to_day (both
+ * included), counted with the office report's rules (docs/reports.md;
+ * core/reportrule.h) by agency (a code's part before its first '-') and
+ * channel: {"rows": [{"agency", "channel", "received", "carried_over",
+ * "resolved", "early", "on_time", "late", "pending", "within_due",
+ * "overdue", "returned_by_post", "not_accepted", "refused"}], "total":
+ * {the same summed}}, rows in agency (byte order) then channel order.
+ * Pending, within due and overdue are at the period's end. agency NULL:
+ * every agency, else that one's rows only. Counts only: no code, name or
+ * number (docs/sync.md). NULL on a database error or past
+ * HUBSTORE_REPORT_CELLS rows. */
+#define HUBSTORE_REPORT_CELLS 100000
+json_t *hubstore_report(struct hubstore *, int from_day, int to_day,
+    const char *agency);
+/* Biểu II.06a's rows for the whole province: the same counts by field
+ * (the dossier's procedure's field as its terminal sent it; "" when
+ * none), received split by channel, in key order, into *rows (malloc'd,
+ * *n of them; the caller frees), *total and *unaccepted (the period's
+ * registered but not accepted, and refused). 0, or -1 with err. */
+int hubstore_report_fields(struct hubstore *, int from_day, int to_day,
+    struct store_report_row **rows, size_t *n, struct store_report_row *total,
+    struct store_unaccepted *unaccepted, char err[HUBSTORE_ERR_MAX]);
+
+/* Recounts the province report's daily counts from every dossier's
+ * facts, in one transaction (other writers wait): what the pushes added,
+ * for a database migrated from before them or an operator's check. 0 or
+ * -1 with err. */
+int hubstore_rebuild_report(struct hubstore *, char err[HUBSTORE_ERR_MAX]);
 
 /* A terminal asked for its changes at now: its office's last_seen_at, at
  * most once a minute (a pull is otherwise read-only). 0 or -1. */

@@ -27,80 +27,9 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
-#include "store/hubstore_int.h"
+#include "store/hubstore_pg_int.h"
 
 #define PG_RETRIES 8
-/* pg_advisory_xact_lock's key of the schema migrations: "motcuahb" */
-#define PG_MIGRATE_LOCK "7813293750212043362"
-
-/* The schema, one entry per version, each applied in the transaction
- * that holds the advisory lock. Append only; never edit a shipped one. */
-static const char *const migrations[] = {
-	/* 1: the initial schema, the SQLite hub's with the province's rules
-	 * as constraints (see the top of this file) */
-	"CREATE TABLE hub_keys ("
-	" key text PRIMARY KEY," /* idempotency key, hex */
-	" terminal text NOT NULL,"
-	" at bigint NOT NULL);"
-	"CREATE INDEX hub_keys_at ON hub_keys(at);"
-	"CREATE TABLE hub_dossiers ("
-	" code text PRIMARY KEY,"
-	" terminal text NOT NULL,"
-	" channel integer NOT NULL,"
-	" delivery integer NOT NULL,"
-	" status integer NOT NULL,"
-	" received_at bigint NOT NULL,"
-	" due_at bigint,"
-	" apology_due_at bigint,"
-	" updated_at bigint NOT NULL,"
-	" rev bigint NOT NULL DEFAULT 0,"
-	" last_seq bigint NOT NULL,"
-	" token_sha256 text UNIQUE,"
-	" procedure_name text,"
-	" masked_name text NOT NULL,"
-	" collect_at text,"
-	" record text NOT NULL);"
-	"CREATE INDEX hub_dossiers_terminal"
-	" ON hub_dossiers(terminal, received_at);"
-	"CREATE TABLE hub_events ("
-	" id bigserial PRIMARY KEY,"
-	" code text NOT NULL,"
-	" source text NOT NULL,"
-	" at bigint NOT NULL,"
-	" status integer NOT NULL,"
-	" applied boolean NOT NULL,"
-	" body text);"
-	"CREATE INDEX hub_events_code ON hub_events(code);"
-	"CREATE TABLE hub_terminals ("
-	" terminal text PRIMARY KEY,"
-	" change_seq bigint NOT NULL);"
-	"CREATE TABLE hub_changes ("
-	" terminal text NOT NULL,"
-	" seq bigint NOT NULL," /* the pull cursor's position */
-	" code text NOT NULL,"
-	" status integer NOT NULL,"
-	" rev bigint NOT NULL,"
-	" at bigint NOT NULL,"
-	" due_at bigint,"
-	" reason text,"
-	" PRIMARY KEY (terminal, seq));",
-	/* 2: the province report reads a period of every terminal */
-	"CREATE INDEX hub_dossiers_received ON hub_dossiers(received_at);",
-	/* 3: each office's last push, backlog and errors (hubstore_offices) */
-	"CREATE TABLE hub_offices ("
-	" terminal text PRIMARY KEY,"
-	" last_push_at bigint,"
-	" last_seen_at bigint,"
-	" backlog bigint,"
-	" pushes bigint NOT NULL,"
-	" items bigint NOT NULL,"
-	" rejected bigint NOT NULL,"
-	" last_error text,"
-	" last_error_at bigint);",
-};
-
-#define PG_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
-const int hubstore_pg_version = PG_SCHEMA_VERSION;
 
 enum pq {
 	P_KEY_GET,
@@ -119,7 +48,14 @@ enum pq {
 	P_CODES,
 	P_DUMP,
 	P_PRUNE_KEYS,
-	P_REPORT,
+	P_FACTS_SET,
+	P_SUPP_PUT,
+	P_DAYS_ADD,
+	P_DAYS,
+	P_OPEN_A,
+	P_OPEN_F,
+	P_OPENS_A,
+	P_OPENS_F,
 	P_OFFICE_PUSH,
 	P_OFFICE_SEEN,
 	P_OFFICES,
@@ -134,16 +70,18 @@ static const struct {
 	[P_KEY_PUT] = { "INSERT INTO hub_keys(key, terminal, at)"
 	                " VALUES ($1, $2, $3)",
 	    3 },
-	[P_DOSSIER_GET] = { "SELECT terminal, status, rev, last_seq, record"
+	[P_DOSSIER_GET] = { "SELECT terminal, status, rev, last_seq, record, " HUBSTORE_FACTS_COLS
 	                    " FROM hub_dossiers WHERE code = $1 FOR UPDATE",
 	    1 },
 	[P_DOSSIER_PUT] = { "INSERT INTO hub_dossiers(code, terminal,"
 	                    " channel, delivery, status, received_at, due_at,"
 	                    " updated_at, last_seq, token_sha256,"
-	                    " procedure_name, masked_name, collect_at, record)"
-	                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-	                    " $10, $11, $12, $13, $14)",
-	    14 },
+	                    " procedure_name, masked_name, collect_at, record,"
+	                    " agency, field, finished_at, returned_at,"
+	                    " ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+	                    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+	                    " $18, $19)",
+	    19 },
 	[P_TOKEN_TAKEN] = { "SELECT 1 FROM hub_dossiers"
 	                    " WHERE token_sha256 = $1",
 	    1 },
@@ -151,8 +89,10 @@ static const struct {
 	                       " due_at = coalesce($3, due_at),"
 	                       " apology_due_at = coalesce($4,"
 	                       " apology_due_at), updated_at = $5,"
-	                       " last_seq = $6 WHERE code = $1",
-	    6 },
+	                       " last_seq = $6," HUBSTORE_FACTS_SET("$", "7",
+	                           "8", "9", "10", "11", "12", "13",
+	                           "14") " WHERE code = $1",
+	    14 },
 	[P_DOSSIER_UPSTREAM] = { "UPDATE hub_dossiers SET status = $2,"
 	                         " due_at = coalesce($3, due_at),"
 	                         " updated_at = $4, rev = rev + 1"
@@ -199,41 +139,35 @@ static const struct {
 	    2 },
 	/* ordered in byte order, as SQLite's hub orders them, whatever
 	 * the database's collation */
-	[P_REPORT] = { "SELECT * FROM (SELECT split_part(code, '-', 1)"
-	               " AS agency, channel, count(*),"
-	               " count(*) FILTER (WHERE " HUBSTORE_PENDING_SQL "),"
-	               " count(*) FILTER (WHERE " HUBSTORE_PENDING_SQL
-	               " AND due_at < $3),"
-	               " count(*) FILTER (WHERE " HUBSTORE_RESOLVED_SQL "),"
-	               " count(*) FILTER (WHERE " HUBSTORE_REFUSED_SQL "),"
-	               " count(*) FILTER (WHERE " HUBSTORE_STOPPED_SQL ")"
-	               " FROM hub_dossiers"
-	               " WHERE received_at >= $1 AND received_at < $2"
-	               " AND ($4::text IS NULL"
-	               " OR split_part(code, '-', 1) = $4)"
-	               " GROUP BY 1, 2) r"
-	               " ORDER BY agency COLLATE \"C\", channel",
-	    4 },
+	[P_FACTS_SET] = { "UPDATE hub_dossiers SET" HUBSTORE_FACTS_SET("$", "2",
+	                      "3", "4", "5", "6", "7", "8",
+	                      "9") " WHERE code = $1",
+	    9 },
+	[P_SUPP_PUT] = { "INSERT INTO hub_supp(code, at, request, due_before,"
+	                 " due_after) VALUES ($1, $2, $3, $4, $5)",
+	    5 },
+	[P_DAYS_ADD] = { HUBSTORE_DAYS_ADD_SQL("$"), 12 },
+	[P_DAYS] = { HUBSTORE_DAYS_SQL("$", "::text"), 4 },
+	[P_OPEN_A] = { HUBSTORE_OPEN_SIMPLE_SQL("$", "::text", "agency"), 2 },
+	[P_OPEN_F] = { HUBSTORE_OPEN_SIMPLE_SQL("$", "::text",
+	                   "coalesce(field, '')"),
+	    2 },
+	[P_OPENS_A] = { HUBSTORE_OPEN_SUPP_SQL("$", "::text", "agency"), 2 },
+	[P_OPENS_F] = { HUBSTORE_OPEN_SUPP_SQL("$", "::text",
+	                    "coalesce(field, '')"),
+	    2 },
 	[P_OFFICE_PUSH] = { HUBSTORE_OFFICE_PUSH_SQL("$"), 6 },
 	[P_OFFICE_SEEN] = { HUBSTORE_OFFICE_SEEN_SQL("$"), 2 },
 	[P_OFFICES] = { HUBSTORE_OFFICES_SQL " ORDER BY terminal COLLATE \"C\"",
 	    0 },
 };
 
-struct hub_pg {
-	struct hubstore base;
-	PGconn *conn; /* owned */
-	bool prepared;
-	bool in_tx; /* between BEGIN and its COMMIT or ROLLBACK */
-	int timeout_ms;
-};
-
 static const struct hubstore_ops pg_ops;
 
 /* One statement's parameters as text: NULL is SQL NULL. */
 struct params {
-	const char *v[16];
-	char num[16][24];
+	const char *v[24];
+	char num[24][24];
 	int n;
 };
 
@@ -270,8 +204,8 @@ pg_message(const struct hub_pg *h)
 }
 
 /* The error of a result, trimmed to one line, into err. */
-static void
-pg_err(const struct hub_pg *h, const PGresult *r, char *err)
+void
+hubpg_err(const struct hub_pg *h, const PGresult *r, char *err)
 {
 	const char *m = r != NULL ? PQresultErrorMessage(r) : "";
 	size_t n;
@@ -302,8 +236,8 @@ retryable(const PGresult *r)
 	    strcmp(s, "40P01") == 0;
 }
 
-static bool
-ok_result(const PGresult *r)
+bool
+hubpg_ok(const PGresult *r)
 {
 	ExecStatusType t = PQresultStatus(r);
 
@@ -311,14 +245,14 @@ ok_result(const PGresult *r)
 }
 
 /* Runs a plain command; 0 or -1 with err. */
-static int
-pg_exec(struct hub_pg *h, const char *sql, char *err)
+int
+hubpg_exec(struct hub_pg *h, const char *sql, char *err)
 {
 	PGresult *r = PQexec(h->conn, sql);
-	int rc = ok_result(r) ? 0 : -1;
+	int rc = hubpg_ok(r) ? 0 : -1;
 
 	if (rc == -1)
-		pg_err(h, r, err);
+		hubpg_err(h, r, err);
 	PQclear(r);
 	return rc;
 }
@@ -334,8 +268,8 @@ prepare_all(struct hub_pg *h, char *err)
 		snprintf(name, sizeof name, "h%d", i);
 		r = PQprepare(h->conn, name, psql[i].sql, psql[i].nparams,
 		    NULL);
-		if (!ok_result(r)) {
-			pg_err(h, r, err);
+		if (!hubpg_ok(r)) {
+			hubpg_err(h, r, err);
 			PQclear(r);
 			return -1;
 		}
@@ -358,12 +292,12 @@ pg_ready(struct hub_pg *h, char *err)
 		h->prepared = false;
 		PQreset(h->conn);
 		if (PQstatus(h->conn) != CONNECTION_OK) {
-			pg_err(h, NULL, err);
+			hubpg_err(h, NULL, err);
 			return -1;
 		}
 	}
 	snprintf(sql, sizeof sql, "SET statement_timeout = %d", h->timeout_ms);
-	if (pg_exec(h, sql, err) == -1)
+	if (hubpg_exec(h, sql, err) == -1)
 		return -1;
 	return prepare_all(h, err);
 }
@@ -388,73 +322,19 @@ pq(struct hub_pg *h, enum pq id, const struct params *p)
 	/* A read outside a transaction on a connection the server dropped
 	 * (a restart, a cut link: libpq sees it only now) runs once more on
 	 * a new one. In a transaction the caller retries the whole of it. */
-	if (!ok_result(r) && !h->in_tx && lost(h)) {
+	if (!hubpg_ok(r) && !h->in_tx && lost(h)) {
 		PQclear(r);
 		r = PQexecPrepared(h->conn, name, p->n, p->v, NULL, NULL, 0);
 	}
 	return r;
 }
 
-static int64_t
-col_i(const PGresult *r, int row, int col) /* NULL: 0 */
+int64_t
+hubpg_col(const PGresult *r, int row, int col) /* NULL: 0 */
 {
 	if (PQgetisnull(r, row, col))
 		return 0;
 	return strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-/* Brings the schema up to date under the advisory lock, in one
- * transaction: a second hub starting at the same moment waits, then
- * finds the version current. */
-static int
-migrate(struct hub_pg *h, char *err)
-{
-	PGresult *r;
-	char setv[96];
-	int v;
-
-	if (pg_exec(h, "BEGIN", err) == -1)
-		return -1;
-	if (pg_exec(h, "SELECT pg_advisory_xact_lock(" PG_MIGRATE_LOCK ")",
-	        err) == -1 ||
-	    pg_exec(h,
-	        "CREATE TABLE IF NOT EXISTS hub_schema"
-	        " (version integer NOT NULL)",
-	        err) == -1)
-		goto fail;
-	r = PQexec(h->conn, "SELECT max(version) FROM hub_schema");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		pg_err(h, r, err);
-		PQclear(r);
-		goto fail;
-	}
-	v = (int)col_i(r, 0, 0);
-	PQclear(r);
-	if (v > PG_SCHEMA_VERSION) {
-		hubstore_err(err,
-		    "schema version %d is newer than this motcuad (%d)", v,
-		    PG_SCHEMA_VERSION);
-		goto fail;
-	}
-	for (; v < PG_SCHEMA_VERSION; v++) {
-		if (pg_exec(h, migrations[v], err) == -1) {
-			char inner[HUBSTORE_ERR_MAX];
-
-			snprintf(inner, sizeof inner, "%s", err);
-			hubstore_err(err, "migration %d: %s", v + 1, inner);
-			goto fail;
-		}
-		snprintf(setv, sizeof setv,
-		    "DELETE FROM hub_schema; INSERT INTO hub_schema"
-		    " VALUES (%d)",
-		    v + 1);
-		if (pg_exec(h, setv, err) == -1)
-			goto fail;
-	}
-	return pg_exec(h, "COMMIT", err);
-fail:
-	pg_exec(h, "ROLLBACK", NULL);
-	return -1;
 }
 
 static void pg_close(struct hubstore *);
@@ -487,11 +367,11 @@ hubstore_pg_open(const struct hubstore_conf *c, char *err)
 		keys[7] = NULL;
 	h->conn = PQconnectdbParams(keys, vals, 1);
 	if (h->conn == NULL || PQstatus(h->conn) != CONNECTION_OK) {
-		pg_err(h, NULL, err);
+		hubpg_err(h, NULL, err);
 		pg_close(&h->base);
 		return NULL;
 	}
-	if (migrate(h, err) == -1 || pg_ready(h, err) == -1) {
+	if (hubpg_migrate(h, err) == -1 || pg_ready(h, err) == -1) {
 		pg_close(&h->base);
 		return NULL;
 	}
@@ -529,15 +409,99 @@ add_event(struct hub_pg *h, const char *code, const char *source, int64_t at,
 /* One valid item inside the push transaction: NULL with res filled, or
  * the failed result (the caller rolls back, and retries when it may).
  * The same rules, in the same order, as hubstore_sqlite.c's push_one. */
+/* Reads the facts columns of a dossier row from column i on. */
+static void
+facts_cols(const PGresult *r, int i, struct hub_facts *x, char *field,
+    size_t size)
+{
+	int64_t v[HUBSTORE_FACTS_NINT];
+
+	snprintf(field, size, "%s",
+	    PQgetisnull(r, 0, i + 1) ? "" : PQgetvalue(r, 0, i + 1));
+	for (int k = 0; k < HUBSTORE_FACTS_NINT; k++)
+		v[k] = hubpg_col(r, 0, i + 2 + k);
+	hubstore_facts_read(x, v);
+}
+
+/* Adds the facts a change writes to p. */
+static void
+p_facts(struct params *p, const struct hub_facts *x)
+{
+	int64_t v[HUBSTORE_FACTS_NSET];
+
+	hubstore_facts_write(x, v);
+	for (int k = 0; k < HUBSTORE_FACTS_NSET; k++) {
+		if (k >= 3 && k <= 5) /* counts: 0 is a value */
+			p_int(p, v[k]);
+		else
+			p_opt(p, v[k]);
+	}
+}
+
 static PGresult *
-push_one(struct hub_pg *h, const char *terminal, const struct sp_item *it,
-    int64_t now, struct sp_push_result *res)
+supp_put(struct hub_pg *h, const char *code, const struct hub_supp *sp)
 {
 	struct params p = { .n = 0 };
-	char owner_term[128] = "", *record = NULL;
+
+	p_text(&p, code);
+	p_int(&p, sp->at);
+	p_int(&p, sp->request);
+	if (sp->has_due) {
+		p_int(&p, sp->due_before);
+		p_int(&p, sp->due_after);
+	} else {
+		p_text(&p, NULL);
+		p_text(&p, NULL);
+	}
+	return pq(h, P_SUPP_PUT, &p);
+}
+
+/* Writes a transaction's merged daily counts in key order, so that two
+ * hubs' transactions take the rows' locks in one order: NULL, or the
+ * failed result. */
+static PGresult *
+days_write(struct hub_pg *h, struct hub_deltas *d)
+{
+	hubstore_deltas_merge(d);
+	for (size_t i = 0; i < d->n; i++) {
+		struct params p = { .n = 0 };
+		PGresult *r;
+
+		p_int(&p, d->v[i].kind);
+		p_text(&p, d->v[i].key);
+		p_int(&p, d->v[i].channel);
+		p_int(&p, d->v[i].day);
+		for (int c = 0; c < HRC_N; c++)
+			p_int(&p, d->v[i].n[c]);
+		r = pq(h, P_DAYS_ADD, &p);
+		if (!hubpg_ok(r))
+			return r;
+		PQclear(r);
+	}
+	return NULL;
+}
+
+/* A result standing for "out of memory" in the transaction's code path:
+ * not retried. */
+static PGresult *
+oom_result(struct hub_pg *h)
+{
+	return PQmakeEmptyPGresult(h->conn, PGRES_FATAL_ERROR);
+}
+
+static PGresult *
+push_one(struct hub_pg *h, const char *terminal, const struct sp_item *it,
+    int64_t now, struct sp_push_result *res, struct hub_deltas *d)
+{
+	struct params p = { .n = 0 };
+	char owner_term[128] = "", *record = NULL, agency[64], field[513] = "";
+	struct hub_facts before, after;
+	struct hub_supp sp;
 	int64_t rev = 0, last_seq = 0;
 	bool exists;
 	PGresult *r;
+
+	memset(&before, 0, sizeof before);
 
 	p_text(&p, it->key);
 	r = pq(h, P_KEY_GET, &p);
@@ -565,11 +529,13 @@ push_one(struct hub_pg *h, const char *terminal, const struct sp_item *it,
 	if (exists) {
 		snprintf(owner_term, sizeof owner_term, "%s",
 		    PQgetvalue(r, 0, 0));
-		rev = col_i(r, 0, 2);
-		last_seq = col_i(r, 0, 3);
+		rev = hubpg_col(r, 0, 2);
+		last_seq = hubpg_col(r, 0, 3);
 		record = strdup(PQgetvalue(r, 0, 4));
+		facts_cols(r, 5, &before, field, sizeof field);
 	}
 	PQclear(r);
+	hubstore_agency_of(it->code, agency, sizeof agency);
 	res->result = SP_OK;
 	res->applied = true;
 	if (exists && strcmp(owner_term, terminal) != 0) {
@@ -653,15 +619,27 @@ push_one(struct hub_pg *h, const char *terminal, const struct sp_item *it,
 		p_text(&p, masked);
 		p_text(&p, hubstore_collect_at(it->dossier));
 		p_text(&p, mine);
+		hubstore_facts_new(&after, it);
+		p_text(&p, agency);
+		p_text(&p,
+		    json_string_value(json_object_get(it->dossier, "field")));
+		p_opt(&p, after.fin);
+		p_opt(&p, after.ret);
+		p_opt(&p, after.f.end);
 		r = pq(h, P_DOSSIER_PUT, &p);
 		free(mine);
-		if (!ok_result(r))
+		if (!hubpg_ok(r))
 			return r;
 		PQclear(r);
+		if (hubstore_deltas_add(d, agency,
+		        json_string_value(
+		            json_object_get(it->dossier, "field")),
+		        NULL, &after) == -1)
+			return oom_result(h);
 		/* the record is in hub_dossiers: the event needs no copy */
 		r = add_event(h, it->code, terminal, it->at, it->status, true,
 		    NULL);
-		if (!ok_result(r))
+		if (!hubpg_ok(r))
 			return r;
 		PQclear(r);
 		goto key;
@@ -685,6 +663,10 @@ push_one(struct hub_pg *h, const char *terminal, const struct sp_item *it,
 	/* upstream is authoritative for status (hubstore_sqlite.c) */
 	res->applied = it->base >= rev && it->seq > last_seq;
 	if (res->applied) {
+		bool supp;
+
+		after = before;
+		supp = hubstore_facts_item(&after, it, &sp);
 		p.n = 0;
 		p_text(&p, it->code);
 		p_int(&p, it->status);
@@ -692,14 +674,24 @@ push_one(struct hub_pg *h, const char *terminal, const struct sp_item *it,
 		p_opt(&p, strcmp(it->kind, "apology") == 0 ? it->due_at : 0);
 		p_int(&p, it->at);
 		p_int(&p, it->seq);
+		p_facts(&p, &after);
 		r = pq(h, P_DOSSIER_STATUS, &p);
-		if (!ok_result(r))
+		if (!hubpg_ok(r))
 			return r;
 		PQclear(r);
+		if (supp) {
+			r = supp_put(h, it->code, &sp);
+			if (!hubpg_ok(r))
+				return r;
+			PQclear(r);
+		}
+		if (hubstore_deltas_add(d, agency, field, &before, &after) ==
+		    -1)
+			return oom_result(h);
 	}
 	r = add_event(h, it->code, terminal, it->at, it->status, res->applied,
 	    it->item);
-	if (!ok_result(r))
+	if (!hubpg_ok(r))
 		return r;
 	PQclear(r);
 key:
@@ -708,7 +700,7 @@ key:
 	p_text(&p, terminal);
 	p_int(&p, now);
 	r = pq(h, P_KEY_PUT, &p);
-	if (!ok_result(r))
+	if (!hubpg_ok(r))
 		return r;
 	PQclear(r);
 	return NULL;
@@ -736,7 +728,7 @@ office_push(struct hub_pg *h, const char *terminal, const struct sp_push *p,
 	p_int(&q, rejected);
 	p_text(&q, last_error);
 	r = pq(h, P_OFFICE_PUSH, &q);
-	if (ok_result(r)) {
+	if (hubpg_ok(r)) {
 		PQclear(r);
 		return NULL;
 	}
@@ -749,11 +741,12 @@ static int
 push_once(struct hub_pg *h, const char *terminal, const struct sp_push *p,
     int64_t now, struct sp_push_result *res, char *err)
 {
+	struct hub_deltas d = { 0 };
 	PGresult *r;
 	int rc;
 
 	memset(res, 0, p->n * sizeof *res);
-	if (pg_exec(h, "BEGIN", err) == -1)
+	if (hubpg_exec(h, "BEGIN", err) == -1)
 		return lost(h) ? 1 : -1;
 	h->in_tx = true;
 	for (size_t i = 0; i < p->n; i++) {
@@ -763,31 +756,34 @@ push_once(struct hub_pg *h, const char *terminal, const struct sp_push *p,
 			    p->items[i].why);
 			continue;
 		}
-		if ((r = push_one(h, terminal, &p->items[i], now, &res[i])) !=
-		    NULL) {
+		if ((r = push_one(h, terminal, &p->items[i], now, &res[i],
+		         &d)) != NULL) {
 			rc = retryable(r) ? 1 : -1;
-			pg_err(h, r, err);
+			hubpg_err(h, r, err);
 			PQclear(r);
-			pg_exec(h, "ROLLBACK", NULL);
+			hubpg_exec(h, "ROLLBACK", NULL);
 			h->in_tx = false;
+			hubstore_deltas_free(&d);
 			return rc == -1 && lost(h) ? 1 : rc;
 		}
 	}
-	if ((r = office_push(h, terminal, p, res, now)) != NULL) {
+	r = days_write(h, &d);
+	hubstore_deltas_free(&d);
+	if (r != NULL || (r = office_push(h, terminal, p, res, now)) != NULL) {
 		rc = retryable(r) ? 1 : -1;
-		pg_err(h, r, err);
+		hubpg_err(h, r, err);
 		PQclear(r);
-		pg_exec(h, "ROLLBACK", NULL);
+		hubpg_exec(h, "ROLLBACK", NULL);
 		h->in_tx = false;
 		return rc == -1 && lost(h) ? 1 : rc;
 	}
 	r = PQexec(h->conn, "COMMIT");
 	h->in_tx = false;
-	if (!ok_result(r)) {
+	if (!hubpg_ok(r)) {
 		/* a COMMIT whose answer was lost may have committed: the
 		 * retry finds the keys and answers duplicate */
 		rc = retryable(r) ? 1 : -1;
-		pg_err(h, r, err);
+		hubpg_err(h, r, err);
 		PQclear(r);
 		return rc == -1 && lost(h) ? 1 : rc;
 	}
@@ -832,14 +828,14 @@ pg_pull(struct hubstore *hs, const char *terminal, int64_t after, int limit)
 	rows = PQntuples(r);
 	items = json_array();
 	for (n = 0; n < rows && n < limit; n++) {
-		last = col_i(r, n, 0);
+		last = hubpg_col(r, n, 0);
 		it = json_pack("{s:s,s:i,s:I,s:I}", "code", PQgetvalue(r, n, 1),
-		    "status", (int)col_i(r, n, 2), "rev",
-		    (json_int_t)col_i(r, n, 3), "at",
-		    (json_int_t)col_i(r, n, 4));
+		    "status", (int)hubpg_col(r, n, 2), "rev",
+		    (json_int_t)hubpg_col(r, n, 3), "at",
+		    (json_int_t)hubpg_col(r, n, 4));
 		if (!PQgetisnull(r, n, 5))
 			json_object_set_new(it, "due_at",
-			    json_integer(col_i(r, n, 5)));
+			    json_integer(hubpg_col(r, n, 5)));
 		if (!PQgetisnull(r, n, 6))
 			json_object_set_new(it, "reason",
 			    json_string(PQgetvalue(r, n, 6)));
@@ -871,12 +867,12 @@ pg_lookup(struct hubstore *hs, const char *token_sha256,
 	else {
 		snprintf(out->code, sizeof out->code, "%s",
 		    PQgetvalue(r, 0, 0));
-		out->status = (int)col_i(r, 0, 1);
-		out->delivery = (int)col_i(r, 0, 2);
-		out->received_at = col_i(r, 0, 3);
-		out->due_at = col_i(r, 0, 4);
-		out->updated_at = col_i(r, 0, 5);
-		out->apology_due_at = col_i(r, 0, 6);
+		out->status = (int)hubpg_col(r, 0, 1);
+		out->delivery = (int)hubpg_col(r, 0, 2);
+		out->received_at = hubpg_col(r, 0, 3);
+		out->due_at = hubpg_col(r, 0, 4);
+		out->updated_at = hubpg_col(r, 0, 5);
+		out->apology_due_at = hubpg_col(r, 0, 6);
 		snprintf(out->procedure_name, sizeof out->procedure_name, "%s",
 		    PQgetvalue(r, 0, 7));
 		snprintf(out->masked_name, sizeof out->masked_name, "%s",
@@ -911,10 +907,10 @@ pg_codes(struct hubstore *hs, const char *terminal, int64_t from, int64_t to,
 		return NULL;
 	}
 	for (int i = 0; i < PQntuples(r); i++) {
-		int64_t ch = col_i(r, i, 0);
+		int64_t ch = hubpg_col(r, i, 0);
 
 		if (ch >= 1 && ch <= 3)
-			counts[ch] = col_i(r, i, 1);
+			counts[ch] = hubpg_col(r, i, 1);
 	}
 	PQclear(r);
 	p_text(&p, after != NULL ? after : "");
@@ -939,13 +935,45 @@ set_status_once(struct hub_pg *h, const char *code, int status, int64_t due_at,
     const char *reason, int64_t now, char *err)
 {
 	struct params p = { .n = 0 };
-	char terminal[128];
+	char terminal[128], agency[64], field[513];
+	struct hub_facts before, after;
+	struct hub_deltas d = { 0 };
 	int64_t rev, seq;
 	PGresult *r;
 
-	if (pg_exec(h, "BEGIN", err) == -1)
+	if (hubpg_exec(h, "BEGIN", err) == -1)
 		return lost(h) ? -1 : STORE_ERROR;
 	h->in_tx = true;
+	/* the row locked, its facts before the change */
+	p_text(&p, code);
+	r = pq(h, P_DOSSIER_GET, &p);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		goto fail;
+	if (PQntuples(r) == 1) {
+		facts_cols(r, 5, &before, field, sizeof field);
+		PQclear(r);
+		after = before;
+		hubstore_facts_status(&after, status, due_at, now);
+		hubstore_agency_of(code, agency, sizeof agency);
+		p.n = 0;
+		p_text(&p, code);
+		p_facts(&p, &after);
+		r = pq(h, P_FACTS_SET, &p);
+		if (!hubpg_ok(r))
+			goto fail;
+		PQclear(r);
+		if (hubstore_deltas_add(&d, agency, field, &before, &after) ==
+		    -1) {
+			r = oom_result(h);
+			goto fail;
+		}
+		r = days_write(h, &d);
+		hubstore_deltas_free(&d);
+		if (r != NULL)
+			goto fail;
+	} else
+		PQclear(r);
+	p.n = 0;
 	p_text(&p, code);
 	p_int(&p, status);
 	p_opt(&p, due_at);
@@ -955,12 +983,12 @@ set_status_once(struct hub_pg *h, const char *code, int status, int64_t due_at,
 		goto fail;
 	if (PQntuples(r) == 0) {
 		PQclear(r);
-		pg_exec(h, "ROLLBACK", NULL);
+		hubpg_exec(h, "ROLLBACK", NULL);
 		h->in_tx = false;
 		hubstore_err(err, "code: no dossier %s", code);
 		return STORE_NOTFOUND;
 	}
-	rev = col_i(r, 0, 0);
+	rev = hubpg_col(r, 0, 0);
 	snprintf(terminal, sizeof terminal, "%s", PQgetvalue(r, 0, 1));
 	PQclear(r);
 	p.n = 0;
@@ -968,7 +996,7 @@ set_status_once(struct hub_pg *h, const char *code, int status, int64_t due_at,
 	r = pq(h, P_NEXT_SEQ, &p);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		goto fail;
-	seq = col_i(r, 0, 0);
+	seq = hubpg_col(r, 0, 0);
 	PQclear(r);
 	p.n = 0;
 	p_text(&p, terminal);
@@ -980,26 +1008,27 @@ set_status_once(struct hub_pg *h, const char *code, int status, int64_t due_at,
 	p_opt(&p, due_at);
 	p_text(&p, reason);
 	r = pq(h, P_CHANGE_PUT, &p);
-	if (!ok_result(r))
+	if (!hubpg_ok(r))
 		goto fail;
 	PQclear(r);
 	r = add_event(h, code, "upstream", now, status, true, NULL);
-	if (!ok_result(r))
+	if (!hubpg_ok(r))
 		goto fail;
 	PQclear(r);
 	r = PQexec(h->conn, "COMMIT");
-	if (!ok_result(r))
+	if (!hubpg_ok(r))
 		goto fail;
 	PQclear(r);
 	h->in_tx = false;
 	return STORE_OK;
 fail:
-	pg_err(h, r, err);
+	hubstore_deltas_free(&d);
+	hubpg_err(h, r, err);
 	{
 		int retry = retryable(r);
 
 		PQclear(r);
-		pg_exec(h, "ROLLBACK", NULL);
+		hubpg_exec(h, "ROLLBACK", NULL);
 		h->in_tx = false;
 		/* a status change is not idempotent: after a COMMIT whose
 		 * answer was lost it is not made again (the staff see the
@@ -1042,9 +1071,9 @@ pg_dump(struct hubstore *hs, const char *terminal)
 	for (int i = 0; i < PQntuples(r); i++)
 		json_object_set_new(all, PQgetvalue(r, i, 0),
 		    json_pack("{s:s,s:i,s:I,s:I}", "terminal",
-		        PQgetvalue(r, i, 1), "status", (int)col_i(r, i, 2),
-		        "due_at", (json_int_t)col_i(r, i, 3), "events",
-		        (json_int_t)col_i(r, i, 4)));
+		        PQgetvalue(r, i, 1), "status", (int)hubpg_col(r, i, 2),
+		        "due_at", (json_int_t)hubpg_col(r, i, 3), "events",
+		        (json_int_t)hubpg_col(r, i, 4)));
 	PQclear(r);
 	return all;
 }
@@ -1068,38 +1097,92 @@ pg_prune_keys(struct hubstore *hs, int64_t before, int limit)
 	return n;
 }
 
-static json_t *
-pg_report(struct hubstore *hs, int64_t from, int64_t to, const char *agency,
-    int64_t now)
+/* The open dossiers with supplements (P_OPENS_*), their events folded
+ * into each one's facts as of the period's end. */
+static int
+report_open_supp(const PGresult *r, struct hub_report_acc *acc)
+{
+	struct rrule_facts f;
+	int rows = PQntuples(r);
+
+	for (int i = 0; i < rows; i++) {
+		/* rows of one dossier are adjacent (ordered by code) */
+		if (i == 0 ||
+		    strcmp(PQgetvalue(r, i, 9), PQgetvalue(r, i - 1, 9)) != 0) {
+			memset(&f, 0, sizeof f);
+			f.recv = hubpg_col(r, i, 2);
+			f.due = hubpg_col(r, i, 3);
+			f.status = (int)hubpg_col(r, i, 4);
+		}
+		if (!PQgetisnull(r, i, 6))
+			rrule_supplement(&f, hubpg_col(r, i, 5) != 0,
+			    hubpg_col(r, i, 6),
+			    !PQgetisnull(r, i, 7) && !PQgetisnull(r, i, 8),
+			    hubpg_col(r, i, 7), hubpg_col(r, i, 8));
+		if ((i + 1 == rows ||
+		        strcmp(PQgetvalue(r, i, 9), PQgetvalue(r, i + 1, 9)) !=
+		            0) &&
+		    hubstore_acc_open(acc, PQgetvalue(r, i, 0),
+		        (int)hubpg_col(r, i, 1), &f) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+pg_report(struct hubstore *hs, int kind, int from_day, int to_day,
+    const char *agency, struct hub_report_acc *acc)
 {
 	struct hub_pg *h = (struct hub_pg *)hs;
 	struct params p = { .n = 0 };
-	json_t *rows;
 	PGresult *r;
+	int rc = 0;
 
 	if (pg_ready(h, NULL) == -1)
-		return NULL;
-	p_int(&p, from);
-	p_int(&p, to);
-	p_int(&p, now);
+		return -1;
+	p_int(&p, from_day);
+	p_int(&p, to_day);
+	p_int(&p, kind);
 	p_text(&p, agency);
-	r = pq(h, P_REPORT, &p);
+	r = pq(h, P_DAYS, &p);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		PQclear(r);
-		return NULL;
+		return -1;
 	}
-	rows = json_array();
-	for (int i = 0; i < PQntuples(r); i++) {
-		int64_t n[HUBSTORE_REPORT_COLS];
+	for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
+		int64_t n[HUBSTORE_DAYS_COLS];
 
-		for (int c = 0; c < HUBSTORE_REPORT_COLS; c++)
-			n[c] = col_i(r, i, 2 + c);
-		json_array_append_new(rows,
-		    hubstore_report_row(PQgetvalue(r, i, 0),
-		        (int)col_i(r, i, 1), n));
+		for (int c = 0; c < HUBSTORE_DAYS_COLS; c++)
+			n[c] = hubpg_col(r, i, 2 + c);
+		rc = hubstore_acc_days(acc, PQgetvalue(r, i, 0),
+		    (int)hubpg_col(r, i, 1), n);
 	}
 	PQclear(r);
-	return rows;
+	if (rc == -1)
+		return -1;
+	p.n = 0;
+	p_int(&p, hubstore_acc_end(acc));
+	p_text(&p, agency);
+	r = pq(h, kind == HUB_BY_AGENCY ? P_OPEN_A : P_OPEN_F, &p);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return -1;
+	}
+	for (int i = 0; rc == 0 && i < PQntuples(r); i++)
+		rc = hubstore_acc_pending(acc, PQgetvalue(r, i, 0),
+		    (int)hubpg_col(r, i, 1), hubpg_col(r, i, 2),
+		    hubpg_col(r, i, 3));
+	PQclear(r);
+	if (rc == -1)
+		return -1;
+	r = pq(h, kind == HUB_BY_AGENCY ? P_OPENS_A : P_OPENS_F, &p);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return -1;
+	}
+	rc = report_open_supp(r, acc);
+	PQclear(r);
+	return rc;
 }
 
 static int
@@ -1115,7 +1198,7 @@ pg_seen(struct hubstore *hs, const char *terminal, int64_t now)
 	p_text(&p, terminal);
 	p_int(&p, now);
 	r = pq(h, P_OFFICE_SEEN, &p);
-	rc = ok_result(r) ? 0 : -1;
+	rc = hubpg_ok(r) ? 0 : -1;
 	PQclear(r);
 	return rc;
 }
@@ -1148,7 +1231,27 @@ pg_offices(struct hubstore *hs)
 	return rows;
 }
 
+static int
+pg_rebuild(struct hubstore *hs, char *err)
+{
+	struct hub_pg *h = (struct hub_pg *)hs;
+
+	if (pg_ready(h, err) == -1 || hubpg_exec(h, "BEGIN", err) == -1)
+		return -1;
+	h->in_tx = true;
+	if (hubpg_exec(h, "LOCK TABLE hub_report_days IN EXCLUSIVE MODE",
+	        err) == -1 ||
+	    hubpg_rebuild_days(h, err) == -1) {
+		hubpg_exec(h, "ROLLBACK", NULL);
+		h->in_tx = false;
+		return -1;
+	}
+	h->in_tx = false;
+	return hubpg_exec(h, "COMMIT", err);
+}
+
 static const struct hubstore_ops pg_ops = {
+	.rebuild = pg_rebuild,
 	.close = pg_close,
 	.push = pg_push,
 	.pull = pg_pull,

@@ -103,6 +103,78 @@ static const char *const migrations[] = {
 	" last_error TEXT,"
 	" last_error_at INTEGER"
 	") WITHOUT ROWID;",
+	/* 6: the province report counted with the office report's rules
+	 * (hubstore_int.h, "the province report"): each dossier's report
+	 * facts, its supplement events, the daily counts (filled by
+	 * sqlite_rebuild_days once this has run) and the indexes of the
+	 * dossiers open at an instant. Existing rows get their facts from
+	 * the events the hub kept. */
+	"ALTER TABLE hub_dossiers ADD COLUMN agency TEXT;"
+	"ALTER TABLE hub_dossiers ADD COLUMN field TEXT;"
+	"ALTER TABLE hub_dossiers ADD COLUMN finished_at INTEGER;"
+	"ALTER TABLE hub_dossiers ADD COLUMN returned_at INTEGER;"
+	"ALTER TABLE hub_dossiers ADD COLUMN ended_at INTEGER;"
+	"ALTER TABLE hub_dossiers ADD COLUMN supp_req INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE hub_dossiers ADD COLUMN supp_comp INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE hub_dossiers ADD COLUMN supp_net INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE hub_dossiers ADD COLUMN supp_last INTEGER;"
+	"ALTER TABLE hub_dossiers ADD COLUMN due0 INTEGER;"
+	"CREATE TABLE hub_supp ("
+	" code TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" request INTEGER NOT NULL,"
+	" due_before INTEGER,"
+	" due_after INTEGER);"
+	"CREATE INDEX hub_supp_code ON hub_supp(code, at);"
+	"INSERT INTO hub_supp SELECT code, at,"
+	" json_extract(body, '$.event.kind') = 'supplement_request',"
+	" CASE WHEN json_extract(body, '$.event.kind') ="
+	" 'supplement_complete' THEN json_extract(body,"
+	" '$.event.due_before') END,"
+	" CASE WHEN json_extract(body, '$.event.kind') ="
+	" 'supplement_complete' THEN json_extract(body, '$.due_at') END"
+	" FROM hub_events WHERE applied AND body IS NOT NULL"
+	" AND json_valid(body) AND json_extract(body, '$.event.kind')"
+	" IN ('supplement_request', 'supplement_complete');"
+	"UPDATE hub_dossiers SET"
+	" agency = substr(code, 1, instr(code, '-') - 1),"
+	" field = json_extract(record, '$.field'),"
+	" finished_at = (SELECT min(at) FROM hub_events e"
+	"  WHERE e.code = hub_dossiers.code AND e.applied"
+	"  AND e.status IN (3, 7, 8, 9)),"
+	" returned_at = (SELECT min(at) FROM hub_events e"
+	"  WHERE e.code = hub_dossiers.code AND e.applied AND e.status = 10),"
+	" supp_req = (SELECT count(*) FROM hub_supp s"
+	"  WHERE s.code = hub_dossiers.code AND s.request),"
+	" supp_comp = (SELECT count(*) FROM hub_supp s"
+	"  WHERE s.code = hub_dossiers.code AND NOT s.request),"
+	" supp_net = (SELECT coalesce(sum(CASE WHEN s.request THEN -s.at"
+	"  ELSE s.at END), 0) FROM hub_supp s"
+	"  WHERE s.code = hub_dossiers.code),"
+	" supp_last = (SELECT max(at) FROM hub_supp s"
+	"  WHERE s.code = hub_dossiers.code AND s.request),"
+	" due0 = (SELECT min(due_before) FROM hub_supp s"
+	"  WHERE s.code = hub_dossiers.code AND NOT s.request"
+	"  AND s.due_before IS NOT NULL AND s.due_after IS NOT NULL"
+	"  AND s.due_before <> s.due_after);"
+	"UPDATE hub_dossiers SET ended_at = coalesce(finished_at,"
+	" returned_at);"
+	"CREATE INDEX hub_dossiers_open ON hub_dossiers(received_at)"
+	" WHERE ended_at IS NULL;"
+	"CREATE INDEX hub_dossiers_ended ON hub_dossiers(ended_at);"
+	"CREATE TABLE hub_report_days ("
+	" kind INTEGER NOT NULL," /* HUB_BY_AGENCY, HUB_BY_FIELD */
+	" key TEXT NOT NULL,"
+	" channel INTEGER NOT NULL,"
+	" day INTEGER NOT NULL," /* local day (core/calendar.h) */
+	" recv INTEGER NOT NULL, leave INTEGER NOT NULL,"
+	" early INTEGER NOT NULL, on_time INTEGER NOT NULL,"
+	" late INTEGER NOT NULL, ret_post INTEGER NOT NULL,"
+	" not_accepted INTEGER NOT NULL, refused INTEGER NOT NULL,"
+	" PRIMARY KEY (kind, key, channel, day)) WITHOUT ROWID;",
 };
 
 #define HUB_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -127,7 +199,14 @@ enum hq {
 	H_CODES,
 	H_DUMP,
 	H_PRUNE_KEYS,
-	H_REPORT,
+	H_FACTS_SET,
+	H_SUPP_PUT,
+	H_DAYS_ADD,
+	H_DAYS,
+	H_OPEN_A,
+	H_OPEN_F,
+	H_OPENS_A,
+	H_OPENS_F,
 	H_OFFICE_PUSH,
 	H_OFFICE_SEEN,
 	H_OFFICES,
@@ -141,19 +220,23 @@ static const char *const hsql[H_COUNT] = {
 	[H_KEY_GET] = "SELECT terminal FROM hub_keys WHERE key = ?1",
 	[H_KEY_PUT] = "INSERT INTO hub_keys(key, terminal, at)"
 	              " VALUES (?1, ?2, ?3)",
-	[H_DOSSIER_GET] = "SELECT terminal, status, rev, last_seq, record"
-	                  " FROM hub_dossiers WHERE code = ?1",
+	[H_DOSSIER_GET] =
+	    "SELECT terminal, status, rev, last_seq, record, " HUBSTORE_FACTS_COLS
+	    " FROM hub_dossiers WHERE code = ?1",
 	[H_DOSSIER_PUT] =
 	    "INSERT INTO hub_dossiers(code, terminal, channel, delivery,"
 	    " status, received_at, due_at, updated_at, last_seq,"
-	    " token_sha256, procedure_name, masked_name, collect_at, record)"
+	    " token_sha256, procedure_name, masked_name, collect_at, record,"
+	    " agency, field, finished_at, returned_at, ended_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    " ?14)",
+	    " ?14, ?15, ?16, ?17, ?18, ?19)",
 	[H_TOKEN_TAKEN] = "SELECT 1 FROM hub_dossiers WHERE token_sha256 = ?1",
-	[H_DOSSIER_STATUS] = "UPDATE hub_dossiers SET status = ?2,"
-	                     " due_at = coalesce(?3, due_at),"
-	                     " apology_due_at = coalesce(?4, apology_due_at),"
-	                     " updated_at = ?5, last_seq = ?6 WHERE code = ?1",
+	[H_DOSSIER_STATUS] =
+	    "UPDATE hub_dossiers SET status = ?2,"
+	    " due_at = coalesce(?3, due_at),"
+	    " apology_due_at = coalesce(?4, apology_due_at),"
+	    " updated_at = ?5, last_seq = ?6," HUBSTORE_FACTS_SET("?", "7", "8",
+	        "9", "10", "11", "12", "13", "14") " WHERE code = ?1",
 	[H_DOSSIER_UPSTREAM] =
 	    "UPDATE hub_dossiers SET status = ?2, due_at = coalesce(?3,"
 	    " due_at), updated_at = ?4, rev = rev + 1 WHERE code = ?1"
@@ -182,16 +265,16 @@ static const char *const hsql[H_COUNT] = {
 	           " FROM hub_dossiers d WHERE ?1 IS NULL OR d.terminal = ?1",
 	[H_PRUNE_KEYS] = "DELETE FROM hub_keys WHERE key IN (SELECT key"
 	                 " FROM hub_keys WHERE at < ?1 LIMIT ?2)",
-	[H_REPORT] = "SELECT substr(code, 1, instr(code, '-') - 1) AS agency,"
-	             " channel, count(*), sum(" HUBSTORE_PENDING_SQL "),"
-	             " sum(" HUBSTORE_PENDING_SQL " AND due_at < ?3),"
-	             " sum(" HUBSTORE_RESOLVED_SQL "),"
-	             " sum(" HUBSTORE_REFUSED_SQL "),"
-	             " sum(" HUBSTORE_STOPPED_SQL ")"
-	             " FROM hub_dossiers"
-	             " WHERE received_at >= ?1 AND received_at < ?2"
-	             " AND (?4 IS NULL OR agency = ?4)"
-	             " GROUP BY agency, channel ORDER BY agency, channel",
+	[H_FACTS_SET] = "UPDATE hub_dossiers SET" HUBSTORE_FACTS_SET("?", "2",
+	    "3", "4", "5", "6", "7", "8", "9") " WHERE code = ?1",
+	[H_SUPP_PUT] = "INSERT INTO hub_supp(code, at, request, due_before,"
+	               " due_after) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[H_DAYS_ADD] = HUBSTORE_DAYS_ADD_SQL("?"),
+	[H_DAYS] = HUBSTORE_DAYS_SQL("?", ""),
+	[H_OPEN_A] = HUBSTORE_OPEN_SIMPLE_SQL("?", "", "agency"),
+	[H_OPEN_F] = HUBSTORE_OPEN_SIMPLE_SQL("?", "", "coalesce(field, '')"),
+	[H_OPENS_A] = HUBSTORE_OPEN_SUPP_SQL("?", "", "agency"),
+	[H_OPENS_F] = HUBSTORE_OPEN_SUPP_SQL("?", "", "coalesce(field, '')"),
 	[H_OFFICE_PUSH] = HUBSTORE_OFFICE_PUSH_SQL("?"),
 	[H_OFFICE_SEEN] = HUBSTORE_OFFICE_SEEN_SQL("?"),
 	[H_OFFICES] = HUBSTORE_OFFICES_SQL " ORDER BY terminal",
@@ -258,13 +341,76 @@ schema_version(sqlite3 *db)
 	return v;
 }
 
+/* The migration that brought the daily counts: a database from before it
+ * has them filled from its dossiers' facts (the counts are a sum over
+ * the dossiers, so this equals what the pushes would have added). */
+#define HUB_DAYS_VERSION 6
+
+static int
+rebuild_days(sqlite3 *db, char *err)
+{
+	static const char ins[] = HUBSTORE_DAYS_ADD_SQL("?");
+	struct hub_deltas d = { 0 };
+	sqlite3_stmt *st = NULL, *add = NULL;
+	int rc;
+
+	if (sqlite3_exec(db, "DELETE FROM hub_report_days", NULL, NULL, NULL) !=
+	        SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	        "SELECT " HUBSTORE_FACTS_COLS " FROM hub_dossiers", -1, &st,
+	        NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, ins, -1, &add, NULL) != SQLITE_OK) {
+		herr(err, "daily counts: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t v[HUBSTORE_FACTS_NINT];
+		struct hub_facts x;
+		const unsigned char *f = sqlite3_column_text(st, 1);
+
+		for (int k = 0; k < HUBSTORE_FACTS_NINT; k++)
+			v[k] = sqlite3_column_int64(st, 2 + k);
+		hubstore_facts_read(&x, v);
+		if (hubstore_deltas_add(&d,
+		        (const char *)sqlite3_column_text(st, 0),
+		        f != NULL ? (const char *)f : "", NULL, &x) == -1) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		if (d.n >= HUBSTORE_DELTAS_MERGE_AT)
+			hubstore_deltas_merge(&d);
+	}
+	sqlite3_finalize(st);
+	hubstore_deltas_merge(&d);
+	for (size_t i = 0; rc == SQLITE_DONE && i < d.n; i++) {
+		sqlite3_reset(add);
+		sqlite3_bind_int(add, 1, d.v[i].kind);
+		sqlite3_bind_text(add, 2, d.v[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_int(add, 3, d.v[i].channel);
+		sqlite3_bind_int(add, 4, d.v[i].day);
+		for (int c = 0; c < HRC_N; c++)
+			sqlite3_bind_int64(add, 5 + c, d.v[i].n[c]);
+		if (sqlite3_step(add) != SQLITE_DONE)
+			rc = SQLITE_ERROR;
+	}
+	sqlite3_finalize(add);
+	hubstore_deltas_free(&d);
+	if (rc != SQLITE_DONE) {
+		herr(err, "daily counts: %s",
+		    rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
 /* Applies each missing migration in its own transaction. A database newer
  * than this motcuad is refused: its tables may mean what we cannot tell. */
 static int
 migrate(sqlite3 *db, const char *path, char *err)
 {
 	char setv[64], *msg = NULL;
-	int v = schema_version(db);
+	int v = schema_version(db), v0 = v;
 
 	if (v < 0) {
 		herr(err, "%s: %s", path, sqlite3_errmsg(db));
@@ -285,6 +431,16 @@ migrate(sqlite3 *db, const char *path, char *err)
 			herr(err, "%s: migration %d: %s", path, v + 1,
 			    msg != NULL ? msg : sqlite3_errmsg(db));
 			sqlite3_free(msg);
+			if (!sqlite3_get_autocommit(db))
+				sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	if (v0 < HUB_DAYS_VERSION && v0 < HUB_SCHEMA_VERSION) {
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+		        SQLITE_OK ||
+		    rebuild_days(db, err) == -1 ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 			if (!sqlite3_get_autocommit(db))
 				sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
@@ -372,16 +528,87 @@ add_event(struct hub_sqlite *h, const char *code, const char *source,
 
 /* One valid item inside the push transaction. SQLITE_OK with res filled,
  * or an SQLite error (the caller rolls everything back). */
+/* Reads the facts columns of a dossier row from column i on. */
+static void
+facts_cols(sqlite3_stmt *st, int i, struct hub_facts *x, char *field,
+    size_t size)
+{
+	int64_t v[HUBSTORE_FACTS_NINT];
+
+	snprintf(field, size, "%s",
+	    sqlite3_column_type(st, i + 1) == SQLITE_NULL
+	        ? ""
+	        : (const char *)sqlite3_column_text(st, i + 1));
+	for (int k = 0; k < HUBSTORE_FACTS_NINT; k++)
+		v[k] = sqlite3_column_int64(st, i + 2 + k);
+	hubstore_facts_read(x, v);
+}
+
+/* Binds the facts a change writes from parameter i on. */
+static void
+facts_bind(sqlite3_stmt *st, int i, const struct hub_facts *x)
+{
+	int64_t v[HUBSTORE_FACTS_NSET];
+
+	hubstore_facts_write(x, v);
+	for (int k = 0; k < HUBSTORE_FACTS_NSET; k++) {
+		if (k >= 3 && k <= 5) /* counts: 0 is a value */
+			sqlite3_bind_int64(st, i + k, v[k]);
+		else
+			bi(st, i + k, v[k]);
+	}
+}
+
+static int
+supp_put(struct hub_sqlite *h, const char *code, const struct hub_supp *sp)
+{
+	sqlite3_stmt *st = hq(h, H_SUPP_PUT);
+
+	bt(st, 1, code);
+	sqlite3_bind_int64(st, 2, sp->at);
+	sqlite3_bind_int(st, 3, sp->request);
+	if (sp->has_due) {
+		sqlite3_bind_int64(st, 4, sp->due_before);
+		sqlite3_bind_int64(st, 5, sp->due_after);
+	}
+	return hrun(h, H_SUPP_PUT);
+}
+
+/* Writes a transaction's merged daily counts, in key order. */
+static int
+days_write(struct hub_sqlite *h, struct hub_deltas *d)
+{
+	hubstore_deltas_merge(d);
+	for (size_t i = 0; i < d->n; i++) {
+		sqlite3_stmt *st = hq(h, H_DAYS_ADD);
+		int rc;
+
+		sqlite3_bind_int(st, 1, d->v[i].kind);
+		bt(st, 2, d->v[i].key);
+		sqlite3_bind_int(st, 3, d->v[i].channel);
+		sqlite3_bind_int(st, 4, d->v[i].day);
+		for (int c = 0; c < HRC_N; c++)
+			sqlite3_bind_int64(st, 5 + c, d->v[i].n[c]);
+		if ((rc = hrun(h, H_DAYS_ADD)) != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
 static int
 push_one(struct hub_sqlite *h, const char *terminal, const struct sp_item *it,
-    int64_t now, struct sp_push_result *res)
+    int64_t now, struct sp_push_result *res, struct hub_deltas *d)
 {
 	sqlite3_stmt *st;
-	char owner_term[128] = "", *record = NULL;
+	char owner_term[128] = "", *record = NULL, agency[64], field[513];
+	struct hub_facts before, after;
+	struct hub_supp sp;
 	int64_t rev = 0, last_seq = 0;
 	bool exists;
 	int rc;
 
+	memset(&before, 0, sizeof before);
+	field[0] = '\0';
 	st = hq(h, H_KEY_GET);
 	bt(st, 1, it->key);
 	rc = sqlite3_step(st);
@@ -412,10 +639,12 @@ push_one(struct hub_sqlite *h, const char *terminal, const struct sp_item *it,
 		rev = sqlite3_column_int64(st, 2);
 		last_seq = sqlite3_column_int64(st, 3);
 		record = strdup((const char *)sqlite3_column_text(st, 4));
+		facts_cols(st, 5, &before, field, sizeof field);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rc;
+	hubstore_agency_of(it->code, agency, sizeof agency);
 	res->result = SP_OK;
 	res->applied = true;
 	if (exists && strcmp(owner_term, terminal) != 0) {
@@ -494,10 +723,22 @@ push_one(struct hub_sqlite *h, const char *terminal, const struct sp_item *it,
 		bt(st, 12, masked);
 		bt(st, 13, hubstore_collect_at(it->dossier));
 		bt(st, 14, mine);
+		hubstore_facts_new(&after, it);
+		bt(st, 15, agency);
+		bt(st, 16,
+		    json_string_value(json_object_get(it->dossier, "field")));
+		bi(st, 17, after.fin);
+		bi(st, 18, after.ret);
+		bi(st, 19, after.f.end);
 		rc = hrun(h, H_DOSSIER_PUT);
 		free(mine);
 		if (rc != SQLITE_OK)
 			return rc;
+		if (hubstore_deltas_add(d, agency,
+		        json_string_value(
+		            json_object_get(it->dossier, "field")),
+		        NULL, &after) == -1)
+			return SQLITE_NOMEM;
 		/* the record is in hub_dossiers: the event needs no copy */
 		if ((rc = add_event(h, it->code, terminal, it->at, it->status,
 		         true, NULL)) != SQLITE_OK)
@@ -525,6 +766,10 @@ push_one(struct hub_sqlite *h, const char *terminal, const struct sp_item *it,
 	 * kept in the history but does not set the status. */
 	res->applied = it->base >= rev && it->seq > last_seq;
 	if (res->applied) {
+		bool supp;
+
+		after = before;
+		supp = hubstore_facts_item(&after, it, &sp);
 		st = hq(h, H_DOSSIER_STATUS);
 		bt(st, 1, it->code);
 		sqlite3_bind_int(st, 2, it->status);
@@ -532,8 +777,14 @@ push_one(struct hub_sqlite *h, const char *terminal, const struct sp_item *it,
 		bi(st, 4, strcmp(it->kind, "apology") == 0 ? it->due_at : 0);
 		sqlite3_bind_int64(st, 5, it->at);
 		sqlite3_bind_int64(st, 6, it->seq);
+		facts_bind(st, 7, &after);
 		if ((rc = hrun(h, H_DOSSIER_STATUS)) != SQLITE_OK)
 			return rc;
+		if (supp && (rc = supp_put(h, it->code, &sp)) != SQLITE_OK)
+			return rc;
+		if (hubstore_deltas_add(d, agency, field, &before, &after) ==
+		    -1)
+			return SQLITE_NOMEM;
 	}
 	if ((rc = add_event(h, it->code, terminal, it->at, it->status,
 	         res->applied, it->item)) != SQLITE_OK)
@@ -571,6 +822,7 @@ sqlite_push(struct hubstore *hs, const char *terminal, const struct sp_push *p,
     int64_t now, struct sp_push_result *res, char *err)
 {
 	struct hub_sqlite *h = (struct hub_sqlite *)hs;
+	struct hub_deltas d = { 0 };
 	int rc;
 
 	memset(res, 0, p->n * sizeof *res);
@@ -585,14 +837,18 @@ sqlite_push(struct hubstore *hs, const char *terminal, const struct sp_push *p,
 			    p->items[i].why);
 			continue;
 		}
-		if ((rc = push_one(h, terminal, &p->items[i], now, &res[i])) !=
-		    SQLITE_OK) {
+		if ((rc = push_one(h, terminal, &p->items[i], now, &res[i],
+		         &d)) != SQLITE_OK) {
 			herr(err, "database: %s", sqlite3_errmsg(h->db));
 			hrun(h, H_ROLLBACK);
+			hubstore_deltas_free(&d);
 			return -1;
 		}
 	}
-	if (office_push(h, terminal, p, res, now) != SQLITE_OK) {
+	rc = days_write(h, &d);
+	hubstore_deltas_free(&d);
+	if (rc != SQLITE_OK ||
+	    office_push(h, terminal, p, res, now) != SQLITE_OK) {
 		herr(err, "database: %s", sqlite3_errmsg(h->db));
 		hrun(h, H_ROLLBACK);
 		return -1;
@@ -733,10 +989,38 @@ sqlite_set_status(struct hubstore *hs, const char *code, int status,
 	int64_t rev = 0;
 	int rc;
 
+	struct hub_facts before, after;
+	struct hub_deltas d = { 0 };
+	char agency[64], field[513];
+	bool found;
+
 	/* hubstore.c checked the arguments */
 	if (hrun(h, H_BEGIN) != SQLITE_OK) {
 		herr(err, "database: %s", sqlite3_errmsg(h->db));
 		return STORE_ERROR;
+	}
+	st = hq(h, H_DOSSIER_GET);
+	bt(st, 1, code);
+	if ((found = sqlite3_step(st) == SQLITE_ROW))
+		facts_cols(st, 5, &before, field, sizeof field);
+	sqlite3_reset(st);
+	if (found) {
+		after = before;
+		hubstore_facts_status(&after, status, due_at, now);
+		hubstore_agency_of(code, agency, sizeof agency);
+		st = hq(h, H_FACTS_SET);
+		bt(st, 1, code);
+		facts_bind(st, 2, &after);
+		if (hrun(h, H_FACTS_SET) != SQLITE_OK ||
+		    hubstore_deltas_add(&d, agency, field, &before, &after) ==
+		        -1 ||
+		    days_write(h, &d) != SQLITE_OK) {
+			hubstore_deltas_free(&d);
+			herr(err, "database: %s", sqlite3_errmsg(h->db));
+			hrun(h, H_ROLLBACK);
+			return STORE_ERROR;
+		}
+		hubstore_deltas_free(&d);
 	}
 	st = hq(h, H_DOSSIER_UPSTREAM);
 	bt(st, 1, code);
@@ -812,35 +1096,98 @@ sqlite_prune_keys(struct hubstore *hs, int64_t before, int limit)
 	return sqlite3_changes64(h->db);
 }
 
-static json_t *
-sqlite_report(struct hubstore *hs, int64_t from, int64_t to, const char *agency,
-    int64_t now)
+/* The open dossiers with supplements (H_OPENS_*), their events folded
+ * into each one's facts as of the period's end. */
+static int
+report_open_supp(sqlite3_stmt *st, struct hub_report_acc *acc)
+{
+	char key[STORE_REPORT_KEY_MAX] = "", code[DCODE_TEXT_MAX + 1] = "";
+	struct rrule_facts f;
+	int channel = 0, rc;
+	bool have = false;
+
+	memset(&f, 0, sizeof f);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 9);
+
+		/* rows of one dossier are adjacent (ordered by code) */
+		if (!have || strcmp(c, code) != 0) {
+			const char *k =
+			    (const char *)sqlite3_column_text(st, 0);
+
+			if (have &&
+			    hubstore_acc_open(acc, key, channel, &f) == -1)
+				return -1;
+			memset(&f, 0, sizeof f);
+			snprintf(code, sizeof code, "%s", c);
+			snprintf(key, sizeof key, "%s", k != NULL ? k : "");
+			channel = sqlite3_column_int(st, 1);
+			f.recv = sqlite3_column_int64(st, 2);
+			f.due = sqlite3_column_int64(st, 3);
+			f.status = sqlite3_column_int(st, 4);
+			have = true;
+		}
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			rrule_supplement(&f, sqlite3_column_int(st, 5) != 0,
+			    sqlite3_column_int64(st, 6),
+			    sqlite3_column_type(st, 7) != SQLITE_NULL &&
+			        sqlite3_column_type(st, 8) != SQLITE_NULL,
+			    sqlite3_column_int64(st, 7),
+			    sqlite3_column_int64(st, 8));
+	}
+	if (rc != SQLITE_DONE)
+		return -1;
+	return have ? hubstore_acc_open(acc, key, channel, &f) : 0;
+}
+
+static int
+sqlite_report(struct hubstore *hs, int kind, int from_day, int to_day,
+    const char *agency, struct hub_report_acc *acc)
 {
 	struct hub_sqlite *h = (struct hub_sqlite *)hs;
-	sqlite3_stmt *st = hq(h, H_REPORT);
-	json_t *rows = json_array();
+	int64_t end = hubstore_acc_end(acc);
+	sqlite3_stmt *st = hq(h, H_DAYS);
 	int rc;
 
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int(st, 1, from_day);
+	sqlite3_bind_int(st, 2, to_day);
+	sqlite3_bind_int(st, 3, kind);
 	bt(st, 4, agency);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t n[HUBSTORE_REPORT_COLS];
+		int64_t n[HUBSTORE_DAYS_COLS];
 
-		for (int i = 0; i < HUBSTORE_REPORT_COLS; i++)
+		for (int i = 0; i < HUBSTORE_DAYS_COLS; i++)
 			n[i] = sqlite3_column_int64(st, 2 + i);
-		json_array_append_new(rows,
-		    hubstore_report_row(
+		if (hubstore_acc_days(acc,
 		        (const char *)sqlite3_column_text(st, 0),
-		        sqlite3_column_int(st, 1), n));
+		        sqlite3_column_int(st, 1), n) == -1) {
+			sqlite3_reset(st);
+			return -1;
+		}
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(rows);
-		return NULL;
-	}
-	return rows;
+	if (rc != SQLITE_DONE)
+		return -1;
+	st = hq(h, kind == HUB_BY_AGENCY ? H_OPEN_A : H_OPEN_F);
+	sqlite3_bind_int64(st, 1, end);
+	bt(st, 2, agency);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (hubstore_acc_pending(acc,
+		        (const char *)sqlite3_column_text(st, 0),
+		        sqlite3_column_int(st, 1), sqlite3_column_int64(st, 2),
+		        sqlite3_column_int64(st, 3)) == -1) {
+			sqlite3_reset(st);
+			return -1;
+		}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	st = hq(h, kind == HUB_BY_AGENCY ? H_OPENS_A : H_OPENS_F);
+	sqlite3_bind_int64(st, 1, end);
+	bt(st, 2, agency);
+	rc = report_open_supp(st, acc);
+	sqlite3_reset(st);
+	return rc;
 }
 
 static int
@@ -877,7 +1224,29 @@ sqlite_offices(struct hubstore *hs)
 	return rows;
 }
 
+static int
+sqlite_rebuild(struct hubstore *hs, char *err)
+{
+	struct hub_sqlite *h = (struct hub_sqlite *)hs;
+
+	if (hrun(h, H_BEGIN) != SQLITE_OK) {
+		herr(err, "database: %s", sqlite3_errmsg(h->db));
+		return -1;
+	}
+	if (rebuild_days(h->db, err) == -1) {
+		hrun(h, H_ROLLBACK);
+		return -1;
+	}
+	if (hrun(h, H_COMMIT) != SQLITE_OK) {
+		herr(err, "database: %s", sqlite3_errmsg(h->db));
+		hrun(h, H_ROLLBACK);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct hubstore_ops sqlite_ops = {
+	.rebuild = sqlite_rebuild,
 	.close = sqlite_close,
 	.push = sqlite_push,
 	.pull = sqlite_pull,

@@ -395,6 +395,7 @@ enum job_kind {
 	J_STATUS,
 	J_PRUNE,
 	J_REPORT,
+	J_FORM06A,
 	J_OFFICES
 };
 
@@ -431,6 +432,13 @@ struct hub_job {
 	struct store *store; /* borrowed, for the audit row */
 	json_t *out;         /* J_PULL, J_VERIFY, J_DUMP: owned */
 	char err[HUBSTORE_ERR_MAX];
+	/* J_FORM06A: the arguments, the renderer, and the rows found */
+	struct report_params rp;
+	const struct route_ctx *ctx;   /* borrowed: main.c's, lives on */
+	struct store_report_row *rows; /* owned */
+	size_t nrows;
+	struct store_report_row total;
+	struct store_unaccepted unaccepted;
 };
 
 static void
@@ -440,6 +448,7 @@ job_free(struct hub_job *j)
 		sp_push_free(&j->push);
 	free(j->res);
 	free(j->reason);
+	free(j->rows);
 	json_decref(j->out);
 	free(j);
 }
@@ -511,9 +520,13 @@ job_work(struct hubq_job *qj, struct hubstore *hs)
 	case J_PRUNE:
 		j->b = hubstore_prune_keys(hs, j->a, PRUNE_BATCH);
 		break;
+	case J_FORM06A:
+		j->rc = hubstore_report_fields(hs, j->from_day, j->to_day,
+		    &j->rows, &j->nrows, &j->total, &j->unaccepted, j->err);
+		break;
 	case J_REPORT:
-		j->out = hubstore_report(hs, j->a, j->b,
-		    j->code[0] != '\0' ? j->code : NULL, j->now);
+		j->out = hubstore_report(hs, j->from_day, j->to_day,
+		    j->code[0] != '\0' ? j->code : NULL);
 		if (j->out != NULL) {
 			char d[16];
 
@@ -746,7 +759,14 @@ job_done(struct hubq_job *qj, bool ran)
 		reply_lookup(j, &r);
 	else if (j->kind == J_STATUS)
 		reply_status(j, &r);
-	else if (j->out == NULL)
+	else if (j->kind == J_FORM06A) {
+		if (j->rc != 0) {
+			log_warnx("hub: province report: %s", j->err);
+			unavailable(&r);
+		} else
+			j->ctx->report->form06a(j->ctx, &j->rp, j->rows,
+			    j->nrows, &j->total, &j->unaccepted, &r);
+	} else if (j->out == NULL)
 		unavailable(&r);
 	else if (j->kind == J_DUMP)
 		reply_json(&r, 200, json_pack("{s:O}", "dossiers", j->out));
@@ -1168,6 +1188,47 @@ hub_route_report(const struct route_ctx *c, const struct http_request *hr,
 		j->b = cal_instant(p.to_day + 1, 0);
 		j->now = clock_wall_s();
 		snprintf(j->code, sizeof j->code, "%s", p.agency);
+	}
+	job_start(c->hub, j, hr, r);
+}
+
+/* GET /api/v1/hub/report/06a?from=&to=[&format=json|csv|xlsx|html]:
+ * Biểu II.06a for the whole province, by field (hubstore_report_fields),
+ * rendered by the report feature (route_report_ops). */
+void
+hub_route_form06a(const struct route_ctx *c, const struct http_request *hr,
+    const struct route_params *pp, struct http_response *r)
+{
+	struct report_args a = { .from = http_query(hr, "from"),
+		.to = http_query(hr, "to"),
+		.format = http_query(hr, "format") };
+	struct report_params p;
+	struct hub_job *j;
+	char err[256];
+
+	(void)pp;
+	if (c->hub == NULL || c->report == NULL) {
+		reply_error(r, 404, "path", "no such resource");
+		return;
+	}
+	if (http_query(hr, "agency") != NULL || http_query(hr, "by") != NULL) {
+		reply_error(r, 400,
+		    http_query(hr, "agency") != NULL ? "agency" : "by",
+		    "the province's Biểu II.06a is of every agency, by field");
+		return;
+	}
+	if (report_parse(&a, c->cfg->report_max_days,
+	        (1u << RF_JSON) | (1u << RF_CSV) | (1u << RF_XLSX) |
+	            (1u << RF_HTML),
+	        &p, err, sizeof err) < 0) {
+		reply_problem(r, 400, err);
+		return;
+	}
+	if ((j = job_new(c->hub, J_FORM06A, NULL)) != NULL) {
+		j->from_day = p.from_day;
+		j->to_day = p.to_day;
+		j->rp = p;
+		j->ctx = c;
 	}
 	job_start(c->hub, j, hr, r);
 }

@@ -45,10 +45,11 @@ void hub_handle(void *arg, const struct http_request *, struct http_response *);
  * change made upstream. */
 route_handler hub_route_dossiers, hub_route_status;
 /* GET /api/v1/hub/report?from=YYYY-MM-DD&to=YYYY-MM-DD[&agency=CODE]: the
- * province's dossiers received in the period by agency and channel, and
- * where they stand now (hubstore_report; docs/sync.md). 404 when not the
- * hub role. */
-route_handler hub_route_report;
+ * province report by agency and channel, counted with the office
+ * report's rules (hubstore_report; docs/sync.md). GET
+ * /api/v1/hub/report/06a?from=&to=[&format=]: Biểu II.06a of the whole
+ * province, by field. 404 when not the hub role. */
+route_handler hub_route_report, hub_route_form06a;
 /* GET /api/v1/hub/offices[?silent_after_s=N]: every terminal of the
  * tokens file with its last push, last contact, backlog, items stored and
  * rejected, last error, and "silent" (not heard from for N seconds,

@@ -84,9 +84,10 @@ class World:
 
 def pg_schema_version():
     """The version this motcuad migrates a PostgreSQL hub to, read from the
-    code: the last "/* N: ..." entry of hubstore_pg.c's migrations array."""
+    code: the last "/* N: ..." entry of hubstore_pg_schema.c's migrations
+    array."""
     src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                            "daemon", "store", "hubstore_pg.c"), encoding="utf-8").read()
+                            "daemon", "store", "hubstore_pg_schema.c"), encoding="utf-8").read()
     block = src[src.index("static const char *const migrations[]"):]
     block = block[:block.index("};")]
     return max(int(m) for m in re.findall(r"/\* (\d+): ", block))
@@ -171,6 +172,49 @@ def same_retried_push_to_both_hubs_at_once(w):
     eq(len([c for c in dump if c.startswith(A2 + "-26011")]), 240, "every dossier stored")
     ok(all(d["events"] == 1 for c, d in dump.items() if c.startswith(A2 + "-26011")),
        "each intake event once")
+
+
+@test
+def serialization_failures_are_retried(w):
+    """The database refuses a push's transaction with serialization_failure
+    (SQLSTATE 40001, raised by a trigger the first two times: a sequence's
+    value survives the rollback) and then deadlock_detected (40P01): the
+    hub retries the whole transaction, stores the push once and answers
+    200; a push refused more often than the hub retries gets 503 and
+    stores nothing."""
+    w.pg.psql("CREATE SEQUENCE fault_seq; CREATE FUNCTION fault_once() RETURNS trigger"
+              " LANGUAGE plpgsql AS $$ BEGIN"
+              " IF nextval('fault_seq') <= 1 THEN RAISE EXCEPTION 'injected'"
+              " USING ERRCODE = '40001'; END IF;"
+              " IF currval('fault_seq') <= 2 THEN RAISE EXCEPTION 'injected'"
+              " USING ERRCODE = '40P01'; END IF; RETURN NEW; END $$;"
+              " CREATE TRIGGER fault_once BEFORE INSERT ON hub_keys"
+              " FOR EACH ROW EXECUTE FUNCTION fault_once()", w.db)
+    try:
+        items = [new_item(f"{A2}-251230-{i + 1:04d}") for i in range(3)]
+        s, r, _ = hub_call(w.hub1, "POST", "/sync/v1/push", TOK2, {"items": items})
+        eq(s, 200, f"retried and stored: {r}")
+        eq([x["result"] for x in r["results"]], ["ok"] * 3, "every item stored")
+        # one value per row inserted: two refused attempts, then the
+        # three rows of the one that held
+        eq(w.pg.psql("SELECT last_value FROM fault_seq", w.db)[0][0], "5",
+           "two refused attempts, then the one that held")
+        s, r, _ = hub_call(w.hub2, "POST", "/sync/v1/push", TOK2, {"items": items})
+        eq([x["result"] for x in r["results"]], ["duplicate"] * 3, "stored once")
+        # always refused: the hub gives up after its retries, whole
+        w.pg.psql("ALTER SEQUENCE fault_seq RESTART WITH -1000000 MINVALUE -1000000", w.db)
+        more = [new_item(f"{A2}-251231-0001")]
+        s, r, hdr = hub_call(w.hub1, "POST", "/sync/v1/push", TOK2, {"items": more})
+        eq(s, 503, f"given up: {r}")
+        ok("Retry-After" in hdr, f"with Retry-After: {hdr}")
+    finally:
+        w.pg.psql("DROP TRIGGER fault_once ON hub_keys; DROP FUNCTION fault_once();"
+                  " DROP SEQUENCE fault_seq", w.db)
+    dump = hub_dump(w.hub1, "t2")
+    eq(sum(1 for c in dump if c.startswith(A2 + "-251230")), 3, "three dossiers")
+    ok(all(dump[c]["events"] == 1 for c in dump if c.startswith(A2 + "-251230")),
+       "each intake event once")
+    ok(f"{A2}-251231-0001" not in dump, "the refused push stored nothing")
 
 
 @test
@@ -335,6 +379,51 @@ def old_idempotency_keys_are_pruned(w):
                     n += int(line.split()[1])
         return n
     wait_for(lambda: pruned() == 12000, 10, "motcua_hub_keys_pruned to count them")
+
+
+@test
+def migration_from_before_the_report_counts(w):
+    """A province database from before the report's facts and daily counts
+    (schema 3) is migrated by the first hub to start: the facts come from
+    the events the hub kept (a supplement's among them), the counts are
+    rebuilt, and the province report is what it was."""
+    t = w.t1
+    for h in w.hubs:
+        if not h.alive():
+            h.start()
+    codes = intakes(t, 3)
+    for st in (4, 5, 4, 9):
+        s, j = t.request("POST", f"/api/v1/dossiers/{codes[0]}/status",
+                         {"status": st, "reason": "bổ sung", "actor": "test"})
+        eq(s, 200, j)
+    for st in (4, 5):
+        s, j = t.request("POST", f"/api/v1/dossiers/{codes[1]}/status",
+                         {"status": st, "reason": "bổ sung", "actor": "test"})
+        eq(s, 200, j)
+    check_convergence(t, w.hub1, codes, "t1", timeout=90)
+    today = (datetime.datetime.utcnow() + datetime.timedelta(hours=7)).strftime("%Y-%m-%d")
+    path = f"/api/v1/hub/report?from=2026-01-01&to={today}"
+    s, before = w.hub1.request("GET", path)
+    eq(s, 200, before)
+    ok(before["total"]["received"] >= 3 and before["total"]["resolved"] >= 1, before["total"])
+    for h in w.hubs:
+        h.stop()
+    w.pg.psql("DROP TABLE hub_supp, hub_report_days;"
+              " DROP INDEX hub_dossiers_open, hub_dossiers_ended;"
+              " ALTER TABLE hub_dossiers DROP COLUMN agency, DROP COLUMN field,"
+              " DROP COLUMN finished_at, DROP COLUMN returned_at, DROP COLUMN ended_at,"
+              " DROP COLUMN supp_req, DROP COLUMN supp_comp, DROP COLUMN supp_net,"
+              " DROP COLUMN supp_last, DROP COLUMN due0;"
+              " DELETE FROM hub_schema; INSERT INTO hub_schema VALUES (3)", w.db)
+    for h in w.hubs:
+        h.start()
+    eq(w.pg.psql("SELECT max(version) FROM hub_schema", w.db)[0][0], str(pg_schema_version()),
+       "migrated")
+    eq(w.pg.psql(f"SELECT supp_req, supp_comp FROM hub_dossiers WHERE code = '{codes[0]}'",
+                 w.db)[0], ["1", "1"], "the supplement from the event log")
+    s, after = w.hub2.request("GET", path)
+    eq(s, 200, after)
+    eq(after, before, "the same report after the migration")
 
 
 def session(args, run):

@@ -11,6 +11,7 @@
 
 #include "harness.h"
 
+#include "core/calendar.h"
 #include "store/hubstore.h"
 
 static char dbpath[64];
@@ -276,16 +277,51 @@ report_num(const json_t *row, const char *col)
 	return (int64_t)json_integer_value(json_object_get(row, col));
 }
 
-/* The province report: counts by agency and channel, each dossier where
- * it stands now, an agency's rows alone, nothing outside the period. */
+/* A status item carrying its event's kind (and, for a completion, the
+ * due date it moved from, due_at the new one). */
 static void
-test_report_by_agency_and_channel(void **state)
+item_event(char *buf, size_t size, int key, int n, int seq, int64_t at,
+    int status, const char *kind, int64_t due_before, int64_t due_at)
 {
-	struct hubstore *h = *state;
+	char due[64] = "", before[64] = "null";
+
+	if (due_at != 0)
+		snprintf(due, sizeof due, ",\"due_at\":%lld",
+		    (long long)due_at);
+	if (due_before != 0)
+		snprintf(before, sizeof before, "%lld", (long long)due_before);
+	snprintf(buf, size,
+	    "{\"key\":\"%032x\",\"kind\":\"status\",\"code\":"
+	    "\"000.00.19.H49-260105-%04d\",\"seq\":%d,\"base\":0,\"at\":"
+	    "%lld,\"status\":%d%s,\"event\":{\"kind\":\"%s\","
+	    "\"due_before\":%s}}",
+	    key, n, seq, (long long)at, status, due, kind, before);
+}
+
+static json_t *
+report_row_of(json_t *j, const char *agency, const char *channel)
+{
+	size_t i;
+	json_t *row;
+
+	json_array_foreach(json_object_get(j, "rows"), i, row)
+		if (strcmp(json_string_value(json_object_get(row, "agency")),
+		        agency) == 0 &&
+		    strcmp(json_string_value(json_object_get(row, "channel")),
+		        channel) == 0)
+			return row;
+	return NULL;
+}
+
+/* The dossiers of test_report_*: five received on the day of
+ * 1767580320 (due three days later), at two offices; one resolved
+ * early, one refused at intake. */
+static void
+report_fixture(struct hubstore *h)
+{
 	char a[1024], b[1024], c[1024], d[1024], e[1024], *at;
 	const char *items[5] = { a, b, c, d, e };
 	struct sp_push_result r[5];
-	json_t *j, *rows, *row;
 
 	item_new(a, sizeof a, 1, "A"); /* channel 2 */
 	item_new(b, sizeof b, 2, "B"); /* channel 3 */
@@ -303,65 +339,150 @@ test_report_by_agency_and_channel(void **state)
 	assert_int_equal(push(h, "t1", items, 2, r), 0);
 	assert_int_equal(r[0].result, SP_OK);
 	assert_int_equal(r[1].result, SP_OK);
+}
 
-	/* after the due time: the open ones are overdue */
-	j = hubstore_report(h, 1767580000, 1767590000, NULL, 1767900000);
+/* The province report counts with the office report's rules
+ * (docs/reports.md): received by agency and channel, refused apart,
+ * resolved early / on time / late, pending within due or overdue at the
+ * period's end, carried over into a later period; one agency alone. */
+static void
+test_report_by_agency_and_channel(void **state)
+{
+	struct hubstore *h = *state;
+	int day = cal_local_day(1767580320);
+	json_t *j, *row;
+
+	report_fixture(h);
+	j = hubstore_report(h, day, day, NULL);
 	assert_non_null(j);
-	rows = json_object_get(j, "rows");
-	assert_int_equal(json_array_size(rows), 4);
-	row = json_array_get(rows, 0);
+	assert_int_equal(json_array_size(json_object_get(j, "rows")), 4);
+	row = json_array_get(json_object_get(j, "rows"), 0);
 	assert_string_equal(json_string_value(json_object_get(row, "agency")),
 	    "000.00.19.H49");
 	assert_string_equal(json_string_value(json_object_get(row, "channel")),
 	    "in_person");
 	assert_int_equal(report_num(row, "received"), 1);
 	assert_int_equal(report_num(row, "pending"), 1);
-	assert_int_equal(report_num(row, "overdue"), 1);
-	row = json_array_get(rows, 1);
-	assert_string_equal(json_string_value(json_object_get(row, "channel")),
-	    "online");
+	assert_int_equal(report_num(row, "within_due"), 1);
+	row = report_row_of(j, "000.00.19.H49", "online");
 	assert_int_equal(report_num(row, "received"), 2);
-	assert_int_equal(report_num(row, "pending"), 1);
 	assert_int_equal(report_num(row, "resolved"), 1);
-	row = json_array_get(rows, 2);
-	assert_string_equal(json_string_value(json_object_get(row, "channel")),
-	    "postal");
+	assert_int_equal(report_num(row, "early"), 1);
+	assert_int_equal(report_num(row, "pending"), 1);
+	row = report_row_of(j, "000.00.19.H49", "postal");
+	assert_int_equal(report_num(row, "received"), 0);
 	assert_int_equal(report_num(row, "refused"), 1);
-	assert_int_equal(report_num(row, "pending"), 0);
-	row = json_array_get(rows, 3);
-	assert_string_equal(json_string_value(json_object_get(row, "agency")),
-	    "000.00.20.H49");
+	row = report_row_of(j, "000.00.20.H49", "online");
 	assert_int_equal(report_num(row, "received"), 1);
 	row = json_object_get(j, "total");
-	assert_int_equal(report_num(row, "received"), 5);
-	assert_int_equal(report_num(row, "pending"), 3);
-	assert_int_equal(report_num(row, "overdue"), 3);
-	assert_int_equal(report_num(row, "resolved"), 1);
+	assert_int_equal(report_num(row, "received"), 4);
 	assert_int_equal(report_num(row, "refused"), 1);
-	assert_int_equal(report_num(row, "stopped"), 0);
+	assert_int_equal(report_num(row, "carried_over"), 0);
+	assert_int_equal(report_num(row, "pending"), 3);
+	assert_int_equal(report_num(row, "overdue"), 0);
 	json_decref(j);
-	/* before the due time: none overdue */
-	j = hubstore_report(h, 1767580000, 1767590000, NULL, 1767600000);
-	assert_int_equal(report_num(json_object_get(j, "total"), "overdue"), 0);
+	/* a period past the due date: the open ones are overdue at its end */
+	j = hubstore_report(h, day, day + 5, NULL);
+	assert_int_equal(report_num(json_object_get(j, "total"), "overdue"), 3);
+	json_decref(j);
+	/* the next days: nothing received, three carried over */
+	j = hubstore_report(h, day + 1, day + 5, NULL);
+	row = json_object_get(j, "total");
+	assert_int_equal(report_num(row, "received"), 0);
+	assert_int_equal(report_num(row, "carried_over"), 3);
+	assert_int_equal(report_num(row, "resolved"), 0);
+	assert_int_equal(report_num(row, "overdue"), 3);
 	json_decref(j);
 	/* one agency */
-	j = hubstore_report(h, 1767580000, 1767590000, "000.00.20.H49",
-	    1767600000);
+	j = hubstore_report(h, day, day, "000.00.20.H49");
 	assert_int_equal(json_array_size(json_object_get(j, "rows")), 1);
 	assert_int_equal(report_num(json_object_get(j, "total"), "received"),
 	    1);
 	json_decref(j);
-	/* outside the period: nothing */
-	j = hubstore_report(h, 1767590000, 1767600000, NULL, 1767600000);
+	/* before the period: nothing */
+	j = hubstore_report(h, day - 3, day - 1, NULL);
 	assert_int_equal(json_array_size(json_object_get(j, "rows")), 0);
 	assert_int_equal(report_num(json_object_get(j, "total"), "received"),
 	    0);
 	json_decref(j);
 }
 
-/* Each office's row: its pushes with the backlog it said, items stored
- * and rejected with the last reason; a pull's "seen" at most once a
- * minute; an office that only pulls. */
+/* Supplements: the time waited is subtracted and the due date a
+ * completion moved is compared from before (on time, where the raw end
+ * is past the due date); a second request makes a dossier late; while a
+ * dossier waits on its first request it is not overdue. By field. */
+static void
+test_report_supplements_and_fields(void **state)
+{
+	struct hubstore *h = *state;
+	const int64_t due = 1767839520;
+	int day = cal_local_day(1767580320);
+	char a[1024], b[1024], c[1024], d[1024], e[1024], f[1024];
+	const char *items[6] = { a, b, c, d, e, f };
+	struct sp_push_result r[6];
+	struct store_report_row *rows, total;
+	struct store_unaccepted un;
+	char err[HUBSTORE_ERR_MAX];
+	size_t n;
+	json_t *j, *row;
+
+	item_new(a, sizeof a, 31, "A"); /* channel 2 */
+	item_new(b, sizeof b, 32, "B"); /* channel 3 */
+	item_new(c, sizeof c, 33, "C"); /* channel 1 */
+	assert_int_equal(push(h, "t1", items, 3, r), 0);
+	/* 31: 10,000 s waiting, due moved by two days, ends an hour past
+	 * the old due: on time once the wait is subtracted */
+	item_event(a, sizeof a, 300, 31, 100, 1767590000, 5,
+	    "supplement_request", 0, 0);
+	item_event(b, sizeof b, 301, 31, 101, 1767600000, 4,
+	    "supplement_complete", due, due + 2 * 86400);
+	item_event(c, sizeof c, 302, 31, 102, due + 3600, 9, "status", 0, 0);
+	/* 32: two requests: late */
+	item_event(d, sizeof d, 303, 32, 100, 1767590000, 5,
+	    "supplement_request", 0, 0);
+	item_event(e, sizeof e, 304, 32, 101, 1767591000, 4,
+	    "supplement_complete", 0, 0);
+	item_event(f, sizeof f, 305, 32, 102, 1767592000, 5,
+	    "supplement_request", 0, 0);
+	assert_int_equal(push(h, "t1", items, 6, r), 0);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(r[i].result, SP_OK);
+	/* 33: waits on its first request, asked before the due date */
+	item_event(a, sizeof a, 306, 33, 100, 1767590000, 5,
+	    "supplement_request", 0, 0);
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+
+	j = hubstore_report(h, day, day + 10, NULL);
+	row = json_object_get(j, "total");
+	assert_int_equal(report_num(row, "received"), 3);
+	assert_int_equal(report_num(row, "on_time"), 1);
+	assert_int_equal(report_num(row, "late"), 0);
+	/* 32 is open with two requests: overdue from its last request */
+	assert_int_equal(report_num(row, "overdue"), 1);
+	/* 33 waits on its first request made before its due: within */
+	assert_int_equal(report_num(row, "within_due"), 1);
+	json_decref(j);
+	/* 32 ends: late */
+	item_event(a, sizeof a, 307, 32, 103, 1767600000, 9, "status", 0, 0);
+	assert_int_equal(push(h, "t1", items, 1, r), 0);
+	j = hubstore_report(h, day, day + 10, NULL);
+	assert_int_equal(report_num(json_object_get(j, "total"), "late"), 1);
+	json_decref(j);
+	/* by field: the item_new dossiers have none: one row, "" */
+	assert_int_equal(hubstore_report_fields(h, day, day + 10, &rows, &n,
+	                     &total, &un, err),
+	    0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].key, "");
+	assert_int_equal(
+	    rows[0].received[0] + rows[0].received[1] + rows[0].received[2], 3);
+	assert_int_equal(rows[0].received[1], 1); /* online */
+	assert_int_equal(total.on_time, 1);
+	assert_int_equal(total.late, 1);
+	assert_int_equal(total.within_due, 1);
+	free(rows);
+}
+
 static void
 test_offices(void **state)
 {
@@ -468,6 +589,33 @@ set_version(int v)
 	sqlite3_close(db);
 }
 
+/* Takes the database back to the schema before the province report's
+ * facts (migration 6), as a hub of that version has it. */
+static void
+unmigrate_report(void)
+{
+	static const char *const cols[] = { "agency", "field", "finished_at",
+		"returned_at", "ended_at", "supp_req", "supp_comp", "supp_net",
+		"supp_last", "due0" };
+	char sql[128];
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                     "DROP INDEX hub_dossiers_open;"
+	                     "DROP INDEX hub_dossiers_ended;"
+	                     "DROP TABLE hub_supp; DROP TABLE hub_report_days;",
+	                     NULL, NULL, NULL),
+	    SQLITE_OK);
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		snprintf(sql, sizeof sql,
+		    "ALTER TABLE hub_dossiers DROP COLUMN %s", cols[i]);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+	}
+	sqlite3_close(db);
+}
+
 static int
 get_version(void)
 {
@@ -484,6 +632,40 @@ get_version(void)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return v;
+}
+
+/* A hub from before the report's facts (schema 5) gets them from the
+ * events it kept, and its daily counts from its dossiers: the report
+ * after the migration is the one the pushes had built. */
+static void
+test_migrate_fills_report(void **state)
+{
+	struct hubstore *h = *state;
+	int day = cal_local_day(1767580320);
+	char err[HUBSTORE_ERR_MAX], *before, *after;
+	json_t *j;
+
+	test_report_supplements_and_fields(state);
+	report_fixture(h);
+	j = hubstore_report(h, day, day + 10, NULL);
+	before = json_dumps(j, JSON_SORT_KEYS);
+	json_decref(j);
+	hubstore_close(h);
+	*state = NULL;
+	unmigrate_report();
+	set_version(5);
+	assert_non_null(h = hubstore_open(
+	                    &(struct hubstore_conf){ .backend = HUBSTORE_SQLITE,
+	                        .path = dbpath,
+	                        .busy_timeout_ms = 1000 },
+	                    err));
+	*state = h;
+	j = hubstore_report(h, day, day + 10, NULL);
+	after = json_dumps(j, JSON_SORT_KEYS);
+	json_decref(j);
+	assert_string_equal(after, before);
+	free(before);
+	free(after);
 }
 
 /* A hub made before versions were kept has today's tables at
@@ -503,6 +685,7 @@ test_migrate_unversioned(void **state)
 	*state = NULL;
 	assert_int_equal(get_version(),
 	    hubstore_schema_version(HUBSTORE_SQLITE));
+	unmigrate_report();
 	set_version(0);
 	assert_non_null(h = hubstore_open(
 	                    &(struct hubstore_conf){ .backend = HUBSTORE_SQLITE,
@@ -536,6 +719,7 @@ test_migrate_repairs_bad_rows(void **state)
 	assert_int_equal(r[0].result, SP_OK);
 	hubstore_close(h);
 	*state = NULL;
+	unmigrate_report();
 	set_version(1);
 	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
@@ -678,6 +862,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_report_by_agency_and_channel, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_report_supplements_and_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_fills_report,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_keys, setup,
 		    teardown),

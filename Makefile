@@ -307,6 +307,9 @@ $(BUILD)/bench_lookup: tests/bench/bench_lookup.c $(LIBCORE)
 $(BUILD)/bench_report: tests/bench/bench_report.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
+$(BUILD)/bench_hubreport: tests/bench/bench_hubreport.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
+
 $(BUILD)/bench_printer: tests/bench/bench_printer.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
@@ -317,8 +320,9 @@ $(BUILD)/bench_postal: tests/bench/bench_postal.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS)
 
 bench: deps all $(BUILD)/bench_lookup $(BUILD)/bench_report $(BUILD)/bench_printer \
-	$(BUILD)/bench_decode $(BUILD)/bench_postal
+	$(BUILD)/bench_decode $(BUILD)/bench_postal $(BUILD)/bench_hubreport
 	@python3 tests/bench/sync_bench.py --build $(BUILD)
+	@python3 tests/bench/hubreport.py --build $(BUILD)
 	@sh tests/bench/run $(BUILD)
 	@BUILD=$(BUILD) node tests/bench/kiosk.mjs
 
@@ -328,8 +332,9 @@ bench-decode: deps all $(BUILD)/bench_decode
 	@python3 tests/bench/decode.py --build $(BUILD) $(if $(HELDOUT),--heldout $(HELDOUT))
 
 # The sync part alone (docs/benchmarks.md, "Upstream sync").
-bench-sync: deps all
+bench-sync: deps all $(BUILD)/bench_hubreport
 	@python3 tests/bench/sync_bench.py --build $(BUILD)
+	@python3 tests/bench/hubreport.py --build $(BUILD)
 
 FORMAT_SRC = $(wildcard daemon/*.[ch] daemon/*/*.[ch] scanner/*.[ch] scanner/*.cpp postal/*.[ch] \
 	tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c)

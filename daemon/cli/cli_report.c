@@ -226,6 +226,8 @@ table_province(json_t *o)
 {
 	static const char *const cols[] = { "received", "carried_over", "early",
 		"on_time", "late", "pending", "overdue", "refused" };
+	static const char *const heads[] = { "received", "carried", "early",
+		"on_time", "late", "pending", "overdue", "refused" };
 	json_t *rows = json_object_get(o, "rows"), *row;
 	size_t i;
 
@@ -234,7 +236,7 @@ table_province(json_t *o)
 	    json_string_value(json_object_get(o, "to")));
 	printf("%-24s %-10s", "agency", "channel");
 	for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
-		printf(" %9.9s", cols[c]);
+		printf(" %9s", heads[c]);
 	putchar('\n');
 	json_array_foreach(rows, i, row) {
 		printf("%-24.35s %-10s",

@@ -188,20 +188,24 @@ void hubstore_deltas_merge(struct hub_deltas *);
 void hubstore_deltas_free(struct hub_deltas *);
 /* Adds one merged delta: parameters kind, key, channel, day, then the
  * HRC_N counts. */
-#define HUBSTORE_DAYS_ADD_SQL(P)                                              \
-	"INSERT INTO hub_report_days(kind, key, channel, day, recv, leave,"   \
-	" early, on_time, late, ret_post, not_accepted, refused) VALUES (" P  \
-	"1, " P "2, " P "3, " P "4, " P "5, " P "6, " P "7, " P "8, " P       \
-	"9, " P "10, " P "11, " P "12) ON CONFLICT (kind, key, channel, day)" \
-	" DO UPDATE SET recv = hub_report_days.recv + excluded.recv,"         \
-	" leave = hub_report_days.leave + excluded.leave,"                    \
-	" early = hub_report_days.early + excluded.early,"                    \
-	" on_time = hub_report_days.on_time + excluded.on_time,"              \
-	" late = hub_report_days.late + excluded.late,"                       \
-	" ret_post = hub_report_days.ret_post + excluded.ret_post,"           \
-	" not_accepted = hub_report_days.not_accepted"                        \
-	" + excluded.not_accepted,"                                           \
+#define HUBSTORE_DAYS_INTO                                                  \
+	"INSERT INTO hub_report_days(kind, key, channel, day, recv, leave," \
+	" early, on_time, late, ret_post, not_accepted, refused) "
+#define HUBSTORE_DAYS_UPSERT                                          \
+	" ON CONFLICT (kind, key, channel, day)"                      \
+	" DO UPDATE SET recv = hub_report_days.recv + excluded.recv," \
+	" leave = hub_report_days.leave + excluded.leave,"            \
+	" early = hub_report_days.early + excluded.early,"            \
+	" on_time = hub_report_days.on_time + excluded.on_time,"      \
+	" late = hub_report_days.late + excluded.late,"               \
+	" ret_post = hub_report_days.ret_post + excluded.ret_post,"   \
+	" not_accepted = hub_report_days.not_accepted"                \
+	" + excluded.not_accepted,"                                   \
 	" refused = hub_report_days.refused + excluded.refused"
+#define HUBSTORE_DAYS_ADD_SQL(P)                                            \
+	HUBSTORE_DAYS_INTO "VALUES (" P "1, " P "2, " P "3, " P "4, " P     \
+	                   "5, " P "6, " P "7, " P "8, " P "9, " P "10, " P \
+	                   "11, " P "12)" HUBSTORE_DAYS_UPSERT
 /* A period [from_day, to_day) from the daily counts: parameters
  * from_day, to_day, kind, agency (NULL: all). Columns: key, channel,
  * then received, carried over, early, on time, late, returned by post,
@@ -241,14 +245,14 @@ void hubstore_deltas_free(struct hub_deltas *);
 	" due_at < " P "1 THEN 1 ELSE 0 END) FROM (" HUBSTORE_OPEN_SQL(P,     \
 	    TEXT, "channel, due_at", K " AS k",                               \
 	    " AND supp_req = 0") ") o GROUP BY k, channel"
-#define HUBSTORE_OPEN_SUPP_SQL(P, TEXT, K)                                   \
-	"WITH o AS MATERIALIZED ("                                           \
-	    HUBSTORE_OPEN_SQL(P, TEXT,                                        \
-	        "code, channel, received_at, due_at, status", K " AS k",      \
-	        " AND supp_req > 0") ") SELECT o.k, o.channel, o.received_at," \
-	    " o.due_at, o.status, s.request, s.at, s.due_before,"            \
-	    " s.due_after, o.code FROM o LEFT JOIN hub_supp s"               \
-	    " ON s.code = o.code AND s.at < " P "1 ORDER BY o.code, s.at"
+#define HUBSTORE_OPEN_SUPP_SQL(P, TEXT, K)                                             \
+	"WITH o AS MATERIALIZED (" HUBSTORE_OPEN_SQL(P, TEXT,                          \
+	    "code, channel, received_at, due_at, status", K " AS k",                   \
+	    " AND supp_req > 0") ") SELECT o.k, o.channel, o.received_at,"             \
+	                         " o.due_at, o.status, s.request, s.at, s.due_before," \
+	                         " s.due_after, o.code FROM o LEFT JOIN hub_supp s"    \
+	                         " ON s.code = o.code AND s.at < " P                   \
+	                         "1 ORDER BY o.code, s.at"
 
 /* struct hub_report_acc: the report being counted, cells by key and
  * channel (hubstore_report.c). */

@@ -27,6 +27,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "lib/buf.h"
 #include "store/hubstore_pg_int.h"
 
 #define PG_RETRIES 8
@@ -146,7 +147,15 @@ static const struct {
 	[P_SUPP_PUT] = { "INSERT INTO hub_supp(code, at, request, due_before,"
 	                 " due_after) VALUES ($1, $2, $3, $4, $5)",
 	    5 },
-	[P_DAYS_ADD] = { HUBSTORE_DAYS_ADD_SQL("$"), 12 },
+	/* a transaction's merged deltas in one statement, one array per
+	 * column, rows in key order (unique: ON CONFLICT may touch each
+	 * row once) */
+	[P_DAYS_ADD] = { HUBSTORE_DAYS_INTO
+	    "SELECT * FROM unnest($1::int[], $2::text[], $3::int[],"
+	    " $4::int[], $5::bigint[], $6::bigint[], $7::bigint[],"
+	    " $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],"
+	    " $12::bigint[])" HUBSTORE_DAYS_UPSERT,
+	    12 },
 	[P_DAYS] = { HUBSTORE_DAYS_SQL("$", "::text"), 4 },
 	[P_OPEN_A] = { HUBSTORE_OPEN_SIMPLE_SQL("$", "::text", "agency"), 2 },
 	[P_OPEN_F] = { HUBSTORE_OPEN_SIMPLE_SQL("$", "::text",
@@ -456,37 +465,61 @@ supp_put(struct hub_pg *h, const char *code, const struct hub_supp *sp)
 	return pq(h, P_SUPP_PUT, &p);
 }
 
-/* Writes a transaction's merged daily counts in key order, so that two
- * hubs' transactions take the rows' locks in one order: NULL, or the
- * failed result. */
-static PGresult *
-days_write(struct hub_pg *h, struct hub_deltas *d)
-{
-	hubstore_deltas_merge(d);
-	for (size_t i = 0; i < d->n; i++) {
-		struct params p = { .n = 0 };
-		PGresult *r;
-
-		p_int(&p, d->v[i].kind);
-		p_text(&p, d->v[i].key);
-		p_int(&p, d->v[i].channel);
-		p_int(&p, d->v[i].day);
-		for (int c = 0; c < HRC_N; c++)
-			p_int(&p, d->v[i].n[c]);
-		r = pq(h, P_DAYS_ADD, &p);
-		if (!hubpg_ok(r))
-			return r;
-		PQclear(r);
-	}
-	return NULL;
-}
-
 /* A result standing for "out of memory" in the transaction's code path:
  * not retried. */
 static PGresult *
 oom_result(struct hub_pg *h)
 {
 	return PQmakeEmptyPGresult(h->conn, PGRES_FATAL_ERROR);
+}
+
+/* Writes a transaction's merged daily counts in key order, so that two
+ * hubs' transactions take the rows' locks in one order: NULL, or the
+ * failed result. */
+static PGresult *
+days_write(struct hub_pg *h, struct hub_deltas *d)
+{
+	struct buf col[4 + HRC_N];
+	struct params p = { .n = 0 };
+	PGresult *r = NULL;
+	int bad = 0;
+
+	hubstore_deltas_merge(d);
+	if (d->n == 0)
+		return NULL;
+	for (int c = 0; c < 4 + HRC_N; c++) {
+		buf_init(&col[c], 16u << 20);
+		bad |= buf_add(&col[c], "{", 1);
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct hub_day_delta *v = &d->v[i];
+		const char *sep = i > 0 ? "," : "";
+
+		bad |= buf_addf(&col[0], "%s%d", sep, v->kind);
+		/* an array element quoted: " and \ escaped */
+		bad |= buf_addf(&col[1], "%s\"", sep);
+		for (const char *k = v->key; *k != '\0'; k++)
+			bad |= *k == '"' || *k == '\\'
+			    ? buf_addf(&col[1], "\\%c", *k)
+			    : buf_add(&col[1], k, 1);
+		bad |= buf_add(&col[1], "\"", 1);
+		bad |= buf_addf(&col[2], "%s%d", sep, v->channel);
+		bad |= buf_addf(&col[3], "%s%d", sep, v->day);
+		for (int c = 0; c < HRC_N; c++)
+			bad |=
+			    buf_addf(&col[4 + c], "%s%" PRId64, sep, v->n[c]);
+	}
+	for (int c = 0; c < 4 + HRC_N; c++) {
+		bad |= buf_add(&col[c], "}", 1);
+		p_text(&p, buf_ptr(&col[c]));
+	}
+	r = bad == 0 ? pq(h, P_DAYS_ADD, &p) : oom_result(h);
+	for (int c = 0; c < 4 + HRC_N; c++)
+		buf_cleanup(&col[c]);
+	if (!hubpg_ok(r))
+		return r;
+	PQclear(r);
+	return NULL;
 }
 
 static PGresult *

@@ -68,6 +68,36 @@ test("the offices page shows each office's last push, backlog and errors, and th
   await page.close();
 });
 
+test("the province report of a period, by agency and channel, with the province's 06a", async () => {
+  const page = await officePage(base, { viewport: { width: 1280, height: 900 } });
+  await page.goto(base + "/staff/hub");
+  await page.waitForSelector("#report tbody tr");
+  const first = await page.$$eval("#report tbody tr", (trs) => trs.map((tr) =>
+    [...tr.children].map((td) => td.textContent)));
+  assert(first.length === 1 && first[0][0] === "000.00.19.H49" && first[0][1].startsWith("Trực tiếp"),
+    "one row, t1's agency in person: " + JSON.stringify(first));
+  assert((await page.textContent("#report tbody .received")) === "1", "one received");
+  assert((await page.textContent("#report tbody .pending")) === "1", "and pending at the period's end");
+  assert((await page.textContent("#report tfoot .received")) === "1", "the province's total");
+  // the 06a links carry the period and answer the form
+  const href = await page.getAttribute("#f06a-xlsx", "href");
+  assert(href.includes("/api/v1/hub/report/06a?from=") && href.endsWith("&format=xlsx"), href);
+  let r = await page.request.get(base + href);
+  assert(r.status() === 200 && (r.headers()["content-type"] || "").includes("spreadsheetml"),
+    "the XLSX: " + r.status());
+  r = await page.request.get(base + await page.getAttribute("#f06a-html", "href"));
+  assert(r.status() === 200 && (await r.text()).includes("II.06a"), "the HTML form: " + r.status());
+  // a period that ends before it starts: the daemon's reason, shown
+  await page.fill("#from", "2026-12-31");
+  await page.fill("#to", "2026-01-01");
+  await page.click("#period button[type=submit]");
+  await page.waitForSelector("#report-error:not(.hidden)");
+  const msg = await page.textContent("#report-error");
+  assert(/from|to/.test(msg), "the problem named: " + msg);
+  await shot(page, "hub-province-report");
+  await page.close();
+});
+
 test("the offices API checks its argument, and a terminal has no offices page", async () => {
   const page = await officePage(base);
   let r = await page.request.get(base + "/api/v1/hub/offices?silent_after_s=5");

@@ -376,7 +376,9 @@ Intake throughput: {args.tp_clients} clients, each on its own kept-alive
 admin socket connection, send intakes back to back for {args.tp_seconds:g} s;
 a terminal with sync off against the same terminal (the same
 {args.tp_backlog:,}-item backlog written into its database) while that
-backlog drains to the hub, {args.tp_rounds} interleaved rounds (intakes/s:
+backlog drains to the hub with the default settings (batch 500,
+`sync.busy_share_percent` 5: while staff write, the drain paces itself to
+that share of the time, docs/sync.md "Intakes first"), {args.tp_rounds} interleaved rounds (intakes/s:
 medians of the rounds; the ratio: the median of each round's pair, run
 back to back; every "on" window ended with backlog items still unsent, so
 the drain ran through all of it):

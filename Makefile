@@ -56,7 +56,7 @@ DAEMON_LIB_SRC := $(LIB_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) \
 DAEMON_SRC := daemon/main.c
 CLI_SRC := $(wildcard daemon/cli/*.c)
 UNIT_TESTS := dcode status calendar textfold token importrec config store \
-	ratelimit jsonw report lgsp syncproto hubstore hubq storesync kiosk gz \
+	ratelimit jsonw report lgsp syncproto hubstore hubq storesync syncbuild kiosk gz \
 	code128 escstat ptemplate escpos printq vntext postid \
 	hidkeys hidshell evdev classify framer scanhub zdecode camscan auth \
 	manifest storepostal serialdev sse routes buf csvcell backup storecounter \

@@ -44,6 +44,7 @@ struct config {
 	int low_speed_bytes, low_speed_s;
 	int backoff_min_ms, backoff_max_ms;
 	int pull_interval_s, lookup_timeout_ms, stall_warn_s;
+	int busy_share_percent;
 	/* [hub] restart-only */
 	char *hub_listen, *hub_db_path, *hub_tokens_file;
 	char *hub_tls_cert, *hub_tls_key;

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CONFIG_KEYS         96 /* rows of config_keys[] */
+#define CONFIG_KEYS         97 /* rows of config_keys[] */
 #define CONFIG_SCANNER_KEYS 18 /* rows of config_scanner_keys[] */
 
 enum config_type {

@@ -176,6 +176,10 @@ const struct config_key config_keys[] = {
 	{ KEY("sync", "stall_warn_s"), .type = T_INT, AT(stall_warn_s),
 	    .min = 1, .max = 604800, .def = "3600",
 	    .help = "warn when the oldest unsent item is older" },
+	{ KEY("sync", "busy_share_percent"), .type = T_INT,
+	    AT(busy_share_percent), .min = 1, .max = 100, .def = "5",
+	    .help =
+	        "while staff write, a backlog drains this share of the time" },
 	{ KEY("hub", "listen"), .type = T_STR, AT(hub_listen),
 	    .def = "127.0.0.1:8443", .restart = true, .nonempty = true,
 	    .check = check_listen, .help = "hub role: the sync listener" },

@@ -92,6 +92,10 @@ sync_status_cmd(struct cli *cli, bool as_json)
 		    "Next attempt",
 		    (double)cli_out_jint(j, "next_attempt_in_ms") / 1000,
 		    cli_out_jint(j, "failures"));
+	if (json_is_true(json_object_get(j, "paced")))
+		printf(
+		    "%-22s paced while staff write (sync.busy_share_percent)\n",
+		    "Backlog");
 	print_age("Last pull", json_object_get(j, "last_pull_at"));
 	printf("%-22s %lld\n", "Parked items", cli_out_jint(j, "parked_count"));
 	parked = json_object_get(j, "parked");

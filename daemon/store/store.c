@@ -985,12 +985,16 @@ oom:
 	return -1;
 }
 
-struct store *
-store_open(const char *path, int busy_timeout_ms, char err[STORE_ERR_MAX])
+/* store_open, or store_open_reader when readonly: the reader neither
+ * creates nor migrates, and takes the database only at the schema this
+ * build writes. */
+static struct store *
+open_store(const char *path, int busy_timeout_ms, bool readonly,
+    char err[STORE_ERR_MAX])
 {
 	struct store *s;
 	char mode[32];
-	int rc, i;
+	int rc, i, v;
 
 	if (sodium_init() < 0) {
 		st_err(err, "random: libsodium failed to initialise");
@@ -1010,7 +1014,9 @@ store_open(const char *path, int busy_timeout_ms, char err[STORE_ERR_MAX])
 	s->cal.first_year = 1;
 	s->cal.last_year = 0;
 	rc = sqlite3_open_v2(path, &s->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    (readonly ? SQLITE_OPEN_READONLY
+	              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+	        SQLITE_OPEN_NOMUTEX,
 	    NULL);
 	if (rc != SQLITE_OK) {
 		st_err(err, "database: %s: %s", path,
@@ -1019,6 +1025,12 @@ store_open(const char *path, int busy_timeout_ms, char err[STORE_ERR_MAX])
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, busy_timeout_ms);
+	/* a reader comes after the writer has migrated the file */
+	if (readonly && (v = user_version(s->db)) != SCHEMA_VERSION) {
+		st_err(err, "database: %s: schema %d, this build reads %d",
+		    path, v, SCHEMA_VERSION);
+		goto fail;
+	}
 	if (pragma_text(s->db, "PRAGMA journal_mode = WAL", mode,
 	        sizeof mode) != SQLITE_OK ||
 	    strcmp(mode, "wal") != 0) {
@@ -1039,7 +1051,7 @@ store_open(const char *path, int busy_timeout_ms, char err[STORE_ERR_MAX])
 		st_dberr(s, err);
 		goto fail;
 	}
-	if (migrate(s->db, err) < 0)
+	if (!readonly && migrate(s->db, err) < 0)
 		goto fail;
 	for (i = 0; i < Q_COUNT; i++) {
 		rc = sqlite3_prepare_v3(s->db, sql[i], -1,
@@ -1058,6 +1070,19 @@ store_open(const char *path, int busy_timeout_ms, char err[STORE_ERR_MAX])
 fail:
 	store_close(s);
 	return NULL;
+}
+
+struct store *
+store_open(const char *path, int busy_timeout_ms, char err[STORE_ERR_MAX])
+{
+	return open_store(path, busy_timeout_ms, false, err);
+}
+
+struct store *
+store_open_reader(const char *path, int busy_timeout_ms,
+    char err[STORE_ERR_MAX])
+{
+	return open_store(path, busy_timeout_ms, true, err);
 }
 
 void

@@ -47,6 +47,13 @@ enum store_rc {
  * synchronous and the busy timeout. NULL with a message in err on error. */
 struct store *store_open(const char *path, int busy_timeout_ms,
     char err[STORE_ERR_MAX]);
+/* A read-only connection to a database a store_open has migrated (the
+ * schema must be this build's), for a worker thread that reads while the
+ * loop's store writes: WAL readers wait for no writer. Every read works
+ * on it; a write fails (STORE_ERROR, "attempt to write a readonly
+ * database"). Like any store: one thread at a time. */
+struct store *store_open_reader(const char *path, int busy_timeout_ms,
+    char err[STORE_ERR_MAX]);
 void store_close(struct store *); /* NULL is a no-op */
 int store_schema_version(struct store *);
 

@@ -12,7 +12,12 @@
  * retries the same rows after an exponential backoff with full jitter,
  * capped, at least as long as a Retry-After says. The rows keep their
  * keys, so upstream deduplicates a batch it had stored but whose answer
- * was lost. */
+ * was lost.
+ *
+ * A batch's rows are read, encoded and compressed off the loop
+ * (syncbuild.h: a worker with a read-only connection of its own); the
+ * loop only starts the transfer and records the acknowledgement, so a
+ * draining backlog leaves the loop to the intakes. */
 #include <sys/stat.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -30,114 +35,11 @@
 #include "core/calendar.h"
 #include "core/dcode.h"
 #include "lib/clock.h"
-#include "lib/gz.h"
 #include "sync/lgsp.h"
 #include "lib/log.h"
-#include "sync/sync.h"
+#include "sync/sync_int.h"
 #include "sync/sync_json.h"
-#include "sync/syncproto.h"
 #include "core/token.h"
-
-#define TOKEN_MIN      32
-#define TOKEN_MAX      256
-#define POLL_IDLE_MS   5000 /* look at the outbox this often anyway */
-#define KICK_DELAY_MS  20   /* gather a burst of intakes into a batch */
-#define LOOKUPS_MAX    32   /* live lookups in flight */
-#define VERIFIES_MAX   2
-#define VERIFY_PAGE    20000   /* codes asked per verify page */
-#define VERIFY_CODES   2000000 /* codes of one verify in all */
-#define STALL_EVERY_MS 1000
-#define STALL_REPEAT_S 600 /* repeat the stall warning this often */
-#define PARKED_SHOWN   50
-#define ERROR_MAX      256
-#define UPSTREAMS_MAX  8 /* sync.upstream_url: URLs in the list */
-#define URL_MAX        512
-#define FAILBACK_MS    60000 /* back to the first URL after this long */
-
-enum xkind { X_PUSH, X_PULL, X_LOOKUP, X_VERIFY, X_LOGIN };
-
-/* One `motcua sync verify`, asked page by page (VERIFY_PAGE codes each,
- * well under SP_REPLY_MAX): a busy office's month is more than one
- * reply. */
-struct verify_run {
-	int64_t from, to;
-	int64_t counts[4];
-	json_t *codes; /* owned: every page's, in order */
-	char after[DCODE_TEXT_MAX + 1];
-};
-
-struct xfer {
-	enum xkind kind;
-	struct sync *s;
-	size_t upstream; /* index of the URL it went to */
-	CURL *easy;
-	struct curl_slist *hdrs;
-	char *body; /* request body, owned */
-	size_t body_len;
-	char *reply; /* owned; bounded by SP_REPLY_MAX */
-	size_t len, cap;
-	bool too_big;
-	uint64_t wire_out, wire_in; /* HTTP bytes, headers and bodies */
-	/* push */
-	int64_t *ids;
-	char (*keys)[SP_KEY_HEX + 1];
-	size_t n;
-	/* lookup / verify */
-	sync_lookup_done *lookup_cb;
-	sync_verify_done *verify_cb;
-	struct verify_run *vr; /* X_VERIFY: owned */
-	void *arg;
-	struct xfer *next; /* in s->xfers */
-};
-
-struct sock {
-	uv_poll_t poll;
-	curl_socket_t fd;
-	struct sync *s;
-};
-
-struct sync {
-	uv_loop_t *loop;
-	struct store *store;
-	const struct config *cfg;
-	/* sync.upstream_url's list, tried in order: cur is in use; a
-	 * transport error or a 5xx moves to the next, and after
-	 * FAILBACK_MS away the first is tried again */
-	char upstreams[UPSTREAMS_MAX][URL_MAX];
-	size_t nupstreams, cur;
-	uint64_t switched_at; /* loop ms of the last move */
-	bool failed_over;     /* the last transfer moved cur */
-	uint64_t failovers;   /* counter */
-	char token[TOKEN_MAX + 1];
-	char auth[TOKEN_MAX + 32]; /* "Authorization: Bearer ..." */
-	/* protocol = lgsp */
-	char password[TOKEN_MAX + 1];
-	char session[512];  /* from the adapter's login; "" until then */
-	bool lgsp_updating; /* resend the head row as an update */
-	bool enabled, stopping;
-	CURLM *multi;
-	uv_timer_t curl_timer, push_timer, pull_timer, stall_timer;
-	int handles;        /* loop handles not yet closed after sync_stop */
-	struct xfer *xfers; /* in flight */
-	struct xfer *push, *pull;
-	struct xfer *next; /* the push after s->push, read ahead */
-	int lookups, verifies;
-	unsigned push_failures, pull_failures;
-	uint64_t next_push_at; /* loop ms; 0 when not backing off */
-	/* status */
-	int64_t last_success_at, last_error_at, last_pull_at;
-	int64_t last_stall_warn;
-	bool stalled; /* at the last stall check */
-	/* outbox items waiting at the last stall check (-1: none yet), told
-	 * to the hub with each push for its offices page: no query of its
-	 * own on the intake's database */
-	int64_t backlog;
-	char last_error[ERROR_MAX];
-	/* counters */
-	uint64_t requests, items_acked, items_parked, bytes_sent,
-	    bytes_received, push_errors, pull_errors, pulled, lookups_total,
-	    lookups_found, bad_replies;
-};
 
 static void set_error(struct sync *, const char *fmt, ...)
     __attribute__((__format__(__printf__, 2, 3)));
@@ -530,6 +432,31 @@ push_failed(struct sync *s, struct xfer *x, long retry_after)
 	schedule_push(s, d);
 }
 
+/* Called as a push succeeds: the pause before the next push of a
+ * backlog. Intakes come first: while staff write (a kick within
+ * BUSY_MS), pushes take at most sync.busy_share_percent of the time, so
+ * after a push that took t (start to acknowledgement recorded, all the
+ * terminal, the link and the hub spent on it) the next waits
+ * t * (100 - share) / share; sync_kick keeps that pause too. Idle, no
+ * pause: a backlog drains flat out. */
+static uint64_t
+pace_ms(struct sync *s)
+{
+	uint64_t t, now = uv_now(s->loop),
+	            share = (uint64_t)s->cfg->busy_share_percent;
+
+	t = (uv_hrtime() - s->push_started_ns) / 1000000 + 1;
+	t = t * (100 - share) / share;
+	if (t > PACE_MAX_MS)
+		t = PACE_MAX_MS;
+	s->pause_until_ms = now + t;
+	s->paced = false;
+	if (t == 0 || s->last_kick_ms == 0 || now - s->last_kick_ms > BUSY_MS)
+		return 0;
+	s->paced = true;
+	return t;
+}
+
 static void
 push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
     long retry_after)
@@ -538,6 +465,7 @@ push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 	struct store_outbox_ack *acks = NULL;
 	char err[SP_ERR_MAX], serr[STORE_ERR_MAX];
 	size_t nparked = 0;
+	uint64_t pause;
 
 	s->push = NULL;
 	if (cc != CURLE_OK) {
@@ -619,11 +547,14 @@ push_done(struct sync *s, struct xfer *x, CURLcode cc, long code,
 	s->items_parked += nparked;
 	s->push_failures = 0;
 	s->last_success_at = clock_wall_s();
+	pause = pace_ms(s);
 	/* a full batch: more may wait */
-	schedule_push(s,
-	    x->n >= (s->cfg->lgsp ? 1 : (size_t)s->cfg->batch_size)
-	        ? 0
-	        : POLL_IDLE_MS);
+	if (x->n >= (s->cfg->lgsp ? 1 : (size_t)s->cfg->batch_size))
+		schedule_push(s, pause);
+	else {
+		s->paced = false;
+		schedule_push(s, POLL_IDLE_MS);
+	}
 out:
 	free(res);
 	free(acks);
@@ -684,11 +615,12 @@ login_done(struct sync *s, struct xfer *x, CURLcode cc, long code)
 
 enum build { B_READY, B_EMPTY, B_AGAIN, B_ERROR };
 
-/* A push of the next rows after after_id, ready to start; else NULL and
- * *why: B_EMPTY (none), B_AGAIN (a row was parked on the spot: look
- * again) or B_ERROR (set_error done). */
+/* protocol = lgsp: the push of the next row, one dossier per call, ready
+ * to start (built on the loop: one row, and a row the adapter cannot
+ * take is parked on the spot); else NULL and *why: B_EMPTY (none),
+ * B_AGAIN (a row was parked: look again) or B_ERROR (set_error done). */
 static struct xfer *
-build_push(struct sync *s, int64_t after_id, enum build *why)
+build_lgsp(struct sync *s, enum build *why)
 {
 	char err[STORE_ERR_MAX];
 	json_t *items, *it;
@@ -696,9 +628,7 @@ build_push(struct sync *s, int64_t after_id, enum build *why)
 	size_t i;
 
 	*why = B_ERROR;
-	if ((items = sync_json_outbox_next(s->store,
-	         s->cfg->lgsp ? 1 : s->cfg->batch_size, after_id, err)) ==
-	    NULL) {
+	if ((items = sync_json_outbox_next(s->store, 1, 0, err)) == NULL) {
 		set_error(s, "push: reading the outbox: %s", err);
 		return NULL;
 	}
@@ -707,9 +637,8 @@ build_push(struct sync *s, int64_t after_id, enum build *why)
 		*why = B_EMPTY;
 		return NULL;
 	}
-	/* lgsp: the integration endpoint itself; motcua: the hub's push */
-	x = xfer_new(s, X_PUSH, s->cfg->lgsp ? NULL : "/sync/v1/push",
-	    s->cfg->timeout_ms);
+	/* the integration endpoint itself */
+	x = xfer_new(s, X_PUSH, NULL, s->cfg->timeout_ms);
 	if (x == NULL)
 		goto fail;
 	x->n = json_array_size(items);
@@ -723,7 +652,7 @@ build_push(struct sync *s, int64_t after_id, enum build *why)
 		    json_string_value(json_object_get(it, "key")));
 		json_object_del(it, "id"); /* local only */
 	}
-	if (s->cfg->lgsp) {
+	{
 		char lerr[LGSP_MSG_MAX];
 		json_t *req = lgsp_request(json_array_get(items, 0), s->session,
 		    s->cfg->agency_code, s->lgsp_updating, lerr);
@@ -742,34 +671,10 @@ build_push(struct sync *s, int64_t after_id, enum build *why)
 		}
 		x->body = json_dumps(req, JSON_COMPACT);
 		json_decref(req);
-	} else {
-		json_t *root = json_pack("{s:o}", "items", items);
-		char *gz, hdr[48];
-		size_t gzlen;
-
-		if (s->backlog >= 0) {
-			snprintf(hdr, sizeof hdr, "X-Motcua-Backlog: %" PRId64,
-			    s->backlog);
-			x->hdrs = curl_slist_append(x->hdrs, hdr);
-		}
-		items = NULL; /* root has it */
-		x->body = root ? json_dumps(root, JSON_COMPACT) : NULL;
-		json_decref(root);
-		/* our hub takes gzip bodies: a fraction of the bytes on a
-		 * slow link */
-		if (x->body != NULL &&
-		    gz_compress(x->body, strlen(x->body), &gz, &gzlen) == 0) {
-			free(x->body);
-			x->body = gz;
-			x->body_len = gzlen;
-			x->hdrs = curl_slist_append(x->hdrs,
-			    "Content-Encoding: gzip");
-		}
 	}
 	if (x->body == NULL)
 		goto fail;
-	if (x->body_len == 0)
-		x->body_len = strlen(x->body);
+	x->body_len = strlen(x->body);
 	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->body);
 	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)x->body_len);
@@ -782,15 +687,50 @@ fail:
 	return NULL;
 }
 
+/* The push of batch b (the hub's protocol), ready to start; b's arrays
+ * and body move into it. NULL when out of memory (b keeps them). */
+static struct xfer *
+push_xfer(struct sync *s, struct syncbuild_batch *b)
+{
+	struct xfer *x =
+	    xfer_new(s, X_PUSH, "/sync/v1/push", s->cfg->timeout_ms);
+	char hdr[48];
+
+	if (x == NULL)
+		return NULL;
+	if (s->backlog >= 0) {
+		snprintf(hdr, sizeof hdr, "X-Motcua-Backlog: %" PRId64,
+		    s->backlog);
+		x->hdrs = curl_slist_append(x->hdrs, hdr);
+	}
+	if (b->gzipped)
+		x->hdrs = curl_slist_append(x->hdrs, "Content-Encoding: gzip");
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
+	x->n = b->n;
+	x->ids = b->ids;
+	x->keys = b->keys;
+	x->body = b->body;
+	x->body_len = b->body_len;
+	b->ids = NULL;
+	b->keys = NULL;
+	b->body = NULL;
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->body);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)x->body_len);
+	return x;
+}
+
+static void push_now(struct sync *);
+static void on_built(void *, enum syncbuild_rc, struct syncbuild_batch *,
+    const char *);
+
 /* Starts push x. While upstream works on a full batch, the next one is
- * read and encoded (s->next), so a long backlog drains without the
- * terminal's share of the work in between: still one batch in flight,
- * so the order of a dossier's changes holds. */
+ * read and encoded (s->next, built off the loop), so a long backlog
+ * drains without the terminal's share of the work in between: still one
+ * batch in flight, so the order of a dossier's changes holds. */
 static void
 start_push(struct sync *s, struct xfer *x)
 {
-	enum build why;
-
 	if (xfer_start(s, x) == -1) {
 		xfer_free(x);
 		set_error(s, "push: cannot start a transfer");
@@ -798,26 +738,92 @@ start_push(struct sync *s, struct xfer *x)
 		return;
 	}
 	s->push = x;
-	if (!s->cfg->lgsp && s->next == NULL &&
-	    x->n >= (size_t)s->cfg->batch_size)
-		s->next = build_push(s, x->ids[x->n - 1], &why);
+	s->push_started_ns = uv_hrtime();
+	/* if the read-ahead cannot start, the next push builds its own */
+	if (!s->cfg->lgsp && s->next == NULL && !syncbuild_busy(s->build) &&
+	    x->n >= (size_t)s->cfg->batch_size &&
+	    syncbuild_start(s->build, s->cfg->batch_size, x->ids[x->n - 1],
+	        on_built, s) == 0)
+		s->build_started_ms = uv_now(s->loop);
 }
 
+/* The read-ahead batch is stale (the push before it failed and goes
+ * again first): drop it, built or being built. */
 static void
 drop_next(struct sync *s)
 {
 	xfer_free(s->next);
 	s->next = NULL;
+	syncbuild_cancel(s->build);
+}
+
+/* A batch built (or not) off the loop. */
+static void
+on_built(void *arg, enum syncbuild_rc rc, struct syncbuild_batch *b,
+    const char *err)
+{
+	struct sync *s = arg;
+	bool start = s->build_starts;
+	struct xfer *x;
+
+	s->build_starts = false;
+	if (s->stopping) {
+		syncbuild_batch_free(b);
+		return;
+	}
+	switch (rc) {
+	case SYNCBUILD_CANCELED: /* a push that waited on it builds anew */
+		if (start)
+			push_now(s);
+		return;
+	case SYNCBUILD_ERROR:
+		set_error(s, "push: reading the outbox: %s", err);
+		if (start)
+			schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+		return;
+	case SYNCBUILD_EMPTY:
+		/* a write kicked while the build read an older snapshot: its
+		 * rows are there now */
+		if (start)
+			schedule_push(s,
+			    s->last_kick_ms >= s->build_started_ms
+			        ? KICK_DELAY_MS
+			        : POLL_IDLE_MS);
+		return;
+	case SYNCBUILD_READY:
+		break;
+	}
+	x = push_xfer(s, b);
+	syncbuild_batch_free(b);
+	if (x == NULL) {
+		set_error(s, "push: out of memory");
+		if (start)
+			schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+		return;
+	}
+	if (start && s->push == NULL)
+		start_push(s, x);
+	else /* the read-ahead: do_push starts it */
+		s->next = x;
 }
 
 static void
 do_push(uv_timer_t *t)
 {
 	struct sync *s = t->data;
+
+	s->next_push_at = 0;
+	s->paced = false;
+	push_now(s);
+}
+
+static void
+push_now(struct sync *s)
+{
+	char err[STORE_ERR_MAX];
 	struct xfer *x;
 	enum build why;
 
-	s->next_push_at = 0;
 	if (s->push != NULL || s->stopping)
 		return;
 	if (s->cfg->lgsp && s->session[0] == '\0') {
@@ -830,7 +836,30 @@ do_push(uv_timer_t *t)
 		start_push(s, x);
 		return;
 	}
-	if ((x = build_push(s, 0, &why)) == NULL) {
+	if (!s->cfg->lgsp) {
+		if (syncbuild_busy(s->build)) { /* it starts when ready */
+			s->build_starts = true;
+			return;
+		}
+		if (s->build == NULL &&
+		    (s->build = syncbuild_new(s->loop, s->cfg->db_path,
+		         s->cfg->busy_timeout_ms, err)) == NULL) {
+			set_error(s, "push: opening the outbox reader: %s",
+			    err);
+			schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+			return;
+		}
+		if (syncbuild_start(s->build, s->cfg->batch_size, 0, on_built,
+		        s) == -1) {
+			set_error(s, "push: cannot start reading the outbox");
+			schedule_push(s, backoff_ms(s, ++s->push_failures, 0));
+			return;
+		}
+		s->build_started_ms = uv_now(s->loop);
+		s->build_starts = true;
+		return;
+	}
+	if ((x = build_lgsp(s, &why)) == NULL) {
 		if (why == B_EMPTY)
 			schedule_push(s, POLL_IDLE_MS);
 		else if (why == B_AGAIN)
@@ -1135,37 +1164,6 @@ check_done(struct sync *s)
 	}
 }
 
-/* ---- stall alarm ---- */
-
-static void
-on_stall_timer(uv_timer_t *t)
-{
-	struct sync *s = t->data;
-	json_t *sum = sync_json_summary(s->store, 0);
-	json_t *o = sum ? json_object_get(sum, "oldest_unsent_at") : NULL;
-	int64_t now = clock_wall_s(), age;
-
-	s->stalled = false;
-	if (sum != NULL)
-		s->backlog =
-		    json_integer_value(json_object_get(sum, "pending"));
-	if (json_is_integer(o)) {
-		age = now - json_integer_value(o);
-		s->stalled = age > s->cfg->stall_warn_s;
-		if (age > s->cfg->stall_warn_s &&
-		    now - s->last_stall_warn >= STALL_REPEAT_S) {
-			s->last_stall_warn = now;
-			log_warnx(
-			    "sync: STALLED: the oldest unsent item is %" PRId64
-			    " s old (sync.stall_warn_s = %d); last "
-			    "error: %s",
-			    age, s->cfg->stall_warn_s,
-			    s->last_error[0] ? s->last_error : "none");
-		}
-	}
-	json_decref(sum);
-}
-
 /* ---- life ---- */
 
 struct sync *
@@ -1206,8 +1204,8 @@ sync_new(uv_loop_t *loop, struct store *store, const struct config *cfg)
 	if (s->enabled) {
 		schedule_push(s, 0);
 		schedule_pull(s, 100);
-		uv_timer_start(&s->stall_timer, on_stall_timer, STALL_EVERY_MS,
-		    STALL_EVERY_MS);
+		uv_timer_start(&s->stall_timer, sync_on_stall_timer,
+		    STALL_EVERY_MS, STALL_EVERY_MS);
 		log_info("sync: pushing to %s", cfg->upstream_url);
 	}
 	return s;
@@ -1224,8 +1222,8 @@ sync_set_config(struct sync *s, const struct config *cfg)
 	if (s->enabled && !was) {
 		schedule_push(s, 0);
 		schedule_pull(s, 100);
-		uv_timer_start(&s->stall_timer, on_stall_timer, STALL_EVERY_MS,
-		    STALL_EVERY_MS);
+		uv_timer_start(&s->stall_timer, sync_on_stall_timer,
+		    STALL_EVERY_MS, STALL_EVERY_MS);
 	} else if (!s->enabled) {
 		uv_timer_stop(&s->push_timer);
 		uv_timer_stop(&s->pull_timer);
@@ -1242,14 +1240,25 @@ sync_enabled(const struct sync *s)
 void
 sync_kick(struct sync *s)
 {
-	if (s == NULL || !s->enabled || s->stopping || s->push != NULL)
+	uint64_t now, d = KICK_DELAY_MS;
+
+	if (s == NULL || !s->enabled || s->stopping)
+		return;
+	now = uv_now(s->loop);
+	s->last_kick_ms = now;
+	/* a backlog's paced pause is not cut short: the new rows go with
+	 * the backlog */
+	if (s->push != NULL || s->paced)
 		return;
 	/* backing off after a failure: the timer will come */
 	if (s->push_failures > 0)
 		return;
-	if (s->next_push_at == 0 ||
-	    s->next_push_at > uv_now(s->loop) + KICK_DELAY_MS)
-		schedule_push(s, KICK_DELAY_MS);
+	/* staff are writing: the pause after the last push holds for their
+	 * rows too, which then go up together */
+	if (s->pause_until_ms > now + d)
+		d = s->pause_until_ms - now;
+	if (s->next_push_at == 0 || s->next_push_at > now + d)
+		schedule_push(s, d);
 }
 
 void
@@ -1287,133 +1296,11 @@ sync_free(struct sync *s)
 		return;
 	if (s->multi != NULL)
 		curl_multi_cleanup(s->multi);
+	syncbuild_free(s->build); /* the loop has ended: no build runs */
 	sodium_memzero(s->token, sizeof s->token);
 	sodium_memzero(s->auth, sizeof s->auth);
 	sodium_memzero(s->password, sizeof s->password);
 	sodium_memzero(s->session, sizeof s->session);
 	free(s);
 	curl_global_cleanup();
-}
-
-/* ---- status ---- */
-
-bool
-sync_stalled(const struct sync *s)
-{
-	return s->stalled;
-}
-
-json_t *
-sync_status(struct sync *s)
-{
-	json_t *j = sync_json_summary(s->store, PARKED_SHOWN);
-	json_t *o;
-	char cursor[SP_CURSOR_MAX + 1] = "";
-	uint64_t now_ms = uv_now(s->loop);
-
-	if (j == NULL)
-		return NULL;
-	json_object_set_new(j, "enabled", json_boolean(s->enabled));
-	json_object_set_new(j, "upstream",
-	    json_string(s->nupstreams > 0 ? s->upstreams[s->cur] : ""));
-	{
-		json_t *all = json_array();
-
-		for (size_t i = 0; i < s->nupstreams; i++)
-			json_array_append_new(all,
-			    json_string(s->upstreams[i]));
-		json_object_set_new(j, "upstreams", all);
-	}
-	json_object_set_new(j, "protocol",
-	    json_string(s->cfg->lgsp ? "lgsp" : "motcua"));
-	o = json_object_get(j, "oldest_unsent_at");
-	json_object_set_new(j, "oldest_unsent_age_s",
-	    json_is_integer(o)
-	        ? json_integer(clock_wall_s() - json_integer_value(o))
-	        : json_null());
-	json_object_set_new(j, "stalled",
-	    json_boolean(json_is_integer(o) &&
-	        clock_wall_s() - json_integer_value(o) > s->cfg->stall_warn_s));
-	json_object_set_new(j, "last_success_at",
-	    s->last_success_at ? json_integer(s->last_success_at)
-	                       : json_null());
-	json_object_set_new(j, "last_error",
-	    s->last_error[0] ? json_string(s->last_error) : json_null());
-	json_object_set_new(j, "last_error_at",
-	    s->last_error_at ? json_integer(s->last_error_at) : json_null());
-	json_object_set_new(j, "next_attempt_in_ms",
-	    s->next_push_at > now_ms
-	        ? json_integer((json_int_t)(s->next_push_at - now_ms))
-	        : json_integer(0));
-	json_object_set_new(j, "failures", json_integer(s->push_failures));
-	store_sync_state_get(s->store, "pull_cursor", cursor, sizeof cursor);
-	json_object_set_new(j, "pull_cursor",
-	    cursor[0] ? json_string(cursor) : json_null());
-	json_object_set_new(j, "last_pull_at",
-	    s->last_pull_at ? json_integer(s->last_pull_at) : json_null());
-	json_object_set_new(j, "requests",
-	    json_integer((json_int_t)s->requests));
-	json_object_set_new(j, "items_acked",
-	    json_integer((json_int_t)s->items_acked));
-	json_object_set_new(j, "bytes_sent",
-	    json_integer((json_int_t)s->bytes_sent));
-	json_object_set_new(j, "bytes_received",
-	    json_integer((json_int_t)s->bytes_received));
-	return j;
-}
-
-void
-sync_metrics(struct sync *s, FILE *f)
-{
-	json_t *j = sync_json_summary(s->store, 0), *o;
-	int64_t age = 0;
-
-	if (j == NULL)
-		return;
-	o = json_object_get(j, "oldest_unsent_at");
-	if (json_is_integer(o))
-		age = clock_wall_s() - json_integer_value(o);
-#define G(name, help, v)                                                   \
-	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name, help, \
-	    name, name, (long long)(v))
-#define C(name, help, v)                                                     \
-	fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, \
-	    name, name, (unsigned long long)(v))
-	G("motcua_sync_enabled", "1 when an upstream is configured.",
-	    s->enabled);
-	G("motcua_sync_queue_length", "Outbox items waiting to be sent.",
-	    json_integer_value(json_object_get(j, "pending")));
-	G("motcua_sync_oldest_unsent_age_seconds",
-	    "Age of the oldest unsent outbox item (0: none).", age);
-	G("motcua_sync_stalled", "1 when that age passed sync.stall_warn_s.",
-	    age > s->cfg->stall_warn_s);
-	G("motcua_sync_parked", "Items upstream refused, parked for people.",
-	    json_integer_value(json_object_get(j, "parked_count")));
-	G("motcua_sync_last_success_timestamp_seconds",
-	    "Unix time of the last acknowledged push.", s->last_success_at);
-	G("motcua_sync_last_error_timestamp_seconds",
-	    "Unix time of the last sync error.", s->last_error_at);
-	G("motcua_sync_consecutive_failures", "Push failures since a success.",
-	    s->push_failures);
-	C("motcua_sync_requests_total", "Requests sent upstream.", s->requests);
-	C("motcua_sync_items_acked_total", "Items upstream acknowledged.",
-	    s->items_acked);
-	C("motcua_sync_items_parked_total", "Items upstream refused.",
-	    s->items_parked);
-	C("motcua_sync_push_errors_total", "Failed pushes.", s->push_errors);
-	C("motcua_sync_pull_errors_total", "Failed pulls.", s->pull_errors);
-	C("motcua_sync_bad_replies_total", "Upstream replies refused.",
-	    s->bad_replies);
-	C("motcua_sync_pulled_total", "Upstream changes applied.", s->pulled);
-	C("motcua_sync_bytes_sent_total", "Bytes sent upstream.",
-	    s->bytes_sent);
-	C("motcua_sync_bytes_received_total", "Bytes received from upstream.",
-	    s->bytes_received);
-	C("motcua_sync_lookups_total", "Lookups asked upstream.",
-	    s->lookups_total);
-	C("motcua_sync_failovers_total",
-	    "Moves to the next URL of sync.upstream_url.", s->failovers);
-#undef G
-#undef C
-	json_decref(j);
 }

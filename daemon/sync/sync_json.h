@@ -1,5 +1,6 @@
 /* sync_json.h: the JSON of the outbox as sync sends and reports it
- * (docs/sync.md), built from the store's reads. Loop thread; no state. */
+ * (docs/sync.md), built from the store's reads. No state: any thread, with
+ * a store of its own (syncbuild.c reads batches on a worker). */
 #ifndef SYNC_JSON_H
 #define SYNC_JSON_H
 #include <stdint.h>

@@ -509,6 +509,52 @@ def verify_pages_a_busy_office(w):
 
 
 @test
+def backlog_drains_paced_while_staff_write(w):
+    """A clerk keeps taking intakes while a backlog of 10,000 waits: at
+    busy_share_percent = 2 every push is followed by a pause of 49 times
+    its length (at least 49 ms), so a window of W seconds holds at most
+    W / 0.049 + 2 pushes of 50 (flat out it would be the whole backlog in
+    200 pushes), the backlog still moves, and once the writes stop it
+    drains at once (docs/sync.md, "Intakes first")."""
+    n = 10000
+    t = Node(w.build, w.tmp, "paced", agency="000.00.99.H49")
+    tf = os.path.join(t.dir, "token")
+    write_secret(tf, TOK1 + "\n")
+    t.start()
+    t.add_procedure()
+    t.stop()
+    bulk_backlog(os.path.join(t.dir, "motcua.db"), n, t.agency, int(time.time()) - 3600)
+    t.configure(sync=terminal_sync_conf(w.url, tf, ca_file=w.ca, batch_size=50, pull_interval_s=3600,
+                                        busy_share_percent=2))
+    t.start()
+    try:
+        s, _ = t.intake(name="Khách đầu tiên")
+        eq(s, 201, "intake")
+        st0, t0 = t.sync_status(), time.monotonic()
+        # at least 3 s, and until a paced push has gone (on a loaded
+        # machine a push takes longer, and so does the pause after it)
+        moved = False
+        while time.monotonic() - t0 < 3.0 or (not moved and time.monotonic() - t0 < 30):
+            for _ in range(10):
+                s, _ = t.intake(name="Khách đang chờ")
+                eq(s, 201, "intake")
+                time.sleep(0.05)
+            moved = t.sync_status()["items_acked"] > st0["items_acked"]
+        st, dt = t.sync_status(), time.monotonic() - t0
+        pushes = st["requests"] - st0["requests"]
+        ok(st["paced"], "paced while staff write")
+        ok(pushes <= dt / 0.049 + 2, f"{pushes} pushes in {dt:.1f} s: at most one per pause")
+        ok(st["items_acked"] > st0["items_acked"], "the backlog moves while paced")
+        ok(st["items_acked"] < n, f"the backlog waits: {st['items_acked']} of {n} sent")
+        wait_for(lambda: t.sync_status()["pending"] == 0, 60, "the backlog to drain once idle")
+        st = t.sync_status()
+        ok(not st["paced"], "not paced once the writes stopped")
+        eq(st["parked_count"], 0, "nothing parked")
+    finally:
+        t.stop()
+
+
+@test
 def sigterm_with_sync_running(w):
     for n in (w.t1, w.t2):
         eq(n.stop(), 0, f"{n.name} stops cleanly")

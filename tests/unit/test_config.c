@@ -1071,7 +1071,7 @@ test_key_table(void **state)
 	size_t i, j, n = config_key_count();
 
 	(void)state;
-	assert_int_equal(n, 96);
+	assert_int_equal(n, 97);
 	assert_string_equal(config_key_name(0), "server.listen");
 	assert_string_equal(config_key_name(n - 1), "postal.done_at");
 	assert_null(config_key_name(n));

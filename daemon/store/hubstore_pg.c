@@ -320,6 +320,112 @@ lost(struct hub_pg *h)
 
 /* Runs prepared statement id with p: the result (caller clears), which
  * may be a failure. */
+/* ---- pipeline ----
+ *
+ * A push's transaction writes several rows per item, and waiting for
+ * each answer made a push a round trip per statement. In libpq's
+ * pipeline mode (PostgreSQL 14+) a statement whose result the code only
+ * checks (an INSERT, an UPDATE) is sent and not waited for: pq answers
+ * at once, and the server's answer is read with the next statement that
+ * returns rows (the server runs them in order, so a read sees every
+ * write sent before it) or at the end of the transaction. A failure
+ * among the writes is returned by the next pq, or by pl_end: the caller
+ * rolls back and retries the transaction as before. */
+#define PL_MAX 256 /* statements in flight before their results are read */
+
+static bool
+returns_rows(enum pq id)
+{
+	const char *sql = psql[id].sql;
+
+	return strncmp(sql, "SELECT", 6) == 0 || strstr(sql, "RETURNING");
+}
+
+static void
+pl_fail(struct hub_pg *h, PGresult *r)
+{
+	if (h->plerr == NULL)
+		h->plerr = r != NULL
+		    ? r
+		    : PQmakeEmptyPGresult(h->conn, PGRES_FATAL_ERROR);
+	else
+		PQclear(r);
+}
+
+/* Reads the results of the statements in flight (flushing them first);
+ * the last one's into *last when last is not NULL. */
+static void
+pl_collect(struct hub_pg *h, PGresult **last)
+{
+	if (last != NULL)
+		*last = NULL;
+	if (h->queued == 0)
+		return;
+	if (PQsendFlushRequest(h->conn) != 1 || PQflush(h->conn) != 0) {
+		pl_fail(h, NULL);
+		h->queued = 0;
+		return;
+	}
+	while (h->queued > 0) {
+		PGresult *r = PQgetResult(h->conn), *end;
+
+		if (r == NULL) { /* the connection went */
+			pl_fail(h, NULL);
+			h->queued = 0;
+			return;
+		}
+		/* each statement's results end with a NULL */
+		while ((end = PQgetResult(h->conn)) != NULL)
+			PQclear(end);
+		h->queued--;
+		if (h->queued == 0 && last != NULL)
+			*last = r;
+		else if (!hubpg_ok(r))
+			pl_fail(h, r);
+		else
+			PQclear(r);
+	}
+}
+
+static int
+pl_begin(struct hub_pg *h)
+{
+	if (PQenterPipelineMode(h->conn) != 1)
+		return -1;
+	h->pipeline = true;
+	h->queued = 0;
+	h->plerr = NULL;
+	return 0;
+}
+
+/* Ends the pipeline: the results read, a sync, back to normal mode.
+ * NULL, or the first failure (the caller clears it). */
+static PGresult *
+pl_end(struct hub_pg *h)
+{
+	PGresult *r, *err;
+
+	pl_collect(h, NULL);
+	if (PQstatus(h->conn) == CONNECTION_OK &&
+	    PQpipelineSync(h->conn) == 1) {
+		/* PGRES_PIPELINE_SYNC, after any aborted statements */
+		while ((r = PQgetResult(h->conn)) != NULL) {
+			ExecStatusType t = PQresultStatus(r);
+
+			PQclear(r);
+			if (t == PGRES_PIPELINE_SYNC)
+				break;
+		}
+	} else
+		pl_fail(h, NULL);
+	if (PQexitPipelineMode(h->conn) != 1)
+		pl_fail(h, NULL);
+	h->pipeline = false;
+	err = h->plerr;
+	h->plerr = NULL;
+	return err;
+}
+
 static PGresult *
 pq(struct hub_pg *h, enum pq id, const struct params *p)
 {
@@ -327,6 +433,31 @@ pq(struct hub_pg *h, enum pq id, const struct params *p)
 	PGresult *r;
 
 	snprintf(name, sizeof name, "h%d", (int)id);
+	if (h->pipeline) {
+		if (h->plerr == NULL &&
+		    PQsendQueryPrepared(h->conn, name, p->n, p->v, NULL, NULL,
+		        0) != 1)
+			pl_fail(h, NULL);
+		else if (h->plerr == NULL)
+			h->queued++;
+		if (returns_rows(id))
+			pl_collect(h, &r);
+		else if (h->queued >= PL_MAX)
+			pl_collect(h, NULL);
+		if (h->plerr != NULL) {
+			if (returns_rows(id))
+				PQclear(r);
+			r = h->plerr;
+			h->plerr = NULL;
+			/* the pipeline stays failed until pl_end */
+			h->plerr =
+			    PQmakeEmptyPGresult(h->conn, PGRES_FATAL_ERROR);
+			return r;
+		}
+		return returns_rows(id)
+		    ? r
+		    : PQmakeEmptyPGresult(h->conn, PGRES_COMMAND_OK);
+	}
 	r = PQexecPrepared(h->conn, name, p->n, p->v, NULL, NULL, 0);
 	/* A read outside a transaction on a connection the server dropped
 	 * (a restart, a cut link: libpq sees it only now) runs once more on
@@ -775,37 +906,39 @@ push_once(struct hub_pg *h, const char *terminal, const struct sp_push *p,
     int64_t now, struct sp_push_result *res, char *err)
 {
 	struct hub_deltas d = { 0 };
-	PGresult *r;
+	PGresult *r = NULL;
 	int rc;
 
 	memset(res, 0, p->n * sizeof *res);
 	if (hubpg_exec(h, "BEGIN", err) == -1)
 		return lost(h) ? 1 : -1;
 	h->in_tx = true;
-	for (size_t i = 0; i < p->n; i++) {
+	if (pl_begin(h) == -1) {
+		hubpg_err(h, NULL, err);
+		goto fail;
+	}
+	for (size_t i = 0; i < p->n && r == NULL; i++) {
 		if (!p->items[i].valid) {
 			res[i].result = SP_REJECTED;
 			snprintf(res[i].reason, sizeof res[i].reason, "%s",
 			    p->items[i].why);
 			continue;
 		}
-		if ((r = push_one(h, terminal, &p->items[i], now, &res[i],
-		         &d)) != NULL) {
-			rc = retryable(r) ? 1 : -1;
-			hubpg_err(h, r, err);
-			PQclear(r);
-			hubpg_exec(h, "ROLLBACK", NULL);
-			h->in_tx = false;
-			hubstore_deltas_free(&d);
-			return rc == -1 && lost(h) ? 1 : rc;
-		}
+		r = push_one(h, terminal, &p->items[i], now, &res[i], &d);
 	}
-	r = days_write(h, &d);
+	if (r == NULL)
+		r = days_write(h, &d);
 	hubstore_deltas_free(&d);
-	if (r != NULL || (r = office_push(h, terminal, p, res, now)) != NULL) {
+	if (r == NULL)
+		r = office_push(h, terminal, p, res, now);
+	if (r == NULL)
+		r = pl_end(h);
+	if (r != NULL) {
 		rc = retryable(r) ? 1 : -1;
 		hubpg_err(h, r, err);
 		PQclear(r);
+		if (h->pipeline)
+			PQclear(pl_end(h));
 		hubpg_exec(h, "ROLLBACK", NULL);
 		h->in_tx = false;
 		return rc == -1 && lost(h) ? 1 : rc;
@@ -822,6 +955,10 @@ push_once(struct hub_pg *h, const char *terminal, const struct sp_push *p,
 	}
 	PQclear(r);
 	return 0;
+fail:
+	hubpg_exec(h, "ROLLBACK", NULL);
+	h->in_tx = false;
+	return lost(h) ? 1 : -1;
 }
 
 static int

@@ -16,6 +16,12 @@ struct hub_pg {
 	bool prepared;
 	bool in_tx; /* between BEGIN and its COMMIT or ROLLBACK */
 	int timeout_ms;
+	/* a push's transaction runs in libpq's pipeline mode (hubstore_pg.c,
+	 * "pipeline"): statements sent whose results are not read yet, and
+	 * the first of those that failed (owned) */
+	bool pipeline;
+	int queued;
+	PGresult *plerr;
 };
 
 /* The error of a result (or the connection's), one line, into err. */

@@ -74,8 +74,8 @@ def main():
 `make bench-sync` also runs `tests/bench/hubreport.py`: `build/bench_hubreport`
 writes {args.n:,} dossiers of a year into a SQLite hub and into a PostgreSQL
 15 hub (the test harness's server, fsync off) straight by SQL (700
-agencies, 12 fields, three channels; {year['received']} received in the year,
-{year['pending']} still open at its end, {year['late']} late; withdrawals,
+agencies, 12 fields, three channels; {int(year['received']):,} received in the year,
+{int(year['pending']):,} still open at its end, {int(year['late']):,} late; withdrawals,
 returns by post and supplements among them), builds the report's daily
 counts with `hubstore_rebuild_report` (the pushes' own rule), then times
 each report {args.rounds} times in process, through the calls the hub's routes
@@ -85,14 +85,15 @@ cores.
 | Measure (median of {args.rounds}) | SQLite hub | PostgreSQL hub |
 |---|---:|---:|
 """ + "\n".join(rows) + f"""
-| Building the daily counts from every dossier (once; a migration or `hubstore_rebuild_report`) | {res['sqlite']['rebuild']['ms']} ms | {res['postgresql']['rebuild']['ms']} ms |
+| Building the daily counts from every dossier (once; a migration or `hubstore_rebuild_report`) | {int(res['sqlite']['rebuild']['ms']):,} ms | {int(res['postgresql']['rebuild']['ms']):,} ms |
 
 Target: the province report over {args.n:,} dossiers in at most 2 s:
-{"met" if verdict else "NOT met"} on both backends. The year's report reads
-{year['rows']} rows of counts by agency and channel and the dossiers open at the
-year's end, not the {args.n:,} dossiers: each push adds to the day's counts
-(`hub_report_days`) in its own transaction (docs/sync.md, "The province
-report").
+{"met" if verdict else "NOT met"} on both backends. The year's report ({year['rows']} rows,
+agency by channel) sums daily counts (`hub_report_days`, a row per agency
+or field, channel and day, which each push adjusts in its own
+transaction) and reads only the dossiers open at the year's end
+({int(year['pending']):,} here), never the {args.n:,} dossiers (docs/sync.md, "The
+province report").
 
 """
     path = os.path.join(ROOT, "docs", "benchmarks.md")

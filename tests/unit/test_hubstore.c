@@ -1,12 +1,20 @@
 /* test_hubstore.c: the hub's storage: dedup by key, per-item results,
- * upstream authority for status, pull paging, lookups, verify lists, and
- * a push stored whole or not at all. */
+ * upstream authority for status, pull paging, lookups, verify lists, a
+ * push stored whole or not at all, the province report, and the SQLite
+ * hub's migrations.
+ *
+ * On SQLite by default. With MOTCUA_TEST_PG_DSN set (a libpq connection
+ * string; tests/system/test_hubstore_pg.py starts a PostgreSQL 15 and
+ * runs this binary so) every test but the SQLite migrations runs on a
+ * PostgreSQL hub instead, each on an empty schema: one behaviour on both
+ * backends. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "harness.h"
@@ -15,12 +23,45 @@
 #include "store/hubstore.h"
 
 static char dbpath[64];
+static const char *pg_dsn; /* NULL: the tests run on SQLite */
+
+/* Runs sql on the PostgreSQL test database: 0 or -1 (printed). */
+static int
+pg_run(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_dsn);
+	PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+	int ok = r != NULL &&
+	    (PQresultStatus(r) == PGRES_COMMAND_OK ||
+	        PQresultStatus(r) == PGRES_TUPLES_OK);
+
+	if (!ok)
+		fprintf(stderr, "test_hubstore: %s", PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return ok ? 0 : -1;
+}
 
 static int
 setup(void **state)
 {
 	char err[HUBSTORE_ERR_MAX];
 
+	if (pg_dsn != NULL) {
+		/* an empty schema: the hub migrates it from nothing */
+		if (pg_run(
+		        "DROP SCHEMA public CASCADE; CREATE SCHEMA public") ==
+		    -1)
+			return 1;
+		*state = hubstore_open(
+		    &(struct hubstore_conf){ .backend = HUBSTORE_PG,
+		        .dsn = pg_dsn,
+		        .timeout_ms = 10000 },
+		    err);
+		if (*state == NULL)
+			fprintf(stderr, "test_hubstore: %s\n", err);
+		return *state == NULL;
+	}
 	snprintf(dbpath, sizeof dbpath, "/tmp/test_hubstore_%d.db", getpid());
 	unlink(dbpath);
 	*state =
@@ -37,6 +78,8 @@ teardown(void **state)
 	char wal[80];
 
 	hubstore_close(*state);
+	if (pg_dsn != NULL)
+		return 0;
 	unlink(dbpath);
 	snprintf(wal, sizeof wal, "%s-wal", dbpath);
 	unlink(wal);
@@ -552,14 +595,29 @@ test_push_whole_or_nothing(void **state)
 	struct sp_push_result r[3];
 	sqlite3 *db;
 
-	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-	                     "CREATE TRIGGER fail_one BEFORE INSERT ON "
-	                     "hub_dossiers WHEN NEW.code LIKE '%-0011' BEGIN "
-	                     "SELECT RAISE(ABORT, 'injected'); END;",
-	                     NULL, NULL, &msg),
-	    SQLITE_OK);
-	sqlite3_close(db);
+	/* the second dossier's insert fails: nothing of the push stays */
+	if (pg_dsn != NULL)
+		assert_int_equal(
+		    pg_run(
+		        "CREATE FUNCTION fail_one() RETURNS trigger"
+		        " LANGUAGE plpgsql AS $$ BEGIN"
+		        " IF NEW.code LIKE '%-0011' THEN"
+		        " RAISE EXCEPTION 'injected'; END IF;"
+		        " RETURN NEW; END $$;"
+		        "CREATE TRIGGER fail_one BEFORE INSERT ON hub_dossiers"
+		        " FOR EACH ROW EXECUTE FUNCTION fail_one()"),
+		    0);
+	else {
+		assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+		assert_int_equal(
+		    sqlite3_exec(db,
+		        "CREATE TRIGGER fail_one BEFORE INSERT ON "
+		        "hub_dossiers WHEN NEW.code LIKE '%-0011' "
+		        "BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+		        NULL, NULL, &msg),
+		    SQLITE_OK);
+		sqlite3_close(db);
+	}
 	item_new(a, sizeof a, 10, "A B");
 	item_new(b, sizeof b, 11, "C D");
 	item_new(c, sizeof c, 12, "E F");
@@ -567,9 +625,14 @@ test_push_whole_or_nothing(void **state)
 	assert_int_equal(status_of(h, "000.00.19.H49-260105-0010", NULL), -1);
 	assert_int_equal(status_of(h, "000.00.19.H49-260105-0012", NULL), -1);
 	/* and the keys were not remembered: the retry stores them */
-	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
-	sqlite3_exec(db, "DROP TRIGGER fail_one", NULL, NULL, NULL);
-	sqlite3_close(db);
+	if (pg_dsn != NULL)
+		assert_int_equal(
+		    pg_run("DROP TRIGGER fail_one ON hub_dossiers"), 0);
+	else {
+		assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+		sqlite3_exec(db, "DROP TRIGGER fail_one", NULL, NULL, NULL);
+		sqlite3_close(db);
+	}
 	assert_int_equal(push(h, "t1", items, 3, r), 0);
 	assert_int_equal(r[0].result, SP_OK);
 	assert_int_equal(r[1].result, SP_OK);
@@ -839,39 +902,49 @@ test_newer_version_refused(void **state)
 	assert_int_equal(get_version(), 99);
 }
 
+/* The tests of the interface, on either backend. */
+#define HUBSTORE_TESTS                                                         \
+	cmocka_unit_test_setup_teardown(test_push_dedup_and_results, setup,    \
+	    teardown),                                                         \
+	    cmocka_unit_test_setup_teardown(test_intake_never_overwritten,     \
+	        setup, teardown),                                              \
+	    cmocka_unit_test_setup_teardown(test_upstream_wins_and_pull,       \
+	        setup, teardown),                                              \
+	    cmocka_unit_test_setup_teardown(test_pull_paging, setup,           \
+	        teardown),                                                     \
+	    cmocka_unit_test_setup_teardown(test_lookup_and_codes, setup,      \
+	        teardown),                                                     \
+	    cmocka_unit_test_setup_teardown(test_push_whole_or_nothing, setup, \
+	        teardown),                                                     \
+	    cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),     \
+	    cmocka_unit_test_setup_teardown(test_report_by_agency_and_channel, \
+	        setup, teardown),                                              \
+	    cmocka_unit_test_setup_teardown(                                   \
+	        test_report_supplements_and_fields, setup, teardown),          \
+	    cmocka_unit_test_setup_teardown(test_offices, setup, teardown),    \
+	    cmocka_unit_test_setup_teardown(test_prune_keys, setup, teardown)
+
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_push_dedup_and_results,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_intake_never_overwritten,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_upstream_wins_and_pull,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pull_paging, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_lookup_and_codes, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_push_whole_or_nothing,
-		    setup, teardown),
+	/* the SQLite hub's file-level migrations: SQLite only (test_hub_pg
+	 * migrates a PostgreSQL database) */
+	const struct CMUnitTest all[] = {
+		HUBSTORE_TESTS,
 		cmocka_unit_test_setup_teardown(test_migrate_unversioned, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_repairs_bad_rows,
 		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_report_by_agency_and_channel, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_report_supplements_and_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_fills_report,
 		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_offices, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_prune_keys, setup,
-		    teardown),
 		cmocka_unit_test_setup_teardown(test_newer_version_refused,
 		    setup, teardown),
 	};
+	const struct CMUnitTest pg[] = { HUBSTORE_TESTS };
 
-	HARNESS_RUN(tests);
+	pg_dsn = getenv("MOTCUA_TEST_PG_DSN");
+	if (pg_dsn != NULL && *pg_dsn != '\0')
+		HARNESS_RUN(pg);
+	pg_dsn = NULL;
+	HARNESS_RUN(all);
 }

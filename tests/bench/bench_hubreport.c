@@ -24,37 +24,13 @@
 
 #include "core/calendar.h"
 #include "store/hubstore.h"
+#include "tests/bench/benchtime.h"
 
 #define AGENCIES 700
 #define DAY      86400
 /* 2025-12-01 00:00 +07:00: the year's first instant */
 #define T0 INT64_C(1764522000)
 #define T1 (T0 + 365 * (int64_t)DAY)
-
-static double
-ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void
-print_times(const char *what, double *t, int n)
-{
-	qsort(t, (size_t)n, sizeof(*t), cmp);
-	printf("%s rounds=%d min_ms=%.0f median_ms=%.0f max_ms=%.0f\n", what, n,
-	    t[0], t[n / 2], t[n - 1]);
-}
 
 /* One dossier per i of [0, N): the columns as SQL expressions of i, N,
  * T0 and T1, written once for both engines (FMT_AGENCY differs). Its
@@ -73,22 +49,21 @@ print_times(const char *what, double *t, int n)
 	" updated_at, last_seq, masked_name, record, agency, field,"      \
 	" finished_at, returned_at, ended_at, supp_req, supp_comp,"       \
 	" supp_net, supp_last"
-#define VALUES(FMT_AGENCY, FMT_CODE)                                                 \
-	FMT_CODE                                                                     \
-	    ", " FMT_AGENCY ", CASE WHEN (i / 700) % 10 < 6 THEN 1"                  \
-	    " WHEN (i / 700) % 10 < 9 THEN 2 ELSE 3 END, CASE WHEN i % 7 = 0 THEN 1" \
-	    " ELSE 0 END, " STATUS ", " RECV ", " RECV " + 10 * 86400, " RECV        \
-	    ", 1, 'N*** A', '{}', " FMT_AGENCY                                       \
-	    ", 'Lĩnh vực ' || ((i / 700) % 12),"                                  \
-	    " CASE WHEN " OPEN " THEN NULL ELSE " ENDP " END,"                       \
-	    " CASE WHEN NOT " OPEN                                                   \
-	    " AND i % 100 >= 2 AND i % 100 < 50 THEN " ENDP                          \
-	    " + 86400 END, CASE WHEN " OPEN " THEN NULL ELSE " ENDP " END,"          \
-	    " CASE WHEN " SUPP " THEN 1 ELSE 0 END,"                                 \
-	    " CASE WHEN " SUPP " AND NOT " OPEN " THEN 1 ELSE 0 END,"                \
-	    " CASE WHEN " SUPP " AND NOT " OPEN " THEN 2 * 86400"                    \
-	    " WHEN " SUPP " THEN -(" RECV " + 86400) ELSE 0 END,"                    \
-	    " CASE WHEN " SUPP " THEN " RECV " + 86400 END"
+#define VALUES(FMT_AGENCY, FMT_CODE)                                             \
+	FMT_CODE                                                                 \
+	", " FMT_AGENCY ", CASE WHEN (i / 700) % 10 < 6 THEN 1"                  \
+	" WHEN (i / 700) % 10 < 9 THEN 2 ELSE 3 END, CASE WHEN i % 7 = 0 THEN 1" \
+	" ELSE 0 END, " STATUS ", " RECV ", " RECV " + 10 * 86400, " RECV        \
+	", 1, 'N*** A', '{}', " FMT_AGENCY                                       \
+	", 'Lĩnh vực ' || ((i / 700) % 12),"                                  \
+	" CASE WHEN " OPEN " THEN NULL ELSE " ENDP " END,"                       \
+	" CASE WHEN NOT " OPEN " AND i % 100 >= 2 AND i % 100 < 50 THEN " ENDP   \
+	" + 86400 END, CASE WHEN " OPEN " THEN NULL ELSE " ENDP " END,"          \
+	" CASE WHEN " SUPP " THEN 1 ELSE 0 END,"                                 \
+	" CASE WHEN " SUPP " AND NOT " OPEN " THEN 1 ELSE 0 END,"                \
+	" CASE WHEN " SUPP " AND NOT " OPEN " THEN 2 * 86400"                    \
+	" WHEN " SUPP " THEN -(" RECV " + 86400) ELSE 0 END,"                    \
+	" CASE WHEN " SUPP " THEN " RECV " + 86400 END"
 #define SUPP_ROWS(FMT_CODE)                                               \
 	"SELECT " FMT_CODE ", " RECV " + 86400, 1, CAST(NULL AS bigint)," \
 	" CAST(NULL AS bigint) FROM s WHERE " SUPP                        \
@@ -243,26 +218,26 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (argc <= 5 || strcmp(argv[5], "reuse") != 0) {
-		t0 = ms();
-		if ((conf.backend == HUBSTORE_SQLITE ? fill_sqlite(argv[2], n)
-		                                     : fill_pg(argv[2], n)) ==
-		    -1)
+		t0 = bench_ms();
+		if ((conf.backend == HUBSTORE_SQLITE
+		            ? fill_sqlite(argv[2], n)
+		            : fill_pg(argv[2], n)) == -1)
 			return 1;
-		printf("fill dossiers=%ld ms=%.0f\n", n, ms() - t0);
-		t0 = ms();
+		printf("fill dossiers=%ld ms=%.0f\n", n, bench_ms() - t0);
+		t0 = bench_ms();
 		if (hubstore_rebuild_report(h, err) == -1) {
 			fprintf(stderr, "bench_hubreport: %s\n", err);
 			return 1;
 		}
-		printf("rebuild ms=%.0f\n", ms() - t0);
+		printf("rebuild ms=%.0f\n", bench_ms() - t0);
 	}
 	for (int r = 0; r < rounds; r++) {
 		/* the year, by agency and channel, to JSON text */
-		t0 = ms();
+		t0 = bench_ms();
 		if ((j = hubstore_report(h, d0, d1, NULL)) == NULL)
 			return 1;
 		s = json_dumps(j, JSON_COMPACT);
-		t[0][r] = ms() - t0;
+		t[0][r] = bench_ms() - t0;
 		if (r == 0)
 			printf("year received=%" JSON_INTEGER_FORMAT
 			       " rows=%zu carried_over=%" JSON_INTEGER_FORMAT
@@ -281,31 +256,31 @@ main(int argc, char *argv[])
 		free(s);
 		json_decref(j);
 		/* the last month */
-		t0 = ms();
+		t0 = bench_ms();
 		if ((j = hubstore_report(h, d1 - 30, d1, NULL)) == NULL)
 			return 1;
-		t[1][r] = ms() - t0;
+		t[1][r] = bench_ms() - t0;
 		json_decref(j);
 		/* one agency over the year */
-		t0 = ms();
+		t0 = bench_ms();
 		if ((j = hubstore_report(h, d0, d1, "000.03.45.H49")) == NULL)
 			return 1;
-		t[2][r] = ms() - t0;
+		t[2][r] = bench_ms() - t0;
 		json_decref(j);
 		/* Biểu II.06a of the province, by field, over the year */
-		t0 = ms();
+		t0 = bench_ms();
 		if (hubstore_report_fields(h, d0, d1, &rows, &nrows, &total,
 		        &un, err) == -1) {
 			fprintf(stderr, "bench_hubreport: %s\n", err);
 			return 1;
 		}
-		t[3][r] = ms() - t0;
+		t[3][r] = bench_ms() - t0;
 		free(rows);
 	}
-	print_times("report_year", t[0], rounds);
-	print_times("report_month", t[1], rounds);
-	print_times("report_agency_year", t[2], rounds);
-	print_times("form06a_year", t[3], rounds);
+	bench_print_times("report_year", t[0], rounds);
+	bench_print_times("report_month", t[1], rounds);
+	bench_print_times("report_agency_year", t[2], rounds);
+	bench_print_times("form06a_year", t[3], rounds);
 	hubstore_close(h);
 	return 0;
 }

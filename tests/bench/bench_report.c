@@ -11,31 +11,7 @@
 
 #include "report/report.h"
 #include "store/store.h"
-
-static double
-ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void
-print_times(const char *what, double *t, int n)
-{
-	qsort(t, (size_t)n, sizeof(*t), cmp);
-	printf("%s rounds=%d min_ms=%.0f median_ms=%.0f max_ms=%.0f\n", what, n,
-	    t[0], t[n / 2], t[n - 1]);
-}
+#include "tests/bench/benchtime.h"
 
 int
 main(int argc, char *argv[])
@@ -67,14 +43,14 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	for (int i = 0; i < rounds; i++) {
-		t0 = ms();
+		t0 = bench_ms();
 		if (report_run(s, &p, &r, err) != STORE_OK) {
 			fprintf(stderr, "bench_report: %s\n", err);
 			return 1;
 		}
 		j = report_json(&r);
 		out = json_dumps(j, JSON_COMPACT);
-		full[i] = ms() - t0;
+		full[i] = bench_ms() - t0;
 		if (i == 0)
 			printf("full %s\n", out);
 		free(out);
@@ -83,7 +59,7 @@ main(int argc, char *argv[])
 	}
 	p.by = SR_BY_FIELD;
 	for (int i = 0; i < rounds; i++) {
-		t0 = ms();
+		t0 = bench_ms();
 		if (report_run(s, &p, &r, err) != STORE_OK) {
 			fprintf(stderr, "bench_report: %s\n", err);
 			return 1;
@@ -91,7 +67,7 @@ main(int argc, char *argv[])
 		free(report_06a_csv(&r, &len));
 		out = report_xlsx(&r, true, "bench", "/tmp", &len, err,
 		    sizeof(err));
-		f06a[i] = ms() - t0;
+		f06a[i] = bench_ms() - t0;
 		if (out == NULL) {
 			fprintf(stderr, "bench_report: %s\n", err);
 			return 1;
@@ -101,8 +77,8 @@ main(int argc, char *argv[])
 		free(out);
 		report_free(&r);
 	}
-	print_times("report", full, rounds);
-	print_times("06a", f06a, rounds);
+	bench_print_times("report", full, rounds);
+	bench_print_times("06a", f06a, rounds);
 	{
 		struct store_report_q q = { .from_day = p.from_day,
 			.to_day = p.to_day,

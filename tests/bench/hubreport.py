@@ -21,6 +21,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
+sys.path.insert(0, HERE)
+import benchdoc  # noqa: E402
 BEGIN, END = "<!-- hubreport-bench:begin -->", "<!-- hubreport-bench:end -->"
 TARGET_MS = 2000
 MEASURES = (("report_year", "Province report, the year (by agency and channel, to JSON text)"),
@@ -96,17 +98,7 @@ transaction) and reads only the dossiers open at the year's end
 province report").
 
 """
-    path = os.path.join(ROOT, "docs", "benchmarks.md")
-    with open(path, encoding="utf-8") as f:
-        doc = f.read()
-    section = BEGIN + "\n" + text + END
-    if BEGIN in doc and END in doc:
-        doc = doc[:doc.index(BEGIN)] + section + doc[doc.index(END) + len(END):]
-    else:
-        anchor = "<!-- kiosk-bench:begin -->"
-        doc = doc.replace(anchor, section + "\n\n" + anchor)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(doc)
+    benchdoc.write_section(BEGIN, END, text, "<!-- kiosk-bench:begin -->")
     print(f"bench: province report, year: sqlite {res['sqlite']['report_year']['median_ms']} ms, "
           f"postgresql {res['postgresql']['report_year']['median_ms']} ms (target {TARGET_MS} ms)")
 

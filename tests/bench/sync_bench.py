@@ -32,6 +32,7 @@ from synclib import (ROOT, Node, bulk_backlog, cleanup, make_tls, new_run_dir,  
                      terminal_sync_conf, wait_for, write_secret)
 from runner import UnixHTTPConnection  # noqa: E402
 from province_load import province_load  # noqa: E402
+import benchdoc  # noqa: E402
 
 TOKEN = "bench-" + "b" * 40
 BEGIN, END = "<!-- sync-bench:begin -->", "<!-- sync-bench:end -->"
@@ -213,17 +214,7 @@ def pct(v, p):
 
 
 def write_doc(text):
-    path = os.path.join(ROOT, "docs", "benchmarks.md")
-    with open(path, encoding="utf-8") as f:
-        doc = f.read()
-    section = BEGIN + "\n" + text + END
-    if BEGIN in doc and END in doc:
-        doc = doc[:doc.index(BEGIN)] + section + doc[doc.index(END) + len(END):]
-    else:
-        anchor = "<!-- bench:begin -->"
-        doc = doc.replace(anchor, section + "\n\n" + anchor)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(doc)
+    benchdoc.write_section(BEGIN, END, text, "<!-- bench:begin -->")
 
 
 def main():

@@ -434,12 +434,14 @@ pq(struct hub_pg *h, enum pq id, const struct params *p)
 
 	snprintf(name, sizeof name, "h%d", (int)id);
 	if (h->pipeline) {
-		if (h->plerr == NULL &&
-		    PQsendQueryPrepared(h->conn, name, p->n, p->v, NULL, NULL,
-		        0) != 1)
-			pl_fail(h, NULL);
-		else if (h->plerr == NULL)
-			h->queued++;
+		/* after a failure nothing more is sent: pl_end ends it */
+		if (h->plerr == NULL) {
+			if (PQsendQueryPrepared(h->conn, name, p->n, p->v, NULL,
+			        NULL, 0) == 1)
+				h->queued++;
+			else
+				pl_fail(h, NULL);
+		}
 		if (returns_rows(id))
 			pl_collect(h, &r);
 		else if (h->queued >= PL_MAX)
@@ -447,9 +449,9 @@ pq(struct hub_pg *h, enum pq id, const struct params *p)
 		if (h->plerr != NULL) {
 			if (returns_rows(id))
 				PQclear(r);
+			/* the caller gets the failure; the pipeline stays
+			 * failed (a placeholder) until pl_end */
 			r = h->plerr;
-			h->plerr = NULL;
-			/* the pipeline stays failed until pl_end */
 			h->plerr =
 			    PQmakeEmptyPGresult(h->conn, PGRES_FATAL_ERROR);
 			return r;

@@ -436,7 +436,7 @@ migrate(sqlite3 *db, const char *path, char *err)
 			return -1;
 		}
 	}
-	if (v0 < HUB_DAYS_VERSION && v0 < HUB_SCHEMA_VERSION) {
+	if (v0 < HUB_DAYS_VERSION) {
 		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 		        SQLITE_OK ||
 		    rebuild_days(db, err) == -1 ||

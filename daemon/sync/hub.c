@@ -432,7 +432,8 @@ struct hub_job {
 	struct store *store; /* borrowed, for the audit row */
 	json_t *out;         /* J_PULL, J_VERIFY, J_DUMP: owned */
 	char err[HUBSTORE_ERR_MAX];
-	/* J_FORM06A: the arguments, the renderer, and the rows found */
+	/* J_FORM06A: the arguments (the period too), the renderer, and the
+	 * rows found */
 	struct report_params rp;
 	const struct route_ctx *ctx;   /* borrowed: main.c's, lives on */
 	struct store_report_row *rows; /* owned */
@@ -521,7 +522,7 @@ job_work(struct hubq_job *qj, struct hubstore *hs)
 		j->b = hubstore_prune_keys(hs, j->a, PRUNE_BATCH);
 		break;
 	case J_FORM06A:
-		j->rc = hubstore_report_fields(hs, j->from_day, j->to_day,
+		j->rc = hubstore_report_fields(hs, j->rp.from_day, j->rp.to_day,
 		    &j->rows, &j->nrows, &j->total, &j->unaccepted, j->err);
 		break;
 	case J_REPORT:
@@ -1225,8 +1226,6 @@ hub_route_form06a(const struct route_ctx *c, const struct http_request *hr,
 		return;
 	}
 	if ((j = job_new(c->hub, J_FORM06A, NULL)) != NULL) {
-		j->from_day = p.from_day;
-		j->to_day = p.to_day;
 		j->rp = p;
 		j->ctx = c;
 	}
